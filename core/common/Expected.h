@@ -8,8 +8,7 @@ namespace jc {
 // A value or an error, as data. Core returns these at its edges instead of throwing, so a
 // caller always gets something it can show a person (ARCHITECTURE.md, decision 6).
 // std::expected arrives with C++23; this is the small part of it the project needs.
-template <typename T, typename E>
-class Expected
+template <typename T, typename E> class Expected
 {
 public:
     Expected(T value)

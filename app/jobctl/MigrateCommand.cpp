@@ -1,0 +1,42 @@
+#include "MigrateCommand.h"
+
+#include "storage/AppDatabase.h"
+#include "storage/Migrator.h"
+
+#include <QCommandLineParser>
+
+using namespace jc;
+
+int MigrateCommand::run(const CommandEnvironment &env)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Creates or updates the database's tables (the app's, where missing, and the "
+        "scheduler's). Safe to run again: it only applies what is missing."));
+    parser.addHelpOption();
+    if (!parser.parse(env.arguments))
+        return env.fail(QStringLiteral("migrate"), parser.errorText(), 2);
+    if (parser.isSet(QStringLiteral("help"))) {
+        env.out << parser.helpText();
+        return 0;
+    }
+    const QString urlText = AppDatabase::resolveUrlText(env.databaseUrl);
+    const auto factory = AppDatabase::open(urlText, false);
+    if (!factory)
+        return env.fail(QStringLiteral("migrate"), factory.error());
+    const auto db = factory.value()->connectionForCurrentThread();
+    if (!db)
+        return env.fail(QStringLiteral("migrate"), db.error());
+    const auto result = Migrator().migrate(db.value());
+    if (!result)
+        return env.fail(QStringLiteral("migrate"), result.error());
+    const QString where = factory.value()->url().toDisplayString();
+    if (result->applied.isEmpty()) {
+        env.out << "Schema of " << where << " is up to date (version " << result->toVersion
+                << ").\n";
+    } else {
+        env.out << "Migrated " << where << " from version " << result->fromVersion << " to "
+                << result->toVersion << ".\n";
+    }
+    return 0;
+}

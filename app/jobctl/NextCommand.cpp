@@ -1,0 +1,107 @@
+#include "NextCommand.h"
+
+#include "common/IsoTime.h"
+#include "schedule/Schedule.h"
+
+using jc::IsoTime;
+using jc::Schedule;
+
+#include <QCommandLineParser>
+#include <QTimeZone>
+
+namespace {
+
+constexpr int maxCount = 1000000;
+
+int usageError(QTextStream &err, const QString &message)
+{
+    err << "jobctl next: " << message << "\n";
+    err.flush();
+    return 2;
+}
+
+} // namespace
+
+int NextCommand::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Prints the next fire instants of SCHEDULE, one per line, in ISO 8601 with the zone's "
+        "UTC offset.\n\nSchedules: daily, first-of-month, 5- or 6-field cron, @hourly, "
+        "@daily, @weekly, @monthly, @yearly, @every 1h30m. See README.md."));
+    parser.addHelpOption();
+    const QCommandLineOption tzOption(QStringLiteral("tz"),
+                                      QStringLiteral("IANA time zone (default: the system's)."),
+                                      QStringLiteral("ZONE"));
+    const QCommandLineOption fromOption(
+        QStringLiteral("from"),
+        QStringLiteral("Start after this instant, ISO 8601 with seconds and an offset or Z "
+                       "(default: now)."),
+        QStringLiteral("INSTANT"));
+    const QCommandLineOption countOption(QStringLiteral("count"),
+                                         QStringLiteral("How many instants (default 1)."),
+                                         QStringLiteral("N"), QStringLiteral("1"));
+    parser.addOptions({tzOption, fromOption, countOption});
+    parser.addPositionalArgument(QStringLiteral("SCHEDULE"),
+                                 QStringLiteral("The schedule, as one argument (quote it)."));
+
+    if (!parser.parse(arguments))
+        return usageError(err, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText().replace(QStringLiteral("jobctl [options]"),
+                                         QStringLiteral("jobctl next [options]"));
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return usageError(err, QStringLiteral("expected exactly one SCHEDULE argument, got %1 "
+                                              "(quote a cron expression: \"*/5 * * * *\")")
+                                   .arg(positional.size()));
+
+    QTimeZone zone = QTimeZone::systemTimeZone();
+    if (parser.isSet(tzOption)) {
+        const QString name = parser.value(tzOption);
+        zone = QTimeZone(name.toUtf8());
+        if (!zone.isValid())
+            return usageError(err, QStringLiteral("time zone: unknown zone \"%1\" (use an IANA "
+                                                  "name such as Europe/Berlin or UTC)")
+                                       .arg(name));
+    }
+
+    QDateTime from = QDateTime::currentDateTimeUtc();
+    if (parser.isSet(fromOption)) {
+        const auto parsed = IsoTime::parseStrict(parser.value(fromOption));
+        if (!parsed)
+            return usageError(err, QStringLiteral("--from: \"%1\" is not an ISO 8601 instant "
+                                                  "with seconds and an offset, like "
+                                                  "2026-03-29T01:30:00+01:00 or "
+                                                  "2026-03-29T00:30:00Z")
+                                       .arg(parser.value(fromOption)));
+        from = *parsed;
+    }
+
+    bool countOk = false;
+    const int count = parser.value(countOption).toInt(&countOk);
+    if (!countOk || count < 1 || count > maxCount)
+        return usageError(err, QStringLiteral("--count: \"%1\" is not a whole number from 1 to %2")
+                                   .arg(parser.value(countOption))
+                                   .arg(maxCount));
+
+    const auto schedule = Schedule::parse(positional.first(), zone);
+    if (!schedule)
+        return usageError(err, schedule.error().message());
+
+    QDateTime at = from;
+    for (int i = 0; i < count; ++i) {
+        const QDateTime next = schedule->next(at);
+        if (!next.isValid()) {
+            out.flush();
+            err << "jobctl next: \"" << positional.first() << "\" never fires after "
+                << IsoTime::format(at, zone) << "\n";
+            return 1;
+        }
+        out << IsoTime::format(next, zone) << "\n";
+        at = next;
+    }
+    return 0;
+}

@@ -1,0 +1,130 @@
+#include "RunCommand.h"
+
+#include "ProgressLine.h"
+#include "SignalWatcher.h"
+
+#include "common/IsoTime.h"
+#include "engine/SystemClock.h"
+#include "jobs/JobRuntime.h"
+#include "storage/AppDatabase.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+#include <pwd.h>
+#include <unistd.h>
+
+using namespace jc;
+using namespace std::chrono;
+
+namespace {
+
+// Who asked, for the history: the OS account, as the console records it too.
+QString osUser()
+{
+    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+    return qEnvironmentVariable("USER");
+}
+
+int exitStatusFor(RunOutcome outcome)
+{
+    return outcome == RunOutcome::Succeeded ? 0 : 1;
+}
+
+} // namespace
+
+int RunCommand::run(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("run");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs JOB now in this process, recorded as a manual run."));
+    parser.addHelpOption();
+    const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
+                                          QStringLiteral("Compute and report, change nothing."));
+    const QCommandLineOption waitOption(
+        QStringLiteral("wait"),
+        QStringLiteral("Show progress and exit 0 on success, 1 on failure, 3 when skipped "
+                       "because the job is already running."));
+    const QCommandLineOption reasonOption(
+        QStringLiteral("reason"), QStringLiteral("Why, for the history."), QStringLiteral("TEXT"));
+    parser.addOptions({dryRunOption, waitOption, reasonOption});
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    if (!parser.parse(env.arguments))
+        return env.fail(command, parser.errorText(), 2);
+    if (parser.isSet(QStringLiteral("help"))) {
+        env.out << parser.helpText();
+        return 0;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return env.fail(command,
+                        QStringLiteral("expected one JOB (quote names with spaces: "
+                                       "jobctl run \"History Retention\")"),
+                        2);
+    const QString jobName = parser.positionalArguments().first();
+
+    const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
+    if (!database)
+        return env.fail(command, database.error());
+    SystemClock clock;
+    JobRuntime::Options options;
+    options.scheduler.scheduleJobs = false; // this process runs JOB, nothing else
+    auto runtime = JobRuntime::create(database.value(), clock, options);
+    if (!runtime)
+        return env.fail(command, runtime.error());
+    Scheduler &scheduler = runtime.value()->scheduler();
+    if (!scheduler.jobNames().contains(jobName))
+        return env.fail(command,
+                        QStringLiteral("no job named \"%1\" (jobs: %2)")
+                            .arg(jobName, scheduler.jobNames().join(QStringLiteral(", "))),
+                        2);
+
+    const bool wait = parser.isSet(waitOption);
+    ProgressLine progress(env.out, wait);
+    int status = 1;
+    QObject::connect(&scheduler, &Scheduler::runProgress, &scheduler,
+                     [&](RunId, qint64 done, qint64 total, const QString &text) {
+                         progress.show(done, total, text);
+                     });
+    QObject::connect(&scheduler, &Scheduler::runFinished, &scheduler, [&](const RunRecord &r) {
+        progress.clear();
+        env.out << jobName << ": " << toText(r.outcome) << " in "
+                << QString::number(double(r.durationMSecs()) / 1000.0, 'f', 1) << " s";
+        if (r.storedRunId)
+            env.out << " (run " << r.storedRunId << ")";
+        env.out << "\n";
+        if (!r.error.isEmpty())
+            env.out << "  error: " << r.error << "\n";
+        if (!r.summary.isEmpty())
+            env.out << "  summary: " << QJsonDocument(r.summary).toJson(QJsonDocument::Compact)
+                    << "\n";
+        env.out.flush();
+        status = wait ? exitStatusFor(r.outcome) : 0;
+        QCoreApplication::exit(status);
+    });
+    QObject::connect(&scheduler, &Scheduler::runRefused, &scheduler,
+                     [&](const RunInfo &, SkipReason, const QString &message) {
+                         progress.clear();
+                         env.err << "jobctl run: \"" << jobName << "\" did not run: " << message
+                                 << "\n";
+                         env.err.flush();
+                         status = wait ? 3 : 0;
+                         QCoreApplication::exit(status);
+                     });
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler, [&](int) {
+        for (const RunInfo &run : scheduler.activeRuns())
+            scheduler.cancel(run.id);
+    });
+
+    scheduler.start();
+    const auto started = scheduler.runNow(
+        jobName, RunRequest{parser.isSet(dryRunOption), osUser(), parser.value(reasonOption)});
+    if (!started)
+        return env.fail(command, started.error(), wait ? 3 : 1);
+    QCoreApplication::exec();
+    scheduler.stop(seconds(30));
+    return status;
+}

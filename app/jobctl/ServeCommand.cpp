@@ -1,0 +1,93 @@
+#include "ServeCommand.h"
+
+#include "SignalWatcher.h"
+
+#include "common/LogCategories.h"
+#include "engine/SystemClock.h"
+#include "jobs/JobRuntime.h"
+#include "storage/AppDatabase.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+using namespace jc;
+using namespace std::chrono;
+
+int ServeCommand::run(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("serve");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
+        "claimed in the database first, so several instances on one database run each once."));
+    parser.addHelpOption();
+    const QCommandLineOption scheduleOption(
+        QStringLiteral("schedule"),
+        QStringLiteral("Override a job's schedule in this process only, e.g. "
+                       "\"History Retention=*/5 * * * *\". Repeatable."),
+        QStringLiteral("JOB=EXPR"));
+    const QCommandLineOption tzOption(QStringLiteral("tz"),
+                                      QStringLiteral("IANA time zone of the built-in schedules "
+                                                     "(default: the system's)."),
+                                      QStringLiteral("ZONE"));
+    const QCommandLineOption instanceOption(
+        QStringLiteral("instance"),
+        QStringLiteral("A stable name for this instance (default host:pid). With a stable "
+                       "name, a restarted instance marks its own left-over runs interrupted at "
+                       "once instead of after the lease."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption deadlineOption(
+        QStringLiteral("stop-deadline"),
+        QStringLiteral("Seconds to wait for running jobs after a stop signal (default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30"));
+    parser.addOptions({scheduleOption, tzOption, instanceOption, deadlineOption});
+    if (!parser.parse(env.arguments))
+        return env.fail(command, parser.errorText(), 2);
+    if (parser.isSet(QStringLiteral("help"))) {
+        env.out << parser.helpText();
+        return 0;
+    }
+    bool deadlineOk = false;
+    const int deadlineSeconds = parser.value(deadlineOption).toInt(&deadlineOk);
+    if (!deadlineOk || deadlineSeconds < 0 || deadlineSeconds > 3600)
+        return env.fail(command,
+                        QStringLiteral("--stop-deadline: \"%1\" is not a number of "
+                                       "seconds from 0 to 3600")
+                            .arg(parser.value(deadlineOption)),
+                        2);
+    JobRuntime::Options options;
+    if (parser.isSet(tzOption)) {
+        options.zone = QTimeZone(parser.value(tzOption).toUtf8());
+        if (!options.zone.isValid())
+            return env.fail(command,
+                            QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
+                                           "such as Europe/Berlin)")
+                                .arg(parser.value(tzOption)),
+                            2);
+    }
+    options.scheduleOverrides = parser.values(scheduleOption);
+    options.scheduler.instanceId = parser.value(instanceOption);
+
+    const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
+    if (!database)
+        return env.fail(command, database.error());
+    SystemClock clock;
+    auto runtime = JobRuntime::create(database.value(), clock, options);
+    if (!runtime)
+        return env.fail(command, runtime.error(), 2);
+    Scheduler &scheduler = runtime.value()->scheduler();
+
+    int status = 0;
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler, [&](int signalNumber) {
+        qCInfo(lcScheduler) << "Received signal" << signalNumber << "- stopping";
+        const StopReport report = scheduler.stop(seconds(deadlineSeconds));
+        status = report.isClean() ? 0 : 1;
+        QCoreApplication::exit(status);
+    });
+    qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
+                                  << "as instance" << scheduler.instanceId();
+    scheduler.start();
+    QCoreApplication::exec();
+    return status;
+}

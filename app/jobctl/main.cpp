@@ -1,0 +1,107 @@
+// jobctl: the command-line face of Job Console. main() reads the global options, picks the
+// command and hands over; each command lives in its own class.
+#include "CommandEnvironment.h"
+#include "MigrateCommand.h"
+#include "NextCommand.h"
+#include "RunCommand.h"
+#include "ServeCommand.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <functional>
+#include <map>
+
+namespace {
+
+struct Command
+{
+    QString summary;
+    std::function<int(const CommandEnvironment &)> run;
+};
+
+const std::map<QString, Command> &commands()
+{
+    static const std::map<QString, Command> table{
+        {QStringLiteral("migrate"),
+         {QStringLiteral("Create or update the database's tables"), &MigrateCommand::run}},
+        {QStringLiteral("run"),
+         {QStringLiteral("Run a job now in this process (recorded as manual)"), &RunCommand::run}},
+        {QStringLiteral("serve"),
+         {QStringLiteral("Run the scheduler headless until SIGINT/SIGTERM"), &ServeCommand::run}},
+        {QStringLiteral("next"),
+         {QStringLiteral("Print the next fire instants of a schedule"),
+          [](const CommandEnvironment &env) {
+              return NextCommand::run(env.arguments, env.out, env.err);
+          }}},
+    };
+    return table;
+}
+
+void printUsage(QTextStream &stream)
+{
+    stream << "Usage: jobctl [--db URL] COMMAND [options]\n\n"
+              "Job Console's command line: previews schedules and administers jobs.\n\n"
+              "Global options:\n"
+              "  --db URL    the database: sqlite:/path/file.db, a plain path, or\n"
+              "              postgresql://user@host:port/dbname (default: $JOBCONSOLE_DB, then\n"
+              "              jobconsole.db in the user's data folder)\n"
+              "  --help      this text; `jobctl COMMAND --help` for a command's options\n"
+              "  --version   the version\n\n"
+              "Commands:\n";
+    for (const auto &[name, command] : commands())
+        stream << "  " << name.leftJustified(12) << command.summary << "\n";
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("jobctl"));
+    QCoreApplication::setOrganizationName(QStringLiteral("JobConsole"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QStringList arguments = QCoreApplication::arguments();
+    QString databaseUrl;
+    int index = 1;
+    for (; index < arguments.size(); ++index) {
+        const QString &argument = arguments.at(index);
+        if (argument == QLatin1String("--help") || argument == QLatin1String("-h")) {
+            printUsage(out);
+            return 0;
+        }
+        if (argument == QLatin1String("--version")) {
+            out << "jobctl " << QCoreApplication::applicationVersion() << "\n";
+            return 0;
+        }
+        if (argument == QLatin1String("--db")) {
+            if (++index == arguments.size()) {
+                err << "jobctl: --db needs a value (a SQLite path or a postgresql:// URL)\n";
+                return 2;
+            }
+            databaseUrl = arguments.at(index);
+        } else if (argument.startsWith(QLatin1String("--db="))) {
+            databaseUrl = argument.mid(5);
+        } else {
+            break;
+        }
+    }
+    if (index == arguments.size()) {
+        printUsage(err);
+        return 2;
+    }
+    const QString name = arguments.at(index);
+    const auto found = commands().find(name);
+    if (found == commands().end()) {
+        err << "jobctl: unknown command \"" << name << "\"\n\n";
+        printUsage(err);
+        return 2;
+    }
+    // The command's parser sees "jobctl ARGS": its own options and arguments only.
+    QStringList commandArguments{arguments.first()};
+    commandArguments += arguments.mid(index + 1);
+    return found->second.run(CommandEnvironment{commandArguments, out, err, databaseUrl});
+}

@@ -1,0 +1,24 @@
+#include "engine/JobLogCategory.h"
+
+namespace jc {
+
+JobLogCategory::JobLogCategory(const QString &jobName)
+    : m_name(nameFor(jobName))
+    , m_category(m_name.constData(), QtInfoMsg)
+{}
+
+QByteArray JobLogCategory::nameFor(const QString &jobName)
+{
+    QByteArray slug;
+    for (const QChar c : jobName.toLower()) {
+        if (c.isLetterOrNumber() && c.unicode() < 128)
+            slug += static_cast<char>(c.unicode());
+        else if (!slug.isEmpty() && !slug.endsWith('-'))
+            slug += '-';
+    }
+    while (slug.endsWith('-'))
+        slug.chop(1);
+    return "jc.job." + (slug.isEmpty() ? QByteArray("unnamed") : slug);
+}
+
+} // namespace jc

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "engine/RunTrigger.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+
+namespace jc {
+
+using RunId = qint64;
+
+// What is known about a run when it starts.
+struct RunInfo
+{
+    RunId id = 0;
+    QString job;
+    RunTrigger trigger = RunTrigger::Scheduled;
+    QDateTime occurrence; // the scheduled instant it belongs to (manual: when asked)
+    QDateTime startedAt;
+    int attempt = 1;
+    bool dryRun = false;
+    QString requestedBy; // OS user for manual runs; empty for the scheduler itself
+    QString reason;      // the admin's "why", for manual runs
+};
+
+} // namespace jc
+
+Q_DECLARE_METATYPE(jc::RunInfo)

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/LogLine.h"
+#include "engine/OverlapPolicy.h"
+#include "engine/RunProgress.h"
+#include "engine/RunRecord.h"
+#include "engine/SkipReason.h"
+
+#include <QList>
+#include <QString>
+
+namespace jc {
+
+// Where the scheduler records what it does, so that every instance sharing a database agrees
+// (ARCHITECTURE.md, decision 3). The storage layer implements it on SQLite and PostgreSQL.
+//
+// Thread: every member may be called from any thread, concurrently; the scheduler calls them
+// from its pool's worker threads, never from its own thread (they wait on a database).
+// Errors are values: a failed call returns a message saying what went wrong.
+class RunJournal
+{
+public:
+    struct ClaimRequest
+    {
+        RunInfo run;           // run.id is the scheduler's local id; ignore it for storage
+        QString occurrenceKey; // see occurrenceKey() below
+        OverlapPolicy overlap = OverlapPolicy::Skip;
+        qint64 nowMSecs = 0; // the scheduler's clock (tests use a manual one)
+        qint64 leaseMSecs = 60000;
+        QString instanceId;
+    };
+
+    struct Claim
+    {
+        enum class Status {
+            Claimed,        // the run row was inserted (or a retry re-opened it): run the body
+            AlreadyClaimed, // a row for (job, occurrenceKey) exists: another instance has it
+            Busy,           // overlap Skip and a live run of the job exists elsewhere; a
+                            // 'skipped' row now holds the occurrence
+            Failed          // the database said no; message says why. Do not run the body.
+        };
+        Status status = Status::Failed;
+        qint64 storedRunId = 0;
+        QString message;
+    };
+
+    // What a heartbeat refreshes for one running run.
+    struct LiveRun
+    {
+        qint64 storedRunId = 0;
+        RunProgress progress;
+        QList<LogLine> newLogLines; // lines not yet written, in order
+        int firstLogSeq = 0;        // the seq of newLogLines.first()
+    };
+
+    struct Skipped
+    {
+        QString job;
+        qint64 occurrenceMSecs = 0; // the first skipped occurrence
+        QString occurrenceKey;
+        SkipReason reason = SkipReason::Overlap;
+        int count = 1; // how many occurrences this row stands for (coalesced)
+        qint64 nowMSecs = 0;
+        QString instanceId;
+        QString detail; // e.g. "instance was not running", "paused by alice: …"
+    };
+
+    virtual ~RunJournal() = default;
+
+    // The key that makes an occurrence run once: scheduled, catch-up and retry runs use the
+    // occurrence instant ("2026-12-01T00:00:00.000Z"); manual runs "manual:<uuid>".
+    static QString occurrenceKey(const RunInfo &run);
+
+    // Inserts the run's row (status running, heartbeat now) under the unique (job, key);
+    // for a retry (run.trigger Retry, run.attempt n) re-opens the existing row of that key
+    // when it ended failed or timed out after attempt n-1, so a retry also happens once.
+    // With overlap Skip, first checks that no other live run of the job exists (heartbeat
+    // within the lease), atomically with the insert across instances.
+    virtual Claim claim(const ClaimRequest &request) = 0;
+
+    // Refreshes heartbeat and progress of runs held by `instanceId` and appends their new
+    // log lines. Returns the stored ids among `runs` whose cancel has been requested (by
+    // an admin, from any instance).
+    virtual Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
+                                                       const QString &instanceId) = 0;
+
+    // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
+    // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).
+    virtual Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+                                           const QList<LogLine> &unwrittenLog, int firstLogSeq) = 0;
+
+    // Records occurrences that came due and did not run (skipped: paused, overlap; missed:
+    // coalesced, instance down) as one row.
+    virtual Expected<bool, QString> recordSkipped(const Skipped &skipped) = 0;
+
+    // Marks 'interrupted' every running run whose heartbeat is older than the lease (their
+    // instance died), and, when `ownInstanceId` is given, every running run of that instance
+    // (left over from before a restart). Returns how many rows changed.
+    virtual Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
+                                                  const QString &ownInstanceId) = 0;
+};
+
+} // namespace jc

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "engine/LogLine.h"
+#include "engine/RunInfo.h"
+#include "engine/RunOutcome.h"
+
+#include <QJsonObject>
+#include <QList>
+
+namespace jc {
+
+// A run that has ended: what started it, how it ended, and what it wrote.
+struct RunRecord
+{
+    RunInfo info;
+    qint64 storedRunId = 0; // the journal's id (0: not recorded in a database)
+    QDateTime finishedAt;
+    RunOutcome outcome = RunOutcome::Running;
+    QString error;
+    QJsonObject summary;
+    QList<LogLine> log;
+    int droppedLogLines = 0;
+
+    qint64 durationMSecs() const { return info.startedAt.msecsTo(finishedAt); }
+};
+
+} // namespace jc
+
+Q_DECLARE_METATYPE(jc::RunRecord)

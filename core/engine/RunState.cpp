@@ -1,0 +1,187 @@
+#include "engine/RunState.h"
+
+#include "engine/SchedulerMailbox.h"
+
+#include <QDateTime>
+
+namespace jc {
+
+namespace {
+
+QString secondsText(qint64 msecs)
+{
+    return QString::number(static_cast<double>(msecs) / 1000.0, 'f', msecs % 1000 ? 1 : 0) +
+           QStringLiteral(" s");
+}
+
+} // namespace
+
+RunState::RunState(RunInfo info, std::shared_ptr<SchedulerMailbox> mailbox,
+                   std::chrono::milliseconds timeout, int logLimit)
+    : m_info(std::move(info))
+    , m_mailbox(std::move(mailbox))
+    , m_timeout(timeout)
+    , m_logLimit(logLimit)
+{}
+
+qint64 RunState::nowMSecs() const
+{
+    return m_mailbox ? m_mailbox->nowMSecs() : QDateTime::currentMSecsSinceEpoch();
+}
+
+void RunState::setProgress(const RunProgress &progress)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_progress == progress)
+            return;
+        m_progress = progress;
+    }
+    // Only the first change since the scheduler last looked posts a notification, so a job
+    // reporting a million times a second costs the scheduler's thread one event per turn.
+    if (!m_progressChanged.exchange(true) && m_mailbox)
+        m_mailbox->post(m_info.id);
+}
+
+RunProgress RunState::progress() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_progress;
+}
+
+void RunState::appendLog(LogLine line)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_log.size() < m_logLimit) {
+        m_log.append(std::move(line));
+        return;
+    }
+    if (m_droppedLogLines == 0) {
+        LogLine marker;
+        marker.timeMSecs = line.timeMSecs;
+        marker.level = LogLevel::Warning;
+        marker.message = QStringLiteral("Log cut: this run wrote more than %1 lines; the rest "
+                                        "were not kept")
+                             .arg(m_logLimit);
+        m_log.append(std::move(marker));
+    }
+    ++m_droppedLogLines;
+}
+
+QList<LogLine> RunState::logLines() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_log;
+}
+
+int RunState::droppedLogLines() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_droppedLogLines;
+}
+
+QList<LogLine> RunState::takeUnwrittenLog(int *firstSeq)
+{
+    std::lock_guard lock(m_mutex);
+    *firstSeq = m_logWritten;
+    QList<LogLine> lines = m_log.mid(m_logWritten);
+    m_logWritten = int(m_log.size());
+    return lines;
+}
+
+void RunState::complete(JobResult result)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_result || m_refusal)
+        return;
+    m_result = std::move(result);
+    m_finishedAt = nowMSecs();
+}
+
+void RunState::refuse(Refusal refusal)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_result || m_refusal)
+        return;
+    m_refusal = std::move(refusal);
+    m_finishedAt = nowMSecs();
+}
+
+void RunState::publish()
+{
+    m_finished.store(true);
+    if (m_mailbox)
+        m_mailbox->post(m_info.id);
+}
+
+std::optional<JobResult> RunState::result() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_result;
+}
+
+std::optional<RunState::Refusal> RunState::refusal() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_refusal;
+}
+
+RunRecord RunState::baseRecord() const
+{
+    RunRecord record;
+    record.info = m_info;
+    record.storedRunId = storedRunId();
+    std::lock_guard lock(m_mutex);
+    record.log = m_log;
+    record.droppedLogLines = m_droppedLogLines;
+    return record;
+}
+
+RunRecord RunState::recordWithoutResult(RunOutcome outcome, const QString &error) const
+{
+    RunRecord record = baseRecord();
+    record.outcome = outcome;
+    record.error = error;
+    record.finishedAt = QDateTime::fromMSecsSinceEpoch(nowMSecs(), Qt::UTC);
+    return record;
+}
+
+RunRecord RunState::record() const
+{
+    const std::optional<JobResult> result = this->result();
+    if (!result)
+        return recordWithoutResult(RunOutcome::Running, {});
+    RunRecord record = baseRecord();
+    {
+        std::lock_guard lock(m_mutex);
+        record.finishedAt = QDateTime::fromMSecsSinceEpoch(m_finishedAt, Qt::UTC);
+    }
+    record.summary = result->summary();
+    if (result->isSuccess()) {
+        record.outcome = RunOutcome::Succeeded;
+        return record;
+    }
+    record.error = result->error().isEmpty() ? QStringLiteral("The job failed without saying why")
+                                             : result->error();
+    switch (m_stop.reason()) {
+    case StopReason::TimedOut:
+        record.outcome = RunOutcome::TimedOut;
+        record.error = QStringLiteral("Timed out after %1: %2")
+                           .arg(secondsText(m_timeout.count()), record.error);
+        break;
+    case StopReason::Cancelled:
+        record.outcome = RunOutcome::Cancelled;
+        record.error = QStringLiteral("Cancelled on request: %1").arg(record.error);
+        break;
+    case StopReason::Shutdown:
+        record.outcome = RunOutcome::Cancelled;
+        record.error = QStringLiteral("Cancelled by shutdown: %1").arg(record.error);
+        break;
+    case StopReason::None:
+        record.outcome = RunOutcome::Failed;
+        break;
+    }
+    return record;
+}
+
+} // namespace jc

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "engine/JobResult.h"
+#include "engine/LogLine.h"
+#include "engine/RunInfo.h"
+#include "engine/RunProgress.h"
+#include "engine/RunRecord.h"
+#include "engine/StopToken.h"
+
+#include <QList>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace jc {
+
+class SchedulerMailbox;
+
+// What the scheduler and the worker running one body share. The scheduler owns the
+// StopSource and reads; the worker writes progress, log lines and, once, the result.
+// Every member function is thread-safe.
+class RunState
+{
+public:
+    static constexpr int defaultLogLimit = 10000;
+
+    // Why a run never reached its body: the journal refused the claim.
+    struct Refusal
+    {
+        enum class Kind { ClaimedElsewhere, BusyElsewhere, StorageFailed };
+        Kind kind;
+        QString message;
+    };
+
+    // The mailbox is told (on the worker thread) whenever something changed that the
+    // scheduler should look at (progress, completion), and gives the time. Null: nobody is
+    // told and the system clock is used (tests of RunState alone). `timeout` is the job's,
+    // for the words of a timed-out run's error.
+    RunState(RunInfo info, std::shared_ptr<SchedulerMailbox> mailbox,
+             std::chrono::milliseconds timeout = {}, int logLimit = defaultLogLimit);
+
+    const RunInfo &info() const { return m_info; }
+    qint64 nowMSecs() const;
+    StopSource &stopSource() { return m_stop; }
+    const StopSource &stopSource() const { return m_stop; }
+
+    // The journal's id for this run once claimed; 0 before, or without a journal.
+    qint64 storedRunId() const { return m_storedRunId.load(); }
+    void setStoredRunId(qint64 id) { m_storedRunId.store(id); }
+
+    void setProgress(const RunProgress &progress);
+    RunProgress progress() const;
+    // True once per change: the scheduler emits one progress signal per notification.
+    bool takeProgressChanged() { return m_progressChanged.exchange(false); }
+
+    void appendLog(LogLine line);
+    QList<LogLine> logLines() const;
+    int droppedLogLines() const;
+    // The lines not yet handed out by this call, and the index (seq) of the first of them.
+    QList<LogLine> takeUnwrittenLog(int *firstSeq);
+
+    // The worker's side of the end, in two steps so that the run can be written to the
+    // journal between them: complete() keeps the result, publish() tells the scheduler.
+    void complete(JobResult result);
+    void refuse(Refusal refusal);
+    void publish();
+    void finish(JobResult result)
+    {
+        complete(std::move(result));
+        publish();
+    }
+
+    bool isFinished() const { return m_finished.load(); }
+    std::optional<JobResult> result() const;
+    std::optional<Refusal> refusal() const;
+
+    // The record of a completed run: the outcome follows from the result and from why a
+    // stop was requested (timed out, cancelled, shut down).
+    RunRecord record() const;
+    // The record of a run given up on without its result.
+    RunRecord recordWithoutResult(RunOutcome outcome, const QString &error) const;
+
+private:
+    RunRecord baseRecord() const;
+
+    const RunInfo m_info;
+    const std::shared_ptr<SchedulerMailbox> m_mailbox;
+    const std::chrono::milliseconds m_timeout;
+    const int m_logLimit;
+    StopSource m_stop;
+    std::atomic<qint64> m_storedRunId{0};
+
+    mutable std::mutex m_mutex;
+    RunProgress m_progress;
+    QList<LogLine> m_log;
+    int m_logWritten = 0;
+    int m_droppedLogLines = 0;
+    std::optional<JobResult> m_result;
+    std::optional<Refusal> m_refusal;
+    qint64 m_finishedAt = 0;
+    std::atomic<bool> m_progressChanged{false};
+    std::atomic<bool> m_finished{false};
+};
+
+} // namespace jc

@@ -1,0 +1,208 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/JobDefinition.h"
+#include "engine/JobStatus.h"
+#include "engine/PendingRun.h"
+#include "engine/RunProgress.h"
+#include "engine/RunRecord.h"
+#include "engine/RunRequest.h"
+#include "engine/SkipReason.h"
+#include "engine/StopReport.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QThreadPool;
+
+namespace jc {
+
+class Clock;
+class RunState;
+class SchedulerMailbox;
+struct SchedulerJob;
+class RunJournal;
+class SchedulerJournal;
+
+// The engine: keeps every job's next due instant in one ordered timeline and arms a single
+// QTimer for the earliest event, never for longer than maxWakeInterval (ARCHITECTURE.md,
+// decision 1). At each wake it re-reads the clock and handles everything that is due, so
+// wall-clock jumps, suspend/resume and zone changes need no special handling. Bodies run on
+// the scheduler's own QThreadPool; results come back to this thread by queued calls.
+//
+// Thread: lives on the thread that created it; every member function must be called there.
+// Signals are emitted there too. The Clock must outlive the scheduler.
+//
+// Occurrences: a job's occurrences strictly increase. When several are due at one wake
+// (downtime, suspend, a clock jump forward) the latest runs and the earlier ones are
+// reported skipped (Coalesced). When the clock is set back nothing runs twice: a job's next
+// occurrence is always computed after the last one that came due.
+class Scheduler : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Stopping, Stopped };
+    Q_ENUM(State)
+
+    struct Options
+    {
+        int maxThreads = 16; // bodies mostly wait on a database: more than the cores
+        std::chrono::milliseconds maxWakeInterval{std::chrono::minutes(1)};
+        // After a timeout or cancel, how long a body may take to notice before the run is
+        // recorded as abandoned and no longer blocks its job.
+        std::chrono::milliseconds abandonGrace{std::chrono::seconds(30)};
+        // Seeds the retry jitter; 0 = random. Tests set it for reproducible delays.
+        quint32 jitterSeed = 0;
+        // With a journal: who this instance is in the database (default host:pid), how long
+        // a run's heartbeat stays valid, and how often it is refreshed.
+        QString instanceId;
+        std::chrono::milliseconds lease{std::chrono::seconds(60)};
+        std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(15)};
+        // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).
+        bool scheduleJobs = true;
+    };
+
+    explicit Scheduler(Clock &clock, QObject *parent = nullptr);
+    Scheduler(Clock &clock, Options options, QObject *parent = nullptr);
+    ~Scheduler() override;
+
+    // Registers a job. Refused (with a message) when the name is empty or taken, the body is
+    // missing or the schedule is invalid. May be called before or after start().
+    Expected<bool, QString> addJob(JobDefinition job);
+
+    // Records every run, skip and miss in `journal` and claims each occurrence there before
+    // running it, so that instances sharing the journal's database run it once. Call before
+    // start(); without a journal nothing is recorded (previews, tests of the engine alone).
+    void setJournal(std::shared_ptr<RunJournal> journal);
+    QString instanceId() const { return m_options.instanceId; }
+
+    State state() const { return m_state; }
+    const Clock &clock() const { return m_clock; }
+
+    // Computes every job's next occurrence after now and arms the timer.
+    void start();
+
+    // Stops new work, cancels running bodies (reason Shutdown), waits for them up to
+    // `deadline` and reports what did not finish. Blocks the calling thread while waiting:
+    // meant for shutdown. Runs still going afterwards are recorded as abandoned.
+    StopReport stop(std::chrono::milliseconds deadline);
+
+    // Runs a job now, outside its schedule, obeying its overlap policy: returns the new run's
+    // id; 0 when it was queued behind a running run; an error when refused (unknown job,
+    // already running under the skip policy, stopping).
+    Expected<RunId, QString> runNow(const QString &job, const RunRequest &request = {});
+
+    // Pause holds a job's scheduled occurrences (they are reported skipped) until resume()
+    // or until `resumeAt` (optional). Manual runs still work. Returns false for an unknown job.
+    bool pause(const QString &job, const QString &reason = {}, const QString &pausedBy = {},
+               const QDateTime &resumeAt = {});
+    bool resume(const QString &job);
+    void pauseAll(const QString &reason = {}, const QString &pausedBy = {});
+    void resumeAll();
+
+    // Requests a running run to stop (reason Cancelled). False when it is not running here.
+    bool cancel(RunId run);
+
+    QStringList jobNames() const;
+    std::optional<JobStatus> jobStatus(const QString &job) const;
+    QList<JobStatus> jobStatuses() const;
+    QList<RunInfo> activeRuns() const;
+    std::optional<RunProgress> progress(RunId run) const;
+
+    // Introspection for tests and benchmarks: milliseconds until the wake-up timer fires
+    // (-1 when it is not armed), and how many times it has woken the scheduler.
+    int msecsUntilWake() const { return m_timer.isActive() ? m_timer.remainingTime() : -1; }
+    quint64 wakeCount() const { return m_wakeCount; }
+
+signals:
+    void stateChanged(jc::Scheduler::State state);
+    void jobScheduled(const QString &job, const QDateTime &nextRun);
+    void runStarted(const jc::RunInfo &run);
+    void runProgress(jc::RunId run, qint64 done, qint64 total, const QString &text);
+    void runFinished(const jc::RunRecord &record);
+    // `count` occurrences, the first at `occurrence`, came due and did not run.
+    void occurrenceSkipped(const QString &job, const QDateTime &occurrence, jc::SkipReason reason,
+                           int count);
+    void jobPauseChanged(const QString &job, bool paused);
+    // A run that started here never reached its body: another instance had claimed the
+    // occurrence, or was running the job (overlap skip). `message` says which.
+    void runRefused(const jc::RunInfo &run, jc::SkipReason reason, const QString &message);
+
+private:
+    enum class EventKind { Due, Retry, Timeout, Abandon, Resume, Heartbeat };
+    struct Event
+    {
+        EventKind kind;
+        SchedulerJob *job = nullptr;
+        RunId run = 0;      // Timeout, Abandon
+        PendingRun pending; // Due (occurrence), Retry, Resume (occurrence = resume time)
+    };
+    using Timeline = std::multimap<qint64, Event>;
+
+    struct ActiveRun
+    {
+        std::shared_ptr<RunState> state;
+        SchedulerJob *job = nullptr;
+        std::optional<Timeline::iterator> timeout;
+        std::optional<Timeline::iterator> abandon;
+    };
+
+    SchedulerJob *findJob(const QString &name) const;
+    void scheduleNextDue(SchedulerJob &job, qint64 after);
+    Timeline::iterator addEvent(qint64 at, Event event);
+    void eraseEvent(std::optional<Timeline::iterator> &it);
+    void wake();
+    void arm();
+    void handle(const Event &event, qint64 now);
+    void handleDue(SchedulerJob &job, qint64 due, qint64 now);
+    void handleRetry(SchedulerJob &job, const PendingRun &pending);
+    void handleResume(SchedulerJob &job, qint64 at);
+    void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);
+    void logJob(const SchedulerJob &job, QtMsgType type, const QString &message,
+                QVariantMap fields = {}) const;
+    double nextUnitRandom();
+    void handleTimeout(RunId run, qint64 now);
+    void handleAbandon(RunId run);
+    bool admit(SchedulerJob &job, const PendingRun &pending);
+    RunId startRun(SchedulerJob &job, const PendingRun &pending);
+    void onRunNotified(RunId run);
+    void finishRun(RunId run, std::optional<RunOutcome> forced = std::nullopt,
+                   const QString &forcedError = {});
+    bool finishRefused(const ActiveRun &active);
+    RunRecord recordOf(const RunState &state, std::optional<RunOutcome> forced,
+                       const QString &forcedError) const;
+    QString pausedDetail(const SchedulerJob &job) const;
+    void reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
+                       const QString &detail);
+    void heartbeat(qint64 now);
+    void maybeScheduleRetry(SchedulerJob &job, const RunRecord &record);
+    void startQueued(SchedulerJob &job);
+    void setState(State state);
+    JobStatus statusOf(const SchedulerJob &job) const;
+    QDateTime toDateTime(qint64 msecs) const;
+
+    Clock &m_clock;
+    Options m_options;
+    State m_state = State::Idle;
+    std::vector<std::unique_ptr<SchedulerJob>> m_jobs;
+    Timeline m_timeline;
+    std::map<RunId, ActiveRun> m_active;
+    RunId m_lastRunId = 0;
+    quint64 m_wakeCount = 0;
+    QTimer m_timer;
+    std::unique_ptr<QThreadPool> m_pool;
+    std::shared_ptr<SchedulerMailbox> m_mailbox;
+    std::unique_ptr<SchedulerJournal> m_journal;
+    quint32 m_randomState;
+    // Runs given up on whose bodies may still be going: the pool must not be waited for.
+    std::vector<std::shared_ptr<RunState>> m_abandoned;
+};
+
+} // namespace jc

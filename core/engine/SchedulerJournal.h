@@ -1,0 +1,51 @@
+#pragma once
+
+#include "engine/RunJournal.h"
+
+#include <QThreadPool>
+
+#include <memory>
+#include <vector>
+
+namespace jc {
+
+class RunState;
+
+// The scheduler's side of the journal: the writes that do not belong to one body (heartbeats,
+// leases, skipped and missed occurrences, runs given up on) run here, one at a time, on a
+// thread of their own. A dedicated thread because a pool full of long bodies must never
+// delay a heartbeat: a missed heartbeat makes other instances think this one died.
+//
+// Thread: created, used and destroyed on the scheduler's thread; the work runs on its own.
+class SchedulerJournal
+{
+public:
+    SchedulerJournal(std::shared_ptr<RunJournal> journal, QString instanceId, qint64 leaseMSecs);
+    ~SchedulerJournal();
+
+    const std::shared_ptr<RunJournal> &journal() const { return m_journal; }
+    const QString &instanceId() const { return m_instanceId; }
+    qint64 leaseMSecs() const { return m_leaseMSecs; }
+
+    void recordSkipped(RunJournal::Skipped skipped);
+    // A run the scheduler gave up on (abandoned): recorded with what it had logged.
+    void recordAbandoned(std::shared_ptr<RunState> run, RunRecord record);
+    // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
+    // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
+    void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
+    // At start-up: this instance's runs left over from before a restart are interrupted.
+    void recoverOwnRuns(qint64 nowMSecs);
+
+    // Waits up to `msecs` for queued writes (shutdown).
+    bool waitForIdle(int msecs);
+
+private:
+    void submit(std::function<void()> work);
+
+    std::shared_ptr<RunJournal> m_journal;
+    QString m_instanceId;
+    qint64 m_leaseMSecs;
+    QThreadPool m_pool;
+};
+
+} // namespace jc

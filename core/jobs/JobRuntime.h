@@ -1,0 +1,47 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/Scheduler.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QStringList>
+#include <QTimeZone>
+
+#include <memory>
+
+namespace jc {
+
+class Clock;
+class RunJournal;
+
+// A scheduler wired to an app database: the built-in jobs registered in the configured
+// zone, each occurrence claimed and every run recorded in the database. What `jobctl serve`,
+// `jobctl run` and the console host. Lives on the thread that creates it.
+class JobRuntime
+{
+public:
+    struct Options
+    {
+        QTimeZone zone = QTimeZone::systemTimeZone();
+        QStringList scheduleOverrides; // "JOB=EXPR", as `jobctl serve --schedule`
+        Scheduler::Options scheduler;
+    };
+
+    // Refuses (with a message) invalid overrides; nothing is started.
+    static Expected<std::unique_ptr<JobRuntime>, QString>
+    create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options);
+
+    Scheduler &scheduler() { return *m_scheduler; }
+    const std::shared_ptr<ConnectionFactory> &database() const { return m_database; }
+    const std::shared_ptr<RunJournal> &journal() const { return m_journal; }
+
+private:
+    JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
+               std::unique_ptr<Scheduler> scheduler);
+
+    std::shared_ptr<ConnectionFactory> m_database;
+    std::shared_ptr<RunJournal> m_journal;
+    std::unique_ptr<Scheduler> m_scheduler;
+};
+
+} // namespace jc

@@ -1,0 +1,78 @@
+#include "schedule/EveryDuration.h"
+
+#include <array>
+
+namespace jc {
+
+namespace {
+
+constexpr std::array<qint64, 4> UnitSeconds = {86400, 3600, 60, 1};
+
+bool isDigit(QChar c)
+{
+    return c >= QLatin1Char('0') && c <= QLatin1Char('9');
+}
+
+ScheduleError everyError(const QString &reason)
+{
+    return ScheduleError{QStringLiteral("@every"), reason};
+}
+
+} // namespace
+
+EveryDuration::EveryDuration(qint64 seconds, QString text)
+    : m_seconds(seconds)
+    , m_text(std::move(text))
+{}
+
+Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
+{
+    QString normalized = text.toLower();
+    normalized.removeIf([](QChar c) { return c.isSpace(); });
+    if (normalized.isEmpty())
+        return everyError(QStringLiteral("missing duration, as in \"@every 15m\""));
+    if (normalized.startsWith(QLatin1Char('-')))
+        return everyError(QStringLiteral("the duration must be positive"));
+
+    const QString units = QStringLiteral("dhms");
+    qsizetype previousUnit = -1;
+    qint64 total = 0;
+    for (qsizetype i = 0; i < normalized.size();) {
+        qsizetype j = i;
+        while (j < normalized.size() && isDigit(normalized[j]))
+            ++j;
+        qsizetype k = j;
+        while (k < normalized.size() && !isDigit(normalized[k]))
+            ++k;
+        const QString number = normalized.mid(i, j - i);
+        const QString unit = normalized.mid(j, k - j);
+        if (number.isEmpty())
+            return everyError(QStringLiteral("\"%1\" has no number before it").arg(unit));
+        if (unit.isEmpty())
+            return everyError(QStringLiteral("%1 has no unit (use d, h, m, s)").arg(number));
+        const qsizetype index = unit.size() == 1 ? units.indexOf(unit) : -1;
+        if (index < 0)
+            return everyError(QStringLiteral("unknown unit \"%1\" (use d, h, m, s)").arg(unit));
+        if (index <= previousUnit) {
+            return everyError(QStringLiteral("units must come in the order d, h, m, s, each at "
+                                             "most once, as in 1h30m; got \"%1\"")
+                                  .arg(normalized));
+        }
+        // Over 12 digits is too long in any unit and could overflow.
+        total += number.size() > 12
+                     ? EveryDuration::MaxSeconds + 1
+                     : number.toLongLong() * UnitSeconds[static_cast<std::size_t>(index)];
+        if (total > MaxSeconds) {
+            return everyError(QStringLiteral("%1 is too long (at most %2d)")
+                                  .arg(normalized)
+                                  .arg(MaxSeconds / 86400));
+        }
+        previousUnit = index;
+        i = k;
+    }
+    if (total < 1)
+        return everyError(QStringLiteral("the duration must be at least 1s"));
+    return EveryDuration(total, normalized);
+}
+
+} // namespace jc

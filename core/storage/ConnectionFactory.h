@@ -1,0 +1,83 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "storage/ConnectionOptions.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace jc {
+
+// Hands each thread its own connection to one database (ARCHITECTURE.md, decision 4: a
+// QSqlDatabase belongs to the thread that opened it).
+//
+// Thread-safe: any thread may call any member. What connectionForCurrentThread() returns
+// belongs to the calling thread: use it only there, as a local, and do not keep it beyond the
+// thread's current piece of work (ask again instead; that is cheap).
+//
+// The lifetime rule:
+//  - A connection is opened lazily, on the first call from a thread, under a name unique to
+//    this factory and that thread ("jc.storage.<factory>.<thread>").
+//  - It is closed and removed on its own thread, never elsewhere: when that QThread finishes
+//    (QThread::finished is emitted on the finishing thread; thread-pool threads finish when
+//    they expire), or when that same thread calls closeAll() or destroys the factory.
+//  - closeAll() and the destructor close the calling thread's connection directly and mark
+//    every other thread's connection as dropped: that thread closes and reopens it on its next
+//    call, and removes it when it finishes (also after the factory is gone).
+//  - SQLite: every new connection gets a busy timeout, WAL, foreign keys and
+//    synchronous=NORMAL (see SqliteConnector).
+//  - PostgreSQL: a lost connection (server restart, terminated backend) is reopened on the
+//    next call. Two checks, both cheap: Qt's driver closes a connection whose statement found
+//    the server gone, so a closed one is reopened (costs nothing); and a connection idle for
+//    longer than ConnectionOptions::postgresIdleCheck is probed with SELECT 1 first (one round
+//    trip, only after a quiet period), so a restart during a quiet period does not cost the
+//    next statement. A statement that was running when the server went away still fails: its
+//    caller gets the error, and the following call gets a fresh connection.
+//
+// Errors are values: each failure says what went wrong and what to do (missing Qt driver and
+// its Debian package, unreachable server, refused login, unwritable or foreign file).
+class ConnectionFactory
+{
+public:
+    explicit ConnectionFactory(DatabaseUrl url, ConnectionOptions options = {});
+    ~ConnectionFactory();
+
+    ConnectionFactory(const ConnectionFactory &) = delete;
+    ConnectionFactory &operator=(const ConnectionFactory &) = delete;
+
+    const DatabaseUrl &url() const { return m_url; }
+    SqlDialect dialect() const { return m_url.dialect(); }
+    const ConnectionOptions &options() const { return m_options; }
+
+    // The calling thread's open connection, opened (or reopened) here if needed.
+    Expected<QSqlDatabase, QString> connectionForCurrentThread();
+
+    // Closes the calling thread's connection and marks the others dropped (rule above). The
+    // factory stays usable: the next call opens anew.
+    void closeAll();
+
+    // How many threads hold a connection from this factory (dropped ones included until their
+    // thread calls again or ends). For tests and diagnostics.
+    int connectionCount() const;
+
+    // The connection name the calling thread uses; empty before its first connection.
+    QString connectionNameForCurrentThread() const;
+
+private:
+    class Registry;
+
+    Expected<QSqlDatabase, QString> openNewConnection();
+    std::optional<QString> openAndSetUp(QSqlDatabase &db) const;
+    std::optional<QString> missingDriver() const;
+    QString driverName() const;
+
+    DatabaseUrl m_url;
+    ConnectionOptions m_options;
+    std::shared_ptr<Registry> m_registry; // shared with the QThread::finished handlers
+};
+
+} // namespace jc

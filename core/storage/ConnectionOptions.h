@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+
+#include <chrono>
+
+namespace jc {
+
+// How the connection factory opens and keeps connections. The defaults suit the console and
+// the scheduler; tests shorten them.
+struct ConnectionOptions
+{
+    // SQLite: how long a statement waits for another connection's write lock before it
+    // fails with "database is locked" (QSQLITE_BUSY_TIMEOUT).
+    std::chrono::milliseconds sqliteBusyTimeout{5000};
+
+    // PostgreSQL: libpq's connect_timeout, unless the URL gives one. Without it an
+    // unreachable host can hold a thread for minutes.
+    std::chrono::seconds postgresConnectTimeout{10};
+
+    // PostgreSQL: a connection not handed out for this long is probed with SELECT 1 before
+    // it is handed out again, and reopened if the server has gone away meanwhile (restart,
+    // failover, idle timeout). Zero probes on every hand-out.
+    std::chrono::milliseconds postgresIdleCheck{10000};
+
+    // The Qt SQL driver to load; empty means the dialect's own (QSQLITE, QPSQL). A seam for
+    // tests (a driver that does not exist) and for builds with a differently named driver.
+    QString driverName;
+};
+
+} // namespace jc

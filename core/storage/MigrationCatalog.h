@@ -1,0 +1,27 @@
+#pragma once
+
+#include "storage/Migration.h"
+
+#include <QList>
+
+namespace jc {
+
+// The schema, as the list of migrations that builds it (both dialects). Append new
+// migrations at the end with the next version; never edit a released one.
+//
+//  1  The app's tables (users, credit_adjustments, credit_purchases, blocks,
+//     team_block_states), created only when absent: an existing app database keeps its own.
+//  2  The top-up's idempotency key: credit_adjustments.period (the occurrence's year and
+//     month, "2026-12"; added only when absent) and a unique index on (user_id, period).
+//  3  The scheduler's tables: jc_runs, jc_run_logs, jc_job_pauses, jc_job_settings,
+//     jc_job_changes, jc_instances.
+//
+// Times: see SqlTime (app tables: timestamptz / UTC text; jc_* tables: *_ms epoch millis).
+class MigrationCatalog
+{
+public:
+    static QList<Migration> all();
+    static int latestVersion();
+};
+
+} // namespace jc

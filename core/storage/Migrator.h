@@ -1,0 +1,60 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "storage/Migration.h"
+#include "storage/MigrationCatalog.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace jc {
+
+// What migrate() did.
+struct MigrationResult
+{
+    int fromVersion = 0; // the highest version recorded before
+    int toVersion = 0;   // the highest version recorded after
+    QList<int> applied;  // the versions applied now, in order; empty when up to date
+};
+
+// Brings a database's schema up to date, on either dialect.
+//
+// Each migration runs in its own transaction together with its row in
+// jc_schema_version(version, description, applied_at_ms): it is applied entirely or not at
+// all. migrate() applies every missing version in order, so a second call is a no-op. Several
+// instances may migrate at once: each transaction first takes a lock (SQLite: BEGIN
+// IMMEDIATE; PostgreSQL: an advisory transaction lock) and re-reads the recorded versions.
+//
+// A database whose recorded version is newer than this program's latest is refused with a
+// message naming both versions, and nothing is changed: an older program must not write into
+// a schema it does not know.
+//
+// Works on a connection of the calling thread; holds no connection itself.
+class Migrator
+{
+public:
+    explicit Migrator(QList<Migration> migrations = MigrationCatalog::all());
+
+    int latestVersion() const;
+    const QList<Migration> &migrations() const { return m_migrations; }
+
+    // The highest version recorded in `db`; 0 when it has no jc_schema_version table.
+    Expected<int, QString> currentVersion(const QSqlDatabase &db) const;
+
+    // Applies what is missing. `db` must be open and belong to the calling thread.
+    Expected<MigrationResult, QString> migrate(const QSqlDatabase &db) const;
+
+private:
+    std::optional<QString> apply(const QSqlDatabase &db, SqlDialect dialect,
+                                 const Migration &migration, bool *applied) const;
+    std::optional<QString> applySteps(const QSqlDatabase &db, SqlDialect dialect,
+                                      const Migration &migration) const;
+    QString newerSchema(int databaseVersion) const;
+
+    QList<Migration> m_migrations; // sorted by version
+};
+
+} // namespace jc

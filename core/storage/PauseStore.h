@@ -1,0 +1,61 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace jc {
+
+// A job's pause as stored: who paused it, when, why, and when it ends by itself (if ever).
+struct PauseState
+{
+    QString pausedBy;
+    QDateTime pausedAt; // Qt::UTC
+    QString reason;
+    std::optional<QDateTime> resumeAt; // Qt::UTC; nullopt: until someone resumes it
+
+    // Still in force at `nowMSecs`: a pause whose resume time has come is over.
+    bool isActiveAt(qint64 nowMSecs) const
+    {
+        return !resumeAt || resumeAt->toMSecsSinceEpoch() > nowMSecs;
+    }
+};
+
+// The pause state of every job (jc_job_pauses), shared by all instances on the database: each
+// honours what is stored here, so a pause set from the console or jobctl holds everywhere.
+// A pause with a resume time ends by itself: from then on activePauses() leaves it out (the
+// row stays until resumed or paused again; it is harmless).
+//
+// Thread: any member from any thread; each call uses the calling thread's own connection.
+// Errors are values.
+class PauseStore
+{
+public:
+    explicit PauseStore(std::shared_ptr<ConnectionFactory> connections);
+
+    // Pauses `job`, or replaces its pause (who, when, why, until). A resume time that is not
+    // after `nowMSecs` is refused: that pause would be over before it began.
+    Expected<bool, QString> pause(const QString &job, const QString &pausedBy,
+                                  const QString &reason, const std::optional<QDateTime> &resumeAt,
+                                  qint64 nowMSecs);
+
+    // Ends the pause of `job`. Returns whether it had one (false: it was not paused).
+    Expected<bool, QString> resume(const QString &job);
+
+    // Every stored pause, expired ones included (the console shows "ended at ...").
+    Expected<QHash<QString, PauseState>, QString> all() const;
+
+    // The pauses in force at `nowMSecs`: what the scheduler honours.
+    Expected<QHash<QString, PauseState>, QString> activePauses(qint64 nowMSecs) const;
+
+private:
+    std::shared_ptr<ConnectionFactory> m_connections;
+};
+
+} // namespace jc

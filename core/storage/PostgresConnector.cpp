@@ -1,0 +1,104 @@
+#include "storage/PostgresConnector.h"
+
+#include "storage/SqlErrors.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace jc {
+
+namespace {
+
+bool hasOption(const DatabaseUrl &url, QLatin1String name)
+{
+    for (const auto &option : url.options()) {
+        if (option.first == name)
+            return true;
+    }
+    return false;
+}
+
+bool containsAny(const QString &text, std::initializer_list<const char *> needles)
+{
+    for (const char *needle : needles) {
+        if (text.contains(QLatin1String(needle), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+QString serverName(const DatabaseUrl &url)
+{
+    const QString host = url.host().isEmpty() ? QStringLiteral("the local socket") : url.host();
+    return QStringLiteral("%1 port %2").arg(host).arg(url.port());
+}
+
+QString userName(const DatabaseUrl &url)
+{
+    return url.userName().isEmpty() ? QStringLiteral("(the OS user)") : url.userName();
+}
+
+} // namespace
+
+void PostgresConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
+                                  const ConnectionOptions &options)
+{
+    if (!url.host().isEmpty())
+        db.setHostName(url.host());
+    db.setPort(url.port());
+    db.setDatabaseName(url.databaseName());
+    if (!url.userName().isEmpty())
+        db.setUserName(url.userName());
+    if (url.hasPassword())
+        db.setPassword(url.password());
+    QString connectOptions = url.connectOptions();
+    if (!hasOption(url, QLatin1String("connect_timeout"))) {
+        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
+                          QStringLiteral("connect_timeout=%1")
+                              .arg(std::max<qint64>(1, options.postgresConnectTimeout.count()));
+    }
+    if (!hasOption(url, QLatin1String("application_name")))
+        connectOptions += QStringLiteral(";application_name=jobconsole");
+    db.setConnectOptions(connectOptions);
+}
+
+bool PostgresConnector::isAlive(QSqlDatabase &db)
+{
+    QSqlQuery probe(db);
+    return probe.exec(QStringLiteral("SELECT 1"));
+}
+
+QString PostgresConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+{
+    const QString detail = SqlErrors::text(error);
+    if (containsAny(detail, {"password authentication failed", "no password supplied",
+                             "authentication failed", "pg_hba.conf", "role \""})) {
+        return QStringLiteral("PostgreSQL at %1 refused the login of user %2 (%3): check the user "
+                              "and password in the URL, PGPASSWORD or ~/.pgpass, and the "
+                              "server's pg_hba.conf.")
+            .arg(serverName(url), userName(url), detail);
+    }
+    if (containsAny(detail, {"database \""}) && containsAny(detail, {"does not exist"})) {
+        return QStringLiteral("The database \"%1\" does not exist on PostgreSQL at %2: create it "
+                              "(createdb %1) or fix the name in the URL. (%3)")
+            .arg(url.databaseName(), serverName(url), detail);
+    }
+    if (containsAny(detail, {"ssl", "certificate"})) {
+        return QStringLiteral("The SSL connection to PostgreSQL at %1 failed (%2): check the "
+                              "sslmode and certificate options in the URL.")
+            .arg(serverName(url), detail);
+    }
+    if (containsAny(detail, {"connection refused", "could not translate host name", "timeout",
+                             "no route to host", "network is unreachable", "could not connect",
+                             "is the server running", "connection to server"})) {
+        return QStringLiteral("PostgreSQL at %1 is unreachable (%2): check that the server is "
+                              "running, that host and port in the URL are right, and that no "
+                              "firewall is in the way.")
+            .arg(serverName(url), detail);
+    }
+    return QStringLiteral("Cannot connect to PostgreSQL at %1: %2.").arg(serverName(url), detail);
+}
+
+} // namespace jc

@@ -1,0 +1,111 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/LogLine.h"
+#include "engine/RunOutcome.h"
+#include "engine/RunProgress.h"
+#include "engine/RunTrigger.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QVariantMap>
+
+#include <memory>
+#include <optional>
+
+namespace jc {
+
+// One jc_runs row as the console and jobctl show it. Times are in Qt::UTC; invalid where the
+// column is NULL.
+struct StoredRun
+{
+    qint64 id = 0;
+    QString job;
+    RunTrigger trigger = RunTrigger::Scheduled;
+    QDateTime occurrence;
+    QString occurrenceKey;
+    RunOutcome outcome = RunOutcome::Running; // the `status` column
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QDateTime heartbeatAt;
+    QString error;
+    int attempts = 0;
+    QString instanceId;
+    QString requestedBy;
+    QString reason;
+    bool dryRun = false;
+    QJsonObject summary;
+    RunProgress progress; // as of the last heartbeat (kept after the run ended)
+    QDateTime cancelRequestedAt;
+    QString cancelRequestedBy;
+    int missedCount = 0; // skipped and missed rows: how many occurrences the row stands for
+};
+
+// One line of a run's log.
+struct StoredLogLine
+{
+    qint64 runId = 0;
+    int seq = 0;
+    QDateTime loggedAt; // Qt::UTC
+    LogLevel level = LogLevel::Info;
+    QString message;
+    QVariantMap fields;
+};
+
+// Which runs to list, newest first. Every filter is optional and they combine with AND.
+struct RunQuery
+{
+    QString job;                // exact job name; empty: every job
+    QList<RunOutcome> outcomes; // empty: every status
+    QDateTime since;            // started at or after; invalid: no bound
+    QDateTime until;            // started before (exclusive); invalid: no bound
+    QString errorContains;      // case-insensitive substring of the error text, literally
+                                // (%, _ and \ match themselves). SQLite folds ASCII case only.
+    qint64 beforeId = 0;        // keyset paging: only ids below this; 0: from the newest
+    int limit = 100;            // at most this many rows; clamped to 1..10000
+};
+
+// The read side of run history, for jobctl and the console.
+//
+// Paging is by keyset: runs() returns rows in id DESC order, and the next page is asked for
+// with beforeId = the last id of this one. Each page is an index range scan, so the millionth
+// row costs what the first does (OFFSET would read and discard every row before it).
+//
+// Thread: any member from any thread; each call uses the calling thread's own connection.
+// Errors are values: a message saying what could not be read and why.
+class RunHistory
+{
+public:
+    explicit RunHistory(std::shared_ptr<ConnectionFactory> connections);
+
+    Expected<QList<StoredRun>, QString> runs(const RunQuery &query) const;
+    Expected<std::optional<StoredRun>, QString> run(qint64 id) const;
+
+    // Lines with seq > afterSeq, in seq order, at most `limit` (clamped to 1..10000). Page on
+    // with afterSeq = the last seq returned; -1 starts at the first line.
+    Expected<QList<StoredLogLine>, QString> logLines(qint64 runId, int afterSeq,
+                                                     int limit) const;
+
+    // Per job, its latest run that did run: running or ended, not skipped or missed. "Latest"
+    // by start time (a retry re-opens an older row), then by id. For `jobctl list`.
+    Expected<QHash<QString, StoredRun>, QString> latestRunPerJob() const;
+
+    // Per job, when its last real (not dry) run succeeded: finished_at of the newest
+    // succeeded row. Jobs that never succeeded are absent. For the `overdue` flag.
+    Expected<QHash<QString, QDateTime>, QString> lastSuccessPerJob() const;
+
+    // Per job, the newest occurrence (epoch ms) the scheduler has dealt with: the largest
+    // occurrence of its scheduled, catch-up and retry rows, which include the skipped and
+    // missed rows it recorded. Manual runs do not count: their occurrence is when someone
+    // asked. For missed-run detection at start-up.
+    Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
+
+private:
+    std::shared_ptr<ConnectionFactory> m_connections;
+};
+
+} // namespace jc

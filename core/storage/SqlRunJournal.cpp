@@ -1,0 +1,697 @@
+#include "storage/SqlRunJournal.h"
+
+#include "common/IsoTime.h"
+#include "storage/SqlErrors.h"
+#include "storage/StorageLog.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QUuid>
+#include <QVariant>
+
+#include <optional>
+
+namespace jc {
+
+namespace {
+
+QString statusText(RunOutcome outcome)
+{
+    return toText(outcome);
+}
+
+// "timed_out" reads "timed out" in a sentence.
+QString readable(const QString &status)
+{
+    return QString(status).replace(u'_', u' ');
+}
+
+QVariant nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+QVariant nullInt64()
+{
+    return QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant jsonOrNull(const QJsonObject &object)
+{
+    if (object.isEmpty())
+        return nullIfEmpty({});
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// Binds `values` in order to an already prepared query and runs it.
+bool execWith(QSqlQuery &query, const QVariantList &values)
+{
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    return query.exec();
+}
+
+// Prepares and runs one statement; the database's words when it failed.
+std::optional<QString> execute(QSqlQuery &query, const QString &sql, const QVariantList &values)
+{
+    if (query.prepare(sql) && execWith(query, values))
+        return std::nullopt;
+    return SqlErrors::text(query.lastError());
+}
+
+// A write transaction on the calling thread's connection, rolled back unless committed.
+// SQLite: BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait on the
+// busy timeout; a deferred BEGIN that reads first fails with "database is locked" when it
+// later tries to write while another connection writes. Qt's transaction() is deferred.
+class WriteTransaction
+{
+public:
+    explicit WriteTransaction(QSqlDatabase db)
+        : m_db(std::move(db))
+    {}
+    ~WriteTransaction()
+    {
+        if (m_open)
+            statement(QStringLiteral("ROLLBACK"));
+    }
+    WriteTransaction(const WriteTransaction &) = delete;
+    WriteTransaction &operator=(const WriteTransaction &) = delete;
+
+    std::optional<QString> begin(SqlDialect dialect)
+    {
+        auto error = statement(dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                                             : QStringLiteral("BEGIN"));
+        m_open = !error;
+        return error;
+    }
+    std::optional<QString> commit()
+    {
+        auto error = statement(QStringLiteral("COMMIT"));
+        m_open = m_open && error; // a failed COMMIT still needs its ROLLBACK
+        return error;
+    }
+
+private:
+    std::optional<QString> statement(const QString &sql)
+    {
+        QSqlQuery query(m_db);
+        if (query.exec(sql))
+            return std::nullopt;
+        const QString error = SqlErrors::text(query.lastError());
+        qCDebug(lcStorage).noquote() << sql << "failed:" << error;
+        return error;
+    }
+
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
+
+// PostgreSQL: claims of one job queue behind each other until commit, across instances.
+std::optional<QString> lockJob(QSqlDatabase &db, const QString &job)
+{
+    QSqlQuery query(db);
+    return execute(query, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"),
+                   {QString(QStringLiteral("jc.job:") + job)});
+}
+
+// The row that holds an occurrence, or the live run that makes a job busy.
+struct Holder
+{
+    qint64 id = 0;
+    QString status;
+    int attempts = 0;
+    QString instanceId;
+
+    QString where() const
+    {
+        return instanceId.isEmpty() ? QStringLiteral("on an unknown instance")
+                                    : QStringLiteral("on instance %1").arg(instanceId);
+    }
+};
+
+Expected<std::optional<Holder>, QString> firstHolder(QSqlDatabase &db, const QString &sql,
+                                                     const QVariantList &values)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (auto error = execute(query, sql, values))
+        return *error;
+    if (!query.next())
+        return std::optional<Holder>();
+    return std::optional<Holder>(Holder{query.value(0).toLongLong(), query.value(1).toString(),
+                                        query.value(2).toInt(), query.value(3).toString()});
+}
+
+Expected<std::optional<Holder>, QString> occurrenceHolder(QSqlDatabase &db, const QString &job,
+                                                          const QString &key)
+{
+    return firstHolder(db,
+                       QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
+                                      "WHERE job_name = ? AND occurrence_key = ?"),
+                       {job, key});
+}
+
+// Another run of the job whose heartbeat is within the lease.
+Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
+                                                 const RunJournal::ClaimRequest &request)
+{
+    return firstHolder(db,
+                       QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
+                                      "WHERE job_name = ? AND status = ? AND heartbeat_at_ms > ? "
+                                      "ORDER BY id DESC LIMIT 1"),
+                       {request.run.job, statusText(RunOutcome::Running),
+                        request.nowMSecs - request.leaseMSecs});
+}
+
+Expected<std::optional<QString>, QString> statusOf(QSqlDatabase &db, qint64 runId)
+{
+    const auto holder =
+        firstHolder(db,
+                    QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
+                                   "WHERE id = ?"),
+                    {runId});
+    if (!holder)
+        return holder.error();
+    return *holder ? std::optional<QString>((*holder)->status) : std::nullopt;
+}
+
+// A jc_runs row to insert; NULL where a QVariant is null.
+struct NewRow
+{
+    QString job;
+    QString trigger;
+    qint64 occurrenceMSecs = 0;
+    QString occurrenceKey;
+    QString status;
+    qint64 startedAtMSecs = 0;
+    QVariant finishedAtMSecs = nullInt64();
+    QVariant heartbeatAtMSecs = nullInt64();
+    int attempts = 1;
+    QString instanceId;
+    QString requestedBy;
+    QString reason;
+    QString error;
+    bool dryRun = false;
+    QVariant missedCount = QVariant(QMetaType::fromType<int>());
+};
+
+// Inserts the row unless its (job, occurrence) key is taken. Returns its id, or nullopt when
+// the key was taken: ON CONFLICT keeps a PostgreSQL transaction usable (a unique violation
+// would abort it) and keeps the expected collisions of several instances out of the
+// server's error log.
+Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialect dialect,
+                                                     const NewRow &row)
+{
+    const bool pg = dialect == SqlDialect::Postgres;
+    QSqlQuery query(db);
+    const QString sql =
+        QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                       "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
+                       "instance_id, requested_by, reason, error, dry_run, missed_count) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (job_name, occurrence_key) DO NOTHING") +
+        (pg ? QStringLiteral(" RETURNING id") : QString());
+    const QVariantList values{row.job,
+                              row.trigger,
+                              row.occurrenceMSecs,
+                              row.occurrenceKey,
+                              row.status,
+                              row.startedAtMSecs,
+                              row.finishedAtMSecs,
+                              row.heartbeatAtMSecs,
+                              row.attempts,
+                              nullIfEmpty(row.instanceId),
+                              nullIfEmpty(row.requestedBy),
+                              nullIfEmpty(row.reason),
+                              nullIfEmpty(row.error),
+                              row.dryRun,
+                              row.missedCount};
+    if (!query.prepare(sql) || !execWith(query, values))
+        return query.lastError();
+    if (pg)
+        return query.next() ? std::optional(query.value(0).toLongLong()) : std::nullopt;
+    if (query.numRowsAffected() != 1)
+        return std::optional<qint64>();
+    return std::optional(query.lastInsertId().toLongLong());
+}
+
+using Claim = RunJournal::Claim;
+using ClaimRequest = RunJournal::ClaimRequest;
+
+QString describeOccurrence(const ClaimRequest &request)
+{
+    if (request.run.trigger == RunTrigger::Manual || !request.run.occurrence.isValid())
+        return request.occurrenceKey;
+    return IsoTime::format(request.run.occurrence.toUTC());
+}
+
+Claim claimFailed(const ClaimRequest &request, const QString &error)
+{
+    const QString message = QStringLiteral("Could not claim the run of \"%1\" at %2: %3")
+                                .arg(request.run.job, describeOccurrence(request), error);
+    qCWarning(lcStorage).noquote() << message;
+    return {Claim::Status::Failed, 0, message};
+}
+
+// Names who holds the occurrence, when that is cheap to find out.
+Claim alreadyClaimed(QSqlDatabase &db, const ClaimRequest &request)
+{
+    QString message = QStringLiteral("The run of \"%1\" at %2 is already taken")
+                          .arg(request.run.job, describeOccurrence(request));
+    const auto holder = occurrenceHolder(db, request.run.job, request.occurrenceKey);
+    if (holder && *holder) {
+        const Holder &h = **holder;
+        message += QStringLiteral(": run %1, %2 %3 (attempt %4)")
+                       .arg(h.id)
+                       .arg(readable(h.status), h.where())
+                       .arg(h.attempts);
+    }
+    return {Claim::Status::AlreadyClaimed, holder && *holder ? (*holder)->id : 0, message};
+}
+
+NewRow rowFor(const ClaimRequest &request, const QString &status)
+{
+    const RunInfo &run = request.run;
+    NewRow row;
+    row.job = run.job;
+    row.trigger = toText(run.trigger);
+    row.occurrenceMSecs =
+        run.occurrence.isValid() ? run.occurrence.toMSecsSinceEpoch() : request.nowMSecs;
+    row.occurrenceKey = request.occurrenceKey;
+    row.status = status;
+    row.startedAtMSecs = request.nowMSecs;
+    row.attempts = run.attempt;
+    row.instanceId = request.instanceId;
+    row.requestedBy = run.requestedBy;
+    row.reason = run.reason;
+    row.dryRun = run.dryRun;
+    return row;
+}
+
+Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
+{
+    NewRow row = rowFor(request, statusText(RunOutcome::Running));
+    row.heartbeatAtMSecs = request.nowMSecs;
+    const auto inserted = insertRow(db, dialect, row);
+    if (!inserted) {
+        if (SqlErrors::isUniqueViolation(inserted.error()))
+            return {Claim::Status::AlreadyClaimed, 0, SqlErrors::text(inserted.error())};
+        return claimFailed(request, SqlErrors::text(inserted.error()));
+    }
+    if (!*inserted)
+        return alreadyClaimed(db, request);
+    return {Claim::Status::Claimed, **inserted, {}};
+}
+
+// Overlap Skip and a live run elsewhere: the occurrence is recorded as skipped under its own
+// key, so that no instance runs it later. A retry has its row already (the failed attempt):
+// it simply does not happen now.
+Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
+                 const Holder &live)
+{
+    const QString message =
+        QStringLiteral("another run of this job was still running (run %1 %2)")
+            .arg(QString::number(live.id), live.where());
+    if (request.run.trigger == RunTrigger::Retry)
+        return {Claim::Status::Busy, 0, message};
+    NewRow row = rowFor(request, statusText(RunOutcome::Skipped));
+    row.finishedAtMSecs = request.nowMSecs;
+    row.attempts = 0;
+    row.error = message;
+    if (row.reason.isEmpty())
+        row.reason = message;
+    row.missedCount = 1;
+    const auto inserted = insertRow(db, dialect, row);
+    if (!inserted)
+        return claimFailed(request, SqlErrors::text(inserted.error()));
+    if (!*inserted)
+        return alreadyClaimed(db, request);
+    return {Claim::Status::Busy, **inserted, message};
+}
+
+// A retry (attempt n) re-opens the row that attempt n-1 left failed or timed out. Whoever
+// re-opens it first runs it; the WHERE makes a second re-open of the same attempt find nothing.
+Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
+{
+    const auto holder = occurrenceHolder(db, request.run.job, request.occurrenceKey);
+    if (!holder)
+        return claimFailed(request, holder.error());
+    if (!*holder) // the first attempt left no row (it ran without a journal): start one
+        return insertRunning(db, dialect, request);
+    QSqlQuery query(db);
+    const auto error = execute(
+        query,
+        QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+                       "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
+                       "instance_id = ?, progress_done = NULL, progress_total = NULL, "
+                       "progress_text = NULL WHERE id = ? AND status IN (?, ?) AND attempts = ?"),
+        {statusText(RunOutcome::Running), request.run.attempt, toText(RunTrigger::Retry),
+         request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId), (*holder)->id,
+         statusText(RunOutcome::Failed), statusText(RunOutcome::TimedOut),
+         request.run.attempt - 1});
+    if (error)
+        return claimFailed(request, *error);
+    if (query.numRowsAffected() != 1)
+        return alreadyClaimed(db, request);
+    return {Claim::Status::Claimed, (*holder)->id, {}};
+}
+
+Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
+{
+    if (request.overlap == OverlapPolicy::Skip) {
+        const auto live = liveRun(db, request);
+        if (!live)
+            return claimFailed(request, live.error());
+        if (*live)
+            return refuseBusy(db, dialect, request, **live);
+    }
+    if (request.run.trigger == RunTrigger::Retry && request.run.attempt >= 2)
+        return reopenForRetry(db, dialect, request);
+    return insertRunning(db, dialect, request);
+}
+
+// New log lines of several runs, as the columns of one batch insert.
+struct LogBatch
+{
+    QVariantList runIds, seqs, times, levels, messages, fields;
+
+    void add(qint64 runId, const QList<LogLine> &lines, int firstSeq)
+    {
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const LogLine &line = lines.at(i);
+            runIds.append(runId);
+            seqs.append(firstSeq + static_cast<int>(i));
+            times.append(line.timeMSecs);
+            levels.append(toText(line.level));
+            messages.append(line.message);
+            fields.append(jsonOrNull(QJsonObject::fromVariantMap(line.fields)));
+        }
+    }
+};
+
+// ON CONFLICT: a line already written (a heartbeat whose commit was reported lost, then
+// repeated) is not written twice and does not fail the batch.
+std::optional<QString> writeLog(QSqlDatabase &db, const LogBatch &batch)
+{
+    if (batch.runIds.isEmpty())
+        return std::nullopt;
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO jc_run_logs (run_id, seq, logged_at_ms, level, "
+                                 "message, fields) VALUES (?, ?, ?, ?, ?, ?) "
+                                 "ON CONFLICT (run_id, seq) DO NOTHING"));
+    for (const QVariantList *column : {&batch.runIds, &batch.seqs, &batch.times, &batch.levels,
+                                       &batch.messages, &batch.fields}) {
+        query.addBindValue(*column);
+    }
+    if (query.execBatch())
+        return std::nullopt;
+    return QStringLiteral("Could not write %1 log lines: %2")
+        .arg(batch.runIds.size())
+        .arg(SqlErrors::text(query.lastError()));
+}
+
+// Refreshes the leases (one prepared statement, run per run, so that a run this instance no
+// longer holds is noticed) and collects the log lines of the runs whose row still exists.
+std::optional<QString> refreshLeases(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs,
+                                     qint64 nowMSecs, const QString &instanceId, LogBatch *log)
+{
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral(
+        "UPDATE jc_runs SET heartbeat_at_ms = ?, progress_done = ?, progress_total = ?, "
+        "progress_text = ? WHERE id = ? AND instance_id = ? AND status = ?"));
+    for (const RunJournal::LiveRun &run : runs) {
+        if (!execWith(update, {nowMSecs, run.progress.done, run.progress.total,
+                               nullIfEmpty(run.progress.text), run.storedRunId, instanceId,
+                               statusText(RunOutcome::Running)}))
+            return SqlErrors::text(update.lastError());
+        if (update.numRowsAffected() != 1) {
+            const auto status = statusOf(db, run.storedRunId);
+            if (!status)
+                return status.error();
+            qCWarning(lcStorage).noquote()
+                << QStringLiteral("Run %1 is no longer held by instance %2 (it is %3)")
+                       .arg(QString::number(run.storedRunId), instanceId,
+                            status->value_or(QStringLiteral("gone")));
+            if (!*status)
+                continue; // its row is gone: its lines have nowhere to go
+        }
+        log->add(run.storedRunId, run.newLogLines, run.firstLogSeq);
+    }
+    return std::nullopt;
+}
+
+Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
+                                                 const QList<RunJournal::LiveRun> &runs)
+{
+    QStringList marks;
+    QVariantList ids;
+    for (const RunJournal::LiveRun &run : runs) {
+        marks.append(QStringLiteral("?"));
+        ids.append(run.storedRunId);
+    }
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    const QString sql = QStringLiteral("SELECT id FROM jc_runs WHERE cancel_requested_at_ms IS "
+                                       "NOT NULL AND id IN (%1) ORDER BY id")
+                            .arg(marks.join(QStringLiteral(", ")));
+    if (auto error = execute(query, sql, ids))
+        return *error;
+    QList<qint64> cancelled;
+    while (query.next())
+        cancelled.append(query.value(0).toLongLong());
+    return cancelled;
+}
+
+// Runs one UPDATE and adds the rows it changed to *count.
+std::optional<QString> updateCounting(QSqlDatabase &db, const QString &sql,
+                                      const QVariantList &values, int *count)
+{
+    QSqlQuery query(db);
+    if (auto error = execute(query, sql, values))
+        return error;
+    *count += query.numRowsAffected();
+    return std::nullopt;
+}
+
+QString leaseExpired(qint64 leaseMSecs)
+{
+    return QStringLiteral("The instance running it stopped heartbeating (lease of %1 s "
+                          "expired); it was probably killed or lost power")
+        .arg(QString::number(static_cast<double>(leaseMSecs) / 1000.0));
+}
+
+} // namespace
+
+SqlRunJournal::SqlRunJournal(std::shared_ptr<ConnectionFactory> connections)
+    : m_connections(std::move(connections))
+{}
+
+RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return claimFailed(request, db.error());
+    const SqlDialect dialect = m_connections->dialect();
+    WriteTransaction transaction(*db);
+    auto error = transaction.begin(dialect);
+    if (!error && dialect == SqlDialect::Postgres)
+        error = lockJob(db.value(), request.run.job);
+    if (error)
+        return claimFailed(request, *error);
+    const Claim claim = decide(db.value(), dialect, request);
+    if (claim.status == Claim::Status::Failed)
+        return claim;
+    if (auto failed = transaction.commit())
+        return claimFailed(request, *failed);
+    qCDebug(lcStorage) << "claim of" << request.run.job << request.occurrenceKey << "by"
+                       << request.instanceId << "->" << static_cast<int>(claim.status)
+                       << claim.storedRunId;
+    return claim;
+}
+
+Expected<QList<qint64>, QString>
+SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QString &instanceId)
+{
+    if (runs.isEmpty())
+        return QList<qint64>();
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    WriteTransaction transaction(*db);
+    auto error = transaction.begin(m_connections->dialect());
+    LogBatch log;
+    if (!error)
+        error = refreshLeases(db.value(), runs, nowMSecs, instanceId, &log);
+    if (!error)
+        error = writeLog(db.value(), log);
+    if (error)
+        return QStringLiteral("Could not refresh the heartbeat of %1 runs: %2")
+            .arg(runs.size())
+            .arg(*error);
+    const auto cancelled = cancelRequested(db.value(), runs);
+    if (!cancelled)
+        return cancelled.error();
+    if (auto failed = transaction.commit())
+        return QStringLiteral("Could not refresh the heartbeat: %1").arg(*failed);
+    return cancelled;
+}
+
+Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecord &record,
+                                              const QList<LogLine> &unwrittenLog,
+                                              int firstLogSeq)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const auto fail = [&](const QString &why) {
+        return QStringLiteral("Could not record how run %1 of \"%2\" ended: %3")
+            .arg(QString::number(storedRunId), record.info.job, why);
+    };
+    WriteTransaction transaction(*db);
+    if (auto error = transaction.begin(m_connections->dialect()))
+        return fail(*error);
+    const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
+                                                          : QDateTime::currentMSecsSinceEpoch();
+    int changed = 0;
+    auto error = updateCounting(
+        db.value(),
+        QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ?, "
+                       "summary = ?, attempts = ? WHERE id = ? AND status = ?"),
+        {toText(record.outcome), finishedAt, nullIfEmpty(record.error), jsonOrNull(record.summary),
+         record.info.attempt, storedRunId, statusText(RunOutcome::Running)},
+        &changed);
+    std::optional<QString> refused;
+    if (!error && changed != 1) {
+        const auto status = statusOf(db.value(), storedRunId);
+        if (!status || !*status)
+            return fail(status ? QStringLiteral("there is no such run") : status.error());
+        refused = QStringLiteral("Run %1 of \"%2\" was already marked %3, so its outcome (%4) "
+                                 "was not recorded")
+                      .arg(QString::number(storedRunId), record.info.job, readable(**status),
+                           readable(toText(record.outcome)));
+    }
+    LogBatch log;
+    log.add(storedRunId, unwrittenLog, firstLogSeq);
+    if (!error)
+        error = writeLog(db.value(), log);
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return fail(*error);
+    if (refused)
+        return *refused;
+    return true;
+}
+
+Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const QDateTime occurrence = QDateTime::fromMSecsSinceEpoch(skipped.occurrenceMSecs, Qt::UTC);
+    NewRow row;
+    row.job = skipped.job;
+    row.trigger = toText(RunTrigger::Scheduled);
+    row.occurrenceMSecs = skipped.occurrenceMSecs;
+    row.occurrenceKey = skipped.occurrenceKey;
+    if (row.occurrenceKey.isEmpty()) // a key of its own: it never blocks a real run
+        row.occurrenceKey = QStringLiteral("skipped:%1:%2").arg(
+            occurrence.toString(Qt::ISODateWithMs), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    row.status = statusText(skipped.reason == SkipReason::Coalesced ? RunOutcome::Missed
+                                                                    : RunOutcome::Skipped);
+    row.startedAtMSecs = skipped.nowMSecs;
+    row.finishedAtMSecs = skipped.nowMSecs;
+    row.attempts = 0;
+    row.instanceId = skipped.instanceId;
+    row.error = skipped.detail.isEmpty()
+                    ? QStringLiteral("Not run: %1").arg(toText(skipped.reason))
+                    : skipped.detail;
+    row.reason = row.error;
+    row.missedCount = std::max(1, skipped.count);
+    const auto inserted = insertRow(db.value(), m_connections->dialect(), row);
+    if (!inserted && !SqlErrors::isUniqueViolation(inserted.error())) {
+        return QStringLiteral("Could not record the %1 occurrence of \"%2\" at %3: %4")
+            .arg(row.status, skipped.job, IsoTime::format(occurrence),
+                 SqlErrors::text(inserted.error()));
+    }
+    if (!inserted || !*inserted)
+        qCDebug(lcStorage) << "occurrence" << row.occurrenceKey << "of" << skipped.job
+                           << "was already recorded";
+    return true;
+}
+
+Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
+                                                     const QString &ownInstanceId)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    WriteTransaction transaction(*db);
+    auto error = transaction.begin(m_connections->dialect());
+    const QString running = statusText(RunOutcome::Running);
+    const QString interrupted = statusText(RunOutcome::Interrupted);
+    int count = 0;
+    // Own runs first, so that they get the message that says what really happened.
+    if (!error && !ownInstanceId.isEmpty()) {
+        error = updateCounting(
+            db.value(),
+            QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ? "
+                           "WHERE status = ? AND instance_id = ?"),
+            {interrupted, nowMSecs,
+             QStringLiteral("The instance was restarted while this run was going"), running,
+             ownInstanceId},
+            &count);
+    }
+    if (!error) {
+        error = updateCounting(
+            db.value(),
+            QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ? "
+                           "WHERE status = ? AND COALESCE(heartbeat_at_ms, started_at_ms) < ?"),
+            {interrupted, nowMSecs, leaseExpired(leaseMSecs), running, nowMSecs - leaseMSecs},
+            &count);
+    }
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return QStringLiteral("Could not mark the runs of dead instances interrupted: %1")
+            .arg(*error);
+    if (count > 0)
+        qCInfo(lcStorage) << "marked" << count << "runs interrupted";
+    return count;
+}
+
+Expected<bool, QString> SqlRunJournal::requestCancel(qint64 storedRunId,
+                                                     const QString &requestedBy, qint64 nowMSecs)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    int changed = 0;
+    const auto error = updateCounting(
+        db.value(),
+        QStringLiteral("UPDATE jc_runs SET cancel_requested_at_ms = ?, cancel_requested_by = ? "
+                       "WHERE id = ? AND status = ? AND cancel_requested_at_ms IS NULL"),
+        {nowMSecs, nullIfEmpty(requestedBy), storedRunId, statusText(RunOutcome::Running)},
+        &changed);
+    if (error)
+        return QStringLiteral("Could not ask run %1 to cancel: %2")
+            .arg(QString::number(storedRunId), *error);
+    if (changed == 1)
+        return true;
+    const auto status = statusOf(db.value(), storedRunId);
+    if (!status)
+        return QStringLiteral("Could not ask run %1 to cancel: %2")
+            .arg(QString::number(storedRunId), status.error());
+    if (!*status)
+        return QStringLiteral("There is no run %1.").arg(storedRunId);
+    if (**status == statusText(RunOutcome::Running))
+        return true; // asked before: the first request stands
+    return QStringLiteral("Run %1 is not running (it is %2), so there is nothing to cancel.")
+        .arg(QString::number(storedRunId), readable(**status));
+}
+
+} // namespace jc

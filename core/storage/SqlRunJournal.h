@@ -1,0 +1,64 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/RunJournal.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace jc {
+
+// The run journal on the app database (jc_runs, jc_run_logs), for SQLite and PostgreSQL.
+//
+// Thread: any member from any thread, concurrently. Each call uses the calling thread's own
+// connection from the factory and holds none between calls.
+//
+// Exactly once across instances: every write that decides who runs what happens in one
+// transaction that first serialises the writers of the job:
+//  - SQLite: BEGIN IMMEDIATE (the database's single write lock, taken up front, so two
+//    connections never both read "free" and then both write);
+//  - PostgreSQL: pg_advisory_xact_lock(hashtext('jc.job:' || job)) inside the transaction,
+//    so instances claiming occurrences of one job queue while other jobs go on.
+// The unique (job_name, occurrence_key) key stays the final word: an insert that finds the
+// key taken inserts nothing (ON CONFLICT DO NOTHING) and the claim is AlreadyClaimed.
+//
+// Rows it writes (see MigrationCatalog, version 3):
+//  - a claimed run: status running, started_at_ms = heartbeat_at_ms = now;
+//  - a skipped or missed occurrence: status skipped/missed, trigger scheduled (or the
+//    trigger of a refused claim), started_at_ms = finished_at_ms = now, missed_count, and
+//    the human reason in both `error` (what the error log and its search show) and `reason`.
+class SqlRunJournal final : public RunJournal
+{
+public:
+    explicit SqlRunJournal(std::shared_ptr<ConnectionFactory> connections);
+
+    Claim claim(const ClaimRequest &request) override;
+    Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
+                                               const QString &instanceId) override;
+    // Also refuses when the row is no longer running this attempt (another instance marked it
+    // interrupted, or a retry re-opened it): the error names the row's status. The log lines
+    // are written even then, as they say what really happened. The progress of the last
+    // heartbeat is kept: it tells how far a failed or cancelled run got.
+    Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+                                   const QList<LogLine> &unwrittenLog, int firstLogSeq) override;
+    // Paused, Overlap, Stopping, ClaimedElsewhere: status skipped; Coalesced: missed. An empty
+    // key becomes "skipped:<occurrence>:<uuid>", which never blocks a real run. A row already
+    // holding the key (another instance recorded it, or ran it) is not an error: true.
+    Expected<bool, QString> recordSkipped(const Skipped &skipped) override;
+    Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
+                                          const QString &ownInstanceId) override;
+
+    // Asks the instance running `storedRunId` to cancel it: sets cancel_requested_at_ms/by,
+    // which its next heartbeat reads. Only a running run can be asked; a second request keeps
+    // the first one's time and name and still returns true. Errors name the run's status, or
+    // say that it does not exist.
+    Expected<bool, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
+                                          qint64 nowMSecs);
+
+private:
+    std::shared_ptr<ConnectionFactory> m_connections;
+};
+
+} // namespace jc

@@ -1,0 +1,135 @@
+#include "storage/SqliteConnector.h"
+
+#include "storage/SqlErrors.h"
+#include "storage/StorageLog.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace jc {
+
+namespace {
+
+constexpr int SqliteReadOnly = 8;
+constexpr int SqliteCantOpen = 14;
+constexpr int SqliteNotADatabase = 26;
+
+QString chooseAnother()
+{
+    return QStringLiteral("choose another location with --db or JOBCONSOLE_DB");
+}
+
+std::optional<QString> createFolder(const QDir &folder, bool isDefaultLocation)
+{
+    if (folder.exists())
+        return std::nullopt;
+    if (!isDefaultLocation) {
+        return QStringLiteral("The folder %1 of the SQLite database does not exist: create it, "
+                              "or %2.")
+            .arg(QDir::toNativeSeparators(folder.path()), chooseAnother());
+    }
+    if (QDir().mkpath(folder.path()))
+        return std::nullopt;
+    return QStringLiteral("Cannot create the folder %1 for the SQLite database: check the "
+                          "permissions of its parent folder, or %2.")
+        .arg(QDir::toNativeSeparators(folder.path()), chooseAnother());
+}
+
+std::optional<QString> createEmptyFile(const QString &path)
+{
+    QFile file(path);
+    if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly) || QFileInfo::exists(path))
+        return std::nullopt; // exists now: another thread or process was faster
+    return QStringLiteral("Cannot create the SQLite database %1 (%2): make its folder writable "
+                          "for this user, or %3.")
+        .arg(QDir::toNativeSeparators(path), file.errorString(), chooseAnother());
+}
+
+int primaryCode(const QSqlError &error)
+{
+    return error.nativeErrorCode().toInt() & 0xff;
+}
+
+std::optional<QString> runPragma(QSqlDatabase &db, const DatabaseUrl &url, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return std::nullopt;
+    return SqliteConnector::openFailed(url, query.lastError());
+}
+
+} // namespace
+
+std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url)
+{
+    const QFileInfo file(url.filePath());
+    const QString nativePath = QDir::toNativeSeparators(file.filePath());
+    if (file.isDir()) {
+        return QStringLiteral("%1 is a folder, not a SQLite database file: name a file in it.")
+            .arg(nativePath);
+    }
+    if (file.exists()) {
+        if (file.isWritable())
+            return std::nullopt;
+        return QStringLiteral("The SQLite database %1 is read-only for this user: fix its "
+                              "permissions, or %2.")
+            .arg(nativePath, chooseAnother());
+    }
+    if (auto error = createFolder(file.absoluteDir(), url.isDefaultLocation()))
+        return error;
+    return createEmptyFile(file.filePath());
+}
+
+void SqliteConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
+                                const ConnectionOptions &options)
+{
+    db.setDatabaseName(url.filePath());
+    db.setConnectOptions(
+        QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.sqliteBusyTimeout.count()));
+}
+
+std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url)
+{
+    // SQLite reads the file lazily: this first read is where a file that is not a database
+    // is found out.
+    for (const char *sql : {"SELECT count(*) FROM sqlite_master", "PRAGMA foreign_keys=ON",
+                            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
+        if (auto error = runPragma(db, url, QLatin1String(sql)))
+            return error;
+    }
+    QSqlQuery mode(db);
+    if (mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next() &&
+        mode.value(0).toString() != QLatin1String("wal")) {
+        qCWarning(lcStorage) << "SQLite database" << url.filePath() << "stays in journal mode"
+                             << mode.value(0).toString()
+                             << "(WAL needs a local file system): writers will block readers";
+    }
+    return std::nullopt;
+}
+
+QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+{
+    const QString path = QDir::toNativeSeparators(url.filePath());
+    switch (primaryCode(error)) {
+    case SqliteNotADatabase:
+        return QStringLiteral("%1 is not a SQLite database (file is not a database): point to "
+                              "the right file, or move this one away to start a new database.")
+            .arg(path);
+    case SqliteReadOnly:
+        return QStringLiteral("The SQLite database %1 is read-only (%2): make the file and its "
+                              "folder writable for this user, or %3.")
+            .arg(path, SqlErrors::text(error), chooseAnother());
+    case SqliteCantOpen:
+        return QStringLiteral("Cannot open the SQLite database %1 (%2): check that the file and "
+                              "its folder exist and are readable and writable, or %3.")
+            .arg(path, SqlErrors::text(error), chooseAnother());
+    default:
+        return QStringLiteral("Cannot use the SQLite database %1: %2.")
+            .arg(path, SqlErrors::text(error));
+    }
+}
+
+} // namespace jc

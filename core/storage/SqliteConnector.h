@@ -1,0 +1,37 @@
+#pragma once
+
+#include "storage/ConnectionOptions.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace jc {
+
+// The SQLite steps of opening a connection, used by ConnectionFactory. Each returns nullopt
+// on success or a message saying what went wrong and what to do. Stateless; each call works
+// on a connection of the calling thread.
+class SqliteConnector
+{
+public:
+    // Before the first open: creates the default location's folder if needed, and the database
+    // file itself if absent (an empty file is an empty SQLite database). Creating it here turns
+    // SQLite's bare "unable to open database file" into a message that names the cause.
+    static std::optional<QString> prepareFile(const DatabaseUrl &url);
+
+    // Sets the file name and connect options (busy timeout) on a not yet opened connection.
+    static void configure(QSqlDatabase &db, const DatabaseUrl &url,
+                          const ConnectionOptions &options);
+
+    // After open: checks that the file is a SQLite database and sets the connection's pragmas:
+    // foreign_keys=ON, journal_mode=WAL (readers never block the writer), synchronous=NORMAL
+    // (safe with WAL; a power cut may lose the last commits, never corrupt the file).
+    static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url);
+
+    // Why db.open() failed, in words.
+    static QString openFailed(const DatabaseUrl &url, const QSqlError &error);
+};
+
+} // namespace jc

@@ -1,0 +1,649 @@
+// Engine tests on a manual clock: every instant is asserted exactly, nothing sleeps for
+// timing. Bodies run on real worker threads, so completion is awaited with QTRY_*.
+#include "EnginePrinters.h"
+#include "LogCapture.h"
+
+#include "engine/JobContext.h"
+#include "engine/ManualClock.h"
+#include "engine/RunState.h"
+#include "engine/Scheduler.h"
+
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <atomic>
+#include <memory>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+namespace {
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+Schedule cron(const char *text)
+{
+    auto parsed = Schedule::parse(QString::fromLatin1(text), QTimeZone("UTC"));
+    if (!parsed)
+        qFatal("bad test schedule %s: %s", text, qPrintable(parsed.error().message()));
+    return parsed.value();
+}
+
+JobDefinition job(const QString &name, const char *schedule, JobDefinition::Body body,
+                  JobPolicies policies = {})
+{
+    return JobDefinition{name, QStringLiteral("test job"), cron(schedule), std::move(body),
+                         policies};
+}
+
+JobResult succeed(JobContext &)
+{
+    return JobResult::success();
+}
+
+// A gate a body waits at until the test opens it; bodies also leave when told to stop.
+struct Gate
+{
+    QSemaphore entered;
+    QSemaphore open;
+    JobResult pass(JobContext &context)
+    {
+        entered.release();
+        while (!open.tryAcquire(1, 5)) {
+            if (context.isStopRequested())
+                return JobResult::failure(QStringLiteral("stopped while waiting"));
+        }
+        return JobResult::success();
+    }
+};
+
+RunRecord lastRecord(const QSignalSpy &spy)
+{
+    return spy.last().at(0).value<RunRecord>();
+}
+
+} // namespace
+
+class tst_Scheduler : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        clock = std::make_unique<ManualClock>(utc("2026-01-15T10:00:00Z"));
+        Scheduler::Options options;
+        options.jitterSeed = 42;
+        options.abandonGrace = 10s;
+        scheduler = std::make_unique<Scheduler>(*clock, options);
+    }
+    void cleanup()
+    {
+        scheduler.reset();
+        clock.reset();
+    }
+
+    void refusesBadJobs_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("withBody");
+        QTest::addColumn<bool>("validSchedule");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("empty name") << QString() << true << true << "A job needs a name";
+        QTest::newRow("blank name") << "   " << true << true << "A job needs a name";
+        QTest::newRow("duplicate")
+            << "Existing" << true << true << "A job named \"Existing\" is already registered";
+        QTest::newRow("no body") << "New" << false << true << "Job \"New\" has no body to run";
+        QTest::newRow("no schedule")
+            << "New" << true << false << "Job \"New\" has no valid schedule";
+    }
+    void refusesBadJobs()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, withBody);
+        QFETCH(bool, validSchedule);
+        QFETCH(QString, message);
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Existing"), "* * * * *", succeed)));
+        JobDefinition def = job(name, "* * * * *", withBody ? succeed : JobDefinition::Body());
+        if (!validSchedule)
+            def.schedule = Schedule();
+        const auto added = scheduler->addJob(def);
+        QVERIFY(!added);
+        QCOMPARE(added.error(), message);
+    }
+
+    void firesAtItsInstant()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Every 5"), "*/5 * * * *", succeed)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Every 5"))->nextRun,
+                 utc("2026-01-15T10:05:00Z"));
+
+        clock->setNow(utc("2026-01-15T10:04:59.999Z"));
+        QCOMPARE(started.count(), 0);
+        clock->setNow(utc("2026-01-15T10:05:00Z"));
+        QCOMPARE(started.count(), 1);
+        const auto run = started.last().at(0).value<RunInfo>();
+        QCOMPARE(run.occurrence, utc("2026-01-15T10:05:00Z"));
+        QCOMPARE(run.trigger, RunTrigger::Scheduled);
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Every 5"))->nextRun,
+                 utc("2026-01-15T10:10:00Z"));
+    }
+
+    void logsTheSeedsWording()
+    {
+        LogCapture log;
+        int calls = 0;
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Worded"), "*/5 * * * *", [&](JobContext &) {
+            return ++calls == 1 ? JobResult::success()
+                                : JobResult::failure(QStringLiteral("disk full"));
+        })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T10:05:00Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        clock->setNow(utc("2026-01-15T10:10:00Z"));
+        QTRY_COMPARE(finished.count(), 2);
+        QVERIFY(log.contains(
+            QStringLiteral("Starting job job=Worded nextRun=2026-01-15T10:05:00.000Z")));
+        QVERIFY(log.contains(QStringLiteral("jc.job.worded: Executing job")));
+        QVERIFY(log.contains(QStringLiteral("Job completed successfully")));
+        QVERIFY(log.contains(QStringLiteral("Next run scheduled")));
+        QVERIFY(log.contains(QStringLiteral("Job execution failed")));
+        QVERIFY(log.contains(QStringLiteral("error=\"disk full\"")));
+        QVERIFY(log.contains(QStringLiteral("runId=2")));
+    }
+
+    void errorIsRecordedAndJobRescheduled()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Failing"), "0 * * * *", [](JobContext &) {
+            return JobResult::failure(QStringLiteral("connection refused"));
+        })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
+        QCOMPARE(lastRecord(finished).error, QStringLiteral("connection refused"));
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Failing"))->nextRun,
+                 utc("2026-01-15T12:00:00Z"));
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QTRY_COMPARE(finished.count(), 2);
+    }
+
+    void exceptionIsAFailure()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Throwing"), "0 * * * *", [](JobContext &) {
+            throw std::runtime_error("bad index");
+            return JobResult::success();
+        })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        QVERIFY(scheduler->runNow(QStringLiteral("Throwing")));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
+        QCOMPARE(lastRecord(finished).error,
+                 QStringLiteral("The job threw an exception: bad index"));
+    }
+
+    void noOverlapByDefault()
+    {
+        Gate gate;
+        QVERIFY(scheduler->addJob(
+            job(QStringLiteral("Slow"), "* * * * *", [&](JobContext &c) { return gate.pass(c); })));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        QSignalSpy skipped(scheduler.get(), &Scheduler::occurrenceSkipped);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T10:01:00Z"));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        clock->setNow(utc("2026-01-15T10:02:00Z"));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(skipped.count(), 1);
+        QCOMPARE(skipped.last().at(2).value<SkipReason>(), SkipReason::Overlap);
+        QCOMPARE(skipped.last().at(1).toDateTime(), utc("2026-01-15T10:02:00Z"));
+        const auto manual = scheduler->runNow(QStringLiteral("Slow"));
+        QVERIFY(!manual);
+        QVERIFY(manual.error().contains(QStringLiteral("already running")));
+        gate.open.release();
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(started.count(), 1);
+    }
+
+    void parallelWhenAllowed()
+    {
+        Gate gate;
+        JobPolicies parallel;
+        parallel.overlap = OverlapPolicy::Parallel;
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Wide"), "* * * * *", [&](JobContext &c) { return gate.pass(c); },
+            parallel)));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T10:01:00Z"));
+        clock->setNow(utc("2026-01-15T10:02:00Z"));
+        QVERIFY(gate.entered.tryAcquire(2, 5000)); // both bodies are inside at once
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Wide"))->runningRuns, 2);
+        gate.open.release(2);
+        QTRY_COMPARE(finished.count(), 2);
+    }
+
+    void queueRunsOneAfterwards()
+    {
+        Gate gate;
+        JobPolicies queue;
+        queue.overlap = OverlapPolicy::Queue;
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Queued"), "* * * * *", [&](JobContext &c) { return gate.pass(c); },
+            queue)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        QSignalSpy skipped(scheduler.get(), &Scheduler::occurrenceSkipped);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T10:01:00Z"));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        clock->setNow(utc("2026-01-15T10:02:00Z")); // queued
+        clock->setNow(utc("2026-01-15T10:03:00Z")); // skipped: one is queued already
+        QCOMPARE(skipped.count(), 1);
+        QVERIFY(scheduler->jobStatus(QStringLiteral("Queued"))->queued);
+        gate.open.release();
+        QTRY_COMPARE(started.count(), 2);
+        QCOMPARE(started.last().at(0).value<RunInfo>().occurrence, utc("2026-01-15T10:02:00Z"));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        gate.open.release();
+        QTRY_COMPARE(finished.count(), 2);
+    }
+
+    void timeoutCancels()
+    {
+        JobPolicies policies;
+        policies.timeout = 30s;
+        std::atomic<int> reason{-1};
+        QSemaphore entered;
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Timed"), "0 * * * *",
+            [&](JobContext &context) {
+                entered.release();
+                while (context.sleepFor(1h)) {
+                }
+                reason = int(context.stopToken().reason());
+                return JobResult::failure(QStringLiteral("gave up"));
+            },
+            policies)));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QVERIFY(entered.tryAcquire(1, 5000));
+        clock->setNow(utc("2026-01-15T11:00:29.999Z"));
+        QTest::qWait(20); // a stop would have been requested by now; none must be
+        QCOMPARE(finished.count(), 0);
+        clock->setNow(utc("2026-01-15T11:00:30Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(reason.load(), int(StopReason::TimedOut));
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::TimedOut);
+        QCOMPARE(lastRecord(finished).error, QStringLiteral("Timed out after 30 s: gave up"));
+    }
+
+    void bodyIgnoringTimeoutIsAbandoned()
+    {
+        JobPolicies policies;
+        policies.timeout = 5s;
+        auto release = std::make_shared<QSemaphore>();
+        auto left = std::make_shared<QSemaphore>();
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Stubborn"), "0 * * * *",
+            [release, left](JobContext &) {
+                release->acquire();
+                left->release();
+                return JobResult::success();
+            },
+            policies)));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        clock->setNow(utc("2026-01-15T11:00:05Z"));
+        clock->setNow(utc("2026-01-15T11:00:14.999Z"));
+        QCOMPARE(finished.count(), 0);
+        clock->setNow(utc("2026-01-15T11:00:15Z")); // timeout + 10 s grace
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Abandoned);
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Stubborn"))->runningRuns, 0);
+        release->release();
+        QVERIFY(left->tryAcquire(1, 5000)); // the late body ends; its result is ignored
+        QTest::qWait(10);
+        QCOMPARE(finished.count(), 1);
+    }
+
+    void retriesBackOff()
+    {
+        JobPolicies policies;
+        policies.retry.attempts = 3;
+        policies.retry.baseDelay = 10s;
+        policies.retry.jitter = 0;
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Flaky"), "0 0 * * *",
+            [](JobContext &) { return JobResult::failure(QStringLiteral("database is locked")); },
+            policies)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-16T00:00:00Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        clock->setNow(utc("2026-01-16T00:00:09.999Z"));
+        QCOMPARE(started.count(), 1);
+        clock->setNow(utc("2026-01-16T00:00:10Z"));
+        QCOMPARE(started.count(), 2);
+        auto retry = started.last().at(0).value<RunInfo>();
+        QCOMPARE(retry.trigger, RunTrigger::Retry);
+        QCOMPARE(retry.attempt, 2);
+        QCOMPARE(retry.occurrence, utc("2026-01-16T00:00:00Z"));
+        QTRY_COMPARE(finished.count(), 2);
+        clock->setNow(utc("2026-01-16T00:00:29.999Z"));
+        QCOMPARE(started.count(), 2);
+        clock->setNow(utc("2026-01-16T00:00:30Z")); // 20 s after the second attempt
+        QCOMPARE(started.count(), 3);
+        QCOMPARE(started.last().at(0).value<RunInfo>().attempt, 3);
+        QTRY_COMPARE(finished.count(), 3);
+        clock->setNow(utc("2026-01-16T12:00:00Z"));
+        QCOMPARE(started.count(), 3); // attempts exhausted
+    }
+
+    void retryNeverPassesTheNextOccurrence()
+    {
+        JobPolicies policies;
+        policies.retry.attempts = 5;
+        policies.retry.baseDelay = 2h;
+        policies.retry.maxDelay = 3h;
+        policies.retry.jitter = 0;
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Hourly"), "0 * * * *",
+            [](JobContext &) { return JobResult::failure(QStringLiteral("nope")); }, policies)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(started.count(), 2);
+        QCOMPARE(started.last().at(0).value<RunInfo>().trigger, RunTrigger::Scheduled);
+    }
+
+    void retryDelays_data()
+    {
+        QTest::addColumn<int>("attempt");
+        QTest::addColumn<double>("random");
+        QTest::addColumn<qint64>("expected");
+        QTest::newRow("first retry, no jitter") << 2 << 0.5 << qint64(2000);
+        QTest::newRow("second retry doubles") << 3 << 0.5 << qint64(4000);
+        QTest::newRow("third retry doubles") << 4 << 0.5 << qint64(8000);
+        QTest::newRow("jitter low end") << 2 << 0.0 << qint64(1600);
+        QTest::newRow("jitter high end") << 2 << 1.0 << qint64(2400);
+        QTest::newRow("capped") << 30 << 0.5 << qint64(60000);
+        QTest::newRow("capped with jitter") << 30 << 1.0 << qint64(60000);
+    }
+    void retryDelays()
+    {
+        QFETCH(int, attempt);
+        QFETCH(double, random);
+        QFETCH(qint64, expected);
+        RetryPolicy policy;
+        policy.baseDelay = 2s;
+        policy.maxDelay = 60s;
+        QCOMPARE(policy.delayBefore(attempt, random).count(), expected);
+    }
+
+    void pauseHoldsResumeRecomputes()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Pausable"), "0 * * * *", succeed)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy skipped(scheduler.get(), &Scheduler::occurrenceSkipped);
+        QSignalSpy pauses(scheduler.get(), &Scheduler::jobPauseChanged);
+        scheduler->start();
+        QVERIFY(scheduler->pause(QStringLiteral("Pausable"), QStringLiteral("migration"),
+                                 QStringLiteral("alice")));
+        const auto status = scheduler->jobStatus(QStringLiteral("Pausable"));
+        QVERIFY(status->paused);
+        QCOMPARE(status->pauseReason, QStringLiteral("migration"));
+        QCOMPARE(status->pausedBy, QStringLiteral("alice"));
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(skipped.count(), 2);
+        QCOMPARE(skipped.last().at(2).value<SkipReason>(), SkipReason::Paused);
+        clock->setNow(utc("2026-01-15T12:30:00Z"));
+        QVERIFY(scheduler->resume(QStringLiteral("Pausable")));
+        QCOMPARE(pauses.count(), 2);
+        QCOMPARE(scheduler->jobStatus(QStringLiteral("Pausable"))->nextRun,
+                 utc("2026-01-15T13:00:00Z"));
+        clock->setNow(utc("2026-01-15T13:00:00Z"));
+        QCOMPARE(started.count(), 1);
+    }
+
+    void pauseWithResumeTimeEndsByItself()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Held"), "0 * * * *", succeed)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        scheduler->start();
+        scheduler->pause(QStringLiteral("Held"), {}, {}, utc("2026-01-15T11:30:00Z"));
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QCOMPARE(started.count(), 0);
+        clock->setNow(utc("2026-01-15T11:30:00Z"));
+        QVERIFY(!scheduler->jobStatus(QStringLiteral("Held"))->paused);
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(started.count(), 1);
+    }
+
+    void runNowIsManualAndCarriesTheRequest()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Manual"), "0 0 1 1 *", succeed)));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        const auto id = scheduler->runNow(
+            QStringLiteral("Manual"),
+            RunRequest{true, QStringLiteral("bob"), QStringLiteral("after the import")});
+        QVERIFY(id);
+        QVERIFY(id.value() > 0);
+        QTRY_COMPARE(finished.count(), 1);
+        const RunRecord record = lastRecord(finished);
+        QCOMPARE(record.info.id, id.value());
+        QCOMPARE(record.info.trigger, RunTrigger::Manual);
+        QCOMPARE(record.info.occurrence, utc("2026-01-15T10:00:00Z"));
+        QVERIFY(record.info.dryRun);
+        QCOMPARE(record.info.requestedBy, QStringLiteral("bob"));
+        QCOMPARE(record.info.reason, QStringLiteral("after the import"));
+        QVERIFY(!scheduler->runNow(QStringLiteral("Nope")));
+    }
+
+    void cancelStopsARun()
+    {
+        Gate gate;
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Cancellable"), "0 0 1 1 *",
+                                      [&](JobContext &c) { return gate.pass(c); })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        const RunId id = scheduler->runNow(QStringLiteral("Cancellable")).value();
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        QVERIFY(scheduler->cancel(id));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
+        QVERIFY(!scheduler->cancel(id));
+    }
+
+    void progressAndLogReachTheRecord()
+    {
+        QVERIFY(
+            scheduler->addJob(job(QStringLiteral("Chatty"), "0 0 1 1 *", [](JobContext &context) {
+                context.setProgress(-5, -1); // nonsense: clamped
+                context.setProgress(50, 10, QStringLiteral("half"));
+                context.log().info(QStringLiteral("Batch done"), {{QStringLiteral("users"), 10}});
+                return JobResult::success(QJsonObject{{QStringLiteral("users"), 10}});
+            })));
+        QSignalSpy progress(scheduler.get(), &Scheduler::runProgress);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->runNow(QStringLiteral("Chatty"));
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(progress.count() >= 1);
+        QCOMPARE(progress.last().at(1).toLongLong(), 10);
+        QCOMPARE(progress.last().at(2).toLongLong(), 10);
+        const RunRecord record = lastRecord(finished);
+        QCOMPARE(record.log.size(), 1);
+        QCOMPARE(record.log.first().message, QStringLiteral("Batch done"));
+        QCOMPARE(record.log.first().fields.value(QStringLiteral("users")).toInt(), 10);
+        QCOMPARE(record.summary.value(QStringLiteral("users")).toInt(), 10);
+    }
+
+    void floodedLogIsBounded()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Flood"), "0 0 1 1 *", [](JobContext &c) {
+            for (int i = 0; i < RunState::defaultLogLimit + 500; ++i)
+                c.log().debug(QStringLiteral("line"), {{QStringLiteral("i"), i}});
+            return JobResult::success();
+        })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->runNow(QStringLiteral("Flood"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const RunRecord record = lastRecord(finished);
+        QCOMPARE(record.log.size(), RunState::defaultLogLimit + 1);
+        QVERIFY(record.log.last().message.startsWith(QStringLiteral("Log cut")));
+        QCOMPARE(record.droppedLogLines, 500);
+    }
+
+    void stopCancelsAndWaits()
+    {
+        Gate gate;
+        QVERIFY(scheduler->addJob(
+            job(QStringLiteral("Long"), "0 * * * *", [&](JobContext &c) { return gate.pass(c); })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        const StopReport report = scheduler->stop(5s);
+        QVERIFY(report.isClean());
+        QCOMPARE(report.finished, 1);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
+        QCOMPARE(scheduler->state(), Scheduler::State::Stopped);
+        QVERIFY(!scheduler->runNow(QStringLiteral("Long")));
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(finished.count(), 1); // nothing starts after stop
+    }
+
+    void stopAbandonsABodyThatIgnoresIt()
+    {
+        auto release = std::make_shared<QSemaphore>();
+        auto entered = std::make_shared<QSemaphore>();
+        QVERIFY(scheduler->addJob(
+            job(QStringLiteral("Deaf"), "0 * * * *", [release, entered](JobContext &) {
+                entered->release();
+                release->acquire();
+                entered->release();
+                return JobResult::success();
+            })));
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->runNow(QStringLiteral("Deaf"));
+        QVERIFY(entered->tryAcquire(1, 5000));
+        const StopReport report = scheduler->stop(50ms);
+        QCOMPARE(report.abandoned.size(), 1);
+        QCOMPARE(report.abandoned.first().job, QStringLiteral("Deaf"));
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Abandoned);
+        release->release();
+        QVERIFY(entered->tryAcquire(1, 5000)); // the body ends late, after the scheduler stopped
+    }
+
+    void monthlyJobWeeksAwayFiresOnTime()
+    {
+        clock->setNow(utc("2026-01-01T00:00:01Z"));
+        auto firstOfMonth = Schedule::parse(QStringLiteral("first-of-month"), QTimeZone("UTC"));
+        QVERIFY(scheduler->addJob(
+            JobDefinition{QStringLiteral("Monthly"), {}, firstOfMonth.value(), succeed, {}}));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        scheduler->start();
+        // 31 days away: far beyond what a QTimer can hold. The timer is armed for at most
+        // the bounded interval and re-reads the clock.
+        const int wakeIn = scheduler->msecsUntilWake();
+        QVERIFY2(wakeIn >= 0 && wakeIn <= 60000, qPrintable(QString::number(wakeIn)));
+        clock->setNow(utc("2026-01-31T23:59:59.999Z"));
+        QCOMPARE(started.count(), 0);
+        clock->setNow(utc("2026-02-01T00:00:00Z"));
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(started.last().at(0).value<RunInfo>().occurrence, utc("2026-02-01T00:00:00Z"));
+    }
+
+    void realTimerWakesTheScheduler()
+    {
+        // With the system's timer doing the waking (no clock notification), a job due in
+        // 30 ms of clock time runs once the bounded timer fires.
+        Scheduler::Options options;
+        options.maxWakeInterval = 20ms;
+        Scheduler real(*clock, options);
+        QVERIFY(real.addJob(job(QStringLiteral("Soon"), "0 * * * *", succeed)));
+        QSignalSpy started(&real, &Scheduler::runStarted);
+        real.start();
+        clock->blockSignals(true);
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        clock->blockSignals(false);
+        QTRY_COMPARE(started.count(), 1);
+        QVERIFY(real.wakeCount() >= 1);
+    }
+
+    void clockJumpsRunNothingTwice()
+    {
+        QVERIFY(scheduler->addJob(job(QStringLiteral("Ten"), "*/10 * * * *", succeed)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy skipped(scheduler.get(), &Scheduler::occurrenceSkipped);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T12:00:00Z")); // forward 2 hours
+        QCOMPARE(started.count(), 1);
+        QCOMPARE(started.last().at(0).value<RunInfo>().occurrence, utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(skipped.count(), 1);
+        QCOMPARE(skipped.last().at(2).value<SkipReason>(), SkipReason::Coalesced);
+        QCOMPARE(skipped.last().at(3).toInt(), 11); // 10:10 .. 11:50
+        QTRY_COMPARE(finished.count(), 1);
+
+        clock->setNow(utc("2026-01-15T11:00:00Z")); // back 1 hour
+        clock->setNow(utc("2026-01-15T11:10:00Z"));
+        clock->setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(started.count(), 1);
+        clock->setNow(utc("2026-01-15T12:10:00Z"));
+        QCOMPARE(started.count(), 2);
+        QCOMPARE(started.last().at(0).value<RunInfo>().occurrence, utc("2026-01-15T12:10:00Z"));
+    }
+
+    void thousandJobsAtOneInstantEachRunOnce()
+    {
+        QHash<QString, int> runs;
+        QMutex mutex;
+        for (int i = 0; i < 1000; ++i) {
+            QVERIFY(scheduler->addJob(
+                job(QStringLiteral("job-%1").arg(i), "0 11 * * *", [&](JobContext &context) {
+                    QMutexLocker lock(&mutex);
+                    ++runs[context.jobName()];
+                    return JobResult::success();
+                })));
+        }
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-01-15T11:00:00Z"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1000, 30000);
+        clock->setNow(utc("2026-01-15T11:00:30Z"));
+        QTest::qWait(20);
+        QCOMPARE(finished.count(), 1000);
+        QMutexLocker lock(&mutex);
+        QCOMPARE(runs.size(), 1000);
+        for (auto it = runs.cbegin(); it != runs.cend(); ++it)
+            QCOMPARE(it.value(), 1);
+    }
+
+private:
+    std::unique_ptr<ManualClock> clock;
+    std::unique_ptr<Scheduler> scheduler;
+};
+
+QTEST_GUILESS_MAIN(tst_Scheduler)
+#include "tst_scheduler.moc"

@@ -1,0 +1,459 @@
+#include "storage/ConnectionFactory.h"
+#include "storage/MigrationCatalog.h"
+#include "storage/Migrator.h"
+#include "storage/SqlErrors.h"
+#include "storage/SqlTime.h"
+
+#include "TestDatabases.h"
+
+#include <QMutex>
+#include <QSemaphore>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTest>
+#include <QThread>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::Migration;
+using jc::MigrationStep;
+using jc::Migrator;
+using jc::SqlDialect;
+using jc::test::TestDatabase;
+
+namespace {
+
+const QStringList AppTables = {u"blocks"_s, u"credit_adjustments"_s, u"credit_purchases"_s,
+                               u"team_block_states"_s, u"users"_s};
+const QStringList SchedulerTables = {u"jc_instances"_s,    u"jc_job_changes"_s, u"jc_job_pauses"_s,
+                                     u"jc_job_settings"_s, u"jc_run_logs"_s,    u"jc_runs"_s};
+
+// Runs one statement; returns its error (isValid() when it failed).
+QSqlError exec(QSqlDatabase db, const QString &sql, const QVariantList &values = {})
+{
+    QSqlQuery query(db);
+    if (values.isEmpty()) { // PostgreSQL cannot prepare DDL
+        query.exec(sql);
+        return query.lastError();
+    }
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    query.exec();
+    return query.lastError();
+}
+
+QVariantList column(QSqlDatabase db, const QString &sql)
+{
+    QVariantList values;
+    QSqlQuery query(db);
+    if (!query.exec(sql))
+        values.append(u"error: "_s + query.lastError().text());
+    while (query.next())
+        values.append(query.value(0));
+    return values;
+}
+
+QStringList tables(QSqlDatabase db)
+{
+    QStringList names;
+    for (const QString &name : db.tables()) {
+        if (!name.startsWith(u"sqlite_"_s)) // SQLite's own, e.g. sqlite_sequence
+            names.append(name.toLower());
+    }
+    names.sort();
+    return names;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+
+bool hasColumn(QSqlDatabase db, const QString &table, const QString &column)
+{
+    return db.driver()->record(table).indexOf(column) >= 0;
+}
+
+// The app's own schema as a running app has it: a few columns this program does not know
+// about, no period column (unless asked), and GORM's index names.
+QStringList appSchema(SqlDialect dialect, bool withPeriod)
+{
+    const QString ts = dialect == SqlDialect::Postgres ? u"timestamptz"_s : u"datetime"_s;
+    const QString period = withPeriod ? u", period varchar(7)"_s : QString();
+    return {
+        u"CREATE TABLE users (id varchar(36) PRIMARY KEY, email varchar(255) UNIQUE, "
+        "name varchar(255), avatar_url text, created_at %1, updated_at %1, "
+        "free_credits integer DEFAULT 10, paid_credits integer DEFAULT 0, "
+        "monthly_credit_limit integer DEFAULT 10)"_s.arg(ts),
+        u"CREATE TABLE credit_adjustments (id varchar(36) PRIMARY KEY, created_at %1, "
+        "user_id varchar(36) NOT NULL, credits integer NOT NULL, reason varchar(255) NOT NULL, "
+        "credit_purchase_id varchar(36)%2)"_s.arg(ts, period),
+        u"CREATE INDEX idx_credit_adjustments_user_id ON credit_adjustments (user_id)"_s,
+        u"CREATE TABLE credit_purchases (id varchar(36) PRIMARY KEY, created_at %1, "
+        "updated_at %1, user_id varchar(36), credits integer, amount_paid integer, "
+        "stripe_session_id varchar(255) NOT NULL UNIQUE, stripe_payment_id varchar(255), "
+        "stripe_customer_id varchar(255), receipt_url text, status varchar(20) "
+        "DEFAULT 'pending')"_s.arg(ts),
+        u"CREATE TABLE blocks (id varchar(36) PRIMARY KEY, owner_id varchar(36), type text, "
+        "context text, data text, ordering integer, points integer, "
+        "validation_required boolean)"_s,
+        u"CREATE TABLE team_block_states (id varchar(36) PRIMARY KEY, team_id varchar(36), "
+        "block_id varchar(36), player_data text, points integer, created_at %1, "
+        "updated_at %1)"_s.arg(ts),
+    };
+}
+
+QStringList appRows()
+{
+    return {
+        u"INSERT INTO users (id, email, name, avatar_url, created_at, updated_at, free_credits, "
+        "paid_credits, monthly_credit_limit) VALUES ('u1', 'a@example.org', 'Ada', 'a.png', "
+        "'2025-01-02 03:04:05', '2025-01-02 03:04:05', 3, 7, 25)"_s,
+        u"INSERT INTO users (id, email, name, created_at, updated_at, free_credits, paid_credits, "
+        "monthly_credit_limit) VALUES ('u2', 'b@example.org', 'Bo', '2025-02-03 04:05:06', "
+        "'2025-02-03 04:05:06', 10, 0, 10)"_s,
+        u"INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason) VALUES "
+        "('a1', '2025-11-01 00:00:00', 'u1', 5, 'Monthly free credit top-up: topped up to "
+        "25')"_s,
+        u"INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, "
+        "credit_purchase_id) VALUES ('a2', '2025-11-02 00:00:00', 'u1', 7, 'Purchase', 'p1')"_s,
+        u"INSERT INTO credit_purchases (id, created_at, updated_at, user_id, credits, "
+        "amount_paid, stripe_session_id, status) VALUES ('p1', '2025-11-02 00:00:00', "
+        "'2025-11-02 00:00:00', 'u1', 7, 500, 'cs_1', 'completed')"_s,
+        u"INSERT INTO blocks (id, owner_id, type, data, ordering, points) VALUES ('b1', 'u1', "
+        "'image', '{\"content\": \"/static/uploads/2025/11/17/x.png\"}', 1, 0)"_s,
+        u"INSERT INTO team_block_states (id, team_id, block_id, player_data, points) VALUES "
+        "('s1', 't1', 'b1', '{\"images\": []}', 3)"_s,
+    };
+}
+
+// Everything a table holds, as text, in a stable order: to prove nothing was lost.
+QStringList dump(QSqlDatabase db, const QString &table, const QStringList &columns)
+{
+    QStringList rows;
+    QSqlQuery query(db);
+    if (!query.exec(u"SELECT %1 FROM %2 ORDER BY id"_s.arg(columns.join(u", "_s), table)))
+        return {u"error: "_s + query.lastError().text()};
+    while (query.next()) {
+        QStringList values;
+        for (int i = 0; i < columns.size(); ++i)
+            values.append(query.value(i).toString());
+        rows.append(values.join(u'|'));
+    }
+    return rows;
+}
+
+QStringList dumpApp(QSqlDatabase db)
+{
+    return dump(db, u"users"_s,
+                {u"id"_s, u"email"_s, u"name"_s, u"avatar_url"_s, u"free_credits"_s,
+                 u"paid_credits"_s, u"monthly_credit_limit"_s}) +
+           dump(db, u"credit_adjustments"_s,
+                {u"id"_s, u"user_id"_s, u"credits"_s, u"reason"_s, u"credit_purchase_id"_s}) +
+           dump(db, u"credit_purchases"_s,
+                {u"id"_s, u"user_id"_s, u"credits"_s, u"stripe_session_id"_s, u"status"_s}) +
+           dump(db, u"blocks"_s, {u"id"_s, u"type"_s, u"data"_s}) +
+           dump(db, u"team_block_states"_s, {u"id"_s, u"player_data"_s, u"points"_s});
+}
+
+QString insertRun(const QString &job, const QString &key)
+{
+    return u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, status) "
+           "VALUES ('%1', 'scheduled', 1767225600000, '%2', 'running')"_s.arg(job, key);
+}
+
+QString insertAdjustment(const QString &id, const QString &period)
+{
+    return u"INSERT INTO credit_adjustments (id, user_id, credits, reason, period) VALUES "
+           "('%1', 'u1', 5, 'Monthly free credit top-up: topped up to 10', %2)"_s.arg(
+               id, period.isNull() ? u"NULL"_s : u'\'' + period + u'\'');
+}
+
+} // namespace
+
+// Gives the test function a migrated-or-empty database: `database`, `factory`, `db`.
+#define OPEN_TEST_DATABASE()                                                                       \
+    QFETCH(SqlDialect, dialect);                                                                   \
+    TestDatabase database(dialect);                                                                \
+    QVERIFY2(database.isReady(), qPrintable(database.error()));                                    \
+    ConnectionFactory factory(database.url());                                                     \
+    const auto connection = factory.connectionForCurrentThread();                                  \
+    QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));                 \
+    QSqlDatabase db = *connection
+
+#define MIGRATE(migrator)                                                                          \
+    do {                                                                                           \
+        const auto result = (migrator).migrate(db);                                                \
+        QVERIFY2(result, qPrintable(result ? QString() : result.error()));                         \
+    } while (false)
+
+class tst_Migrator : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void migratesFromEmpty_data() { jc::test::addDatabaseRows(); }
+    void migratesFromEmpty();
+    void rerunIsNoOp_data() { jc::test::addDatabaseRows(); }
+    void rerunIsNoOp();
+    void existingAppDatabaseKeepsItsData_data();
+    void existingAppDatabaseKeepsItsData();
+    void concurrentMigrationsApplyEachOnce_data() { jc::test::addDatabaseRows(); }
+    void concurrentMigrationsApplyEachOnce();
+    void newerSchemaIsRefusedAndNothingChanges_data() { jc::test::addDatabaseRows(); }
+    void newerSchemaIsRefusedAndNothingChanges();
+    void failedMigrationIsRolledBack_data() { jc::test::addDatabaseRows(); }
+    void failedMigrationIsRolledBack();
+    void occurrenceIsUniquePerJob_data() { jc::test::addDatabaseRows(); }
+    void occurrenceIsUniquePerJob();
+    void topUpIsUniquePerUserAndPeriod_data() { jc::test::addDatabaseRows(); }
+    void topUpIsUniquePerUserAndPeriod();
+    void runLogsGoWithTheirRun_data() { jc::test::addDatabaseRows(); }
+    void runLogsGoWithTheirRun();
+    void appTimestampsRoundTrip_data() { jc::test::addDatabaseRows(); }
+    void appTimestampsRoundTrip();
+};
+
+void tst_Migrator::migratesFromEmpty()
+{
+    OPEN_TEST_DATABASE();
+    const Migrator migrator;
+    QCOMPARE(migrator.currentVersion(db).value(), 0);
+
+    const auto result = migrator.migrate(db);
+    QVERIFY2(result, qPrintable(result ? QString() : result.error()));
+    QCOMPARE(result->fromVersion, 0);
+    QCOMPARE(result->toVersion, jc::MigrationCatalog::latestVersion());
+    QCOMPARE(result->applied, (QList<int>{1, 2, 3}));
+    QCOMPARE(migrator.currentVersion(db).value(), 3);
+
+    QCOMPARE(tables(db), sorted(AppTables + SchedulerTables + QStringList{u"jc_schema_version"_s}));
+    QVERIFY(hasColumn(db, u"credit_adjustments"_s, u"period"_s));
+    QCOMPARE(column(db, u"SELECT version FROM jc_schema_version ORDER BY version"_s),
+             (QVariantList{1, 2, 3}));
+    const QVariantList descriptions =
+        column(db, u"SELECT description FROM jc_schema_version ORDER BY version"_s);
+    QCOMPARE(descriptions.size(), 3);
+    QVERIFY(descriptions.at(1).toString().contains(u"period"_s));
+    const qint64 appliedAt =
+        column(db, u"SELECT min(applied_at_ms) FROM jc_schema_version"_s).value(0).toLongLong();
+    QVERIFY(qAbs(QDateTime::currentMSecsSinceEpoch() - appliedAt) < 60'000);
+}
+
+void tst_Migrator::rerunIsNoOp()
+{
+    OPEN_TEST_DATABASE();
+    const Migrator migrator;
+    MIGRATE(migrator);
+    const QVariantList recorded =
+        column(db, u"SELECT version, applied_at_ms FROM jc_schema_version ORDER BY version"_s);
+
+    const auto again = migrator.migrate(db);
+    QVERIFY2(again, qPrintable(again ? QString() : again.error()));
+    QVERIFY(again->applied.isEmpty());
+    QCOMPARE(again->fromVersion, 3);
+    QCOMPARE(again->toVersion, 3);
+    QCOMPARE(column(db, u"SELECT version, applied_at_ms FROM jc_schema_version ORDER BY "
+                        "version"_s),
+             recorded);
+}
+
+void tst_Migrator::existingAppDatabaseKeepsItsData_data()
+{
+    QTest::addColumn<SqlDialect>("dialect");
+    QTest::addColumn<bool>("withPeriod");
+    QTest::newRow("sqlite") << SqlDialect::Sqlite << false;
+    QTest::newRow("postgresql") << SqlDialect::Postgres << false;
+    QTest::newRow("sqlite, period already there") << SqlDialect::Sqlite << true;
+    QTest::newRow("postgresql, period already there") << SqlDialect::Postgres << true;
+}
+
+void tst_Migrator::existingAppDatabaseKeepsItsData()
+{
+    QFETCH(bool, withPeriod);
+    OPEN_TEST_DATABASE();
+    for (const QString &sql : appSchema(dialect, withPeriod) + appRows())
+        QVERIFY2(!exec(db, sql).isValid(), qPrintable(exec(db, sql).text() + sql));
+    const QStringList before = dumpApp(db);
+    QCOMPARE(before.size(), 7);
+
+    MIGRATE(Migrator());
+
+    QCOMPARE(dumpApp(db), before);
+    QCOMPARE(tables(db), sorted(AppTables + SchedulerTables + QStringList{u"jc_schema_version"_s}));
+    QVERIFY(hasColumn(db, u"users"_s, u"avatar_url"_s)); // the app's table was left as it was
+    QVERIFY(hasColumn(db, u"credit_adjustments"_s, u"period"_s));
+    QCOMPARE(column(db, u"SELECT count(*) FROM credit_adjustments WHERE period IS NULL"_s),
+             (QVariantList{2}));
+    // The period key works on the old table, next to its old rows.
+    QVERIFY(!exec(db, insertAdjustment(u"a3"_s, u"2026-12"_s)).isValid());
+    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertAdjustment(u"a4"_s, u"2026-12"_s))));
+}
+
+void tst_Migrator::concurrentMigrationsApplyEachOnce()
+{
+    OPEN_TEST_DATABASE();
+    // Instances starting together on one database: each migration must run exactly once.
+    constexpr int Instances = 3;
+    QSemaphore ready;
+    QSemaphore go;
+    QList<QList<int>> applied(Instances);
+    QStringList errors;
+    QMutex errorsMutex;
+    std::vector<std::unique_ptr<QThread>> threads;
+    for (int i = 0; i < Instances; ++i) {
+        threads.emplace_back(QThread::create([&, i] {
+            const auto own = factory.connectionForCurrentThread();
+            ready.release();
+            go.acquire();
+            const auto result = own ? Migrator().migrate(*own)
+                                    : jc::Expected<jc::MigrationResult, QString>(own.error());
+            if (result) {
+                applied[i] = result->applied;
+            } else {
+                QMutexLocker lock(&errorsMutex);
+                errors.append(result.error());
+            }
+        }));
+        threads.back()->start();
+    }
+    ready.acquire(Instances);
+    go.release(Instances);
+    for (auto &thread : threads)
+        thread->wait();
+
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u'\n')));
+    QList<int> all;
+    for (const QList<int> &one : std::as_const(applied))
+        all += one;
+    std::sort(all.begin(), all.end());
+    QCOMPARE(all, (QList<int>{1, 2, 3}));
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{3}));
+}
+
+void tst_Migrator::newerSchemaIsRefusedAndNothingChanges()
+{
+    OPEN_TEST_DATABASE();
+    QVERIFY(!exec(db, u"CREATE TABLE jc_schema_version (version integer PRIMARY KEY, "
+                      "description varchar(200) NOT NULL, applied_at_ms bigint NOT NULL)"_s)
+                 .isValid());
+    QVERIFY(!exec(db, u"INSERT INTO jc_schema_version VALUES (1, 'one', 1), "
+                      "(99, 'from the future', 2)"_s)
+                 .isValid());
+    const Migrator migrator;
+    QCOMPARE(migrator.currentVersion(db).value(), 99);
+
+    const auto result = migrator.migrate(db);
+    QVERIFY(!result);
+    const QString latest = QString::number(migrator.latestVersion());
+    QVERIFY2(result.error().contains(u"schema is version 99, newer than version "_s + latest),
+             qPrintable(result.error()));
+    QVERIFY2(result.error().contains(u"Nothing was changed"_s), qPrintable(result.error()));
+    QCOMPARE(tables(db), QStringList{u"jc_schema_version"_s});
+    QCOMPARE(column(db, u"SELECT version FROM jc_schema_version ORDER BY version"_s),
+             (QVariantList{1, 99}));
+}
+
+void tst_Migrator::failedMigrationIsRolledBack()
+{
+    OPEN_TEST_DATABASE();
+    const auto step = [](const QString &sql) { return MigrationStep::always(sql); };
+    const QList<MigrationStep> good = {step(u"CREATE TABLE t_good (id integer PRIMARY KEY)"_s)};
+    const QList<MigrationStep> bad = {step(u"CREATE TABLE t_half (id integer PRIMARY KEY)"_s),
+                                      step(u"INSERT INTO t_half VALUES (1)"_s),
+                                      step(u"CREATE TABLE t_bad (id no such syntax"_s)};
+    const Migrator migrator(
+        {Migration{1, u"good"_s, good, good}, Migration{2, u"bad"_s, bad, bad}});
+
+    const auto result = migrator.migrate(db);
+    QVERIFY(!result);
+    QVERIFY2(result.error().contains(u"Migration 2 (bad) failed, and none of it was applied"_s),
+             qPrintable(result.error()));
+    QVERIFY2(result.error().contains(u"CREATE TABLE t_bad"_s), qPrintable(result.error()));
+    QCOMPARE(migrator.currentVersion(db).value(), 1);
+    QCOMPARE(tables(db), (QStringList{u"jc_schema_version"_s, u"t_good"_s}));
+}
+
+void tst_Migrator::occurrenceIsUniquePerJob()
+{
+    OPEN_TEST_DATABASE();
+    MIGRATE(Migrator());
+
+    QVERIFY(!exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"2026-01-01T00:00Z"_s)).isValid());
+    const QSqlError second =
+        exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"2026-01-01T00:00Z"_s));
+    QVERIFY2(jc::SqlErrors::isUniqueViolation(second), qPrintable(second.text()));
+    QVERIFY(!jc::SqlErrors::isConnectionLost(second));
+    QVERIFY(!exec(db, insertRun(u"Uploads Cleanup"_s, u"2026-01-01T00:00Z"_s)).isValid());
+    QVERIFY(!exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"manual-1"_s)).isValid());
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_runs"_s), (QVariantList{3}));
+    // The defaults a claim relies on.
+    QCOMPARE(column(db, u"SELECT attempts FROM jc_runs WHERE id = 1"_s), (QVariantList{1}));
+    QCOMPARE(column(db, u"SELECT dry_run FROM jc_runs WHERE id = 1"_s).value(0).toBool(), false);
+}
+
+void tst_Migrator::topUpIsUniquePerUserAndPeriod()
+{
+    OPEN_TEST_DATABASE();
+    MIGRATE(Migrator());
+
+    QVERIFY(!exec(db, insertAdjustment(u"a1"_s, u"2026-12"_s)).isValid());
+    const QSqlError twice = exec(db, insertAdjustment(u"a2"_s, u"2026-12"_s));
+    QVERIFY2(jc::SqlErrors::isUniqueViolation(twice), qPrintable(twice.text()));
+    QVERIFY(!exec(db, insertAdjustment(u"a3"_s, u"2027-01"_s)).isValid());
+    // Adjustments that are not top-ups have no period, and never collide.
+    QVERIFY(!exec(db, insertAdjustment(u"a4"_s, QString())).isValid());
+    QVERIFY(!exec(db, insertAdjustment(u"a5"_s, QString())).isValid());
+    QCOMPARE(column(db, u"SELECT count(*) FROM credit_adjustments"_s), (QVariantList{4}));
+}
+
+void tst_Migrator::runLogsGoWithTheirRun()
+{
+    OPEN_TEST_DATABASE();
+    MIGRATE(Migrator());
+    QVERIFY(!exec(db, insertRun(u"job"_s, u"k1"_s)).isValid());
+    const QVariant runId = column(db, u"SELECT id FROM jc_runs"_s).value(0);
+    const QString insertLog = u"INSERT INTO jc_run_logs (run_id, seq, logged_at_ms, level, "
+                              "message) VALUES (?, ?, 1767225600000, 'info', 'hello')"_s;
+    QVERIFY(!exec(db, insertLog, {runId, 1}).isValid());
+    QVERIFY(!exec(db, insertLog, {runId, 2}).isValid());
+    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertLog, {runId, 2})));
+    QVERIFY(exec(db, insertLog, {runId.toLongLong() + 1000, 1}).isValid()); // no such run
+
+    QVERIFY(!exec(db, u"DELETE FROM jc_runs"_s).isValid());
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_run_logs"_s), (QVariantList{0}));
+}
+
+void tst_Migrator::appTimestampsRoundTrip()
+{
+    OPEN_TEST_DATABASE();
+    MIGRATE(Migrator());
+    // 01:30 UTC on the day Europe's clocks spring forward: no local-time detour may lose it.
+    const QDateTime when(QDate(2026, 3, 29), QTime(1, 30, 0), QTimeZone::utc());
+    QVERIFY(!exec(db, u"INSERT INTO users (id, email, created_at) VALUES ('u1', 'a@x', ?)"_s,
+                  {jc::SqlTime::toSql(when, dialect)})
+                 .isValid());
+    QVERIFY(!exec(db, u"INSERT INTO users (id, email) VALUES ('u2', 'b@x')"_s).isValid());
+
+    const QVariantList stored = column(db, u"SELECT created_at FROM users ORDER BY id"_s);
+    QCOMPARE(jc::SqlTime::fromSql(stored.value(0), dialect), when);
+    if (dialect == SqlDialect::Sqlite)
+        QCOMPARE(stored.value(0).toString(), u"2026-03-29 01:30:00"_s);
+    // The database's own default writes the same format.
+    const QDateTime byDefault = jc::SqlTime::fromSql(stored.value(1), dialect);
+    QVERIFY(byDefault.isValid());
+    QVERIFY(qAbs(byDefault.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    QCOMPARE(byDefault.timeSpec(), Qt::UTC);
+}
+
+QTEST_GUILESS_MAIN(tst_Migrator)
+#include "tst_migrator.moc"

@@ -1,0 +1,174 @@
+#pragma once
+
+// Every storage test runs against every backend (STYLE.md, habit 8): a `_data()` row per
+// database, and a fresh, empty database per test row.
+//
+//   void tst_x::something_data() { jc::test::addDatabaseRows(); }
+//   void tst_x::something()
+//   {
+//       QFETCH(jc::SqlDialect, dialect);
+//       jc::test::TestDatabase database(dialect);
+//       QVERIFY2(database.isReady(), qPrintable(database.error()));
+//       jc::ConnectionFactory factory(database.url());
+//       ...
+//   }
+//
+// PostgreSQL comes from JOBCONSOLE_TEST_PG_URL, else from the file JOBCONSOLE_TEST_PG_URL_FILE
+// names (ctest's `postgres` fixture writes it). Without either the test FAILS: a missing
+// PostgreSQL must never pass as a skip. The role needs the right to CREATE DATABASE.
+
+#include "common/Expected.h"
+#include "storage/DatabaseUrl.h"
+#include "storage/SqlDialect.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <memory>
+
+namespace jc::test {
+
+// Adds the column `dialect` (jc::SqlDialect) and the rows "sqlite" and "postgresql".
+inline void addDatabaseRows()
+{
+    QTest::addColumn<SqlDialect>("dialect");
+    QTest::newRow("sqlite") << SqlDialect::Sqlite;
+    QTest::newRow("postgresql") << SqlDialect::Postgres;
+}
+
+// The tests' PostgreSQL server, or a message saying how to get one.
+inline Expected<DatabaseUrl, QString> postgresServerUrl()
+{
+    QString text = qEnvironmentVariable("JOBCONSOLE_TEST_PG_URL");
+    const QString file = qEnvironmentVariable("JOBCONSOLE_TEST_PG_URL_FILE");
+    if (text.isEmpty() && !file.isEmpty()) {
+        QFile urlFile(file);
+        if (urlFile.open(QIODevice::ReadOnly))
+            text = QString::fromUtf8(urlFile.readAll()).trimmed();
+    }
+    if (text.isEmpty()) {
+        return QStringLiteral(
+                   "PostgreSQL is not available to this test. Run it through ctest, whose "
+                   "`postgres` "
+                   "fixture starts a server (needs the `postgresql` package), or set "
+                   "JOBCONSOLE_TEST_PG_URL=postgresql://user@host:port/db (a role that may create "
+                   "databases). JOBCONSOLE_TEST_PG_URL_FILE was \"%1\".")
+            .arg(file);
+    }
+    auto url = DatabaseUrl::parse(text);
+    if (url && url->dialect() != SqlDialect::Postgres)
+        return QStringLiteral("The test PostgreSQL URL is not a PostgreSQL URL: %1").arg(text);
+    return url;
+}
+
+// A fresh, empty database for one test row, removed when this goes out of scope (destroy it
+// after everything that holds connections to it).
+//  - SQLite: a new file in a QTemporaryDir.
+//  - PostgreSQL: a new database jc_test_<pid>_<n> on the test server (about 0.1 s), dropped
+//    WITH (FORCE) afterwards so that connections left open cannot keep it.
+class TestDatabase
+{
+public:
+    explicit TestDatabase(SqlDialect dialect)
+        : m_dialect(dialect)
+    {
+        if (dialect == SqlDialect::Sqlite)
+            createSqlite();
+        else
+            createPostgres();
+    }
+
+    ~TestDatabase()
+    {
+        if (m_dialect == SqlDialect::Postgres && m_isReady)
+            adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+    }
+
+    TestDatabase(const TestDatabase &) = delete;
+    TestDatabase &operator=(const TestDatabase &) = delete;
+
+    bool isReady() const { return m_isReady; }
+    QString error() const { return m_error; }
+    SqlDialect dialect() const { return m_dialect; }
+    const DatabaseUrl &url() const { return m_url; }
+
+    // SQLite: the temporary folder that holds the file (other files may go there too).
+    QString folder() const { return m_folder ? m_folder->path() : QString(); }
+
+    // PostgreSQL: the server with its maintenance database (to reach it with a wrong port...).
+    const DatabaseUrl &serverUrl() const { return m_serverUrl; }
+
+private:
+    void createSqlite()
+    {
+        m_folder = std::make_unique<QTemporaryDir>();
+        if (!m_folder->isValid()) {
+            m_error =
+                QStringLiteral("Cannot create a temporary folder: %1").arg(m_folder->errorString());
+            return;
+        }
+        m_url = DatabaseUrl::sqliteFile(m_folder->filePath(QStringLiteral("test.db")));
+        m_isReady = true;
+    }
+
+    void createPostgres()
+    {
+        auto server = postgresServerUrl();
+        if (!server) {
+            m_error = server.error();
+            return;
+        }
+        m_serverUrl = *server;
+        static std::atomic<int> serial = 0;
+        m_name =
+            QStringLiteral("jc_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++serial);
+        if (auto error = adminExec(QStringLiteral("CREATE DATABASE %1").arg(m_name))) {
+            m_error = QStringLiteral("Cannot create a test database on %1: %2")
+                          .arg(m_serverUrl.toDisplayString(), *error);
+            return;
+        }
+        m_url = m_serverUrl.withDatabaseName(m_name);
+        m_isReady = true;
+    }
+
+    // Runs one statement on the server's maintenance database; returns the error, if any.
+    std::optional<QString> adminExec(const QString &sql) const
+    {
+        const QString name = QStringLiteral("jc.test.admin.%1").arg(m_name);
+        std::optional<QString> error;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+            db.setHostName(m_serverUrl.host());
+            db.setPort(m_serverUrl.port());
+            db.setDatabaseName(m_serverUrl.databaseName());
+            db.setUserName(m_serverUrl.userName());
+            db.setPassword(m_serverUrl.password());
+            db.setConnectOptions(m_serverUrl.connectOptions());
+            if (!db.open()) {
+                error = db.lastError().text();
+            } else {
+                QSqlQuery query(db);
+                if (!query.exec(sql))
+                    error = query.lastError().text();
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+        return error;
+    }
+
+    SqlDialect m_dialect;
+    bool m_isReady = false;
+    QString m_error;
+    DatabaseUrl m_url;
+    DatabaseUrl m_serverUrl;
+    QString m_name;
+    std::unique_ptr<QTemporaryDir> m_folder;
+};
+
+} // namespace jc::test
