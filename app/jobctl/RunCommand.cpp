@@ -1,5 +1,6 @@
 #include "RunCommand.h"
 
+#include "CommandSupport.h"
 #include "ProgressLine.h"
 #include "SignalWatcher.h"
 
@@ -12,21 +13,10 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 
-#include <pwd.h>
-#include <unistd.h>
-
 using namespace jc;
 using namespace std::chrono;
 
 namespace {
-
-// Who asked, for the history: the OS account, as the console records it too.
-QString osUser()
-{
-    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
-        return QString::fromLocal8Bit(entry->pw_name);
-    return qEnvironmentVariable("USER");
-}
 
 int exitStatusFor(RunOutcome outcome)
 {
@@ -120,8 +110,9 @@ int RunCommand::run(const CommandEnvironment &env)
     });
 
     scheduler.start();
-    const auto started = scheduler.runNow(
-        jobName, RunRequest{parser.isSet(dryRunOption), osUser(), parser.value(reasonOption)});
+    const auto started =
+        scheduler.runNow(jobName, RunRequest{parser.isSet(dryRunOption), CommandSupport::osUser(),
+                                             parser.value(reasonOption)});
     if (!started)
         return env.fail(command, started.error(), wait ? 3 : 1);
     QCoreApplication::exec();

@@ -1,5 +1,6 @@
 // jobctl: the command-line face of Job Console. main() reads the global options, picks the
 // command and hands over; each command lives in its own class.
+#include "AdminCommands.h"
 #include "CommandEnvironment.h"
 #include "MigrateCommand.h"
 #include "NextCommand.h"
@@ -23,6 +24,16 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> table{
+        {QStringLiteral("cancel"),
+         {QStringLiteral("Ask the instance running a run to stop it"), &AdminCommands::cancel}},
+        {QStringLiteral("history"),
+         {QStringLiteral("List runs, newest first"), &AdminCommands::history}},
+        {QStringLiteral("list"),
+         {QStringLiteral("List the jobs: state, schedule, last and next run"),
+          &AdminCommands::list}},
+        {QStringLiteral("pause"),
+         {QStringLiteral("Pause a job on every instance"), &AdminCommands::pause}},
+        {QStringLiteral("resume"), {QStringLiteral("Resume a paused job"), &AdminCommands::resume}},
         {QStringLiteral("migrate"),
          {QStringLiteral("Create or update the database's tables"), &MigrateCommand::run}},
         {QStringLiteral("run"),

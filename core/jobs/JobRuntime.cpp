@@ -1,16 +1,80 @@
 #include "jobs/JobRuntime.h"
 
+#include "common/LogCategories.h"
+#include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
 #include "storage/SqlRunJournal.h"
 
 namespace jc {
 
 JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
-                       std::shared_ptr<RunJournal> journal, std::unique_ptr<Scheduler> scheduler)
+                       std::shared_ptr<RunJournal> journal, std::unique_ptr<Scheduler> scheduler,
+                       std::chrono::milliseconds pollInterval)
     : m_database(std::move(database))
     , m_journal(std::move(journal))
     , m_scheduler(std::move(scheduler))
-{}
+{
+    m_reader.setMaxThreadCount(1);
+    m_pausePoll.setInterval(pollInterval);
+    connect(&m_pausePoll, &QTimer::timeout, this, &JobRuntime::pollPauses);
+    m_pausePoll.start();
+}
+
+JobRuntime::~JobRuntime()
+{
+    m_pausePoll.stop();
+    m_reader.waitForDone();
+}
+
+Expected<bool, QString> JobRuntime::syncPausesNow()
+{
+    const auto pauses = PauseStore(m_database).activePauses(m_scheduler->clock().nowMSecs());
+    if (!pauses)
+        return pauses.error();
+    applyPauses(pauses.value());
+    return true;
+}
+
+void JobRuntime::pollPauses()
+{
+    if (m_pollInFlight)
+        return;
+    m_pollInFlight = true;
+    m_reader.start([this, database = m_database, now = m_scheduler->clock().nowMSecs()] {
+        auto pauses = PauseStore(database).activePauses(now);
+        // Queued back to this object's thread; dropped if it is gone (the destructor waits
+        // for this task first, so `this` is alive while it runs).
+        QMetaObject::invokeMethod(
+            this,
+            [this, pauses = std::move(pauses)] {
+                m_pollInFlight = false;
+                if (pauses)
+                    applyPauses(pauses.value());
+                else
+                    qCWarning(lcScheduler).noquote()
+                        << "Could not read the stored pauses:" << pauses.error();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+// Makes the scheduler's pauses match the stored ones: the database is the source of truth.
+void JobRuntime::applyPauses(const QHash<QString, PauseState> &pauses)
+{
+    for (const QString &job : m_scheduler->jobNames()) {
+        const auto status = m_scheduler->jobStatus(job);
+        const auto stored = pauses.constFind(job);
+        if (stored == pauses.cend()) {
+            if (status->paused)
+                m_scheduler->resume(job);
+            continue;
+        }
+        const QDateTime resumeAt = stored->resumeAt.value_or(QDateTime());
+        if (!status->paused || status->pauseReason != stored->reason ||
+            status->pausedBy != stored->pausedBy || status->resumeAt != resumeAt)
+            m_scheduler->pause(job, stored->reason, stored->pausedBy, resumeAt);
+    }
+}
 
 Expected<std::unique_ptr<JobRuntime>, QString>
 JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options)
@@ -26,8 +90,11 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         if (const auto added = scheduler->addJob(std::move(job)); !added)
             return added.error();
     }
-    return std::unique_ptr<JobRuntime>(
-        new JobRuntime(std::move(database), std::move(journal), std::move(scheduler)));
+    std::unique_ptr<JobRuntime> runtime(new JobRuntime(
+        std::move(database), std::move(journal), std::move(scheduler), options.pausePollInterval));
+    if (const auto synced = runtime->syncPausesNow(); !synced)
+        return synced.error();
+    return runtime;
 }
 
 } // namespace jc

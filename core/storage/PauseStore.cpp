@@ -42,8 +42,7 @@ PauseStore::PauseStore(std::shared_ptr<ConnectionFactory> connections)
 
 Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pausedBy,
                                           const QString &reason,
-                                          const std::optional<QDateTime> &resumeAt,
-                                          qint64 nowMSecs)
+                                          const std::optional<QDateTime> &resumeAt, qint64 nowMSecs)
 {
     if (job.isEmpty())
         return QStringLiteral("Name the job to pause.");
@@ -68,8 +67,8 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
 
 Expected<bool, QString> PauseStore::resume(const QString &job)
 {
-    auto done = run(*m_connections, QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = ?"),
-                    {job});
+    auto done =
+        run(*m_connections, QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = ?"), {job});
     if (!done)
         return QStringLiteral("Could not resume \"%1\": %2").arg(job, done.error());
     return done.value().numRowsAffected() > 0;
@@ -100,9 +99,8 @@ Expected<QHash<QString, PauseState>, QString> PauseStore::activePauses(qint64 no
     auto pauses = all();
     if (!pauses)
         return pauses;
-    pauses.value().removeIf([nowMSecs](const auto &entry) {
-        return !entry.value().isActiveAt(nowMSecs);
-    });
+    pauses.value().removeIf(
+        [nowMSecs](const auto &entry) { return !entry.value().isActiveAt(nowMSecs); });
     return pauses;
 }
 

@@ -134,8 +134,7 @@ Where whereFor(const RunQuery &query, SqlDialect dialect)
             marks.append(QStringLiteral("?"));
             statuses.append(toText(outcome));
         }
-        where.add(QStringLiteral("status IN (%1)").arg(marks.join(QStringLiteral(", "))),
-                  statuses);
+        where.add(QStringLiteral("status IN (%1)").arg(marks.join(QStringLiteral(", "))), statuses);
     }
     if (query.since.isValid())
         where.add(QStringLiteral("started_at_ms >= ?"), {query.since.toMSecsSinceEpoch()});
@@ -209,10 +208,9 @@ Expected<QList<StoredRun>, QString> RunHistory::runs(const RunQuery &query) cons
 
 Expected<std::optional<StoredRun>, QString> RunHistory::run(qint64 id) const
 {
-    const auto found =
-        readRuns(select(*m_connections, QStringLiteral("SELECT %1 FROM jc_runs WHERE id = ?")
-                                            .arg(RunColumns),
-                        {id}, QStringLiteral("run %1").arg(id)));
+    const auto found = readRuns(select(
+        *m_connections, QStringLiteral("SELECT %1 FROM jc_runs WHERE id = ?").arg(RunColumns), {id},
+        QStringLiteral("run %1").arg(id)));
     if (!found)
         return found.error();
     if (found->isEmpty())
@@ -250,9 +248,9 @@ Expected<QHash<QString, StoredRun>, QString> RunHistory::latestRunPerJob() const
                        "position FROM jc_runs WHERE status NOT IN (?, ?)) ranked "
                        "WHERE position = 1")
             .arg(RunColumns);
-    const auto latest = readRuns(
-        select(*m_connections, sql, {toText(RunOutcome::Skipped), toText(RunOutcome::Missed)},
-               QStringLiteral("the latest run of each job")));
+    const auto latest = readRuns(select(*m_connections, sql,
+                                        {toText(RunOutcome::Skipped), toText(RunOutcome::Missed)},
+                                        QStringLiteral("the latest run of each job")));
     if (!latest)
         return latest.error();
     QHash<QString, StoredRun> perJob;
@@ -275,12 +273,12 @@ Expected<QHash<QString, QDateTime>, QString> RunHistory::lastSuccessPerJob() con
 Expected<QHash<QString, qint64>, QString> RunHistory::lastOccurrencePerJob() const
 {
     return readPerJob<qint64>(
-        select(*m_connections,
-               QStringLiteral("SELECT job_name, MAX(occurrence_ms) FROM jc_runs WHERE trigger "
-                              "IN (?, ?, ?) GROUP BY job_name"),
-               {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp),
-                toText(RunTrigger::Retry)},
-               QStringLiteral("the last occurrence of each job")),
+        select(
+            *m_connections,
+            QStringLiteral("SELECT job_name, MAX(occurrence_ms) FROM jc_runs WHERE trigger "
+                           "IN (?, ?, ?) GROUP BY job_name"),
+            {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp), toText(RunTrigger::Retry)},
+            QStringLiteral("the last occurrence of each job")),
         [](const QSqlQuery &row) { return row.value(1).toLongLong(); });
 }
 

@@ -57,16 +57,18 @@ struct StoredLogLine
 };
 
 // Which runs to list, newest first. Every filter is optional and they combine with AND.
+// Every member has an initializer so that designated initializers may name any subset
+// (`history.runs({.job = name, .limit = 20})`) without -Wmissing-field-initializers.
 struct RunQuery
 {
-    QString job;                // exact job name; empty: every job
-    QList<RunOutcome> outcomes; // empty: every status
-    QDateTime since;            // started at or after; invalid: no bound
-    QDateTime until;            // started before (exclusive); invalid: no bound
-    QString errorContains;      // case-insensitive substring of the error text, literally
-                                // (%, _ and \ match themselves). SQLite folds ASCII case only.
-    qint64 beforeId = 0;        // keyset paging: only ids below this; 0: from the newest
-    int limit = 100;            // at most this many rows; clamped to 1..10000
+    QString job{};                // exact job name; empty: every job
+    QList<RunOutcome> outcomes{}; // empty: every status
+    QDateTime since{};            // started at or after; invalid: no bound
+    QDateTime until{};            // started before (exclusive); invalid: no bound
+    QString errorContains{};      // case-insensitive substring of the error text, literally
+                                  // (%, _ and \ match themselves). SQLite folds ASCII case only.
+    qint64 beforeId = 0;          // keyset paging: only ids below this; 0: from the newest
+    int limit = 100;              // at most this many rows; clamped to 1..10000
 };
 
 // The read side of run history, for jobctl and the console.
@@ -87,8 +89,7 @@ public:
 
     // Lines with seq > afterSeq, in seq order, at most `limit` (clamped to 1..10000). Page on
     // with afterSeq = the last seq returned; -1 starts at the first line.
-    Expected<QList<StoredLogLine>, QString> logLines(qint64 runId, int afterSeq,
-                                                     int limit) const;
+    Expected<QList<StoredLogLine>, QString> logLines(qint64 runId, int afterSeq, int limit) const;
 
     // Per job, its latest run that did run: running or ended, not skipped or missed. "Latest"
     // by start time (a retry re-opens an older row), then by id. For `jobctl list`.

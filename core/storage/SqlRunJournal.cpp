@@ -13,6 +13,7 @@
 #include <QUuid>
 #include <QVariant>
 
+#include <algorithm>
 #include <optional>
 
 namespace jc {
@@ -155,25 +156,30 @@ Expected<std::optional<Holder>, QString> occurrenceHolder(QSqlDatabase &db, cons
                        {job, key});
 }
 
-// Another run of the job whose heartbeat is within the lease.
+// Another run of the job whose heartbeat is within the lease. A live run of this very
+// occurrence is not "another": it holds the key, and the claim is AlreadyClaimed.
 Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
                                                  const RunJournal::ClaimRequest &request)
 {
     return firstHolder(db,
                        QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
                                       "WHERE job_name = ? AND status = ? AND heartbeat_at_ms > ? "
-                                      "ORDER BY id DESC LIMIT 1"),
+                                      "AND occurrence_key <> ? ORDER BY id DESC LIMIT 1"),
                        {request.run.job, statusText(RunOutcome::Running),
-                        request.nowMSecs - request.leaseMSecs});
+                        request.nowMSecs - request.leaseMSecs, request.occurrenceKey});
+}
+
+Expected<std::optional<Holder>, QString> runById(QSqlDatabase &db, qint64 runId)
+{
+    return firstHolder(db,
+                       QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
+                                      "WHERE id = ?"),
+                       {runId});
 }
 
 Expected<std::optional<QString>, QString> statusOf(QSqlDatabase &db, qint64 runId)
 {
-    const auto holder =
-        firstHolder(db,
-                    QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
-                                   "WHERE id = ?"),
-                    {runId});
+    const auto holder = runById(db, runId);
     if (!holder)
         return holder.error();
     return *holder ? std::optional<QString>((*holder)->status) : std::nullopt;
@@ -313,9 +319,8 @@ Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &re
 Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                  const Holder &live)
 {
-    const QString message =
-        QStringLiteral("another run of this job was still running (run %1 %2)")
-            .arg(QString::number(live.id), live.where());
+    const QString message = QStringLiteral("another run of this job was still running (run %1 %2)")
+                                .arg(QString::number(live.id), live.where());
     if (request.run.trigger == RunTrigger::Retry)
         return {Claim::Status::Busy, 0, message};
     NewRow row = rowFor(request, statusText(RunOutcome::Skipped));
@@ -429,14 +434,15 @@ std::optional<QString> refreshLeases(QSqlDatabase &db, const QList<RunJournal::L
                                statusText(RunOutcome::Running)}))
             return SqlErrors::text(update.lastError());
         if (update.numRowsAffected() != 1) {
-            const auto status = statusOf(db, run.storedRunId);
-            if (!status)
-                return status.error();
+            const auto holder = runById(db, run.storedRunId);
+            if (!holder)
+                return holder.error();
             qCWarning(lcStorage).noquote()
-                << QStringLiteral("Run %1 is no longer held by instance %2 (it is %3)")
+                << QStringLiteral("Run %1 is not held by instance %2 any more: %3")
                        .arg(QString::number(run.storedRunId), instanceId,
-                            status->value_or(QStringLiteral("gone")));
-            if (!*status)
+                            *holder ? readable((*holder)->status) + u' ' + (*holder)->where()
+                                    : QStringLiteral("it is gone"));
+            if (!*holder)
                 continue; // its row is gone: its lines have nowhere to go
         }
         log->add(run.storedRunId, run.newLogLines, run.firstLogSeq);
@@ -541,8 +547,7 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
 }
 
 Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecord &record,
-                                              const QList<LogLine> &unwrittenLog,
-                                              int firstLogSeq)
+                                              const QList<LogLine> &unwrittenLog, int firstLogSeq)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
@@ -599,17 +604,17 @@ Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
     row.occurrenceMSecs = skipped.occurrenceMSecs;
     row.occurrenceKey = skipped.occurrenceKey;
     if (row.occurrenceKey.isEmpty()) // a key of its own: it never blocks a real run
-        row.occurrenceKey = QStringLiteral("skipped:%1:%2").arg(
-            occurrence.toString(Qt::ISODateWithMs), QUuid::createUuid().toString(QUuid::WithoutBraces));
+        row.occurrenceKey = QStringLiteral("skipped:%1:%2")
+                                .arg(occurrence.toString(Qt::ISODateWithMs),
+                                     QUuid::createUuid().toString(QUuid::WithoutBraces));
     row.status = statusText(skipped.reason == SkipReason::Coalesced ? RunOutcome::Missed
                                                                     : RunOutcome::Skipped);
     row.startedAtMSecs = skipped.nowMSecs;
     row.finishedAtMSecs = skipped.nowMSecs;
     row.attempts = 0;
     row.instanceId = skipped.instanceId;
-    row.error = skipped.detail.isEmpty()
-                    ? QStringLiteral("Not run: %1").arg(toText(skipped.reason))
-                    : skipped.detail;
+    row.error = skipped.detail.isEmpty() ? QStringLiteral("Not run: %1").arg(toText(skipped.reason))
+                                         : skipped.detail;
     row.reason = row.error;
     row.missedCount = std::max(1, skipped.count);
     const auto inserted = insertRow(db.value(), m_connections->dialect(), row);
@@ -664,8 +669,8 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     return count;
 }
 
-Expected<bool, QString> SqlRunJournal::requestCancel(qint64 storedRunId,
-                                                     const QString &requestedBy, qint64 nowMSecs)
+Expected<bool, QString> SqlRunJournal::requestCancel(qint64 storedRunId, const QString &requestedBy,
+                                                     qint64 nowMSecs)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)

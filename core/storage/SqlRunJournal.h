@@ -27,8 +27,9 @@ namespace jc {
 // Rows it writes (see MigrationCatalog, version 3):
 //  - a claimed run: status running, started_at_ms = heartbeat_at_ms = now;
 //  - a skipped or missed occurrence: status skipped/missed, trigger scheduled (or the
-//    trigger of a refused claim), started_at_ms = finished_at_ms = now, missed_count, and
-//    the human reason in both `error` (what the error log and its search show) and `reason`.
+//    trigger of a refused claim), started_at_ms = finished_at_ms = now, attempts 0,
+//    missed_count, and why it did not run in `error` (what the error log and its search
+//    show) and in `reason` (unless a manual request brought its own reason).
 class SqlRunJournal final : public RunJournal
 {
 public:

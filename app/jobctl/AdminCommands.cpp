@@ -1,0 +1,303 @@
+#include "AdminCommands.h"
+
+#include "CommandSupport.h"
+
+#include "common/IsoTime.h"
+#include "jobs/JobCatalog.h"
+#include "storage/PauseStore.h"
+#include "storage/RunHistory.h"
+#include "storage/SqlRunJournal.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace jc;
+using namespace CommandSupport;
+
+namespace {
+
+QStringList jobNames(const std::shared_ptr<ConnectionFactory> &database)
+{
+    QStringList names;
+    for (const JobDefinition &job : JobCatalog::builtInJobs(database, QTimeZone::systemTimeZone()))
+        names.append(job.name);
+    return names;
+}
+
+// One JOB argument naming a known job, or the failure status.
+std::optional<int> checkJob(const CommandEnvironment &env, const QString &command,
+                            const QStringList &positional, const QStringList &known)
+{
+    if (positional.size() != 1)
+        return env.fail(
+            command,
+            QStringLiteral("expected one JOB (jobs: %1)").arg(known.join(QStringLiteral(", "))), 2);
+    if (!known.contains(positional.first()))
+        return env.fail(command,
+                        QStringLiteral("no job named \"%1\" (jobs: %2)")
+                            .arg(positional.first(), known.join(QStringLiteral(", "))),
+                        2);
+    return std::nullopt;
+}
+
+QString stateOf(const JobDefinition &job, const std::optional<StoredRun> &last,
+                const std::optional<PauseState> &pause, const QDateTime &lastSuccess,
+                const QDateTime &now)
+{
+    if (pause) {
+        QString state = QStringLiteral("paused");
+        if (pause->resumeAt)
+            state += QStringLiteral(" until ") + humanTime(*pause->resumeAt);
+        return state;
+    }
+    if (last && last->outcome == RunOutcome::Running)
+        return QStringLiteral("running");
+    // Overdue: no success for twice the schedule's interval (measured at its next two fires).
+    const QDateTime first = job.schedule.next(now);
+    const QDateTime second = first.isValid() ? job.schedule.next(first) : QDateTime();
+    if (second.isValid() && last &&
+        (!lastSuccess.isValid() || lastSuccess.msecsTo(now) > 2 * first.msecsTo(second)))
+        return QStringLiteral("overdue");
+    if (last && isProblem(last->outcome))
+        return QStringLiteral("failing");
+    return QStringLiteral("idle");
+}
+
+QJsonObject toJson(const StoredRun &run)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), run.id},
+        {QStringLiteral("job"), run.job},
+        {QStringLiteral("trigger"), toText(run.trigger)},
+        {QStringLiteral("occurrence"), IsoTime::format(run.occurrence, true)},
+        {QStringLiteral("startedAt"), IsoTime::format(run.startedAt, true)},
+        {QStringLiteral("finishedAt"), IsoTime::format(run.finishedAt, true)},
+        {QStringLiteral("outcome"), toText(run.outcome)},
+        {QStringLiteral("error"), run.error},
+        {QStringLiteral("attempts"), run.attempts},
+        {QStringLiteral("instance"), run.instanceId},
+        {QStringLiteral("requestedBy"), run.requestedBy},
+        {QStringLiteral("reason"), run.reason},
+        {QStringLiteral("dryRun"), run.dryRun},
+        {QStringLiteral("missedCount"), run.missedCount},
+        {QStringLiteral("summary"), run.summary},
+    };
+}
+
+} // namespace
+
+int AdminCommands::list(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("list");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Lists the jobs: state, schedule, last run and outcome, next run."));
+    if (const auto status = parse(parser, env, command))
+        return *status;
+    const auto database = openDatabase(env);
+    if (!database)
+        return env.fail(command, database.error());
+    const RunHistory history(database.value());
+    const auto latest = history.latestRunPerJob();
+    const auto successes = history.lastSuccessPerJob();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto pauses = PauseStore(database.value()).activePauses(now.toMSecsSinceEpoch());
+    if (!latest || !successes || !pauses)
+        return env.fail(command, !latest ? latest.error()
+                                         : (!successes ? successes.error() : pauses.error()));
+    for (const JobDefinition &job :
+         JobCatalog::builtInJobs(database.value(), QTimeZone::systemTimeZone())) {
+        const auto last =
+            latest->contains(job.name) ? std::optional(latest->value(job.name)) : std::nullopt;
+        const auto pause =
+            pauses->contains(job.name) ? std::optional(pauses->value(job.name)) : std::nullopt;
+        const QString state = stateOf(job, last, pause, successes->value(job.name), now);
+        env.out << job.name << "\n  state:    " << state << "\n  schedule: " << job.schedule.text()
+                << " (" << job.schedule.description() << ", " << job.schedule.zone().id()
+                << ")\n  last run: ";
+        if (last)
+            env.out << humanTime(last->startedAt) << "  " << toText(last->outcome) << "  "
+                    << humanDuration(last->startedAt.msecsTo(last->finishedAt)) << "\n";
+        else
+            env.out << "never\n";
+        env.out << "  next run: "
+                << (pause ? QStringLiteral("paused") : humanTime(job.schedule.next(now))) << "\n";
+    }
+    return 0;
+}
+
+int AdminCommands::history(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("history");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Lists runs, newest first."));
+    const QCommandLineOption failedOption(
+        QStringLiteral("failed"),
+        QStringLiteral("Only problems: failed, timed out, interrupted, abandoned, missed."));
+    const QCommandLineOption sinceOption(
+        QStringLiteral("since"),
+        QStringLiteral("Only runs started at or after DATE (2026-11-01 or an ISO instant)."),
+        QStringLiteral("DATE"));
+    const QCommandLineOption limitOption(QStringLiteral("limit"),
+                                         QStringLiteral("At most N runs (default 20)."),
+                                         QStringLiteral("N"), QStringLiteral("20"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("Print a JSON array instead of a table."));
+    parser.addOptions({failedOption, sinceOption, limitOption, jsonOption});
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("Only this job."),
+                                 QStringLiteral("[JOB]"));
+    if (const auto status = parse(parser, env, command))
+        return *status;
+    RunQuery query;
+    if (parser.positionalArguments().size() > 1)
+        return env.fail(command, QStringLiteral("expected at most one JOB"), 2);
+    if (!parser.positionalArguments().isEmpty())
+        query.job = parser.positionalArguments().first();
+    bool limitOk = false;
+    query.limit = parser.value(limitOption).toInt(&limitOk);
+    if (!limitOk || query.limit < 1 || query.limit > 10000)
+        return env.fail(command,
+                        QStringLiteral("--limit: \"%1\" is not a number from 1 to 10000")
+                            .arg(parser.value(limitOption)),
+                        2);
+    if (parser.isSet(sinceOption)) {
+        const auto since = parseDateOrInstant(parser.value(sinceOption));
+        if (!since)
+            return env.fail(command,
+                            QStringLiteral("--since: \"%1\" is not a date (2026-11-01) "
+                                           "or an ISO 8601 instant with an offset")
+                                .arg(parser.value(sinceOption)),
+                            2);
+        query.since = *since;
+    }
+    if (parser.isSet(failedOption))
+        query.outcomes = {RunOutcome::Failed, RunOutcome::TimedOut, RunOutcome::Interrupted,
+                          RunOutcome::Abandoned, RunOutcome::Missed};
+    const auto database = openDatabase(env);
+    if (!database)
+        return env.fail(command, database.error());
+    const auto runs = RunHistory(database.value()).runs(query);
+    if (!runs)
+        return env.fail(command, runs.error());
+    if (parser.isSet(jsonOption)) {
+        QJsonArray array;
+        for (const StoredRun &run : runs.value())
+            array.append(toJson(run));
+        env.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    for (const StoredRun &run : runs.value()) {
+        env.out << QStringLiteral("%1  %2  %3  %4  %5  %6")
+                       .arg(run.id, 6)
+                       .arg(humanTime(run.startedAt.isValid() ? run.startedAt : run.occurrence),
+                            toText(run.outcome).leftJustified(11),
+                            humanDuration(run.startedAt.msecsTo(run.finishedAt)).leftJustified(10),
+                            toText(run.trigger).leftJustified(9), run.job);
+        if (!run.requestedBy.isEmpty())
+            env.out << "  by " << run.requestedBy;
+        env.out << "\n";
+        if (!run.error.isEmpty())
+            env.out << "        " << run.error.left(300) << "\n";
+    }
+    if (runs->isEmpty())
+        env.out << "No runs.\n";
+    return 0;
+}
+
+int AdminCommands::pause(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("pause");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Pauses JOB on every instance sharing the database: its occurrences are recorded as "
+        "skipped until it is resumed (or until --until)."));
+    const QCommandLineOption reasonOption(QStringLiteral("reason"),
+                                          QStringLiteral("Why, shown to other admins."),
+                                          QStringLiteral("TEXT"));
+    const QCommandLineOption untilOption(
+        QStringLiteral("until"),
+        QStringLiteral("Resume by itself at DATE (2026-12-01 or an ISO instant)."),
+        QStringLiteral("DATE"));
+    parser.addOptions({reasonOption, untilOption});
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    if (const auto status = parse(parser, env, command))
+        return *status;
+    const auto database = openDatabase(env);
+    if (!database)
+        return env.fail(command, database.error());
+    if (const auto status =
+            checkJob(env, command, parser.positionalArguments(), jobNames(database.value())))
+        return *status;
+    std::optional<QDateTime> until;
+    if (parser.isSet(untilOption)) {
+        until = parseDateOrInstant(parser.value(untilOption));
+        if (!until)
+            return env.fail(command,
+                            QStringLiteral("--until: \"%1\" is not a date (2026-12-01) "
+                                           "or an ISO 8601 instant with an offset")
+                                .arg(parser.value(untilOption)),
+                            2);
+    }
+    const QString job = parser.positionalArguments().first();
+    const auto paused = PauseStore(database.value())
+                            .pause(job, osUser(), parser.value(reasonOption), until,
+                                   QDateTime::currentMSecsSinceEpoch());
+    if (!paused)
+        return env.fail(command, paused.error());
+    env.out << "Paused \"" << job << "\"";
+    if (until)
+        env.out << " until " << humanTime(*until);
+    env.out << ".\n";
+    return 0;
+}
+
+int AdminCommands::resume(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("resume");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Ends JOB's pause on every instance."));
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    if (const auto status = parse(parser, env, command))
+        return *status;
+    const auto database = openDatabase(env);
+    if (!database)
+        return env.fail(command, database.error());
+    if (const auto status =
+            checkJob(env, command, parser.positionalArguments(), jobNames(database.value())))
+        return *status;
+    const QString job = parser.positionalArguments().first();
+    const auto resumed = PauseStore(database.value()).resume(job);
+    if (!resumed)
+        return env.fail(command, resumed.error());
+    env.out << (resumed.value() ? "Resumed \"" : "Was not paused: \"") << job << "\".\n";
+    return 0;
+}
+
+int AdminCommands::cancel(const CommandEnvironment &env)
+{
+    const QString command = QStringLiteral("cancel");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Asks the instance running RUN_ID to stop it; it stops within one heartbeat."));
+    parser.addPositionalArgument(QStringLiteral("RUN_ID"),
+                                 QStringLiteral("The run's id, as `jobctl history` shows it."));
+    if (const auto status = parse(parser, env, command))
+        return *status;
+    bool idOk = false;
+    const qint64 id = parser.positionalArguments().value(0).toLongLong(&idOk);
+    if (parser.positionalArguments().size() != 1 || !idOk || id <= 0)
+        return env.fail(command,
+                        QStringLiteral("expected one RUN_ID, a number from "
+                                       "`jobctl history`"),
+                        2);
+    const auto database = openDatabase(env);
+    if (!database)
+        return env.fail(command, database.error());
+    const auto requested = SqlRunJournal(database.value())
+                               .requestCancel(id, osUser(), QDateTime::currentMSecsSinceEpoch());
+    if (!requested)
+        return env.fail(command, requested.error());
+    env.out << "Cancel requested for run " << id << ".\n";
+    return 0;
+}

@@ -1,0 +1,72 @@
+#include "CommandSupport.h"
+
+#include "common/IsoTime.h"
+#include "storage/AppDatabase.h"
+
+#include <QTimeZone>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace CommandSupport {
+
+std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &env,
+                         const QString &command)
+{
+    parser.addHelpOption();
+    if (!parser.parse(env.arguments))
+        return env.fail(command, parser.errorText(), 2);
+    if (parser.isSet(QStringLiteral("help"))) {
+        env.out << parser.helpText().replace(QStringLiteral("jobctl [options]"),
+                                             QStringLiteral("jobctl ") + command +
+                                                 QStringLiteral(" [options]"));
+        return 0;
+    }
+    return std::nullopt;
+}
+
+jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
+openDatabase(const CommandEnvironment &env)
+{
+    return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl));
+}
+
+QString osUser()
+{
+    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+    return qEnvironmentVariable("USER");
+}
+
+std::optional<QDateTime> parseDateOrInstant(const QString &text)
+{
+    if (const auto instant = jc::IsoTime::parseStrict(text))
+        return instant;
+    const QDate date = QDate::fromString(text, Qt::ISODate);
+    if (!date.isValid() || text.size() != 10)
+        return std::nullopt;
+    return date.startOfDay(QTimeZone::systemTimeZone());
+}
+
+QString humanTime(const QDateTime &instant)
+{
+    if (!instant.isValid())
+        return QStringLiteral("-");
+    const QDateTime local = instant.toTimeZone(QTimeZone::systemTimeZone());
+    return local.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss ")) +
+           jc::IsoTime::offsetText(local.offsetFromUtc());
+}
+
+QString humanDuration(qint64 msecs)
+{
+    if (msecs < 0)
+        return QStringLiteral("-");
+    if (msecs < 60000)
+        return QString::number(double(msecs) / 1000.0, 'f', 1) + QStringLiteral(" s");
+    const qint64 seconds = msecs / 1000;
+    if (seconds < 3600)
+        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+} // namespace CommandSupport

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "CommandEnvironment.h"
+
+#include "common/Expected.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QCommandLineParser>
+#include <QDateTime>
+
+#include <memory>
+#include <optional>
+
+// Small pieces every database command shares.
+namespace CommandSupport {
+
+// Parses `env.arguments` with `parser`; prints help and returns 0, or prints the parse error
+// and returns 2; std::nullopt when the command should go on.
+std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &env,
+                         const QString &command);
+
+// Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default.
+jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
+openDatabase(const CommandEnvironment &env);
+
+// The OS account running this command: who paused, cancelled or ran something.
+QString osUser();
+
+// "2026-11-01" (local midnight) or an ISO 8601 instant with an offset.
+std::optional<QDateTime> parseDateOrInstant(const QString &text);
+
+// An instant for people: local time with its offset, "2026-12-01 00:00:00 +01:00".
+QString humanTime(const QDateTime &instant);
+
+// "1.2 s", "3 min 20 s", "2 h 5 min".
+QString humanDuration(qint64 msecs);
+
+} // namespace CommandSupport

@@ -1,0 +1,132 @@
+// The runtime on a real database: occurrences claimed once across instances, pauses stored
+// in the database honoured, skipped occurrences recorded. Manual clock: a 20-second soak
+// runs in milliseconds.
+#include "EnginePrinters.h"
+#include "TestDatabases.h"
+
+#include "engine/ManualClock.h"
+#include "jobs/HistoryRetentionJob.h"
+#include "jobs/JobRuntime.h"
+#include "storage/Migrator.h"
+#include "storage/PauseStore.h"
+#include "storage/RunHistory.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString job = QString::fromLatin1(HistoryRetentionJob::name);
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory> &database,
+                                        Clock &clock, const QString &instance,
+                                        const QString &schedule)
+{
+    JobRuntime::Options options;
+    options.zone = QTimeZone("UTC");
+    options.scheduleOverrides = {job + u'=' + schedule};
+    options.scheduler.instanceId = instance;
+    options.scheduler.jitterSeed = 7;
+    auto runtime = JobRuntime::create(database, clock, options);
+    if (!runtime)
+        qFatal("runtime: %s", qPrintable(runtime.error()));
+    return std::move(runtime).value();
+}
+
+int countRows(ConnectionFactory &factory, const QString &where)
+{
+    auto db = factory.connectionForCurrentThread();
+    QSqlQuery query(db.value());
+    query.exec(QStringLiteral("SELECT COUNT(*) FROM jc_runs WHERE ") + where);
+    return query.next() ? query.value(0).toInt() : -1;
+}
+
+} // namespace
+
+class tst_JobRuntime : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void twoInstancesRunEachOccurrenceOnce_data() { test::addDatabaseRows(); }
+    void twoInstancesRunEachOccurrenceOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        // Two instances in one process, each with its own connections.
+        auto factoryA = std::make_shared<ConnectionFactory>(database.url());
+        auto factoryB = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factoryA->connectionForCurrentThread().value()));
+
+        ManualClock clock(utc("2026-01-15T10:00:00Z"));
+        auto a = makeRuntime(factoryA, clock, QStringLiteral("instance-a"), QStringLiteral("* * * * * *"));
+        auto b = makeRuntime(factoryB, clock, QStringLiteral("instance-b"), QStringLiteral("* * * * * *"));
+        QSignalSpy finishedA(&a->scheduler(), &Scheduler::runFinished);
+        QSignalSpy finishedB(&b->scheduler(), &Scheduler::runFinished);
+        QSignalSpy refusedA(&a->scheduler(), &Scheduler::runRefused);
+        QSignalSpy refusedB(&b->scheduler(), &Scheduler::runRefused);
+        a->scheduler().start();
+        b->scheduler().start();
+        for (int second = 1; second <= 20; ++second) {
+            clock.advance(1s);
+            // Both instances wanted this occurrence; one ran it, the other was refused.
+            QTRY_COMPARE_WITH_TIMEOUT(finishedA.count() + finishedB.count(), second, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(refusedA.count() + refusedB.count(), second, 10000);
+        }
+        a->scheduler().stop(5s);
+        b->scheduler().stop(5s);
+        QCOMPARE(countRows(*factoryA, QStringLiteral("status = 'succeeded'")), 20);
+        QCOMPARE(countRows(*factoryA, QStringLiteral("status = 'running'")), 0);
+        QCOMPARE(countRows(*factoryA, QStringLiteral("1 = 1")), 20);
+    }
+
+    void storedPauseIsHonoured_data() { test::addDatabaseRows(); }
+    void storedPauseIsHonoured()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:30:00Z"));
+        QVERIFY(PauseStore(factory).pause(job, QStringLiteral("alice"),
+                                          QStringLiteral("restoring a backup"), std::nullopt,
+                                          clock.nowMSecs()));
+        auto runtime = makeRuntime(factory, clock, QStringLiteral("one"), QStringLiteral("0 * * * *"));
+        const auto status = runtime->scheduler().jobStatus(job);
+        QVERIFY(status->paused);
+        QCOMPARE(status->pausedBy, QStringLiteral("alice"));
+
+        QSignalSpy started(&runtime->scheduler(), &Scheduler::runStarted);
+        runtime->scheduler().start();
+        clock.setNow(utc("2026-01-15T11:00:00Z"));
+        QCOMPARE(started.count(), 0);
+        // The skipped occurrence is recorded, under its key, so no instance runs it.
+        QTRY_COMPARE(countRows(*factory, QStringLiteral("status = 'skipped'")), 1);
+        const auto runs = RunHistory(factory).runs(RunQuery{.job = job});
+        QCOMPARE(runs->first().occurrence, utc("2026-01-15T11:00:00Z"));
+        QVERIFY2(runs->first().error.contains(QStringLiteral("alice")) ||
+                     runs->first().reason.contains(QStringLiteral("alice")),
+                 qPrintable(runs->first().error + u'|' + runs->first().reason));
+
+        QVERIFY(PauseStore(factory).resume(job));
+        QVERIFY(runtime->syncPausesNow());
+        QVERIFY(!runtime->scheduler().jobStatus(job)->paused);
+        clock.setNow(utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(started.count(), 1);
+        runtime->scheduler().stop(5s);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_JobRuntime)
+#include "tst_jobruntime.moc"

@@ -1,0 +1,592 @@
+#include "storage/SqlRunJournal.h"
+
+#include "storage/ConnectionFactory.h"
+#include "storage/Migrator.h"
+#include "storage/RunHistory.h"
+
+#include "TestDatabases.h"
+
+#include <QJsonObject>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::LogLevel;
+using jc::LogLine;
+using jc::OverlapPolicy;
+using jc::RunJournal;
+using jc::RunOutcome;
+using jc::RunTrigger;
+using jc::SkipReason;
+using jc::SqlDialect;
+using jc::SqlRunJournal;
+using jc::StoredRun;
+using Status = jc::RunJournal::Claim::Status;
+
+namespace {
+
+constexpr qint64 T0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
+constexpr qint64 Minute = 60'000;
+constexpr qint64 Lease = 60'000;
+
+struct ClaimSpec
+{
+    QString job = u"Daily Cleanup"_s;
+    qint64 occurrence = T0;
+    qint64 now = T0;
+    QString instance = u"a"_s;
+    OverlapPolicy overlap = OverlapPolicy::Skip;
+    RunTrigger trigger = RunTrigger::Scheduled;
+    int attempt = 1;
+};
+
+RunJournal::ClaimRequest request(const ClaimSpec &spec)
+{
+    jc::RunInfo run;
+    run.job = spec.job;
+    run.trigger = spec.trigger;
+    run.occurrence = QDateTime::fromMSecsSinceEpoch(spec.occurrence, Qt::UTC);
+    run.attempt = spec.attempt;
+    return {run, RunJournal::occurrenceKey(run), spec.overlap, spec.now, Lease, spec.instance};
+}
+
+jc::RunRecord record(const QString &job, RunOutcome outcome, qint64 finishedAt, int attempt = 1)
+{
+    jc::RunRecord record;
+    record.info.job = job;
+    record.info.attempt = attempt;
+    record.outcome = outcome;
+    record.finishedAt = QDateTime::fromMSecsSinceEpoch(finishedAt, Qt::UTC);
+    return record;
+}
+
+QList<LogLine> lines(const QStringList &messages, qint64 at)
+{
+    QList<LogLine> result;
+    for (const QString &message : messages)
+        result.append({at, LogLevel::Info, message, {{u"n"_s, message.size()}}});
+    return result;
+}
+
+qint64 scalar(QSqlDatabase db, const QString &sql, const QVariantList &values = {})
+{
+    QSqlQuery query(db);
+    query.prepare(sql);
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    if (!query.exec() || !query.next())
+        return -1;
+    return query.value(0).toLongLong();
+}
+
+} // namespace
+
+// Gives the test function a migrated database: `database`, `factory`, `db`, `journal`,
+// `history`.
+#define OPEN_JOURNAL()                                                                             \
+    QFETCH(SqlDialect, dialect);                                                                   \
+    jc::test::TestDatabase database(dialect);                                                      \
+    QVERIFY2(database.isReady(), qPrintable(database.error()));                                    \
+    auto factory = std::make_shared<ConnectionFactory>(database.url());                            \
+    const auto connection = factory->connectionForCurrentThread();                                 \
+    QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));                 \
+    QSqlDatabase db = *connection;                                                                 \
+    const auto migrated = jc::Migrator().migrate(db);                                              \
+    QVERIFY2(migrated, qPrintable(migrated ? QString() : migrated.error()));                       \
+    SqlRunJournal journal(factory);                                                                \
+    jc::RunHistory history(factory)
+
+// Evaluates `expression` (an Expected) once and fails the test with its error.
+#define VERIFY_OK(expression)                                                                      \
+    do {                                                                                           \
+        const auto result_ = (expression);                                                         \
+        QVERIFY2(result_, qPrintable(result_ ? QString() : result_.error()));                      \
+    } while (false)
+
+class tst_SqlRunJournal : public QObject
+{
+    Q_OBJECT
+
+private:
+    static StoredRun stored(const jc::RunHistory &history, qint64 id)
+    {
+        const auto found = history.run(id);
+        if (!found || !found->has_value())
+            return {};
+        return **found;
+    }
+
+private slots:
+    void claimInsertsARunningRow_data() { jc::test::addDatabaseRows(); }
+    void claimInsertsARunningRow();
+    void secondClaimOfAnOccurrenceIsRefused_data() { jc::test::addDatabaseRows(); }
+    void secondClaimOfAnOccurrenceIsRefused();
+    void racingInstancesClaimEachOccurrenceOnce_data() { jc::test::addDatabaseRows(); }
+    void racingInstancesClaimEachOccurrenceOnce();
+    void overlapSkipWithALiveRunIsBusy_data() { jc::test::addDatabaseRows(); }
+    void overlapSkipWithALiveRunIsBusy();
+    void staleRunDoesNotBlock_data() { jc::test::addDatabaseRows(); }
+    void staleRunDoesNotBlock();
+    void retryReopensTheRowOnce_data() { jc::test::addDatabaseRows(); }
+    void retryReopensTheRowOnce();
+    void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRows(); }
+    void heartbeatRefreshesLeasesAndLogs();
+    void finishRecordsTheOutcome_data() { jc::test::addDatabaseRows(); }
+    void finishRecordsTheOutcome();
+    void finishDoesNotOverwriteInterrupted_data() { jc::test::addDatabaseRows(); }
+    void finishDoesNotOverwriteInterrupted();
+    void recordSkippedWritesSkippedAndMissedRows_data() { jc::test::addDatabaseRows(); }
+    void recordSkippedWritesSkippedAndMissedRows();
+    void interruptStaleByLease_data() { jc::test::addDatabaseRows(); }
+    void interruptStaleByLease();
+    void interruptStaleOwnInstance_data() { jc::test::addDatabaseRows(); }
+    void interruptStaleOwnInstance();
+    void requestCancel_data() { jc::test::addDatabaseRows(); }
+    void requestCancel();
+};
+
+void tst_SqlRunJournal::claimInsertsARunningRow()
+{
+    OPEN_JOURNAL();
+    auto spec = request({.now = T0 + 250});
+    spec.run.dryRun = true;
+    spec.run.requestedBy = u"alice"_s;
+    spec.run.reason = u"checking"_s;
+    const auto claim = journal.claim(spec);
+    QCOMPARE(claim.status, Status::Claimed);
+    QVERIFY(claim.storedRunId > 0);
+
+    const StoredRun run = stored(history, claim.storedRunId);
+    QCOMPARE(run.job, u"Daily Cleanup"_s);
+    QCOMPARE(run.outcome, RunOutcome::Running);
+    QCOMPARE(run.trigger, RunTrigger::Scheduled);
+    QCOMPARE(run.occurrence.toMSecsSinceEpoch(), T0);
+    QCOMPARE(run.occurrenceKey, u"2026-01-01T00:00:00.000Z"_s);
+    QCOMPARE(run.startedAt.toMSecsSinceEpoch(), T0 + 250);
+    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0 + 250);
+    QVERIFY(!run.finishedAt.isValid());
+    QCOMPARE(run.attempts, 1);
+    QCOMPARE(run.instanceId, u"a"_s);
+    QCOMPARE(run.requestedBy, u"alice"_s);
+    QCOMPARE(run.reason, u"checking"_s);
+    QVERIFY(run.dryRun);
+
+    // A second occurrence of the same job is another row.
+    const auto next = journal.claim(request(
+        {.occurrence = T0 + Minute, .now = T0 + Minute, .overlap = OverlapPolicy::Parallel}));
+    QCOMPARE(next.status, Status::Claimed);
+    QVERIFY(next.storedRunId > claim.storedRunId);
+}
+
+void tst_SqlRunJournal::secondClaimOfAnOccurrenceIsRefused()
+{
+    OPEN_JOURNAL();
+    const auto first = journal.claim(request({}));
+    QCOMPARE(first.status, Status::Claimed);
+    for (const auto overlap : {OverlapPolicy::Skip, OverlapPolicy::Parallel}) {
+        const auto second = journal.claim(request({.instance = u"b"_s, .overlap = overlap}));
+        QCOMPARE(second.status, Status::AlreadyClaimed);
+        QCOMPARE(second.storedRunId, first.storedRunId);
+        QVERIFY2(second.message.contains(u"run %1"_s.arg(first.storedRunId)) &&
+                     second.message.contains(u"instance a"_s),
+                 qPrintable(second.message));
+    }
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 1);
+}
+
+// Two instances (two factories: separate connections, as two processes would have) and four
+// threads race for the same 50 occurrences; every claim attempt must get an answer, and each
+// occurrence must be claimed exactly once.
+void tst_SqlRunJournal::racingInstancesClaimEachOccurrenceOnce()
+{
+    OPEN_JOURNAL();
+    auto otherFactory = std::make_shared<ConnectionFactory>(database.url());
+    SqlRunJournal otherJournal(otherFactory);
+    constexpr int Occurrences = 50;
+    for (const auto overlap : {OverlapPolicy::Parallel, OverlapPolicy::Skip}) {
+        const QString job = overlap == OverlapPolicy::Skip ? u"skip"_s : u"parallel"_s;
+        QMutex mutex;
+        QHash<qint64, int> claimedPerOccurrence;
+        QStringList failures;
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int t = 0; t < 4; ++t) {
+            SqlRunJournal *instance = t % 2 == 0 ? &journal : &otherJournal;
+            threads.emplace_back(QThread::create([&, instance, t] {
+                QList<int> order(Occurrences);
+                std::iota(order.begin(), order.end(), 0);
+                std::shuffle(order.begin(), order.end(), *QRandomGenerator::global());
+                for (const int i : order) {
+                    const qint64 occurrence = T0 + i * Minute;
+                    const auto claim = instance->claim(request({.job = job,
+                                                                .occurrence = occurrence,
+                                                                .now = occurrence,
+                                                                .instance = u"i%1"_s.arg(t % 2),
+                                                                .overlap = overlap}));
+                    QMutexLocker lock(&mutex);
+                    if (claim.status == Status::Claimed)
+                        ++claimedPerOccurrence[occurrence];
+                    else if (claim.status == Status::Failed)
+                        failures.append(claim.message);
+                }
+            }));
+        }
+        for (auto &thread : threads)
+            thread->start();
+        for (auto &thread : threads)
+            QVERIFY(thread->wait(60'000));
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
+        QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs WHERE job_name = ?"_s, {job}),
+                 Occurrences);
+        QCOMPARE(scalar(db,
+                        u"SELECT count(DISTINCT occurrence_key) FROM jc_runs WHERE job_name = ?"_s,
+                        {job}),
+                 Occurrences);
+        if (overlap == OverlapPolicy::Parallel) {
+            QCOMPARE(claimedPerOccurrence.size(), Occurrences);
+            for (const int count : std::as_const(claimedPerOccurrence))
+                QCOMPARE(count, 1);
+        } else { // every occurrence either ran once or was recorded as skipped
+            QVERIFY(!claimedPerOccurrence.isEmpty());
+            QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs WHERE job_name = ? AND status = ?"_s,
+                            {job, u"running"_s}),
+                     claimedPerOccurrence.size());
+        }
+    }
+}
+
+void tst_SqlRunJournal::overlapSkipWithALiveRunIsBusy()
+{
+    OPEN_JOURNAL();
+    const auto running = journal.claim(request({}));
+    QCOMPARE(running.status, Status::Claimed);
+
+    const auto busy = journal.claim(
+        request({.occurrence = T0 + Minute, .now = T0 + Lease - 1, .instance = u"b"_s}));
+    QCOMPARE(busy.status, Status::Busy);
+    const QString expected =
+        u"another run of this job was still running (run %1 on instance a)"_s.arg(
+            running.storedRunId);
+    QCOMPARE(busy.message, expected);
+    const StoredRun skipped = stored(history, busy.storedRunId);
+    QCOMPARE(skipped.outcome, RunOutcome::Skipped);
+    QCOMPARE(skipped.occurrence.toMSecsSinceEpoch(), T0 + Minute);
+    QCOMPARE(skipped.missedCount, 1);
+    QCOMPARE(skipped.error, expected);
+    QCOMPARE(skipped.finishedAt.toMSecsSinceEpoch(), T0 + Lease - 1);
+
+    // The skipped row holds its occurrence: nobody runs it later.
+    const auto again = journal.claim(request(
+        {.occurrence = T0 + Minute, .now = T0 + Lease, .overlap = OverlapPolicy::Parallel}));
+    QCOMPARE(again.status, Status::AlreadyClaimed);
+
+    // Parallel ignores the live run; another job is not affected either.
+    QCOMPARE(
+        journal
+            .claim(request(
+                {.occurrence = T0 + 2 * Minute, .now = T0 + 2, .overlap = OverlapPolicy::Parallel}))
+            .status,
+        Status::Claimed);
+    QCOMPARE(journal.claim(request({.job = u"Other"_s, .now = T0 + 3})).status, Status::Claimed);
+}
+
+void tst_SqlRunJournal::staleRunDoesNotBlock()
+{
+    OPEN_JOURNAL();
+    QCOMPARE(journal.claim(request({})).status, Status::Claimed);
+    // The heartbeat is exactly `Lease` old: the lease has run out, the run no longer counts.
+    const auto claim =
+        journal.claim(request({.occurrence = T0 + Minute, .now = T0 + Lease, .instance = u"b"_s}));
+    QCOMPARE(claim.status, Status::Claimed);
+}
+
+void tst_SqlRunJournal::retryReopensTheRowOnce()
+{
+    OPEN_JOURNAL();
+    const auto first = journal.claim(request({}));
+    QCOMPARE(first.status, Status::Claimed);
+    auto failed = record(u"Daily Cleanup"_s, RunOutcome::Failed, T0 + 10);
+    failed.error = u"disk full"_s;
+    VERIFY_OK(journal.finish(first.storedRunId, failed, {}, 0));
+
+    const ClaimSpec retry{.now = T0 + Minute, .trigger = RunTrigger::Retry, .attempt = 2};
+    const auto reopened = journal.claim(request(retry));
+    QCOMPARE(reopened.status, Status::Claimed);
+    QCOMPARE(reopened.storedRunId, first.storedRunId);
+    StoredRun run = stored(history, first.storedRunId);
+    QCOMPARE(run.outcome, RunOutcome::Running);
+    QCOMPARE(run.attempts, 2);
+    QCOMPARE(run.trigger, RunTrigger::Retry);
+    QCOMPARE(run.startedAt.toMSecsSinceEpoch(), T0 + Minute);
+    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0 + Minute);
+    QVERIFY(!run.finishedAt.isValid());
+
+    // The same retry from another instance: already taken, even after it failed again.
+    auto second = retry;
+    second.instance = u"b"_s;
+    QCOMPARE(journal.claim(request(second)).status, Status::AlreadyClaimed);
+    VERIFY_OK(journal.finish(first.storedRunId,
+                             record(u"Daily Cleanup"_s, RunOutcome::TimedOut, T0 + 2 * Minute, 2),
+                             {}, 0));
+    QCOMPARE(journal.claim(request(second)).status, Status::AlreadyClaimed);
+
+    auto third = retry;
+    third.attempt = 3;
+    third.instance = u"b"_s;
+    const auto reopenedAgain = journal.claim(request(third));
+    QCOMPARE(reopenedAgain.status, Status::Claimed);
+    QCOMPARE(stored(history, first.storedRunId).instanceId, u"b"_s);
+    VERIFY_OK(journal.finish(first.storedRunId,
+                             record(u"Daily Cleanup"_s, RunOutcome::Succeeded, T0 + 3 * Minute, 3),
+                             {}, 0));
+    run = stored(history, first.storedRunId);
+    QCOMPARE(run.outcome, RunOutcome::Succeeded);
+    QVERIFY(run.error.isEmpty());
+
+    // A succeeded run is never retried.
+    third.attempt = 4;
+    QCOMPARE(journal.claim(request(third)).status, Status::AlreadyClaimed);
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 1);
+}
+
+void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
+{
+    OPEN_JOURNAL();
+    const qint64 one = journal.claim(request({})).storedRunId;
+    const qint64 two = journal.claim(request({.job = u"Top-Up"_s, .now = T0 + 1})).storedRunId;
+    const qint64 foreign =
+        journal.claim(request({.job = u"Uploads"_s, .now = T0 + 2, .instance = u"b"_s}))
+            .storedRunId;
+    QVERIFY(one > 0 && two > 0 && foreign > 0);
+
+    RunJournal::LiveRun first{one, jc::RunProgress{3, 10, u"users"_s},
+                              lines({u"a"_s, u"bb"_s, u"ccc"_s}, T0 + 5), 0};
+    first.newLogLines[1].level = LogLevel::Warning;
+    RunJournal::LiveRun second{two, {}, {}, 0};
+    RunJournal::LiveRun notOurs{foreign, jc::RunProgress{1, 1, {}}, {}, 0};
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        u"Run %1 is not held by instance a any more: running on instance b"_s.arg(foreign)
+            .toUtf8()
+            .constData());
+    auto cancelled = journal.heartbeat({first, second, notOurs}, T0 + 20'000, u"a"_s);
+    VERIFY_OK(cancelled);
+    QVERIFY(cancelled->isEmpty());
+
+    StoredRun run = stored(history, one);
+    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0 + 20'000);
+    QCOMPARE(run.progress, (jc::RunProgress{3, 10, u"users"_s}));
+    QCOMPARE(stored(history, two).heartbeatAt.toMSecsSinceEpoch(), T0 + 20'000);
+    QCOMPARE(stored(history, foreign).heartbeatAt.toMSecsSinceEpoch(), T0 + 2); // b's lease
+
+    // More lines continue the sequence; a repeated line (same seq) is not written twice.
+    VERIFY_OK(journal.requestCancel(two, u"alice"_s, T0 + 30'000));
+    first.newLogLines = lines({u"ccc"_s, u"dddd"_s, u"eeeee"_s}, T0 + 35'000);
+    first.firstLogSeq = 2;
+    first.progress = {7, 10, u"users"_s};
+    cancelled = journal.heartbeat({first, second}, T0 + 40'000, u"a"_s);
+    VERIFY_OK(cancelled);
+    QCOMPARE(cancelled.value(), QList<qint64>{two});
+
+    const auto log = history.logLines(one, -1, 100);
+    VERIFY_OK(log);
+    QCOMPARE(log->size(), 5);
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(log->at(i).seq, i);
+        QCOMPARE(log->at(i).message, QString(i + 1, QChar(u'a' + i)));
+        QCOMPARE(log->at(i).fields.value(u"n"_s).toInt(), i + 1);
+    }
+    QCOMPARE(log->at(1).level, LogLevel::Warning);
+    QCOMPARE(log->at(4).loggedAt.toMSecsSinceEpoch(), T0 + 35'000);
+    QCOMPARE(stored(history, one).progress.done, 7);
+    VERIFY_OK(journal.heartbeat({}, T0, u"a"_s));
+}
+
+void tst_SqlRunJournal::finishRecordsTheOutcome()
+{
+    OPEN_JOURNAL();
+    const qint64 id = journal.claim(request({})).storedRunId;
+    VERIFY_OK(journal.heartbeat({{id, {5, 9, u"files"_s}, lines({u"start"_s}, T0 + 1), 0}},
+                                T0 + 1000, u"a"_s));
+    auto failed = record(u"Daily Cleanup"_s, RunOutcome::Failed, T0 + 5000);
+    failed.error = u"The uploads folder is not readable"_s;
+    failed.summary = QJsonObject{{u"deleted"_s, 3}, {u"bytesFreed"_s, 1024}};
+    VERIFY_OK(journal.finish(id, failed, lines({u"end"_s}, T0 + 4999), 1));
+
+    const StoredRun run = stored(history, id);
+    QCOMPARE(run.outcome, RunOutcome::Failed);
+    QCOMPARE(run.finishedAt.toMSecsSinceEpoch(), T0 + 5000);
+    QCOMPARE(run.error, failed.error);
+    QCOMPARE(run.summary, failed.summary);
+    QCOMPARE(run.attempts, 1);
+    QCOMPARE(run.progress.done, 5); // kept: how far it got
+    const auto log = history.logLines(id, -1, 10);
+    VERIFY_OK(log);
+    QCOMPARE(log->size(), 2);
+    QCOMPARE(log->at(1).message, u"end"_s);
+
+    // An empty summary is stored as NULL.
+    const qint64 other = journal.claim(request({.job = u"Other"_s})).storedRunId;
+    VERIFY_OK(journal.finish(other, record(u"Other"_s, RunOutcome::Succeeded, T0 + 1), {}, 0));
+    QCOMPARE(scalar(db,
+                    u"SELECT count(*) FROM jc_runs WHERE summary IS NULL AND error IS NULL "
+                    "AND id = ?"_s,
+                    {other}),
+             1);
+
+    // Finishing twice, or a run that does not exist, is refused.
+    const auto twice =
+        journal.finish(id, record(u"Daily Cleanup"_s, RunOutcome::Succeeded, T0 + 9), {}, 0);
+    QVERIFY(!twice);
+    QVERIFY2(twice.error().contains(u"already marked failed"_s), qPrintable(twice.error()));
+    const auto missing = journal.finish(id + 100, failed, lines({u"x"_s}, T0), 0);
+    QVERIFY(!missing);
+    QVERIFY2(missing.error().contains(u"no such run"_s), qPrintable(missing.error()));
+}
+
+void tst_SqlRunJournal::finishDoesNotOverwriteInterrupted()
+{
+    OPEN_JOURNAL();
+    const qint64 id = journal.claim(request({})).storedRunId;
+    const auto swept = journal.interruptStale(T0 + Lease + 1, Lease, u"b"_s);
+    VERIFY_OK(swept);
+    QCOMPARE(swept.value(), 1);
+
+    // The instance that lost its lease comes back and reports success: refused, but the log
+    // it wrote is kept.
+    const auto late = journal.finish(id, record(u"Daily Cleanup"_s, RunOutcome::Succeeded, T0 + 2),
+                                     lines({u"done"_s}, T0 + 2), 0);
+    QVERIFY(!late);
+    QVERIFY2(late.error().contains(u"already marked interrupted"_s), qPrintable(late.error()));
+    QCOMPARE(stored(history, id).outcome, RunOutcome::Interrupted);
+    QCOMPARE(history.logLines(id, -1, 10)->size(), 1);
+}
+
+void tst_SqlRunJournal::recordSkippedWritesSkippedAndMissedRows()
+{
+    OPEN_JOURNAL();
+    const QString key = u"2026-01-01T00:00:00.000Z"_s;
+    const RunJournal::Skipped paused{u"Top-Up"_s, T0,     key,    SkipReason::Paused,
+                                     1,           T0 + 5, u"a"_s, u"paused by alice: migration"_s};
+    VERIFY_OK(journal.recordSkipped(paused));
+    VERIFY_OK(journal.recordSkipped(paused)); // another instance got there first: fine
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 1);
+
+    auto rows = history.runs({.job = u"Top-Up"_s});
+    VERIFY_OK(rows);
+    QCOMPARE(rows->size(), 1);
+    QCOMPARE(rows->at(0).outcome, RunOutcome::Skipped);
+    QCOMPARE(rows->at(0).occurrenceKey, key);
+    QCOMPARE(rows->at(0).error, u"paused by alice: migration"_s);
+    QCOMPARE(rows->at(0).startedAt.toMSecsSinceEpoch(), T0 + 5);
+    QCOMPARE(rows->at(0).finishedAt.toMSecsSinceEpoch(), T0 + 5);
+    QCOMPARE(rows->at(0).missedCount, 1);
+    // The skipped occurrence cannot be claimed any more.
+    QCOMPARE(journal.claim(request({.job = u"Top-Up"_s})).status, Status::AlreadyClaimed);
+
+    // Coalesced without a key: missed, under a key of its own each time.
+    const RunJournal::Skipped coalesced{
+        u"Top-Up"_s, T0 + Minute, {},     SkipReason::Coalesced,
+        40,          T0 + 6,      u"a"_s, u"instance was not running"_s};
+    VERIFY_OK(journal.recordSkipped(coalesced));
+    VERIFY_OK(journal.recordSkipped(coalesced));
+    rows = history.runs({.job = u"Top-Up"_s, .outcomes = {RunOutcome::Missed}});
+    VERIFY_OK(rows);
+    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->at(0).missedCount, 40);
+    QVERIFY(rows->at(0).occurrenceKey.startsWith(u"skipped:2026-01-01T00:01:00.000Z:"_s));
+    QVERIFY(rows->at(0).occurrenceKey != rows->at(1).occurrenceKey);
+    // ... and it does not block a real run of that occurrence.
+    QCOMPARE(journal
+                 .claim(request({.job = u"Top-Up"_s,
+                                 .occurrence = T0 + Minute,
+                                 .overlap = OverlapPolicy::Parallel}))
+                 .status,
+             Status::Claimed);
+
+    // Skipping an occurrence some instance is running changes nothing.
+    const qint64 running = journal.claim(request({.job = u"Uploads"_s})).storedRunId;
+    VERIFY_OK(journal.recordSkipped(
+        {u"Uploads"_s, T0, key, SkipReason::Overlap, 1, T0 + 1, u"b"_s, u"overlap"_s}));
+    QCOMPARE(stored(history, running).outcome, RunOutcome::Running);
+}
+
+void tst_SqlRunJournal::interruptStaleByLease()
+{
+    OPEN_JOURNAL();
+    const qint64 a = journal.claim(request({})).storedRunId;
+    const qint64 b = journal.claim(request({.job = u"Top-Up"_s, .instance = u"b"_s})).storedRunId;
+    VERIFY_OK(journal.heartbeat({{b, {}, {}, 0}}, T0 + 30'000, u"b"_s));
+
+    auto swept = journal.interruptStale(T0 + Lease, Lease, {});
+    VERIFY_OK(swept);
+    QCOMPARE(swept.value(), 0); // a heartbeat exactly `Lease` old still holds
+
+    swept = journal.interruptStale(T0 + Lease + 1, Lease, {});
+    VERIFY_OK(swept);
+    QCOMPARE(swept.value(), 1);
+    const StoredRun dead = stored(history, a);
+    QCOMPARE(dead.outcome, RunOutcome::Interrupted);
+    QCOMPARE(dead.finishedAt.toMSecsSinceEpoch(), T0 + Lease + 1);
+    QCOMPARE(dead.error, u"The instance running it stopped heartbeating (lease of 60 s expired); "
+                         "it was probably killed or lost power"_s);
+    QCOMPARE(stored(history, b).outcome, RunOutcome::Running);
+    // Its instance comes back: the heartbeat says it lost the run, and keeps what it logged.
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        u"Run %1 is not held by instance a any more: interrupted on instance a"_s.arg(a)
+            .toUtf8()
+            .constData());
+    VERIFY_OK(journal.heartbeat({{a, {}, lines({u"late"_s}, T0), 0}}, T0 + Lease + 2, u"a"_s));
+    QCOMPARE(stored(history, a).outcome, RunOutcome::Interrupted);
+    QCOMPARE(history.logLines(a, -1, 10)->size(), 1);
+}
+
+void tst_SqlRunJournal::interruptStaleOwnInstance()
+{
+    OPEN_JOURNAL();
+    const qint64 mine = journal.claim(request({.instance = u"me"_s})).storedRunId;
+    const qint64 theirs =
+        journal.claim(request({.job = u"Top-Up"_s, .instance = u"other"_s})).storedRunId;
+    const auto swept = journal.interruptStale(T0 + 1000, Lease, u"me"_s);
+    VERIFY_OK(swept);
+    QCOMPARE(swept.value(), 1);
+    const StoredRun run = stored(history, mine);
+    QCOMPARE(run.outcome, RunOutcome::Interrupted);
+    QCOMPARE(run.error, u"The instance was restarted while this run was going"_s);
+    QCOMPARE(stored(history, theirs).outcome, RunOutcome::Running);
+}
+
+void tst_SqlRunJournal::requestCancel()
+{
+    OPEN_JOURNAL();
+    const qint64 id = journal.claim(request({})).storedRunId;
+
+    VERIFY_OK(journal.requestCancel(id, u"alice"_s, T0 + 100));
+    VERIFY_OK(journal.requestCancel(id, u"bob"_s, T0 + 200)); // the first request stands
+    StoredRun run = stored(history, id);
+    QCOMPARE(run.cancelRequestedBy, u"alice"_s);
+    QCOMPARE(run.cancelRequestedAt.toMSecsSinceEpoch(), T0 + 100);
+
+    const auto missing = journal.requestCancel(id + 1, u"alice"_s, T0);
+    QVERIFY(!missing);
+    QCOMPARE(missing.error(), u"There is no run %1."_s.arg(id + 1));
+
+    VERIFY_OK(
+        journal.finish(id, record(u"Daily Cleanup"_s, RunOutcome::TimedOut, T0 + 300), {}, 0));
+    const auto ended = journal.requestCancel(id, u"alice"_s, T0 + 400);
+    QVERIFY(!ended);
+    QCOMPARE(ended.error(),
+             u"Run %1 is not running (it is timed out), so there is nothing to cancel."_s.arg(id));
+}
+
+QTEST_GUILESS_MAIN(tst_SqlRunJournal)
+#include "tst_sqlrunjournal.moc"
