@@ -6,6 +6,7 @@
 
 #include "common/IsoTime.h"
 #include "engine/SystemClock.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
 #include "storage/AppDatabase.h"
 
@@ -55,6 +56,15 @@ int RunCommand::run(const CommandEnvironment &env)
                         2);
     const QString jobName = parser.positionalArguments().first();
 
+    QStringList known; // checked before the database is opened (or created)
+    for (const JobDefinition &job : JobCatalog::builtInJobs(nullptr, QTimeZone::systemTimeZone()))
+        known.append(job.name);
+    if (!known.contains(jobName))
+        return env.fail(command,
+                        QStringLiteral("no job named \"%1\" (jobs: %2)")
+                            .arg(jobName, known.join(QStringLiteral(", "))),
+                        2);
+
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)
         return env.fail(command, database.error());
@@ -65,11 +75,6 @@ int RunCommand::run(const CommandEnvironment &env)
     if (!runtime)
         return env.fail(command, runtime.error());
     Scheduler &scheduler = runtime.value()->scheduler();
-    if (!scheduler.jobNames().contains(jobName))
-        return env.fail(command,
-                        QStringLiteral("no job named \"%1\" (jobs: %2)")
-                            .arg(jobName, scheduler.jobNames().join(QStringLiteral(", "))),
-                        2);
 
     const bool wait = parser.isSet(waitOption);
     ProgressLine progress(env.out, wait);
@@ -92,6 +97,11 @@ int RunCommand::run(const CommandEnvironment &env)
                     << "\n";
         env.out.flush();
         status = wait ? exitStatusFor(r.outcome) : 0;
+        if (!r.journalError.isEmpty()) {
+            env.err << "jobctl run: the database does not agree: " << r.journalError << "\n";
+            env.err.flush();
+            status = 1;
+        }
         QCoreApplication::exit(status);
     });
     QObject::connect(&scheduler, &Scheduler::runRefused, &scheduler,

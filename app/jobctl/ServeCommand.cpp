@@ -4,6 +4,7 @@
 
 #include "common/LogCategories.h"
 #include "engine/SystemClock.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
 #include "storage/AppDatabase.h"
 
@@ -67,6 +68,12 @@ int ServeCommand::run(const CommandEnvironment &env)
     }
     options.scheduleOverrides = parser.values(scheduleOption);
     options.scheduler.instanceId = parser.value(instanceOption);
+
+    // Typos are refused before the database is opened (or created, or migrated).
+    QList<JobDefinition> preview = JobCatalog::builtInJobs(nullptr, options.zone);
+    if (const auto valid = JobCatalog::applyScheduleOverrides(preview, options.scheduleOverrides);
+        !valid)
+        return env.fail(command, valid.error(), 2);
 
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/MissedRunPolicy.h"
 #include "engine/OverlapPolicy.h"
 #include "engine/RetryPolicy.h"
 
@@ -14,6 +15,7 @@ struct JobPolicies
     // 0 = no timeout. When it expires the run's stop token is triggered (reason TimedOut).
     std::chrono::milliseconds timeout{0};
     RetryPolicy retry;
+    MissedRunPolicy missed;
 };
 
 } // namespace jc

@@ -68,6 +68,7 @@ void RunExecutor::record(const Context &context)
     const auto written =
         context.journal->finish(state.storedRunId(), state.record(), unwritten, firstSeq);
     if (!written) {
+        state.setJournalError(written.error());
         qCWarning(context.log->category()).noquote()
             << LogFields::format(QStringLiteral("Could not record how the run ended"),
                                  {{QStringLiteral("runId"), state.storedRunId()},

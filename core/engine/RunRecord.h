@@ -20,6 +20,10 @@ struct RunRecord
     QJsonObject summary;
     QList<LogLine> log;
     int droppedLogLines = 0;
+    // Set when the journal could not record how the run ended (the database went away, or
+    // another instance had already marked the run interrupted): the database then disagrees
+    // with this record, and whoever shows it must say so.
+    QString journalError;
 
     qint64 durationMSecs() const { return info.startedAt.msecsTo(finishedAt); }
 };

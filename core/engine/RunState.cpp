@@ -29,6 +29,12 @@ qint64 RunState::nowMSecs() const
     return m_mailbox ? m_mailbox->nowMSecs() : QDateTime::currentMSecsSinceEpoch();
 }
 
+void RunState::setJournalError(const QString &error)
+{
+    std::lock_guard lock(m_mutex);
+    m_journalError = error;
+}
+
 void RunState::setProgress(const RunProgress &progress)
 {
     {
@@ -134,6 +140,7 @@ RunRecord RunState::baseRecord() const
     std::lock_guard lock(m_mutex);
     record.log = m_log;
     record.droppedLogLines = m_droppedLogLines;
+    record.journalError = m_journalError;
     return record;
 }
 

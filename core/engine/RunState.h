@@ -50,6 +50,8 @@ public:
     // The journal's id for this run once claimed; 0 before, or without a journal.
     qint64 storedRunId() const { return m_storedRunId.load(); }
     void setStoredRunId(qint64 id) { m_storedRunId.store(id); }
+    // Why the journal could not record the end of this run (RunRecord::journalError).
+    void setJournalError(const QString &error);
 
     void setProgress(const RunProgress &progress);
     RunProgress progress() const;
@@ -98,6 +100,7 @@ private:
     QList<LogLine> m_log;
     int m_logWritten = 0;
     int m_droppedLogLines = 0;
+    QString m_journalError;
     std::optional<JobResult> m_result;
     std::optional<Refusal> m_refusal;
     qint64 m_finishedAt = 0;

@@ -118,13 +118,15 @@ void Scheduler::start()
     setState(State::Running);
     const qint64 now = m_clock.nowMSecs();
     if (m_journal) {
-        m_journal->recoverOwnRuns(now);
         addEvent(now + m_options.heartbeatInterval.count(),
                  Event{EventKind::Heartbeat, nullptr, 0, {}});
     }
     for (auto &job : m_jobs) {
         if (!m_options.scheduleJobs)
             break;
+        if (const auto last = m_lastOccurrences.constFind(job->definition.name);
+            last != m_lastOccurrences.cend())
+            catchUp(*job, last.value(), now);
         scheduleNextDue(*job, now);
         logJob(*job, QtInfoMsg, QStringLiteral("Starting job"),
                {{QStringLiteral("nextRun"), toDateTime(job->nextDue)}});
@@ -464,6 +466,54 @@ void Scheduler::handleDue(SchedulerJob &job, qint64 due, qint64 now)
     }
     if (admit(job, pending))
         startRun(job, pending);
+}
+
+void Scheduler::setLastOccurrences(const QHash<QString, qint64> &lastOccurrences)
+{
+    m_lastOccurrences = lastOccurrences;
+}
+
+// Occurrences in (lastOccurrence, now] were missed while no instance ran the job.
+void Scheduler::catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now)
+{
+    const Schedule &schedule = job.definition.schedule;
+    qint64 first = schedule.nextMSecs(lastOccurrence);
+    if (first < 0 || first > now)
+        return;
+    qint64 latest = first;
+    int count = 1;
+    for (qint64 next = schedule.nextMSecs(latest);
+         next >= 0 && next <= now && count < maxCoalesceWalk; next = schedule.nextMSecs(latest)) {
+        latest = next;
+        ++count;
+    }
+    job.lastOccurrence = latest;
+    const MissedRunPolicy &policy = job.definition.policies.missed;
+    const bool inWindow = !policy.catchUpWindow || now - latest <= policy.catchUpWindow->count();
+    const bool runLatest =
+        policy.action == MissedRunPolicy::Action::CatchUp && inWindow && !job.paused;
+    const int missed = runLatest ? count - 1 : count;
+    if (missed > 0) {
+        // Without a catch-up run the row stands at the latest missed occurrence, so that the
+        // next start-up begins after it; with one, the catch-up's own row does that.
+        const qint64 recordedAt = runLatest ? first : latest;
+        reportSkipped(job, recordedAt, SkipReason::Coalesced, missed,
+                      QStringLiteral("%1 occurrence(s) from %2 came due while no instance was "
+                                     "running; missed-run policy: %3%4")
+                          .arg(missed)
+                          .arg(IsoTime::format(toDateTime(first), true), toText(policy.action),
+                               runLatest ? QStringLiteral(", the latest runs as a catch-up")
+                                         : (inWindow ? QString()
+                                                     : QStringLiteral(", outside the catch-up "
+                                                                      "window"))));
+    }
+    logJob(job, QtWarningMsg, QStringLiteral("Missed occurrences found at start-up"),
+           {{QStringLiteral("count"), count},
+            {QStringLiteral("first"), toDateTime(first)},
+            {QStringLiteral("latest"), toDateTime(latest)},
+            {QStringLiteral("policy"), toText(policy.action)}});
+    if (runLatest && admit(job, PendingRun{latest, RunTrigger::CatchUp, 1, {}}))
+        startRun(job, PendingRun{latest, RunTrigger::CatchUp, 1, {}});
 }
 
 void Scheduler::handleRetry(SchedulerJob &job, const PendingRun &pending)

@@ -11,6 +11,7 @@
 #include "engine/StopReport.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QTimer>
 
@@ -82,6 +83,12 @@ public:
     // start(); without a journal nothing is recorded (previews, tests of the engine alone).
     void setJournal(std::shared_ptr<RunJournal> journal);
     QString instanceId() const { return m_options.instanceId; }
+    const Options &options() const { return m_options; }
+
+    // The last occurrence each job dealt with, as the journal remembers it (epoch ms). At
+    // start() the occurrences between it and now are missed ones and each job's missed-run
+    // policy decides about them. Call before start(); jobs not named never ran before.
+    void setLastOccurrences(const QHash<QString, qint64> &lastOccurrences);
 
     State state() const { return m_state; }
     const Clock &clock() const { return m_clock; }
@@ -162,6 +169,7 @@ private:
     void arm();
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
+    void catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
     void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);
@@ -196,6 +204,7 @@ private:
     std::map<RunId, ActiveRun> m_active;
     RunId m_lastRunId = 0;
     quint64 m_wakeCount = 0;
+    QHash<QString, qint64> m_lastOccurrences;
     QTimer m_timer;
     std::unique_ptr<QThreadPool> m_pool;
     std::shared_ptr<SchedulerMailbox> m_mailbox;

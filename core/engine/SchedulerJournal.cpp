@@ -91,20 +91,6 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
     });
 }
 
-void SchedulerJournal::recoverOwnRuns(qint64 nowMSecs)
-{
-    submit([journal = m_journal, nowMSecs, instance = m_instanceId, lease = m_leaseMSecs] {
-        const auto recovered = journal->interruptStale(nowMSecs, lease, instance);
-        if (!recovered)
-            warn(QStringLiteral("Could not recover runs left over from before a restart"),
-                 recovered.error());
-        else if (recovered.value() > 0)
-            qCInfo(lcScheduler).noquote()
-                << LogFields::format(QStringLiteral("Marked runs of dead instances interrupted"),
-                                     {{QStringLiteral("count"), recovered.value()}});
-    });
-}
-
 bool SchedulerJournal::waitForIdle(int msecs)
 {
     return m_pool.waitForDone(msecs);

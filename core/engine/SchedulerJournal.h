@@ -33,8 +33,6 @@ public:
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
-    // At start-up: this instance's runs left over from before a restart are interrupted.
-    void recoverOwnRuns(qint64 nowMSecs);
 
     // Waits up to `msecs` for queued writes (shutdown).
     bool waitForIdle(int msecs);

@@ -3,6 +3,7 @@
 #include "common/LogCategories.h"
 #include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
+#include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
 
 namespace jc {
@@ -24,6 +25,26 @@ JobRuntime::~JobRuntime()
 {
     m_pausePoll.stop();
     m_reader.waitForDone();
+}
+
+// Before the scheduler starts, on the creating thread: the few reads and writes whose
+// results it needs before it may claim anything.
+Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
+{
+    // Runs this instance left `running` when it died are over. Done before any claim: a
+    // clean-up racing the first claims would interrupt this instance's own new runs.
+    const auto recovered = m_journal->interruptStale(nowMSecs, m_scheduler->options().lease.count(),
+                                                     m_scheduler->instanceId());
+    if (!recovered)
+        return recovered.error();
+    if (recovered.value() > 0)
+        qCInfo(lcScheduler).noquote()
+            << "Marked" << recovered.value() << "runs of dead or restarted instances interrupted";
+    const auto last = RunHistory(m_database).lastOccurrencePerJob();
+    if (!last)
+        return last.error();
+    m_scheduler->setLastOccurrences(last.value());
+    return syncPausesNow();
 }
 
 Expected<bool, QString> JobRuntime::syncPausesNow()
@@ -92,8 +113,8 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
     }
     std::unique_ptr<JobRuntime> runtime(new JobRuntime(
         std::move(database), std::move(journal), std::move(scheduler), options.pausePollInterval));
-    if (const auto synced = runtime->syncPausesNow(); !synced)
-        return synced.error();
+    if (const auto prepared = runtime->prepare(clock.nowMSecs()); !prepared)
+        return prepared.error();
     return runtime;
 }
 

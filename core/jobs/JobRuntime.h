@@ -50,6 +50,7 @@ public:
 private:
     JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
                std::unique_ptr<Scheduler> scheduler, std::chrono::milliseconds pollInterval);
+    Expected<bool, QString> prepare(qint64 nowMSecs);
     void pollPauses();
     void applyPauses(const QHash<QString, PauseState> &pauses);
 

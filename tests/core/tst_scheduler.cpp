@@ -615,6 +615,65 @@ private slots:
         QCOMPARE(started.last().at(0).value<RunInfo>().occurrence, utc("2026-01-15T12:10:00Z"));
     }
 
+    void missedWhileDown_data()
+    {
+        QTest::addColumn<QString>("schedule");
+        QTest::addColumn<bool>("catchUp");
+        QTest::addColumn<int>("windowHours");       // 0: no window
+        QTest::addColumn<QDateTime>("expectedRun"); // invalid: nothing runs
+        QTest::addColumn<int>("expectedMissed");
+        QTest::addColumn<QDateTime>("missedAt");
+        // Down from 2026-01-01 00:00 (the last occurrence dealt with) to 2026-02-10 12:00.
+        QTest::newRow("monthly catches up February once")
+            << "first-of-month" << true << 0 << utc("2026-02-01T00:00:00Z") << 0 << QDateTime();
+        QTest::newRow("daily catches up the latest, 39 coalesced")
+            << "daily" << true << 0 << utc("2026-02-10T00:00:00Z") << 39
+            << utc("2026-01-02T00:00:00Z");
+        QTest::newRow("daily with skip policy runs nothing")
+            << "daily" << false << 0 << QDateTime() << 40 << utc("2026-02-10T00:00:00Z");
+        QTest::newRow("daily outside its catch-up window runs nothing")
+            << "daily" << true << 1 << QDateTime() << 40 << utc("2026-02-10T00:00:00Z");
+    }
+    void missedWhileDown()
+    {
+        QFETCH(QString, schedule);
+        QFETCH(bool, catchUp);
+        QFETCH(int, windowHours);
+        QFETCH(QDateTime, expectedRun);
+        QFETCH(int, expectedMissed);
+        QFETCH(QDateTime, missedAt);
+        clock->setNow(utc("2026-02-10T12:00:00Z"));
+        JobDefinition def = job(QStringLiteral("Downtime"), "0 0 * * *", succeed);
+        def.schedule = Schedule::parse(schedule, QTimeZone("UTC")).value();
+        def.policies.missed.action =
+            catchUp ? MissedRunPolicy::Action::CatchUp : MissedRunPolicy::Action::Skip;
+        if (windowHours > 0)
+            def.policies.missed.catchUpWindow = std::chrono::hours(windowHours);
+        QVERIFY(scheduler->addJob(def));
+        scheduler->setLastOccurrences(
+            {{QStringLiteral("Downtime"), utc("2026-01-01T00:00:00Z").toMSecsSinceEpoch()}});
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy skipped(scheduler.get(), &Scheduler::occurrenceSkipped);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        QCOMPARE(started.count(), expectedRun.isValid() ? 1 : 0);
+        if (expectedRun.isValid()) {
+            const auto run = started.first().at(0).value<RunInfo>();
+            QCOMPARE(run.trigger, RunTrigger::CatchUp);
+            QCOMPARE(run.occurrence, expectedRun);
+            QTRY_COMPARE(finished.count(), 1);
+        }
+        QCOMPARE(skipped.count(), expectedMissed > 0 ? 1 : 0);
+        if (expectedMissed > 0) {
+            QCOMPARE(skipped.first().at(2).value<SkipReason>(), SkipReason::Coalesced);
+            QCOMPARE(skipped.first().at(3).toInt(), expectedMissed);
+            QCOMPARE(skipped.first().at(1).toDateTime(), missedAt);
+        }
+        // Nothing missed is run again later.
+        clock->setNow(utc("2026-02-10T23:59:59Z"));
+        QCOMPARE(started.count(), expectedRun.isValid() ? 1 : 0);
+    }
+
     void thousandJobsAtOneInstantEachRunOnce()
     {
         QHash<QString, int> runs;

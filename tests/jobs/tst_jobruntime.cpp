@@ -69,8 +69,10 @@ private slots:
         QVERIFY(Migrator().migrate(factoryA->connectionForCurrentThread().value()));
 
         ManualClock clock(utc("2026-01-15T10:00:00Z"));
-        auto a = makeRuntime(factoryA, clock, QStringLiteral("instance-a"), QStringLiteral("* * * * * *"));
-        auto b = makeRuntime(factoryB, clock, QStringLiteral("instance-b"), QStringLiteral("* * * * * *"));
+        auto a = makeRuntime(factoryA, clock, QStringLiteral("instance-a"),
+                             QStringLiteral("* * * * * *"));
+        auto b = makeRuntime(factoryB, clock, QStringLiteral("instance-b"),
+                             QStringLiteral("* * * * * *"));
         QSignalSpy finishedA(&a->scheduler(), &Scheduler::runFinished);
         QSignalSpy finishedB(&b->scheduler(), &Scheduler::runFinished);
         QSignalSpy refusedA(&a->scheduler(), &Scheduler::runRefused);
@@ -102,7 +104,8 @@ private slots:
         QVERIFY(PauseStore(factory).pause(job, QStringLiteral("alice"),
                                           QStringLiteral("restoring a backup"), std::nullopt,
                                           clock.nowMSecs()));
-        auto runtime = makeRuntime(factory, clock, QStringLiteral("one"), QStringLiteral("0 * * * *"));
+        auto runtime =
+            makeRuntime(factory, clock, QStringLiteral("one"), QStringLiteral("0 * * * *"));
         const auto status = runtime->scheduler().jobStatus(job);
         QVERIFY(status->paused);
         QCOMPARE(status->pausedBy, QStringLiteral("alice"));

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+namespace jc {
+
+// What to do with occurrences that came due while no instance ran them (all were down, the
+// machine slept), found at start-up by comparing the journal's last occurrence with now:
+//  CatchUp - run the latest missed occurrence once now (trigger catch-up), and record the
+//            others as missed, coalesced into one row;
+//  Skip    - run nothing; record them all as missed.
+// Either way every missed occurrence shows in the history. A catch-up happens only while the
+// latest missed occurrence is younger than `catchUpWindow` (none: any age, since the next
+// occurrence has not come yet by definition — a monthly job catches up within its month).
+struct MissedRunPolicy
+{
+    enum class Action { CatchUp, Skip };
+    Action action = Action::CatchUp;
+    std::optional<std::chrono::milliseconds> catchUpWindow;
+};
+
+QString toText(MissedRunPolicy::Action action);
+
+} // namespace jc

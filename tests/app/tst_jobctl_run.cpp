@@ -1,0 +1,519 @@
+// `jobctl run` as an admin runs it: a real process on a real database (SQLite and
+// PostgreSQL), recorded as a manual run by the OS user, with the exit status telling how it
+// went. The built-in History Retention job is the job: it also shows that retention keeps
+// exactly what its rule promises.
+#include "storage/ConnectionFactory.h"
+#include "storage/DatabaseUrl.h"
+
+#include "TestDatabases.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QUrl>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include <pwd.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::DatabaseUrl;
+using jc::SqlDialect;
+using jc::test::TestDatabase;
+
+namespace {
+
+const QString retention = u"History Retention"_s;
+constexpr qint64 msPerDay = 24LL * 60 * 60 * 1000;
+// HistoryRetentionJob::Settings' defaults: the rule this test checks.
+constexpr int keepRuns = 200;
+constexpr qint64 keepProblemDays = 180;
+
+// The text jobctl's --db takes for `url`: the test database itself, never the server's
+// maintenance database, with its credentials (DatabaseUrl::toDisplayString() masks them).
+QString urlText(const DatabaseUrl &url)
+{
+    if (url.dialect() == SqlDialect::Sqlite)
+        return u"sqlite:"_s + url.filePath();
+    const auto encode = [](const QString &part) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(part));
+    };
+    QString text = u"postgresql://"_s;
+    if (!url.userName().isEmpty() || url.hasPassword()) {
+        text += encode(url.userName());
+        if (url.hasPassword())
+            text += u':' + encode(url.password());
+        text += u'@';
+    }
+    text += url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
+    QStringList options;
+    for (const auto &[name, value] : url.options())
+        options.append(encode(name) + u'=' + encode(value));
+    if (!options.isEmpty())
+        text += u'?' + options.join(u'&');
+    return text;
+}
+
+QString osUser()
+{
+    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+    return qEnvironmentVariable("USER");
+}
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result jobctl(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(JOBCTL_PATH), arguments);
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return {-1, {}, u"jobctl did not finish within 60 s"_s};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString describe(const Result &result)
+{
+    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(result.exitCode).arg(result.out, result.err);
+}
+
+// The compact JSON after "summary: " in run's output, as an object.
+QJsonObject printedSummary(const QString &out)
+{
+    static const QRegularExpression summary(u"^  summary: (.*)$"_s,
+                                            QRegularExpression::MultilineOption);
+    const auto match = summary.match(out);
+    return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
+                            : QJsonObject();
+}
+
+struct Run
+{
+    qint64 id = 0;
+    QString status;
+    QString trigger;
+    QString occurrenceKey;
+    QString requestedBy;
+    QString reason;
+    QString instance;
+    bool dryRun = false;
+    QJsonObject summary;
+    bool finished = false;
+};
+
+QList<Run> runsOf(QSqlDatabase db, const QString &job)
+{
+    QSqlQuery query(db);
+    query.prepare(u"SELECT id, status, trigger, occurrence_key, COALESCE(requested_by, ''), "
+                  u"COALESCE(reason, ''), COALESCE(instance_id, ''), dry_run, "
+                  u"COALESCE(summary, ''), finished_at_ms FROM jc_runs WHERE job_name = ? "
+                  u"ORDER BY id"_s);
+    query.addBindValue(job);
+    QList<Run> runs;
+    if (!query.exec()) {
+        qWarning() << "Cannot read jc_runs:" << query.lastError().text();
+        return runs;
+    }
+    while (query.next()) {
+        runs.append(Run{query.value(0).toLongLong(), query.value(1).toString(),
+                        query.value(2).toString(), query.value(3).toString(),
+                        query.value(4).toString(), query.value(5).toString(),
+                        query.value(6).toString(), query.value(7).toBool(),
+                        QJsonDocument::fromJson(query.value(8).toString().toUtf8()).object(),
+                        !query.value(9).isNull()});
+    }
+    return runs;
+}
+
+// A finished run to seed history with.
+struct Seed
+{
+    QString status;
+    qint64 atMs = 0;
+};
+
+// Inserts `seeds` for `job` in one transaction, in order (so ids increase in that order);
+// returns their ids, or an empty list after a failure (reported as a warning).
+QList<qint64> insertRuns(QSqlDatabase db, const QString &job, const QList<Seed> &seeds)
+{
+    QList<qint64> ids;
+    if (!db.transaction()) {
+        qWarning() << "Cannot begin:" << db.lastError().text();
+        return {};
+    }
+    QSqlQuery query(db);
+    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                  u"status, started_at_ms, finished_at_ms, error, attempts, instance_id) "
+                  u"VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, 1, 'seed')"_s);
+    for (const Seed &seed : seeds) {
+        query.addBindValue(job);
+        query.addBindValue(seed.atMs);
+        query.addBindValue(
+            QDateTime::fromMSecsSinceEpoch(seed.atMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        query.addBindValue(seed.status);
+        query.addBindValue(seed.atMs);
+        query.addBindValue(seed.atMs + 1000);
+        query.addBindValue(seed.status == u"failed"_s ? QVariant(u"Something broke"_s)
+                                                      : QVariant(QMetaType::fromType<QString>()));
+        if (!query.exec()) {
+            qWarning() << "Cannot insert a run:" << query.lastError().text();
+            db.rollback();
+            return {};
+        }
+        ids.append(query.lastInsertId().toLongLong());
+    }
+    if (!db.commit()) {
+        qWarning() << "Cannot commit:" << db.lastError().text();
+        return {};
+    }
+    return ids;
+}
+
+bool insertLogLines(QSqlDatabase db, qint64 runId, int count)
+{
+    QSqlQuery query(db);
+    query.prepare(u"INSERT INTO jc_run_logs (run_id, seq, logged_at_ms, level, message, fields) "
+                  u"VALUES (?, ?, ?, 'info', ?, NULL)"_s);
+    for (int seq = 0; seq < count; ++seq) {
+        query.addBindValue(runId);
+        query.addBindValue(seq);
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        query.addBindValue(u"line %1"_s.arg(seq));
+        if (!query.exec()) {
+            qWarning() << "Cannot insert a log line:" << query.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 scalar(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql) || !query.next()) {
+        qWarning() << "Cannot run" << sql << ":" << query.lastError().text();
+        return -1;
+    }
+    return query.value(0).toLongLong();
+}
+
+QList<qint64> idsOf(QSqlDatabase db, const QString &job)
+{
+    QList<qint64> ids;
+    for (const Run &run : runsOf(db, job))
+        ids.append(run.id);
+    return ids;
+}
+
+} // namespace
+
+class tst_JobctlRun : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void recordsAManualRun_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<bool>("dryRun");
+        QTest::newRow("sqlite") << SqlDialect::Sqlite << false;
+        QTest::newRow("sqlite, dry run") << SqlDialect::Sqlite << true;
+        QTest::newRow("postgresql") << SqlDialect::Postgres << false;
+        QTest::newRow("postgresql, dry run") << SqlDialect::Postgres << true;
+    }
+    void recordsAManualRun()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(bool, dryRun);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QStringList arguments{
+            u"--db"_s,     urlText(database.url()), u"run"_s, retention, u"--wait"_s,
+            u"--reason"_s, u"integration test"_s};
+        if (dryRun)
+            arguments.append(u"--dry-run"_s);
+        const Result result = jobctl(arguments); // a fresh database: run migrates it itself
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        QVERIFY2(result.out.startsWith(retention + u": succeeded in "_s),
+                 qPrintable(describe(result)));
+
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        const QList<Run> runs = runsOf(*connection, retention);
+        QCOMPARE(runs.size(), 1);
+        const Run &run = runs.first();
+        QVERIFY2(result.out.contains(u"(run %1)"_s.arg(run.id)), qPrintable(result.out));
+        QCOMPARE(run.status, u"succeeded"_s);
+        QCOMPARE(run.trigger, u"manual"_s);
+        QVERIFY2(run.occurrenceKey.startsWith(u"manual:"_s), qPrintable(run.occurrenceKey));
+        QCOMPARE(run.requestedBy, osUser());
+        QCOMPARE(run.reason, u"integration test"_s);
+        QVERIFY(!run.instance.isEmpty());
+        QVERIFY(run.finished);
+        QCOMPARE(run.dryRun, dryRun);
+        QVERIFY2(run.summary.contains(u"dryRun"_s),
+                 QJsonDocument(run.summary).toJson().constData());
+        QCOMPARE(run.summary.value(u"dryRun"_s).toBool(), dryRun);
+        QCOMPARE(run.summary.value(u"runsDeleted"_s).toInteger(), 0);
+        QCOMPARE(printedSummary(result.out), run.summary);
+    }
+
+    // What `run` says and what the database says agree, every time: a fresh process's
+    // start-up (which marks its own left-over runs interrupted) must never catch the run it
+    // has just claimed. Several processes at once, each on its own fresh database, a few
+    // rounds: the race this guards against needs a little load to show.
+    void everyRunIsRecordedAsItEnded_data() { jc::test::addDatabaseRows(); }
+    void everyRunIsRecordedAsItEnded()
+    {
+        QFETCH(SqlDialect, dialect);
+        constexpr int rounds = 4;
+        constexpr int parallel = 3;
+        for (int round = 0; round < rounds; ++round) {
+            std::vector<std::unique_ptr<TestDatabase>> databases;
+            std::vector<std::unique_ptr<QProcess>> processes;
+            for (int i = 0; i < parallel; ++i) {
+                databases.push_back(std::make_unique<TestDatabase>(dialect));
+                QVERIFY2(databases.back()->isReady(), qPrintable(databases.back()->error()));
+                processes.push_back(std::make_unique<QProcess>());
+                processes.back()->start(QStringLiteral(JOBCTL_PATH),
+                                        {u"--db"_s, urlText(databases.back()->url()), u"run"_s,
+                                         retention, u"--wait"_s});
+            }
+            for (int i = 0; i < parallel; ++i) {
+                QProcess &process = *processes.at(std::size_t(i));
+                QVERIFY(process.waitForFinished(60000));
+                const Result result{process.exitCode(),
+                                    QString::fromUtf8(process.readAllStandardOutput()),
+                                    QString::fromUtf8(process.readAllStandardError())};
+                QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+                QVERIFY2(result.out.startsWith(retention + u": succeeded"_s),
+                         qPrintable(describe(result)));
+                ConnectionFactory factory(databases.at(std::size_t(i))->url());
+                const auto connection = factory.connectionForCurrentThread();
+                QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+                const QList<Run> runs = runsOf(*connection, retention);
+                QCOMPARE(runs.size(), 1);
+                QVERIFY2(
+                    runs.first().status == u"succeeded"_s,
+                    qPrintable(
+                        u"round %1: jobctl said succeeded, the database says %2\n"_s.arg(round).arg(
+                            runs.first().status) +
+                        describe(result)));
+            }
+        }
+    }
+
+    // Per job: keep the newest 200 runs and every problem run of the last 180 days; delete
+    // the rest with their log lines. Seeded (in id order): 10 failures 200 days old, 5
+    // failures 10 days old, 250 successes since. Expected: the 200 newest successes and the
+    // 5 recent failures stay; the 10 old failures and the 50 oldest successes go.
+    void retentionPrunesByItsRule_data() { jc::test::addDatabaseRows(); }
+    void retentionPrunesByItsRule()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+
+        const QString job = u"X"_s;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QList<Seed> seeds;
+        for (int i = 0; i < 10; ++i)
+            seeds.append({u"failed"_s, now - 200 * msPerDay + i * 60000});
+        for (int i = 0; i < 5; ++i)
+            seeds.append({u"failed"_s, now - 10 * msPerDay + i * 60000});
+        for (int i = 0; i < 250; ++i)
+            seeds.append({u"succeeded"_s, now - 9 * msPerDay + i * 30 * 60000LL});
+        const QList<qint64> ids = insertRuns(*connection, job, seeds);
+        QCOMPARE(ids.size(), seeds.size());
+        QVERIFY(std::is_sorted(ids.cbegin(), ids.cend()));
+
+        // The expected survivors, from the rule itself.
+        QList<qint64> sortedIds = ids;
+        std::sort(sortedIds.begin(), sortedIds.end(), std::greater<>());
+        const qint64 oldestKept = sortedIds.at(keepRuns - 1);
+        const qint64 cutoff = now - keepProblemDays * msPerDay;
+        QSet<qint64> expected;
+        for (qsizetype i = 0; i < ids.size(); ++i) {
+            const bool newest = ids.at(i) >= oldestKept;
+            const bool recentProblem =
+                seeds.at(i).status == u"failed"_s && seeds.at(i).atMs + 1000 >= cutoff;
+            if (newest || recentProblem)
+                expected.insert(ids.at(i));
+        }
+        // ... which is what the comment above says.
+        QCOMPARE(expected.size(), 205);
+        for (qsizetype i = 10; i < 15; ++i)
+            QVERIFY(expected.contains(ids.at(i)));
+        for (qsizetype i = 0; i < 10; ++i)
+            QVERIFY(!expected.contains(ids.at(i)));
+        for (qsizetype i = 15; i < 65; ++i)
+            QVERIFY(!expected.contains(ids.at(i)));
+        const qint64 deletedCount = qint64(ids.size()) - qint64(expected.size());
+
+        // Log lines: of an old failure and an old success (both deleted), and of a recent
+        // failure and the newest success (both kept).
+        const qint64 oldFailure = ids.at(0);
+        const qint64 oldSuccess = ids.at(15);
+        const qint64 recentFailure = ids.at(10);
+        const qint64 newestSuccess = ids.last();
+        for (const qint64 id : {oldFailure, oldSuccess, recentFailure, newestSuccess})
+            QVERIFY(insertLogLines(*connection, id, 3));
+        const auto logLinesOf = [&](qint64 id) {
+            return scalar(*connection,
+                          u"SELECT COUNT(*) FROM jc_run_logs WHERE run_id = %1"_s.arg(id));
+        };
+
+        // A dry run counts and deletes nothing.
+        const Result dry =
+            jobctl({u"--db"_s, db, u"run"_s, retention, u"--wait"_s, u"--dry-run"_s});
+        QVERIFY2(dry.exitCode == 0, qPrintable(describe(dry)));
+        QCOMPARE(printedSummary(dry.out).value(u"runsDeleted"_s).toInteger(), deletedCount);
+        QCOMPARE(printedSummary(dry.out).value(u"dryRun"_s).toBool(), true);
+        QCOMPARE(idsOf(*connection, job), ids);
+        QCOMPARE(logLinesOf(oldFailure), 3);
+
+        const Result real = jobctl({u"--db"_s, db, u"run"_s, retention, u"--wait"_s});
+        QVERIFY2(real.exitCode == 0, qPrintable(describe(real)));
+        QVERIFY2(real.out.startsWith(retention + u": succeeded"_s), qPrintable(describe(real)));
+        QCOMPARE(printedSummary(real.out).value(u"runsDeleted"_s).toInteger(), deletedCount);
+        QCOMPARE(printedSummary(real.out).value(u"dryRun"_s).toBool(), false);
+
+        const QList<qint64> left = idsOf(*connection, job);
+        QCOMPARE(QSet<qint64>(left.cbegin(), left.cend()), expected);
+        QCOMPARE(left.size(), expected.size());
+        QCOMPARE(logLinesOf(oldFailure), 0);
+        QCOMPARE(logLinesOf(oldSuccess), 0);
+        QCOMPARE(logLinesOf(recentFailure), 3);
+        QCOMPARE(logLinesOf(newestSuccess), 3);
+        QCOMPARE(scalar(*connection, u"SELECT COUNT(*) FROM jc_run_logs WHERE run_id NOT IN "
+                                     u"(SELECT id FROM jc_runs)"_s),
+                 0);
+        // Its own two runs are history too, and far below the limit.
+        QCOMPARE(runsOf(*connection, retention).size(), 2);
+    }
+
+    // The job runs at most once at a time across instances: a live run elsewhere (fresh
+    // heartbeat) makes `run` refuse. With --wait that is exit status 3.
+    void refusesWhenRunningElsewhere_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<bool>("wait");
+        QTest::newRow("sqlite, --wait") << SqlDialect::Sqlite << true;
+        QTest::newRow("sqlite") << SqlDialect::Sqlite << false;
+        QTest::newRow("postgresql, --wait") << SqlDialect::Postgres << true;
+        QTest::newRow("postgresql") << SqlDialect::Postgres << false;
+    }
+    void refusesWhenRunningElsewhere()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(bool, wait);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QSqlQuery insert(*connection);
+        insert.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                       u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
+                       u"VALUES (?, 'scheduled', ?, ?, 'running', ?, ?, 1, 'elsewhere:42')"_s);
+        insert.addBindValue(retention);
+        insert.addBindValue(now - 10000);
+        insert.addBindValue(
+            QDateTime::fromMSecsSinceEpoch(now - 10000, Qt::UTC).toString(Qt::ISODateWithMs));
+        insert.addBindValue(now - 10000);
+        insert.addBindValue(now - 1000);
+        QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        const qint64 runningId = insert.lastInsertId().toLongLong();
+
+        QStringList arguments{u"--db"_s, db, u"run"_s, retention};
+        if (wait)
+            arguments.append(u"--wait"_s);
+        const Result result = jobctl(arguments);
+        QVERIFY2(result.exitCode == (wait ? 3 : 0), qPrintable(describe(result)));
+        QVERIFY2(result.err.contains(u"\"History Retention\" did not run"_s),
+                 qPrintable(describe(result)));
+        QVERIFY2(!result.out.contains(u"succeeded"_s), qPrintable(describe(result)));
+
+        const QList<Run> runs = runsOf(*connection, retention);
+        const auto running = std::find_if(runs.cbegin(), runs.cend(),
+                                          [&](const Run &r) { return r.id == runningId; });
+        QVERIFY(running != runs.cend());
+        QCOMPARE(running->status, u"running"_s); // untouched: it is alive elsewhere
+        for (const Run &run : runs) {
+            if (run.id == runningId)
+                continue;
+            QVERIFY2(run.status == u"skipped"_s,
+                     qPrintable(u"run %1 is %2"_s.arg(run.id).arg(run.status)));
+            QCOMPARE(run.trigger, u"manual"_s);
+        }
+    }
+
+    void refusesBadArguments_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QStringList>("messages");
+        for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres}) {
+            const QString prefix = jc::toString(dialect) + u", "_s;
+            QTest::newRow(qPrintable(prefix + u"unknown job"_s))
+                << dialect << QStringList{u"Nope"_s, u"--wait"_s}
+                << QStringList{u"no job named \"Nope\""_s, retention};
+            QTest::newRow(qPrintable(prefix + u"no job"_s))
+                << dialect << QStringList{} << QStringList{u"expected one JOB"_s};
+            QTest::newRow(qPrintable(prefix + u"two jobs"_s))
+                << dialect << QStringList{retention, retention}
+                << QStringList{u"expected one JOB"_s};
+        }
+    }
+    void refusesBadArguments()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(QStringList, arguments);
+        QFETCH(QStringList, messages);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const Result result =
+            jobctl(QStringList{u"--db"_s, urlText(database.url()), u"run"_s} + arguments);
+        QVERIFY2(result.exitCode == 2, qPrintable(describe(result)));
+        QCOMPARE(result.out, QString());
+        // One error line (log lines of the database's set-up may come before it).
+        const QStringList errors = result.err.split(u'\n').filter(u"jobctl run: "_s);
+        QVERIFY2(errors.size() == 1, qPrintable(result.err));
+        for (const QString &message : messages)
+            QVERIFY2(errors.first().contains(message), qPrintable(result.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_JobctlRun)
+#include "tst_jobctl_run.moc"

@@ -1,0 +1,620 @@
+// `jobctl serve` as an admin runs it: real processes on one real database (SQLite and
+// PostgreSQL), real seconds. The soak (three instances, a per-second job, 20 s) is the
+// exactly-once test of issue 3: every occurrence has one run row and ran once.
+#include "storage/ConnectionFactory.h"
+#include "storage/DatabaseUrl.h"
+
+#include "TestDatabases.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QHash>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSysInfo>
+#include <QTest>
+#include <QUrl>
+
+#include <algorithm>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::DatabaseUrl;
+using jc::SqlDialect;
+using jc::test::TestDatabase;
+
+namespace {
+
+const QString retention = u"History Retention"_s;
+constexpr int soakMSecs = 20000;
+constexpr int stopMSecs = 40000;
+
+// The text jobctl's --db takes for `url`: the test database itself, never the server's
+// maintenance database, with its credentials (DatabaseUrl::toDisplayString() masks them).
+QString urlText(const DatabaseUrl &url)
+{
+    if (url.dialect() == SqlDialect::Sqlite)
+        return u"sqlite:"_s + url.filePath();
+    const auto encode = [](const QString &part) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(part));
+    };
+    QString text = u"postgresql://"_s;
+    if (!url.userName().isEmpty() || url.hasPassword()) {
+        text += encode(url.userName());
+        if (url.hasPassword())
+            text += u':' + encode(url.password());
+        text += u'@';
+    }
+    text += url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
+    QStringList options;
+    for (const auto &[name, value] : url.options())
+        options.append(encode(name) + u'=' + encode(value));
+    if (!options.isEmpty())
+        text += u'?' + options.join(u'&');
+    return text;
+}
+
+qint64 nowMSecs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result jobctl(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(JOBCTL_PATH), arguments);
+    if (!process.waitForFinished(60000)) {
+        process.kill();
+        process.waitForFinished();
+        return {-1, {}, u"jobctl did not finish within 60 s"_s};
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+// One `jobctl serve` process whose output is collected as it comes.
+class Serve
+{
+public:
+    explicit Serve(const QStringList &arguments)
+    {
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_err += m_process.readAllStandardError(); });
+        m_process.start(QStringLiteral(JOBCTL_PATH), arguments);
+        if (m_process.waitForStarted(10000))
+            m_pid = m_process.processId();
+    }
+
+    ~Serve()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+    }
+
+    Serve(const Serve &) = delete;
+    Serve &operator=(const Serve &) = delete;
+
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_pid; }
+    QString hostPid() const { return QSysInfo::machineHostName() + u':' + QString::number(m_pid); }
+    QString out() const { return QString::fromUtf8(m_out); }
+    QString err() const { return QString::fromUtf8(m_err); }
+
+    // Waits (running the event loop) until stderr contains `text` or the process ends.
+    bool waitForErr(const QString &text, int msecs)
+    {
+        const QDeadlineTimer deadline(msecs);
+        while (!err().contains(text)) {
+            if (deadline.hasExpired() || !isRunning())
+                return err().contains(text);
+            QTest::qWait(50);
+        }
+        return true;
+    }
+
+    void signal(int signalNumber) const
+    {
+        if (m_pid > 0)
+            ::kill(static_cast<pid_t>(m_pid), signalNumber);
+    }
+
+    // Waits for the process to end; false when it is still running after `msecs`.
+    bool waitForExit(int msecs)
+    {
+        const QDeadlineTimer deadline(msecs);
+        while (m_process.state() != QProcess::NotRunning) {
+            if (deadline.hasExpired())
+                return false;
+            QTest::qWait(50);
+        }
+        m_out += m_process.readAllStandardOutput();
+        m_err += m_process.readAllStandardError();
+        return true;
+    }
+
+    int exitCode() const
+    {
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+    qint64 m_pid = 0;
+};
+
+QStringList serveArguments(const QString &db, const QStringList &extra = {})
+{
+    return QStringList{u"--db"_s, db, u"serve"_s} + extra;
+}
+
+// One jc_runs row, as far as these tests look at it.
+struct Row
+{
+    qint64 id = 0;
+    QString job;
+    QString trigger;
+    qint64 occurrenceMs = 0;
+    QString occurrenceKey;
+    QString status;
+    qint64 heartbeatMs = 0;
+    QString error;
+    QString instance;
+};
+
+QList<Row> readRows(QSqlDatabase db, const QString &where = {})
+{
+    QSqlQuery query(db);
+    const QString sql = u"SELECT id, job_name, trigger, occurrence_ms, occurrence_key, status, "
+                        u"COALESCE(heartbeat_at_ms, 0), COALESCE(error, ''), "
+                        u"COALESCE(instance_id, '') FROM jc_runs "_s +
+                        where + u" ORDER BY occurrence_ms, id"_s;
+    QList<Row> rows;
+    if (!query.exec(sql)) {
+        qWarning() << "Cannot read jc_runs:" << query.lastError().text();
+        return rows;
+    }
+    while (query.next()) {
+        rows.append(
+            Row{query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString(),
+                query.value(3).toLongLong(), query.value(4).toString(), query.value(5).toString(),
+                query.value(6).toLongLong(), query.value(7).toString(), query.value(8).toString()});
+    }
+    return rows;
+}
+
+std::optional<Row> rowOfJob(QSqlDatabase db, const QString &job)
+{
+    const auto rows = readRows(db, u"WHERE job_name = '"_s + job + u"'"_s);
+    if (rows.size() != 1)
+        return std::nullopt;
+    return rows.first();
+}
+
+// Inserts a run that some instance holds: status running, heartbeat at `heartbeatMs`.
+bool insertRunning(QSqlDatabase db, const QString &job, const QString &instance, qint64 heartbeatMs)
+{
+    QSqlQuery query(db);
+    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                  u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
+                  u"VALUES (?, 'scheduled', ?, ?, 'running', ?, ?, 1, ?)"_s);
+    const qint64 occurrence = heartbeatMs - 60000;
+    query.addBindValue(job);
+    query.addBindValue(occurrence);
+    query.addBindValue(
+        QDateTime::fromMSecsSinceEpoch(occurrence, Qt::UTC).toString(Qt::ISODateWithMs));
+    query.addBindValue(occurrence);
+    query.addBindValue(heartbeatMs);
+    query.addBindValue(instance);
+    if (!query.exec()) {
+        qWarning() << "Cannot insert a running run:" << query.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// Polls (running the event loop) until `done` or the deadline; returns `done()`.
+template <typename Predicate> bool waitUntil(Predicate done, int msecs)
+{
+    const QDeadlineTimer deadline(msecs);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return done();
+        QTest::qWait(100);
+    }
+    return true;
+}
+
+// Per occurrence (epoch ms), how many bodies a serve's log says it started: "Executing job"
+// lines of scheduled runs minus "Run not started" lines (a claim that lost).
+void countBodies(const QString &log, std::map<qint64, int> &bodies)
+{
+    static const QRegularExpression occurrence(u"occurrence=(\\S+)"_s);
+    const auto lines = log.split(u'\n');
+    for (const QString &line : lines) {
+        int delta = 0;
+        if (line.contains(u"Executing job"_s) && line.contains(u"trigger=scheduled"_s))
+            delta = 1;
+        else if (line.contains(u"Run not started"_s))
+            delta = -1;
+        else
+            continue;
+        const auto match = occurrence.match(line);
+        if (!match.hasMatch())
+            continue;
+        const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
+        if (at.isValid())
+            bodies[at.toMSecsSinceEpoch()] += delta;
+    }
+}
+
+} // namespace
+
+class tst_JobctlServe : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void threeInstancesRunEachOccurrenceOnce_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<bool>("migrateFirst");
+        QTest::newRow("sqlite, migrated first") << SqlDialect::Sqlite << true;
+        QTest::newRow("sqlite, racing to migrate") << SqlDialect::Sqlite << false;
+        QTest::newRow("postgresql, migrated first") << SqlDialect::Postgres << true;
+        QTest::newRow("postgresql, racing to migrate") << SqlDialect::Postgres << false;
+    }
+    void threeInstancesRunEachOccurrenceOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(bool, migrateFirst);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        if (migrateFirst) {
+            const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+            QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+        }
+
+        const QStringList schedule{u"--schedule"_s, retention + u"=* * * * * *"_s};
+        std::vector<std::unique_ptr<Serve>> serves;
+        for (int i = 0; i < 3; ++i)
+            serves.push_back(std::make_unique<Serve>(serveArguments(db, schedule)));
+        QSet<QString> instances;
+        for (const auto &serve : serves) {
+            QVERIFY2(serve->pid() > 0, "jobctl serve did not start");
+            instances.insert(serve->hostPid());
+        }
+        QCOMPARE(instances.size(), 3);
+        for (const auto &serve : serves)
+            QVERIFY2(serve->waitForErr(u"Serving"_s, 20000), qPrintable(serve->err()));
+
+        // The soak: real seconds are the point.
+        const QDeadlineTimer soak(soakMSecs);
+        while (!soak.hasExpired()) {
+            QTest::qWait(250);
+            for (const auto &serve : serves)
+                QVERIFY2(serve->isRunning(),
+                         qPrintable(u"a serve ended early:\n"_s + serve->err()));
+        }
+        for (const auto &serve : serves)
+            serve->signal(SIGTERM);
+        for (const auto &serve : serves) {
+            QVERIFY2(serve->waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+            QVERIFY2(serve->exitCode() == 0, qPrintable(serve->err()));
+            QCOMPARE(serve->out(), QString());
+        }
+
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        const QList<Row> all = readRows(*connection);
+        QVERIFY(!all.isEmpty());
+
+        QList<Row> claimed; // rows that hold a real occurrence (not a coalesced-miss record)
+        int succeeded = 0;
+        QSet<QString> instancesThatRan;
+        for (const Row &row : all) {
+            QCOMPARE(row.job, retention);
+            QVERIFY2(row.status != u"running"_s, qPrintable(u"run %1 left running"_s.arg(row.id)));
+            QVERIFY2(instances.contains(row.instance),
+                     qPrintable(u"run %1 has instance %2"_s.arg(row.id).arg(row.instance)));
+            if (row.occurrenceKey.startsWith(u"skipped:"_s))
+                continue;
+            claimed.append(row);
+            QCOMPARE(row.trigger, u"scheduled"_s);
+            QCOMPARE(row.occurrenceMs % 1000, 0);
+            QCOMPARE(row.occurrenceKey, QDateTime::fromMSecsSinceEpoch(row.occurrenceMs, Qt::UTC)
+                                            .toString(Qt::ISODateWithMs));
+            if (row.status == u"succeeded"_s) {
+                ++succeeded;
+                instancesThatRan.insert(row.instance);
+            }
+        }
+        QSqlQuery distinct(*connection);
+        QVERIFY(distinct.exec(u"SELECT COUNT(*), COUNT(DISTINCT occurrence_key), "
+                              u"COUNT(DISTINCT occurrence_ms) FROM jc_runs WHERE occurrence_key "
+                              u"NOT LIKE 'skipped:%'"_s));
+        QVERIFY(distinct.next());
+        QCOMPARE(distinct.value(0).toLongLong(), qint64(claimed.size()));
+        QCOMPARE(distinct.value(1).toLongLong(), qint64(claimed.size()));
+        QCOMPARE(distinct.value(2).toLongLong(), qint64(claimed.size()));
+
+        QVERIFY2(succeeded >= 15, qPrintable(u"only %1 succeeded runs"_s.arg(succeeded)));
+        QVERIFY2(instancesThatRan.size() >= 2,
+                 qPrintable(u"only %1 ran anything"_s.arg(
+                     QStringList(instancesThatRan.values()).join(u", "_s))));
+
+        QStringList gaps;
+        for (qsizetype i = 1; i < claimed.size(); ++i) {
+            const qint64 step = claimed.at(i).occurrenceMs - claimed.at(i - 1).occurrenceMs;
+            if (step != 1000)
+                gaps.append(u"%1 ms before %2"_s.arg(step).arg(claimed.at(i).occurrenceKey));
+        }
+        QVERIFY2(gaps.size() <= 2, qPrintable(u"gaps: "_s + gaps.join(u"; "_s)));
+
+        // Ran once: across the three logs, each claimed occurrence's body started exactly once
+        // when it ran (succeeded or failed) and never when it was recorded skipped.
+        std::map<qint64, int> bodies;
+        for (const auto &serve : serves)
+            countBodies(serve->err(), bodies);
+        for (const Row &row : std::as_const(claimed)) {
+            const int expected = row.status == u"skipped"_s ? 0 : 1;
+            const auto found = bodies.find(row.occurrenceMs);
+            const int started = found == bodies.end() ? 0 : found->second;
+            QVERIFY2(started == expected, qPrintable(u"occurrence %1 (%2): %3 bodies started"_s
+                                                         .arg(row.occurrenceKey, row.status)
+                                                         .arg(started)));
+        }
+        for (const auto &[occurrence, started] : bodies)
+            QVERIFY2(started <= 1,
+                     qPrintable(u"occurrence %1 started %2 bodies"_s.arg(occurrence).arg(started)));
+        qInfo("%lld claimed occurrences, %d succeeded, %lld rows, %lld instances ran, %lld gaps",
+              qint64(claimed.size()), succeeded, qint64(all.size()),
+              qint64(instancesThatRan.size()), qint64(gaps.size()));
+    }
+
+    // A crashed instance stops heartbeating; its runs are interrupted once the lease (60 s)
+    // has expired, by whoever looks next: a starting serve at once, a running one at its
+    // heartbeat (every 15 s). Live runs of other instances are left alone.
+    void killedInstanceIsInterruptedAfterLease_data() { jc::test::addDatabaseRows(); }
+    void killedInstanceIsInterruptedAfterLease()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+
+        const qint64 start = nowMSecs();
+        // crashy: this serve's own name, stale; dead: another instance, stale; fading: still
+        // within its lease at start-up, expired by the serve's first heartbeat; other: alive.
+        QVERIFY(insertRunning(*connection, u"Crashy Job"_s, u"crashy"_s, start - 120000));
+        QVERIFY(insertRunning(*connection, u"Dead Job"_s, u"dead-host:1"_s, start - 120000));
+        QVERIFY(insertRunning(*connection, u"Fading Job"_s, u"fading-host:2"_s, start - 50000));
+        QVERIFY(insertRunning(*connection, u"Other Job"_s, u"other"_s, start - 5000));
+
+        Serve serve(serveArguments(db, {u"--instance"_s, u"crashy"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+
+        const auto statusOf = [&](const QString &job) {
+            const auto row = rowOfJob(*connection, job);
+            return row ? row->status : QString();
+        };
+        QVERIFY2(waitUntil(
+                     [&] {
+                         return statusOf(u"Crashy Job"_s) == u"interrupted"_s &&
+                                statusOf(u"Dead Job"_s) == u"interrupted"_s;
+                     },
+                     5000),
+                 qPrintable(serve.err()));
+        const auto crashy = rowOfJob(*connection, u"Crashy Job"_s);
+        QVERIFY(crashy);
+        QVERIFY2(crashy->error.contains(u"restarted"_s) || crashy->error.contains(u"lease"_s),
+                 qPrintable(crashy->error));
+        const auto dead = rowOfJob(*connection, u"Dead Job"_s);
+        QVERIFY(dead);
+        QVERIFY2(dead->error.contains(u"lease"_s), qPrintable(dead->error));
+        QCOMPARE(statusOf(u"Fading Job"_s), u"running"_s); // 50 s old: still within the lease
+        QCOMPARE(statusOf(u"Other Job"_s), u"running"_s);
+
+        // The first heartbeat (15 s after start) sweeps again: fading's lease ran out at
+        // start + 10 s. Bounded: 15 s plus slack.
+        QVERIFY2(waitUntil([&] { return statusOf(u"Fading Job"_s) == u"interrupted"_s; }, 20000),
+                 qPrintable(u"Fading Job was not interrupted by the heartbeat; serve said:\n"_s +
+                            serve.err()));
+        QVERIFY(nowMSecs() >= start + 10000);
+        const auto fading = rowOfJob(*connection, u"Fading Job"_s);
+        QVERIFY(fading);
+        QVERIFY2(fading->error.contains(u"lease"_s), qPrintable(fading->error));
+        const auto other = rowOfJob(*connection, u"Other Job"_s);
+        QVERIFY(other);
+        QCOMPARE(other->status, u"running"_s);
+        QCOMPARE(other->heartbeatMs, start - 5000); // not this instance's to refresh
+        QCOMPARE(other->instance, u"other"_s);
+
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QCOMPARE(serve.exitCode(), 0);
+        QCOMPARE(statusOf(u"Other Job"_s), u"running"_s);
+    }
+
+    // An instance with a stable name that restarts marks its own left-over runs interrupted
+    // at once, without waiting for the lease: it knows they cannot be going any more.
+    void restartedInstanceRecoversItsOwnRuns_data() { jc::test::addDatabaseRows(); }
+    void restartedInstanceRecoversItsOwnRuns()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+
+        const qint64 start = nowMSecs();
+        QVERIFY(insertRunning(*connection, u"Own Job"_s, u"restarted"_s, start - 1000));
+        QVERIFY(insertRunning(*connection, u"Bystander Job"_s, u"bystander"_s, start - 1000));
+
+        Serve serve(serveArguments(db, {u"--instance"_s, u"restarted"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto row = rowOfJob(*connection, u"Own Job"_s);
+                         return row && row->status == u"interrupted"_s;
+                     },
+                     5000),
+                 qPrintable(serve.err()));
+        const auto own = rowOfJob(*connection, u"Own Job"_s);
+        QVERIFY(own);
+        QVERIFY2(own->error.contains(u"restarted"_s), qPrintable(own->error));
+        const auto bystander = rowOfJob(*connection, u"Bystander Job"_s);
+        QVERIFY(bystander);
+        QCOMPARE(bystander->status, u"running"_s);
+
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QCOMPARE(serve.exitCode(), 0);
+    }
+
+    void stopsGracefullyOnSignal_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<int>("signalNumber");
+        QTest::newRow("sqlite, SIGTERM") << SqlDialect::Sqlite << SIGTERM;
+        QTest::newRow("sqlite, SIGINT") << SqlDialect::Sqlite << SIGINT;
+        QTest::newRow("postgresql, SIGTERM") << SqlDialect::Postgres << SIGTERM;
+        QTest::newRow("postgresql, SIGINT") << SqlDialect::Postgres << SIGINT;
+    }
+    void stopsGracefullyOnSignal()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(int, signalNumber);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        Serve serve(serveArguments(urlText(database.url()),
+                                   {u"--schedule"_s, retention + u"=* * * * * *"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+        QTest::qWait(2500); // let a run or two happen
+        serve.signal(signalNumber);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of the signal");
+        QVERIFY2(serve.exitCode() == 0, qPrintable(serve.err()));
+        QCOMPARE(serve.out(), QString()); // logs go to stderr; stdout stays clean
+        QVERIFY2(serve.err().contains(u"Received signal %1"_s.arg(signalNumber)),
+                 qPrintable(serve.err()));
+
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        const auto rows = readRows(*connection);
+        QVERIFY2(!rows.isEmpty(), "no run recorded in 2.5 s of a per-second schedule");
+        for (const Row &row : rows)
+            QVERIFY2(row.status != u"running"_s, qPrintable(u"run %1 left running"_s.arg(row.id)));
+    }
+
+    void badInputIsRefused_data()
+    {
+        QTest::addColumn<QString>("db");
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        // "{sqlite}" is replaced by a fresh SQLite database, "{garbage}" by a file of junk.
+        QTest::newRow("unknown job")
+            << u"{sqlite}"_s << QStringList{u"--schedule"_s, u"Nope=* * * * *"_s} << 2
+            << u"no job named \"Nope\""_s;
+        QTest::newRow("minute out of range")
+            << u"{sqlite}"_s << QStringList{u"--schedule"_s, retention + u"=61 * * * *"_s} << 2
+            << u"minute: 61 is out of range 0-59"_s;
+        QTest::newRow("no '='") << u"{sqlite}"_s << QStringList{u"--schedule"_s, u"daily"_s} << 2
+                                << u"expected JOB=EXPR"_s;
+        QTest::newRow("unknown zone") << u"{sqlite}"_s << QStringList{u"--tz"_s, u"Mars/Base"_s}
+                                      << 2 << u"unknown time zone \"Mars/Base\""_s;
+        QTest::newRow("bad stop deadline")
+            << u"{sqlite}"_s << QStringList{u"--stop-deadline"_s, u"soon"_s} << 2
+            << u"--stop-deadline: \"soon\""_s;
+        QTest::newRow("unknown option")
+            << u"{sqlite}"_s << QStringList{u"--bogus"_s} << 2 << u"Unknown option 'bogus'"_s;
+        QTest::newRow("not a database file")
+            << u"{garbage}"_s << QStringList{} << 1 << u"is not a SQLite database"_s;
+        QTest::newRow("unreachable server")
+            << u"postgresql://nobody@127.0.0.1:1/x"_s << QStringList{} << 1
+            << u"PostgreSQL at 127.0.0.1 port 1 is unreachable"_s;
+    }
+    void badInputIsRefused()
+    {
+        QFETCH(QString, db);
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        TestDatabase sqlite(SqlDialect::Sqlite);
+        QVERIFY2(sqlite.isReady(), qPrintable(sqlite.error()));
+        const QByteArray garbage =
+            QByteArray("This is not a database, just some text.\n").repeated(100);
+        const QString garbagePath = sqlite.folder() + u"/garbage.db"_s;
+        if (db == u"{garbage}"_s) {
+            QFile file(garbagePath);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QCOMPARE(file.write(garbage), qint64(garbage.size()));
+            file.close();
+            db = u"sqlite:"_s + garbagePath;
+        } else if (db == u"{sqlite}"_s) {
+            db = urlText(sqlite.url());
+        }
+
+        QProcess process;
+        process.start(QStringLiteral(JOBCTL_PATH), serveArguments(db, arguments));
+        QVERIFY(process.waitForStarted(10000));
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished();
+            QFAIL("jobctl serve did not refuse within 30 s: it should never have started");
+        }
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == exitCode,
+                 qPrintable(u"exit %1: %2"_s.arg(process.exitCode()).arg(err)));
+        QCOMPARE(out, QString());
+        // One error line (log lines of the database's set-up may come before it).
+        const QStringList errors = err.split(u'\n').filter(u"jobctl serve: "_s);
+        QVERIFY2(errors.size() == 1, qPrintable(err));
+        QVERIFY2(errors.first().contains(message), qPrintable(err));
+        if (db.endsWith(u"garbage.db"_s)) { // nothing written into a file that is not ours
+            QFile file(garbagePath);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), garbage);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_JobctlServe)
+#include "tst_jobctl_serve.moc"
