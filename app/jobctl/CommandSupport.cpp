@@ -17,9 +17,12 @@ std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &e
     if (!parser.parse(env.arguments))
         return env.fail(command, parser.errorText(), 2);
     if (parser.isSet(QStringLiteral("help"))) {
-        env.out << parser.helpText().replace(QStringLiteral("jobctl [options]"),
-                                             QStringLiteral("jobctl ") + command +
-                                                 QStringLiteral(" [options]"));
+        // Qt writes the program's path as it was typed; people want the command's usage.
+        QString help = parser.helpText();
+        const qsizetype options = help.indexOf(QLatin1String(" [options]"));
+        if (help.startsWith(QLatin1String("Usage: ")) && options > 0)
+            help.replace(7, options - 7, QStringLiteral("jobctl ") + command);
+        env.out << help;
         return 0;
     }
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "MigrateCommand.h"
 
+#include "CommandSupport.h"
+
 #include "storage/AppDatabase.h"
 #include "storage/Migrator.h"
 
@@ -13,13 +15,8 @@ int MigrateCommand::run(const CommandEnvironment &env)
     parser.setApplicationDescription(QStringLiteral(
         "Creates or updates the database's tables (the app's, where missing, and the "
         "scheduler's). Safe to run again: it only applies what is missing."));
-    parser.addHelpOption();
-    if (!parser.parse(env.arguments))
-        return env.fail(QStringLiteral("migrate"), parser.errorText(), 2);
-    if (parser.isSet(QStringLiteral("help"))) {
-        env.out << parser.helpText();
-        return 0;
-    }
+    if (const auto status = CommandSupport::parse(parser, env, QStringLiteral("migrate")))
+        return *status;
     const QString urlText = AppDatabase::resolveUrlText(env.databaseUrl);
     const auto factory = AppDatabase::open(urlText, false);
     if (!factory)

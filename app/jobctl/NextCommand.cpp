@@ -48,8 +48,11 @@ int NextCommand::run(const QStringList &arguments, QTextStream &out, QTextStream
     if (!parser.parse(arguments))
         return usageError(err, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText().replace(QStringLiteral("jobctl [options]"),
-                                         QStringLiteral("jobctl next [options]"));
+        QString help = parser.helpText();
+        const qsizetype options = help.indexOf(QLatin1String(" [options]"));
+        if (help.startsWith(QLatin1String("Usage: ")) && options > 0)
+            help.replace(7, options - 7, QStringLiteral("jobctl next"));
+        out << help;
         return 0;
     }
     const QStringList positional = parser.positionalArguments();

@@ -32,7 +32,6 @@ int RunCommand::run(const CommandEnvironment &env)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Runs JOB now in this process, recorded as a manual run."));
-    parser.addHelpOption();
     const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
                                           QStringLiteral("Compute and report, change nothing."));
     const QCommandLineOption waitOption(
@@ -43,12 +42,8 @@ int RunCommand::run(const CommandEnvironment &env)
         QStringLiteral("reason"), QStringLiteral("Why, for the history."), QStringLiteral("TEXT"));
     parser.addOptions({dryRunOption, waitOption, reasonOption});
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
-    if (!parser.parse(env.arguments))
-        return env.fail(command, parser.errorText(), 2);
-    if (parser.isSet(QStringLiteral("help"))) {
-        env.out << parser.helpText();
-        return 0;
-    }
+    if (const auto status = CommandSupport::parse(parser, env, command))
+        return *status;
     if (parser.positionalArguments().size() != 1)
         return env.fail(command,
                         QStringLiteral("expected one JOB (quote names with spaces: "

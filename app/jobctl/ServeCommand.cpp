@@ -1,5 +1,7 @@
 #include "ServeCommand.h"
 
+#include "CommandSupport.h"
+
 #include "SignalWatcher.h"
 
 #include "common/LogCategories.h"
@@ -21,7 +23,6 @@ int ServeCommand::run(const CommandEnvironment &env)
     parser.setApplicationDescription(QStringLiteral(
         "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
         "claimed in the database first, so several instances on one database run each once."));
-    parser.addHelpOption();
     const QCommandLineOption scheduleOption(
         QStringLiteral("schedule"),
         QStringLiteral("Override a job's schedule in this process only, e.g. "
@@ -42,12 +43,8 @@ int ServeCommand::run(const CommandEnvironment &env)
         QStringLiteral("Seconds to wait for running jobs after a stop signal (default 30)."),
         QStringLiteral("SECONDS"), QStringLiteral("30"));
     parser.addOptions({scheduleOption, tzOption, instanceOption, deadlineOption});
-    if (!parser.parse(env.arguments))
-        return env.fail(command, parser.errorText(), 2);
-    if (parser.isSet(QStringLiteral("help"))) {
-        env.out << parser.helpText();
-        return 0;
-    }
+    if (const auto status = CommandSupport::parse(parser, env, command))
+        return *status;
     bool deadlineOk = false;
     const int deadlineSeconds = parser.value(deadlineOption).toInt(&deadlineOk);
     if (!deadlineOk || deadlineSeconds < 0 || deadlineSeconds > 3600)

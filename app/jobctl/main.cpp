@@ -69,7 +69,9 @@ void printUsage(QTextStream &stream)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("jobctl"));
+    // The console's name, not "jobctl": both must find the same default database in
+    // QStandardPaths::AppDataLocation (~/.local/share/JobConsole/jobconsole/).
+    QCoreApplication::setApplicationName(QStringLiteral("jobconsole"));
     QCoreApplication::setOrganizationName(QStringLiteral("JobConsole"));
     QCoreApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
 

@@ -29,6 +29,7 @@ using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::TestDatabase;
+using jc::test::urlText;
 
 namespace {
 
@@ -37,31 +38,6 @@ constexpr qint64 msPerDay = 24LL * 60 * 60 * 1000;
 // HistoryRetentionJob::Settings' defaults: the rule this test checks.
 constexpr int keepRuns = 200;
 constexpr qint64 keepProblemDays = 180;
-
-// The text jobctl's --db takes for `url`: the test database itself, never the server's
-// maintenance database, with its credentials (DatabaseUrl::toDisplayString() masks them).
-QString urlText(const DatabaseUrl &url)
-{
-    if (url.dialect() == SqlDialect::Sqlite)
-        return u"sqlite:"_s + url.filePath();
-    const auto encode = [](const QString &part) {
-        return QString::fromLatin1(QUrl::toPercentEncoding(part));
-    };
-    QString text = u"postgresql://"_s;
-    if (!url.userName().isEmpty() || url.hasPassword()) {
-        text += encode(url.userName());
-        if (url.hasPassword())
-            text += u':' + encode(url.password());
-        text += u'@';
-    }
-    text += url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
-    QStringList options;
-    for (const auto &[name, value] : url.options())
-        options.append(encode(name) + u'=' + encode(value));
-    if (!options.isEmpty())
-        text += u'?' + options.join(u'&');
-    return text;
-}
 
 QString osUser()
 {

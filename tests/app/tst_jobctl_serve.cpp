@@ -29,37 +29,13 @@ using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::TestDatabase;
+using jc::test::urlText;
 
 namespace {
 
 const QString retention = u"History Retention"_s;
 constexpr int soakMSecs = 20000;
 constexpr int stopMSecs = 40000;
-
-// The text jobctl's --db takes for `url`: the test database itself, never the server's
-// maintenance database, with its credentials (DatabaseUrl::toDisplayString() masks them).
-QString urlText(const DatabaseUrl &url)
-{
-    if (url.dialect() == SqlDialect::Sqlite)
-        return u"sqlite:"_s + url.filePath();
-    const auto encode = [](const QString &part) {
-        return QString::fromLatin1(QUrl::toPercentEncoding(part));
-    };
-    QString text = u"postgresql://"_s;
-    if (!url.userName().isEmpty() || url.hasPassword()) {
-        text += encode(url.userName());
-        if (url.hasPassword())
-            text += u':' + encode(url.password());
-        text += u'@';
-    }
-    text += url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
-    QStringList options;
-    for (const auto &[name, value] : url.options())
-        options.append(encode(name) + u'=' + encode(value));
-    if (!options.isEmpty())
-        text += u'?' + options.join(u'&');
-    return text;
-}
 
 qint64 nowMSecs()
 {

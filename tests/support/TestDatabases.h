@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QUrl>
+
 // Every storage test runs against every backend (STYLE.md, habit 8): a `_data()` row per
 // database, and a fresh, empty database per test row.
 //
@@ -170,5 +172,30 @@ private:
     QString m_name;
     std::unique_ptr<QTemporaryDir> m_folder;
 };
+
+// The text jobctl's --db takes for `url`: the test database itself, never the server's
+// maintenance database, with its credentials (DatabaseUrl::toDisplayString() masks them).
+inline QString urlText(const DatabaseUrl &url)
+{
+    if (url.dialect() == SqlDialect::Sqlite)
+        return QStringLiteral("sqlite:") + url.filePath();
+    const auto encode = [](const QString &part) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(part));
+    };
+    QString text = QStringLiteral("postgresql://");
+    if (!url.userName().isEmpty() || url.hasPassword()) {
+        text += encode(url.userName());
+        if (url.hasPassword())
+            text += u':' + encode(url.password());
+        text += u'@';
+    }
+    text += url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
+    QStringList options;
+    for (const auto &[name, value] : url.options())
+        options.append(encode(name) + u'=' + encode(value));
+    if (!options.isEmpty())
+        text += u'?' + options.join(u'&');
+    return text;
+}
 
 } // namespace jc::test
