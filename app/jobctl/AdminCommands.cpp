@@ -107,7 +107,7 @@ int AdminCommands::list(const CommandEnvironment &env)
         return env.fail(command, !latest ? latest.error()
                                          : (!successes ? successes.error() : pauses.error()));
     for (const JobDefinition &job :
-         JobCatalog::builtInJobs(database.value(), QTimeZone::systemTimeZone())) {
+         JobCatalog::configuredJobs(database.value(), QTimeZone::systemTimeZone())) {
         const auto last =
             latest->contains(job.name) ? std::optional(latest->value(job.name)) : std::nullopt;
         const auto pause =

@@ -6,6 +6,7 @@
 #include "NextCommand.h"
 #include "RunCommand.h"
 #include "ServeCommand.h"
+#include "SetCommand.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -40,6 +41,9 @@ const std::map<QString, Command> &commands()
          {QStringLiteral("Run a job now in this process (recorded as manual)"), &RunCommand::run}},
         {QStringLiteral("serve"),
          {QStringLiteral("Run the scheduler headless until SIGINT/SIGTERM"), &ServeCommand::run}},
+        {QStringLiteral("set"),
+         {QStringLiteral("Override a job's schedule and policies for every instance"),
+          &SetCommand::run}},
         {QStringLiteral("next"),
          {QStringLiteral("Print the next fire instants of a schedule"),
           [](const CommandEnvironment &env) {

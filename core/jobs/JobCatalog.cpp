@@ -1,6 +1,9 @@
 #include "jobs/JobCatalog.h"
 
+#include "common/LogCategories.h"
 #include "jobs/HistoryRetentionJob.h"
+#include "jobs/JobOverrides.h"
+#include "storage/JobSettingsStore.h"
 
 namespace jc {
 
@@ -8,6 +11,33 @@ QList<JobDefinition> JobCatalog::builtInJobs(std::shared_ptr<ConnectionFactory> 
                                              const QTimeZone &zone)
 {
     return {HistoryRetentionJob::definition(std::move(database), zone)};
+}
+
+// The per-database overrides (`jobctl set`) apply to every instance; a stored value this
+// version cannot use (written by a newer one, say) leaves that job on its defaults, loudly.
+QList<JobDefinition> JobCatalog::configuredJobs(std::shared_ptr<ConnectionFactory> database,
+                                                const QTimeZone &zone)
+{
+    QList<JobDefinition> jobs = builtInJobs(database, zone);
+    const auto stored = JobSettingsStore(database).all();
+    if (!stored) {
+        qCWarning(lcScheduler).noquote()
+            << "Could not read the stored job settings; using defaults:" << stored.error();
+        return jobs;
+    }
+    for (JobDefinition &job : jobs) {
+        const auto settings = stored->constFind(job.name);
+        if (settings == stored->cend())
+            continue;
+        auto applied = JobOverrides::apply(job, settings.value());
+        if (!applied) {
+            qCWarning(lcScheduler).noquote() << "Ignoring the stored settings of" << job.name
+                                             << "(using its defaults):" << applied.error();
+            continue;
+        }
+        job = std::move(applied).value();
+    }
+    return jobs;
 }
 
 Expected<bool, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> &jobs,

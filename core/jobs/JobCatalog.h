@@ -21,6 +21,11 @@ public:
     static QList<JobDefinition> builtInJobs(std::shared_ptr<ConnectionFactory> database,
                                             const QTimeZone &zone);
 
+    // The built-in jobs with the settings stored in the database (`jobctl set`) applied. A
+    // stored value this version cannot use leaves that job on its defaults, with a warning.
+    static QList<JobDefinition> configuredJobs(std::shared_ptr<ConnectionFactory> database,
+                                               const QTimeZone &zone);
+
     // Parses "JOB=EXPR" texts and replaces those jobs' schedules (in each job's zone). An
     // unknown job, a text without '=' or an invalid expression is refused with a message
     // naming it; nothing is changed then.

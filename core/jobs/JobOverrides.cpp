@@ -1,0 +1,132 @@
+#include "jobs/JobOverrides.h"
+
+#include "engine/OverlapPolicy.h"
+
+#include <QTimeZone>
+
+#include <chrono>
+
+namespace jc {
+
+namespace {
+
+Expected<int, QString> integer(const QJsonObject &settings, const QString &key, int min, int max)
+{
+    const QJsonValue value = settings.value(key);
+    const double number = value.toDouble(-1);
+    if (!value.isDouble() || number != double(int(number)) || number < min || number > max)
+        return QStringLiteral("%1: %2 is not a whole number from %3 to %4")
+            .arg(key, value.isString() ? u'"' + value.toString() + u'"' : QString::number(number))
+            .arg(min)
+            .arg(max);
+    return int(number);
+}
+
+std::optional<QString> applyTiming(JobDefinition &job, const QJsonObject &settings)
+{
+    QTimeZone zone = job.schedule.zone();
+    if (settings.contains(QStringLiteral("timeZone"))) {
+        const QString name = settings.value(QStringLiteral("timeZone")).toString();
+        zone = QTimeZone(name.toUtf8());
+        if (!zone.isValid())
+            return QStringLiteral("timeZone: unknown zone \"%1\" (use an IANA name such as "
+                                  "Europe/Berlin)")
+                .arg(name);
+    }
+    const QString text = settings.contains(QStringLiteral("schedule"))
+                             ? settings.value(QStringLiteral("schedule")).toString()
+                             : job.schedule.text();
+    if (job.schedule.kind() == Schedule::Kind::Custom &&
+        !settings.contains(QStringLiteral("schedule")))
+        job.schedule = job.schedule.withZone(zone);
+    else {
+        const auto parsed = Schedule::parse(text, zone);
+        if (!parsed)
+            return QStringLiteral("schedule: ") + parsed.error().message();
+        job.schedule = parsed.value();
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> applyPolicies(JobDefinition &job, const QJsonObject &settings)
+{
+    JobPolicies &policies = job.policies;
+    if (settings.contains(QStringLiteral("overlap"))) {
+        const QString text = settings.value(QStringLiteral("overlap")).toString();
+        const auto overlap = overlapPolicyFromString(text);
+        if (!overlap)
+            return QStringLiteral("overlap: \"%1\" is not one of skip, queue, parallel").arg(text);
+        policies.overlap = *overlap;
+    }
+    if (settings.contains(QStringLiteral("timeoutSeconds"))) {
+        const auto seconds = integer(settings, QStringLiteral("timeoutSeconds"), 0, 604800);
+        if (!seconds)
+            return seconds.error();
+        policies.timeout = std::chrono::seconds(seconds.value());
+    }
+    if (settings.contains(QStringLiteral("retryAttempts"))) {
+        const auto attempts = integer(settings, QStringLiteral("retryAttempts"), 1, 20);
+        if (!attempts)
+            return attempts.error();
+        policies.retry.attempts = attempts.value();
+    }
+    if (settings.contains(QStringLiteral("retryDelaySeconds"))) {
+        const auto seconds = integer(settings, QStringLiteral("retryDelaySeconds"), 1, 86400);
+        if (!seconds)
+            return seconds.error();
+        policies.retry.baseDelay = std::chrono::seconds(seconds.value());
+    }
+    if (settings.contains(QStringLiteral("missedRuns"))) {
+        const QString text = settings.value(QStringLiteral("missedRuns")).toString();
+        if (text != QLatin1String("catch-up") && text != QLatin1String("skip"))
+            return QStringLiteral("missedRuns: \"%1\" is not one of catch-up, skip").arg(text);
+        policies.missed.action = text == QLatin1String("skip") ? MissedRunPolicy::Action::Skip
+                                                               : MissedRunPolicy::Action::CatchUp;
+    }
+    if (settings.contains(QStringLiteral("catchUpWindowHours"))) {
+        const auto hours = integer(settings, QStringLiteral("catchUpWindowHours"), 0, 8784);
+        if (!hours)
+            return hours.error();
+        policies.missed.catchUpWindow =
+            hours.value() > 0
+                ? std::optional(std::chrono::milliseconds(std::chrono::hours(hours.value())))
+                : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+QStringList JobOverrides::keys()
+{
+    return {QStringLiteral("schedule"),      QStringLiteral("timeZone"),
+            QStringLiteral("overlap"),       QStringLiteral("timeoutSeconds"),
+            QStringLiteral("retryAttempts"), QStringLiteral("retryDelaySeconds"),
+            QStringLiteral("missedRuns"),    QStringLiteral("catchUpWindowHours")};
+}
+
+Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJsonObject &settings)
+{
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        if (!keys().contains(it.key()))
+            return QStringLiteral("unknown setting \"%1\" (settings: %2)")
+                .arg(it.key(), keys().join(QStringLiteral(", ")));
+    }
+    if (auto error = applyTiming(job, settings))
+        return *error;
+    if (auto error = applyPolicies(job, settings))
+        return *error;
+    return job;
+}
+
+QString JobOverrides::describe(const QJsonObject &settings)
+{
+    if (settings.isEmpty())
+        return QStringLiteral("(defaults)");
+    QStringList parts;
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        parts.append(it.key() + u'=' + it.value().toVariant().toString());
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace jc

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/JobDefinition.h"
+
+#include <QJsonObject>
+#include <QStringList>
+
+namespace jc {
+
+// A job's settings as overridden per database (`jobctl set`, the console's settings): a JSON
+// object whose keys are
+//   schedule            schedule text, parsed in the job's (possibly overridden) zone
+//   timeZone            IANA zone
+//   overlap             "skip" | "queue" | "parallel"
+//   timeoutSeconds      0 (none) .. 604800
+//   retryAttempts       1 (no retry) .. 20
+//   retryDelaySeconds   1 .. 86400, the first retry's base delay
+//   missedRuns          "catch-up" | "skip"
+//   catchUpWindowHours  0 (until the next occurrence) .. 8784
+// Every value is validated; a refusal names the setting and says what is allowed.
+class JobOverrides
+{
+public:
+    static QStringList keys();
+
+    // `job` with `settings` applied, or why not. Unknown keys are refused.
+    static Expected<JobDefinition, QString> apply(JobDefinition job, const QJsonObject &settings);
+
+    // "schedule=*/5 * * * *, overlap=queue" for people.
+    static QString describe(const QJsonObject &settings);
+};
+
+} // namespace jc

@@ -1,0 +1,127 @@
+#include "storage/JobSettingsStore.h"
+
+#include "storage/SqlErrors.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace jc {
+
+namespace {
+
+QJsonObject parseObject(const QVariant &value)
+{
+    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
+}
+
+QString compact(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+Expected<QJsonObject, QString> currentSettings(QSqlDatabase &db, const QString &job)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT settings FROM jc_job_settings WHERE job_name = ?"));
+    query.addBindValue(job);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    return query.next() ? parseObject(query.value(0)) : QJsonObject();
+}
+
+std::optional<QString> exec(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(db);
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    return std::nullopt;
+}
+
+std::optional<QString> write(QSqlDatabase &db, const QString &job, const QJsonObject &before,
+                             const QJsonObject &after, const QString &by, qint64 now)
+{
+    if (auto error =
+            exec(db, QStringLiteral("DELETE FROM jc_job_settings WHERE job_name = ?"), {job}))
+        return error;
+    if (!after.isEmpty()) {
+        if (auto error = exec(db,
+                              QStringLiteral("INSERT INTO jc_job_settings (job_name, settings, "
+                                             "updated_at_ms, updated_by) VALUES (?, ?, ?, ?)"),
+                              {job, compact(after), now, by}))
+            return error;
+    }
+    return exec(db,
+                QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
+                               "before, after) VALUES (?, ?, ?, ?, ?)"),
+                {job, now, by, compact(before), compact(after)});
+}
+
+} // namespace
+
+JobSettingsStore::JobSettingsStore(std::shared_ptr<ConnectionFactory> connections)
+    : m_connections(std::move(connections))
+{}
+
+Expected<QHash<QString, QJsonObject>, QString> JobSettingsStore::all() const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (!query.exec(QStringLiteral("SELECT job_name, settings FROM jc_job_settings")))
+        return SqlErrors::text(query.lastError());
+    QHash<QString, QJsonObject> settings;
+    while (query.next())
+        settings.insert(query.value(0).toString(), parseObject(query.value(1)));
+    return settings;
+}
+
+Expected<QJsonObject, QString> JobSettingsStore::set(const QString &job,
+                                                     const QJsonObject &settings,
+                                                     const QString &changedBy, qint64 nowMSecs)
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    if (!db.value().transaction())
+        return SqlErrors::text(db.value().lastError());
+    const auto before = currentSettings(db.value(), job);
+    const auto error = before
+                           ? write(db.value(), job, before.value(), settings, changedBy, nowMSecs)
+                           : std::optional<QString>(before.error());
+    if (error || !db.value().commit()) {
+        const QString message = error ? *error : SqlErrors::text(db.value().lastError());
+        db.value().rollback();
+        return QStringLiteral("Could not change the settings of \"%1\": %2").arg(job, message);
+    }
+    return before.value();
+}
+
+Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QString &job,
+                                                                      int limit) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after FROM "
+                                 "jc_job_changes WHERE job_name = ? ORDER BY id DESC LIMIT ?"));
+    query.addBindValue(job);
+    query.addBindValue(limit);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    QList<JobSettingsChange> changes;
+    while (query.next()) {
+        changes.append({query.value(0).toLongLong(), job,
+                        QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC),
+                        query.value(2).toString(), parseObject(query.value(3)),
+                        parseObject(query.value(4))});
+    }
+    return changes;
+}
+
+} // namespace jc
