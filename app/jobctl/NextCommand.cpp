@@ -1,5 +1,7 @@
 #include "NextCommand.h"
 
+#include "CommandSupport.h"
+
 #include "common/IsoTime.h"
 #include "schedule/Schedule.h"
 
@@ -13,23 +15,17 @@ namespace {
 
 constexpr int maxCount = 1000000;
 
-int usageError(QTextStream &err, const QString &message)
-{
-    err << "jobctl next: " << message << "\n";
-    err.flush();
-    return 2;
-}
-
 } // namespace
 
-int NextCommand::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+int NextCommand::run(const CommandEnvironment &env)
 {
+    const QString command = QStringLiteral("next");
+    const auto usageError = [&](const QString &message) { return env.fail(command, message, 2); };
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Prints the next fire instants of SCHEDULE, one per line, in ISO 8601 with the zone's "
         "UTC offset.\n\nSchedules: daily, first-of-month, 5- or 6-field cron, @hourly, "
         "@daily, @weekly, @monthly, @yearly, @every 1h30m. See README.md."));
-    parser.addHelpOption();
     const QCommandLineOption tzOption(QStringLiteral("tz"),
                                       QStringLiteral("IANA time zone (default: the system's)."),
                                       QStringLiteral("ZONE"));
@@ -45,65 +41,56 @@ int NextCommand::run(const QStringList &arguments, QTextStream &out, QTextStream
     parser.addPositionalArgument(QStringLiteral("SCHEDULE"),
                                  QStringLiteral("The schedule, as one argument (quote it)."));
 
-    if (!parser.parse(arguments))
-        return usageError(err, parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        QString help = parser.helpText();
-        const qsizetype options = help.indexOf(QLatin1String(" [options]"));
-        if (help.startsWith(QLatin1String("Usage: ")) && options > 0)
-            help.replace(7, options - 7, QStringLiteral("jobctl next"));
-        out << help;
-        return 0;
-    }
+    if (const auto status = CommandSupport::parse(parser, env, command))
+        return *status;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
-        return usageError(err, QStringLiteral("expected exactly one SCHEDULE argument, got %1 "
-                                              "(quote a cron expression: \"*/5 * * * *\")")
-                                   .arg(positional.size()));
+        return usageError(QStringLiteral("expected exactly one SCHEDULE argument, got %1 "
+                                         "(quote a cron expression: \"*/5 * * * *\")")
+                              .arg(positional.size()));
 
     QTimeZone zone = QTimeZone::systemTimeZone();
     if (parser.isSet(tzOption)) {
         const QString name = parser.value(tzOption);
         zone = QTimeZone(name.toUtf8());
         if (!zone.isValid())
-            return usageError(err, QStringLiteral("time zone: unknown zone \"%1\" (use an IANA "
-                                                  "name such as Europe/Berlin or UTC)")
-                                       .arg(name));
+            return usageError(QStringLiteral("time zone: unknown zone \"%1\" (use an IANA "
+                                             "name such as Europe/Berlin or UTC)")
+                                  .arg(name));
     }
 
     QDateTime from = QDateTime::currentDateTimeUtc();
     if (parser.isSet(fromOption)) {
         const auto parsed = IsoTime::parseStrict(parser.value(fromOption));
         if (!parsed)
-            return usageError(err, QStringLiteral("--from: \"%1\" is not an ISO 8601 instant "
-                                                  "with seconds and an offset, like "
-                                                  "2026-03-29T01:30:00+01:00 or "
-                                                  "2026-03-29T00:30:00Z")
-                                       .arg(parser.value(fromOption)));
+            return usageError(QStringLiteral("--from: \"%1\" is not an ISO 8601 instant "
+                                             "with seconds and an offset, like "
+                                             "2026-03-29T01:30:00+01:00 or "
+                                             "2026-03-29T00:30:00Z")
+                                  .arg(parser.value(fromOption)));
         from = *parsed;
     }
 
     bool countOk = false;
     const int count = parser.value(countOption).toInt(&countOk);
     if (!countOk || count < 1 || count > maxCount)
-        return usageError(err, QStringLiteral("--count: \"%1\" is not a whole number from 1 to %2")
-                                   .arg(parser.value(countOption))
-                                   .arg(maxCount));
+        return usageError(QStringLiteral("--count: \"%1\" is not a whole number from 1 to %2")
+                              .arg(parser.value(countOption))
+                              .arg(maxCount));
 
     const auto schedule = Schedule::parse(positional.first(), zone);
     if (!schedule)
-        return usageError(err, schedule.error().message());
+        return usageError(schedule.error().message());
 
     QDateTime at = from;
     for (int i = 0; i < count; ++i) {
         const QDateTime next = schedule->next(at);
         if (!next.isValid()) {
-            out.flush();
-            err << "jobctl next: \"" << positional.first() << "\" never fires after "
-                << IsoTime::format(at, zone) << "\n";
-            return 1;
+            env.out.flush();
+            return env.fail(command, QStringLiteral("\"%1\" never fires after %2")
+                                         .arg(positional.first(), IsoTime::format(at, zone)));
         }
-        out << IsoTime::format(next, zone) << "\n";
+        env.out << IsoTime::format(next, zone) << "\n";
         at = next;
     }
     return 0;

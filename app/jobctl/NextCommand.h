@@ -1,7 +1,6 @@
 #pragma once
 
-#include <QStringList>
-#include <QTextStream>
+#include "CommandEnvironment.h"
 
 // `jobctl next [--tz ZONE] [--from INSTANT] [--count N] SCHEDULE`: prints the next N fire
 // instants of a schedule, one per line, in ISO 8601 with the zone's offset, and nothing else
@@ -10,5 +9,5 @@
 class NextCommand
 {
 public:
-    static int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
+    static int run(const CommandEnvironment &env);
 };

@@ -45,10 +45,7 @@ const std::map<QString, Command> &commands()
          {QStringLiteral("Override a job's schedule and policies for every instance"),
           &SetCommand::run}},
         {QStringLiteral("next"),
-         {QStringLiteral("Print the next fire instants of a schedule"),
-          [](const CommandEnvironment &env) {
-              return NextCommand::run(env.arguments, env.out, env.err);
-          }}},
+         {QStringLiteral("Print the next fire instants of a schedule"), &NextCommand::run}},
     };
     return table;
 }

@@ -1,4 +1,3 @@
 #include "common/LogCategories.h"
 
 Q_LOGGING_CATEGORY(lcScheduler, "jc.scheduler", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcSchedule, "jc.schedule", QtInfoMsg)

@@ -5,4 +5,3 @@
 // The named categories core logs through. Enable with QT_LOGGING_RULES, e.g.
 // "jc.scheduler.debug=true". Jobs log through their own category, jc.job.<slug>.
 Q_DECLARE_LOGGING_CATEGORY(lcScheduler)
-Q_DECLARE_LOGGING_CATEGORY(lcSchedule)

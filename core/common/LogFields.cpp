@@ -35,6 +35,12 @@ QString LogFields::formatValue(const QVariant &value)
     return needsQuotes(text) ? quoted(text) : text;
 }
 
+QString LogFields::seconds(qint64 msecs)
+{
+    return QString::number(static_cast<double>(msecs) / 1000.0, 'f', msecs % 1000 ? 1 : 0) +
+           QStringLiteral(" s");
+}
+
 QString LogFields::format(const QString &message, const QVariantMap &fields)
 {
     QString line = message;

@@ -14,6 +14,8 @@ class LogFields
 public:
     static QString format(const QString &message, const QVariantMap &fields);
     static QString formatValue(const QVariant &value);
+    // A duration for log lines and error texts: "30 s", "0.4 s", "90.5 s".
+    static QString seconds(qint64 msecs);
 };
 
 } // namespace jc

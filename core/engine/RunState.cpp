@@ -1,20 +1,12 @@
 #include "engine/RunState.h"
 
+#include "common/LogFields.h"
+
 #include "engine/SchedulerMailbox.h"
 
 #include <QDateTime>
 
 namespace jc {
-
-namespace {
-
-QString secondsText(qint64 msecs)
-{
-    return QString::number(static_cast<double>(msecs) / 1000.0, 'f', msecs % 1000 ? 1 : 0) +
-           QStringLiteral(" s");
-}
-
-} // namespace
 
 RunState::RunState(RunInfo info, std::shared_ptr<SchedulerMailbox> mailbox,
                    std::chrono::milliseconds timeout, int logLimit)
@@ -174,7 +166,7 @@ RunRecord RunState::record() const
     case StopReason::TimedOut:
         record.outcome = RunOutcome::TimedOut;
         record.error = QStringLiteral("Timed out after %1: %2")
-                           .arg(secondsText(m_timeout.count()), record.error);
+                           .arg(LogFields::seconds(m_timeout.count()), record.error);
         break;
     case StopReason::Cancelled:
         record.outcome = RunOutcome::Cancelled;

@@ -27,12 +27,6 @@ namespace {
 // per-second job after a day of downtime) the rest are counted from the next one after now.
 constexpr int maxCoalesceWalk = 100000;
 
-QString secondsText(qint64 msecs)
-{
-    return QString::number(static_cast<double>(msecs) / 1000.0, 'f', msecs % 1000 ? 1 : 0) +
-           QStringLiteral(" s");
-}
-
 } // namespace
 
 Scheduler::Scheduler(Clock &clock, QObject *parent)
@@ -152,7 +146,7 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
     qCInfo(lcScheduler).noquote() << LogFields::format(
         QStringLiteral("Stopping scheduler"),
         {{QStringLiteral("running"), qulonglong(m_active.size())},
-         {QStringLiteral("deadline"), secondsText(deadline.count())}});
+         {QStringLiteral("deadline"), LogFields::seconds(deadline.count())}});
 
     m_pool->waitForDone(static_cast<int>(std::clamp<qint64>(deadline.count(), 0, INT_MAX)));
 
@@ -168,7 +162,7 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
             report.abandoned.append(active.state->info());
             finishRun(id, RunOutcome::Abandoned,
                       QStringLiteral("Still running %1 after shutdown began; abandoned")
-                          .arg(secondsText(deadline.count())));
+                          .arg(LogFields::seconds(deadline.count())));
         }
     }
     if (m_journal && !m_journal->waitForIdle(5000))
@@ -543,7 +537,7 @@ void Scheduler::handleTimeout(RunId run, qint64 now)
         logJob(*active.job, QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
                {{QStringLiteral("runId"), run},
                 {QStringLiteral("timeout"),
-                 secondsText(active.job->definition.policies.timeout.count())}});
+                 LogFields::seconds(active.job->definition.policies.timeout.count())}});
     if (!active.abandon)
         active.abandon = addEvent(now + m_options.abandonGrace.count(),
                                   Event{EventKind::Abandon, active.job, run, {}});
@@ -562,7 +556,7 @@ void Scheduler::handleAbandon(RunId run)
     finishRun(run, RunOutcome::Abandoned,
               QStringLiteral("Did not stop within %1 of being asked to; abandoned (its thread "
                              "may still be busy)")
-                  .arg(secondsText(m_options.abandonGrace.count())));
+                  .arg(LogFields::seconds(m_options.abandonGrace.count())));
 }
 
 // ---- runs ----------------------------------------------------------------------------------
@@ -670,7 +664,7 @@ void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QSt
         job.lastSuccessAt = job.lastFinishedAt;
 
     QVariantMap fields{{QStringLiteral("runId"), run},
-                       {QStringLiteral("duration"), secondsText(record.durationMSecs())}};
+                       {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
     if (record.outcome == RunOutcome::Succeeded) {
         logJob(job, QtInfoMsg, QStringLiteral("Job completed successfully"), fields);
     } else {
