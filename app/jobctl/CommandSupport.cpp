@@ -1,5 +1,7 @@
 #include "CommandSupport.h"
 
+#include "jobs/SettingValues.h"
+
 #include "common/IsoTime.h"
 #include "storage/AppDatabase.h"
 
@@ -70,6 +72,36 @@ QString humanDuration(qint64 msecs)
     if (seconds < 3600)
         return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
     return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+// Applies "KEY=VALUE" texts for the job's own settings to `settings`; an empty VALUE drops
+// the key. Values are checked against the setting's spec here, so a typo is refused at once.
+std::optional<QString> applySettingTexts(const jc::CatalogEntry &entry, const QStringList &texts,
+                                         const QString &option, QJsonObject &settings)
+{
+    for (const QString &text : texts) {
+        const qsizetype equals = text.indexOf(u'=');
+        const QString key = text.left(equals).trimmed();
+        const auto spec = std::find_if(entry.specs.cbegin(), entry.specs.cend(),
+                                       [&](const jc::SettingSpec &s) { return s.key == key; });
+        if (equals <= 0 || spec == entry.specs.cend()) {
+            QStringList keys;
+            for (const jc::SettingSpec &s : entry.specs)
+                keys.append(s.key);
+            return QStringLiteral("%1 \"%2\": expected KEY=VALUE with KEY one of %3")
+                .arg(option, text, keys.join(QStringLiteral(", ")));
+        }
+        const QString value = text.mid(equals + 1);
+        if (value.isEmpty()) {
+            settings.remove(key);
+            continue;
+        }
+        const auto parsed = jc::SettingValues::parse(*spec, value);
+        if (!parsed)
+            return key + QStringLiteral(": ") + parsed.error();
+        settings.insert(key, QJsonValue::fromVariant(parsed.value()));
+    }
+    return std::nullopt;
 }
 
 } // namespace CommandSupport

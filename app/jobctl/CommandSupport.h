@@ -3,10 +3,12 @@
 #include "CommandEnvironment.h"
 
 #include "common/Expected.h"
+#include "jobs/CatalogEntry.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QJsonObject>
 
 #include <memory>
 #include <optional>
@@ -34,5 +36,11 @@ QString humanTime(const QDateTime &instant);
 
 // "1.2 s", "3 min 20 s", "2 h 5 min".
 QString humanDuration(qint64 msecs);
+
+// Applies "KEY=VALUE" texts (given with `option`, e.g. "--setting") for the job's own
+// settings to `settings`; an empty VALUE drops the key. Each value is checked against its
+// spec, so a typo is refused at once with a message naming the setting.
+std::optional<QString> applySettingTexts(const jc::CatalogEntry &entry, const QStringList &texts,
+                                         const QString &option, QJsonObject &settings);
 
 } // namespace CommandSupport

@@ -40,7 +40,12 @@ int RunCommand::run(const CommandEnvironment &env)
                        "because the job is already running."));
     const QCommandLineOption reasonOption(
         QStringLiteral("reason"), QStringLiteral("Why, for the history."), QStringLiteral("TEXT"));
-    parser.addOptions({dryRunOption, waitOption, reasonOption});
+    const QCommandLineOption setOption(
+        QStringLiteral("set"),
+        QStringLiteral("Uses VALUE for one of the job's own settings in this run only "
+                       "(repeatable; `jobctl set JOB` lists them)."),
+        QStringLiteral("KEY=VALUE"));
+    parser.addOptions({dryRunOption, waitOption, reasonOption, setOption});
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
@@ -51,14 +56,17 @@ int RunCommand::run(const CommandEnvironment &env)
                         2);
     const QString jobName = parser.positionalArguments().first();
 
-    QStringList known; // checked before the database is opened (or created)
-    for (const JobDefinition &job : JobCatalog::builtInJobs(nullptr, QTimeZone::systemTimeZone()))
-        known.append(job.name);
-    if (!known.contains(jobName))
+    // Checked before the database is opened (or created).
+    const CatalogEntry *entry = JobCatalog::find(jobName);
+    if (!entry)
         return env.fail(command,
                         QStringLiteral("no job named \"%1\" (jobs: %2)")
-                            .arg(jobName, known.join(QStringLiteral(", "))),
+                            .arg(jobName, JobCatalog::jobNames().join(QStringLiteral(", "))),
                         2);
+    QJsonObject runSettings;
+    if (const auto error = CommandSupport::applySettingTexts(*entry, parser.values(setOption),
+                                                             QStringLiteral("--set"), runSettings))
+        return env.fail(command, *error, 2);
 
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)
@@ -66,6 +74,7 @@ int RunCommand::run(const CommandEnvironment &env)
     SystemClock clock;
     JobRuntime::Options options;
     options.scheduler.scheduleJobs = false; // this process runs JOB, nothing else
+    options.runSettings.insert(jobName, runSettings);
     auto runtime = JobRuntime::create(database.value(), clock, options);
     if (!runtime)
         return env.fail(command, runtime.error());

@@ -4,6 +4,7 @@
 
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
+#include "jobs/SettingValues.h"
 #include "storage/JobSettingsStore.h"
 
 #include <QTimeZone>
@@ -61,6 +62,29 @@ void printChanges(const CommandEnvironment &env, JobSettingsStore &store, const 
                 << JobOverrides::describe(change.after) << "\n";
 }
 
+void printSettings(const CommandEnvironment &env, const CatalogEntry &entry,
+                   const QProcessEnvironment &environment, const QJsonObject &stored)
+{
+    const auto values = SettingValues::resolve(entry.specs, environment, stored);
+    if (!values) {
+        env.out << "Its settings are invalid: " << values.error() << "\n";
+        return;
+    }
+    env.out << "Settings (--setting KEY=VALUE):\n";
+    for (const SettingSpec &spec : entry.specs) {
+        const QVariant value = values->toJson().value(spec.key).toVariant();
+        const QString shown = value.typeId() == QMetaType::QVariantList
+                                  ? value.toStringList().join(u',')
+                                  : value.toString();
+        env.out << "  " << spec.key << " = "
+                << (shown.isEmpty() ? QStringLiteral("(empty)") : shown) << "  ["
+                << values->origin(spec.key)
+                << (spec.environment.isEmpty() ? QString()
+                                               : QStringLiteral(", env ") + spec.environment)
+                << "]  " << spec.help << "\n";
+    }
+}
+
 } // namespace
 
 int SetCommand::run(const CommandEnvironment &env)
@@ -72,26 +96,25 @@ int SetCommand::run(const CommandEnvironment &env)
         "starts). Without options: shows the overrides and their history."));
     for (const Flag &flag : flags())
         parser.addOption(QCommandLineOption(flag.option, flag.help, flag.valueName));
+    const QCommandLineOption settingOption(
+        QStringLiteral("setting"),
+        QStringLiteral("Sets one of the job's own settings (repeatable); `jobctl set JOB` lists "
+                       "them. An empty VALUE drops the override."),
+        QStringLiteral("KEY=VALUE"));
     const QCommandLineOption resetOption(QStringLiteral("reset"),
                                          QStringLiteral("Drop every override first."));
-    parser.addOption(resetOption);
+    parser.addOptions({settingOption, resetOption});
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
 
-    const QList<JobDefinition> catalog =
-        JobCatalog::builtInJobs(nullptr, QTimeZone::systemTimeZone());
     const QString name = parser.positionalArguments().value(0);
-    const auto job = std::find_if(catalog.cbegin(), catalog.cend(),
-                                  [&](const JobDefinition &def) { return def.name == name; });
-    if (parser.positionalArguments().size() != 1 || job == catalog.cend()) {
-        QStringList known;
-        for (const auto &def : catalog)
-            known.append(def.name);
-        return env.fail(
-            command,
-            QStringLiteral("expected one JOB (jobs: %1)").arg(known.join(QStringLiteral(", "))), 2);
-    }
+    const CatalogEntry *entry = JobCatalog::find(name);
+    if (parser.positionalArguments().size() != 1 || !entry)
+        return env.fail(command,
+                        QStringLiteral("expected one JOB (jobs: %1)")
+                            .arg(JobCatalog::jobNames().join(QStringLiteral(", "))),
+                        2);
     const auto database = CommandSupport::openDatabase(env);
     if (!database)
         return env.fail(command, database.error());
@@ -111,12 +134,20 @@ int SetCommand::run(const CommandEnvironment &env)
                         flag.numeric && isNumber ? QJsonValue(number) : QJsonValue(value));
         changed = true;
     }
+    if (const auto error = CommandSupport::applySettingTexts(*entry, parser.values(settingOption),
+                                                             QStringLiteral("--setting"), settings))
+        return env.fail(command, *error, 2);
+    changed = changed || parser.isSet(settingOption);
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     if (!changed) {
         env.out << name << ": " << JobOverrides::describe(stored->value(name)) << "\n";
+        printSettings(env, *entry, environment, stored->value(name));
         printChanges(env, store, name);
         return 0;
     }
-    if (const auto valid = JobOverrides::apply(*job, settings); !valid)
+    if (const auto valid = JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(),
+                                                 environment, settings);
+        !valid)
         return env.fail(command, valid.error(), 2);
     const auto before =
         store.set(name, settings, CommandSupport::osUser(), QDateTime::currentMSecsSinceEpoch());

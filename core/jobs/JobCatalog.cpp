@@ -7,37 +7,169 @@
 
 namespace jc {
 
-QList<JobDefinition> JobCatalog::builtInJobs(std::shared_ptr<ConnectionFactory> database,
-                                             const QTimeZone &zone)
+namespace {
+
+QStringList keysOf(const QList<SettingSpec> &specs)
 {
-    return {HistoryRetentionJob::definition(std::move(database), zone)};
+    QStringList keys;
+    for (const SettingSpec &spec : specs)
+        keys.append(spec.key);
+    return keys;
 }
 
-// The per-database overrides (`jobctl set`) apply to every instance; a stored value this
-// version cannot use (written by a newer one, say) leaves that job on its defaults, loudly.
-QList<JobDefinition> JobCatalog::configuredJobs(std::shared_ptr<ConnectionFactory> database,
-                                                const QTimeZone &zone)
+// The job on its defaults, every run failing with `error`: the console still lists it with
+// its schedule, and its history says exactly what to fix.
+JobDefinition refusingJob(const CatalogEntry &entry, std::shared_ptr<ConnectionFactory> database,
+                          const QTimeZone &zone, const QString &error)
 {
-    QList<JobDefinition> jobs = builtInJobs(database, zone);
-    const auto stored = JobSettingsStore(database).all();
+    auto defaults = SettingValues::resolve(entry.specs, QProcessEnvironment());
+    auto made = entry.make(std::move(database), zone, defaults.value());
+    JobDefinition job = made ? std::move(made).value() : JobDefinition();
+    job.name = entry.name;
+    const QString message =
+        QStringLiteral("Cannot run with the current settings: %1. Fix the setting (jobctl set, "
+                       "the console's settings or the environment) and restart the scheduler.")
+            .arg(error);
+    job.body = [message](JobContext &) { return JobResult::failure(message); };
+    return job;
+}
+
+JobDefinition configuredOrRefusing(const CatalogEntry &entry,
+                                   const std::shared_ptr<ConnectionFactory> &database,
+                                   const QTimeZone &zone, const QProcessEnvironment &environment,
+                                   const QJsonObject &stored, const QJsonObject &run)
+{
+    auto job = JobCatalog::configure(entry, database, zone, environment, stored, run);
+    if (job)
+        return std::move(job).value();
+    qCWarning(lcScheduler).noquote()
+        << entry.name << "cannot run with its settings:" << job.error();
+    return refusingJob(entry, database, zone, job.error());
+}
+
+CatalogEntry historyRetention()
+{
+    using Kind = SettingSpec::Kind;
+    return {QString::fromLatin1(HistoryRetentionJob::name),
+            {
+                {QStringLiteral("keepRuns"),
+                 QStringLiteral("Runs kept per job"),
+                 {},
+                 Kind::Integer,
+                 200,
+                 1,
+                 1000000,
+                 QStringLiteral("The newest runs of each job always kept."),
+                 {}},
+                {QStringLiteral("keepProblemDays"),
+                 QStringLiteral("Problems kept (days)"),
+                 {},
+                 Kind::Integer,
+                 180,
+                 1,
+                 3650,
+                 QStringLiteral("Failed, timed-out, interrupted and missed runs are kept this "
+                                "many days."),
+                 {}},
+                {QStringLiteral("batchSize"),
+                 QStringLiteral("Batch size"),
+                 {},
+                 Kind::Integer,
+                 500,
+                 1,
+                 100000,
+                 QStringLiteral("Runs deleted per transaction."),
+                 {}},
+            },
+            [](std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+               const SettingValues &values) -> Expected<JobDefinition, QString> {
+                HistoryRetentionJob::Settings settings;
+                settings.keepRuns = int(values.integer(QStringLiteral("keepRuns")));
+                settings.keepProblemDays = int(values.integer(QStringLiteral("keepProblemDays")));
+                settings.batchSize = int(values.integer(QStringLiteral("batchSize")));
+                return HistoryRetentionJob::definition(std::move(database), zone, settings);
+            }};
+}
+
+} // namespace
+
+const QList<CatalogEntry> &JobCatalog::entries()
+{
+    static const QList<CatalogEntry> all{historyRetention()};
+    return all;
+}
+
+QStringList JobCatalog::jobNames()
+{
+    QStringList names;
+    for (const CatalogEntry &entry : entries())
+        names.append(entry.name);
+    return names;
+}
+
+const CatalogEntry *JobCatalog::find(const QString &name)
+{
+    for (const CatalogEntry &entry : entries()) {
+        if (entry.name == name)
+            return &entry;
+    }
+    return nullptr;
+}
+
+QList<JobDefinition> JobCatalog::builtInJobs(std::shared_ptr<ConnectionFactory> database,
+                                             const QTimeZone &zone,
+                                             const QProcessEnvironment &environment)
+{
+    QList<JobDefinition> jobs;
+    for (const CatalogEntry &entry : entries())
+        jobs.append(configuredOrRefusing(entry, database, zone, environment, {}, {}));
+    return jobs;
+}
+
+QList<JobDefinition> JobCatalog::configuredJobs(std::shared_ptr<ConnectionFactory> database,
+                                                const QTimeZone &zone,
+                                                const QProcessEnvironment &environment,
+                                                const QHash<QString, QJsonObject> &runSettings)
+{
+    auto stored = JobSettingsStore(database).all();
     if (!stored) {
         qCWarning(lcScheduler).noquote()
             << "Could not read the stored job settings; using defaults:" << stored.error();
-        return jobs;
+        stored = QHash<QString, QJsonObject>();
     }
-    for (JobDefinition &job : jobs) {
-        const auto settings = stored->constFind(job.name);
-        if (settings == stored->cend())
-            continue;
-        auto applied = JobOverrides::apply(job, settings.value());
-        if (!applied) {
-            qCWarning(lcScheduler).noquote() << "Ignoring the stored settings of" << job.name
-                                             << "(using its defaults):" << applied.error();
-            continue;
-        }
-        job = std::move(applied).value();
-    }
+    QList<JobDefinition> jobs;
+    for (const CatalogEntry &entry : entries())
+        jobs.append(configuredOrRefusing(entry, database, zone, environment,
+                                         stored->value(entry.name), runSettings.value(entry.name)));
     return jobs;
+}
+
+Expected<JobDefinition, QString>
+JobCatalog::configure(const CatalogEntry &entry, std::shared_ptr<ConnectionFactory> database,
+                      const QTimeZone &zone, const QProcessEnvironment &environment,
+                      const QJsonObject &stored, const QJsonObject &runSettings)
+{
+    const auto values = SettingValues::resolve(entry.specs, environment, stored, runSettings);
+    if (!values)
+        return values.error();
+    auto job = entry.make(std::move(database), zone, values.value());
+    if (!job)
+        return job.error();
+    QJsonObject scheduling = stored; // the scheduler's keys, stored or for this run
+    for (auto it = runSettings.begin(); it != runSettings.end(); ++it)
+        scheduling.insert(it.key(), it.value());
+    return JobOverrides::apply(std::move(job).value(), scheduling, keysOf(entry.specs));
+}
+
+Expected<SettingValues, QString> JobCatalog::currentValues(const QString &name,
+                                                           const QProcessEnvironment &environment,
+                                                           const QJsonObject &stored)
+{
+    const CatalogEntry *entry = find(name);
+    if (!entry)
+        return QStringLiteral("no job named \"%1\" (jobs: %2)")
+            .arg(name, jobNames().join(QStringLiteral(", ")));
+    return SettingValues::resolve(entry->specs, environment, stored);
 }
 
 Expected<bool, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> &jobs,

@@ -2,29 +2,60 @@
 
 #include "common/Expected.h"
 #include "engine/JobDefinition.h"
+#include "jobs/CatalogEntry.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
+#include <QProcessEnvironment>
 #include <QTimeZone>
 
 #include <memory>
 
 namespace jc {
 
-// The jobs every jobconsole and `jobctl serve` registers, working on one app database, with
-// their default schedules in `zone`. Per-process schedule overrides ("JOB=EXPR", as given to
-// `jobctl serve --schedule`) are applied by applyScheduleOverrides().
+// The jobs every jobconsole and `jobctl serve` registers, working on one app database, in
+// the configured `zone`.
+//
+// A job's settings come from, in order of precedence: a value given for one run (`jobctl run
+// --set`), the per-database settings (`jobctl set`, the console's settings dialog), the
+// environment variables the app itself reads (REGULAR_USER_FREE_CREDITS, SITE_URL, ...), and
+// the job's defaults. An invalid value is never silently replaced: the job is still registered
+// (so that the console shows it and its schedule), but each of its runs fails at once with the
+// message naming the setting, and start-up logs the same message as a warning.
 class JobCatalog
 {
 public:
-    static QList<JobDefinition> builtInJobs(std::shared_ptr<ConnectionFactory> database,
-                                            const QTimeZone &zone);
+    static const QList<CatalogEntry> &entries();
+    static QStringList jobNames();
+    // The entry named `name`, or null.
+    static const CatalogEntry *find(const QString &name);
 
-    // The built-in jobs with the settings stored in the database (`jobctl set`) applied. A
-    // stored value this version cannot use leaves that job on its defaults, with a warning.
-    static QList<JobDefinition> configuredJobs(std::shared_ptr<ConnectionFactory> database,
-                                               const QTimeZone &zone);
+    // The built-in jobs on defaults and `environment` only.
+    static QList<JobDefinition>
+    builtInJobs(std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+                const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+
+    // The built-in jobs with the settings stored in the database applied, and `runSettings`
+    // (per job name) on top. An unreadable settings table counts as no stored settings, with
+    // a warning.
+    static QList<JobDefinition> configuredJobs(
+        std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+        const QHash<QString, QJsonObject> &runSettings = {});
+
+    // One job built from explicit stored and run settings, or why not (for `jobctl set` and
+    // the console's settings dialog, which refuse invalid values before storing them).
+    static Expected<JobDefinition, QString>
+    configure(const CatalogEntry &entry, std::shared_ptr<ConnectionFactory> database,
+              const QTimeZone &zone, const QProcessEnvironment &environment,
+              const QJsonObject &stored, const QJsonObject &runSettings = {});
+
+    // Every setting `name` has, its current value and where it came from, for people.
+    static Expected<SettingValues, QString> currentValues(const QString &name,
+                                                          const QProcessEnvironment &environment,
+                                                          const QJsonObject &stored);
 
     // Parses "JOB=EXPR" texts and replaces those jobs' schedules (in each job's zone). An
     // unknown job, a text without '=' or an invalid expression is refused with a message

@@ -105,12 +105,14 @@ QStringList JobOverrides::keys()
             QStringLiteral("missedRuns"),    QStringLiteral("catchUpWindowHours")};
 }
 
-Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJsonObject &settings)
+Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJsonObject &settings,
+                                                     const QStringList &jobKeys)
 {
+    const QStringList known = keys() + jobKeys;
     for (auto it = settings.begin(); it != settings.end(); ++it) {
-        if (!keys().contains(it.key()))
+        if (!known.contains(it.key()))
             return QStringLiteral("unknown setting \"%1\" (settings: %2)")
-                .arg(it.key(), keys().join(QStringLiteral(", ")));
+                .arg(it.key(), known.join(QStringLiteral(", ")));
     }
     if (auto error = applyTiming(job, settings))
         return *error;

@@ -24,8 +24,10 @@ class JobOverrides
 public:
     static QStringList keys();
 
-    // `job` with `settings` applied, or why not. Unknown keys are refused.
-    static Expected<JobDefinition, QString> apply(JobDefinition job, const QJsonObject &settings);
+    // `job` with `settings` applied, or why not. Keys that are neither the scheduler's nor in
+    // `jobKeys` (the job's own settings, applied by JobCatalog) are refused.
+    static Expected<JobDefinition, QString> apply(JobDefinition job, const QJsonObject &settings,
+                                                  const QStringList &jobKeys = {});
 
     // "schedule=*/5 * * * *, overlap=queue" for people.
     static QString describe(const QJsonObject &settings);

@@ -100,7 +100,8 @@ void JobRuntime::applyPauses(const QHash<QString, PauseState> &pauses)
 Expected<std::unique_ptr<JobRuntime>, QString>
 JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options)
 {
-    QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, options.zone);
+    QList<JobDefinition> jobs = JobCatalog::configuredJobs(
+        database, options.zone, QProcessEnvironment::systemEnvironment(), options.runSettings);
     if (const auto applied = JobCatalog::applyScheduleOverrides(jobs, options.scheduleOverrides);
         !applied)
         return applied.error();

@@ -8,6 +8,8 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <QHash>
+#include <QJsonObject>
 #include <QStringList>
 #include <QTimeZone>
 
@@ -30,7 +32,8 @@ public:
     struct Options
     {
         QTimeZone zone = QTimeZone::systemTimeZone();
-        QStringList scheduleOverrides; // "JOB=EXPR", as `jobctl serve --schedule`
+        QStringList scheduleOverrides;           // "JOB=EXPR", as `jobctl serve --schedule`
+        QHash<QString, QJsonObject> runSettings; // per job, over the stored ones (`run --set`)
         Scheduler::Options scheduler;
         std::chrono::milliseconds pausePollInterval{std::chrono::seconds(5)};
     };

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/JobDefinition.h"
+#include "jobs/SettingSpec.h"
+#include "jobs/SettingValues.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QTimeZone>
+
+#include <functional>
+#include <memory>
+
+namespace jc {
+
+// One built-in job as the catalog knows it: its name, the settings of its own (beside the
+// scheduler's, see JobOverrides) and how to build its definition from resolved values.
+struct CatalogEntry
+{
+    using Factory = std::function<Expected<JobDefinition, QString>(
+        std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+        const SettingValues &values)>;
+
+    QString name;
+    QList<SettingSpec> specs;
+    Factory make;
+};
+
+} // namespace jc

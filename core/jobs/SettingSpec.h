@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+#include <optional>
+
+namespace jc {
+
+// One setting a job reads: its key in the stored settings (`jobctl set JOB key=value`, the
+// console's settings dialog, `jobctl run --set key=value`), the environment variable the
+// app itself uses for it (if any), its default, and what values are allowed. A job lists
+// its specs; SettingValues resolves them (default < environment < stored < command line)
+// and refuses invalid values with a message that names the setting.
+struct SettingSpec
+{
+    enum class Kind {
+        Integer, // whole number in [minimum, maximum]
+        Text,    // any text (checked by `validate` when set)
+        Url,     // empty, or an absolute http(s) URL with a host
+        Path,    // a non-empty file-system path
+        List,    // comma-separated non-empty items (stored as a QStringList)
+    };
+
+    QString key;         // "batchSize"
+    QString label;       // "Batch size" — for the console's settings dialog
+    QString environment; // "REGULAR_USER_FREE_CREDITS", or empty when the app has none
+    Kind kind = Kind::Text;
+    QVariant defaultValue;
+    qint64 minimum = 0; // Integer only
+    qint64 maximum = 0; // Integer only
+    QString help;       // one line: what it does, with its unit
+    // Extra check after the kind's own; returns why a value is refused.
+    std::function<std::optional<QString>(const QVariant &)> validate;
+};
+
+} // namespace jc

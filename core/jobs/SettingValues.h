@@ -1,0 +1,46 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "jobs/SettingSpec.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+namespace jc {
+
+// A job's settings, resolved from its specs: each key's default, replaced by its environment
+// variable when set (non-empty), then by the stored per-database value, then by a value given
+// for this run only. Every value given anywhere is validated against its spec; the first bad
+// one refuses the whole resolution with "NAME: reason" (NAME is the environment variable when
+// the value came from there, else the key), so nothing is ever silently replaced.
+class SettingValues
+{
+public:
+    // `overrides` may hold keys of other specs (the scheduler's own, like "schedule"): those
+    // are left alone. Values in `overrides` may be JSON numbers or texts ("500").
+    static Expected<SettingValues, QString>
+    resolve(const QList<SettingSpec> &specs, const QProcessEnvironment &environment,
+            const QJsonObject &stored = {}, const QJsonObject &runOverrides = {});
+
+    // Checks one text value typed by a person against `spec` (`jobctl set`, the settings
+    // dialog); the converted value or why not.
+    static Expected<QVariant, QString> parse(const SettingSpec &spec, const QVariant &value);
+
+    qint64 integer(const QString &key) const;
+    QString text(const QString &key) const;
+    QStringList list(const QString &key) const;
+    bool contains(const QString &key) const { return m_values.contains(key); }
+    // Where each value came from: "default", "environment", "database", "run".
+    QString origin(const QString &key) const { return m_origins.value(key); }
+    // Every value as JSON, for the run's log and the console.
+    QJsonObject toJson() const;
+
+private:
+    QHash<QString, QVariant> m_values;
+    QHash<QString, QString> m_origins;
+};
+
+} // namespace jc

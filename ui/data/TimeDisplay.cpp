@@ -1,0 +1,96 @@
+#include "data/TimeDisplay.h"
+
+#include "common/IsoTime.h"
+
+#include <QTimeZone>
+
+#include <atomic>
+
+namespace jc {
+
+namespace {
+
+std::atomic<TimeDisplay::Zone> displayZone{TimeDisplay::Zone::Local};
+
+QDateTime inDisplayZone(const QDateTime &instant)
+{
+    return displayZone.load() == TimeDisplay::Zone::Utc
+               ? instant.toUTC()
+               : instant.toTimeZone(QTimeZone::systemTimeZone());
+}
+
+QString abbreviation(const QDateTime &shown)
+{
+    if (displayZone.load() == TimeDisplay::Zone::Utc)
+        return QStringLiteral("UTC");
+    const QString name = shown.timeZoneAbbreviation();
+    // Some zones have no letters, only "+13": then the offset alone says it.
+    return name.startsWith(u'+') || name.startsWith(u'-') ? QString() : name;
+}
+
+} // namespace
+
+void TimeDisplay::setZone(Zone zone)
+{
+    displayZone.store(zone);
+}
+
+TimeDisplay::Zone TimeDisplay::zone()
+{
+    return displayZone.load();
+}
+
+QString TimeDisplay::dateTime(const QDateTime &instant)
+{
+    if (!instant.isValid())
+        return QStringLiteral("—");
+    const QDateTime shown = inDisplayZone(instant);
+    QString text = shown.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString letters = abbreviation(shown);
+    if (displayZone.load() == Zone::Utc)
+        return text + QStringLiteral(" UTC");
+    if (!letters.isEmpty())
+        text += u' ' + letters;
+    return text + QStringLiteral(" (") + IsoTime::offsetText(shown.offsetFromUtc()) + u')';
+}
+
+QString TimeDisplay::shortDateTime(const QDateTime &instant)
+{
+    if (!instant.isValid())
+        return QStringLiteral("—");
+    const QDateTime shown = inDisplayZone(instant);
+    const QString letters = abbreviation(shown);
+    return shown.toString(QStringLiteral("MMM d HH:mm:ss ")) +
+           (letters.isEmpty() ? IsoTime::offsetText(shown.offsetFromUtc()) : letters);
+}
+
+QString TimeDisplay::duration(qint64 msecs)
+{
+    if (msecs < 0)
+        return QStringLiteral("—");
+    if (msecs < 60000)
+        return QString::number(double(msecs) / 1000.0, 'f', 1) + QStringLiteral(" s");
+    const qint64 seconds = msecs / 1000;
+    if (seconds < 3600)
+        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    if (seconds < 86400)
+        return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+    return QStringLiteral("%1 d %2 h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
+}
+
+QString TimeDisplay::relative(const QDateTime &instant, const QDateTime &now)
+{
+    if (!instant.isValid() || !now.isValid())
+        return QStringLiteral("—");
+    const qint64 delta = now.msecsTo(instant);
+    const QString span = duration(delta < 0 ? -delta : delta);
+    return delta >= 0 ? QStringLiteral("in ") + span : span + QStringLiteral(" ago");
+}
+
+QString TimeDisplay::zoneName()
+{
+    return displayZone.load() == Zone::Utc ? QStringLiteral("UTC")
+                                           : QString::fromUtf8(QTimeZone::systemTimeZoneId());
+}
+
+} // namespace jc

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+namespace jc {
+
+// How the console shows instants and durations, in one place so every view agrees. Times are
+// always shown with their zone: "2026-11-28 07:10:00 CET (+01:00)" in the local zone, or
+// "2026-11-28 06:10:00 UTC". The choice (settings dialog: local or UTC) is process-wide.
+//
+// Thread: GUI thread (setZone); the formatters are reentrant.
+class TimeDisplay
+{
+public:
+    enum class Zone { Local, Utc };
+
+    static void setZone(Zone zone);
+    static Zone zone();
+
+    // The instant in the display zone, with zone abbreviation and offset; "—" when invalid.
+    static QString dateTime(const QDateTime &instant);
+    // Shorter, for table cells: "Nov 28 07:10:00 CET"; the full form goes in the tooltip.
+    static QString shortDateTime(const QDateTime &instant);
+    // "1.4 s", "3 min 12 s", "2 h 5 min"; "—" when negative.
+    static QString duration(qint64 msecs);
+    // "in 4 min 10 s" / "12 min ago" relative to `now`.
+    static QString relative(const QDateTime &instant, const QDateTime &now);
+    // The display zone's name for headers: "UTC" or "Europe/Berlin".
+    static QString zoneName();
+};
+
+} // namespace jc
