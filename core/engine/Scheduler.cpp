@@ -95,6 +95,7 @@ Expected<bool, QString> Scheduler::addJob(JobDefinition def)
     if (!def.schedule.isValid())
         return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
     m_jobs.push_back(std::make_unique<SchedulerJob>(std::move(def)));
+    m_jobsByName.insert(m_jobs.back()->definition.name, m_jobs.back().get());
     if (m_state == State::Running && m_options.scheduleJobs) {
         SchedulerJob &job = *m_jobs.back();
         scheduleNextDue(job, m_clock.nowMSecs());
@@ -325,9 +326,7 @@ std::optional<RunProgress> Scheduler::progress(RunId run) const
 
 SchedulerJob *Scheduler::findJob(const QString &name) const
 {
-    auto it = std::find_if(m_jobs.cbegin(), m_jobs.cend(),
-                           [&](const auto &job) { return job->definition.name == name; });
-    return it == m_jobs.cend() ? nullptr : it->get();
+    return m_jobsByName.value(name, nullptr);
 }
 
 // A job's next occurrence is computed after the later of `after` and its last occurrence,
@@ -821,9 +820,12 @@ QDateTime Scheduler::toDateTime(qint64 msecs) const
 void Scheduler::logJob(const SchedulerJob &job, QtMsgType type, const QString &message,
                        QVariantMap fields) const
 {
+    const QLoggingCategory &category = job.log->category();
+    const QtMsgType level = type == QtFatalMsg ? QtCriticalMsg : type;
+    if (!category.isEnabled(level))
+        return; // formatting is the expensive part: skip it for filtered-out lines
     fields.insert(QStringLiteral("job"), job.definition.name);
     const QString line = LogFields::format(message, fields);
-    const QLoggingCategory &category = job.log->category();
     switch (type) {
     case QtDebugMsg:
         qCDebug(category).noquote() << line;

@@ -199,7 +199,8 @@ private:
     Clock &m_clock;
     Options m_options;
     State m_state = State::Idle;
-    std::vector<std::unique_ptr<SchedulerJob>> m_jobs;
+    std::vector<std::unique_ptr<SchedulerJob>> m_jobs; // in registration order
+    QHash<QString, SchedulerJob *> m_jobsByName;       // the same jobs, for lookups
     Timeline m_timeline;
     std::map<RunId, ActiveRun> m_active;
     RunId m_lastRunId = 0;
