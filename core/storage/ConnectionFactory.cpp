@@ -244,4 +244,11 @@ QString ConnectionFactory::connectionNameForCurrentThread() const
     return found ? found->name : QString();
 }
 
+std::unique_lock<std::mutex> ConnectionFactory::lockForWriting()
+{
+    if (dialect() == SqlDialect::Sqlite)
+        return std::unique_lock(m_sqliteWriter);
+    return {};
+}
+
 } // namespace jc

@@ -1,5 +1,7 @@
 #include "storage/SqlRunJournal.h"
 
+#include "storage/WriteTransaction.h"
+
 #include "common/IsoTime.h"
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
@@ -63,53 +65,6 @@ std::optional<QString> execute(QSqlQuery &query, const QString &sql, const QVari
         return std::nullopt;
     return SqlErrors::text(query.lastError());
 }
-
-// A write transaction on the calling thread's connection, rolled back unless committed.
-// SQLite: BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait on the
-// busy timeout; a deferred BEGIN that reads first fails with "database is locked" when it
-// later tries to write while another connection writes. Qt's transaction() is deferred.
-class WriteTransaction
-{
-public:
-    explicit WriteTransaction(QSqlDatabase db)
-        : m_db(std::move(db))
-    {}
-    ~WriteTransaction()
-    {
-        if (m_open)
-            statement(QStringLiteral("ROLLBACK"));
-    }
-    WriteTransaction(const WriteTransaction &) = delete;
-    WriteTransaction &operator=(const WriteTransaction &) = delete;
-
-    std::optional<QString> begin(SqlDialect dialect)
-    {
-        auto error = statement(dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
-                                                             : QStringLiteral("BEGIN"));
-        m_open = !error;
-        return error;
-    }
-    std::optional<QString> commit()
-    {
-        auto error = statement(QStringLiteral("COMMIT"));
-        m_open = m_open && error; // a failed COMMIT still needs its ROLLBACK
-        return error;
-    }
-
-private:
-    std::optional<QString> statement(const QString &sql)
-    {
-        QSqlQuery query(m_db);
-        if (query.exec(sql))
-            return std::nullopt;
-        const QString error = SqlErrors::text(query.lastError());
-        qCDebug(lcStorage).noquote() << sql << "failed:" << error;
-        return error;
-    }
-
-    QSqlDatabase m_db;
-    bool m_open = false;
-};
 
 // PostgreSQL: claims of one job queue behind each other until commit, across instances.
 std::optional<QString> lockJob(QSqlDatabase &db, const QString &job)
@@ -502,7 +457,7 @@ RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
     if (!db)
         return claimFailed(request, db.error());
     const SqlDialect dialect = m_connections->dialect();
-    WriteTransaction transaction(*db);
+    WriteTransaction transaction(*db, *m_connections);
     auto error = transaction.begin(dialect);
     if (!error && dialect == SqlDialect::Postgres)
         error = lockJob(db.value(), request.run.job);
@@ -527,7 +482,7 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return db.error();
-    WriteTransaction transaction(*db);
+    WriteTransaction transaction(*db, *m_connections);
     auto error = transaction.begin(m_connections->dialect());
     LogBatch log;
     if (!error)
@@ -556,7 +511,7 @@ Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
         return QStringLiteral("Could not record how run %1 of \"%2\" ended: %3")
             .arg(QString::number(storedRunId), record.info.job, why);
     };
-    WriteTransaction transaction(*db);
+    WriteTransaction transaction(*db, *m_connections);
     if (auto error = transaction.begin(m_connections->dialect()))
         return fail(*error);
     const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
@@ -635,7 +590,7 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return db.error();
-    WriteTransaction transaction(*db);
+    WriteTransaction transaction(*db, *m_connections);
     auto error = transaction.begin(m_connections->dialect());
     const QString running = statusText(RunOutcome::Running);
     const QString interrupted = statusText(RunOutcome::Interrupted);
