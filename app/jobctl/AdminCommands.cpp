@@ -4,6 +4,7 @@
 
 #include "common/IsoTime.h"
 #include "jobs/JobCatalog.h"
+#include "storage/InstanceRegistry.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
@@ -85,6 +86,29 @@ QJsonObject toJson(const StoredRun &run)
     };
 }
 
+// The schedulers that showed a sign of life in the last two minutes (they announce
+// themselves every few seconds), so an admin knows whether anything runs the jobs at all.
+void printInstances(const CommandEnvironment &env,
+                    const std::shared_ptr<ConnectionFactory> &database, const QDateTime &now)
+{
+    const auto instances =
+        InstanceRegistry(database).seenSince(now.toMSecsSinceEpoch() - 2 * 60 * 1000);
+    if (!instances) {
+        env.out << "\nSchedulers: unknown (" << instances.error() << ")\n";
+        return;
+    }
+    if (instances->isEmpty()) {
+        env.out << "\nSchedulers: none seen in the last 2 minutes: no job runs on its schedule "
+                   "until one starts (jobctl serve, or the console).\n";
+        return;
+    }
+    env.out << "\nSchedulers seen in the last 2 minutes:\n";
+    for (const InstanceInfo &instance : instances.value())
+        env.out << "  " << instance.id << "  " << instance.mode << "  since "
+                << humanTime(instance.startedAt) << "  last seen "
+                << humanTime(instance.heartbeatAt) << "\n";
+}
+
 } // namespace
 
 int AdminCommands::list(const CommandEnvironment &env)
@@ -124,6 +148,7 @@ int AdminCommands::list(const CommandEnvironment &env)
         env.out << "  next run: "
                 << (pause ? QStringLiteral("paused") : humanTime(job.schedule.next(now))) << "\n";
     }
+    printInstances(env, database.value(), now);
     return 0;
 }
 

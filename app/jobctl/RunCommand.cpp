@@ -74,6 +74,7 @@ int RunCommand::run(const CommandEnvironment &env)
     SystemClock clock;
     JobRuntime::Options options;
     options.scheduler.scheduleJobs = false; // this process runs JOB, nothing else
+    options.mode = QStringLiteral("run");
     options.runSettings.insert(jobName, runSettings);
     auto runtime = JobRuntime::create(database.value(), clock, options);
     if (!runtime)

@@ -6,17 +6,25 @@
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
+
 namespace jc {
 
 JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
                        std::shared_ptr<RunJournal> journal, std::unique_ptr<Scheduler> scheduler,
-                       std::chrono::milliseconds pollInterval)
+                       const Options &options)
     : m_database(std::move(database))
     , m_journal(std::move(journal))
     , m_scheduler(std::move(scheduler))
 {
+    m_instance.id = m_scheduler->instanceId();
+    m_instance.host = QSysInfo::machineHostName();
+    m_instance.pid = QCoreApplication::applicationPid();
+    m_instance.mode = options.mode;
+    m_instance.startedAt = QDateTime::fromMSecsSinceEpoch(m_scheduler->clock().nowMSecs(), Qt::UTC);
     m_reader.setMaxThreadCount(1);
-    m_pausePoll.setInterval(pollInterval);
+    m_pausePoll.setInterval(options.pausePollInterval);
     connect(&m_pausePoll, &QTimer::timeout, this, &JobRuntime::pollPauses);
     m_pausePoll.start();
 }
@@ -25,6 +33,9 @@ JobRuntime::~JobRuntime()
 {
     m_pausePoll.stop();
     m_reader.waitForDone();
+    if (const auto withdrawn = InstanceRegistry(m_database).withdraw(m_instance.id); !withdrawn)
+        qCWarning(lcScheduler).noquote()
+            << "Could not remove this instance from jc_instances:" << withdrawn.error();
 }
 
 // Before the scheduler starts, on the creating thread: the few reads and writes whose
@@ -44,6 +55,9 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
     if (!last)
         return last.error();
     m_scheduler->setLastOccurrences(last.value());
+    if (const auto announced = InstanceRegistry(m_database).announce(m_instance, nowMSecs);
+        !announced)
+        return announced.error();
     return syncPausesNow();
 }
 
@@ -61,7 +75,11 @@ void JobRuntime::pollPauses()
     if (m_pollInFlight)
         return;
     m_pollInFlight = true;
-    m_reader.start([this, database = m_database, now = m_scheduler->clock().nowMSecs()] {
+    m_reader.start([this, database = m_database, now = m_scheduler->clock().nowMSecs(),
+                    instance = m_instance] {
+        // The poll doubles as this instance's sign of life in jc_instances.
+        if (const auto announced = InstanceRegistry(database).announce(instance, now); !announced)
+            qCWarning(lcScheduler).noquote() << announced.error();
         auto pauses = PauseStore(database).activePauses(now);
         // Queued back to this object's thread; dropped if it is gone (the destructor waits
         // for this task first, so `this` is alive while it runs).
@@ -100,8 +118,11 @@ void JobRuntime::applyPauses(const QHash<QString, PauseState> &pauses)
 Expected<std::unique_ptr<JobRuntime>, QString>
 JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options)
 {
-    QList<JobDefinition> jobs = JobCatalog::configuredJobs(
-        database, options.zone, QProcessEnvironment::systemEnvironment(), options.runSettings);
+    QList<JobDefinition> jobs =
+        options.jobs ? *options.jobs
+                     : JobCatalog::configuredJobs(database, options.zone,
+                                                  QProcessEnvironment::systemEnvironment(),
+                                                  options.runSettings);
     if (const auto applied = JobCatalog::applyScheduleOverrides(jobs, options.scheduleOverrides);
         !applied)
         return applied.error();
@@ -112,8 +133,8 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         if (const auto added = scheduler->addJob(std::move(job)); !added)
             return added.error();
     }
-    std::unique_ptr<JobRuntime> runtime(new JobRuntime(
-        std::move(database), std::move(journal), std::move(scheduler), options.pausePollInterval));
+    std::unique_ptr<JobRuntime> runtime(
+        new JobRuntime(std::move(database), std::move(journal), std::move(scheduler), options));
     if (const auto prepared = runtime->prepare(clock.nowMSecs()); !prepared)
         return prepared.error();
     return runtime;

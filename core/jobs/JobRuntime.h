@@ -3,6 +3,7 @@
 #include "common/Expected.h"
 #include "engine/Scheduler.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/InstanceRegistry.h"
 #include "storage/PauseStore.h"
 
 #include <QThreadPool>
@@ -14,6 +15,7 @@
 #include <QTimeZone>
 
 #include <memory>
+#include <optional>
 
 namespace jc {
 
@@ -36,6 +38,13 @@ public:
         QHash<QString, QJsonObject> runSettings; // per job, over the stored ones (`run --set`)
         Scheduler::Options scheduler;
         std::chrono::milliseconds pausePollInterval{std::chrono::seconds(5)};
+        // These jobs instead of the catalog's configured ones (tests, embedders); the
+        // schedule overrides still apply to them.
+        std::optional<QList<JobDefinition>> jobs;
+        // Which program hosts this scheduler, as jc_instances shows it: "serve", "console",
+        // "run". The instance announces itself at start and with every pause poll, and
+        // withdraws when destroyed.
+        QString mode = QStringLiteral("serve");
     };
     ~JobRuntime() override;
 
@@ -52,7 +61,7 @@ public:
 
 private:
     JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
-               std::unique_ptr<Scheduler> scheduler, std::chrono::milliseconds pollInterval);
+               std::unique_ptr<Scheduler> scheduler, const Options &options);
     Expected<bool, QString> prepare(qint64 nowMSecs);
     void pollPauses();
     void applyPauses(const QHash<QString, PauseState> &pauses);
@@ -63,6 +72,7 @@ private:
     QTimer m_pausePoll;
     QThreadPool m_reader; // one thread: pause reads never pile up
     bool m_pollInFlight = false;
+    InstanceInfo m_instance;
 };
 
 } // namespace jc
