@@ -27,25 +27,29 @@ EveryDuration::EveryDuration(qint64 seconds, QString text)
 
 Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
 {
-    QString normalized = text.toLower();
-    normalized.removeIf([](QChar c) { return c.isSpace(); });
-    if (normalized.isEmpty())
+    // Spaces may separate components ("1h 30m") but never split a number: "1 5m" must not
+    // silently become 15m.
+    const QString lowered = text.toLower().trimmed();
+    if (lowered.isEmpty())
         return everyError(QStringLiteral("missing duration, as in \"@every 15m\""));
-    if (normalized.startsWith(QLatin1Char('-')))
+    if (lowered.startsWith(QLatin1Char('-')))
         return everyError(QStringLiteral("the duration must be positive"));
 
     const QString units = QStringLiteral("dhms");
     qsizetype previousUnit = -1;
     qint64 total = 0;
-    for (qsizetype i = 0; i < normalized.size();) {
+    QString normalized;
+    for (qsizetype i = 0; i < lowered.size();) {
+        while (i < lowered.size() && lowered[i].isSpace())
+            ++i;
         qsizetype j = i;
-        while (j < normalized.size() && isDigit(normalized[j]))
+        while (j < lowered.size() && isDigit(lowered[j]))
             ++j;
         qsizetype k = j;
-        while (k < normalized.size() && !isDigit(normalized[k]))
+        while (k < lowered.size() && !isDigit(lowered[k]) && !lowered[k].isSpace())
             ++k;
-        const QString number = normalized.mid(i, j - i);
-        const QString unit = normalized.mid(j, k - j);
+        const QString number = lowered.mid(i, j - i);
+        const QString unit = lowered.mid(j, k - j);
         if (number.isEmpty())
             return everyError(QStringLiteral("\"%1\" has no number before it").arg(unit));
         if (unit.isEmpty())
@@ -56,7 +60,7 @@ Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
         if (index <= previousUnit) {
             return everyError(QStringLiteral("units must come in the order d, h, m, s, each at "
                                              "most once, as in 1h30m; got \"%1\"")
-                                  .arg(normalized));
+                                  .arg(lowered));
         }
         // Over 12 digits is too long in any unit and could overflow.
         total += number.size() > 12
@@ -64,9 +68,10 @@ Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
                      : number.toLongLong() * UnitSeconds[static_cast<std::size_t>(index)];
         if (total > MaxSeconds) {
             return everyError(QStringLiteral("%1 is too long (at most %2d)")
-                                  .arg(normalized)
+                                  .arg(normalized + number + unit)
                                   .arg(MaxSeconds / 86400));
         }
+        normalized += number + unit;
         previousUnit = index;
         i = k;
     }

@@ -243,6 +243,7 @@ void tst_Schedule::next_data()
     row("@every 1h30m", "@every 1h30m", "UTC", "2026-01-01T01:00:00Z", "2026-01-01T01:30:00+00:00");
     row("@every 2d from a multiple", "@every 2d", "UTC", "2026-01-01T00:00:00Z",
         "2026-01-03T00:00:00+00:00");
+    row("@every 1h 30m", "@every 1h30m", "UTC", "2026-01-01T01:00:00Z", "2026-01-01T01:30:00+00:00");
     row("@every 1d12h", "@every 1d12h", "UTC", "1970-01-02T00:00:00Z", "1970-01-02T12:00:00+00:00");
     row("@every ignores daylight saving", "@every 6h", "Europe/Berlin", "2026-03-29T00:30:00Z",
         "2026-03-29T08:00:00+02:00");
@@ -647,6 +648,9 @@ void tst_Schedule::parseErrors_data()
         "@every: units must come in the order d, h, m, s, each at most once, as in 1h30m; got "
         "\"1h1h\"");
     row("@every 99999999d", "@every: 99999999d is too long (at most 36500d)");
+    // Found by the fuzzer: spaces inside a number used to be dropped, making this 51 years.
+    row("@every 1615 000019s", "@every: 1615 has no unit (use d, h, m, s)");
+    row("@every 1 5m", "@every: 1 has no unit (use d, h, m, s)");
 }
 
 void tst_Schedule::parseErrors()
