@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace jc {
 
 namespace {
@@ -10,11 +12,8 @@ bool needsQuotes(const QString &text)
 {
     if (text.isEmpty())
         return true;
-    for (const QChar c : text) {
-        if (c.isSpace() || c == u'"' || c == u'=' || c == u'\\')
-            return true;
-    }
-    return false;
+    return std::ranges::any_of(
+        text, [](QChar c) { return c.isSpace() || c == u'"' || c == u'=' || c == u'\\'; });
 }
 
 QString quoted(QString text)

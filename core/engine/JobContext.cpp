@@ -4,7 +4,7 @@
 
 namespace jc {
 
-JobContext::JobContext(std::shared_ptr<RunState> run, const QLoggingCategory &category)
+JobContext::JobContext(const std::shared_ptr<RunState> &run, const QLoggingCategory &category)
     : m_run(run)
     , m_logger(run, category)
 {}

@@ -21,7 +21,7 @@ class JobContext
 {
 public:
     // `category` is the job's own (jc.job.<slug>); it must outlive the context.
-    JobContext(std::shared_ptr<RunState> run, const QLoggingCategory &category);
+    JobContext(const std::shared_ptr<RunState> &run, const QLoggingCategory &category);
     JobContext(const JobContext &) = delete;
     JobContext &operator=(const JobContext &) = delete;
 

@@ -10,13 +10,10 @@ namespace jc {
 class JobResult
 {
 public:
-    static JobResult success(QJsonObject summary = {})
-    {
-        return JobResult(true, {}, std::move(summary));
-    }
+    static JobResult success(QJsonObject summary = {}) { return {true, {}, std::move(summary)}; }
     static JobResult failure(QString error, QJsonObject summary = {})
     {
-        return JobResult(false, std::move(error), std::move(summary));
+        return {false, std::move(error), std::move(summary)};
     }
 
     bool isSuccess() const { return m_success; }

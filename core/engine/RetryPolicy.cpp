@@ -8,7 +8,7 @@ namespace jc {
 std::chrono::milliseconds RetryPolicy::delayBefore(int attempt, double unitRandom) const
 {
     const int retryIndex = std::max(0, attempt - 2);
-    const double cap = static_cast<double>(maxDelay.count());
+    const auto cap = static_cast<double>(maxDelay.count());
     double delay = static_cast<double>(baseDelay.count()) * std::pow(multiplier, retryIndex);
     delay = std::min(delay, cap); // before jitter too, so pow() overflow cannot leak through
     const double spread = std::clamp(jitter, 0.0, 1.0);

@@ -33,7 +33,7 @@ Scheduler::Scheduler(Clock &clock, QObject *parent)
     : Scheduler(clock, Options{}, parent)
 {}
 
-Scheduler::Scheduler(Clock &clock, Options options, QObject *parent)
+Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     : QObject(parent)
     , m_clock(clock)
     , m_options(options)

@@ -71,12 +71,12 @@ public:
     };
 
     explicit Scheduler(Clock &clock, QObject *parent = nullptr);
-    Scheduler(Clock &clock, Options options, QObject *parent = nullptr);
+    Scheduler(Clock &clock, const Options &options, QObject *parent = nullptr);
     ~Scheduler() override;
 
     // Registers a job. Refused (with a message) when the name is empty or taken, the body is
     // missing or the schedule is invalid. May be called before or after start().
-    Expected<bool, QString> addJob(JobDefinition job);
+    Expected<bool, QString> addJob(JobDefinition def);
 
     // Records every run, skip and miss in `journal` and claims each occurrence there before
     // running it, so that instances sharing the journal's database run it once. Call before
@@ -104,13 +104,13 @@ public:
     // Runs a job now, outside its schedule, obeying its overlap policy: returns the new run's
     // id; 0 when it was queued behind a running run; an error when refused (unknown job,
     // already running under the skip policy, stopping).
-    Expected<RunId, QString> runNow(const QString &job, const RunRequest &request = {});
+    Expected<RunId, QString> runNow(const QString &name, const RunRequest &request = {});
 
     // Pause holds a job's scheduled occurrences (they are reported skipped) until resume()
     // or until `resumeAt` (optional). Manual runs still work. Returns false for an unknown job.
-    bool pause(const QString &job, const QString &reason = {}, const QString &pausedBy = {},
+    bool pause(const QString &name, const QString &reason = {}, const QString &pausedBy = {},
                const QDateTime &resumeAt = {});
-    bool resume(const QString &job);
+    bool resume(const QString &name);
     void pauseAll(const QString &reason = {}, const QString &pausedBy = {});
     void resumeAll();
 
@@ -118,7 +118,7 @@ public:
     bool cancel(RunId run);
 
     QStringList jobNames() const;
-    std::optional<JobStatus> jobStatus(const QString &job) const;
+    std::optional<JobStatus> jobStatus(const QString &name) const;
     QList<JobStatus> jobStatuses() const;
     QList<RunInfo> activeRuns() const;
     std::optional<RunProgress> progress(RunId run) const;
@@ -146,7 +146,7 @@ private:
     enum class EventKind { Due, Retry, Timeout, Abandon, Resume, Heartbeat };
     struct Event
     {
-        EventKind kind;
+        EventKind kind = EventKind::Due;
         SchedulerJob *job = nullptr;
         RunId run = 0;      // Timeout, Abandon
         PendingRun pending; // Due (occurrence), Retry, Resume (occurrence = resume time)

@@ -39,7 +39,7 @@ void SchedulerJournal::submit(std::function<void()> work)
 
 void SchedulerJournal::recordSkipped(RunJournal::Skipped skipped)
 {
-    submit([journal = m_journal, skipped] {
+    submit([journal = m_journal, skipped = std::move(skipped)] {
         if (const auto done = journal->recordSkipped(skipped); !done)
             warn(QStringLiteral("Could not record a skipped occurrence of \"%1\"").arg(skipped.job),
                  done.error());
@@ -50,7 +50,7 @@ void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord 
 {
     if (run->storedRunId() == 0)
         return; // never claimed: nothing in the journal to close
-    submit([journal = m_journal, run, record] {
+    submit([journal = m_journal, run = std::move(run), record = std::move(record)] {
         int firstSeq = 0;
         const QList<LogLine> unwritten = run->takeUnwrittenLog(&firstSeq);
         if (const auto done = journal->finish(run->storedRunId(), record, unwritten, firstSeq);

@@ -98,7 +98,7 @@ JobDefinition HistoryRetentionJob::definition(std::shared_ptr<ConnectionFactory>
                           .arg(settings.keepRuns)
                           .arg(settings.keepProblemDays);
     def.schedule = Schedule::parse(QStringLiteral("17 3 * * *"), zone).value();
-    def.body = [database, settings](JobContext &context) {
+    def.body = [database = std::move(database), settings](JobContext &context) {
         return run(context, *database, settings);
     };
     return def;

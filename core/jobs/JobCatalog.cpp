@@ -3,6 +3,9 @@
 #include "common/LogCategories.h"
 #include "jobs/HistoryRetentionJob.h"
 #include "jobs/JobOverrides.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
+#include "jobs/OrphanedUploadsCleanupJob.h"
+#include "jobs/StaleCreditPurchaseCleanupJob.h"
 #include "storage/JobSettingsStore.h"
 
 namespace jc {
@@ -45,6 +48,20 @@ JobDefinition configuredOrRefusing(const CatalogEntry &entry,
     qCWarning(lcScheduler).noquote()
         << entry.name << "cannot run with its settings:" << job.error();
     return refusingJob(entry, database, zone, job.error());
+}
+
+// The catalog entry of a job class with the usual shape: name, settingSpecs(),
+// settingsFrom(values) and definition(database, zone, settings).
+template <typename Job> CatalogEntry entryFor()
+{
+    return {QString::fromLatin1(Job::name), Job::settingSpecs(),
+            [](std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+               const SettingValues &values) -> Expected<JobDefinition, QString> {
+                auto settings = Job::settingsFrom(values);
+                if (!settings)
+                    return settings.error();
+                return Job::definition(std::move(database), zone, settings.value());
+            }};
 }
 
 CatalogEntry historyRetention()
@@ -95,7 +112,9 @@ CatalogEntry historyRetention()
 
 const QList<CatalogEntry> &JobCatalog::entries()
 {
-    static const QList<CatalogEntry> all{historyRetention()};
+    static const QList<CatalogEntry> all{entryFor<MonthlyCreditTopUpJob>(),
+                                         entryFor<StaleCreditPurchaseCleanupJob>(),
+                                         entryFor<OrphanedUploadsCleanupJob>(), historyRetention()};
     return all;
 }
 
@@ -116,7 +135,7 @@ const CatalogEntry *JobCatalog::find(const QString &name)
     return nullptr;
 }
 
-QList<JobDefinition> JobCatalog::builtInJobs(std::shared_ptr<ConnectionFactory> database,
+QList<JobDefinition> JobCatalog::builtInJobs(const std::shared_ptr<ConnectionFactory> &database,
                                              const QTimeZone &zone,
                                              const QProcessEnvironment &environment)
 {
@@ -126,7 +145,7 @@ QList<JobDefinition> JobCatalog::builtInJobs(std::shared_ptr<ConnectionFactory> 
     return jobs;
 }
 
-QList<JobDefinition> JobCatalog::configuredJobs(std::shared_ptr<ConnectionFactory> database,
+QList<JobDefinition> JobCatalog::configuredJobs(const std::shared_ptr<ConnectionFactory> &database,
                                                 const QTimeZone &zone,
                                                 const QProcessEnvironment &environment,
                                                 const QHash<QString, QJsonObject> &runSettings)

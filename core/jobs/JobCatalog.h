@@ -34,14 +34,14 @@ public:
 
     // The built-in jobs on defaults and `environment` only.
     static QList<JobDefinition>
-    builtInJobs(std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+    builtInJobs(const std::shared_ptr<ConnectionFactory> &database, const QTimeZone &zone,
                 const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
 
     // The built-in jobs with the settings stored in the database applied, and `runSettings`
     // (per job name) on top. An unreadable settings table counts as no stored settings, with
     // a warning.
     static QList<JobDefinition> configuredJobs(
-        std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,
+        const std::shared_ptr<ConnectionFactory> &database, const QTimeZone &zone,
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
         const QHash<QString, QJsonObject> &runSettings = {});
 

@@ -124,9 +124,8 @@ Expected<SettingValues, QString> SettingValues::resolve(const QList<SettingSpec>
              stored.contains(spec.key) ? std::optional(fromJson(stored.value(spec.key)))
                                        : std::nullopt},
             {spec.key, QStringLiteral("run"),
-             runOverrides.contains(spec.key)
-                 ? std::optional(fromJson(runOverrides.value(spec.key)))
-                 : std::nullopt},
+             runOverrides.contains(spec.key) ? std::optional(fromJson(runOverrides.value(spec.key)))
+                                             : std::nullopt},
         };
         for (const Source &source : sources) {
             if (!source.value)

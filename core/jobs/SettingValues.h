@@ -21,9 +21,10 @@ class SettingValues
 public:
     // `overrides` may hold keys of other specs (the scheduler's own, like "schedule"): those
     // are left alone. Values in `overrides` may be JSON numbers or texts ("500").
-    static Expected<SettingValues, QString>
-    resolve(const QList<SettingSpec> &specs, const QProcessEnvironment &environment,
-            const QJsonObject &stored = {}, const QJsonObject &runOverrides = {});
+    static Expected<SettingValues, QString> resolve(const QList<SettingSpec> &specs,
+                                                    const QProcessEnvironment &environment,
+                                                    const QJsonObject &stored = {},
+                                                    const QJsonObject &runOverrides = {});
 
     // Checks one text value typed by a person against `spec` (`jobctl set`, the settings
     // dialog); the converted value or why not.

@@ -33,8 +33,11 @@ struct CivilTime
 
     static constexpr int daysInMonth(qint64 y, int m)
     {
-        constexpr int lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        return m == 2 && isLeapYear(y) ? 29 : lengths[m - 1];
+        // No table lookup: an out-of-range m (1..12 expected) gives 31, never a read past
+        // the end of an array.
+        if (m == 2)
+            return isLeapYear(y) ? 29 : 28;
+        return m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31;
     }
 
     // Days since 1970-01-01 of y-m-d.
@@ -76,7 +79,8 @@ struct CivilTime
 
     constexpr qint64 toLocalSeconds() const
     {
-        return daysFromCivil(year, month, day) * SecondsPerDay + hour * 3600 + minute * 60 + second;
+        return daysFromCivil(year, month, day) * SecondsPerDay + qint64{hour} * 3600 +
+               qint64{minute} * 60 + second;
     }
 };
 

@@ -14,9 +14,9 @@ using L1 = QLatin1String;
 struct CronFieldParser::Spec
 {
     L1 name;
-    int min;
-    int max;
-    int nameBase;             // value of names[0]
+    int min = 0;
+    int max = 0;
+    int nameBase = 0;         // value of names[0]
     std::array<L1, 12> names; // empty strings when the field has no names
     L1 namesHint;             // appended to "is not a number"
 };
@@ -27,11 +27,7 @@ bool isDigits(const QString &text)
 {
     if (text.isEmpty())
         return false;
-    for (const QChar c : text) {
-        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
-            return false;
-    }
-    return true;
+    return std::ranges::all_of(text, [](QChar c) { return c >= u'0' && c <= u'9'; });
 }
 
 QString quoted(const QString &text)

@@ -101,8 +101,8 @@ ScheduleParseResult Schedule::parse(const QString &text, const QTimeZone &zone)
             QStringLiteral("every %1 (aligned to the Unix epoch)").arg(duration->text());
         return Schedule(std::move(impl));
     }
-    const auto alias = std::find_if(Aliases.begin(), Aliases.end(),
-                                    [&head](const Alias &a) { return head == a.name; });
+    const auto *const alias = std::find_if(Aliases.begin(), Aliases.end(),
+                                           [&head](const Alias &a) { return head == a.name; });
     if (alias != Aliases.end() && words.size() == 1) {
         cronText = alias->cron;
     } else if (alias != Aliases.end() && head.startsWith(QLatin1Char('@'))) {
@@ -126,7 +126,7 @@ Schedule Schedule::custom(const QString &name, Calculator calculator, const QTim
 {
     // Without a calculator or a usable zone there is nothing to compute: an invalid schedule.
     if (!calculator || !zone.isValid())
-        return Schedule();
+        return {};
     auto impl = std::make_shared<Impl>();
     impl->kind = Kind::Custom;
     impl->text = name;
@@ -139,7 +139,7 @@ Schedule Schedule::custom(const QString &name, Calculator calculator, const QTim
 Schedule Schedule::withZone(const QTimeZone &zone) const
 {
     if (!m_impl || !zone.isValid())
-        return Schedule();
+        return {};
     auto impl = std::make_shared<Impl>(*m_impl);
     impl->zone = zone;
     if (impl->mapper)

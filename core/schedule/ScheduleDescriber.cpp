@@ -70,7 +70,7 @@ QString ScheduleDescriber::timePhrase() const
 {
     if (hasExplicitTimes())
         return explicitTimes();
-    const QString minutesAndHours = minuteHourPhrase();
+    QString minutesAndHours = minuteHourPhrase();
     if (!showsSeconds())
         return minutesAndHours;
     const int step = starStep(FieldId::Second);

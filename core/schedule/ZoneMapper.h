@@ -38,7 +38,7 @@ public:
     };
 
     // No offset is larger than this; wall times and instants are never further apart.
-    static constexpr qint64 MaxOffsetSeconds = 24 * 3600;
+    static constexpr qint64 MaxOffsetSeconds = qint64{24} * 3600;
 
     // One mapper per zone id, created on first use. zone must be valid.
     static std::shared_ptr<const ZoneMapper> forZone(const QTimeZone &zone);

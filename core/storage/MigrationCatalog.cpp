@@ -202,11 +202,23 @@ Migration schedulerTables()
                 runTables() + jobTables());
 }
 
+// 4. The Stale Credit Purchase Cleanup counts and deletes `status IN ('pending', 'failed') AND
+// created_at < cutoff`: with this index both are range scans over the stale rows only, not a
+// scan of every purchase ever made.
+Migration purchaseStatusIndex()
+{
+    return make(4, QStringLiteral("credit_purchases (status, created_at) index for the cleanup"),
+                {
+                    sql(uR"(CREATE INDEX IF NOT EXISTS ix_credit_purchases_status_created
+    ON credit_purchases (status, created_at))"),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(), topUpPeriodKey(), schedulerTables()};
+    return {appTables(), topUpPeriodKey(), schedulerTables(), purchaseStatusIndex()};
 }
 
 int MigrationCatalog::latestVersion()

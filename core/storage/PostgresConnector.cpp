@@ -13,20 +13,15 @@ namespace {
 
 bool hasOption(const DatabaseUrl &url, QLatin1String name)
 {
-    for (const auto &option : url.options()) {
-        if (option.first == name)
-            return true;
-    }
-    return false;
+    return std::ranges::any_of(url.options(),
+                               [name](const auto &option) { return option.first == name; });
 }
 
 bool containsAny(const QString &text, std::initializer_list<const char *> needles)
 {
-    for (const char *needle : needles) {
-        if (text.contains(QLatin1String(needle), Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
+    return std::ranges::any_of(needles, [&text](const char *needle) {
+        return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
+    });
 }
 
 QString serverName(const DatabaseUrl &url)

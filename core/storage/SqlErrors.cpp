@@ -2,6 +2,8 @@
 
 #include <QStringList>
 
+#include <algorithm>
+
 namespace jc {
 
 namespace {
@@ -45,13 +47,12 @@ bool SqlErrors::isConnectionLost(const QSqlError &error)
     }
     // libpq reports a connection that died between statements without any SQLSTATE.
     const QString message = error.databaseText() + u' ' + error.driverText();
-    for (const char *symptom :
-         {"server closed the connection", "no connection to the server",
-          "could not receive data from server", "could not send data", "terminating connection"}) {
-        if (message.contains(QLatin1String(symptom), Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
+    const auto symptoms = {"server closed the connection", "no connection to the server",
+                           "could not receive data from server", "could not send data",
+                           "terminating connection"};
+    return std::ranges::any_of(symptoms, [&message](const char *symptom) {
+        return message.contains(QLatin1String(symptom), Qt::CaseInsensitive);
+    });
 }
 
 bool SqlErrors::isTransient(const QSqlError &error)

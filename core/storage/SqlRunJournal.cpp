@@ -463,7 +463,7 @@ RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
         error = lockJob(db.value(), request.run.job);
     if (error)
         return claimFailed(request, *error);
-    const Claim claim = decide(db.value(), dialect, request);
+    Claim claim = decide(db.value(), dialect, request);
     if (claim.status == Claim::Status::Failed)
         return claim;
     if (auto failed = transaction.commit())
@@ -493,7 +493,7 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
         return QStringLiteral("Could not refresh the heartbeat of %1 runs: %2")
             .arg(runs.size())
             .arg(*error);
-    const auto cancelled = cancelRequested(db.value(), runs);
+    auto cancelled = cancelRequested(db.value(), runs);
     if (!cancelled)
         return cancelled.error();
     if (auto failed = transaction.commit())

@@ -31,7 +31,7 @@ QDateTime SqlTime::fromSql(const QVariant &value, SqlDialect dialect)
     const QTime time = QTime::fromString(text.mid(11, 8), QStringLiteral("HH:mm:ss"));
     if (!date.isValid() || !time.isValid())
         return {};
-    return QDateTime(date, time, Qt::UTC);
+    return {date, time, Qt::UTC};
 }
 
 QString SqlTime::sqlNow(SqlDialect)

@@ -7,8 +7,8 @@
 
 namespace jc {
 
-WriteTransaction::WriteTransaction(QSqlDatabase db, ConnectionFactory &factory)
-    : m_db(std::move(db))
+WriteTransaction::WriteTransaction(const QSqlDatabase &db, ConnectionFactory &factory)
+    : m_db(db) // QSqlDatabase (Qt 6.4) has no move constructor: a handle copy either way
     , m_factory(factory)
 {}
 

@@ -20,7 +20,7 @@ namespace jc {
 class WriteTransaction
 {
 public:
-    WriteTransaction(QSqlDatabase db, ConnectionFactory &factory);
+    WriteTransaction(const QSqlDatabase &db, ConnectionFactory &factory);
     ~WriteTransaction();
     WriteTransaction(const WriteTransaction &) = delete;
     WriteTransaction &operator=(const WriteTransaction &) = delete;

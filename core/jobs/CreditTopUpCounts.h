@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QMap>
+
+namespace jc {
+
+// What the Monthly Credit Top-Up did (or, in a dry run, would do) to some users: one batch,
+// or the whole run when the batches are added up. The run's summary is toJson().
+struct CreditTopUpCounts
+{
+    // Users with one limit that were topped up, and the credits they got.
+    struct Grant
+    {
+        qint64 users = 0;
+        qint64 credits = 0;
+    };
+
+    qint64 usersScanned = 0;
+    qint64 usersToppedUp = 0;
+    qint64 creditsGranted = 0;
+    // Had their top-up of this period already (an earlier, interrupted or concurrent run).
+    qint64 alreadyToppedUp = 0;
+    // Negative free_credits, or a limit of zero or less: never touched, only counted.
+    qint64 usersSkippedNegative = 0;
+    QMap<int, Grant> byLimit; // monthly_credit_limit -> grants
+
+    void addGrant(int limit, qint64 users, qint64 credits);
+    void add(const CreditTopUpCounts &other);
+
+    // {"usersScanned": .., "usersToppedUp": .., "creditsGranted": .., "alreadyToppedUp": ..,
+    //  "usersSkippedNegative": .., "byLimit": {"10": {"users": n, "credits": c}, ...}}
+    QJsonObject toJson() const;
+};
+
+} // namespace jc

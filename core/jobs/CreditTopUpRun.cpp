@@ -1,0 +1,225 @@
+#include "jobs/CreditTopUpRun.h"
+
+#include "engine/JobContext.h"
+#include "jobs/CreditDomainList.h"
+#include "storage/SqlErrors.h"
+
+#include <QRandomGenerator>
+
+namespace jc {
+
+namespace {
+
+bool isWorthRetrying(const QSqlError &error)
+{
+    // A unique violation can only come from a concurrent grant of the same user and period
+    // that slipped past the row locks; the retry sees its row and skips the user.
+    return SqlErrors::isTransient(error) || SqlErrors::isUniqueViolation(error);
+}
+
+} // namespace
+
+CreditTopUpRun::CreditTopUpRun(JobContext &context, ConnectionFactory &database,
+                               const MonthlyCreditTopUpJob::Settings &settings, QString period)
+    : m_context(context)
+    , m_database(database)
+    , m_settings(settings)
+    , m_period(std::move(period))
+    , m_dryRun(context.isDryRun())
+{}
+
+JobResult CreditTopUpRun::execute()
+{
+    m_context.log().info(m_dryRun ? QStringLiteral("Monthly credit top-up dry run starting")
+                                  : QStringLiteral("Monthly credit top-up starting"),
+                         {{QStringLiteral("period"), m_period},
+                          {QStringLiteral("tiers"), tiers()},
+                          {QStringLiteral("batchSize"), m_settings.batchSize},
+                          {QStringLiteral("dryRun"), m_dryRun}});
+    const auto total = withRetries<qint64>(QStringLiteral("Counting the users"),
+                                           [](CreditTopUpSql &sql) { return sql.countUsers(); });
+    if (!total)
+        return total.error().cancelled ? cancelled() : failed(total.error().error);
+    m_totalUsers = total.value();
+    m_batchesEstimated = (m_totalUsers + m_settings.batchSize - 1) / m_settings.batchSize;
+    m_context.setProgress(0, m_totalUsers);
+
+    QString after;
+    while (true) {
+        if (m_context.isStopRequested())
+            return cancelled();
+        const int batch = m_batchesDone + 1;
+        const QString what = QStringLiteral("Batch %1 of %2 (users after \"%3\")")
+                                 .arg(batch)
+                                 .arg(std::max<qint64>(m_batchesEstimated, batch))
+                                 .arg(after);
+        const auto range = withRetries<CreditTopUpSql::Range>(
+            what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, m_settings.batchSize); });
+        if (!range)
+            return range.error().cancelled ? cancelled() : failed(range.error().error);
+        if (range->users == 0)
+            break;
+        const auto counts = withRetries<CreditTopUpCounts>(what, [&](CreditTopUpSql &sql) {
+            return m_dryRun ? sql.preview(range.value()) : sql.apply(range.value());
+        });
+        if (!counts)
+            return counts.error().cancelled ? cancelled() : failed(counts.error().error);
+        m_totals.add(counts.value());
+        m_batchesDone = batch;
+        after = range->last;
+        logBatch(batch, range.value(), counts.value());
+        refreshStatisticsWhenGrown();
+        m_context.setProgress(m_totals.usersScanned, std::max(m_totalUsers, m_totals.usersScanned));
+    }
+    m_context.log().info(m_dryRun ? QStringLiteral("Monthly credit top-up dry run finished")
+                                  : QStringLiteral("Monthly credit top-up finished"),
+                         {{QStringLiteral("period"), m_period},
+                          {QStringLiteral("batches"), m_batchesDone},
+                          {QStringLiteral("usersScanned"), m_totals.usersScanned},
+                          {QStringLiteral("usersToppedUp"), m_totals.usersToppedUp},
+                          {QStringLiteral("creditsGranted"), m_totals.creditsGranted},
+                          {QStringLiteral("alreadyToppedUp"), m_totals.alreadyToppedUp},
+                          {QStringLiteral("usersSkippedNegative"), m_totals.usersSkippedNegative}});
+    return JobResult::success(summary());
+}
+
+template <typename T>
+Expected<T, CreditTopUpRun::Stop> CreditTopUpRun::withRetries(const QString &what,
+                                                              const Step<T> &step)
+{
+    const int attempts = std::max(1, m_settings.batchRetryAttempts);
+    for (int attempt = 1;; ++attempt) {
+        auto sql = statements();
+        QSqlError error;
+        if (sql) {
+            auto result = step(*sql.value());
+            if (result)
+                return std::move(result).value();
+            error = result.error();
+        } else {
+            error = sql.error();
+        }
+        m_sql.reset(); // a lost connection comes back new, without our statements
+        const QString text = SqlErrors::text(error);
+        if (!isWorthRetrying(error) || attempt >= attempts) {
+            const QString tries =
+                attempt > 1 ? QStringLiteral(" after %1 attempts").arg(attempt) : QString();
+            return Stop{false, QStringLiteral("%1 failed%2: %3").arg(what, tries, text)};
+        }
+        const auto delay = backoff(attempt);
+        m_context.log().warning(QStringLiteral("Transient database error; retrying"),
+                                {{QStringLiteral("period"), m_period},
+                                 {QStringLiteral("step"), what},
+                                 {QStringLiteral("attempt"), attempt},
+                                 {QStringLiteral("delayMs"), qint64(delay.count())},
+                                 {QStringLiteral("error"), text}});
+        if (!m_context.sleepFor(delay))
+            return Stop{true, {}};
+    }
+}
+
+Expected<CreditTopUpSql *, QSqlError> CreditTopUpRun::statements()
+{
+    if (m_sql)
+        return m_sql.get();
+    auto db = m_database.connectionForCurrentThread();
+    if (!db) // cannot connect: the factory's message says why; worth a retry like a lost one
+        return QSqlError(db.error(), {}, QSqlError::ConnectionError, QStringLiteral("08006"));
+    auto sql = CreditTopUpSql::open(db.value(), m_database.dialect(), m_period);
+    if (!sql)
+        return sql.error();
+    m_sql = std::move(sql).value();
+    return m_sql.get();
+}
+
+// base * 2^(attempt-1), plus up to half of that again at random so that concurrent runs
+// that failed together do not retry together.
+std::chrono::milliseconds CreditTopUpRun::backoff(int attempt) const
+{
+    const qint64 base = m_settings.batchRetryBaseDelay.count() << std::min(attempt - 1, 20);
+    const qint64 jitter = base > 1 ? QRandomGenerator::global()->bounded(base / 2 + 1) : 0;
+    return std::chrono::milliseconds(base + jitter);
+}
+
+JobResult CreditTopUpRun::cancelled() const
+{
+    return JobResult::failure(
+        QStringLiteral("Cancelled after %1 of %2 batches of period %3 (%4 users topped up, %5 "
+                       "credits); run the job again to finish the period: nobody is topped up "
+                       "twice")
+            .arg(m_batchesDone)
+            .arg(m_batchesEstimated)
+            .arg(m_period)
+            .arg(m_totals.usersToppedUp)
+            .arg(m_totals.creditsGranted),
+        summary());
+}
+
+JobResult CreditTopUpRun::failed(const QString &error) const
+{
+    const QString kept =
+        m_dryRun ? QStringLiteral("Nothing was changed (dry run).")
+                 : QStringLiteral("The %1 batches before it were committed (%2 users topped up); "
+                                  "run the job again to finish period %3: nobody is topped up "
+                                  "twice.")
+                       .arg(m_batchesDone)
+                       .arg(m_totals.usersToppedUp)
+                       .arg(m_period);
+    m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
+                          {{QStringLiteral("period"), m_period},
+                           {QStringLiteral("batchesDone"), m_batchesDone},
+                           {QStringLiteral("error"), error}});
+    return JobResult::failure(error + QStringLiteral(". ") + kept, summary());
+}
+
+QJsonObject CreditTopUpRun::summary() const
+{
+    QJsonObject json = m_totals.toJson();
+    json.insert(QStringLiteral("period"), m_period);
+    json.insert(QStringLiteral("batches"), m_batchesDone);
+    json.insert(QStringLiteral("dryRun"), m_dryRun);
+    return json;
+}
+
+QString CreditTopUpRun::tiers() const
+{
+    QString text = QStringLiteral("regular=%1 educator=%2")
+                       .arg(m_settings.regularCredits)
+                       .arg(m_settings.educatorCredits);
+    if (!m_settings.customCreditDomains.isEmpty())
+        text +=
+            QStringLiteral(" custom=") + CreditDomainList::format(m_settings.customCreditDomains);
+    return text;
+}
+
+// A first top-up into a young table, or any month's into a table last analysed when it was
+// much smaller, leaves the planner with estimates that make every batch slower than the last.
+// A few ANALYZEs (the inserted rows doubling between them) keep it on the indexes. Its
+// failure (no privilege, say) only costs speed.
+void CreditTopUpRun::refreshStatisticsWhenGrown()
+{
+    if (m_dryRun || m_totals.usersToppedUp < m_analyzeAt || !m_sql)
+        return;
+    m_analyzeAt = m_totals.usersToppedUp * 2;
+    if (auto error = m_sql->refreshStatistics()) {
+        m_context.log().debug(QStringLiteral("Could not refresh the table statistics"),
+                              {{QStringLiteral("error"), SqlErrors::text(*error)}});
+    }
+}
+
+void CreditTopUpRun::logBatch(int batch, const CreditTopUpSql::Range &range,
+                              const CreditTopUpCounts &counts)
+{
+    m_context.log().info(m_dryRun ? QStringLiteral("Batch previewed")
+                                  : QStringLiteral("Batch committed"),
+                         {{QStringLiteral("period"), m_period},
+                          {QStringLiteral("batch"), batch},
+                          {QStringLiteral("batches"), m_batchesEstimated},
+                          {QStringLiteral("users"), range.users},
+                          {QStringLiteral("toppedUp"), counts.usersToppedUp},
+                          {QStringLiteral("credits"), counts.creditsGranted},
+                          {QStringLiteral("alreadyToppedUp"), counts.alreadyToppedUp},
+                          {QStringLiteral("skippedNegative"), counts.usersSkippedNegative}});
+}
+
+} // namespace jc

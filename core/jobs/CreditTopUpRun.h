@@ -1,0 +1,59 @@
+#pragma once
+
+#include "engine/JobResult.h"
+#include "jobs/CreditTopUpCounts.h"
+#include "jobs/CreditTopUpSql.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
+
+#include <functional>
+#include <memory>
+
+namespace jc {
+
+// One run of the Monthly Credit Top-Up for one period: walks the users in batches, retries
+// a batch on transient errors, honours stops, logs and reports. MonthlyCreditTopUpJob::run
+// makes one; nothing else needs it. Lives on the worker thread that runs the body.
+class CreditTopUpRun
+{
+public:
+    CreditTopUpRun(JobContext &context, ConnectionFactory &database,
+                   const MonthlyCreditTopUpJob::Settings &settings, QString period);
+
+    JobResult execute();
+
+private:
+    // Why a step gave up: a stop (cancelled) or an error to report.
+    struct Stop
+    {
+        bool cancelled = false;
+        QString error;
+    };
+    template <typename T> using Step = std::function<Expected<T, QSqlError>(CreditTopUpSql &)>;
+
+    // Runs `step` on the (re)opened statements, up to batchRetryAttempts times while its
+    // errors are transient, waiting with backoff in between. `what` names it in messages.
+    template <typename T> Expected<T, Stop> withRetries(const QString &what, const Step<T> &step);
+    Expected<CreditTopUpSql *, QSqlError> statements();
+    std::chrono::milliseconds backoff(int attempt) const;
+
+    JobResult cancelled() const;
+    JobResult failed(const QString &error) const;
+    QJsonObject summary() const;
+    QString tiers() const;
+    void refreshStatisticsWhenGrown();
+    void logBatch(int batch, const CreditTopUpSql::Range &range, const CreditTopUpCounts &counts);
+
+    JobContext &m_context;
+    ConnectionFactory &m_database;
+    const MonthlyCreditTopUpJob::Settings &m_settings;
+    const QString m_period;
+    const bool m_dryRun;
+    std::unique_ptr<CreditTopUpSql> m_sql; // reset after an error: the connection may be new
+    CreditTopUpCounts m_totals;
+    qint64 m_totalUsers = 0;
+    qint64 m_batchesEstimated = 0;
+    int m_batchesDone = 0;
+    qint64 m_analyzeAt = 5000; // audit rows inserted by this run; doubles after each ANALYZE
+};
+
+} // namespace jc

@@ -1,0 +1,341 @@
+#include "jobs/CreditTopUpSql.h"
+
+#include "storage/SqlTime.h"
+
+#include <QDateTime>
+
+#include <atomic>
+
+namespace jc {
+
+namespace {
+
+// Per connection; rolled back with the transaction like any table.
+const QString createChosen =
+    QStringLiteral("CREATE TEMPORARY TABLE IF NOT EXISTS jc_credit_topup_chosen ("
+                   "user_id varchar(36) NOT NULL PRIMARY KEY, credits integer NOT NULL, "
+                   "credit_limit integer NOT NULL)");
+
+// Owed a top-up of the period: below their own limit, not negative, not granted yet. The
+// placeholders are: after, last, period.
+const QString owedWhere =
+    QStringLiteral("u.id > ? AND u.id <= ? AND u.free_credits >= 0 "
+                   "AND u.free_credits < u.monthly_credit_limit AND NOT EXISTS ("
+                   "SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND c.period = ?)");
+
+// Audit ids are version 7 UUIDs: a prefix from C++ (the time in milliseconds and a sequence
+// number, see auditIdPrefix) and 62 random bits from the database, so that the insert stays
+// one statement and a batch's ids land next to each other in the primary key instead of on
+// a random page each (each page a commit touches is written again).
+QString randomSuffixExpression(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Postgres) // "vxxx-xxxxxxxxxxxx" of a v4: the same variant bits
+        return QStringLiteral("substr(CAST(gen_random_uuid() AS varchar(36)), 20)");
+    return QStringLiteral("substr('89ab', 1 + (abs(random()) % 4), 1) || "
+                          "substr(lower(hex(randomblob(2))), 2) || '-' || "
+                          "lower(hex(randomblob(6)))");
+}
+
+// "tttttttt-tttt-7sss-": 48 bits of Unix milliseconds, version 7, 12 bits of sequence.
+QString auditIdPrefix()
+{
+    static std::atomic<quint32> sequence{0};
+    const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch()) & 0xFFFFFFFFFFFFull;
+    const QString time = QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
+    const QString seq =
+        QStringLiteral("%1").arg(sequence.fetch_add(1) & 0xFFFu, 3, 16, QLatin1Char('0'));
+    return time.left(8) + u'-' + time.mid(8) + QStringLiteral("-7") + seq + u'-';
+}
+
+// A key to bind: never NULL ("" is before every id, a null QString would bind NULL).
+QVariant key(const QString &id)
+{
+    return id.isNull() ? QVariant(QStringLiteral("")) : QVariant(id);
+}
+
+qint64 integerAt(const QSqlQuery &query, int column)
+{
+    return query.value(column).toLongLong();
+}
+
+} // namespace
+
+CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period)
+    : m_db(db)
+    , m_dialect(dialect)
+    , m_period(std::move(period))
+    , m_countUsers(m_db)
+    , m_nextRange(m_db)
+    , m_lockOwed(m_db)
+    , m_clearChosen(m_db)
+    , m_chooseOwed(m_db)
+    , m_insertAudit(m_db)
+    , m_updateBalances(m_db)
+    , m_chosenByLimit(m_db)
+    , m_owedByLimit(m_db)
+    , m_userCounts(m_db)
+{}
+
+Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
+CreditTopUpSql::open(QSqlDatabase db, SqlDialect dialect, const QString &period)
+{
+    std::unique_ptr<CreditTopUpSql> sql(new CreditTopUpSql(db, dialect, period));
+    if (auto error = sql->createChosenTable())
+        return *error;
+    if (dialect == SqlDialect::Sqlite) {
+        if (auto error = sql->tuneSqlite())
+            return *error;
+    }
+    if (auto error = sql->prepareAll())
+        return *error;
+    return sql;
+}
+
+// SQLite: the work table in memory rather than in a temporary file (this connection only;
+// changing temp_store drops its temporary tables, so it comes before the CREATE).
+// PostgreSQL would print a NOTICE for every IF NOT EXISTS that finds the table (after each
+// retry), so it is asked first.
+std::optional<QSqlError> CreditTopUpSql::createChosenTable()
+{
+    if (m_dialect == SqlDialect::Sqlite) {
+        if (auto error = execText(QStringLiteral("PRAGMA temp_store = MEMORY")))
+            return error;
+        return execText(createChosen);
+    }
+    QSqlQuery exists(m_db);
+    if (!exists.exec(
+            QStringLiteral("SELECT to_regclass('pg_temp.jc_credit_topup_chosen') IS NOT NULL")))
+        return exists.lastError();
+    if (exists.next() && exists.value(0).toBool())
+        return std::nullopt;
+    return execText(createChosen);
+}
+
+// SQLite, for this connection while the run lasts (as the seeder does): a cache that holds
+// the pages random UUID keys touch, and fewer automatic checkpoints (each rewrites pages into
+// the database file at random). Restored by the destructor; durability is unchanged.
+std::optional<QSqlError> CreditTopUpSql::tuneSqlite()
+{
+    QSqlQuery query(m_db);
+    const auto read = [&query](const QString &pragma) {
+        return query.exec(QStringLiteral("PRAGMA ") + pragma) && query.next()
+                   ? query.value(0).toString()
+                   : QString();
+    };
+    const QString cache = read(QStringLiteral("cache_size"));
+    const QString checkpoint = read(QStringLiteral("wal_autocheckpoint"));
+    query.finish();
+    if (auto error = execText(QStringLiteral("PRAGMA cache_size = -131072")))
+        return error;
+    if (auto error = execText(QStringLiteral("PRAGMA wal_autocheckpoint = 20000")))
+        return error;
+    if (!cache.isEmpty())
+        m_restore.append(QStringLiteral("PRAGMA cache_size = ") + cache);
+    if (!checkpoint.isEmpty())
+        m_restore.append(QStringLiteral("PRAGMA wal_autocheckpoint = ") + checkpoint);
+    return std::nullopt;
+}
+
+CreditTopUpSql::~CreditTopUpSql()
+{
+    for (const QString &pragma : std::as_const(m_restore))
+        execText(pragma); // best effort: a broken connection is reopened anew anyway
+}
+
+std::optional<QSqlError> CreditTopUpSql::prepareAll()
+{
+    const QString now = SqlTime::sqlNow(m_dialect);
+    const struct
+    {
+        QSqlQuery *query;
+        QString sql;
+    } statements[] = {
+        {&m_countUsers, QStringLiteral("SELECT COUNT(*) FROM users")},
+        {&m_nextRange, QStringLiteral("SELECT MAX(id), COUNT(*) FROM (SELECT id FROM users "
+                                      "WHERE id > ? ORDER BY id LIMIT ?) b")},
+        {&m_lockOwed, QStringLiteral("SELECT COUNT(*) FROM (SELECT u.id FROM users u WHERE u.id "
+                                     "> ? AND u.id <= ? AND u.free_credits >= 0 AND "
+                                     "u.free_credits < u.monthly_credit_limit FOR UPDATE) l")},
+        {&m_clearChosen, QStringLiteral("DELETE FROM jc_credit_topup_chosen")},
+        {&m_chooseOwed,
+         QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
+                        "SELECT u.id, u.monthly_credit_limit - u.free_credits, "
+                        "u.monthly_credit_limit FROM users u WHERE ") +
+             owedWhere},
+        {&m_insertAudit,
+         QStringLiteral(
+             "INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, period) "
+             "SELECT CAST(? AS varchar(19)) || %1, %2, b.user_id, b.credits, 'Monthly free credit "
+             "top-up: topped up to ' "
+             "|| CAST(b.credit_limit AS varchar(12)), CAST(? AS varchar(7)) "
+             "FROM jc_credit_topup_chosen b")
+             .arg(randomSuffixExpression(m_dialect), now)},
+        // The key range keeps PostgreSQL on the primary key (the work table has no statistics).
+        {&m_updateBalances,
+         QStringLiteral("UPDATE users SET free_credits = monthly_credit_limit, updated_at = %1 "
+                        "WHERE id > ? AND id <= ? AND id IN (SELECT user_id FROM "
+                        "jc_credit_topup_chosen)")
+             .arg(now)},
+        {&m_chosenByLimit, QStringLiteral("SELECT credit_limit, COUNT(*), SUM(credits) FROM "
+                                          "jc_credit_topup_chosen GROUP BY credit_limit")},
+        {&m_owedByLimit,
+         QStringLiteral("SELECT u.monthly_credit_limit, COUNT(*), SUM(u.monthly_credit_limit - "
+                        "u.free_credits) FROM users u WHERE ") +
+             owedWhere + QStringLiteral(" GROUP BY u.monthly_credit_limit")},
+        {&m_userCounts,
+         QStringLiteral("SELECT COUNT(*), "
+                        "SUM(CASE WHEN u.free_credits < 0 OR u.monthly_credit_limit <= 0 "
+                        "THEN 1 ELSE 0 END), "
+                        "SUM(CASE WHEN u.free_credits < 0 OR u.monthly_credit_limit <= 0 THEN 0 "
+                        "WHEN EXISTS (SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id "
+                        "AND c.period = ?) THEN 1 ELSE 0 END) "
+                        "FROM users u WHERE u.id > ? AND u.id <= ?")},
+    };
+    for (const auto &statement : statements) {
+        if (statement.query == &m_lockOwed && m_dialect != SqlDialect::Postgres)
+            continue;
+        statement.query->setForwardOnly(true);
+        if (!statement.query->prepare(statement.sql))
+            return statement.query->lastError();
+    }
+    return std::nullopt;
+}
+
+std::optional<QSqlError> CreditTopUpSql::exec(QSqlQuery &query, const QVariantList &values)
+{
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query.bindValue(int(i), values.at(i));
+    if (!query.exec())
+        return query.lastError();
+    return std::nullopt;
+}
+
+std::optional<QSqlError> CreditTopUpSql::execText(const QString &sql)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql))
+        return query.lastError();
+    return std::nullopt;
+}
+
+Expected<qint64, QSqlError> CreditTopUpSql::countUsers()
+{
+    if (auto error = exec(m_countUsers, {}))
+        return *error;
+    const qint64 count = m_countUsers.next() ? integerAt(m_countUsers, 0) : 0;
+    m_countUsers.finish();
+    return count;
+}
+
+Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QString &after, int size)
+{
+    if (auto error = exec(m_nextRange, {key(after), size}))
+        return *error;
+    Range range{after, {}, 0};
+    if (m_nextRange.next()) {
+        range.last = m_nextRange.value(0).toString();
+        range.users = integerAt(m_nextRange, 1);
+    }
+    m_nextRange.finish();
+    return range;
+}
+
+void CreditTopUpSql::readGrants(QSqlQuery &query, CreditTopUpCounts &counts)
+{
+    while (query.next())
+        counts.addGrant(query.value(0).toInt(), integerAt(query, 1), integerAt(query, 2));
+    query.finish();
+}
+
+std::optional<QSqlError> CreditTopUpSql::readUserCounts(const Range &range,
+                                                        CreditTopUpCounts &counts)
+{
+    if (auto error = exec(m_userCounts, {m_period, key(range.after), key(range.last)}))
+        return error;
+    if (m_userCounts.next()) {
+        counts.usersScanned = integerAt(m_userCounts, 0);
+        counts.usersSkippedNegative = integerAt(m_userCounts, 1);
+        counts.alreadyToppedUp = integerAt(m_userCounts, 2);
+    }
+    m_userCounts.finish();
+    return std::nullopt;
+}
+
+Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &range)
+{
+    CreditTopUpCounts counts;
+    if (auto error = readUserCounts(range, counts))
+        return *error;
+    if (auto error = exec(m_owedByLimit, {key(range.after), key(range.last), m_period}))
+        return *error;
+    readGrants(m_owedByLimit, counts);
+    return counts;
+}
+
+Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
+{
+    const QString begin = m_dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                                          : QStringLiteral("BEGIN");
+    if (auto error = execText(begin))
+        return *error;
+    auto counts = applyInTransaction(range);
+    if (!counts) {
+        rollback();
+        return counts;
+    }
+    if (auto error = execText(QStringLiteral("COMMIT"))) {
+        rollback();
+        return *error;
+    }
+    return counts;
+}
+
+Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const Range &range)
+{
+    if (m_dialect == SqlDialect::Postgres) {
+        if (auto error = exec(m_lockOwed, {key(range.after), key(range.last)}))
+            return *error;
+        m_lockOwed.finish();
+    }
+    if (auto error = exec(m_clearChosen, {}))
+        return *error;
+    if (auto error = exec(m_chooseOwed, {key(range.after), key(range.last), m_period}))
+        return *error;
+    if (auto error = exec(m_insertAudit, {auditIdPrefix(), m_period}))
+        return *error;
+    if (auto error = exec(m_updateBalances, {key(range.after), key(range.last)}))
+        return *error;
+    // Both follow the chosen users; anything else means the rows changed under the lock.
+    if (m_insertAudit.numRowsAffected() != m_updateBalances.numRowsAffected()) {
+        return QSqlError(QStringLiteral("The top-up inserted %1 audit rows but changed %2 "
+                                        "balances; the batch was rolled back")
+                             .arg(m_insertAudit.numRowsAffected())
+                             .arg(m_updateBalances.numRowsAffected()),
+                         {}, QSqlError::UnknownError);
+    }
+    CreditTopUpCounts counts;
+    if (auto error = exec(m_chosenByLimit, {}))
+        return *error;
+    readGrants(m_chosenByLimit, counts);
+    if (auto error = readUserCounts(range, counts))
+        return *error;
+    // Counted after the insert: this batch's own grants are not "already" topped up.
+    counts.alreadyToppedUp -= counts.usersToppedUp;
+    return counts;
+}
+
+std::optional<QSqlError> CreditTopUpSql::refreshStatistics()
+{
+    if (m_dialect != SqlDialect::Postgres)
+        return std::nullopt;
+    return execText(QStringLiteral("ANALYZE credit_adjustments"));
+}
+
+void CreditTopUpSql::rollback()
+{
+    for (QSqlQuery *query : {&m_lockOwed, &m_chosenByLimit, &m_userCounts})
+        query->finish();
+    execText(QStringLiteral("ROLLBACK")); // best effort: a lost connection has none to undo
+}
+
+} // namespace jc

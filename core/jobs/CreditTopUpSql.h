@@ -1,0 +1,94 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "jobs/CreditTopUpCounts.h"
+#include "storage/SqlDialect.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace jc {
+
+// The SQL of the Monthly Credit Top-Up on one connection for one period ("2026-12"):
+// set-based statements per batch of users, prepared once.
+//
+// A batch is a key range of users (after, last] in id order. apply() grants, in ONE
+// transaction, every user of the range who is owed a top-up of the period: 0 <= free_credits
+// < monthly_credit_limit and no credit_adjustments row of (user, period) yet. Before choosing,
+// it takes the write lock (SQLite: BEGIN IMMEDIATE) or locks the owed users' rows
+// (PostgreSQL: FOR UPDATE, after which a fresh statement sees what a concurrent run
+// committed), so the users it chose are exactly the ones whose audit rows it inserts and
+// whose balances it sets, and nobody is granted twice by concurrent runs. The unique
+// (user_id, period) index stays the last line of defence: a violation rolls the batch back.
+//
+// Errors are the QSqlError, so that the caller can tell transient ones and retry. After a
+// failed apply() the transaction has been rolled back (when the connection still works).
+// Use on the connection's own thread only.
+class CreditTopUpSql
+{
+public:
+    // Users (after, last], `users` of them; an empty range (users 0) means no more users.
+    struct Range
+    {
+        QString after;
+        QString last;
+        qint64 users = 0;
+    };
+
+    // Creates the connection's temporary work table (when absent) and prepares statements.
+    static Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
+    open(QSqlDatabase db, SqlDialect dialect, const QString &period);
+
+    ~CreditTopUpSql();
+    CreditTopUpSql(const CreditTopUpSql &) = delete;
+    CreditTopUpSql &operator=(const CreditTopUpSql &) = delete;
+
+    Expected<qint64, QSqlError> countUsers();
+    // The next `size` users after `after` ("" before the first).
+    Expected<Range, QSqlError> nextRange(const QString &after, int size);
+    // Grants what is owed in `range`, in one transaction; the counts of the range.
+    Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
+    // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
+    // added (with a table it believes empty it scans it whole for every batch). Outside any
+    // transaction; SQLite: nothing.
+    std::optional<QSqlError> refreshStatistics();
+    // What apply() would grant now; changes nothing.
+    Expected<CreditTopUpCounts, QSqlError> preview(const Range &range);
+
+private:
+    CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period);
+
+    std::optional<QSqlError> createChosenTable();
+    std::optional<QSqlError> tuneSqlite();
+    std::optional<QSqlError> prepareAll();
+    std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);
+    std::optional<QSqlError> execText(const QString &sql);
+    // Reads the range's scanned / skipped / already-granted counts into `counts`.
+    std::optional<QSqlError> readUserCounts(const Range &range, CreditTopUpCounts &counts);
+    // Reads (limit, users, credits) rows of `query` into `counts` as grants.
+    static void readGrants(QSqlQuery &query, CreditTopUpCounts &counts);
+    Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
+    void rollback();
+
+    QSqlDatabase m_db;
+    SqlDialect m_dialect;
+    QString m_period;
+    QSqlQuery m_countUsers;
+    QSqlQuery m_nextRange;
+    QSqlQuery m_lockOwed; // PostgreSQL only
+    QSqlQuery m_clearChosen;
+    QSqlQuery m_chooseOwed;
+    QSqlQuery m_insertAudit;
+    QSqlQuery m_updateBalances;
+    QSqlQuery m_chosenByLimit;
+    QSqlQuery m_owedByLimit;
+    QSqlQuery m_userCounts;
+    QStringList m_restore; // PRAGMAs that undo tuneSqlite()
+};
+
+} // namespace jc

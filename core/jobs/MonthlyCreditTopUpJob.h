@@ -1,0 +1,72 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/JobDefinition.h"
+#include "jobs/SettingSpec.h"
+#include "jobs/SettingValues.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QPair>
+#include <QTimeZone>
+
+#include <chrono>
+#include <memory>
+
+namespace jc {
+
+class JobContext;
+
+// The built-in "Monthly Credit Top-Up" (DOMAIN.md): at midnight on the 1st, every user whose
+// free_credits are below their own monthly_credit_limit gets free_credits = limit and one
+// credit_adjustments row with the delta, reason "Monthly free credit top-up: topped up to
+// <L>" and the period ("2026-12"). Users at or above their limit are never reduced;
+// paid_credits are never touched; users with negative free_credits or a limit of zero or
+// less are left alone and counted.
+//
+// Idempotent per user and period: the period is the occurrence's year-month in the job's
+// zone (a catch-up of November run on 3 December still tops up November; a manual run uses
+// the month it was asked in), and the unique (user_id, period) index makes a second grant
+// impossible, so a rerun after a crash, a retry or a concurrent run tops up exactly the
+// users still owed. Users go in batches in id order, one transaction each (balances and
+// audit rows together); transient database errors are retried per batch with exponential
+// backoff and jitter; a stop is honoured between batches and during backoff.
+class MonthlyCreditTopUpJob
+{
+public:
+    static constexpr const char *name = "Monthly Credit Top-Up";
+
+    struct Settings
+    {
+        int batchSize = 1000;
+        int batchRetryAttempts = 3;                          // attempts in all, the first included
+        std::chrono::milliseconds batchRetryBaseDelay{2000}; // doubles per retry, plus jitter
+        // The app's sign-up tiers; reported, not used to choose users (their own limit is).
+        int regularCredits = 10;
+        int educatorCredits = 25;
+        QList<QPair<QString, int>> customCreditDomains;
+    };
+
+    // regularCredits (REGULAR_USER_FREE_CREDITS), educatorCredits (EDUCATOR_FREE_CREDITS),
+    // customCreditDomains (CUSTOM_CREDIT_DOMAINS, "@school.example:40,@uni.example:30"),
+    // batchSize, batchRetryAttempts, batchRetryDelayMs.
+    static QList<SettingSpec> settingSpecs();
+    static Expected<Settings, QString> settingsFrom(const SettingValues &values);
+
+    // Scheduled "first-of-month" (local midnight on the 1st) in `zone`.
+    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
+                                    const QTimeZone &zone);
+    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
+                                    const QTimeZone &zone, Settings settings);
+
+    // The body, callable on any worker thread. A stopped run returns a failure starting with
+    // "Cancelled" that carries the partial summary; the engine records it as cancelled.
+    static JobResult run(JobContext &context, ConnectionFactory &database, const Settings &settings,
+                         const QTimeZone &zone);
+
+    // "2026-12": the year and month of `instant` in `zone`.
+    static QString periodOf(const QDateTime &instant, const QTimeZone &zone);
+};
+
+} // namespace jc

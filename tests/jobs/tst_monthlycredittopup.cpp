@@ -1,0 +1,681 @@
+// The Monthly Credit Top-Up on both databases: who is topped up and by how much, exactly once
+// per user and period whatever happens (reruns, a batch failing half-way, concurrent runs,
+// transient errors), cancellation, dry runs, the period in the job's zone, its settings.
+#include "EnginePrinters.h"
+#include "TestDatabases.h"
+
+#include "engine/JobContext.h"
+#include "engine/JobLogCategory.h"
+#include "engine/RunState.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
+#include "jobs/SettingValues.h"
+#include "storage/Migrator.h"
+#include "storage/SqlTime.h"
+
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+const QTimeZone utcZone = QTimeZone::utc();
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+// A run of the body outside any scheduler: what a worker would get.
+struct TestRun
+{
+    explicit TestRun(QDateTime occurrence, RunTrigger trigger = RunTrigger::Scheduled,
+                     bool dryRun = false)
+        : state(std::make_shared<RunState>(
+              RunInfo{1, job, trigger, std::move(occurrence), {}, 1, dryRun, {}, {}}, nullptr))
+        , context(state, category.category())
+    {}
+
+    JobResult run(ConnectionFactory &database, const MonthlyCreditTopUpJob::Settings &settings,
+                  const QTimeZone &zone = utcZone)
+    {
+        JobResult result = MonthlyCreditTopUpJob::run(context, database, settings, zone);
+        state->finish(result);
+        return result;
+    }
+
+    bool logged(const QString &message) const
+    {
+        const auto lines = state->logLines();
+        return std::any_of(lines.cbegin(), lines.cend(),
+                           [&](const LogLine &line) { return line.message == message; });
+    }
+
+    JobLogCategory category{job};
+    std::shared_ptr<RunState> state;
+    JobContext context;
+};
+
+MonthlyCreditTopUpJob::Settings smallBatches(int batchSize = 3)
+{
+    MonthlyCreditTopUpJob::Settings settings;
+    settings.batchSize = batchSize;
+    settings.batchRetryBaseDelay = 10ms;
+    return settings;
+}
+
+struct User
+{
+    QString id;
+    int free;
+    int limit;
+};
+
+bool exec(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return true;
+    qWarning("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+    return false;
+}
+
+bool addUsers(QSqlDatabase db, const QList<User> &users)
+{
+    db.transaction();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO users (id, email, free_credits, paid_credits, "
+                                 "monthly_credit_limit) VALUES (?, ?, ?, 7, ?)"));
+    for (const User &user : users) {
+        query.addBindValue(user.id);
+        query.addBindValue(user.id + QStringLiteral("@example.org"));
+        query.addBindValue(user.free);
+        query.addBindValue(user.limit);
+        if (!query.exec()) {
+            qWarning("insert: %s", qPrintable(query.lastError().text()));
+            db.rollback();
+            return false;
+        }
+    }
+    return db.commit();
+}
+
+// id -> free_credits; paid_credits must all still be 7.
+QMap<QString, int> balances(QSqlDatabase db)
+{
+    QMap<QString, int> free;
+    QSqlQuery query(db);
+    query.exec(QStringLiteral("SELECT id, free_credits, paid_credits FROM users"));
+    while (query.next()) {
+        free.insert(query.value(0).toString(), query.value(1).toInt());
+        if (query.value(2).toInt() != 7)
+            free.insert(QStringLiteral("paid credits changed: ") + query.value(0).toString(), 0);
+    }
+    return free;
+}
+
+struct Audit
+{
+    QString id;
+    QDateTime createdAt;
+    int credits;
+    QString reason;
+    QString period;
+};
+
+// user id -> its audit rows
+QMultiMap<QString, Audit> audits(QSqlDatabase db, SqlDialect dialect)
+{
+    QMultiMap<QString, Audit> rows;
+    QSqlQuery query(db);
+    query.exec(QStringLiteral(
+        "SELECT user_id, id, created_at, credits, reason, period FROM credit_adjustments"));
+    while (query.next()) {
+        rows.insert(query.value(0).toString(),
+                    {query.value(1).toString(), SqlTime::fromSql(query.value(2), dialect),
+                     query.value(3).toInt(), query.value(4).toString(), query.value(5).toString()});
+    }
+    return rows;
+}
+
+QString userId(int i)
+{
+    return QStringLiteral("user-%1").arg(i, 4, 10, QLatin1Char('0'));
+}
+
+// i % 4: 0 below (owed limit - 1), 1 at, 2 above, 3 owed everything; limits 10, 25, 17.
+QList<User> manyUsers(int count)
+{
+    QList<User> users;
+    const int limits[] = {10, 25, 17};
+    for (int i = 0; i < count; ++i) {
+        const int limit = limits[i % 3];
+        const int free = i % 4 == 0 ? 1 : i % 4 == 1 ? limit : i % 4 == 2 ? limit + 5 : 0;
+        users.append({userId(i), free, limit});
+    }
+    return users;
+}
+
+void checkAllToppedUpOnce(QSqlDatabase db, SqlDialect dialect, const QList<User> &users,
+                          const QString &period)
+{
+    const auto free = balances(db);
+    const auto rows = audits(db, dialect);
+    for (const User &user : users) {
+        const bool owed = user.free >= 0 && user.free < user.limit;
+        QCOMPARE(free.value(user.id), owed ? user.limit : user.free);
+        QCOMPARE(rows.count(user.id), owed ? 1 : 0);
+        if (owed) {
+            QCOMPARE(rows.value(user.id).credits, user.limit - user.free);
+            QCOMPARE(rows.value(user.id).period, period);
+        }
+    }
+}
+
+std::shared_ptr<ConnectionFactory> migrated(const test::TestDatabase &database,
+                                            ConnectionOptions options = {})
+{
+    auto factory = std::make_shared<ConnectionFactory>(database.url(), options);
+    if (!Migrator().migrate(factory->connectionForCurrentThread().value()))
+        qFatal("migration failed");
+    return factory;
+}
+
+} // namespace
+
+class tst_MonthlyCreditTopUp : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void topsUpEachUserToTheirOwnLimit_data() { test::addDatabaseRows(); }
+    void topsUpEachUserToTheirOwnLimit()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users{
+            {QStringLiteral("a-below"), 3, 10},       {QStringLiteral("b-at"), 10, 10},
+            {QStringLiteral("c-above"), 15, 10},      {QStringLiteral("d-educator"), 0, 25},
+            {QStringLiteral("e-unlisted-17"), 5, 17}, {QStringLiteral("f-negative"), -2, 10},
+            {QStringLiteral("g-zero-limit"), 0, 0},   {QStringLiteral("h-negative-limit"), 0, -5},
+        };
+        QVERIFY(addUsers(db, users));
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-2);
+        const JobResult result = run.run(*factory, smallBatches(3));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+
+        const auto free = balances(db);
+        QCOMPARE(free.value(QStringLiteral("a-below")), 10);
+        QCOMPARE(free.value(QStringLiteral("b-at")), 10);
+        QCOMPARE(free.value(QStringLiteral("c-above")), 15); // never reduced
+        QCOMPARE(free.value(QStringLiteral("d-educator")), 25);
+        QCOMPARE(free.value(QStringLiteral("e-unlisted-17")), 17); // a limit nobody configured
+        QCOMPARE(free.value(QStringLiteral("f-negative")), -2);
+        QCOMPARE(free.value(QStringLiteral("g-zero-limit")), 0);
+        QCOMPARE(free.value(QStringLiteral("h-negative-limit")), 0);
+        QCOMPARE(free.size(), users.size()); // and no paid_credits changed
+
+        const auto rows = audits(db, dialect);
+        QCOMPARE(rows.size(), 3);
+        const QRegularExpression uuid(QStringLiteral(
+            "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+        const struct
+        {
+            const char *user;
+            int credits;
+            const char *reason;
+        } expected[] = {
+            {"a-below", 7, "Monthly free credit top-up: topped up to 10"},
+            {"d-educator", 25, "Monthly free credit top-up: topped up to 25"},
+            {"e-unlisted-17", 12, "Monthly free credit top-up: topped up to 17"},
+        };
+        QSet<QString> ids;
+        for (const auto &row : expected) {
+            const QString user = QString::fromLatin1(row.user);
+            QCOMPARE(rows.count(user), 1);
+            const Audit audit = rows.value(user);
+            QCOMPARE(audit.credits, row.credits);
+            QCOMPARE(audit.reason, QString::fromLatin1(row.reason));
+            QCOMPARE(audit.period, QStringLiteral("2026-12"));
+            QVERIFY2(uuid.match(audit.id).hasMatch(), qPrintable(audit.id));
+            ids.insert(audit.id);
+            QVERIFY2(audit.createdAt >= before &&
+                         audit.createdAt <= QDateTime::currentDateTimeUtc().addSecs(2),
+                     qPrintable(audit.createdAt.toString(Qt::ISODate)));
+        }
+        QCOMPARE(ids.size(), 3);
+        if (dialect == SqlDialect::Sqlite) { // the app's text format, UTC, whole seconds
+            QSqlQuery query(db);
+            query.exec(QStringLiteral("SELECT created_at FROM credit_adjustments"));
+            while (query.next())
+                QVERIFY(QRegularExpression(
+                            QStringLiteral("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$"))
+                            .match(query.value(0).toString())
+                            .hasMatch());
+        }
+
+        const QJsonObject summary = result.summary();
+        QCOMPARE(summary.value(QStringLiteral("period")).toString(), QStringLiteral("2026-12"));
+        QCOMPARE(summary.value(QStringLiteral("usersScanned")).toInteger(), 8);
+        QCOMPARE(summary.value(QStringLiteral("usersToppedUp")).toInteger(), 3);
+        QCOMPARE(summary.value(QStringLiteral("creditsGranted")).toInteger(), 44);
+        QCOMPARE(summary.value(QStringLiteral("alreadyToppedUp")).toInteger(), 0);
+        QCOMPARE(summary.value(QStringLiteral("usersSkippedNegative")).toInteger(), 3);
+        QCOMPARE(summary.value(QStringLiteral("dryRun")).toBool(), false);
+        QCOMPARE(summary.value(QStringLiteral("batches")).toInteger(), 3);
+        const QJsonObject byLimit = summary.value(QStringLiteral("byLimit")).toObject();
+        QCOMPARE(byLimit.keys(),
+                 (QStringList{QStringLiteral("10"), QStringLiteral("17"), QStringLiteral("25")}));
+        QCOMPARE(byLimit.value(QStringLiteral("17")).toObject(),
+                 (QJsonObject{{QStringLiteral("users"), 1}, {QStringLiteral("credits"), 12}}));
+        QCOMPARE(run.state->progress().done, 8);
+        QCOMPARE(run.state->progress().total, 8);
+        QVERIFY(run.logged(QStringLiteral("Batch committed")));
+    }
+
+    void runsOncePerUserAndPeriod_data() { test::addDatabaseRows(); }
+    void runsOncePerUserAndPeriod()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(20);
+        QVERIFY(addUsers(db, users));
+
+        const JobResult first = TestRun(utc("2026-12-01T00:00:00Z")).run(*factory, smallBatches());
+        QVERIFY2(first.isSuccess(), qPrintable(first.error()));
+        checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
+        const qint64 granted = first.summary().value(QStringLiteral("usersToppedUp")).toInteger();
+        QCOMPARE(granted, 10);
+
+        // Spending after the top-up does not earn a second one in the same month, not even
+        // from a manual run or a retry.
+        QVERIFY(exec(db, QStringLiteral("UPDATE users SET free_credits = 0 WHERE id IN "
+                                        "(SELECT user_id FROM credit_adjustments)")));
+        const JobResult again =
+            TestRun(utc("2026-12-03T09:00:00Z"), RunTrigger::Manual).run(*factory, smallBatches());
+        QVERIFY2(again.isSuccess(), qPrintable(again.error()));
+        QCOMPARE(again.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
+        QCOMPARE(again.summary().value(QStringLiteral("creditsGranted")).toInteger(), 0);
+        QCOMPARE(again.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), granted);
+        QCOMPARE(audits(db, dialect).size(), 10);
+        const auto spent = balances(db);
+        for (const User &user : users) {
+            QCOMPARE(spent.value(user.id), user.free < user.limit ? 0 : user.free);
+        }
+
+        // The next month tops everybody up again.
+        const JobResult january =
+            TestRun(utc("2027-01-01T00:00:00Z")).run(*factory, smallBatches());
+        QVERIFY2(january.isSuccess(), qPrintable(january.error()));
+        QCOMPARE(january.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 10);
+        QCOMPARE(audits(db, dialect).size(), 20);
+    }
+
+    void catchUpTopsUpTheMonthItBelongsTo_data() { test::addDatabaseRows(); }
+    void catchUpTopsUpTheMonthItBelongsTo()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(addUsers(db, {{QStringLiteral("u1"), 0, 10}}));
+        const QTimeZone auckland("Pacific/Auckland");
+        // November's occurrence (local midnight, +13:00) run as a catch-up in December.
+        const JobResult november =
+            TestRun(utc("2026-10-31T11:00:00Z"), RunTrigger::CatchUp).run(*factory, {}, auckland);
+        QVERIFY2(november.isSuccess(), qPrintable(november.error()));
+        QVERIFY(exec(db, QStringLiteral("UPDATE users SET free_credits = 4")));
+        // December's local midnight is still 30 November in UTC.
+        const JobResult december = TestRun(utc("2026-11-30T11:00:00Z")).run(*factory, {}, auckland);
+        QVERIFY2(december.isSuccess(), qPrintable(december.error()));
+        QCOMPARE(november.summary().value(QStringLiteral("period")).toString(),
+                 QStringLiteral("2026-11"));
+        QCOMPARE(december.summary().value(QStringLiteral("period")).toString(),
+                 QStringLiteral("2026-12"));
+        QStringList periods;
+        for (const Audit &audit : audits(db, dialect))
+            periods.append(audit.period);
+        periods.sort();
+        QCOMPARE(periods, (QStringList{QStringLiteral("2026-11"), QStringLiteral("2026-12")}));
+        QCOMPARE(december.summary().value(QStringLiteral("creditsGranted")).toInteger(), 6);
+    }
+
+    void periodIsTheMonthInTheJobsZone_data()
+    {
+        QTest::addColumn<QDateTime>("instant");
+        QTest::addColumn<QByteArray>("zone");
+        QTest::addColumn<QString>("period");
+        QTest::newRow("Auckland midnight 1 Dec (+13)")
+            << utc("2026-11-30T11:00:00Z") << QByteArray("Pacific/Auckland") << "2026-12";
+        QTest::newRow("Auckland a second earlier")
+            << utc("2026-11-30T10:59:59Z") << QByteArray("Pacific/Auckland") << "2026-11";
+        QTest::newRow("UTC") << utc("2026-12-01T00:00:00Z") << QByteArray("UTC") << "2026-12";
+        QTest::newRow("New York 1 Jan is 31 Dec")
+            << utc("2027-01-01T04:59:00Z") << QByteArray("America/New_York") << "2026-12";
+    }
+    void periodIsTheMonthInTheJobsZone()
+    {
+        QFETCH(QDateTime, instant);
+        QFETCH(QByteArray, zone);
+        QFETCH(QString, period);
+        QCOMPARE(MonthlyCreditTopUpJob::periodOf(instant, QTimeZone(zone)), period);
+    }
+
+    void scheduledAtLocalMidnightOnTheFirst()
+    {
+        const QTimeZone auckland("Pacific/Auckland");
+        const JobDefinition definition = MonthlyCreditTopUpJob::definition(nullptr, auckland);
+        QCOMPARE(definition.name, job);
+        QCOMPARE(definition.schedule.nextMSecs(utc("2026-11-15T00:00:00Z").toMSecsSinceEpoch()),
+                 utc("2026-11-30T11:00:00Z").toMSecsSinceEpoch());
+    }
+
+    void dryRunChangesNothing_data() { test::addDatabaseRows(); }
+    void dryRunChangesNothing()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(12);
+        QVERIFY(addUsers(db, users));
+        const auto before = balances(db);
+
+        TestRun dry(utc("2026-12-01T00:00:00Z"), RunTrigger::Manual, true);
+        const JobResult preview = dry.run(*factory, smallBatches());
+        QVERIFY2(preview.isSuccess(), qPrintable(preview.error()));
+        QCOMPARE(balances(db), before);
+        QCOMPARE(audits(db, dialect).size(), 0);
+        QCOMPARE(preview.summary().value(QStringLiteral("dryRun")).toBool(), true);
+
+        // It reported exactly what the real run then does.
+        const JobResult real = TestRun(utc("2026-12-01T00:00:00Z")).run(*factory, smallBatches());
+        QVERIFY2(real.isSuccess(), qPrintable(real.error()));
+        for (const char *key : {"usersScanned", "usersToppedUp", "creditsGranted",
+                                "alreadyToppedUp", "usersSkippedNegative", "byLimit"}) {
+            QCOMPARE(preview.summary().value(QLatin1String(key)),
+                     real.summary().value(QLatin1String(key)));
+        }
+        QCOMPARE(real.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 6);
+    }
+
+    void stoppedRunChangesNothingMore_data() { test::addDatabaseRows(); }
+    void stoppedRunChangesNothingMore()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(addUsers(db, manyUsers(9)));
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        run.state->stopSource().requestStop(StopReason::Cancelled);
+        const JobResult result = run.run(*factory, smallBatches());
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().startsWith(QStringLiteral("Cancelled after 0 of 3 batches")),
+                 qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
+        QCOMPARE(run.state->record().outcome, RunOutcome::Cancelled);
+        QCOMPARE(audits(db, dialect).size(), 0);
+    }
+
+    void failedBatchKeepsEarlierOnesAndRerunFinishes_data() { test::addDatabaseRows(); }
+    void failedBatchKeepsEarlierOnesAndRerunFinishes()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(12); // batches of 3: user-0004 is in batch 2 of 4
+        QVERIFY(addUsers(db, users));
+        const QString failing = userId(4);
+        if (dialect == SqlDialect::Sqlite) {
+            QVERIFY(exec(db, QStringLiteral("CREATE TRIGGER test_refuse BEFORE INSERT ON "
+                                            "credit_adjustments WHEN NEW.user_id = '%1' BEGIN "
+                                            "SELECT RAISE(ABORT, 'test refuses this user'); END")
+                                 .arg(failing)));
+        } else {
+            QVERIFY(exec(db, QStringLiteral("CREATE FUNCTION test_refuse() RETURNS trigger "
+                                            "LANGUAGE plpgsql AS $$ BEGIN IF NEW.user_id = '%1' "
+                                            "THEN RAISE EXCEPTION 'test refuses this user'; END "
+                                            "IF; RETURN NEW; END $$")
+                                 .arg(failing)));
+            QVERIFY(exec(db, QStringLiteral("CREATE TRIGGER test_refuse BEFORE INSERT ON "
+                                            "credit_adjustments FOR EACH ROW EXECUTE FUNCTION "
+                                            "test_refuse()")));
+        }
+
+        TestRun broken(utc("2026-12-01T00:00:00Z"));
+        const JobResult failed = broken.run(*factory, smallBatches());
+        QVERIFY(!failed.isSuccess());
+        QVERIFY2(failed.error().startsWith(QStringLiteral("Batch 2 of 4")),
+                 qPrintable(failed.error()));
+        QVERIFY2(failed.error().contains(QStringLiteral("test refuses this user")),
+                 qPrintable(failed.error()));
+        QVERIFY2(!failed.error().contains(QStringLiteral("attempts")), // not transient
+                 qPrintable(failed.error()));
+        QCOMPARE(broken.state->record().outcome, RunOutcome::Failed);
+        // Batch 1 (users 0-2) committed; batch 2 rolled back as a whole; 3 and 4 never ran.
+        checkAllToppedUpOnce(db, dialect, users.mid(0, 3), QStringLiteral("2026-12"));
+        const auto free = balances(db);
+        for (const User &user : users.mid(3))
+            QCOMPARE(free.value(user.id), user.free);
+        QCOMPARE(audits(db, dialect).size(), 1);
+        QCOMPARE(failed.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 1);
+
+        QVERIFY(
+            exec(db, QStringLiteral("DROP TRIGGER test_refuse") +
+                         (dialect == SqlDialect::Postgres ? QStringLiteral(" ON credit_adjustments")
+                                                          : QString())));
+        const JobResult rerun =
+            TestRun(utc("2026-12-01T00:00:00Z"), RunTrigger::Retry).run(*factory, smallBatches());
+        QVERIFY2(rerun.isSuccess(), qPrintable(rerun.error()));
+        checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
+        QCOMPARE(audits(db, dialect).size(), 6);
+        QCOMPARE(rerun.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 5);
+        QCOMPARE(rerun.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), 1);
+    }
+
+    void concurrentRunsGrantOnce_data() { test::addDatabaseRows(); }
+    void concurrentRunsGrantOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(400);
+        QVERIFY(addUsers(db, users));
+
+        // Two instances, each with its own connections, run the same period at once.
+        auto settings = smallBatches(7);
+        settings.batchRetryAttempts = 10;
+        JobResult results[2] = {JobResult::failure({}), JobResult::failure({})};
+        std::unique_ptr<QThread> threads[2];
+        for (int i = 0; i < 2; ++i) {
+            threads[i].reset(QThread::create([&, i] {
+                ConnectionFactory own(database.url());
+                results[i] = TestRun(utc("2026-12-01T00:00:00Z")).run(own, settings);
+            }));
+        }
+        for (auto &thread : threads)
+            thread->start();
+        for (auto &thread : threads)
+            QVERIFY(thread->wait(60000));
+        for (const JobResult &result : results)
+            QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
+        QCOMPARE(audits(db, dialect).size(), 200);
+        qint64 toppedUp = 0;
+        for (const JobResult &result : results)
+            toppedUp += result.summary().value(QStringLiteral("usersToppedUp")).toInteger();
+        QCOMPARE(toppedUp, 200);
+    }
+
+    void transientErrorIsRetriedAndStopEndsTheWait_data() { test::addDatabaseRows(); }
+    void transientErrorIsRetriedAndStopEndsTheWait()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        ConnectionOptions options;
+        options.sqliteBusyTimeout = 50ms;
+        auto factory = migrated(database, options);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(6);
+        QVERIFY(addUsers(db, users));
+        if (dialect == SqlDialect::Postgres) {
+            QSqlQuery name(db);
+            QVERIFY(name.exec(QStringLiteral("SELECT current_database()")) && name.next());
+            QVERIFY(exec(db, QStringLiteral("ALTER DATABASE %1 SET lock_timeout = '50ms'")
+                                 .arg(name.value(0).toString())));
+        }
+
+        for (const bool cancel : {false, true}) {
+            if (cancel) // owed again, in January
+                QVERIFY(exec(db, QStringLiteral("UPDATE users SET free_credits = 0")));
+            // Another writer holds what the first batch needs: busy (SQLite), lock timeout
+            // (PostgreSQL) until it lets go.
+            QVERIFY(db.transaction());
+            QVERIFY(exec(db, dialect == SqlDialect::Sqlite
+                                 ? QStringLiteral("UPDATE users SET name = 'x' WHERE id = 'none'")
+                                 : QStringLiteral("SELECT id FROM users FOR UPDATE")));
+            auto settings = smallBatches();
+            settings.batchRetryAttempts = 10;
+            settings.batchRetryBaseDelay = cancel ? 600s : 20ms;
+            TestRun run(utc(cancel ? "2027-01-01T00:00:00Z" : "2026-12-01T00:00:00Z"));
+            JobResult result = JobResult::failure({});
+            std::unique_ptr<QThread> thread(QThread::create([&] {
+                ConnectionFactory own(database.url(), options);
+                result = run.run(own, settings);
+            }));
+            thread->start();
+            QTRY_VERIFY_WITH_TIMEOUT(
+                run.logged(QStringLiteral("Transient database error; retrying")), 20000);
+            if (cancel)
+                run.state->stopSource().requestStop(StopReason::Cancelled);
+            QVERIFY(db.rollback());
+            QVERIFY(thread->wait(20000));
+            if (cancel) {
+                QVERIFY2(result.error().startsWith(QStringLiteral("Cancelled after 0 of 2")),
+                         qPrintable(result.error()));
+                QCOMPARE(run.state->record().outcome, RunOutcome::Cancelled);
+            } else {
+                QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+                checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
+            }
+        }
+        QCOMPARE(audits(db, dialect).size(), 3); // nothing of January
+        for (int balance : balances(db))
+            QCOMPARE(balance, 0);
+    }
+
+    void settingsAreValidated_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("domains") << "CUSTOM_CREDIT_DOMAINS"
+                                 << "@school.example:40,@uni.example:30" << QString();
+        QTest::newRow("domain without number") << "CUSTOM_CREDIT_DOMAINS"
+                                               << "school:x"
+                                               << "CUSTOM_CREDIT_DOMAINS: \"school:x\"";
+        QTest::newRow("domain without colon") << "CUSTOM_CREDIT_DOMAINS"
+                                              << "@school.example"
+                                              << "CUSTOM_CREDIT_DOMAINS: ";
+        QTest::newRow("empty item") << "CUSTOM_CREDIT_DOMAINS"
+                                    << "@a.example:4,,@b.example:5"
+                                    << "CUSTOM_CREDIT_DOMAINS: ";
+        QTest::newRow("negative credits") << "CUSTOM_CREDIT_DOMAINS"
+                                          << "@a.example:-4"
+                                          << "CUSTOM_CREDIT_DOMAINS: ";
+        QTest::newRow("regular") << "REGULAR_USER_FREE_CREDITS"
+                                 << "12" << QString();
+        QTest::newRow("regular text") << "REGULAR_USER_FREE_CREDITS"
+                                      << "ten"
+                                      << "REGULAR_USER_FREE_CREDITS: \"ten\"";
+        QTest::newRow("educator negative") << "EDUCATOR_FREE_CREDITS"
+                                           << "-1"
+                                           << "EDUCATOR_FREE_CREDITS: ";
+    }
+    void settingsAreValidated()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        QFETCH(QString, error);
+        QProcessEnvironment environment;
+        environment.insert(variable, value);
+        const auto values =
+            SettingValues::resolve(MonthlyCreditTopUpJob::settingSpecs(), environment);
+        QCOMPARE(values.hasValue(), error.isEmpty());
+        if (!error.isEmpty()) {
+            QVERIFY2(values.error().startsWith(error), qPrintable(values.error()));
+            return;
+        }
+        const auto settings = MonthlyCreditTopUpJob::settingsFrom(values.value());
+        QVERIFY2(settings, settings ? "" : qPrintable(settings.error()));
+        if (variable == QLatin1String("CUSTOM_CREDIT_DOMAINS")) {
+            QCOMPARE(settings->customCreditDomains,
+                     (QList<QPair<QString, int>>{{QStringLiteral("@school.example"), 40},
+                                                 {QStringLiteral("@uni.example"), 30}}));
+        } else {
+            QCOMPARE(settings->regularCredits, 12);
+        }
+    }
+
+    void storedSettingsAreValidated_data()
+    {
+        QTest::addColumn<QJsonObject>("stored");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("batch 0") << QJsonObject{{QStringLiteral("batchSize"), 0}}
+                                 << "batchSize: \"0\" is not a whole number from 1 to 100000";
+        QTest::newRow("attempts 11")
+            << QJsonObject{{QStringLiteral("batchRetryAttempts"), 11}} << "batchRetryAttempts: ";
+        QTest::newRow("delay") << QJsonObject{{QStringLiteral("batchRetryDelayMs"), -5}}
+                               << "batchRetryDelayMs: ";
+        QTest::newRow("domains") << QJsonObject{{QStringLiteral("customCreditDomains"),
+                                                 QStringLiteral("uni:")}}
+                                 << "customCreditDomains: \"uni:\"";
+        QTest::newRow("fine") << QJsonObject{{QStringLiteral("batchSize"), 250},
+                                             {QStringLiteral("batchRetryDelayMs"), 5}}
+                              << QString();
+    }
+    void storedSettingsAreValidated()
+    {
+        QFETCH(QJsonObject, stored);
+        QFETCH(QString, error);
+        const auto values = SettingValues::resolve(MonthlyCreditTopUpJob::settingSpecs(),
+                                                   QProcessEnvironment(), stored);
+        QCOMPARE(values.hasValue(), error.isEmpty());
+        if (!error.isEmpty()) {
+            QVERIFY2(values.error().startsWith(error), qPrintable(values.error()));
+            return;
+        }
+        const auto settings = MonthlyCreditTopUpJob::settingsFrom(values.value());
+        QVERIFY(settings);
+        QCOMPARE(settings->batchSize, 250);
+        QCOMPARE(settings->batchRetryBaseDelay, 5ms);
+        QCOMPARE(settings->batchRetryAttempts, 3);
+        QCOMPARE(settings->regularCredits, 10);
+        QCOMPARE(settings->educatorCredits, 25);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_MonthlyCreditTopUp)
+#include "tst_monthlycredittopup.moc"

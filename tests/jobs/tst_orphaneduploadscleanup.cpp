@@ -1,0 +1,598 @@
+// The Orphaned Uploads Cleanup job on both databases, with a real uploads tree in a
+// temporary folder: what is deleted, what is kept and why, and what is never touched.
+// File ages are set with QFile::setFileTime against a fixed `now`: no sleeps.
+#include "TestDatabases.h"
+
+#include "engine/JobContext.h"
+#include "engine/JobLogCategory.h"
+#include "engine/RunState.h"
+#include "jobs/OrphanedUploadsCleanupJob.h"
+#include "storage/Migrator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Job = OrphanedUploadsCleanupJob;
+
+const QDateTime now = QDateTime(QDate(2026, 1, 15), QTime(10, 0), QTimeZone::utc());
+const QString site = QStringLiteral("https://game.example.org");
+
+QString uploadUrl(const QString &relative)
+{
+    return QStringLiteral("/static/uploads/") + relative;
+}
+
+// One test row's world: a migrated app database, an uploads root and a place outside it.
+class World
+{
+public:
+    explicit World(SqlDialect dialect)
+        : database(dialect)
+    {
+        if (!database.isReady())
+            return;
+        factory = std::make_shared<ConnectionFactory>(database.url());
+        auto db = factory->connectionForCurrentThread();
+        ready = db && Migrator().migrate(db.value()).hasValue() && folder.isValid() &&
+                QDir(folder.path()).mkpath(QStringLiteral("uploads")) &&
+                QDir(folder.path()).mkpath(QStringLiteral("outside"));
+        settings.uploadsDir = root();
+        settings.siteUrl = site;
+    }
+
+    QString root() const { return folder.filePath(QStringLiteral("uploads")); }
+    QString outside() const { return folder.filePath(QStringLiteral("outside")); }
+    QString at(const QString &relative) const { return root() + u'/' + relative; }
+    bool exists(const QString &relative) const { return QFileInfo::exists(at(relative)); }
+
+    // A file of `bytes` bytes, last modified `age` before `now`.
+    bool addFile(const QString &relative, std::chrono::hours age = 48h, int bytes = 10)
+    {
+        const QString path = at(relative);
+        if (!QDir().mkpath(QFileInfo(path).path()))
+            return false;
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(QByteArray(bytes, 'x')) != bytes)
+            return false;
+        file.close(); // written before the time is set, or closing would set it again
+        return setModified(path, now.addSecs(-qint64(std::chrono::seconds(age).count())));
+    }
+
+    static bool setModified(const QString &path, const QDateTime &time)
+    {
+        QFile file(path);
+        return file.open(QIODevice::Append) &&
+               file.setFileTime(time, QFileDevice::FileModificationTime);
+    }
+
+    bool addBlock(const QString &data) { return insert(QStringLiteral("blocks"), data); }
+    bool addPlayerData(const QString &data)
+    {
+        return insert(QStringLiteral("team_block_states"), data);
+    }
+
+    JobResult run(bool dryRun = false, bool stopFirst = false)
+    {
+        RunInfo info;
+        info.job = QString::fromLatin1(Job::name);
+        info.occurrence = now;
+        info.dryRun = dryRun;
+        state = std::make_shared<RunState>(info, nullptr);
+        if (stopFirst)
+            state->stopSource().requestStop(StopReason::Cancelled);
+        JobContext context(state, category.category());
+        return Job::run(context, *factory, settings, now);
+    }
+
+    test::TestDatabase database;
+    std::shared_ptr<ConnectionFactory> factory;
+    QTemporaryDir folder;
+    Job::Settings settings;
+    std::shared_ptr<RunState> state;
+    JobLogCategory category{QString::fromLatin1(Job::name)};
+    bool ready = false;
+
+private:
+    bool insert(const QString &table, const QString &data)
+    {
+        auto db = factory->connectionForCurrentThread();
+        QSqlQuery query(db.value());
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        if (table == u"blocks") {
+            query.prepare(QStringLiteral("INSERT INTO blocks (id, type, data) VALUES (?, ?, ?)"));
+            query.addBindValue(id);
+            query.addBindValue(QStringLiteral("image"));
+        } else {
+            query.prepare(QStringLiteral("INSERT INTO team_block_states (id, team_id, block_id, "
+                                         "player_data) VALUES (?, ?, ?, ?)"));
+            query.addBindValue(id);
+            query.addBindValue(QStringLiteral("team"));
+            query.addBindValue(QStringLiteral("block"));
+        }
+        query.addBindValue(data);
+        return query.exec();
+    }
+};
+
+qint64 count(const JobResult &result, const char *key)
+{
+    return result.summary().value(QString::fromLatin1(key)).toInteger(-1);
+}
+
+QString imageBlock(const QString &url)
+{
+    return QStringLiteral(R"({"content": "%1", "caption": "a picture"})").arg(url);
+}
+
+} // namespace
+
+#define WORLD(world)                                                                               \
+    QFETCH(SqlDialect, dialect);                                                                   \
+    World world(dialect);                                                                          \
+    QVERIFY2(world.ready, qPrintable(world.database.error()))
+
+class tst_OrphanedUploadsCleanup : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void deletesOnlyUnreferencedFiles_data() { test::addDatabaseRows(); }
+    void deletesOnlyUnreferencedFiles()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/used.png"), 48h, 100));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png"), 48h, 70));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/18/orphan2.png"), 48h, 30));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/17/used.png")))));
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/used.png")));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/18")));
+        QCOMPARE(count(result, "filesScanned"), 3);
+        QCOMPARE(count(result, "referenced"), 1);
+        QCOMPARE(count(result, "deleted"), 2);
+        QCOMPARE(count(result, "bytesFreed"), 100);
+        QCOMPARE(count(result, "foldersRemoved"), 1);
+        QCOMPARE(count(result, "errors"), 0);
+        QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(), false);
+        const RunProgress progress = world.state->progress();
+        QCOMPARE(progress.done, 3);
+        QCOMPARE(progress.total, 3);
+    }
+
+    void secondRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void secondRunDeletesNothing()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/used.png")));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/17/used.png")))));
+        QCOMPARE(count(world.run(), "deleted"), 1);
+        const JobResult second = world.run();
+        QVERIFY(second.isSuccess());
+        QCOMPARE(count(second, "deleted"), 0);
+        QCOMPARE(count(second, "foldersRemoved"), 0);
+        QCOMPARE(count(second, "referenced"), 1);
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/used.png")));
+    }
+
+    void cancelledRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void cancelledRunDeletesNothing()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        const JobResult result = world.run(false, true);
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().contains(QStringLiteral("Stopped")), qPrintable(result.error()));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
+    }
+
+    // Every way a block can name a file, each with its own file: kept or not.
+    void referenceForms_data() { test::addDatabaseRows(); }
+    void referenceForms()
+    {
+        WORLD(world);
+        struct Case
+        {
+            QString file;
+            QString reference; // the whole `data` of one block
+            bool kept;
+        };
+        const auto block = [](const QString &url) { return imageBlock(url); };
+        const QList<Case> cases = {
+            {QStringLiteral("1/01/01/relative.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/relative.png"))), true},
+            {QStringLiteral("1/01/01/absolute.png"),
+             block(site + uploadUrl(QStringLiteral("1/01/01/absolute.png"))), true},
+            {QStringLiteral("1/01/01/external.png"),
+             block(QStringLiteral("https://cdn.example.com") +
+                   uploadUrl(QStringLiteral("1/01/01/external.png"))),
+             false},
+            {QStringLiteral("1/01/01/other-scheme.png"),
+             block(QStringLiteral("http://game.example.org") +
+                   uploadUrl(QStringLiteral("1/01/01/other-scheme.png"))),
+             false},
+            {QStringLiteral("1/01/01/query.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/query.png?w=300&h=2"))), true},
+            {QStringLiteral("1/01/01/fragment.png"),
+             block(site + uploadUrl(QStringLiteral("1/01/01/fragment.png#top"))), true},
+            {QStringLiteral("1/01/01/my photo.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/my%20photo.png"))), true},
+            {QStringLiteral("1/01/01/100%_a.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/100%25_a.png"))), true},
+            {QStringLiteral("1/01/01/raw space.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/raw space.png"))), true},
+            {QStringLiteral("1/01/01/caf\u00e9.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/caf%C3%A9.png"))), true},
+            {QStringLiteral("1/01/01/\u00fcber.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/\u00fcber.png"))), true},
+            {QStringLiteral("1/01/01/UPPER.JPG"),
+             block(uploadUrl(QStringLiteral("1/01/01/UPPER.JPG"))), true},
+            {QStringLiteral("1/01/01/upper.jpg"),
+             block(uploadUrl(QStringLiteral("1/01/01/UPPER.jpg"))), false},
+            {QStringLiteral("1/01/01/dots.png"),
+             block(uploadUrl(QStringLiteral("1/01/09/../01/./dots.png"))), true},
+            {QStringLiteral("1/01/01/similar.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/similar.png.bak"))), false},
+            {QStringLiteral("1/01/01/like_%.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/likeX%25.png"))), false},
+            {QStringLiteral("1/01/02/same-name.png"),
+             block(uploadUrl(QStringLiteral("1/01/01/same-name.png"))), false},
+            {QStringLiteral("1/01/01/md1.png"),
+             QStringLiteral(
+                 R"({"text": "![a](/static/uploads/1/01/01/md1.png) and ![b](%1/static/uploads/1/01/01/md2.png). End"})")
+                 .arg(site),
+             true},
+            {QStringLiteral("1/01/01/md2.png"), QString(), true},
+            {QStringLiteral("1/01/01/nested.png"),
+             QStringLiteral(
+                 R"({"a": [{"b": ["x", {"c": "/static/uploads/1/01/01/nested.png"}]}]})"),
+             true},
+        };
+        for (const Case &c : cases) {
+            QVERIFY2(world.addFile(c.file), qPrintable(c.file));
+            if (!c.reference.isEmpty())
+                QVERIFY2(world.addBlock(c.reference), qPrintable(c.reference));
+        }
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        for (const Case &c : cases)
+            QVERIFY2(world.exists(c.file) == c.kept,
+                     qPrintable(c.file + (c.kept ? u" should be kept"_qs : u" should be gone"_qs)));
+    }
+
+    void playerPhotosKeepTheirFiles_data() { test::addDatabaseRows(); }
+    void playerPhotosKeepTheirFiles()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/p1.jpg")));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/p2.jpg")));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/p3.jpg")));
+        QVERIFY(world.addPlayerData(
+            QStringLiteral(
+                R"({"images": ["/static/uploads/2025/11/17/p1.jpg", "%1/static/uploads/2025/11/17/p2.jpg"]})")
+                .arg(site)));
+        const JobResult result = world.run();
+        QVERIFY(result.isSuccess());
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/p1.jpg")));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/p2.jpg")));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/17/p3.jpg")));
+        QCOMPARE(count(result, "referenced"), 2);
+    }
+
+    void malformedJsonStillKeepsItsFile_data() { test::addDatabaseRows(); }
+    void malformedJsonStillKeepsItsFile()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/kept.png")));
+        QVERIFY(world.addBlock(
+            QStringLiteral(R"({"content": "/static/uploads/2025/11/17/kept.png", "caption": )")));
+        const JobResult result = world.run();
+        QVERIFY(result.isSuccess());
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/kept.png")));
+        QCOMPARE(count(result, "deleted"), 0);
+    }
+
+    // Symlinks are neither followed nor deleted, wherever they point.
+    void symlinksAreNeverFollowedNorDeleted_data() { test::addDatabaseRows(); }
+    void symlinksAreNeverFollowedNorDeleted()
+    {
+        WORLD(world);
+        const QString outsideFile = world.outside() + QStringLiteral("/secret.png");
+        const QString outsideFolder = world.outside() + QStringLiteral("/folder");
+        QVERIFY(QDir().mkpath(outsideFolder));
+        QFile secret(outsideFile);
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.close();
+        QFile inner(outsideFolder + QStringLiteral("/inner.png"));
+        QVERIFY(inner.open(QIODevice::WriteOnly));
+        inner.close();
+        const QDateTime old = now.addDays(-10);
+        QVERIFY(World::setModified(outsideFile, old));
+        QVERIFY(World::setModified(inner.fileName(), old));
+        QVERIFY(QDir().mkpath(world.at(QStringLiteral("2025/11/17"))));
+        QVERIFY(QFile::link(outsideFile, world.at(QStringLiteral("2025/11/17/link.png"))));
+        QVERIFY(QFile::link(outsideFolder, world.at(QStringLiteral("2025/11/18"))));
+        QVERIFY(QFile::link(world.outside() + QStringLiteral("/gone.png"),
+                            world.at(QStringLiteral("2025/11/17/broken.png"))));
+
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(count(result, "skippedSymlinks"), 3);
+        QCOMPARE(count(result, "filesScanned"), 0);
+        QCOMPARE(count(result, "deleted"), 0);
+        QVERIFY(QFileInfo::exists(outsideFile));
+        QVERIFY(QFileInfo::exists(inner.fileName()));
+        QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17/link.png"))).isSymLink());
+        QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/18"))).isSymLink());
+        QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17/broken.png"))).isSymLink());
+        // The folders holding them are not empty, so they stay.
+        QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17"))).isDir());
+    }
+
+    void youngFilesAreKept_data() { test::addDatabaseRows(); }
+    void youngFilesAreKept()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2026/01/15/new.png"), 1h));
+        QVERIFY(world.addFile(QStringLiteral("2026/01/14/edge.png"), 23h));
+        QVERIFY(world.addFile(QStringLiteral("2026/01/13/old.png"), 25h));
+        const JobResult result = world.run();
+        QVERIFY(result.isSuccess());
+        QVERIFY(world.exists(QStringLiteral("2026/01/15/new.png")));
+        QVERIFY(world.exists(QStringLiteral("2026/01/14/edge.png")));
+        QVERIFY(!world.exists(QStringLiteral("2026/01/13/old.png")));
+        QCOMPARE(count(result, "keptTooYoung"), 2);
+        QCOMPARE(count(result, "deleted"), 1);
+
+        world.settings.gracePeriod = 0h;
+        QCOMPARE(count(world.run(), "deleted"), 2);
+    }
+
+    void cachedCopiesGoWithTheirOriginal_data() { test::addDatabaseRows(); }
+    void cachedCopiesGoWithTheirOriginal()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/used.png")));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png"), 48h, 100));
+        for (const QString &size : {QStringLiteral("300"), QStringLiteral("800")}) {
+            QVERIFY(world.addFile(u".cache/"_qs + size + u"/2025/11/17/used.png"_qs));
+            QVERIFY(world.addFile(u".cache/"_qs + size + u"/2025/11/17/orphan.png"_qs, 48h, 5));
+        }
+        QVERIFY(world.addFile(QStringLiteral(".cache/300/2024/01/01/stale.png")));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/17/used.png")))));
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(!world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
+        QVERIFY(!world.exists(QStringLiteral(".cache/800/2025/11/17/orphan.png")));
+        QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/used.png")));
+        QVERIFY(world.exists(QStringLiteral(".cache/800/2025/11/17/used.png")));
+        // Cached copies are not uploads of their own: a stale one is the app cache's business.
+        QVERIFY(world.exists(QStringLiteral(".cache/300/2024/01/01/stale.png")));
+        QCOMPARE(count(result, "filesScanned"), 2);
+        QCOMPARE(count(result, "deleted"), 1);
+        QCOMPARE(count(result, "cacheCopiesDeleted"), 2);
+        QCOMPARE(count(result, "bytesFreed"), 110);
+    }
+
+    void emptyDateFoldersGoBottomUpInOneRun_data() { test::addDatabaseRows(); }
+    void emptyDateFoldersGoBottomUpInOneRun()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(world.addFile(QStringLiteral("2025/12/01/orphan.png")));
+        QVERIFY(world.addFile(QStringLiteral("2024/05/05/used.png")));
+        QVERIFY(QDir().mkpath(world.at(QStringLiteral("2024/01/02"))));
+        QVERIFY(QDir().mkpath(world.at(QStringLiteral("avatars"))));
+        QVERIFY(QDir().mkpath(world.at(QStringLiteral(".git/objects"))));
+        QVERIFY(world.addFile(QStringLiteral(".hidden/2020/01/01/x.png")));
+        QVERIFY(world.addFile(QStringLiteral("2023/01/01/.keep")));
+        QVERIFY(world.addFile(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2024/05/05/used.png")))));
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QVERIFY(!world.exists(QStringLiteral("2025")));
+        QVERIFY(!world.exists(QStringLiteral("2024/01")));
+        QVERIFY(world.exists(QStringLiteral("2024/05/05/used.png")));
+        QVERIFY(world.exists(QStringLiteral("avatars")));                  // not a date folder
+        QVERIFY(world.exists(QStringLiteral(".git/objects")));             // hidden: left alone
+        QVERIFY(world.exists(QStringLiteral(".hidden/2020/01/01/x.png"))); // hidden: left alone
+        QVERIFY(world.exists(QStringLiteral("2023/01/01/.keep")));         // hidden file kept
+        QVERIFY(!world.exists(QStringLiteral(".cache/300/2025")));
+        QVERIFY(world.exists(QStringLiteral(".cache/300")));
+        QVERIFY(QFileInfo(world.root()).isDir());
+        // 2025/11/17, 2025/11, 2025/12/01, 2025/12, 2025, 2024/01/02, 2024/01, and the cache's
+        // 2025/11/17, 2025/11, 2025.
+        QCOMPARE(count(result, "foldersRemoved"), 10);
+
+        // The root itself is never removed, even when everything in it goes.
+        World empty(dialect);
+        QVERIFY(empty.ready);
+        QVERIFY(empty.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(empty.run().isSuccess());
+        QVERIFY(QFileInfo(empty.root()).isDir());
+        QVERIFY(QDir(empty.root()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
+    }
+
+    void dryRunChangesNothing_data() { test::addDatabaseRows(); }
+    void dryRunChangesNothing()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png"), 48h, 40));
+        QVERIFY(world.addFile(QStringLiteral(".cache/300/2025/11/17/orphan.png"), 48h, 2));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/18/used.png")));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/18/used.png")))));
+        const JobResult result = world.run(true);
+        QVERIFY(result.isSuccess());
+        QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(), true);
+        QCOMPARE(count(result, "deleted"), 1);
+        QCOMPARE(count(result, "cacheCopiesDeleted"), 1);
+        QCOMPARE(count(result, "bytesFreed"), 42);
+        QCOMPARE(count(result, "foldersRemoved"), 1); // 2025/11/17; 2025/11 still holds 18
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
+        bool logged = false;
+        for (const LogLine &line : world.state->logLines())
+            logged = logged || (line.message.startsWith(QStringLiteral("Would delete")) &&
+                                line.fields.value(QStringLiteral("path")) ==
+                                    QStringLiteral("2025/11/17/orphan.png"));
+        QVERIFY(logged);
+    }
+
+    // A source that cannot be read fails the run before anything is deleted.
+    void unreadableSourceDeletesNothing_data() { test::addDatabaseRows(); }
+    void unreadableSourceDeletesNothing()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        world.settings.referenceSources = {QStringLiteral("blocks.data"),
+                                           QStringLiteral("no_such_table.data")};
+        const JobResult result = world.run();
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().contains(QStringLiteral("no_such_table.data")),
+                 qPrintable(result.error()));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
+    }
+
+    // References are streamed; a batch size smaller than the rows loses none of them.
+    void manyRowsInSmallBatches_data() { test::addDatabaseRows(); }
+    void manyRowsInSmallBatches()
+    {
+        WORLD(world);
+        world.settings.batchSize = 3;
+        for (int i = 0; i < 10; ++i) {
+            const QString file = QStringLiteral("2025/11/17/%1.png").arg(i);
+            QVERIFY(world.addFile(file));
+            QVERIFY(world.addBlock(imageBlock(uploadUrl(file))));
+        }
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        const JobResult result = world.run();
+        QVERIFY(result.isSuccess());
+        QCOMPARE(count(result, "referenced"), 10);
+        QCOMPARE(count(result, "deleted"), 1);
+    }
+
+    void uploadsRootMustBeAFolder_data() { test::addDatabaseRows(); }
+    void uploadsRootMustBeAFolder()
+    {
+        WORLD(world);
+        world.settings.uploadsDir = world.folder.filePath(QStringLiteral("missing"));
+        JobResult result = world.run();
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().contains(QStringLiteral("UPLOADS_DIR")),
+                 qPrintable(result.error()));
+        QVERIFY2(result.error().contains(world.settings.uploadsDir), qPrintable(result.error()));
+
+        QVERIFY(world.addFile(QStringLiteral("plain.txt")));
+        world.settings.uploadsDir = world.at(QStringLiteral("plain.txt"));
+        result = world.run();
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().contains(QStringLiteral("UPLOADS_DIR")),
+                 qPrintable(result.error()));
+        QVERIFY2(result.error().contains(QStringLiteral("not a folder")),
+                 qPrintable(result.error()));
+        QVERIFY(world.exists(QStringLiteral("plain.txt")));
+    }
+
+    void settingsFromValues()
+    {
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("UPLOADS_DIR"), QStringLiteral("/srv/app/uploads"));
+        environment.insert(QStringLiteral("SITE_URL"), site);
+        const auto values = SettingValues::resolve(
+            Job::settingSpecs(), environment, {{QStringLiteral("gracePeriodHours"), 6}},
+            {{QStringLiteral("referenceSources"), QStringLiteral("blocks.data, pages.body")}});
+        QVERIFY2(values, qPrintable(values ? QString() : values.error()));
+        const auto settings = Job::settingsFrom(values.value());
+        QVERIFY2(settings, qPrintable(settings ? QString() : settings.error()));
+        QCOMPARE(settings->uploadsDir, QStringLiteral("/srv/app/uploads"));
+        QCOMPARE(settings->siteUrl, site);
+        QCOMPARE(settings->gracePeriod, 6h);
+        QCOMPARE(settings->batchSize, 1000);
+        QCOMPARE(settings->referenceSources,
+                 QStringList({QStringLiteral("blocks.data"), QStringLiteral("pages.body")}));
+
+        const auto defaultValues =
+            SettingValues::resolve(Job::settingSpecs(), QProcessEnvironment());
+        QVERIFY2(defaultValues, qPrintable(defaultValues ? QString() : defaultValues.error()));
+        const auto defaults = Job::settingsFrom(defaultValues.value());
+        QVERIFY2(defaults, qPrintable(defaults ? QString() : defaults.error()));
+        QCOMPARE(defaults->uploadsDir, QDir::current().filePath(QStringLiteral("static/uploads")));
+        QVERIFY(defaults->siteUrl.isEmpty());
+        QCOMPARE(defaults->referenceSources,
+                 QStringList({QStringLiteral("blocks.data"),
+                              QStringLiteral("team_block_states.player_data")}));
+        QCOMPARE(defaults->gracePeriod, 24h);
+    }
+
+    void invalidSettingsAreRefused_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("SITE_URL without a scheme")
+            << QStringLiteral("SITE_URL") << QString() << QStringLiteral("game.example.org")
+            << QStringLiteral("SITE_URL");
+        QTest::newRow("SITE_URL not http(s)")
+            << QStringLiteral("SITE_URL") << QString() << QStringLiteral("ftp://game.example.org")
+            << QStringLiteral("SITE_URL");
+        QTest::newRow("source not table.column")
+            << QString() << QStringLiteral("referenceSources")
+            << QStringLiteral("blocks.data,blocks") << QStringLiteral("referenceSources");
+        QTest::newRow("source with SQL in it")
+            << QString() << QStringLiteral("referenceSources")
+            << QStringLiteral("blocks.data;DROP TABLE users") << QStringLiteral("referenceSources");
+        QTest::newRow("grace period too long")
+            << QString() << QStringLiteral("gracePeriodHours") << QStringLiteral("9000")
+            << QStringLiteral("gracePeriodHours");
+        QTest::newRow("negative grace period")
+            << QString() << QStringLiteral("gracePeriodHours") << QStringLiteral("-1")
+            << QStringLiteral("gracePeriodHours");
+        QTest::newRow("zero batch") << QString() << QStringLiteral("batchSize")
+                                    << QStringLiteral("0") << QStringLiteral("batchSize");
+    }
+    void invalidSettingsAreRefused()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(QString, named);
+        QProcessEnvironment environment;
+        QJsonObject stored;
+        if (!variable.isEmpty())
+            environment.insert(variable, value);
+        else
+            stored.insert(key, value);
+        const auto values = SettingValues::resolve(Job::settingSpecs(), environment, stored);
+        QVERIFY(!values);
+        QVERIFY2(values.error().startsWith(named + u':'), qPrintable(values.error()));
+    }
+
+    void definitionRunsDailyAtMidnight()
+    {
+        const auto factory = std::make_shared<ConnectionFactory>(
+            DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
+        const JobDefinition def = Job::definition(factory, QTimeZone("Europe/Berlin"));
+        QCOMPARE(def.name, QStringLiteral("Orphaned Uploads Cleanup"));
+        const QDateTime next = def.schedule.next(
+            QDateTime(QDate(2026, 3, 3), QTime(12, 0), QTimeZone("Europe/Berlin")));
+        QCOMPARE(next.toTimeZone(QTimeZone("Europe/Berlin")).time(), QTime(0, 0));
+        QVERIFY(def.body);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_OrphanedUploadsCleanup)
+#include "tst_orphaneduploadscleanup.moc"
