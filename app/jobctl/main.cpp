@@ -5,6 +5,7 @@
 #include "MigrateCommand.h"
 #include "NextCommand.h"
 #include "RunCommand.h"
+#include "SeedCommand.h"
 #include "ServeCommand.h"
 #include "SetCommand.h"
 
@@ -39,6 +40,8 @@ const std::map<QString, Command> &commands()
          {QStringLiteral("Create or update the database's tables"), &MigrateCommand::run}},
         {QStringLiteral("run"),
          {QStringLiteral("Run a job now in this process (recorded as manual)"), &RunCommand::run}},
+        {QStringLiteral("seed"),
+         {QStringLiteral("Fill the database with demo or benchmark data"), &SeedCommand::run}},
         {QStringLiteral("serve"),
          {QStringLiteral("Run the scheduler headless until SIGINT/SIGTERM"), &ServeCommand::run}},
         {QStringLiteral("set"),

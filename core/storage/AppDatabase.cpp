@@ -17,7 +17,13 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> AppDatabase::open(const QS
     const auto url = DatabaseUrl::parse(urlText);
     if (!url)
         return url.error();
-    auto factory = std::make_shared<ConnectionFactory>(url.value());
+    return open(url.value(), migrate);
+}
+
+Expected<std::shared_ptr<ConnectionFactory>, QString> AppDatabase::open(const DatabaseUrl &url,
+                                                                        bool migrate)
+{
+    auto factory = std::make_shared<ConnectionFactory>(url);
     const auto db = factory->connectionForCurrentThread();
     if (!db)
         return db.error();

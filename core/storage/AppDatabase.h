@@ -23,6 +23,8 @@ public:
     // one message saying what went wrong and what to do.
     static Expected<std::shared_ptr<ConnectionFactory>, QString> open(const QString &urlText,
                                                                       bool migrate = true);
+    static Expected<std::shared_ptr<ConnectionFactory>, QString> open(const DatabaseUrl &url,
+                                                                      bool migrate = true);
 };
 
 } // namespace jc

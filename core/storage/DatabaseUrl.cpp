@@ -276,6 +276,13 @@ DatabaseUrl DatabaseUrl::withDatabaseName(const QString &databaseName) const
     return url;
 }
 
+DatabaseUrl DatabaseUrl::withPassword(const QString &password) const
+{
+    DatabaseUrl url = *this;
+    url.m_password = password;
+    return url;
+}
+
 QString DatabaseUrl::toDisplayString() const
 {
     if (m_dialect == SqlDialect::Sqlite)

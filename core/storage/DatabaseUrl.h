@@ -72,6 +72,8 @@ public:
 
     // The same server and credentials with another database name (tests, admin tools).
     DatabaseUrl withDatabaseName(const QString &databaseName) const;
+    // The same URL with `password` (PostgreSQL; a password from a keychain, never a file).
+    DatabaseUrl withPassword(const QString &password) const;
 
     // For people and logs: `sqlite:/abs/path.db` or
     // `postgresql://user:****@host:port/dbname?sslmode=require` (a `password` option masked too).

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "storage/SqlDialect.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QString>
+#include <QTimeZone>
+
+#include <optional>
+#include <vector>
+
+namespace jc {
+
+// Run history for the demo: a few weeks of the daily jobs and a few months of top-ups in
+// jc_runs / jc_run_logs, written as SqlRunJournal writes real runs (same columns, status and
+// trigger texts, occurrence keys, log lines with fields, summaries shaped like the jobs'),
+// with one of every outcome an admin must be able to read: failures with the databases' own
+// error texts, a retry, a timeout, a cancel by an admin, an interrupted run, a missed
+// occurrence caught up, manual runs with a reason, a dry run. Every time is relative to
+// `now`, so the demo always looks fresh; every run is finished (nothing left `running`).
+// The caller owns the transaction. Thread of the connection.
+class DemoRunHistory
+{
+public:
+    // What the demo's top-up adjustments granted in one period, by limit: the top-up runs'
+    // summaries tell the same numbers as the credit_adjustments rows.
+    struct TopUpTally
+    {
+        QMap<int, int> usersByLimit;
+        QMap<int, qint64> creditsByLimit;
+    };
+
+    DemoRunHistory(QSqlDatabase db, SqlDialect dialect, QDateTime now, const QTimeZone &zone,
+                   QRandomGenerator &random);
+    ~DemoRunHistory();
+    DemoRunHistory(const DemoRunHistory &) = delete;
+    DemoRunHistory &operator=(const DemoRunHistory &) = delete;
+
+    // Top-up tallies by period ("2026-11"); periods without one get invented numbers.
+    void setTopUps(QMap<QString, TopUpTally> tallies) { m_topUps = std::move(tallies); }
+
+    // The first-of-month occurrences the demo covers, oldest first (the top-up periods).
+    static QList<QDateTime> monthlyOccurrences(const QDateTime &now, const QTimeZone &zone,
+                                               int months);
+
+    std::optional<QString> write();
+
+    // Runs written per job, and per status over all jobs.
+    const QMap<QString, int> &runsByJob() const { return m_runsByJob; }
+    const QMap<QString, int> &runsByStatus() const { return m_runsByStatus; }
+
+private:
+    struct Run;
+    // Queues a run; write() stores them all in time order.
+    std::optional<QString> insert(Run &run);
+    std::optional<QString> store(Run &run);
+    std::optional<QString> writePurchaseCleanups();
+    std::optional<QString> writeUploadCleanups();
+    std::optional<QString> writeTopUps();
+    std::optional<QString> writeRetentions();
+    QList<QDateTime> dailyOccurrences(QTime at, int days) const;
+    Run scheduled(const QString &job, const QDateTime &occurrence, qint64 durationMSecs);
+    QString instanceId();
+
+    QSqlDatabase m_db;
+    SqlDialect m_dialect;
+    QDateTime m_now;
+    QTimeZone m_zone;
+    QRandomGenerator &m_random;
+    QMap<QString, TopUpTally> m_topUps;
+    std::vector<Run> m_pending; // std::vector: Run is complete only in the .cpp
+    QMap<QString, int> m_runsByJob;
+    QMap<QString, int> m_runsByStatus;
+};
+
+} // namespace jc
