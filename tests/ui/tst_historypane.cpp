@@ -1,0 +1,290 @@
+#include "views/HistoryPane.h"
+
+#include "models/RunHistoryModel.h"
+#include "views/DateRangeFilter.h"
+#include "views/RunDurationChart.h"
+#include "views/RunTableView.h"
+
+#include "HistoryRows.h"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QToolButton>
+
+using jc::HistoryPane;
+using jc::test::RunRow;
+
+namespace {
+
+constexpr qint64 T0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
+constexpr qint64 Hour = 3'600'000;
+
+QStringList jobsIn(const jc::RunHistoryModel &model)
+{
+    QStringList jobs;
+    for (const jc::StoredRun &run : model.runs())
+        jobs.append(run.job);
+    jobs.removeDuplicates();
+    return jobs;
+}
+
+} // namespace
+
+class tst_HistoryPane : public QObject
+{
+    Q_OBJECT
+private slots:
+    void pagesThroughAHundredThousandRuns_data() { jc::test::addDatabaseRows(); }
+    void pagesThroughAHundredThousandRuns();
+    void filtersByOutcomeAndDate_data() { jc::test::addDatabaseRows(); }
+    void filtersByOutcomeAndDate();
+    void chartsRecentDurations_data() { jc::test::addDatabaseRows(); }
+    void chartsRecentDurations();
+    void switchingJobsDropsStaleReplies_data() { jc::test::addDatabaseRows(); }
+    void switchingJobsDropsStaleReplies();
+    void activatingARunEmitsItsId_data() { jc::test::addDatabaseRows(); }
+    void activatingARunEmitsItsId();
+    void showsAFailedRead_data() { jc::test::addDatabaseRows(); }
+    void showsAFailedRead();
+};
+
+void tst_HistoryPane::pagesThroughAHundredThousandRuns()
+{
+    OPEN_HISTORY_DATABASE();
+    constexpr int Total = 100'000;
+    QList<RunRow> rows;
+    rows.reserve(Total + 100);
+    for (int i = 0; i < Total; ++i) {
+        rows.append({.job = QStringLiteral("bulk"),
+                     .status = i % 10 == 0 ? QStringLiteral("failed") : QStringLiteral("succeeded"),
+                     .startedMSecs = T0 + qint64(i) * 60'000,
+                     .durationMSecs = 1000 + i % 7000,
+                     .error = i % 10 == 0 ? QStringLiteral("failure %1").arg(i) : QString(),
+                     .summary = QStringLiteral(R"({"rows":%1})").arg(i)});
+        if (i % 1000 == 0) // other jobs in between, as in a real database
+            rows.append({.job = QStringLiteral("other"), .startedMSecs = T0 + qint64(i) * 60'000});
+    }
+    INSERT_RUNS(rows);
+
+    // No QAbstractItemModelTester here: it walks every row on every insertion (quadratic
+    // over 500 pages); the models' own tests run under it.
+    HistoryPane pane(h.reader.get());
+    pane.resize(1000, 600);
+    pane.show();
+    jc::RunHistoryModel *model = pane.model();
+    QSignalSpy loaded(model, &jc::RunHistoryModel::loaded);
+    pane.setJob(QStringLiteral("bulk"));
+    QVERIFY(loaded.wait(10000));
+    // The first page only: the rest is read as the view scrolls.
+    QCOMPARE(model->rowCount(), model->pageSize());
+    QVERIFY(model->canFetchMore({}));
+    QCOMPARE(model->runAt(0).summary.value(QStringLiteral("rows")).toInt(), Total - 1);
+
+    // Scrolling to the bottom makes the view ask for the next page.
+    // (Again at each try: the view lays its rows out after a pass of the event loop.)
+    QTRY_VERIFY((pane.table()->scrollToBottom(), model->rowCount() > model->pageSize()));
+
+    while (model->canFetchMore({})) {
+        model->fetchMore({});
+        QVERIFY(loaded.wait(10000));
+    }
+    QTRY_VERIFY(!model->isLoading());
+    QCOMPARE(model->rowCount(), Total);
+    QCOMPARE(jobsIn(*model), QStringList{QStringLiteral("bulk")});
+    QCOMPARE(model->runAt(Total - 1).summary.value(QStringLiteral("rows")).toInt(), 0);
+    for (int row = 1; row < Total; ++row) { // every run once, newest first
+        if (model->runIdAt(row) >= model->runIdAt(row - 1))
+            QFAIL(qPrintable(QStringLiteral("row %1 is out of order").arg(row)));
+    }
+}
+
+void tst_HistoryPane::filtersByOutcomeAndDate()
+{
+    OPEN_HISTORY_DATABASE();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QDate threeDaysAgo = QDateTime::fromMSecsSinceEpoch(now - 72 * Hour, Qt::UTC).date();
+    INSERT_RUNS((QList<RunRow>{
+        {.job = QStringLiteral("J"),
+         .status = QStringLiteral("timed_out"),
+         .startedMSecs = now - 40 * 24 * Hour},
+        {.job = QStringLiteral("J"),
+         .status = QStringLiteral("succeeded"),
+         .startedMSecs = now - 10 * 24 * Hour},
+        {.job = QStringLiteral("J"),
+         .status = QStringLiteral("failed"),
+         .startedMSecs = now - 72 * Hour},
+        {.job = QStringLiteral("J"),
+         .status = QStringLiteral("failed"),
+         .startedMSecs = now - 2 * Hour},
+        {.job = QStringLiteral("J"),
+         .status = QStringLiteral("succeeded"),
+         .startedMSecs = now - Hour},
+        {.job = QStringLiteral("K"),
+         .status = QStringLiteral("failed"),
+         .startedMSecs = now - Hour},
+    }));
+    HistoryPane pane(h.reader.get());
+    jc::RunHistoryModel *model = pane.model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(model->rowCount(), 5); // all time at first
+
+    const auto settle = [model] { return !model->isLoading(); };
+    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::Problems);
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 3);
+
+    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last24Hours);
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->runAt(0).outcome, jc::RunOutcome::Failed);
+
+    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last7Days);
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 2);
+
+    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::Succeeded);
+    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last30Days);
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 2);
+
+    // A custom range of whole days (TZ=UTC here).
+    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::All);
+    pane.rangeFilter()->setCustomRange(threeDaysAgo, threeDaysAgo);
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->runAt(0).startedAt.toMSecsSinceEpoch(), now - 72 * Hour);
+
+    // The filters stay when the job changes.
+    pane.setJob(QStringLiteral("K"));
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 0);
+}
+
+void tst_HistoryPane::chartsRecentDurations()
+{
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows;
+    for (int i = 0; i < 80; ++i) {
+        rows.append({.job = QStringLiteral("J"),
+                     .status = i % 4 == 0 ? QStringLiteral("failed") : QStringLiteral("succeeded"),
+                     .startedMSecs = T0 + i * Hour,
+                     .durationMSecs = 1000 + i * 100});
+    }
+    rows.append({.job = QStringLiteral("J"),
+                 .status = QStringLiteral("skipped"),
+                 .startedMSecs = T0 + 90 * Hour});
+    rows.append({.job = QStringLiteral("J"),
+                 .status = QStringLiteral("running"),
+                 .startedMSecs = T0 + 91 * Hour,
+                 .durationMSecs = -1});
+    INSERT_RUNS(rows);
+    HistoryPane pane(h.reader.get());
+    pane.resize(900, 600);
+    pane.show();
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 82);
+    // The newest 50 finished runs (not the skip, not the running one); runs 30..79, of which
+    // 32, 36, ..., 76 failed.
+    QTRY_COMPARE(pane.chart()->pointCount(), jc::RunDurationChart::MaxRuns);
+    QCOMPARE(pane.chart()->failureCount(), 12);
+
+    auto *toggle = pane.findChild<QToolButton *>(QStringLiteral("chartToggle"));
+    QVERIFY(toggle);
+    QVERIFY(pane.chart()->isVisible());
+    toggle->click();
+    QVERIFY(!pane.chart()->isVisible());
+    toggle->click();
+    QVERIFY(pane.chart()->isVisible());
+}
+
+void tst_HistoryPane::switchingJobsDropsStaleReplies()
+{
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows;
+    for (const QString &job : {QStringLiteral("A"), QStringLiteral("B")}) {
+        for (int i = 0; i < 500; ++i)
+            rows.append({.job = job, .startedMSecs = T0 + i * Hour});
+    }
+    for (int i = 0; i < 3; ++i)
+        rows.append({.job = QStringLiteral("C"), .startedMSecs = T0 + i * Hour});
+    INSERT_RUNS(rows);
+    {
+        HistoryPane pane(h.reader.get());
+        QAbstractItemModelTester tester(pane.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        pane.setJob(QStringLiteral("A"));
+        pane.setJob(QStringLiteral("B"));
+        pane.setJob(QStringLiteral("C"));
+        QTRY_COMPARE(pane.model()->rowCount(), 3);
+        // Every query in flight finishes and delivers: the old ones must be dropped.
+        h.reader.reset();
+        QCoreApplication::processEvents();
+        QCOMPARE(pane.model()->rowCount(), 3);
+        QCOMPARE(jobsIn(*pane.model()), QStringList{QStringLiteral("C")});
+    }
+}
+
+void tst_HistoryPane::activatingARunEmitsItsId()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J"), .startedMSecs = T0},
+                               {.job = QStringLiteral("J"), .startedMSecs = T0 + Hour}}));
+    HistoryPane pane(h.reader.get());
+    pane.resize(900, 600);
+    pane.show();
+    QSignalSpy activated(&pane, &HistoryPane::runActivated);
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 2);
+
+    QTableView *table = pane.table();
+    table->setCurrentIndex(pane.model()->index(1, 0));
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(activated.size(), 1);
+    QCOMPARE(activated.at(0).at(0).toLongLong(), pane.model()->runIdAt(1));
+
+    const QRect cell = table->visualRect(pane.model()->index(0, 2));
+    // QTest's widget double-click sends the second press only: the first click comes before.
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(activated.size(), 1); // a click selects, it does not open
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(activated.size(), 2);
+    QCOMPARE(activated.at(1).at(0).toLongLong(), pane.model()->runIdAt(0));
+
+    // Setting the same job again refreshes and keeps the selection.
+    table->setCurrentIndex(pane.model()->index(1, 0));
+    INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J"), .startedMSecs = T0 + 2 * Hour}}));
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 3);
+    QCOMPARE(table->currentIndex().row(), 2);
+}
+
+void tst_HistoryPane::showsAFailedRead()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J")}}));
+    HistoryPane pane(h.reader.get());
+    pane.show();
+    QSignalSpy connection(h.reader.get(), &jc::DatabaseReader::connectionChanged);
+    QSqlQuery query(h.db);
+    QVERIFY(query.exec(QStringLiteral("ALTER TABLE jc_runs RENAME TO jc_runs_away")));
+    pane.setJob(QStringLiteral("J"));
+    auto *message = pane.findChild<QLabel *>(QStringLiteral("historyMessage"));
+    QVERIFY(message);
+    QTRY_VERIFY(message->isVisible());
+    QVERIFY(message->text().contains(QStringLiteral("Could not load the history")));
+    QVERIFY(!message->text().contains(u'\n'));
+    QCOMPARE(connection.size(), 1);
+
+    QVERIFY(query.exec(QStringLiteral("ALTER TABLE jc_runs_away RENAME TO jc_runs")));
+    pane.refresh();
+    QTRY_COMPARE(pane.model()->rowCount(), 1);
+    QVERIFY(!message->isVisible());
+    QCOMPARE(connection.size(), 2);
+}
+
+QTEST_MAIN(tst_HistoryPane)
+#include "tst_historypane.moc"

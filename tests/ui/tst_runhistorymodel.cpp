@@ -1,0 +1,245 @@
+#include "models/RunHistoryModel.h"
+
+#include "HistoryRows.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using jc::RunHistoryModel;
+using jc::RunOutcome;
+using jc::test::RunRow;
+
+namespace {
+
+constexpr qint64 T0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
+constexpr qint64 Hour = 3'600'000;
+
+QDateTime at(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+}
+
+QList<RunRow> runsOf(const QString &job, int count, qint64 start = T0)
+{
+    QList<RunRow> rows;
+    for (int i = 0; i < count; ++i)
+        rows.append({.job = job, .startedMSecs = start + i * Hour});
+    return rows;
+}
+
+QStringList jobsIn(const RunHistoryModel &model)
+{
+    QStringList jobs;
+    for (const jc::StoredRun &run : model.runs())
+        jobs.append(run.job);
+    jobs.removeDuplicates();
+    return jobs;
+}
+
+} // namespace
+
+class tst_RunHistoryModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void pagesUnderTheTester_data() { jc::test::addDatabaseRows(); }
+    void pagesUnderTheTester();
+    void showsTheColumns_data() { jc::test::addDatabaseRows(); }
+    void showsTheColumns();
+    void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRows(); }
+    void filtersByOutcomeAndTime();
+    void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRows(); }
+    void refreshMergesTheNewestPage();
+    void staleRepliesAreDropped_data() { jc::test::addDatabaseRows(); }
+    void staleRepliesAreDropped();
+    void failureIsReported_data() { jc::test::addDatabaseRows(); }
+    void failureIsReported();
+};
+
+void tst_RunHistoryModel::pagesUnderTheTester()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS(runsOf(QStringLiteral("A"), 450) + runsOf(QStringLiteral("B"), 10));
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPageSize(200);
+    QVERIFY(!model.canFetchMore({}));
+
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 200);
+    QVERIFY(model.canFetchMore({}));
+    // Newest first: ids descend.
+    for (int row = 1; row < model.rowCount(); ++row)
+        QVERIFY(model.runIdAt(row) < model.runIdAt(row - 1));
+
+    model.fetchMore({});
+    QTRY_COMPARE(model.rowCount(), 400);
+    model.fetchMore({});
+    QTRY_COMPARE(model.rowCount(), 450);
+    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(!model.canFetchMore({}));
+    QVERIFY(model.isComplete());
+    QCOMPARE(jobsIn(model), QStringList{QStringLiteral("A")});
+    QVERIFY(h.reader->isConnected());
+
+    model.setJob(QString());
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(!model.canFetchMore({}));
+}
+
+void tst_RunHistoryModel::showsTheColumns()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS((QList<RunRow>{
+        {.job = QStringLiteral("A"),
+         .status = QStringLiteral("failed"),
+         .durationMSecs = 192'000,
+         .error = QStringLiteral("SMTP refused\nsecond line"),
+         .summary = QStringLiteral(R"({"usersToppedUp":120,"creditsGranted":900})"),
+         .trigger = QStringLiteral("manual")},
+    }));
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 1);
+    const auto cell = [&](int column, int role = Qt::DisplayRole) {
+        return model.data(model.index(0, column), role);
+    };
+    QCOMPARE(cell(RunHistoryModel::Trigger).toString(), QStringLiteral("manual"));
+    QCOMPARE(cell(RunHistoryModel::Duration).toString(), QStringLiteral("3 min 12 s"));
+    QCOMPARE(cell(RunHistoryModel::Outcome).toString(), QStringLiteral("failed"));
+    QVERIFY(!cell(RunHistoryModel::Outcome, Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(cell(RunHistoryModel::Outcome, Qt::ForegroundRole).value<QColor>(),
+             QColor(0xd9, 0x3b, 0x3b));
+    QCOMPARE(cell(RunHistoryModel::Outcome, Qt::ToolTipRole).toString(),
+             QStringLiteral("SMTP refused\nsecond line"));
+    // QJsonObject keeps its keys sorted.
+    QCOMPARE(cell(RunHistoryModel::Summary).toString(),
+             QStringLiteral("creditsGranted 900 · usersToppedUp 120"));
+    QVERIFY(cell(RunHistoryModel::Start).toString().contains(QStringLiteral("Jan 1 00:00:00")));
+    QCOMPARE(cell(RunHistoryModel::Start, RunHistoryModel::RunIdRole).toLongLong(),
+             model.runIdAt(0));
+}
+
+void tst_RunHistoryModel::filtersByOutcomeAndTime()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS((QList<RunRow>{
+        {.status = QStringLiteral("succeeded"), .startedMSecs = T0},
+        {.status = QStringLiteral("failed"), .startedMSecs = T0 + Hour},
+        {.status = QStringLiteral("timed_out"), .startedMSecs = T0 + 2 * Hour},
+        {.status = QStringLiteral("succeeded"), .startedMSecs = T0 + 3 * Hour},
+        {.status = QStringLiteral("failed"), .startedMSecs = T0 + 4 * Hour},
+        {.job = QStringLiteral("B"), .status = QStringLiteral("failed"), .startedMSecs = T0},
+    }));
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 5);
+
+    model.setFilter({RunOutcome::Failed, RunOutcome::TimedOut}, {}, {});
+    QTRY_COMPARE(model.rowCount(), 3);
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(model.rowCount(), 3);
+
+    // [T0 + 1 h, T0 + 4 h): the failure at T0 + 4 h is outside.
+    model.setFilter({RunOutcome::Failed}, at(T0 + Hour), at(T0 + 4 * Hour));
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.runAt(0).startedAt, at(T0 + Hour));
+
+    model.setFilter({}, at(T0 + 3 * Hour), {});
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void tst_RunHistoryModel::refreshMergesTheNewestPage()
+{
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows = runsOf(QStringLiteral("A"), 8);
+    rows[7].status = QStringLiteral("running");
+    rows[7].durationMSecs = -1;
+    INSERT_RUNS(rows);
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPageSize(5);
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 5);
+    model.fetchMore({});
+    QTRY_VERIFY2(model.rowCount() == 8, qPrintable(model.lastError()));
+    QCOMPARE(model.runAt(0).outcome, RunOutcome::Running);
+    const qint64 running = model.runIdAt(0);
+    const qint64 deleted = model.runIdAt(2);
+    const qint64 oldest = model.runIdAt(7);
+
+    // The running run ends, a run is deleted, two new runs start.
+    QSqlQuery query(h.db);
+    QVERIFY(query.exec(
+        QStringLiteral("UPDATE jc_runs SET status = 'failed', finished_at_ms = started_at_ms + "
+                       "5000, error = 'boom' WHERE id = %1")
+            .arg(running)));
+    QVERIFY(query.exec(QStringLiteral("DELETE FROM jc_runs WHERE id = %1").arg(deleted)));
+    INSERT_RUNS(runsOf(QStringLiteral("A"), 2, T0 + 100 * Hour));
+
+    QPersistentModelIndex kept = model.index(6, 0); // below the refreshed page: stays
+    const qint64 keptId = model.runIdAt(6);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.refresh();
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.rowCount(), 9); // 8 - 1 + 2
+    QVERIFY(model.runIdAt(0) > running);
+    QVERIFY(model.runIdAt(1) > running);
+    QCOMPARE(model.runIdAt(2), running);
+    QCOMPARE(model.runAt(2).outcome, RunOutcome::Failed);
+    QCOMPARE(model.runAt(2).error, QStringLiteral("boom"));
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY(model.runIdAt(row) != deleted);
+    QCOMPARE(model.runIdAt(8), oldest);
+    QVERIFY(kept.isValid());
+    QCOMPARE(model.runIdAt(kept.row()), keptId);
+}
+
+void tst_RunHistoryModel::staleRepliesAreDropped()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS(runsOf(QStringLiteral("A"), 600) + runsOf(QStringLiteral("B"), 300) +
+                runsOf(QStringLiteral("C"), 7));
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setJob(QStringLiteral("A"));
+    model.setJob(QStringLiteral("B"));
+    model.setJob(QStringLiteral("C"));
+    QTRY_COMPARE(model.rowCount(), 7);
+    // Let every query in flight finish and deliver: only C's rows may remain.
+    h.reader.reset();
+    QCoreApplication::processEvents();
+    QCOMPARE(model.rowCount(), 7);
+    QCOMPARE(jobsIn(model), QStringList{QStringLiteral("C")});
+}
+
+void tst_RunHistoryModel::failureIsReported()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS(runsOf(QStringLiteral("A"), 3));
+    RunHistoryModel model(h.reader.get());
+    QSignalSpy failed(&model, &RunHistoryModel::loadFailed);
+    QSqlQuery query(h.db);
+    QVERIFY2(query.exec(QStringLiteral("ALTER TABLE jc_runs RENAME TO jc_runs_away")),
+             qPrintable(query.lastError().text()));
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(!model.lastError().isEmpty());
+    QVERIFY(!h.reader->isConnected());
+    QVERIFY(!model.canFetchMore({})); // no retry storm from a view
+
+    QVERIFY(query.exec(QStringLiteral("ALTER TABLE jc_runs_away RENAME TO jc_runs")));
+    model.refresh();
+    QTRY_COMPARE(model.rowCount(), 3);
+    QVERIFY(model.lastError().isEmpty());
+    QVERIFY(h.reader->isConnected());
+}
+
+QTEST_MAIN(tst_RunHistoryModel)
+#include "tst_runhistorymodel.moc"

@@ -1,0 +1,177 @@
+#include "models/RunFormat.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QJsonArray>
+#include <QPainter>
+#include <QPixmap>
+
+#include <algorithm>
+
+namespace jc {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("jc::RunFormat", text);
+}
+
+QPixmap dot(const QColor &color, int size, qreal ratio)
+{
+    QPixmap pixmap(qRound(size * ratio), qRound(size * ratio));
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(color.darker(130), 1.0));
+    painter.setBrush(color);
+    const qreal margin = size * 0.2;
+    painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
+    return pixmap;
+}
+
+QString scalarText(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Double: {
+        const double number = value.toDouble();
+        const auto whole = static_cast<qint64>(number);
+        return static_cast<double>(whole) == number ? QString::number(whole)
+                                                    : QString::number(number, 'g', 6);
+    }
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    case QJsonValue::String:
+        return value.toString();
+    case QJsonValue::Array:
+        return QStringLiteral("[%1]").arg(value.toArray().size());
+    case QJsonValue::Object:
+        return QStringLiteral("{…}");
+    default:
+        return QStringLiteral("—");
+    }
+}
+
+} // namespace
+
+QString RunFormat::outcomeText(RunOutcome outcome)
+{
+    switch (outcome) {
+    case RunOutcome::Running:
+        return tr("running");
+    case RunOutcome::Succeeded:
+        return tr("succeeded");
+    case RunOutcome::Failed:
+        return tr("failed");
+    case RunOutcome::Cancelled:
+        return tr("cancelled");
+    case RunOutcome::TimedOut:
+        return tr("timed out");
+    case RunOutcome::Abandoned:
+        return tr("abandoned");
+    case RunOutcome::Interrupted:
+        return tr("interrupted");
+    case RunOutcome::Skipped:
+        return tr("skipped");
+    case RunOutcome::Missed:
+        return tr("missed");
+    }
+    return toText(outcome);
+}
+
+QColor RunFormat::outcomeColor(RunOutcome outcome)
+{
+    switch (outcome) {
+    case RunOutcome::Running:
+        return QColor(0x2f, 0x80, 0xed);
+    case RunOutcome::Succeeded:
+        return QColor(0x2e, 0x9d, 0x4f);
+    case RunOutcome::Cancelled:
+    case RunOutcome::Skipped:
+        return QColor(0xc7, 0x8a, 0x10);
+    case RunOutcome::Failed:
+    case RunOutcome::TimedOut:
+    case RunOutcome::Abandoned:
+    case RunOutcome::Interrupted:
+    case RunOutcome::Missed:
+        return QColor(0xd9, 0x3b, 0x3b);
+    }
+    return QColor(Qt::gray);
+}
+
+QIcon RunFormat::outcomeIcon(RunOutcome outcome)
+{
+    // Cleared before the application goes: pixmaps must not outlive QGuiApplication.
+    static QHash<int, QIcon> cache;
+    static const bool cleanupRegistered = [] {
+        qAddPostRoutine([] { cache.clear(); });
+        return true;
+    }();
+    Q_UNUSED(cleanupRegistered);
+    const int key = static_cast<int>(outcome);
+    const auto found = cache.constFind(key);
+    if (found != cache.constEnd())
+        return *found;
+    QIcon icon;
+    const QColor color = outcomeColor(outcome);
+    for (const int size : {16, 24}) {
+        icon.addPixmap(dot(color, size, 1.0));
+        icon.addPixmap(dot(color, size, 2.0));
+    }
+    cache.insert(key, icon);
+    return icon;
+}
+
+QString RunFormat::triggerText(const StoredRun &run)
+{
+    QString text;
+    switch (run.trigger) {
+    case RunTrigger::Scheduled:
+        text = tr("scheduled");
+        break;
+    case RunTrigger::Manual:
+        text = tr("manual");
+        break;
+    case RunTrigger::CatchUp:
+        text = tr("catch-up");
+        break;
+    case RunTrigger::Retry:
+        text = tr("retry");
+        break;
+    }
+    return run.dryRun ? tr("%1 (dry run)").arg(text) : text;
+}
+
+QString RunFormat::whoText(const StoredRun &run)
+{
+    if (!run.requestedBy.isEmpty())
+        return run.requestedBy;
+    return run.trigger == RunTrigger::Manual ? QStringLiteral("—") : tr("scheduler");
+}
+
+QString RunFormat::summaryText(const QJsonObject &summary)
+{
+    QStringList parts;
+    for (auto it = summary.constBegin(); it != summary.constEnd(); ++it)
+        parts.append(it.key() + u' ' + scalarText(it.value()));
+    return parts.join(QStringLiteral(" · "));
+}
+
+qint64 RunFormat::durationMSecs(const StoredRun &run, const QDateTime &now)
+{
+    if (!run.startedAt.isValid())
+        return -1;
+    if (!run.finishedAt.isValid() && run.outcome != RunOutcome::Running)
+        return -1;
+    const QDateTime end = run.finishedAt.isValid() ? run.finishedAt : now;
+    return std::max<qint64>(0, run.startedAt.msecsTo(end));
+}
+
+QString RunFormat::firstLine(const QString &text)
+{
+    const qsizetype end = text.indexOf(u'\n');
+    return end < 0 ? text : text.left(end) + QStringLiteral(" …");
+}
+
+} // namespace jc

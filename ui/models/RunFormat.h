@@ -1,0 +1,40 @@
+#pragma once
+
+#include "engine/RunOutcome.h"
+#include "storage/RunHistory.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QString>
+
+namespace jc {
+
+// How the console shows a run's parts in tables, in one place so the history pane, the error
+// log and the jobs table agree: outcome words, colours and icons; the trigger; who asked; the
+// compact summary; the duration.
+//
+// Thread: GUI thread (icons are pixmaps, cached per outcome).
+class RunFormat
+{
+public:
+    // "succeeded", "timed out", ... (translated).
+    static QString outcomeText(RunOutcome outcome);
+    // Green for success, red for the problems, amber for cancelled and skipped, blue for
+    // running; readable on light and dark palettes.
+    static QColor outcomeColor(RunOutcome outcome);
+    // A filled circle in outcomeColor(), drawn at 1x and 2x so it stays sharp at high DPI.
+    static QIcon outcomeIcon(RunOutcome outcome);
+    // "scheduled", "manual", "catch-up", "retry", with " (dry run)" when it was one.
+    static QString triggerText(const StoredRun &run);
+    // Who asked for the run: requested_by, else "scheduler" for the scheduler's own runs.
+    static QString whoText(const StoredRun &run);
+    // "usersToppedUp 120 · creditsGranted 900": the summary's scalar members in key order;
+    // nested objects and arrays are counted ("items [3]").
+    static QString summaryText(const QJsonObject &summary);
+    // finished - started, or until `now` while running; -1 when it did not start.
+    static qint64 durationMSecs(const StoredRun &run, const QDateTime &now);
+    // The first line of the error, for a table cell (the whole text goes in the tooltip).
+    static QString firstLine(const QString &text);
+};
+
+} // namespace jc

@@ -1,0 +1,159 @@
+#include "models/RunHistoryModel.h"
+
+#include "data/TimeDisplay.h"
+#include "models/RunFormat.h"
+
+#include <QJsonDocument>
+
+namespace jc {
+
+RunHistoryModel::RunHistoryModel(DatabaseReader *reader, QObject *parent)
+    : PagedRunModel(reader, parent)
+{}
+
+void RunHistoryModel::setJob(const QString &job)
+{
+    m_job = job;
+    requery();
+}
+
+void RunHistoryModel::setFilter(const QList<RunOutcome> &outcomes, const QDateTime &since,
+                                const QDateTime &until)
+{
+    m_outcomes = outcomes;
+    m_since = since;
+    m_until = until;
+    requery();
+}
+
+void RunHistoryModel::slideSince(const QDateTime &since)
+{
+    m_since = since;
+    PagedRunModel::slideSince(since);
+}
+
+void RunHistoryModel::requery()
+{
+    if (m_job.isEmpty()) {
+        clear(); // RunQuery's empty job means "every job"; no job selected means no rows here
+        return;
+    }
+    setQuery({.job = m_job, .outcomes = m_outcomes, .since = m_since, .until = m_until});
+}
+
+int RunHistoryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const StoredRun &run = runAt(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(run, index.column());
+    case Qt::ToolTipRole:
+        return toolTip(run, index.column());
+    case Qt::DecorationRole:
+        return index.column() == Outcome ? QVariant(RunFormat::outcomeIcon(run.outcome))
+                                         : QVariant();
+    case Qt::ForegroundRole:
+        return index.column() == Outcome ? QVariant(RunFormat::outcomeColor(run.outcome))
+                                         : QVariant();
+    case Qt::TextAlignmentRole:
+        return index.column() == Duration
+                   ? QVariant(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter))
+                   : QVariant();
+    case RunIdRole:
+        return run.id;
+    case OutcomeRole:
+        return static_cast<int>(run.outcome);
+    default:
+        return {};
+    }
+}
+
+QVariant RunHistoryModel::display(const StoredRun &run, int column) const
+{
+    switch (column) {
+    case Trigger:
+        return RunFormat::triggerText(run);
+    case Occurrence:
+        return TimeDisplay::shortDateTime(run.occurrence);
+    case Start:
+        return TimeDisplay::shortDateTime(run.startedAt);
+    case Duration: {
+        const qint64 msecs = RunFormat::durationMSecs(run, QDateTime::currentDateTimeUtc());
+        return run.outcome == RunOutcome::Running && msecs >= 0
+                   ? tr("%1 so far").arg(TimeDisplay::duration(msecs))
+                   : TimeDisplay::duration(msecs);
+    }
+    case Outcome:
+        return run.missedCount > 1
+                   ? tr("%1 (×%2)").arg(RunFormat::outcomeText(run.outcome)).arg(run.missedCount)
+                   : RunFormat::outcomeText(run.outcome);
+    case Who:
+        return RunFormat::whoText(run);
+    case Summary:
+        return RunFormat::summaryText(run.summary);
+    default:
+        return {};
+    }
+}
+
+QVariant RunHistoryModel::toolTip(const StoredRun &run, int column) const
+{
+    switch (column) {
+    case Occurrence:
+        return TimeDisplay::dateTime(run.occurrence);
+    case Start:
+        return TimeDisplay::dateTime(run.startedAt);
+    case Duration:
+        return tr("Finished %1").arg(TimeDisplay::dateTime(run.finishedAt));
+    case Outcome:
+        return run.error.isEmpty() ? RunFormat::outcomeText(run.outcome) : run.error;
+    case Who: {
+        QString text = RunFormat::whoText(run);
+        if (!run.reason.isEmpty())
+            text += u'\n' + tr("Reason: %1").arg(run.reason);
+        if (!run.instanceId.isEmpty())
+            text += u'\n' + tr("Instance: %1").arg(run.instanceId);
+        return text;
+    }
+    case Summary:
+        return run.summary.isEmpty()
+                   ? QVariant()
+                   : QVariant(QString::fromUtf8(
+                         QJsonDocument(run.summary).toJson(QJsonDocument::Indented)));
+    default:
+        return {};
+    }
+}
+
+QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Trigger:
+        return tr("Trigger");
+    case Occurrence:
+        return tr("Occurrence");
+    case Start:
+        return tr("Started");
+    case Duration:
+        return tr("Duration");
+    case Outcome:
+        return tr("Outcome");
+    case Who:
+        return tr("Who");
+    case Summary:
+        return tr("Summary");
+    default:
+        return {};
+    }
+}
+
+} // namespace jc

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "models/PagedRunModel.h"
+
+namespace jc {
+
+// One job's runs for the history pane, newest first, paged (see PagedRunModel). Columns:
+// trigger, occurrence, start, duration, outcome (icon and colour), who, summary.
+//
+// setJob() and setFilter() each start a new query (stale replies of the old one are dropped).
+// Thread: GUI thread.
+class RunHistoryModel : public PagedRunModel
+{
+    Q_OBJECT
+public:
+    enum Column { Trigger, Occurrence, Start, Duration, Outcome, Who, Summary, ColumnCount };
+
+    explicit RunHistoryModel(DatabaseReader *reader, QObject *parent = nullptr);
+
+    // The job whose runs to list; empty: none (the model is empty and reads nothing).
+    void setJob(const QString &job);
+    const QString &job() const { return m_job; }
+    // Outcomes (empty: all) and started-at range [since, until) (invalid: open).
+    void setFilter(const QList<RunOutcome> &outcomes, const QDateTime &since,
+                   const QDateTime &until);
+
+    // As PagedRunModel::slideSince(), remembered for the next job.
+    void slideSince(const QDateTime &since);
+
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    void requery();
+    QVariant display(const StoredRun &run, int column) const;
+    QVariant toolTip(const StoredRun &run, int column) const;
+
+    QString m_job;
+    QList<RunOutcome> m_outcomes;
+    QDateTime m_since;
+    QDateTime m_until;
+};
+
+} // namespace jc

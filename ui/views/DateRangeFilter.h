@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QDateTime>
+#include <QWidget>
+
+class QComboBox;
+class QDateEdit;
+
+namespace jc {
+
+// A time-range filter for the history pane and the error log: presets (last 24 hours, 7
+// days, 30 days, all time) and a custom range of whole days, [from 00:00, to + 1 day 00:00)
+// in the display zone (TimeDisplay). The bounds of a preset are taken when it is chosen.
+//
+// Thread: GUI thread.
+class DateRangeFilter : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Preset { Last24Hours, Last7Days, Last30Days, AllTime, Custom };
+
+    explicit DateRangeFilter(Preset initial, QWidget *parent = nullptr);
+
+    Preset preset() const;
+    void setPreset(Preset preset);
+    // Custom range of days (inclusive); selects Preset::Custom.
+    void setCustomRange(QDate from, QDate to);
+
+    // The range's bounds; invalid: open.
+    QDateTime since() const { return m_since; }
+    QDateTime until() const { return m_until; }
+
+    // Moves a preset's bounds to now ("last 7 days" of a window left open all week); false
+    // for "all time" and a custom range, which do not move.
+    bool renew();
+
+signals:
+    void changed();
+
+private:
+    void update();
+    QDateTime startOfDay(QDate day) const;
+
+    QComboBox *m_presets = nullptr;
+    QDateEdit *m_from = nullptr;
+    QDateEdit *m_to = nullptr;
+    QDateTime m_since;
+    QDateTime m_until;
+};
+
+} // namespace jc

@@ -1,0 +1,167 @@
+#include "views/RunDurationChart.h"
+
+#include "data/TimeDisplay.h"
+
+#include <QDateTimeAxis>
+#include <QEvent>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QTimeZone>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace jc {
+
+namespace {
+
+struct Unit
+{
+    double msecs;
+    QString name;
+};
+
+Unit unitFor(qint64 longestMSecs)
+{
+    if (longestMSecs < 120'000)
+        return {1000.0, RunDurationChart::tr("s")};
+    if (longestMSecs < 7'200'000)
+        return {60'000.0, RunDurationChart::tr("min")};
+    return {3'600'000.0, RunDurationChart::tr("h")};
+}
+
+bool charted(const StoredRun &run)
+{
+    return run.startedAt.isValid() && run.finishedAt.isValid() &&
+           run.outcome != RunOutcome::Running && run.outcome != RunOutcome::Skipped &&
+           run.outcome != RunOutcome::Missed;
+}
+
+} // namespace
+
+RunDurationChart::RunDurationChart(QWidget *parent)
+    : QChartView(parent)
+{
+    setObjectName(QStringLiteral("durationChart"));
+    setAccessibleName(tr("Run durations"));
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(170);
+
+    auto *chart = new QChart;
+    chart->legend()->hide();
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setBackgroundRoundness(0);
+
+    m_durations = new QLineSeries(chart);
+    m_durations->setName(tr("Duration"));
+    m_durations->setPointsVisible(true);
+    m_failures = new QScatterSeries(chart);
+    m_failures->setName(tr("Failed"));
+    m_failures->setMarkerSize(9.0);
+    m_failures->setColor(QColor(0xd9, 0x3b, 0x3b));
+    m_failures->setBorderColor(QColor(0xd9, 0x3b, 0x3b).darker(130));
+    chart->addSeries(m_durations);
+    chart->addSeries(m_failures);
+
+    m_timeAxis = new QDateTimeAxis(chart);
+    m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
+    m_timeAxis->setTickCount(5);
+    m_durationAxis = new QValueAxis(chart);
+    m_durationAxis->setMin(0.0);
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_durationAxis, Qt::AlignLeft);
+    for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(m_durations),
+                                    static_cast<QAbstractSeries *>(m_failures)}) {
+        series->attachAxis(m_timeAxis);
+        series->attachAxis(m_durationAxis);
+    }
+    setChart(chart);
+    applyTheme();
+    setRuns({});
+}
+
+void RunDurationChart::setRuns(const QList<StoredRun> &newestFirst)
+{
+    QList<const StoredRun *> runs;
+    qint64 longest = 0;
+    for (const StoredRun &run : newestFirst) {
+        if (runs.size() >= MaxRuns)
+            break;
+        if (!charted(run))
+            continue;
+        runs.append(&run);
+        longest = std::max(longest, run.startedAt.msecsTo(run.finishedAt));
+    }
+    std::reverse(runs.begin(), runs.end()); // oldest on the left
+
+    const Unit unit = unitFor(longest);
+    QList<QPointF> durations;
+    QList<QPointF> failures;
+    for (const StoredRun *run : std::as_const(runs)) {
+        const QPointF point(static_cast<double>(run->startedAt.toMSecsSinceEpoch()),
+                            static_cast<double>(run->startedAt.msecsTo(run->finishedAt)) /
+                                unit.msecs);
+        durations.append(point);
+        if (isProblem(run->outcome))
+            failures.append(point);
+    }
+    m_durations->replace(durations);
+    m_failures->replace(failures);
+
+    // The axis shows times in the display zone, like the tables.
+    const QTimeZone zone = TimeDisplay::zone() == TimeDisplay::Zone::Utc
+                               ? QTimeZone::utc()
+                               : QTimeZone::systemTimeZone();
+    if (runs.isEmpty()) {
+        const QDateTime now = QDateTime::currentDateTimeUtc().toTimeZone(zone);
+        m_timeAxis->setRange(now.addSecs(-3600), now);
+        m_durationAxis->setRange(0.0, 1.0);
+        chart()->setTitle(tr("No finished runs to chart"));
+    } else {
+        QDateTime first = runs.constFirst()->startedAt.toTimeZone(zone);
+        QDateTime last = runs.constLast()->startedAt.toTimeZone(zone);
+        if (first == last) { // one run: give the axis some width
+            first = first.addSecs(-60);
+            last = last.addSecs(60);
+        }
+        m_timeAxis->setRange(first, last);
+        m_durationAxis->setRange(0.0,
+                                 std::max(0.1, static_cast<double>(longest) / unit.msecs * 1.1));
+        m_durationAxis->applyNiceNumbers();
+        chart()->setTitle(QString());
+    }
+    // The unit in the labels rather than an axis title: the chart is short.
+    m_durationAxis->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
+    setToolTip(tr("Durations of the last %n finished run(s); red: failed", nullptr,
+                  static_cast<int>(runs.size())));
+}
+
+int RunDurationChart::pointCount() const
+{
+    return static_cast<int>(m_durations->count());
+}
+
+int RunDurationChart::failureCount() const
+{
+    return static_cast<int>(m_failures->count());
+}
+
+void RunDurationChart::changeEvent(QEvent *event)
+{
+    QChartView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyTheme();
+}
+
+void RunDurationChart::applyTheme()
+{
+    // Follow the system light or dark palette; the theme resets the series' colours.
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart()->setBackgroundBrush(palette().brush(QPalette::Base));
+    m_failures->setColor(QColor(0xd9, 0x3b, 0x3b));
+    m_failures->setBorderColor(QColor(0xd9, 0x3b, 0x3b).darker(130));
+    m_failures->setMarkerSize(9.0);
+}
+
+} // namespace jc

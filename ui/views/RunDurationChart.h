@@ -1,0 +1,49 @@
+#pragma once
+
+#include "storage/RunHistory.h"
+
+#include <QChartView>
+
+class QDateTimeAxis;
+class QLineSeries;
+class QScatterSeries;
+class QValueAxis;
+
+namespace jc {
+
+// The history pane's chart: the durations of a job's recent finished runs as a line over
+// their start times, failures (RunOutcome's isProblem) marked with red dots. Runs that did not
+// run (skipped, missed) or are still running are left out. The duration axis picks seconds,
+// minutes or hours from the longest run.
+//
+// Thread: GUI thread.
+class RunDurationChart : public QChartView
+{
+    Q_OBJECT
+public:
+    explicit RunDurationChart(QWidget *parent = nullptr);
+
+    // At most this many runs are charted (the newest).
+    static constexpr int MaxRuns = 50;
+
+    // Runs newest first, as the history model holds them; the first MaxRuns with a duration
+    // are charted.
+    void setRuns(const QList<StoredRun> &newestFirst);
+
+    // What is charted (for tests and accessibility).
+    int pointCount() const;
+    int failureCount() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void applyTheme();
+
+    QLineSeries *m_durations = nullptr;
+    QScatterSeries *m_failures = nullptr;
+    QDateTimeAxis *m_timeAxis = nullptr;
+    QValueAxis *m_durationAxis = nullptr;
+};
+
+} // namespace jc
