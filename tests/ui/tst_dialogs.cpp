@@ -1,0 +1,444 @@
+// The console's dialogs, offscreen: each constructs, its accessors follow edits, and the
+// rules it keeps hold (a past resume time is refused, the DST gap is explained, run details
+// follow a live run on both databases, a job setting out of range blocks OK).
+#include "TestDatabases.h"
+
+#include "data/DatabaseReader.h"
+#include "dialogs/PauseDialog.h"
+#include "dialogs/RunDetailsDialog.h"
+#include "dialogs/RunNowDialog.h"
+#include "dialogs/SchedulePreviewDialog.h"
+#include "dialogs/SettingsDialog.h"
+#include "settings/ConsoleSettings.h"
+#include "settings/PasswordVault.h"
+#include "storage/Migrator.h"
+#include "storage/SqlRunJournal.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace jc;
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <typename T> T *child(QObject *parent, const QString &name)
+{
+    T *found = parent->findChild<T *>(name);
+    if (!found)
+        qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+    return found;
+}
+
+QPushButton *buttonWithText(QWidget *dialog, const QString &text)
+{
+    const auto buttons = dialog->findChildren<QPushButton *>();
+    for (QPushButton *button : buttons) {
+        if (button->text() == text)
+            return button;
+    }
+    qFatal("no button %s", qPrintable(text));
+}
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+Schedule schedule(const QString &text, const char *zone)
+{
+    auto parsed = Schedule::parse(text, QTimeZone(zone));
+    if (!parsed)
+        qFatal("schedule %s does not parse", qPrintable(text));
+    return parsed.value();
+}
+
+// Replaces a spin box's text as typing would (the value may be out of range: that is the
+// point), so that its textChanged fires.
+void typeInto(QSpinBox *spin, const QString &text)
+{
+    auto *line = spin->findChild<QLineEdit *>();
+    line->selectAll();
+    QTest::keyClick(line, Qt::Key_Backspace);
+    QTest::keyClicks(line, text);
+}
+
+QList<LogLine> logLines(const QStringList &messages, qint64 at)
+{
+    QList<LogLine> lines;
+    for (const QString &message : messages)
+        lines.append({at, LogLevel::Info, message, {{u"users"_s, message.size()}}});
+    return lines;
+}
+
+// A database with the app's tables, its journal and a reader, for one test row.
+struct RunFixture
+{
+    explicit RunFixture(SqlDialect dialect)
+        : database(dialect)
+    {
+        if (!database.isReady())
+            return;
+        factory = std::make_shared<ConnectionFactory>(database.url());
+        auto connection = factory->connectionForCurrentThread();
+        ready = connection && Migrator().migrate(connection.value()).hasValue();
+        journal = std::make_unique<SqlRunJournal>(factory);
+        reader = std::make_unique<DatabaseReader>(factory);
+    }
+
+    qint64 claim(const QString &job, qint64 now)
+    {
+        RunInfo run;
+        run.job = job;
+        run.trigger = RunTrigger::Manual;
+        run.occurrence = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        run.requestedBy = u"alice"_s;
+        run.reason = u"month-end check"_s;
+        const auto claim = journal->claim(
+            {run, RunJournal::occurrenceKey(run), OverlapPolicy::Skip, now, 60000, u"a"_s});
+        return claim.status == RunJournal::Claim::Status::Claimed ? claim.storedRunId : 0;
+    }
+
+    test::TestDatabase database;
+    bool ready = false;
+    std::shared_ptr<ConnectionFactory> factory;
+    std::unique_ptr<SqlRunJournal> journal;
+    std::unique_ptr<DatabaseReader> reader;
+};
+
+} // namespace
+
+class tst_Dialogs : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QVERIFY(m_home.isValid()); }
+
+    void runNowAsksForReasonAndDryRun()
+    {
+        RunNowDialog dialog(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), true,
+                            OverlapPolicy::Queue, nullptr);
+        dialog.show();
+        auto *warning = child<QLabel>(&dialog, u"overlapWarning"_s);
+        QVERIFY(warning->isVisible());
+        QVERIFY2(warning->text().contains(u"start after the current one ends"_s),
+                 qPrintable(warning->text()));
+        QVERIFY(!dialog.dryRun());
+        QVERIFY(dialog.reason().isEmpty());
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"  re-run after fix "_s);
+        child<QCheckBox>(&dialog, u"dryRunCheck"_s)->setChecked(true);
+        QCOMPARE(dialog.reason(), u"re-run after fix"_s);
+        QVERIFY(dialog.dryRun());
+    }
+
+    void runNowWarnsOnlyWhenRunning_data()
+    {
+        QTest::addColumn<bool>("running");
+        QTest::addColumn<OverlapPolicy>("policy");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("idle") << false << OverlapPolicy::Skip << QString();
+        QTest::newRow("skip") << true << OverlapPolicy::Skip << u"will not start"_s;
+        QTest::newRow("queue") << true << OverlapPolicy::Queue << u"after the current"_s;
+        QTest::newRow("parallel") << true << OverlapPolicy::Parallel << u"beside"_s;
+    }
+    void runNowWarnsOnlyWhenRunning()
+    {
+        QFETCH(bool, running);
+        QFETCH(OverlapPolicy, policy);
+        QFETCH(QString, says);
+        RunNowDialog dialog(u"Top-Up"_s, Schedule(), running, policy, nullptr);
+        dialog.show();
+        auto *warning = child<QLabel>(&dialog, u"overlapWarning"_s);
+        QCOMPARE(warning->isVisible(), running);
+        if (running)
+            QVERIFY2(warning->text().contains(says), qPrintable(warning->text()));
+    }
+
+    void pauseTakesReasonAndFutureResumeTime()
+    {
+        PauseDialog dialog(u"Top-Up"_s, nullptr);
+        dialog.show();
+        QVERIFY(!dialog.resumeAt());
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"maintenance"_s);
+        QCOMPARE(dialog.reason(), u"maintenance"_s);
+        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(true);
+        auto *edit = child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s);
+        QVERIFY(edit->isEnabled());
+        const QDateTime inTwoDays = QDateTime::currentDateTimeUtc().addDays(2).addSecs(
+            -QDateTime::currentDateTimeUtc().time().second());
+        edit->setDateTime(inTwoDays.toLocalTime());
+        QVERIFY(dialog.resumeAt());
+        QVERIFY(qAbs(dialog.resumeAt()->secsTo(inTwoDays)) < 60);
+        QCOMPARE(dialog.resumeAt()->timeSpec(), Qt::UTC);
+        QVERIFY(buttonWithText(&dialog, u"Pause"_s)->isEnabled());
+        QVERIFY(!child<QLabel>(&dialog, u"resumeError"_s)->isVisible());
+    }
+
+    void pauseRefusesAPastResumeTime()
+    {
+        PauseDialog dialog(u"Top-Up"_s, nullptr);
+        dialog.show();
+        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(true);
+        child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s)
+            ->setDateTime(QDateTime::currentDateTime().addSecs(-3600));
+        auto *error = child<QLabel>(&dialog, u"resumeError"_s);
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(u"has passed"_s), qPrintable(error->text()));
+        QVERIFY(!buttonWithText(&dialog, u"Pause"_s)->isEnabled());
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected)); // accept() refused it
+        QVERIFY(dialog.isVisible());
+
+        // Unticking the box removes the problem: paused until resumed by hand.
+        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(false);
+        QVERIFY(!error->isVisible());
+        QVERIFY(buttonWithText(&dialog, u"Pause"_s)->isEnabled());
+    }
+
+    void schedulePreviewMarksTheSpringGap()
+    {
+        SchedulePreviewDialog dialog(u"Nightly"_s, schedule(u"30 2 * * *"_s, "Europe/Berlin"),
+                                     utc("2026-03-28T12:00:00Z"), nullptr);
+        auto *table = child<QTableWidget>(&dialog, u"occurrenceTable"_s);
+        QCOMPARE(table->rowCount(), 10);
+        const auto text = [table](int row, int column) { return table->item(row, column)->text(); };
+        // Sunday 29 March: 02:30 does not exist in Berlin; the run is at 03:00 CEST.
+        QVERIFY2(text(0, SchedulePreviewDialog::ScheduleZoneColumn).contains(u"2026-03-29 03:00"_s),
+                 qPrintable(text(0, SchedulePreviewDialog::ScheduleZoneColumn)));
+        QCOMPARE(text(0, SchedulePreviewDialog::OffsetColumn), u"+02:00"_s);
+        const QString note = text(0, SchedulePreviewDialog::NoteColumn);
+        QVERIFY2(note.contains(u"02:30 does not exist on this day: runs at 03:00"_s),
+                 qPrintable(note));
+        QVERIFY(!table->item(0, SchedulePreviewDialog::NoteColumn)->icon().isNull());
+        // Monday: back to 02:30, same offset, nothing to mark.
+        QVERIFY(text(1, SchedulePreviewDialog::ScheduleZoneColumn).contains(u"2026-03-30 02:30"_s));
+        QCOMPARE(text(1, SchedulePreviewDialog::OffsetColumn), u"+02:00"_s);
+        QVERIFY(text(1, SchedulePreviewDialog::NoteColumn).isEmpty());
+        QVERIFY(table->item(1, SchedulePreviewDialog::NoteColumn)->icon().isNull());
+        // The display zone (UTC in the tests) shows the instant too.
+        QVERIFY(text(0, SchedulePreviewDialog::DisplayZoneColumn).contains(u"01:00"_s));
+    }
+
+    void schedulePreviewMarksTheAutumnOverlap()
+    {
+        SchedulePreviewDialog dialog(u"Nightly"_s, schedule(u"30 2 * * *"_s, "Europe/Berlin"),
+                                     utc("2026-10-24T12:00:00Z"), nullptr);
+        auto *table = child<QTableWidget>(&dialog, u"occurrenceTable"_s);
+        const auto text = [table](int row, int column) { return table->item(row, column)->text(); };
+        QCOMPARE(text(0, SchedulePreviewDialog::OffsetColumn), u"+02:00"_s);
+        QVERIFY2(text(0, SchedulePreviewDialog::NoteColumn).contains(u"occurs twice"_s),
+                 qPrintable(text(0, SchedulePreviewDialog::NoteColumn)));
+        QCOMPARE(text(1, SchedulePreviewDialog::OffsetColumn), u"+01:00"_s);
+        QVERIFY2(text(1, SchedulePreviewDialog::NoteColumn).contains(u"(was +02:00)"_s),
+                 qPrintable(text(1, SchedulePreviewDialog::NoteColumn)));
+        QVERIFY(text(2, SchedulePreviewDialog::NoteColumn).isEmpty());
+    }
+
+    void runDetailsShowsAStoredRun_data() { test::addDatabaseRows(); }
+    void runDetailsShowsAStoredRun()
+    {
+        QFETCH(SqlDialect, dialect);
+        RunFixture fixture(dialect);
+        QVERIFY2(fixture.database.isReady(), qPrintable(fixture.database.error()));
+        QVERIFY(fixture.ready);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 id = fixture.claim(u"Top-Up"_s, now - 5000);
+        QVERIFY(id > 0);
+        RunRecord record;
+        record.info.job = u"Top-Up"_s;
+        record.outcome = RunOutcome::Failed;
+        record.finishedAt = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+        record.error = u"game API refused credits for user 42: HTTP 503"_s;
+        record.summary = {{u"granted"_s, 17}, {u"failed"_s, 1}};
+        const auto finished = fixture.journal->finish(
+            id, record, logLines({u"Granting credits"_s, u"Request failed"_s}, now - 1000), 0);
+        QVERIFY2(finished, qPrintable(finished ? QString() : finished.error()));
+
+        RunDetailsDialog dialog(fixture.reader.get(), id, nullptr);
+        QTRY_COMPARE(child<QLabel>(&dialog, u"statusValue"_s)->text(), u"failed"_s);
+        QCOMPARE(child<QPlainTextEdit>(&dialog, u"errorText"_s)->toPlainText(), record.error);
+        QCOMPARE(child<QLabel>(&dialog, u"requestedByValue"_s)->text(), u"alice"_s);
+        QCOMPARE(child<QLabel>(&dialog, u"reasonValue"_s)->text(), u"month-end check"_s);
+        QCOMPARE(child<QLabel>(&dialog, u"triggerValue"_s)->text(), u"manual"_s);
+        auto *summary = child<QTableWidget>(&dialog, u"summaryTable"_s);
+        QCOMPARE(summary->rowCount(), 2);
+        auto *log = child<QTableWidget>(&dialog, u"logTable"_s);
+        QTRY_COMPARE(log->rowCount(), 2);
+        QCOMPARE(log->item(1, 2)->text(), u"Request failed"_s);
+        QCOMPARE(log->item(1, 3)->text(), u"users=14"_s);
+        QVERIFY(!dialog.isFollowing());
+
+        buttonWithText(&dialog, u"&Copy"_s)->click();
+        const QString copied = QApplication::clipboard()->text();
+        QVERIFY2(copied.contains(record.error), qPrintable(copied));
+        QVERIFY(copied.contains(u"Request failed users=14"_s));
+        QVERIFY(copied.contains(u"granted: 17"_s));
+    }
+
+    void runDetailsFollowsARunningRun_data() { test::addDatabaseRows(); }
+    void runDetailsFollowsARunningRun()
+    {
+        QFETCH(SqlDialect, dialect);
+        RunFixture fixture(dialect);
+        QVERIFY2(fixture.database.isReady(), qPrintable(fixture.database.error()));
+        QVERIFY(fixture.ready);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 id = fixture.claim(u"Top-Up"_s, now);
+        QVERIFY(id > 0);
+        RunJournal::LiveRun live{id, {}, logLines({u"one"_s, u"two"_s}, now), 0};
+        QVERIFY(fixture.journal->heartbeat({live}, now + 10, u"a"_s));
+
+        RunDetailsDialog dialog(fixture.reader.get(), id, nullptr);
+        dialog.setPollInterval(50ms);
+        auto *log = child<QTableWidget>(&dialog, u"logTable"_s);
+        QTRY_COMPARE(log->rowCount(), 2);
+        QTRY_VERIFY(dialog.isFollowing());
+        QCOMPARE(child<QLabel>(&dialog, u"statusValue"_s)->text(), u"running"_s);
+
+        live.newLogLines = logLines({u"three"_s}, now + 20);
+        live.firstLogSeq = 2;
+        QVERIFY(fixture.journal->heartbeat({live}, now + 30, u"a"_s));
+        QTRY_COMPARE(log->rowCount(), 3);
+        QCOMPARE(log->item(2, 2)->text(), u"three"_s);
+
+        RunRecord record;
+        record.info.job = u"Top-Up"_s;
+        record.outcome = RunOutcome::Succeeded;
+        record.finishedAt = QDateTime::fromMSecsSinceEpoch(now + 40, Qt::UTC);
+        QVERIFY(fixture.journal->finish(id, record, logLines({u"done"_s}, now + 40), 3));
+        QTRY_COMPARE(child<QLabel>(&dialog, u"statusValue"_s)->text(), u"succeeded"_s);
+        QTRY_COMPARE(log->rowCount(), 4); // the line written when it finished
+        QVERIFY(!dialog.isFollowing());
+        QCOMPARE(child<QLabel>(&dialog, u"durationValue"_s)->text(), u"0.0 s"_s);
+    }
+
+    void settingsRejectsAnOutOfRangeInteger()
+    {
+        ConsoleSettings settings(m_home.filePath(u"jobs.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        SettingSpec batch{u"batchSize"_s,
+                          u"Batch size"_s,
+                          u"TOPUP_BATCH"_s,
+                          SettingSpec::Kind::Integer,
+                          500,
+                          1,
+                          1000,
+                          u"users per transaction"_s,
+                          {}};
+        SettingSpec url{u"apiUrl"_s, u"Game API"_s,
+                        {},          SettingSpec::Kind::Url,
+                        QString(),   0,
+                        0,           u"where credits are granted"_s,
+                        {}};
+        JobSettingsSection topUp{
+            u"Top-Up"_s, {batch, url}, QJsonObject{{u"schedule"_s, u"0 3 1 * *"_s}}};
+        SettingsDialog dialog(settings, vault, {topUp}, nullptr);
+        dialog.show();
+        QVERIFY(dialog.isOkEnabled());
+        QVERIFY(dialog.changedJobSettings().isEmpty());
+
+        auto *spin = child<QSpinBox>(&dialog, u"setting:Top-Up:batchSize"_s);
+        QCOMPARE(spin->value(), 500);
+        QVERIFY(spin->toolTip().contains(u"TOPUP_BATCH"_s));
+        typeInto(spin, u"0"_s);
+        auto *problem = child<QLabel>(&dialog, u"problem:Top-Up:batchSize"_s);
+        QVERIFY(!dialog.isOkEnabled());
+        QVERIFY(!problem->isHidden()); // on the Jobs tab, not the current one
+        QVERIFY2(problem->text().contains(u"Batch size (batchSize)"_s),
+                 qPrintable(problem->text()));
+        QVERIFY2(problem->text().contains(u"from 1 to 1000"_s), qPrintable(problem->text()));
+
+        typeInto(spin, u"250"_s);
+        QVERIFY(dialog.isOkEnabled());
+        QVERIFY(problem->isHidden());
+
+        auto *api = child<QLineEdit>(&dialog, u"setting:Top-Up:apiUrl"_s);
+        QTest::keyClicks(api, u"ftp://x"_s);
+        QVERIFY(!dialog.isOkEnabled());
+        api->setText(u"https://game.example.org"_s);
+        QVERIFY(dialog.isOkEnabled());
+
+        const auto changed = dialog.changedJobSettings();
+        QCOMPARE(changed.size(), 1);
+        const QJsonObject expected{{u"schedule"_s, u"0 3 1 * *"_s},
+                                   {u"batchSize"_s, 250},
+                                   {u"apiUrl"_s, u"https://game.example.org"_s}};
+        QCOMPARE(changed.value(u"Top-Up"_s), expected);
+
+        typeInto(spin, u"500"_s); // back to the default: no longer stored
+        api->clear();
+        QVERIFY(dialog.changedJobSettings().isEmpty());
+    }
+
+    void settingsStoresTheUrlWithoutPassword()
+    {
+        const QString path = m_home.filePath(u"database.ini"_s);
+        ConsoleSettings settings(path);
+        settings.setRunJobsHere(true);
+        PasswordVault vault(u"jobconsole-test"_s);
+        vault.setAskPassword([](const QString &) { return std::optional<QString>(); });
+        SettingsDialog dialog(settings, vault, {}, nullptr);
+        dialog.show();
+        QVERIFY(!dialog.databaseChanged());
+        child<QComboBox>(&dialog, u"kindCombo"_s)->setCurrentIndex(1);
+        QVERIFY(!dialog.isOkEnabled()); // no database name yet
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"hostEdit"_s), u"db.example.org"_s);
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"databaseEdit"_s), u"jobs"_s);
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"userEdit"_s), u"alice"_s);
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"passwordEdit"_s), u"Tr0ub4dor"_s);
+        child<QComboBox>(&dialog, u"sslModeCombo"_s)->setCurrentText(u"require"_s);
+        child<QRadioButton>(&dialog, u"utcRadio"_s)->setChecked(true);
+        child<QRadioButton>(&dialog, u"watchOnlyRadio"_s)->setChecked(true);
+        child<QCheckBox>(&dialog, u"closeToTrayCheck"_s)->setChecked(false);
+        QVERIFY(dialog.isOkEnabled());
+        QCOMPARE(dialog.databaseUrl(),
+                 u"postgresql://alice@db.example.org:5432/jobs?sslmode=require"_s);
+        QVERIFY(dialog.databaseChanged());
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+
+        QCOMPARE(settings.databaseUrl(), dialog.databaseUrl());
+        QCOMPARE(settings.displayZone(), TimeDisplay::Zone::Utc);
+        QVERIFY(!settings.runJobsHere());
+        QVERIFY(!settings.closeToTray());
+        QTRY_COMPARE(vault.sessionPassword(u"alice@db.example.org:5432/jobs"_s),
+                     std::optional(u"Tr0ub4dor"_s));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains("Tr0ub4dor"), "the password reached the settings file");
+    }
+
+    void testConnectionReportsOffTheGuiThread()
+    {
+        ConsoleSettings settings(m_home.filePath(u"test-connection.ini"_s));
+        QVERIFY(settings.setDatabaseUrl(u"postgresql://nobody@127.0.0.1:1/jobs"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        vault.setAskPassword([](const QString &) { return std::optional<QString>(); });
+        SettingsDialog dialog(settings, vault, {}, nullptr);
+        auto *result = child<QLabel>(&dialog, u"testResult"_s);
+        child<QPushButton>(&dialog, u"testButton"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().startsWith(u"✘"_s), 15000);
+        QVERIFY2(result->text().contains(u"127.0.0.1"_s), qPrintable(result->text()));
+    }
+
+private:
+    QTemporaryDir m_home;
+};
+
+QTEST_MAIN(tst_Dialogs)
+#include "tst_dialogs.moc"

@@ -1,0 +1,243 @@
+#include "dialogs/JobSettingsPage.h"
+
+#include "dialogs/ProblemLabel.h"
+#include "jobs/SettingValues.h"
+
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcessEnvironment>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <limits>
+
+namespace jc {
+
+namespace {
+
+QString displayText(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::QStringList || value.typeId() == QMetaType::QVariantList)
+        return value.toStringList().join(QStringLiteral(", "));
+    return value.toString();
+}
+
+QVariant fromJson(const QJsonValue &value)
+{
+    return value.isArray() ? QVariant(value.toArray().toVariantList()) : value.toVariant();
+}
+
+QJsonValue toJson(const SettingSpec &spec, const QVariant &value)
+{
+    switch (spec.kind) {
+    case SettingSpec::Kind::Integer:
+        return QJsonValue(value.toLongLong());
+    case SettingSpec::Kind::List:
+        return QJsonArray::fromStringList(value.toStringList());
+    default:
+        return QJsonValue(value.toString());
+    }
+}
+
+bool fitsSpinBox(const SettingSpec &spec)
+{
+    return spec.minimum >= std::numeric_limits<int>::min() &&
+           spec.maximum <= std::numeric_limits<int>::max() && spec.minimum <= spec.maximum;
+}
+
+} // namespace
+
+JobSettingsPage::JobSettingsPage(QList<JobSettingsSection> jobs, QWidget *parent)
+    : QWidget(parent)
+    , m_jobs(std::move(jobs))
+{
+    auto *content = new QWidget;
+    auto *column = new QVBoxLayout(content);
+    for (qsizetype i = 0; i < m_jobs.size(); ++i)
+        column->addWidget(buildSection(i));
+    if (m_jobs.isEmpty())
+        column->addWidget(new QLabel(tr("No job has settings of its own.")));
+    column->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+    for (Field &field : m_fields)
+        check(field);
+}
+
+QWidget *JobSettingsPage::buildSection(qsizetype index)
+{
+    const JobSettingsSection &section = m_jobs.at(index);
+    auto *box = new QGroupBox(section.job);
+    auto *form = new QFormLayout(box);
+    if (section.specs.isEmpty())
+        form->addRow(new QLabel(tr("This job has no settings of its own.")));
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const SettingSpec &spec : section.specs) {
+        m_fields.append(Field{index, spec, nullptr, nullptr, nullptr});
+        Field &field = m_fields.last();
+        const QString name = section.job + u':' + spec.key;
+        QWidget *editor = buildEditor(field, QStringLiteral("setting:") + name);
+        QString tip = spec.help;
+        if (!spec.environment.isEmpty()) {
+            tip += u'\n' + tr("Environment variable: %1").arg(spec.environment);
+            const QString fromEnvironment = environment.value(spec.environment);
+            if (!fromEnvironment.isEmpty())
+                tip += u'\n' + tr("It is set to \"%1\" here; a value stored in the database "
+                                  "overrides it.")
+                                   .arg(fromEnvironment);
+        }
+        editor->setToolTip(tip);
+        auto *label = new QLabel(spec.label.isEmpty() ? spec.key : spec.label);
+        label->setToolTip(tip);
+        auto *cell = new QVBoxLayout;
+        cell->setSpacing(2);
+        cell->addWidget(editor);
+        QString hint = spec.help;
+        if (!spec.environment.isEmpty())
+            hint += QStringLiteral(" (%1)").arg(spec.environment);
+        auto *hintLabel = new QLabel(hint);
+        hintLabel->setTextFormat(Qt::PlainText);
+        hintLabel->setWordWrap(true);
+        hintLabel->setForegroundRole(QPalette::PlaceholderText);
+        cell->addWidget(hintLabel);
+        field.problem = new ProblemLabel;
+        field.problem->setObjectName(QStringLiteral("problem:") + name);
+        cell->addWidget(field.problem);
+        label->setBuddy(field.spin ? static_cast<QWidget *>(field.spin) : field.line);
+        form->addRow(label, cell);
+    }
+    return box;
+}
+
+QWidget *JobSettingsPage::buildEditor(Field &field, const QString &objectName)
+{
+    const SettingSpec &spec = field.spec;
+    const QJsonObject &stored = m_jobs.at(field.section).stored;
+    const QVariant value =
+        stored.contains(spec.key) ? fromJson(stored.value(spec.key)) : spec.defaultValue;
+    const qsizetype index = m_fields.size() - 1;
+    const QString accessible = spec.label.isEmpty() ? spec.key : spec.label;
+    if (spec.kind == SettingSpec::Kind::Integer && fitsSpinBox(spec)) {
+        field.spin = new QSpinBox;
+        field.spin->setObjectName(objectName);
+        field.spin->setAccessibleName(accessible);
+        field.spin->setRange(int(spec.minimum), int(spec.maximum));
+        field.spin->setValue(int(value.toLongLong()));
+        field.spin->setKeyboardTracking(true);
+        // The editor's own signal: QSpinBox::textChanged stays quiet while the text is out of
+        // range ("0" with a minimum of 1), which is exactly when the problem must show.
+        connect(field.spin->findChild<QLineEdit *>(), &QLineEdit::textChanged, this,
+                [this, index] { check(m_fields[index]); });
+        return field.spin;
+    }
+    field.line = new QLineEdit(displayText(value));
+    field.line->setObjectName(objectName);
+    field.line->setAccessibleName(accessible);
+    if (!spec.defaultValue.toString().isEmpty() || spec.kind == SettingSpec::Kind::List)
+        field.line->setPlaceholderText(tr("Default: %1").arg(displayText(spec.defaultValue)));
+    connect(field.line, &QLineEdit::textChanged, this, [this, index] { check(m_fields[index]); });
+    if (spec.kind != SettingSpec::Kind::Path)
+        return field.line;
+    auto *row = new QWidget;
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(field.line, 1);
+    auto *browse = new QPushButton(tr("Browse…"));
+    browse->setAccessibleName(tr("Browse for %1").arg(accessible));
+    connect(browse, &QPushButton::clicked, this, [this, index] {
+        QLineEdit *line = m_fields.at(index).line;
+        const QString chosen = QFileDialog::getSaveFileName(
+            this, tr("Choose %1").arg(m_fields.at(index).spec.label), line->text(), {}, nullptr,
+            QFileDialog::DontConfirmOverwrite);
+        if (!chosen.isEmpty())
+            line->setText(chosen);
+    });
+    layout->addWidget(browse);
+    return row;
+}
+
+QString JobSettingsPage::text(const Field &field) const
+{
+    return field.spin ? field.spin->cleanText() : field.line->text();
+}
+
+std::optional<Expected<QVariant, QString>> JobSettingsPage::parsed(const Field &field) const
+{
+    const QString value = text(field);
+    if (value.trimmed().isEmpty() && field.spec.kind != SettingSpec::Kind::Integer &&
+        displayText(field.spec.defaultValue).isEmpty())
+        return std::nullopt;
+    return SettingValues::parse(field.spec, QVariant(value));
+}
+
+void JobSettingsPage::check(Field &field)
+{
+    const auto result = parsed(field);
+    QString problem;
+    if (result && !*result) {
+        const QString name = field.spec.label.isEmpty()
+                                 ? field.spec.key
+                                 : QStringLiteral("%1 (%2)").arg(field.spec.label, field.spec.key);
+        problem = tr("%1 of %2: %3").arg(name, m_jobs.at(field.section).job, result->error());
+    }
+    field.problem->setProblem(problem);
+    const bool valid = isValid();
+    if (valid != m_valid) {
+        m_valid = valid;
+        emit validityChanged(valid);
+    }
+}
+
+bool JobSettingsPage::isValid() const
+{
+    return firstProblem().isEmpty();
+}
+
+QString JobSettingsPage::firstProblem() const
+{
+    for (const Field &field : m_fields) {
+        if (field.problem && field.problem->hasProblem())
+            return field.problem->text();
+    }
+    return {};
+}
+
+QHash<QString, QJsonObject> JobSettingsPage::changedJobSettings() const
+{
+    QHash<QString, QJsonObject> changed;
+    for (qsizetype i = 0; i < m_jobs.size(); ++i) {
+        const JobSettingsSection &section = m_jobs.at(i);
+        QJsonObject object = section.stored;
+        for (const SettingSpec &spec : section.specs)
+            object.remove(spec.key);
+        for (const Field &field : m_fields) {
+            if (field.section != i)
+                continue;
+            const auto value = parsed(field);
+            if (!value || !*value)
+                continue;
+            const auto defaultValue = SettingValues::parse(field.spec, field.spec.defaultValue);
+            const QVariant normalDefault =
+                defaultValue ? defaultValue.value() : field.spec.defaultValue;
+            if (toJson(field.spec, value->value()) != toJson(field.spec, normalDefault))
+                object.insert(field.spec.key, toJson(field.spec, value->value()));
+        }
+        if (object != section.stored)
+            changed.insert(section.job, object);
+    }
+    return changed;
+}
+
+} // namespace jc

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "dialogs/JobSettingsSection.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QWidget>
+
+#include <optional>
+
+class QLineEdit;
+class QSpinBox;
+
+namespace jc {
+
+class ProblemLabel;
+
+// The settings dialog's Jobs page: per job a form generated from its SettingSpecs. Integer →
+// QSpinBox over the spec's range (a QLineEdit when the range does not fit an int); Text, Url,
+// Path and List → QLineEdit, Path with a Browse button. Each field has the spec's help as its
+// tooltip and names its environment variable. Every edit is checked with
+// SettingValues::parse: a refused value shows why under the field ("Batch size (batchSize):
+// ...") and the page turns invalid.
+//
+// A field shows the stored value, else the default. Emptying a field whose default is empty
+// means "not set". objectNames: "setting:<job>:<key>" for editors, "problem:<job>:<key>" for
+// their messages.
+class JobSettingsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit JobSettingsPage(QList<JobSettingsSection> jobs, QWidget *parent = nullptr);
+
+    bool isValid() const;
+    // The first problem, for a status line; empty when valid.
+    QString firstProblem() const;
+    // Jobs whose settings changed: each the complete object to store (the values that differ
+    // from the defaults, plus the stored keys that are not the job's own settings).
+    QHash<QString, QJsonObject> changedJobSettings() const;
+
+signals:
+    void validityChanged(bool valid);
+
+private:
+    struct Field
+    {
+        qsizetype section = 0;
+        SettingSpec spec;
+        QSpinBox *spin = nullptr;
+        QLineEdit *line = nullptr;
+        ProblemLabel *problem = nullptr;
+    };
+
+    QWidget *buildSection(qsizetype index);
+    QWidget *buildEditor(Field &field, const QString &objectName);
+    QString text(const Field &field) const;
+    // nullopt: not set (empty, with an empty default); else the parsed value or the problem.
+    std::optional<Expected<QVariant, QString>> parsed(const Field &field) const;
+    void check(Field &field);
+
+    QList<JobSettingsSection> m_jobs;
+    QList<Field> m_fields;
+    bool m_valid = true;
+};
+
+} // namespace jc

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "dialogs/JobSettingsSection.h"
+
+#include <QDialog>
+#include <QHash>
+#include <QJsonObject>
+
+class QCheckBox;
+class QDialogButtonBox;
+class QRadioButton;
+
+namespace jc {
+
+class ConsoleSettings;
+class DatabaseSettingsPage;
+class JobSettingsPage;
+class PasswordVault;
+
+// The console's settings, in tabs: Database (DatabaseSettingsPage), Jobs (JobSettingsPage),
+// Display (local time or UTC), Scheduler (run scheduled jobs in this console or watch only;
+// keep running in the tray when the window closes). OK is disabled while a page holds an
+// invalid value.
+//
+// accept() writes the console's own settings (ConsoleSettings: URL without password, zone,
+// scheduler mode, tray) and a typed password to the PasswordVault, nothing else. The caller
+// applies the rest: stores changedJobSettings() through JobSettingsStore (off the GUI thread),
+// reopens the database when databaseChanged(), applies TimeDisplay::setZone().
+//
+// objectNames: tabs, localTimeRadio, utcRadio, runJobsHereRadio, watchOnlyRadio,
+// closeToTrayCheck, plus those of the pages.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(ConsoleSettings &settings, PasswordVault &vault, QList<JobSettingsSection> jobs,
+                   QWidget *parent = nullptr);
+
+    QHash<QString, QJsonObject> changedJobSettings() const;
+    QString databaseUrl() const; // without password; empty: not configured
+    bool databaseChanged() const;
+    bool isOkEnabled() const;
+
+    void accept() override;
+
+private:
+    QWidget *buildDisplayPage();
+    QWidget *buildSchedulerPage();
+    void updateOk();
+
+    ConsoleSettings &m_settings;
+    PasswordVault &m_vault;
+    QString m_initialUrl;
+    DatabaseSettingsPage *m_database = nullptr;
+    JobSettingsPage *m_jobs = nullptr;
+    QRadioButton *m_local = nullptr;
+    QRadioButton *m_utc = nullptr;
+    QRadioButton *m_runHere = nullptr;
+    QRadioButton *m_watchOnly = nullptr;
+    QCheckBox *m_closeToTray = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace jc
