@@ -1,0 +1,143 @@
+// jobconsole: the desktop console. Opens the database (ConsoleDatabase: --demo, --db,
+// $JOBCONSOLE_DB, the console's settings, else the demo database), runs the scheduled jobs
+// here unless told to only watch, and shows the main window.
+#include "data/TimeDisplay.h"
+#include "engine/SystemClock.h"
+#include "jobs/JobCatalog.h"
+#include "jobs/JobRuntime.h"
+#include "main/ConsoleDatabase.h"
+#include "main/ConsoleStatusBar.h"
+#include "main/MainWindow.h"
+#include "settings/ConsoleSettings.h"
+#include "settings/PasswordVault.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QSystemTrayIcon>
+
+#include <pwd.h>
+#include <unistd.h>
+
+using namespace jc;
+
+namespace {
+
+QString osUser()
+{
+    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+    return qEnvironmentVariable("USER");
+}
+
+int failWithDialog(const QString &title, const QString &message)
+{
+    QMessageBox box(QMessageBox::Critical, title, message, QMessageBox::Close);
+    box.setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
+    box.exec();
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    // The same names as jobctl: both find the same default database and settings.
+    QApplication::setApplicationName(QStringLiteral("jobconsole"));
+    QApplication::setOrganizationName(QStringLiteral("JobConsole"));
+    QApplication::setApplicationDisplayName(QObject::tr("Job Console"));
+    QApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("jobconsole"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QObject::tr("Job Console: watch and run the web application's maintenance jobs."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        QObject::tr("The database: sqlite:/path/file.db, a plain path, or "
+                    "postgresql://user@host:port/dbname (default: $JOBCONSOLE_DB, then the "
+                    "console's settings, then the demo database)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QObject::tr("Open the demo database (created with demo data on first use in the "
+                    "user's data folder), whatever is configured."));
+    const QCommandLineOption watchOption(
+        QStringLiteral("watch-only"),
+        QObject::tr("Run no jobs here: only show what the instances sharing the database do."));
+    parser.addOptions({dbOption, demoOption, watchOption});
+    parser.process(app);
+
+    ConsoleSettings settings;
+    TimeDisplay::setZone(settings.displayZone());
+
+    PasswordVault vault;
+    vault.setAskPassword([](const QString &key) -> std::optional<QString> {
+        bool given = false;
+        const QString password = QInputDialog::getText(
+            nullptr, QObject::tr("Database password"),
+            QObject::tr("No keychain is available: the password for %1 is kept only until "
+                        "Job Console quits.")
+                .arg(key),
+            QLineEdit::Password, {}, &given);
+        return given ? std::optional<QString>(password) : std::nullopt;
+    });
+    const auto opened =
+        ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption), settings, vault);
+    if (!opened)
+        return failWithDialog(QObject::tr("Job Console cannot open the database"),
+                              opened.error() +
+                                  QObject::tr("\n\nStart it with --db URL to open another "
+                                              "database, or --demo for the demo database "
+                                              "(jobconsole --help lists the forms)."));
+    const auto &database = opened->database;
+
+    SystemClock clock;
+    const QTimeZone zone = QTimeZone::systemTimeZone();
+    const QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, zone);
+    std::unique_ptr<JobRuntime> runtime;
+    if (!parser.isSet(watchOption) && settings.runJobsHere()) {
+        JobRuntime::Options options;
+        options.zone = zone;
+        options.jobs = jobs;
+        options.mode = QStringLiteral("console");
+        auto created = JobRuntime::create(database, clock, options);
+        if (!created) {
+            QMessageBox::warning(nullptr, QObject::tr("Job Console runs no jobs"),
+                                 QObject::tr("The scheduler could not start, so this console "
+                                             "only watches:\n\n%1")
+                                     .arg(created.error()));
+        } else {
+            runtime = std::move(created).value();
+            runtime->scheduler().start();
+        }
+    }
+
+    ConsoleSetup setup;
+    setup.database = database;
+    setup.databaseText = ConsoleStatusBar::describe(database->url());
+    setup.clock = &clock;
+    setup.jobs = jobs;
+    setup.runtime = runtime.get();
+    setup.settings = &settings;
+    setup.vault = &vault;
+    setup.user = osUser();
+    setup.demo = opened->demo;
+    // With jobs running here and a tray to live in, closing the window keeps them running.
+    QApplication::setQuitOnLastWindowClosed(
+        !(runtime && settings.closeToTray() && QSystemTrayIcon::isSystemTrayAvailable()));
+    int status = 0;
+    {
+        MainWindow window(setup);
+        window.show();
+        status = QApplication::exec();
+    }
+    if (runtime)
+        runtime->scheduler().stop(std::chrono::seconds(30));
+    return status;
+}

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "storage/DatabaseUrl.h"
+
+#include <QStatusBar>
+#include <QStringList>
+
+class QLabel;
+class QPushButton;
+
+namespace jc {
+
+class DatabaseReader;
+
+// The main window's status bar, permanently showing:
+//  - the database: its kind and location, and whether the last read reached it (red with
+//    the error in the tooltip when not), with a Reconnect button while it is unreachable;
+//  - the scheduler: "running jobs here" or "watching only";
+//  - the instances that recorded runs in the last hour.
+// Transient messages (an action's outcome) go through QStatusBar::showMessage().
+//
+// objectNames for tests: databaseLabel, reconnectButton, schedulerLabel, instancesLabel.
+class ConsoleStatusBar : public QStatusBar
+{
+    Q_OBJECT
+public:
+    ConsoleStatusBar(DatabaseReader *reader, const QString &databaseText, bool runsJobsHere,
+                     QWidget *parent = nullptr);
+
+    // "SQLite /path/to/file.db", "PostgreSQL admin@db.example:5432/jobs" (no password).
+    static QString describe(const DatabaseUrl &url);
+
+    void setConnected(bool connected, const QString &error);
+    void setInstances(const QStringList &instances);
+    bool isConnectedShown() const { return m_connected; }
+
+signals:
+    void reconnectRequested();
+
+private:
+    QString m_databaseText;
+    bool m_connected = true;
+    QLabel *m_database;
+    QPushButton *m_reconnect;
+    QLabel *m_scheduler;
+    QLabel *m_instances;
+};
+
+} // namespace jc

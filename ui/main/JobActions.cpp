@@ -1,0 +1,102 @@
+#include "main/JobActions.h"
+
+#include "models/JobOverview.h"
+
+#include <QAction>
+#include <QMenu>
+#include <QToolBar>
+
+namespace jc {
+
+JobActions::JobActions(bool runsJobsHere, QObject *parent)
+    : QObject(parent)
+    , m_runsJobsHere(runsJobsHere)
+    , m_runNow(make(tr("&Run now…"), QKeySequence(tr("Ctrl+R")),
+                    tr("Run the selected job now, outside its schedule")))
+    , m_pause(make(tr("&Pause…"), QKeySequence(tr("Ctrl+P")),
+                   tr("Pause the selected jobs on every instance")))
+    , m_resume(make(tr("Res&ume"), QKeySequence(tr("Ctrl+Shift+P")),
+                    tr("Resume the selected jobs on every instance")))
+    , m_cancel(make(tr("&Cancel run…"), QKeySequence(tr("Ctrl+K")),
+                    tr("Cancel the selected job's running run, here or in another instance")))
+    , m_preview(make(tr("Preview &schedule…"), QKeySequence(tr("Ctrl+D")),
+                     tr("Show the selected job's next 10 occurrences")))
+{
+    m_runNow->setObjectName(QStringLiteral("runNowAction"));
+    m_pause->setObjectName(QStringLiteral("pauseAction"));
+    m_resume->setObjectName(QStringLiteral("resumeAction"));
+    m_cancel->setObjectName(QStringLiteral("cancelAction"));
+    m_preview->setObjectName(QStringLiteral("previewAction"));
+    m_runNow->setIcon(QIcon::fromTheme(QStringLiteral("media-playback-start")));
+    m_pause->setIcon(QIcon::fromTheme(QStringLiteral("media-playback-pause")));
+    m_resume->setIcon(QIcon::fromTheme(QStringLiteral("media-seek-forward")));
+    m_cancel->setIcon(QIcon::fromTheme(QStringLiteral("process-stop")));
+    m_preview->setIcon(QIcon::fromTheme(QStringLiteral("x-office-calendar")));
+    update({}, nullptr, QDateTime::currentDateTimeUtc());
+}
+
+QAction *JobActions::make(const QString &text, const QKeySequence &shortcut, const QString &tip)
+{
+    auto *action = new QAction(text, this);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(Qt::WindowShortcut);
+    action->setStatusTip(tip);
+    action->setToolTip(tip);
+    action->setData(tip); // the tooltip to restore when it is enabled again
+    return action;
+}
+
+void JobActions::addTo(QToolBar *toolBar) const
+{
+    toolBar->addActions(all());
+}
+
+void JobActions::addTo(QMenu *menu) const
+{
+    menu->addAction(m_runNow);
+    menu->addSeparator();
+    menu->addAction(m_pause);
+    menu->addAction(m_resume);
+    menu->addAction(m_cancel);
+    menu->addSeparator();
+    menu->addAction(m_preview);
+}
+
+void JobActions::setEnabled(QAction *action, bool enabled, const QString &tip,
+                            const QString &whyNot)
+{
+    action->setEnabled(enabled);
+    const QString text = enabled || whyNot.isEmpty() ? tip : tip + QStringLiteral(" — ") + whyNot;
+    action->setToolTip(text);
+    action->setStatusTip(text);
+}
+
+void JobActions::update(const QList<const JobOverview *> &selected, const JobOverview *current,
+                        const QDateTime &now)
+{
+    const QString none = tr("select a job first");
+    const bool single = current != nullptr;
+    bool anyPaused = false;
+    bool anyUnpaused = false;
+    for (const JobOverview *job : selected) {
+        const bool paused = job->pause && job->pause->isActiveAt(now.toMSecsSinceEpoch());
+        anyPaused = anyPaused || paused;
+        anyUnpaused = anyUnpaused || !paused;
+    }
+
+    QString whyNotRun = none;
+    if (!m_runsJobsHere)
+        whyNotRun = tr("this console only watches (it runs no jobs); use a console that runs "
+                       "jobs, or `jobctl run`");
+    setEnabled(m_runNow, single && m_runsJobsHere, m_runNow->data().toString(), whyNotRun);
+    setEnabled(m_pause, anyUnpaused, m_pause->data().toString(),
+               selected.isEmpty() ? none : tr("already paused"));
+    setEnabled(m_resume, anyPaused, m_resume->data().toString(),
+               selected.isEmpty() ? none : tr("not paused"));
+    const bool running = single && current->isRunning();
+    setEnabled(m_cancel, running, m_cancel->data().toString(),
+               single ? tr("it is not running") : none);
+    setEnabled(m_preview, single, m_preview->data().toString(), none);
+}
+
+} // namespace jc

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+
+class QAction;
+class QMenu;
+class QToolBar;
+
+namespace jc {
+
+struct JobOverview;
+
+// The actions on the selected job(s): Run now (Ctrl+R), Pause (Ctrl+P), Resume
+// (Ctrl+Shift+P), Cancel run (Ctrl+K), Preview schedule (Ctrl+D). One set of QActions shared
+// by the toolbar, the Jobs menu and the table's context menu, so they agree; update() enables
+// each by what is selected and its state, and its tooltip says why when it is disabled.
+//
+// Run now, Cancel and Preview act on one job (the current one); Pause and Resume on every
+// selected job that can take them.
+//
+// Thread: GUI thread.
+class JobActions : public QObject
+{
+    Q_OBJECT
+public:
+    explicit JobActions(bool runsJobsHere, QObject *parent = nullptr);
+
+    QAction *runNow() const { return m_runNow; }
+    QAction *pause() const { return m_pause; }
+    QAction *resume() const { return m_resume; }
+    QAction *cancel() const { return m_cancel; }
+    QAction *preview() const { return m_preview; }
+    QList<QAction *> all() const { return {m_runNow, m_pause, m_resume, m_cancel, m_preview}; }
+
+    void addTo(QToolBar *toolBar) const;
+    void addTo(QMenu *menu) const;
+
+    // `current` is the job the single-job actions act on (null: none).
+    void update(const QList<const JobOverview *> &selected, const JobOverview *current,
+                const QDateTime &now);
+
+private:
+    QAction *make(const QString &text, const QKeySequence &shortcut, const QString &tip);
+    static void setEnabled(QAction *action, bool enabled, const QString &tip,
+                           const QString &whyNot);
+
+    bool m_runsJobsHere;
+    QAction *m_runNow;
+    QAction *m_pause;
+    QAction *m_resume;
+    QAction *m_cancel;
+    QAction *m_preview;
+};
+
+} // namespace jc

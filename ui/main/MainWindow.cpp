@@ -1,0 +1,556 @@
+#include "main/MainWindow.h"
+
+#include "data/DatabaseReader.h"
+#include "data/TimeDisplay.h"
+#include "dialogs/PauseDialog.h"
+#include "dialogs/RunDetailsDialog.h"
+#include "dialogs/RunNowDialog.h"
+#include "dialogs/SchedulePreviewDialog.h"
+#include "dialogs/SettingsDialog.h"
+#include "engine/Clock.h"
+#include "jobs/JobCatalog.h"
+#include "jobs/JobRuntime.h"
+#include "main/ConsoleStatusBar.h"
+#include "main/JobActions.h"
+#include "main/JobOperations.h"
+#include "main/TrayNotifier.h"
+#include "models/JobTableFeed.h"
+#include "models/JobTableModel.h"
+#include "models/RunFormat.h"
+#include "settings/ConsoleSettings.h"
+#include "storage/JobSettingsStore.h"
+#include "views/ErrorLogPane.h"
+#include "views/HistoryPane.h"
+#include "views/ProgressDelegate.h"
+
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+
+namespace jc {
+
+namespace {
+
+Scheduler *schedulerOf(const ConsoleSetup &setup)
+{
+    return setup.runtime ? &setup.runtime->scheduler() : nullptr;
+}
+
+QList<JobOverview> overviewsOf(const QList<JobDefinition> &jobs)
+{
+    QList<JobOverview> rows;
+    for (const JobDefinition &job : jobs) {
+        JobOverview row;
+        row.name = job.name;
+        row.description = job.description;
+        row.schedule = job.schedule;
+        rows.append(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
+    : QMainWindow(parent)
+    , m_setup(std::move(setup))
+    , m_reader(new DatabaseReader(m_setup.database, this))
+    , m_model(new JobTableModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_feed(new JobTableFeed(m_model, m_reader, *m_setup.clock, this))
+    , m_operations(
+          new JobOperations(m_reader, schedulerOf(m_setup), *m_setup.clock, m_setup.user, this))
+    , m_actions(new JobActions(m_setup.runtime != nullptr, this))
+    , m_status(
+          new ConsoleStatusBar(m_reader, m_setup.databaseText, m_setup.runtime != nullptr, this))
+{
+    const QString title = m_setup.demo ? tr("Job Console — demo database") : tr("Job Console");
+    setWindowTitle(title + QStringLiteral(" — ") + m_setup.databaseText);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
+    setStatusBar(m_status);
+    if (m_setup.demo)
+        m_status->showMessage(tr("Demo database — choose yours in File → Settings."));
+
+    m_model->setJobs(overviewsOf(m_setup.jobs));
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    buildTable();
+    m_splitter->addWidget(m_table);
+    buildPanes(m_splitter);
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 3);
+    setCentralWidget(m_splitter);
+    buildMenus();
+
+    if (Scheduler *scheduler = schedulerOf(m_setup)) {
+        m_feed->connectScheduler(scheduler);
+        connect(scheduler, &Scheduler::occurrenceSkipped, this,
+                [this](const QString &job, const QDateTime &, SkipReason reason, int count) {
+                    if (reason == SkipReason::Coalesced)
+                        m_tray->notifyMissed(job, count);
+                });
+        connect(scheduler, &Scheduler::runRefused, this,
+                [this](const RunInfo &run, SkipReason, const QString &message) {
+                    m_status->showMessage(tr("\"%1\" did not run: %2").arg(run.job, message),
+                                          10000);
+                });
+    }
+    connect(m_model, &JobTableModel::runEnded, this, [this](const StoredRun &run) {
+        m_tray->notifyEnded(run);
+        m_history->refresh();
+        m_errors->refresh();
+    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_feed, &JobTableFeed::instancesSeenChanged, m_status, &ConsoleStatusBar::setInstances);
+    connect(m_status, &ConsoleStatusBar::reconnectRequested, this, [this] {
+        m_reader->database()->closeAll(); // every thread reopens its connection
+        m_feed->refreshNow();
+        m_history->refresh();
+        m_errors->refresh();
+    });
+    connect(m_operations, &JobOperations::succeeded, this, [this](const QString &message) {
+        m_status->showMessage(message, 8000);
+        m_feed->refreshNow();
+    });
+    connect(m_operations, &JobOperations::failed, this, [this](const QString &message) {
+        showError(tr("The action did not work"), message);
+        m_feed->refreshNow();
+    });
+
+    resize(1280, 780);
+    restoreLayout();
+    m_feed->setInterval(m_setup.refreshInterval);
+    m_feed->start();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildTable()
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(JobTableModel::SortRole);
+    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("jobTable"));
+    m_table->setAccessibleName(tr("Jobs"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(JobTableModel::Name, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->verticalHeader()->hide();
+    m_table->setItemDelegateForColumn(JobTableModel::State, new ProgressDelegate(m_table));
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setObjectName(QStringLiteral("jobTableHeader"));
+    header->setSectionsMovable(true);
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    // Fits a 1280-pixel-wide window without scrolling; the user's layout is restored after.
+    const int widths[] = {200, 120, 290, 250, 240, 160};
+    for (int column = 0; column < JobTableModel::ColumnCount; ++column)
+        header->resizeSection(column, widths[column]);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        QMenu menu(this);
+        m_actions->addTo(&menu);
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::currentJobChanged);
+    connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
+        if (const JobOverview *job = currentJob(); job && job->lastRun)
+            showRun(job->lastRun->id);
+    });
+}
+
+void MainWindow::buildPanes(QSplitter *splitter)
+{
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("paneTabs"));
+    m_history = new HistoryPane(m_reader, m_tabs);
+    m_errors = new ErrorLogPane(m_reader, m_tabs);
+    m_errors->setJobs(m_model->jobNames());
+    m_tabs->addTab(m_history, tr("&History"));
+    m_tabs->addTab(m_errors, tr("&Error log"));
+    connect(m_history, &HistoryPane::runActivated, this, &MainWindow::showRun);
+    connect(m_errors, &ErrorLogPane::runActivated, this, &MainWindow::showRun);
+    splitter->addWidget(m_tabs);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *reconnect = file->addAction(tr("&Reconnect to the database"));
+    reconnect->setShortcut(QKeySequence::Refresh);
+    connect(reconnect, &QAction::triggered, m_status, &ConsoleStatusBar::reconnectRequested);
+    QAction *settingsAction = file->addAction(tr("&Settings…"));
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    settingsAction->setObjectName(QStringLiteral("settingsAction"));
+    settingsAction->setEnabled(m_setup.settings && m_setup.vault);
+    connect(settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+    file->addSeparator();
+    QAction *quitAction = file->addAction(tr("&Quit"));
+    quitAction->setShortcut(QKeySequence::Quit);
+    quitAction->setObjectName(QStringLiteral("quitAction"));
+    connect(quitAction, &QAction::triggered, this, &MainWindow::quit);
+
+    QMenu *jobs = menuBar()->addMenu(tr("&Jobs"));
+    m_actions->addTo(jobs);
+
+    QToolBar *toolBar = addToolBar(tr("Job actions"));
+    toolBar->setObjectName(QStringLiteral("jobToolBar"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_actions->addTo(toolBar);
+
+    connect(m_actions->runNow(), &QAction::triggered, this, &MainWindow::runNow);
+    connect(m_actions->pause(), &QAction::triggered, this, &MainWindow::pauseSelected);
+    connect(m_actions->resume(), &QAction::triggered, this, &MainWindow::resumeSelected);
+    connect(m_actions->cancel(), &QAction::triggered, this, &MainWindow::cancelCurrent);
+    connect(m_actions->preview(), &QAction::triggered, this, &MainWindow::previewSchedule);
+
+    auto *trayMenu = new QMenu(this);
+    trayMenu->addAction(tr("Show Job Console"), this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    trayMenu->addAction(quitAction);
+    m_tray = new TrayNotifier(windowIcon(), trayMenu, this);
+    connect(m_tray, &TrayNotifier::showWindowRequested, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    connect(m_tray, &TrayNotifier::runActivated, this, &MainWindow::showRun);
+}
+
+void MainWindow::restoreLayout()
+{
+    QStringList selected;
+    if (ConsoleSettings *settings = m_setup.settings) {
+        restoreGeometry(settings->windowGeometry());
+        restoreState(settings->windowState());
+        m_table->horizontalHeader()->restoreState(settings->viewState(QStringLiteral("jobTable")));
+        m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
+        selected = settings->selectedJobs();
+    }
+    QItemSelection selection;
+    QModelIndex current;
+    for (const QString &job : selected) {
+        const int row = m_model->rowOf(job);
+        if (row < 0)
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        selection.select(index, index);
+        if (!current.isValid())
+            current = index;
+    }
+    if (!current.isValid() && m_proxy->rowCount() > 0) {
+        current = m_proxy->index(0, 0);
+        selection.select(current, current);
+    }
+    if (current.isValid()) {
+        m_table->selectionModel()->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+        m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
+        currentJobChanged();
+    }
+}
+
+void MainWindow::saveLayout()
+{
+    ConsoleSettings *settings = m_setup.settings;
+    if (!settings)
+        return;
+    settings->setWindowGeometry(saveGeometry());
+    settings->setWindowState(saveState());
+    settings->setViewState(QStringLiteral("jobTable"), m_table->horizontalHeader()->saveState());
+    settings->setViewState(QStringLiteral("mainSplitter"), m_splitter->saveState());
+    settings->setSelectedJobs(selectedJobs());
+    settings->sync();
+}
+
+void MainWindow::selectJob(const QString &job)
+{
+    const int row = m_model->rowOf(job);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                          QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+}
+
+QStringList MainWindow::selectedJobs() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QStringList jobs;
+    for (const int row : rows)
+        jobs.append(m_proxy->index(row, 0).data(JobTableModel::JobNameRole).toString());
+    return jobs;
+}
+
+const JobOverview *MainWindow::currentJob() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_table->selectionModel()->isRowSelected(current.row()))
+        return nullptr;
+    return m_model->job(current.data(JobTableModel::JobNameRole).toString());
+}
+
+void MainWindow::currentJobChanged()
+{
+    const JobOverview *job = currentJob();
+    m_history->setJob(job ? job->name : QString());
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    QList<const JobOverview *> selected;
+    for (const QString &name : selectedJobs()) {
+        if (const JobOverview *job = m_model->job(name))
+            selected.append(job);
+    }
+    m_actions->update(selected, currentJob(), m_model->now());
+}
+
+void MainWindow::runNow()
+{
+    const JobOverview *job = currentJob();
+    if (!job)
+        return;
+    const QString name = job->name;
+    OverlapPolicy policy = OverlapPolicy::Skip;
+    for (const JobDefinition &definition : m_setup.jobs) {
+        if (definition.name == name)
+            policy = definition.policies.overlap;
+    }
+    RunNowDialog dialog(name, job->schedule, job->isRunning(), policy, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto started = m_operations->runNow(name, dialog.dryRun(), dialog.reason());
+    if (!started)
+        showError(tr("\"%1\" did not start").arg(name), started.error());
+}
+
+void MainWindow::pauseSelected()
+{
+    QStringList jobs;
+    const qint64 now = m_model->now().toMSecsSinceEpoch();
+    for (const QString &name : selectedJobs()) {
+        const JobOverview *job = m_model->job(name);
+        if (job && !(job->pause && job->pause->isActiveAt(now)))
+            jobs.append(name);
+    }
+    if (jobs.isEmpty())
+        return;
+    PauseDialog dialog(jobs.join(QStringLiteral(", ")), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    for (const QString &job : jobs)
+        m_operations->pause(job, dialog.reason(), dialog.resumeAt());
+}
+
+void MainWindow::resumeSelected()
+{
+    const qint64 now = m_model->now().toMSecsSinceEpoch();
+    for (const QString &name : selectedJobs()) {
+        const JobOverview *job = m_model->job(name);
+        if (job && job->pause && job->pause->isActiveAt(now))
+            m_operations->resume(name);
+    }
+}
+
+void MainWindow::cancelCurrent()
+{
+    const JobOverview *job = currentJob();
+    if (!job || !job->isRunning())
+        return;
+    const QString where = job->isRunningElsewhere()
+                              ? tr("It runs on %1, which stops it at its next heartbeat.")
+                                    .arg(job->lastRun->instanceId)
+                              : tr("It runs in this console and stops at its next check.");
+    QMessageBox box(QMessageBox::Question, tr("Cancel run"),
+                    tr("Cancel the running run of \"%1\"?").arg(job->name),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setInformativeText(where + u' ' + tr("The run is recorded as cancelled."));
+    box.setDefaultButton(QMessageBox::No);
+    if (box.exec() != QMessageBox::Yes)
+        return;
+    // The row may have changed while the question was open: look it up again.
+    if (const JobOverview *still = m_model->job(job->name))
+        m_operations->cancel(*still);
+}
+
+void MainWindow::previewSchedule()
+{
+    const JobOverview *job = currentJob();
+    if (!job)
+        return;
+    auto *dialog = new SchedulePreviewDialog(job->name, job->schedule, m_setup.clock->now(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showRun(qint64 runId)
+{
+    if (runId <= 0)
+        return;
+    // The dialog reads the run off the GUI thread and follows it while it is live.
+    auto *dialog = new RunDetailsDialog(m_reader, runId, this);
+    dialog->setObjectName(QStringLiteral("runDetails"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::openSettings()
+{
+    if (!m_setup.settings || !m_setup.vault)
+        return;
+    // The jobs' stored settings are read off the GUI thread; the dialog opens when they arrive.
+    auto database = m_reader->database();
+    m_reader->read<Expected<QHash<QString, QJsonObject>, QString>>(
+        this, [database](ConnectionFactory &) { return JobSettingsStore(database).all(); },
+        [this](const Expected<QHash<QString, QJsonObject>, QString> &stored) {
+            if (!stored)
+                return showError(
+                    tr("Settings"),
+                    tr("The jobs' settings could not be read: %1").arg(stored.error()));
+            QList<JobSettingsSection> sections;
+            for (const CatalogEntry &entry : JobCatalog::entries())
+                sections.append({entry.name, entry.specs, stored->value(entry.name)});
+            const bool wasRunningHere = m_setup.settings->runJobsHere();
+            SettingsDialog dialog(*m_setup.settings, *m_setup.vault, sections, this);
+            dialog.setObjectName(QStringLiteral("settingsDialog"));
+            if (dialog.exec() != QDialog::Accepted)
+                return;
+            applySettings(dialog.changedJobSettings(),
+                          dialog.databaseChanged() ||
+                              wasRunningHere != m_setup.settings->runJobsHere());
+        });
+}
+
+void MainWindow::applySettings(const QHash<QString, QJsonObject> &jobSettings, bool restartNeeded)
+{
+    TimeDisplay::setZone(m_setup.settings->displayZone());
+    m_feed->refreshNow();
+    m_history->refresh();
+    m_errors->refresh();
+    if (!jobSettings.isEmpty()) {
+        auto database = m_reader->database();
+        const QString user = m_setup.user;
+        const qint64 now = m_setup.clock->now().toMSecsSinceEpoch();
+        m_reader->read<QString>(
+            this,
+            [database, jobSettings, user, now](ConnectionFactory &) {
+                JobSettingsStore store(database);
+                for (auto it = jobSettings.cbegin(); it != jobSettings.cend(); ++it) {
+                    if (auto saved = store.set(it.key(), it.value(), user, now); !saved)
+                        return it.key() + QStringLiteral(": ") + saved.error();
+                }
+                return QString();
+            },
+            [this](const QString &error) {
+                if (!error.isEmpty())
+                    return showError(tr("The jobs' settings were not saved"), error);
+                // Schedulers read the jobs' settings when they start; say so rather than let
+                // the admin believe the running one changed.
+                m_status->showMessage(tr("Jobs' settings saved in the database. Every scheduler "
+                                         "uses them from its next start."),
+                                      15000);
+            });
+    }
+    if (restartNeeded) {
+        QMessageBox::information(this, tr("Settings"),
+                                 tr("The database or the scheduler mode changed. Quit and start "
+                                    "Job Console again to use them."));
+    }
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    // Not modal to the application: a failure must not stop the window from updating.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("errorMessage"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::confirmQuit()
+{
+    if (!m_setup.runtime)
+        return true;
+    const auto live = m_setup.runtime->scheduler().activeRuns();
+    if (live.isEmpty())
+        return true;
+    QStringList jobs;
+    for (const RunInfo &run : live)
+        jobs.append(run.job);
+    QMessageBox box(QMessageBox::Question, tr("Quit Job Console"),
+                    tr("%n run(s) are live in this console: %1.", nullptr, int(live.size()))
+                        .arg(jobs.join(QStringLiteral(", "))),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setInformativeText(tr("Quitting stops them; they are recorded as cancelled. Quit anyway?"));
+    box.setDefaultButton(QMessageBox::No);
+    return box.exec() == QMessageBox::Yes;
+}
+
+bool MainWindow::quit()
+{
+    if (!confirmQuit())
+        return false;
+    m_quitting = true;
+    saveLayout();
+    close();
+    QCoreApplication::quit();
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    if (m_quitting) {
+        event->accept();
+        return;
+    }
+    const bool toTray = m_setup.runtime && m_setup.settings && m_setup.settings->closeToTray() &&
+                        m_tray->isAvailable();
+    if (toTray) {
+        hide();
+        event->ignore();
+        if (!m_toldAboutTray) {
+            m_toldAboutTray = true;
+            m_tray->inform(tr("Job Console"),
+                           tr("Still running the jobs here. Quit from the tray icon's menu."));
+        }
+        return;
+    }
+    if (!confirmQuit()) {
+        event->ignore();
+        return;
+    }
+    m_quitting = true;
+    event->accept();
+}
+
+} // namespace jc

@@ -1,0 +1,61 @@
+#include "main/TrayNotifier.h"
+
+#include "models/RunFormat.h"
+
+#include <QMenu>
+#include <QSystemTrayIcon>
+
+namespace jc {
+
+TrayNotifier::TrayNotifier(const QIcon &icon, QMenu *menu, QObject *parent)
+    : QObject(parent)
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(icon, this);
+    m_tray->setToolTip(tr("Job Console"));
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
+                    emit showWindowRequested();
+            });
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        emit showWindowRequested();
+        if (m_lastRunId > 0)
+            emit runActivated(m_lastRunId);
+    });
+    m_tray->show();
+}
+
+bool TrayNotifier::notifyEnded(const StoredRun &run)
+{
+    if (!isProblem(run.outcome))
+        return false;
+    QString message = tr("\"%1\" %2").arg(run.job, RunFormat::outcomeText(run.outcome));
+    if (!run.error.isEmpty())
+        message += QStringLiteral(": ") + RunFormat::firstLine(run.error);
+    show(tr("Job %1").arg(RunFormat::outcomeText(run.outcome)), message, run.id);
+    return true;
+}
+
+void TrayNotifier::notifyMissed(const QString &job, int count)
+{
+    show(tr("Job missed"), tr("\"%1\" missed %n occurrence(s)", nullptr, count).arg(job), 0);
+}
+
+void TrayNotifier::inform(const QString &title, const QString &message)
+{
+    show(title, message, 0, false);
+}
+
+void TrayNotifier::show(const QString &title, const QString &message, qint64 runId, bool warning)
+{
+    m_lastMessage = message;
+    m_lastRunId = runId;
+    if (m_tray)
+        m_tray->showMessage(title, message,
+                            warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+}
+
+} // namespace jc
