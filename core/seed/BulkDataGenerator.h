@@ -23,7 +23,7 @@ namespace jc {
 // run, or, with --users 0, to the users already in the database.
 //
 // Uploads: `files` files under the uploads root (<Y>/<M>/<D>/<id><ext>, dates over two years,
-// one in fifty too young for the cleanup, one in ten with a cached copy); blocks refer to
+// one in fifty too young for the cleanup, one in five with a cached copy); blocks refer to
 // them by relative and absolute URLs (and to external URLs), so a share of them is
 // referenced and the rest orphaned. Calling thread.
 class BulkDataGenerator

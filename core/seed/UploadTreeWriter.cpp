@@ -49,7 +49,9 @@ std::optional<QString> UploadTreeWriter::write(const QString &relativePath,
         return QStringLiteral("Could not write %1: %2").arg(path, file.errorString());
     m_files.append(path);
     m_bytes += content.size();
-    if (!file.setFileTime(modified, QFileDevice::FileModificationTime))
+    // Flush first: QFile buffers, and bytes written after setFileTime() (at close) would set
+    // the modification time back to now, making every file look "too young" to the cleanup.
+    if (!file.flush() || !file.setFileTime(modified, QFileDevice::FileModificationTime))
         return QStringLiteral("Could not set the modification time of %1: %2")
             .arg(path, file.errorString());
     return std::nullopt;

@@ -1,0 +1,294 @@
+// The three maintenance jobs against the goals of issue 6 (docs/BENCHMARKS.md has figures):
+//   TopUp     1,000,000 users (the bulk generator's mix of limits and balances): SQLite <= 10 s;
+//             a rerun of the same period (nothing owed) <= 2 s.
+//   Stale     1,000,000 purchases (the bulk generator's mix of statuses and ages): <= 3 s.
+//   Uploads   100,000 files, 300,000 blocks: <= 5 s; baseline in the same run: the original's
+//             one LIKE query per file over blocks.data, timed on a sample of files and
+//             extrapolated; goal: ours >= 100x faster.
+// Each at the full size and at half of it (`_half`), to see that the work grows linearly.
+// Data are generated with BulkDataGenerator into a fresh SQLite file (not timed); each job
+// body runs once, on this thread, as a worker would run it. Peak memory: the growth of the
+// resident set during the run (VmHWM is reset before it). SQLite only: PostgreSQL figures
+// come from the jobs' tests' timings for now (see docs/BENCHMARKS.md).
+//
+//   build/release/bench/bench_jobs [--quick] [--benchmark_filter=TopUp]
+//   (--quick: a tenth of the sizes)
+#include "engine/JobContext.h"
+#include "engine/JobLogCategory.h"
+#include "engine/RunState.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
+#include "jobs/OrphanedUploadsCleanupJob.h"
+#include "jobs/StaleCreditPurchaseCleanupJob.h"
+#include "seed/BulkDataGenerator.h"
+#include "storage/AppDatabase.h"
+
+#include <benchmark/benchmark.h>
+
+#include <QCoreApplication>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#ifndef NDEBUG
+#error "Benchmarks are meaningless in a Debug build: use the release preset"
+#endif
+
+using namespace jc;
+
+namespace {
+
+bool quick = false;
+const QDateTime now = QDateTime::currentDateTimeUtc();
+
+qint64 scaled(qint64 full)
+{
+    return quick ? full / 10 : full;
+}
+
+// Resident set now and its peak since the last resetPeak(), in bytes (/proc/self/status).
+double statusBytes(const std::string &field)
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stod(line.substr(field.size() + 1)) * 1024.0;
+    }
+    return 0;
+}
+
+void resetPeak()
+{
+    std::ofstream("/proc/self/clear_refs") << "5"; // resets VmHWM to the current RSS
+}
+
+BulkDataGenerator::Options sizes(qint64 users, qint64 purchases, qint64 blocks, qint64 files)
+{
+    BulkDataGenerator::Options options;
+    options.users = users;
+    options.purchases = purchases;
+    options.blocks = blocks;
+    options.files = files;
+    return options;
+}
+
+struct Workspace
+{
+    QTemporaryDir dir;
+    std::shared_ptr<ConnectionFactory> database;
+    QString uploads;
+
+    explicit Workspace(const BulkDataGenerator::Options &given)
+    {
+        uploads = dir.filePath(QStringLiteral("uploads"));
+        auto opened =
+            AppDatabase::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("bench.db")));
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error()));
+        database = opened.value();
+        BulkDataGenerator::Options options = given;
+        options.uploadsDir = uploads;
+        options.now = now;
+        const auto written = BulkDataGenerator::write(*database, options);
+        if (!written)
+            qFatal("%s", qPrintable(written.error()));
+    }
+};
+
+// Runs `body` once as a worker would, timing it; returns its result.
+template <typename Body>
+JobResult timedRun(benchmark::State &state, const QString &job, const QDateTime &occurrence,
+                   double &seconds, double &peakGrowth, Body body)
+{
+    JobLogCategory category(job);
+    auto run = std::make_shared<RunState>(
+        RunInfo{1, job, RunTrigger::Scheduled, occurrence, {}, 1, false, {}, {}}, nullptr);
+    JobContext context(run, category.category());
+    resetPeak();
+    const double before = statusBytes("VmRSS");
+    QElapsedTimer timer;
+    timer.start();
+    JobResult result = body(context);
+    seconds = double(timer.nsecsElapsed()) / 1e9;
+    peakGrowth = statusBytes("VmHWM") - before;
+    run->finish(result);
+    if (!result.isSuccess())
+        state.SkipWithError(qPrintable(result.error()));
+    return result;
+}
+
+void addSummary(benchmark::State &state, const JobResult &result)
+{
+    const QJsonObject summary = result.summary();
+    for (auto it = summary.begin(); it != summary.end(); ++it) {
+        if (it.value().isDouble())
+            state.counters[it.key().toStdString()] = it.value().toDouble();
+    }
+}
+
+void topUp(benchmark::State &state, qint64 users)
+{
+    for (auto _ : state) {
+        state.PauseTiming();
+        Workspace workspace(sizes(users, 0, 0, 0));
+        state.ResumeTiming();
+        const QDateTime occurrence(now.date().addDays(1 - now.date().day()), QTime(0, 0), Qt::UTC);
+        double seconds = 0;
+        double peak = 0;
+        const MonthlyCreditTopUpJob::Settings settings;
+        const JobResult first =
+            timedRun(state, QString::fromLatin1(MonthlyCreditTopUpJob::name), occurrence, seconds,
+                     peak, [&](JobContext &context) {
+                         return MonthlyCreditTopUpJob::run(context, *workspace.database, settings,
+                                                           QTimeZone::utc());
+                     });
+        state.SetIterationTime(seconds);
+        addSummary(state, first);
+        state.counters["users"] = double(users);
+        state.counters["run_s"] = seconds;
+        state.counters["peak_rss_growth_MiB"] = peak / 1048576.0;
+        double rerun = 0;
+        double rerunPeak = 0;
+        timedRun(state, QString::fromLatin1(MonthlyCreditTopUpJob::name), occurrence, rerun,
+                 rerunPeak, [&](JobContext &context) {
+                     return MonthlyCreditTopUpJob::run(context, *workspace.database, settings,
+                                                       QTimeZone::utc());
+                 });
+        state.counters["rerun_s"] = rerun;
+        state.counters["goal_s"] = 10;
+        state.counters["goal_rerun_s"] = 2;
+    }
+}
+
+void stale(benchmark::State &state, qint64 purchases)
+{
+    for (auto _ : state) {
+        state.PauseTiming();
+        Workspace workspace(sizes(purchases / 10, purchases, 0, 0));
+        state.ResumeTiming();
+        double seconds = 0;
+        double peak = 0;
+        const StaleCreditPurchaseCleanupJob::Settings settings;
+        const JobResult result =
+            timedRun(state, QString::fromLatin1(StaleCreditPurchaseCleanupJob::name), now, seconds,
+                     peak, [&](JobContext &context) {
+                         return StaleCreditPurchaseCleanupJob::run(context, *workspace.database,
+                                                                   settings, now);
+                     });
+        state.SetIterationTime(seconds);
+        addSummary(state, result);
+        state.counters["purchases"] = double(purchases);
+        state.counters["peak_rss_growth_MiB"] = peak / 1048576.0;
+        state.counters["goal_s"] = 3;
+    }
+}
+
+// The original's method: for each file, one `blocks.data LIKE '%<name>%'` query.
+double baselineSecondsPerFile(ConnectionFactory &database, const QString &uploads, int sample)
+{
+    QSqlDatabase db = database.connectionForCurrentThread().value();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT 1 FROM blocks WHERE data LIKE ? LIMIT 1"));
+    QDirIterator files(uploads, QDir::Files, QDirIterator::Subdirectories);
+    QElapsedTimer timer;
+    timer.start();
+    int done = 0;
+    while (done < sample && files.hasNext()) {
+        files.next();
+        query.addBindValue(QStringLiteral("%") + files.fileName() + QStringLiteral("%"));
+        query.exec();
+        query.next();
+        ++done;
+    }
+    return done ? double(timer.nsecsElapsed()) / 1e9 / done : 0;
+}
+
+void uploads(benchmark::State &state, qint64 files, qint64 blocks)
+{
+    for (auto _ : state) {
+        state.PauseTiming();
+        Workspace workspace(sizes(blocks / 10, 0, blocks, files));
+        const double perFile =
+            baselineSecondsPerFile(*workspace.database, workspace.uploads, quick ? 50 : 200);
+        state.ResumeTiming();
+        double seconds = 0;
+        double peak = 0;
+        OrphanedUploadsCleanupJob::Settings settings;
+        settings.uploadsDir = workspace.uploads;
+        settings.siteUrl = QStringLiteral("https://game.example.org");
+        const JobResult result = timedRun(
+            state, QString::fromLatin1(OrphanedUploadsCleanupJob::name), now, seconds, peak,
+            [&](JobContext &context) {
+                return OrphanedUploadsCleanupJob::run(context, *workspace.database, settings, now);
+            });
+        state.SetIterationTime(seconds);
+        addSummary(state, result);
+        const double baseline = perFile * double(files);
+        state.counters["files"] = double(files);
+        state.counters["blocks"] = double(blocks);
+        state.counters["peak_rss_growth_MiB"] = peak / 1048576.0;
+        state.counters["baseline_extrapolated_s"] = baseline;
+        state.counters["speedup_vs_baseline"] = seconds > 0 ? baseline / seconds : 0;
+        state.counters["goal_s"] = 5;
+        state.counters["goal_speedup"] = 100;
+    }
+}
+
+void BM_TopUp_1M(benchmark::State &state)
+{
+    topUp(state, scaled(1000000));
+}
+void BM_TopUp_1M_half(benchmark::State &state)
+{
+    topUp(state, scaled(500000));
+}
+void BM_Stale_1M(benchmark::State &state)
+{
+    stale(state, scaled(1000000));
+}
+void BM_Stale_1M_half(benchmark::State &state)
+{
+    stale(state, scaled(500000));
+}
+void BM_Uploads_100k(benchmark::State &state)
+{
+    uploads(state, scaled(100000), scaled(300000));
+}
+void BM_Uploads_100k_half(benchmark::State &state)
+{
+    uploads(state, scaled(50000), scaled(150000));
+}
+
+BENCHMARK(BM_TopUp_1M)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_TopUp_1M_half)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Stale_1M)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Stale_1M_half)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Uploads_100k)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Uploads_100k_half)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::vector<char *> arguments;
+    for (int i = 0; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--quick")
+            quick = true;
+        else
+            arguments.push_back(argv[i]);
+    }
+    int count = int(arguments.size());
+    QCoreApplication app(count, arguments.data());
+    // Per-batch progress lines would measure the terminal. Warnings still show.
+    QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
+    benchmark::Initialize(&count, arguments.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
