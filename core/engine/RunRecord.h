@@ -3,6 +3,7 @@
 #include "engine/LogLine.h"
 #include "engine/RunInfo.h"
 #include "engine/RunOutcome.h"
+#include "engine/RunProgress.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -18,6 +19,7 @@ struct RunRecord
     RunOutcome outcome = RunOutcome::Running;
     QString error;
     QJsonObject summary;
+    RunProgress progress; // the last progress the body reported, kept with the ended run
     QList<LogLine> log;
     int droppedLogLines = 0;
     // Set when the journal could not record how the run ended (the database went away, or

@@ -131,6 +131,7 @@ RunRecord RunState::baseRecord() const
     record.storedRunId = storedRunId();
     std::lock_guard lock(m_mutex);
     record.log = m_log;
+    record.progress = m_progress;
     record.droppedLogLines = m_droppedLogLines;
     record.journalError = m_journalError;
     return record;

@@ -520,9 +520,11 @@ Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
     auto error = updateCounting(
         db.value(),
         QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ?, "
-                       "summary = ?, attempts = ? WHERE id = ? AND status = ?"),
+                       "summary = ?, attempts = ?, progress_done = ?, progress_total = ?, "
+                       "progress_text = ? WHERE id = ? AND status = ?"),
         {toText(record.outcome), finishedAt, nullIfEmpty(record.error), jsonOrNull(record.summary),
-         record.info.attempt, storedRunId, statusText(RunOutcome::Running)},
+         record.info.attempt, record.progress.done, record.progress.total,
+         nullIfEmpty(record.progress.text), storedRunId, statusText(RunOutcome::Running)},
         &changed);
     std::optional<QString> refused;
     if (!error && changed != 1) {

@@ -419,6 +419,7 @@ void tst_SqlRunJournal::finishRecordsTheOutcome()
     auto failed = record(u"Daily Cleanup"_s, RunOutcome::Failed, T0 + 5000);
     failed.error = u"The uploads folder is not readable"_s;
     failed.summary = QJsonObject{{u"deleted"_s, 3}, {u"bytesFreed"_s, 1024}};
+    failed.progress = {7, 9, u"files"_s}; // newer than the last heartbeat's 5 of 9
     VERIFY_OK(journal.finish(id, failed, lines({u"end"_s}, T0 + 4999), 1));
 
     const StoredRun run = stored(history, id);
@@ -427,7 +428,8 @@ void tst_SqlRunJournal::finishRecordsTheOutcome()
     QCOMPARE(run.error, failed.error);
     QCOMPARE(run.summary, failed.summary);
     QCOMPARE(run.attempts, 1);
-    QCOMPARE(run.progress.done, 5); // kept: how far it got
+    QCOMPARE(run.progress.done, 7); // kept: how far it got, as last reported
+    QCOMPARE(run.progress.total, 9);
     const auto log = history.logLines(id, -1, 10);
     VERIFY_OK(log);
     QCOMPARE(log->size(), 2);
