@@ -1,5 +1,7 @@
 #include "data/TimeDisplay.h"
 
+#include <QCoreApplication>
+
 #include "common/IsoTime.h"
 
 #include <QTimeZone>
@@ -83,8 +85,11 @@ QString TimeDisplay::relative(const QDateTime &instant, const QDateTime &now)
     if (!instant.isValid() || !now.isValid())
         return QStringLiteral("—");
     const qint64 delta = now.msecsTo(instant);
+    if (delta > -1000 && delta < 1000)
+        return QCoreApplication::translate("TimeDisplay", "now");
     const QString span = duration(delta < 0 ? -delta : delta);
-    return delta >= 0 ? QStringLiteral("in ") + span : span + QStringLiteral(" ago");
+    return delta > 0 ? QCoreApplication::translate("TimeDisplay", "in %1").arg(span)
+                     : QCoreApplication::translate("TimeDisplay", "%1 ago").arg(span);
 }
 
 QString TimeDisplay::zoneName()

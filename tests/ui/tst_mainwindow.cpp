@@ -1,0 +1,492 @@
+// The console's main window on both databases, driven through its actions as a person would:
+// the table lists the jobs; Run now shows the run live and records it; Pause (with a reason)
+// and Resume go through the database and the scheduler; Cancel ends a live run cancelled;
+// the status bar follows the database going away and coming back; a double-click opens the
+// run's details. The jobs are the test's own: a run "runs" until the test opens its gate or
+// cancels it, so nothing depends on timing; cross-thread results are waited for with QTRY.
+//
+// With JOBCONSOLE_SCREENSHOT_DIR set, the window and the run details dialog are saved there
+// as mainwindow.png and run-details.png (for docs and reviews; the test never depends on it).
+#include "EnginePrinters.h"
+#include "TestDatabases.h"
+
+#include "data/DatabaseReader.h"
+#include "data/TimeDisplay.h"
+#include "dialogs/PauseDialog.h"
+#include "dialogs/RunDetailsDialog.h"
+#include "dialogs/RunNowDialog.h"
+#include "engine/JobContext.h"
+#include "engine/ManualClock.h"
+#include "jobs/JobRuntime.h"
+#include "main/ConsoleStatusBar.h"
+#include "main/JobActions.h"
+#include "main/JobOperations.h"
+#include "main/MainWindow.h"
+#include "models/JobTableModel.h"
+#include "storage/Migrator.h"
+#include "storage/PauseStore.h"
+#include "storage/RunHistory.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSemaphore>
+#include <QSortFilterProxyModel>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString reportJob = QStringLiteral("alpha-report"); // runs until its gate opens
+const QString syncJob = QStringLiteral("beta-sync");      // runs until cancelled
+const QString cleanupJob = QStringLiteral("gamma-cleanup");
+const QString user = QStringLiteral("tester");
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+// Daily at 03:00 UTC: with the manual clock standing still, no occurrence comes due.
+Schedule daily()
+{
+    auto parsed = Schedule::parse(QStringLiteral("0 3 * * *"), QTimeZone("UTC"));
+    if (!parsed)
+        qFatal("schedule does not parse");
+    return parsed.value();
+}
+
+QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate)
+{
+    JobDefinition report{reportJob,
+                         QStringLiteral("Writes the report once let through"),
+                         daily(),
+                         [gate](JobContext &context) {
+                             context.setProgress(3, 10, QStringLiteral("3 of 10 pages"));
+                             // Waits for the test, in short slices so a stop ends it too.
+                             while (!gate->tryAcquire(1, 20)) {
+                                 if (context.isStopRequested())
+                                     return JobResult::failure(QStringLiteral("stopped"));
+                             }
+                             return JobResult::success(QJsonObject{{QStringLiteral("pages"), 10}});
+                         },
+                         {}};
+    JobDefinition sync{syncJob,
+                       QStringLiteral("Syncs until cancelled"),
+                       daily(),
+                       [](JobContext &context) {
+                           context.sleepFor(10min); // a stop cuts it short
+                           return JobResult::failure(QStringLiteral("stopped before the end"));
+                       },
+                       {}};
+    JobDefinition cleanup{cleanupJob,
+                          QStringLiteral("Cleans up"),
+                          daily(),
+                          [](JobContext &) { return JobResult::success(); },
+                          {}};
+    return {report, sync, cleanup};
+}
+
+// Answers the modal dialog that the next action opens, from inside its exec(): `answer` gets
+// it (and may check its type; a problem goes to `problem`). After the action returns,
+// `answered` says whether a dialog was there to answer.
+class ModalAnswer
+{
+public:
+    explicit ModalAnswer(std::function<QString(QWidget *)> answer)
+    {
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, [this, answer = std::move(answer)] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (!modal)
+                return;
+            m_timer.stop();
+            answered = true;
+            problem = answer(modal);
+        });
+        m_timer.start();
+    }
+
+    bool answered = false;
+    QString problem;
+
+private:
+    QTimer m_timer;
+};
+
+// The display text of `job`'s cell in `column`, as the table shows it (through the proxy).
+QString cell(MainWindow &window, const QString &job, int column)
+{
+    const JobTableModel *model = window.jobModel();
+    return model->data(model->index(model->rowOf(job), column)).toString();
+}
+
+// The error of `result`, or empty: QVERIFY2 evaluates its message even when it passes.
+template <typename T> QString errorOf(const Expected<T, QString> &result)
+{
+    return result ? QString() : result.error();
+}
+
+void saveScreenshot(QWidget *widget, const QString &file)
+{
+    const QString folder = qEnvironmentVariable("JOBCONSOLE_SCREENSHOT_DIR");
+    if (folder.isEmpty())
+        return;
+    QDir().mkpath(folder);
+    if (!widget->grab().save(QDir(folder).filePath(file)))
+        qWarning("could not save %s in %s", qPrintable(file), qPrintable(folder));
+}
+
+// A migrated test database, a runtime with the test jobs on it, and the window over both.
+struct Console
+{
+    explicit Console(SqlDialect dialect)
+        : database(dialect)
+    {
+        if (!database.isReady()) {
+            error = database.error();
+            return;
+        }
+        factory = std::make_shared<ConnectionFactory>(database.url());
+        auto connection = factory->connectionForCurrentThread();
+        if (!connection) {
+            error = connection.error();
+            return;
+        }
+        if (auto migrated = Migrator().migrate(*connection); !migrated) {
+            error = migrated.error();
+            return;
+        }
+        JobRuntime::Options options;
+        options.zone = QTimeZone("UTC");
+        options.jobs = testJobs(gate);
+        options.mode = QStringLiteral("console");
+        options.scheduler.instanceId = QStringLiteral("console-test");
+        options.scheduler.jitterSeed = 7;
+        auto created = JobRuntime::create(factory, clock, options);
+        if (!created) {
+            error = created.error();
+            return;
+        }
+        runtime = std::move(created).value();
+        runtime->scheduler().start();
+
+        ConsoleSetup setup;
+        setup.database = factory;
+        setup.databaseText = ConsoleStatusBar::describe(database.url());
+        setup.clock = &clock;
+        setup.jobs = *options.jobs;
+        setup.runtime = runtime.get();
+        setup.user = user;
+        setup.refreshInterval = 100ms;
+        window = std::make_unique<MainWindow>(setup);
+        window->show();
+    }
+
+    ~Console()
+    {
+        gate->release(100);
+        if (runtime)
+            runtime->scheduler().stop(10s);
+        window.reset();
+        runtime.reset();
+    }
+
+    bool isReady() const { return error.isEmpty(); }
+
+    // One statement on the test thread's own connection; the error, if any.
+    QString exec(const QString &sql) const
+    {
+        auto connection = factory->connectionForCurrentThread();
+        if (!connection)
+            return connection.error();
+        QSqlQuery query(*connection);
+        return query.exec(sql) ? QString() : query.lastError().text();
+    }
+
+    QList<StoredRun> runsOf(const QString &job) const
+    {
+        auto runs = RunHistory(factory).runs(RunQuery{.job = job});
+        return runs ? runs.value() : QList<StoredRun>{};
+    }
+
+    // How the job's newest stored run stands ("running", "succeeded"...), "none" without one.
+    QString lastOutcome(const QString &job) const
+    {
+        const QList<StoredRun> runs = runsOf(job);
+        return runs.isEmpty() ? QStringLiteral("none") : toText(runs.first().outcome);
+    }
+
+    // The id of the run the table shows as `job`'s last one (0: none).
+    qint64 shownRunId(const QString &job) const
+    {
+        const JobOverview *row = window->jobModel()->job(job);
+        return row && row->lastRun ? row->lastRun->id : 0;
+    }
+
+    JobActions &actions() const { return *window->actions(); }
+
+    test::TestDatabase database;
+    std::shared_ptr<ConnectionFactory> factory;
+    ManualClock clock{utc("2026-01-15T10:00:00Z")};
+    std::shared_ptr<QSemaphore> gate = std::make_shared<QSemaphore>();
+    std::unique_ptr<JobRuntime> runtime;
+    std::unique_ptr<MainWindow> window;
+    QString error;
+};
+
+} // namespace
+
+#define OPEN_CONSOLE()                                                                             \
+    QFETCH(SqlDialect, dialect);                                                                   \
+    Console c(dialect);                                                                            \
+    QVERIFY2(c.isReady(), qPrintable(c.error));                                                    \
+    QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));                                         \
+    QTRY_VERIFY_WITH_TIMEOUT(c.window->jobModel()->job(reportJob)->scheduledNext.isValid(), 10000)
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { TimeDisplay::setZone(TimeDisplay::Zone::Utc); }
+
+    void listsTheJobs_data() { test::addDatabaseRows(); }
+    void listsTheJobs()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        QVERIFY(window.windowTitle().endsWith(ConsoleStatusBar::describe(c.database.url())));
+        const QAbstractItemModel *table = window.jobTable()->model();
+        QCOMPARE(table, window.jobProxy());
+        QCOMPARE(table->rowCount(), 3);
+        for (int row = 0; row < 3; ++row) {
+            QCOMPARE(table->index(row, JobTableModel::Name).data().toString(),
+                     (QStringList{reportJob, syncJob, cleanupJob}).at(row));
+            QCOMPARE(table->index(row, JobTableModel::State).data().toString(),
+                     QStringLiteral("idle"));
+            QCOMPARE(table->index(row, JobTableModel::LastRun).data().toString(),
+                     QStringLiteral("never"));
+            QCOMPARE(table->index(row, JobTableModel::NextRun).data().toString(),
+                     QStringLiteral("Jan 16 03:00:00 UTC (in 17 h 0 min)"));
+        }
+        // The first row is selected at start: the single-job actions are on.
+        QCOMPARE(window.selectedJobs(), QStringList{reportJob});
+        QVERIFY(c.actions().runNow()->isEnabled());
+        QVERIFY(c.actions().pause()->isEnabled());
+        QVERIFY(!c.actions().resume()->isEnabled());
+        QVERIFY(!c.actions().cancel()->isEnabled());
+        QVERIFY(c.actions().cancel()->toolTip().contains(QStringLiteral("it is not running")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.reader()->isConnected(), 10000);
+        const auto *database = window.findChild<QLabel *>(QStringLiteral("databaseLabel"));
+        QVERIFY(database);
+        QCOMPARE(database->text(), QStringLiteral("Database: %1 — connected")
+                                       .arg(ConsoleStatusBar::describe(c.database.url())));
+        const auto *scheduler = window.findChild<QLabel *>(QStringLiteral("schedulerLabel"));
+        QVERIFY(scheduler);
+        QCOMPARE(scheduler->text(), QStringLiteral("Scheduler: running jobs here"));
+        // This console announced itself in the database.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.findChild<QLabel *>(QStringLiteral("instancesLabel"))->text(),
+            QStringLiteral("Schedulers: 1"), 10000);
+
+        window.selectJob(cleanupJob);
+        QCOMPARE(window.selectedJobs(), QStringList{cleanupJob});
+    }
+
+    void runNowShowsTheRunLiveAndRecordsIt_data() { test::addDatabaseRows(); }
+    void runNowShowsTheRunLiveAndRecordsIt()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        window.selectJob(reportJob);
+        QVERIFY(c.actions().runNow()->isEnabled());
+        ModalAnswer answer([](QWidget *modal) {
+            auto *dialog = qobject_cast<RunNowDialog *>(modal);
+            if (!dialog)
+                return QStringLiteral("expected the Run now dialog, got %1")
+                    .arg(QString::fromLatin1(modal->metaObject()->className()));
+            dialog->findChild<QLineEdit *>(QStringLiteral("reasonEdit"))
+                ->setText(QStringLiteral("month-end check"));
+            dialog->accept();
+            return QString();
+        });
+        c.actions().runNow()->trigger();
+        QVERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+
+        // Running, with its progress, until the gate opens.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, reportJob, JobTableModel::State),
+                                  QStringLiteral("running 3/10"), 10000);
+        QVERIFY(c.actions().cancel()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(reportJob), QStringLiteral("running"), 10000);
+        c.gate->release();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, reportJob, JobTableModel::State),
+                                  QStringLiteral("idle"), 10000);
+        QVERIFY(cell(window, reportJob, JobTableModel::LastRun)
+                    .startsWith(QStringLiteral("Jan 15 10:00:00 UTC · succeeded · ")));
+        QVERIFY(!c.actions().cancel()->isEnabled());
+
+        // Recorded: a manual run by this user, with the reason and the summary.
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(reportJob), QStringLiteral("succeeded"), 10000);
+        const QList<StoredRun> runs = c.runsOf(reportJob);
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().trigger, RunTrigger::Manual);
+        QCOMPARE(runs.first().requestedBy, user);
+        QCOMPARE(runs.first().reason, QStringLiteral("month-end check"));
+        QCOMPARE(runs.first().instanceId, QStringLiteral("console-test"));
+        QCOMPARE(runs.first().summary.value(QStringLiteral("pages")).toInt(), 10);
+        QCOMPARE(window.findChildren<QMessageBox *>(QStringLiteral("errorMessage")).size(), 0);
+        saveScreenshot(&window, QStringLiteral("mainwindow.png"));
+
+        // A double-click on the row opens the run's details.
+        QTRY_COMPARE_WITH_TIMEOUT(c.shownRunId(reportJob), runs.first().id, 10000);
+        QTableView *table = window.jobTable();
+        const QModelIndex index = window.jobProxy()->mapFromSource(
+            window.jobModel()->index(window.jobModel()->rowOf(reportJob), JobTableModel::Name));
+        QCOMPARE(index.data(JobTableModel::JobNameRole).toString(), reportJob);
+        const QPoint at = table->visualRect(index).center();
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, at);
+        auto *details = window.findChild<RunDetailsDialog *>(QStringLiteral("runDetails"));
+        QVERIFY(details);
+        QVERIFY(details->isVisible());
+        const auto field = [details](const char *name) {
+            return details->findChild<QLabel *>(QString::fromLatin1(name))->text();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(field("jobValue"), reportJob, 10000);
+        QCOMPARE(field("statusValue"), QStringLiteral("succeeded"));
+        QCOMPARE(field("requestedByValue"), user);
+        QCOMPARE(field("reasonValue"), QStringLiteral("month-end check"));
+        QVERIFY(!details->isFollowing());
+        saveScreenshot(details, QStringLiteral("run-details.png"));
+    }
+
+    void pauseAndResume_data() { test::addDatabaseRows(); }
+    void pauseAndResume()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        window.selectJob(cleanupJob);
+        QVERIFY(c.actions().pause()->isEnabled());
+        ModalAnswer answer([](QWidget *modal) {
+            auto *dialog = qobject_cast<PauseDialog *>(modal);
+            if (!dialog)
+                return QStringLiteral("expected the Pause dialog, got %1")
+                    .arg(QString::fromLatin1(modal->metaObject()->className()));
+            if (dialog->findChild<QCheckBox *>(QStringLiteral("resumeCheck"))->isChecked())
+                return QStringLiteral("the resume time is on by default");
+            dialog->findChild<QLineEdit *>(QStringLiteral("reasonEdit"))
+                ->setText(QStringLiteral("restoring a backup"));
+            dialog->accept();
+            return QString();
+        });
+        c.actions().pause()->trigger();
+        QVERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State),
+                                  QStringLiteral("paused: restoring a backup"), 10000);
+        QCOMPARE(cell(window, cleanupJob, JobTableModel::NextRun), QStringLiteral("paused"));
+        const auto stored = PauseStore(c.factory).activePauses(c.clock.nowMSecs());
+        QVERIFY2(stored, qPrintable(errorOf(stored)));
+        QVERIFY(stored->contains(cleanupJob));
+        QCOMPARE(stored->value(cleanupJob).pausedBy, user);
+        QCOMPARE(stored->value(cleanupJob).reason, QStringLiteral("restoring a backup"));
+        QVERIFY(!stored->value(cleanupJob).resumeAt);
+        QTRY_VERIFY_WITH_TIMEOUT(c.runtime->scheduler().jobStatus(cleanupJob)->paused, 10000);
+        QVERIFY(!c.runtime->scheduler().jobStatus(reportJob)->paused);
+        QTRY_VERIFY_WITH_TIMEOUT(c.actions().resume()->isEnabled(), 10000);
+        QVERIFY(!c.actions().pause()->isEnabled());
+
+        c.actions().resume()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State),
+                                  QStringLiteral("idle"), 10000);
+        const auto after = PauseStore(c.factory).activePauses(c.clock.nowMSecs());
+        QVERIFY2(after, qPrintable(errorOf(after)));
+        QVERIFY(!after->contains(cleanupJob));
+        QTRY_VERIFY_WITH_TIMEOUT(!c.runtime->scheduler().jobStatus(cleanupJob)->paused, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.actions().pause()->isEnabled(), 10000);
+        QCOMPARE(window.findChildren<QMessageBox *>(QStringLiteral("errorMessage")).size(), 0);
+    }
+
+    void cancelEndsTheRunCancelled_data() { test::addDatabaseRows(); }
+    void cancelEndsTheRunCancelled()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        const auto started = c.window->operations()->runNow(syncJob, false, {});
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, syncJob, JobTableModel::State),
+                                  QStringLiteral("running"), 10000);
+        window.selectJob(syncJob);
+        QTRY_VERIFY_WITH_TIMEOUT(c.actions().cancel()->isEnabled(), 10000);
+
+        ModalAnswer answer([](QWidget *modal) {
+            auto *box = qobject_cast<QMessageBox *>(modal);
+            if (!box || !box->text().contains(syncJob))
+                return QStringLiteral("expected the cancel question, got %1")
+                    .arg(QString::fromLatin1(modal->metaObject()->className()));
+            box->button(QMessageBox::Yes)->click();
+            return QString();
+        });
+        c.actions().cancel()->trigger();
+        QVERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+
+        QTRY_VERIFY_WITH_TIMEOUT(cell(window, syncJob, JobTableModel::LastRun)
+                                     .contains(QStringLiteral(" · cancelled · ")),
+                                 10000);
+        QVERIFY(!c.actions().cancel()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(syncJob), QStringLiteral("cancelled"), 10000);
+        QCOMPARE(c.runsOf(syncJob).size(), 1);
+        QCOMPARE(c.runtime->scheduler().activeRuns().size(), 0);
+    }
+
+    void statusBarFollowsTheDatabase_data() { test::addDatabaseRows(); }
+    void statusBarFollowsTheDatabase()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        ConsoleStatusBar *status = window.consoleStatusBar();
+        auto *label = status->findChild<QLabel *>(QStringLiteral("databaseLabel"));
+        auto *reconnect = status->findChild<QPushButton *>(QStringLiteral("reconnectButton"));
+        QVERIFY(label && reconnect);
+        QTRY_VERIFY_WITH_TIMEOUT(status->isConnectedShown(), 10000);
+        QVERIFY(!reconnect->isVisible());
+
+        // The runs table goes away (as a dropped schema or a database restored from an older
+        // dump would): every read of the table fails.
+        QString problem = c.exec(QStringLiteral("ALTER TABLE jc_runs RENAME TO jc_runs_away"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QTRY_VERIFY_WITH_TIMEOUT(!status->isConnectedShown(), 10000);
+        QVERIFY(label->text().endsWith(QStringLiteral("— not reachable")));
+        QVERIFY(label->toolTip().contains(QStringLiteral("jc_runs")));
+        QVERIFY(reconnect->isVisible());
+        QVERIFY(!window.reader()->isConnected());
+
+        problem = c.exec(QStringLiteral("ALTER TABLE jc_runs_away RENAME TO jc_runs"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QTest::mouseClick(reconnect, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->isConnectedShown(), 10000);
+        QVERIFY(label->text().endsWith(QStringLiteral("— connected")));
+        QVERIFY(!reconnect->isVisible());
+        QVERIFY(window.reader()->isConnected());
+    }
+};
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
