@@ -8,6 +8,16 @@
 
 namespace jc {
 
+namespace {
+
+// Ours from resources/icons: SVG, sharp at any DPI, and the same on every desktop.
+QIcon icon(QStringView name)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+}
+
+} // namespace
+
 JobActions::JobActions(bool runsJobsHere, QObject *parent)
     : QObject(parent)
     , m_runsJobsHere(runsJobsHere)
@@ -27,11 +37,11 @@ JobActions::JobActions(bool runsJobsHere, QObject *parent)
     m_resume->setObjectName(QStringLiteral("resumeAction"));
     m_cancel->setObjectName(QStringLiteral("cancelAction"));
     m_preview->setObjectName(QStringLiteral("previewAction"));
-    m_runNow->setIcon(QIcon::fromTheme(QStringLiteral("media-playback-start")));
-    m_pause->setIcon(QIcon::fromTheme(QStringLiteral("media-playback-pause")));
-    m_resume->setIcon(QIcon::fromTheme(QStringLiteral("media-seek-forward")));
-    m_cancel->setIcon(QIcon::fromTheme(QStringLiteral("process-stop")));
-    m_preview->setIcon(QIcon::fromTheme(QStringLiteral("x-office-calendar")));
+    m_runNow->setIcon(icon(u"run"));
+    m_pause->setIcon(icon(u"pause"));
+    m_resume->setIcon(icon(u"resume"));
+    m_cancel->setIcon(icon(u"cancel"));
+    m_preview->setIcon(icon(u"preview"));
     update({}, nullptr, QDateTime::currentDateTimeUtc());
 }
 
