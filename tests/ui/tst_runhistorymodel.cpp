@@ -120,6 +120,16 @@ void tst_RunHistoryModel::showsTheColumns()
     QVERIFY(cell(RunHistoryModel::Start).toString().contains(QStringLiteral("Jan 1 00:00:00")));
     QCOMPARE(cell(RunHistoryModel::Start, RunHistoryModel::RunIdRole).toLongLong(),
              model.runIdAt(0));
+
+    // Without counts, a failed run's summary cell shows its error's first line.
+    INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("B"),
+                                .status = QStringLiteral("failed"),
+                                .error = QStringLiteral("Disk full\nwhile writing")}}));
+    model.setJob(QStringLiteral("B"));
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(RunHistoryModel::Summary).toString(), QStringLiteral("Disk full"));
+    QCOMPARE(cell(RunHistoryModel::Summary, Qt::ToolTipRole).toString(),
+             QStringLiteral("Disk full\nwhile writing"));
 }
 
 void tst_RunHistoryModel::filtersByOutcomeAndTime()

@@ -97,6 +97,9 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     case Who:
         return RunFormat::whoText(run);
     case Summary:
+        // A failed run often has no counts: its error's first line says more than a blank.
+        if (run.summary.isEmpty() && !run.error.isEmpty())
+            return run.error.section(u'\n', 0, 0);
         return RunFormat::summaryText(run.summary);
     default:
         return {};
@@ -123,6 +126,8 @@ QVariant RunHistoryModel::toolTip(const StoredRun &run, int column) const
         return text;
     }
     case Summary:
+        if (run.summary.isEmpty() && !run.error.isEmpty())
+            return run.error;
         return run.summary.isEmpty()
                    ? QVariant()
                    : QVariant(QString::fromUtf8(
