@@ -353,7 +353,7 @@ std::optional<QString> DemoRunHistory::writePurchaseCleanups()
         const QVariantMap start{{QStringLiteral("cutoff"), cutoff},
                                 {QStringLiteral("olderThanDays"), 7},
                                 {QStringLiteral("statuses"), QStringLiteral("pending,failed")}};
-        if (daysAgo == 12) {
+        if (daysAgo == 4) {
             // Every attempt found the database locked (a long backup held the write lock).
             run.trigger = QStringLiteral("retry");
             run.attempts = 3;
@@ -476,13 +476,13 @@ std::optional<QString> DemoRunHistory::writeUploadCleanups()
             run.progressText = QStringLiteral("files");
             run.line(2 * second, LogLevel::Info, QStringLiteral("Scanning files"),
                      {{QStringLiteral("root"), QStringLiteral("/srv/game/static/uploads")}});
-        } else if (daysAgo == 11) {
+        } else if (daysAgo == 1) {
             run.status = QStringLiteral("failed");
             run.finishedMSecs = run.startedMSecs + 10 * second;
             run.error = QStringLiteral("Could not read the references: ") + connectionRefused;
             run.line(10 * second, LogLevel::Error, QStringLiteral("Could not read the references"),
                      {{QStringLiteral("error"), connectionRefused}});
-        } else if (daysAgo == 9) {
+        } else if (daysAgo == 4) {
             run.status = QStringLiteral("timed_out");
             run.finishedMSecs = run.startedMSecs + 30 * minute + 2 * second;
             run.error = QStringLiteral("Timed out after 30 min: Stopped after scanning 18204 of "
@@ -533,7 +533,7 @@ std::optional<QString> DemoRunHistory::writeRetentions()
     for (qsizetype i = 0; i < occurrences.size(); ++i) {
         const qsizetype daysAgo = occurrences.size() - 1 - i;
         Run run = scheduled(retentionJob, occurrences.at(i), m_random.bounded(60, 500));
-        if (daysAgo == 8) {
+        if (daysAgo == 3) {
             run.status = QStringLiteral("failed");
             run.error = QStringLiteral("Could not delete old runs of \"Orphaned Uploads "
                                        "Cleanup\": database or disk is full");

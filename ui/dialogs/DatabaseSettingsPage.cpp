@@ -78,7 +78,7 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
     layout->addStretch(1);
 
     load(urlText);
-    connect(m_kind, &QComboBox::currentIndexChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &DatabaseSettingsPage::showPage);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &DatabaseSettingsPage::validate);
     for (QLineEdit *edit : {m_path, m_host, m_database, m_user})
         connect(edit, &QLineEdit::textChanged, this, &DatabaseSettingsPage::validate);
@@ -86,7 +86,20 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
     connect(m_sslMode, &QComboBox::currentIndexChanged, this, &DatabaseSettingsPage::validate);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
     connect(m_test, &QPushButton::clicked, this, &DatabaseSettingsPage::testConnection);
+    showPage(m_kind->currentIndex());
     validate();
+}
+
+// A QStackedWidget is as tall as its tallest page: the hidden page is told to take no room,
+// so that the SQLite page's one row is not followed by the PostgreSQL page's worth of space.
+void DatabaseSettingsPage::showPage(int index)
+{
+    for (int i = 0; i < m_stack->count(); ++i) {
+        const auto policy = i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+        m_stack->widget(i)->setSizePolicy(policy, policy);
+    }
+    m_stack->setCurrentIndex(index);
+    m_stack->adjustSize();
 }
 
 QWidget *DatabaseSettingsPage::buildSqlite()
@@ -110,7 +123,9 @@ QWidget *DatabaseSettingsPage::buildSqlite()
     auto *row = new QHBoxLayout;
     row->addWidget(m_path, 1);
     row->addWidget(browse);
-    form->addRow(tr("&File:"), row);
+    auto *label = new QLabel(tr("&File:"));
+    label->setBuddy(m_path); // the row is a layout, which QFormLayout cannot make a buddy of
+    form->addRow(label, row);
     return page;
 }
 

@@ -57,6 +57,7 @@ private:
     QWidget *buildPostgres();
     void load(const QString &urlText);
     void validate();
+    void showPage(int index);
     void testConnection();
     void runTest(const DatabaseUrl &url);
     void showTestResult(const TestResult &result);

@@ -103,7 +103,8 @@ RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget
     m_logTable->setAccessibleName(tr("Log"));
     m_logTable->setHorizontalHeaderLabels({tr("Time"), tr("Level"), tr("Message"), tr("Fields")});
     m_logTable->verticalHeader()->setVisible(false);
-    m_logTable->horizontalHeader()->setStretchLastSection(true);
+    // Stretch mode, not setStretchLastSection(): resizeColumnsToContents() keeps it.
+    m_logTable->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     m_logTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_logTable->setWordWrap(false);
     splitter->addWidget(m_logTable);
@@ -234,6 +235,9 @@ void RunDetailsDialog::showRun(const StoredRun &run)
     showSummary(run.summary);
     if (m_error->toPlainText() != run.error)
         m_error->setPlainText(run.error);
+    // "No error." needs a line, not a third of the dialog.
+    m_error->setMaximumHeight(run.error.isEmpty() ? m_error->fontMetrics().height() * 3
+                                                  : QWIDGETSIZE_MAX);
     m_following = run.outcome == RunOutcome::Running;
     m_followLabel->setVisible(m_following);
     if (m_following && !m_poll->isActive())
