@@ -22,6 +22,8 @@
 #include "seed/BulkDataGenerator.h"
 #include "storage/AppDatabase.h"
 
+#include "ScenarioMain.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -276,19 +278,5 @@ BENCHMARK(BM_Uploads_100k_half)->Iterations(1)->UseManualTime()->Unit(benchmark:
 
 int main(int argc, char **argv)
 {
-    std::vector<char *> arguments;
-    for (int i = 0; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--quick")
-            quick = true;
-        else
-            arguments.push_back(argv[i]);
-    }
-    int count = int(arguments.size());
-    QCoreApplication app(count, arguments.data());
-    // Per-batch progress lines would measure the terminal. Warnings still show.
-    QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
-    benchmark::Initialize(&count, arguments.data());
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return jc::bench::scenarioMain(argc, argv, quick);
 }

@@ -18,6 +18,8 @@
 #include "storage/AppDatabase.h"
 #include "storage/SqlRunJournal.h"
 
+#include "ScenarioMain.h"
+
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
@@ -274,20 +276,5 @@ BENCHMARK(BM_Lateness_EverySecond)->Iterations(1)->UseManualTime()->Unit(benchma
 
 int main(int argc, char **argv)
 {
-    std::vector<char *> arguments;
-    for (int i = 0; i < argc; ++i) {
-        if (std::string_view(argv[i]) == "--quick")
-            quick = true;
-        else
-            arguments.push_back(argv[i]);
-    }
-    int count = int(arguments.size());
-    QCoreApplication app(count, arguments.data());
-    // The scheduler logs a line per job at start; at 100,000 jobs that is the terminal's cost,
-    // not the scheduler's. Warnings still show.
-    QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
-    benchmark::Initialize(&count, arguments.data());
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return jc::bench::scenarioMain(argc, argv, quick);
 }

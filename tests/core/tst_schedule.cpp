@@ -243,7 +243,8 @@ void tst_Schedule::next_data()
     row("@every 1h30m", "@every 1h30m", "UTC", "2026-01-01T01:00:00Z", "2026-01-01T01:30:00+00:00");
     row("@every 2d from a multiple", "@every 2d", "UTC", "2026-01-01T00:00:00Z",
         "2026-01-03T00:00:00+00:00");
-    row("@every 1h 30m", "@every 1h30m", "UTC", "2026-01-01T01:00:00Z", "2026-01-01T01:30:00+00:00");
+    row("@every 1h 30m", "@every 1h30m", "UTC", "2026-01-01T01:00:00Z",
+        "2026-01-01T01:30:00+00:00");
     row("@every 1d12h", "@every 1d12h", "UTC", "1970-01-02T00:00:00Z", "1970-01-02T12:00:00+00:00");
     row("@every ignores daylight saving", "@every 6h", "Europe/Berlin", "2026-03-29T00:30:00Z",
         "2026-03-29T08:00:00+02:00");

@@ -91,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
         check(next > at, "next is strictly after its argument", text, at);
-        check(next - at <= longestSleep, "next is within 30 years (or the @every maximum)", text, at);
+        check(next - at <= longestSleep, "next is within 30 years (or the @every maximum)", text,
+              at);
         check(schedule.next(QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)).toMSecsSinceEpoch() ==
                   next,
               "nextMSecs and next agree", text, at);

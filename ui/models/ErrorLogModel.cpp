@@ -66,9 +66,7 @@ QVariant ErrorLogModel::display(const StoredRun &run, int column) const
     case Job:
         return run.job;
     case Outcome:
-        return run.missedCount > 1
-                   ? tr("%1 (×%2)").arg(RunFormat::outcomeText(run.outcome)).arg(run.missedCount)
-                   : RunFormat::outcomeText(run.outcome);
+        return RunFormat::outcomeCellText(run);
     case Trigger:
         return RunFormat::triggerText(run);
     case Error:

@@ -123,6 +123,12 @@ QIcon RunFormat::outcomeIcon(RunOutcome outcome)
     return icon;
 }
 
+QString RunFormat::outcomeCellText(const StoredRun &run)
+{
+    const QString outcome = outcomeText(run.outcome);
+    return run.missedCount > 1 ? tr("%1 (×%2)").arg(outcome).arg(run.missedCount) : outcome;
+}
+
 QString RunFormat::triggerText(const StoredRun &run)
 {
     QString text;

@@ -19,6 +19,8 @@ class RunFormat
 public:
     // "succeeded", "timed out", ... (translated).
     static QString outcomeText(RunOutcome outcome);
+    // outcomeText(), with "(×N)" when the row stands for N coalesced missed occurrences.
+    static QString outcomeCellText(const StoredRun &run);
     // Green for success, red for the problems, amber for cancelled and skipped, blue for
     // running; readable on light and dark palettes.
     static QColor outcomeColor(RunOutcome outcome);

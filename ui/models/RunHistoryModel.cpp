@@ -91,9 +91,7 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
                    : TimeDisplay::duration(msecs);
     }
     case Outcome:
-        return run.missedCount > 1
-                   ? tr("%1 (×%2)").arg(RunFormat::outcomeText(run.outcome)).arg(run.missedCount)
-                   : RunFormat::outcomeText(run.outcome);
+        return RunFormat::outcomeCellText(run);
     case Who:
         return RunFormat::whoText(run);
     case Summary:
