@@ -4,7 +4,9 @@
 
 #include "common/IsoTime.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobOverrides.h"
 #include "storage/InstanceRegistry.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
@@ -152,6 +154,34 @@ int AdminCommands::list(const CommandEnvironment &env)
     return 0;
 }
 
+// A job's history includes what was changed in its settings, and by whom: the newest few
+// changes (since `since`, when given) below its runs.
+static void printSettingsChanges(const CommandEnvironment &env,
+                                 const std::shared_ptr<ConnectionFactory> &database,
+                                 const QString &job, const QDateTime &since)
+{
+    constexpr int shown = 5;
+    const auto changes = JobSettingsStore(database).changes(job, shown);
+    if (!changes) {
+        env.err << "jobctl history: could not read the settings changes: " << changes.error()
+                << "\n";
+        return;
+    }
+    QList<JobSettingsChange> recent;
+    for (const JobSettingsChange &change : changes.value()) {
+        if (!since.isValid() || change.changedAt >= since)
+            recent.append(change);
+    }
+    if (recent.isEmpty())
+        return;
+    env.out << "\nSettings changes (newest " << shown << "; `jobctl set \"" << job
+            << "\"` shows the overrides):\n";
+    for (const JobSettingsChange &change : std::as_const(recent))
+        env.out << "  " << humanTime(change.changedAt) << "  "
+                << (change.changedBy.isEmpty() ? QStringLiteral("?") : change.changedBy) << ": "
+                << JobOverrides::describeChange(change.before, change.after) << "\n";
+}
+
 int AdminCommands::history(const CommandEnvironment &env)
 {
     const QString command = QStringLiteral("history");
@@ -227,6 +257,8 @@ int AdminCommands::history(const CommandEnvironment &env)
     }
     if (runs->isEmpty())
         env.out << "No runs.\n";
+    if (!query.job.isEmpty())
+        printSettingsChanges(env, database.value(), query.job, query.since);
     return 0;
 }
 

@@ -19,32 +19,57 @@ struct Flag
     QString key;
     QString valueName;
     QString help;
-    bool numeric;
+    enum class Value { Text, Number, YesNo } value;
 };
+
+// The JSON a flag's text stands for: a number for numeric flags when it is one, true or false
+// for yes/no flags when it is one of the words; otherwise the text, for JobOverrides to refuse
+// with its message.
+QJsonValue jsonFor(const Flag &flag, const QString &text)
+{
+    if (flag.value == Flag::Value::Number) {
+        bool isNumber = false;
+        const int number = text.toInt(&isNumber);
+        return isNumber ? QJsonValue(number) : QJsonValue(text);
+    }
+    if (flag.value == Flag::Value::YesNo) {
+        const QString word = text.trimmed().toLower();
+        if (word == u"yes" || word == u"true" || word == u"on")
+            return true;
+        if (word == u"no" || word == u"false" || word == u"off")
+            return false;
+    }
+    return text;
+}
 
 const QList<Flag> &flags()
 {
     static const QList<Flag> all{
         {QStringLiteral("schedule"), QStringLiteral("schedule"), QStringLiteral("EXPR"),
-         QStringLiteral("The schedule (see README)."), false},
+         QStringLiteral("The schedule (see README)."), Flag::Value::Text},
         {QStringLiteral("tz"), QStringLiteral("timeZone"), QStringLiteral("ZONE"),
-         QStringLiteral("IANA time zone of the schedule."), false},
+         QStringLiteral("IANA time zone of the schedule."), Flag::Value::Text},
         {QStringLiteral("overlap"), QStringLiteral("overlap"), QStringLiteral("POLICY"),
-         QStringLiteral("skip, queue or parallel."), false},
+         QStringLiteral("skip, queue or parallel."), Flag::Value::Text},
         {QStringLiteral("timeout"), QStringLiteral("timeoutSeconds"), QStringLiteral("SECONDS"),
-         QStringLiteral("0 for none."), true},
+         QStringLiteral("0 for none."), Flag::Value::Number},
         {QStringLiteral("retries"), QStringLiteral("retryAttempts"), QStringLiteral("N"),
-         QStringLiteral("Attempts in all; 1 = no retry."), true},
+         QStringLiteral("Attempts in all; 1 = no retry."), Flag::Value::Number},
         {QStringLiteral("retry-delay"), QStringLiteral("retryDelaySeconds"),
          QStringLiteral("SECONDS"), QStringLiteral("Delay before the first retry (doubles)."),
-         true},
+         Flag::Value::Number},
         {QStringLiteral("missed"), QStringLiteral("missedRuns"), QStringLiteral("POLICY"),
-         QStringLiteral("catch-up or skip."), false},
+         QStringLiteral("catch-up or skip."), Flag::Value::Text},
         {QStringLiteral("catch-up-window"), QStringLiteral("catchUpWindowHours"),
          QStringLiteral("HOURS"),
          QStringLiteral(
              "How old a missed occurrence may be and still run; 0 = until the next one."),
-         true},
+         Flag::Value::Number},
+        {QStringLiteral("catch-up-on-resume"), QStringLiteral("catchUpOnResume"),
+         QStringLiteral("yes|no"),
+         QStringLiteral("On resume, run the latest occurrence missed while paused (inside the "
+                        "catch-up window)."),
+         Flag::Value::YesNo},
     };
     return all;
 }
@@ -58,8 +83,7 @@ void printChanges(const CommandEnvironment &env, JobSettingsStore &store, const 
     for (const JobSettingsChange &change : changes.value())
         env.out << "  " << CommandSupport::humanTime(change.changedAt) << "  "
                 << (change.changedBy.isEmpty() ? QStringLiteral("?") : change.changedBy) << ": "
-                << JobOverrides::describe(change.before) << " -> "
-                << JobOverrides::describe(change.after) << "\n";
+                << JobOverrides::describeChange(change.before, change.after) << "\n";
 }
 
 void printSettings(const CommandEnvironment &env, const CatalogEntry &entry,
@@ -92,8 +116,8 @@ int SetCommand::run(const CommandEnvironment &env)
     const QString command = QStringLiteral("set");
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Overrides JOB's settings in the database, for every instance (applied when each "
-        "starts). Without options: shows the overrides and their history."));
+        "Overrides JOB's settings in the database, for every instance (each running one "
+        "applies them within seconds). Without options: shows the overrides and their history."));
     for (const Flag &flag : flags())
         parser.addOption(QCommandLineOption(flag.option, flag.help, flag.valueName));
     const QCommandLineOption settingOption(
@@ -127,11 +151,7 @@ int SetCommand::run(const CommandEnvironment &env)
     for (const Flag &flag : flags()) {
         if (!parser.isSet(flag.option))
             continue;
-        const QString value = parser.value(flag.option);
-        bool isNumber = false;
-        const int number = value.toInt(&isNumber);
-        settings.insert(flag.key,
-                        flag.numeric && isNumber ? QJsonValue(number) : QJsonValue(value));
+        settings.insert(flag.key, jsonFor(flag, parser.value(flag.option)));
         changed = true;
     }
     if (const auto error = CommandSupport::applySettingTexts(*entry, parser.values(settingOption),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/JobPolicies.h"
 #include "engine/RunOutcome.h"
 #include "schedule/Schedule.h"
 
@@ -14,6 +15,7 @@ struct JobStatus
     QString name;
     QString description;
     Schedule schedule;
+    JobPolicies policies;
     QDateTime nextRun;        // invalid when the schedule never fires again
     QDateTime lastOccurrence; // the last occurrence that came due (invalid: none yet)
     int runningRuns = 0;

@@ -15,11 +15,17 @@ namespace jc {
 // Either way every missed occurrence shows in the history. A catch-up happens only while the
 // latest missed occurrence is younger than `catchUpWindow` (none: any age, since the next
 // occurrence has not come yet by definition — a monthly job catches up within its month).
+//
+// Occurrences that come due while the job is paused are recorded missed (reason paused). By
+// default resuming runs nothing at once: a pause is an admin's decision. With
+// `catchUpOnResume`, resuming runs the latest of them once as a catch-up, under the same
+// window.
 struct MissedRunPolicy
 {
     enum class Action { CatchUp, Skip };
     Action action = Action::CatchUp;
     std::optional<std::chrono::milliseconds> catchUpWindow;
+    bool catchUpOnResume = false;
 };
 
 QString toText(MissedRunPolicy::Action action);

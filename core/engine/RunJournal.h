@@ -74,7 +74,8 @@ public:
 
     // Inserts the run's row (status running, heartbeat now) under the unique (job, key);
     // for a retry (run.trigger Retry, run.attempt n) re-opens the existing row of that key
-    // when it ended failed or timed out after attempt n-1, so a retry also happens once.
+    // when it ended failed or timed out after attempt n-1, so a retry also happens once; for
+    // a catch-up, takes over the row of that key when it was recorded missed (paused).
     // With overlap Skip, first checks that no other live run of the job exists (heartbeat
     // within the lease), atomically with the insert across instances.
     virtual Claim claim(const ClaimRequest &request) = 0;
@@ -90,8 +91,9 @@ public:
     virtual Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
                                            const QList<LogLine> &unwrittenLog, int firstLogSeq) = 0;
 
-    // Records occurrences that came due and did not run (skipped: paused, overlap; missed:
-    // coalesced, instance down) as one row.
+    // Records scheduled occurrences that came due and did not run (paused, overlap,
+    // coalesced while the instance was down or asleep) as one `missed` row saying why and
+    // how many it stands for.
     virtual Expected<bool, QString> recordSkipped(const Skipped &skipped) = 0;
 
     // Marks 'interrupted' every running run whose heartbeat is older than the lease (their

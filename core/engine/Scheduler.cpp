@@ -9,6 +9,7 @@
 #include "engine/RunState.h"
 #include "engine/SchedulerJob.h"
 #include "engine/SchedulerJournal.h"
+
 #include "engine/SchedulerMailbox.h"
 
 #include <QCoreApplication>
@@ -101,6 +102,29 @@ Expected<bool, QString> Scheduler::addJob(JobDefinition def)
         scheduleNextDue(job, m_clock.nowMSecs());
         logJob(job, QtInfoMsg, QStringLiteral("Starting job"),
                {{QStringLiteral("nextRun"), toDateTime(job.nextDue)}});
+        arm();
+    }
+    return true;
+}
+
+Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
+{
+    def.name = def.name.trimmed();
+    SchedulerJob *job = findJob(def.name);
+    if (!job)
+        return QStringLiteral("No job named \"%1\" is registered").arg(def.name);
+    if (!def.body)
+        return QStringLiteral("Job \"%1\" has no body to run").arg(def.name);
+    if (!def.schedule.isValid())
+        return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
+    const bool rescheduled = def.schedule.text() != job->definition.schedule.text() ||
+                             def.schedule.zone() != job->definition.schedule.zone();
+    job->definition = std::move(def);
+    logJob(*job, QtInfoMsg, QStringLiteral("Job settings changed"),
+           {{QStringLiteral("schedule"), job->definition.schedule.text()},
+            {QStringLiteral("timeZone"), QString::fromUtf8(job->definition.schedule.zone().id())}});
+    if (rescheduled && m_state == State::Running && m_options.scheduleJobs) {
+        scheduleNextDue(*job, m_clock.nowMSecs());
         arm();
     }
     return true;
@@ -244,13 +268,38 @@ bool Scheduler::resume(const QString &name)
     job->pausedBy.clear();
     job->pausedAt = -1;
     job->resumeAt = -1;
+    const qint64 missed = std::exchange(job->missedWhilePaused, -1);
     logJob(*job, QtInfoMsg, QStringLiteral("Job resumed"));
     if (m_state == State::Running && m_options.scheduleJobs) {
-        scheduleNextDue(*job, m_clock.nowMSecs());
+        const qint64 now = m_clock.nowMSecs();
+        scheduleNextDue(*job, now);
+        if (missed >= 0)
+            catchUpAfterPause(*job, missed, now);
         arm();
     }
     emit jobPauseChanged(job->definition.name, false);
     return true;
+}
+
+// The latest occurrence missed while paused runs once now, when the policy says so and it is
+// young enough. Its missed row (under the occurrence's key) becomes the catch-up run, so that
+// only one instance runs it.
+void Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
+{
+    const MissedRunPolicy &policy = job.definition.policies.missed;
+    if (!policy.catchUpOnResume)
+        return;
+    if (policy.catchUpWindow && now - missed > policy.catchUpWindow->count()) {
+        logJob(job, QtInfoMsg,
+               QStringLiteral("Occurrence missed while paused is outside the catch-up window"),
+               {{QStringLiteral("occurrence"), toDateTime(missed)}});
+        return;
+    }
+    logJob(job, QtInfoMsg, QStringLiteral("Catching up the occurrence missed while paused"),
+           {{QStringLiteral("occurrence"), toDateTime(missed)}});
+    const PendingRun pending{missed, RunTrigger::CatchUp, 1, {}};
+    if (admit(job, pending))
+        startRun(job, pending);
 }
 
 void Scheduler::pauseAll(const QString &reason, const QString &pausedBy)
@@ -452,9 +501,10 @@ void Scheduler::handleDue(SchedulerJob &job, qint64 due, qint64 now)
 
     const PendingRun pending{occurrence, RunTrigger::Scheduled, 1, {}};
     if (job.paused) {
-        logJob(job, QtInfoMsg, QStringLiteral("Occurrence skipped: job is paused"),
+        logJob(job, QtInfoMsg, QStringLiteral("Occurrence missed: job is paused"),
                {{QStringLiteral("occurrence"), toDateTime(occurrence)}});
         reportSkipped(job, occurrence, SkipReason::Paused, 1, pausedDetail(job));
+        job.missedWhilePaused = occurrence;
         return;
     }
     if (admit(job, pending))
@@ -797,6 +847,7 @@ JobStatus Scheduler::statusOf(const SchedulerJob &job) const
     status.name = job.definition.name;
     status.description = job.definition.description;
     status.schedule = job.definition.schedule;
+    status.policies = job.definition.policies;
     status.nextRun = toDateTime(job.nextDue);
     status.lastOccurrence = toDateTime(job.lastOccurrence);
     status.runningRuns = job.running;

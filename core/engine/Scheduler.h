@@ -43,8 +43,8 @@ class SchedulerJournal;
 //
 // Occurrences: a job's occurrences strictly increase. When several are due at one wake
 // (downtime, suspend, a clock jump forward) the latest runs and the earlier ones are
-// reported skipped (Coalesced). When the clock is set back nothing runs twice: a job's next
-// occurrence is always computed after the last one that came due.
+// reported skipped (Coalesced) and recorded missed. When the clock is set back nothing runs twice:
+// a job's next occurrence is always computed after the last one that came due.
 class Scheduler : public QObject
 {
     Q_OBJECT
@@ -78,6 +78,12 @@ public:
     // missing or the schedule is invalid. May be called before or after start().
     Expected<bool, QString> addJob(JobDefinition def);
 
+    // Replaces the definition of the registered job of the same name (its settings changed
+    // in the database): later runs use the new body and policies, and the next occurrence
+    // follows the new schedule, never earlier than the last one that came due. Runs already
+    // going keep what they started with. Refused like addJob, or for an unknown job.
+    Expected<bool, QString> updateJob(JobDefinition def);
+
     // Records every run, skip and miss in `journal` and claims each occurrence there before
     // running it, so that instances sharing the journal's database run it once. Call before
     // start(); without a journal nothing is recorded (previews, tests of the engine alone).
@@ -106,8 +112,11 @@ public:
     // already running under the skip policy, stopping).
     Expected<RunId, QString> runNow(const QString &name, const RunRequest &request = {});
 
-    // Pause holds a job's scheduled occurrences (they are reported skipped) until resume()
-    // or until `resumeAt` (optional). Manual runs still work. Returns false for an unknown job.
+    // Pause holds a job's scheduled occurrences (each is reported skipped, reason Paused, and
+    // recorded missed) until resume() or until `resumeAt` (optional). Manual runs still work.
+    // On resume, a job whose missed-run policy has catchUpOnResume runs the latest occurrence
+    // it missed while paused once, as a catch-up, when it is inside the catch-up window.
+    // Returns false for an unknown job.
     bool pause(const QString &name, const QString &reason = {}, const QString &pausedBy = {},
                const QDateTime &resumeAt = {});
     bool resume(const QString &name);
@@ -170,6 +179,7 @@ private:
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
     void catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now);
+    void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
     void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);

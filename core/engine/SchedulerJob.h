@@ -32,6 +32,7 @@ struct SchedulerJob
     QString pausedBy;
     qint64 pausedAt = -1;
     qint64 resumeAt = -1;
+    qint64 missedWhilePaused = -1; // the latest occurrence that came due while paused
 
     RunOutcome lastOutcome = RunOutcome::Running;
     qint64 lastFinishedAt = -1;

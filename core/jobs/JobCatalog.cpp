@@ -37,19 +37,6 @@ JobDefinition refusingJob(const CatalogEntry &entry, std::shared_ptr<ConnectionF
     return job;
 }
 
-JobDefinition configuredOrRefusing(const CatalogEntry &entry,
-                                   const std::shared_ptr<ConnectionFactory> &database,
-                                   const QTimeZone &zone, const QProcessEnvironment &environment,
-                                   const QJsonObject &stored, const QJsonObject &run)
-{
-    auto job = JobCatalog::configure(entry, database, zone, environment, stored, run);
-    if (job)
-        return std::move(job).value();
-    qCWarning(lcScheduler).noquote()
-        << entry.name << "cannot run with its settings:" << job.error();
-    return refusingJob(entry, database, zone, job.error());
-}
-
 // The catalog entry of a job class with the usual shape: name, settingSpecs(),
 // settingsFrom(values) and definition(database, zone, settings).
 template <typename Job> CatalogEntry entryFor()
@@ -141,7 +128,7 @@ QList<JobDefinition> JobCatalog::builtInJobs(const std::shared_ptr<ConnectionFac
 {
     QList<JobDefinition> jobs;
     for (const CatalogEntry &entry : entries())
-        jobs.append(configuredOrRefusing(entry, database, zone, environment, {}, {}));
+        jobs.append(configuredJob(entry, database, zone, environment, {}, {}));
     return jobs;
 }
 
@@ -158,9 +145,23 @@ QList<JobDefinition> JobCatalog::configuredJobs(const std::shared_ptr<Connection
     }
     QList<JobDefinition> jobs;
     for (const CatalogEntry &entry : entries())
-        jobs.append(configuredOrRefusing(entry, database, zone, environment,
-                                         stored->value(entry.name), runSettings.value(entry.name)));
+        jobs.append(configuredJob(entry, database, zone, environment, stored->value(entry.name),
+                                  runSettings.value(entry.name)));
     return jobs;
+}
+
+JobDefinition JobCatalog::configuredJob(const CatalogEntry &entry,
+                                        const std::shared_ptr<ConnectionFactory> &database,
+                                        const QTimeZone &zone,
+                                        const QProcessEnvironment &environment,
+                                        const QJsonObject &stored, const QJsonObject &runSettings)
+{
+    auto job = configure(entry, database, zone, environment, stored, runSettings);
+    if (job)
+        return std::move(job).value();
+    qCWarning(lcScheduler).noquote()
+        << entry.name << "cannot run with its settings:" << job.error();
+    return refusingJob(entry, database, zone, job.error());
 }
 
 Expected<JobDefinition, QString>

@@ -45,6 +45,13 @@ public:
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
         const QHash<QString, QJsonObject> &runSettings = {});
 
+    // One job as configuredJobs() builds it: with `stored` and `runSettings` applied, or,
+    // when they are invalid, a job whose runs fail at once with the message (logged too).
+    static JobDefinition
+    configuredJob(const CatalogEntry &entry, const std::shared_ptr<ConnectionFactory> &database,
+                  const QTimeZone &zone, const QProcessEnvironment &environment,
+                  const QJsonObject &stored, const QJsonObject &runSettings = {});
+
     // One job built from explicit stored and run settings, or why not (for `jobctl set` and
     // the console's settings dialog, which refuse invalid values before storing them).
     static Expected<JobDefinition, QString>

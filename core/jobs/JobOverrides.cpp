@@ -2,6 +2,8 @@
 
 #include "engine/OverlapPolicy.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTimeZone>
 
 #include <chrono>
@@ -92,17 +94,53 @@ std::optional<QString> applyPolicies(JobDefinition &job, const QJsonObject &sett
                 ? std::optional(std::chrono::milliseconds(std::chrono::hours(hours.value())))
                 : std::nullopt;
     }
+    if (settings.contains(QStringLiteral("catchUpOnResume"))) {
+        const QJsonValue value = settings.value(QStringLiteral("catchUpOnResume"));
+        if (!value.isBool())
+            return QStringLiteral("catchUpOnResume: \"%1\" is not one of yes, no")
+                .arg(value.toVariant().toString());
+        policies.missed.catchUpOnResume = value.toBool();
+    }
     return std::nullopt;
+}
+
+QString valueText(const QJsonObject &settings, const QString &key)
+{
+    if (!settings.contains(key))
+        return QStringLiteral("default");
+    const QJsonValue value = settings.value(key);
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    const QString text = value.toVariant().toString();
+    return text.isEmpty() ? QStringLiteral("(empty)") : text;
 }
 
 } // namespace
 
+QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObject &after)
+{
+    QStringList keys = before.keys() + after.keys();
+    keys.removeDuplicates();
+    keys.sort();
+    QStringList parts;
+    for (const QString &key : std::as_const(keys)) {
+        if (before.contains(key) == after.contains(key) && before.value(key) == after.value(key))
+            continue;
+        parts.append(
+            QStringLiteral("%1: %2 → %3").arg(key, valueText(before, key), valueText(after, key)));
+    }
+    return parts.isEmpty() ? QStringLiteral("no change") : parts.join(QStringLiteral("; "));
+}
+
 QStringList JobOverrides::keys()
 {
-    return {QStringLiteral("schedule"),      QStringLiteral("timeZone"),
-            QStringLiteral("overlap"),       QStringLiteral("timeoutSeconds"),
-            QStringLiteral("retryAttempts"), QStringLiteral("retryDelaySeconds"),
-            QStringLiteral("missedRuns"),    QStringLiteral("catchUpWindowHours")};
+    return {QStringLiteral("schedule"),       QStringLiteral("timeZone"),
+            QStringLiteral("overlap"),        QStringLiteral("timeoutSeconds"),
+            QStringLiteral("retryAttempts"),  QStringLiteral("retryDelaySeconds"),
+            QStringLiteral("missedRuns"),     QStringLiteral("catchUpWindowHours"),
+            QStringLiteral("catchUpOnResume")};
 }
 
 Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJsonObject &settings,

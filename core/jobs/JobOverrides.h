@@ -18,6 +18,7 @@ namespace jc {
 //   retryDelaySeconds   1 .. 86400, the first retry's base delay
 //   missedRuns          "catch-up" | "skip"
 //   catchUpWindowHours  0 (until the next occurrence) .. 8784
+//   catchUpOnResume     true | false: on resume, run the latest occurrence missed while paused
 // Every value is validated; a refusal names the setting and says what is allowed.
 class JobOverrides
 {
@@ -31,6 +32,10 @@ public:
 
     // "schedule=*/5 * * * *, overlap=queue" for people.
     static QString describe(const QJsonObject &settings);
+
+    // What a change did, key by key, for people: "schedule: 0 3 * * * → */5 * * * *; overlap:
+    // default → queue" ("default" where there was no override; "no change" when none).
+    static QString describeChange(const QJsonObject &before, const QJsonObject &after);
 };
 
 } // namespace jc

@@ -3,6 +3,8 @@
 #include "common/LogCategories.h"
 #include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobOverrides.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
 
@@ -13,25 +15,27 @@ namespace jc {
 
 JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
                        std::shared_ptr<RunJournal> journal, std::unique_ptr<Scheduler> scheduler,
-                       const Options &options)
+                       Options options, StoredSettings applied)
     : m_database(std::move(database))
     , m_journal(std::move(journal))
     , m_scheduler(std::move(scheduler))
+    , m_options(std::move(options))
+    , m_appliedSettings(std::move(applied))
 {
     m_instance.id = m_scheduler->instanceId();
     m_instance.host = QSysInfo::machineHostName();
     m_instance.pid = QCoreApplication::applicationPid();
-    m_instance.mode = options.mode;
+    m_instance.mode = m_options.mode;
     m_instance.startedAt = QDateTime::fromMSecsSinceEpoch(m_scheduler->clock().nowMSecs(), Qt::UTC);
     m_reader.setMaxThreadCount(1);
-    m_pausePoll.setInterval(options.pausePollInterval);
-    connect(&m_pausePoll, &QTimer::timeout, this, &JobRuntime::pollPauses);
-    m_pausePoll.start();
+    m_poll.setInterval(m_options.pausePollInterval);
+    connect(&m_poll, &QTimer::timeout, this, &JobRuntime::poll);
+    m_poll.start();
 }
 
 JobRuntime::~JobRuntime()
 {
-    m_pausePoll.stop();
+    m_poll.stop();
     m_reader.waitForDone();
     if (const auto withdrawn = InstanceRegistry(m_database).withdraw(m_instance.id); !withdrawn)
         qCWarning(lcScheduler).noquote()
@@ -58,19 +62,31 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
     if (const auto announced = InstanceRegistry(m_database).announce(m_instance, nowMSecs);
         !announced)
         return announced.error();
-    return syncPausesNow();
-}
-
-Expected<bool, QString> JobRuntime::syncPausesNow()
-{
-    const auto pauses = PauseStore(m_database).activePauses(m_scheduler->clock().nowMSecs());
+    const auto pauses = PauseStore(m_database).activePauses(nowMSecs);
     if (!pauses)
         return pauses.error();
     applyPauses(pauses.value());
     return true;
 }
 
-void JobRuntime::pollPauses()
+JobRuntime::Snapshot JobRuntime::read(const std::shared_ptr<ConnectionFactory> &database,
+                                      qint64 nowMSecs)
+{
+    return Snapshot{PauseStore(database).activePauses(nowMSecs), JobSettingsStore(database).all()};
+}
+
+Expected<bool, QString> JobRuntime::syncNow()
+{
+    const Snapshot snapshot = read(m_database, m_scheduler->clock().nowMSecs());
+    if (!snapshot.pauses)
+        return snapshot.pauses.error();
+    if (!snapshot.settings)
+        return snapshot.settings.error();
+    apply(snapshot);
+    return true;
+}
+
+void JobRuntime::poll()
 {
     if (m_pollInFlight)
         return;
@@ -80,21 +96,31 @@ void JobRuntime::pollPauses()
         // The poll doubles as this instance's sign of life in jc_instances.
         if (const auto announced = InstanceRegistry(database).announce(instance, now); !announced)
             qCWarning(lcScheduler).noquote() << announced.error();
-        auto pauses = PauseStore(database).activePauses(now);
+        Snapshot snapshot = read(database, now);
         // Queued back to this object's thread; dropped if it is gone (the destructor waits
         // for this task first, so `this` is alive while it runs).
         QMetaObject::invokeMethod(
             this,
-            [this, pauses = std::move(pauses)] {
+            [this, snapshot = std::move(snapshot)] {
                 m_pollInFlight = false;
-                if (pauses)
-                    applyPauses(pauses.value());
-                else
-                    qCWarning(lcScheduler).noquote()
-                        << "Could not read the stored pauses:" << pauses.error();
+                apply(snapshot);
             },
             Qt::QueuedConnection);
     });
+}
+
+void JobRuntime::apply(const Snapshot &snapshot)
+{
+    if (snapshot.pauses)
+        applyPauses(snapshot.pauses.value());
+    else
+        qCWarning(lcScheduler).noquote()
+            << "Could not read the stored pauses:" << snapshot.pauses.error();
+    if (snapshot.settings)
+        applySettings(snapshot.settings.value());
+    else
+        qCWarning(lcScheduler).noquote()
+            << "Could not read the stored job settings:" << snapshot.settings.error();
 }
 
 // Makes the scheduler's pauses match the stored ones: the database is the source of truth.
@@ -115,14 +141,52 @@ void JobRuntime::applyPauses(const QHash<QString, PauseState> &pauses)
     }
 }
 
+// Rebuilds the catalog jobs whose stored settings changed since they were built. Jobs given
+// by the embedder (Options::jobs) have no stored settings to follow.
+void JobRuntime::applySettings(const StoredSettings &stored)
+{
+    if (m_options.jobs)
+        return;
+    for (const CatalogEntry &entry : JobCatalog::entries()) {
+        const QJsonObject settings = stored.value(entry.name);
+        if (settings == m_appliedSettings.value(entry.name))
+            continue;
+        QList<JobDefinition> rebuilt{JobCatalog::configuredJob(
+            entry, m_database, m_options.zone, QProcessEnvironment::systemEnvironment(), settings,
+            m_options.runSettings.value(entry.name))};
+        // The process's own --schedule overrides stay on top; they were valid at start.
+        (void)JobCatalog::applyScheduleOverrides(rebuilt, m_options.scheduleOverrides);
+        if (const auto updated = m_scheduler->updateJob(std::move(rebuilt.first())); !updated) {
+            qCWarning(lcScheduler).noquote() << updated.error();
+            continue;
+        }
+        qCInfo(lcScheduler).noquote()
+            << "Settings of" << entry.name
+            << "changed in the database; now:" << JobOverrides::describe(settings);
+        m_appliedSettings.insert(entry.name, settings);
+    }
+}
+
 Expected<std::unique_ptr<JobRuntime>, QString>
 JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options)
 {
-    QList<JobDefinition> jobs =
-        options.jobs ? *options.jobs
-                     : JobCatalog::configuredJobs(database, options.zone,
-                                                  QProcessEnvironment::systemEnvironment(),
-                                                  options.runSettings);
+    StoredSettings stored;
+    QList<JobDefinition> jobs;
+    if (options.jobs) {
+        jobs = *options.jobs;
+    } else {
+        auto read = JobSettingsStore(database).all();
+        if (read)
+            stored = std::move(read).value();
+        else
+            qCWarning(lcScheduler).noquote()
+                << "Could not read the stored job settings; using defaults:" << read.error();
+        const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const CatalogEntry &entry : JobCatalog::entries())
+            jobs.append(JobCatalog::configuredJob(entry, database, options.zone, environment,
+                                                  stored.value(entry.name),
+                                                  options.runSettings.value(entry.name)));
+    }
     if (const auto applied = JobCatalog::applyScheduleOverrides(jobs, options.scheduleOverrides);
         !applied)
         return applied.error();
@@ -133,8 +197,9 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         if (const auto added = scheduler->addJob(std::move(job)); !added)
             return added.error();
     }
-    std::unique_ptr<JobRuntime> runtime(
-        new JobRuntime(std::move(database), std::move(journal), std::move(scheduler), options));
+    std::unique_ptr<JobRuntime> runtime(new JobRuntime(std::move(database), std::move(journal),
+                                                       std::move(scheduler), std::move(options),
+                                                       std::move(stored)));
     if (const auto prepared = runtime->prepare(clock.nowMSecs()); !prepared)
         return prepared.error();
     return runtime;

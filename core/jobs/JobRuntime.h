@@ -23,10 +23,12 @@ class Clock;
 class RunJournal;
 
 // A scheduler wired to an app database: the built-in jobs registered in the configured
-// zone, each occurrence claimed and every run recorded in the database, and the pauses
-// stored there (by any instance, the console or `jobctl pause`) honoured: they are read at
-// creation and then every `pausePollInterval`, off this thread. What `jobctl serve`,
-// `jobctl run` and the console host. Lives on the thread that creates it.
+// zone, each occurrence claimed and every run recorded in the database, and what is stored
+// there by any instance, the console or `jobctl` honoured: the pauses, and the jobs' settings
+// (`jobctl set`, the console's settings). Both are read at creation and then every
+// `pausePollInterval`, off this thread; a job whose stored settings changed is rebuilt and
+// replaces the old one in the scheduler (runs going on keep what they started with). What
+// `jobctl serve`, `jobctl run` and the console host. Lives on the thread that creates it.
 class JobRuntime : public QObject
 {
     Q_OBJECT
@@ -56,21 +58,35 @@ public:
     const std::shared_ptr<ConnectionFactory> &database() const { return m_database; }
     const std::shared_ptr<RunJournal> &journal() const { return m_journal; }
 
-    // Reads the stored pauses on the calling thread and applies them to the scheduler now.
-    Expected<bool, QString> syncPausesNow();
+    // Reads the stored pauses and job settings on the calling thread and applies them to the
+    // scheduler now.
+    Expected<bool, QString> syncNow();
 
 private:
+    using StoredSettings = QHash<QString, QJsonObject>;
+    // What one poll read, off the runtime's thread.
+    struct Snapshot
+    {
+        Expected<QHash<QString, PauseState>, QString> pauses;
+        Expected<StoredSettings, QString> settings;
+    };
+
     JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
-               std::unique_ptr<Scheduler> scheduler, const Options &options);
+               std::unique_ptr<Scheduler> scheduler, Options options, StoredSettings applied);
     Expected<bool, QString> prepare(qint64 nowMSecs);
-    void pollPauses();
+    static Snapshot read(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs);
+    void poll();
+    void apply(const Snapshot &snapshot);
     void applyPauses(const QHash<QString, PauseState> &pauses);
+    void applySettings(const StoredSettings &stored);
 
     std::shared_ptr<ConnectionFactory> m_database;
     std::shared_ptr<RunJournal> m_journal;
     std::unique_ptr<Scheduler> m_scheduler;
-    QTimer m_pausePoll;
-    QThreadPool m_reader; // one thread: pause reads never pile up
+    Options m_options;
+    StoredSettings m_appliedSettings; // the stored settings the catalog jobs were built with
+    QTimer m_poll;
+    QThreadPool m_reader; // one thread: polls never pile up
     bool m_pollInFlight = false;
     InstanceInfo m_instance;
 };

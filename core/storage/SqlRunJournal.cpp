@@ -268,9 +268,10 @@ Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &re
     return {Claim::Status::Claimed, **inserted, {}};
 }
 
-// Overlap Skip and a live run elsewhere: the occurrence is recorded as skipped under its own
-// key, so that no instance runs it later. A retry has its row already (the failed attempt):
-// it simply does not happen now.
+// Overlap Skip and a live run elsewhere: the occurrence is recorded under its own key, so
+// that no instance runs it later: `missed` (reason overlap) for a scheduled occurrence,
+// `skipped` for a manual run (`jobctl run --wait` exits 3 for it). A retry has its row
+// already (the failed attempt): it simply does not happen now.
 Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                  const Holder &live)
 {
@@ -278,7 +279,8 @@ Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &reque
                                 .arg(QString::number(live.id), live.where());
     if (request.run.trigger == RunTrigger::Retry)
         return {Claim::Status::Busy, 0, message};
-    NewRow row = rowFor(request, statusText(RunOutcome::Skipped));
+    const bool manual = request.run.trigger == RunTrigger::Manual;
+    NewRow row = rowFor(request, statusText(manual ? RunOutcome::Skipped : RunOutcome::Missed));
     row.finishedAtMSecs = request.nowMSecs;
     row.attempts = 0;
     row.error = message;
@@ -320,6 +322,37 @@ Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &r
     return {Claim::Status::Claimed, (*holder)->id, {}};
 }
 
+// A catch-up of an occurrence that was recorded `missed` under its own key (the job was
+// paused then, and its policy catches up on resume): the missed row becomes the catch-up
+// run. Whoever turns it first runs it; the WHERE makes a second turn find nothing, and an
+// occurrence that really ran is never taken.
+Claim takeOverMissed(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
+{
+    const auto holder = occurrenceHolder(db, request.run.job, request.occurrenceKey);
+    if (!holder)
+        return claimFailed(request, holder.error());
+    if (!*holder)
+        return insertRunning(db, dialect, request);
+    if ((*holder)->status != statusText(RunOutcome::Missed))
+        return alreadyClaimed(db, request);
+    QSqlQuery query(db);
+    const auto error =
+        execute(query,
+                QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+                               "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
+                               "instance_id = ?, requested_by = ?, reason = ?, error = NULL, "
+                               "missed_count = NULL WHERE id = ? AND status = ?"),
+                {statusText(RunOutcome::Running), request.run.attempt, toText(request.run.trigger),
+                 request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
+                 nullIfEmpty(request.run.requestedBy), nullIfEmpty(request.run.reason),
+                 (*holder)->id, statusText(RunOutcome::Missed)});
+    if (error)
+        return claimFailed(request, *error);
+    if (query.numRowsAffected() != 1)
+        return alreadyClaimed(db, request);
+    return {Claim::Status::Claimed, (*holder)->id, {}};
+}
+
 Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
 {
     if (request.overlap == OverlapPolicy::Skip) {
@@ -331,6 +364,8 @@ Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
     }
     if (request.run.trigger == RunTrigger::Retry && request.run.attempt >= 2)
         return reopenForRetry(db, dialect, request);
+    if (request.run.trigger == RunTrigger::CatchUp)
+        return takeOverMissed(db, dialect, request);
     return insertRunning(db, dialect, request);
 }
 
@@ -564,8 +599,9 @@ Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
         row.occurrenceKey = QStringLiteral("skipped:%1:%2")
                                 .arg(occurrence.toString(Qt::ISODateWithMs),
                                      QUuid::createUuid().toString(QUuid::WithoutBraces));
-    row.status = statusText(skipped.reason == SkipReason::Coalesced ? RunOutcome::Missed
-                                                                    : RunOutcome::Skipped);
+    // Every scheduled occurrence that did not run is `missed`; the text says why (paused,
+    // overlap, instance down, stopping) and missed_count how many it stands for.
+    row.status = statusText(RunOutcome::Missed);
     row.startedAtMSecs = skipped.nowMSecs;
     row.finishedAtMSecs = skipped.nowMSecs;
     row.attempts = 0;

@@ -489,6 +489,36 @@ private slots:
         for (const QString &message : messages)
             QVERIFY2(errors.first().contains(message), qPrintable(result.err));
     }
+
+    // `jobctl set` stores validated overrides, refuses invalid ones without storing anything,
+    // and every change shows in the job's history with who and what.
+    void setIsRecordedAndShownInHistory_data() { jc::test::addDatabaseRows(); }
+    void setIsRecordedAndShownInHistory()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        Result result =
+            jobctl(db + QStringList{u"set"_s, retention, u"--schedule"_s, u"*/5 * * * *"_s,
+                                    u"--catch-up-on-resume"_s, u"yes"_s});
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+
+        result = jobctl(db + QStringList{u"set"_s, retention, u"--catch-up-on-resume"_s, u"maybe"_s,
+                                         u"--overlap"_s, u"queue"_s});
+        QVERIFY2(result.exitCode != 0, qPrintable(describe(result)));
+        QVERIFY2(result.err.contains(u"catchUpOnResume"_s), qPrintable(describe(result)));
+
+        result = jobctl(db + QStringList{u"history"_s, retention});
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        QVERIFY2(result.out.contains(u"Settings changes"_s), qPrintable(describe(result)));
+        QVERIFY2(result.out.contains(u"catchUpOnResume: default → yes; schedule: default → "
+                                     u"*/5 * * * *"_s),
+                 qPrintable(describe(result)));
+        // The refused change was not stored: one change only, and no overlap in it.
+        QCOMPARE(result.out.count(u"default → "_s), 2);
+        QVERIFY2(!result.out.contains(u"overlap"_s), qPrintable(describe(result)));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_JobctlRun)

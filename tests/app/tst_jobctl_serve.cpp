@@ -350,12 +350,12 @@ private slots:
         QVERIFY2(gaps.size() <= 2, qPrintable(u"gaps: "_s + gaps.join(u"; "_s)));
 
         // Ran once: across the three logs, each claimed occurrence's body started exactly once
-        // when it ran (succeeded or failed) and never when it was recorded skipped.
+        // when it ran (succeeded or failed) and never when it was recorded missed.
         std::map<qint64, int> bodies;
         for (const auto &serve : serves)
             countBodies(serve->err(), bodies);
         for (const Row &row : std::as_const(claimed)) {
-            const int expected = row.status == u"skipped"_s ? 0 : 1;
+            const int expected = row.status == u"missed"_s ? 0 : 1;
             const auto found = bodies.find(row.occurrenceMs);
             const int started = found == bodies.end() ? 0 : found->second;
             QVERIFY2(started == expected, qPrintable(u"occurrence %1 (%2): %3 bodies started"_s

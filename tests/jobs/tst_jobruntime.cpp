@@ -1,5 +1,6 @@
 // The runtime on a real database: occurrences claimed once across instances, pauses stored
-// in the database honoured, skipped occurrences recorded. Manual clock: a 20-second soak
+// in the database honoured (their occurrences recorded missed, caught up on resume when the
+// policy says so), stored settings followed while running. Manual clock: a 20-second soak
 // runs in milliseconds.
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
@@ -7,6 +8,7 @@
 #include "engine/ManualClock.h"
 #include "jobs/HistoryRetentionJob.h"
 #include "jobs/JobRuntime.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
@@ -33,7 +35,8 @@ std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory>
 {
     JobRuntime::Options options;
     options.zone = QTimeZone("UTC");
-    options.scheduleOverrides = {job + u'=' + schedule};
+    if (!schedule.isEmpty())
+        options.scheduleOverrides = {job + u'=' + schedule};
     options.scheduler.instanceId = instance;
     options.scheduler.jitterSeed = 7;
     auto runtime = JobRuntime::create(database, clock, options);
@@ -114,8 +117,9 @@ private slots:
         runtime->scheduler().start();
         clock.setNow(utc("2026-01-15T11:00:00Z"));
         QCOMPARE(started.count(), 0);
-        // The skipped occurrence is recorded, under its key, so no instance runs it.
-        QTRY_COMPARE(countRows(*factory, QStringLiteral("status = 'skipped'")), 1);
+        // The occurrence is recorded missed (reason: paused), under its key, so no instance
+        // runs it.
+        QTRY_COMPARE(countRows(*factory, QStringLiteral("status = 'missed'")), 1);
         const auto runs = RunHistory(factory).runs(RunQuery{.job = job});
         QCOMPARE(runs->first().occurrence, utc("2026-01-15T11:00:00Z"));
         QVERIFY2(runs->first().error.contains(QStringLiteral("alice")) ||
@@ -123,10 +127,91 @@ private slots:
                  qPrintable(runs->first().error + u'|' + runs->first().reason));
 
         QVERIFY(PauseStore(factory).resume(job));
-        QVERIFY(runtime->syncPausesNow());
+        QVERIFY(runtime->syncNow());
         QVERIFY(!runtime->scheduler().jobStatus(job)->paused);
+        // The default policy does not catch up on resume: nothing runs until the next hour.
+        QCOMPARE(started.count(), 0);
         clock.setNow(utc("2026-01-15T12:00:00Z"));
         QCOMPARE(started.count(), 1);
+        runtime->scheduler().stop(5s);
+    }
+
+    // catchUpOnResume: the latest occurrence missed while paused runs once on resume, as a
+    // catch-up taking over its missed row; the earlier ones stay missed. Two instances: one
+    // of them runs it.
+    void pausedOccurrencesCatchUpOnResume_data() { test::addDatabaseRows(); }
+    void pausedOccurrencesCatchUpOnResume()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factoryA = std::make_shared<ConnectionFactory>(database.url());
+        auto factoryB = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factoryA->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:30:00Z"));
+        QVERIFY(JobSettingsStore(factoryA).set(job, QJsonObject{{u"catchUpOnResume"_qs, true}},
+                                               u"alice"_qs, clock.nowMSecs()));
+        QVERIFY(PauseStore(factoryA).pause(job, u"alice"_qs, u"migrating"_qs, std::nullopt,
+                                           clock.nowMSecs()));
+        auto a = makeRuntime(factoryA, clock, u"a"_qs, u"0 * * * *"_qs);
+        auto b = makeRuntime(factoryB, clock, u"b"_qs, u"0 * * * *"_qs);
+        QVERIFY(a->scheduler().jobStatus(job)->policies.missed.catchUpOnResume);
+        QSignalSpy finishedA(&a->scheduler(), &Scheduler::runFinished);
+        QSignalSpy finishedB(&b->scheduler(), &Scheduler::runFinished);
+        a->scheduler().start();
+        b->scheduler().start();
+        for (const char *hour :
+             {"2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z", "2026-01-15T13:00:00Z"})
+            clock.setNow(utc(hour));
+        QTRY_COMPARE(countRows(*factoryA, u"status = 'missed'"_qs), 3);
+        QCOMPARE(finishedA.count() + finishedB.count(), 0);
+
+        clock.setNow(utc("2026-01-15T13:20:00Z"));
+        QVERIFY(PauseStore(factoryA).resume(job));
+        QVERIFY(a->syncNow());
+        QVERIFY(b->syncNow());
+        QTRY_COMPARE(finishedA.count() + finishedB.count(), 1);
+        a->scheduler().stop(5s);
+        b->scheduler().stop(5s);
+        QCOMPARE(countRows(*factoryA, u"status = 'missed'"_qs), 2);
+        QCOMPARE(countRows(*factoryA, u"status = 'succeeded' AND trigger = 'catch-up'"_qs), 1);
+        const auto runs = RunHistory(factoryA).runs(RunQuery{.job = job});
+        QCOMPARE(runs->first().occurrence, utc("2026-01-15T13:00:00Z"));
+        QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
+    }
+
+    // A setting changed in the database reaches a running instance at its next poll: the
+    // new schedule decides the next run, without a restart.
+    void storedSettingsReachARunningInstance_data() { test::addDatabaseRows(); }
+    void storedSettingsReachARunningInstance()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:30:00Z"));
+        auto runtime = makeRuntime(factory, clock, u"one"_qs, {});
+        runtime->scheduler().start();
+        const QString before = runtime->scheduler().jobStatus(job)->schedule.text();
+        QVERIFY(before != u"*/5 * * * *"_qs);
+
+        QVERIFY(JobSettingsStore(factory).set(
+            job, QJsonObject{{u"schedule"_qs, u"*/5 * * * *"_qs}, {u"overlap"_qs, u"queue"_qs}},
+            u"bob"_qs, clock.nowMSecs()));
+        QVERIFY(runtime->syncNow());
+        const auto status = runtime->scheduler().jobStatus(job);
+        QCOMPARE(status->schedule.text(), u"*/5 * * * *"_qs);
+        QCOMPARE(status->nextRun, utc("2026-01-15T10:35:00Z"));
+        QCOMPARE(status->policies.overlap, OverlapPolicy::Queue);
+        QSignalSpy started(&runtime->scheduler(), &Scheduler::runStarted);
+        clock.setNow(utc("2026-01-15T10:35:00Z"));
+        QCOMPARE(started.count(), 1);
+
+        // Back to the defaults: the job follows its built-in schedule again.
+        QVERIFY(JobSettingsStore(factory).set(job, {}, u"bob"_qs, clock.nowMSecs()));
+        QVERIFY(runtime->syncNow());
+        QCOMPARE(runtime->scheduler().jobStatus(job)->schedule.text(), before);
         runtime->scheduler().stop(5s);
     }
 };

@@ -152,6 +152,8 @@ private slots:
     void interruptStaleOwnInstance();
     void requestCancel_data() { jc::test::addDatabaseRows(); }
     void requestCancel();
+    void catchUpTakesOverAMissedRowOnce_data() { jc::test::addDatabaseRows(); }
+    void catchUpTakesOverAMissedRowOnce();
 };
 
 void tst_SqlRunJournal::claimInsertsARunningRow()
@@ -277,7 +279,7 @@ void tst_SqlRunJournal::overlapSkipWithALiveRunIsBusy()
             running.storedRunId);
     QCOMPARE(busy.message, expected);
     const StoredRun skipped = stored(history, busy.storedRunId);
-    QCOMPARE(skipped.outcome, RunOutcome::Skipped);
+    QCOMPARE(skipped.outcome, RunOutcome::Missed); // a scheduled occurrence: missed (overlap)
     QCOMPARE(skipped.occurrence.toMSecsSinceEpoch(), T0 + Minute);
     QCOMPARE(skipped.missedCount, 1);
     QCOMPARE(skipped.error, expected);
@@ -485,7 +487,7 @@ void tst_SqlRunJournal::recordSkippedWritesSkippedAndMissedRows()
     auto rows = history.runs({.job = u"Top-Up"_s});
     VERIFY_OK(rows);
     QCOMPARE(rows->size(), 1);
-    QCOMPARE(rows->at(0).outcome, RunOutcome::Skipped);
+    QCOMPARE(rows->at(0).outcome, RunOutcome::Missed);
     QCOMPARE(rows->at(0).occurrenceKey, key);
     QCOMPARE(rows->at(0).error, u"paused by alice: migration"_s);
     QCOMPARE(rows->at(0).startedAt.toMSecsSinceEpoch(), T0 + 5);
@@ -502,7 +504,7 @@ void tst_SqlRunJournal::recordSkippedWritesSkippedAndMissedRows()
     VERIFY_OK(journal.recordSkipped(coalesced));
     rows = history.runs({.job = u"Top-Up"_s, .outcomes = {RunOutcome::Missed}});
     VERIFY_OK(rows);
-    QCOMPARE(rows->size(), 2);
+    QCOMPARE(rows->size(), 3); // the paused one and the two coalesced ones
     QCOMPARE(rows->at(0).missedCount, 40);
     QVERIFY(rows->at(0).occurrenceKey.startsWith(u"skipped:2026-01-01T00:01:00.000Z:"_s));
     QVERIFY(rows->at(0).occurrenceKey != rows->at(1).occurrenceKey);
@@ -588,6 +590,51 @@ void tst_SqlRunJournal::requestCancel()
     QVERIFY(!ended);
     QCOMPARE(ended.error(),
              u"Run %1 is not running (it is timed out), so there is nothing to cancel."_s.arg(id));
+}
+
+// An occurrence recorded missed while the job was paused is run on resume by the catch-up
+// claim, which turns the missed row into the run: once, whoever asks first; an occurrence that
+// really ran is never taken over.
+void tst_SqlRunJournal::catchUpTakesOverAMissedRowOnce()
+{
+    OPEN_JOURNAL();
+    const QString key = u"2026-01-01T00:00:00.000Z"_s;
+    VERIFY_OK(journal.recordSkipped({u"Top-Up"_s, T0, key, SkipReason::Paused, 1, T0 + 5, u"a"_s,
+                                     u"The job is paused by alice"_s}));
+    const auto caughtUp = journal.claim(request({.job = u"Top-Up"_s,
+                                                 .now = T0 + Minute,
+                                                 .instance = u"b"_s,
+                                                 .trigger = RunTrigger::CatchUp}));
+    QCOMPARE(caughtUp.status, Status::Claimed);
+    const StoredRun run = stored(history, caughtUp.storedRunId);
+    QCOMPARE(run.outcome, RunOutcome::Running);
+    QCOMPARE(run.trigger, RunTrigger::CatchUp);
+    QCOMPARE(run.occurrenceKey, key);
+    QCOMPARE(run.instanceId, u"b"_s);
+    QVERIFY(run.error.isEmpty());
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 1);
+    // A second instance resuming too finds it taken.
+    QCOMPARE(journal
+                 .claim(request({.job = u"Top-Up"_s,
+                                 .now = T0 + Minute,
+                                 .instance = u"c"_s,
+                                 .overlap = OverlapPolicy::Parallel,
+                                 .trigger = RunTrigger::CatchUp}))
+                 .status,
+             Status::AlreadyClaimed);
+
+    // A scheduled run that succeeded is not a missed row: a catch-up of it is refused.
+    const auto ran = journal.claim(request({.job = u"Uploads"_s}));
+    QCOMPARE(ran.status, Status::Claimed);
+    VERIFY_OK(journal.finish(ran.storedRunId, record(u"Uploads"_s, RunOutcome::Succeeded, T0 + 9),
+                             {}, 0));
+    QCOMPARE(journal
+                 .claim(request({.job = u"Uploads"_s,
+                                 .now = T0 + Minute,
+                                 .overlap = OverlapPolicy::Parallel,
+                                 .trigger = RunTrigger::CatchUp}))
+                 .status,
+             Status::AlreadyClaimed);
 }
 
 QTEST_GUILESS_MAIN(tst_SqlRunJournal)

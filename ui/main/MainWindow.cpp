@@ -22,6 +22,7 @@
 #include "views/ErrorLogPane.h"
 #include "views/HistoryPane.h"
 #include "views/ProgressDelegate.h"
+#include "views/SettingsChangesPane.h"
 
 #include <QCloseEvent>
 #include <QCoreApplication>
@@ -186,8 +187,10 @@ void MainWindow::buildPanes(QSplitter *splitter)
     m_history = new HistoryPane(m_reader, m_tabs);
     m_errors = new ErrorLogPane(m_reader, m_tabs);
     m_errors->setJobs(m_model->jobNames());
+    m_changes = new SettingsChangesPane(m_reader, m_tabs);
     m_tabs->addTab(m_history, tr("&History"));
     m_tabs->addTab(m_errors, tr("&Error log"));
+    m_tabs->addTab(m_changes, tr("Settings &changes"));
     connect(m_history, &HistoryPane::runActivated, this, &MainWindow::showRun);
     connect(m_errors, &ErrorLogPane::runActivated, this, &MainWindow::showRun);
     splitter->addWidget(m_tabs);
@@ -321,6 +324,7 @@ void MainWindow::currentJobChanged()
 {
     const JobOverview *job = currentJob();
     m_history->setJob(job ? job->name : QString());
+    m_changes->setJob(job ? job->name : QString());
     updateActions();
 }
 
@@ -456,6 +460,7 @@ void MainWindow::applySettings(const QHash<QString, QJsonObject> &jobSettings, b
     m_feed->refreshNow();
     m_history->refresh();
     m_errors->refresh();
+    m_changes->refresh();
     if (!jobSettings.isEmpty()) {
         auto database = m_reader->database();
         const QString user = m_setup.user;
@@ -473,11 +478,11 @@ void MainWindow::applySettings(const QHash<QString, QJsonObject> &jobSettings, b
             [this](const QString &error) {
                 if (!error.isEmpty())
                     return showError(tr("The jobs' settings were not saved"), error);
-                // Schedulers read the jobs' settings when they start; say so rather than let
-                // the admin believe the running one changed.
-                m_status->showMessage(tr("Jobs' settings saved in the database. Every scheduler "
-                                         "uses them from its next start."),
+                // Every running scheduler (this console's too) reads them at its next poll.
+                m_status->showMessage(tr("Jobs' settings saved in the database. Running "
+                                         "schedulers apply them within seconds."),
                                       15000);
+                m_changes->refresh();
             });
     }
     if (restartNeeded) {

@@ -15,6 +15,7 @@ class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
 class HistoryPane;
+class SettingsChangesPane;
 class JobActions;
 class JobOperations;
 class JobTableFeed;
@@ -94,6 +95,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     HistoryPane *m_history = nullptr;
+    SettingsChangesPane *m_changes = nullptr;
     ErrorLogPane *m_errors = nullptr;
     bool m_quitting = false;
     bool m_toldAboutTray = false;
