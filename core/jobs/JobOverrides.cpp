@@ -1,5 +1,6 @@
 #include "jobs/JobOverrides.h"
 
+#include "engine/MissedRunPolicy.h"
 #include "engine/OverlapPolicy.h"
 
 #include <QJsonArray>
@@ -96,10 +97,16 @@ std::optional<QString> applyPolicies(JobDefinition &job, const QJsonObject &sett
     }
     if (settings.contains(QStringLiteral("catchUpOnResume"))) {
         const QJsonValue value = settings.value(QStringLiteral("catchUpOnResume"));
-        if (!value.isBool())
+        const QString word = value.toString().trimmed().toLower();
+        if (value.isBool())
+            policies.missed.catchUpOnResume = value.toBool();
+        else if (word == u"yes" || word == u"true")
+            policies.missed.catchUpOnResume = true;
+        else if (word == u"no" || word == u"false")
+            policies.missed.catchUpOnResume = false;
+        else
             return QStringLiteral("catchUpOnResume: \"%1\" is not one of yes, no")
                 .arg(value.toVariant().toString());
-        policies.missed.catchUpOnResume = value.toBool();
     }
     return std::nullopt;
 }
@@ -118,6 +125,70 @@ QString valueText(const QJsonObject &settings, const QString &key)
 }
 
 } // namespace
+
+QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
+{
+    using Kind = SettingSpec::Kind;
+    // Each value is checked by applying it alone to the built-in job: the dialog refuses
+    // exactly what the scheduler would.
+    const auto checkedBy = [builtIn](const QString &key) {
+        return [builtIn, key](const QVariant &value) -> std::optional<QString> {
+            QJsonObject one;
+            one.insert(key,
+                       value.typeId() == QMetaType::LongLong || value.typeId() == QMetaType::Int
+                           ? QJsonValue(value.toLongLong())
+                           : QJsonValue(value.toString()));
+            const auto applied = apply(builtIn, one);
+            if (applied)
+                return std::nullopt;
+            // "schedule: ..." names the key already; the dialog names the setting itself.
+            const QString prefix = key + QStringLiteral(": ");
+            return applied.error().startsWith(prefix) ? applied.error().mid(prefix.size())
+                                                      : applied.error();
+        };
+    };
+    const JobPolicies &policies = builtIn.policies;
+    const auto text = [&](const QString &key, const QString &label, const QString &value,
+                          const QString &help) {
+        return SettingSpec{key, label, {}, Kind::Text, value, 0, 0, help, checkedBy(key)};
+    };
+    const auto integer = [&](const QString &key, const QString &label, qint64 value, qint64 min,
+                             qint64 max, const QString &help) {
+        return SettingSpec{key, label, {}, Kind::Integer, value, min, max, help, {}};
+    };
+    const qint64 windowHours =
+        policies.missed.catchUpWindow
+            ? std::chrono::duration_cast<std::chrono::hours>(*policies.missed.catchUpWindow).count()
+            : 0;
+    return {
+        text(QStringLiteral("schedule"), QStringLiteral("Schedule"), builtIn.schedule.text(),
+             QStringLiteral("Cron (5 or 6 fields), @daily, @monthly, @every 90m, ...")),
+        text(QStringLiteral("timeZone"), QStringLiteral("Time zone"),
+             QString::fromUtf8(builtIn.schedule.zone().id()),
+             QStringLiteral("IANA zone the schedule is read in, e.g. Europe/Berlin")),
+        text(QStringLiteral("overlap"), QStringLiteral("Overlap"), toText(policies.overlap),
+             QStringLiteral("While a run is going: skip, queue or parallel")),
+        integer(QStringLiteral("timeoutSeconds"), QStringLiteral("Timeout (s)"),
+                std::chrono::duration_cast<std::chrono::seconds>(policies.timeout).count(), 0,
+                604800, QStringLiteral("A run longer than this is cancelled; 0 for none")),
+        integer(QStringLiteral("retryAttempts"), QStringLiteral("Attempts"),
+                policies.retry.attempts, 1, 20,
+                QStringLiteral("Attempts in all, the first included; 1 = no retry")),
+        integer(QStringLiteral("retryDelaySeconds"), QStringLiteral("Retry delay (s)"),
+                std::chrono::duration_cast<std::chrono::seconds>(policies.retry.baseDelay).count(),
+                1, 86400, QStringLiteral("Wait before the first retry; doubles each time")),
+        text(QStringLiteral("missedRuns"), QStringLiteral("Missed runs"),
+             toText(policies.missed.action),
+             QStringLiteral("Occurrences missed while no instance ran: catch-up or skip")),
+        integer(QStringLiteral("catchUpWindowHours"), QStringLiteral("Catch-up window (h)"),
+                windowHours, 0, 8784,
+                QStringLiteral("How old a missed occurrence may be and still run; 0 = until "
+                               "the next one")),
+        text(QStringLiteral("catchUpOnResume"), QStringLiteral("Catch up on resume"),
+             policies.missed.catchUpOnResume ? QStringLiteral("yes") : QStringLiteral("no"),
+             QStringLiteral("yes: resuming runs the latest occurrence missed while paused")),
+    };
+}
 
 QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObject &after)
 {

@@ -2,6 +2,7 @@
 
 #include "common/Expected.h"
 #include "engine/JobDefinition.h"
+#include "jobs/SettingSpec.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -18,12 +19,17 @@ namespace jc {
 //   retryDelaySeconds   1 .. 86400, the first retry's base delay
 //   missedRuns          "catch-up" | "skip"
 //   catchUpWindowHours  0 (until the next occurrence) .. 8784
-//   catchUpOnResume     true | false: on resume, run the latest occurrence missed while paused
+//   catchUpOnResume     true | false (or "yes" | "no"): on resume, run the latest occurrence
+//                       missed while paused
 // Every value is validated; a refusal names the setting and says what is allowed.
 class JobOverrides
 {
 public:
     static QStringList keys();
+
+    // The keys above as settings for the console's settings dialog, each defaulting to what
+    // `builtIn` (the job on its defaults) does and validated by apply() itself.
+    static QList<SettingSpec> settingSpecs(const JobDefinition &builtIn);
 
     // `job` with `settings` applied, or why not. Keys that are neither the scheduler's nor in
     // `jobKeys` (the job's own settings, applied by JobCatalog) are refused.

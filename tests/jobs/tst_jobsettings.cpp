@@ -6,6 +6,7 @@
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
+#include "jobs/SettingValues.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 
@@ -54,6 +55,13 @@ private slots:
             << "retryAttempts: \"3; DROP TABLE x\" is not a whole";
         QTest::newRow("missed skip")
             << QJsonObject{{QStringLiteral("missedRuns"), QStringLiteral("skip")}} << QString();
+        QTest::newRow("catch up on resume")
+            << QJsonObject{{u"catchUpOnResume"_qs, true}} << QString();
+        QTest::newRow("catch up on resume, word")
+            << QJsonObject{{u"catchUpOnResume"_qs, u"no"_qs}} << QString();
+        QTest::newRow("catch up on resume, nonsense")
+            << QJsonObject{{u"catchUpOnResume"_qs, u"perhaps"_qs}}
+            << "catchUpOnResume: \"perhaps\" is not one of yes, no";
         QTest::newRow("unknown key")
             << QJsonObject{{QStringLiteral("colour"), QStringLiteral("red")}}
             << "unknown setting \"colour\"";
@@ -67,6 +75,33 @@ private slots:
         QCOMPARE(applied.hasValue(), error.isEmpty());
         if (!error.isEmpty())
             QVERIFY2(applied.error().startsWith(error), qPrintable(applied.error()));
+    }
+
+    // The console's settings dialog offers the scheduler's keys as settings defaulting to the
+    // built-in job, and refuses exactly what apply() refuses.
+    void schedulerKeysAsSettings()
+    {
+        const JobDefinition base = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC")).constFirst();
+        const QList<SettingSpec> specs = JobOverrides::settingSpecs(base);
+        QStringList keys;
+        for (const SettingSpec &spec : specs)
+            keys.append(spec.key);
+        QCOMPARE(keys, JobOverrides::keys());
+        const auto spec = [&](const QString &key) {
+            return *std::find_if(specs.cbegin(), specs.cend(),
+                                 [&](const SettingSpec &s) { return s.key == key; });
+        };
+        QCOMPARE(spec(u"schedule"_qs).defaultValue.toString(), base.schedule.text());
+        QCOMPARE(spec(u"timeZone"_qs).defaultValue.toString(), u"UTC"_qs);
+        QCOMPARE(spec(u"catchUpOnResume"_qs).defaultValue.toString(), u"no"_qs);
+        QVERIFY(SettingValues::parse(spec(u"schedule"_qs), u"*/5 * * * *"_qs));
+        const auto badSchedule = SettingValues::parse(spec(u"schedule"_qs), u"61 * * * *"_qs);
+        QVERIFY(!badSchedule);
+        QCOMPARE(badSchedule.error(), u"minute: 61 is out of range 0-59"_qs);
+        QVERIFY(!SettingValues::parse(spec(u"timeZone"_qs), u"Mars/Base"_qs));
+        QVERIFY(!SettingValues::parse(spec(u"overlap"_qs), u"often"_qs));
+        QVERIFY(SettingValues::parse(spec(u"catchUpOnResume"_qs), u"yes"_qs));
+        QVERIFY(!SettingValues::parse(spec(u"timeoutSeconds"_qs), -5));
     }
 
     void storedSettingsReachEveryRuntime_data() { test::addDatabaseRows(); }

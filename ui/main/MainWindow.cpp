@@ -9,6 +9,7 @@
 #include "dialogs/SettingsDialog.h"
 #include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/JobActions.h"
@@ -36,6 +37,7 @@
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimeZone>
 #include <QToolBar>
 
 namespace jc {
@@ -440,9 +442,17 @@ void MainWindow::openSettings()
                 return showError(
                     tr("Settings"),
                     tr("The jobs' settings could not be read: %1").arg(stored.error()));
+            // Each job's schedule and policies first, defaulting to what its built-in
+            // definition does, then its own settings.
+            const QList<JobDefinition> builtIn =
+                JobCatalog::builtInJobs(m_reader->database(), QTimeZone::systemTimeZone());
             QList<JobSettingsSection> sections;
-            for (const CatalogEntry &entry : JobCatalog::entries())
-                sections.append({entry.name, entry.specs, stored->value(entry.name)});
+            for (qsizetype i = 0; i < JobCatalog::entries().size(); ++i) {
+                const CatalogEntry &entry = JobCatalog::entries().at(i);
+                sections.append({entry.name,
+                                 JobOverrides::settingSpecs(builtIn.at(i)) + entry.specs,
+                                 stored->value(entry.name)});
+            }
             const bool wasRunningHere = m_setup.settings->runJobsHere();
             SettingsDialog dialog(*m_setup.settings, *m_setup.vault, sections, this);
             dialog.setObjectName(QStringLiteral("settingsDialog"));
