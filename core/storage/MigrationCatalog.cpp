@@ -214,11 +214,47 @@ Migration purchaseStatusIndex()
                 });
 }
 
+// 5. PostgreSQL tells its listeners what changed (channel jc_changes, payload: the job's
+// name), so that consoles refresh within moments instead of at their next poll
+// (ChangeListener). Triggers rather than calls in each writer: every writer is covered, other
+// programs' too. A run's row notifies when it is inserted and when its state, progress or
+// cancel request changes; pauses and settings on every change. PostgreSQL delivers at commit
+// and folds identical notices of one transaction into one. SQLite has no notices: nothing to
+// do there, its consoles poll.
+Migration changeNotices()
+{
+    Migration migration{
+        5, QStringLiteral("change notices for listening consoles (PostgreSQL)"), {}, {}};
+    const auto step = [&](const char16_t *text) {
+        migration.postgres.append(MigrationStep::always(QString::fromUtf16(text)));
+    };
+    step(uR"(CREATE OR REPLACE FUNCTION jc_notify_change() RETURNS trigger
+LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('jc_changes', OLD.job_name);
+    ELSE
+        PERFORM pg_notify('jc_changes', NEW.job_name);
+    END IF;
+    RETURN NULL;
+END
+$body$)");
+    step(uR"(CREATE TRIGGER jc_runs_notify AFTER INSERT OR UPDATE OF status, progress_done,
+    progress_text, cancel_requested_at_ms ON jc_runs
+    FOR EACH ROW EXECUTE FUNCTION jc_notify_change())");
+    step(uR"(CREATE TRIGGER jc_job_pauses_notify AFTER INSERT OR UPDATE OR DELETE ON jc_job_pauses
+    FOR EACH ROW EXECUTE FUNCTION jc_notify_change())");
+    step(uR"(CREATE TRIGGER jc_job_settings_notify AFTER INSERT OR UPDATE OR DELETE
+    ON jc_job_settings FOR EACH ROW EXECUTE FUNCTION jc_notify_change())");
+    return migration;
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(), topUpPeriodKey(), schedulerTables(), purchaseStatusIndex()};
+    return {appTables(), topUpPeriodKey(), schedulerTables(), purchaseStatusIndex(),
+            changeNotices()};
 }
 
 int MigrationCatalog::latestVersion()

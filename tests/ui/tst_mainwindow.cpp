@@ -47,6 +47,7 @@
 
 using namespace jc;
 using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -153,7 +154,7 @@ void saveScreenshot(QWidget *widget, const QString &file)
 // A migrated test database, a runtime with the test jobs on it, and the window over both.
 struct Console
 {
-    explicit Console(SqlDialect dialect)
+    explicit Console(SqlDialect dialect, std::chrono::milliseconds refresh = 100ms)
         : database(dialect)
     {
         if (!database.isReady()) {
@@ -191,7 +192,7 @@ struct Console
         setup.jobs = *options.jobs;
         setup.runtime = runtime.get();
         setup.user = user;
-        setup.refreshInterval = 100ms;
+        setup.refreshInterval = refresh;
         window = std::make_unique<MainWindow>(setup);
         window->show();
     }
@@ -454,6 +455,32 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(syncJob), QStringLiteral("cancelled"), 10000);
         QCOMPARE(c.runsOf(syncJob).size(), 1);
         QCOMPARE(c.runtime->scheduler().activeRuns().size(), 0);
+    }
+
+    // With a poll far away, a pause made by another program shows at once on PostgreSQL (the
+    // database announces it); SQLite says that it polls.
+    void anotherInstancesChangeShowsAtOnce_data() { test::addDatabaseRows(); }
+    void anotherInstancesChangeShowsAtOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect, 1h);
+        QVERIFY2(c.isReady(), qPrintable(c.error));
+        QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
+        auto *updates = c.window->consoleStatusBar()->findChild<QLabel *>(u"updatesLabel"_s);
+        QVERIFY(updates);
+        if (dialect == SqlDialect::Sqlite) {
+            QCOMPARE(updates->text(), u"Updates: every 1 h 0 min"_s);
+            QVERIFY(updates->toolTip().contains(u"SQLite"_s));
+            return;
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(updates->text(), u"Updates: live"_s, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*c.window, cleanupJob, JobTableModel::State), u"idle"_s,
+                                  10000);
+        auto elsewhere = std::make_shared<ConnectionFactory>(c.database.url());
+        QVERIFY(PauseStore(elsewhere).pause(cleanupJob, u"mallory"_s, u"from jobctl"_s,
+                                            std::nullopt, c.clock.nowMSecs()));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*c.window, cleanupJob, JobTableModel::State),
+                                  u"paused: from jobctl"_s, 5000);
     }
 
     void statusBarFollowsTheDatabase_data() { test::addDatabaseRows(); }

@@ -1,6 +1,7 @@
 #include "main/ConsoleStatusBar.h"
 
 #include "data/DatabaseReader.h"
+#include "data/TimeDisplay.h"
 #include "models/RunFormat.h"
 
 #include <QLabel>
@@ -16,11 +17,14 @@ ConsoleStatusBar::ConsoleStatusBar(DatabaseReader *reader, const QString &databa
     , m_reconnect(new QPushButton(tr("Reconnect"), this))
     , m_scheduler(new QLabel(this))
     , m_instances(new QLabel(this))
+    , m_updates(new QLabel(this))
 {
     m_database->setObjectName(QStringLiteral("databaseLabel"));
     m_reconnect->setObjectName(QStringLiteral("reconnectButton"));
     m_scheduler->setObjectName(QStringLiteral("schedulerLabel"));
     m_instances->setObjectName(QStringLiteral("instancesLabel"));
+    m_updates->setObjectName(QStringLiteral("updatesLabel"));
+    m_updates->setAccessibleName(tr("Updates"));
     m_reconnect->setAccessibleName(tr("Reconnect to the database"));
     m_reconnect->setFlat(true);
     m_reconnect->hide();
@@ -39,6 +43,7 @@ ConsoleStatusBar::ConsoleStatusBar(DatabaseReader *reader, const QString &databa
     addPermanentWidget(m_reconnect);
     addPermanentWidget(m_scheduler);
     addPermanentWidget(m_instances);
+    addPermanentWidget(m_updates);
     setInstances({});
     connect(m_reconnect, &QPushButton::clicked, this, &ConsoleStatusBar::reconnectRequested);
     connect(reader, &DatabaseReader::connectionChanged, this, &ConsoleStatusBar::setConnected);
@@ -70,6 +75,19 @@ void ConsoleStatusBar::setConnected(bool connected, const QString &error)
                                    .arg(m_databaseText, error));
     }
     m_reconnect->setVisible(!connected);
+}
+
+void ConsoleStatusBar::setUpdates(bool live, std::chrono::milliseconds pollInterval,
+                                  const QString &why)
+{
+    const QString every = TimeDisplay::duration(pollInterval.count());
+    m_updates->setText(live ? tr("Updates: live") : tr("Updates: every %1").arg(every));
+    m_updates->setToolTip(
+        live ? tr("The database announces every change of runs, pauses and settings; the "
+                  "console shows them at once (and re-reads every %1 as well).")
+                   .arg(every)
+             : tr("The console re-reads the database every %1.%2")
+                   .arg(every, why.isEmpty() ? QString() : QStringLiteral("\n") + why));
 }
 
 void ConsoleStatusBar::setInstances(const QStringList &instances)

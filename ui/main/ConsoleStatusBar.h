@@ -5,6 +5,8 @@
 #include <QStatusBar>
 #include <QStringList>
 
+#include <chrono>
+
 class QLabel;
 class QPushButton;
 
@@ -16,10 +18,12 @@ class DatabaseReader;
 //  - the database: its kind and location, and whether the last read reached it (red with
 //    the error in the tooltip when not), with a Reconnect button while it is unreachable;
 //  - the scheduler: "running jobs here" or "watching only";
-//  - the instances that recorded runs in the last hour.
+//  - the instances that recorded runs in the last hour;
+//  - how changes arrive: "live" (PostgreSQL notifications) or by polling.
 // Transient messages (an action's outcome) go through QStatusBar::showMessage().
 //
-// objectNames for tests: databaseLabel, reconnectButton, schedulerLabel, instancesLabel.
+// objectNames for tests: databaseLabel, reconnectButton, schedulerLabel, instancesLabel,
+// updatesLabel.
 class ConsoleStatusBar : public QStatusBar
 {
     Q_OBJECT
@@ -32,6 +36,8 @@ public:
 
     void setConnected(bool connected, const QString &error);
     void setInstances(const QStringList &instances);
+    // Live: changes are announced by the database; otherwise read every `pollInterval`.
+    void setUpdates(bool live, std::chrono::milliseconds pollInterval, const QString &why);
     bool isConnectedShown() const { return m_connected; }
 
 signals:
@@ -44,6 +50,7 @@ private:
     QPushButton *m_reconnect;
     QLabel *m_scheduler;
     QLabel *m_instances;
+    QLabel *m_updates;
 };
 
 } // namespace jc

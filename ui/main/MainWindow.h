@@ -8,12 +8,14 @@ class QSortFilterProxyModel;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QTimer;
 
 namespace jc {
 
 class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
+class ChangeListener;
 class HistoryPane;
 class SettingsChangesPane;
 class JobActions;
@@ -64,6 +66,7 @@ protected:
 private:
     void buildTable();
     void buildPanes(QSplitter *splitter);
+    void listenForChanges();
     void buildMenus();
     void restoreLayout();
     void saveLayout();
@@ -96,6 +99,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     HistoryPane *m_history = nullptr;
     SettingsChangesPane *m_changes = nullptr;
+    ChangeListener *m_listener = nullptr;
+    QTimer *m_changeRefresh = nullptr;
     ErrorLogPane *m_errors = nullptr;
     bool m_quitting = false;
     bool m_toldAboutTray = false;
