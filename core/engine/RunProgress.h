@@ -12,7 +12,15 @@ struct RunProgress
     qint64 total = 0;
     QString text;
 
-    // Negative numbers become 0; done past a known total becomes the total.
+    // No real count comes near 2^53 (where a double, as JSON and charts hold numbers, stops
+    // counting exactly), and displays compute done * 1000 / total in 64 bits: larger numbers
+    // are scaled down to it, keeping done / total.
+    static constexpr qint64 maximumCount = qint64(1) << 53;
+    static constexpr qsizetype maximumTextLength = 500;
+
+    // Negative numbers become 0; done past a known total becomes the total; counts above
+    // maximumCount are scaled down; the text is cut to maximumTextLength characters (never
+    // inside a surrogate pair).
     static RunProgress sanitized(qint64 done, qint64 total, const QString &text);
     bool operator==(const RunProgress &) const = default;
 };

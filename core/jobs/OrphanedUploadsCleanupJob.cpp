@@ -46,6 +46,24 @@ std::optional<QString> checkRoot(const QString &path)
     return std::nullopt;
 }
 
+// Why SITE_URL cannot be used, or nothing. Settings from the catalog were checked already
+// (SettingValues), but run() may be handed any: without a scheme or host, the site's own
+// absolute URLs would look foreign and the files only they name would be deleted.
+std::optional<QString> checkSiteUrl(const QString &siteUrl)
+{
+    if (siteUrl.trimmed().isEmpty())
+        return std::nullopt;
+    const QList<SettingSpec> specs = OrphanedUploadsCleanupJob::settingSpecs();
+    const auto spec = std::find_if(specs.cbegin(), specs.cend(),
+                                   [](const SettingSpec &s) { return s.key == siteUrlKey; });
+    const auto parsed = SettingValues::parse(*spec, siteUrl);
+    if (parsed)
+        return std::nullopt;
+    return QStringLiteral("SITE_URL: %1; set SITE_URL (or the job's siteUrl) to the app's full "
+                          "address. Nothing was deleted")
+        .arg(parsed.error());
+}
+
 } // namespace
 
 QString OrphanedUploadsCleanupJob::defaultUploadsDir()
@@ -142,6 +160,8 @@ JobResult OrphanedUploadsCleanupJob::run(JobContext &context, ConnectionFactory 
                                          const Settings &settings, const QDateTime &now)
 {
     if (auto why = checkRoot(settings.uploadsDir))
+        return JobResult::failure(*why);
+    if (auto why = checkSiteUrl(settings.siteUrl))
         return JobResult::failure(*why);
     const QString root = QFileInfo(settings.uploadsDir).absoluteFilePath();
     auto db = database.connectionForCurrentThread();

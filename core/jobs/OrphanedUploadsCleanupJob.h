@@ -59,7 +59,8 @@ public:
 
     // The body, callable on any worker thread; `now` is the clock's (the grace period counts
     // back from it). Fails at once, naming UPLOADS_DIR and the path, when the root is
-    // missing or not a folder.
+    // missing or not a folder, and naming SITE_URL when it is set but not an absolute http(s)
+    // address (the settings given may not have come through SettingValues' check).
     static JobResult run(JobContext &context, ConnectionFactory &database, const Settings &settings,
                          const QDateTime &now);
 };

@@ -27,8 +27,17 @@ QString firstLine(const QString &sql)
     return sql.trimmed().section(u'\n', 0, 0);
 }
 
-std::optional<QString> exec(const QSqlDatabase &db, const QString &sql,
-                            const QVariantList &values = {})
+// A statement that failed: its message, and whether the database refused to be written
+// through this connection (SqlErrors::isReadOnly), in the database's own words.
+struct Failure
+{
+    QString text;
+    bool readOnly = false;
+    QString detail;
+};
+
+std::optional<Failure> run(const QSqlDatabase &db, const QString &sql,
+                           const QVariantList &values = {})
 {
     QSqlQuery query(db);
     bool ok = values.isEmpty() ? query.exec(sql) : query.prepare(sql);
@@ -38,20 +47,54 @@ std::optional<QString> exec(const QSqlDatabase &db, const QString &sql,
         ok = query.exec();
     if (ok)
         return std::nullopt;
-    return QStringLiteral("%1 [in: %2]").arg(SqlErrors::text(query.lastError()), firstLine(sql));
+    const QSqlError error = query.lastError();
+    // The first line of the database's text, without its "ERROR:" and the SQL it quotes.
+    QString detail = error.databaseText().section(u'\n', 0, 0).trimmed();
+    if (detail.startsWith(QLatin1String("ERROR:")))
+        detail = detail.mid(6).trimmed();
+    return Failure{QStringLiteral("%1 [in: %2]").arg(SqlErrors::text(error), firstLine(sql)),
+                   SqlErrors::isReadOnly(error),
+                   detail.isEmpty() ? SqlErrors::text(error) : detail};
 }
 
-std::optional<QString> begin(const QSqlDatabase &db, SqlDialect dialect)
+std::optional<QString> exec(const QSqlDatabase &db, const QString &sql,
+                            const QVariantList &values = {})
+{
+    if (auto failure = run(db, sql, values))
+        return failure->text;
+    return std::nullopt;
+}
+
+// What to say when the database may not be written through this connection. Every program
+// migrates before anything else, so this is where a read-only database shows first; it is
+// found by the database's answer to a real write, not guessed from its settings.
+QString readOnlyMessage(const QSqlDatabase &db, SqlDialect dialect, const QString &detail)
+{
+    if (dialect == SqlDialect::Sqlite) {
+        return QStringLiteral("The SQLite database %1 is read-only for this user (%2): make the "
+                              "file and its folder writable for this user, or choose another "
+                              "location with --db or JOBCONSOLE_DB. Nothing was changed.")
+            .arg(db.databaseName(), detail);
+    }
+    return QStringLiteral("The PostgreSQL database \"%1\" is read-only for this connection (%2): "
+                          "Job Console writes its run history, pauses and settings there. "
+                          "Connect as a user that may create and change tables in it, to the "
+                          "primary server rather than a standby, with "
+                          "default_transaction_read_only off. Nothing was changed.")
+        .arg(db.databaseName(), detail);
+}
+
+std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite)
-        return exec(db, QStringLiteral("BEGIN IMMEDIATE"));
-    if (auto error = exec(db, QStringLiteral("BEGIN")))
-        return error;
+        return run(db, QStringLiteral("BEGIN IMMEDIATE"));
+    if (auto failure = run(db, QStringLiteral("BEGIN")))
+        return failure;
     // Without this, every CREATE ... IF NOT EXISTS that finds its object prints a NOTICE to
     // stderr (libpq's default); LOCAL ends with the transaction.
-    if (auto error = exec(db, QStringLiteral("SET LOCAL client_min_messages = warning")))
-        return error;
-    return exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(MigrationLockKey));
+    if (auto failure = run(db, QStringLiteral("SET LOCAL client_min_messages = warning")))
+        return failure;
+    return run(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(MigrationLockKey));
 }
 
 void rollback(const QSqlDatabase &db)
@@ -60,12 +103,13 @@ void rollback(const QSqlDatabase &db)
         qCWarning(lcStorage) << "rollback of a migration failed:" << *error;
 }
 
-std::optional<QString> ensureVersionTable(const QSqlDatabase &db)
+// The first write of every migration.
+std::optional<Failure> ensureVersionTable(const QSqlDatabase &db)
 {
-    return exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS jc_schema_version ("
-                                   "version integer NOT NULL PRIMARY KEY, "
-                                   "description varchar(200) NOT NULL, "
-                                   "applied_at_ms bigint NOT NULL)"));
+    return run(db, QStringLiteral("CREATE TABLE IF NOT EXISTS jc_schema_version ("
+                                  "version integer NOT NULL PRIMARY KEY, "
+                                  "description varchar(200) NOT NULL, "
+                                  "applied_at_ms bigint NOT NULL)"));
 }
 
 Expected<std::set<int>, QString> recordedVersions(const QSqlDatabase &db)
@@ -137,11 +181,19 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
 std::optional<QString> Migrator::apply(const QSqlDatabase &db, SqlDialect dialect,
                                        const Migration &migration, bool *applied) const
 {
-    if (auto error = begin(db, dialect))
-        return QStringLiteral("Cannot start migrating the database: %1").arg(*error);
+    if (auto failure = begin(db, dialect)) {
+        return failure->readOnly
+                   ? readOnlyMessage(db, dialect, failure->detail)
+                   : QStringLiteral("Cannot start migrating the database: %1").arg(failure->text);
+    }
+    if (auto failure = ensureVersionTable(db)) {
+        rollback(db);
+        return failure->readOnly ? readOnlyMessage(db, dialect, failure->detail)
+                                 : QStringLiteral("Cannot create the schema version table: %1")
+                                       .arg(failure->text);
+    }
     // Re-read under the lock: another instance may have migrated meanwhile.
-    auto error = ensureVersionTable(db);
-    const auto versions = error ? Expected<std::set<int>, QString>(*error) : recordedVersions(db);
+    const auto versions = recordedVersions(db);
     if (!versions) {
         rollback(db);
         return QStringLiteral("Cannot read the schema version: %1").arg(versions.error());
@@ -151,7 +203,7 @@ std::optional<QString> Migrator::apply(const QSqlDatabase &db, SqlDialect dialec
         rollback(db);
         return recorded > latestVersion() ? std::optional(newerSchema(recorded)) : std::nullopt;
     }
-    error = applySteps(db, dialect, migration);
+    auto error = applySteps(db, dialect, migration);
     if (!error)
         error = exec(db, QStringLiteral("COMMIT"));
     if (error) {

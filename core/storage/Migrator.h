@@ -30,7 +30,9 @@ struct MigrationResult
 //
 // A database whose recorded version is newer than this program's latest is refused with a
 // message naming both versions, and nothing is changed: an older program must not write into
-// a schema it does not know.
+// a schema it does not know. A database this connection may not write to (read-only
+// PostgreSQL transaction or standby, a user that may only read, a read-only SQLite file) is
+// refused at the first write with one message saying so and what to do; nothing is changed.
 //
 // Works on a connection of the calling thread; holds no connection itself.
 class Migrator

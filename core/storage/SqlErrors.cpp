@@ -11,6 +11,7 @@ namespace {
 // SQLite codes: https://www.sqlite.org/rescode.html. The low byte is the primary code.
 constexpr int SqliteBusy = 5;
 constexpr int SqliteLocked = 6;
+constexpr int SqliteReadOnly = 8;
 constexpr int SqliteConstraintPrimaryKey = 1555;
 constexpr int SqliteConstraintUnique = 2067;
 
@@ -65,6 +66,16 @@ bool SqlErrors::isTransient(const QSqlError &error)
     bool ok = false;
     const int primary = sqliteCode(error, &ok) & 0xff;
     return (ok && (primary == SqliteBusy || primary == SqliteLocked)) || isConnectionLost(error);
+}
+
+bool SqlErrors::isReadOnly(const QSqlError &error)
+{
+    const QString code = error.nativeErrorCode();
+    if (isSqlState(code))
+        return code == QLatin1String("25006") || code == QLatin1String("42501");
+    bool ok = false;
+    const int primary = sqliteCode(error, &ok) & 0xff;
+    return ok && primary == SqliteReadOnly;
 }
 
 QString SqlErrors::text(const QSqlError &error)

@@ -23,6 +23,12 @@ public:
     // or lock timeout (PostgreSQL), or a lost connection.
     static bool isTransient(const QSqlError &error);
 
+    // A write was refused because this connection may not write to the database: a
+    // read-only transaction (PostgreSQL 25006: default_transaction_read_only, a hot standby),
+    // a missing privilege (42501: a user that may only read) or a read-only SQLite file,
+    // folder or file system (SQLITE_READONLY). Ask it of a statement that writes.
+    static bool isReadOnly(const QSqlError &error);
+
     // The most telling text of the error on one line: the database's text, else the driver's.
     static QString text(const QSqlError &error);
 };

@@ -13,6 +13,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 
 using namespace jc;
@@ -495,6 +496,89 @@ private slots:
         QCOMPARE(record.log.first().message, QStringLiteral("Batch done"));
         QCOMPARE(record.log.first().fields.value(QStringLiteral("users")).toInt(), 10);
         QCOMPARE(record.summary.value(QStringLiteral("users")).toInt(), 10);
+    }
+
+    // A body reporting nonsense progress: done past total, negative numbers, an unknown
+    // total, the extremes of qint64 (the API has no NaN: these are its nonsense values), a
+    // huge text cut inside a surrogate pair. Each report is clamped as it arrives, the run
+    // is recorded with its last, sensible progress, every signal carried sane numbers, and
+    // the next run of the job works.
+    void nonsenseProgressIsClampedAndHarmless()
+    {
+        constexpr qint64 min = std::numeric_limits<qint64>::min();
+        constexpr qint64 max = std::numeric_limits<qint64>::max();
+        constexpr qint64 cap = RunProgress::maximumCount;
+        const QString rocket = QStringLiteral("\U0001F680");
+        struct Step
+        {
+            qint64 done;
+            qint64 total;
+            QString text;
+            RunProgress expected;
+        };
+        const QList<Step> steps{
+            {50, 10, QStringLiteral("past the end"), {10, 10, QStringLiteral("past the end")}},
+            {-5, 10, {}, {0, 10, {}}},
+            {7, 0, QStringLiteral("total unknown"), {7, 0, QStringLiteral("total unknown")}},
+            {-1, -1, {}, {0, 0, {}}},
+            {min, max, {}, {0, cap, {}}},
+            {max, max, {}, {cap, cap, {}}},
+            {max / 2, max, {}, {cap / 2, cap, {}}},
+            {max, min, {}, {cap, 0, {}}},
+            {max, 3, {}, {3, 3, {}}},
+            {1, 2, QString(499, u'x') + rocket + QString(10'000, u'y'), {1, 2, QString(499, u'x')}},
+            {3, 4, QStringLiteral("sane"), {3, 4, QStringLiteral("sane")}},
+        };
+        QSemaphore reported;
+        QSemaphore next;
+        std::atomic<bool> nonsense{true};
+        QVERIFY(scheduler->addJob(
+            job(QStringLiteral("Nonsense"), "0 0 1 1 *", [&](JobContext &context) {
+                if (!nonsense)
+                    context.setProgress(1, 2, QStringLiteral("fine"));
+                for (qsizetype i = 0; nonsense && i < steps.size(); ++i) {
+                    const Step &step = steps.at(i);
+                    context.setProgress(step.done, step.total, step.text);
+                    reported.release();
+                    while (!next.tryAcquire(1, 5)) {
+                        if (context.isStopRequested())
+                            return JobResult::failure(QStringLiteral("stopped while waiting"));
+                    }
+                }
+                return JobResult::success();
+            })));
+        QSignalSpy progress(scheduler.get(), &Scheduler::runProgress);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        const RunId id = scheduler->runNow(QStringLiteral("Nonsense")).value();
+        for (const Step &step : steps) {
+            QVERIFY(reported.tryAcquire(1, 5000));
+            const auto seen = scheduler->progress(id);
+            QVERIFY(seen);
+            QCOMPARE(seen->done, step.expected.done);
+            QCOMPARE(seen->total, step.expected.total);
+            QCOMPARE(seen->text, step.expected.text);
+            next.release();
+        }
+        QTRY_COMPARE(finished.count(), 1);
+        const RunRecord record = lastRecord(finished);
+        QCOMPARE(record.outcome, RunOutcome::Succeeded);
+        QCOMPARE(record.progress, steps.constLast().expected);
+        QVERIFY(progress.count() >= 1);
+        for (const QList<QVariant> &signal : std::as_const(progress)) {
+            const qint64 done = signal.at(1).toLongLong();
+            const qint64 total = signal.at(2).toLongLong();
+            QVERIFY2(done >= 0 && total >= 0 && total <= cap && done <= cap &&
+                         (total == 0 || done <= total),
+                     qPrintable(QStringLiteral("%1 of %2").arg(done).arg(total)));
+            QVERIFY(signal.at(3).toString().size() <= RunProgress::maximumTextLength);
+        }
+
+        // The scheduler is unharmed: the next run of the job works and starts afresh.
+        nonsense = false;
+        QVERIFY(scheduler->runNow(QStringLiteral("Nonsense")));
+        QTRY_COMPARE(finished.count(), 2);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
+        QCOMPARE(lastRecord(finished).progress, (RunProgress{1, 2, QStringLiteral("fine")}));
     }
 
     void floodedLogIsBounded()

@@ -6,12 +6,18 @@
 #include "engine/JobContext.h"
 #include "engine/JobLogCategory.h"
 #include "engine/RunState.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/OrphanedUploadsCleanupJob.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -75,7 +81,31 @@ public:
                file.setFileTime(time, QFileDevice::FileModificationTime);
     }
 
+    // A file anywhere (an absolute path), its folders created, last modified `modified`.
+    static bool writeFile(const QString &path, const QDateTime &modified)
+    {
+        if (!QDir().mkpath(QFileInfo(path).path()))
+            return false;
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write("precious") != 8)
+            return false;
+        file.close();
+        return setModified(path, modified);
+    }
+
     bool addBlock(const QString &data) { return insert(QStringLiteral("blocks"), data); }
+    // SQLite only: `bytes` stored as text without any check, invalid UTF-8 and all
+    // (PostgreSQL's text type refuses such bytes, so its data cannot hold them).
+    bool addRawSqliteBlock(const QByteArray &bytes)
+    {
+        auto db = factory->connectionForCurrentThread();
+        QSqlQuery query(db.value());
+        query.prepare(QStringLiteral(
+            "INSERT INTO blocks (id, type, data) VALUES (?, 'image', CAST(? AS TEXT))"));
+        query.addBindValue(QUuid::createUuid().toString(QUuid::WithoutBraces));
+        query.addBindValue(bytes);
+        return query.exec();
+    }
     bool addPlayerData(const QString &data)
     {
         return insert(QStringLiteral("team_block_states"), data);
@@ -339,6 +369,257 @@ private slots:
         QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17/broken.png"))).isSymLink());
         // The folders holding them are not empty, so they stay.
         QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17"))).isDir());
+    }
+
+    // SITE_URL without a scheme ("game.example.org") would make the site's absolute URLs
+    // look foreign, and the files only they name would be deleted: the job refuses to run,
+    // naming SITE_URL and the value, and deletes nothing, wherever the value comes from (the
+    // environment, the settings stored in the database, or settings handed to run()).
+    void siteUrlWithoutASchemeIsRefused_data() { test::addDatabaseRows(); }
+    void siteUrlWithoutASchemeIsRefused()
+    {
+        WORLD(world);
+        const QString job = QString::fromLatin1(Job::name);
+        // Old for the registered job's real clock and for run()'s fixed `now` alike.
+        const QDateTime old = std::min(QDateTime::currentDateTimeUtc(), now).addDays(-10);
+        const QString absolute = QStringLiteral("2025/11/17/absolute.png");
+        const QString orphan = QStringLiteral("2025/11/17/orphan.png");
+        for (const QString &file : {absolute, orphan})
+            QVERIFY(World::writeFile(world.at(file), old));
+        QVERIFY(world.addBlock(imageBlock(site + uploadUrl(absolute))));
+        const auto untouched = [&] { return world.exists(absolute) && world.exists(orphan); };
+        // Runs the body every scheduler registers for the job with `environment`.
+        const auto runRegistered = [&](const QProcessEnvironment &environment) {
+            const QList<JobDefinition> jobs =
+                JobCatalog::configuredJobs(world.factory, QTimeZone::utc(), environment);
+            const auto found = std::find_if(jobs.cbegin(), jobs.cend(),
+                                            [&](const JobDefinition &d) { return d.name == job; });
+            if (found == jobs.cend())
+                return JobResult::failure(QStringLiteral("the job is not registered"));
+            RunInfo info;
+            info.job = job;
+            info.occurrence = now;
+            JobContext context(std::make_shared<RunState>(info, nullptr),
+                               world.category.category());
+            return found->body(context);
+        };
+
+        for (const QString &bare :
+             {QStringLiteral("game.example.org"), QStringLiteral("game.example.org:8443/app"),
+              QStringLiteral("//game.example.org"), QStringLiteral("www.game.example.org/")}) {
+            QProcessEnvironment environment;
+            environment.insert(QStringLiteral("UPLOADS_DIR"), world.root());
+            environment.insert(QStringLiteral("SITE_URL"), bare);
+            // `jobctl set`, the console and every start-up check it first...
+            const auto configured = JobCatalog::configure(*JobCatalog::find(job), world.factory,
+                                                          QTimeZone::utc(), environment, {});
+            QVERIFY2(!configured, qPrintable(bare));
+            QVERIFY2(configured.error().startsWith(u"SITE_URL: \"%1\" is not an absolute "
+                                                   u"http(s) address"_qs.arg(bare)),
+                     qPrintable(configured.error()));
+            // ... and the job registered then fails each of its runs, saying why.
+            const JobResult fromEnvironment = runRegistered(environment);
+            QVERIFY(!fromEnvironment.isSuccess());
+            QVERIFY2(fromEnvironment.error().contains(configured.error()),
+                     qPrintable(fromEnvironment.error()));
+            QVERIFY(untouched());
+            // Handed to run() directly, past those checks: refused all the same.
+            world.settings.siteUrl = bare;
+            const JobResult direct = world.run();
+            QVERIFY2(!direct.isSuccess(), qPrintable(bare));
+            QVERIFY2(direct.error().startsWith(u"SITE_URL: \"%1\""_qs.arg(bare)),
+                     qPrintable(direct.error()));
+            QVERIFY2(direct.error().contains(QStringLiteral("https://")),
+                     qPrintable(direct.error()));
+            QVERIFY2(untouched(), qPrintable(bare));
+        }
+
+        // Stored in the database past `jobctl set`'s check: the same.
+        const auto stored =
+            JobSettingsStore(world.factory)
+                .set(job, {{QStringLiteral("siteUrl"), QStringLiteral("game.example.org")}},
+                     QStringLiteral("test"), 0);
+        QVERIFY2(stored, qPrintable(stored ? QString() : stored.error()));
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("UPLOADS_DIR"), world.root());
+        const JobResult fromDatabase = runRegistered(environment);
+        QVERIFY(!fromDatabase.isSuccess());
+        QVERIFY2(fromDatabase.error().contains(QStringLiteral("siteUrl: \"game.example.org\"")),
+                 qPrintable(fromDatabase.error()));
+        QVERIFY(untouched());
+
+        // With its scheme the same world is cleaned: the orphan goes, the file the site's
+        // absolute URL names stays.
+        world.settings.siteUrl = site;
+        const JobResult cleaned = world.run();
+        QVERIFY2(cleaned.isSuccess(), qPrintable(cleaned.error()));
+        QVERIFY(world.exists(absolute));
+        QVERIFY(!world.exists(orphan));
+    }
+
+    // Every way to make the cleanup reach outside its root, at once (issue 7, security).
+    // Outside the root, files are planted wherever following a reference or a link would
+    // lead, old enough to be deleted. The app's data names them every hostile way: `..`,
+    // absolute paths, file:// URLs, percent-encoded, double-encoded and overlong-UTF-8 dots,
+    // backslashes, enormous values, invalid UTF-8 bytes; inside the root are symlinks to a
+    // folder and a file outside, to the root's parent, and in the cache. Afterwards every
+    // file outside is there unchanged, the orphans inside (found by walking the root without
+    // following links) are gone, and the referenced files stay.
+    void hostileReferencesNeverReachOutsideTheRoot_data() { test::addDatabaseRows(); }
+    void hostileReferencesNeverReachOutsideTheRoot()
+    {
+        WORLD(world);
+        const QString base = world.folder.path();
+        const QString out = world.outside();
+        const QDateTime old = now.addDays(-30);
+        const QStringList outsideFiles{
+            out + QStringLiteral("/2025/11/17/sibling.png"),
+            base + QStringLiteral("/parent.png"),
+            base + QStringLiteral("/2025/11/17/above.png"),
+            base + QStringLiteral("/uploads-evil/2025/11/17/x.png"), // the root's name + more
+            base + QStringLiteral("/tmp/abs.png"), // an absolute place, as /tmp/abs.png
+            out + QStringLiteral("/linked-folder/2025/11/17/inner.png"),
+            out + QStringLiteral("/linked-file.png"),
+            out + QStringLiteral("/cache300/2025/11/17/orphan.png"),
+            out + QStringLiteral("/cachedate/11/17/orphan.png"),
+        };
+        for (const QString &path : outsideFiles)
+            QVERIFY2(World::writeFile(path, old), qPrintable(path));
+
+        // Inside: referenced files (one through a `..` that stays inside, one named only by
+        // a row that is not UTF-8 on SQLite), orphans (one with a cached copy, one whose own
+        // name looks like an escape), and the symlinks.
+        const QStringList kept{QStringLiteral("2025/11/17/kept.png"),
+                               QStringLiteral("2025/11/17/kept2.png"),
+                               QStringLiteral("2025/11/17/kept3.png")};
+        const QStringList orphans{QStringLiteral("2025/11/17/orphan.png"),
+                                  QStringLiteral("2025/11/17/%2e%2e%2f%2e%2e%2fparent.png")};
+        for (const QString &file : kept + orphans)
+            QVERIFY2(world.addFile(file, 720h), qPrintable(file));
+        QVERIFY(world.addFile(QStringLiteral(".cache/500/2025/11/17/orphan.png"), 720h));
+        const QStringList links{QStringLiteral("2025/11/17/linked-folder"),
+                                QStringLiteral("2025/11/17/linked-file.png"),
+                                QStringLiteral("2025/11/19"), QStringLiteral(".cache/300"),
+                                QStringLiteral(".cache/800/2025")};
+        QVERIFY(QDir().mkpath(world.at(QStringLiteral(".cache/800"))));
+        const QStringList targets{
+            out + QStringLiteral("/linked-folder"), out + QStringLiteral("/linked-file.png"), base,
+            out + QStringLiteral("/cache300"), out + QStringLiteral("/cachedate")};
+        for (qsizetype i = 0; i < links.size(); ++i)
+            QVERIFY2(QFile::link(targets.at(i), world.at(links.at(i))), qPrintable(links.at(i)));
+
+        const QString rel = QStringLiteral("/static/uploads/");
+        QStringList hostile{
+            rel + QStringLiteral("../outside/2025/11/17/sibling.png"),
+            rel + QStringLiteral("../../parent.png"),
+            rel + QStringLiteral("../2025/11/17/above.png"),
+            rel + QStringLiteral("../uploads-evil/2025/11/17/x.png"),
+            rel + QStringLiteral("2025/11/17/../../../../parent.png"),
+            rel + QStringLiteral("%2e%2e/outside/2025/11/17/sibling.png"),
+            rel + QStringLiteral("%2E%2E%2F%2E%2E%2Fparent.png"),
+            rel + QStringLiteral("..%2f..%2fparent.png"),
+            rel + QStringLiteral("%252e%252e/%252e%252e/parent.png"),
+            rel + QStringLiteral("%C0%AE%C0%AE/%C0%AE%C0%AE/parent.png"),
+            rel + QStringLiteral("%FF%FE/../../parent.png"),
+            rel + QStringLiteral("..\\..\\parent.png"),
+            // Through the link to the root's parent: following the link would then walk the
+            // parent and delete all the rest of it, unreferenced.
+            rel + QStringLiteral("2025/11/19/parent.png"),
+            rel + QStringLiteral(".cache/300/2025/11/17/orphan.png"),
+            site + rel + QStringLiteral("../../parent.png"),
+            site + rel + QStringLiteral("%2e%2e/%2e%2e/tmp/abs.png"),
+            base + QStringLiteral("/tmp/abs.png"),
+            base + QStringLiteral("/parent.png"),
+            QStringLiteral("file://") + base + QStringLiteral("/tmp/abs.png"),
+            QStringLiteral("file://") + out + QStringLiteral("/2025/11/17/sibling.png"),
+            QStringLiteral("file://") + rel + QStringLiteral("2025/11/17/orphan.png"),
+            // Enormous: a megabyte of climbing, a long path, a megabyte of anchors.
+            rel + QStringLiteral("../").repeated(350'000) + QStringLiteral("parent.png"),
+            rel + QStringLiteral("a/").repeated(50'000) + QStringLiteral("x.png"),
+            QStringLiteral("/static/uploads/../").repeated(50'000),
+        };
+        QJsonArray all;
+        for (const QString &url : std::as_const(hostile)) {
+            QVERIFY(world.addBlock(QString::fromUtf8(
+                QJsonDocument(QJsonObject{{QStringLiteral("content"), url}}).toJson())));
+            all.append(url);
+        }
+        QVERIFY(world.addPlayerData(
+            QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("images"), all}})
+                                  .toJson(QJsonDocument::Compact))));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(kept.at(0)))));
+        QVERIFY(
+            world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/18/../17/kept2.png")))));
+        if (dialect == SqlDialect::Sqlite) {
+            // Bytes that are not UTF-8, one of them aiming at the parent with overlong dots;
+            // the row is not JSON either, and its raw text still keeps kept3.
+            QVERIFY(world.addRawSqliteBlock(
+                "\xff\xfe{\"content\": \"/static/uploads/\xc0\xae\xc0\xae/\xc0\xae\xc0\xae/"
+                "parent.png\", \"more\": \"/static/uploads/2025/11/17/kept3.png\"}"));
+        } else {
+            QVERIFY(world.addBlock(imageBlock(uploadUrl(kept.at(2)))));
+        }
+
+        // Every file outside the root, and its bytes: compared after the run.
+        const auto outsideState = [&] {
+            QStringList state;
+            QDirIterator it(base,
+                            QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QFileInfo info = it.nextFileInfo();
+                if (info.filePath().startsWith(world.root() + u'/'))
+                    continue;
+                QFile file(info.filePath());
+                state.append(info.filePath() + u' ' +
+                             (info.isFile() && file.open(QIODevice::ReadOnly)
+                                  ? QString::fromLatin1(file.readAll())
+                                  : QString()) +
+                             u' ' + info.lastModified().toUTC().toString(Qt::ISODate));
+            }
+            state.sort();
+            return state;
+        };
+        // The regular files of the root, found by walking it without following links, as
+        // the cleanup must; the hidden cache apart.
+        const auto filesInRoot = [&] {
+            QStringList files;
+            QDirIterator it(world.root(), QDir::Files | QDir::Hidden | QDir::System,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QFileInfo info = it.nextFileInfo();
+                const QString relative = QDir(world.root()).relativeFilePath(info.filePath());
+                if (!info.isSymLink() && !relative.startsWith(QStringLiteral(".cache/")))
+                    files.append(relative);
+            }
+            files.sort();
+            return files;
+        };
+        const QStringList outsideBefore = outsideState();
+        for (const QString &path : outsideFiles) {
+            QVERIFY2(outsideBefore.filter(path + QStringLiteral(" precious ")).size() == 1,
+                     qPrintable(path));
+        }
+        QStringList expectedBefore = kept + orphans;
+        expectedBefore.sort();
+        QCOMPARE(filesInRoot(), expectedBefore);
+
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+
+        QCOMPARE(outsideState(), outsideBefore);
+        QStringList expectedAfter = kept;
+        expectedAfter.sort();
+        QCOMPARE(filesInRoot(), expectedAfter);
+        QVERIFY(!world.exists(QStringLiteral(".cache/500/2025/11/17/orphan.png")));
+        for (const QString &link : links)
+            QVERIFY2(QFileInfo(world.at(link)).isSymLink(), qPrintable(link));
+        QCOMPARE(count(result, "filesScanned"), 5);
+        QCOMPARE(count(result, "referenced"), 3);
+        QCOMPARE(count(result, "deleted"), 2);
+        QCOMPARE(count(result, "cacheCopiesDeleted"), 1);
+        QCOMPARE(count(result, "errors"), 0);
+        QVERIFY(count(result, "skippedSymlinks") >= links.size());
     }
 
     void youngFilesAreKept_data() { test::addDatabaseRows(); }
