@@ -21,13 +21,16 @@ QDateTime inDisplayZone(const QDateTime &instant)
                : instant.toTimeZone(QTimeZone::systemTimeZone());
 }
 
-QString abbreviation(const QDateTime &shown)
+// The zone of a reading: "UTC", its letters ("CET"), or its offset where it has none
+// ("+13:00").
+QString zoneText(const QDateTime &reading)
 {
-    if (displayZone.load() == TimeDisplay::Zone::Utc)
+    if (reading.timeSpec() == Qt::UTC)
         return QStringLiteral("UTC");
-    const QString name = shown.timeZoneAbbreviation();
-    // Some zones have no letters, only "+13": then the offset alone says it.
-    return name.startsWith(u'+') || name.startsWith(u'-') ? QString() : name;
+    const QString letters = reading.timeZoneAbbreviation();
+    return letters.startsWith(u'+') || letters.startsWith(u'-')
+               ? IsoTime::offsetText(reading.offsetFromUtc())
+               : letters;
 }
 
 } // namespace
@@ -47,13 +50,17 @@ QString TimeDisplay::dateTime(const QDateTime &instant)
     if (!instant.isValid())
         return QStringLiteral("—");
     const QDateTime shown = inDisplayZone(instant);
-    QString text = shown.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    const QString letters = abbreviation(shown);
-    if (displayZone.load() == Zone::Utc)
-        return text + QStringLiteral(" UTC");
-    if (!letters.isEmpty())
-        text += u' ' + letters;
-    return text + QStringLiteral(" (") + IsoTime::offsetText(shown.offsetFromUtc()) + u')';
+    const QString text = shown.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (displayZone.load() == Zone::Utc) {
+        // UTC on a machine whose clock reads otherwise: the local reading too, so that no one
+        // has to work out the offset.
+        const QDateTime local = instant.toTimeZone(QTimeZone::systemTimeZone());
+        if (local.offsetFromUtc() == 0)
+            return text + QStringLiteral(" UTC");
+        return QCoreApplication::translate("TimeDisplay", "%1 UTC (%2 here)")
+            .arg(text, local.toString(QStringLiteral("HH:mm:ss ")) + zoneText(local));
+    }
+    return text + u' ' + zoneText(shown);
 }
 
 QString TimeDisplay::shortDateTime(const QDateTime &instant)
@@ -61,9 +68,7 @@ QString TimeDisplay::shortDateTime(const QDateTime &instant)
     if (!instant.isValid())
         return QStringLiteral("—");
     const QDateTime shown = inDisplayZone(instant);
-    const QString letters = abbreviation(shown);
-    return shown.toString(QStringLiteral("MMM d HH:mm:ss ")) +
-           (letters.isEmpty() ? IsoTime::offsetText(shown.offsetFromUtc()) : letters);
+    return shown.toString(QStringLiteral("MMM d HH:mm:ss ")) + zoneText(shown);
 }
 
 QString TimeDisplay::duration(qint64 msecs)

@@ -6,8 +6,10 @@
 namespace jc {
 
 // How the console shows instants and durations, in one place so every view agrees. Times are
-// always shown with their zone: "2026-11-28 07:10:00 CET (+01:00)" in the local zone, or
-// "2026-11-28 06:10:00 UTC". The choice (settings dialog: local or UTC) is process-wide.
+// always shown with their zone: "2026-11-28 07:10:00 CET" in the local zone (the offset,
+// "+13:00", where the zone has no letters), or "2026-11-28 06:10:00 UTC" — with the local
+// reading, "(07:10:00 CET here)", when the machine's clock differs from UTC. The choice
+// (settings dialog: local or UTC) is process-wide.
 //
 // Thread: GUI thread (setZone); the formatters are reentrant.
 class TimeDisplay
@@ -18,7 +20,7 @@ public:
     static void setZone(Zone zone);
     static Zone zone();
 
-    // The instant in the display zone, with zone abbreviation and offset; "—" when invalid.
+    // The instant in the display zone, with its zone (above); "—" when invalid.
     static QString dateTime(const QDateTime &instant);
     // Shorter, for table cells: "Nov 28 07:10:00 CET"; the full form goes in the tooltip.
     static QString shortDateTime(const QDateTime &instant);

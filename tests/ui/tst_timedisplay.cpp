@@ -1,0 +1,77 @@
+// Times in the console: the chosen zone always named; in UTC, the local reading beside it
+// when the machine's clock differs from UTC.
+#include "data/TimeDisplay.h"
+
+#include <QTest>
+#include <QTimeZone>
+
+using jc::TimeDisplay;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QDateTime utc(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
+}
+
+void setMachineZone(const QByteArray &zone)
+{
+    qputenv("TZ", zone);
+    tzset();
+}
+
+} // namespace
+
+class tst_TimeDisplay : public QObject
+{
+    Q_OBJECT
+private slots:
+    void cleanup()
+    {
+        setMachineZone("UTC");
+        TimeDisplay::setZone(TimeDisplay::Zone::Local);
+    }
+
+    void namesTheZone_data()
+    {
+        QTest::addColumn<QByteArray>("machine");
+        QTest::addColumn<TimeDisplay::Zone>("display");
+        QTest::addColumn<QString>("full");
+        QTest::addColumn<QString>("cell");
+        QTest::newRow("Berlin, local") << "Europe/Berlin"_ba << TimeDisplay::Zone::Local
+                                       << u"2026-01-15 11:00:00 CET"_s << u"Jan 15 11:00:00 CET"_s;
+        QTest::newRow("Berlin summer, local")
+            << "Europe/Berlin"_ba << TimeDisplay::Zone::Local << u"2026-07-15 12:00:00 CEST"_s
+            << u"Jul 15 12:00:00 CEST"_s;
+        QTest::newRow("Berlin, UTC")
+            << "Europe/Berlin"_ba << TimeDisplay::Zone::Utc
+            << u"2026-01-15 10:00:00 UTC (11:00:00 CET here)"_s << u"Jan 15 10:00:00 UTC"_s;
+        QTest::newRow("UTC machine, UTC")
+            << "UTC"_ba << TimeDisplay::Zone::Utc << u"2026-01-15 10:00:00 UTC"_s
+            << u"Jan 15 10:00:00 UTC"_s;
+        // Tonga's zone has no letters in the tz database: the offset names it.
+        QTest::newRow("Tongatapu, local")
+            << "Pacific/Tongatapu"_ba << TimeDisplay::Zone::Local << u"2026-01-15 23:00:00 +13:00"_s
+            << u"Jan 15 23:00:00 +13:00"_s;
+    }
+    void namesTheZone()
+    {
+        QFETCH(QByteArray, machine);
+        QFETCH(TimeDisplay::Zone, display);
+        QFETCH(QString, full);
+        QFETCH(QString, cell);
+        setMachineZone(machine);
+        QCOMPARE(QTimeZone::systemTimeZoneId(), machine);
+        TimeDisplay::setZone(display);
+        const QDateTime instant = QString::fromUtf8(QTest::currentDataTag()).contains(u"summer")
+                                      ? utc("2026-07-15T10:00:00Z")
+                                      : utc("2026-01-15T10:00:00Z");
+        QCOMPARE(TimeDisplay::dateTime(instant), full);
+        QCOMPARE(TimeDisplay::shortDateTime(instant), cell);
+        QCOMPARE(TimeDisplay::dateTime({}), u"—"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_TimeDisplay)
+#include "tst_timedisplay.moc"
