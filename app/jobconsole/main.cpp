@@ -8,12 +8,15 @@
 #include "main/ConsoleDatabase.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/MainWindow.h"
+
+#include "SignalWatcher.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QInputDialog>
+#include <QLoggingCategory>
 #include <QMessageBox>
 #include <QSystemTrayIcon>
 
@@ -23,6 +26,8 @@
 using namespace jc;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcConsole, "jc.console", QtInfoMsg)
 
 QString osUser()
 {
@@ -103,8 +108,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<JobRuntime> runtime;
     if (!parser.isSet(watchOption) && settings.runJobsHere()) {
         JobRuntime::Options options;
-        options.zone = zone;
-        options.jobs = jobs;
+        options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
         options.mode = QStringLiteral("console");
         auto created = JobRuntime::create(database, clock, options);
         if (!created) {
@@ -131,6 +135,14 @@ int main(int argc, char *argv[])
     // With jobs running here and a tray to live in, closing the window keeps them running.
     QApplication::setQuitOnLastWindowClosed(
         !(runtime && settings.closeToTray() && QSystemTrayIcon::isSystemTrayAvailable()));
+    // SIGTERM (a logout, systemd, kill) and SIGINT end the console as Quit does, without
+    // asking: the runs here are stopped in their deadline and the instance withdraws from
+    // jc_instances, instead of leaving its runs for the lease to expire.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, qApp, [](int signalNumber) {
+        qCInfo(lcConsole) << "signal" << signalNumber << "received; quitting";
+        QCoreApplication::quit();
+    });
     int status = 0;
     {
         MainWindow window(setup);

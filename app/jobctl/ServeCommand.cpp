@@ -42,7 +42,14 @@ int ServeCommand::run(const CommandEnvironment &env)
         QStringLiteral("stop-deadline"),
         QStringLiteral("Seconds to wait for running jobs after a stop signal (default 30)."),
         QStringLiteral("SECONDS"), QStringLiteral("30"));
-    parser.addOptions({scheduleOption, tzOption, instanceOption, deadlineOption});
+    const QCommandLineOption leaseOption(
+        QStringLiteral("lease"),
+        QStringLiteral("Seconds a running run's heartbeat stays valid (default 60): a run whose "
+                       "instance stopped heartbeating for this long is marked interrupted by "
+                       "the others. Heartbeats come every quarter of it. Give every instance "
+                       "on a database the same value."),
+        QStringLiteral("SECONDS"), QStringLiteral("60"));
+    parser.addOptions({scheduleOption, tzOption, instanceOption, deadlineOption, leaseOption});
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
     bool deadlineOk = false;
@@ -53,7 +60,17 @@ int ServeCommand::run(const CommandEnvironment &env)
                                        "seconds from 0 to 3600")
                             .arg(parser.value(deadlineOption)),
                         2);
+    bool leaseOk = false;
+    const int leaseSeconds = parser.value(leaseOption).toInt(&leaseOk);
+    if (!leaseOk || leaseSeconds < 2 || leaseSeconds > 3600)
+        return env.fail(command,
+                        QStringLiteral("--lease: \"%1\" is not a number of seconds from 2 to "
+                                       "3600")
+                            .arg(parser.value(leaseOption)),
+                        2);
     JobRuntime::Options options;
+    options.scheduler.lease = seconds(leaseSeconds);
+    options.scheduler.heartbeatInterval = duration_cast<milliseconds>(seconds(leaseSeconds)) / 4;
     if (parser.isSet(tzOption)) {
         options.zone = QTimeZone(parser.value(tzOption).toUtf8());
         if (!options.zone.isValid())

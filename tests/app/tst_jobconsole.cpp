@@ -1,0 +1,75 @@
+// jobconsole as a session ends it: SIGTERM (logout, systemd, kill) quits it as Quit does —
+// the process exits 0 and its instance is withdrawn from jc_instances at once, instead of
+// lingering until others judge it dead.
+#include "storage/ConnectionFactory.h"
+
+#include "TestDatabases.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::SqlDialect;
+using jc::test::TestDatabase;
+using jc::test::urlText;
+
+namespace {
+
+// How many console instances the database lists; -1 while it cannot say (not migrated yet).
+int consoles(ConnectionFactory &factory)
+{
+    auto db = factory.connectionForCurrentThread();
+    if (!db)
+        return -1;
+    QSqlQuery query(*db);
+    if (!query.exec(u"SELECT count(*) FROM jc_instances WHERE mode = 'console'"_s) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+} // namespace
+
+class tst_Jobconsole : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sigtermQuitsAndWithdraws_data() { jc::test::addDatabaseRows(); }
+    void sigtermQuitsAndWithdraws()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir home;
+        QVERIFY(QDir(home.path()).mkpath(u"run"_s));
+        QVERIFY(QFile::setPermissions(home.filePath(u"run"_s),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        environment.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+        environment.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
+        environment.insert(u"XDG_RUNTIME_DIR"_s, home.filePath(u"run"_s));
+        QProcess console;
+        console.setProcessEnvironment(environment);
+        console.setProcessChannelMode(QProcess::ForwardedChannels);
+        console.start(QStringLiteral(JOBCONSOLE_PATH), {u"--db"_s, urlText(database.url())});
+        QVERIFY2(console.waitForStarted(), qPrintable(console.errorString()));
+
+        ConnectionFactory factory(database.url());
+        QTRY_COMPARE_WITH_TIMEOUT(consoles(factory), 1, 60000);
+        QVERIFY(::kill(static_cast<pid_t>(console.processId()), SIGTERM) == 0);
+        QVERIFY(console.waitForFinished(60000));
+        QCOMPARE(console.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(console.exitCode(), 0);
+        QCOMPARE(consoles(factory), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Jobconsole)
+#include "tst_jobconsole.moc"

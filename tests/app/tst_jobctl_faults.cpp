@@ -1,0 +1,1014 @@
+// Faults, as they happen to `jobctl` in production (issue 7): real processes on real
+// databases (SQLite and PostgreSQL) killed with SIGKILL, a database server stopped, a SQLite
+// file locked by another process. Each scenario checks the promise that matters afterwards:
+// a job money depends on ran once per occurrence, nobody was credited twice, balances equal
+// the audit rows, and nothing stays `running`.
+//
+// Random moments come from one seeded generator; the seed is printed, and
+// JOBCONSOLE_FAULT_SEED=N repeats the same draws (the moments also scale with the measured
+// durations, and the processes' own timing varies).
+// JOBCONSOLE_FAULT_ROUNDS=N changes the number of crash rounds (default 20, the issue's;
+// tests/app/CMakeLists.txt gives CTest 8).
+#include "storage/ConnectionFactory.h"
+#include "storage/DatabaseUrl.h"
+
+#include "TestDatabases.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using jc::ConnectionFactory;
+using jc::DatabaseUrl;
+using jc::SqlDialect;
+using jc::test::TestDatabase;
+using jc::test::urlText;
+
+namespace {
+
+const QString topUp = u"Monthly Credit Top-Up"_s;
+const QString retention = u"History Retention"_s;
+constexpr int users = 100000;           // the issue's population for the crash rounds
+constexpr int serveUsers = 10000;       // enough for a top-up that lasts about a second
+constexpr int leaseSeconds = 3;         // `serve --lease` in these tests (the default is 60)
+constexpr qint64 runLeaseMSecs = 60000; // `jobctl run` keeps the default lease
+constexpr int outageMSecs = 10000;
+constexpr int stopMSecs = 40000;
+
+qint64 nowMSecs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+int envInt(const char *name, int fallback)
+{
+    bool ok = false;
+    const int value = qEnvironmentVariableIntValue(name, &ok);
+    return ok ? value : fallback;
+}
+
+// One child process whose output is collected as it comes.
+class Child
+{
+public:
+    explicit Child(const QStringList &arguments,
+                   const QString &program = QStringLiteral(JOBCTL_PATH))
+    {
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_err += m_process.readAllStandardError(); });
+        m_process.start(program, arguments);
+        if (m_process.waitForStarted(10000))
+            m_pid = m_process.processId();
+    }
+
+    ~Child()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+    }
+
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
+
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_pid; }
+    QString hostPid() const { return QSysInfo::machineHostName() + u':' + QString::number(m_pid); }
+    QString out() const { return QString::fromUtf8(m_out); }
+    QString err() const { return QString::fromUtf8(m_err); }
+    void write(const QByteArray &data) { m_process.write(data); }
+    void closeInput() { m_process.closeWriteChannel(); }
+
+    // Waits (running the event loop) until stderr contains `text` or the process ends.
+    bool waitForErr(const QString &text, int msecs)
+    {
+        const QDeadlineTimer deadline(msecs);
+        while (!err().contains(text)) {
+            if (deadline.hasExpired() || !isRunning())
+                return err().contains(text);
+            QTest::qWait(50);
+        }
+        return true;
+    }
+
+    void signal(int signalNumber) const
+    {
+        if (m_pid > 0)
+            ::kill(static_cast<pid_t>(m_pid), signalNumber);
+    }
+
+    // Waits for the process to end; false when it is still running after `msecs`.
+    bool waitForExit(int msecs)
+    {
+        const QDeadlineTimer deadline(msecs);
+        while (m_process.state() != QProcess::NotRunning) {
+            if (deadline.hasExpired())
+                return false;
+            QTest::qWait(10);
+        }
+        m_out += m_process.readAllStandardOutput();
+        m_err += m_process.readAllStandardError();
+        return true;
+    }
+
+    bool crashed() const { return m_process.exitStatus() == QProcess::CrashExit; }
+    int exitCode() const
+    {
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+    qint64 m_pid = 0;
+};
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result jobctl(const QStringList &arguments, int msecs = 120000)
+{
+    Child child(arguments);
+    if (!child.waitForExit(msecs))
+        return {-1, {}, u"jobctl did not finish within %1 s"_s.arg(msecs / 1000)};
+    return {child.exitCode(), child.out(), child.err()};
+}
+
+QString describe(const Result &result)
+{
+    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(result.exitCode).arg(result.out, result.err);
+}
+
+// The compact JSON after "summary: " in `jobctl run`'s output.
+QJsonObject printedSummary(const QString &out)
+{
+    static const QRegularExpression summary(u"^  summary: (.*)$"_s,
+                                            QRegularExpression::MultilineOption);
+    const auto match = summary.match(out);
+    return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
+                            : QJsonObject();
+}
+
+// Runs `sql`; the error text, or an empty string.
+QString exec(QSqlDatabase db, const QString &sql, const QVariantList &values = {})
+{
+    QSqlQuery query(db);
+    if (values.isEmpty()) { // not prepared: PostgreSQL cannot prepare CREATE TABLE ... AS
+        if (!query.exec(sql))
+            return query.lastError().text() + u" in: "_s + sql;
+        return {};
+    }
+    if (!query.prepare(sql))
+        return query.lastError().text() + u" in: "_s + sql;
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return query.lastError().text() + u" in: "_s + sql;
+    return {};
+}
+
+// The first column of the first row, or nullopt (after a warning) when the query fails.
+std::optional<qint64> scalar(QSqlDatabase db, const QString &sql, const QVariantList &values = {})
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    bool ok = query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    ok = ok && query.exec() && query.next();
+    if (!ok) {
+        qWarning().noquote() << "Query failed:" << query.lastError().text() << "in:" << sql;
+        return std::nullopt;
+    }
+    return query.value(0).toLongLong();
+}
+
+// One jc_runs row, as far as these tests look at it.
+struct Row
+{
+    qint64 id = 0;
+    QString job;
+    QString trigger;
+    qint64 occurrenceMs = 0;
+    QString occurrenceKey;
+    QString status;
+    qint64 startedMs = 0;
+    qint64 finishedMs = 0;
+    qint64 heartbeatMs = 0;
+    QString error;
+    QString instance;
+};
+
+QList<Row> readRows(QSqlDatabase db, const QString &where = {}, const QVariantList &values = {})
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT id, job_name, trigger, occurrence_ms, occurrence_key, status, "
+                  u"COALESCE(started_at_ms, 0), COALESCE(finished_at_ms, 0), "
+                  u"COALESCE(heartbeat_at_ms, 0), COALESCE(error, ''), "
+                  u"COALESCE(instance_id, '') FROM jc_runs "_s +
+                  where + u" ORDER BY id"_s);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    QList<Row> rows;
+    if (!query.exec()) {
+        qWarning() << "Cannot read jc_runs:" << query.lastError().text();
+        return rows;
+    }
+    while (query.next()) {
+        rows.append(Row{
+            query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toString(),
+            query.value(3).toLongLong(), query.value(4).toString(), query.value(5).toString(),
+            query.value(6).toLongLong(), query.value(7).toLongLong(), query.value(8).toLongLong(),
+            query.value(9).toString(), query.value(10).toString()});
+    }
+    return rows;
+}
+
+std::optional<Row> rowById(QSqlDatabase db, qint64 id)
+{
+    const auto rows = readRows(db, u"WHERE id = ?"_s, {id});
+    return rows.size() == 1 ? std::optional(rows.first()) : std::nullopt;
+}
+
+qint64 countRows(QSqlDatabase db, const QString &where, const QVariantList &values = {})
+{
+    return scalar(db, u"SELECT COUNT(*) FROM jc_runs "_s + where, values).value_or(-1);
+}
+
+// Polls (running the event loop) until `done` or the deadline; returns `done()`.
+template <typename Predicate> bool waitUntil(Predicate done, int msecs, int stepMSecs = 100)
+{
+    const QDeadlineTimer deadline(msecs);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return done();
+        QTest::qWait(stepMSecs);
+    }
+    return true;
+}
+
+// A status whose run reached its body (and so started it exactly once).
+bool ranBody(const QString &status)
+{
+    return status != u"missed"_s && status != u"skipped"_s;
+}
+
+// Per occurrence (epoch ms), how many bodies a serve's log says it started: "Executing job"
+// lines of scheduled runs minus "Run not started" lines (a claim that lost or was refused).
+void countBodies(const QString &log, std::map<qint64, int> &bodies)
+{
+    static const QRegularExpression occurrence(u"occurrence=(\\S+)"_s);
+    const auto lines = log.split(u'\n');
+    for (const QString &line : lines) {
+        int delta = 0;
+        if (line.contains(u"Executing job"_s) && line.contains(u"trigger=scheduled"_s))
+            delta = 1;
+        else if (line.contains(u"Run not started"_s))
+            delta = -1;
+        else
+            continue;
+        const auto match = occurrence.match(line);
+        if (!match.hasMatch())
+            continue;
+        const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
+        if (at.isValid())
+            bodies[at.toMSecsSinceEpoch()] += delta;
+    }
+}
+
+// The promise of issue 3: one row per occurrence (claimed or recorded as not run), a body
+// started for exactly the rows that ran, none left `running`. Returns what is wrong.
+QString exactlyOnceProblems(QSqlDatabase db, const QString &job, const QStringList &logs)
+{
+    QStringList problems;
+    const QList<Row> rows = readRows(db, u"WHERE job_name = ?"_s, {job});
+    if (rows.isEmpty())
+        return u"no runs of %1 recorded"_s.arg(job);
+    QSet<QString> keys;
+    std::map<qint64, int> bodies;
+    for (const QString &log : logs)
+        countBodies(log, bodies);
+    for (const Row &row : rows) {
+        if (row.status == u"running"_s)
+            problems.append(u"run %1 left running"_s.arg(row.id));
+        if (row.occurrenceKey.startsWith(u"skipped:"_s))
+            continue; // a coalesced record of several missed occurrences, under its own key
+        if (keys.contains(row.occurrenceKey))
+            problems.append(u"occurrence %1 has two rows"_s.arg(row.occurrenceKey));
+        keys.insert(row.occurrenceKey);
+        if (row.trigger != u"scheduled"_s)
+            continue;
+        const auto found = bodies.find(row.occurrenceMs);
+        const int started = found == bodies.end() ? 0 : found->second;
+        const int expected = ranBody(row.status) ? 1 : 0;
+        if (started != expected)
+            problems.append(
+                u"occurrence %1 (%2): %3 bodies started"_s.arg(row.occurrenceKey, row.status)
+                    .arg(started));
+    }
+    for (const auto &[occurrence, started] : bodies) {
+        if (started > 1)
+            problems.append(u"occurrence %1 started %2 bodies"_s.arg(occurrence).arg(started));
+    }
+    return problems.join(u"; "_s);
+}
+
+// The users as seeded, to check the top-up's work against: fault_seed is the test's own
+// table, next to the app's.
+QString snapshotUsers(QSqlDatabase db)
+{
+    for (const QString &sql :
+         {u"CREATE TABLE fault_seed AS SELECT id AS user_id, free_credits, paid_credits, "
+          u"monthly_credit_limit FROM users"_s,
+          u"CREATE UNIQUE INDEX fault_seed_user ON fault_seed (user_id)"_s}) {
+        if (const QString error = exec(db, sql); !error.isEmpty())
+            return error;
+    }
+    return {};
+}
+
+// Users the top-up owes credits (as seeded): at or above zero and below their own limit.
+std::optional<qint64> owedUsers(QSqlDatabase db)
+{
+    return scalar(db, u"SELECT COUNT(*) FROM fault_seed WHERE free_credits >= 0 AND "
+                      u"free_credits < monthly_credit_limit"_s);
+}
+
+std::optional<qint64> grantedUsers(QSqlDatabase db)
+{
+    return scalar(db, u"SELECT COUNT(*) FROM credit_adjustments WHERE period IS NOT NULL"_s);
+}
+
+// The top-up's promises against the snapshot (DOMAIN.md): nobody credited twice, each audit
+// row the exact delta of an owed user, every balance the seeded one plus its audit row, paid
+// credits and limits untouched, no user gained or lost; with `complete`, nobody still owed.
+// One pass over the users (the checks run twice a round on 100,000). Returns what is wrong,
+// or an empty string.
+QString moneyProblems(QSqlDatabase db, bool complete)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    const bool ran = query.exec(
+        u"SELECT SUM(CASE WHEN u.free_credits <> s.free_credits + COALESCE(c.credits, 0) OR "
+        u"u.paid_credits <> s.paid_credits OR u.monthly_credit_limit <> s.monthly_credit_limit "
+        u"THEN 1 ELSE 0 END), "
+        u"SUM(CASE WHEN c.user_id IS NOT NULL AND (c.period IS NULL OR s.free_credits < 0 OR "
+        u"c.credits <> s.monthly_credit_limit - s.free_credits OR c.reason <> 'Monthly free "
+        u"credit top-up: topped up to ' || CAST(s.monthly_credit_limit AS varchar(12))) THEN 1 "
+        u"ELSE 0 END), "
+        u"SUM(CASE WHEN u.free_credits >= 0 AND u.free_credits < u.monthly_credit_limit THEN 1 "
+        u"ELSE 0 END), "
+        u"COUNT(c.user_id), "
+        u"(SELECT COUNT(*) FROM users) - (SELECT COUNT(*) FROM fault_seed), "
+        u"(SELECT COUNT(*) FROM credit_adjustments), "
+        u"(SELECT COUNT(*) FROM (SELECT user_id FROM credit_adjustments GROUP BY user_id "
+        u"HAVING COUNT(*) > 1) twice) "
+        u"FROM users u JOIN fault_seed s ON s.user_id = u.id "
+        u"LEFT JOIN credit_adjustments c ON c.user_id = u.id"_s);
+    if (!ran || !query.next())
+        return u"cannot check the money: "_s + query.lastError().text();
+    const auto at = [&query](int column) { return query.value(column).toLongLong(); };
+    QStringList problems;
+    const auto expectNone = [&](qint64 found, const QString &what) {
+        if (found != 0)
+            problems.append(u"%1 %2"_s.arg(found).arg(what));
+    };
+    expectNone(at(6), u"users credited twice"_s);
+    expectNone(at(5) - at(3), u"audit rows of no known user"_s);
+    expectNone(at(1), u"audit rows that are not an owed user's delta"_s);
+    expectNone(at(0), u"balances that are not the seeded one plus the audit row"_s);
+    expectNone(at(4), u"users gained or lost"_s);
+    if (complete)
+        expectNone(at(2), u"users still below their limit"_s);
+    return problems.join(u"; "_s);
+}
+
+// Makes every seeded user owed again, cheaply (no reseeding): the balances the audit rows
+// raised go back to the seeded ones and the top-up rows go. One transaction.
+QString owesAgain(QSqlDatabase db, SqlDialect dialect)
+{
+    if (!db.transaction())
+        return db.lastError().text();
+    for (const QString &sql :
+         {u"UPDATE users SET free_credits = (SELECT s.free_credits FROM fault_seed s WHERE "
+          u"s.user_id = users.id) WHERE id IN (SELECT user_id FROM credit_adjustments)"_s,
+          dialect == SqlDialect::Postgres ? u"TRUNCATE credit_adjustments"_s
+                                          : u"DELETE FROM credit_adjustments"_s}) {
+        if (const QString error = exec(db, sql); !error.isEmpty()) {
+            db.rollback();
+            return error;
+        }
+    }
+    if (!db.commit())
+        return db.lastError().text();
+    // PostgreSQL: without it each round leaves two dead versions of every owed user and
+    // audit row behind, and later rounds get slower (a third slower over 6 rounds).
+    if (dialect == SqlDialect::Postgres)
+        return exec(db, u"VACUUM ANALYZE users, credit_adjustments"_s);
+    return {};
+}
+
+// A private PostgreSQL server (tests/support/postgres-fixture) for a test that stops it:
+// never the fixture's shared server, which other tests use concurrently.
+class PrivateServer
+{
+public:
+    PrivateServer()
+    {
+        if (!m_folder.isValid()) {
+            m_error = u"no temporary folder: "_s + m_folder.errorString();
+            return;
+        }
+        m_dir = m_folder.filePath(u"pg"_s);
+        if (const QString error = fixture(u"start"_s); !error.isEmpty()) {
+            m_error = error;
+            return;
+        }
+        m_started = true;
+        QFile file(m_dir + u"/url"_s);
+        if (!file.open(QIODevice::ReadOnly)) {
+            m_error = u"the fixture wrote no URL"_s;
+            return;
+        }
+        auto url = DatabaseUrl::parse(QString::fromUtf8(file.readAll()).trimmed());
+        if (!url) {
+            m_error = url.error();
+            return;
+        }
+        m_url = url.value();
+    }
+    ~PrivateServer()
+    {
+        if (m_started)
+            fixture(u"stop"_s);
+    }
+    PrivateServer(const PrivateServer &) = delete;
+    PrivateServer &operator=(const PrivateServer &) = delete;
+
+    bool isReady() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; }
+    const DatabaseUrl &url() const { return m_url; }
+    QString down() { return fixture(u"down"_s); }
+    QString up() { return fixture(u"up"_s); }
+
+private:
+    // Runs `postgres-fixture COMMAND DIR`; its complaint, or an empty string.
+    QString fixture(const QString &command)
+    {
+        QProcess process;
+        process.start(QStringLiteral(POSTGRES_FIXTURE), {command, m_dir});
+        if (!process.waitForFinished(60000)) {
+            process.kill();
+            process.waitForFinished();
+            return u"postgres-fixture %1 did not finish within 60 s"_s.arg(command);
+        }
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+            return u"postgres-fixture %1 failed: %2"_s.arg(
+                command, QString::fromUtf8(process.readAllStandardError()));
+        return {};
+    }
+
+    QTemporaryDir m_folder;
+    QString m_dir;
+    QString m_error;
+    bool m_started = false;
+    DatabaseUrl m_url;
+};
+
+// Whether another connection holds the SQLite file's write lock: BEGIN IMMEDIATE without
+// waiting fails with "database is locked" exactly then.
+bool sqliteWriteLocked(const QString &path)
+{
+    const QString name = u"jc.test.lockprobe"_s;
+    bool locked = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=0"_s);
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(u"BEGIN IMMEDIATE"_s))
+                query.exec(u"ROLLBACK"_s);
+            else
+                locked = query.lastError().text().contains(u"locked"_s);
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return locked;
+}
+
+QStringList serveArguments(const QString &db, const QString &job)
+{
+    return {u"--db"_s,
+            db,
+            u"serve"_s,
+            u"--schedule"_s,
+            job + u"=* * * * * *"_s,
+            u"--lease"_s,
+            QString::number(leaseSeconds)};
+}
+
+} // namespace
+
+class tst_JobctlFaults : public QObject
+{
+    Q_OBJECT
+
+private:
+    quint32 m_seed = 0;
+    QRandomGenerator m_random;
+
+    // A random delay in [0, msecs).
+    int randomMSecs(qint64 msecs) { return int(m_random.bounded(std::max<qint64>(1, msecs))); }
+
+private slots:
+    void initTestCase()
+    {
+        bool ok = false;
+        m_seed = quint32(qEnvironmentVariableIntValue("JOBCONSOLE_FAULT_SEED", &ok));
+        if (!ok)
+            m_seed = QRandomGenerator::global()->generate();
+        m_random.seed(m_seed);
+        qInfo("Random seed %u (JOBCONSOLE_FAULT_SEED=%u repeats the random moments)", m_seed,
+              m_seed);
+    }
+
+    // SIGKILL during the top-up, at random moments, then a rerun: 100,000 users, 20 rounds
+    // (JOBCONSOLE_FAULT_ROUNDS; CTest runs 8). Between rounds every user is made owed again
+    // by SQL (owesAgain) instead of reseeding.
+    // The killed run's lease (60 s, `jobctl run` keeps the default) is skipped by ageing its
+    // heartbeat in the database; the rerun then finds it dead and records it `interrupted`.
+    void crashDuringTopUp_data() { jc::test::addDatabaseRows(); }
+    void crashDuringTopUp()
+    {
+        QFETCH(SqlDialect, dialect);
+        const int rounds = envInt("JOBCONSOLE_FAULT_ROUNDS", 20);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        QElapsedTimer total;
+        total.start();
+        const Result seeded =
+            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(users), u"--seed"_s,
+                    QString::number(m_seed), u"--no-progress"_s});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        if (dialect == SqlDialect::Sqlite) { // the checks read every user twice a round
+            const QString cache = exec(sql, u"PRAGMA cache_size = -131072"_s);
+            QVERIFY2(cache.isEmpty(), qPrintable(cache));
+        }
+        QCOMPARE(scalar(sql, u"SELECT COUNT(*) FROM users"_s), std::optional<qint64>(users));
+        QCOMPARE(grantedUsers(sql), std::optional<qint64>(0));
+        const QString snapshot = snapshotUsers(sql);
+        QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
+        const auto owed = owedUsers(sql);
+        QVERIFY(owed);
+        QVERIFY2(*owed > users / 2, qPrintable(u"only %1 users owed"_s.arg(*owed)));
+        const QStringList runArguments{u"--db"_s, db, u"run"_s, topUp, u"--wait"_s};
+        qInfo("seeded %d users (%lld owed) in %lld ms", users, *owed, total.elapsed());
+
+        // Waits for the run after `lastId` to be claimed (its row `running`); its id or 0.
+        const auto waitForClaim = [&](qint64 lastId, Child &run) -> qint64 {
+            qint64 id = 0;
+            waitUntil(
+                [&] {
+                    id = scalar(sql,
+                                u"SELECT COALESCE(MIN(id), 0) FROM jc_runs WHERE job_name = ? "
+                                u"AND id > ? AND status = 'running'"_s,
+                                {topUp, lastId})
+                             .value_or(0);
+                    return id > 0 || !run.isRunning();
+                },
+                60000, 5);
+            return id;
+        };
+        const auto lastRunId = [&] {
+            return scalar(sql, u"SELECT COALESCE(MAX(id), 0) FROM jc_runs"_s).value_or(-1);
+        };
+
+        // Round 0, uninterrupted: the body's duration, the range of the random moments. A kill
+        // that comes after the end shortens it (this machine may have been busy then).
+        qint64 duration = 0;
+        {
+            Child run(runArguments);
+            QVERIFY2(run.pid() > 0, "jobctl run did not start");
+            const qint64 id = waitForClaim(lastRunId(), run);
+            QElapsedTimer body;
+            body.start();
+            QVERIFY2(run.waitForExit(120000), "the top-up did not finish within 120 s");
+            duration = body.elapsed();
+            QVERIFY2(id > 0 && run.exitCode() == 0, qPrintable(run.out() + run.err()));
+            const QString problems = moneyProblems(sql, true);
+            QVERIFY2(problems.isEmpty(), qPrintable(u"uninterrupted run: "_s + problems));
+            QCOMPARE(grantedUsers(sql), owed);
+            qInfo("uninterrupted top-up of %d users: %lld ms from its claim to exit", users,
+                  duration);
+        }
+
+        int killedMidway = 0;  // rounds whose kill left some users granted and some owed
+        int killedBefore = 0;  // ... before the first batch committed
+        int finishedFirst = 0; // ... after the run had already recorded its end
+        for (int round = 1; round <= rounds; ++round) {
+            QElapsedTimer roundTime;
+            roundTime.start();
+            QElapsedTimer phase;
+            phase.start();
+            const QString reset = owesAgain(sql, dialect);
+            QVERIFY2(reset.isEmpty(), qPrintable(reset));
+            QCOMPARE(grantedUsers(sql), std::optional<qint64>(0));
+            const qint64 lastId = lastRunId();
+            const int delay = randomMSecs(duration);
+            const QString where =
+                u"round %1 of %2 (seed %3, kill %4 ms after the claim)"_s.arg(round)
+                    .arg(rounds)
+                    .arg(m_seed)
+                    .arg(delay);
+            const qint64 resetMs = phase.restart();
+
+            Child run(runArguments);
+            QVERIFY2(run.pid() > 0, "jobctl run did not start");
+            const qint64 killedId = waitForClaim(lastId, run);
+            QVERIFY2(killedId > 0, qPrintable(where + u": no claim seen; "_s + run.err()));
+            // The fault: SIGKILL at a random moment of the body (a wait, not a sync).
+            const QDeadlineTimer moment(delay);
+            while (!moment.hasExpired() && run.isRunning())
+                QTest::qWait(1);
+            run.signal(SIGKILL);
+            QVERIFY2(run.waitForExit(10000), qPrintable(where + u": did not die"_s));
+
+            const auto killed = rowById(sql, killedId);
+            QVERIFY(killed);
+            const auto grantedBefore = grantedUsers(sql);
+            QVERIFY(grantedBefore);
+            phase.restart();
+            QString problems = moneyProblems(sql, false);
+            qint64 checkMs = phase.elapsed();
+            QVERIFY2(problems.isEmpty(), qPrintable(where + u", after the kill: "_s + problems));
+            if (*grantedBefore == *owed)
+                duration = std::max(200, delay);
+            if (killed->status == u"succeeded"_s) {
+                ++finishedFirst; // the kill came between its last write and its exit
+                QCOMPARE(grantedBefore, owed);
+            } else {
+                QVERIFY2(killed->status == u"running"_s,
+                         qPrintable(where + u": the killed run is "_s + killed->status));
+                if (*grantedBefore == 0)
+                    ++killedBefore;
+                else if (*grantedBefore < *owed)
+                    ++killedMidway;
+                else
+                    ++finishedFirst;
+                if (round == 1) {
+                    // Within the lease the dead run still holds the job: a rerun is refused.
+                    const Result refused = jobctl(runArguments);
+                    QVERIFY2(refused.exitCode == 3 &&
+                                 refused.err.contains(u"run %1"_s.arg(killedId)),
+                             qPrintable(where + u": "_s + describe(refused)));
+                }
+            }
+
+            // The lease runs out (fast-forwarded), and the rerun tops up exactly those owed.
+            phase.restart();
+            Result rerun;
+            for (int attempt = 1; attempt <= 5; ++attempt) {
+                const QString aged =
+                    exec(sql,
+                         u"UPDATE jc_runs SET heartbeat_at_ms = ? WHERE id = ? AND status = "
+                         u"'running'"_s,
+                         {nowMSecs() - runLeaseMSecs - 1000, killedId});
+                QVERIFY2(aged.isEmpty(), qPrintable(aged));
+                rerun = jobctl(runArguments);
+                // A PostgreSQL backend may still finish a heartbeat the dead process sent.
+                if (rerun.exitCode != 3)
+                    break;
+                qInfo("%s: rerun refused (attempt %d), ageing the heartbeat again",
+                      qPrintable(where), attempt);
+            }
+            QVERIFY2(rerun.exitCode == 0, qPrintable(where + u": "_s + describe(rerun)));
+            const qint64 rerunMs = phase.restart();
+            const QJsonObject summary = printedSummary(rerun.out);
+            QVERIFY2(summary.value(u"usersToppedUp"_s).toInteger(-1) == *owed - *grantedBefore,
+                     qPrintable(where + u": "_s + rerun.out));
+            problems = moneyProblems(sql, true);
+            checkMs += phase.elapsed();
+            QVERIFY2(problems.isEmpty(), qPrintable(where + u", after the rerun: "_s + problems));
+            QCOMPARE(grantedUsers(sql), owed);
+
+            const auto after = rowById(sql, killedId);
+            QVERIFY(after);
+            if (killed->status == u"running"_s) {
+                QVERIFY2(after->status == u"interrupted"_s && after->error.contains(u"lease"_s),
+                         qPrintable(where + u": the killed run is "_s + after->status + u": "_s +
+                                    after->error));
+            }
+            QCOMPARE(countRows(sql, u"WHERE status = 'running'"_s), qint64(0));
+            QCOMPARE(countRows(sql, u"WHERE id > ? AND status = 'succeeded'"_s, {killedId}),
+                     qint64(1));
+            qInfo("round %d: killed %d ms after the claim with %lld of %lld users granted; the "
+                  "rerun granted %lld in %lld ms; %lld ms in all (reset %lld, checks %lld)",
+                  round, delay, qint64(*grantedBefore), qint64(*owed),
+                  qint64(*owed - *grantedBefore), rerunMs, roundTime.elapsed(), resetMs, checkMs);
+        }
+        qInfo("%d rounds: %d killed mid-way, %d before the first batch, %d after the last; "
+              "%lld ms in all",
+              rounds, killedMidway, killedBefore, finishedFirst, total.elapsed());
+        // Random moments over the body's duration mostly land mid-way.
+        QVERIFY2(rounds < 6 || killedMidway >= rounds / 3,
+                 qPrintable(u"only %1 of %2 kills landed mid-way"_s.arg(killedMidway).arg(rounds)));
+    }
+
+    // Three `serve` on one database, the top-up every second (about a second long: 10,000
+    // users, 10 a batch); the instance holding a run is killed mid-run. Its run stays
+    // `running` (the job is held: the others record the occurrences missed) until the lease
+    // (`--lease 3`) runs out, then the others mark it `interrupted` and go on. Every
+    // occurrence ran once, and the money is right.
+    void killOneOfThreeServes_data() { jc::test::addDatabaseRows(); }
+    void killOneOfThreeServes()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result seeded =
+            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(serveUsers),
+                    u"--seed"_s, QString::number(m_seed), u"--no-progress"_s});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
+        const Result set =
+            jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=10"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        const QString snapshot = snapshotUsers(sql);
+        QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
+
+        std::vector<std::unique_ptr<Child>> serves;
+        for (int i = 0; i < 3; ++i)
+            serves.push_back(std::make_unique<Child>(serveArguments(db, topUp)));
+        for (const auto &serve : serves) {
+            QVERIFY2(serve->pid() > 0, "jobctl serve did not start");
+            QVERIFY2(serve->waitForErr(u"Serving"_s, 20000), qPrintable(serve->err()));
+        }
+        const auto allRunning = [&] {
+            return std::all_of(serves.cbegin(), serves.cend(),
+                               [](const auto &serve) { return serve->isRunning(); });
+        };
+        const auto succeededSince = [&](qint64 since) {
+            return countRows(sql,
+                             u"WHERE job_name = ? AND status = 'succeeded' AND started_at_ms > ?"_s,
+                             {topUp, since});
+        };
+        QVERIFY2(waitUntil([&] { return succeededSince(0) >= 2 || !allRunning(); }, 30000),
+                 "fewer than 2 top-ups succeeded in 30 s");
+        QVERIFY(allRunning());
+
+        // The fault: a random moment, then the instance holding the next fresh run is killed.
+        const QDeadlineTimer moment(randomMSecs(3000));
+        while (!moment.hasExpired())
+            QTest::qWait(20);
+        std::optional<Row> held;
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto rows = readRows(
+                             sql,
+                             u"WHERE job_name = ? AND status = 'running' AND started_at_ms > ?"_s,
+                             {topUp, nowMSecs() - 200});
+                         if (!rows.isEmpty())
+                             held = rows.first();
+                         return held.has_value();
+                     },
+                     20000, 5),
+                 "no instance started a top-up in 20 s");
+        const auto victim = std::find_if(serves.begin(), serves.end(), [&](const auto &serve) {
+            return serve->hostPid() == held->instance;
+        });
+        QVERIFY2(victim != serves.end(), qPrintable(held->instance));
+        (*victim)->signal(SIGKILL);
+        QVERIFY((*victim)->waitForExit(10000));
+        QVERIFY((*victim)->crashed());
+        const qint64 killedAt = nowMSecs();
+        const auto atKill = rowById(sql, held->id);
+        QVERIFY(atKill);
+        QVERIFY2(atKill->status == u"running"_s,
+                 qPrintable(u"run %1 was already %2 when its instance died"_s.arg(held->id).arg(
+                     atKill->status)));
+
+        // The lease: interrupted by a survivor once the heartbeat is older than it, not before.
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto row = rowById(sql, held->id);
+                         return row && row->status != u"running"_s;
+                     },
+                     leaseSeconds * 1000 + 15000),
+                 "the dead instance's run was not interrupted within the lease plus 15 s");
+        const auto interrupted = rowById(sql, held->id);
+        QVERIFY(interrupted);
+        QCOMPARE(interrupted->status, u"interrupted"_s);
+        QVERIFY2(interrupted->error.contains(u"lease"_s), qPrintable(interrupted->error));
+        QVERIFY2(interrupted->finishedMs - interrupted->heartbeatMs >= leaseSeconds * 1000,
+                 qPrintable(u"interrupted %1 ms after its last heartbeat"_s.arg(
+                     interrupted->finishedMs - interrupted->heartbeatMs)));
+        const qint64 heldFor = interrupted->finishedMs - killedAt;
+
+        // The others go on, and while the dead run's lease lasted they ran nothing of the job
+        // (afterwards a claim may find it dead before a sweep has marked it so).
+        QVERIFY2(waitUntil([&] { return succeededSince(interrupted->finishedMs) >= 2; }, 30000),
+                 "the survivors did not run the top-up twice within 30 s of the interruption");
+        const auto during =
+            readRows(sql,
+                     u"WHERE job_name = ? AND started_at_ms > ? AND "
+                     u"started_at_ms < ? AND id <> ?"_s,
+                     {topUp, killedAt, interrupted->heartbeatMs + leaseSeconds * 1000, held->id});
+        int heldOff = 0;
+        for (const Row &row : during) {
+            QVERIFY2(!ranBody(row.status),
+                     qPrintable(u"run %1 (%2) started while run %3 held the job"_s.arg(row.id)
+                                    .arg(row.status)
+                                    .arg(held->id)));
+            if (row.error.contains(u"run %1 "_s.arg(held->id)))
+                ++heldOff;
+        }
+        QVERIFY2(heldOff >= 1, "no occurrence was held off by the dead instance's run");
+        QStringList logs{(*victim)->err()};
+        for (const auto &serve : serves) {
+            if (serve.get() == victim->get())
+                continue;
+            QVERIFY2(serve->isRunning(), qPrintable(serve->err()));
+            serve->signal(SIGTERM);
+        }
+        for (const auto &serve : serves) {
+            if (serve.get() == victim->get())
+                continue;
+            QVERIFY2(serve->waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+            QVERIFY2(serve->exitCode() == 0, qPrintable(serve->err()));
+            logs.append(serve->err());
+        }
+
+        const QString once = exactlyOnceProblems(sql, topUp, logs);
+        QVERIFY2(once.isEmpty(), qPrintable(once));
+        QCOMPARE(countRows(sql, u"WHERE status = 'running'"_s), qint64(0));
+        const QString money = moneyProblems(sql, true);
+        QVERIFY2(money.isEmpty(), qPrintable(money));
+        qInfo("run %lld held the job %lld ms after its instance died (lease %d s); %lld top-ups "
+              "succeeded, %lld occurrences missed",
+              held->id, heldFor, leaseSeconds, succeededSince(0),
+              countRows(sql, u"WHERE job_name = ? AND status IN ('missed', 'skipped')"_s, {topUp}));
+    }
+
+    // The database goes away for 10 s under `jobctl serve` with a per-second job: PostgreSQL
+    // stopped (a private server: the shared one serves other tests), or the SQLite file
+    // write-locked by another process (the sqlite3 shell in an exclusive transaction). Runs
+    // fail or wait, the log says why, serve keeps going, runs succeed again afterwards,
+    // nothing stays `running`, nothing ran twice.
+    void databaseOutage_data() { jc::test::addDatabaseRows(); }
+    void databaseOutage()
+    {
+        QFETCH(SqlDialect, dialect);
+        std::unique_ptr<TestDatabase> sqlite;
+        std::unique_ptr<PrivateServer> server;
+        DatabaseUrl url;
+        if (dialect == SqlDialect::Sqlite) {
+            sqlite = std::make_unique<TestDatabase>(dialect);
+            QVERIFY2(sqlite->isReady(), qPrintable(sqlite->error()));
+            url = sqlite->url();
+        } else {
+            server = std::make_unique<PrivateServer>();
+            QVERIFY2(server->isReady(), qPrintable(server->error()));
+            url = server->url();
+        }
+        const QString db = urlText(url);
+        Child serve(serveArguments(db, retention));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+        std::optional<qint64> started;
+        {
+            ConnectionFactory factory(url);
+            const auto connection = factory.connectionForCurrentThread();
+            QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+            QVERIFY2(waitUntil(
+                         [&] {
+                             return countRows(*connection, u"WHERE status = 'succeeded'"_s) >= 3 ||
+                                    !serve.isRunning();
+                         },
+                         20000),
+                     qPrintable(serve.err()));
+        }
+        const qsizetype logBefore = serve.err().size();
+
+        // The outage.
+        std::unique_ptr<Child> locker;
+        if (dialect == SqlDialect::Sqlite) {
+            const QString shell = QStandardPaths::findExecutable(u"sqlite3"_s);
+            QVERIFY2(!shell.isEmpty(), "the sqlite3 shell is missing (scripts/install-deps "
+                                       "installs it)");
+            locker = std::make_unique<Child>(QStringList{url.filePath()}, shell);
+            QVERIFY2(locker->pid() > 0, "sqlite3 did not start");
+            locker->write(".timeout 30000\nBEGIN EXCLUSIVE;\nSELECT 'locked';\n");
+            QVERIFY2(waitUntil([&] { return locker->out().contains(u"locked"_s); }, 30000, 20),
+                     qPrintable(u"the sqlite3 shell did not take the lock: "_s + locker->err()));
+            QVERIFY(sqliteWriteLocked(url.filePath()));
+        } else {
+            const QString down = server->down();
+            QVERIFY2(down.isEmpty(), qPrintable(down));
+        }
+        const qint64 outageStart = nowMSecs();
+        const QDeadlineTimer outage(outageMSecs);
+        while (!outage.hasExpired()) {
+            QTest::qWait(100);
+            QVERIFY2(serve.isRunning(),
+                     qPrintable(u"serve ended during the outage:\n"_s + serve.err()));
+        }
+        if (locker) {
+            locker->write("COMMIT;\n.quit\n");
+            locker->closeInput();
+            QVERIFY2(locker->waitForExit(10000) && locker->exitCode() == 0,
+                     qPrintable(locker->err()));
+        } else {
+            const QString up = server->up();
+            QVERIFY2(up.isEmpty(), qPrintable(up));
+        }
+        const qint64 outageEnd = nowMSecs();
+
+        ConnectionFactory factory(url);
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        QVERIFY2(
+            waitUntil(
+                [&] {
+                    return countRows(sql, u"WHERE status = 'succeeded' AND started_at_ms > ?"_s,
+                                     {outageEnd}) >= 3 ||
+                           !serve.isRunning();
+                },
+                30000),
+            qPrintable(u"no 3 runs succeeded within 30 s of the outage's end:\n"_s + serve.err()));
+        QVERIFY2(waitUntil([&] { return countRows(sql, u"WHERE status = 'running'"_s) == 0; },
+                           (leaseSeconds + 10) * 1000),
+                 "a run stayed running");
+        QVERIFY2(serve.isRunning(), qPrintable(serve.err()));
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QVERIFY2(serve.exitCode() == 0, qPrintable(serve.err()));
+
+        // The log says what went wrong, in words an admin can act on.
+        const QString log = serve.err().mid(logBefore);
+        const QString cause =
+            dialect == SqlDialect::Sqlite
+                ? u"database is locked"_s
+                : u"PostgreSQL at %1 port %2 is unreachable"_s.arg(url.host()).arg(url.port());
+        QVERIFY2(log.contains(cause), qPrintable(log));
+        const QStringList failedClaims =
+            log.split(u'\n').filter(u"Could not claim the run of \"%1\""_s.arg(retention));
+        if (dialect == SqlDialect::Postgres) // one a second while the server is down
+            QVERIFY2(failedClaims.size() >= outageMSecs / 2000, qPrintable(log));
+        for (const Row &row : readRows(sql, u"WHERE status = 'failed'"_s)) {
+            QVERIFY2(row.error.contains(u"locked"_s) || row.error.contains(u"PostgreSQL"_s) ||
+                         row.error.contains(u"connection"_s),
+                     qPrintable(u"run %1 failed: %2"_s.arg(row.id).arg(row.error)));
+        }
+        const QString once = exactlyOnceProblems(sql, retention, {serve.err()});
+        QVERIFY2(once.isEmpty(), qPrintable(once));
+        qInfo("outage of %lld ms: %lld failed claims logged, %lld runs failed, %lld missed, "
+              "%lld succeeded",
+              outageEnd - outageStart, qint64(failedClaims.size()),
+              countRows(sql, u"WHERE status = 'failed'"_s),
+              countRows(sql, u"WHERE status IN ('missed', 'skipped')"_s),
+              countRows(sql, u"WHERE status = 'succeeded'"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_JobctlFaults)
+#include "tst_jobctl_faults.moc"
