@@ -27,9 +27,12 @@
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
+#include <QAbstractSpinBox>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -39,6 +42,7 @@
 #include <QSortFilterProxyModel>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -55,6 +59,36 @@ const QString reportJob = QStringLiteral("alpha-report"); // runs until its gate
 const QString syncJob = QStringLiteral("beta-sync");      // runs until cancelled
 const QString cleanupJob = QStringLiteral("gamma-cleanup");
 const QString user = QStringLiteral("tester");
+
+// The controls under `root` that a screen reader could not name: no accessible name, no
+// text, no buddy label. Hidden ones count too: they show in some state.
+QStringList unnamedControls(QWidget *root)
+{
+    QStringList unnamed;
+    for (QWidget *widget : root->findChildren<QWidget *>()) {
+        const bool control =
+            qobject_cast<QAbstractButton *>(widget) || qobject_cast<QComboBox *>(widget) ||
+            qobject_cast<QLineEdit *>(widget) || qobject_cast<QAbstractSpinBox *>(widget) ||
+            qobject_cast<QAbstractItemView *>(widget);
+        // Qt's own parts of a named control: headers (their sections are named by the
+        // model), corner buttons, popups' insides, toolbar and menu bar overflow buttons.
+        static const QStringList parts{u"QHeaderView"_s, u"QTableCornerButton"_s,
+                                       u"QComboBoxListView"_s, u"QToolBarExtension"_s};
+        if (parts.contains(QString::fromLatin1(widget->metaObject()->className())) ||
+            widget->objectName().startsWith(u"qt_"_s))
+            continue;
+        if (!control || qobject_cast<QLineEdit *>(widget->parentWidget()) ||
+            qobject_cast<QAbstractSpinBox *>(widget->parentWidget()) ||
+            qobject_cast<QComboBox *>(widget->parentWidget()))
+            continue; // a part of a composite control: the composite is named
+        QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(widget);
+        if (!accessible || accessible->text(QAccessible::Name).trimmed().isEmpty())
+            unnamed.append(QStringLiteral("%1 \"%2\"")
+                               .arg(QString::fromLatin1(widget->metaObject()->className()),
+                                    widget->objectName()));
+    }
+    return unnamed;
+}
 
 QDateTime utc(const char *iso)
 {
@@ -481,6 +515,78 @@ private slots:
                                             std::nullopt, c.clock.nowMSecs()));
         QTRY_COMPARE_WITH_TIMEOUT(cell(*c.window, cleanupJob, JobTableModel::State),
                                   u"paused: from jobctl"_s, 5000);
+    }
+
+    // Everything without a mouse: pick a job by typing its name, pause it with Ctrl+P and a
+    // reason typed into the dialog, resume with Ctrl+U, switch panes by their mnemonics.
+    void keyboardOnly_data() { test::addDatabaseRows(); }
+    void keyboardOnly()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        auto *table = window.findChild<QTableView *>(u"jobTable"_s);
+        QVERIFY(table);
+        window.activateWindow();
+        table->setFocus();
+        QTRY_VERIFY(table->hasFocus());
+        QTest::keyClicks(table, u"gamma"_s);
+        QTRY_COMPARE(window.selectedJobs(), QStringList{cleanupJob});
+
+        ModalAnswer answer([](QWidget *modal) {
+            if (!qobject_cast<PauseDialog *>(modal))
+                return u"expected the Pause dialog"_s;
+            QWidget *focused = QApplication::focusWidget();
+            if (!focused || focused->objectName() != u"reasonEdit"_s)
+                return u"the reason does not have the focus"_s;
+            QTest::keyClicks(focused, u"keyboard only"_s);
+            QTest::keyClick(focused, Qt::Key_Return);
+            return QString();
+        });
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier);
+        QTRY_VERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State),
+                                  u"paused: keyboard only"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.actions().resume()->isEnabled(), 10000);
+        QCOMPARE(c.actions().resume()->shortcut(), QKeySequence(u"Ctrl+U"_s));
+        // Offscreen, no window manager gives the activation back when a dialog closes.
+        window.activateWindow();
+        QTRY_VERIFY(window.isActiveWindow());
+        QTest::keySequence(&window, c.actions().resume()->shortcut());
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State), u"idle"_s, 10000);
+
+        // Run now: Ctrl+R, then Enter runs it (the dialog's default is Run, not Cancel).
+        ModalAnswer run([](QWidget *modal) {
+            if (!qobject_cast<RunNowDialog *>(modal))
+                return u"expected the Run now dialog"_s;
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+            return QString();
+        });
+        window.activateWindow();
+        QTRY_VERIFY(window.isActiveWindow());
+        QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+        QTRY_VERIFY(run.answered);
+        QVERIFY2(run.problem.isEmpty(), qPrintable(run.problem));
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
+
+        auto *tabs = window.findChild<QTabWidget *>(u"paneTabs"_s);
+        window.activateWindow();
+        QTRY_VERIFY(window.isActiveWindow());
+        QTest::keyClick(&window, Qt::Key_E, Qt::AltModifier);
+        QTRY_COMPARE(tabs->currentIndex(), 1);
+        QTest::keyClick(&window, Qt::Key_C, Qt::AltModifier);
+        QTRY_COMPARE(tabs->currentIndex(), 2);
+        QTest::keyClick(&window, Qt::Key_H, Qt::AltModifier);
+        QTRY_COMPARE(tabs->currentIndex(), 0);
+    }
+
+    // A screen reader can name every control of the window.
+    void everyControlIsNamed_data() { test::addDatabaseRows(); }
+    void everyControlIsNamed()
+    {
+        OPEN_CONSOLE();
+        const QStringList unnamed = unnamedControls(c.window.get());
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
     }
 
     void statusBarFollowsTheDatabase_data() { test::addDatabaseRows(); }

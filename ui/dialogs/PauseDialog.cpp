@@ -32,7 +32,7 @@ PauseDialog::PauseDialog(const QString &job, QWidget *parent)
     setWindowTitle(tr("Pause %1").arg(job));
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("While %1 is paused its scheduled occurrences are recorded as "
-                                "skipped. A run in progress is not stopped.")
+                                "missed. A run in progress is not stopped.")
                                  .arg(job));
     intro->setTextFormat(Qt::PlainText);
     intro->setWordWrap(true);
@@ -67,10 +67,12 @@ PauseDialog::PauseDialog(const QString &job, QWidget *parent)
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_pause = buttons->addButton(tr("Pause"), QDialogButtonBox::AcceptRole);
-    m_pause->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &PauseDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
+    // Only now, inside the dialog: set before, the dialog does not know it, and on show makes
+    // the first button in the focus chain (Cancel) the default — Enter would cancel.
+    m_pause->setDefault(true);
 
     connect(m_resume, &QCheckBox::toggled, m_resumeAt, &QWidget::setEnabled);
     connect(m_resume, &QCheckBox::toggled, this, &PauseDialog::validate);

@@ -52,11 +52,13 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, bool ru
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_run = buttons->addButton(tr("Run now"), QDialogButtonBox::AcceptRole);
-    m_run->setDefault(true);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_dryRun, &QCheckBox::toggled, this, &RunNowDialog::updateRunButton);
     layout->addWidget(buttons);
+    // Only now, inside the dialog: set before, the dialog does not know it, and on show makes
+    // the first button in the focus chain (Cancel) the default — Enter would cancel.
+    m_run->setDefault(true);
     m_reason->setFocus();
 }
 

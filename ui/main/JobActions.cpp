@@ -25,7 +25,7 @@ JobActions::JobActions(bool runsJobsHere, QObject *parent)
                     tr("Run the selected job now, outside its schedule")))
     , m_pause(make(tr("&Pause…"), QKeySequence(tr("Ctrl+P")),
                    tr("Pause the selected jobs on every instance")))
-    , m_resume(make(tr("Res&ume"), QKeySequence(tr("Ctrl+Shift+P")),
+    , m_resume(make(tr("Res&ume"), QKeySequence(tr("Ctrl+U")),
                     tr("Resume the selected jobs on every instance")))
     , m_cancel(make(tr("&Cancel run…"), QKeySequence(tr("Ctrl+K")),
                     tr("Cancel the selected job's running run, here or in another instance")))

@@ -13,7 +13,7 @@ namespace jc {
 struct JobOverview;
 
 // The actions on the selected job(s): Run now (Ctrl+R), Pause (Ctrl+P), Resume
-// (Ctrl+Shift+P), Cancel run (Ctrl+K), Preview schedule (Ctrl+D). One set of QActions shared
+// (Ctrl+U), Cancel run (Ctrl+K), Preview schedule (Ctrl+D). One set of QActions shared
 // by the toolbar, the Jobs menu and the table's context menu, so they agree; update() enables
 // each by what is selected and its state, and its tooltip says why when it is disabled.
 //
