@@ -2,6 +2,7 @@
 
 #include "data/DatabaseReader.h"
 
+#include <iterator>
 #include <limits>
 
 namespace jc {
@@ -53,7 +54,9 @@ void PagedRunModel::clear()
 
 qint64 PagedRunModel::runIdAt(int row) const
 {
-    return row >= 0 && row < m_runs.size() ? m_runs.at(row).id : 0;
+    return row >= 0 && static_cast<std::size_t>(row) < m_runs.size()
+               ? m_runs.at(static_cast<std::size_t>(row)).id
+               : 0;
 }
 
 int PagedRunModel::rowCount(const QModelIndex &parent) const
@@ -77,7 +80,7 @@ void PagedRunModel::refresh()
     if (!m_active || m_refreshing)
         return;
     m_fetchFailed = false;
-    if (m_runs.isEmpty()) { // nothing to merge into: (re)load the first page
+    if (m_runs.empty()) { // nothing to merge into: (re)load the first page
         m_complete = false;
         requestPage();
         return;
@@ -103,7 +106,7 @@ void PagedRunModel::requestPage()
         return;
     m_fetching = true;
     RunQuery next = m_query;
-    next.beforeId = m_runs.isEmpty() ? 0 : m_runs.constLast().id;
+    next.beforeId = m_runs.empty() ? 0 : m_runs.back().id;
     next.limit = m_pageSize;
     const quint64 ticket = m_ticket;
     read(next, [this, ticket](Page page) {
@@ -125,8 +128,7 @@ void PagedRunModel::appendPage(const QList<StoredRun> &page)
     m_complete = page.size() < m_pageSize;
     // A refresh may have changed the rows since this page was asked for: keep only the ones
     // below the last row shown.
-    const qint64 below =
-        m_runs.isEmpty() ? std::numeric_limits<qint64>::max() : m_runs.constLast().id;
+    const qint64 below = m_runs.empty() ? std::numeric_limits<qint64>::max() : m_runs.back().id;
     QList<StoredRun> rows;
     for (const StoredRun &run : page) {
         if (run.id < below)
@@ -136,17 +138,18 @@ void PagedRunModel::appendPage(const QList<StoredRun> &page)
         return;
     const int first = static_cast<int>(m_runs.size());
     beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
-    m_runs.append(rows);
+    m_runs.insert(m_runs.end(), std::make_move_iterator(rows.begin()),
+                  std::make_move_iterator(rows.end()));
     endInsertRows();
 }
 
 void PagedRunModel::mergeNewest(const QList<StoredRun> &page)
 {
     const bool full = page.size() >= m_pageSize;
-    if (full && page.constLast().id > m_runs.constFirst().id) {
+    if (full && page.constLast().id > m_runs.front().id) {
         // More new runs than a page: the gap cannot be filled by a merge; start over.
         beginResetModel();
-        m_runs = page;
+        m_runs.assign(page.cbegin(), page.cend());
         m_complete = false;
         endResetModel();
         return;
@@ -155,7 +158,7 @@ void PagedRunModel::mergeNewest(const QList<StoredRun> &page)
         m_complete = true; // the page is the whole result
     // Rows with id >= floor are what the page covers; the ones below stay as they are.
     const qint64 floor = full ? page.constLast().id : std::numeric_limits<qint64>::min();
-    qsizetype i = 0;
+    std::size_t i = 0;
     qsizetype j = 0;
     const int lastColumn = columnCount() - 1;
     while (j < page.size() || (i < m_runs.size() && m_runs.at(i).id >= floor)) {
@@ -163,12 +166,12 @@ void PagedRunModel::mergeNewest(const QList<StoredRun> &page)
         if (covered && (j == page.size() || m_runs.at(i).id > page.at(j).id)) {
             const int row = static_cast<int>(i);
             beginRemoveRows({}, row, row); // gone from the database
-            m_runs.removeAt(i);
+            m_runs.erase(m_runs.begin() + static_cast<qsizetype>(i));
             endRemoveRows();
         } else if (!covered || m_runs.at(i).id < page.at(j).id) {
             const int row = static_cast<int>(i);
             beginInsertRows({}, row, row); // new
-            m_runs.insert(i, page.at(j));
+            m_runs.insert(m_runs.begin() + static_cast<qsizetype>(i), page.at(j));
             endInsertRows();
             ++i;
             ++j;

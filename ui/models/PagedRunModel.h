@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QPointer>
 
+#include <deque>
 #include <functional>
 
 namespace jc {
@@ -46,9 +47,9 @@ public:
     void setPageSize(int rows) { m_pageSize = rows; }
     int pageSize() const { return m_pageSize; }
 
-    const StoredRun &runAt(int row) const { return m_runs.at(row); }
+    const StoredRun &runAt(int row) const { return m_runs.at(static_cast<std::size_t>(row)); }
     // Every row read so far, newest first.
-    const QList<StoredRun> &runs() const { return m_runs; }
+    const std::deque<StoredRun> &runs() const { return m_runs; }
     qint64 runIdAt(int row) const;
     // A page or refresh is on its way.
     bool isLoading() const { return m_fetching || m_refreshing; }
@@ -81,7 +82,10 @@ private:
 
     QPointer<DatabaseReader> m_reader;
     RunQuery m_query;
-    QList<StoredRun> m_runs;
+    // A deque, not a QList: scrolled to the end of a million runs the rows never move when
+    // the next page goes in (a QList of non-relocatable StoredRun would move every row each
+    // time it grows: turns of a second and more at a million rows).
+    std::deque<StoredRun> m_runs;
     int m_pageSize = 200;
     quint64 m_ticket = 0;
     bool m_active = false; // setQuery() was called

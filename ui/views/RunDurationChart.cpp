@@ -85,7 +85,7 @@ RunDurationChart::RunDurationChart(QWidget *parent)
     setRuns({});
 }
 
-void RunDurationChart::setRuns(const QList<StoredRun> &newestFirst)
+void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
 {
     QList<const StoredRun *> runs;
     qint64 longest = 0;

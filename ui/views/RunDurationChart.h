@@ -4,6 +4,8 @@
 
 #include <QChartView>
 
+#include <deque>
+
 class QDateTimeAxis;
 class QLineSeries;
 class QScatterSeries;
@@ -28,7 +30,7 @@ public:
 
     // Runs newest first, as the history model holds them; the first MaxRuns with a duration
     // are charted.
-    void setRuns(const QList<StoredRun> &newestFirst);
+    void setRuns(const std::deque<StoredRun> &newestFirst);
 
     // What is charted (for tests and accessibility).
     int pointCount() const;
