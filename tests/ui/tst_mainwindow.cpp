@@ -33,10 +33,13 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSemaphore>
 #include <QSortFilterProxyModel>
@@ -136,8 +139,10 @@ QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate)
 }
 
 // Answers the modal dialog that the next action opens, from inside its exec(): `answer` gets
-// it (and may check its type; a problem goes to `problem`). After the action returns,
-// `answered` says whether a dialog was there to answer.
+// it (and may check its type; a problem goes to `problem`) once the dialog has the focus.
+// After the action returns, `answered` says whether a dialog was there to answer. A dialog
+// left open (the answer found a problem, or its keys did not close it) is closed, so a
+// failing test fails instead of hanging in exec().
 class ModalAnswer
 {
 public:
@@ -146,11 +151,10 @@ public:
         m_timer.setInterval(10);
         QObject::connect(&m_timer, &QTimer::timeout, [this, answer = std::move(answer)] {
             QWidget *modal = QApplication::activeModalWidget();
-            if (!modal)
-                return;
-            m_timer.stop();
-            answered = true;
-            problem = answer(modal);
+            if (!answered)
+                answerWhenReady(modal, answer);
+            else
+                closeIfLeftOpen(modal);
         });
         m_timer.start();
     }
@@ -159,7 +163,48 @@ public:
     QString problem;
 
 private:
+    // The dialog is shown before it is activated and its focus set (the activation is a
+    // queued window-system event, late on a slow sanitizer build): answering at once would
+    // type into nothing. Waits for the focus inside the dialog, at most kSettle.
+    void answerWhenReady(QWidget *modal, const std::function<QString(QWidget *)> &answer)
+    {
+        if (!modal)
+            return;
+        if (!m_seen.isValid())
+            m_seen.start();
+        QWidget *focused = QApplication::focusWidget();
+        const bool settled = modal->isActiveWindow() && focused && modal->isAncestorOf(focused);
+        if (!settled && !m_seen.hasExpired(kSettle.count()))
+            return;
+        answered = true;
+        m_modal = modal;
+        m_answeredAt.start();
+        problem = answer(modal);
+    }
+
+    // A dialog the answer left open would block its exec() and the test forever: closed
+    // after kSettle, and that is a problem of its own.
+    void closeIfLeftOpen(QWidget *modal)
+    {
+        if (!modal || modal != m_modal) {
+            m_timer.stop(); // answered and closed
+            return;
+        }
+        if (problem.isEmpty() && !m_answeredAt.hasExpired(kSettle.count()))
+            return;
+        if (problem.isEmpty())
+            problem = u"the dialog stayed open after the answer"_s;
+        if (auto *dialog = qobject_cast<QDialog *>(modal))
+            dialog->reject();
+        else
+            modal->close();
+    }
+
+    static constexpr std::chrono::milliseconds kSettle{5000};
     QTimer m_timer;
+    QElapsedTimer m_seen;
+    QElapsedTimer m_answeredAt;
+    QPointer<QWidget> m_modal;
 };
 
 // The display text of `job`'s cell in `column`, as the table shows it (through the proxy).
