@@ -13,6 +13,7 @@
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 
 #include <QCryptographicHash>
@@ -21,7 +22,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -38,7 +38,9 @@ using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
+using jc::test::runProcess;
 using jc::test::TestDatabase;
+using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
 namespace {
@@ -65,13 +67,6 @@ const QStringList &hostile()
     return values;
 }
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 // Runs jobctl with `arguments`; with `unprivileged` (and when this test is root) as the
 // unprivileged user, through setpriv.
 Result jobctl(const QStringList &arguments, bool unprivileged = false)
@@ -87,16 +82,7 @@ Result jobctl(const QStringList &arguments, bool unprivileged = false)
               arguments;
         program = setpriv;
     }
-    QProcess process;
-    process.start(program, all);
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, {}, u"jobctl did not finish within 60 s"_s};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return runProcess(program, all, 60000);
 }
 
 QString describe(const QStringList &arguments, const Result &result)

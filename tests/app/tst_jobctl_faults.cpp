@@ -12,21 +12,19 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
 
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
-#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -41,7 +39,12 @@ using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
+using jc::test::ChildProcess;
+using jc::test::describe;
+using jc::test::printedSummary;
+using jc::test::runProcess;
 using jc::test::TestDatabase;
+using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
 namespace {
@@ -67,114 +70,19 @@ int envInt(const char *name, int fallback)
     return ok ? value : fallback;
 }
 
-// One child process whose output is collected as it comes.
-class Child
+// A jobctl process (or another program's).
+class Child : public ChildProcess
 {
 public:
     explicit Child(const QStringList &arguments,
                    const QString &program = QStringLiteral(JOBCTL_PATH))
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                         [this] { m_err += m_process.readAllStandardError(); });
-        m_process.start(program, arguments);
-        if (m_process.waitForStarted(10000))
-            m_pid = m_process.processId();
-    }
-
-    ~Child()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(10000);
-        }
-    }
-
-    Child(const Child &) = delete;
-    Child &operator=(const Child &) = delete;
-
-    bool isRunning() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_pid; }
-    QString hostPid() const { return QSysInfo::machineHostName() + u':' + QString::number(m_pid); }
-    QString out() const { return QString::fromUtf8(m_out); }
-    QString err() const { return QString::fromUtf8(m_err); }
-    void write(const QByteArray &data) { m_process.write(data); }
-    void closeInput() { m_process.closeWriteChannel(); }
-
-    // Waits (running the event loop) until stderr contains `text` or the process ends.
-    bool waitForErr(const QString &text, int msecs)
-    {
-        const QDeadlineTimer deadline(msecs);
-        while (!err().contains(text)) {
-            if (deadline.hasExpired() || !isRunning())
-                return err().contains(text);
-            QTest::qWait(50);
-        }
-        return true;
-    }
-
-    void signal(int signalNumber) const
-    {
-        if (m_pid > 0)
-            ::kill(static_cast<pid_t>(m_pid), signalNumber);
-    }
-
-    // Waits for the process to end; false when it is still running after `msecs`.
-    bool waitForExit(int msecs)
-    {
-        const QDeadlineTimer deadline(msecs);
-        while (m_process.state() != QProcess::NotRunning) {
-            if (deadline.hasExpired())
-                return false;
-            QTest::qWait(10);
-        }
-        m_out += m_process.readAllStandardOutput();
-        m_err += m_process.readAllStandardError();
-        return true;
-    }
-
-    bool crashed() const { return m_process.exitStatus() == QProcess::CrashExit; }
-    int exitCode() const
-    {
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-    qint64 m_pid = 0;
-};
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
+        : ChildProcess(program, arguments)
+    {}
 };
 
 Result jobctl(const QStringList &arguments, int msecs = 120000)
 {
-    Child child(arguments);
-    if (!child.waitForExit(msecs))
-        return {-1, {}, u"jobctl did not finish within %1 s"_s.arg(msecs / 1000)};
-    return {child.exitCode(), child.out(), child.err()};
-}
-
-QString describe(const Result &result)
-{
-    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(result.exitCode).arg(result.out, result.err);
-}
-
-// The compact JSON after "summary: " in `jobctl run`'s output.
-QJsonObject printedSummary(const QString &out)
-{
-    static const QRegularExpression summary(u"^  summary: (.*)$"_s,
-                                            QRegularExpression::MultilineOption);
-    const auto match = summary.match(out);
-    return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
-                            : QJsonObject();
+    return runProcess(QStringLiteral(JOBCTL_PATH), arguments, msecs);
 }
 
 // Runs `sql`; the error text, or an empty string.
@@ -484,16 +392,9 @@ private:
     // Runs `postgres-fixture COMMAND DIR`; its complaint, or an empty string.
     QString fixture(const QString &command)
     {
-        QProcess process;
-        process.start(QStringLiteral(POSTGRES_FIXTURE), {command, m_dir});
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-            return u"postgres-fixture %1 did not finish within 60 s"_s.arg(command);
-        }
-        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-            return u"postgres-fixture %1 failed: %2"_s.arg(
-                command, QString::fromUtf8(process.readAllStandardError()));
+        const Result done = runProcess(QStringLiteral(POSTGRES_FIXTURE), {command, m_dir}, 60000);
+        if (done.exitCode != 0)
+            return u"postgres-fixture %1 failed: %2"_s.arg(command, describe(done));
         return {};
     }
 

@@ -1,29 +1,20 @@
 // `jobctl next` is an exact contract checked by machine: these rows are that contract.
-#include <QProcess>
+#include "ChildProcess.h"
+
+#include <QProcessEnvironment>
 #include <QTest>
 
 class tst_JobctlNext : public QObject
 {
     Q_OBJECT
 
-    struct Result
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Result = jc::test::ProcessResult;
 
     static Result jobctl(const QStringList &arguments, const QString &tz = QStringLiteral("UTC"))
     {
-        QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("TZ"), tz);
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(JOBCTL_PATH), arguments);
-        if (!process.waitForFinished(30000))
-            return {};
-        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
+        return jc::test::runProcess(QStringLiteral(JOBCTL_PATH), arguments, 30000, environment);
     }
 
 private slots:

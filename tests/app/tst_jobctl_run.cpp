@@ -5,12 +5,12 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
 
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -28,7 +28,11 @@ using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
+using jc::test::describe;
+using jc::test::printedSummary;
+using jc::test::runProcess;
 using jc::test::TestDatabase;
+using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
 namespace {
@@ -46,40 +50,9 @@ QString osUser()
     return qEnvironmentVariable("USER");
 }
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 Result jobctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(JOBCTL_PATH), arguments);
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, {}, u"jobctl did not finish within 60 s"_s};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
-
-QString describe(const Result &result)
-{
-    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(result.exitCode).arg(result.out, result.err);
-}
-
-// The compact JSON after "summary: " in run's output, as an object.
-QJsonObject printedSummary(const QString &out)
-{
-    static const QRegularExpression summary(u"^  summary: (.*)$"_s,
-                                            QRegularExpression::MultilineOption);
-    const auto match = summary.match(out);
-    return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
-                            : QJsonObject();
+    return runProcess(QStringLiteral(JOBCTL_PATH), arguments, 60000);
 }
 
 struct Run

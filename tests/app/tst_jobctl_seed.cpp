@@ -5,11 +5,12 @@
 #include "storage/DatabaseUrl.h"
 #include "storage/SqlTime.h"
 
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 
 #include <QDirIterator>
 #include <QFileInfo>
-#include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
@@ -21,41 +22,23 @@
 using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::SqlDialect;
+using jc::test::describe;
+using jc::test::runProcess;
 using jc::test::TestDatabase;
+using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
 namespace {
 
 const QString site = u"https://game.example.org"_s;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
+// jobctl without the site settings of the environment it was started from.
 Result jobctl(const QStringList &arguments)
 {
-    QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(u"SITE_URL"_s);
     environment.remove(u"UPLOADS_DIR"_s);
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(JOBCTL_PATH), arguments);
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, {}, u"jobctl did not finish within 120 s"_s};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
-
-QString describe(const Result &result)
-{
-    return u"exit %1\nstdout:\n%2\nstderr:\n%3"_s.arg(result.exitCode).arg(result.out, result.err);
+    return runProcess(QStringLiteral(JOBCTL_PATH), arguments, 120000, environment);
 }
 
 // The rows of a query, each a list of its columns.

@@ -4,17 +4,16 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
 
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QHash>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QSysInfo>
 #include <QTest>
 #include <QUrl>
 
@@ -28,7 +27,10 @@ using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
+using jc::test::ChildProcess;
+using jc::test::runProcess;
 using jc::test::TestDatabase;
+using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
 namespace {
@@ -42,101 +44,18 @@ qint64 nowMSecs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 Result jobctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(JOBCTL_PATH), arguments);
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return {-1, {}, u"jobctl did not finish within 60 s"_s};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return runProcess(QStringLiteral(JOBCTL_PATH), arguments, 60000);
 }
 
 // One `jobctl serve` process whose output is collected as it comes.
-class Serve
+class Serve : public ChildProcess
 {
 public:
     explicit Serve(const QStringList &arguments)
-    {
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-                         [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                         [this] { m_err += m_process.readAllStandardError(); });
-        m_process.start(QStringLiteral(JOBCTL_PATH), arguments);
-        if (m_process.waitForStarted(10000))
-            m_pid = m_process.processId();
-    }
-
-    ~Serve()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(10000);
-        }
-    }
-
-    Serve(const Serve &) = delete;
-    Serve &operator=(const Serve &) = delete;
-
-    bool isRunning() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_pid; }
-    QString hostPid() const { return QSysInfo::machineHostName() + u':' + QString::number(m_pid); }
-    QString out() const { return QString::fromUtf8(m_out); }
-    QString err() const { return QString::fromUtf8(m_err); }
-
-    // Waits (running the event loop) until stderr contains `text` or the process ends.
-    bool waitForErr(const QString &text, int msecs)
-    {
-        const QDeadlineTimer deadline(msecs);
-        while (!err().contains(text)) {
-            if (deadline.hasExpired() || !isRunning())
-                return err().contains(text);
-            QTest::qWait(50);
-        }
-        return true;
-    }
-
-    void signal(int signalNumber) const
-    {
-        if (m_pid > 0)
-            ::kill(static_cast<pid_t>(m_pid), signalNumber);
-    }
-
-    // Waits for the process to end; false when it is still running after `msecs`.
-    bool waitForExit(int msecs)
-    {
-        const QDeadlineTimer deadline(msecs);
-        while (m_process.state() != QProcess::NotRunning) {
-            if (deadline.hasExpired())
-                return false;
-            QTest::qWait(50);
-        }
-        m_out += m_process.readAllStandardOutput();
-        m_err += m_process.readAllStandardError();
-        return true;
-    }
-
-    int exitCode() const
-    {
-        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-    qint64 m_pid = 0;
+        : ChildProcess(QStringLiteral(JOBCTL_PATH), arguments)
+    {}
 };
 
 QStringList serveArguments(const QString &db, const QStringList &extra = {})
