@@ -204,8 +204,12 @@ void BM_Burst_10k_Sqlite(benchmark::State &state)
                              if (finished == count)
                                  QCoreApplication::exit(0);
                          });
-        QTimer::singleShot(milliseconds(instant - clock.nowMSecs() + 60000), qApp,
-                           [] { QCoreApplication::exit(1); });
+        // Gives up a minute after the instant; a timer of this scope, so that it cannot end a
+        // later benchmark's event loop.
+        QTimer giveUp;
+        giveUp.setSingleShot(true);
+        QObject::connect(&giveUp, &QTimer::timeout, qApp, [] { QCoreApplication::exit(1); });
+        giveUp.start(milliseconds(instant - clock.nowMSecs() + 60000));
         scheduler.start();
         QCoreApplication::exec();
         scheduler.stop(seconds(10));

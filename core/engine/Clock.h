@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTimeZone>
 
+#include <chrono>
+
 namespace jc {
 
 // Where every "now" comes from (ARCHITECTURE.md, decision 2). The scheduler never asks the
@@ -21,6 +23,16 @@ public:
     virtual qint64 nowMSecs() const = 0;
 
     QDateTime now() const { return QDateTime::fromMSecsSinceEpoch(nowMSecs(), Qt::UTC); }
+
+    // How much earlier than an instant the scheduler arms its timer, to wait the rest with
+    // waitUntil(). A QTimer counts whole milliseconds from a time read in whole milliseconds,
+    // and the event loop rounds its wait up: armed for an instant, it fires 0.3 to 2.5 ms after
+    // it. Zero (the default): no lead, the timer alone (a manual clock moves only when told).
+    virtual std::chrono::milliseconds precisionLead() const { return {}; }
+
+    // Blocks the calling thread until nowMSecs() reaches `msecs`, but never longer than
+    // precisionLead(). Does nothing for a clock without a lead.
+    virtual void waitUntil(qint64 msecs) const { Q_UNUSED(msecs); }
 
 signals:
     // The clock was set or moved by other means than the passing of time (a manual clock

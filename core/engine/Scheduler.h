@@ -176,6 +176,7 @@ private:
     void eraseEvent(std::optional<Timeline::iterator> &it);
     void wake();
     void arm();
+    void waitForImminentEvent();
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
     void catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now);

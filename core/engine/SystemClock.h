@@ -5,13 +5,17 @@
 namespace jc {
 
 // The real wall clock. It never emits changed(): the scheduler notices wall-clock jumps by
-// re-reading the time at each bounded wake-up.
+// re-reading the time at each bounded wake-up. Its lead lets runs start within a fraction of
+// a millisecond of their instant (the thread sleeps the last 2 ms at most, with the kernel's
+// timer precision, instead of waiting on the millisecond-rounded event loop).
 class SystemClock final : public Clock
 {
     Q_OBJECT
 public:
     using Clock::Clock;
     qint64 nowMSecs() const override;
+    std::chrono::milliseconds precisionLead() const override;
+    void waitUntil(qint64 msecs) const override;
 };
 
 } // namespace jc

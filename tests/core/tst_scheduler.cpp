@@ -69,6 +69,33 @@ RunRecord lastRecord(const QSignalSpy &spy)
 
 } // namespace
 
+// A manual clock with the system clock's precision lead; waitUntil() moves it to the
+// instant (at most the lead ahead) instead of sleeping, and notes each wait.
+class LeadClock final : public Clock
+{
+public:
+    explicit LeadClock(const QDateTime &start)
+        : m_now(start.toMSecsSinceEpoch())
+    {}
+    qint64 nowMSecs() const override { return m_now.load(); }
+    std::chrono::milliseconds precisionLead() const override { return 2ms; }
+    void waitUntil(qint64 msecs) const override
+    {
+        waitedFor.append(QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC));
+        m_now = std::min(msecs, m_now.load() + precisionLead().count());
+    }
+    void setNow(const QDateTime &now)
+    {
+        m_now = now.toMSecsSinceEpoch();
+        emit changed();
+    }
+
+    mutable QList<QDateTime> waitedFor;
+
+private:
+    mutable std::atomic<qint64> m_now;
+};
+
 class tst_Scheduler : public QObject
 {
     Q_OBJECT
@@ -137,6 +164,29 @@ private slots:
         QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
         QCOMPARE(scheduler->jobStatus(QStringLiteral("Every 5"))->nextRun,
                  utc("2026-01-15T10:10:00Z"));
+    }
+
+    // With a clock that has a precision lead (the system clock's 2 ms), the scheduler wakes
+    // that much early and has the clock wait out the rest, so that the run starts at its
+    // instant: not sooner (the wait ends there), not at the next millisecond-rounded wake.
+    void precisionLeadStartsTheRunAtItsInstant()
+    {
+        LeadClock lead(utc("2026-01-15T10:04:59.990Z"));
+        Scheduler precise(lead);
+        QVERIFY(precise.addJob(job(QStringLiteral("Every 5"), "*/5 * * * *", succeed)));
+        QSignalSpy started(&precise, &Scheduler::runStarted);
+        precise.start();
+
+        lead.setNow(utc("2026-01-15T10:04:59.997Z")); // 3 ms ahead: not within the lead
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(lead.waitedFor, QList<QDateTime>());
+        lead.setNow(utc("2026-01-15T10:04:59.998Z")); // within it: the clock waits the rest
+        QCOMPARE(lead.waitedFor, QList<QDateTime>{utc("2026-01-15T10:05:00Z")});
+        QCOMPARE(started.count(), 1);
+        const auto run = started.last().at(0).value<RunInfo>();
+        QCOMPARE(run.occurrence, utc("2026-01-15T10:05:00Z"));
+        QCOMPARE(run.startedAt, utc("2026-01-15T10:05:00Z"));
+        precise.stop(5s);
     }
 
     void logsTheSeedsWording()
