@@ -40,10 +40,12 @@ using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::ChildProcess;
+using jc::test::countBodies;
 using jc::test::describe;
 using jc::test::printedSummary;
 using jc::test::runProcess;
 using jc::test::TestDatabase;
+using jc::test::waitUntil;
 using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
@@ -172,45 +174,10 @@ qint64 countRows(QSqlDatabase db, const QString &where, const QVariantList &valu
     return scalar(db, u"SELECT COUNT(*) FROM jc_runs "_s + where, values).value_or(-1);
 }
 
-// Polls (running the event loop) until `done` or the deadline; returns `done()`.
-template <typename Predicate> bool waitUntil(Predicate done, int msecs, int stepMSecs = 100)
-{
-    const QDeadlineTimer deadline(msecs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return done();
-        QTest::qWait(stepMSecs);
-    }
-    return true;
-}
-
 // A status whose run reached its body (and so started it exactly once).
 bool ranBody(const QString &status)
 {
     return status != u"missed"_s && status != u"skipped"_s;
-}
-
-// Per occurrence (epoch ms), how many bodies a serve's log says it started: "Executing job"
-// lines of scheduled runs minus "Run not started" lines (a claim that lost or was refused).
-void countBodies(const QString &log, std::map<qint64, int> &bodies)
-{
-    static const QRegularExpression occurrence(u"occurrence=(\\S+)"_s);
-    const auto lines = log.split(u'\n');
-    for (const QString &line : lines) {
-        int delta = 0;
-        if (line.contains(u"Executing job"_s) && line.contains(u"trigger=scheduled"_s))
-            delta = 1;
-        else if (line.contains(u"Run not started"_s))
-            delta = -1;
-        else
-            continue;
-        const auto match = occurrence.match(line);
-        if (!match.hasMatch())
-            continue;
-        const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
-        if (at.isValid())
-            bodies[at.toMSecsSinceEpoch()] += delta;
-    }
 }
 
 // The promise of issue 3: one row per occurrence (claimed or recorded as not run), a body

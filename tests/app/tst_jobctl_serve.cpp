@@ -28,8 +28,10 @@ using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::ChildProcess;
+using jc::test::countBodies;
 using jc::test::runProcess;
 using jc::test::TestDatabase;
+using jc::test::waitUntil;
 using Result = jc::test::ProcessResult;
 using jc::test::urlText;
 
@@ -126,41 +128,6 @@ bool insertRunning(QSqlDatabase db, const QString &job, const QString &instance,
         return false;
     }
     return true;
-}
-
-// Polls (running the event loop) until `done` or the deadline; returns `done()`.
-template <typename Predicate> bool waitUntil(Predicate done, int msecs)
-{
-    const QDeadlineTimer deadline(msecs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return done();
-        QTest::qWait(100);
-    }
-    return true;
-}
-
-// Per occurrence (epoch ms), how many bodies a serve's log says it started: "Executing job"
-// lines of scheduled runs minus "Run not started" lines (a claim that lost).
-void countBodies(const QString &log, std::map<qint64, int> &bodies)
-{
-    static const QRegularExpression occurrence(u"occurrence=(\\S+)"_s);
-    const auto lines = log.split(u'\n');
-    for (const QString &line : lines) {
-        int delta = 0;
-        if (line.contains(u"Executing job"_s) && line.contains(u"trigger=scheduled"_s))
-            delta = 1;
-        else if (line.contains(u"Run not started"_s))
-            delta = -1;
-        else
-            continue;
-        const auto match = occurrence.match(line);
-        if (!match.hasMatch())
-            continue;
-        const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
-        if (at.isValid())
-            bodies[at.toMSecsSinceEpoch()] += delta;
-    }
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 //   serve.signal(SIGKILL);
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +24,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <map>
 
 namespace jc::test {
 
@@ -150,6 +152,43 @@ inline QJsonObject printedSummary(const QString &out)
     const auto match = summary.match(out);
     return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
                             : QJsonObject();
+}
+
+// Polls (running the event loop) until `done` or the deadline; returns `done()`.
+template <typename Predicate> bool waitUntil(Predicate done, int msecs, int stepMSecs = 100)
+{
+    const QDeadlineTimer deadline(msecs);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return done();
+        QTest::qWait(stepMSecs);
+    }
+    return true;
+}
+
+// Per occurrence (epoch ms), how many bodies a `jobctl serve` log says it started: "Executing
+// job" lines of scheduled runs minus "Run not started" lines (a claim that lost or was
+// refused). Added to `bodies`, so that several instances' logs sum up.
+inline void countBodies(const QString &log, std::map<qint64, int> &bodies)
+{
+    static const QRegularExpression occurrence(QStringLiteral("occurrence=(\\S+)"));
+    const auto lines = log.split(u'\n');
+    for (const QString &line : lines) {
+        int delta = 0;
+        if (line.contains(QStringLiteral("Executing job")) &&
+            line.contains(QStringLiteral("trigger=scheduled")))
+            delta = 1;
+        else if (line.contains(QStringLiteral("Run not started")))
+            delta = -1;
+        else
+            continue;
+        const auto match = occurrence.match(line);
+        if (!match.hasMatch())
+            continue;
+        const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
+        if (at.isValid())
+            bodies[at.toMSecsSinceEpoch()] += delta;
+    }
 }
 
 } // namespace jc::test
