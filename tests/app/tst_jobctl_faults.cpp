@@ -7,8 +7,8 @@
 // Random moments come from one seeded generator; the seed is printed, and
 // JOBCONSOLE_FAULT_SEED=N repeats the same draws (the moments also scale with the measured
 // durations, and the processes' own timing varies).
-// JOBCONSOLE_FAULT_ROUNDS=N changes the number of crash rounds (default 20, the issue's;
-// tests/app/CMakeLists.txt gives CTest 8).
+// JOBCONSOLE_FAULT_ROUNDS=N changes the number of crash rounds (default and CTest: 20, the
+// issue's).
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
 
@@ -431,7 +431,7 @@ private slots:
     }
 
     // SIGKILL during the top-up, at random moments, then a rerun: 100,000 users, 20 rounds
-    // (JOBCONSOLE_FAULT_ROUNDS; CTest runs 8). Between rounds every user is made owed again
+    // (JOBCONSOLE_FAULT_ROUNDS). Between rounds every user is made owed again
     // by SQL (owesAgain) instead of reseeding.
     // The killed run's lease (60 s, `jobctl run` keeps the default) is skipped by ageing its
     // heartbeat in the database; the rerun then finds it dead and records it `interrupted`.
