@@ -1,0 +1,117 @@
+#pragma once
+
+// The app database a scenario benchmark runs against (bench_console, bench_jobs): a SQLite
+// file in a temporary folder, or, for PostgreSQL, a database of its own created on
+// JOBCONSOLE_BENCH_PG_URL's server (postgresql://user@host:port/db, a role that may CREATE
+// DATABASE) and dropped afterwards. Migrated, ready for data.
+#include "storage/AppDatabase.h"
+#include "storage/ConnectionFactory.h"
+#include "storage/DatabaseUrl.h"
+#include "storage/SqlDialect.h"
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <memory>
+#include <optional>
+
+namespace jc::bench {
+
+// Whether JOBCONSOLE_BENCH_PG_URL names a server for the PostgreSQL runs.
+inline bool postgresConfigured()
+{
+    return !qEnvironmentVariableIsEmpty("JOBCONSOLE_BENCH_PG_URL");
+}
+
+// A fresh, migrated app database (see the top of this file); dropped when this goes.
+class BenchDatabase
+{
+public:
+    explicit BenchDatabase(SqlDialect dialect)
+        : m_dialect(dialect)
+    {
+        DatabaseUrl url;
+        if (dialect == SqlDialect::Sqlite) {
+            if (!m_folder.isValid()) {
+                m_error = QStringLiteral("no temporary folder: %1").arg(m_folder.errorString());
+                return;
+            }
+            url = DatabaseUrl::sqliteFile(m_folder.filePath(QStringLiteral("bench.db")));
+        } else {
+            auto server = DatabaseUrl::parse(qEnvironmentVariable("JOBCONSOLE_BENCH_PG_URL"));
+            if (!server || server->dialect() != SqlDialect::Postgres) {
+                m_error = QStringLiteral("JOBCONSOLE_BENCH_PG_URL is not a PostgreSQL URL");
+                return;
+            }
+            m_server = *server;
+            static int serial = 0;
+            m_name = QStringLiteral("jc_bench_%1_%2")
+                         .arg(QCoreApplication::applicationPid())
+                         .arg(++serial);
+            if (auto error = adminExec(QStringLiteral("CREATE DATABASE %1").arg(m_name))) {
+                m_error = QStringLiteral("cannot create %1: %2").arg(m_name, *error);
+                return;
+            }
+            m_created = true;
+            url = m_server.withDatabaseName(m_name);
+        }
+        auto opened = AppDatabase::open(url);
+        if (!opened) {
+            m_error = opened.error();
+            return;
+        }
+        m_factory = opened.value();
+    }
+
+    ~BenchDatabase()
+    {
+        m_factory.reset();
+        if (m_created)
+            adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+    }
+
+    BenchDatabase(const BenchDatabase &) = delete;
+    BenchDatabase &operator=(const BenchDatabase &) = delete;
+
+    const QString &error() const { return m_error; }
+    const std::shared_ptr<ConnectionFactory> &factory() const { return m_factory; }
+    SqlDialect dialect() const { return m_dialect; }
+
+private:
+    std::optional<QString> adminExec(const QString &sql) const
+    {
+        const QString connection = QStringLiteral("jc.bench.admin.%1").arg(m_name);
+        std::optional<QString> error;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
+            db.setHostName(m_server.host());
+            db.setPort(m_server.port());
+            db.setDatabaseName(m_server.databaseName());
+            db.setUserName(m_server.userName());
+            db.setPassword(m_server.password());
+            db.setConnectOptions(m_server.connectOptions());
+            if (!db.open()) {
+                error = db.lastError().text();
+            } else {
+                QSqlQuery query(db);
+                if (!query.exec(sql))
+                    error = query.lastError().text();
+            }
+        }
+        QSqlDatabase::removeDatabase(connection);
+        return error;
+    }
+
+    SqlDialect m_dialect;
+    QTemporaryDir m_folder;
+    DatabaseUrl m_server;
+    QString m_name;
+    bool m_created = false;
+    std::shared_ptr<ConnectionFactory> m_factory;
+    QString m_error;
+};
+
+} // namespace jc::bench
