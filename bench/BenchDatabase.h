@@ -9,10 +9,10 @@
 #include "storage/DatabaseUrl.h"
 #include "storage/SqlDialect.h"
 
+#include "PostgresAdmin.h"
+
 #include <QCoreApplication>
 #include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -83,26 +83,8 @@ public:
 private:
     std::optional<QString> adminExec(const QString &sql) const
     {
-        const QString connection = QStringLiteral("jc.bench.admin.%1").arg(m_name);
-        std::optional<QString> error;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
-            db.setHostName(m_server.host());
-            db.setPort(m_server.port());
-            db.setDatabaseName(m_server.databaseName());
-            db.setUserName(m_server.userName());
-            db.setPassword(m_server.password());
-            db.setConnectOptions(m_server.connectOptions());
-            if (!db.open()) {
-                error = db.lastError().text();
-            } else {
-                QSqlQuery query(db);
-                if (!query.exec(sql))
-                    error = query.lastError().text();
-            }
-        }
-        QSqlDatabase::removeDatabase(connection);
-        return error;
+        return test::postgresAdminExec(m_server, QStringLiteral("jc.bench.admin.%1").arg(m_name),
+                                       sql);
     }
 
     SqlDialect m_dialect;

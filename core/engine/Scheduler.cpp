@@ -434,8 +434,7 @@ void Scheduler::wake()
             // million steps through the map.
             event.job->nextDue = -1;
             handleDue(*event.job, at, now);
-        }
-        else
+        } else
             handle(event, now);
     }
     arm();

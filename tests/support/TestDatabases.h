@@ -23,6 +23,8 @@
 #include "storage/DatabaseUrl.h"
 #include "storage/SqlDialect.h"
 
+#include "PostgresAdmin.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QSqlDatabase>
@@ -142,26 +144,8 @@ private:
     // Runs one statement on the server's maintenance database; returns the error, if any.
     std::optional<QString> adminExec(const QString &sql) const
     {
-        const QString name = QStringLiteral("jc.test.admin.%1").arg(m_name);
-        std::optional<QString> error;
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-            db.setHostName(m_serverUrl.host());
-            db.setPort(m_serverUrl.port());
-            db.setDatabaseName(m_serverUrl.databaseName());
-            db.setUserName(m_serverUrl.userName());
-            db.setPassword(m_serverUrl.password());
-            db.setConnectOptions(m_serverUrl.connectOptions());
-            if (!db.open()) {
-                error = db.lastError().text();
-            } else {
-                QSqlQuery query(db);
-                if (!query.exec(sql))
-                    error = query.lastError().text();
-            }
-        }
-        QSqlDatabase::removeDatabase(name);
-        return error;
+        return test::postgresAdminExec(m_serverUrl, QStringLiteral("jc.test.admin.%1").arg(m_name),
+                                       sql);
     }
 
     SqlDialect m_dialect;
