@@ -42,6 +42,8 @@ SignalWatcher::~SignalWatcher()
 void SignalWatcher::readSignal()
 {
     char byte = 0;
-    if (::read(signalPipe[1], &byte, 1) == 1)
+    if (::read(signalPipe[1], &byte, 1) == 1) {
+        m_signalled = true;
         emit stopRequested(int(byte));
+    }
 }

@@ -13,6 +13,10 @@ public:
     explicit SignalWatcher(QObject *parent = nullptr);
     ~SignalWatcher() override;
 
+    // Whether stopRequested has been emitted: for a caller whose event loop had not started
+    // when it came (QCoreApplication::quit() does nothing before exec()).
+    bool signalled() const { return m_signalled; }
+
 signals:
     void stopRequested(int signalNumber);
 
@@ -20,4 +24,5 @@ private:
     void readSignal();
 
     QSocketNotifier *m_notifier = nullptr;
+    bool m_signalled = false;
 };

@@ -78,6 +78,17 @@ int main(int argc, char *argv[])
     parser.addOptions({dbOption, demoOption, watchOption});
     parser.process(app);
 
+    // SIGTERM (a logout, systemd, kill) and SIGINT end the console as Quit does, without
+    // asking: the runs here are stopped in their deadline and the instance withdraws from
+    // jc_instances, instead of leaving its runs for the lease to expire. Watched from before
+    // the database is opened: a signal during start-up (after the instance has registered,
+    // before the window shows) must not kill the process with its instance row left behind.
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, qApp, [](int signalNumber) {
+        qCInfo(lcConsole) << "signal" << signalNumber << "received; quitting";
+        QCoreApplication::quit();
+    });
+
     ConsoleSettings settings;
     TimeDisplay::setZone(settings.displayZone());
 
@@ -135,16 +146,8 @@ int main(int argc, char *argv[])
     // With jobs running here and a tray to live in, closing the window keeps them running.
     QApplication::setQuitOnLastWindowClosed(
         !(runtime && settings.closeToTray() && QSystemTrayIcon::isSystemTrayAvailable()));
-    // SIGTERM (a logout, systemd, kill) and SIGINT end the console as Quit does, without
-    // asking: the runs here are stopped in their deadline and the instance withdraws from
-    // jc_instances, instead of leaving its runs for the lease to expire.
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::stopRequested, qApp, [](int signalNumber) {
-        qCInfo(lcConsole) << "signal" << signalNumber << "received; quitting";
-        QCoreApplication::quit();
-    });
     int status = 0;
-    {
+    if (!watcher.signalled()) { // a signal in a start-up dialog: quit() had no loop to end
         MainWindow window(setup);
         window.show();
         status = QApplication::exec();
