@@ -121,7 +121,7 @@ int AdminCommands::list(const CommandEnvironment &env)
         QStringLiteral("Lists the jobs: state, schedule, last run and outcome, next run."));
     if (const auto status = parse(parser, env, command))
         return *status;
-    const auto database = openDatabase(env);
+    const auto database = openDatabase(env, AppDatabase::Access::Read);
     if (!database)
         return env.fail(command, database.error());
     const RunHistory history(database.value());
@@ -229,7 +229,7 @@ int AdminCommands::history(const CommandEnvironment &env)
     if (parser.isSet(failedOption))
         query.outcomes = {RunOutcome::Failed, RunOutcome::TimedOut, RunOutcome::Interrupted,
                           RunOutcome::Abandoned, RunOutcome::Missed};
-    const auto database = openDatabase(env);
+    const auto database = openDatabase(env, AppDatabase::Access::Read);
     if (!database)
         return env.fail(command, database.error());
     const auto runs = RunHistory(database.value()).runs(query);

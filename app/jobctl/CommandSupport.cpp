@@ -31,9 +31,9 @@ std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &e
 }
 
 jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
-openDatabase(const CommandEnvironment &env)
+openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access)
 {
-    return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl));
+    return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl), access);
 }
 
 QString osUser()

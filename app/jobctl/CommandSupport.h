@@ -4,6 +4,7 @@
 
 #include "common/Expected.h"
 #include "jobs/CatalogEntry.h"
+#include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QCommandLineParser>
@@ -21,9 +22,11 @@ namespace CommandSupport {
 std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &env,
                          const QString &command);
 
-// Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default.
+// Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default. Commands that
+// only read pass Access::Read, so that they work on a database this user may only read.
 jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
-openDatabase(const CommandEnvironment &env);
+openDatabase(const CommandEnvironment &env,
+             jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite);
 
 // The OS account running this command: who paused, cancelled or ran something.
 QString osUser();

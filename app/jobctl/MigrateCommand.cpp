@@ -18,13 +18,17 @@ int MigrateCommand::run(const CommandEnvironment &env)
     if (const auto status = CommandSupport::parse(parser, env, QStringLiteral("migrate")))
         return *status;
     const QString urlText = AppDatabase::resolveUrlText(env.databaseUrl);
-    const auto factory = AppDatabase::open(urlText, false);
+    const auto factory = AppDatabase::open(urlText, AppDatabase::Access::Connect);
     if (!factory)
         return env.fail(QStringLiteral("migrate"), factory.error());
     const auto db = factory.value()->connectionForCurrentThread();
     if (!db)
         return env.fail(QStringLiteral("migrate"), db.error());
-    const auto result = Migrator().migrate(db.value());
+    const Migrator migrator;
+    // Refused on a read-only database even when nothing is missing: migrate is a write.
+    if (auto refused = migrator.checkWritable(db.value()))
+        return env.fail(QStringLiteral("migrate"), *refused);
+    const auto result = migrator.migrate(db.value());
     if (!result)
         return env.fail(QStringLiteral("migrate"), result.error());
     const QString where = factory.value()->url().toDisplayString();

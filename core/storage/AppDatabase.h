@@ -19,12 +19,24 @@ public:
     // default location).
     static QString resolveUrlText(const QString &explicitUrl);
 
-    // Parses, connects on the calling thread and migrates (when `migrate`). Every failure is
+    // What the caller will do with the database.
+    enum class Access {
+        // Write: migrated, and refused with the read-only message when this connection may
+        // not write (found by a real write that is rolled back), before the caller starts.
+        ReadWrite,
+        // Only read (jobctl list, history): migrated when a migration is missing; a database
+        // that is up to date opens even where this connection may not write.
+        Read,
+        // Connected only, neither migrated nor checked (jobctl migrate does both itself).
+        Connect,
+    };
+
+    // Parses, connects on the calling thread and migrates as `access` says. Every failure is
     // one message saying what went wrong and what to do.
-    static Expected<std::shared_ptr<ConnectionFactory>, QString> open(const QString &urlText,
-                                                                      bool migrate = true);
-    static Expected<std::shared_ptr<ConnectionFactory>, QString> open(const DatabaseUrl &url,
-                                                                      bool migrate = true);
+    static Expected<std::shared_ptr<ConnectionFactory>, QString>
+    open(const QString &urlText, Access access = Access::ReadWrite);
+    static Expected<std::shared_ptr<ConnectionFactory>, QString>
+    open(const DatabaseUrl &url, Access access = Access::ReadWrite);
 };
 
 } // namespace jc

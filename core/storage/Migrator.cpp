@@ -165,8 +165,13 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
         return before.error();
     if (*before > latestVersion())
         return newerSchema(*before);
+    // Read outside a transaction, so that an up-to-date database needs no write lock (and may
+    // be read-only); apply() reads again under the lock before it changes anything.
+    const auto recorded = recordedVersions(db);
     MigrationResult result{*before, *before, {}};
     for (const Migration &migration : m_migrations) {
+        if (recorded && recorded->count(migration.version) > 0)
+            continue;
         bool applied = false;
         if (auto error = apply(db, *dialect, migration, &applied))
             return *error;
@@ -176,6 +181,30 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
     const auto after = currentVersion(db);
     result.toVersion = after ? *after : latestVersion();
     return result;
+}
+
+std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
+{
+    const auto dialect = sqlDialectForDriver(db.driverName());
+    if (!dialect)
+        return QStringLiteral("Unsupported database driver %1").arg(db.driverName());
+    if (auto failure = begin(db, *dialect)) {
+        return failure->readOnly
+                   ? readOnlyMessage(db, *dialect, failure->detail)
+                   : QStringLiteral("Cannot start writing to the database: %1").arg(failure->text);
+    }
+    auto failure = ensureVersionTable(db);
+    // SQLite grants BEGIN IMMEDIATE on a file it may only read (the lock lives in the WAL's
+    // shared memory) and writes nothing for a table that exists: a table is created, to be
+    // rolled back with the rest. PostgreSQL refuses the CREATE above already.
+    if (!failure && *dialect == SqlDialect::Sqlite)
+        failure = run(db, QStringLiteral("CREATE TABLE jc_write_probe (x integer)"));
+    rollback(db);
+    if (!failure)
+        return std::nullopt;
+    return failure->readOnly
+               ? readOnlyMessage(db, *dialect, failure->detail)
+               : QStringLiteral("Cannot write to the database: %1").arg(failure->text);
 }
 
 std::optional<QString> Migrator::apply(const QSqlDatabase &db, SqlDialect dialect,

@@ -33,6 +33,7 @@ struct MigrationResult
 // a schema it does not know. A database this connection may not write to (read-only
 // PostgreSQL transaction or standby, a user that may only read, a read-only SQLite file) is
 // refused at the first write with one message saying so and what to do; nothing is changed.
+// An up-to-date database is only read by migrate(): checkWritable() is how writers find out.
 //
 // Works on a connection of the calling thread; holds no connection itself.
 class Migrator
@@ -46,8 +47,14 @@ public:
     // The highest version recorded in `db`; 0 when it has no jc_schema_version table.
     Expected<int, QString> currentVersion(const QSqlDatabase &db) const;
 
-    // Applies what is missing. `db` must be open and belong to the calling thread.
+    // Applies what is missing. `db` must be open and belong to the calling thread. A database
+    // with every migration recorded is only read, so it may be read-only.
     Expected<MigrationResult, QString> migrate(const QSqlDatabase &db) const;
+
+    // Whether this connection may write to `db`: the first write of a migration is tried in a
+    // transaction that is rolled back. Returns the read-only message (what to do included),
+    // or another failure's text; nothing when the database may be written.
+    std::optional<QString> checkWritable(const QSqlDatabase &db) const;
 
 private:
     std::optional<QString> apply(const QSqlDatabase &db, SqlDialect dialect,

@@ -71,13 +71,11 @@ std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url)
         return QStringLiteral("%1 is a folder, not a SQLite database file: name a file in it.")
             .arg(nativePath);
     }
-    if (file.exists()) {
-        if (file.isWritable())
-            return std::nullopt;
-        return QStringLiteral("The SQLite database %1 is read-only for this user: fix its "
-                              "permissions, or %2.")
-            .arg(nativePath, chooseAnother());
-    }
+    // An existing file this user may only read is opened: reading it (jobctl list, history) is
+    // fine, and a writer is refused by its first write (Migrator::checkWritable), which names
+    // the file and says what to do.
+    if (file.exists())
+        return std::nullopt;
     if (auto error = createFolder(file.absoluteDir(), url.isDefaultLocation()))
         return error;
     return createEmptyFile(file.filePath());
@@ -96,15 +94,25 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     // SQLite reads the file lazily: this first read is where a file that is not a database
     // is found out.
     for (const char *sql : {"SELECT count(*) FROM sqlite_master", "PRAGMA foreign_keys=ON",
-                            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
+                            "PRAGMA synchronous=NORMAL"}) {
         if (auto error = runPragma(db, url, QLatin1String(sql)))
             return error;
     }
-    QSqlQuery mode(db);
-    if (mode.exec(QStringLiteral("PRAGMA journal_mode")) && mode.next() &&
-        mode.value(0).toString() != QLatin1String("wal")) {
+    // Switched only when not in WAL yet: switching is a write, and a file this user may only
+    // read is opened to be read (the mode is stored in the file, so it stays WAL).
+    const auto journalMode = [&db] {
+        QSqlQuery query(db);
+        return query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next()
+                   ? query.value(0).toString()
+                   : QString();
+    };
+    if (journalMode() != QLatin1String("wal")) {
+        if (auto error = runPragma(db, url, QStringLiteral("PRAGMA journal_mode=WAL")))
+            return error;
+    }
+    if (const QString mode = journalMode(); mode != QLatin1String("wal")) {
         qCWarning(lcStorage) << "SQLite database" << url.filePath() << "stays in journal mode"
-                             << mode.value(0).toString()
+                             << mode
                              << "(WAL needs a local file system): writers will block readers";
     }
     return std::nullopt;

@@ -1,7 +1,8 @@
 // Bad input through `jobctl`, as an admin would type it, on a real database (SQLite and
 // PostgreSQL; issue 7):
 //  - a database this user may only read: every command that writes refuses with one message
-//    saying it is read-only and what to do, exits 1, and changes nothing;
+//    saying it is read-only and what to do, exits 1, and changes nothing; list and history
+//    still work;
 //  - hostile names and text (quotes, `%`, `_`, `;`, backslash, `--`, SQL, Unicode) as job
 //    names, pause and run reasons, setting values and history filters: an unknown job is
 //    refused cleanly, every value is stored and shown byte for byte, `%` and `_` match only
@@ -133,12 +134,17 @@ QString snapshot(const DatabaseUrl &url)
 
 // The SQLite file's bytes and its folder's entries: a refused command may not even create a
 // journal next to it.
+// SQLite's shared-memory index (-shm) and an empty log (-wal) are left out: a reader of a WAL
+// database creates them, and they hold no data.
 QString fileState(const QString &folder)
 {
     QStringList state;
     const QDir dir(folder);
     for (const QFileInfo &entry :
          dir.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name)) {
+        if (entry.fileName().endsWith(u"-shm"_s) ||
+            (entry.fileName().endsWith(u"-wal"_s) && entry.size() == 0))
+            continue;
         QFile file(entry.filePath());
         QByteArray hash;
         if (file.open(QIODevice::ReadOnly))
@@ -215,7 +221,8 @@ private slots:
         QTest::addColumn<ReadOnly>("how");
         QTest::addColumn<QString>("advice"); // what the message must tell to do
         QTest::newRow("sqlite, read-only file")
-            << SqlDialect::Sqlite << ReadOnly::SqliteFile << u"fix its permissions"_s;
+            << SqlDialect::Sqlite << ReadOnly::SqliteFile
+            << u"make the file and its folder writable for this user"_s;
         QTest::newRow("sqlite, writable file in a read-only folder")
             << SqlDialect::Sqlite << ReadOnly::SqliteFolder
             << u"make the file and its folder writable for this user"_s;
@@ -260,11 +267,16 @@ private slots:
         const QString file = database.url().filePath();
         const bool root = ::geteuid() == 0;
         switch (how) {
-        case ReadOnly::SqliteFile:
+        case ReadOnly::SqliteFile: // in a folder this user may write
             unprivileged = true;
             QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner |
                                                       QFile::ExeOwner | QFile::ReadOther |
                                                       QFile::ExeOther));
+            if (root) {
+                QCOMPARE(
+                    ::chown(QFile::encodeName(folder).constData(), unprivilegedId, unprivilegedId),
+                    0);
+            }
             QVERIFY(QFile::setPermissions(file, QFile::ReadOwner | QFile::ReadOther));
             break;
         case ReadOnly::SqliteFolder:
@@ -328,8 +340,25 @@ private slots:
                          dialect == SqlDialect::Sqlite ? file : database.url().databaseName()),
                      qPrintable(what));
         }
-        if (dialect == SqlDialect::Sqlite)
+        if (dialect == SqlDialect::Sqlite) // before the reads, which may leave WAL files behind
             QCOMPARE(fileState(folder), filesBefore);
+        // What only reads still works: an admin may look at a database they may not change.
+        // A SQLite file in a folder this user may not write is the exception: WAL's shared
+        // memory file cannot be created there, so nothing can read it; it says so instead.
+        const QList<QStringList> reads{{u"list"_s}, {u"history"_s, retention, u"--json"_s}};
+        for (const QStringList &command : reads) {
+            const QStringList arguments = QStringList{u"--db"_s, target} + command;
+            const Result result = jobctl(arguments, unprivileged);
+            const QString what = describe(arguments, result);
+            if (how == ReadOnly::SqliteFolder) {
+                QVERIFY2(result.exitCode == 1, qPrintable(what));
+                QVERIFY2(result.err.contains(file), qPrintable(what));
+                continue;
+            }
+            QVERIFY2(result.exitCode == 0, qPrintable(what));
+            QVERIFY2(result.out.contains(command.first() == u"list"_s ? retention : runId),
+                     qPrintable(what));
+        }
         restorePermissions(); // for the snapshot, when this test is not root
         QCOMPARE(snapshot(database.url()), before);
     }

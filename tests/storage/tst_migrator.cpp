@@ -205,6 +205,8 @@ private slots:
     void migratesFromEmpty();
     void rerunIsNoOp_data() { jc::test::addDatabaseRows(); }
     void rerunIsNoOp();
+    void upToDateDatabaseIsOnlyRead_data() { jc::test::addDatabaseRows(); }
+    void upToDateDatabaseIsOnlyRead();
     void existingAppDatabaseKeepsItsData_data();
     void existingAppDatabaseKeepsItsData();
     void concurrentMigrationsApplyEachOnce_data() { jc::test::addDatabaseRows(); }
@@ -265,6 +267,34 @@ void tst_Migrator::rerunIsNoOp()
     QCOMPARE(column(db, u"SELECT version, applied_at_ms FROM jc_schema_version ORDER BY "
                         "version"_s),
              recorded);
+}
+
+// A database this connection may only read: migrate() has nothing to do and writes nothing, so
+// it succeeds (jobctl list and history work); checkWritable() says it is read-only.
+void tst_Migrator::upToDateDatabaseIsOnlyRead()
+{
+    OPEN_TEST_DATABASE();
+    const Migrator migrator;
+    QCOMPARE(migrator.checkWritable(db), std::nullopt);
+    MIGRATE(migrator);
+    QSqlQuery query(db);
+    QVERIFY(query.exec(dialect == SqlDialect::Sqlite
+                           ? u"PRAGMA query_only = ON"_s
+                           : u"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"_s));
+
+    const auto again = migrator.migrate(db);
+    QVERIFY2(again, qPrintable(again ? QString() : again.error()));
+    QVERIFY(again->applied.isEmpty());
+    const auto refused = migrator.checkWritable(db);
+    QVERIFY(refused.has_value());
+    QVERIFY2(refused->contains(u"read-only"_s), qPrintable(*refused));
+    QVERIFY2(refused->contains(u"Nothing was changed"_s), qPrintable(*refused));
+
+    QVERIFY(query.exec(dialect == SqlDialect::Sqlite
+                           ? u"PRAGMA query_only = OFF"_s
+                           : u"SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"_s));
+    QCOMPARE(migrator.checkWritable(db), std::nullopt);
+    QVERIFY(!db.tables().contains(u"jc_write_probe"_s)); // the check's table was rolled back
 }
 
 void tst_Migrator::existingAppDatabaseKeepsItsData_data()
