@@ -743,9 +743,31 @@ void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QSt
         logJob(job, QtWarningMsg, QStringLiteral("Job execution failed"), fields);
     }
     emit runFinished(record);
-    maybeScheduleRetry(job, record);
+    const bool retrying = maybeScheduleRetry(job, record);
+    recordUnclaimed(job, active, retrying);
     startQueued(job);
     arm();
+}
+
+// A scheduled occurrence whose claim failed because the database was unreachable has no row
+// (the claim is the row); unless it is retried, it is recorded missed, under its own key,
+// when the database is back (SchedulerJournal keeps it until then). An instance that did
+// claim it meanwhile keeps its row. A manual run's failure was told to whoever asked.
+void Scheduler::recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool retrying)
+{
+    const auto refusal = active.state->refusal();
+    const RunInfo &info = active.state->info();
+    if (!refusal || refusal->kind != RunState::Refusal::Kind::StorageFailed)
+        return;
+    // "Executing job" was logged before the claim: the log says the body never ran.
+    logJob(job, QtInfoMsg, QStringLiteral("Run not started"),
+           {{QStringLiteral("occurrence"), info.occurrence},
+            {QStringLiteral("reason"), refusal->message}});
+    if (retrying || info.trigger == RunTrigger::Manual)
+        return;
+    reportSkipped(job, info.occurrence.toMSecsSinceEpoch(), SkipReason::DatabaseUnavailable, 1,
+                  QStringLiteral("Not run: the database could not be reached to claim it (%1)")
+                      .arg(refusal->message));
 }
 
 // A run whose claim the journal refused ends here without a record of its own: another
@@ -816,27 +838,28 @@ RunRecord Scheduler::recordOf(const RunState &state, std::optional<RunOutcome> f
     return state.record();
 }
 
-void Scheduler::maybeScheduleRetry(SchedulerJob &job, const RunRecord &record)
+bool Scheduler::maybeScheduleRetry(SchedulerJob &job, const RunRecord &record)
 {
     if (m_state != State::Running)
-        return;
+        return false;
     if (record.outcome != RunOutcome::Failed && record.outcome != RunOutcome::TimedOut)
-        return;
+        return false;
     const RetryPolicy &policy = job.definition.policies.retry;
     const int attempt = record.info.attempt + 1;
     if (attempt > policy.attempts)
-        return;
+        return false;
     const qint64 at = m_clock.nowMSecs() + policy.delayBefore(attempt, nextUnitRandom()).count();
     if (job.nextDue >= 0 && at >= job.nextDue) {
         logJob(job, QtInfoMsg, QStringLiteral("No retry: the next occurrence comes first"),
                {{QStringLiteral("nextRun"), toDateTime(job.nextDue)}});
-        return;
+        return false;
     }
     PendingRun pending{record.info.occurrence.toMSecsSinceEpoch(), RunTrigger::Retry, attempt,
                        RunRequest{record.info.dryRun, record.info.requestedBy, record.info.reason}};
     addEvent(at, Event{EventKind::Retry, &job, 0, pending});
     logJob(job, QtInfoMsg, QStringLiteral("Retry scheduled"),
            {{QStringLiteral("attempt"), attempt}, {QStringLiteral("at"), toDateTime(at)}});
+    return true;
 }
 
 void Scheduler::startQueued(SchedulerJob &job)

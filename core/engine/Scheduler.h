@@ -201,7 +201,9 @@ private:
     void reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
                        const QString &detail);
     void heartbeat(qint64 now);
-    void maybeScheduleRetry(SchedulerJob &job, const RunRecord &record);
+    // Whether a retry was scheduled.
+    bool maybeScheduleRetry(SchedulerJob &job, const RunRecord &record);
+    void recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool retrying);
     void startQueued(SchedulerJob &job);
     void setState(State state);
     JobStatus statusOf(const SchedulerJob &job) const;

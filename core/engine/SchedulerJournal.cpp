@@ -28,21 +28,67 @@ SchedulerJournal::SchedulerJournal(std::shared_ptr<RunJournal> journal, QString 
 SchedulerJournal::~SchedulerJournal()
 {
     // Writes already queued are worth finishing; a dead database must not hang shutdown.
-    if (!m_pool.waitForDone(10000))
+    if (!m_pool.waitForDone(10000)) {
         qCWarning(lcScheduler) << "Gave up waiting for the journal's last writes after 10 s";
+        return; // the work still runs (m_pool's destructor waits): m_unrecorded is its own
+    }
+    if (!m_unrecorded.empty() || m_droppedUnrecorded > 0) {
+        qCWarning(lcScheduler).noquote() << LogFields::format(
+            QStringLiteral("Stopped with skipped occurrences the database never took"),
+            {{QStringLiteral("unrecorded"), qint64(m_unrecorded.size() + m_droppedUnrecorded)}});
+    }
 }
 
 void SchedulerJournal::submit(std::function<void()> work)
 {
-    m_pool.start(std::move(work));
+    m_pool.start([this, work = std::move(work)] {
+        recordUnrecorded();
+        work();
+    });
+}
+
+void SchedulerJournal::recordUnrecorded()
+{
+    if (m_unrecorded.empty())
+        return;
+    qint64 recorded = 0;
+    while (!m_unrecorded.empty()) {
+        if (!m_journal->recordSkipped(m_unrecorded.front()))
+            break; // still unreachable: the next piece of work tries again
+        m_unrecorded.pop_front();
+        ++recorded;
+    }
+    if (recorded > 0) {
+        qCInfo(lcScheduler).noquote() << LogFields::format(
+            QStringLiteral("Recorded skipped occurrences the database could not take before"),
+            {{QStringLiteral("recorded"), recorded},
+             {QStringLiteral("left"), qint64(m_unrecorded.size())}});
+    }
+}
+
+void SchedulerJournal::keepUnrecorded(RunJournal::Skipped skipped)
+{
+    if (m_unrecorded.size() >= maxUnrecorded) {
+        m_unrecorded.pop_front();
+        ++m_droppedUnrecorded;
+    }
+    m_unrecorded.push_back(std::move(skipped));
 }
 
 void SchedulerJournal::recordSkipped(RunJournal::Skipped skipped)
 {
-    submit([journal = m_journal, skipped = std::move(skipped)] {
-        if (const auto done = journal->recordSkipped(skipped); !done)
-            warn(QStringLiteral("Could not record a skipped occurrence of \"%1\"").arg(skipped.job),
+    submit([this, skipped = std::move(skipped)]() mutable {
+        if (!m_unrecorded.empty()) { // behind older ones: keeps history in order
+            keepUnrecorded(std::move(skipped));
+            return;
+        }
+        if (const auto done = m_journal->recordSkipped(skipped); !done) {
+            warn(QStringLiteral("Could not record a skipped occurrence of \"%1\"; kept to be "
+                                "recorded when the database is back")
+                     .arg(skipped.job),
                  done.error());
+            keepUnrecorded(std::move(skipped));
+        }
     });
 }
 

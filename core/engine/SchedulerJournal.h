@@ -4,6 +4,7 @@
 
 #include <QThreadPool>
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -15,6 +16,12 @@ class RunState;
 // leases, skipped and missed occurrences, runs given up on) run here, one at a time, on a
 // thread of their own. A dedicated thread because a pool full of long bodies must never
 // delay a heartbeat: a missed heartbeat makes other instances think this one died.
+//
+// A skipped occurrence that cannot be written (the database is down: the very outage that
+// made a claim fail) is kept, up to maxUnrecorded, and written by the next piece of work
+// that finds the database back, so that history shows every occurrence of the outage. They
+// are written in order, so one the database refuses for good (not a lost connection) holds
+// the others back until the instance stops, which logs how many were never written.
 //
 // Thread: created, used and destroyed on the scheduler's thread; the work runs on its own.
 class SchedulerJournal
@@ -37,12 +44,24 @@ public:
     // Waits up to `msecs` for queued writes (shutdown).
     bool waitForIdle(int msecs);
 
+    // How many skipped occurrences are kept while they cannot be written; beyond, the oldest
+    // are dropped (and counted in a warning).
+    static constexpr std::size_t maxUnrecorded = 10000;
+
 private:
     void submit(std::function<void()> work);
+    // On the journal's thread: writes what could not be written before, oldest first, until
+    // one fails again.
+    void recordUnrecorded();
+    void keepUnrecorded(RunJournal::Skipped skipped);
 
     std::shared_ptr<RunJournal> m_journal;
     QString m_instanceId;
     qint64 m_leaseMSecs;
+    // Touched only by the work on m_pool's one thread; declared before m_pool, whose
+    // destructor waits for that work.
+    std::deque<RunJournal::Skipped> m_unrecorded;
+    quint64 m_droppedUnrecorded = 0;
     QThreadPool m_pool;
 };
 

@@ -15,6 +15,8 @@ QString toText(SkipReason reason)
         return QStringLiteral("claimed elsewhere");
     case SkipReason::Stopping:
         return QStringLiteral("stopping");
+    case SkipReason::DatabaseUnavailable:
+        return QStringLiteral("database unavailable");
     }
     return {};
 }

@@ -11,8 +11,17 @@ namespace jc {
 //  Coalesced- the scheduler found several occurrences due at once (it was not running, the
 //             machine slept or the wall clock jumped) and ran only the latest;
 //  ClaimedElsewhere - another instance sharing the database claimed the occurrence first;
-//  Stopping - the scheduler was shutting down.
-enum class SkipReason { Paused, Overlap, Coalesced, ClaimedElsewhere, Stopping };
+//  Stopping - the scheduler was shutting down;
+//  DatabaseUnavailable - the database could not be reached to claim it (and no retry
+//             followed); recorded once the database is back.
+enum class SkipReason {
+    Paused,
+    Overlap,
+    Coalesced,
+    ClaimedElsewhere,
+    Stopping,
+    DatabaseUnavailable
+};
 
 QString toText(SkipReason reason);
 

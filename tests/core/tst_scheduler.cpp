@@ -5,9 +5,11 @@
 
 #include "engine/JobContext.h"
 #include "engine/ManualClock.h"
+#include "engine/RunJournal.h"
 #include "engine/RunState.h"
 #include "engine/Scheduler.h"
 
+#include <QMutex>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTest>
@@ -94,6 +96,61 @@ public:
 
 private:
     mutable std::atomic<qint64> m_now;
+};
+
+// A journal in memory whose database can be "down": then every call fails as a lost
+// connection would. Thread-safe (claims come from workers, the rest from the journal's thread).
+class OutageJournal final : public RunJournal
+{
+public:
+    Claim claim(const ClaimRequest &) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return {Claim::Status::Failed, 0, QStringLiteral("database unreachable")};
+        return {Claim::Status::Claimed, ++m_lastId, {}};
+    }
+    Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &, qint64,
+                                               const QString &) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return QStringLiteral("database unreachable");
+        return QList<qint64>{};
+    }
+    Expected<bool, QString> finish(qint64, const RunRecord &, const QList<LogLine> &, int) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return QStringLiteral("database unreachable");
+        return true;
+    }
+    Expected<bool, QString> recordSkipped(const Skipped &skipped) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return QStringLiteral("database unreachable");
+        m_skipped.append(skipped);
+        return true;
+    }
+    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
+
+    void setReachable(bool reachable)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_reachable = reachable;
+    }
+    QList<Skipped> skippedNow()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_skipped;
+    }
+
+private:
+    QList<Skipped> m_skipped;
+    QMutex m_mutex;
+    bool m_reachable = true;
+    qint64 m_lastId = 0;
 };
 
 class tst_Scheduler : public QObject
@@ -806,6 +863,54 @@ private slots:
         // Nothing missed is run again later.
         clock->setNow(utc("2026-02-10T23:59:59Z"));
         QCOMPARE(started.count(), expectedRun.isValid() ? 1 : 0);
+    }
+
+    // Nothing lost in an outage: an occurrence whose claim could not reach the database has
+    // no row, so it is recorded missed, saying why, by the first write after the database
+    // is back (here: the next heartbeat). A manual run's failure is only told.
+    void occurrencesOfAnOutageAreRecordedWhenItEnds()
+    {
+        Scheduler::Options options;
+        options.jitterSeed = 42;
+        options.instanceId = QStringLiteral("test:1");
+        options.heartbeatInterval = 10s;
+        Scheduler journaled(*clock, options);
+        auto journal = std::make_shared<OutageJournal>();
+        journaled.setJournal(journal);
+        QVERIFY(journaled.addJob(job(QStringLiteral("Every minute"), "* * * * *", succeed)));
+        QSignalSpy finished(&journaled, &Scheduler::runFinished);
+        journaled.start();
+
+        journal->setReachable(false);
+        int runs = 0;
+        for (const char *at : {"2026-01-15T10:01:00Z", "2026-01-15T10:02:00Z"}) {
+            clock->setNow(utc(at));
+            ++runs;
+            QTRY_COMPARE(finished.count(), runs);
+            QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
+        }
+        journaled.runNow(QStringLiteral("Every minute"));
+        QTRY_COMPARE(finished.count(), 3);
+        QVERIFY(journal->skippedNow().isEmpty());
+
+        journal->setReachable(true);
+        clock->setNow(utc("2026-01-15T10:02:30Z")); // a heartbeat is due: the journal writes
+        QTRY_COMPARE(journal->skippedNow().size(), 2);
+        const QList<RunJournal::Skipped> missed = journal->skippedNow();
+        QCOMPARE(missed.at(0).occurrenceMSecs, utc("2026-01-15T10:01:00Z").toMSecsSinceEpoch());
+        QCOMPARE(missed.at(1).occurrenceMSecs, utc("2026-01-15T10:02:00Z").toMSecsSinceEpoch());
+        for (const RunJournal::Skipped &one : missed) {
+            QCOMPARE(one.reason, SkipReason::DatabaseUnavailable);
+            QCOMPARE(one.occurrenceKey, QDateTime::fromMSecsSinceEpoch(one.occurrenceMSecs, Qt::UTC)
+                                            .toString(Qt::ISODateWithMs));
+            QVERIFY2(one.detail.contains(QStringLiteral("could not be reached")),
+                     qPrintable(one.detail));
+        }
+        clock->setNow(utc("2026-01-15T10:03:00Z")); // and runs go on being claimed
+        QTRY_COMPARE(finished.count(), 4);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
+        QCOMPARE(journal->skippedNow().size(), 2);
+        journaled.stop(5s);
     }
 
     void thousandJobsAtOneInstantEachRunOnce()
