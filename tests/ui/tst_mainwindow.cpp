@@ -342,6 +342,17 @@ class tst_MainWindow : public QObject
     Q_OBJECT
 
 private slots:
+    void databaseTextIsShortenedInTheMiddle()
+    {
+        const QString shortText = QStringLiteral("SQLite /tmp/jobs.db");
+        QCOMPARE(ConsoleStatusBar::shortened(shortText), shortText);
+        const QString demo =
+            QStringLiteral("SQLite /home/admin/.local/share/JobConsole/jobconsole/demo/demo.db");
+        const QString shown = ConsoleStatusBar::shortened(demo);
+        QCOMPARE(shown.size(), 48);
+        QVERIFY2(shown.startsWith(QStringLiteral("SQLite /hom…")), qPrintable(shown));
+        QVERIFY2(shown.endsWith(QStringLiteral("/jobconsole/demo/demo.db")), qPrintable(shown));
+    }
     void initTestCase() { TimeDisplay::setZone(TimeDisplay::Zone::Utc); }
 
     void listsTheJobs_data() { test::addDatabaseRows(); }
@@ -373,8 +384,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.reader()->isConnected(), 10000);
         const auto *database = window.findChild<QLabel *>(QStringLiteral("databaseLabel"));
         QVERIFY(database);
-        QCOMPARE(database->text(), QStringLiteral("Database: %1 — connected")
-                                       .arg(ConsoleStatusBar::describe(c.database.url())));
+        const QString described = ConsoleStatusBar::describe(c.database.url());
+        QCOMPARE(
+            database->text(),
+            QStringLiteral("Database: %1 — connected").arg(ConsoleStatusBar::shortened(described)));
+        QCOMPARE(database->toolTip(), described);
         const auto *scheduler = window.findChild<QLabel *>(QStringLiteral("schedulerLabel"));
         QVERIFY(scheduler);
         QCOMPARE(scheduler->text(), QStringLiteral("Scheduler: running jobs here"));

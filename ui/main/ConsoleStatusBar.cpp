@@ -60,15 +60,28 @@ QString ConsoleStatusBar::describe(const DatabaseUrl &url)
     return tr("PostgreSQL %1").arg(where);
 }
 
+// The label keeps the kind and the end of the location (the file name, the database name);
+// the tooltip has all of it. A long path (the demo's is ~60 characters) otherwise leaves a
+// transient message too little room: it was cut mid-word.
+QString ConsoleStatusBar::shortened(const QString &databaseText)
+{
+    constexpr qsizetype longest = 48;
+    constexpr qsizetype head = 11; // "PostgreSQL ", "SQLite /tmp"
+    if (databaseText.size() <= longest)
+        return databaseText;
+    return databaseText.left(head) + QStringLiteral("…") + databaseText.right(longest - head - 1);
+}
+
 void ConsoleStatusBar::setConnected(bool connected, const QString &error)
 {
     m_connected = connected;
+    const QString shown = shortened(m_databaseText);
     if (connected) {
-        m_database->setText(tr("Database: %1 — connected").arg(m_databaseText));
+        m_database->setText(tr("Database: %1 — connected").arg(shown));
         m_database->setStyleSheet({});
         m_database->setToolTip(m_databaseText);
     } else {
-        m_database->setText(tr("Database: %1 — not reachable").arg(m_databaseText));
+        m_database->setText(tr("Database: %1 — not reachable").arg(shown));
         m_database->setStyleSheet(
             QStringLiteral("color: %1").arg(RunFormat::outcomeColor(RunOutcome::Failed).name()));
         m_database->setToolTip(tr("%1\n\n%2\n\nThe console keeps trying every few seconds.")

@@ -33,6 +33,8 @@ public:
 
     // "SQLite /path/to/file.db", "PostgreSQL admin@db.example:5432/jobs" (no password).
     static QString describe(const DatabaseUrl &url);
+    // What the label shows of describe()'s text: at most 48 characters, the middle elided.
+    static QString shortened(const QString &databaseText);
 
     void setConnected(bool connected, const QString &error);
     void setInstances(const QStringList &instances);
