@@ -144,8 +144,13 @@ void Scheduler::start()
         if (!m_options.scheduleJobs)
             break;
         if (const auto last = m_lastOccurrences.constFind(job->definition.name);
-            last != m_lastOccurrences.cend())
+            last != m_lastOccurrences.cend()) {
+            // Paused before the journal's last occurrence: that one was missed while paused
+            // (by this instance before a restart, or by another), and resuming catches it up.
+            if (job->paused && last.value() >= job->pausedAt)
+                job->missedWhilePaused = last.value();
             catchUp(*job, last.value(), now);
+        }
         scheduleNextDue(*job, now);
         logJob(*job, QtInfoMsg, QStringLiteral("Starting job"),
                {{QStringLiteral("nextRun"), toDateTime(job->nextDue)}});
@@ -230,7 +235,7 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
 }
 
 bool Scheduler::pause(const QString &name, const QString &reason, const QString &pausedBy,
-                      const QDateTime &resumeAt)
+                      const QDateTime &resumeAt, const QDateTime &pausedAt)
 {
     SchedulerJob *job = findJob(name);
     if (!job)
@@ -239,7 +244,7 @@ bool Scheduler::pause(const QString &name, const QString &reason, const QString 
     job->paused = true;
     job->pauseReason = reason;
     job->pausedBy = pausedBy;
-    job->pausedAt = m_clock.nowMSecs();
+    job->pausedAt = pausedAt.isValid() ? pausedAt.toMSecsSinceEpoch() : m_clock.nowMSecs();
     job->resumeAt = resumeAt.isValid() ? resumeAt.toMSecsSinceEpoch() : -1;
     if (job->resumeAt >= 0) {
         addEvent(job->resumeAt, Event{EventKind::Resume, job, 0,
@@ -552,6 +557,8 @@ void Scheduler::catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now)
         ++count;
     }
     job.lastOccurrence = latest;
+    if (job.paused && latest >= job.pausedAt)
+        job.missedWhilePaused = latest; // missed while down and paused
     const MissedRunPolicy &policy = job.definition.policies.missed;
     const bool inWindow = !policy.catchUpWindow || now - latest <= policy.catchUpWindow->count();
     const bool runLatest =

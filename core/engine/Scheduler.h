@@ -116,9 +116,12 @@ public:
     // recorded missed) until resume() or until `resumeAt` (optional). Manual runs still work.
     // On resume, a job whose missed-run policy has catchUpOnResume runs the latest occurrence
     // it missed while paused once, as a catch-up, when it is inside the catch-up window.
+    // `pausedAt` (default now) is when the pause began: a pause read back from the database
+    // after a restart keeps its own, so that the occurrences the job missed while paused
+    // before the restart are still caught up on resume (start() finds them in the journal).
     // Returns false for an unknown job.
     bool pause(const QString &name, const QString &reason = {}, const QString &pausedBy = {},
-               const QDateTime &resumeAt = {});
+               const QDateTime &resumeAt = {}, const QDateTime &pausedAt = {});
     bool resume(const QString &name);
     void pauseAll(const QString &reason = {}, const QString &pausedBy = {});
     void resumeAll();

@@ -137,7 +137,7 @@ void JobRuntime::applyPauses(const QHash<QString, PauseState> &pauses)
         const QDateTime resumeAt = stored->resumeAt.value_or(QDateTime());
         if (!status->paused || status->pauseReason != stored->reason ||
             status->pausedBy != stored->pausedBy || status->resumeAt != resumeAt)
-            m_scheduler->pause(job, stored->reason, stored->pausedBy, resumeAt);
+            m_scheduler->pause(job, stored->reason, stored->pausedBy, resumeAt, stored->pausedAt);
     }
 }
 

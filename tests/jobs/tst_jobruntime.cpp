@@ -180,6 +180,51 @@ private slots:
         QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
     }
 
+    // catchUpOnResume across a restart: the pause is stored with its start, and the journal
+    // says which occurrences were missed since, so an instance started while the job is paused
+    // still catches up the latest of them on resume.
+    void pausedOccurrencesCatchUpAfterARestart_data() { test::addDatabaseRows(); }
+    void pausedOccurrencesCatchUpAfterARestart()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:30:00Z"));
+        QVERIFY(JobSettingsStore(factory).set(job, QJsonObject{{u"catchUpOnResume"_qs, true}},
+                                              u"alice"_qs, clock.nowMSecs()));
+        QVERIFY(PauseStore(factory).pause(job, u"alice"_qs, u"migrating"_qs, std::nullopt,
+                                          clock.nowMSecs()));
+        {
+            auto before = makeRuntime(factory, clock, u"before"_qs, u"0 * * * *"_qs);
+            before->scheduler().start();
+            for (const char *hour : {"2026-01-15T11:00:00Z", "2026-01-15T12:00:00Z"})
+                clock.setNow(utc(hour));
+            QTRY_COMPARE(countRows(*factory, u"status = 'missed'"_qs), 2);
+            clock.setNow(utc("2026-01-15T12:10:00Z"));
+            before->scheduler().stop(5s);
+        }
+
+        clock.setNow(utc("2026-01-15T12:30:00Z"));
+        auto after = makeRuntime(factory, clock, u"after"_qs, u"0 * * * *"_qs);
+        QSignalSpy finished(&after->scheduler(), &Scheduler::runFinished);
+        after->scheduler().start();
+        QVERIFY(after->scheduler().jobStatus(job)->paused);
+        QCOMPARE(finished.count(), 0);
+
+        clock.setNow(utc("2026-01-15T12:40:00Z"));
+        QVERIFY(PauseStore(factory).resume(job));
+        QVERIFY(after->syncNow());
+        QTRY_COMPARE(finished.count(), 1);
+        after->scheduler().stop(5s);
+        QCOMPARE(countRows(*factory, u"status = 'missed'"_qs), 1);
+        QCOMPARE(countRows(*factory, u"status = 'succeeded' AND trigger = 'catch-up'"_qs), 1);
+        const auto runs = RunHistory(factory).runs(RunQuery{.job = job});
+        QCOMPARE(runs->first().occurrence, utc("2026-01-15T12:00:00Z"));
+        QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
+    }
+
     // A setting changed in the database reaches a running instance at its next poll: the
     // new schedule decides the next run, without a restart.
     void storedSettingsReachARunningInstance_data() { test::addDatabaseRows(); }
