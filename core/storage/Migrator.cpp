@@ -104,6 +104,25 @@ void rollback(const QSqlDatabase &db)
 }
 
 // The first write of every migration.
+// PostgreSQL 14 and older let every role create tables in `public`, so the CREATE above
+// passes for a role that may only SELECT the scheduler's tables: their grants are asked.
+std::optional<Failure> tableWithoutWriteGrant(const QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname LIKE 'jc\\_%' "
+            "AND NOT (has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, "
+            "'UPDATE') AND has_table_privilege(c.oid, 'DELETE')) ORDER BY c.relname LIMIT 1")))
+        return Failure{SqlErrors::text(query.lastError()), false, {}};
+    if (!query.next())
+        return std::nullopt;
+    return Failure{
+        {},
+        true,
+        QStringLiteral("permission denied to change table %1").arg(query.value(0).toString())};
+}
+
 std::optional<Failure> ensureVersionTable(const QSqlDatabase &db)
 {
     return run(db, QStringLiteral("CREATE TABLE IF NOT EXISTS jc_schema_version ("
@@ -199,6 +218,8 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     // rolled back with the rest. PostgreSQL refuses the CREATE above already.
     if (!failure && *dialect == SqlDialect::Sqlite)
         failure = run(db, QStringLiteral("CREATE TABLE jc_write_probe (x integer)"));
+    if (!failure && *dialect == SqlDialect::Postgres)
+        failure = tableWithoutWriteGrant(db);
     rollback(db);
     if (!failure)
         return std::nullopt;

@@ -179,13 +179,20 @@ public:
             execAsAdmin(m_server, u"DROP ROLE IF EXISTS "_s + m_name);
     }
 
-    QString create(const TestDatabase &database)
+    // `mayCreate`: also CREATE in schema public, as PostgreSQL 14 and older give every role.
+    QString create(const TestDatabase &database, bool mayCreate = false)
     {
         m_server = database.serverUrl();
         m_name = u"jc_reader_%1"_s.arg(QCoreApplication::applicationPid());
         if (QString error = execAsAdmin(m_server, u"CREATE ROLE "_s + m_name + u" LOGIN"_s);
             !error.isEmpty())
             return error;
+        if (mayCreate) {
+            if (QString error =
+                    execAsAdmin(database.url(), u"GRANT CREATE ON SCHEMA public TO "_s + m_name);
+                !error.isEmpty())
+                return error;
+        }
         return execAsAdmin(database.url(),
                            u"GRANT SELECT ON ALL TABLES IN SCHEMA public TO "_s + m_name);
     }
@@ -204,7 +211,13 @@ QString withUser(const DatabaseUrl &url, const QString &user)
         .arg(url.databaseName());
 }
 
-enum class ReadOnly { SqliteFile, SqliteFolder, PostgresDatabase, PostgresUser };
+enum class ReadOnly {
+    SqliteFile,
+    SqliteFolder,
+    PostgresDatabase,
+    PostgresUser,
+    PostgresUserMayCreate
+};
 
 } // namespace
 
@@ -231,6 +244,9 @@ private slots:
             << u"default_transaction_read_only off"_s;
         QTest::newRow("postgresql, a user that may only SELECT")
             << SqlDialect::Postgres << ReadOnly::PostgresUser
+            << u"Connect as a user that may create and change tables"_s;
+        QTest::newRow("postgresql, a user that may create tables but only SELECT ours")
+            << SqlDialect::Postgres << ReadOnly::PostgresUserMayCreate
             << u"Connect as a user that may create and change tables"_s;
     }
     void readOnlyDatabaseIsRefused()
@@ -299,8 +315,9 @@ private slots:
             QVERIFY2(error.isEmpty(), qPrintable(error));
             break;
         }
-        case ReadOnly::PostgresUser: {
-            const QString error = reader.create(database);
+        case ReadOnly::PostgresUser:
+        case ReadOnly::PostgresUserMayCreate: {
+            const QString error = reader.create(database, how == ReadOnly::PostgresUserMayCreate);
             QVERIFY2(error.isEmpty(), qPrintable(error));
             target = withUser(database.url(), reader.name());
             break;
