@@ -53,6 +53,24 @@ int countRows(ConnectionFactory &factory, const QString &where)
     return query.next() ? query.value(0).toInt() : -1;
 }
 
+// Migrates the database, sets the job's catchUpOnResume and pauses it (alice, `nowMSecs`).
+// Returns what failed, or nothing.
+QString pauseCatchingUp(const std::shared_ptr<ConnectionFactory> &factory, qint64 nowMSecs)
+{
+    if (const auto migrated = Migrator().migrate(factory->connectionForCurrentThread().value());
+        !migrated)
+        return migrated.error();
+    if (const auto set = JobSettingsStore(factory).set(
+            job, QJsonObject{{u"catchUpOnResume"_qs, true}}, u"alice"_qs, nowMSecs);
+        !set)
+        return set.error();
+    if (const auto paused =
+            PauseStore(factory).pause(job, u"alice"_qs, u"migrating"_qs, std::nullopt, nowMSecs);
+        !paused)
+        return paused.error();
+    return {};
+}
+
 } // namespace
 
 class tst_JobRuntime : public QObject
@@ -147,12 +165,9 @@ private slots:
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         auto factoryA = std::make_shared<ConnectionFactory>(database.url());
         auto factoryB = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factoryA->connectionForCurrentThread().value()));
         ManualClock clock(utc("2026-01-15T10:30:00Z"));
-        QVERIFY(JobSettingsStore(factoryA).set(job, QJsonObject{{u"catchUpOnResume"_qs, true}},
-                                               u"alice"_qs, clock.nowMSecs()));
-        QVERIFY(PauseStore(factoryA).pause(job, u"alice"_qs, u"migrating"_qs, std::nullopt,
-                                           clock.nowMSecs()));
+        const QString setUp = pauseCatchingUp(factoryA, clock.nowMSecs());
+        QVERIFY2(setUp.isEmpty(), qPrintable(setUp));
         auto a = makeRuntime(factoryA, clock, u"a"_qs, u"0 * * * *"_qs);
         auto b = makeRuntime(factoryB, clock, u"b"_qs, u"0 * * * *"_qs);
         QVERIFY(a->scheduler().jobStatus(job)->policies.missed.catchUpOnResume);
@@ -190,12 +205,9 @@ private slots:
         test::TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         auto factory = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
         ManualClock clock(utc("2026-01-15T10:30:00Z"));
-        QVERIFY(JobSettingsStore(factory).set(job, QJsonObject{{u"catchUpOnResume"_qs, true}},
-                                              u"alice"_qs, clock.nowMSecs()));
-        QVERIFY(PauseStore(factory).pause(job, u"alice"_qs, u"migrating"_qs, std::nullopt,
-                                          clock.nowMSecs()));
+        const QString setUp = pauseCatchingUp(factory, clock.nowMSecs());
+        QVERIFY2(setUp.isEmpty(), qPrintable(setUp));
         {
             auto before = makeRuntime(factory, clock, u"before"_qs, u"0 * * * *"_qs);
             before->scheduler().start();
