@@ -103,9 +103,8 @@ void rollback(const QSqlDatabase &db)
         qCWarning(lcStorage) << "rollback of a migration failed:" << *error;
 }
 
-// The first write of every migration.
-// PostgreSQL 14 and older let every role create tables in `public`, so the CREATE above
-// passes for a role that may only SELECT the scheduler's tables: their grants are asked.
+// PostgreSQL 14 and older let every role create tables in `public`, so ensureVersionTable's
+// CREATE passes for a role that may only SELECT the scheduler's tables: their grants are asked.
 std::optional<Failure> tableWithoutWriteGrant(const QSqlDatabase &db)
 {
     QSqlQuery query(db);
@@ -123,6 +122,7 @@ std::optional<Failure> tableWithoutWriteGrant(const QSqlDatabase &db)
         QStringLiteral("permission denied to change table %1").arg(query.value(0).toString())};
 }
 
+// The first write of every migration.
 std::optional<Failure> ensureVersionTable(const QSqlDatabase &db)
 {
     return run(db, QStringLiteral("CREATE TABLE IF NOT EXISTS jc_schema_version ("
@@ -215,7 +215,9 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     auto failure = ensureVersionTable(db);
     // SQLite grants BEGIN IMMEDIATE on a file it may only read (the lock lives in the WAL's
     // shared memory) and writes nothing for a table that exists: a table is created, to be
-    // rolled back with the rest. PostgreSQL refuses the CREATE above already.
+    // rolled back with the rest. PostgreSQL refuses the CREATE in a read-only transaction or
+    // without CREATE on the schema; a role that may create but not change our tables is
+    // found by its grants.
     if (!failure && *dialect == SqlDialect::Sqlite)
         failure = run(db, QStringLiteral("CREATE TABLE jc_write_probe (x integer)"));
     if (!failure && *dialect == SqlDialect::Postgres)
