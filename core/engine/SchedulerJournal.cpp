@@ -27,7 +27,10 @@ SchedulerJournal::SchedulerJournal(std::shared_ptr<RunJournal> journal, QString 
 
 SchedulerJournal::~SchedulerJournal()
 {
-    // Writes already queued are worth finishing; a dead database must not hang shutdown.
+    // Writes already queued are worth finishing, and so is what the database could not take
+    // before (an empty piece of work tries it first: the database may be back since the last
+    // write); a dead database must not hang shutdown.
+    submit([] {});
     if (!m_pool.waitForDone(10000)) {
         qCWarning(lcScheduler) << "Gave up waiting for the journal's last writes after 10 s";
         return; // the work still runs (m_pool's destructor waits): m_unrecorded is its own

@@ -913,6 +913,32 @@ private slots:
         journaled.stop(5s);
     }
 
+    // The database came back, and the instance stops before anything else is written: the
+    // journal still records the outage's occurrence on its way out.
+    void occurrencesOfAnOutageAreRecordedAtStop()
+    {
+        auto journal = std::make_shared<OutageJournal>();
+        {
+            Scheduler::Options options;
+            options.jitterSeed = 42;
+            options.instanceId = QStringLiteral("test:1");
+            options.heartbeatInterval = 1h; // no heartbeat writes in between
+            Scheduler journaled(*clock, options);
+            journaled.setJournal(journal);
+            QVERIFY(journaled.addJob(job(QStringLiteral("Every minute"), "* * * * *", succeed)));
+            QSignalSpy finished(&journaled, &Scheduler::runFinished);
+            journaled.start();
+            journal->setReachable(false);
+            clock->setNow(utc("2026-01-15T10:01:00Z"));
+            QTRY_COMPARE(finished.count(), 1);
+            QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
+            journal->setReachable(true);
+            journaled.stop(5s);
+        }
+        QCOMPARE(journal->skippedNow().size(), 1);
+        QCOMPARE(journal->skippedNow().first().reason, SkipReason::DatabaseUnavailable);
+    }
+
     void thousandJobsAtOneInstantEachRunOnce()
     {
         QHash<QString, int> runs;
