@@ -200,6 +200,8 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
     for (const auto &statement : statements) {
         if (statement.query == &m_lockOwed && m_dialect != SqlDialect::Postgres)
             continue;
+        if (statement.query == &m_clearChosen && m_dialect == SqlDialect::Postgres)
+            continue; // its commit emptied the table (ON COMMIT DELETE ROWS)
         statement.query->setForwardOnly(true);
         if (!statement.query->prepare(statement.sql))
             return statement.query->lastError();
@@ -303,8 +305,10 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const 
             return *error;
         m_lockOwed.finish();
     }
-    if (auto error = exec(m_clearChosen, {}))
-        return *error;
+    if (m_dialect == SqlDialect::Sqlite) {
+        if (auto error = exec(m_clearChosen, {}))
+            return *error;
+    }
     if (auto error = exec(m_chooseOwed, {key(range.after), key(range.last), m_period}))
         return *error;
     if (auto error = exec(m_insertAudit, {auditIdPrefix(), m_period}))

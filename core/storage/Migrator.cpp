@@ -84,6 +84,14 @@ QString readOnlyMessage(const QSqlDatabase &db, SqlDialect dialect, const QStrin
         .arg(db.databaseName(), detail);
 }
 
+// A failed write as the caller says it: the read-only message, or `what` and the error.
+QString describe(const Failure &failure, const QSqlDatabase &db, SqlDialect dialect,
+                 const QString &what)
+{
+    return failure.readOnly ? readOnlyMessage(db, dialect, failure.detail)
+                            : QStringLiteral("%1: %2").arg(what, failure.text);
+}
+
 std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite)
@@ -207,11 +215,9 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     const auto dialect = sqlDialectForDriver(db.driverName());
     if (!dialect)
         return QStringLiteral("Unsupported database driver %1").arg(db.driverName());
-    if (auto failure = begin(db, *dialect)) {
-        return failure->readOnly
-                   ? readOnlyMessage(db, *dialect, failure->detail)
-                   : QStringLiteral("Cannot start writing to the database: %1").arg(failure->text);
-    }
+    if (auto failure = begin(db, *dialect))
+        return describe(*failure, db, *dialect,
+                        QStringLiteral("Cannot start writing to the database"));
     auto failure = ensureVersionTable(db);
     // SQLite grants BEGIN IMMEDIATE on a file it may only read (the lock lives in the WAL's
     // shared memory) and writes nothing for a table that exists: a table is created, to be
@@ -225,24 +231,19 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     rollback(db);
     if (!failure)
         return std::nullopt;
-    return failure->readOnly
-               ? readOnlyMessage(db, *dialect, failure->detail)
-               : QStringLiteral("Cannot write to the database: %1").arg(failure->text);
+    return describe(*failure, db, *dialect, QStringLiteral("Cannot write to the database"));
 }
 
 std::optional<QString> Migrator::apply(const QSqlDatabase &db, SqlDialect dialect,
                                        const Migration &migration, bool *applied) const
 {
-    if (auto failure = begin(db, dialect)) {
-        return failure->readOnly
-                   ? readOnlyMessage(db, dialect, failure->detail)
-                   : QStringLiteral("Cannot start migrating the database: %1").arg(failure->text);
-    }
+    if (auto failure = begin(db, dialect))
+        return describe(*failure, db, dialect,
+                        QStringLiteral("Cannot start migrating the database"));
     if (auto failure = ensureVersionTable(db)) {
         rollback(db);
-        return failure->readOnly ? readOnlyMessage(db, dialect, failure->detail)
-                                 : QStringLiteral("Cannot create the schema version table: %1")
-                                       .arg(failure->text);
+        return describe(*failure, db, dialect,
+                        QStringLiteral("Cannot create the schema version table"));
     }
     // Re-read under the lock: another instance may have migrated meanwhile.
     const auto versions = recordedVersions(db);

@@ -100,17 +100,22 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     }
     // Switched only when not in WAL yet: switching is a write, and a file this user may only
     // read is opened to be read (the mode is stored in the file, so it stays WAL).
-    const auto journalMode = [&db] {
+    // The pragma answers with the mode in force, whether it was set or only read.
+    QString mode;
+    const auto journalMode = [&](const QString &pragma) -> std::optional<QString> {
         QSqlQuery query(db);
-        return query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next()
-                   ? query.value(0).toString()
-                   : QString();
+        if (!query.exec(pragma))
+            return SqliteConnector::openFailed(url, query.lastError());
+        mode = query.next() ? query.value(0).toString() : QString();
+        return std::nullopt;
     };
-    if (journalMode() != QLatin1String("wal")) {
-        if (auto error = runPragma(db, url, QStringLiteral("PRAGMA journal_mode=WAL")))
+    if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode")))
+        return error;
+    if (mode != QLatin1String("wal")) {
+        if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode=WAL")))
             return error;
     }
-    if (const QString mode = journalMode(); mode != QLatin1String("wal")) {
+    if (mode != QLatin1String("wal")) {
         qCWarning(lcStorage) << "SQLite database" << url.filePath() << "stays in journal mode"
                              << mode
                              << "(WAL needs a local file system): writers will block readers";
