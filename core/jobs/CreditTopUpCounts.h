@@ -19,7 +19,8 @@ struct CreditTopUpCounts
     qint64 usersScanned = 0;
     qint64 usersToppedUp = 0;
     qint64 creditsGranted = 0;
-    // Had their top-up of this period already (an earlier, interrupted or concurrent run).
+    // Top-ups of this period recorded before the run started (by an earlier, interrupted or
+    // concurrent run).
     qint64 alreadyToppedUp = 0;
     // Negative free_credits, or a limit of zero or less: never touched, only counted.
     qint64 usersSkippedNegative = 0;

@@ -36,12 +36,16 @@ JobResult CreditTopUpRun::execute()
                           {QStringLiteral("tiers"), tiers()},
                           {QStringLiteral("batchSize"), m_settings.batchSize},
                           {QStringLiteral("dryRun"), m_dryRun}});
-    const auto total = withRetries<qint64>(QStringLiteral("Counting the users"),
-                                           [](CreditTopUpSql &sql) { return sql.countUsers(); });
-    if (!total)
-        return total.error().cancelled ? cancelled() : failed(total.error().error);
-    m_totalUsers = total.value();
+    const auto survey = withRetries<CreditTopUpSql::Survey>(
+        QStringLiteral("Surveying the users"), [](CreditTopUpSql &sql) { return sql.survey(); });
+    if (!survey)
+        return survey.error().cancelled ? cancelled() : failed(survey.error().error);
+    m_totalUsers = survey->users;
+    m_totals.usersSkippedNegative = survey->skippedNegative;
+    m_totals.alreadyToppedUp = survey->alreadyToppedUp;
     m_batchesEstimated = (m_totalUsers + m_settings.batchSize - 1) / m_settings.batchSize;
+    if (!survey->anyOwed)
+        return nothingOwed();
     m_context.setProgress(0, m_totalUsers);
 
     QString after;
@@ -71,6 +75,24 @@ JobResult CreditTopUpRun::execute()
         refreshStatisticsWhenGrown();
         m_context.setProgress(m_totals.usersScanned, std::max(m_totalUsers, m_totals.usersScanned));
     }
+    return finished();
+}
+
+// A rerun of a period that is done, or a month nobody is owed anything: the survey said so,
+// and no batch has anything to do.
+JobResult CreditTopUpRun::nothingOwed()
+{
+    m_totals.usersScanned = m_totalUsers;
+    m_context.setProgress(m_totalUsers, m_totalUsers);
+    m_context.log().info(QStringLiteral("Nobody is owed a top-up of this period"),
+                         {{QStringLiteral("period"), m_period},
+                          {QStringLiteral("users"), m_totalUsers},
+                          {QStringLiteral("alreadyToppedUp"), m_totals.alreadyToppedUp}});
+    return finished();
+}
+
+JobResult CreditTopUpRun::finished() const
+{
     m_context.log().info(m_dryRun ? QStringLiteral("Monthly credit top-up dry run finished")
                                   : QStringLiteral("Monthly credit top-up finished"),
                          {{QStringLiteral("period"), m_period},
@@ -217,9 +239,7 @@ void CreditTopUpRun::logBatch(int batch, const CreditTopUpSql::Range &range,
                           {QStringLiteral("batches"), m_batchesEstimated},
                           {QStringLiteral("users"), range.users},
                           {QStringLiteral("toppedUp"), counts.usersToppedUp},
-                          {QStringLiteral("credits"), counts.creditsGranted},
-                          {QStringLiteral("alreadyToppedUp"), counts.alreadyToppedUp},
-                          {QStringLiteral("skippedNegative"), counts.usersSkippedNegative}});
+                          {QStringLiteral("credits"), counts.creditsGranted}});
 }
 
 } // namespace jc

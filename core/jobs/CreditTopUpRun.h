@@ -10,9 +10,10 @@
 
 namespace jc {
 
-// One run of the Monthly Credit Top-Up for one period: walks the users in batches, retries
-// a batch on transient errors, honours stops, logs and reports. MonthlyCreditTopUpJob::run
-// makes one; nothing else needs it. Lives on the worker thread that runs the body.
+// One run of the Monthly Credit Top-Up for one period: surveys the users (a period with
+// nobody owed ends there), walks them in batches, retries a batch on transient errors,
+// honours stops, logs and reports. MonthlyCreditTopUpJob::run makes one; nothing else needs
+// it. Lives on the worker thread that runs the body.
 class CreditTopUpRun
 {
 public:
@@ -36,6 +37,8 @@ private:
     Expected<CreditTopUpSql *, QSqlError> statements();
     std::chrono::milliseconds backoff(int attempt) const;
 
+    JobResult nothingOwed();
+    JobResult finished() const;
     JobResult cancelled() const;
     JobResult failed(const QString &error) const;
     QJsonObject summary() const;

@@ -71,15 +71,15 @@ CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString peri
     , m_dialect(dialect)
     , m_period(std::move(period))
     , m_countUsers(m_db)
+    , m_countGranted(m_db)
+    , m_findOwed(m_db)
     , m_nextRange(m_db)
-    , m_lockOwed(m_db)
     , m_clearChosen(m_db)
     , m_chooseOwed(m_db)
     , m_insertAudit(m_db)
     , m_updateBalances(m_db)
     , m_chosenByLimit(m_db)
     , m_owedByLimit(m_db)
-    , m_userCounts(m_db)
 {}
 
 Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
@@ -151,23 +151,38 @@ CreditTopUpSql::~CreditTopUpSql()
 std::optional<QSqlError> CreditTopUpSql::prepareAll()
 {
     const QString now = SqlTime::sqlNow(m_dialect);
+    // PostgreSQL locks the chosen users as it reads them; a CTE, because INSERT ... SELECT
+    // takes no locking clause.
+    const QString chooseOwed =
+        m_dialect == SqlDialect::Postgres
+            ? QStringLiteral("WITH owed AS (SELECT u.id, u.monthly_credit_limit - u.free_credits, "
+                             "u.monthly_credit_limit FROM users u WHERE ") +
+                  owedWhere +
+                  QStringLiteral(" FOR UPDATE OF u) INSERT INTO jc_credit_topup_chosen "
+                                 "(user_id, credits, credit_limit) SELECT * FROM owed")
+            : QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
+                             "SELECT u.id, u.monthly_credit_limit - u.free_credits, "
+                             "u.monthly_credit_limit FROM users u WHERE ") +
+                  owedWhere;
     const struct
     {
         QSqlQuery *query;
         QString sql;
     } statements[] = {
-        {&m_countUsers, QStringLiteral("SELECT COUNT(*) FROM users")},
+        // One sequential read each; the owed user is looked for only among those below
+        // their limit, so a period that is done costs no audit lookups at all.
+        {&m_countUsers, QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR "
+                                       "monthly_credit_limit <= 0 THEN 1 ELSE 0 END) FROM users")},
+        {&m_countGranted,
+         QStringLiteral("SELECT COUNT(*) FROM credit_adjustments WHERE period = ?")},
+        {&m_findOwed,
+         QStringLiteral("SELECT 1 FROM users u WHERE u.free_credits >= 0 AND "
+                        "u.free_credits < u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
+                        "credit_adjustments c WHERE c.user_id = u.id AND c.period = ?) LIMIT 1")},
         {&m_nextRange, QStringLiteral("SELECT MAX(id), COUNT(*) FROM (SELECT id FROM users "
                                       "WHERE id > ? ORDER BY id LIMIT ?) b")},
-        {&m_lockOwed, QStringLiteral("SELECT COUNT(*) FROM (SELECT u.id FROM users u WHERE u.id "
-                                     "> ? AND u.id <= ? AND u.free_credits >= 0 AND "
-                                     "u.free_credits < u.monthly_credit_limit FOR UPDATE) l")},
         {&m_clearChosen, QStringLiteral("DELETE FROM jc_credit_topup_chosen")},
-        {&m_chooseOwed,
-         QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
-                        "SELECT u.id, u.monthly_credit_limit - u.free_credits, "
-                        "u.monthly_credit_limit FROM users u WHERE ") +
-             owedWhere},
+        {&m_chooseOwed, chooseOwed},
         {&m_insertAudit,
          QStringLiteral(
              "INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, period) "
@@ -188,18 +203,8 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
          QStringLiteral("SELECT u.monthly_credit_limit, COUNT(*), SUM(u.monthly_credit_limit - "
                         "u.free_credits) FROM users u WHERE ") +
              owedWhere + QStringLiteral(" GROUP BY u.monthly_credit_limit")},
-        {&m_userCounts,
-         QStringLiteral("SELECT COUNT(*), "
-                        "SUM(CASE WHEN u.free_credits < 0 OR u.monthly_credit_limit <= 0 "
-                        "THEN 1 ELSE 0 END), "
-                        "SUM(CASE WHEN u.free_credits < 0 OR u.monthly_credit_limit <= 0 THEN 0 "
-                        "WHEN EXISTS (SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id "
-                        "AND c.period = ?) THEN 1 ELSE 0 END) "
-                        "FROM users u WHERE u.id > ? AND u.id <= ?")},
     };
     for (const auto &statement : statements) {
-        if (statement.query == &m_lockOwed && m_dialect != SqlDialect::Postgres)
-            continue;
         if (statement.query == &m_clearChosen && m_dialect == SqlDialect::Postgres)
             continue; // its commit emptied the table (ON COMMIT DELETE ROWS)
         statement.query->setForwardOnly(true);
@@ -226,13 +231,34 @@ std::optional<QSqlError> CreditTopUpSql::execText(const QString &sql)
     return std::nullopt;
 }
 
-Expected<qint64, QSqlError> CreditTopUpSql::countUsers()
+Expected<qint64, QSqlError> CreditTopUpSql::count(QSqlQuery &query, const QVariantList &values)
 {
+    if (auto error = exec(query, values))
+        return *error;
+    const qint64 count = query.next() ? integerAt(query, 0) : 0;
+    query.finish();
+    return count;
+}
+
+Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
+{
+    Survey survey;
     if (auto error = exec(m_countUsers, {}))
         return *error;
-    const qint64 count = m_countUsers.next() ? integerAt(m_countUsers, 0) : 0;
+    if (m_countUsers.next()) {
+        survey.users = integerAt(m_countUsers, 0);
+        survey.skippedNegative = integerAt(m_countUsers, 1); // NULL (no users) reads 0
+    }
     m_countUsers.finish();
-    return count;
+    const auto granted = count(m_countGranted, {m_period});
+    if (!granted)
+        return granted.error();
+    survey.alreadyToppedUp = granted.value();
+    const auto owed = count(m_findOwed, {m_period});
+    if (!owed)
+        return owed.error();
+    survey.anyOwed = owed.value() > 0;
+    return survey;
 }
 
 Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QString &after, int size)
@@ -255,25 +281,10 @@ void CreditTopUpSql::readGrants(QSqlQuery &query, CreditTopUpCounts &counts)
     query.finish();
 }
 
-std::optional<QSqlError> CreditTopUpSql::readUserCounts(const Range &range,
-                                                        CreditTopUpCounts &counts)
-{
-    if (auto error = exec(m_userCounts, {m_period, key(range.after), key(range.last)}))
-        return error;
-    if (m_userCounts.next()) {
-        counts.usersScanned = integerAt(m_userCounts, 0);
-        counts.usersSkippedNegative = integerAt(m_userCounts, 1);
-        counts.alreadyToppedUp = integerAt(m_userCounts, 2);
-    }
-    m_userCounts.finish();
-    return std::nullopt;
-}
-
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &range)
 {
     CreditTopUpCounts counts;
-    if (auto error = readUserCounts(range, counts))
-        return *error;
+    counts.usersScanned = range.users;
     if (auto error = exec(m_owedByLimit, {key(range.after), key(range.last), m_period}))
         return *error;
     readGrants(m_owedByLimit, counts);
@@ -300,11 +311,6 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const Range &range)
 {
-    if (m_dialect == SqlDialect::Postgres) {
-        if (auto error = exec(m_lockOwed, {key(range.after), key(range.last)}))
-            return *error;
-        m_lockOwed.finish();
-    }
     if (m_dialect == SqlDialect::Sqlite) {
         if (auto error = exec(m_clearChosen, {}))
             return *error;
@@ -324,13 +330,10 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const 
                          {}, QSqlError::UnknownError);
     }
     CreditTopUpCounts counts;
+    counts.usersScanned = range.users;
     if (auto error = exec(m_chosenByLimit, {}))
         return *error;
     readGrants(m_chosenByLimit, counts);
-    if (auto error = readUserCounts(range, counts))
-        return *error;
-    // Counted after the insert: this batch's own grants are not "already" topped up.
-    counts.alreadyToppedUp -= counts.usersToppedUp;
     return counts;
 }
 
@@ -343,8 +346,7 @@ std::optional<QSqlError> CreditTopUpSql::refreshStatistics()
 
 void CreditTopUpSql::rollback()
 {
-    for (QSqlQuery *query : {&m_lockOwed, &m_chosenByLimit, &m_userCounts})
-        query->finish();
+    m_chosenByLimit.finish();
     execText(QStringLiteral("ROLLBACK")); // best effort: a lost connection has none to undo
 }
 

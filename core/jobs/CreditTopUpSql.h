@@ -17,14 +17,18 @@ namespace jc {
 // The SQL of the Monthly Credit Top-Up on one connection for one period ("2026-12"):
 // set-based statements per batch of users, prepared once.
 //
+// survey() looks at the whole table once before the batches: a rerun of a period that is done
+// (nothing owed) ends there, after three set-based reads, instead of visiting every user again.
+//
 // A batch is a key range of users (after, last] in id order. apply() grants, in ONE
 // transaction, every user of the range who is owed a top-up of the period: 0 <= free_credits
 // < monthly_credit_limit and no credit_adjustments row of (user, period) yet. Before choosing,
-// it takes the write lock (SQLite: BEGIN IMMEDIATE) or locks the owed users' rows
-// (PostgreSQL: FOR UPDATE, after which a fresh statement sees what a concurrent run
-// committed), so the users it chose are exactly the ones whose audit rows it inserts and
-// whose balances it sets, and nobody is granted twice by concurrent runs. The unique
-// (user_id, period) index stays the last line of defence: a violation rolls the batch back.
+// it takes the write lock (SQLite: BEGIN IMMEDIATE) or chooses the owed users FOR UPDATE
+// (PostgreSQL: a row a concurrent run changed meanwhile is waited for and checked again on
+// its new version: topped up, it is owed nothing), so the users it chose are exactly the
+// ones whose audit rows it inserts and whose balances it sets, and nobody is granted twice
+// by concurrent runs. The unique (user_id, period) index stays the last line of defence: a
+// violation rolls the batch back (and the caller retries it).
 //
 // Errors are the QSqlError, so that the caller can tell transient ones and retry. After a
 // failed apply() the transaction has been rolled back (when the connection still works).
@@ -40,6 +44,19 @@ public:
         qint64 users = 0;
     };
 
+    // What a run finds at its start, over all users.
+    struct Survey
+    {
+        qint64 users = 0;
+        // Negative free_credits, or a limit of zero or less: never touched, only counted.
+        qint64 skippedNegative = 0;
+        // Top-ups of the period recorded before the run: an earlier, interrupted or concurrent
+        // run's.
+        qint64 alreadyToppedUp = 0;
+        // At least one user is owed a top-up of the period.
+        bool anyOwed = false;
+    };
+
     // Creates the connection's temporary work table (when absent) and prepares statements.
     static Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
     open(QSqlDatabase db, SqlDialect dialect, const QString &period);
@@ -48,16 +65,16 @@ public:
     CreditTopUpSql(const CreditTopUpSql &) = delete;
     CreditTopUpSql &operator=(const CreditTopUpSql &) = delete;
 
-    Expected<qint64, QSqlError> countUsers();
+    Expected<Survey, QSqlError> survey();
     // The next `size` users after `after` ("" before the first).
     Expected<Range, QSqlError> nextRange(const QString &after, int size);
-    // Grants what is owed in `range`, in one transaction; the counts of the range.
+    // Grants what is owed in `range`, in one transaction; the range's users and grants.
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
     // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
     // added (with a table it believes empty it scans it whole for every batch). Outside any
     // transaction; SQLite: nothing.
     std::optional<QSqlError> refreshStatistics();
-    // What apply() would grant now; changes nothing.
+    // What apply() would grant now (users and grants); changes nothing.
     Expected<CreditTopUpCounts, QSqlError> preview(const Range &range);
 
 private:
@@ -68,8 +85,8 @@ private:
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);
     std::optional<QSqlError> execText(const QString &sql);
-    // Reads the range's scanned / skipped / already-granted counts into `counts`.
-    std::optional<QSqlError> readUserCounts(const Range &range, CreditTopUpCounts &counts);
+    // The first column of the query's single row, as a count.
+    Expected<qint64, QSqlError> count(QSqlQuery &query, const QVariantList &values);
     // Reads (limit, users, credits) rows of `query` into `counts` as grants.
     static void readGrants(QSqlQuery &query, CreditTopUpCounts &counts);
     Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
@@ -79,15 +96,15 @@ private:
     SqlDialect m_dialect;
     QString m_period;
     QSqlQuery m_countUsers;
+    QSqlQuery m_countGranted;
+    QSqlQuery m_findOwed;
     QSqlQuery m_nextRange;
-    QSqlQuery m_lockOwed; // PostgreSQL only
     QSqlQuery m_clearChosen;
     QSqlQuery m_chooseOwed;
     QSqlQuery m_insertAudit;
     QSqlQuery m_updateBalances;
     QSqlQuery m_chosenByLimit;
     QSqlQuery m_owedByLimit;
-    QSqlQuery m_userCounts;
     QStringList m_restore; // PRAGMAs that undo tuneSqlite()
 };
 

@@ -304,24 +304,39 @@ private slots:
         // from a manual run or a retry.
         QVERIFY(exec(db, QStringLiteral("UPDATE users SET free_credits = 0 WHERE id IN "
                                         "(SELECT user_id FROM credit_adjustments)")));
-        const JobResult again =
-            TestRun(utc("2026-12-03T09:00:00Z"), RunTrigger::Manual).run(*factory, smallBatches());
+        TestRun rerun(utc("2026-12-03T09:00:00Z"), RunTrigger::Manual);
+        const JobResult again = rerun.run(*factory, smallBatches());
         QVERIFY2(again.isSuccess(), qPrintable(again.error()));
         QCOMPARE(again.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
         QCOMPARE(again.summary().value(QStringLiteral("creditsGranted")).toInteger(), 0);
         QCOMPARE(again.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), granted);
+        // Its survey found nobody owed: it visited no batch, yet accounts for every user.
+        QCOMPARE(again.summary().value(QStringLiteral("batches")).toInteger(), 0);
+        QCOMPARE(again.summary().value(QStringLiteral("usersScanned")).toInteger(), 20);
+        QVERIFY(rerun.logged(QStringLiteral("Nobody is owed a top-up of this period")));
         QCOMPARE(audits(db, dialect).size(), 10);
         const auto spent = balances(db);
         for (const User &user : users) {
             QCOMPARE(spent.value(user.id), user.free < user.limit ? 0 : user.free);
         }
 
+        // One owed user among the done ones, last in id order, is found and topped up.
+        QVERIFY(addUsers(db, {User{QStringLiteral("zz-late-signup"), 2, 10}}));
+        const JobResult late =
+            TestRun(utc("2026-12-20T09:00:00Z"), RunTrigger::Manual).run(*factory, smallBatches());
+        QVERIFY2(late.isSuccess(), qPrintable(late.error()));
+        QCOMPARE(late.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 1);
+        QCOMPARE(late.summary().value(QStringLiteral("creditsGranted")).toInteger(), 8);
+        QCOMPARE(late.summary().value(QStringLiteral("usersScanned")).toInteger(), 21);
+        QCOMPARE(balances(db).value(QStringLiteral("zz-late-signup")), 10);
+        QCOMPARE(audits(db, dialect).size(), 11);
+
         // The next month tops everybody up again.
         const JobResult january =
             TestRun(utc("2027-01-01T00:00:00Z")).run(*factory, smallBatches());
         QVERIFY2(january.isSuccess(), qPrintable(january.error()));
         QCOMPARE(january.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 10);
-        QCOMPARE(audits(db, dialect).size(), 20);
+        QCOMPARE(audits(db, dialect).size(), 21);
     }
 
     void catchUpTopsUpTheMonthItBelongsTo_data() { test::addDatabaseRows(); }
