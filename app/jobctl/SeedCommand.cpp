@@ -138,7 +138,7 @@ int runBulk(const CommandEnvironment &env, BulkDataGenerator::Options options, b
     if (!report)
         return env.fail(command, report.error());
     env.out << "Done in " << CommandSupport::humanDuration(total.elapsed())
-            << " (ANALYZE included).\n";
+            << " (statistics refreshed).\n";
     return 0;
 }
 
@@ -154,7 +154,8 @@ int SeedCommand::run(const CommandEnvironment &env)
         "  blocks and player photos referring to uploads, run history with every outcome.\n"
         "  Only for an empty database: use a fresh one, e.g. --db sqlite:/tmp/demo.db.\n"
         "--users/--purchases/--blocks/--files N: large generated data sets for\n"
-        "  benchmarks, added to what is there; ANALYZE runs afterwards.\n"
+        "  benchmarks, added to what is there; ANALYZE (PostgreSQL: VACUUM ANALYZE)\n"
+        "  runs afterwards.\n"
         "The same --seed gives the same data."));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Write the demo data set (empty database only)."));

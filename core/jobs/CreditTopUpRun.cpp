@@ -48,6 +48,12 @@ JobResult CreditTopUpRun::execute()
         return nothingOwed();
     m_context.setProgress(0, m_totalUsers);
 
+    const auto boundaries = withRetries<QStringList>(
+        QStringLiteral("Dividing the users into batches"),
+        [this](CreditTopUpSql &sql) { return sql.boundaries(m_settings.batchSize); });
+    if (!boundaries)
+        return boundaries.error().cancelled ? cancelled() : failed(boundaries.error().error);
+
     QString after;
     while (true) {
         if (m_context.isStopRequested())
@@ -57,8 +63,14 @@ JobResult CreditTopUpRun::execute()
                                  .arg(batch)
                                  .arg(std::max<qint64>(m_batchesEstimated, batch))
                                  .arg(after);
-        const auto range = withRetries<CreditTopUpSql::Range>(
-            what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, m_settings.batchSize); });
+        // Past the boundaries: the users after the last whole batch, and any who signed up
+        // since, looked up batch by batch.
+        const auto range = m_batchesDone < boundaries->size()
+                               ? Expected<CreditTopUpSql::Range, Stop>(CreditTopUpSql::Range{
+                                     after, boundaries->at(m_batchesDone), m_settings.batchSize})
+                               : withRetries<CreditTopUpSql::Range>(what, [&](CreditTopUpSql &sql) {
+                                     return sql.nextRange(after, m_settings.batchSize);
+                                 });
         if (!range)
             return range.error().cancelled ? cancelled() : failed(range.error().error);
         if (range->users == 0)

@@ -74,6 +74,7 @@ CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString peri
     , m_countGranted(m_db)
     , m_findOwed(m_db)
     , m_nextRange(m_db)
+    , m_boundaries(m_db)
     , m_clearChosen(m_db)
     , m_chooseOwed(m_db)
     , m_insertAudit(m_db)
@@ -181,6 +182,9 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
                         "credit_adjustments c WHERE c.user_id = u.id AND c.period = ?) LIMIT 1")},
         {&m_nextRange, QStringLiteral("SELECT MAX(id), COUNT(*) FROM (SELECT id FROM users "
                                       "WHERE id > ? ORDER BY id LIMIT ?) b")},
+        {&m_boundaries,
+         QStringLiteral("SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM "
+                        "users) b WHERE n % ? = 0 ORDER BY id")},
         {&m_clearChosen, QStringLiteral("DELETE FROM jc_credit_topup_chosen")},
         {&m_chooseOwed, chooseOwed},
         {&m_insertAudit,
@@ -272,6 +276,17 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
     }
     m_nextRange.finish();
     return range;
+}
+
+Expected<QStringList, QSqlError> CreditTopUpSql::boundaries(int size)
+{
+    if (auto error = exec(m_boundaries, {size}))
+        return *error;
+    QStringList lasts;
+    while (m_boundaries.next())
+        lasts.append(m_boundaries.value(0).toString());
+    m_boundaries.finish();
+    return lasts;
 }
 
 void CreditTopUpSql::readGrants(QSqlQuery &query, CreditTopUpCounts &counts)

@@ -68,6 +68,11 @@ public:
     Expected<Survey, QSqlError> survey();
     // The next `size` users after `after` ("" before the first).
     Expected<Range, QSqlError> nextRange(const QString &after, int size);
+    // The last id of every whole batch of `size` users in id order: the batches' boundaries, taken
+    // in one ordered read before any batch changes a row. Looking each batch's range up as the run
+    // goes visits every user once more, on pages that the batches before have just changed (random
+    // UUID ids put a batch's users on as many pages as it has users).
+    Expected<QStringList, QSqlError> boundaries(int size);
     // Grants what is owed in `range`, in one transaction; the range's users and grants.
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
     // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
@@ -99,6 +104,7 @@ private:
     QSqlQuery m_countGranted;
     QSqlQuery m_findOwed;
     QSqlQuery m_nextRange;
+    QSqlQuery m_boundaries;
     QSqlQuery m_clearChosen;
     QSqlQuery m_chooseOwed;
     QSqlQuery m_insertAudit;

@@ -247,9 +247,10 @@ std::optional<QString> analyze(Context &c)
     QSqlQuery query(c.db);
     const QString sql = c.dialect == SqlDialect::Sqlite
                             ? QStringLiteral("ANALYZE")
-                            : QStringLiteral("ANALYZE users, credit_purchases, blocks");
+                            : QStringLiteral("VACUUM (ANALYZE) users, credit_purchases, blocks");
     if (!query.exec(sql))
-        return QStringLiteral("The rows are written, but ANALYZE failed: %1")
+        return QStringLiteral("The rows are written, but %1 failed: %2")
+            .arg(sql.section(u' ', 0, 0))
             .arg(SqlErrors::text(query.lastError()));
     return std::nullopt;
 }
