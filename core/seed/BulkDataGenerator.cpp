@@ -122,6 +122,21 @@ std::optional<QString> writeUsers(Context &c)
     return std::nullopt;
 }
 
+// A purchase row is written when its checkout starts, so a real table holds purchases in the
+// order they were created: the i-th of n gets an even share of the last 400 days, oldest
+// first, at a random moment within its share (the newest at least a minute old). Random ages
+// in insertion order would scatter each day's rows over the whole table, which no live
+// database does, and make any walk in time order a walk over random pages.
+QDateTime purchaseCreatedAt(Context &c, qint64 i)
+{
+    const qint64 span = 400 * daySecs - 60;
+    const qint64 n = std::max<qint64>(c.options.purchases, 1);
+    const qint64 share = std::max<qint64>(span / n, 1);
+    // i < n, so i * span stays below 2^63 up to 2^38 rows.
+    const qint64 offset = i * span / n + c.random.bounded(share);
+    return c.options.now.addSecs(-400 * daySecs + std::min(offset, span));
+}
+
 std::optional<QString> writePurchases(Context &c)
 {
     RowBatcher batcher(c.db, QStringLiteral("credit_purchases"),
@@ -141,8 +156,7 @@ std::optional<QString> writePurchases(Context &c)
         const QString id = SeedIds::indexed(tag, quint64(i));
         const QString plain = QString(id).remove(u'-');
         const bool paid = roll < 60;
-        const QVariant created =
-            c.time(c.options.now.addSecs(-c.random.bounded(qint64(60), 400 * daySecs)));
+        const QVariant created = c.time(purchaseCreatedAt(c, i));
         const int pack = c.random.bounded(3);
         if (auto error = batcher.add(
                 {id, created, created, c.userRef(), (pack + 1) * 50, (pack + 1) * 499,
