@@ -98,7 +98,7 @@ void printHelp()
         "           turn on the GUI thread longer than 16 ms.\n"
         "\n"
         "Options:\n"
-        "  --quick  small sizes (20,000 runs; 40 jobs with 10 running for 3 s), under a minute\n"
+        "  --quick  small sizes (20,000 runs; 40 jobs with 10 running for 2 s), seconds\n"
         "\n"
         "Databases: a SQLite file in a temporary folder, always. With JOBCONSOLE_BENCH_PG_URL\n"
         "set (postgresql://user@host:port/db, a role that may CREATE DATABASE), every scenario\n"
@@ -686,7 +686,7 @@ void runningJobs(benchmark::State &state, SqlDialect dialect, int jobCount, int 
     const std::string name = "Jobs/" + dialectName(dialect).toStdString() +
                              "/jobs:" + std::to_string(jobCount) +
                              "/running:" + std::to_string(running);
-    const milliseconds runFor = quick ? 3s : 10s;
+    const milliseconds runFor = quick ? 2s : 10s;
     const milliseconds step = 50ms;
     for (auto _ : state) {
         BenchDatabase database(dialect);

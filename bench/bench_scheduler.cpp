@@ -2,10 +2,11 @@
 //   Registration  100,000 jobs with distinct cron schedules registered and scheduled: <= 0.5 s,
 //                 <= 1 KiB of RSS growth per job (bodies excluded: they share one lambda).
 //   Idle          100,000 registered jobs, none due for an hour: <= 1 wake-up per minute of the
-//                 scheduler's timer, ~0 % CPU (watched for 60 s; --quick: 10 s).
+//                 scheduler's timer, ~0 % CPU (watched for 60 s; --quick: 5 s).
 //   Burst         10,000 jobs due at one instant, trivial bodies, SQLite file database: all
-//                 claimed, run and recorded within 1 s of the instant, each exactly once.
-//   Lateness      one job every second for 60 s (--quick: 10 s): start lateness p50 <= 1 ms,
+//                 claimed, run and recorded within 1 s of the instant, each exactly once
+//                 (--quick: 2,000 jobs).
+//   Lateness      one job every second for 60 s (--quick: 5 s): start lateness p50 <= 1 ms,
 //                 p99 <= 5 ms.
 // Each scenario runs once (they are minutes of wall time, not microbenchmarks) and reports its
 // figures as counters, so `--benchmark_out=FILE --benchmark_out_format=json` has them all.
@@ -138,7 +139,7 @@ void BM_Idle_100k(benchmark::State &state)
     // the last days of November when this was written); a run of this benchmark on one of
     // the first days of a month should pick other days: checked below.
     constexpr int count = 100000;
-    const milliseconds watch = quick ? seconds(10) : seconds(60);
+    const milliseconds watch = quick ? seconds(5) : seconds(60);
     for (auto _ : state) {
         SystemClock clock;
         Scheduler scheduler(clock);
@@ -172,7 +173,7 @@ BENCHMARK(BM_Idle_100k)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond
 
 void BM_Burst_10k_Sqlite(benchmark::State &state)
 {
-    constexpr int count = 10000;
+    const int count = quick ? 2000 : 10000;
     QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
     for (auto _ : state) {
         QTemporaryDir dir;
@@ -235,7 +236,7 @@ BENCHMARK(BM_Burst_10k_Sqlite)->Iterations(1)->UseManualTime()->Unit(benchmark::
 
 void BM_Lateness_EverySecond(benchmark::State &state)
 {
-    const int runs = quick ? 10 : 60;
+    const int runs = quick ? 5 : 60;
     QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
     for (auto _ : state) {
         SystemClock clock;
