@@ -6,7 +6,9 @@
 namespace jc {
 
 // What the Monthly Credit Top-Up did (or, in a dry run, would do) to some users: one batch,
-// or the whole run when the batches are added up. The run's summary is toJson().
+// or the whole run when the batches are added up. The run's summary is toJson(). A batch
+// counts its users and grants only; alreadyToppedUp and usersSkippedNegative are counted once
+// per run, over all users, before the batches (CreditTopUpSql::survey).
 struct CreditTopUpCounts
 {
     // Users with one limit that were topped up, and the credits they got.

@@ -44,13 +44,21 @@ JobResult CreditTopUpRun::execute()
     m_totals.usersSkippedNegative = survey->skippedNegative;
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
     m_batchesEstimated = (m_totalUsers + m_settings.batchSize - 1) / m_settings.batchSize;
+    if (m_context.isStopRequested())
+        return cancelled();
     if (!survey->anyOwed)
         return nothingOwed();
     m_context.setProgress(0, m_totalUsers);
 
-    const auto boundaries = withRetries<QStringList>(
-        QStringLiteral("Dividing the users into batches"),
-        [this](CreditTopUpSql &sql) { return sql.boundaries(m_settings.batchSize); });
+    // At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
+    // a tiny batch size over many users, every range is looked up as the run goes instead.
+    constexpr qint64 maxBoundaries = 100000;
+    const auto boundaries =
+        m_batchesEstimated > maxBoundaries
+            ? Expected<QStringList, Stop>(QStringList())
+            : withRetries<QStringList>(
+                  QStringLiteral("Dividing the users into batches"),
+                  [this](CreditTopUpSql &sql) { return sql.boundaries(m_settings.batchSize); });
     if (!boundaries)
         return boundaries.error().cancelled ? cancelled() : failed(boundaries.error().error);
 

@@ -170,8 +170,9 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         QSqlQuery *query;
         QString sql;
     } statements[] = {
-        // One sequential read each; the owed user is looked for only among those below
-        // their limit, so a period that is done costs no audit lookups at all.
+        // One sequential read of users each; the grants are counted on the period's index
+        // (migration 6), and the audit log is looked up only for users below their limit:
+        // in a period that is done, those who spent credits since their top-up.
         {&m_countUsers, QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR "
                                        "monthly_credit_limit <= 0 THEN 1 ELSE 0 END) FROM users")},
         {&m_countGranted,

@@ -24,11 +24,14 @@ namespace jc {
 // transaction, every user of the range who is owed a top-up of the period: 0 <= free_credits
 // < monthly_credit_limit and no credit_adjustments row of (user, period) yet. Before choosing,
 // it takes the write lock (SQLite: BEGIN IMMEDIATE) or chooses the owed users FOR UPDATE
-// (PostgreSQL: a row a concurrent run changed meanwhile is waited for and checked again on
-// its new version: topped up, it is owed nothing), so the users it chose are exactly the
-// ones whose audit rows it inserts and whose balances it sets, and nobody is granted twice
-// by concurrent runs. The unique (user_id, period) index stays the last line of defence: a
-// violation rolls the batch back (and the caller retries it).
+// (PostgreSQL: a row a concurrent run changed meanwhile is waited for and its own new
+// version checked again: topped up, it is at its limit and owed nothing), so the users it
+// chose are exactly the ones whose audit rows it inserts and whose balances it sets, and
+// nobody is granted twice by concurrent runs. The unique (user_id, period) index stays the
+// last line of defence: on PostgreSQL the audit check is not repeated on the waited-for row,
+// so a user topped up by a concurrent run *and* lowered again by the app before this batch
+// locked it makes the insert fail; the batch rolls back, and the caller's retry (a fresh
+// snapshot) sees the grant and skips the user.
 //
 // Errors are the QSqlError, so that the caller can tell transient ones and retry. After a
 // failed apply() the transaction has been rolled back (when the connection still works).
@@ -37,6 +40,7 @@ class CreditTopUpSql
 {
 public:
     // Users (after, last], `users` of them; an empty range (users 0) means no more users.
+    // A range from boundaries() counts `size` users: as many as it had when they were read.
     struct Range
     {
         QString after;
@@ -50,8 +54,8 @@ public:
         qint64 users = 0;
         // Negative free_credits, or a limit of zero or less: never touched, only counted.
         qint64 skippedNegative = 0;
-        // Top-ups of the period recorded before the run: an earlier, interrupted or concurrent
-        // run's.
+        // Top-ups of the period recorded before the run (audit rows: by an earlier,
+        // interrupted or concurrent run; a user deleted since still counts).
         qint64 alreadyToppedUp = 0;
         // At least one user is owed a top-up of the period.
         bool anyOwed = false;

@@ -320,14 +320,16 @@ private slots:
             QCOMPARE(spent.value(user.id), user.free < user.limit ? 0 : user.free);
         }
 
-        // One owed user among the done ones, last in id order, is found and topped up.
+        // One owed user among the done ones, last in id order, is found and topped up (21
+        // users in batches of 4: it is the tail after the last whole batch's boundary).
         QVERIFY(addUsers(db, {User{QStringLiteral("zz-late-signup"), 2, 10}}));
         const JobResult late =
-            TestRun(utc("2026-12-20T09:00:00Z"), RunTrigger::Manual).run(*factory, smallBatches());
+            TestRun(utc("2026-12-20T09:00:00Z"), RunTrigger::Manual).run(*factory, smallBatches(4));
         QVERIFY2(late.isSuccess(), qPrintable(late.error()));
         QCOMPARE(late.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 1);
         QCOMPARE(late.summary().value(QStringLiteral("creditsGranted")).toInteger(), 8);
         QCOMPARE(late.summary().value(QStringLiteral("usersScanned")).toInteger(), 21);
+        QCOMPARE(late.summary().value(QStringLiteral("batches")).toInteger(), 6);
         QCOMPARE(balances(db).value(QStringLiteral("zz-late-signup")), 10);
         QCOMPARE(audits(db, dialect).size(), 11);
 
