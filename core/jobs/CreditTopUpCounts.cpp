@@ -14,8 +14,6 @@ void CreditTopUpCounts::addGrant(int limit, qint64 users, qint64 credits)
 void CreditTopUpCounts::add(const CreditTopUpCounts &other)
 {
     usersScanned += other.usersScanned;
-    alreadyToppedUp += other.alreadyToppedUp;
-    usersSkippedNegative += other.usersSkippedNegative;
     for (auto it = other.byLimit.cbegin(); it != other.byLimit.cend(); ++it)
         addGrant(it.key(), it->users, it->credits);
 }

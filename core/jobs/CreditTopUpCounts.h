@@ -29,6 +29,7 @@ struct CreditTopUpCounts
     QMap<int, Grant> byLimit; // monthly_credit_limit -> grants
 
     void addGrant(int limit, qint64 users, qint64 credits);
+    // Adds a batch's users and grants; the run-wide counts are left as they are.
     void add(const CreditTopUpCounts &other);
 
     // {"usersScanned": .., "usersToppedUp": .., "creditsGranted": .., "alreadyToppedUp": ..,

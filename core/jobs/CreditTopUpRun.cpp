@@ -50,15 +50,7 @@ JobResult CreditTopUpRun::execute()
         return nothingOwed();
     m_context.setProgress(0, m_totalUsers);
 
-    // At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
-    // a tiny batch size over many users, every range is looked up as the run goes instead.
-    constexpr qint64 maxBoundaries = 100000;
-    const auto boundaries =
-        m_batchesEstimated > maxBoundaries
-            ? Expected<QStringList, Stop>(QStringList())
-            : withRetries<QStringList>(
-                  QStringLiteral("Dividing the users into batches"),
-                  [this](CreditTopUpSql &sql) { return sql.boundaries(m_settings.batchSize); });
+    const auto boundaries = readBoundaries();
     if (!boundaries)
         return boundaries.error().cancelled ? cancelled() : failed(boundaries.error().error);
 
@@ -71,14 +63,7 @@ JobResult CreditTopUpRun::execute()
                                  .arg(batch)
                                  .arg(std::max<qint64>(m_batchesEstimated, batch))
                                  .arg(after);
-        // Past the boundaries: the users after the last whole batch, and any who signed up
-        // since, looked up batch by batch.
-        const auto range = m_batchesDone < boundaries->size()
-                               ? Expected<CreditTopUpSql::Range, Stop>(CreditTopUpSql::Range{
-                                     after, boundaries->at(m_batchesDone), m_settings.batchSize})
-                               : withRetries<CreditTopUpSql::Range>(what, [&](CreditTopUpSql &sql) {
-                                     return sql.nextRange(after, m_settings.batchSize);
-                                 });
+        const auto range = batchRange(boundaries.value(), after, what);
         if (!range)
             return range.error().cancelled ? cancelled() : failed(range.error().error);
         if (range->users == 0)
@@ -96,6 +81,29 @@ JobResult CreditTopUpRun::execute()
         m_context.setProgress(m_totals.usersScanned, std::max(m_totalUsers, m_totals.usersScanned));
     }
     return finished();
+}
+
+// At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
+// a tiny batch size over many users, every range is looked up as the run goes instead.
+Expected<QStringList, CreditTopUpRun::Stop> CreditTopUpRun::readBoundaries()
+{
+    constexpr qint64 maxBoundaries = 100000;
+    if (m_batchesEstimated > maxBoundaries)
+        return QStringList();
+    return withRetries<QStringList>(
+        QStringLiteral("Dividing the users into batches"),
+        [this](CreditTopUpSql &sql) { return sql.boundaries(m_settings.batchSize); });
+}
+
+// The range of the next batch: from the boundaries read before the batches, and past them
+// (the users after the last whole batch, and any who signed up since) looked up one by one.
+Expected<CreditTopUpSql::Range, CreditTopUpRun::Stop>
+CreditTopUpRun::batchRange(const QStringList &boundaries, const QString &after, const QString &what)
+{
+    if (m_batchesDone < boundaries.size())
+        return CreditTopUpSql::Range{after, boundaries.at(m_batchesDone), m_settings.batchSize};
+    return withRetries<CreditTopUpSql::Range>(
+        what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, m_settings.batchSize); });
 }
 
 // A rerun of a period that is done, or a month nobody is owed anything: the survey said so,

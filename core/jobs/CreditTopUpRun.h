@@ -35,6 +35,9 @@ private:
     // errors are transient, waiting with backoff in between. `what` names it in messages.
     template <typename T> Expected<T, Stop> withRetries(const QString &what, const Step<T> &step);
     Expected<CreditTopUpSql *, QSqlError> statements();
+    Expected<QStringList, Stop> readBoundaries();
+    Expected<CreditTopUpSql::Range, Stop> batchRange(const QStringList &boundaries,
+                                                     const QString &after, const QString &what);
     std::chrono::milliseconds backoff(int attempt) const;
 
     JobResult nothingOwed();

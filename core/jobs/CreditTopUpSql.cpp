@@ -70,7 +70,7 @@ CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString peri
     : m_db(db)
     , m_dialect(dialect)
     , m_period(std::move(period))
-    , m_countUsers(m_db)
+    , m_surveyUsers(m_db)
     , m_countGranted(m_db)
     , m_findOwed(m_db)
     , m_nextRange(m_db)
@@ -173,8 +173,8 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         // One sequential read of users each; the grants are counted on the period's index
         // (migration 6), and the audit log is looked up only for users below their limit:
         // in a period that is done, those who spent credits since their top-up.
-        {&m_countUsers, QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR "
-                                       "monthly_credit_limit <= 0 THEN 1 ELSE 0 END) FROM users")},
+        {&m_surveyUsers, QStringLiteral("SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR "
+                                        "monthly_credit_limit <= 0 THEN 1 ELSE 0 END) FROM users")},
         {&m_countGranted,
          QStringLiteral("SELECT COUNT(*) FROM credit_adjustments WHERE period = ?")},
         {&m_findOwed,
@@ -236,30 +236,31 @@ std::optional<QSqlError> CreditTopUpSql::execText(const QString &sql)
     return std::nullopt;
 }
 
-Expected<qint64, QSqlError> CreditTopUpSql::count(QSqlQuery &query, const QVariantList &values)
+Expected<qint64, QSqlError> CreditTopUpSql::firstInteger(QSqlQuery &query,
+                                                         const QVariantList &values)
 {
     if (auto error = exec(query, values))
         return *error;
-    const qint64 count = query.next() ? integerAt(query, 0) : 0;
+    const qint64 value = query.next() ? integerAt(query, 0) : 0;
     query.finish();
-    return count;
+    return value;
 }
 
 Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
 {
     Survey survey;
-    if (auto error = exec(m_countUsers, {}))
+    if (auto error = exec(m_surveyUsers, {}))
         return *error;
-    if (m_countUsers.next()) {
-        survey.users = integerAt(m_countUsers, 0);
-        survey.skippedNegative = integerAt(m_countUsers, 1); // NULL (no users) reads 0
+    if (m_surveyUsers.next()) {
+        survey.users = integerAt(m_surveyUsers, 0);
+        survey.skippedNegative = integerAt(m_surveyUsers, 1); // NULL (no users) reads 0
     }
-    m_countUsers.finish();
-    const auto granted = count(m_countGranted, {m_period});
+    m_surveyUsers.finish();
+    const auto granted = firstInteger(m_countGranted, {m_period});
     if (!granted)
         return granted.error();
     survey.alreadyToppedUp = granted.value();
-    const auto owed = count(m_findOwed, {m_period});
+    const auto owed = firstInteger(m_findOwed, {m_period});
     if (!owed)
         return owed.error();
     survey.anyOwed = owed.value() > 0;

@@ -94,8 +94,8 @@ private:
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);
     std::optional<QSqlError> execText(const QString &sql);
-    // The first column of the query's single row, as a count.
-    Expected<qint64, QSqlError> count(QSqlQuery &query, const QVariantList &values);
+    // The first column of the query's first row as an integer; 0 when it has no row.
+    Expected<qint64, QSqlError> firstInteger(QSqlQuery &query, const QVariantList &values);
     // Reads (limit, users, credits) rows of `query` into `counts` as grants.
     static void readGrants(QSqlQuery &query, CreditTopUpCounts &counts);
     Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
@@ -104,7 +104,7 @@ private:
     QSqlDatabase m_db;
     SqlDialect m_dialect;
     QString m_period;
-    QSqlQuery m_countUsers;
+    QSqlQuery m_surveyUsers;
     QSqlQuery m_countGranted;
     QSqlQuery m_findOwed;
     QSqlQuery m_nextRange;
