@@ -32,6 +32,12 @@ public:
     RunTrigger trigger() const { return run().trigger; }
     bool isDryRun() const { return run().dryRun; }
     int attempt() const { return run().attempt; }
+    // The zone the job runs in: its schedule's, after overrides (`fallback` when the run has
+    // none, e.g. a body called outside a scheduler). Periods such as a month follow it.
+    QTimeZone zone(const QTimeZone &fallback) const
+    {
+        return run().zone.isValid() ? run().zone : fallback;
+    }
 
     StopToken stopToken() const;
     bool isStopRequested() const;

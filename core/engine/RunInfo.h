@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QMetaType>
 #include <QString>
+#include <QTimeZone>
 
 namespace jc {
 
@@ -22,6 +23,9 @@ struct RunInfo
     bool dryRun = false;
     QString requestedBy; // OS user for manual runs; empty for the scheduler itself
     QString reason;      // the admin's "why", for manual runs
+    // The zone of the job's schedule in force when the run started (after the admin's
+    // overrides): the calendar a job's own periods follow. Invalid outside a scheduler.
+    QTimeZone zone;
 };
 
 } // namespace jc

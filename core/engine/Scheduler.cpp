@@ -675,7 +675,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
                  pending.attempt,
                  pending.request.dryRun,
                  pending.request.requestedBy,
-                 pending.request.reason};
+                 pending.request.reason,
+                 job.definition.schedule.zone()};
     auto state = std::make_shared<RunState>(info, m_mailbox, job.definition.policies.timeout);
 
     ActiveRun active{state, &job, std::nullopt, std::nullopt};

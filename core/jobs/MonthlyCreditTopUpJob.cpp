@@ -24,11 +24,14 @@ SettingSpec integer(const QString &key, const QString &label, const QString &env
 
 // The period of a run: the scheduled occurrence's month (a catch-up or retry belongs to the
 // month it was scheduled for); a manual run's occurrence is when it was asked, so it is "now".
-QString periodFor(const JobContext &context, const QTimeZone &zone)
+// The month is read in the zone the job runs in after the admin's overrides (the run's), not
+// the one it was built with: Dec 1 00:00 in Auckland is Nov 30 on a UTC host, and labelling
+// it November would skip everyone topped up on Nov 1 and lose December.
+QString periodFor(const JobContext &context, const QTimeZone &builtZone)
 {
     const QDateTime when =
         context.occurrence().isValid() ? context.occurrence() : QDateTime::currentDateTimeUtc();
-    return MonthlyCreditTopUpJob::periodOf(when, zone);
+    return MonthlyCreditTopUpJob::periodOf(when, context.zone(builtZone));
 }
 
 } // namespace
