@@ -21,18 +21,31 @@ class JobContext;
 // than `staleAgeDays` before now (a row created exactly that long ago is kept); `completed`
 // and `cancelled` rows are never touched. The cutoff is now - staleAgeDays * 24 h, in UTC.
 //
+// created_at is compared as an instant. PostgreSQL's timestamptz is one. On SQLite it is text
+// in whatever form the web app's writer chose (CURRENT_TIMESTAMP's UTC "2026-11-25 12:00:00",
+// the Go driver's "...12:00:00.123456789-08:00", "...Z", ISO with "T"), compared through
+// julianday(), which honours the offset. A pending or failed row whose created_at cannot be
+// read as a time (SQLite: not "YYYY-MM-DD..." or not understood by julianday(); integer epoch
+// seconds included, since nothing says what they count) is never deleted: it is counted as
+// skipped, and a warning gives the count.
+//
 // One transaction, as DOMAIN.md demands: the rows are counted first (the progress total),
 // then deleted per status in batches of `batchSize` (keyset on created_at, so each batch is
 // an index range scan) inside that one transaction. A stop is checked between batches: it
 // rolls the transaction back, so a stopped run deletes nothing; it returns a failure starting
 // with "Cancelled" that the engine records as cancelled. Running again is always safe.
 //
-// A dry run counts what it would delete, by status, and deletes nothing (no transaction).
-// Summary: deleted (what was deleted, or in a dry run what would be), byStatus {pending,
-// failed}, cutoff (ISO 8601 with offset), staleAgeDays, dryRun.
+// A dry run counts what it would delete, by status, and the unreadable rows, and deletes
+// nothing (no transaction). Summary: deleted (what was deleted, or in a dry run what would
+// be), byStatus {pending, failed}, skippedUnreadableTime (pending and failed rows whose
+// created_at cannot be read; always 0 on PostgreSQL), cutoff (ISO 8601 with offset),
+// staleAgeDays, dryRun.
 //
-// Speed: the index ix_credit_purchases_status_created (migration 4) makes both the count and
-// every batch a range scan over the stale rows only.
+// Speed: the index ix_credit_purchases_status_created (migration 4) makes the batches range
+// scans over the stale rows only. On SQLite the exact julianday() test sits behind a text
+// range that a stale row's text cannot lie beyond (its local date is at most 14:59 ahead),
+// so the scan reads at most about two days of young rows besides; the count reads every
+// pending and failed row once, since unreadable text can sort anywhere.
 class StaleCreditPurchaseCleanupJob
 {
 public:

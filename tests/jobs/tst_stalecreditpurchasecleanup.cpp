@@ -1,6 +1,8 @@
 // The Stale Credit Purchase Cleanup on both databases: which rows go (pending and failed,
 // strictly older than the age) and which stay (completed, cancelled, young, exactly at the
-// boundary), idempotency, cancellation (rolls back), dry runs, batches, and its settings.
+// boundary), times written with offsets compared as instants, unreadable times on SQLite
+// (counted, never deleted), idempotency, cancellation (rolls back), dry runs, batches, and
+// its settings.
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
 
@@ -130,6 +132,28 @@ qint64 byStatus(const JobResult &result, const char *status)
         .toInteger(-1);
 }
 
+// A purchase whose created_at is written as the literal `text`, as the web app or its
+// drivers write it: raw text on SQLite, cast to timestamptz on PostgreSQL.
+bool addRawPurchase(QSqlDatabase db, SqlDialect dialect, const QString &id, const QString &status,
+                    const QString &text)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO credit_purchases (id, created_at, user_id, "
+                                 "credits, amount_paid, stripe_session_id, status) VALUES (?, %1, "
+                                 "'u1', 10, 500, ?, ?)")
+                      .arg(dialect == SqlDialect::Postgres
+                               ? QStringLiteral("CAST(? AS timestamptz)")
+                               : QStringLiteral("?")));
+    query.addBindValue(id);
+    query.addBindValue(text);
+    query.addBindValue(QStringLiteral("cs_") + id);
+    query.addBindValue(status);
+    if (query.exec())
+        return true;
+    qWarning("insert %s: %s", qPrintable(id), qPrintable(query.lastError().text()));
+    return false;
+}
+
 #define OPEN_DATABASE()                                                                            \
     QFETCH(SqlDialect, dialect);                                                                   \
     test::TestDatabase database(dialect);                                                          \
@@ -205,6 +229,160 @@ private slots:
                  QStringLiteral("2026-12-03T00:00:01.500+00:00"));
         QCOMPARE(count(result, "deleted"), 1);
         QCOMPARE(ids(db), QStringList());
+    }
+
+    void offsetsAreComparedAsInstants_data() { test::addDatabaseRows(); }
+    void offsetsAreComparedAsInstants()
+    {
+        OPEN_DATABASE();
+        // The cutoff is 2026-12-03 00:00:00 UTC. Each row is written as the web app's drivers
+        // write it: Go's "2006-01-02 15:04:05.999999999-07:00" (nine fraction digits, an
+        // offset), "Z", ISO with "T". Ids say what must happen: "old-" rows are before the
+        // cutoff as instants, "young-" rows after it, "exact-" rows at it (kept: strict).
+        const QList<std::pair<const char *, const char *>> rows = {
+            // West of UTC: the text is a day earlier than the cutoff's, the instant is later.
+            {"young-west", "2026-12-02 16:00:01-08:00"},
+            {"young-go-west", "2026-12-02 16:00:00.123456789-08:00"},
+            {"exact-west", "2026-12-02 16:00:00-08:00"},
+            {"old-go-west", "2026-12-02 15:59:59.987654321-08:00"},
+            // East of UTC: the text is later than the cutoff's, the instant is earlier.
+            {"old-east", "2026-12-03 12:59:59+13:00"},
+            {"old-iso-east", "2026-12-03T12:00:00.5+14:00"},
+            {"exact-east", "2026-12-03 13:00:00+13:00"},
+            {"young-east", "2026-12-03 13:00:00.001+13:00"},
+            // UTC spelled "Z", "+00:00" and with "T".
+            {"old-z", "2026-12-02 23:59:59.999Z"},
+            {"exact-z", "2026-12-03 00:00:00Z"},
+            {"exact-utc-offset", "2026-12-03 00:00:00+00:00"},
+            {"old-iso", "2026-12-02T23:59:59Z"},
+            {"exact-iso", "2026-12-03T00:00:00.000Z"},
+            {"young-iso", "2026-12-03T00:00:01Z"},
+        };
+        for (const auto &[id, text] : rows) {
+            QVERIFY(addRawPurchase(db, dialect, QLatin1String(id),
+                                   QLatin1String(id).startsWith(QLatin1String("old-g"))
+                                       ? QStringLiteral("failed")
+                                       : QStringLiteral("pending"),
+                                   QLatin1String(text)));
+        }
+        // A completed purchase with an offset is never touched either.
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("completed-old-east"),
+                               QStringLiteral("completed"),
+                               QStringLiteral("2026-12-03 12:00:00+13:00")));
+        const QStringList kept = {
+            QStringLiteral("completed-old-east"), QStringLiteral("exact-east"),
+            QStringLiteral("exact-iso"),          QStringLiteral("exact-utc-offset"),
+            QStringLiteral("exact-west"),         QStringLiteral("exact-z"),
+            QStringLiteral("young-east"),         QStringLiteral("young-go-west"),
+            QStringLiteral("young-iso"),          QStringLiteral("young-west")};
+
+        TestRun dry(true);
+        const JobResult counted = dry.run(*factory);
+        QVERIFY2(counted.isSuccess(), qPrintable(counted.error()));
+        QCOMPARE(count(counted, "deleted"), 5);
+        QCOMPARE(byStatus(counted, "failed"), 1);
+        QCOMPARE(count(counted, "skippedUnreadableTime"), 0);
+
+        Job::Settings settings;
+        settings.batchSize = 2; // batches walk the text order, which is not the instants'
+        TestRun run;
+        const JobResult result = run.run(*factory, settings);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(ids(db), kept);
+        QCOMPARE(count(result, "deleted"), 5);
+        QCOMPARE(byStatus(result, "pending"), 4);
+        QCOMPARE(byStatus(result, "failed"), 1);
+        QCOMPARE(count(result, "skippedUnreadableTime"), 0);
+    }
+
+    void largestOffsetsAreReached_data() { test::addDatabaseRows(); }
+    void largestOffsetsAreReached()
+    {
+        OPEN_DATABASE();
+        // A cutoff late in the day (2026-12-03 20:00 UTC) and the largest offsets SQLite reads:
+        // the stale row's text is dated the next day, so a text pre-filter must reach past it.
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("old-far-east"),
+                               QStringLiteral("pending"),
+                               QStringLiteral("2026-12-04 10:58:59+14:59")));
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("young-far-east"),
+                               QStringLiteral("pending"),
+                               QStringLiteral("2026-12-04 10:59:01+14:59")));
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("old-far-west"),
+                               QStringLiteral("failed"),
+                               QStringLiteral("2026-12-03 05:00:59-14:59")));
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("young-far-west"),
+                               QStringLiteral("failed"),
+                               QStringLiteral("2026-12-03 05:01:01-14:59")));
+        TestRun run;
+        const JobResult result = run.run(*factory, {}, utc("2026-12-10T20:00:00Z"));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(ids(db),
+                 (QStringList{QStringLiteral("young-far-east"), QStringLiteral("young-far-west")}));
+        QCOMPARE(count(result, "deleted"), 2);
+    }
+
+    // SQLite only: a timestamptz column cannot hold a time PostgreSQL cannot read.
+    void unreadableTimesAreCountedAndKept_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::newRow("sqlite") << SqlDialect::Sqlite;
+    }
+    void unreadableTimesAreCountedAndKept()
+    {
+        OPEN_DATABASE();
+        // Values a text comparison put below the cutoff (so the old code deleted them) and
+        // values julianday() alone would read as some time: none is an instant the job may
+        // trust. Epoch seconds are unreadable too: nothing says they are seconds, or UTC.
+        const QList<std::pair<const char *, const char *>> unreadable = {
+            {"epoch-text", "1764000000"},
+            {"julian-day-text", "2461370.5"},
+            {"empty", ""},
+            {"garbage", "garbage"},
+            {"now", "now"},
+            {"negative-year", "-2026-11-25 00:00:00"},
+            {"offset-without-colon", "2026-11-25 12:00:00+1300"},
+            {"month-13", "2026-13-01 00:00:00"},
+            {"leading-space", " 2026-11-25 12:00:00"},
+            {"trailing-words", "2026-11-25 12:00:00 UTC"},
+        };
+        int i = 0;
+        for (const auto &[id, text] : unreadable) {
+            QVERIFY(addRawPurchase(db, dialect, QLatin1String(id),
+                                   i++ % 2 ? QStringLiteral("failed") : QStringLiteral("pending"),
+                                   QLatin1String(text)));
+        }
+        // Not counted: completed and cancelled rows are none of the job's business.
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("completed-garbage"),
+                               QStringLiteral("completed"), QStringLiteral("garbage")));
+        // Readable neighbours in the same index range: one stale, one young.
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("old"), QStringLiteral("pending"),
+                               QStringLiteral("2026-11-25 12:00:00")));
+        QVERIFY(addRawPurchase(db, dialect, QStringLiteral("young"), QStringLiteral("failed"),
+                               QStringLiteral("2026-12-05 12:00:00.5-08:00")));
+        QStringList kept = ids(db);
+        kept.removeOne(QStringLiteral("old"));
+
+        TestRun dry(true);
+        const JobResult counted = dry.run(*factory);
+        QVERIFY2(counted.isSuccess(), qPrintable(counted.error()));
+        QCOMPARE(count(counted, "deleted"), 1);
+        QCOMPARE(count(counted, "skippedUnreadableTime"), 10);
+
+        Job::Settings settings;
+        settings.batchSize = 1;
+        TestRun run;
+        const JobResult result = run.run(*factory, settings);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(ids(db), kept);
+        QCOMPARE(count(result, "deleted"), 1);
+        QCOMPARE(byStatus(result, "pending"), 1);
+        QCOMPARE(byStatus(result, "failed"), 0);
+        QCOMPARE(count(result, "skippedUnreadableTime"), 10);
+        const auto lines = run.state->logLines();
+        QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const LogLine &line) {
+            return line.level == LogLevel::Warning &&
+                   line.fields.value(QStringLiteral("count")).toLongLong() == 10;
+        }));
     }
 
     void dryRunChangesNothing_data() { test::addDatabaseRows(); }
