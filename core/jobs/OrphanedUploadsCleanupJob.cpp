@@ -180,7 +180,9 @@ JobResult OrphanedUploadsCleanupJob::run(JobContext &context, ConnectionFactory 
     const QDateTime keepNewerThan =
         now.addSecs(-qint64(std::chrono::seconds(settings.gracePeriod).count()));
     UploadTreeSweeper sweeper(context, root, references.value(), keepNewerThan);
-    const UploadTreeSweeper::Counts counts = sweeper.sweep();
+    if (auto why = sweeper.scan())
+        return JobResult::failure(*why);
+    const UploadTreeSweeper::Counts counts = sweeper.clean();
 
     QJsonObject summary = counts.toJson();
     summary.insert(QStringLiteral("references"), references->size());

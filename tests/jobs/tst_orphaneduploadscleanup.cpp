@@ -8,6 +8,8 @@
 #include "engine/RunState.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/OrphanedUploadsCleanupJob.h"
+#include "jobs/UploadReferenceSet.h"
+#include "jobs/UploadTreeSweeper.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 
@@ -241,53 +243,53 @@ private slots:
         };
         const auto block = [](const QString &url) { return imageBlock(url); };
         const QList<Case> cases = {
-            {QStringLiteral("1/01/01/relative.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/relative.png"))), true},
-            {QStringLiteral("1/01/01/absolute.png"),
-             block(site + uploadUrl(QStringLiteral("1/01/01/absolute.png"))), true},
-            {QStringLiteral("1/01/01/external.png"),
+            {QStringLiteral("2001/01/01/relative.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/relative.png"))), true},
+            {QStringLiteral("2001/01/01/absolute.png"),
+             block(site + uploadUrl(QStringLiteral("2001/01/01/absolute.png"))), true},
+            {QStringLiteral("2001/01/01/external.png"),
              block(QStringLiteral("https://cdn.example.com") +
-                   uploadUrl(QStringLiteral("1/01/01/external.png"))),
+                   uploadUrl(QStringLiteral("2001/01/01/external.png"))),
              false},
-            {QStringLiteral("1/01/01/other-scheme.png"),
+            {QStringLiteral("2001/01/01/other-scheme.png"),
              block(QStringLiteral("http://game.example.org") +
-                   uploadUrl(QStringLiteral("1/01/01/other-scheme.png"))),
+                   uploadUrl(QStringLiteral("2001/01/01/other-scheme.png"))),
              false},
-            {QStringLiteral("1/01/01/query.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/query.png?w=300&h=2"))), true},
-            {QStringLiteral("1/01/01/fragment.png"),
-             block(site + uploadUrl(QStringLiteral("1/01/01/fragment.png#top"))), true},
-            {QStringLiteral("1/01/01/my photo.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/my%20photo.png"))), true},
-            {QStringLiteral("1/01/01/100%_a.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/100%25_a.png"))), true},
-            {QStringLiteral("1/01/01/raw space.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/raw space.png"))), true},
-            {QStringLiteral("1/01/01/caf\u00e9.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/caf%C3%A9.png"))), true},
-            {QStringLiteral("1/01/01/\u00fcber.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/\u00fcber.png"))), true},
-            {QStringLiteral("1/01/01/UPPER.JPG"),
-             block(uploadUrl(QStringLiteral("1/01/01/UPPER.JPG"))), true},
-            {QStringLiteral("1/01/01/upper.jpg"),
-             block(uploadUrl(QStringLiteral("1/01/01/UPPER.jpg"))), false},
-            {QStringLiteral("1/01/01/dots.png"),
-             block(uploadUrl(QStringLiteral("1/01/09/../01/./dots.png"))), true},
-            {QStringLiteral("1/01/01/similar.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/similar.png.bak"))), false},
-            {QStringLiteral("1/01/01/like_%.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/likeX%25.png"))), false},
-            {QStringLiteral("1/01/02/same-name.png"),
-             block(uploadUrl(QStringLiteral("1/01/01/same-name.png"))), false},
-            {QStringLiteral("1/01/01/md1.png"),
+            {QStringLiteral("2001/01/01/query.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/query.png?w=300&h=2"))), true},
+            {QStringLiteral("2001/01/01/fragment.png"),
+             block(site + uploadUrl(QStringLiteral("2001/01/01/fragment.png#top"))), true},
+            {QStringLiteral("2001/01/01/my photo.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/my%20photo.png"))), true},
+            {QStringLiteral("2001/01/01/100%_a.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/100%25_a.png"))), true},
+            {QStringLiteral("2001/01/01/raw space.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/raw space.png"))), true},
+            {QStringLiteral("2001/01/01/caf\u00e9.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/caf%C3%A9.png"))), true},
+            {QStringLiteral("2001/01/01/\u00fcber.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/\u00fcber.png"))), true},
+            {QStringLiteral("2001/01/01/UPPER.JPG"),
+             block(uploadUrl(QStringLiteral("2001/01/01/UPPER.JPG"))), true},
+            {QStringLiteral("2001/01/01/upper.jpg"),
+             block(uploadUrl(QStringLiteral("2001/01/01/UPPER.jpg"))), false},
+            {QStringLiteral("2001/01/01/dots.png"),
+             block(uploadUrl(QStringLiteral("2001/01/09/../01/./dots.png"))), true},
+            {QStringLiteral("2001/01/01/similar.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/similar.png.bak"))), false},
+            {QStringLiteral("2001/01/01/like_%.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/likeX%25.png"))), false},
+            {QStringLiteral("2001/01/02/same-name.png"),
+             block(uploadUrl(QStringLiteral("2001/01/01/same-name.png"))), false},
+            {QStringLiteral("2001/01/01/md1.png"),
              QStringLiteral(
-                 R"({"text": "![a](/static/uploads/1/01/01/md1.png) and ![b](%1/static/uploads/1/01/01/md2.png). End"})")
+                 R"({"text": "![a](/static/uploads/2001/01/01/md1.png) and ![b](%1/static/uploads/2001/01/01/md2.png). End"})")
                  .arg(site),
              true},
-            {QStringLiteral("1/01/01/md2.png"), QString(), true},
-            {QStringLiteral("1/01/01/nested.png"),
+            {QStringLiteral("2001/01/01/md2.png"), QString(), true},
+            {QStringLiteral("2001/01/01/nested.png"),
              QStringLiteral(
-                 R"({"a": [{"b": ["x", {"c": "/static/uploads/1/01/01/nested.png"}]}]})"),
+                 R"({"a": [{"b": ["x", {"c": "/static/uploads/2001/01/01/nested.png"}]}]})"),
              true},
         };
         for (const Case &c : cases) {
@@ -369,6 +371,133 @@ private slots:
         QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17/broken.png"))).isSymLink());
         // The folders holding them are not empty, so they stay.
         QVERIFY(QFileInfo(world.at(QStringLiteral("2025/11/17"))).isDir());
+    }
+
+    // Only files exactly at YYYY/MM/DD/<file> are uploads (DOMAIN.md). Anything else under
+    // the root -- the site's logo, another feature's folder, a folder shaped almost like a
+    // date -- is left alone, however old and unreferenced, and so are its folders, even
+    // empty.
+    void onlyDateFoldersHoldCandidates_data() { test::addDatabaseRows(); }
+    void onlyDateFoldersHoldCandidates()
+    {
+        WORLD(world);
+        const QStringList others{
+            QStringLiteral("logo.png"),
+            QStringLiteral("avatars/a.png"),
+            QStringLiteral("2025/november/01/x.png"),
+            QStringLiteral("2025/11/7/x.png"),
+            QStringLiteral("2025/13/01/x.png"),
+            QStringLiteral("2025/00/01/x.png"),
+            QStringLiteral("2025/11/32/x.png"),
+            QStringLiteral("2025/11/00/x.png"),
+            QStringLiteral("20255/11/17/x.png"),
+            QStringLiteral("925/11/17/x.png"),
+            QStringLiteral("2025/11/17/deeper/x.png"),
+            QStringLiteral("misc/2025/11/17/x.png"),
+            QStringLiteral(".cache/300/2025/november/01/x.png"),
+        };
+        for (const QString &file : others)
+            QVERIFY2(world.addFile(file, 720h), qPrintable(file));
+        const QStringList emptyFolders{QStringLiteral("2024/november/02"),
+                                       QStringLiteral("2024/13/01"), QStringLiteral("2024/12/32"),
+                                       QStringLiteral("misc/2024/01/01"),
+                                       QStringLiteral("2023/01/01/deeper")};
+        for (const QString &folder : emptyFolders)
+            QVERIFY2(QDir().mkpath(world.at(folder)), qPrintable(folder));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png"), 720h));
+        QVERIFY(world.addFile(QStringLiteral(".cache/300/2025/11/17/orphan.png"), 720h));
+
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        for (const QString &file : others)
+            QVERIFY2(world.exists(file), qPrintable(file + u" should be kept"_qs));
+        for (const QString &folder : emptyFolders)
+            QVERIFY2(QFileInfo(world.at(folder)).isDir(), qPrintable(folder + u" should stay"_qs));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(!world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
+        QCOMPARE(count(result, "filesScanned"), 1);
+        QCOMPARE(count(result, "deleted"), 1);
+        QCOMPARE(count(result, "cacheCopiesDeleted"), 1);
+        // Only the cache's 2025/11/17 and 2025/11 went: 2025/11/17 still holds `deeper`, the
+        // cache's 2025 still holds `november`, and 2024 and 2023 hold what is not a date.
+        QCOMPARE(count(result, "foldersRemoved"), 2);
+    }
+
+    // The swap race: between the scan and the deletion, a date folder is replaced by a
+    // symlink to a folder outside the root holding a file of the same name, and another
+    // one, whose empty day folder is about to be removed, by a symlink to an outside folder
+    // with an empty folder of that name. The deletion goes component by component through
+    // real folders only, so it refuses the path (an error, logged) instead of following the
+    // link: the outside file and folder stay. No database: the sweeper on its own.
+    void swappedFolderBetweenScanAndDeleteIsNotFollowed()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString root = folder.filePath(QStringLiteral("uploads"));
+        const QString out = folder.filePath(QStringLiteral("outside"));
+        const QDateTime old = now.addDays(-30);
+        const QString orphan = QStringLiteral("2025/11/17/orphan.png");
+        QVERIFY(World::writeFile(root + u'/' + orphan, old));
+        QVERIFY(World::writeFile(root + QStringLiteral("/.cache/300/") + orphan, old));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/2024/03/09")));
+        QVERIFY(World::writeFile(out + QStringLiteral("/day/orphan.png"), old));
+        QVERIFY(World::writeFile(out + QStringLiteral("/cache-month/17/orphan.png"), old));
+        QVERIFY(QDir().mkpath(out + QStringLiteral("/month/09")));
+
+        RunInfo info;
+        info.job = QString::fromLatin1(Job::name);
+        info.occurrence = now;
+        const auto state = std::make_shared<RunState>(info, nullptr);
+        JobLogCategory category{info.job};
+        JobContext context(state, category.category());
+        const UploadReferenceSet nothingReferenced;
+        UploadTreeSweeper sweeper(context, root, nothingReferenced, now.addDays(-1));
+        QVERIFY(!sweeper.scan());
+
+        // The swap: each real folder moved aside (out of the root), a symlink in its place.
+        const auto swap = [&](const QString &relative, const QString &target) {
+            const QString path = root + u'/' + relative;
+            const QString aside =
+                folder.filePath(u"aside-"_qs + QString(relative).replace(u'/', u'-'));
+            return QDir().rename(path, aside) && QFile::link(target, path);
+        };
+        QVERIFY(swap(QStringLiteral("2025/11/17"), out + QStringLiteral("/day")));
+        QVERIFY(swap(QStringLiteral(".cache/300/2025/11"), out + QStringLiteral("/cache-month")));
+        QVERIFY(swap(QStringLiteral("2024/03"), out + QStringLiteral("/month")));
+
+        const UploadTreeSweeper::Counts counts = sweeper.clean();
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/day/orphan.png")));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/cache-month/17/orphan.png")));
+        QVERIFY(QFileInfo(out + QStringLiteral("/month/09")).isDir());
+        QVERIFY(QFileInfo(root + QStringLiteral("/2025/11/17")).isSymLink());
+        QVERIFY(QFileInfo(root + QStringLiteral("/2024/03")).isSymLink());
+        QCOMPARE(counts.filesScanned, 1);
+        QCOMPARE(counts.deleted, 0);
+        QCOMPARE(counts.cacheCopiesDeleted, 0);
+        QCOMPARE(counts.errors, 1);
+        bool logged = false;
+        for (const LogLine &line : state->logLines())
+            logged = logged || (line.message.startsWith(QStringLiteral("Cannot delete")) &&
+                                line.fields.value(QStringLiteral("path")) == orphan);
+        QVERIFY(logged);
+    }
+
+    // The configured root may itself be a symlink (to a mounted volume, say): it is resolved
+    // once and swept, as the root it names.
+    void symlinkedRootIsSwept_data() { test::addDatabaseRows(); }
+    void symlinkedRootIsSwept()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/used.png")));
+        QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2025/11/17/used.png")))));
+        world.settings.uploadsDir = world.folder.filePath(QStringLiteral("mounted"));
+        QVERIFY(QFile::link(world.root(), world.settings.uploadsDir));
+        const JobResult result = world.run();
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QVERIFY(!world.exists(QStringLiteral("2025/11/17/orphan.png")));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/used.png")));
+        QVERIFY(QFileInfo(world.settings.uploadsDir).isSymLink());
     }
 
     // SITE_URL without a scheme ("game.example.org") would make the site's absolute URLs
