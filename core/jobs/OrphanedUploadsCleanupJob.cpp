@@ -163,6 +163,13 @@ JobResult OrphanedUploadsCleanupJob::run(JobContext &context, ConnectionFactory 
         return JobResult::failure(*why);
     if (auto why = checkSiteUrl(settings.siteUrl))
         return JobResult::failure(*why);
+    // No source, no reference: every upload would look orphaned. SettingValues refuses an
+    // empty list; run() may be handed any settings.
+    if (settings.referenceSources.isEmpty())
+        return JobResult::failure(
+            QStringLiteral("referenceSources: the list is empty; without a reference source "
+                           "every upload would look orphaned (the default is blocks.data, "
+                           "team_block_states.player_data). Nothing was deleted"));
     const QString root = QFileInfo(settings.uploadsDir).absoluteFilePath();
     auto db = database.connectionForCurrentThread();
     if (!db)

@@ -500,6 +500,23 @@ private slots:
         QVERIFY(QFileInfo(world.settings.uploadsDir).isSymLink());
     }
 
+    // An empty list of sources would make every upload look orphaned: refused before
+    // anything is read or deleted, as SettingValues refuses it for stored settings.
+    void emptyReferenceSourcesAreRefused_data() { test::addDatabaseRows(); }
+    void emptyReferenceSourcesAreRefused()
+    {
+        WORLD(world);
+        QVERIFY(world.addFile(QStringLiteral("2025/11/17/orphan.png")));
+        world.settings.referenceSources = {};
+        const JobResult result = world.run();
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().startsWith(QStringLiteral("referenceSources: the list is empty")),
+                 qPrintable(result.error()));
+        QVERIFY2(result.error().contains(QStringLiteral("Nothing was deleted")),
+                 qPrintable(result.error()));
+        QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
+    }
+
     // SITE_URL without a scheme ("game.example.org") would make the site's absolute URLs
     // look foreign, and the files only they name would be deleted: the job refuses to run,
     // naming SITE_URL and the value, and deletes nothing, wherever the value comes from (the
