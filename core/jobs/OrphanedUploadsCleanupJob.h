@@ -22,7 +22,11 @@ namespace jc {
 // One run: reads every reference source once into a set of normalised paths
 // (UploadReferenceSet; a source that cannot be read fails the run before anything is
 // deleted), then walks the uploads root and deletes each unreferenced file older than the
-// grace period (UploadTreeSweeper, which documents the safety rules). The summary holds
+// grace period (UploadTreeSweeper, which documents the safety rules). Only files at
+// `<root>/YYYY/MM/DD/<file>` are uploads: anything else under the root (`logo.png`,
+// `avatars/`, `2025/november/`) is never deleted, and deletions go through folder handles
+// opened without following links, so a folder swapped for a symlink during the run cannot
+// redirect one outside the root. The summary holds
 // filesScanned, referenced, deleted, cacheCopiesDeleted, bytesFreed, foldersRemoved,
 // keptTooYoung, skippedSymlinks, errors, references (distinct local URLs found) and dryRun.
 // A run in which some file could not be deleted finishes as failed, with that summary, so
@@ -58,9 +62,11 @@ public:
                                     const QTimeZone &zone, Settings settings);
 
     // The body, callable on any worker thread; `now` is the clock's (the grace period counts
-    // back from it). Fails at once, naming UPLOADS_DIR and the path, when the root is
-    // missing or not a folder, and naming SITE_URL when it is set but not an absolute http(s)
-    // address (the settings given may not have come through SettingValues' check).
+    // back from it). Fails at once, deleting nothing, naming UPLOADS_DIR and the path when
+    // the root is missing, not a folder or cannot be opened, naming SITE_URL when it is set
+    // but not an absolute http(s) address, and naming referenceSources when the list is
+    // empty (every upload would look orphaned); the settings given may not have come through
+    // SettingValues' check.
     static JobResult run(JobContext &context, ConnectionFactory &database, const Settings &settings,
                          const QDateTime &now);
 };
