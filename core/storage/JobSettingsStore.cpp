@@ -1,6 +1,7 @@
 #include "storage/JobSettingsStore.h"
 
 #include "storage/SqlErrors.h"
+#include "storage/WriteTransaction.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -87,17 +88,20 @@ Expected<QJsonObject, QString> JobSettingsStore::set(const QString &job,
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return db.error();
-    if (!db.value().transaction())
-        return SqlErrors::text(db.value().lastError());
-    const auto before = currentSettings(db.value(), job);
-    const auto error = before
-                           ? write(db.value(), job, before.value(), settings, changedBy, nowMSecs)
-                           : std::optional<QString>(before.error());
-    if (error || !db.value().commit()) {
-        const QString message = error ? *error : SqlErrors::text(db.value().lastError());
-        db.value().rollback();
-        return QStringLiteral("Could not change the settings of \"%1\": %2").arg(job, message);
+    // Reads, then writes: a deferred transaction would fail at once (SQLITE_BUSY, no busy
+    // timeout) when another connection writes between the two; see WriteTransaction.
+    WriteTransaction transaction(db.value(), *m_connections);
+    auto error = transaction.begin(m_connections->dialect());
+    Expected<QJsonObject, QString> before = QJsonObject();
+    if (!error) {
+        before = currentSettings(db.value(), job);
+        error = before ? write(db.value(), job, before.value(), settings, changedBy, nowMSecs)
+                       : std::optional<QString>(before.error());
     }
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return QStringLiteral("Could not change the settings of \"%1\": %2").arg(job, *error);
     return before.value();
 }
 
