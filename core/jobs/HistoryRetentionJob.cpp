@@ -1,11 +1,17 @@
 #include "jobs/HistoryRetentionJob.h"
 
 #include "engine/JobContext.h"
+#include "jobs/JobOverrides.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/SqlErrors.h"
+#include "storage/WriteTransaction.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <algorithm>
 
 namespace jc {
 
@@ -15,6 +21,11 @@ constexpr qint64 msPerDay = 24LL * 60 * 60 * 1000;
 
 const QString problemStatuses =
     QStringLiteral("'failed','timed_out','interrupted','abandoned','missed'");
+
+// The triggers whose rows stand for occurrences the scheduler dealt with. "backfill" is
+// text on purpose: rows of it are kept whether or not this build knows the trigger.
+const QStringList schedulingTriggers = {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp),
+                                        toText(RunTrigger::Retry), QStringLiteral("backfill")};
 
 Expected<QStringList, QString> jobNames(QSqlDatabase &db)
 {
@@ -27,26 +38,92 @@ Expected<QStringList, QString> jobNames(QSqlDatabase &db)
     return names;
 }
 
+// When the run started by the scheduler's clock; its occurrence, or the wall clock, only
+// when it has none (a body called outside a scheduler).
+qint64 nowOf(const JobContext &context)
+{
+    if (context.run().startedAt.isValid())
+        return context.run().startedAt.toMSecsSinceEpoch();
+    if (context.occurrence().isValid())
+        return context.occurrence().toMSecsSinceEpoch();
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// Per job, the start of its catch-up window: the stored window, else the default horizon.
+Expected<QHash<QString, qint64>, QString>
+windowStarts(const std::shared_ptr<ConnectionFactory> &database, const QStringList &jobs,
+             qint64 nowMSecs)
+{
+    const auto stored = JobSettingsStore(database).all();
+    if (!stored) // keeping too little is not an option: do not guess, delete nothing
+        return QStringLiteral("Could not read the jobs' catch-up windows: %1").arg(stored.error());
+    QHash<QString, qint64> starts;
+    for (const QString &job : jobs) {
+        const auto window = JobOverrides::catchUpWindow(stored->value(job));
+        starts.insert(job, nowMSecs -
+                               (window ? window->count()
+                                       : HistoryRetentionJob::untilNextOccurrenceDays * msPerDay));
+    }
+    return starts;
+}
+
+// Per scheduling trigger, the occurrence from which `job`'s rows of it are kept: its latest
+// row's, or the window's start when that is earlier.
+Expected<QList<qint64>, QString> keptFrom(QSqlDatabase &db, const QString &job, qint64 windowStart)
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("SELECT trigger, MAX(occurrence_ms) FROM jc_runs WHERE "
+                                 "job_name = ? GROUP BY trigger"));
+    query.addBindValue(job);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    QList<qint64> from(schedulingTriggers.size(), windowStart);
+    while (query.next()) {
+        const qsizetype i = schedulingTriggers.indexOf(query.value(0).toString());
+        if (i >= 0)
+            from[i] = std::min(from.at(i), query.value(1).toLongLong());
+    }
+    return from;
+}
+
+// What one job keeps besides its newest runs.
+struct Protected
+{
+    qint64 problemCutoff = 0;  // problem runs that ended at or after this stay
+    QList<qint64> triggerFrom; // per schedulingTriggers entry: its rows from here on stay
+};
+
+// "(trigger = ? AND occurrence_ms >= ?) OR ...", one pair per scheduling trigger.
+QString keptSchedulingRows()
+{
+    QStringList terms;
+    for (qsizetype i = 0; i < schedulingTriggers.size(); ++i)
+        terms.append(QStringLiteral("(trigger = ? AND occurrence_ms >= ?)"));
+    return terms.join(QStringLiteral(" OR "));
+}
+
 // The ids of one batch of runs of `job` that retention may delete.
 Expected<QVariantList, QString> deletableBatch(QSqlDatabase &db, const QString &job,
-                                               qint64 cutoffMs, qint64 afterId,
+                                               const Protected &kept, qint64 afterId,
                                                const HistoryRetentionJob::Settings &s)
 {
     QSqlQuery query(db);
     query.prepare(
         QStringLiteral(
-            "SELECT id FROM jc_runs WHERE job_name = :job AND status <> 'running' AND id > :after "
-            "AND id < COALESCE((SELECT MIN(id) FROM (SELECT id FROM jc_runs WHERE job_name = :job2 "
-            "ORDER BY id DESC LIMIT :keep) newest), 0) "
+            "SELECT id FROM jc_runs WHERE job_name = ? AND status <> 'running' AND id > ? "
+            "AND id < COALESCE((SELECT MIN(id) FROM (SELECT id FROM jc_runs WHERE job_name = ? "
+            "ORDER BY id DESC LIMIT ?) newest), 0) "
             "AND NOT (status IN (%1) AND COALESCE(finished_at_ms, started_at_ms, occurrence_ms) "
-            ">= :cutoff) ORDER BY id LIMIT :batch")
-            .arg(problemStatuses));
-    query.bindValue(QStringLiteral(":job"), job);
-    query.bindValue(QStringLiteral(":job2"), job);
-    query.bindValue(QStringLiteral(":after"), afterId);
-    query.bindValue(QStringLiteral(":keep"), s.keepRuns);
-    query.bindValue(QStringLiteral(":cutoff"), cutoffMs);
-    query.bindValue(QStringLiteral(":batch"), s.batchSize);
+            ">= ?) AND NOT (%2) ORDER BY id LIMIT ?")
+            .arg(problemStatuses, keptSchedulingRows()));
+    for (const QVariant &value : {QVariant(job), QVariant(afterId), QVariant(job),
+                                  QVariant(s.keepRuns), QVariant(kept.problemCutoff)})
+        query.addBindValue(value);
+    for (qsizetype i = 0; i < schedulingTriggers.size(); ++i) {
+        query.addBindValue(schedulingTriggers.at(i));
+        query.addBindValue(kept.triggerFrom.at(i));
+    }
+    query.addBindValue(s.batchSize);
     if (!query.exec())
         return SqlErrors::text(query.lastError());
     QVariantList ids;
@@ -55,29 +132,26 @@ Expected<QVariantList, QString> deletableBatch(QSqlDatabase &db, const QString &
     return ids;
 }
 
-std::optional<QString> deleteBatch(QSqlDatabase &db, const QVariantList &ids)
+std::optional<QString> deleteBatch(QSqlDatabase &db, ConnectionFactory &factory,
+                                   const QVariantList &ids)
 {
     QStringList marks;
     for (qsizetype i = 0; i < ids.size(); ++i)
         marks.append(QStringLiteral("?"));
     const QString in = marks.join(u',');
-    if (!db.transaction())
-        return SqlErrors::text(db.lastError());
+    WriteTransaction transaction(db, factory);
+    if (auto error = transaction.begin(factory.dialect()))
+        return error;
     for (const QString &table :
          {QStringLiteral("jc_run_logs WHERE run_id"), QStringLiteral("jc_runs WHERE id")}) {
         QSqlQuery query(db);
         query.prepare(QStringLiteral("DELETE FROM %1 IN (%2)").arg(table, in));
         for (const QVariant &id : ids)
             query.addBindValue(id);
-        if (!query.exec()) {
-            const QString error = SqlErrors::text(query.lastError());
-            db.rollback();
-            return error;
-        }
+        if (!query.exec())
+            return SqlErrors::text(query.lastError());
     }
-    if (!db.commit())
-        return SqlErrors::text(db.lastError());
-    return std::nullopt;
+    return transaction.commit();
 }
 
 } // namespace
@@ -99,39 +173,47 @@ JobDefinition HistoryRetentionJob::definition(std::shared_ptr<ConnectionFactory>
                           .arg(settings.keepProblemDays);
     def.schedule = Schedule::parse(QStringLiteral("17 3 * * *"), zone).value();
     def.body = [database = std::move(database), settings](JobContext &context) {
-        return run(context, *database, settings);
+        return run(context, database, settings);
     };
     return def;
 }
 
-JobResult HistoryRetentionJob::run(JobContext &context, ConnectionFactory &database,
+JobResult HistoryRetentionJob::run(JobContext &context,
+                                   const std::shared_ptr<ConnectionFactory> &database,
                                    const Settings &settings)
 {
-    auto db = database.connectionForCurrentThread();
+    auto db = database->connectionForCurrentThread();
     if (!db)
         return JobResult::failure(db.error());
     const auto names = jobNames(db.value());
     if (!names)
         return JobResult::failure(names.error());
+    const auto windows = windowStarts(database, names.value(), nowOf(context));
+    if (!windows)
+        return JobResult::failure(windows.error());
     const qint64 cutoff =
         context.occurrence().toMSecsSinceEpoch() - settings.keepProblemDays * msPerDay;
     qint64 deleted = 0;
     for (qsizetype i = 0; i < names->size(); ++i) {
         const QString &job = names->at(i);
         context.setProgress(i, names->size(), job);
+        const auto triggerFrom = keptFrom(db.value(), job, windows->value(job));
+        if (!triggerFrom)
+            return JobResult::failure(triggerFrom.error());
+        const Protected kept{cutoff, triggerFrom.value()};
         qint64 afterId = 0; // a dry run deletes nothing: it pages past what it counted
         while (true) {
             if (context.isStopRequested())
                 return JobResult::failure(
                     QStringLiteral("Stopped after deleting %1 runs").arg(deleted),
                     {{QStringLiteral("runsDeleted"), deleted}});
-            const auto batch = deletableBatch(db.value(), job, cutoff, afterId, settings);
+            const auto batch = deletableBatch(db.value(), job, kept, afterId, settings);
             if (!batch)
                 return JobResult::failure(batch.error());
             if (batch->isEmpty())
                 break;
             if (!context.isDryRun()) {
-                if (const auto error = deleteBatch(db.value(), batch.value()))
+                if (const auto error = deleteBatch(db.value(), *database, batch.value()))
                     return JobResult::failure(*error);
             }
             deleted += batch->size();

@@ -190,6 +190,16 @@ QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
     };
 }
 
+std::optional<std::chrono::milliseconds> JobOverrides::catchUpWindow(const QJsonObject &settings)
+{
+    if (!settings.contains(QStringLiteral("catchUpWindowHours")))
+        return std::nullopt;
+    const auto hours = integer(settings, QStringLiteral("catchUpWindowHours"), 0, 8784);
+    if (!hours || hours.value() == 0)
+        return std::nullopt;
+    return std::chrono::hours(hours.value());
+}
+
 QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObject &after)
 {
     QStringList keys = before.keys() + after.keys();

@@ -7,6 +7,9 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <chrono>
+#include <optional>
+
 namespace jc {
 
 // A job's settings as overridden per database (`jobctl set`, the console's settings): a JSON
@@ -35,6 +38,11 @@ public:
     // `jobKeys` (the job's own settings, applied by JobCatalog) are refused.
     static Expected<JobDefinition, QString> apply(JobDefinition job, const QJsonObject &settings,
                                                   const QStringList &jobKeys = {});
+
+    // The catch-up window `settings` set: catchUpWindowHours when it is a valid number above
+    // 0; nullopt when absent, 0 ("until the next occurrence") or invalid (apply() refuses
+    // that, and the job's runs fail). For History Retention, which keeps what catch-up needs.
+    static std::optional<std::chrono::milliseconds> catchUpWindow(const QJsonObject &settings);
 
     // "schedule=*/5 * * * *, overlap=queue" for people.
     static QString describe(const QJsonObject &settings);

@@ -42,6 +42,8 @@ constexpr qint64 msPerDay = 24LL * 60 * 60 * 1000;
 // HistoryRetentionJob::Settings' defaults: the rule this test checks.
 constexpr int keepRuns = 200;
 constexpr qint64 keepProblemDays = 180;
+// HistoryRetentionJob::untilNextOccurrenceDays: scheduled rows this young always stay.
+constexpr qint64 catchUpDays = 32;
 
 QString osUser()
 {
@@ -272,10 +274,12 @@ private slots:
         }
     }
 
-    // Per job: keep the newest 200 runs and every problem run of the last 180 days; delete
-    // the rest with their log lines. Seeded (in id order): 10 failures 200 days old, 5
-    // failures 10 days old, 250 successes since. Expected: the 200 newest successes and the
+    // Per job: keep the newest 200 runs, every problem run of the last 180 days and what
+    // catch-up needs (scheduled rows of the last 32 days, the latest one); delete the rest
+    // with their log lines. Seeded (in id order): 10 failures 200 days old, 5 failures 10
+    // days old, 250 successes 60 to 55 days old. Expected: the 200 newest successes and the
     // 5 recent failures stay; the 10 old failures and the 50 oldest successes go.
+    // tst_historyretention tests the catch-up rule itself.
     void retentionPrunesByItsRule_data() { jc::test::addDatabaseRows(); }
     void retentionPrunesByItsRule()
     {
@@ -296,8 +300,10 @@ private slots:
             seeds.append({u"failed"_s, now - 200 * msPerDay + i * 60000});
         for (int i = 0; i < 5; ++i)
             seeds.append({u"failed"_s, now - 10 * msPerDay + i * 60000});
+        // Older than the catch-up window, which would keep them all (the seeds are scheduled
+        // rows, and these jobs have no window: 32 days).
         for (int i = 0; i < 250; ++i)
-            seeds.append({u"succeeded"_s, now - 9 * msPerDay + i * 30 * 60000LL});
+            seeds.append({u"succeeded"_s, now - 60 * msPerDay + i * 30 * 60000LL});
         const QList<qint64> ids = insertRuns(*connection, job, seeds);
         QCOMPARE(ids.size(), seeds.size());
         QVERIFY(std::is_sorted(ids.cbegin(), ids.cend()));
@@ -307,12 +313,19 @@ private slots:
         std::sort(sortedIds.begin(), sortedIds.end(), std::greater<>());
         const qint64 oldestKept = sortedIds.at(keepRuns - 1);
         const qint64 cutoff = now - keepProblemDays * msPerDay;
+        const qint64 windowStart = now - catchUpDays * msPerDay;
+        const qint64 lastOccurrence =
+            std::max_element(seeds.cbegin(), seeds.cend(), [](const Seed &a, const Seed &b) {
+                return a.atMs < b.atMs;
+            })->atMs;
         QSet<qint64> expected;
         for (qsizetype i = 0; i < ids.size(); ++i) {
             const bool newest = ids.at(i) >= oldestKept;
             const bool recentProblem =
                 seeds.at(i).status == u"failed"_s && seeds.at(i).atMs + 1000 >= cutoff;
-            if (newest || recentProblem)
+            const bool catchUpNeedsIt =
+                seeds.at(i).atMs >= windowStart || seeds.at(i).atMs == lastOccurrence;
+            if (newest || recentProblem || catchUpNeedsIt)
                 expected.insert(ids.at(i));
         }
         // ... which is what the comment above says.
