@@ -63,7 +63,9 @@ CatalogEntry historyRetention()
                  200,
                  1,
                  1000000,
-                 QStringLiteral("The newest runs of each job always kept."),
+                 QStringLiteral("The newest runs of each job always kept. Scheduled, "
+                                "catch-up and retry runs that missed-run detection needs are "
+                                "kept besides."),
                  {}},
                 {QStringLiteral("keepProblemDays"),
                  QStringLiteral("Problems kept (days)"),
