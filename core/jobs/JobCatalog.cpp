@@ -1,6 +1,7 @@
 #include "jobs/JobCatalog.h"
 
 #include "common/LogCategories.h"
+#include "engine/JobContext.h"
 #include "jobs/HistoryRetentionJob.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
@@ -34,6 +35,20 @@ JobDefinition refusingJob(const CatalogEntry &entry, std::shared_ptr<ConnectionF
                        "the console's settings or the environment) and restart the scheduler.")
             .arg(error);
     job.body = [message](JobContext &) { return JobResult::failure(message); };
+    return job;
+}
+
+// `job` with a first step that writes `warnings` (the report-only settings not used as
+// given) into each run's log, where whoever reads why a run did what it did looks.
+JobDefinition withWarnings(JobDefinition job, const QStringList &warnings)
+{
+    if (warnings.isEmpty())
+        return job;
+    job.body = [body = std::move(job.body), warnings](JobContext &context) {
+        for (const QString &warning : warnings)
+            context.log().warning(warning);
+        return body(context);
+    };
     return job;
 }
 
@@ -177,6 +192,7 @@ JobCatalog::configure(const CatalogEntry &entry, std::shared_ptr<ConnectionFacto
     auto job = entry.make(std::move(database), zone, values.value());
     if (!job)
         return job.error();
+    job = withWarnings(std::move(job).value(), values->warnings());
     QJsonObject scheduling = stored; // the scheduler's keys, stored or for this run
     for (auto it = runSettings.begin(); it != runSettings.end(); ++it)
         scheduling.insert(it.key(), it.value());

@@ -23,7 +23,9 @@ namespace jc {
 // environment variables the app itself reads (REGULAR_USER_FREE_CREDITS, SITE_URL, ...), and
 // the job's defaults. An invalid value is never silently replaced: the job is still registered
 // (so that the console shows it and its schedule), but each of its runs fails at once with the
-// message naming the setting, and start-up logs the same message as a warning.
+// message naming the setting, and start-up logs the same message as a warning. Settings a job
+// only reports (SettingSpec::reportOnly, like the app's sign-up allowances) never stop it: a
+// bad value is replaced as its spec says, and each run's log starts with a warning saying so.
 class JobCatalog
 {
 public:

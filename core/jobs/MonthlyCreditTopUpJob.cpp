@@ -15,6 +15,26 @@ const QString batchSizeKey = QStringLiteral("batchSize");
 const QString attemptsKey = QStringLiteral("batchRetryAttempts");
 const QString delayKey = QStringLiteral("batchRetryDelayMs");
 
+// One of the app's sign-up allowances, which the top-up only reports. The app reads it with
+// strconv.Atoi and uses its default for anything that is not a whole number of 0 or more
+// (internal/config/pricing.go): so does this, with a warning. (Unlike the app, spaces around
+// the number are forgiven.)
+SettingSpec allowance(const QString &key, const QString &label, const QString &environment,
+                      int defaultValue, const QString &help)
+{
+    SettingSpec spec{key,
+                     label,
+                     environment,
+                     SettingSpec::Kind::Integer,
+                     defaultValue,
+                     0,
+                     CreditDomainList::maximumCredits,
+                     help,
+                     {}};
+    spec.reportOnly = true;
+    return spec;
+}
+
 SettingSpec integer(const QString &key, const QString &label, const QString &environment,
                     int defaultValue, qint64 minimum, qint64 maximum, const QString &help)
 {
@@ -39,6 +59,8 @@ QString periodFor(const JobContext &context, const QTimeZone &builtZone)
 QList<SettingSpec> MonthlyCreditTopUpJob::settingSpecs()
 {
     const Settings defaults;
+    // Reported only, so bad items are skipped as the app skips them (CreditDomainList),
+    // with a warning, and the good ones kept.
     SettingSpec domains{domainsKey,
                         QStringLiteral("Custom credit domains"),
                         QStringLiteral("CUSTOM_CREDIT_DOMAINS"),
@@ -50,21 +72,25 @@ QList<SettingSpec> MonthlyCreditTopUpJob::settingSpecs()
                                        "\"@school.example:40,@uni.example:30\" (reported only: "
                                        "each user's own limit is topped up)."),
                         [](const QVariant &value) -> std::optional<QString> {
-                            const auto parsed = CreditDomainList::parse(value.toString());
-                            if (!parsed)
-                                return parsed.error();
-                            return std::nullopt;
+                            const QString problem = CreditDomainList::problem(
+                                CreditDomainList::parse(value.toString()));
+                            if (problem.isEmpty())
+                                return std::nullopt;
+                            return problem;
                         }};
+    domains.reportOnly = true;
+    domains.salvage = [](const QVariant &value) {
+        return QVariant(
+            CreditDomainList::format(CreditDomainList::parse(value.toString()).entries));
+    };
     return {
-        integer(regularKey, QStringLiteral("Regular user credits"),
-                QStringLiteral("REGULAR_USER_FREE_CREDITS"), defaults.regularCredits, 0,
-                CreditDomainList::maximumCredits,
-                QStringLiteral("Monthly free credits of regular users at sign-up (reported only: "
-                               "each user's own limit is topped up).")),
-        integer(educatorKey, QStringLiteral("Educator credits"),
-                QStringLiteral("EDUCATOR_FREE_CREDITS"), defaults.educatorCredits, 0,
-                CreditDomainList::maximumCredits,
-                QStringLiteral("Monthly free credits of educators at sign-up (reported only).")),
+        allowance(regularKey, QStringLiteral("Regular user credits"),
+                  QStringLiteral("REGULAR_USER_FREE_CREDITS"), defaults.regularCredits,
+                  QStringLiteral("Monthly free credits of regular users at sign-up (reported "
+                                 "only: each user's own limit is topped up).")),
+        allowance(educatorKey, QStringLiteral("Educator credits"),
+                  QStringLiteral("EDUCATOR_FREE_CREDITS"), defaults.educatorCredits,
+                  QStringLiteral("Monthly free credits of educators at sign-up (reported only).")),
         domains,
         integer(batchSizeKey, QStringLiteral("Batch size"), {}, defaults.batchSize, 1, 100000,
                 QStringLiteral("Users per transaction.")),
@@ -83,10 +109,8 @@ Expected<MonthlyCreditTopUpJob::Settings, QString>
 MonthlyCreditTopUpJob::settingsFrom(const SettingValues &values)
 {
     Settings settings;
-    const auto domains = CreditDomainList::parse(values.text(domainsKey));
-    if (!domains)
-        return domainsKey + QStringLiteral(": ") + domains.error();
-    settings.customCreditDomains = domains.value();
+    // Already salvaged by SettingValues (the skipped items are among its warnings).
+    settings.customCreditDomains = CreditDomainList::parse(values.text(domainsKey)).entries;
     settings.regularCredits = int(values.integer(regularKey));
     settings.educatorCredits = int(values.integer(educatorKey));
     settings.batchSize = int(values.integer(batchSizeKey));

@@ -50,7 +50,9 @@ public:
 
     // regularCredits (REGULAR_USER_FREE_CREDITS), educatorCredits (EDUCATOR_FREE_CREDITS),
     // customCreditDomains (CUSTOM_CREDIT_DOMAINS, "@school.example:40,@uni.example:30"),
-    // batchSize, batchRetryAttempts, batchRetryDelayMs.
+    // batchSize, batchRetryAttempts, batchRetryDelayMs. The first three are report-only: read
+    // as the app reads them (a bad number is the default, a bad domain item is skipped), with
+    // a warning in the run's log; the batch settings refuse a bad value.
     static QList<SettingSpec> settingSpecs();
     static Expected<Settings, QString> settingsFrom(const SettingValues &values);
 

@@ -33,6 +33,13 @@ struct SettingSpec
     QString help;       // one line: what it does, with its unit
     // Extra check after the kind's own; returns why a value is refused.
     std::function<std::optional<QString>(const QVariant &)> validate;
+    // Report-only: the job shows the value (the app's own configuration, say) but nothing it
+    // does depends on it, so a value the checks above refuse must never stop it. SettingValues
+    // then keeps what `salvage` makes of the value (without one: the value below it, from the
+    // environment or the default) and records a warning for the run's log; the settings
+    // dialog shows the warning and still saves.
+    bool reportOnly = false;
+    std::function<QVariant(const QVariant &)> salvage = {};
 };
 
 } // namespace jc

@@ -67,6 +67,29 @@ QVariant fromJson(const QJsonValue &value)
     return value.toVariant();
 }
 
+// A value as a warning names it: numbers bare, texts and lists quoted.
+QString shown(const SettingSpec &spec, const QVariant &value)
+{
+    if (spec.kind == SettingSpec::Kind::Integer)
+        return value.toString();
+    const QString text =
+        value.typeId() == QMetaType::QStringList || value.typeId() == QMetaType::QVariantList
+            ? value.toStringList().join(u',')
+            : value.toString();
+    return u'"' + text + u'"';
+}
+
+QString originPhrase(const QString &origin)
+{
+    if (origin == QLatin1String("environment"))
+        return QStringLiteral("from the environment");
+    if (origin == QLatin1String("database"))
+        return QStringLiteral("stored in the database");
+    if (origin == QLatin1String("run"))
+        return QStringLiteral("given for this run");
+    return QStringLiteral("the default");
+}
+
 } // namespace
 
 Expected<QVariant, QString> SettingValues::parse(const SettingSpec &spec, const QVariant &value)
@@ -100,6 +123,18 @@ Expected<QVariant, QString> SettingValues::parse(const SettingSpec &spec, const 
     return parsed;
 }
 
+Expected<SettingValues::Reading, QString> SettingValues::read(const SettingSpec &spec,
+                                                              const QVariant &value)
+{
+    const auto parsed = parse(spec, value);
+    if (parsed)
+        return Reading{parsed.value(), {}};
+    if (!spec.reportOnly)
+        return parsed.error();
+    return Reading{spec.salvage ? std::optional(spec.salvage(value)) : std::nullopt,
+                   parsed.error()};
+}
+
 Expected<SettingValues, QString> SettingValues::resolve(const QList<SettingSpec> &specs,
                                                         const QProcessEnvironment &environment,
                                                         const QJsonObject &stored,
@@ -127,15 +162,26 @@ Expected<SettingValues, QString> SettingValues::resolve(const QList<SettingSpec>
              runOverrides.contains(spec.key) ? std::optional(fromJson(runOverrides.value(spec.key)))
                                              : std::nullopt},
         };
+        QStringList problems;
         for (const Source &source : sources) {
             if (!source.value)
                 continue;
-            const auto parsed = parse(spec, *source.value);
-            if (!parsed)
-                return source.name + QStringLiteral(": ") + parsed.error();
-            values.m_values.insert(spec.key, parsed.value());
+            const auto reading = read(spec, *source.value);
+            if (!reading)
+                return source.name + QStringLiteral(": ") + reading.error();
+            if (!reading->problem.isEmpty())
+                problems.append(source.name + QStringLiteral(": ") + reading->problem);
+            if (!reading->value)
+                continue;
+            values.m_values.insert(spec.key, *reading->value);
             values.m_origins.insert(spec.key, source.origin);
         }
+        for (const QString &problem : std::as_const(problems))
+            values.m_warnings.append(
+                QStringLiteral("%1; using %2 (%3) instead. The job only reports this setting: "
+                               "nothing it does depends on it.")
+                    .arg(problem, shown(spec, values.m_values.value(spec.key)),
+                         originPhrase(values.m_origins.value(spec.key))));
     }
     return values;
 }

@@ -7,6 +7,7 @@
 #include "engine/JobContext.h"
 #include "engine/JobLogCategory.h"
 #include "engine/RunState.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
 #include "jobs/SettingValues.h"
 #include "storage/Migrator.h"
@@ -19,6 +20,7 @@
 #include <QThread>
 
 using namespace jc;
+using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
@@ -47,6 +49,34 @@ struct TestRun
         JobResult result = MonthlyCreditTopUpJob::run(context, database, settings, zone);
         state->finish(result);
         return result;
+    }
+
+    // The body as the catalog built it (settings resolved from the environment and the
+    // database), as a worker would run it.
+    JobResult runBody(const JobDefinition &def)
+    {
+        JobResult result = def.body(context);
+        state->finish(result);
+        return result;
+    }
+
+    QStringList warnings() const
+    {
+        QStringList lines;
+        for (const LogLine &line : state->logLines()) {
+            if (line.level == LogLevel::Warning)
+                lines.append(line.message);
+        }
+        return lines;
+    }
+
+    QVariantMap fieldsOf(const QString &message) const
+    {
+        for (const LogLine &line : state->logLines()) {
+            if (line.message == message)
+                return line.fields;
+        }
+        return {};
     }
 
     bool logged(const QString &message) const
@@ -603,57 +633,142 @@ private slots:
             QCOMPARE(balance, 0);
     }
 
-    void settingsAreValidated_data()
+    // REGULAR_USER_FREE_CREDITS, EDUCATOR_FREE_CREDITS and CUSTOM_CREDIT_DOMAINS are only
+    // reported (every user's own limit is topped up): they are read as the app reads them, a
+    // bad number counting as the default and a bad domain item skipped, with a warning, and
+    // never stop the job.
+    void reportOnlySettingsAreReadAsTheAppReadsThem_data()
     {
+        using Domains = QList<QPair<QString, int>>;
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
-        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::addColumn<Domains>("domains");
+        QTest::addColumn<int>("regular");
+        QTest::addColumn<int>("educator");
+        QTest::addColumn<QString>("warning"); // empty: none
+        const Domains both{{u"@school.example"_s, 40}, {u"@uni.example"_s, 30}};
         QTest::newRow("domains") << "CUSTOM_CREDIT_DOMAINS"
-                                 << "@school.example:40,@uni.example:30" << QString();
-        QTest::newRow("domain without number") << "CUSTOM_CREDIT_DOMAINS"
-                                               << "school:x"
-                                               << "CUSTOM_CREDIT_DOMAINS: \"school:x\"";
-        QTest::newRow("domain without colon") << "CUSTOM_CREDIT_DOMAINS"
-                                              << "@school.example"
-                                              << "CUSTOM_CREDIT_DOMAINS: ";
-        QTest::newRow("empty item") << "CUSTOM_CREDIT_DOMAINS"
-                                    << "@a.example:4,,@b.example:5"
-                                    << "CUSTOM_CREDIT_DOMAINS: ";
-        QTest::newRow("negative credits") << "CUSTOM_CREDIT_DOMAINS"
-                                          << "@a.example:-4"
-                                          << "CUSTOM_CREDIT_DOMAINS: ";
+                                 << "@school.example:40,@uni.example:30" << both << 10 << 25
+                                 << QString();
+        QTest::newRow("domains with spaces")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << " @school.example : 40 , @uni.example:30 " << both << 10 << 25 << QString();
+        QTest::newRow("trailing comma")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "@school.example:40," << Domains{{u"@school.example"_s, 40}} << 10 << 25
+            << "CUSTOM_CREDIT_DOMAINS: \"\" is an empty item";
+        QTest::newRow("empty item")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "@a.example:4,,@b.example:5" << Domains{{u"@a.example"_s, 4}, {u"@b.example"_s, 5}}
+            << 10 << 25 << "CUSTOM_CREDIT_DOMAINS: \"\" is an empty item";
+        QTest::newRow("domain without number")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "school:x,@uni.example:30" << Domains{{u"@uni.example"_s, 30}} << 10 << 25
+            << "CUSTOM_CREDIT_DOMAINS: \"school:x\" has credits \"x\"";
+        QTest::newRow("domain without colon")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "@school.example" << Domains{} << 10 << 25
+            << "CUSTOM_CREDIT_DOMAINS: \"@school.example\" has no ':'";
+        QTest::newRow("two colons") << "CUSTOM_CREDIT_DOMAINS"
+                                    << "@a.example:4:5" << Domains{} << 10 << 25
+                                    << "CUSTOM_CREDIT_DOMAINS: \"@a.example:4:5\" has more than "
+                                       "one ':'";
+        QTest::newRow("negative credits")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "@a.example:-4" << Domains{} << 10 << 25
+            << "CUSTOM_CREDIT_DOMAINS: \"@a.example:-4\" has credits \"-4\"";
+        QTest::newRow("the last of a domain counts")
+            << "CUSTOM_CREDIT_DOMAINS"
+            << "@a.example:4,@b.example:5,@a.example:6"
+            << Domains{{u"@a.example"_s, 6}, {u"@b.example"_s, 5}} << 10 << 25 << QString();
         QTest::newRow("regular") << "REGULAR_USER_FREE_CREDITS"
-                                 << "12" << QString();
+                                 << "12" << Domains{} << 12 << 25 << QString();
+        QTest::newRow("regular above a million")
+            << "REGULAR_USER_FREE_CREDITS"
+            << "2000000" << Domains{} << 2000000 << 25 << QString();
         QTest::newRow("regular text") << "REGULAR_USER_FREE_CREDITS"
-                                      << "ten"
-                                      << "REGULAR_USER_FREE_CREDITS: \"ten\"";
-        QTest::newRow("educator negative") << "EDUCATOR_FREE_CREDITS"
-                                           << "-1"
-                                           << "EDUCATOR_FREE_CREDITS: ";
+                                      << "ten" << Domains{} << 10 << 25
+                                      << "REGULAR_USER_FREE_CREDITS: \"ten\" is not a whole "
+                                         "number";
+        QTest::newRow("educator negative")
+            << "EDUCATOR_FREE_CREDITS"
+            << "-1" << Domains{} << 10 << 25 << "EDUCATOR_FREE_CREDITS: \"-1\" is not a whole";
     }
-    void settingsAreValidated()
+    void reportOnlySettingsAreReadAsTheAppReadsThem()
     {
+        using Domains = QList<QPair<QString, int>>;
         QFETCH(QString, variable);
         QFETCH(QString, value);
-        QFETCH(QString, error);
+        QFETCH(Domains, domains);
+        QFETCH(int, regular);
+        QFETCH(int, educator);
+        QFETCH(QString, warning);
         QProcessEnvironment environment;
         environment.insert(variable, value);
         const auto values =
             SettingValues::resolve(MonthlyCreditTopUpJob::settingSpecs(), environment);
-        QCOMPARE(values.hasValue(), error.isEmpty());
-        if (!error.isEmpty()) {
-            QVERIFY2(values.error().startsWith(error), qPrintable(values.error()));
-            return;
+        QVERIFY2(values, qPrintable(values ? QString() : values.error()));
+        if (warning.isEmpty()) {
+            QVERIFY2(values->warnings().isEmpty(), qPrintable(values->warnings().join(u'\n')));
+        } else {
+            QCOMPARE(values->warnings().size(), 1);
+            QVERIFY2(values->warnings().constFirst().startsWith(warning),
+                     qPrintable(values->warnings().constFirst()));
         }
         const auto settings = MonthlyCreditTopUpJob::settingsFrom(values.value());
-        QVERIFY2(settings, settings ? "" : qPrintable(settings.error()));
-        if (variable == QLatin1String("CUSTOM_CREDIT_DOMAINS")) {
-            QCOMPARE(settings->customCreditDomains,
-                     (QList<QPair<QString, int>>{{QStringLiteral("@school.example"), 40},
-                                                 {QStringLiteral("@uni.example"), 30}}));
-        } else {
-            QCOMPARE(settings->regularCredits, 12);
-        }
+        QVERIFY2(settings, qPrintable(settings ? QString() : settings.error()));
+        QCOMPARE(settings->customCreditDomains, domains);
+        QCOMPARE(settings->regularCredits, regular);
+        QCOMPARE(settings->educatorCredits, educator);
+    }
+
+    // The job as the scheduler gets it from the catalog, with a trailing comma in
+    // CUSTOM_CREDIT_DOMAINS, a word for REGULAR_USER_FREE_CREDITS and a bad stored educator
+    // allowance: it tops everyone up, and its log says what was not used and why.
+    void reportOnlySettingsNeverBlockARun_data() { test::addDatabaseRows(); }
+    void reportOnlySettingsNeverBlockARun()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users{{u"a-below"_s, 3, 10}, {u"b-at"_s, 10, 10}, {u"c-owed"_s, 0, 40}};
+        QVERIFY(addUsers(db, users));
+        QProcessEnvironment environment;
+        environment.insert(u"CUSTOM_CREDIT_DOMAINS"_s, u"@school.example:40,"_s);
+        environment.insert(u"REGULAR_USER_FREE_CREDITS"_s, u"ten"_s);
+        const CatalogEntry *entry = JobCatalog::find(job);
+        QVERIFY(entry);
+        const JobDefinition def =
+            JobCatalog::configuredJob(*entry, factory, utcZone, environment,
+                                      {{u"educatorCredits"_s, u"lots"_s}, {u"batchSize"_s, 2}});
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.runBody(def);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        checkAllToppedUpOnce(db, dialect, users, u"2026-12"_s);
+        QCOMPARE(result.summary().value(u"usersToppedUp"_s).toInt(), 2);
+
+        const QStringList warnings = run.warnings();
+        QCOMPARE(warnings.size(), 3);
+        QVERIFY2(warnings.at(0).startsWith(u"REGULAR_USER_FREE_CREDITS: \"ten\" is not a whole "
+                                           "number from 0 to 2147483647; using 10 (the default) "
+                                           "instead"_s),
+                 qPrintable(warnings.at(0)));
+        QVERIFY2(warnings.at(1).startsWith(u"educatorCredits: \"lots\" is not a whole number"_s),
+                 qPrintable(warnings.at(1)));
+        QVERIFY2(warnings.at(1).contains(u"using 25 (the default) instead"_s),
+                 qPrintable(warnings.at(1)));
+        QVERIFY2(warnings.at(2).startsWith(u"CUSTOM_CREDIT_DOMAINS: \"\" is an empty item"_s),
+                 qPrintable(warnings.at(2)));
+        QVERIFY2(warnings.at(2).contains(
+                     u"using \"@school.example:40\" (from the environment) instead"_s),
+                 qPrintable(warnings.at(2)));
+        const QVariantMap started = run.fieldsOf(u"Monthly credit top-up starting"_s);
+        QCOMPARE(started.value(u"tiers"_s).toString(),
+                 u"regular=10 educator=25 custom=@school.example:40"_s);
+        QCOMPARE(started.value(u"batchSize"_s).toInt(), 2);
     }
 
     void storedSettingsAreValidated_data()
@@ -666,9 +781,6 @@ private slots:
             << QJsonObject{{QStringLiteral("batchRetryAttempts"), 11}} << "batchRetryAttempts: ";
         QTest::newRow("delay") << QJsonObject{{QStringLiteral("batchRetryDelayMs"), -5}}
                                << "batchRetryDelayMs: ";
-        QTest::newRow("domains") << QJsonObject{{QStringLiteral("customCreditDomains"),
-                                                 QStringLiteral("uni:")}}
-                                 << "customCreditDomains: \"uni:\"";
         QTest::newRow("fine") << QJsonObject{{QStringLiteral("batchSize"), 250},
                                              {QStringLiteral("batchRetryDelayMs"), 5}}
                               << QString();
