@@ -1,6 +1,7 @@
 // The console's dialogs, offscreen: each constructs, its accessors follow edits, and the
 // rules it keeps hold (a past resume time is refused, the DST gap is explained, run details
-// follow a live run on both databases, a job setting out of range blocks OK).
+// follow a live run on both databases, a job setting out of range blocks OK, a report-only
+// one only warns).
 #include "TestDatabases.h"
 
 #include "data/DatabaseReader.h"
@@ -9,6 +10,7 @@
 #include "dialogs/RunNowDialog.h"
 #include "dialogs/SchedulePreviewDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
 #include "storage/Migrator.h"
@@ -27,6 +29,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -383,6 +386,43 @@ private slots:
         typeInto(spin, u"500"_s); // back to the default: no longer stored
         api->clear();
         QVERIFY(dialog.changedJobSettings().isEmpty());
+    }
+
+    // The top-up's sign-up allowances are only reported: a trailing comma in the custom
+    // domains shows a warning under the field, but OK still saves (the good items).
+    void settingsSavesAReportOnlySettingWithAWarning()
+    {
+        ConsoleSettings settings(m_home.filePath(u"report-only.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        JobSettingsSection topUp{job, MonthlyCreditTopUpJob::settingSpecs(), {}};
+        SettingsDialog dialog(settings, vault, {topUp}, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        child<QTabWidget>(&dialog, u"tabs"_s)->setCurrentIndex(1);
+
+        auto *domains = child<QLineEdit>(&dialog, u"setting:"_s + job + u":customCreditDomains"_s);
+        domains->setFocus();
+        QTest::keyClicks(domains, u"@school.example:40,"_s);
+        auto *problem = child<QLabel>(&dialog, u"problem:"_s + job + u":customCreditDomains"_s);
+        QVERIFY(problem->isVisible());
+        QVERIFY2(problem->text().contains(u"\"\" is an empty item"_s), qPrintable(problem->text()));
+        QVERIFY2(problem->text().contains(u"Saved as \"@school.example:40\""_s),
+                 qPrintable(problem->text()));
+        QVERIFY(dialog.isOkEnabled());
+
+        // A setting the job acts on still blocks OK.
+        auto *batch = child<QSpinBox>(&dialog, u"setting:"_s + job + u":batchSize"_s);
+        typeInto(batch, u"0"_s);
+        QVERIFY(!dialog.isOkEnabled());
+        typeInto(batch, u"1000"_s); // the default again: not stored
+        QVERIFY(dialog.isOkEnabled());
+
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const QJsonObject expected{{u"customCreditDomains"_s, u"@school.example:40"_s}};
+        QCOMPARE(dialog.changedJobSettings().value(job), expected);
     }
 
     void settingsStoresTheUrlWithoutPassword()

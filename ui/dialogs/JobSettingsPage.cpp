@@ -173,26 +173,40 @@ QString JobSettingsPage::text(const Field &field) const
     return field.spin ? field.spin->cleanText() : field.line->text();
 }
 
-std::optional<Expected<QVariant, QString>> JobSettingsPage::parsed(const Field &field) const
+std::optional<Expected<SettingValues::Reading, QString>>
+JobSettingsPage::parsed(const Field &field) const
 {
     const QString value = text(field);
     if (value.trimmed().isEmpty() && field.spec.kind != SettingSpec::Kind::Integer &&
         displayText(field.spec.defaultValue).isEmpty())
         return std::nullopt;
-    return SettingValues::parse(field.spec, QVariant(value));
+    return SettingValues::read(field.spec, QVariant(value));
+}
+
+// "Batch size (batchSize) of JOB: why", and for a report-only setting what saving keeps.
+QString JobSettingsPage::problemText(const Field &field,
+                                     const Expected<SettingValues::Reading, QString> &result) const
+{
+    if (result && result->problem.isEmpty())
+        return {};
+    const QString name = field.spec.label.isEmpty()
+                             ? field.spec.key
+                             : QStringLiteral("%1 (%2)").arg(field.spec.label, field.spec.key);
+    const QString job = m_jobs.at(field.section).job;
+    if (!result)
+        return tr("%1 of %2: %3").arg(name, job, result.error());
+    const QString kept = result->value
+                             ? tr("Saved as \"%1\"").arg(displayText(*result->value))
+                             : tr("Not saved (the environment's value or the default stays)");
+    return tr("%1 of %2: %3. %4; the job only reports this setting, so it never stops a run.")
+        .arg(name, job, result->problem, kept);
 }
 
 void JobSettingsPage::check(Field &field)
 {
     const auto result = parsed(field);
-    QString problem;
-    if (result && !*result) {
-        const QString name = field.spec.label.isEmpty()
-                                 ? field.spec.key
-                                 : QStringLiteral("%1 (%2)").arg(field.spec.label, field.spec.key);
-        problem = tr("%1 of %2: %3").arg(name, m_jobs.at(field.section).job, result->error());
-    }
-    field.problem->setProblem(problem);
+    field.refused = result && !*result;
+    field.problem->setProblem(result ? problemText(field, *result) : QString());
     const bool valid = isValid();
     if (valid != m_valid) {
         m_valid = valid;
@@ -208,7 +222,7 @@ bool JobSettingsPage::isValid() const
 QString JobSettingsPage::firstProblem() const
 {
     for (const Field &field : m_fields) {
-        if (field.problem && field.problem->hasProblem())
+        if (field.refused)
             return field.problem->text();
     }
     return {};
@@ -226,13 +240,14 @@ QHash<QString, QJsonObject> JobSettingsPage::changedJobSettings() const
             if (field.section != i)
                 continue;
             const auto value = parsed(field);
-            if (!value || !*value)
+            if (!value || !*value || !(*value)->value)
                 continue;
             const auto defaultValue = SettingValues::parse(field.spec, field.spec.defaultValue);
             const QVariant normalDefault =
                 defaultValue ? defaultValue.value() : field.spec.defaultValue;
-            if (toJson(field.spec, value->value()) != toJson(field.spec, normalDefault))
-                object.insert(field.spec.key, toJson(field.spec, value->value()));
+            const QJsonValue json = toJson(field.spec, *(*value)->value);
+            if (json != toJson(field.spec, normalDefault))
+                object.insert(field.spec.key, json);
         }
         if (object != section.stored)
             changed.insert(section.job, object);

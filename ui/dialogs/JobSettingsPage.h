@@ -2,6 +2,7 @@
 
 #include "common/Expected.h"
 #include "dialogs/JobSettingsSection.h"
+#include "jobs/SettingValues.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -20,8 +21,10 @@ class ProblemLabel;
 // QSpinBox over the spec's range (a QLineEdit when the range does not fit an int); Text, Url,
 // Path and List → QLineEdit, Path with a Browse button. Each field has the spec's help as its
 // tooltip and names its environment variable. Every edit is checked with
-// SettingValues::parse: a refused value shows why under the field ("Batch size (batchSize):
-// ...") and the page turns invalid.
+// SettingValues::read: a refused value shows why under the field ("Batch size (batchSize):
+// ...") and the page turns invalid. A report-only setting's bad value is not refused: the
+// same line warns what is wrong and what saving keeps (its salvaged value, or nothing), and
+// the page stays valid, since no run depends on it.
 //
 // A field shows the stored value, else the default. Emptying a field whose default is empty
 // means "not set". objectNames: "setting:<job>:<key>" for editors, "problem:<job>:<key>" for
@@ -50,13 +53,17 @@ private:
         QSpinBox *spin = nullptr;
         QLineEdit *line = nullptr;
         ProblemLabel *problem = nullptr;
+        bool refused = false; // the problem shown blocks saving (not a report-only warning)
     };
 
     QWidget *buildSection(qsizetype index);
     QWidget *buildEditor(Field &field, const QString &objectName);
     QString text(const Field &field) const;
-    // nullopt: not set (empty, with an empty default); else the parsed value or the problem.
-    std::optional<Expected<QVariant, QString>> parsed(const Field &field) const;
+    // nullopt: not set (empty, with an empty default); else what the value reads as, or why
+    // it is refused.
+    std::optional<Expected<SettingValues::Reading, QString>> parsed(const Field &field) const;
+    QString problemText(const Field &field,
+                        const Expected<SettingValues::Reading, QString> &result) const;
     void check(Field &field);
 
     QList<JobSettingsSection> m_jobs;
