@@ -19,9 +19,10 @@ Item parseItem(const QString &item)
     const auto skip = [&item](const QString &reason) {
         return Item{{}, 0, QStringLiteral("\"%1\" %2").arg(item, reason)};
     };
-    const QStringList parts = item.trimmed().split(u':');
-    if (item.trimmed().isEmpty())
+    const QString trimmed = item.trimmed();
+    if (trimmed.isEmpty())
         return skip(QStringLiteral("is an empty item"));
+    const QStringList parts = trimmed.split(u':');
     if (parts.size() < 2)
         return skip(QStringLiteral("has no ':' between the domain and its credits"));
     if (parts.size() > 2)
