@@ -261,12 +261,76 @@ Migration topUpPeriodIndex()
                 });
 }
 
+// 7. Switching over from the web app's own scheduler, which wrote its top-ups without a period
+// (APP-SCHEMA.md). Such a row must count as that user's grant of its month, or a run in the
+// switch-over month grants again to everybody who spent credits since. Its month depends on
+// the zone the app ran in, which is not recorded: Auckland's December top-up, at local
+// midnight on the 1st, is 30 November 11:00 in UTC. The migration labels only rows whose
+// month is the same in every zone (UTC-12 to UTC+14: more than 14 hours before a month starts
+// in UTC, or at least 12 hours after), the earliest per user and month, and not for a month the
+// user already has a top-up of (the unique key); the others stay without a period, and the top-up
+// adopts those of its own period at run time, in its own zone (CreditTopUpSql). Its
+// applied_at_ms is the switch-over: rows without a period written after it mean that the
+// app's scheduler still runs.
+//
+// The index keeps both run-time look-ups (the period's month, the rows since the switch-over)
+// on the rows without a period, by time, instead of reading the whole audit log, which grows
+// by every user's grant every month: only the app's own adjustments (purchases, admin, gifts)
+// and its old top-ups have no period.
+QString legacyTopUpMonths(SqlDialect dialect)
+{
+    const bool pg = dialect == SqlDialect::Postgres;
+    // The UTC year-month of created_at shifted by `hours`; SQLite reads every text form the
+    // app writes (offsets, fractions) as the instant it is.
+    const auto month = [pg](const QString &hours) {
+        if (pg)
+            return hours.isEmpty()
+                       ? QStringLiteral("to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM')")
+                       : QStringLiteral("to_char((created_at + interval '%1 hours') AT TIME "
+                                        "ZONE 'UTC', 'YYYY-MM')")
+                             .arg(hours);
+        return hours.isEmpty()
+                   ? QStringLiteral("strftime('%Y-%m', created_at)")
+                   : QStringLiteral("strftime('%Y-%m', created_at, '%1 hours')").arg(hours);
+    };
+    return QStringLiteral(
+               "WITH months AS (SELECT id, user_id, %1 AS month, %2 AS at FROM "
+               "credit_adjustments WHERE period IS NULL AND reason LIKE 'Monthly free credit "
+               "top-up%' AND %3 = %4), "
+               "firsts AS (SELECT id, month FROM (SELECT id, user_id, month, ROW_NUMBER() OVER "
+               "(PARTITION BY user_id, month ORDER BY at, id) AS n FROM months) r WHERE n = 1 "
+               "AND NOT EXISTS (SELECT 1 FROM credit_adjustments o WHERE o.user_id = r.user_id "
+               "AND o.period = r.month)) "
+               "UPDATE credit_adjustments SET period = (SELECT month FROM firsts WHERE "
+               "firsts.id = credit_adjustments.id) WHERE id IN (SELECT id FROM firsts)")
+        .arg(month({}), pg ? QStringLiteral("created_at") : QStringLiteral("julianday(created_at)"),
+             month(QStringLiteral("-12")), month(QStringLiteral("+14")));
+}
+
+Migration legacyTopUps()
+{
+    Migration migration{MigrationCatalog::switchOverVersion,
+                        QStringLiteral("credit_adjustments: periods of the web app's own top-ups, "
+                                       "index of rows without a period"),
+                        {},
+                        {}};
+    const QString index = QStringLiteral("CREATE INDEX IF NOT EXISTS "
+                                         "ix_credit_adjustments_no_period ON credit_adjustments "
+                                         "(created_at) WHERE period IS NULL");
+    for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres}) {
+        QList<MigrationStep> &steps =
+            dialect == SqlDialect::Sqlite ? migration.sqlite : migration.postgres;
+        steps = {MigrationStep::always(legacyTopUpMonths(dialect)), MigrationStep::always(index)};
+    }
+    return migration;
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),           topUpPeriodKey(), schedulerTables(),
-            purchaseStatusIndex(), changeNotices(),  topUpPeriodIndex()};
+    return {appTables(),     topUpPeriodKey(),   schedulerTables(), purchaseStatusIndex(),
+            changeNotices(), topUpPeriodIndex(), legacyTopUps()};
 }
 
 int MigrationCatalog::latestVersion()

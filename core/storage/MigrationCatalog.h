@@ -15,6 +15,8 @@ namespace jc {
 //     month, "2026-12"; added only when absent) and a unique index on (user_id, period).
 //  3  The scheduler's tables: jc_runs, jc_run_logs, jc_job_pauses, jc_job_settings,
 //     jc_job_changes, jc_instances.
+//  7  The switch-over from the web app's own scheduler: its top-up rows get their period where
+//     the month is the same in every zone; an index of the rows without a period.
 //
 // Times: see SqlTime (app tables: timestamptz / UTC text; jc_* tables: *_ms epoch millis).
 class MigrationCatalog
@@ -22,6 +24,10 @@ class MigrationCatalog
 public:
     static QList<Migration> all();
     static int latestVersion();
+
+    // The migration whose applied_at_ms is when this program took the top-up over from the
+    // web app's own scheduler (top-up rows without a period written later come from the app).
+    static constexpr int switchOverVersion = 7;
 };
 
 } // namespace jc

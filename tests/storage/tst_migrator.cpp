@@ -219,6 +219,8 @@ private slots:
     void occurrenceIsUniquePerJob();
     void topUpIsUniquePerUserAndPeriod_data() { jc::test::addDatabaseRows(); }
     void topUpIsUniquePerUserAndPeriod();
+    void legacyTopUpsGetTheirMonthWhereEveryZoneAgrees_data() { jc::test::addDatabaseRows(); }
+    void legacyTopUpsGetTheirMonthWhereEveryZoneAgrees();
     void runLogsGoWithTheirRun_data() { jc::test::addDatabaseRows(); }
     void runLogsGoWithTheirRun();
     void appTimestampsRoundTrip_data() { jc::test::addDatabaseRows(); }
@@ -235,16 +237,16 @@ void tst_Migrator::migratesFromEmpty()
     QVERIFY2(result, qPrintable(result ? QString() : result.error()));
     QCOMPARE(result->fromVersion, 0);
     QCOMPARE(result->toVersion, jc::MigrationCatalog::latestVersion());
-    QCOMPARE(result->applied, (QList<int>{1, 2, 3, 4, 5, 6}));
-    QCOMPARE(migrator.currentVersion(db).value(), 6);
+    QCOMPARE(result->applied, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
+    QCOMPARE(migrator.currentVersion(db).value(), 7);
 
     QCOMPARE(tables(db), sorted(AppTables + SchedulerTables + QStringList{u"jc_schema_version"_s}));
     QVERIFY(hasColumn(db, u"credit_adjustments"_s, u"period"_s));
     QCOMPARE(column(db, u"SELECT version FROM jc_schema_version ORDER BY version"_s),
-             (QVariantList{1, 2, 3, 4, 5, 6}));
+             (QVariantList{1, 2, 3, 4, 5, 6, 7}));
     const QVariantList descriptions =
         column(db, u"SELECT description FROM jc_schema_version ORDER BY version"_s);
-    QCOMPARE(descriptions.size(), 6);
+    QCOMPARE(descriptions.size(), 7);
     QVERIFY(descriptions.at(1).toString().contains(u"period"_s));
     const qint64 appliedAt =
         column(db, u"SELECT min(applied_at_ms) FROM jc_schema_version"_s).value(0).toLongLong();
@@ -262,8 +264,8 @@ void tst_Migrator::rerunIsNoOp()
     const auto again = migrator.migrate(db);
     QVERIFY2(again, qPrintable(again ? QString() : again.error()));
     QVERIFY(again->applied.isEmpty());
-    QCOMPARE(again->fromVersion, 6);
-    QCOMPARE(again->toVersion, 6);
+    QCOMPARE(again->fromVersion, 7);
+    QCOMPARE(again->toVersion, 7);
     QCOMPARE(column(db, u"SELECT version, applied_at_ms FROM jc_schema_version ORDER BY "
                         "version"_s),
              recorded);
@@ -366,8 +368,8 @@ void tst_Migrator::concurrentMigrationsApplyEachOnce()
     for (const QList<int> &one : std::as_const(applied))
         all += one;
     std::sort(all.begin(), all.end());
-    QCOMPARE(all, (QList<int>{1, 2, 3, 4, 5, 6}));
-    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{6}));
+    QCOMPARE(all, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{7}));
 }
 
 void tst_Migrator::newerSchemaIsRefusedAndNothingChanges()
@@ -444,6 +446,70 @@ void tst_Migrator::topUpIsUniquePerUserAndPeriod()
     QVERIFY(!exec(db, insertAdjustment(u"a4"_s, QString())).isValid());
     QVERIFY(!exec(db, insertAdjustment(u"a5"_s, QString())).isValid());
     QCOMPARE(column(db, u"SELECT count(*) FROM credit_adjustments"_s), (QVariantList{4}));
+}
+
+// The app's own scheduler wrote its top-ups without a period (APP-SCHEMA.md). The migration
+// labels those whose month is the same in every zone (UTC-12 to UTC+14): more than 14 hours
+// before a month starts in UTC, or at least 12 after. Near the boundary it cannot know the zone the
+// app ran in (Auckland's December top-up is 30 November 11:00 in UTC), so they stay without
+// one for the top-up to adopt at run time. One row per user and month: a second row, or a
+// month the user already has a top-up of, stays without.
+void tst_Migrator::legacyTopUpsGetTheirMonthWhereEveryZoneAgrees()
+{
+    OPEN_TEST_DATABASE();
+    for (const QString &sql : appSchema(dialect, true))
+        QVERIFY2(!exec(db, sql).isValid(), qPrintable(exec(db, sql).text() + sql));
+    const QString topUp = u"Monthly free credit top-up: topped up to 10"_s;
+    const auto add = [&](const QString &id, const QString &user, QString createdAt,
+                         const QString &reason, const QVariant &period = QVariant()) {
+        if (dialect == SqlDialect::Postgres && createdAt.size() == 19)
+            createdAt += u"+00"_s; // UTC, as the app's SQLite text means
+        return exec(db,
+                    u"INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, "
+                    "period) VALUES (?, ?, ?, 10, ?, ?)"_s,
+                    {id, createdAt, user, reason, period.isValid() ? period : QVariant(QString())});
+    };
+    const struct
+    {
+        const char16_t *id;
+        const char16_t *user;
+        const char16_t *createdAt;
+        const char16_t *period; // what the migration leaves; u"" for none
+    } rows[] = {
+        {u"a-mid", u"u1", u"2025-11-15 09:00:00", u"2025-11"},
+        {u"b-mid-later", u"u2", u"2025-11-20 09:00:00", u""}, // u2's second of November
+        {u"c-mid-earlier", u"u2", u"2025-11-16 09:00:00", u"2025-11"},
+        {u"d-auckland-dec", u"u3", u"2025-11-30 11:00:00", u""},
+        {u"e-14h-before", u"u4", u"2025-11-30 09:59:59", u"2025-11"},
+        {u"f-under-14h-before", u"u5", u"2025-11-30 10:00:00", u""},
+        {u"g-under-12h-after", u"u6", u"2025-12-01 11:59:59", u""},
+        {u"h-12h-after", u"u7", u"2025-12-01 12:00:00", u"2025-12"},
+        {u"i-go-text", u"u8", u"2025-11-16 10:00:00.123456+00:00", u"2025-11"},
+        {u"j-offset-text", u"u9", u"2025-11-30 23:00:00.5-08:00", u""}, // 1 Dec 07:00 UTC
+        {u"k-offset-mid", u"u10", u"2025-11-10 23:00:00-08:00", u"2025-11"},
+    };
+    for (const auto &row : rows) {
+        const QSqlError error = add(QString::fromUtf16(row.id), QString::fromUtf16(row.user),
+                                    QString::fromUtf16(row.createdAt), topUp);
+        QVERIFY2(!error.isValid(), qPrintable(error.text()));
+    }
+    // Not top-ups; and a user who already has November's top-up from this program.
+    QVERIFY(!add(u"p-purchase"_s, u"u1"_s, u"2025-11-15 10:00:00"_s, u"Purchase"_s).isValid());
+    QVERIFY(!add(u"q-ours"_s, u"u11"_s, u"2025-10-31 11:00:00"_s, topUp, u"2025-11"_s).isValid());
+    QVERIFY(!add(u"r-app-too"_s, u"u11"_s, u"2025-11-15 09:00:00"_s, topUp).isValid());
+
+    MIGRATE(Migrator());
+
+    QSqlQuery query(db);
+    QVERIFY(query.exec(u"SELECT id, period FROM credit_adjustments"_s));
+    QMap<QString, QString> periods;
+    while (query.next())
+        periods.insert(query.value(0).toString(), query.value(1).toString());
+    for (const auto &row : rows)
+        QCOMPARE(periods.value(QString::fromUtf16(row.id)), QString::fromUtf16(row.period));
+    QCOMPARE(periods.value(u"p-purchase"_s), QString());
+    QCOMPARE(periods.value(u"q-ours"_s), u"2025-11"_s);
+    QCOMPARE(periods.value(u"r-app-too"_s), QString());
 }
 
 void tst_Migrator::runLogsGoWithTheirRun()
