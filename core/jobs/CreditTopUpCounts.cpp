@@ -30,6 +30,8 @@ QJsonObject CreditTopUpCounts::toJson() const
             {QStringLiteral("creditsGranted"), creditsGranted},
             {QStringLiteral("alreadyToppedUp"), alreadyToppedUp},
             {QStringLiteral("usersSkippedNegative"), usersSkippedNegative},
+            {QStringLiteral("legacyGrantsAdopted"), legacyGrantsAdopted},
+            {QStringLiteral("legacyRowsSinceSwitchOver"), legacyRowsSinceSwitchOver},
             {QStringLiteral("byLimit"), limits}};
 }
 

@@ -26,6 +26,12 @@ struct CreditTopUpCounts
     qint64 alreadyToppedUp = 0;
     // Negative free_credits, or a limit of zero or less: never touched, only counted.
     qint64 usersSkippedNegative = 0;
+    // Users whose top-up of this period the web app's own scheduler wrote (without a period):
+    // adopted as their grant (a dry run: would be), and counted in alreadyToppedUp.
+    qint64 legacyGrantsAdopted = 0;
+    // Top-up rows without a period written after the switch-over and since the start of the
+    // month before this period: the web app's own scheduler still runs.
+    qint64 legacyRowsSinceSwitchOver = 0;
     QMap<int, Grant> byLimit; // monthly_credit_limit -> grants
 
     void addGrant(int limit, qint64 users, qint64 credits);
@@ -33,7 +39,8 @@ struct CreditTopUpCounts
     void add(const CreditTopUpCounts &other);
 
     // {"usersScanned": .., "usersToppedUp": .., "creditsGranted": .., "alreadyToppedUp": ..,
-    //  "usersSkippedNegative": .., "byLimit": {"10": {"users": n, "credits": c}, ...}}
+    //  "usersSkippedNegative": .., "legacyGrantsAdopted": .., "legacyRowsSinceSwitchOver": ..,
+    //  "byLimit": {"10": {"users": n, "credits": c}, ...}}
     QJsonObject toJson() const;
 };
 

@@ -20,11 +20,15 @@ bool isWorthRetrying(const QSqlError &error)
 } // namespace
 
 CreditTopUpRun::CreditTopUpRun(JobContext &context, ConnectionFactory &database,
-                               const MonthlyCreditTopUpJob::Settings &settings, QString period)
+                               const MonthlyCreditTopUpJob::Settings &settings, QString period,
+                               const QTimeZone &zone)
     : m_context(context)
     , m_database(database)
     , m_settings(settings)
     , m_period(std::move(period))
+    , m_bounds{MonthlyCreditTopUpJob::monthStart(m_period, zone),
+               MonthlyCreditTopUpJob::monthStart(m_period, zone, 1)}
+    , m_recentFrom(MonthlyCreditTopUpJob::monthStart(m_period, zone, -1))
     , m_dryRun(context.isDryRun())
 {}
 
@@ -36,6 +40,8 @@ JobResult CreditTopUpRun::execute()
                           {QStringLiteral("tiers"), tiers()},
                           {QStringLiteral("batchSize"), m_settings.batchSize},
                           {QStringLiteral("dryRun"), m_dryRun}});
+    if (const auto stop = takeOverFromTheAppsScheduler())
+        return stop->cancelled ? cancelled() : failed(stop->error);
     const auto survey = withRetries<CreditTopUpSql::Survey>(
         QStringLiteral("Surveying the users"), [](CreditTopUpSql &sql) { return sql.survey(); });
     if (!survey)
@@ -43,6 +49,8 @@ JobResult CreditTopUpRun::execute()
     m_totalUsers = survey->users;
     m_totals.usersSkippedNegative = survey->skippedNegative;
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
+    if (m_dryRun) // what the adoption would have found
+        m_totals.legacyGrantsAdopted = survey->legacyGrants;
     m_batchesEstimated = (m_totalUsers + m_settings.batchSize - 1) / m_settings.batchSize;
     if (m_context.isStopRequested())
         return cancelled();
@@ -81,6 +89,54 @@ JobResult CreditTopUpRun::execute()
         m_context.setProgress(m_totals.usersScanned, std::max(m_totalUsers, m_totals.usersScanned));
     }
     return finished();
+}
+
+// The web app's own scheduler wrote its top-ups without a period (README, "Switching over").
+// Those written after the switch-over mean that it still runs, granting next to this job: a
+// warning says so while they are recent (since the start of the month before the period), so
+// that it ends once the app's scheduler is stopped, while a scheduler that still runs writes
+// new ones every month. Then this period's are adopted as the grants they are, before the
+// survey counts grants; a dry run changes nothing, its survey counts them instead.
+std::optional<CreditTopUpRun::Stop> CreditTopUpRun::takeOverFromTheAppsScheduler()
+{
+    const auto recent = withRetries<CreditTopUpSql::LegacyRows>(
+        QStringLiteral("Looking for top-ups of the web app's own scheduler"),
+        [this](CreditTopUpSql &sql) { return sql.legacyRowsSinceSwitchOver(m_recentFrom); });
+    if (!recent)
+        return recent.error();
+    m_totals.legacyRowsSinceSwitchOver = recent->count;
+    if (recent->count > 0)
+        warnAppSchedulerRuns(recent.value());
+    if (m_dryRun)
+        return std::nullopt;
+    const auto adopted =
+        withRetries<qint64>(QStringLiteral("Adopting the web app's own top-ups of the period"),
+                            [](CreditTopUpSql &sql) { return sql.adoptLegacyGrants(); });
+    if (!adopted)
+        return adopted.error();
+    m_totals.legacyGrantsAdopted = adopted.value();
+    if (adopted.value() > 0) {
+        m_context.log().info(
+            QStringLiteral("Top-ups of the web app's own scheduler count as grants of the period"),
+            {{QStringLiteral("period"), m_period}, {QStringLiteral("users"), adopted.value()}});
+    }
+    return std::nullopt;
+}
+
+void CreditTopUpRun::warnAppSchedulerRuns(const CreditTopUpSql::LegacyRows &rows)
+{
+    const QString newest = rows.newest.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) +
+                           QStringLiteral(" UTC");
+    m_context.log().warning(
+        QStringLiteral("Top-up rows without a period were written after the switch-over (%1, "
+                       "newest at %2): the web app's own scheduler still seems to run; disable "
+                       "it (see README, 'Switching over')")
+            .arg(rows.count)
+            .arg(newest),
+        {{QStringLiteral("period"), m_period},
+         {QStringLiteral("rows"), rows.count},
+         {QStringLiteral("newest"), rows.newest.toUTC().toString(Qt::ISODate)},
+         {QStringLiteral("switchOver"), rows.switchOver.toUTC().toString(Qt::ISODateWithMs)}});
 }
 
 // At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
@@ -175,7 +231,7 @@ Expected<CreditTopUpSql *, QSqlError> CreditTopUpRun::statements()
     auto db = m_database.connectionForCurrentThread();
     if (!db) // cannot connect: the factory's message says why; worth a retry like a lost one
         return QSqlError(db.error(), {}, QSqlError::ConnectionError, QStringLiteral("08006"));
-    auto sql = CreditTopUpSql::open(db.value(), m_database.dialect(), m_period);
+    auto sql = CreditTopUpSql::open(db.value(), m_database.dialect(), m_period, m_bounds);
     if (!sql)
         return sql.error();
     m_sql = std::move(sql).value();

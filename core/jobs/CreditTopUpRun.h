@@ -5,8 +5,11 @@
 #include "jobs/CreditTopUpSql.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
 
+#include <QTimeZone>
+
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace jc {
 
@@ -17,8 +20,10 @@ namespace jc {
 class CreditTopUpRun
 {
 public:
+    // `period` is a month of `zone`, the job's.
     CreditTopUpRun(JobContext &context, ConnectionFactory &database,
-                   const MonthlyCreditTopUpJob::Settings &settings, QString period);
+                   const MonthlyCreditTopUpJob::Settings &settings, QString period,
+                   const QTimeZone &zone);
 
     JobResult execute();
 
@@ -35,6 +40,8 @@ private:
     // errors are transient, waiting with backoff in between. `what` names it in messages.
     template <typename T> Expected<T, Stop> withRetries(const QString &what, const Step<T> &step);
     Expected<CreditTopUpSql *, QSqlError> statements();
+    std::optional<Stop> takeOverFromTheAppsScheduler();
+    void warnAppSchedulerRuns(const CreditTopUpSql::LegacyRows &rows);
     Expected<QStringList, Stop> readBoundaries();
     Expected<CreditTopUpSql::Range, Stop> batchRange(const QStringList &boundaries,
                                                      const QString &after, const QString &what);
@@ -53,6 +60,10 @@ private:
     ConnectionFactory &m_database;
     const MonthlyCreditTopUpJob::Settings &m_settings;
     const QString m_period;
+    const CreditTopUpSql::Bounds m_bounds;
+    // Where the month before the period begins: rows of the app's scheduler written since
+    // are recent (takeOverFromTheAppsScheduler()).
+    const QDateTime m_recentFrom;
     const bool m_dryRun;
     std::unique_ptr<CreditTopUpSql> m_sql; // reset after an error: the connection may be new
     CreditTopUpCounts m_totals;

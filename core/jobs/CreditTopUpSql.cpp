@@ -1,9 +1,11 @@
 #include "jobs/CreditTopUpSql.h"
 
+#include "storage/MigrationCatalog.h"
 #include "storage/SqlTime.h"
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <atomic>
 
 namespace jc {
@@ -28,6 +30,41 @@ const QString owedWhere =
     QStringLiteral("u.id > ? AND u.id <= ? AND u.free_credits >= 0 "
                    "AND u.free_credits < u.monthly_credit_limit AND NOT EXISTS ("
                    "SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND c.period = ?)");
+
+// Top-up rows of the web app's own scheduler, which has no period column: NULL period, a
+// top-up's reason (DOMAIN.md). Only these and the app's other adjustments have no period,
+// which the index of migration 7 keeps apart.
+const QString legacyWhere =
+    QStringLiteral("l.period IS NULL AND l.reason LIKE 'Monthly free credit top-up%'");
+
+// Legacy rows (alias l) created within the period's bounds; the placeholders are boundValues().
+// PostgreSQL compares instants. SQLite has the app's text in several forms ("2025-11-30
+// 11:00:00", "...11:00:00.123456+00:00", another offset): julianday() reads each as the
+// instant it is; a text range around it (a day's margin, more than any offset, before and
+// after) keeps the look-up on the index by created_at.
+QString legacyInPeriod(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Postgres)
+        return legacyWhere + QStringLiteral(" AND l.created_at >= ? AND l.created_at < ?");
+    return legacyWhere +
+           QStringLiteral(" AND l.created_at >= ? AND l.created_at < ? AND "
+                          "julianday(l.created_at) >= julianday(?) AND julianday(l.created_at) "
+                          "< julianday(?)");
+}
+
+// A user (alias u) has no legacy top-up row of the period.
+QString noLegacyGrant(SqlDialect dialect)
+{
+    return QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments l WHERE "
+                          "l.user_id = u.id AND ") +
+           legacyInPeriod(dialect) + u')';
+}
+
+// The date of `instant` (UTC) as text that sorts before every SQLite text form of that day.
+QString sqliteDay(const QDateTime &instant)
+{
+    return instant.toUTC().toString(QStringLiteral("yyyy-MM-dd"));
+}
 
 // Audit ids are version 7 UUIDs: a prefix from C++ (the time in milliseconds and a sequence
 // number, see auditIdPrefix) and 62 random bits from the database, so that the insert stays
@@ -66,10 +103,11 @@ qint64 integerAt(const QSqlQuery &query, int column)
 
 } // namespace
 
-CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period)
+CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period, Bounds bounds)
     : m_db(db)
     , m_dialect(dialect)
     , m_period(std::move(period))
+    , m_bounds(std::move(bounds))
     , m_surveyUsers(m_db)
     , m_countGranted(m_db)
     , m_findOwed(m_db)
@@ -81,12 +119,18 @@ CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString peri
     , m_updateBalances(m_db)
     , m_chosenByLimit(m_db)
     , m_owedByLimit(m_db)
+    , m_countLegacy(m_db)
+    , m_adoptLegacy(m_db)
+    , m_switchOver(m_db)
+    , m_legacySince(m_db)
 {}
 
-Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
-CreditTopUpSql::open(QSqlDatabase db, SqlDialect dialect, const QString &period)
+Expected<std::unique_ptr<CreditTopUpSql>, QSqlError> CreditTopUpSql::open(QSqlDatabase db,
+                                                                          SqlDialect dialect,
+                                                                          const QString &period,
+                                                                          const Bounds &bounds)
 {
-    std::unique_ptr<CreditTopUpSql> sql(new CreditTopUpSql(db, dialect, period));
+    std::unique_ptr<CreditTopUpSql> sql(new CreditTopUpSql(db, dialect, period, bounds));
     if (auto error = sql->createChosenTable())
         return *error;
     if (dialect == SqlDialect::Sqlite) {
@@ -180,7 +224,13 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         {&m_findOwed,
          QStringLiteral("SELECT 1 FROM users u WHERE u.free_credits >= 0 AND "
                         "u.free_credits < u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
-                        "credit_adjustments c WHERE c.user_id = u.id AND c.period = ?) LIMIT 1")},
+                        "credit_adjustments c WHERE c.user_id = u.id AND c.period = ?)") +
+             noLegacyGrant(m_dialect) + QStringLiteral(" LIMIT 1")},
+        {&m_countLegacy,
+         QStringLiteral("SELECT COUNT(DISTINCT l.user_id) FROM credit_adjustments l WHERE ") +
+             legacyInPeriod(m_dialect) +
+             QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments c WHERE "
+                            "c.user_id = l.user_id AND c.period = ?)")},
         {&m_nextRange, QStringLiteral("SELECT MAX(id), COUNT(*) FROM (SELECT id FROM users "
                                       "WHERE id > ? ORDER BY id LIMIT ?) b")},
         {&m_boundaries,
@@ -207,7 +257,31 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         {&m_owedByLimit,
          QStringLiteral("SELECT u.monthly_credit_limit, COUNT(*), SUM(u.monthly_credit_limit - "
                         "u.free_credits) FROM users u WHERE ") +
-             owedWhere + QStringLiteral(" GROUP BY u.monthly_credit_limit")},
+             owedWhere + noLegacyGrant(m_dialect) +
+             QStringLiteral(" GROUP BY u.monthly_credit_limit")},
+        // The earliest legacy row of each user in the period, unless the user has a grant.
+        {&m_adoptLegacy,
+         QStringLiteral("UPDATE credit_adjustments SET period = ? WHERE id IN (SELECT id FROM "
+                        "(SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.user_id ORDER BY %1, "
+                        "l.id) AS n FROM credit_adjustments l WHERE ")
+                 .arg(m_dialect == SqlDialect::Postgres
+                          ? QStringLiteral("l.created_at")
+                          : QStringLiteral("julianday(l.created_at)")) +
+             legacyInPeriod(m_dialect) +
+             QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments c WHERE "
+                            "c.user_id = l.user_id AND c.period = ?)) a WHERE a.n = 1)")},
+        {&m_switchOver,
+         QStringLiteral("SELECT applied_at_ms FROM jc_schema_version WHERE version = ?")},
+        {&m_legacySince,
+         m_dialect == SqlDialect::Postgres
+             ? QStringLiteral("SELECT COUNT(*), MAX(l.created_at) FROM credit_adjustments l "
+                              "WHERE ") +
+                   legacyWhere + QStringLiteral(" AND l.created_at > ?")
+             : QStringLiteral("SELECT COUNT(*), datetime(MAX(julianday(l.created_at))) FROM "
+                              "credit_adjustments l WHERE ") +
+                   legacyWhere +
+                   QStringLiteral(" AND l.created_at >= ? AND julianday(l.created_at) > "
+                                  "julianday(?)")},
     };
     for (const auto &statement : statements) {
         if (statement.query == &m_clearChosen && m_dialect == SqlDialect::Postgres)
@@ -246,6 +320,79 @@ Expected<qint64, QSqlError> CreditTopUpSql::firstInteger(QSqlQuery &query,
     return value;
 }
 
+QString CreditTopUpSql::beginStatement() const
+{
+    return m_dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                           : QStringLiteral("BEGIN");
+}
+
+QVariantList CreditTopUpSql::boundValues() const
+{
+    if (m_dialect == SqlDialect::Postgres)
+        return {SqlTime::toSql(m_bounds.start, m_dialect), SqlTime::toSql(m_bounds.end, m_dialect)};
+    return {sqliteDay(m_bounds.start.addDays(-1)), sqliteDay(m_bounds.end.addDays(2)),
+            SqlTime::toSql(m_bounds.start, m_dialect), SqlTime::toSql(m_bounds.end, m_dialect)};
+}
+
+Expected<qint64, QSqlError> CreditTopUpSql::adoptLegacyGrants()
+{
+    // Read first: most runs find nothing to adopt, and need not wait for the write lock.
+    const auto legacy = firstInteger(m_countLegacy, boundValues() + QVariantList{m_period});
+    if (!legacy)
+        return legacy.error();
+    if (legacy.value() == 0)
+        return 0;
+    if (auto error = execText(beginStatement()))
+        return *error;
+    if (auto error =
+            exec(m_adoptLegacy, QVariantList{m_period} + boundValues() + QVariantList{m_period})) {
+        rollback();
+        return *error;
+    }
+    const qint64 adopted = m_adoptLegacy.numRowsAffected();
+    if (auto error = execText(QStringLiteral("COMMIT"))) {
+        rollback();
+        return *error;
+    }
+    return adopted;
+}
+
+Expected<QDateTime, QSqlError> CreditTopUpSql::switchOver()
+{
+    if (auto error = exec(m_switchOver, {MigrationCatalog::switchOverVersion}))
+        return *error;
+    const QDateTime when =
+        m_switchOver.next() ? SqlTime::fromMsecs(m_switchOver.value(0)) : QDateTime();
+    m_switchOver.finish();
+    return when;
+}
+
+Expected<CreditTopUpSql::LegacyRows, QSqlError>
+CreditTopUpSql::legacyRowsSinceSwitchOver(const QDateTime &notBefore)
+{
+    const auto switchedOver = switchOver();
+    if (!switchedOver)
+        return switchedOver.error();
+    LegacyRows rows;
+    rows.switchOver = switchedOver.value();
+    if (!rows.switchOver.isValid())
+        return rows;
+    const QDateTime after = std::max(rows.switchOver, notBefore.toUTC());
+    const QVariantList values =
+        m_dialect == SqlDialect::Postgres
+            ? QVariantList{SqlTime::toSql(after, m_dialect)}
+            : QVariantList{sqliteDay(after.addDays(-1)),
+                           after.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))};
+    if (auto error = exec(m_legacySince, values))
+        return *error;
+    if (m_legacySince.next()) {
+        rows.count = integerAt(m_legacySince, 0);
+        rows.newest = SqlTime::fromSql(m_legacySince.value(1), m_dialect);
+    }
+    m_legacySince.finish();
+    return rows;
+}
+
 Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
 {
     Survey survey;
@@ -259,8 +406,12 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
     const auto granted = firstInteger(m_countGranted, {m_period});
     if (!granted)
         return granted.error();
-    survey.alreadyToppedUp = granted.value();
-    const auto owed = firstInteger(m_findOwed, {m_period});
+    const auto legacy = firstInteger(m_countLegacy, boundValues() + QVariantList{m_period});
+    if (!legacy)
+        return legacy.error();
+    survey.legacyGrants = legacy.value();
+    survey.alreadyToppedUp = granted.value() + survey.legacyGrants;
+    const auto owed = firstInteger(m_findOwed, QVariantList{m_period} + boundValues());
     if (!owed)
         return owed.error();
     survey.anyOwed = owed.value() > 0;
@@ -302,7 +453,8 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &rang
 {
     CreditTopUpCounts counts;
     counts.usersScanned = range.users;
-    if (auto error = exec(m_owedByLimit, {key(range.after), key(range.last), m_period}))
+    if (auto error = exec(m_owedByLimit, QVariantList{key(range.after), key(range.last), m_period} +
+                                             boundValues()))
         return *error;
     readGrants(m_owedByLimit, counts);
     return counts;
@@ -310,9 +462,7 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &rang
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 {
-    const QString begin = m_dialect == SqlDialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
-                                                          : QStringLiteral("BEGIN");
-    if (auto error = execText(begin))
+    if (auto error = execText(beginStatement()))
         return *error;
     auto counts = applyInTransaction(range);
     if (!counts) {

@@ -4,6 +4,7 @@
 #include "jobs/CreditTopUpCounts.h"
 #include "storage/SqlDialect.h"
 
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -33,9 +34,16 @@ namespace jc {
 // locked it makes the insert fail; the batch rolls back, and the caller's retry (a fresh
 // snapshot) sees the grant and skips the user.
 //
+// Top-ups the web app's own scheduler wrote before the switch-over have no period (APP-SCHEMA.md;
+// migration 7 labelled those whose month no zone could change). adoptLegacyGrants() labels the
+// period's own, found by instant in the job's zone, so that everything above counts them as
+// it counts this program's grants. Until then, survey() and preview() count them as grants
+// already (a dry run changes nothing, yet must say who would be owed); apply() relies on the
+// adoption, which a real run does first.
+//
 // Errors are the QSqlError, so that the caller can tell transient ones and retry. After a
-// failed apply() the transaction has been rolled back (when the connection still works).
-// Use on the connection's own thread only.
+// failed apply() or adoptLegacyGrants() the transaction has been rolled back (when the
+// connection still works). Use on the connection's own thread only.
 class CreditTopUpSql
 {
 public:
@@ -48,6 +56,22 @@ public:
         qint64 users = 0;
     };
 
+    // Where the period runs in the job's zone: from local midnight on the 1st of its month to
+    // that of the next, as UTC instants, [start, end).
+    struct Bounds
+    {
+        QDateTime start;
+        QDateTime end;
+    };
+
+    // Top-up rows without a period written after the switch-over from the app's own scheduler.
+    struct LegacyRows
+    {
+        qint64 count = 0;
+        QDateTime newest;     // UTC; invalid when there are none
+        QDateTime switchOver; // UTC; invalid when the database does not record one
+    };
+
     // What a run finds at its start, over all users.
     struct Survey
     {
@@ -55,20 +79,32 @@ public:
         // Negative free_credits, or a limit of zero or less: never touched, only counted.
         qint64 skippedNegative = 0;
         // Top-ups of the period recorded before the run (audit rows: by an earlier,
-        // interrupted or concurrent run; a user deleted since still counts).
+        // interrupted or concurrent run; a user deleted since still counts), legacy grants
+        // included.
         qint64 alreadyToppedUp = 0;
+        // Legacy grants of the period not adopted yet: users with a top-up row of the app's
+        // own scheduler in the period and no grant of it with a period.
+        qint64 legacyGrants = 0;
         // At least one user is owed a top-up of the period.
         bool anyOwed = false;
     };
 
     // Creates the connection's temporary work table (when absent) and prepares statements.
     static Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
-    open(QSqlDatabase db, SqlDialect dialect, const QString &period);
+    open(QSqlDatabase db, SqlDialect dialect, const QString &period, const Bounds &bounds);
 
     ~CreditTopUpSql();
     CreditTopUpSql(const CreditTopUpSql &) = delete;
     CreditTopUpSql &operator=(const CreditTopUpSql &) = delete;
 
+    // Gives the period to the app's own top-ups of it, in one short write transaction: rows
+    // without a period whose reason is a top-up's and whose created_at lies within the
+    // period's bounds, the earliest per user, for users without a grant of the period yet.
+    // Returns how many it labelled (users). Writes nothing when it finds none.
+    Expected<qint64, QSqlError> adoptLegacyGrants();
+    // Top-up rows without a period written after both the switch-over (when migration 7 was
+    // applied) and `notBefore`.
+    Expected<LegacyRows, QSqlError> legacyRowsSinceSwitchOver(const QDateTime &notBefore);
     Expected<Survey, QSqlError> survey();
     // The next `size` users after `after` ("" before the first).
     Expected<Range, QSqlError> nextRange(const QString &after, int size);
@@ -87,23 +123,29 @@ public:
     Expected<CreditTopUpCounts, QSqlError> preview(const Range &range);
 
 private:
-    CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period);
+    CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period, Bounds bounds);
 
     std::optional<QSqlError> createChosenTable();
     std::optional<QSqlError> tuneSqlite();
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);
     std::optional<QSqlError> execText(const QString &sql);
+    QString beginStatement() const;
     // The first column of the query's first row as an integer; 0 when it has no row.
     Expected<qint64, QSqlError> firstInteger(QSqlQuery &query, const QVariantList &values);
     // Reads (limit, users, credits) rows of `query` into `counts` as grants.
     static void readGrants(QSqlQuery &query, CreditTopUpCounts &counts);
     Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
+    // The values bound for the legacy rows of the period: its bounds as the dialect compares
+    // them.
+    QVariantList boundValues() const;
+    Expected<QDateTime, QSqlError> switchOver();
     void rollback();
 
     QSqlDatabase m_db;
     SqlDialect m_dialect;
     QString m_period;
+    Bounds m_bounds;
     QSqlQuery m_surveyUsers;
     QSqlQuery m_countGranted;
     QSqlQuery m_findOwed;
@@ -115,6 +157,10 @@ private:
     QSqlQuery m_updateBalances;
     QSqlQuery m_chosenByLimit;
     QSqlQuery m_owedByLimit;
+    QSqlQuery m_countLegacy;
+    QSqlQuery m_adoptLegacy;
+    QSqlQuery m_switchOver;
+    QSqlQuery m_legacySince;
     QStringList m_restore; // PRAGMAs that undo tuneSqlite()
 };
 

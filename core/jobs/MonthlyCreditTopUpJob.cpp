@@ -153,12 +153,19 @@ JobResult MonthlyCreditTopUpJob::run(JobContext &context, ConnectionFactory &dat
     if (settings.batchSize < 1)
         return JobResult::failure(
             QStringLiteral("batchSize must be at least 1 (got %1)").arg(settings.batchSize));
-    return CreditTopUpRun(context, database, settings, periodFor(context, zone)).execute();
+    return CreditTopUpRun(context, database, settings, periodFor(context, zone), zone).execute();
 }
 
 QString MonthlyCreditTopUpJob::periodOf(const QDateTime &instant, const QTimeZone &zone)
 {
     return instant.toTimeZone(zone).toString(QStringLiteral("yyyy-MM"));
+}
+
+QDateTime MonthlyCreditTopUpJob::monthStart(const QString &period, const QTimeZone &zone,
+                                            int monthsLater)
+{
+    const QDate first = QDate::fromString(period + QStringLiteral("-01"), Qt::ISODate);
+    return first.addMonths(monthsLater).startOfDay(zone).toUTC();
 }
 
 } // namespace jc

@@ -29,9 +29,12 @@ class JobContext;
 // zone (a catch-up of November run on 3 December still tops up November; a manual run uses
 // the month it was asked in), and the unique (user_id, period) index makes a second grant
 // impossible, so a rerun after a crash, a retry or a concurrent run tops up exactly the
-// users still owed. Users go in batches in id order, one transaction each (balances and
-// audit rows together); transient database errors are retried per batch with exponential
-// backoff and jitter; a stop is honoured between batches and during backoff.
+// users still owed. The web app's own scheduler wrote its top-ups without a period: a run
+// first adopts those of its period (by instant, in the job's zone) as the grants they are,
+// and warns when such rows appear after the switch-over (README, "Switching over"). Users go
+// in batches in id order, one transaction each (balances and audit rows together); transient
+// database errors are retried per batch with exponential backoff and jitter; a stop is
+// honoured between batches and during backoff.
 class MonthlyCreditTopUpJob
 {
 public:
@@ -69,6 +72,9 @@ public:
 
     // "2026-12": the year and month of `instant` in `zone`.
     static QString periodOf(const QDateTime &instant, const QTimeZone &zone);
+    // Where the month `monthsLater` months after `period` ("2026-12") begins in `zone`, in UTC:
+    // local midnight on the 1st (or, when a transition skips it, the first instant after).
+    static QDateTime monthStart(const QString &period, const QTimeZone &zone, int monthsLater = 0);
 };
 
 } // namespace jc

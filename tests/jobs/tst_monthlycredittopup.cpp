@@ -86,6 +86,17 @@ struct TestRun
                            [&](const LogLine &line) { return line.message == message; });
     }
 
+    // The warning lines whose message starts with `prefix`.
+    QList<LogLine> warnings(const QString &prefix) const
+    {
+        QList<LogLine> found;
+        for (const LogLine &line : state->logLines()) {
+            if (line.level == LogLevel::Warning && line.message.startsWith(prefix))
+                found.append(line);
+        }
+        return found;
+    }
+
     JobLogCategory category{job};
     std::shared_ptr<RunState> state;
     JobContext context;
@@ -206,6 +217,49 @@ void checkAllToppedUpOnce(QSqlDatabase db, SqlDialect dialect, const QList<User>
         }
     }
 }
+
+// A top-up row as the web app's own scheduler wrote it: no period. On SQLite created_at is
+// `sqliteText` when given (the app's other text forms), else the UTC text of CURRENT_TIMESTAMP.
+bool addLegacyTopUp(QSqlDatabase db, SqlDialect dialect, const QString &id, const QString &user,
+                    const QDateTime &createdAt, const QString &sqliteText = {})
+{
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO credit_adjustments (id, created_at, user_id, "
+                                 "credits, reason) VALUES (?, ?, ?, 10, 'Monthly free credit "
+                                 "top-up: topped up to 10')"));
+    query.addBindValue(id);
+    query.addBindValue(dialect == SqlDialect::Sqlite && !sqliteText.isEmpty()
+                           ? QVariant(sqliteText)
+                           : SqlTime::toSql(createdAt, dialect));
+    query.addBindValue(user);
+    if (query.exec())
+        return true;
+    qWarning("legacy row: %s", qPrintable(query.lastError().text()));
+    return false;
+}
+
+// id -> period ("" for NULL) of every adjustment.
+QMap<QString, QString> periods(QSqlDatabase db)
+{
+    QMap<QString, QString> result;
+    QSqlQuery query(db);
+    query.exec(QStringLiteral("SELECT id, period FROM credit_adjustments"));
+    while (query.next())
+        result.insert(query.value(0).toString(), query.value(1).toString());
+    return result;
+}
+
+// The switch-over from the app's own scheduler happened at `when` (the migration that looks
+// for the app's rows records when it was applied).
+bool switchedOverAt(QSqlDatabase db, const QDateTime &when)
+{
+    return exec(db, QStringLiteral("UPDATE jc_schema_version SET applied_at_ms = %1 WHERE "
+                                   "version = 7")
+                        .arg(when.toMSecsSinceEpoch()));
+}
+
+const QString stillRunningWarning =
+    QStringLiteral("Top-up rows without a period were written after the switch-over");
 
 std::shared_ptr<ConnectionFactory> migrated(const test::TestDatabase &database,
                                             ConnectionOptions options = {})
@@ -399,6 +453,144 @@ private slots:
         periods.sort();
         QCOMPARE(periods, (QStringList{QStringLiteral("2026-11"), QStringLiteral("2026-12")}));
         QCOMPARE(december.summary().value(QStringLiteral("creditsGranted")).toInteger(), 6);
+    }
+
+    // Switching over from the web app's own scheduler (README, "Switching over"): its top-up of
+    // the month, written without a period at local midnight in Auckland (still 30 November in
+    // UTC), is that user's December grant. A run for December grants it again to nobody who had
+    // one, not even to a user who spent credits since; the dry run says so before.
+    void legacyTopUpOfTheMonthCounts_data() { test::addDatabaseRows(); }
+    void legacyTopUpOfTheMonthCounts()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(addUsers(db, {{QStringLiteral("u-spent"), 2, 10},
+                              {QStringLiteral("v-no-row"), 0, 10},
+                              {QStringLiteral("w-go-text"), 3, 10},
+                              {QStringLiteral("x-offset-text"), 4, 10},
+                              {QStringLiteral("y-november"), 1, 10}}));
+        // December in Auckland, in each form the app writes on SQLite.
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-u"), QStringLiteral("u-spent"),
+                               utc("2025-11-30T11:00:00Z"), QStringLiteral("2025-11-30 11:00:00")));
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-u-again"), QStringLiteral("u-spent"),
+                               utc("2025-12-15T08:00:00Z")));
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-w"), QStringLiteral("w-go-text"),
+                               utc("2025-11-30T11:00:00.123Z"),
+                               QStringLiteral("2025-11-30 11:00:00.123456+00:00")));
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-x"), QStringLiteral("x-offset-text"),
+                               utc("2025-11-30T11:00:01.500Z"),
+                               QStringLiteral("2025-12-01 00:00:01.5+13:00")));
+        // A second before local midnight: November's, so y is owed December.
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-y"), QStringLiteral("y-november"),
+                               utc("2025-11-30T10:59:59Z"), QStringLiteral("2025-11-30 10:59:59")));
+        const QTimeZone auckland("Pacific/Auckland");
+        const auto before = balances(db);
+
+        TestRun dry(utc("2025-12-03T09:00:00Z"), RunTrigger::Manual, true);
+        const JobResult preview = dry.run(*factory, smallBatches(2), auckland);
+        QVERIFY2(preview.isSuccess(), qPrintable(preview.error()));
+        QCOMPARE(balances(db), before);
+        QCOMPARE(periods(db).values(), QStringList(5, QString()));
+        QCOMPARE(preview.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 2);
+        QCOMPARE(preview.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), 3);
+
+        TestRun run(utc("2025-11-30T11:00:00Z"), RunTrigger::Scheduled);
+        const JobResult result = run.run(*factory, smallBatches(2), auckland);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("period")).toString(),
+                 QStringLiteral("2025-12"));
+        const auto free = balances(db);
+        QCOMPARE(free.value(QStringLiteral("u-spent")), 2);
+        QCOMPARE(free.value(QStringLiteral("w-go-text")), 3);
+        QCOMPARE(free.value(QStringLiteral("x-offset-text")), 4);
+        QCOMPARE(free.value(QStringLiteral("v-no-row")), 10);
+        QCOMPARE(free.value(QStringLiteral("y-november")), 10);
+        const auto labels = periods(db);
+        QCOMPARE(labels.value(QStringLiteral("l-u")), QStringLiteral("2025-12"));
+        QCOMPARE(labels.value(QStringLiteral("l-u-again")), QString()); // one grant per user
+        QCOMPARE(labels.value(QStringLiteral("l-w")), QStringLiteral("2025-12"));
+        QCOMPARE(labels.value(QStringLiteral("l-x")), QStringLiteral("2025-12"));
+        QCOMPARE(labels.value(QStringLiteral("l-y")), QString());
+        QCOMPARE(result.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 2);
+        QCOMPARE(result.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), 3);
+        QCOMPARE(result.summary().value(QStringLiteral("legacyGrantsAdopted")).toInteger(), 3);
+        for (const char *key : {"usersScanned", "usersToppedUp", "creditsGranted",
+                                "alreadyToppedUp", "legacyGrantsAdopted", "byLimit"}) {
+            QCOMPARE(preview.summary().value(QLatin1String(key)),
+                     result.summary().value(QLatin1String(key)));
+        }
+        QVERIFY(run.warnings(stillRunningWarning).isEmpty()); // written before the switch-over
+
+        QVERIFY(exec(db, QStringLiteral("UPDATE users SET free_credits = 0")));
+        const JobResult again = TestRun(utc("2025-12-20T01:00:00Z"), RunTrigger::Manual)
+                                    .run(*factory, smallBatches(2), auckland);
+        QVERIFY2(again.isSuccess(), qPrintable(again.error()));
+        QCOMPARE(again.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
+        QCOMPARE(again.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), 5);
+    }
+
+    // Rows without a period that appear after the switch-over mean the app's own scheduler still
+    // runs: the run says so in a warning and its summary, as long as they are recent (this
+    // month's or last month's), so that the warning ends once the app's scheduler is stopped.
+    void appSchedulerStillRunningIsWarnedAbout_data() { test::addDatabaseRows(); }
+    void appSchedulerStillRunningIsWarnedAbout()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(switchedOverAt(db, utc("2025-12-15T00:00:00Z")));
+        QVERIFY(addUsers(db, {{QStringLiteral("u"), 0, 10}, {QStringLiteral("w"), 0, 10}}));
+        // Before the switch-over: the app's December grant of u.
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-dec"), QStringLiteral("u"),
+                               utc("2025-11-30T11:00:00Z")));
+        // After it: the app's January grants at local midnight; w got ours a moment before.
+        QVERIFY(exec(db, QStringLiteral("INSERT INTO credit_adjustments (id, created_at, user_id, "
+                                        "credits, reason, period) VALUES ('ours-w', %1, 'w', 10, "
+                                        "'Monthly free credit top-up: topped up to 10', '2026-01')")
+                             .arg(dialect == SqlDialect::Sqlite
+                                      ? QStringLiteral("'2025-12-31 11:00:00'")
+                                      : QStringLiteral("'2025-12-31 11:00:00+00'"))));
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-jan-u"), QStringLiteral("u"),
+                               utc("2025-12-31T11:00:02Z")));
+        QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-jan-w"), QStringLiteral("w"),
+                               utc("2025-12-31T11:00:05Z")));
+        const QTimeZone auckland("Pacific/Auckland");
+
+        TestRun january(utc("2025-12-31T11:00:00Z"), RunTrigger::Scheduled);
+        const JobResult result = january.run(*factory, smallBatches(), auckland);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
+        const auto warned = january.warnings(stillRunningWarning);
+        QCOMPARE(warned.size(), 1);
+        QVERIFY2(warned.first().message.contains(QStringLiteral("(2, newest at 2025-12-31 "
+                                                                "11:00:05 UTC)")),
+                 qPrintable(warned.first().message));
+        QVERIFY2(warned.first().message.contains(QStringLiteral("web app's own scheduler still "
+                                                                "seems to run")),
+                 qPrintable(warned.first().message));
+        QCOMPARE(result.summary().value(QStringLiteral("legacyRowsSinceSwitchOver")).toInteger(),
+                 2);
+        QCOMPARE(periods(db).value(QStringLiteral("l-jan-u")), QStringLiteral("2026-01"));
+        QCOMPARE(periods(db).value(QStringLiteral("l-jan-w")), QString()); // w had ours
+
+        // February's run still sees w's extra row of January...
+        TestRun february(utc("2026-01-31T11:00:00Z"), RunTrigger::Scheduled);
+        const JobResult second = february.run(*factory, smallBatches(), auckland);
+        QVERIFY2(second.isSuccess(), qPrintable(second.error()));
+        QCOMPARE(february.warnings(stillRunningWarning).size(), 1);
+        QCOMPARE(second.summary().value(QStringLiteral("legacyRowsSinceSwitchOver")).toInteger(),
+                 1);
+        // ...March's no longer: nothing new appeared.
+        TestRun march(utc("2026-02-28T11:00:00Z"), RunTrigger::Scheduled);
+        const JobResult third = march.run(*factory, smallBatches(), auckland);
+        QVERIFY2(third.isSuccess(), qPrintable(third.error()));
+        QVERIFY(march.warnings(stillRunningWarning).isEmpty());
+        QCOMPARE(third.summary().value(QStringLiteral("legacyRowsSinceSwitchOver")).toInteger(), 0);
     }
 
     void periodIsTheMonthInTheJobsZone_data()
