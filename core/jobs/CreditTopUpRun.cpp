@@ -79,16 +79,41 @@ JobResult CreditTopUpRun::execute()
         const auto counts = withRetries<CreditTopUpCounts>(what, [&](CreditTopUpSql &sql) {
             return m_dryRun ? sql.preview(range.value()) : sql.apply(range.value());
         });
-        if (!counts)
-            return counts.error().cancelled ? cancelled() : failed(counts.error().error);
-        m_totals.add(counts.value());
+        if (!counts && counts.error().cancelled)
+            return cancelled();
         m_batchesDone = batch;
         after = range->last;
-        logBatch(batch, range.value(), counts.value());
-        refreshStatisticsWhenGrown();
-        m_context.setProgress(m_totals.usersScanned, std::max(m_totalUsers, m_totals.usersScanned));
+        if (counts) {
+            m_consecutiveFailures = 0;
+            m_totals.add(counts.value());
+            logBatch(batch, range.value(), counts.value());
+            refreshStatisticsWhenGrown();
+        } else if (!carryOnAfter(range.value(), counts.error().error)) {
+            return failed(counts.error().error);
+        }
+        const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
+        m_context.setProgress(done, std::max(m_totalUsers, done));
     }
-    return finished();
+    return m_failedBatches > 0 ? failedBatches() : finished();
+}
+
+// A batch that failed for good (not transient, or out of attempts) does not end the run: its
+// users wait for the job's retry, and every later user still gets this month's credits now.
+// Only when batches keep failing one after another (the database is gone, a constraint
+// refuses everyone) does the run stop: going on would only fail every batch in turn.
+bool CreditTopUpRun::carryOnAfter(const CreditTopUpSql::Range &range, const QString &error)
+{
+    ++m_failedBatches;
+    ++m_consecutiveFailures;
+    m_usersInFailedBatches += range.users;
+    if (m_firstBatchError.isEmpty())
+        m_firstBatchError = error;
+    m_context.log().error(QStringLiteral("Batch failed; its users are left for the retry"),
+                          {{QStringLiteral("period"), m_period},
+                           {QStringLiteral("batch"), m_batchesDone},
+                           {QStringLiteral("users"), range.users},
+                           {QStringLiteral("error"), error}});
+    return m_consecutiveFailures < maxConsecutiveFailedBatches;
 }
 
 // The web app's own scheduler wrote its top-ups without a period (README, "Switching over").
@@ -261,14 +286,39 @@ JobResult CreditTopUpRun::cancelled() const
         summary());
 }
 
+// Every batch ran, and some failed: the run fails, saying how many users are still owed a
+// look, so that the job's retry (or a rerun) tops up exactly those.
+JobResult CreditTopUpRun::failedBatches() const
+{
+    const QString error =
+        QStringLiteral("%1 users not topped up: %2 of %3 batches failed (first: %4). The other "
+                       "batches were committed (%5 users topped up); the retry tops up the rest "
+                       "of period %6: nobody is topped up twice")
+            .arg(m_usersInFailedBatches)
+            .arg(m_failedBatches)
+            .arg(m_batchesDone)
+            .arg(m_firstBatchError)
+            .arg(m_totals.usersToppedUp)
+            .arg(m_period);
+    m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
+                          {{QStringLiteral("period"), m_period},
+                           {QStringLiteral("failedBatches"), m_failedBatches},
+                           {QStringLiteral("usersNotToppedUp"), m_usersInFailedBatches}});
+    return JobResult::failure(error, summary());
+}
+
 JobResult CreditTopUpRun::failed(const QString &error) const
 {
+    const qint64 notReached =
+        std::max<qint64>(0, m_totalUsers - m_totals.usersScanned - m_usersInFailedBatches);
+    const qint64 notToppedUp = m_usersInFailedBatches + notReached;
     const QString kept =
         m_dryRun ? QStringLiteral("Nothing was changed (dry run).")
-                 : QStringLiteral("The %1 batches before it were committed (%2 users topped up); "
-                                  "run the job again to finish period %3: nobody is topped up "
-                                  "twice.")
-                       .arg(m_batchesDone)
+                 : QStringLiteral("%1 users not topped up. The %2 batches that succeeded were "
+                                  "committed (%3 users topped up); the retry tops up the rest of "
+                                  "period %4: nobody is topped up twice.")
+                       .arg(notToppedUp)
+                       .arg(m_batchesDone - m_failedBatches)
                        .arg(m_totals.usersToppedUp)
                        .arg(m_period);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
@@ -284,6 +334,10 @@ QJsonObject CreditTopUpRun::summary() const
     json.insert(QStringLiteral("period"), m_period);
     json.insert(QStringLiteral("batches"), m_batchesDone);
     json.insert(QStringLiteral("dryRun"), m_dryRun);
+    if (m_failedBatches > 0) {
+        json.insert(QStringLiteral("failedBatches"), m_failedBatches);
+        json.insert(QStringLiteral("usersInFailedBatches"), m_usersInFailedBatches);
+    }
     return json;
 }
 

@@ -15,7 +15,9 @@ namespace jc {
 
 // One run of the Monthly Credit Top-Up for one period: surveys the users (a period with
 // nobody owed ends there), walks them in batches, retries a batch on transient errors,
-// honours stops, logs and reports. MonthlyCreditTopUpJob::run makes one; nothing else needs
+// honours stops, logs and reports. A batch that fails for good is reported and the run goes
+// on with the next ones (ending failed, "N users not topped up", for the job's retry), unless
+// three batches in a row fail. MonthlyCreditTopUpJob::run makes one; nothing else needs
 // it. Lives on the worker thread that runs the body.
 class CreditTopUpRun
 {
@@ -47,8 +49,11 @@ private:
                                                      const QString &after, const QString &what);
     std::chrono::milliseconds backoff(int attempt) const;
 
+    // Records a batch that failed for good; false when the run should stop instead.
+    bool carryOnAfter(const CreditTopUpSql::Range &range, const QString &error);
     JobResult nothingOwed();
     JobResult finished() const;
+    JobResult failedBatches() const;
     JobResult cancelled() const;
     JobResult failed(const QString &error) const;
     QJsonObject summary() const;
@@ -69,7 +74,13 @@ private:
     CreditTopUpCounts m_totals;
     qint64 m_totalUsers = 0;
     qint64 m_batchesEstimated = 0;
-    int m_batchesDone = 0;
+    int m_batchesDone = 0; // batches dealt with, failed ones included
+    // Batches that failed for good, and the users in them: left for the retry.
+    static constexpr int maxConsecutiveFailedBatches = 3;
+    int m_failedBatches = 0;
+    int m_consecutiveFailures = 0;
+    qint64 m_usersInFailedBatches = 0;
+    QString m_firstBatchError;
     qint64 m_analyzeAt = 5000; // audit rows inserted by this run; doubles after each ANALYZE
 };
 

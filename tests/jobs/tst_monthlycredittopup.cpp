@@ -703,20 +703,28 @@ private slots:
         TestRun broken(utc("2026-12-01T00:00:00Z"));
         const JobResult failed = broken.run(*factory, smallBatches());
         QVERIFY(!failed.isSuccess());
-        QVERIFY2(failed.error().startsWith(QStringLiteral("Batch 2 of 4")),
+        // The failing batch is reported and the run goes on: every later user has this
+        // month's credits now; only the failing batch's users wait for the retry.
+        QVERIFY2(failed.error().startsWith(
+                     QStringLiteral("3 users not topped up: 1 of 4 batches failed (first: "
+                                    "Batch 2 of 4")),
                  qPrintable(failed.error()));
         QVERIFY2(failed.error().contains(QStringLiteral("test refuses this user")),
                  qPrintable(failed.error()));
         QVERIFY2(!failed.error().contains(QStringLiteral("attempts")), // not transient
                  qPrintable(failed.error()));
         QCOMPARE(broken.state->record().outcome, RunOutcome::Failed);
-        // Batch 1 (users 0-2) committed; batch 2 rolled back as a whole; 3 and 4 never ran.
-        checkAllToppedUpOnce(db, dialect, users.mid(0, 3), QStringLiteral("2026-12"));
+        QVERIFY(broken.logged(QStringLiteral("Batch failed; its users are left for the retry")));
+        // Batches 1, 3 and 4 committed; batch 2 (users 3-5) rolled back as a whole.
+        QList<User> outsideBatch2 = users.mid(0, 3) + users.mid(6);
+        checkAllToppedUpOnce(db, dialect, outsideBatch2, QStringLiteral("2026-12"));
         const auto free = balances(db);
-        for (const User &user : users.mid(3))
+        for (const User &user : users.mid(3, 3))
             QCOMPARE(free.value(user.id), user.free);
-        QCOMPARE(audits(db, dialect).size(), 1);
-        QCOMPARE(failed.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 1);
+        const qsizetype grantedFirst = audits(db, dialect).size();
+        QVERIFY(grantedFirst > 1);
+        QCOMPARE(failed.summary().value(QStringLiteral("usersToppedUp")).toInteger(), grantedFirst);
+        QCOMPARE(failed.summary().value(QStringLiteral("failedBatches")).toInteger(), 1);
 
         QVERIFY(
             exec(db, QStringLiteral("DROP TRIGGER test_refuse") +
@@ -727,8 +735,33 @@ private slots:
         QVERIFY2(rerun.isSuccess(), qPrintable(rerun.error()));
         checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
         QCOMPARE(audits(db, dialect).size(), 6);
-        QCOMPARE(rerun.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 5);
-        QCOMPARE(rerun.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(), 1);
+        QCOMPARE(rerun.summary().value(QStringLiteral("usersToppedUp")).toInteger(),
+                 6 - grantedFirst);
+        QCOMPARE(rerun.summary().value(QStringLiteral("alreadyToppedUp")).toInteger(),
+                 grantedFirst);
+    }
+
+    // Batches that fail one after another (here: every grant refused) stop the run after
+    // three: going on would only fail every batch in turn.
+    void batchesFailingInARowStopTheRun_data() { test::addDatabaseRows(); }
+    void batchesFailingInARowStopTheRun()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(30);
+        QVERIFY(addUsers(db, users));
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE credit_adjustments ADD COLUMN refuse "
+                                        "integer NOT NULL DEFAULT 1 CHECK (refuse = 0)")));
+        TestRun broken(utc("2026-12-01T00:00:00Z"));
+        const JobResult failed = broken.run(*factory, smallBatches());
+        QVERIFY(!failed.isSuccess());
+        QCOMPARE(failed.summary().value(QStringLiteral("failedBatches")).toInteger(), 3);
+        QVERIFY2(failed.error().contains(QStringLiteral("30 users not topped up")),
+                 qPrintable(failed.error()));
+        QCOMPARE(audits(db, dialect).size(), 0);
     }
 
     void concurrentRunsGrantOnce_data() { test::addDatabaseRows(); }
