@@ -8,6 +8,7 @@
 #include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
+#include "schedule/OccurrenceFinder.h"
 #include "storage/AppDatabase.h"
 
 #include <QCommandLineParser>
@@ -24,6 +25,20 @@ int exitStatusFor(RunOutcome outcome)
     return outcome == RunOutcome::Succeeded ? 0 : 1;
 }
 
+// A backfill's instant must be an occurrence of the job's schedule as it runs here (stored
+// zone and schedule overrides applied): a typo is a usage error naming the nearest ones.
+std::optional<QString> notAnOccurrence(const Scheduler &scheduler, const QString &job,
+                                       const QDateTime &occurrence)
+{
+    if (!occurrence.isValid())
+        return std::nullopt;
+    const auto refusal =
+        OccurrenceFinder::notAnOccurrence(scheduler.jobStatus(job)->schedule, occurrence, job);
+    if (!refusal)
+        return std::nullopt;
+    return QStringLiteral("--occurrence: ") + *refusal;
+}
+
 } // namespace
 
 int RunCommand::run(const CommandEnvironment &env)
@@ -31,7 +46,8 @@ int RunCommand::run(const CommandEnvironment &env)
     const QString command = QStringLiteral("run");
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Runs JOB now in this process, recorded as a manual run."));
+        QStringLiteral("Runs JOB now in this process, recorded as a manual run (with "
+                       "--occurrence: as a backfill of that past occurrence)."));
     const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
                                           QStringLiteral("Compute and report, change nothing."));
     const QCommandLineOption waitOption(
@@ -45,7 +61,13 @@ int RunCommand::run(const CommandEnvironment &env)
         QStringLiteral("Uses VALUE for one of the job's own settings in this run only "
                        "(repeatable; `jobctl set JOB` lists them)."),
         QStringLiteral("KEY=VALUE"));
-    parser.addOptions({dryRunOption, waitOption, reasonOption, setOption});
+    const QCommandLineOption occurrenceOption(
+        QStringLiteral("occurrence"),
+        QStringLiteral("Runs JOB as this past occurrence of its schedule (a backfill; ISO 8601 "
+                       "with offset or Z, as `next --from`): the top-up grants that "
+                       "occurrence's month, to those not granted it yet."),
+        QStringLiteral("INSTANT"));
+    parser.addOptions({dryRunOption, waitOption, reasonOption, setOption, occurrenceOption});
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
@@ -63,6 +85,18 @@ int RunCommand::run(const CommandEnvironment &env)
                         QStringLiteral("no job named \"%1\" (jobs: %2)")
                             .arg(jobName, JobCatalog::jobNames().join(QStringLiteral(", "))),
                         2);
+    QDateTime occurrence;
+    if (parser.isSet(occurrenceOption)) {
+        const auto parsed = IsoTime::parseStrict(parser.value(occurrenceOption));
+        if (!parsed)
+            return env.fail(command,
+                            QStringLiteral("--occurrence: \"%1\" is not an ISO 8601 instant "
+                                           "with seconds and an offset, e.g. "
+                                           "2026-12-01T00:00:00+13:00 or 2026-11-30T11:00:00Z")
+                                .arg(parser.value(occurrenceOption)),
+                            2);
+        occurrence = *parsed;
+    }
     QJsonObject runSettings;
     if (const auto error = CommandSupport::applySettingTexts(*entry, parser.values(setOption),
                                                              QStringLiteral("--set"), runSettings))
@@ -124,10 +158,12 @@ int RunCommand::run(const CommandEnvironment &env)
             scheduler.cancel(run.id);
     });
 
+    if (const auto error = notAnOccurrence(scheduler, jobName, occurrence))
+        return env.fail(command, *error, 2);
     scheduler.start();
     const auto started =
         scheduler.runNow(jobName, RunRequest{parser.isSet(dryRunOption), CommandSupport::osUser(),
-                                             parser.value(reasonOption)});
+                                             parser.value(reasonOption), occurrence});
     if (!started)
         return env.fail(command, started.error(), wait ? 3 : 1);
     QCoreApplication::exec();

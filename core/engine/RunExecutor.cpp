@@ -33,6 +33,7 @@ bool RunExecutor::claim(const Context &context)
     switch (claim.status) {
     case Status::Claimed:
         state.setStoredRunId(claim.storedRunId);
+        state.setFirstLogSeq(claim.firstLogSeq);
         return true;
     case Status::AlreadyClaimed:
         state.refuse({Kind::ClaimedElsewhere, claim.message});

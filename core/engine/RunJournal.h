@@ -43,6 +43,9 @@ public:
         Status status = Status::Failed;
         qint64 storedRunId = 0;
         QString message;
+        // Claimed by re-opening a row (a retry, a catch-up taking over): its earlier
+        // attempts' log lines are kept, and this run's are numbered from here.
+        int firstLogSeq = 0;
     };
 
     // What a heartbeat refreshes for one running run.
@@ -75,7 +78,8 @@ public:
     // Inserts the run's row (status running, heartbeat now) under the unique (job, key);
     // for a retry (run.trigger Retry, run.attempt n) re-opens the existing row of that key
     // when it ended failed or timed out after attempt n-1, so a retry also happens once; for
-    // a catch-up, takes over the row of that key when it was recorded missed (paused).
+    // a catch-up, takes over the row of that key when it did not get done (missed, failed,
+    // timed out, interrupted or abandoned; never one that succeeded, runs or was cancelled).
     // With overlap Skip, first checks that no other live run of the job exists (heartbeat
     // within the lease), atomically with the insert across instances.
     virtual Claim claim(const ClaimRequest &request) = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QString>
 
 namespace jc {
@@ -10,6 +11,9 @@ struct RunRequest
     bool dryRun = false;
     QString requestedBy; // the OS user
     QString reason;
+    // A backfill: run the job as this past occurrence of its schedule (the top-up grants
+    // that occurrence's month). Invalid: an ordinary manual run, whose occurrence is now.
+    QDateTime occurrence = {};
 };
 
 } // namespace jc

@@ -81,10 +81,16 @@ int RunState::droppedLogLines() const
 QList<LogLine> RunState::takeUnwrittenLog(int *firstSeq)
 {
     std::lock_guard lock(m_mutex);
-    *firstSeq = m_logWritten;
+    *firstSeq = m_firstLogSeq + m_logWritten;
     QList<LogLine> lines = m_log.mid(m_logWritten);
     m_logWritten = int(m_log.size());
     return lines;
+}
+
+void RunState::setFirstLogSeq(int seq)
+{
+    std::lock_guard lock(m_mutex);
+    m_firstLogSeq = seq;
 }
 
 void RunState::complete(JobResult result)

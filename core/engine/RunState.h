@@ -63,6 +63,9 @@ public:
     int droppedLogLines() const;
     // The lines not yet handed out by this call, and the index (seq) of the first of them.
     QList<LogLine> takeUnwrittenLog(int *firstSeq);
+    // The seq of this run's first log line in the journal (after a re-opened row's lines).
+    // Set once, when claimed, before any line is taken.
+    void setFirstLogSeq(int seq);
 
     // The worker's side of the end, in two steps so that the run can be written to the
     // journal between them: complete() keeps the result, publish() tells the scheduler.
@@ -99,6 +102,7 @@ private:
     RunProgress m_progress;
     QList<LogLine> m_log;
     int m_logWritten = 0;
+    int m_firstLogSeq = 0;
     int m_droppedLogLines = 0;
     QString m_journalError;
     std::optional<JobResult> m_result;

@@ -13,14 +13,16 @@ QString toText(RunTrigger trigger)
         return QStringLiteral("catch-up");
     case RunTrigger::Retry:
         return QStringLiteral("retry");
+    case RunTrigger::Backfill:
+        return QStringLiteral("backfill");
     }
     return {};
 }
 
 std::optional<RunTrigger> runTriggerFromString(const QString &text)
 {
-    for (auto trigger :
-         {RunTrigger::Scheduled, RunTrigger::Manual, RunTrigger::CatchUp, RunTrigger::Retry}) {
+    for (auto trigger : {RunTrigger::Scheduled, RunTrigger::Manual, RunTrigger::CatchUp,
+                         RunTrigger::Retry, RunTrigger::Backfill}) {
         if (toText(trigger) == text)
             return trigger;
     }

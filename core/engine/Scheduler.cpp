@@ -11,6 +11,7 @@
 #include "engine/SchedulerJournal.h"
 
 #include "engine/SchedulerMailbox.h"
+#include "schedule/OccurrenceFinder.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -150,6 +151,8 @@ void Scheduler::start()
             if (job->paused && last.value() >= job->pausedAt)
                 job->missedWhilePaused = last.value();
             catchUp(*job, last.value(), now);
+            if (m_unfinishedOccurrences.value(job->definition.name, -1) == last.value())
+                catchUpUnfinished(*job, last.value(), now);
         }
         scheduleNextDue(*job, now);
         logJob(*job, QtInfoMsg, QStringLiteral("Starting job"),
@@ -212,7 +215,10 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
     SchedulerJob *job = findJob(name);
     if (!job)
         return QStringLiteral("No job named \"%1\"").arg(name);
-    const PendingRun pending{m_clock.nowMSecs(), RunTrigger::Manual, 1, request};
+    const auto made = manualRun(*job, request);
+    if (!made)
+        return made.error();
+    const PendingRun &pending = made.value();
     if (job->running > 0) {
         switch (job->definition.policies.overlap) {
         case OverlapPolicy::Skip:
@@ -232,6 +238,25 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
         }
     }
     return startRun(*job, pending);
+}
+
+// A manual run's occurrence is now; a backfill's is the past occurrence it was asked for,
+// which must be one of the job's schedule (in the zone it runs in).
+Expected<PendingRun, QString> Scheduler::manualRun(const SchedulerJob &job,
+                                                   const RunRequest &request) const
+{
+    const qint64 now = m_clock.nowMSecs();
+    if (!request.occurrence.isValid())
+        return PendingRun{now, RunTrigger::Manual, 1, request};
+    const Schedule &schedule = job.definition.schedule;
+    if (const auto refusal =
+            OccurrenceFinder::notAnOccurrence(schedule, request.occurrence, job.definition.name))
+        return *refusal;
+    if (request.occurrence.toMSecsSinceEpoch() > now)
+        return QStringLiteral("%1 has not come yet: only past occurrences of \"%2\" can be run "
+                              "as a backfill")
+            .arg(IsoTime::format(request.occurrence, schedule.zone()), job.definition.name);
+    return PendingRun{request.occurrence.toMSecsSinceEpoch(), RunTrigger::Backfill, 1, request};
 }
 
 bool Scheduler::pause(const QString &name, const QString &reason, const QString &pausedBy,
@@ -542,6 +567,41 @@ void Scheduler::setLastOccurrences(const QHash<QString, qint64> &lastOccurrences
     m_lastOccurrences = lastOccurrences;
 }
 
+void Scheduler::setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished)
+{
+    m_unfinishedOccurrences = unfinished;
+}
+
+// The journal's last occurrence of the job did not get done. When a later one has come due
+// meanwhile, catchUp() has dealt with that one (the policy runs the latest); otherwise this
+// one is caught up now, under the same policy and window as a missed occurrence.
+void Scheduler::catchUpUnfinished(SchedulerJob &job, qint64 occurrence, qint64 now)
+{
+    const qint64 next = job.definition.schedule.nextMSecs(occurrence);
+    if (next >= 0 && next <= now)
+        return;
+    const MissedRunPolicy &policy = job.definition.policies.missed;
+    const bool inWindow =
+        !policy.catchUpWindow || now - occurrence <= policy.catchUpWindow->count();
+    const QVariantMap fields{{QStringLiteral("occurrence"), toDateTime(occurrence)},
+                             {QStringLiteral("policy"), toText(policy.action)}};
+    if (policy.action != MissedRunPolicy::Action::CatchUp || !inWindow || job.paused) {
+        logJob(job, QtWarningMsg,
+               QStringLiteral("The last occurrence did not get done and is not caught up (%1)")
+                   .arg(job.paused ? QStringLiteral("the job is paused")
+                                   : (inWindow ? QStringLiteral("missed-run policy: skip")
+                                               : QStringLiteral("outside the catch-up window"))),
+               fields);
+        return;
+    }
+    job.lastOccurrence = std::max(job.lastOccurrence, occurrence);
+    logJob(job, QtWarningMsg,
+           QStringLiteral("The last occurrence did not get done; catching it up"), fields);
+    const PendingRun pending{occurrence, RunTrigger::CatchUp, 1, {}};
+    if (admit(job, pending))
+        startRun(job, pending);
+}
+
 // Occurrences in (lastOccurrence, now] were missed while no instance ran the job.
 void Scheduler::catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now)
 {
@@ -771,7 +831,7 @@ void Scheduler::recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool
     logJob(job, QtInfoMsg, QStringLiteral("Run not started"),
            {{QStringLiteral("occurrence"), info.occurrence},
             {QStringLiteral("reason"), refusal->message}});
-    if (retrying || info.trigger == RunTrigger::Manual)
+    if (retrying || info.trigger == RunTrigger::Manual || info.trigger == RunTrigger::Backfill)
         return;
     reportSkipped(job, info.occurrence.toMSecsSinceEpoch(), SkipReason::DatabaseUnavailable, 1,
                   QStringLiteral("Not run: the database could not be reached to claim it (%1)")

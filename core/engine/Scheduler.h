@@ -96,6 +96,13 @@ public:
     // policy decides about them. Call before start(); jobs not named never ran before.
     void setLastOccurrences(const QHash<QString, qint64> &lastOccurrences);
 
+    // The jobs whose last occurrence (as in setLastOccurrences) did not get done: its run
+    // failed, timed out, was interrupted or abandoned, or its claim could not reach the
+    // database. When no later occurrence has come due, start() catches it up once, under the
+    // job's missed-run policy and window, as if it had been missed: a month of the top-up
+    // whose run died is finished by the next start, not lost. Call before start().
+    void setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished);
+
     State state() const { return m_state; }
     const Clock &clock() const { return m_clock; }
 
@@ -109,7 +116,9 @@ public:
 
     // Runs a job now, outside its schedule, obeying its overlap policy: returns the new run's
     // id; 0 when it was queued behind a running run; an error when refused (unknown job,
-    // already running under the skip policy, stopping).
+    // already running under the skip policy, stopping). With request.occurrence, a backfill:
+    // the run is the job's run of that past occurrence (trigger Backfill), refused unless the
+    // instant is an occurrence of the job's schedule (the error names the nearest ones).
     Expected<RunId, QString> runNow(const QString &name, const RunRequest &request = {});
 
     // Pause holds a job's scheduled occurrences (each is reported skipped, reason Paused, and
@@ -174,6 +183,8 @@ private:
     };
 
     SchedulerJob *findJob(const QString &name) const;
+    Expected<PendingRun, QString> manualRun(const SchedulerJob &job,
+                                            const RunRequest &request) const;
     void scheduleNextDue(SchedulerJob &job, qint64 after);
     Timeline::iterator addEvent(qint64 at, Event event);
     void eraseEvent(std::optional<Timeline::iterator> &it);
@@ -184,6 +195,7 @@ private:
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
     void catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now);
     void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
+    void catchUpUnfinished(SchedulerJob &job, qint64 occurrence, qint64 now);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
     void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);
@@ -222,6 +234,7 @@ private:
     RunId m_lastRunId = 0;
     quint64 m_wakeCount = 0;
     QHash<QString, qint64> m_lastOccurrences;
+    QHash<QString, qint64> m_unfinishedOccurrences;
     QTimer m_timer;
     std::unique_ptr<QThreadPool> m_pool;
     std::shared_ptr<SchedulerMailbox> m_mailbox;

@@ -59,6 +59,10 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
     if (!last)
         return last.error();
     m_scheduler->setLastOccurrences(last.value());
+    const auto unfinished = RunHistory(m_database).unfinishedLastOccurrencePerJob();
+    if (!unfinished)
+        return unfinished.error();
+    m_scheduler->setUnfinishedOccurrences(unfinished.value());
     if (const auto announced = InstanceRegistry(m_database).announce(m_instance, nowMSecs);
         !announced)
         return announced.error();

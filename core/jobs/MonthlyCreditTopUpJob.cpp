@@ -47,11 +47,25 @@ SettingSpec integer(const QString &key, const QString &label, const QString &env
 // The month is read in the zone the job runs in after the admin's overrides (the run's), not
 // the one it was built with: Dec 1 00:00 in Auckland is Nov 30 on a UTC host, and labelling
 // it November would skip everyone topped up on Nov 1 and lose December.
-QString periodFor(const JobContext &context, const QTimeZone &builtZone)
+QString periodFor(const JobContext &context, const QTimeZone &runZone)
 {
     const QDateTime when =
         context.occurrence().isValid() ? context.occurrence() : QDateTime::currentDateTimeUtc();
-    return MonthlyCreditTopUpJob::periodOf(when, context.zone(builtZone));
+    return MonthlyCreditTopUpJob::periodOf(when, runZone);
+}
+
+// A month must not be lost to a database failover at 00:00 or a run killed half-way: a
+// failed run is tried again within its occurrence, 1 min after, then 2, 4, ... up to 1 h
+// apart, for about four hours (the scheduler never retries past the next occurrence). Each
+// retry tops up exactly the users still owed.
+RetryPolicy defaultRetry()
+{
+    RetryPolicy retry;
+    retry.attempts = 10;
+    retry.baseDelay = std::chrono::minutes(1);
+    retry.multiplier = 2.0;
+    retry.maxDelay = std::chrono::hours(1);
+    return retry;
 }
 
 } // namespace
@@ -142,6 +156,7 @@ JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactor
                        "month, %1 users per transaction")
             .arg(settings.batchSize);
     def.schedule = Schedule::parse(QStringLiteral("first-of-month"), zone).value();
+    def.policies.retry = defaultRetry();
     def.body = [database = std::move(database), settings = std::move(settings),
                 zone](JobContext &context) { return run(context, *database, settings, zone); };
     return def;
@@ -153,7 +168,11 @@ JobResult MonthlyCreditTopUpJob::run(JobContext &context, ConnectionFactory &dat
     if (settings.batchSize < 1)
         return JobResult::failure(
             QStringLiteral("batchSize must be at least 1 (got %1)").arg(settings.batchSize));
-    return CreditTopUpRun(context, database, settings, periodFor(context, zone), zone).execute();
+    // The zone the job runs in after overrides: the period, and the month's bounds that the
+    // app scheduler's grants are adopted within, both follow it.
+    const QTimeZone runZone = context.zone(zone);
+    return CreditTopUpRun(context, database, settings, periodFor(context, runZone), runZone)
+        .execute();
 }
 
 QString MonthlyCreditTopUpJob::periodOf(const QDateTime &instant, const QTimeZone &zone)

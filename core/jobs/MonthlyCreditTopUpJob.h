@@ -35,6 +35,13 @@ class JobContext;
 // in batches in id order, one transaction each (balances and audit rows together); transient
 // database errors are retried per batch with exponential backoff and jitter; a stop is
 // honoured between batches and during backoff.
+//
+// No month lost: the period is the occurrence's month in the zone the job runs in after the
+// admin's overrides (JobContext::zone); a failed run is retried within its occurrence (10
+// attempts, 1 min doubling to 1 h: about four hours); a batch that fails for good leaves only
+// its users for that retry; an occurrence whose run failed, died or could not be claimed is
+// caught up at the next start (Scheduler::setUnfinishedOccurrences); an admin can run any
+// past occurrence again as a backfill (`jobctl run --occurrence`), granting what is owed.
 class MonthlyCreditTopUpJob
 {
 public:

@@ -325,12 +325,26 @@ Migration legacyTopUps()
     return migration;
 }
 
+// 8. Why a `missed` row did not run (SkipReason's text: "paused", "overlap", "database
+// unavailable", ...). Start-up catch-up needs it: an occurrence whose claim could not reach
+// the database is not done and is caught up, one missed while paused or overlapping is an
+// admin's or a policy's decision and stays missed. NULL for runs and for rows of older builds.
+Migration runSkipReason()
+{
+    return make(8, QStringLiteral("jc_runs.skip_reason: why an occurrence did not run"),
+                {
+                    MigrationStep::addColumnIfMissing(
+                        QStringLiteral("jc_runs"), QStringLiteral("skip_reason"),
+                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN skip_reason varchar(32)")),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
     return {appTables(),     topUpPeriodKey(),   schedulerTables(), purchaseStatusIndex(),
-            changeNotices(), topUpPeriodIndex(), legacyTopUps()};
+            changeNotices(), topUpPeriodIndex(), legacyTopUps(),    runSkipReason()};
 }
 
 int MigrationCatalog::latestVersion()

@@ -17,6 +17,8 @@ namespace jc {
 //     jc_job_changes, jc_instances.
 //  7  The switch-over from the web app's own scheduler: its top-up rows get their period where
 //     the month is the same in every zone; an index of the rows without a period.
+//  8  jc_runs.skip_reason: why a `missed` row did not run (start-up catch-up finishes an
+//     occurrence the database was away for, not one an admin paused).
 //
 // Times: see SqlTime (app tables: timestamptz / UTC text; jc_* tables: *_ms epoch millis).
 class MigrationCatalog

@@ -1,5 +1,6 @@
 #include "storage/RunHistory.h"
 
+#include "engine/SkipReason.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
 #include "storage/StorageLog.h"
@@ -273,12 +274,40 @@ Expected<QHash<QString, QDateTime>, QString> RunHistory::lastSuccessPerJob() con
 Expected<QHash<QString, qint64>, QString> RunHistory::lastOccurrencePerJob() const
 {
     return readPerJob<qint64>(
-        select(
-            *m_connections,
-            QStringLiteral("SELECT job_name, MAX(occurrence_ms) FROM jc_runs WHERE trigger "
-                           "IN (?, ?, ?) GROUP BY job_name"),
-            {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp), toText(RunTrigger::Retry)},
-            QStringLiteral("the last occurrence of each job")),
+        select(*m_connections,
+               QStringLiteral("SELECT job_name, MAX(occurrence_ms) FROM jc_runs WHERE trigger "
+                              "IN (?, ?, ?, ?) GROUP BY job_name"),
+               {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp),
+                toText(RunTrigger::Retry), toText(RunTrigger::Backfill)},
+               QStringLiteral("the last occurrence of each job")),
+        [](const QSqlQuery &row) { return row.value(1).toLongLong(); });
+}
+
+Expected<QHash<QString, qint64>, QString> RunHistory::unfinishedLastOccurrencePerJob() const
+{
+    const QString scheduled = toText(RunTrigger::Scheduled);
+    const QString catchUp = toText(RunTrigger::CatchUp);
+    const QString retry = toText(RunTrigger::Retry);
+    const QString backfill = toText(RunTrigger::Backfill);
+    // The row under the occurrence's own key (coalesced rows have keys of their own), and no
+    // real run of the same occurrence (a backfill, say) that succeeded since.
+    return readPerJob<qint64>(
+        select(*m_connections,
+               QStringLiteral(
+                   "SELECT r.job_name, r.occurrence_ms FROM jc_runs r JOIN (SELECT job_name, "
+                   "MAX(occurrence_ms) AS last_ms FROM jc_runs WHERE trigger IN (?, ?, ?, ?) "
+                   "GROUP BY job_name) l ON r.job_name = l.job_name AND r.occurrence_ms = "
+                   "l.last_ms WHERE r.trigger IN (?, ?, ?, ?) AND r.occurrence_key NOT LIKE "
+                   "'skipped:%' AND "
+                   "(r.status IN (?, ?, ?, ?) OR (r.status = ? AND r.skip_reason = ?)) AND NOT "
+                   "EXISTS (SELECT 1 FROM jc_runs s WHERE s.job_name = r.job_name AND "
+                   "s.occurrence_ms = r.occurrence_ms AND s.status = ? AND s.dry_run = ?)"),
+               {scheduled, catchUp, retry, backfill, scheduled, catchUp, retry, backfill,
+                toText(RunOutcome::Failed), toText(RunOutcome::TimedOut),
+                toText(RunOutcome::Interrupted), toText(RunOutcome::Abandoned),
+                toText(RunOutcome::Missed), toText(SkipReason::DatabaseUnavailable),
+                toText(RunOutcome::Succeeded), false},
+               QStringLiteral("the unfinished last occurrence of each job")),
         [](const QSqlQuery &row) { return row.value(1).toLongLong(); });
 }
 

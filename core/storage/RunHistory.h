@@ -100,10 +100,17 @@ public:
     Expected<QHash<QString, QDateTime>, QString> lastSuccessPerJob() const;
 
     // Per job, the newest occurrence (epoch ms) the scheduler has dealt with: the largest
-    // occurrence of its scheduled, catch-up and retry rows, which include the skipped and
-    // missed rows it recorded. Manual runs do not count: their occurrence is when someone
+    // occurrence of its scheduled, catch-up, retry and backfill rows, which include the
+    // skipped and missed rows it recorded. Manual runs do not count: their occurrence is when someone
     // asked. For missed-run detection at start-up.
     Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
+
+    // Per job, its last occurrence (as above) when it did not get done: the row under its own
+    // key failed, timed out, was interrupted or abandoned, or is `missed` because the database
+    // could not be reached to claim it; and no real run of that occurrence succeeded since.
+    // Jobs whose last occurrence is done (or never ran) are absent. Start-up catch-up runs
+    // these again (Scheduler::setUnfinishedOccurrences).
+    Expected<QHash<QString, qint64>, QString> unfinishedLastOccurrencePerJob() const;
 
 private:
     std::shared_ptr<ConnectionFactory> m_connections;

@@ -158,6 +158,7 @@ struct NewRow
     QString error;
     bool dryRun = false;
     QVariant missedCount = QVariant(QMetaType::fromType<int>());
+    QString skipReason;
 };
 
 // Inserts the row unless its (job, occurrence) key is taken. Returns its id, or nullopt when
@@ -172,8 +173,8 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
     const QString sql =
         QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
-                       "instance_id, requested_by, reason, error, dry_run, missed_count) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "instance_id, requested_by, reason, error, dry_run, missed_count, "
+                       "skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT (job_name, occurrence_key) DO NOTHING") +
         (pg ? QStringLiteral(" RETURNING id") : QString());
     const QVariantList values{row.job,
@@ -190,7 +191,8 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
                               nullIfEmpty(row.reason),
                               nullIfEmpty(row.error),
                               row.dryRun,
-                              row.missedCount};
+                              row.missedCount,
+                              nullIfEmpty(row.skipReason)};
     if (!query.prepare(sql) || !execWith(query, values))
         return query.lastError();
     if (pg)
@@ -279,11 +281,14 @@ Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &reque
                                 .arg(QString::number(live.id), live.where());
     if (request.run.trigger == RunTrigger::Retry)
         return {Claim::Status::Busy, 0, message};
-    const bool manual = request.run.trigger == RunTrigger::Manual;
+    // Asked for by a person (who is told at once): skipped, not a missed occurrence.
+    const bool manual =
+        request.run.trigger == RunTrigger::Manual || request.run.trigger == RunTrigger::Backfill;
     NewRow row = rowFor(request, statusText(manual ? RunOutcome::Skipped : RunOutcome::Missed));
     row.finishedAtMSecs = request.nowMSecs;
     row.attempts = 0;
     row.error = message;
+    row.skipReason = toText(SkipReason::Overlap);
     if (row.reason.isEmpty())
         row.reason = message;
     row.missedCount = 1;
@@ -293,6 +298,21 @@ Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &reque
     if (!*inserted)
         return alreadyClaimed(db, request);
     return {Claim::Status::Busy, **inserted, message};
+}
+
+// A re-opened row keeps the log lines of its earlier attempts; the new attempt's lines go
+// after them (the same seq would be dropped as already written).
+Claim reopened(QSqlDatabase &db, const ClaimRequest &request, qint64 runId)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (const auto error = execute(
+            query,
+            QStringLiteral("SELECT COALESCE(MAX(seq) + 1, 0) FROM jc_run_logs WHERE run_id = ?"),
+            {runId}))
+        return claimFailed(request, *error);
+    const int firstLogSeq = query.next() ? query.value(0).toInt() : 0;
+    return {Claim::Status::Claimed, runId, {}, firstLogSeq};
 }
 
 // A retry (attempt n) re-opens the row that attempt n-1 left failed or timed out. Whoever
@@ -319,38 +339,46 @@ Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &r
         return claimFailed(request, *error);
     if (query.numRowsAffected() != 1)
         return alreadyClaimed(db, request);
-    return {Claim::Status::Claimed, (*holder)->id, {}};
+    return reopened(db, request, (*holder)->id);
 }
 
-// A catch-up of an occurrence that was recorded `missed` under its own key (the job was
-// paused then, and its policy catches up on resume): the missed row becomes the catch-up
-// run. Whoever turns it first runs it; the WHERE makes a second turn find nothing, and an
-// occurrence that really ran is never taken.
-Claim takeOverMissed(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
+// A catch-up of an occurrence that did not get done: recorded `missed` under its own key
+// (the job was paused then and its policy catches up on resume, or the database could not be
+// reached to claim it), or a run of it that failed, timed out, was interrupted or abandoned
+// (start-up catch-up). That row becomes the catch-up run. Whoever turns it first runs it; the
+// WHERE makes a second turn find nothing, and an occurrence that succeeded, is running or was
+// cancelled by an admin is never taken.
+Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
 {
     const auto holder = occurrenceHolder(db, request.run.job, request.occurrenceKey);
     if (!holder)
         return claimFailed(request, holder.error());
     if (!*holder)
         return insertRunning(db, dialect, request);
-    if ((*holder)->status != statusText(RunOutcome::Missed))
+    const QStringList unfinished{statusText(RunOutcome::Missed), statusText(RunOutcome::Failed),
+                                 statusText(RunOutcome::TimedOut),
+                                 statusText(RunOutcome::Interrupted),
+                                 statusText(RunOutcome::Abandoned)};
+    if (!unfinished.contains((*holder)->status))
         return alreadyClaimed(db, request);
     QSqlQuery query(db);
-    const auto error =
-        execute(query,
-                QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
-                               "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
-                               "instance_id = ?, requested_by = ?, reason = ?, error = NULL, "
-                               "missed_count = NULL WHERE id = ? AND status = ?"),
-                {statusText(RunOutcome::Running), request.run.attempt, toText(request.run.trigger),
-                 request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
-                 nullIfEmpty(request.run.requestedBy), nullIfEmpty(request.run.reason),
-                 (*holder)->id, statusText(RunOutcome::Missed)});
+    const auto error = execute(
+        query,
+        QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+                       "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
+                       "instance_id = ?, requested_by = ?, reason = ?, error = NULL, "
+                       "missed_count = NULL, skip_reason = NULL, progress_done = NULL, "
+                       "progress_total = NULL, progress_text = NULL, cancel_requested_at_ms = "
+                       "NULL, cancel_requested_by = NULL WHERE id = ? AND status = ?"),
+        {statusText(RunOutcome::Running), request.run.attempt, toText(request.run.trigger),
+         request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
+         nullIfEmpty(request.run.requestedBy), nullIfEmpty(request.run.reason), (*holder)->id,
+         (*holder)->status});
     if (error)
         return claimFailed(request, *error);
     if (query.numRowsAffected() != 1)
         return alreadyClaimed(db, request);
-    return {Claim::Status::Claimed, (*holder)->id, {}};
+    return reopened(db, request, (*holder)->id);
 }
 
 Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
@@ -365,7 +393,7 @@ Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
     if (request.run.trigger == RunTrigger::Retry && request.run.attempt >= 2)
         return reopenForRetry(db, dialect, request);
     if (request.run.trigger == RunTrigger::CatchUp)
-        return takeOverMissed(db, dialect, request);
+        return takeOverUnfinished(db, dialect, request);
     return insertRunning(db, dialect, request);
 }
 
@@ -610,6 +638,7 @@ Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
                                          : skipped.detail;
     row.reason = row.error;
     row.missedCount = std::max(1, skipped.count);
+    row.skipReason = toText(skipped.reason);
     const auto inserted = insertRow(db.value(), m_connections->dialect(), row);
     if (!inserted && !SqlErrors::isUniqueViolation(inserted.error())) {
         return QStringLiteral("Could not record the %1 occurrence of \"%2\" at %3: %4")

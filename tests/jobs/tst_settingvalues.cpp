@@ -110,6 +110,7 @@ class tst_SettingValues : public QObject
                                                         1,
                                                         false,
                                                         {},
+                                                        {},
                                                         {}},
                                                 nullptr);
         JobContext context(state, category.category());

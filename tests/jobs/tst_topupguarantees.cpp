@@ -6,6 +6,7 @@
 #include "TestDatabases.h"
 
 #include "engine/ManualClock.h"
+#include "engine/RunJournal.h"
 #include "jobs/JobRuntime.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
 #include "storage/JobSettingsStore.h"
@@ -77,6 +78,123 @@ std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory>
     return std::move(runtime).value();
 }
 
+// Whether `spy` (on Scheduler::runFinished) holds `count` top-up records, the last with `outcome`.
+bool topUpsFinished(const QSignalSpy &spy, int count, RunOutcome outcome)
+{
+    QList<RunRecord> records;
+    for (const QList<QVariant> &args : spy) {
+        const auto record = args.at(0).value<RunRecord>();
+        if (record.info.job == topUp)
+            records.append(record);
+    }
+    return records.size() == count && records.constLast().outcome == outcome;
+}
+
+// The database away, for real: SQLite write-locked by another connection's exclusive
+// transaction (claims fail after the busy timeout with "database is locked"); PostgreSQL
+// refusing new connections, with every connection to it terminated.
+class Outage
+{
+public:
+    Outage(SqlDialect dialect, const DatabaseUrl &url)
+        : m_dialect(dialect)
+        , m_url(url)
+    {}
+    ~Outage() { end(); }
+
+    QString begin()
+    {
+        if (m_dialect == SqlDialect::Sqlite) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, m_connection);
+            db.setDatabaseName(m_url.filePath());
+            QSqlQuery lock(db);
+            if (!db.open() || !lock.exec(u"BEGIN EXCLUSIVE"_qs))
+                return lock.lastError().text() + db.lastError().text();
+        } else {
+            for (
+                const QString &sql :
+                {u"ALTER DATABASE %1 ALLOW_CONNECTIONS false"_qs,
+                 u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"_qs}) {
+                if (const auto error = admin(sql.arg(m_url.databaseName())))
+                    return *error;
+            }
+        }
+        m_active = true;
+        return {};
+    }
+
+    void end()
+    {
+        if (!std::exchange(m_active, false))
+            return;
+        if (m_dialect == SqlDialect::Sqlite) {
+            QSqlQuery(QSqlDatabase::database(m_connection)).exec(u"ROLLBACK"_qs);
+            QSqlDatabase::removeDatabase(m_connection);
+        } else if (const auto error = admin(
+                       u"ALTER DATABASE %1 ALLOW_CONNECTIONS true"_qs.arg(m_url.databaseName()))) {
+            qWarning("outage did not end: %s", qPrintable(*error));
+        }
+    }
+
+private:
+    std::optional<QString> admin(const QString &sql) const
+    {
+        const auto server = test::postgresServerUrl();
+        if (!server)
+            return server.error();
+        return test::postgresAdminExec(server.value(), u"outage-admin"_qs, sql);
+    }
+
+    SqlDialect m_dialect;
+    DatabaseUrl m_url;
+    QString m_connection = u"outage-locker"_qs;
+    bool m_active = false;
+};
+
+// Checks that every one of `count` owed users got exactly one top-up of `period` and holds
+// 10 free credits.
+void checkEveryoneToppedUpOnce(ConnectionFactory &factory, int count, const QString &period)
+{
+    QCOMPARE(scalar(factory,
+                    u"SELECT COUNT(*) FROM credit_adjustments WHERE period = '%1'"_qs.arg(period))
+                 .toInt(),
+             count);
+    QCOMPARE(scalar(factory, u"SELECT COUNT(DISTINCT user_id) FROM credit_adjustments WHERE "
+                             "period = '%1'"_qs.arg(period))
+                 .toInt(),
+             count);
+    QCOMPARE(scalar(factory, u"SELECT COUNT(*) FROM users WHERE free_credits = 10"_qs).toInt(),
+             count);
+}
+
+// A scheduled run of `occurrence` that a SIGKILL left behind: its row still `running` with its
+// last heartbeat 5 s after the occurrence, and its first batch (users u000-u003) committed.
+bool leaveKilledRun(ConnectionFactory &factory, const QDateTime &occurrence, const QString &period)
+{
+    RunInfo info;
+    info.job = topUp;
+    info.occurrence = occurrence;
+    const qint64 at = occurrence.toMSecsSinceEpoch();
+    if (!exec(factory,
+              u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+              "status, started_at_ms, heartbeat_at_ms, attempts, instance_id) VALUES "
+              "('%1', 'scheduled', %2, '%3', 'running', %4, %5, 1, 'gone:4242')"_qs.arg(topUp)
+                  .arg(at)
+                  .arg(RunJournal::occurrenceKey(info))
+                  .arg(at + 1000)
+                  .arg(at + 5000)))
+        return false;
+    for (int i = 0; i < 4; ++i) {
+        const QString id = u"u%1"_qs.arg(i, 3, 10, QLatin1Char('0'));
+        if (!exec(factory, u"INSERT INTO credit_adjustments (id, user_id, credits, reason, "
+                           "period) VALUES ('k%1', '%1', 8, 'Monthly free credit top-up: topped "
+                           "up to 10', '%2')"_qs.arg(id, period)) ||
+            !exec(factory, u"UPDATE users SET free_credits = 10 WHERE id = '%1'"_qs.arg(id)))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 class tst_TopUpGuarantees : public QObject
@@ -125,6 +243,191 @@ private slots:
                      .toInt(),
                  3);
         QCOMPARE(scalar(*factory, u"SELECT SUM(free_credits) FROM users"_qs).toInt(), 30);
+    }
+
+    // The database is away from before midnight on the 1st until after the first retries:
+    // the top-up's retries (its default policy) finish the month once it is back, every owed
+    // user topped up exactly once. Before, the claim's failure was recorded `missed` and the
+    // month was lost.
+    void outageAcrossMidnightFinishesTheMonth_data() { test::addDatabaseRows(); }
+    void outageAcrossMidnightFinishesTheMonth()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        ConnectionOptions options;
+        options.sqliteBusyTimeout = 200ms;
+        options.postgresIdleCheck = 0ms;
+        auto factory = std::make_shared<ConnectionFactory>(database.url(), options);
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        QVERIFY(addOwedUsers(*factory, 10));
+        ManualClock clock(utc("2026-11-30T23:59:00Z"));
+        auto runtime = makeRuntime(factory, clock, u"one"_qs);
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+
+        Outage outage(dialect, database.url());
+        const QString down = outage.begin();
+        QVERIFY2(down.isEmpty(), qPrintable(down));
+        clock.setNow(utc("2026-12-01T00:00:00Z"));
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Failed), 20000);
+        clock.setNow(utc("2026-12-01T00:01:30Z")); // the first retry, 1 min +/- 20 % after
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 2, RunOutcome::Failed), 20000);
+        outage.end();
+        clock.setNow(utc("2026-12-01T00:05:00Z")); // the second retry, 2 min +/- 20 % after
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 3, RunOutcome::Succeeded), 20000);
+        runtime->scheduler().stop(5s);
+
+        checkEveryoneToppedUpOnce(*factory, 10, u"2026-12"_qs);
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE job_name = '%1' AND "
+                                  "status = 'succeeded' AND occurrence_ms = %2"_qs.arg(topUp)
+                                      .arg(utc("2026-12-01T00:00:00Z").toMSecsSinceEpoch()))
+                     .toInt(),
+                 1);
+    }
+
+    // A scheduled top-up killed half-way (its first batch committed, its row left running):
+    // the next start marks it interrupted and catches the occurrence up at once; the users
+    // of the committed batch are not topped up twice, the others are topped up.
+    void killedRunIsFinishedAtTheNextStart_data() { test::addDatabaseRows(); }
+    void killedRunIsFinishedAtTheNextStart()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        QVERIFY(addOwedUsers(*factory, 10));
+        const QDateTime occurrence = utc("2026-12-01T00:00:00Z");
+        QVERIFY(leaveKilledRun(*factory, occurrence, u"2026-12"_qs));
+
+        ManualClock clock(utc("2026-12-01T00:10:00Z")); // the lease (60 s) long expired
+        auto runtime = makeRuntime(factory, clock, u"next"_qs);
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Succeeded), 20000);
+        runtime->scheduler().stop(5s);
+
+        const auto record = finished.constFirst().at(0).value<RunRecord>();
+        QCOMPARE(record.info.trigger, RunTrigger::CatchUp);
+        QCOMPARE(record.info.occurrence, occurrence);
+        QCOMPARE(record.summary.value(u"usersToppedUp"_qs).toInteger(), 6);
+        QCOMPARE(record.summary.value(u"alreadyToppedUp"_qs).toInteger(), 4);
+        checkEveryoneToppedUpOnce(*factory, 10, u"2026-12"_qs);
+        // The killed run's row became the catch-up: one row for the occurrence.
+        QCOMPARE(
+            scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE job_name = '%1'"_qs.arg(topUp))
+                .toInt(),
+            1);
+    }
+
+    // An occurrence whose claim could not reach the database (recorded `missed`, reason
+    // database unavailable) is caught up at the next start; one missed because the job was
+    // paused stays missed (a pause is an admin's decision).
+    void occurrenceMissedForTheDatabaseIsCaughtUp_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<QString>("skipReason");
+        QTest::addColumn<bool>("caughtUp");
+        for (const auto &[name, dialect] : {std::pair{"sqlite", SqlDialect::Sqlite},
+                                            std::pair{"postgresql", SqlDialect::Postgres}}) {
+            QTest::addRow("%s, database unavailable", name)
+                << dialect << u"database unavailable"_qs << true;
+            QTest::addRow("%s, paused", name) << dialect << u"paused"_qs << false;
+        }
+    }
+    void occurrenceMissedForTheDatabaseIsCaughtUp()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(QString, skipReason);
+        QFETCH(bool, caughtUp);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        QVERIFY(addOwedUsers(*factory, 5));
+        const qint64 at = utc("2026-12-01T00:00:00Z").toMSecsSinceEpoch();
+        QVERIFY(exec(
+            *factory,
+            u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+            "status, started_at_ms, finished_at_ms, attempts, missed_count, "
+            "skip_reason, error) VALUES ('%1', 'scheduled', %2, "
+            "'2026-12-01T00:00:00.000Z', 'missed', %2, %2, 0, 1, '%3', 'Not run')"_qs.arg(topUp)
+                .arg(at)
+                .arg(skipReason)));
+
+        ManualClock clock(utc("2026-12-01T02:00:00Z"));
+        auto runtime = makeRuntime(factory, clock, u"next"_qs);
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        if (caughtUp)
+            QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Succeeded), 20000);
+        runtime->scheduler().stop(5s);
+        QCOMPARE(topUpsFinished(finished, 1, RunOutcome::Succeeded), caughtUp);
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM credit_adjustments"_qs).toInt(),
+                 caughtUp ? 5 : 0);
+    }
+
+    // An admin runs the top-up as its occurrence of 1 November on 3 December (`jobctl run
+    // --occurrence`): November is granted to those who did not have it, recorded as a
+    // backfill with who and why; running it again grants nothing. An instant that is not an
+    // occurrence is refused, naming the nearest ones.
+    void backfillGrantsThatMonthOnce_data() { test::addDatabaseRows(); }
+    void backfillGrantsThatMonthOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        QVERIFY(addOwedUsers(*factory, 3));
+        QVERIFY(exec(*factory, u"INSERT INTO credit_adjustments (id, user_id, credits, reason, "
+                               "period) VALUES ('a1', 'u000', 8, 'Monthly free credit top-up: "
+                               "topped up to 10', '2026-11')"_qs));
+        ManualClock clock(utc("2026-12-03T09:00:00Z"));
+        JobRuntime::Options options;
+        options.zone = QTimeZone::utc();
+        options.scheduler.scheduleJobs = false; // as `jobctl run`
+        auto made = JobRuntime::create(factory, clock, options);
+        QVERIFY2(made, qPrintable(made ? QString() : made.error()));
+        auto runtime = std::move(made).value();
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+
+        const RunRequest november{false, u"alice"_qs, u"November was lost"_qs,
+                                  utc("2026-11-01T00:00:00Z")};
+        const auto refused = runtime->scheduler().runNow(
+            topUp, RunRequest{false, u"alice"_qs, {}, utc("2026-11-01T09:00:00Z")});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(u"the nearest are 2026-11-01T00:00:00+00:00 and "
+                                          "2026-12-01T00:00:00+00:00"_qs),
+                 qPrintable(refused.error()));
+        QVERIFY(!runtime->scheduler().runNow(
+            topUp, RunRequest{false, u"alice"_qs, {}, utc("2027-01-01T00:00:00Z")}));
+
+        QVERIFY(runtime->scheduler().runNow(topUp, november));
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Succeeded), 20000);
+        auto record = finished.constLast().at(0).value<RunRecord>();
+        QCOMPARE(record.info.trigger, RunTrigger::Backfill);
+        QCOMPARE(record.summary.value(u"period"_qs).toString(), u"2026-11"_qs);
+        QCOMPARE(record.summary.value(u"usersToppedUp"_qs).toInteger(), 2);
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM credit_adjustments WHERE period = "
+                                  "'2026-11'"_qs)
+                     .toInt(),
+                 3);
+
+        QVERIFY(runtime->scheduler().runNow(topUp, november));
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 2, RunOutcome::Succeeded), 20000);
+        record = finished.constLast().at(0).value<RunRecord>();
+        QCOMPARE(record.summary.value(u"usersToppedUp"_qs).toInteger(), 0);
+        runtime->scheduler().stop(5s);
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM credit_adjustments"_qs).toInt(), 3);
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE trigger = 'backfill' "
+                                  "AND requested_by = 'alice' AND reason = 'November was "
+                                  "lost' AND status = 'succeeded' AND occurrence_ms = %1"_qs.arg(
+                                      utc("2026-11-01T00:00:00Z").toMSecsSinceEpoch()))
+                     .toInt(),
+                 2);
     }
 };
 

@@ -237,16 +237,16 @@ void tst_Migrator::migratesFromEmpty()
     QVERIFY2(result, qPrintable(result ? QString() : result.error()));
     QCOMPARE(result->fromVersion, 0);
     QCOMPARE(result->toVersion, jc::MigrationCatalog::latestVersion());
-    QCOMPARE(result->applied, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
-    QCOMPARE(migrator.currentVersion(db).value(), 7);
+    QCOMPARE(result->applied, (QList<int>{1, 2, 3, 4, 5, 6, 7, 8}));
+    QCOMPARE(migrator.currentVersion(db).value(), 8);
 
     QCOMPARE(tables(db), sorted(AppTables + SchedulerTables + QStringList{u"jc_schema_version"_s}));
     QVERIFY(hasColumn(db, u"credit_adjustments"_s, u"period"_s));
     QCOMPARE(column(db, u"SELECT version FROM jc_schema_version ORDER BY version"_s),
-             (QVariantList{1, 2, 3, 4, 5, 6, 7}));
+             (QVariantList{1, 2, 3, 4, 5, 6, 7, 8}));
     const QVariantList descriptions =
         column(db, u"SELECT description FROM jc_schema_version ORDER BY version"_s);
-    QCOMPARE(descriptions.size(), 7);
+    QCOMPARE(descriptions.size(), 8);
     QVERIFY(descriptions.at(1).toString().contains(u"period"_s));
     const qint64 appliedAt =
         column(db, u"SELECT min(applied_at_ms) FROM jc_schema_version"_s).value(0).toLongLong();
@@ -264,8 +264,8 @@ void tst_Migrator::rerunIsNoOp()
     const auto again = migrator.migrate(db);
     QVERIFY2(again, qPrintable(again ? QString() : again.error()));
     QVERIFY(again->applied.isEmpty());
-    QCOMPARE(again->fromVersion, 7);
-    QCOMPARE(again->toVersion, 7);
+    QCOMPARE(again->fromVersion, 8);
+    QCOMPARE(again->toVersion, 8);
     QCOMPARE(column(db, u"SELECT version, applied_at_ms FROM jc_schema_version ORDER BY "
                         "version"_s),
              recorded);
@@ -368,8 +368,8 @@ void tst_Migrator::concurrentMigrationsApplyEachOnce()
     for (const QList<int> &one : std::as_const(applied))
         all += one;
     std::sort(all.begin(), all.end());
-    QCOMPARE(all, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
-    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{7}));
+    QCOMPARE(all, (QList<int>{1, 2, 3, 4, 5, 6, 7, 8}));
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{8}));
 }
 
 void tst_Migrator::newerSchemaIsRefusedAndNothingChanges()

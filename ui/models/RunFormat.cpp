@@ -145,6 +145,9 @@ QString RunFormat::triggerText(const StoredRun &run)
     case RunTrigger::Retry:
         text = tr("retry");
         break;
+    case RunTrigger::Backfill:
+        text = tr("backfill");
+        break;
     }
     return run.dryRun ? tr("%1 (dry run)").arg(text) : text;
 }
