@@ -456,6 +456,15 @@ private slots:
             QTest::newRow(qPrintable(prefix + u"two jobs"_s))
                 << dialect << QStringList{retention, retention}
                 << QStringList{u"expected one JOB"_s};
+            QTest::newRow(qPrintable(prefix + u"occurrence not an instant"_s))
+                << dialect << QStringList{retention, u"--occurrence"_s, u"1 Nov"_s}
+                << QStringList{u"--occurrence: \"1 Nov\" is not an ISO 8601 instant"_s};
+            // History Retention runs daily at 03:17 (the tests' zone is UTC).
+            QTest::newRow(qPrintable(prefix + u"not an occurrence"_s))
+                << dialect << QStringList{retention, u"--occurrence"_s, u"2026-11-01T03:00:00Z"_s}
+                << QStringList{u"is not an occurrence of \"History Retention\""_s,
+                               u"the nearest are 2026-10-31T03:17:00+00:00 and "
+                               "2026-11-01T03:17:00+00:00"_s};
         }
     }
     void refusesBadArguments()
@@ -474,6 +483,35 @@ private slots:
         QVERIFY2(errors.size() == 1, qPrintable(result.err));
         for (const QString &message : messages)
             QVERIFY2(errors.first().contains(message), qPrintable(result.err));
+    }
+
+    // `jobctl run --occurrence`: the job runs as that past occurrence, recorded as a
+    // backfill with who and why; `run --help` tells of it.
+    void backfillIsRecorded_data() { jc::test::addDatabaseRows(); }
+    void backfillIsRecorded()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const Result result = jobctl({u"--db"_s, urlText(database.url()), u"run"_s, retention,
+                                      u"--occurrence"_s, u"2026-11-01T04:17:00+01:00"_s,
+                                      u"--reason"_s, u"the server was down"_s, u"--wait"_s});
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        const QList<Run> runs = runsOf(*connection, retention);
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().trigger, u"backfill"_s);
+        QVERIFY2(runs.first().occurrenceKey.startsWith(u"backfill:2026-11-01T03:17:00.000Z:"_s),
+                 qPrintable(runs.first().occurrenceKey));
+        QCOMPARE(runs.first().requestedBy, osUser());
+        QCOMPARE(runs.first().reason, u"the server was down"_s);
+        QCOMPARE(runs.first().status, u"succeeded"_s);
+
+        const Result help = jobctl({u"run"_s, u"--help"_s});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains(u"--occurrence <INSTANT>"_s), qPrintable(help.out));
     }
 
     // `jobctl set` stores validated overrides, refuses invalid ones without storing anything,
