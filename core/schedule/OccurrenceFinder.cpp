@@ -8,7 +8,7 @@ namespace jc {
 
 namespace {
 
-constexpr qint64 firstWindowMSecs = 60 * 1000;
+constexpr qint64 firstWindowMSecs = qint64(60) * 1000;
 constexpr qint64 lastWindowMSecs = qint64(40) * 366 * 24 * 3600 * 1000;
 
 // The latest occurrence in [from, before), or -1.
