@@ -68,9 +68,9 @@ public:
 
     bool isValid() const { return kind() != Kind::Invalid; }
     Kind kind() const;
-    QString text() const;          // as given to parse() (trimmed), or the custom name
+    QString text() const; // as given to parse() (trimmed), or the custom name
     QTimeZone zone() const;
-    bool isIntervalLike() const;   // rule 2 above; custom schedules are never interval-like
+    bool isIntervalLike() const; // rule 2 above; custom schedules are never interval-like
 
     // The next fire instant strictly after `after`, expressed in the schedule's zone; invalid
     // when the schedule never fires again (e.g. "0 0 30 2 *"), or a custom calculator returned

@@ -101,8 +101,8 @@ public:
 
     // Per job, the newest occurrence (epoch ms) the scheduler has dealt with: the largest
     // occurrence of its scheduled, catch-up, retry and backfill rows, which include the
-    // skipped and missed rows it recorded. Manual runs do not count: their occurrence is when someone
-    // asked. For missed-run detection at start-up.
+    // skipped and missed rows it recorded. Manual runs do not count: their occurrence is when
+    // someone asked. For missed-run detection at start-up.
     Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
 
     // Per job, its last occurrence (as above) when it did not get done: the row under its own
