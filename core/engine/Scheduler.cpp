@@ -150,9 +150,10 @@ void Scheduler::start()
             // (by this instance before a restart, or by another), and resuming catches it up.
             if (job->paused && last.value() >= job->pausedAt)
                 job->missedWhilePaused = last.value();
-            catchUp(*job, last.value(), now);
+            const ScheduleTimeline schedules = schedulesOf(*job);
+            catchUp(*job, schedules, last.value(), now);
             if (m_unfinishedOccurrences.value(job->definition.name, -1) == last.value())
-                catchUpUnfinished(*job, last.value(), now);
+                catchUpUnfinished(*job, schedules, last.value(), now);
         }
         scheduleNextDue(*job, now);
         logJob(*job, QtInfoMsg, QStringLiteral("Starting job"),
@@ -572,12 +573,24 @@ void Scheduler::setUnfinishedOccurrences(const QHash<QString, qint64> &unfinishe
     m_unfinishedOccurrences = unfinished;
 }
 
+void Scheduler::setEarlierSchedules(
+    const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier)
+{
+    m_earlierSchedules = earlier;
+}
+
+ScheduleTimeline Scheduler::schedulesOf(const SchedulerJob &job) const
+{
+    return ScheduleTimeline(m_earlierSchedules.value(job.definition.name), job.definition.schedule);
+}
+
 // The journal's last occurrence of the job did not get done. When a later one has come due
 // meanwhile, catchUp() has dealt with that one (the policy runs the latest); otherwise this
 // one is caught up now, under the same policy and window as a missed occurrence.
-void Scheduler::catchUpUnfinished(SchedulerJob &job, qint64 occurrence, qint64 now)
+void Scheduler::catchUpUnfinished(SchedulerJob &job, const ScheduleTimeline &schedules,
+                                  qint64 occurrence, qint64 now)
 {
-    const qint64 next = job.definition.schedule.nextMSecs(occurrence);
+    const qint64 next = schedules.nextMSecs(occurrence);
     if (next >= 0 && next <= now)
         return;
     const MissedRunPolicy &policy = job.definition.policies.missed;
@@ -602,17 +615,18 @@ void Scheduler::catchUpUnfinished(SchedulerJob &job, qint64 occurrence, qint64 n
         startRun(job, pending);
 }
 
-// Occurrences in (lastOccurrence, now] were missed while no instance ran the job.
-void Scheduler::catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now)
+// Occurrences in (lastOccurrence, now] were missed while no instance ran the job: those of
+// the schedule in force at each moment (`schedules`).
+void Scheduler::catchUp(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 lastOccurrence,
+                        qint64 now)
 {
-    const Schedule &schedule = job.definition.schedule;
-    qint64 first = schedule.nextMSecs(lastOccurrence);
+    qint64 first = schedules.nextMSecs(lastOccurrence);
     if (first < 0 || first > now)
         return;
     qint64 latest = first;
     int count = 1;
-    for (qint64 next = schedule.nextMSecs(latest);
-         next >= 0 && next <= now && count < maxCoalesceWalk; next = schedule.nextMSecs(latest)) {
+    for (qint64 next = schedules.nextMSecs(latest);
+         next >= 0 && next <= now && count < maxCoalesceWalk; next = schedules.nextMSecs(latest)) {
         latest = next;
         ++count;
     }

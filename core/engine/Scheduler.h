@@ -9,6 +9,7 @@
 #include "engine/RunRequest.h"
 #include "engine/SkipReason.h"
 #include "engine/StopReport.h"
+#include "schedule/ScheduleTimeline.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -79,9 +80,11 @@ public:
     Expected<bool, QString> addJob(JobDefinition def);
 
     // Replaces the definition of the registered job of the same name (its settings changed
-    // in the database): later runs use the new body and policies, and the next occurrence
-    // follows the new schedule, never earlier than the last one that came due. Runs already
-    // going keep what they started with. Refused like addJob, or for an unknown job.
+    // in the database): later runs use the new body and policies, and the new schedule
+    // applies from now: the next occurrence is its first after now (and after the last one
+    // that came due), so a change never makes an occurrence due at once and never starts a
+    // run. Runs already going keep what they started with. Refused like addJob, or for an
+    // unknown job.
     Expected<bool, QString> updateJob(JobDefinition def);
 
     // Records every run, skip and miss in `journal` and claims each occurrence there before
@@ -95,6 +98,14 @@ public:
     // start() the occurrences between it and now are missed ones and each job's missed-run
     // policy decides about them. Call before start(); jobs not named never ran before.
     void setLastOccurrences(const QHash<QString, qint64> &lastOccurrences);
+
+    // The schedules each job followed before its current one, each with the instant it was
+    // replaced (the settings-change log), oldest first; those replaced after the job's last
+    // occurrence are the ones that matter. start() walks each over the time it was in force
+    // (ScheduleTimeline): the occurrences missed are those of the schedule in force at each
+    // moment, never the current schedule's before it applied. Jobs not named followed their
+    // current schedule throughout. Call before start().
+    void setEarlierSchedules(const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier);
 
     // The jobs whose last occurrence (as in setLastOccurrences) did not get done: its run
     // failed, timed out, was interrupted or abandoned, or its claim could not reach the
@@ -193,9 +204,12 @@ private:
     void waitForImminentEvent();
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
-    void catchUp(SchedulerJob &job, qint64 lastOccurrence, qint64 now);
+    ScheduleTimeline schedulesOf(const SchedulerJob &job) const;
+    void catchUp(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 lastOccurrence,
+                 qint64 now);
     void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
-    void catchUpUnfinished(SchedulerJob &job, qint64 occurrence, qint64 now);
+    void catchUpUnfinished(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 occurrence,
+                           qint64 now);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
     void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);
@@ -235,6 +249,7 @@ private:
     quint64 m_wakeCount = 0;
     QHash<QString, qint64> m_lastOccurrences;
     QHash<QString, qint64> m_unfinishedOccurrences;
+    QHash<QString, QList<ScheduleTimeline::Replaced>> m_earlierSchedules;
     QTimer m_timer;
     std::unique_ptr<QThreadPool> m_pool;
     std::shared_ptr<SchedulerMailbox> m_mailbox;

@@ -4,6 +4,7 @@
 #include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
+#include "jobs/ScheduleChangeLog.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
@@ -59,6 +60,10 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
     if (!last)
         return last.error();
     m_scheduler->setLastOccurrences(last.value());
+    const auto earlier = earlierSchedules(last.value());
+    if (!earlier)
+        return earlier.error();
+    m_scheduler->setEarlierSchedules(earlier.value());
     const auto unfinished = RunHistory(m_database).unfinishedLastOccurrencePerJob();
     if (!unfinished)
         return unfinished.error();
@@ -71,6 +76,43 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
         return pauses.error();
     applyPauses(pauses.value());
     return true;
+}
+
+// The schedules each catalog job followed since its last occurrence, before its current one:
+// jobs given by the embedder (Options::jobs) have no stored settings to follow.
+Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
+JobRuntime::earlierSchedules(const QHash<QString, qint64> &lastOccurrences) const
+{
+    QHash<QString, QList<ScheduleTimeline::Replaced>> earlier;
+    if (m_options.jobs)
+        return earlier;
+    const JobSettingsStore store(m_database);
+    for (const CatalogEntry &entry : JobCatalog::entries()) {
+        const auto last = lastOccurrences.constFind(entry.name);
+        if (last == lastOccurrences.cend())
+            continue;
+        const auto changes = store.changesSince(entry.name, last.value());
+        if (!changes)
+            return changes.error();
+        const auto replaced =
+            ScheduleChangeLog::earlierSchedules(changes.value(), [&](const QJsonObject &settings) {
+                return definitionFor(entry, settings).schedule;
+            });
+        if (!replaced.isEmpty())
+            earlier.insert(entry.name, replaced);
+    }
+    return earlier;
+}
+
+// The catalog job as this process builds it from `stored`: its zone, environment and run
+// settings, and its --schedule overrides on top (they were valid at start).
+JobDefinition JobRuntime::definitionFor(const CatalogEntry &entry, const QJsonObject &stored) const
+{
+    QList<JobDefinition> built{JobCatalog::configuredJob(
+        entry, m_database, m_options.zone, QProcessEnvironment::systemEnvironment(), stored,
+        m_options.runSettings.value(entry.name))};
+    (void)JobCatalog::applyScheduleOverrides(built, m_options.scheduleOverrides);
+    return built.first();
 }
 
 JobRuntime::Snapshot JobRuntime::read(const std::shared_ptr<ConnectionFactory> &database,
@@ -155,12 +197,7 @@ void JobRuntime::applySettings(const StoredSettings &stored)
         const QJsonObject settings = stored.value(entry.name);
         if (settings == m_appliedSettings.value(entry.name))
             continue;
-        QList<JobDefinition> rebuilt{JobCatalog::configuredJob(
-            entry, m_database, m_options.zone, QProcessEnvironment::systemEnvironment(), settings,
-            m_options.runSettings.value(entry.name))};
-        // The process's own --schedule overrides stay on top; they were valid at start.
-        (void)JobCatalog::applyScheduleOverrides(rebuilt, m_options.scheduleOverrides);
-        if (const auto updated = m_scheduler->updateJob(std::move(rebuilt.first())); !updated) {
+        if (const auto updated = m_scheduler->updateJob(definitionFor(entry, settings)); !updated) {
             qCWarning(lcScheduler).noquote() << updated.error();
             continue;
         }

@@ -2,6 +2,7 @@
 
 #include "common/Expected.h"
 #include "engine/Scheduler.h"
+#include "jobs/CatalogEntry.h"
 #include "storage/ConnectionFactory.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/PauseStore.h"
@@ -27,7 +28,9 @@ class RunJournal;
 // there by any instance, the console or `jobctl` honoured: the pauses, and the jobs' settings
 // (`jobctl set`, the console's settings). Both are read at creation and then every
 // `pausePollInterval`, off this thread; a job whose stored settings changed is rebuilt and
-// replaces the old one in the scheduler (runs going on keep what they started with). What
+// replaces the old one in the scheduler (runs going on keep what they started with; a new
+// schedule applies from then on). At start, missed-run detection walks each job's schedules
+// over the time each was in force, from the settings-change log (ScheduleChangeLog). What
 // `jobctl serve`, `jobctl run` and the console host. Lives on the thread that creates it.
 class JobRuntime : public QObject
 {
@@ -62,6 +65,10 @@ public:
     // scheduler now.
     Expected<bool, QString> syncNow();
 
+    // Reads the stored pauses and job settings off this thread now, as the next poll would
+    // (a console that saw them change need not wait for the poll).
+    void pollNow() { poll(); }
+
 private:
     using StoredSettings = QHash<QString, QJsonObject>;
     // What one poll read, off the runtime's thread.
@@ -74,6 +81,9 @@ private:
     JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
                std::unique_ptr<Scheduler> scheduler, Options options, StoredSettings applied);
     Expected<bool, QString> prepare(qint64 nowMSecs);
+    Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
+    earlierSchedules(const QHash<QString, qint64> &lastOccurrences) const;
+    JobDefinition definitionFor(const CatalogEntry &entry, const QJsonObject &stored) const;
     static Snapshot read(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs);
     void poll();
     void apply(const Snapshot &snapshot);

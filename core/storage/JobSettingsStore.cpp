@@ -61,6 +61,19 @@ std::optional<QString> write(QSqlDatabase &db, const QString &job, const QJsonOb
                 {job, now, by, compact(before), compact(after)});
 }
 
+// The rows of a query selecting id, changed_at_ms, changed_by, before, after.
+QList<JobSettingsChange> readChanges(QSqlQuery &query, const QString &job)
+{
+    QList<JobSettingsChange> changes;
+    while (query.next()) {
+        changes.append({query.value(0).toLongLong(), job,
+                        QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC),
+                        query.value(2).toString(), parseObject(query.value(3)),
+                        parseObject(query.value(4))});
+    }
+    return changes;
+}
+
 } // namespace
 
 JobSettingsStore::JobSettingsStore(std::shared_ptr<ConnectionFactory> connections)
@@ -118,14 +131,26 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
     query.addBindValue(limit);
     if (!query.exec())
         return SqlErrors::text(query.lastError());
-    QList<JobSettingsChange> changes;
-    while (query.next()) {
-        changes.append({query.value(0).toLongLong(), job,
-                        QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC),
-                        query.value(2).toString(), parseObject(query.value(3)),
-                        parseObject(query.value(4))});
-    }
-    return changes;
+    return readChanges(query, job);
+}
+
+Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const QString &job,
+                                                                           qint64 afterMSecs) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    // In the order of the ids, which is the order the changes were made in: each one's
+    // `before` is its predecessor's `after`, whatever the clocks of their hosts said.
+    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after FROM "
+                                 "jc_job_changes WHERE job_name = ? AND changed_at_ms > ? ORDER "
+                                 "BY id"));
+    query.addBindValue(job);
+    query.addBindValue(afterMSecs);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    return readChanges(query, job);
 }
 
 } // namespace jc

@@ -44,6 +44,11 @@ public:
     // The newest changes of `job`, newest first.
     Expected<QList<JobSettingsChange>, QString> changes(const QString &job, int limit) const;
 
+    // Every change of `job` made after `afterMSecs`, in the order they were made (oldest
+    // first): what missed-run detection walks (ScheduleChangeLog).
+    Expected<QList<JobSettingsChange>, QString> changesSince(const QString &job,
+                                                             qint64 afterMSecs) const;
+
 private:
     std::shared_ptr<ConnectionFactory> m_connections;
 };

@@ -6,14 +6,18 @@
 #include "TestDatabases.h"
 
 #include "engine/ManualClock.h"
+#include "engine/RunJournal.h"
 #include "jobs/HistoryRetentionJob.h"
 #include "jobs/JobRuntime.h"
+#include "jobs/MonthlyCreditTopUpJob.h"
+#include "jobs/StaleCreditPurchaseCleanupJob.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -69,6 +73,23 @@ QString pauseCatchingUp(const std::shared_ptr<ConnectionFactory> &factory, qint6
         !paused)
         return paused.error();
     return {};
+}
+
+// A scheduled run of `name`'s `occurrence` that succeeded: the journal's last occurrence.
+QString insertSucceededRun(ConnectionFactory &factory, const QString &name,
+                           const QDateTime &occurrence)
+{
+    RunInfo info;
+    info.job = name;
+    info.occurrence = occurrence;
+    const qint64 at = occurrence.toMSecsSinceEpoch();
+    QSqlQuery query(factory.connectionForCurrentThread().value());
+    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                  "status, started_at_ms, finished_at_ms, attempts, instance_id) VALUES (?, "
+                  "'scheduled', ?, ?, 'succeeded', ?, ?, 1, 'earlier')"_qs);
+    for (const QVariant &value : QVariantList{name, at, RunJournal::occurrenceKey(info), at, at})
+        query.addBindValue(value);
+    return query.exec() ? QString() : query.lastError().text();
 }
 
 } // namespace
@@ -235,6 +256,109 @@ private slots:
         const auto runs = RunHistory(factory).runs(RunQuery{.job = job});
         QCOMPARE(runs->first().occurrence, utc("2026-01-15T12:00:00Z"));
         QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
+    }
+
+    // A schedule applies from the moment it changed (issue 21): the occurrences missed while
+    // no instance ran are those of the schedule in force at each moment, the old one up to
+    // the change and the new one strictly after it. An instance that was running when the
+    // change came and one started afterwards agree, and neither starts a run for the change.
+    void scheduleChangeCountsFromItsInstant_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QDateTime>("last");       // the journal's last occurrence
+        QTest::addColumn<QJsonObject>("settings"); // stored at `changedAt`
+        QTest::addColumn<QDateTime>("changedAt");
+        QTest::addColumn<QDateTime>("startAt"); // the instance starts here
+        QTest::addColumn<QDateTime>("catchUp"); // the catch-up run (invalid: none)
+        QTest::addColumn<int>("missed");        // occurrences recorded missed
+        QTest::addColumn<QDateTime>("nextRun");
+        const QString stale = QString::fromLatin1(StaleCreditPurchaseCleanupJob::name);
+        const QString topUp = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        for (const auto &[db, dialect] : {std::pair{"sqlite", SqlDialect::Sqlite},
+                                          std::pair{"postgresql", SqlDialect::Postgres}}) {
+            // The issue's case: daily at 00:00, then every 5 minutes from 06:05.
+            QTest::addRow("%s, every 5 min from 06:05", db)
+                << dialect << stale << utc("2026-01-15T00:00:00Z")
+                << QJsonObject{{u"schedule"_qs, u"*/5 * * * *"_qs}} << utc("2026-01-15T06:05:00Z")
+                << utc("2026-01-15T06:07:00Z") << QDateTime() << 0 << utc("2026-01-15T06:10:00Z");
+            // The top-up moved to weekday nights in Berlin on Friday Dec 4: its Dec 2-4 nights
+            // were not in force, nothing is owed and no money moves.
+            QTest::addRow("%s, top-up on weekday nights in Berlin", db)
+                << dialect << topUp << utc("2026-12-01T00:00:00Z")
+                << QJsonObject{{u"schedule"_qs, u"30 2 * * MON-FRI"_qs},
+                               {u"timeZone"_qs, u"Europe/Berlin"_qs}}
+                << utc("2026-12-04T10:00:00Z") << utc("2026-12-04T10:05:00Z") << QDateTime() << 0
+                << utc("2026-12-07T01:30:00Z");
+            // Both schedules missed some: the old one's 00:00 of the 15th (before the change
+            // at 10:30), the new one's 12:00 and 18:00 after it. The latest runs.
+            QTest::addRow("%s, old and new occurrences both missed", db)
+                << dialect << stale << utc("2026-01-14T00:00:00Z")
+                << QJsonObject{{u"schedule"_qs, u"0 */6 * * *"_qs}} << utc("2026-01-15T10:30:00Z")
+                << utc("2026-01-15T20:00:00Z") << utc("2026-01-15T18:00:00Z") << 2
+                << utc("2026-01-16T00:00:00Z");
+        }
+    }
+    void scheduleChangeCountsFromItsInstant()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(QString, name);
+        QFETCH(QDateTime, last);
+        QFETCH(QJsonObject, settings);
+        QFETCH(QDateTime, changedAt);
+        QFETCH(QDateTime, startAt);
+        QFETCH(QDateTime, catchUp);
+        QFETCH(int, missed);
+        QFETCH(QDateTime, nextRun);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        const QString inserted = insertSucceededRun(*factory, name, last);
+        QVERIFY2(inserted.isEmpty(), qPrintable(inserted));
+
+        ManualClock clock(changedAt.addSecs(-60));
+        if (!catchUp.isValid() && missed == 0) {
+            // An instance running across the change applies it at its next poll, starts
+            // nothing for it, and then waits for the same next run as one started later.
+            auto running = makeRuntime(factory, clock, u"running"_qs, {});
+            QSignalSpy startedHere(&running->scheduler(), &Scheduler::runStarted);
+            running->scheduler().start();
+            clock.setNow(changedAt);
+            QVERIFY(JobSettingsStore(factory).set(name, settings, u"alice"_qs, clock.nowMSecs()));
+            clock.setNow(changedAt.addSecs(2));
+            QVERIFY(running->syncNow());
+            QCOMPARE(running->scheduler().jobStatus(name)->nextRun, nextRun);
+            clock.setNow(startAt);
+            for (const QList<QVariant> &args : startedHere)
+                QVERIFY(args.at(0).value<RunInfo>().job != name);
+            running->scheduler().stop(5s);
+        } else {
+            QVERIFY(JobSettingsStore(factory).set(name, settings, u"alice"_qs,
+                                                  changedAt.toMSecsSinceEpoch()));
+        }
+
+        clock.setNow(startAt);
+        auto restarted = makeRuntime(factory, clock, u"restarted"_qs, {});
+        QSignalSpy started(&restarted->scheduler(), &Scheduler::runStarted);
+        QSignalSpy skipped(&restarted->scheduler(), &Scheduler::occurrenceSkipped);
+        restarted->scheduler().start();
+        QCOMPARE(restarted->scheduler().jobStatus(name)->nextRun, nextRun);
+        QList<RunInfo> runs;
+        for (const QList<QVariant> &args : started)
+            if (const auto run = args.at(0).value<RunInfo>(); run.job == name)
+                runs.append(run);
+        QCOMPARE(runs.size(), catchUp.isValid() ? 1 : 0);
+        if (catchUp.isValid()) {
+            QCOMPARE(runs.first().trigger, RunTrigger::CatchUp);
+            QCOMPARE(runs.first().occurrence, catchUp);
+        }
+        int missedCount = 0;
+        for (const QList<QVariant> &args : skipped)
+            if (args.at(0).toString() == name)
+                missedCount += args.at(3).toInt();
+        QCOMPARE(missedCount, missed);
+        restarted->scheduler().stop(5s);
     }
 
     // A setting changed in the database reaches a running instance at its next poll: the

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "schedule/ScheduleTimeline.h"
+#include "storage/JobSettingsStore.h"
+
+#include <QJsonObject>
+#include <QList>
+
+#include <functional>
+
+namespace jc {
+
+// Turns a job's settings-change log (jc_job_changes) into the schedules it followed before
+// its current one, for missed-run detection (Scheduler::setEarlierSchedules): for each change
+// that changed the job's schedule or its zone, the schedule in force before it, replaced at
+// the change's instant. Changes of other settings (overlap, batch size...) leave the schedule
+// as it was and add nothing.
+class ScheduleChangeLog
+{
+public:
+    // The schedule a job follows with `settings` stored (JobRuntime builds it as it builds
+    // the job).
+    using ScheduleOf = std::function<Schedule(const QJsonObject &settings)>;
+
+    // `changes` in the order they were made (JobSettingsStore::changesSince).
+    static QList<ScheduleTimeline::Replaced>
+    earlierSchedules(const QList<JobSettingsChange> &changes, const ScheduleOf &scheduleOf);
+};
+
+} // namespace jc
