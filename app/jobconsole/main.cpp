@@ -138,6 +138,7 @@ int main(int argc, char *argv[])
     setup.databaseText = ConsoleStatusBar::describe(database->url());
     setup.clock = &clock;
     setup.jobs = jobs;
+    setup.zone = zone;
     setup.runtime = runtime.get();
     setup.settings = &settings;
     setup.vault = &vault;

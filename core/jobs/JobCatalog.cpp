@@ -167,6 +167,17 @@ QList<JobDefinition> JobCatalog::configuredJobs(const std::shared_ptr<Connection
     return jobs;
 }
 
+QList<JobDefinition> JobCatalog::jobsFromStored(const std::shared_ptr<ConnectionFactory> &database,
+                                                const QTimeZone &zone,
+                                                const QHash<QString, QJsonObject> &stored,
+                                                const QProcessEnvironment &environment)
+{
+    QList<JobDefinition> jobs;
+    for (const CatalogEntry &entry : entries())
+        jobs.append(configuredJob(entry, database, zone, environment, stored.value(entry.name)));
+    return jobs;
+}
+
 JobDefinition JobCatalog::configuredJob(const CatalogEntry &entry,
                                         const std::shared_ptr<ConnectionFactory> &database,
                                         const QTimeZone &zone,

@@ -47,6 +47,13 @@ public:
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
         const QHash<QString, QJsonObject> &runSettings = {});
 
+    // The same with `stored` (per job name, as JobSettingsStore::all() reads it) instead of
+    // reading them: what a console lists when the stored settings change.
+    static QList<JobDefinition> jobsFromStored(
+        const std::shared_ptr<ConnectionFactory> &database, const QTimeZone &zone,
+        const QHash<QString, QJsonObject> &stored,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+
     // One job as configuredJobs() builds it: with `stored` and `runSettings` applied, or,
     // when they are invalid, a job whose runs fail at once with the message (logged too).
     static JobDefinition

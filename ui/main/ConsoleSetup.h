@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QString>
+#include <QTimeZone>
 
 #include <chrono>
 #include <memory>
@@ -28,6 +29,10 @@ struct ConsoleSetup
     // The jobs listed, in order: their names, schedules and policies. With a runtime, the
     // same definitions it registered.
     QList<JobDefinition> jobs;
+    // The zone the catalog's jobs are configured in (main.cpp: the system's). The rows of
+    // the catalog's jobs follow their settings stored in the database, built in this zone as
+    // every scheduler builds them; other jobs (tests' own) keep their definitions.
+    QTimeZone zone = QTimeZone::systemTimeZone();
     // This console's scheduler; null: watch-only (nothing runs here). Must outlive the window.
     JobRuntime *runtime = nullptr;
     // Where the window keeps its layout and selection; null: nothing is kept (tests).

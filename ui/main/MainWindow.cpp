@@ -132,6 +132,13 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         m_feed->refreshNow();
     });
 
+    // A settings change seen in the database: the table follows it at once, and this
+    // console's scheduler need not wait for its own poll to apply it.
+    m_feed->followStoredSettings(m_setup.zone);
+    if (JobRuntime *runtime = m_setup.runtime)
+        connect(m_feed, &JobTableFeed::storedSettingsChanged, this,
+                [runtime] { runtime->pollNow(); });
+
     resize(1280, 780);
     restoreLayout();
     m_feed->setInterval(m_setup.refreshInterval);

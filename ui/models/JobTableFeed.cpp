@@ -4,8 +4,10 @@
 #include "data/TimeDisplay.h"
 #include "engine/Clock.h"
 #include "engine/Scheduler.h"
+#include "jobs/JobCatalog.h"
 #include "models/JobTableModel.h"
 #include "storage/InstanceRegistry.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
@@ -21,7 +23,29 @@ struct Snapshot
     QHash<QString, QDateTime> successes;
     QHash<QString, PauseState> pauses;
     QStringList instances;
+    // Following stored settings: what they are now, and when they differ from the ones
+    // applied before, the schedules of the catalog's jobs built from them.
+    std::optional<QHash<QString, QJsonObject>> stored;
+    QHash<QString, Schedule> schedules;
 };
+
+// What the job settings add to a snapshot: read with it, and the jobs rebuilt here, off the
+// GUI thread, only when they changed.
+std::optional<QString> readSettings(Snapshot &snapshot,
+                                    const std::shared_ptr<ConnectionFactory> &database,
+                                    const QTimeZone &zone,
+                                    const std::optional<QHash<QString, QJsonObject>> &applied)
+{
+    auto stored = JobSettingsStore(database).all();
+    if (!stored)
+        return stored.error();
+    if (stored.value() != applied) {
+        for (const JobDefinition &job : JobCatalog::jobsFromStored(database, zone, stored.value()))
+            snapshot.schedules.insert(job.name, job.schedule);
+    }
+    snapshot.stored = std::move(stored).value();
+    return std::nullopt;
+}
 
 Snapshot readSnapshot(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs)
 {
@@ -86,6 +110,11 @@ void JobTableFeed::connectScheduler(Scheduler *scheduler)
         m_model->applyScheduled(status.name, status.nextRun);
 }
 
+void JobTableFeed::followStoredSettings(const QTimeZone &zone)
+{
+    m_settingsZone = zone;
+}
+
 void JobTableFeed::start()
 {
     m_model->setNow(m_clock.now());
@@ -119,8 +148,14 @@ void JobTableFeed::request()
     const qint64 now = m_clock.nowMSecs();
     m_reader->read<Snapshot>(
         this,
-        [now, database = m_reader->database()](ConnectionFactory &) {
-            return readSnapshot(database, now);
+        [now, database = m_reader->database(), zone = m_settingsZone,
+         applied = m_stored](ConnectionFactory &) {
+            Snapshot snapshot = readSnapshot(database, now);
+            if (snapshot.error.isEmpty() && zone) {
+                if (auto error = readSettings(snapshot, database, *zone, applied))
+                    snapshot.error = *error;
+            }
+            return snapshot;
         },
         [this, ticket](Snapshot snapshot) {
             if (ticket != m_ticket)
@@ -133,12 +168,28 @@ void JobTableFeed::request()
             }
             m_reader->reportSuccess();
             m_model->applyStored(snapshot.latest, snapshot.successes, snapshot.pauses);
+            applySettings(snapshot.stored, snapshot.schedules);
             if (snapshot.instances != m_instances) {
                 m_instances = snapshot.instances;
                 emit instancesSeenChanged(m_instances);
             }
             emit refreshed(true);
         });
+}
+
+// `schedules` were built when `stored` differed from the settings applied when the read was
+// asked for, which are still m_stored: only the latest read's reply is applied (tickets).
+void JobTableFeed::applySettings(const std::optional<QHash<QString, QJsonObject>> &stored,
+                                 const QHash<QString, Schedule> &schedules)
+{
+    if (!stored || stored == m_stored)
+        return;
+    const bool first = !m_stored.has_value();
+    m_stored = stored;
+    for (auto it = schedules.cbegin(); it != schedules.cend(); ++it)
+        m_model->applySchedule(it.key(), it.value());
+    if (!first)
+        emit storedSettingsChanged();
 }
 
 } // namespace jc

@@ -1,10 +1,16 @@
 #pragma once
 
+#include "schedule/Schedule.h"
+
+#include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <chrono>
+#include <optional>
 
 namespace jc {
 
@@ -21,7 +27,11 @@ class Scheduler;
 //  - when this console runs jobs, the scheduler's signals update the rows at once (live
 //    progress), and each of them makes replies already in flight stale (they were read
 //    before the change);
-//  - every second it moves the model's clock, for the countdowns.
+//  - every second it moves the model's clock, for the countdowns;
+//  - with followStoredSettings(), each read brings the jobs' settings stored in the database
+//    too (`jobctl set`, any console's Settings), and when they changed the catalog's jobs are
+//    rebuilt as every scheduler rebuilds them (JobCatalog) and the rows take their schedules:
+//    every open console shows a change within one read, watch-only ones too.
 //
 // Thread: GUI thread. The clock must outlive the feed.
 class JobTableFeed : public QObject
@@ -32,6 +42,9 @@ public:
                  QObject *parent = nullptr);
 
     void connectScheduler(Scheduler *scheduler);
+    // The catalog's jobs among the rows follow their stored settings, built in `zone` (the
+    // zone the console configured them in). Rows of other jobs keep their schedules.
+    void followStoredSettings(const QTimeZone &zone);
     void setInterval(std::chrono::milliseconds interval) { m_poll.setInterval(interval); }
     void start();
     // Reads now (the answers to earlier reads are dropped).
@@ -44,11 +57,15 @@ signals:
     // A snapshot was applied (also after a failed read: `ok` false).
     void refreshed(bool ok);
     void instancesSeenChanged(const QStringList &instances);
+    // A read found the stored job settings changed since the one before (not the first).
+    void storedSettingsChanged();
 
 private:
     void poll();
     void request();
     void invalidate();
+    void applySettings(const std::optional<QHash<QString, QJsonObject>> &stored,
+                       const QHash<QString, Schedule> &schedules);
 
     JobTableModel *m_model;
     DatabaseReader *m_reader;
@@ -58,6 +75,8 @@ private:
     quint64 m_ticket = 0;
     bool m_inFlight = false;
     QStringList m_instances;
+    std::optional<QTimeZone> m_settingsZone;             // set: follow the stored settings
+    std::optional<QHash<QString, QJsonObject>> m_stored; // as last applied
 };
 
 } // namespace jc

@@ -131,6 +131,18 @@ void JobTableModel::applyScheduled(const QString &job, const QDateTime &next)
     rowChanged(row);
 }
 
+void JobTableModel::applySchedule(const QString &job, const Schedule &schedule)
+{
+    const int row = rowOf(job);
+    if (row < 0)
+        return;
+    JobOverview &overview = m_jobs[row];
+    if (overview.schedule.text() == schedule.text() && overview.schedule.zone() == schedule.zone())
+        return;
+    overview.schedule = schedule;
+    rowChanged(row);
+}
+
 void JobTableModel::applyPause(const QString &job, const std::optional<PauseState> &pause)
 {
     const int row = rowOf(job);

@@ -13,7 +13,8 @@ namespace jc {
 // The jobs table: one row per registered job (the rows are fixed by setJobs()), its columns
 // derived from JobOverview. Facts arrive from two feeds and are merged per job:
 //  - applyStored(): a snapshot of the database (every instance's runs and pauses);
-//  - applyRunStarted/Progress/Finished(), applyScheduled(): this console's scheduler, live.
+//  - applyRunStarted/Progress/Finished(), applyScheduled(): this console's scheduler, live;
+//  - applySchedule(): the job's stored settings changed its schedule.
 // setNow() moves the clock the countdowns and running durations are computed from.
 //
 // runEnded() is emitted once per run that ends (by id), from either feed, after the first
@@ -47,6 +48,9 @@ public:
     void applyRunFinished(const RunRecord &record);
     void applyScheduled(const QString &job, const QDateTime &next);
     void applyPause(const QString &job, const std::optional<PauseState> &pause);
+    // The job's schedule changed (its stored settings did): the Schedule column, the next run
+    // when this console does not schedule it, and what Preview schedule shows follow it.
+    void applySchedule(const QString &job, const Schedule &schedule);
 
     int rowOf(const QString &job) const;
     const JobOverview &jobAt(int row) const { return m_jobs.at(row); }
