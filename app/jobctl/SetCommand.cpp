@@ -4,6 +4,7 @@
 
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
+#include "jobs/JobRuntime.h"
 #include "jobs/SettingValues.h"
 #include "storage/JobSettingsStore.h"
 
@@ -117,7 +118,8 @@ int SetCommand::run(const CommandEnvironment &env)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Overrides JOB's settings in the database, for every instance (each running one "
-        "applies them within seconds). Without options: shows the overrides and their history."));
+        "applies them within seconds; a new schedule counts from then on). Without options: shows "
+        "the overrides and their history."));
     for (const Flag &flag : flags())
         parser.addOption(QCommandLineOption(flag.option, flag.help, flag.valueName));
     const QCommandLineOption settingOption(
@@ -173,8 +175,14 @@ int SetCommand::run(const CommandEnvironment &env)
         store.set(name, settings, CommandSupport::osUser(), QDateTime::currentMSecsSinceEpoch());
     if (!before)
         return env.fail(command, before.error());
+    // Every scheduler (serve, console) reads the stored settings at each poll, and each
+    // console's table follows them too: nothing needs a restart.
+    const auto poll =
+        std::chrono::duration_cast<std::chrono::seconds>(JobRuntime::Options{}.pausePollInterval);
     env.out << name << ": " << JobOverrides::describe(before.value()) << " -> "
             << JobOverrides::describe(settings)
-            << "\nInstances apply it when they start; restart running ones.\n";
+            << QStringLiteral("\nEvery running instance and console on this database applies it "
+                              "within %1 s; a new schedule counts from now.\n")
+                   .arg(poll.count());
     return 0;
 }

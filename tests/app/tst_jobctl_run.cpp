@@ -527,6 +527,10 @@ private slots:
             jobctl(db + QStringList{u"set"_s, retention, u"--schedule"_s, u"*/5 * * * *"_s,
                                     u"--catch-up-on-resume"_s, u"yes"_s});
         QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        // What happens next, truthfully: running instances and consoles follow it within
+        // their poll, nobody needs a restart, and the new schedule counts from now (issue 21).
+        QVERIFY2(result.out.contains(u"within 5 s"_s), qPrintable(describe(result)));
+        QVERIFY2(!result.out.contains(u"restart"_s), qPrintable(describe(result)));
 
         result = jobctl(db + QStringList{u"set"_s, retention, u"--catch-up-on-resume"_s, u"maybe"_s,
                                          u"--overlap"_s, u"queue"_s});
