@@ -3,6 +3,7 @@
 // follow a live run on both databases, a job setting out of range blocks OK, a report-only
 // one only warns).
 #include "TestDatabases.h"
+#include "UiInput.h"
 
 #include "data/DatabaseReader.h"
 #include "dialogs/PauseDialog.h"
@@ -34,6 +35,7 @@
 #include <QTest>
 
 using namespace jc;
+using namespace jc::test;
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
@@ -45,16 +47,6 @@ template <typename T> T *child(QObject *parent, const QString &name)
     if (!found)
         qFatal("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
     return found;
-}
-
-QPushButton *buttonWithText(QWidget *dialog, const QString &text)
-{
-    const auto buttons = dialog->findChildren<QPushButton *>();
-    for (QPushButton *button : buttons) {
-        if (button->text() == text)
-            return button;
-    }
-    qFatal("no button %s", qPrintable(text));
 }
 
 QDateTime utc(const char *iso)
@@ -74,10 +66,12 @@ Schedule schedule(const QString &text, const char *zone)
 // point), so that its textChanged fires.
 void typeInto(QSpinBox *spin, const QString &text)
 {
-    auto *line = spin->findChild<QLineEdit *>();
-    line->selectAll();
-    QTest::keyClick(line, Qt::Key_Backspace);
-    QTest::keyClicks(line, text);
+    retype(spin->findChild<QLineEdit *>(), text);
+}
+
+void click(QWidget *widget)
+{
+    QTest::mouseClick(widget, Qt::LeftButton);
 }
 
 QList<LogLine> logLines(const QStringList &messages, qint64 at)
@@ -144,9 +138,31 @@ private slots:
         QVERIFY(!dialog.dryRun());
         QVERIFY(dialog.reason().isEmpty());
         QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"  re-run after fix "_s);
-        child<QCheckBox>(&dialog, u"dryRunCheck"_s)->setChecked(true);
+        clickBox(child<QCheckBox>(&dialog, u"dryRunCheck"_s));
         QCOMPARE(dialog.reason(), u"re-run after fix"_s);
         QVERIFY(dialog.dryRun());
+        auto *run = child<QPushButton>(&dialog, u"runButton"_s);
+        QCOMPARE(run->text(), u"Dry run now"_s);
+        click(run);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.isVisible());
+    }
+
+    // Enter runs (Run is the default button, not Cancel); Escape cancels.
+    void runNowAnswersEnterAndEscape()
+    {
+        for (const Qt::Key key : {Qt::Key_Return, Qt::Key_Escape}) {
+            RunNowDialog dialog(u"Top-Up"_s, Schedule(), false, OverlapPolicy::Skip, nullptr);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            auto *reason = child<QLineEdit>(&dialog, u"reasonEdit"_s);
+            QTRY_VERIFY(reason->hasFocus());
+            QTest::keyClicks(reason, u"check"_s);
+            QTest::keyClick(reason, key);
+            QCOMPARE(dialog.result(),
+                     int(key == Qt::Key_Return ? QDialog::Accepted : QDialog::Rejected));
+            QVERIFY(!dialog.isVisible());
+        }
     }
 
     void runNowWarnsOnlyWhenRunning_data()
@@ -172,6 +188,17 @@ private slots:
             QVERIFY2(warning->text().contains(says), qPrintable(warning->text()));
     }
 
+    void runNowAndPauseMnemonicsDoNotClash()
+    {
+        RunNowDialog run(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), true, OverlapPolicy::Queue,
+                         nullptr);
+        run.show();
+        QCOMPARE(clashingMnemonics(&run), QStringList());
+        PauseDialog pause(u"Top-Up"_s, nullptr);
+        pause.show();
+        QCOMPARE(clashingMnemonics(&pause), QStringList());
+    }
+
     void pauseTakesReasonAndFutureResumeTime()
     {
         PauseDialog dialog(u"Top-Up"_s, nullptr);
@@ -179,38 +206,44 @@ private slots:
         QVERIFY(!dialog.resumeAt());
         QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"maintenance"_s);
         QCOMPARE(dialog.reason(), u"maintenance"_s);
-        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(true);
+        clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
         auto *edit = child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s);
         QVERIFY(edit->isEnabled());
         const QDateTime inTwoDays = QDateTime::currentDateTimeUtc().addDays(2).addSecs(
             -QDateTime::currentDateTimeUtc().time().second());
-        edit->setDateTime(inTwoDays.toLocalTime());
+        typeDate(edit, inTwoDays.toLocalTime());
         QVERIFY(dialog.resumeAt());
-        QVERIFY(qAbs(dialog.resumeAt()->secsTo(inTwoDays)) < 60);
+        QVERIFY2(qAbs(dialog.resumeAt()->secsTo(inTwoDays)) < 60,
+                 qPrintable(dialog.resumeAt()->toString(Qt::ISODate)));
         QCOMPARE(dialog.resumeAt()->timeSpec(), Qt::UTC);
-        QVERIFY(buttonWithText(&dialog, u"Pause"_s)->isEnabled());
         QVERIFY(!child<QLabel>(&dialog, u"resumeError"_s)->isVisible());
+        auto *pause = child<QPushButton>(&dialog, u"pauseButton"_s);
+        QVERIFY(pause->isEnabled());
+        click(pause);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
     }
 
     void pauseRefusesAPastResumeTime()
     {
         PauseDialog dialog(u"Top-Up"_s, nullptr);
         dialog.show();
-        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(true);
-        child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s)
-            ->setDateTime(QDateTime::currentDateTime().addSecs(-3600));
+        clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
+        auto *edit = child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s);
+        typeDate(edit, QDateTime::currentDateTime().addSecs(-3600));
         auto *error = child<QLabel>(&dialog, u"resumeError"_s);
         QVERIFY(error->isVisible());
         QVERIFY2(error->text().contains(u"has passed"_s), qPrintable(error->text()));
-        QVERIFY(!buttonWithText(&dialog, u"Pause"_s)->isEnabled());
-        dialog.accept();
-        QCOMPARE(dialog.result(), int(QDialog::Rejected)); // accept() refused it
+        auto *pause = child<QPushButton>(&dialog, u"pauseButton"_s);
+        QVERIFY(!pause->isEnabled());
+        click(pause);
+        QTest::keyClick(edit, Qt::Key_Return); // Enter does not get past it either
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
         QVERIFY(dialog.isVisible());
 
         // Unticking the box removes the problem: paused until resumed by hand.
-        child<QCheckBox>(&dialog, u"resumeCheck"_s)->setChecked(false);
+        clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
         QVERIFY(!error->isVisible());
-        QVERIFY(buttonWithText(&dialog, u"Pause"_s)->isEnabled());
+        QVERIFY(pause->isEnabled());
     }
 
     void schedulePreviewMarksTheSpringGap()
@@ -286,7 +319,8 @@ private slots:
         QCOMPARE(log->item(1, 3)->text(), u"users=14"_s);
         QVERIFY(!dialog.isFollowing());
 
-        buttonWithText(&dialog, u"&Copy"_s)->click();
+        dialog.show();
+        click(child<QPushButton>(&dialog, u"copyButton"_s));
         const QString copied = QApplication::clipboard()->text();
         QVERIFY2(copied.contains(record.error), qPrintable(copied));
         QVERIFY(copied.contains(u"Request failed users=14"_s));
@@ -373,7 +407,7 @@ private slots:
         auto *api = child<QLineEdit>(&dialog, u"setting:Top-Up:apiUrl"_s);
         QTest::keyClicks(api, u"ftp://x"_s);
         QVERIFY(!dialog.isOkEnabled());
-        api->setText(u"https://game.example.org"_s);
+        retype(api, u"https://game.example.org"_s);
         QVERIFY(dialog.isOkEnabled());
 
         const auto changed = dialog.changedJobSettings();
@@ -384,7 +418,7 @@ private slots:
         QCOMPARE(changed.value(u"Top-Up"_s), expected);
 
         typeInto(spin, u"500"_s); // back to the default: no longer stored
-        api->clear();
+        retype(api, QString());
         QVERIFY(dialog.changedJobSettings().isEmpty());
     }
 
@@ -399,10 +433,11 @@ private slots:
         SettingsDialog dialog(settings, vault, {topUp}, nullptr);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
-        child<QTabWidget>(&dialog, u"tabs"_s)->setCurrentIndex(1);
+        QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier); // the "&Jobs" tab
+        QCOMPARE(child<QTabWidget>(&dialog, u"tabs"_s)->currentIndex(), 1);
 
         auto *domains = child<QLineEdit>(&dialog, u"setting:"_s + job + u":customCreditDomains"_s);
-        domains->setFocus();
+        click(domains);
         QTest::keyClicks(domains, u"@school.example:40,"_s);
         auto *problem = child<QLabel>(&dialog, u"problem:"_s + job + u":customCreditDomains"_s);
         QVERIFY(problem->isVisible());
@@ -434,22 +469,32 @@ private slots:
         vault.setAskPassword([](const QString &) { return std::optional<QString>(); });
         SettingsDialog dialog(settings, vault, {}, nullptr);
         dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         QVERIFY(!dialog.databaseChanged());
-        child<QComboBox>(&dialog, u"kindCombo"_s)->setCurrentIndex(1);
+        auto *kind = child<QComboBox>(&dialog, u"kindCombo"_s);
+        QTest::keyClick(kind, Qt::Key_Down); // SQLite → PostgreSQL
+        QCOMPARE(kind->currentIndex(), 1);
         QVERIFY(!dialog.isOkEnabled()); // no database name yet
-        QTest::keyClicks(child<QLineEdit>(&dialog, u"hostEdit"_s), u"db.example.org"_s);
-        QTest::keyClicks(child<QLineEdit>(&dialog, u"databaseEdit"_s), u"jobs"_s);
-        QTest::keyClicks(child<QLineEdit>(&dialog, u"userEdit"_s), u"alice"_s);
-        QTest::keyClicks(child<QLineEdit>(&dialog, u"passwordEdit"_s), u"Tr0ub4dor"_s);
-        child<QComboBox>(&dialog, u"sslModeCombo"_s)->setCurrentText(u"require"_s);
-        child<QRadioButton>(&dialog, u"utcRadio"_s)->setChecked(true);
-        child<QRadioButton>(&dialog, u"watchOnlyRadio"_s)->setChecked(true);
-        child<QCheckBox>(&dialog, u"closeToTrayCheck"_s)->setChecked(false);
+        for (const auto &[field, text] :
+             {std::pair{u"hostEdit"_s, u"db.example.org"_s},
+              std::pair{u"databaseEdit"_s, u"jobs"_s}, std::pair{u"userEdit"_s, u"alice"_s},
+              std::pair{u"passwordEdit"_s, u"Tr0ub4dor"_s}}) {
+            auto *edit = child<QLineEdit>(&dialog, field);
+            QVERIFY2(edit->isVisible(), qPrintable(field));
+            click(edit);
+            QTest::keyClicks(edit, text);
+        }
+        QVERIFY(chooseByKeys(child<QComboBox>(&dialog, u"sslModeCombo"_s), u"require"_s));
+        QTest::keyClick(&dialog, Qt::Key_I, Qt::AltModifier); // the "D&isplay" tab
+        clickBox(child<QRadioButton>(&dialog, u"utcRadio"_s));
+        QTest::keyClick(&dialog, Qt::Key_S, Qt::AltModifier); // the "&Scheduler" tab
+        clickBox(child<QRadioButton>(&dialog, u"watchOnlyRadio"_s));
+        clickBox(child<QCheckBox>(&dialog, u"closeToTrayCheck"_s));
         QVERIFY(dialog.isOkEnabled());
         QCOMPARE(dialog.databaseUrl(),
                  u"postgresql://alice@db.example.org:5432/jobs?sslmode=require"_s);
         QVERIFY(dialog.databaseChanged());
-        dialog.accept();
+        click(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok));
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
 
         QCOMPARE(settings.databaseUrl(), dialog.databaseUrl());
@@ -463,6 +508,40 @@ private slots:
         QVERIFY2(!file.readAll().contains("Tr0ub4dor"), "the password reached the settings file");
     }
 
+    // Each Alt+key of the settings dialog reaches one control on every tab: "&SSL mode" took
+    // Alt+S from the Scheduler tab, "&Database:" Alt+D from the Database tab.
+    void settingsMnemonicsDoNotClash()
+    {
+        ConsoleSettings settings(m_home.filePath(u"mnemonics.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        SettingsDialog dialog(settings, vault, {{job, MonthlyCreditTopUpJob::settingSpecs(), {}}},
+                              nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *tabs = child<QTabWidget>(&dialog, u"tabs"_s);
+        auto *kind = child<QComboBox>(&dialog, u"kindCombo"_s);
+        for (int kindIndex = 0; kindIndex < kind->count(); ++kindIndex) {
+            QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {},
+                              tabs->tabBar()->tabRect(0).center());
+            while (kind->currentIndex() != kindIndex)
+                QTest::keyClick(kind, Qt::Key_Down);
+            for (int tab = 0; tab < tabs->count(); ++tab) {
+                QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {},
+                                  tabs->tabBar()->tabRect(tab).center());
+                QCOMPARE(tabs->currentIndex(), tab);
+                const QStringList clashes = clashingMnemonics(&dialog);
+                QVERIFY2(clashes.isEmpty(),
+                         qPrintable(u"%1, %2 tab: %3"_s.arg(kind->currentText(), tabs->tabText(tab),
+                                                            clashes.join(u"; "_s))));
+            }
+        }
+        // From the Database tab, Alt+S goes to the Scheduler tab.
+        QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {}, tabs->tabBar()->tabRect(0).center());
+        QTest::keyClick(&dialog, Qt::Key_S, Qt::AltModifier);
+        QCOMPARE(tabs->currentIndex(), 3);
+    }
+
     void testConnectionReportsOffTheGuiThread()
     {
         ConsoleSettings settings(m_home.filePath(u"test-connection.ini"_s));
@@ -470,8 +549,9 @@ private slots:
         PasswordVault vault(u"jobconsole-test"_s);
         vault.setAskPassword([](const QString &) { return std::optional<QString>(); });
         SettingsDialog dialog(settings, vault, {}, nullptr);
+        dialog.show();
         auto *result = child<QLabel>(&dialog, u"testResult"_s);
-        child<QPushButton>(&dialog, u"testButton"_s)->click();
+        click(child<QPushButton>(&dialog, u"testButton"_s));
         QTRY_VERIFY_WITH_TIMEOUT(result->text().startsWith(u"✘"_s), 15000);
         QVERIFY2(result->text().contains(u"127.0.0.1"_s), qPrintable(result->text()));
     }

@@ -4,6 +4,7 @@
 #include "views/RunTableView.h"
 
 #include "HistoryRows.h"
+#include "UiInput.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -203,21 +204,20 @@ void tst_ErrorLogModel::paneFindsAFailureByAWord()
     QCOMPARE(pane.model()->runAt(0).error, QStringLiteral("Connection refused by SMTP host"));
 
     // "worked" is only in the success's text: nothing.
-    pane.searchField()->clear();
-    QTest::keyClicks(pane.searchField(), QStringLiteral("worked"));
+    jc::test::retype(pane.searchField(), QStringLiteral("worked"));
     QTest::keyClick(pane.searchField(), Qt::Key_Return); // at once
     QTRY_VERIFY(!pane.model()->isLoading());
     QCOMPARE(pane.model()->rowCount(), 0);
 
-    pane.searchField()->clear();
-    pane.jobFilter()->setCurrentIndex(pane.jobFilter()->findText(QStringLiteral("mail")));
+    jc::test::retype(pane.searchField(), QString());
+    QVERIFY(jc::test::chooseByKeys(pane.jobFilter(), QStringLiteral("mail")));
     QTRY_VERIFY(!pane.model()->isLoading());
     QCOMPARE(pane.model()->rowCount(), 1);
     // The chosen job survives a new job list.
     pane.setJobs({QStringLiteral("alpha"), QStringLiteral("billing"), QStringLiteral("mail")});
     QCOMPARE(pane.jobFilter()->currentText(), QStringLiteral("mail"));
 
-    pane.table()->setCurrentIndex(pane.model()->index(0, 0));
+    jc::test::clickIndex(pane.table(), pane.model()->index(0, 0));
     QTest::keyClick(pane.table(), Qt::Key_Return);
     QCOMPARE(activated.size(), 1);
     QCOMPARE(activated.at(0).at(0).toLongLong(), pane.model()->runIdAt(0));
@@ -230,7 +230,9 @@ void tst_ErrorLogModel::paneFindsAFailureByAWord()
     pane.refresh();
     QTRY_VERIFY(!pane.model()->isLoading());
     QCOMPARE(pane.model()->rowCount(), 1);
-    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::AllTime);
+    QVERIFY(jc::test::chooseByKeys(
+        pane.rangeFilter()->findChild<QComboBox *>(QStringLiteral("rangePreset")),
+        QStringLiteral("All time")));
     QTRY_COMPARE(pane.model()->rowCount(), 2);
 }
 

@@ -6,8 +6,11 @@
 #include "views/RunTableView.h"
 
 #include "HistoryRows.h"
+#include "UiInput.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDateEdit>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
@@ -127,33 +130,47 @@ void tst_HistoryPane::filtersByOutcomeAndDate()
          .startedMSecs = now - Hour},
     }));
     HistoryPane pane(h.reader.get());
+    pane.resize(1000, 600);
+    pane.show();
     jc::RunHistoryModel *model = pane.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     pane.setJob(QStringLiteral("J"));
     QTRY_COMPARE(model->rowCount(), 5); // all time at first
 
     const auto settle = [model] { return !model->isLoading(); };
-    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::Problems);
+    // Chosen as a person does, with the keyboard on each combo box.
+    auto *outcomes = pane.findChild<QComboBox *>(QStringLiteral("outcomeFilter"));
+    auto *range = pane.rangeFilter()->findChild<QComboBox *>(QStringLiteral("rangePreset"));
+    QVERIFY(outcomes && range);
+    QVERIFY(jc::test::chooseByKeys(outcomes, QStringLiteral("Problems")));
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 3);
 
-    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last24Hours);
+    QVERIFY(jc::test::chooseByKeys(range, QStringLiteral("Last 24 hours")));
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->runAt(0).outcome, jc::RunOutcome::Failed);
 
-    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last7Days);
+    QVERIFY(jc::test::chooseByKeys(range, QStringLiteral("Last 7 days")));
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 2);
 
-    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::Succeeded);
-    pane.rangeFilter()->setPreset(jc::DateRangeFilter::Preset::Last30Days);
+    QVERIFY(jc::test::chooseByKeys(outcomes, QStringLiteral("Succeeded")));
+    QVERIFY(jc::test::chooseByKeys(range, QStringLiteral("Last 30 days")));
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 2);
 
-    // A custom range of whole days (TZ=UTC here).
-    pane.setOutcomeFilter(HistoryPane::OutcomeFilter::All);
-    pane.rangeFilter()->setCustomRange(threeDaysAgo, threeDaysAgo);
+    // A custom range of whole days (TZ=UTC here), typed into its day fields.
+    QVERIFY(jc::test::chooseByKeys(outcomes, QStringLiteral("All outcomes")));
+    QVERIFY(jc::test::chooseByKeys(range, QStringLiteral("Custom range")));
+    auto *from = pane.rangeFilter()->findChild<QDateEdit *>(QStringLiteral("rangeFrom"));
+    auto *to = pane.rangeFilter()->findChild<QDateEdit *>(QStringLiteral("rangeTo"));
+    QVERIFY(from && to && from->isVisible() && to->isVisible());
+    jc::test::typeDate(from, threeDaysAgo.startOfDay());
+    jc::test::typeDate(to, threeDaysAgo.startOfDay());
+    QCOMPARE(pane.rangeFilter()->preset(), jc::DateRangeFilter::Preset::Custom);
+    QCOMPARE(from->date(), threeDaysAgo);
+    QCOMPARE(to->date(), threeDaysAgo);
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->runAt(0).startedAt.toMSecsSinceEpoch(), now - 72 * Hour);
@@ -195,9 +212,9 @@ void tst_HistoryPane::chartsRecentDurations()
     auto *toggle = pane.findChild<QToolButton *>(QStringLiteral("chartToggle"));
     QVERIFY(toggle);
     QVERIFY(pane.chart()->isVisible());
-    toggle->click();
+    QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(!pane.chart()->isVisible());
-    toggle->click();
+    QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(pane.chart()->isVisible());
 }
 
@@ -241,7 +258,8 @@ void tst_HistoryPane::activatingARunEmitsItsId()
     QTRY_COMPARE(pane.model()->rowCount(), 2);
 
     QTableView *table = pane.table();
-    table->setCurrentIndex(pane.model()->index(1, 0));
+    jc::test::clickIndex(table, pane.model()->index(1, 0));
+    QCOMPARE(activated.size(), 0); // a click selects, it does not open
     QTest::keyClick(table, Qt::Key_Return);
     QCOMPARE(activated.size(), 1);
     QCOMPARE(activated.at(0).at(0).toLongLong(), pane.model()->runIdAt(1));
@@ -255,7 +273,7 @@ void tst_HistoryPane::activatingARunEmitsItsId()
     QCOMPARE(activated.at(1).at(0).toLongLong(), pane.model()->runIdAt(0));
 
     // Setting the same job again refreshes and keeps the selection.
-    table->setCurrentIndex(pane.model()->index(1, 0));
+    jc::test::clickIndex(table, pane.model()->index(1, 0));
     INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J"), .startedMSecs = T0 + 2 * Hour}}));
     pane.setJob(QStringLiteral("J"));
     QTRY_COMPARE(pane.model()->rowCount(), 3);

@@ -9,6 +9,7 @@
 // as mainwindow.png and run-details.png (for docs and reviews; the test never depends on it).
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
+#include "UiInput.h"
 
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
@@ -23,9 +24,12 @@
 #include "main/JobOperations.h"
 #include "main/MainWindow.h"
 #include "models/JobTableModel.h"
+#include "models/RunHistoryModel.h"
 #include "storage/Migrator.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
+#include "views/HistoryPane.h"
+#include "views/RunTableView.h"
 
 #include <QAbstractSpinBox>
 #include <QAccessible>
@@ -38,6 +42,7 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
@@ -45,10 +50,12 @@
 #include <QSortFilterProxyModel>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
 
 #include <functional>
 
@@ -212,6 +219,73 @@ QString cell(MainWindow &window, const QString &job, int column)
 {
     const JobTableModel *model = window.jobModel();
     return model->data(model->index(model->rowOf(job), column)).toString();
+}
+
+// `job`'s cell in `column` as the jobs table shows it (through the proxy, scrolled to).
+QModelIndex shownIndex(MainWindow &window, const QString &job, int column = JobTableModel::Name)
+{
+    const JobTableModel *model = window.jobModel();
+    const QModelIndex index =
+        window.jobProxy()->mapFromSource(model->index(model->rowOf(job), column));
+    window.jobTable()->scrollTo(index);
+    return index;
+}
+
+// Clicks `job`'s row with the mouse, as a person picks a job (with Ctrl: adds or removes it).
+void clickRow(MainWindow &window, const QString &job, Qt::KeyboardModifiers modifiers = {})
+{
+    QTableView *table = window.jobTable();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers,
+                      table->visualRect(shownIndex(window, job)).center());
+}
+
+// Clicks the toolbar button of `action` (a disabled one ignores the click, as for a person).
+void clickToolButton(MainWindow &window, QAction *action)
+{
+    auto *bar = window.findChild<QToolBar *>(u"jobToolBar"_s);
+    QTest::mouseClick(bar->widgetForAction(action), Qt::LeftButton);
+}
+
+// Right-clicks `job`'s row and clicks `action` in the context menu that opens. The click goes
+// to the window (as the window system delivers it), so that Qt makes the context menu event
+// of it. Returns what went wrong (empty: nothing). A menu without the action enabled is
+// closed, so the test fails instead of hanging in the menu's exec().
+QString chooseFromContextMenu(MainWindow &window, const QString &job, QAction *action)
+{
+    QString problem = u"no context menu opened"_s;
+    QTimer poll;
+    poll.setInterval(10);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        poll.stop();
+        if (!menu->actions().contains(action) || !action->isEnabled()) {
+            problem = u"the context menu does not offer \"%1\""_s.arg(action->text());
+            menu->close();
+            return;
+        }
+        problem.clear();
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(action).center());
+    });
+    poll.start();
+    QTableView *table = window.jobTable();
+    const QPoint at =
+        table->viewport()->mapTo(&window, table->visualRect(shownIndex(window, job)).center());
+    QTest::mouseClick(window.windowHandle(), Qt::RightButton, {}, at);
+    return problem;
+}
+
+// The push button of `dialog` named `name`, clicked with the mouse.
+void clickButton(QWidget *dialog, const QString &name)
+{
+    QTest::mouseClick(dialog->findChild<QPushButton *>(name), Qt::LeftButton);
+}
+
+// What the History pane's title says, and whose runs it lists.
+QString historyTitle(MainWindow &window)
+{
+    return window.findChild<QLabel *>(u"historyTitle"_s)->text();
 }
 
 // The error of `result`, or empty: QVERIFY2 evaluates its message even when it passes.
@@ -397,8 +471,80 @@ private slots:
             window.findChild<QLabel *>(QStringLiteral("instancesLabel"))->text(),
             QStringLiteral("Schedulers: 1"), 10000);
 
-        window.selectJob(cleanupJob);
+        clickRow(window, cleanupJob);
         QCOMPARE(window.selectedJobs(), QStringList{cleanupJob});
+    }
+
+    // Issue 15: a click on a row moves the current index before it selects the row; the
+    // panes followed the current row only and showed no job at all.
+    void clickingARowShowsItsHistory_data() { test::addDatabaseRows(); }
+    void clickingARowShowsItsHistory()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        const auto started = window.operations()->runNow(cleanupJob, false, u"setup"_s);
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
+        auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
+        auto *changes = window.findChild<QLabel *>(u"settingsChangesTitle"_s);
+        QVERIFY(history && changes);
+
+        for (const QString &job : {syncJob, cleanupJob, reportJob, cleanupJob}) {
+            clickRow(window, job);
+            QCOMPARE(window.selectedJobs(), QStringList{job});
+            QCOMPARE(historyTitle(window), u"Runs of %1"_s.arg(job));
+            QCOMPARE(history->model()->job(), job);
+            QVERIFY2(changes->text().contains(job), qPrintable(changes->text()));
+            QVERIFY(c.actions().runNow()->isEnabled());
+            QVERIFY(c.actions().preview()->isEnabled());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 10000);
+        QCOMPARE(history->model()->runAt(0).reason, u"setup"_s);
+
+        // Ctrl+click adds a row: the panes stay on the job clicked last, which is selected.
+        clickRow(window, syncJob, Qt::ControlModifier);
+        QCOMPARE(window.selectedJobs(), (QStringList{syncJob, cleanupJob}));
+        QCOMPARE(history->model()->job(), syncJob);
+        QVERIFY(c.actions().pause()->isEnabled());
+        // Ctrl+click on it again removes it: no single job, the panes say so.
+        clickRow(window, syncJob, Qt::ControlModifier);
+        QCOMPARE(window.selectedJobs(), QStringList{cleanupJob});
+        QCOMPARE(historyTitle(window), u"Select a job to see its runs"_s);
+        QVERIFY(!c.actions().runNow()->isEnabled());
+    }
+
+    // The panes' runs open with a double-click or Enter; the schedule preview with Ctrl+D on
+    // the row clicked last, and Escape closes it.
+    void panesOpenWhatIsClicked_data() { test::addDatabaseRows(); }
+    void panesOpenWhatIsClicked()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        const auto started = window.operations()->runNow(cleanupJob, false, u"setup"_s);
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
+        const qint64 runId = c.runsOf(cleanupJob).first().id;
+        clickRow(window, cleanupJob);
+        auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 10000);
+
+        test::doubleClickIndex(history->table(), history->model()->index(0, 1));
+        RunDetailsDialog *details = nullptr;
+        QTRY_VERIFY((details = window.findChild<RunDetailsDialog *>(u"runDetails"_s)));
+        QCOMPARE(details->windowTitle(), u"Run %1"_s.arg(runId));
+        QTRY_COMPARE_WITH_TIMEOUT(details->findChild<QLabel *>(u"reasonValue"_s)->text(),
+                                  u"setup"_s, 10000);
+        QTest::keyClick(details, Qt::Key_Escape);
+        QTRY_VERIFY(!window.findChild<RunDetailsDialog *>(u"runDetails"_s));
+
+        window.activateWindow();
+        QTRY_VERIFY(window.isActiveWindow());
+        QTest::keyClick(&window, Qt::Key_D, Qt::ControlModifier);
+        QDialog *preview = nullptr;
+        QTRY_VERIFY((preview = qobject_cast<QDialog *>(QApplication::activeModalWidget())));
+        QCOMPARE(preview->windowTitle(), u"Schedule of %1"_s.arg(cleanupJob));
+        QTest::keyClick(preview, Qt::Key_Escape);
+        QTRY_VERIFY(!QApplication::activeModalWidget());
     }
 
     void runNowShowsTheRunLiveAndRecordsIt_data() { test::addDatabaseRows(); }
@@ -406,19 +552,19 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        window.selectJob(reportJob);
+        clickRow(window, cleanupJob);
+        clickRow(window, reportJob);
         QVERIFY(c.actions().runNow()->isEnabled());
         ModalAnswer answer([](QWidget *modal) {
             auto *dialog = qobject_cast<RunNowDialog *>(modal);
             if (!dialog)
                 return QStringLiteral("expected the Run now dialog, got %1")
                     .arg(QString::fromLatin1(modal->metaObject()->className()));
-            dialog->findChild<QLineEdit *>(QStringLiteral("reasonEdit"))
-                ->setText(QStringLiteral("month-end check"));
-            dialog->accept();
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(u"reasonEdit"_s), u"month-end check"_s);
+            clickButton(dialog, u"runButton"_s);
             return QString();
         });
-        c.actions().runNow()->trigger();
+        clickToolButton(window, c.actions().runNow());
         QVERIFY(answer.answered);
         QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
 
@@ -474,7 +620,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        window.selectJob(cleanupJob);
+        clickRow(window, cleanupJob);
         QVERIFY(c.actions().pause()->isEnabled());
         ModalAnswer answer([](QWidget *modal) {
             auto *dialog = qobject_cast<PauseDialog *>(modal);
@@ -483,12 +629,12 @@ private slots:
                     .arg(QString::fromLatin1(modal->metaObject()->className()));
             if (dialog->findChild<QCheckBox *>(QStringLiteral("resumeCheck"))->isChecked())
                 return QStringLiteral("the resume time is on by default");
-            dialog->findChild<QLineEdit *>(QStringLiteral("reasonEdit"))
-                ->setText(QStringLiteral("restoring a backup"));
-            dialog->accept();
+            QTest::keyClicks(dialog->findChild<QLineEdit *>(u"reasonEdit"_s),
+                             u"restoring a backup"_s);
+            clickButton(dialog, u"pauseButton"_s);
             return QString();
         });
-        c.actions().pause()->trigger();
+        clickToolButton(window, c.actions().pause());
         QVERIFY(answer.answered);
         QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
 
@@ -506,7 +652,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(c.actions().resume()->isEnabled(), 10000);
         QVERIFY(!c.actions().pause()->isEnabled());
 
-        c.actions().resume()->trigger();
+        clickToolButton(window, c.actions().resume());
         QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State),
                                   QStringLiteral("idle"), 10000);
         const auto after = PauseStore(c.factory).activePauses(c.clock.nowMSecs());
@@ -526,7 +672,7 @@ private slots:
         QVERIFY2(started, qPrintable(errorOf(started)));
         QTRY_COMPARE_WITH_TIMEOUT(cell(window, syncJob, JobTableModel::State),
                                   QStringLiteral("running"), 10000);
-        window.selectJob(syncJob);
+        clickRow(window, syncJob);
         QTRY_VERIFY_WITH_TIMEOUT(c.actions().cancel()->isEnabled(), 10000);
 
         ModalAnswer answer([](QWidget *modal) {
@@ -534,10 +680,12 @@ private slots:
             if (!box || !box->text().contains(syncJob))
                 return QStringLiteral("expected the cancel question, got %1")
                     .arg(QString::fromLatin1(modal->metaObject()->className()));
-            box->button(QMessageBox::Yes)->click();
+            QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
             return QString();
         });
-        c.actions().cancel()->trigger();
+        // From the row's context menu this time.
+        const QString menuProblem = chooseFromContextMenu(window, syncJob, c.actions().cancel());
+        QVERIFY2(menuProblem.isEmpty(), qPrintable(menuProblem));
         QVERIFY(answer.answered);
         QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
 
@@ -646,6 +794,20 @@ private slots:
         OPEN_CONSOLE();
         const QStringList unnamed = unnamedControls(c.window.get());
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
+    }
+
+    // Each Alt+key of the window reaches one control, whichever pane is shown.
+    void mnemonicsDoNotClash_data() { test::addDatabaseRows(); }
+    void mnemonicsDoNotClash()
+    {
+        OPEN_CONSOLE();
+        auto *tabs = c.window->findChild<QTabWidget *>(u"paneTabs"_s);
+        for (int tab = 0; tab < tabs->count(); ++tab) {
+            QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {},
+                              tabs->tabBar()->tabRect(tab).center());
+            QCOMPARE(tabs->currentIndex(), tab);
+            QCOMPARE(test::clashingMnemonics(c.window.get()), QStringList());
+        }
     }
 
     void statusBarFollowsTheDatabase_data() { test::addDatabaseRows(); }

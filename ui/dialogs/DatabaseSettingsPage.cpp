@@ -53,7 +53,7 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
     m_kind->setObjectName(QStringLiteral("kindCombo"));
     m_kind->addItems({tr("SQLite file"), tr("PostgreSQL server")});
     m_kind->setAccessibleName(tr("Database kind"));
-    kindRow->addRow(tr("&Database:"), m_kind);
+    kindRow->addRow(tr("Database &kind:"), m_kind);
     layout->addLayout(kindRow);
     m_stack = new QStackedWidget;
     m_stack->addWidget(buildSqlite());
@@ -165,7 +165,7 @@ QWidget *DatabaseSettingsPage::buildPostgres()
     form->addRow(tr("Data&base:"), m_database);
     form->addRow(tr("&User:"), m_user);
     form->addRow(tr("Pass&word:"), m_password);
-    form->addRow(tr("&SSL mode:"), m_sslMode);
+    form->addRow(tr("SS&L mode:"), m_sslMode);
     return page;
 }
 

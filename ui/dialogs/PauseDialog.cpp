@@ -67,6 +67,7 @@ PauseDialog::PauseDialog(const QString &job, QWidget *parent)
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_pause = buttons->addButton(tr("Pause"), QDialogButtonBox::AcceptRole);
+    m_pause->setObjectName(QStringLiteral("pauseButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &PauseDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);

@@ -52,6 +52,7 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, bool ru
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_run = buttons->addButton(tr("Run now"), QDialogButtonBox::AcceptRole);
+    m_run->setObjectName(QStringLiteral("runButton"));
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_dryRun, &QCheckBox::toggled, this, &RunNowDialog::updateRunButton);

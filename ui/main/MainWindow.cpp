@@ -214,8 +214,11 @@ void MainWindow::buildTable()
         m_actions->addTo(&menu);
         menu.exec(m_table->viewport()->mapToGlobal(at));
     });
+    // A mouse press moves the current index first and selects the row after it; a key
+    // selects first. The panes follow "the current row, once selected", so both signals
+    // lead to currentJobChanged(), which acts only when that job changes.
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::updateActions);
+            &MainWindow::currentJobChanged);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::currentJobChanged);
     connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
@@ -367,8 +370,13 @@ const JobOverview *MainWindow::currentJob() const
 void MainWindow::currentJobChanged()
 {
     const JobOverview *job = currentJob();
-    m_history->setJob(job ? job->name : QString());
-    m_changes->setJob(job ? job->name : QString());
+    const QString name = job ? job->name : QString();
+    if (name != m_shownJob) {
+        // Setting the job shown again would re-read it: only a change goes to the panes.
+        m_shownJob = name;
+        m_history->setJob(name);
+        m_changes->setJob(name);
+    }
     updateActions();
 }
 

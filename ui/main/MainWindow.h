@@ -71,6 +71,7 @@ private:
     void restoreLayout();
     void saveLayout();
     void updateActions();
+    // Shows the current job in the panes when it changed, and updates the actions.
     void currentJobChanged();
     const JobOverview *currentJob() const;
 
@@ -102,6 +103,7 @@ private:
     ChangeListener *m_listener = nullptr;
     QTimer *m_changeRefresh = nullptr;
     ErrorLogPane *m_errors = nullptr;
+    QString m_shownJob; // the job the History and Settings changes panes show (empty: none)
     bool m_quitting = false;
     bool m_toldAboutTray = false;
 };

@@ -20,6 +20,7 @@ SettingsChangesPane::SettingsChangesPane(DatabaseReader *reader, QWidget *parent
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
+    m_title->setObjectName(QStringLiteral("settingsChangesTitle"));
     m_message->setObjectName(QStringLiteral("settingsChangesMessage"));
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
