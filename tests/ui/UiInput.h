@@ -90,8 +90,9 @@ inline void typeDate(QDateTimeEdit *edit, const QDateTime &day)
 }
 
 // Each Alt+key that more than one visible control under `root` answers to (tabs, menus,
-// buttons, labels with a buddy), with their texts: "Alt+S: &SSL mode:, &Scheduler". Only
-// what is visible counts: a shortcut on a hidden tab page does not fire.
+// buttons, labels with a buddy), with their texts: "Alt+S: &SSL mode:, &Scheduler"; and each
+// label that shows a mnemonic without a buddy ("no buddy: Or &enter one:"). Only what is
+// visible counts: a shortcut on a hidden tab page does not fire.
 inline QStringList clashingMnemonics(QWidget *root)
 {
     QHash<QString, QStringList> owners;
@@ -118,6 +119,12 @@ inline QStringList clashingMnemonics(QWidget *root)
         }
     }
     QStringList clashes;
+    // A label that shows a mnemonic but has no buddy shows the '&' itself and answers nothing.
+    for (QLabel *label : root->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(root) && !label->buddy() &&
+            !QKeySequence::mnemonic(label->text()).isEmpty())
+            clashes.append(QStringLiteral("no buddy: ") + label->text());
+    }
     for (auto it = owners.cbegin(); it != owners.cend(); ++it) {
         if (it.value().size() > 1)
             clashes.append(it.key() + QStringLiteral(": ") + it.value().join(QStringLiteral(", ")));

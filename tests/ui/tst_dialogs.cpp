@@ -6,6 +6,7 @@
 #include "UiInput.h"
 
 #include "data/DatabaseReader.h"
+#include "dialogs/BackfillDialog.h"
 #include "dialogs/PauseDialog.h"
 #include "dialogs/RunDetailsDialog.h"
 #include "dialogs/RunNowDialog.h"
@@ -26,6 +27,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -197,6 +199,112 @@ private slots:
         PauseDialog pause(u"Top-Up"_s, nullptr);
         pause.show();
         QCOMPARE(clashingMnemonics(&pause), QStringList());
+    }
+
+    // The top-up's latest 24 occurrences in its zone, newest first; picked with the keyboard
+    // and the mouse; the sentence says which month the backfill grants.
+    void backfillListsTheLatestOccurrencesInTheJobsZone()
+    {
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        BackfillDialog dialog(job, schedule(u"0 0 1 * *"_s, "Pacific/Auckland"),
+                              utc("2026-12-15T00:00:00Z"), false, OverlapPolicy::Skip, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(child<QLabel>(&dialog, u"scheduleLabel"_s)->text().contains(u"Pacific/Auckland"_s));
+        QVERIFY(!child<QLabel>(&dialog, u"overlapWarning"_s)->isVisible());
+        auto *list = child<QListWidget>(&dialog, u"occurrenceList"_s);
+        QCOMPARE(list->count(), BackfillDialog::listedOccurrences);
+        QCOMPARE(list->item(0)->text(), u"Tue 1 Dec 2026 00:00 NZDT (+13:00)"_s);
+        QCOMPARE(list->item(6)->text(), u"Mon 1 Jun 2026 00:00 NZST (+12:00)"_s);
+        QCOMPARE(list->item(23)->text(), u"Wed 1 Jan 2025 00:00 NZDT (+13:00)"_s);
+        QCOMPARE(list->currentRow(), 0);
+        QCOMPARE(dialog.occurrence(), utc("2026-11-30T11:00:00Z"));
+        auto *effect = child<QLabel>(&dialog, u"backfillEffect"_s);
+        QVERIFY2(effect->text().contains(u"grants that month (2026-12)"_s) &&
+                     effect->text().contains(u"nobody is topped up twice"_s),
+                 qPrintable(effect->text()));
+
+        QTRY_VERIFY(list->hasFocus());
+        QTest::keyClick(list, Qt::Key_Down);
+        QCOMPARE(dialog.occurrence(), utc("2026-10-31T11:00:00Z"));
+        QCOMPARE(child<QDateTimeEdit>(&dialog, u"occurrenceEdit"_s)->text(), u"2026-11-01 00:00"_s);
+        QVERIFY2(effect->text().contains(u"(2026-11)"_s), qPrintable(effect->text()));
+        clickIndex(list, list->model()->index(3, 0));
+        QCOMPARE(dialog.occurrence(), utc("2026-08-31T12:00:00Z")); // 1 Sep, NZST
+
+        QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"missed September"_s);
+        clickBox(child<QCheckBox>(&dialog, u"dryRunCheck"_s));
+        auto *run = child<QPushButton>(&dialog, u"runButton"_s);
+        QCOMPARE(run->text(), u"Dry run backfill"_s);
+        click(run);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(dialog.reason(), u"missed September"_s);
+        QVERIFY(dialog.dryRun());
+        QCOMPARE(dialog.occurrence(), utc("2026-08-31T12:00:00Z"));
+        QCOMPARE(clashingMnemonics(&dialog), QStringList());
+    }
+
+    // A typed time must be a past occurrence: otherwise the dialog names the nearest ones
+    // (core's words) and Run stays off; one older than the list is fine.
+    void backfillTypedTimeMustBeAPastOccurrence()
+    {
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        BackfillDialog dialog(job, schedule(u"0 0 1 * *"_s, "Pacific/Auckland"),
+                              utc("2026-12-15T00:00:00Z"), true, OverlapPolicy::Skip, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(child<QLabel>(&dialog, u"overlapWarning"_s)->isVisible());
+        auto *list = child<QListWidget>(&dialog, u"occurrenceList"_s);
+        auto *field = child<QDateTimeEdit>(&dialog, u"occurrenceEdit"_s);
+        auto *problem = child<QLabel>(&dialog, u"occurrenceProblem"_s);
+        auto *run = child<QPushButton>(&dialog, u"runButton"_s);
+
+        typeDate(field, QDateTime(QDate(2026, 12, 1), QTime(1, 0)));
+        QVERIFY(problem->isVisible());
+        QVERIFY2(problem->text().contains(u"is not an occurrence"_s) &&
+                     problem->text().contains(u"2026-12-01T00:00:00+13:00"_s) &&
+                     problem->text().contains(u"2027-01-01T00:00:00+13:00"_s),
+                 qPrintable(problem->text()));
+        QVERIFY(!run->isEnabled());
+        QVERIFY(!dialog.occurrence().isValid());
+        QCOMPARE(list->currentRow(), -1);
+        QTest::keyClick(field, Qt::Key_Return);
+        QVERIFY(dialog.isVisible());
+
+        typeDate(field, QDateTime(QDate(2027, 1, 1), QTime(0, 0)));
+        QVERIFY2(problem->text().contains(u"has not come yet"_s),
+                 qPrintable(problem->text() + u" / "_s + field->text()));
+        QVERIFY(!run->isEnabled());
+
+        typeDate(field, QDateTime(QDate(2026, 6, 1), QTime(0, 0)));
+        QVERIFY(!problem->isVisible());
+        QCOMPARE(list->currentRow(), 6);
+        typeDate(field, QDateTime(QDate(2024, 6, 1), QTime(0, 0)));
+        QVERIFY(!problem->isVisible());
+        QCOMPARE(list->currentRow(), -1); // older than the list
+        QCOMPARE(dialog.occurrence(), utc("2024-05-31T12:00:00Z"));
+        QVERIFY2(child<QLabel>(&dialog, u"backfillEffect"_s)->text().contains(u"(2024-06)"_s),
+                 qPrintable(child<QLabel>(&dialog, u"backfillEffect"_s)->text()));
+        QVERIFY(run->isEnabled());
+        QTest::keyClick(field, Qt::Key_Return);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    }
+
+    // A wall time in the autumn's repeated hour stands for two instants; the occurrence is
+    // the one the schedule fires at (the first, CEST), whichever Qt reads the field as.
+    void backfillFindsTheOccurrenceInTheRepeatedHour()
+    {
+        BackfillDialog dialog(u"Nightly"_s, schedule(u"30 2 * * *"_s, "Europe/Berlin"),
+                              utc("2026-10-27T12:00:00Z"), false, OverlapPolicy::Skip, nullptr);
+        dialog.show();
+        auto *list = child<QListWidget>(&dialog, u"occurrenceList"_s);
+        QCOMPARE(list->item(2)->text(), u"Sun 25 Oct 2026 02:30 CEST (+02:00)"_s);
+        typeDate(child<QDateTimeEdit>(&dialog, u"occurrenceEdit"_s),
+                 QDateTime(QDate(2026, 10, 25), QTime(2, 30)));
+        QVERIFY2(dialog.occurrence().isValid(),
+                 qPrintable(child<QLabel>(&dialog, u"occurrenceProblem"_s)->text()));
+        QCOMPARE(list->currentItem()->text().left(21), u"Sun 25 Oct 2026 02:30"_s);
+        QCOMPARE(dialog.occurrence(), list->currentItem()->data(Qt::UserRole).toDateTime().toUTC());
     }
 
     void pauseTakesReasonAndFutureResumeTime()

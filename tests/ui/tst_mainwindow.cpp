@@ -13,6 +13,7 @@
 
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
+#include "dialogs/BackfillDialog.h"
 #include "dialogs/PauseDialog.h"
 #include "dialogs/RunDetailsDialog.h"
 #include "dialogs/RunNowDialog.h"
@@ -37,11 +38,13 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDialog>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPointer>
@@ -615,6 +618,87 @@ private slots:
         saveScreenshot(details, QStringLiteral("run-details.png"));
     }
 
+    // Issue 13: "Run for a past occurrence…" with Ctrl+Shift+R: the day before the newest
+    // occurrence picked with Down, a reason typed, Run clicked; then from the context menu an
+    // older one typed into the field (a time that is no occurrence first), as a dry run. Both
+    // are recorded as backfills of the chosen occurrences and show like any run.
+    void runForAPastOccurrence_data() { test::addDatabaseRows(); }
+    void runForAPastOccurrence()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        clickRow(window, cleanupJob);
+        QVERIFY(c.actions().backfill()->isEnabled());
+        QCOMPARE(c.actions().backfill()->shortcut(), QKeySequence(u"Ctrl+Shift+R"_s));
+        ModalAnswer answer([](QWidget *modal) {
+            auto *dialog = qobject_cast<BackfillDialog *>(modal);
+            if (!dialog)
+                return u"expected the backfill dialog, got %1"_s.arg(
+                    QString::fromLatin1(modal->metaObject()->className()));
+            auto *list = dialog->findChild<QListWidget *>(u"occurrenceList"_s);
+            if (QApplication::focusWidget() != list)
+                return u"the occurrences do not have the focus"_s;
+            if (list->item(0)->text() != u"Thu 15 Jan 2026 03:00 UTC (+00:00)"_s)
+                return u"the newest occurrence shows as %1"_s.arg(list->item(0)->text());
+            QTest::keyClick(list, Qt::Key_Down);
+            auto *reason = dialog->findChild<QLineEdit *>(u"reasonEdit"_s);
+            QTest::mouseClick(reason, Qt::LeftButton);
+            QTest::keyClicks(reason, u"missed on the 14th"_s);
+            clickButton(dialog, u"runButton"_s);
+            return QString();
+        });
+        window.activateWindow();
+        QTRY_VERIFY(window.isActiveWindow());
+        QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
+        QList<StoredRun> runs = c.runsOf(cleanupJob);
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().trigger, RunTrigger::Backfill);
+        QCOMPARE(runs.first().occurrence, utc("2026-01-14T03:00:00Z"));
+        QCOMPARE(runs.first().requestedBy, user);
+        QCOMPARE(runs.first().reason, u"missed on the 14th"_s);
+        QVERIFY(!runs.first().dryRun);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(window, cleanupJob, JobTableModel::LastRun).contains(u" · succeeded · "_s), 10000);
+        auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(history->model()->rowCount(), 1, 10000);
+        QCOMPARE(history->model()->index(0, RunHistoryModel::Trigger).data().toString(),
+                 u"backfill"_s);
+        QCOMPARE(window.findChildren<QMessageBox *>(u"errorMessage"_s).size(), 0);
+
+        ModalAnswer older([](QWidget *modal) {
+            auto *dialog = qobject_cast<BackfillDialog *>(modal);
+            if (!dialog)
+                return u"expected the backfill dialog"_s;
+            auto *field = dialog->findChild<QDateTimeEdit *>(u"occurrenceEdit"_s);
+            auto *problem = dialog->findChild<QLabel *>(u"occurrenceProblem"_s);
+            test::typeDate(field, QDateTime(QDate(2025, 12, 1), QTime(4, 0)));
+            if (!problem->isVisible() || !problem->text().contains(u"2025-12-01T03:00:00"_s))
+                return u"a time that is no occurrence: \"%1\""_s.arg(problem->text());
+            if (dialog->findChild<QPushButton *>(u"runButton"_s)->isEnabled())
+                return u"Run is on for a time that is no occurrence"_s;
+            test::typeDate(field, QDateTime(QDate(2025, 12, 1), QTime(3, 0)));
+            if (problem->isVisible())
+                return u"an occurrence is refused: \"%1\""_s.arg(problem->text());
+            test::clickBox(dialog->findChild<QCheckBox *>(u"dryRunCheck"_s));
+            clickButton(dialog, u"runButton"_s);
+            return QString();
+        });
+        const QString menuProblem =
+            chooseFromContextMenu(window, cleanupJob, c.actions().backfill());
+        QVERIFY2(menuProblem.isEmpty(), qPrintable(menuProblem));
+        QTRY_VERIFY(older.answered);
+        QVERIFY2(older.problem.isEmpty(), qPrintable(older.problem));
+        QTRY_COMPARE_WITH_TIMEOUT(c.runsOf(cleanupJob).size(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
+        runs = c.runsOf(cleanupJob);
+        QCOMPARE(runs.first().trigger, RunTrigger::Backfill);
+        QCOMPARE(runs.first().occurrence, utc("2025-12-01T03:00:00Z"));
+        QVERIFY(runs.first().dryRun);
+    }
+
     void pauseAndResume_data() { test::addDatabaseRows(); }
     void pauseAndResume()
     {
@@ -807,6 +891,16 @@ private slots:
                               tabs->tabBar()->tabRect(tab).center());
             QCOMPARE(tabs->currentIndex(), tab);
             QCOMPARE(test::clashingMnemonics(c.window.get()), QStringList());
+        }
+        // And each menu's items among themselves.
+        for (QMenu *menu : c.window->findChildren<QMenu *>()) {
+            QStringList keys;
+            for (QAction *action : menu->actions()) {
+                const QString key = QKeySequence::mnemonic(action->text()).toString();
+                QVERIFY2(key.isEmpty() || !keys.contains(key),
+                         qPrintable(u"%1 in %2"_s.arg(key, menu->title())));
+                keys.append(key);
+            }
         }
     }
 

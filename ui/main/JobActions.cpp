@@ -23,6 +23,8 @@ JobActions::JobActions(bool runsJobsHere, QObject *parent)
     , m_runsJobsHere(runsJobsHere)
     , m_runNow(make(tr("&Run now…"), QKeySequence(tr("Ctrl+R")),
                     tr("Run the selected job now, outside its schedule")))
+    , m_backfill(make(tr("Run for a past &occurrence…"), QKeySequence(tr("Ctrl+Shift+R")),
+                      tr("Run the selected job as one of its past occurrences (a backfill)")))
     , m_pause(make(tr("&Pause…"), QKeySequence(tr("Ctrl+P")),
                    tr("Pause the selected jobs on every instance")))
     , m_resume(make(tr("Res&ume"), QKeySequence(tr("Ctrl+U")),
@@ -33,11 +35,13 @@ JobActions::JobActions(bool runsJobsHere, QObject *parent)
                      tr("Show the selected job's next 10 occurrences")))
 {
     m_runNow->setObjectName(QStringLiteral("runNowAction"));
+    m_backfill->setObjectName(QStringLiteral("backfillAction"));
     m_pause->setObjectName(QStringLiteral("pauseAction"));
     m_resume->setObjectName(QStringLiteral("resumeAction"));
     m_cancel->setObjectName(QStringLiteral("cancelAction"));
     m_preview->setObjectName(QStringLiteral("previewAction"));
     m_runNow->setIcon(icon(u"run"));
+    m_backfill->setIcon(icon(u"run"));
     m_pause->setIcon(icon(u"pause"));
     m_resume->setIcon(icon(u"resume"));
     m_cancel->setIcon(icon(u"cancel"));
@@ -58,12 +62,13 @@ QAction *JobActions::make(const QString &text, const QKeySequence &shortcut, con
 
 void JobActions::addTo(QToolBar *toolBar) const
 {
-    toolBar->addActions(all());
+    toolBar->addActions({m_runNow, m_pause, m_resume, m_cancel, m_preview});
 }
 
 void JobActions::addTo(QMenu *menu) const
 {
     menu->addAction(m_runNow);
+    menu->addAction(m_backfill);
     menu->addSeparator();
     menu->addAction(m_pause);
     menu->addAction(m_resume);
@@ -99,6 +104,10 @@ void JobActions::update(const QList<const JobOverview *> &selected, const JobOve
         whyNotRun = tr("this console only watches (it runs no jobs); use a console that runs "
                        "jobs, or `jobctl run`");
     setEnabled(m_runNow, single && m_runsJobsHere, m_runNow->data().toString(), whyNotRun);
+    const bool hasOccurrences = single && current->schedule.isValid();
+    setEnabled(m_backfill, single && m_runsJobsHere && hasOccurrences,
+               m_backfill->data().toString(),
+               single && m_runsJobsHere && !hasOccurrences ? tr("it has no schedule") : whyNotRun);
     setEnabled(m_pause, anyUnpaused, m_pause->data().toString(),
                selected.isEmpty() ? none : tr("already paused"));
     setEnabled(m_resume, anyPaused, m_resume->data().toString(),

@@ -12,13 +12,14 @@ namespace jc {
 
 struct JobOverview;
 
-// The actions on the selected job(s): Run now (Ctrl+R), Pause (Ctrl+P), Resume
-// (Ctrl+U), Cancel run (Ctrl+K), Preview schedule (Ctrl+D). One set of QActions shared
+// The actions on the selected job(s): Run now (Ctrl+R), Run for a past occurrence
+// (Ctrl+Shift+R; menus only), Pause (Ctrl+P), Resume (Ctrl+U), Cancel run (Ctrl+K), Preview
+// schedule (Ctrl+D). One set of QActions shared
 // by the toolbar, the Jobs menu and the table's context menu, so they agree; update() enables
 // each by what is selected and its state, and its tooltip says why when it is disabled.
 //
-// Run now, Cancel and Preview act on one job (the current one); Pause and Resume on every
-// selected job that can take them.
+// Run now, Run for a past occurrence, Cancel and Preview act on one job (the current one); Pause
+// and Resume on every selected job that can take them.
 //
 // Thread: GUI thread.
 class JobActions : public QObject
@@ -28,12 +29,17 @@ public:
     explicit JobActions(bool runsJobsHere, QObject *parent = nullptr);
 
     QAction *runNow() const { return m_runNow; }
+    QAction *backfill() const { return m_backfill; }
     QAction *pause() const { return m_pause; }
     QAction *resume() const { return m_resume; }
     QAction *cancel() const { return m_cancel; }
     QAction *preview() const { return m_preview; }
-    QList<QAction *> all() const { return {m_runNow, m_pause, m_resume, m_cancel, m_preview}; }
+    QList<QAction *> all() const
+    {
+        return {m_runNow, m_backfill, m_pause, m_resume, m_cancel, m_preview};
+    }
 
+    // The toolbar leaves out "Run for a past occurrence", which is rare and long to show.
     void addTo(QToolBar *toolBar) const;
     void addTo(QMenu *menu) const;
 
@@ -48,6 +54,7 @@ private:
 
     bool m_runsJobsHere;
     QAction *m_runNow;
+    QAction *m_backfill;
     QAction *m_pause;
     QAction *m_resume;
     QAction *m_cancel;

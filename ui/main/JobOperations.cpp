@@ -20,17 +20,21 @@ JobOperations::JobOperations(DatabaseReader *reader, Scheduler *scheduler, const
 {}
 
 Expected<RunId, QString> JobOperations::runNow(const QString &job, bool dryRun,
-                                               const QString &reason)
+                                               const QString &reason, const QDateTime &occurrence)
 {
     if (!m_scheduler)
         return tr("This console only watches: it runs no jobs. Run \"%1\" from a console that "
                   "runs jobs, or with `jobctl run`.")
             .arg(job);
-    auto started = m_scheduler->runNow(job, RunRequest{dryRun, m_user, reason});
-    if (started)
-        emit succeeded(started.value() == 0
-                           ? tr("\"%1\" is queued behind its running run.").arg(job)
-                           : tr("Started \"%1\".").arg(job));
+    auto started = m_scheduler->runNow(job, RunRequest{dryRun, m_user, reason, occurrence});
+    if (!started)
+        return started;
+    const QString what =
+        occurrence.isValid()
+            ? tr("\"%1\" for its occurrence of %2").arg(job, TimeDisplay::dateTime(occurrence))
+            : tr("\"%1\"").arg(job);
+    emit succeeded(started.value() == 0 ? tr("%1 is queued behind its running run.").arg(what)
+                                        : tr("Started %1.").arg(what));
     return started;
 }
 

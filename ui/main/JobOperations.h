@@ -19,8 +19,8 @@ struct JobOverview;
 
 // What the console's actions do, through the same core classes jobctl uses (no scheduling
 // rules here):
-//  - Run now: this console's scheduler (JobRuntime), which obeys the job's overlap policy;
-//    refused in watch-only mode (there is no scheduler here to run it).
+//  - Run now (and for a past occurrence): this console's scheduler (JobRuntime), which obeys
+//    the job's overlap policy; refused in watch-only mode (there is no scheduler here).
 //  - Pause / Resume: stored in the database (PauseStore), so every instance honours them,
 //    then applied to this console's scheduler at once (its runtime would pick them up
 //    within its poll interval anyway).
@@ -42,8 +42,11 @@ public:
     Scheduler *scheduler() const { return m_scheduler; }
     const QString &user() const { return m_user; }
 
-    // The new run's id (0: queued behind a running one), or why it did not start.
-    Expected<RunId, QString> runNow(const QString &job, bool dryRun, const QString &reason);
+    // The new run's id (0: queued behind a running one), or why it did not start. With an
+    // `occurrence`, a backfill: the job runs as that past occurrence of its schedule (the
+    // scheduler refuses an instant that is not one, naming the nearest).
+    Expected<RunId, QString> runNow(const QString &job, bool dryRun, const QString &reason,
+                                    const QDateTime &occurrence = {});
     void pause(const QString &job, const QString &reason, const std::optional<QDateTime> &resumeAt);
     void resume(const QString &job);
     void cancel(const JobOverview &job);

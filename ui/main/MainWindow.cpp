@@ -2,6 +2,7 @@
 
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
+#include "dialogs/BackfillDialog.h"
 #include "dialogs/PauseDialog.h"
 #include "dialogs/RunDetailsDialog.h"
 #include "dialogs/RunNowDialog.h"
@@ -269,6 +270,7 @@ void MainWindow::buildMenus()
     m_actions->addTo(toolBar);
 
     connect(m_actions->runNow(), &QAction::triggered, this, &MainWindow::runNow);
+    connect(m_actions->backfill(), &QAction::triggered, this, &MainWindow::runPastOccurrence);
     connect(m_actions->pause(), &QAction::triggered, this, &MainWindow::pauseSelected);
     connect(m_actions->resume(), &QAction::triggered, this, &MainWindow::resumeSelected);
     connect(m_actions->cancel(), &QAction::triggered, this, &MainWindow::cancelCurrent);
@@ -396,17 +398,42 @@ void MainWindow::runNow()
     if (!job)
         return;
     const QString name = job->name;
-    OverlapPolicy policy = OverlapPolicy::Skip;
-    for (const JobDefinition &definition : m_setup.jobs) {
-        if (definition.name == name)
-            policy = definition.policies.overlap;
-    }
-    RunNowDialog dialog(name, job->schedule, job->isRunning(), policy, this);
+    RunNowDialog dialog(name, job->schedule, job->isRunning(), overlapPolicyOf(name), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const auto started = m_operations->runNow(name, dialog.dryRun(), dialog.reason());
     if (!started)
         showError(tr("\"%1\" did not start").arg(name), started.error());
+}
+
+// The dialog offers the occurrences of the schedule this console's scheduler runs the job on
+// (stored overrides applied), the one Scheduler::runNow checks the chosen instant against.
+void MainWindow::runPastOccurrence()
+{
+    const JobOverview *job = currentJob();
+    Scheduler *scheduler = m_operations->scheduler();
+    if (!job || !scheduler)
+        return;
+    const QString name = job->name;
+    const std::optional<JobStatus> status = scheduler->jobStatus(name);
+    BackfillDialog dialog(name, status ? status->schedule : job->schedule, m_setup.clock->now(),
+                          job->isRunning(), overlapPolicyOf(name), this);
+    dialog.setObjectName(QStringLiteral("backfillDialog"));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto started =
+        m_operations->runNow(name, dialog.dryRun(), dialog.reason(), dialog.occurrence());
+    if (!started)
+        showError(tr("\"%1\" did not start").arg(name), started.error());
+}
+
+OverlapPolicy MainWindow::overlapPolicyOf(const QString &job) const
+{
+    for (const JobDefinition &definition : m_setup.jobs) {
+        if (definition.name == job)
+            return definition.policies.overlap;
+    }
+    return OverlapPolicy::Skip;
 }
 
 void MainWindow::pauseSelected()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/OverlapPolicy.h"
 #include "main/ConsoleSetup.h"
 
 #include <QMainWindow>
@@ -76,6 +77,8 @@ private:
     const JobOverview *currentJob() const;
 
     void runNow();
+    void runPastOccurrence();
+    OverlapPolicy overlapPolicyOf(const QString &job) const;
     void pauseSelected();
     void resumeSelected();
     void cancelCurrent();
