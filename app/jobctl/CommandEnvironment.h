@@ -12,10 +12,13 @@ struct CommandEnvironment
     QTextStream &out;
     QTextStream &err;
     QString databaseUrl;
+    bool journal = false; // stderr is systemd's journal (JournalLog): lines carry a priority
 
     // Writes "jobctl <command>: <message>" as one line on stderr and returns `status`.
     int fail(const QString &command, const QString &message, int status = 1) const
     {
+        if (journal)
+            err << "<3>";
         err << "jobctl " << command << ": " << message << "\n";
         err.flush();
         return status;

@@ -1,7 +1,9 @@
 #include "ServeCommand.h"
 
 #include "CommandSupport.h"
+#include "ServeStatus.h"
 
+#include "ServiceNotifier.h"
 #include "SignalWatcher.h"
 
 #include "common/LogCategories.h"
@@ -12,9 +14,33 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTimer>
 
 using namespace jc;
 using namespace std::chrono;
+
+namespace {
+
+// Keeps the service status (`systemctl status`) current: recomputed once per turn of the
+// event loop after anything that changes it, sent only when the line changed.
+void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZone &zone,
+                  QTimer &coalesce)
+{
+    coalesce.setSingleShot(true);
+    coalesce.setInterval(0);
+    QObject::connect(&coalesce, &QTimer::timeout, &notifier, [&notifier, &scheduler, zone] {
+        if (scheduler.state() == Scheduler::State::Running)
+            notifier.setStatus(
+                ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), zone));
+    });
+    const auto refresh = [&coalesce] { coalesce.start(); };
+    QObject::connect(&scheduler, &Scheduler::jobScheduled, &coalesce, refresh);
+    QObject::connect(&scheduler, &Scheduler::runStarted, &coalesce, refresh);
+    QObject::connect(&scheduler, &Scheduler::runFinished, &coalesce, refresh);
+    QObject::connect(&scheduler, &Scheduler::jobPauseChanged, &coalesce, refresh);
+}
+
+} // namespace
 
 int ServeCommand::run(const CommandEnvironment &env)
 {
@@ -83,12 +109,19 @@ int ServeCommand::run(const CommandEnvironment &env)
     options.scheduleOverrides = parser.values(scheduleOption);
     options.scheduler.instanceId = parser.value(instanceOption);
 
-    // Typos are refused before the database is opened (or created, or migrated).
+    // Typos are refused before the database is opened (or created, or migrated); so are
+    // notification variables that systemd would never set.
+    const ServiceNotifier::Settings service = ServiceNotifier::settingsFrom(
+        QProcessEnvironment::systemEnvironment(), QCoreApplication::applicationPid());
+    if (!service.error.isEmpty())
+        return env.fail(command, service.error, 2);
     QList<JobDefinition> preview = JobCatalog::builtInJobs(nullptr, options.zone);
     if (const auto valid = JobCatalog::applyScheduleOverrides(preview, options.scheduleOverrides);
         !valid)
         return env.fail(command, valid.error(), 2);
 
+    ServiceNotifier notifier(service);
+    notifier.setStatus(QStringLiteral("Opening the database"));
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)
         return env.fail(command, database.error());
@@ -102,6 +135,9 @@ int ServeCommand::run(const CommandEnvironment &env)
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler, [&](int signalNumber) {
         qCInfo(lcScheduler) << "Received signal" << signalNumber << "- stopping";
+        notifier.stopping(QStringLiteral("Stopping: waiting up to %1 s for %2 running runs")
+                              .arg(deadlineSeconds)
+                              .arg(scheduler.activeRuns().size()));
         const StopReport report = scheduler.stop(seconds(deadlineSeconds));
         status = report.isClean() ? 0 : 1;
         QCoreApplication::exit(status);
@@ -109,6 +145,12 @@ int ServeCommand::run(const CommandEnvironment &env)
     qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
                                   << "as instance" << scheduler.instanceId();
     scheduler.start();
+    // Ready: the database is open and migrated, the scheduler runs. The watchdog pings from
+    // here on, on this thread.
+    notifier.ready(
+        ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), options.zone));
+    QTimer statusRefresh;
+    followStatus(notifier, scheduler, options.zone, statusRefresh);
     QCoreApplication::exec();
     return status;
 }

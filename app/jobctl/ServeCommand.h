@@ -6,6 +6,12 @@
 // schedules, recording every run in the database, until SIGINT or SIGTERM; then cancels
 // running jobs, waits for them up to --stop-deadline and exits 0 (1 when some had to be
 // abandoned).
+//
+// Under systemd (Type=notify, resources/systemd/jobctl-serve.service.in) it tells the service
+// manager through ServiceNotifier: READY=1 once the database is open and the scheduler
+// started, a STATUS= line kept current ("4 jobs, next: … at 00:00"), WATCHDOG=1 from the
+// main event loop, STOPPING=1 on the stop signal. NOTIFY_SOCKET or WATCHDOG_USEC values that
+// systemd would never set exit 2 before the database is opened.
 class ServeCommand
 {
 public:

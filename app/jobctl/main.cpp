@@ -2,6 +2,7 @@
 // command and hands over; each command lives in its own class.
 #include "AdminCommands.h"
 #include "CommandEnvironment.h"
+#include "JournalLog.h"
 #include "MigrateCommand.h"
 #include "NextCommand.h"
 #include "RunCommand.h"
@@ -78,6 +79,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("jobconsole"));
     QCoreApplication::setOrganizationName(QStringLiteral("JobConsole"));
     QCoreApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
+    const bool journal = JournalLog::install();
 
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -120,5 +122,5 @@ int main(int argc, char *argv[])
     // The command's parser sees "jobctl ARGS": its own options and arguments only.
     QStringList commandArguments{arguments.first()};
     commandArguments += arguments.mid(index + 1);
-    return found->second.run(CommandEnvironment{commandArguments, out, err, databaseUrl});
+    return found->second.run(CommandEnvironment{commandArguments, out, err, databaseUrl, journal});
 }

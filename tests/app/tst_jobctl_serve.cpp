@@ -1,10 +1,12 @@
 // `jobctl serve` as an admin runs it: real processes on one real database (SQLite and
 // PostgreSQL), real seconds. The soak (three instances, a per-second job, 20 s) is the
-// exactly-once test of issue 3: every occurrence has one run row and ran once.
+// exactly-once test of issue 3: every occurrence has one run row and ran once. Under systemd
+// (issue 18): the notify protocol to a test socket, the journal's log format, bad variables.
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
 
 #include "ChildProcess.h"
+#include "NotifyReceiver.h"
 #include "TestDatabases.h"
 
 #include <QDeadlineTimer>
@@ -14,6 +16,7 @@
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 
@@ -23,12 +26,15 @@
 #include <memory>
 #include <vector>
 
+#include <sys/stat.h>
+
 using namespace Qt::StringLiterals;
 using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::ChildProcess;
 using jc::test::countBodies;
+using jc::test::NotifyReceiver;
 using jc::test::runProcess;
 using jc::test::TestDatabase;
 using jc::test::waitUntil;
@@ -51,13 +57,81 @@ Result jobctl(const QStringList &arguments)
     return runProcess(QStringLiteral(JOBCTL_PATH), arguments, 60000);
 }
 
+// This process's environment without the service manager's variables (a CI runner under
+// systemd may have them), plus `assignments` ("NAME=VALUE").
+QProcessEnvironment serveEnvironment(const QStringList &assignments = {})
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"})
+        environment.remove(QString::fromLatin1(name));
+    for (const QString &assignment : assignments) {
+        const qsizetype equals = assignment.indexOf(u'=');
+        environment.insert(assignment.left(equals), assignment.mid(equals + 1));
+    }
+    return environment;
+}
+
 // One `jobctl serve` process whose output is collected as it comes.
 class Serve : public ChildProcess
 {
 public:
-    explicit Serve(const QStringList &arguments)
-        : ChildProcess(QStringLiteral(JOBCTL_PATH), arguments)
+    explicit Serve(const QStringList &arguments,
+                   const QProcessEnvironment &environment = serveEnvironment())
+        : ChildProcess(QStringLiteral(JOBCTL_PATH), arguments, environment)
     {}
+};
+
+// "DEVICE:INODE" of a file, as systemd puts it in JOURNAL_STREAM for the journal's stream.
+QString deviceAndInode(const QString &path)
+{
+    struct stat status = {};
+    if (::stat(QFile::encodeName(path).constData(), &status) != 0)
+        return {};
+    return u"%1:%2"_s.arg(qulonglong(status.st_dev)).arg(qulonglong(status.st_ino));
+}
+
+QString readText(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// `jobctl serve` with stderr going to a file, as it goes to the journal's stream under a
+// unit; the environment names `stream` as JOURNAL_STREAM.
+class JournalServe
+{
+public:
+    JournalServe(const QString &logPath, const QString &stream, const QStringList &arguments,
+                 const QStringList &assignments)
+    {
+        m_process.setProcessEnvironment(
+            serveEnvironment(QStringList{u"JOURNAL_STREAM="_s + stream} + assignments));
+        m_process.setStandardErrorFile(logPath); // truncated: same file, same inode
+        m_process.start(QStringLiteral(JOBCTL_PATH), arguments);
+        m_process.waitForStarted(10000);
+    }
+    ~JournalServe()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+    }
+    JournalServe(const JournalServe &) = delete;
+    JournalServe &operator=(const JournalServe &) = delete;
+
+    void signal(int signalNumber) const { ::kill(pid_t(m_process.processId()), signalNumber); }
+    bool waitForExit(int msecs)
+    {
+        return waitUntil([this] { return m_process.state() == QProcess::NotRunning; }, msecs, 10);
+    }
+    int exitCode() const
+    {
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    }
+
+private:
+    QProcess m_process;
 };
 
 QStringList serveArguments(const QString &db, const QStringList &extra = {})
@@ -403,33 +477,193 @@ private slots:
             QVERIFY2(row.status != u"running"_s, qPrintable(u"run %1 left running"_s.arg(row.id)));
     }
 
+    // Type=notify: READY=1 once the database is open (this instance is registered in it),
+    // with a STATUS= line naming the next job; WATCHDOG=1 every half of WATCHDOG_USEC (200 ms
+    // here) while it runs; STOPPING=1 on SIGTERM, after which the pings stop. The socket is a
+    // path or an abstract name.
+    void notifiesTheServiceManager_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<bool>("abstract");
+        QTest::newRow("sqlite, socket path") << SqlDialect::Sqlite << false;
+        QTest::newRow("sqlite, abstract socket") << SqlDialect::Sqlite << true;
+        QTest::newRow("postgresql, socket path") << SqlDialect::Postgres << false;
+    }
+    void notifiesTheServiceManager()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(bool, abstract);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QByteArray name =
+            abstract ? "@jc-tst-serve-" + QByteArray::number(QCoreApplication::applicationPid())
+                     : QFile::encodeName(folder.filePath(u"notify"_s));
+        NotifyReceiver receiver(name);
+        QVERIFY(receiver.isBound());
+
+        Serve serve(
+            serveArguments(urlText(database.url())),
+            serveEnvironment({u"NOTIFY_SOCKET="_s + receiver.name(), u"WATCHDOG_USEC=200000"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(waitUntil([&] { return receiver.hasLine("READY=1"); }, 20000),
+                 qPrintable(serve.err()));
+
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlQuery registered(*connection);
+        registered.prepare(u"SELECT COUNT(*) FROM jc_instances WHERE instance_id = ?"_s);
+        registered.addBindValue(serve.hostPid());
+        QVERIFY2(registered.exec() && registered.next(), qPrintable(registered.lastError().text()));
+        QCOMPARE(registered.value(0).toInt(), 1);
+
+        const QList<QByteArray> early = receiver.datagrams();
+        const auto ready = std::find_if(early.cbegin(), early.cend(), [](const QByteArray &d) {
+            return d.startsWith("READY=1\n");
+        });
+        QVERIFY(ready != early.cend());
+        static const QRegularExpression status(
+            u"^STATUS=4 jobs, next: (Monthly Credit Top-Up|Stale Credit Purchase Cleanup|"
+            u"Orphaned Uploads Cleanup|History Retention)( and [A-Za-z -]+)? at "
+            u"(\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d$"_s);
+        const QString readyStatus = QString::fromUtf8(ready->split('\n').value(1));
+        QVERIFY2(status.match(readyStatus).hasMatch(), qPrintable(readyStatus));
+        for (auto it = early.cbegin(); it != ready; ++it) // before READY: no pings
+            QVERIFY2(!it->contains("WATCHDOG=1"), it->constData());
+
+        QVERIFY2(waitUntil([&] { return receiver.count("WATCHDOG=1") >= 3; }, 10000),
+                 qPrintable(u"pings: %1"_s.arg(receiver.count("WATCHDOG=1"))));
+        QVERIFY(!receiver.hasLine("STOPPING=1"));
+        serve.signal(SIGTERM);
+        QVERIFY2(waitUntil([&] { return receiver.hasLine("STOPPING=1"); }, 10000),
+                 qPrintable(serve.err()));
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QVERIFY2(serve.exitCode() == 0, qPrintable(serve.err()));
+        const QList<QByteArray> lines = receiver.lines();
+        const qsizetype stopping = lines.indexOf("STOPPING=1");
+        QVERIFY2(!lines.mid(stopping).contains("WATCHDOG=1"), "a ping after STOPPING=1");
+        QVERIFY2(lines.value(stopping + 1).startsWith("STATUS=Stopping"),
+                 lines.value(stopping + 1).constData());
+    }
+
+    // With stderr being the journal's stream (JOURNAL_STREAM names its device and inode),
+    // every line starts with its syslog priority and carries no timestamp of its own, even
+    // with QT_MESSAGE_PATTERN asking for one; a stderr that is not that stream (the variable
+    // inherited, the output redirected) keeps the usual format.
+    void logsForTheJournal_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<bool>("isTheStream");
+        QTest::newRow("sqlite") << SqlDialect::Sqlite << true;
+        QTest::newRow("postgresql") << SqlDialect::Postgres << true;
+        QTest::newRow("sqlite, stderr redirected elsewhere") << SqlDialect::Sqlite << false;
+    }
+    void logsForTheJournal()
+    {
+        QFETCH(SqlDialect, dialect);
+        QFETCH(bool, isTheStream);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString log = folder.filePath(u"stderr.log"_s);
+        QVERIFY(QFile(log).open(QIODevice::WriteOnly));
+        const QString stream = deviceAndInode(isTheStream ? log : folder.path());
+        QVERIFY(!stream.isEmpty());
+
+        // A failing per-second job gives warnings (<4>) beside the info lines (<6>).
+        JournalServe serve(
+            log, stream,
+            serveArguments(urlText(database.url()),
+                           {u"--schedule"_s, u"Orphaned Uploads Cleanup=* * * * * *"_s}),
+            {u"UPLOADS_DIR="_s + folder.filePath(u"missing"_s),
+             u"QT_MESSAGE_PATTERN=%{time yyyy-MM-ddThh:mm:ss} %{category}: %{message}"_s});
+        QVERIFY2(
+            waitUntil([&] { return readText(log).contains(u"Job execution failed"_s); }, 20000),
+            qPrintable(readText(log)));
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QCOMPARE(serve.exitCode(), 0);
+
+        // Every line: priority, category, message (all of serve's lines have a jc.* category).
+        const QStringList lines = readText(log).split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.size() >= 3);
+        static const QRegularExpression journalLine(u"^<[0-7]>jc\\.[a-z.-]+: [^<\\d]"_s);
+        static const QRegularExpression timestamped(
+            u"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d "_s);
+        for (const QString &line : lines) {
+            if (isTheStream)
+                QVERIFY2(journalLine.match(line).hasMatch(), qPrintable(line));
+            else
+                QVERIFY2(timestamped.match(line).hasMatch(), qPrintable(line));
+        }
+        const QString text = lines.join(u'\n');
+        if (isTheStream) {
+            QVERIFY2(text.contains(u"<6>jc.scheduler: Serving "_s), qPrintable(text));
+            QVERIFY2(text.contains(u"<4>jc.job.orphaned-uploads-cleanup: Job execution failed"_s),
+                     qPrintable(text));
+            QVERIFY2(text.contains(u"<6>jc.scheduler: Received signal 15"_s), qPrintable(text));
+        }
+    }
+
+    // A command's own error line goes to the journal as an error (<3>).
+    void refusalIsAnErrorInTheJournal()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString log = folder.filePath(u"stderr.log"_s);
+        QVERIFY(QFile(log).open(QIODevice::WriteOnly));
+        JournalServe serve(
+            log, deviceAndInode(log),
+            serveArguments(u"sqlite:"_s + folder.filePath(u"x.db"_s), {u"--tz"_s, u"Mars/Base"_s}),
+            {});
+        QVERIFY(serve.waitForExit(30000));
+        QCOMPARE(serve.exitCode(), 2);
+        QCOMPARE(readText(log), u"<3>jobctl serve: --tz: unknown time zone \"Mars/Base\" (use an "
+                                u"IANA name such as Europe/Berlin)\n"_s);
+    }
+
     void badInputIsRefused_data()
     {
         QTest::addColumn<QString>("db");
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
+        QTest::addColumn<QStringList>("environment");
         // "{sqlite}" is replaced by a fresh SQLite database, "{garbage}" by a file of junk.
         QTest::newRow("unknown job")
             << u"{sqlite}"_s << QStringList{u"--schedule"_s, u"Nope=* * * * *"_s} << 2
-            << u"no job named \"Nope\""_s;
+            << u"no job named \"Nope\""_s << QStringList{};
         QTest::newRow("minute out of range")
             << u"{sqlite}"_s << QStringList{u"--schedule"_s, retention + u"=61 * * * *"_s} << 2
-            << u"minute: 61 is out of range 0-59"_s;
+            << u"minute: 61 is out of range 0-59"_s << QStringList{};
         QTest::newRow("no '='") << u"{sqlite}"_s << QStringList{u"--schedule"_s, u"daily"_s} << 2
-                                << u"expected JOB=EXPR"_s;
+                                << u"expected JOB=EXPR"_s << QStringList{};
         QTest::newRow("unknown zone") << u"{sqlite}"_s << QStringList{u"--tz"_s, u"Mars/Base"_s}
-                                      << 2 << u"unknown time zone \"Mars/Base\""_s;
+                                      << 2 << u"unknown time zone \"Mars/Base\""_s << QStringList{};
         QTest::newRow("bad stop deadline")
             << u"{sqlite}"_s << QStringList{u"--stop-deadline"_s, u"soon"_s} << 2
-            << u"--stop-deadline: \"soon\""_s;
-        QTest::newRow("unknown option")
-            << u"{sqlite}"_s << QStringList{u"--bogus"_s} << 2 << u"Unknown option 'bogus'"_s;
-        QTest::newRow("not a database file")
-            << u"{garbage}"_s << QStringList{} << 1 << u"is not a SQLite database"_s;
+            << u"--stop-deadline: \"soon\""_s << QStringList{};
+        QTest::newRow("unknown option") << u"{sqlite}"_s << QStringList{u"--bogus"_s} << 2
+                                        << u"Unknown option 'bogus'"_s << QStringList{};
+        QTest::newRow("not a database file") << u"{garbage}"_s << QStringList{} << 1
+                                             << u"is not a SQLite database"_s << QStringList{};
         QTest::newRow("unreachable server")
             << u"postgresql://nobody@127.0.0.1:1/x"_s << QStringList{} << 1
-            << u"PostgreSQL at 127.0.0.1 port 1 is unreachable"_s;
+            << u"PostgreSQL at 127.0.0.1 port 1 is unreachable"_s << QStringList{};
+        // Values systemd never sets: refused before the database is opened, not a start-up
+        // that hangs until systemd's timeout.
+        QTest::newRow("relative NOTIFY_SOCKET")
+            << u"{sqlite}"_s << QStringList{} << 2
+            << u"NOTIFY_SOCKET: \"notify\" is neither an absolute path nor an abstract socket "
+               u"name"_s
+            << QStringList{u"NOTIFY_SOCKET=notify"_s};
+        QTest::newRow("WATCHDOG_USEC not a number")
+            << u"{sqlite}"_s << QStringList{} << 2
+            << u"WATCHDOG_USEC: \"30s\" is not a positive number of microseconds"_s
+            << QStringList{u"NOTIFY_SOCKET=/run/nowhere/notify"_s, u"WATCHDOG_USEC=30s"_s};
     }
     void badInputIsRefused()
     {
@@ -437,6 +671,7 @@ private slots:
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
+        QFETCH(QStringList, environment);
         TestDatabase sqlite(SqlDialect::Sqlite);
         QVERIFY2(sqlite.isReady(), qPrintable(sqlite.error()));
         const QByteArray garbage =
@@ -453,6 +688,7 @@ private slots:
         }
 
         QProcess process;
+        process.setProcessEnvironment(serveEnvironment(environment));
         process.start(QStringLiteral(JOBCTL_PATH), serveArguments(db, arguments));
         QVERIFY(process.waitForStarted(10000));
         if (!process.waitForFinished(30000)) {
@@ -470,6 +706,8 @@ private slots:
         const QStringList errors = err.split(u'\n').filter(u"jobctl serve: "_s);
         QVERIFY2(errors.size() == 1, qPrintable(err));
         QVERIFY2(errors.first().contains(message), qPrintable(err));
+        if (exitCode == 2 && db == urlText(sqlite.url())) // refused before opening it
+            QVERIFY2(!QFile::exists(sqlite.url().filePath()), "the database was created");
         if (db.endsWith(u"garbage.db"_s)) { // nothing written into a file that is not ours
             QFile file(garbagePath);
             QVERIFY(file.open(QIODevice::ReadOnly));
