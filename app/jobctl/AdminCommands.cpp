@@ -4,7 +4,9 @@
 
 #include "common/IsoTime.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobHealth.h"
 #include "jobs/JobOverrides.h"
+#include "jobs/RunSummaryText.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/PauseStore.h"
@@ -254,6 +256,8 @@ int AdminCommands::history(const CommandEnvironment &env)
         env.out << "\n";
         if (!run.error.isEmpty())
             env.out << "        " << run.error.left(300) << "\n";
+        if (const QString words = RunSummaryText::of(run); !words.isEmpty())
+            env.out << "        " << words << "\n";
     }
     if (runs->isEmpty())
         env.out << "No runs.\n";

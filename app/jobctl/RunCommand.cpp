@@ -8,12 +8,12 @@
 #include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
+#include "jobs/RunSummaryText.h"
 #include "schedule/OccurrenceFinder.h"
 #include "storage/AppDatabase.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QJsonDocument>
 
 using namespace jc;
 using namespace std::chrono;
@@ -131,9 +131,10 @@ int RunCommand::run(const CommandEnvironment &env)
         env.out << "\n";
         if (!r.error.isEmpty())
             env.out << "  error: " << r.error << "\n";
-        if (!r.summary.isEmpty())
-            env.out << "  summary: " << QJsonDocument(r.summary).toJson(QJsonDocument::Compact)
-                    << "\n";
+        // What it did, in words; every counter stays in `jobctl history --json`.
+        if (const QString words = RunSummaryText::of(jobName, r.summary, r.info.dryRun);
+            !words.isEmpty())
+            env.out << "  " << words << "\n";
         env.out.flush();
         status = wait ? exitStatusFor(r.outcome) : 0;
         if (!r.journalError.isEmpty()) {

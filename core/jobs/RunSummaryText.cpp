@@ -28,15 +28,6 @@ bool has(const QJsonObject &summary, const char *key)
     return summary.contains(QLatin1String(key));
 }
 
-// "a", "a and b", "a, b and c".
-QString listed(const QStringList &parts)
-{
-    if (parts.size() < 2)
-        return parts.value(0);
-    return parts.mid(0, parts.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") +
-           parts.last();
-}
-
 // The sentence's verb: "Deleted" for a real run, "would delete" after "Dry run: ".
 QString verb(bool dryRun, const char *past, const char *conditional)
 {
@@ -127,20 +118,21 @@ QString uploadsCleanup(const QJsonObject &s, bool dryRun)
 {
     if (!has(s, "deleted"))
         return {};
+    // Cached copies go with their originals, and bytesFreed counts both.
     QString files = RunSummaryText::counted(number(s, "deleted"), QStringLiteral("file"),
                                             QStringLiteral("files"));
+    if (number(s, "cacheCopiesDeleted") > 0)
+        files +=
+            QStringLiteral(" with ") + RunSummaryText::counted(number(s, "cacheCopiesDeleted"),
+                                                               QStringLiteral("cached copy"),
+                                                               QStringLiteral("cached copies"));
     if (has(s, "bytesFreed"))
         files += QStringLiteral(" (") + RunSummaryText::bytes(number(s, "bytesFreed")) + u')';
-    QStringList deleted{files};
-    if (number(s, "cacheCopiesDeleted") > 0)
-        deleted.append(RunSummaryText::counted(number(s, "cacheCopiesDeleted"),
-                                               QStringLiteral("cached copy"),
-                                               QStringLiteral("cached copies")));
+    QString text = verb(dryRun, "Deleted ", "would delete ") + files;
     if (has(s, "foldersRemoved"))
-        deleted.append(RunSummaryText::counted(number(s, "foldersRemoved"),
-                                               QStringLiteral("empty folder"),
-                                               QStringLiteral("empty folders")));
-    QString text = verb(dryRun, "Deleted ", "would delete ") + listed(deleted);
+        text += QStringLiteral(" and ") + RunSummaryText::counted(number(s, "foldersRemoved"),
+                                                                  QStringLiteral("empty folder"),
+                                                                  QStringLiteral("empty folders"));
     QStringList notes;
     if (has(s, "filesScanned"))
         notes.append(RunSummaryText::counted(number(s, "filesScanned"), QStringLiteral("file"),

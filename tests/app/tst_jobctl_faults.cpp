@@ -18,6 +18,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -43,7 +44,7 @@ using jc::SqlDialect;
 using jc::test::ChildProcess;
 using jc::test::countBodies;
 using jc::test::describe;
-using jc::test::printedSummary;
+using jc::test::printedRunId;
 using jc::test::runProcess;
 using jc::test::TestDatabase;
 using jc::test::waitUntil;
@@ -168,6 +169,19 @@ std::optional<Row> rowById(QSqlDatabase db, qint64 id)
 {
     const auto rows = readRows(db, u"WHERE id = ?"_s, {id});
     return rows.size() == 1 ? std::optional(rows.first()) : std::nullopt;
+}
+
+// The summary stored with run `id` (`jobctl run` prints it in words), or an empty object.
+QJsonObject storedSummary(QSqlDatabase db, qint64 id)
+{
+    QSqlQuery query(db);
+    query.prepare(u"SELECT summary FROM jc_runs WHERE id = ?"_s);
+    query.addBindValue(id);
+    if (!query.exec() || !query.next()) {
+        qWarning() << "Cannot read the summary of run" << id << ":" << query.lastError().text();
+        return {};
+    }
+    return QJsonDocument::fromJson(query.value(0).toString().toUtf8()).object();
 }
 
 qint64 countRows(QSqlDatabase db, const QString &where, const QVariantList &values = {})
@@ -587,7 +601,7 @@ private slots:
             }
             QVERIFY2(rerun.exitCode == 0, qPrintable(where + u": "_s + describe(rerun)));
             const qint64 rerunMs = phase.restart();
-            const QJsonObject summary = printedSummary(rerun.out);
+            const QJsonObject summary = storedSummary(sql, printedRunId(rerun.out));
             QVERIFY2(summary.value(u"usersToppedUp"_s).toInteger(-1) == *owed - *grantedBefore,
                      qPrintable(where + u": "_s + rerun.out));
             problems = moneyProblems(sql, true);

@@ -8,9 +8,11 @@
 #include "ChildProcess.h"
 #include "TestDatabases.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -29,7 +31,6 @@ using jc::ConnectionFactory;
 using jc::DatabaseUrl;
 using jc::SqlDialect;
 using jc::test::describe;
-using jc::test::printedSummary;
 using jc::test::runProcess;
 using jc::test::TestDatabase;
 using Result = jc::test::ProcessResult;
@@ -226,7 +227,29 @@ private slots:
                  QJsonDocument(run.summary).toJson().constData());
         QCOMPARE(run.summary.value(u"dryRun"_s).toBool(), dryRun);
         QCOMPARE(run.summary.value(u"runsDeleted"_s).toInteger(), 0);
-        QCOMPARE(printedSummary(result.out), run.summary);
+        // What the run did, in words; the counters are in `history --json`.
+        const QRegularExpression words(
+            (dryRun ? u"^  Dry run: would delete 0 old runs \\(\\d+ jobs? checked\\)$"_s
+                    : u"^  Deleted 0 old runs \\(\\d+ jobs? checked\\)$"_s),
+            QRegularExpression::MultilineOption);
+        QVERIFY2(words.match(result.out).hasMatch(), qPrintable(describe(result)));
+        QVERIFY2(!result.out.contains(u"summary:"_s), qPrintable(describe(result)));
+
+        // `history` says the same under the run; `--json` keeps every counter.
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        const Result history = jobctl(db + QStringList{u"history"_s, retention});
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
+        const QString said = words.match(result.out).captured(0).trimmed();
+        QVERIFY2(history.out.contains(u"\n        "_s + said + u'\n'), qPrintable(history.out));
+        const Result json = jobctl(db + QStringList{u"history"_s, retention, u"--json"_s});
+        QVERIFY2(json.exitCode == 0, qPrintable(describe(json)));
+        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8())
+                     .array()
+                     .at(0)
+                     .toObject()
+                     .value(u"summary"_s)
+                     .toObject(),
+                 run.summary);
     }
 
     // What `run` says and what the database says agree, every time: a fresh process's
@@ -355,16 +378,21 @@ private slots:
         const Result dry =
             jobctl({u"--db"_s, db, u"run"_s, retention, u"--wait"_s, u"--dry-run"_s});
         QVERIFY2(dry.exitCode == 0, qPrintable(describe(dry)));
-        QCOMPARE(printedSummary(dry.out).value(u"runsDeleted"_s).toInteger(), deletedCount);
-        QCOMPARE(printedSummary(dry.out).value(u"dryRun"_s).toBool(), true);
+        QVERIFY2(dry.out.contains(u"\n  Dry run: would delete %1 old runs ("_s.arg(deletedCount)),
+                 qPrintable(describe(dry)));
+        QCOMPARE(runsOf(*connection, retention).last().summary.value(u"runsDeleted"_s).toInteger(),
+                 deletedCount);
         QCOMPARE(idsOf(*connection, job), ids);
         QCOMPARE(logLinesOf(oldFailure), 3);
 
         const Result real = jobctl({u"--db"_s, db, u"run"_s, retention, u"--wait"_s});
         QVERIFY2(real.exitCode == 0, qPrintable(describe(real)));
         QVERIFY2(real.out.startsWith(retention + u": succeeded"_s), qPrintable(describe(real)));
-        QCOMPARE(printedSummary(real.out).value(u"runsDeleted"_s).toInteger(), deletedCount);
-        QCOMPARE(printedSummary(real.out).value(u"dryRun"_s).toBool(), false);
+        QVERIFY2(real.out.contains(u"\n  Deleted %1 old runs ("_s.arg(deletedCount)),
+                 qPrintable(describe(real)));
+        const Run stored = runsOf(*connection, retention).last();
+        QCOMPARE(stored.summary.value(u"runsDeleted"_s).toInteger(), deletedCount);
+        QCOMPARE(stored.summary.value(u"dryRun"_s).toBool(), false);
 
         const QList<qint64> left = idsOf(*connection, job);
         QCOMPARE(QSet<qint64>(left.cbegin(), left.cend()), expected);

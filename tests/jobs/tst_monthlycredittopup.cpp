@@ -9,6 +9,7 @@
 #include "engine/RunState.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
+#include "jobs/RunSummaryText.h"
 #include "jobs/SettingValues.h"
 #include "storage/Migrator.h"
 #include "storage/SqlTime.h"
@@ -362,6 +363,10 @@ private slots:
                  (QStringList{QStringLiteral("10"), QStringLiteral("17"), QStringLiteral("25")}));
         QCOMPARE(byLimit.value(QStringLiteral("17")).toObject(),
                  (QJsonObject{{QStringLiteral("users"), 1}, {QStringLiteral("credits"), 12}}));
+        QCOMPARE(
+            RunSummaryText::of(QString::fromLatin1(MonthlyCreditTopUpJob::name), summary, false),
+            QStringLiteral("Topped up 3 users with 44 credits for 2026-12 (0 already had "
+                           "theirs, 3 skipped: negative balance)"));
         QCOMPARE(run.state->progress().done, 8);
         QCOMPARE(run.state->progress().total, 8);
         QVERIFY(run.logged(QStringLiteral("Batch committed")));

@@ -8,6 +8,7 @@
 #include "engine/RunState.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/OrphanedUploadsCleanupJob.h"
+#include "jobs/RunSummaryText.h"
 #include "jobs/UploadReferenceSet.h"
 #include "jobs/UploadTreeSweeper.h"
 #include "storage/JobSettingsStore.h"
@@ -198,6 +199,10 @@ private slots:
         QCOMPARE(count(result, "foldersRemoved"), 1);
         QCOMPARE(count(result, "errors"), 0);
         QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(), false);
+        QCOMPARE(RunSummaryText::of(QString::fromLatin1(OrphanedUploadsCleanupJob::name),
+                                    result.summary(), false),
+                 QStringLiteral("Deleted 2 files (100 bytes) and 1 empty folder; 3 files "
+                                "checked"));
         const RunProgress progress = world.state->progress();
         QCOMPARE(progress.done, 3);
         QCOMPARE(progress.total, 3);
@@ -868,6 +873,10 @@ private slots:
         QCOMPARE(count(result, "cacheCopiesDeleted"), 1);
         QCOMPARE(count(result, "bytesFreed"), 42);
         QCOMPARE(count(result, "foldersRemoved"), 1); // 2025/11/17; 2025/11 still holds 18
+        QCOMPARE(RunSummaryText::of(QString::fromLatin1(OrphanedUploadsCleanupJob::name),
+                                    result.summary(), true),
+                 QStringLiteral("Dry run: would delete 1 file with 1 cached copy (42 bytes) "
+                                "and 1 empty folder; 2 files checked"));
         QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
         QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
         bool logged = false;

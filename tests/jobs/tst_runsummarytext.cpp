@@ -119,8 +119,8 @@ void tst_RunSummaryText::sentences_data()
                     "cacheCopiesDeleted":10000,"bytesFreed":999,"foldersRemoved":1,
                     "keptTooYoung":4,"skippedSymlinks":1,"errors":2,"dryRun":false})")
         << false
-        << "Deleted 1 file (999 bytes), 10,000 cached copies and 1 empty folder; 18,204 files "
-           "checked, 4 kept as too recent, 2 could not be deleted, 1 symbolic link skipped";
+        << "Deleted 1 file with 10,000 cached copies (999 bytes) and 1 empty folder; 18,204 "
+           "files checked, 4 kept as too recent, 2 could not be deleted, 1 symbolic link skipped";
 
     QTest::newRow("retention") << retention << json(R"({"jobs":4,"runsDeleted":0,"dryRun":false})")
                                << false << "Deleted 0 old runs (4 jobs checked)";

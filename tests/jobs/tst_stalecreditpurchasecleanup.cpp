@@ -9,6 +9,7 @@
 #include "engine/JobContext.h"
 #include "engine/JobLogCategory.h"
 #include "engine/RunState.h"
+#include "jobs/RunSummaryText.h"
 #include "jobs/SettingValues.h"
 #include "jobs/StaleCreditPurchaseCleanupJob.h"
 #include "storage/Migrator.h"
@@ -184,6 +185,10 @@ private slots:
         QCOMPARE(result.summary().value(QStringLiteral("cutoff")).toString(),
                  QStringLiteral("2026-12-03T00:00:00+00:00"));
         QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(true), false);
+        QCOMPARE(RunSummaryText::of(QString::fromLatin1(StaleCreditPurchaseCleanupJob::name),
+                                    result.summary(), false),
+                 QStringLiteral("Deleted 2 stale purchases (1 pending, 1 failed) created before "
+                                "3 Dec 00:00 UTC"));
         QCOMPARE(run.state->record().outcome, RunOutcome::Succeeded);
         const auto lines = run.state->logLines();
         QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const LogLine &line) {
@@ -401,6 +406,10 @@ private slots:
         QCOMPARE(byStatus(result, "pending"), 2);
         QCOMPARE(byStatus(result, "failed"), 1);
         QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(), true);
+        QCOMPARE(RunSummaryText::of(QString::fromLatin1(StaleCreditPurchaseCleanupJob::name),
+                                    result.summary(), true),
+                 QStringLiteral("Dry run: would delete 3 stale purchases (2 pending, 1 failed) "
+                                "created before 3 Dec 00:00 UTC"));
     }
 
     void ageIsConfigurable_data() { test::addDatabaseRows(); }

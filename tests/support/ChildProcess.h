@@ -143,15 +143,12 @@ inline QString describe(const ProcessResult &result)
         .arg(result.out, result.err);
 }
 
-// The compact JSON after "summary: " in `jobctl run`'s output, as an object (empty when
-// there is none).
-inline QJsonObject printedSummary(const QString &out)
+// The run id `jobctl run` prints ("... in 1.2 s (run 42)"), or 0 when there is none.
+inline qint64 printedRunId(const QString &out)
 {
-    static const QRegularExpression summary(QStringLiteral("^  summary: (.*)$"),
-                                            QRegularExpression::MultilineOption);
-    const auto match = summary.match(out);
-    return match.hasMatch() ? QJsonDocument::fromJson(match.captured(1).toUtf8()).object()
-                            : QJsonObject();
+    static const QRegularExpression runId(QStringLiteral("\\(run (\\d+)\\)$"),
+                                          QRegularExpression::MultilineOption);
+    return runId.match(out).captured(1).toLongLong();
 }
 
 // Polls (running the event loop) until `done` or the deadline; returns `done()`.

@@ -47,6 +47,8 @@ private slots:
     void pagesUnderTheTester();
     void showsTheColumns_data() { jc::test::addDatabaseRows(); }
     void showsTheColumns();
+    void summariesReadAsWords_data() { jc::test::addDatabaseRows(); }
+    void summariesReadAsWords();
     void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRows(); }
     void filtersByOutcomeAndTime();
     void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRows(); }
@@ -114,9 +116,13 @@ void tst_RunHistoryModel::showsTheColumns()
              QColor(0xd9, 0x3b, 0x3b));
     QCOMPARE(cell(RunHistoryModel::Outcome, Qt::ToolTipRole).toString(),
              QStringLiteral("SMTP refused\nsecond line"));
-    // QJsonObject keeps its keys sorted.
+    // A job without a sentence of its own: its keys in words, in key order.
     QCOMPARE(cell(RunHistoryModel::Summary).toString(),
-             QStringLiteral("creditsGranted 900 · usersToppedUp 120"));
+             QStringLiteral("Credits granted 900 · users topped up 120"));
+    // The full counters stay in the tooltip.
+    QVERIFY(cell(RunHistoryModel::Summary, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("\"usersToppedUp\": 120")));
     QVERIFY(cell(RunHistoryModel::Start).toString().contains(QStringLiteral("Jan 1 00:00:00")));
     QCOMPARE(cell(RunHistoryModel::Start, RunHistoryModel::RunIdRole).toLongLong(),
              model.runIdAt(0));
@@ -130,6 +136,48 @@ void tst_RunHistoryModel::showsTheColumns()
     QCOMPARE(cell(RunHistoryModel::Summary).toString(), QStringLiteral("Disk full"));
     QCOMPARE(cell(RunHistoryModel::Summary, Qt::ToolTipRole).toString(),
              QStringLiteral("Disk full\nwhile writing"));
+}
+
+// Rows as the jobs stored them read as words: the counters with thousands grouped, a dry run
+// (flagged on the row only) as what it would have done, the cutoff in UTC.
+void tst_RunHistoryModel::summariesReadAsWords()
+{
+    OPEN_HISTORY_DATABASE();
+    const QString topUp = QStringLiteral("Monthly Credit Top-Up");
+    const QString stale = QStringLiteral("Stale Credit Purchase Cleanup");
+    const QString retention = QStringLiteral("History Retention");
+    INSERT_RUNS((QList<RunRow>{
+        {.job = topUp,
+         .summary = QStringLiteral(
+             R"({"usersToppedUp":722043,"creditsGranted":12700374,"alreadyToppedUp":18433,)"
+             R"("usersSkippedNegative":0,"period":"2026-12","batches":73,"dryRun":false})")},
+        {.job = stale,
+         .summary = QStringLiteral(R"({"deleted":2,"byStatus":{"pending":2,"failed":0},)"
+                                   R"("cutoff":"2026-11-25T19:04:31+00:00","dryRun":false})")},
+        {.job = retention, .summary = QStringLiteral(R"({"jobs":4,"runsDeleted":1200})")},
+    }));
+    QSqlQuery dry(h.db);
+    QVERIFY2(dry.prepare(QStringLiteral("UPDATE jc_runs SET dry_run = ? WHERE job_name = ?")),
+             qPrintable(dry.lastError().text()));
+    dry.addBindValue(true);
+    dry.addBindValue(retention);
+    QVERIFY2(dry.exec(), qPrintable(dry.lastError().text()));
+
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto summaryOf = [&](const QString &job) {
+        model.setJob(job);
+        if (!QTest::qWaitFor([&] { return model.rowCount() == 1 && model.runAt(0).job == job; }))
+            return QStringLiteral("(no row)");
+        return model.data(model.index(0, RunHistoryModel::Summary)).toString();
+    };
+    QCOMPARE(summaryOf(topUp),
+             QStringLiteral("Topped up 722,043 users with 12,700,374 credits for 2026-12 "
+                            "(18,433 already had theirs, 0 skipped: negative balance)"));
+    QCOMPARE(summaryOf(stale), QStringLiteral("Deleted 2 stale purchases (2 pending, 0 failed) "
+                                              "created before 25 Nov 19:04 UTC"));
+    QCOMPARE(summaryOf(retention),
+             QStringLiteral("Dry run: would delete 1,200 old runs (4 jobs checked)"));
 }
 
 void tst_RunHistoryModel::filtersByOutcomeAndTime()

@@ -1,5 +1,6 @@
 #include "main/TrayNotifier.h"
 
+#include "jobs/RunSummaryText.h"
 #include "models/RunFormat.h"
 
 #include <QMenu>
@@ -35,6 +36,10 @@ bool TrayNotifier::notifyEnded(const StoredRun &run)
     QString message = tr("\"%1\" %2").arg(run.job, RunFormat::outcomeText(run.outcome));
     if (!run.error.isEmpty())
         message += QStringLiteral(": ") + RunFormat::firstLine(run.error);
+    // What it did before it ended, when it counted anything: a top-up that failed a batch
+    // still granted the rest.
+    if (const QString words = RunSummaryText::of(run); !words.isEmpty())
+        message += u'\n' + words;
     show(tr("Job %1").arg(RunFormat::outcomeText(run.outcome)), message, run.id);
     return true;
 }

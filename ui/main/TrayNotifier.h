@@ -22,6 +22,8 @@ public:
 
     bool isAvailable() const { return m_tray != nullptr; }
     // Notifies when `run` ended in a problem; otherwise does nothing. Returns whether it did.
+    // The message names the job and the outcome, the error's first line, and what the run
+    // did in words (RunSummaryText) when it counted anything.
     bool notifyEnded(const StoredRun &run);
     void notifyMissed(const QString &job, int count);
     // A plain message (not about a problem).

@@ -1,8 +1,9 @@
 #include "models/RunFormat.h"
 
+#include "jobs/RunSummaryText.h"
+
 #include <QCoreApplication>
 #include <QHash>
-#include <QJsonArray>
 #include <QPainter>
 #include <QPixmap>
 
@@ -29,28 +30,6 @@ QPixmap dot(const QColor &color, int size, qreal ratio)
     const qreal margin = size * 0.2;
     painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
     return pixmap;
-}
-
-QString scalarText(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Double: {
-        const double number = value.toDouble();
-        const auto whole = static_cast<qint64>(number);
-        return static_cast<double>(whole) == number ? QString::number(whole)
-                                                    : QString::number(number, 'g', 6);
-    }
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
-    case QJsonValue::String:
-        return value.toString();
-    case QJsonValue::Array:
-        return QStringLiteral("[%1]").arg(value.toArray().size());
-    case QJsonValue::Object:
-        return QStringLiteral("{…}");
-    default:
-        return QStringLiteral("—");
-    }
 }
 
 } // namespace
@@ -159,12 +138,11 @@ QString RunFormat::whoText(const StoredRun &run)
     return run.trigger == RunTrigger::Manual ? QStringLiteral("—") : tr("scheduler");
 }
 
-QString RunFormat::summaryText(const QJsonObject &summary)
+QString RunFormat::summaryText(const StoredRun &run)
 {
-    QStringList parts;
-    for (auto it = summary.constBegin(); it != summary.constEnd(); ++it)
-        parts.append(it.key() + u' ' + scalarText(it.value()));
-    return parts.join(QStringLiteral(" · "));
+    const QString words = RunSummaryText::of(run);
+    // A failed run often has no counts: its error's first line says more than a blank.
+    return words.isEmpty() && !run.error.isEmpty() ? run.error.section(u'\n', 0, 0) : words;
 }
 
 qint64 RunFormat::durationMSecs(const StoredRun &run, const QDateTime &now)

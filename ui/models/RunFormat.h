@@ -11,7 +11,7 @@ namespace jc {
 
 // How the console shows a run's parts in tables, in one place so the history pane, the error
 // log and the jobs table agree: outcome words, colours and icons; the trigger; who asked; the
-// compact summary; the duration.
+// summary in words; the duration.
 //
 // Thread: GUI thread (icons are pixmaps, cached per outcome).
 class RunFormat
@@ -30,9 +30,9 @@ public:
     static QString triggerText(const StoredRun &run);
     // Who asked for the run: requested_by, else "scheduler" for the scheduler's own runs.
     static QString whoText(const StoredRun &run);
-    // "usersToppedUp 120 · creditsGranted 900": the summary's scalar members in key order;
-    // nested objects and arrays are counted ("items [3]").
-    static QString summaryText(const QJsonObject &summary);
+    // What the run did, in words (RunSummaryText: "Deleted 2 stale purchases (...)"); a run
+    // without counts says its error's first line instead, or nothing.
+    static QString summaryText(const StoredRun &run);
     // finished - started, or until `now` while running; -1 when it did not start.
     static qint64 durationMSecs(const StoredRun &run, const QDateTime &now);
     // The first line of the error, for a table cell (the whole text goes in the tooltip).

@@ -95,10 +95,7 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     case Who:
         return RunFormat::whoText(run);
     case Summary:
-        // A failed run often has no counts: its error's first line says more than a blank.
-        if (run.summary.isEmpty() && !run.error.isEmpty())
-            return run.error.section(u'\n', 0, 0);
-        return RunFormat::summaryText(run.summary);
+        return RunFormat::summaryText(run);
     default:
         return {};
     }
@@ -126,10 +123,12 @@ QVariant RunHistoryModel::toolTip(const StoredRun &run, int column) const
     case Summary:
         if (run.summary.isEmpty() && !run.error.isEmpty())
             return run.error;
+        // The words in full (the cell may elide them), then every counter.
         return run.summary.isEmpty()
                    ? QVariant()
-                   : QVariant(QString::fromUtf8(
-                         QJsonDocument(run.summary).toJson(QJsonDocument::Indented)));
+                   : QVariant(RunFormat::summaryText(run) + QStringLiteral("\n\n") +
+                              QString::fromUtf8(
+                                  QJsonDocument(run.summary).toJson(QJsonDocument::Indented)));
     default:
         return {};
     }
