@@ -46,27 +46,17 @@ std::optional<int> checkJob(const CommandEnvironment &env, const QString &comman
     return std::nullopt;
 }
 
-QString stateOf(const JobDefinition &job, const std::optional<StoredRun> &last,
-                const std::optional<PauseState> &pause, const QDateTime &lastSuccess,
-                const QDateTime &now)
+// The job's state by the console's rule (JobHealth), with when its pause ends or since when
+// it is overdue.
+QString stateOf(const JobHealth::Facts &facts, const QDateTime &now)
 {
-    if (pause) {
-        QString state = QStringLiteral("paused");
-        if (pause->resumeAt)
-            state += QStringLiteral(" until ") + humanTime(*pause->resumeAt);
-        return state;
-    }
-    if (last && last->outcome == RunOutcome::Running)
-        return QStringLiteral("running");
-    // Overdue: no success for twice the schedule's interval (measured at its next two fires).
-    const QDateTime first = job.schedule.next(now);
-    const QDateTime second = first.isValid() ? job.schedule.next(first) : QDateTime();
-    if (second.isValid() && last &&
-        (!lastSuccess.isValid() || lastSuccess.msecsTo(now) > 2 * first.msecsTo(second)))
-        return QStringLiteral("overdue");
-    if (last && isProblem(last->outcome))
-        return QStringLiteral("failing");
-    return QStringLiteral("idle");
+    const JobHealth::State state = JobHealth::state(facts, now);
+    QString text = toText(state);
+    if (state == JobHealth::State::Paused && facts.pause->resumeAt)
+        text += QStringLiteral(" until ") + humanTime(*facts.pause->resumeAt);
+    if (state == JobHealth::State::Overdue)
+        text += QStringLiteral(" since ") + humanTime(JobHealth::overdueSince(facts, now));
+    return text;
 }
 
 QJsonObject toJson(const StoredRun &run)
@@ -128,19 +118,27 @@ int AdminCommands::list(const CommandEnvironment &env)
         return env.fail(command, database.error());
     const RunHistory history(database.value());
     const auto latest = history.latestRunPerJob();
-    const auto successes = history.lastSuccessPerJob();
+    const auto occurrences = history.lastOccurrencePerJob();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const auto pauses = PauseStore(database.value()).activePauses(now.toMSecsSinceEpoch());
-    if (!latest || !successes || !pauses)
+    if (!latest || !occurrences || !pauses)
         return env.fail(command, !latest ? latest.error()
-                                         : (!successes ? successes.error() : pauses.error()));
+                                         : (!occurrences ? occurrences.error() : pauses.error()));
     for (const JobDefinition &job :
          JobCatalog::configuredJobs(database.value(), QTimeZone::systemTimeZone())) {
         const auto last =
             latest->contains(job.name) ? std::optional(latest->value(job.name)) : std::nullopt;
         const auto pause =
             pauses->contains(job.name) ? std::optional(pauses->value(job.name)) : std::nullopt;
-        const QString state = stateOf(job, last, pause, successes->value(job.name), now);
+        JobHealth::Facts facts;
+        facts.schedule = job.schedule;
+        facts.lastRun = last;
+        if (occurrences->contains(job.name))
+            facts.lastOccurrence =
+                QDateTime::fromMSecsSinceEpoch(occurrences->value(job.name), Qt::UTC);
+        facts.pause = pause;
+        // runningHere: this process runs nothing. notResponding: the liveness check's slot.
+        const QString state = stateOf(facts, now);
         env.out << job.name << "\n  state:    " << state << "\n  schedule: " << job.schedule.text()
                 << " (" << job.schedule.description() << ", " << job.schedule.zone().id()
                 << ")\n  last run: ";

@@ -4,8 +4,11 @@
 
 // The commands that read or change the database's view of the jobs; each prints a short
 // confirmation or a table, and fails with one line on stderr and a non-zero status.
-//   list                          a line per job: state, schedule, last run, next run
+//   list                          a line per job: state (JobHealth's rule, as the console),
+//                                 schedule, last run, next run
 //   history [JOB] [--failed] [--since DATE] [--limit N] [--json]
+//                                 a line per run, its error and what it did in words
+//                                 (RunSummaryText); --json keeps every counter
 //   pause JOB [--reason TEXT] [--until DATE]
 //   resume JOB
 //   cancel RUN_ID                 asks whichever instance runs it to stop

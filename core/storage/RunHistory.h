@@ -96,13 +96,13 @@ public:
     Expected<QHash<QString, StoredRun>, QString> latestRunPerJob() const;
 
     // Per job, when its last real (not dry) run succeeded: finished_at of the newest
-    // succeeded row. Jobs that never succeeded are absent. For the `overdue` flag.
+    // succeeded row. Jobs that never succeeded are absent. For the "last success" column.
     Expected<QHash<QString, QDateTime>, QString> lastSuccessPerJob() const;
 
     // Per job, the newest occurrence (epoch ms) the scheduler has dealt with: the largest
     // occurrence of its scheduled, catch-up, retry and backfill rows, which include the
     // skipped and missed rows it recorded. Manual runs do not count: their occurrence is when
-    // someone asked. For missed-run detection at start-up.
+    // someone asked. For missed-run detection at start-up, and for JobHealth's "overdue".
     Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
 
     // Per job, its last occurrence (as above) when it did not get done: the row under its own

@@ -252,6 +252,51 @@ private slots:
                  run.summary);
     }
 
+    // `jobctl list` follows the console's rule (JobHealth): a job paused while a run goes on
+    // is running; a job whose only run failed at its last due time is failing, not overdue;
+    // overdue says since when.
+    void listFollowsTheHealthRule_data() { jc::test::addDatabaseRows(); }
+    void listFollowsTheHealthRule()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        const Result migrated = jobctl(db + QStringList{u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+
+        const QString uploads = u"Orphaned Uploads Cleanup"_s;
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        const QString topUp = u"Monthly Credit Top-Up"_s;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QSqlQuery running(*connection);
+        running.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+                        u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
+                        u"VALUES (?, 'manual', ?, 'manual:x', 'running', ?, ?, 1, 'host:1')"_s);
+        for (const QVariant &value : QVariantList{uploads, now - 60000, now - 60000, now - 1000})
+            running.addBindValue(value);
+        QVERIFY2(running.exec(), qPrintable(running.lastError().text()));
+        const Result paused = jobctl(db + QStringList{u"pause"_s, uploads});
+        QVERIFY2(paused.exitCode == 0, qPrintable(describe(paused)));
+        QVERIFY(!insertRuns(*connection, stale, {{u"failed"_s, now - 60000}}).isEmpty());
+        QVERIFY(!insertRuns(*connection, topUp, {{u"succeeded"_s, now - 70 * msPerDay}}).isEmpty());
+
+        const Result list = jobctl(db + QStringList{u"list"_s});
+        QVERIFY2(list.exitCode == 0, qPrintable(describe(list)));
+        const auto stateOf = [&](const QString &job) {
+            const QRegularExpression line(QRegularExpression::escape(job) +
+                                          u"\n  state: +([^\n]*)\n"_s);
+            return line.match(list.out).captured(1);
+        };
+        QCOMPARE(stateOf(uploads), u"running"_s);
+        QCOMPARE(stateOf(stale), u"failing"_s);
+        QVERIFY2(stateOf(topUp).startsWith(u"overdue since "_s), qPrintable(list.out));
+        QCOMPARE(stateOf(retention), u"idle"_s);
+    }
+
     // What `run` says and what the database says agree, every time: a fresh process's
     // start-up (which marks its own left-over runs interrupted) must never catch the run it
     // has just claimed. Several processes at once, each on its own fresh database, a few

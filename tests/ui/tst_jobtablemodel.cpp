@@ -316,13 +316,17 @@ private slots:
         QCOMPARE(text(model, failing, Column::NextRun),
                  QStringLiteral("Jan 16 03:00:00 UTC (in 17 h 0 min)"));
 
-        // A job that ran but never succeeded says so.
+        // A job that ran but never succeeded says so; it is failing, not overdue: it ran at
+        // its last due time, and the next one has not come.
         StoredRun failed = storedRun(3, failing, RunOutcome::Failed, utc("2026-01-15T03:00:00Z"));
         failed.error = QStringLiteral("SMTP refused\nsecond line");
         model.applyStored({{failing, failed}}, {}, {});
         QCOMPARE(text(model, failing, Column::LastSuccess), QStringLiteral("never"));
+        QCOMPARE(state(model, failing), JobOverview::State::Failing);
         QCOMPARE(text(model, failing, Column::State, Qt::ToolTipRole),
-                 QStringLiteral("overdue\nSMTP refused …"));
+                 QStringLiteral("failing\nSMTP refused …"));
+        QCOMPARE(text(model, failing, Column::NextRun),
+                 QStringLiteral("Jan 16 03:00:00 UTC (in 17 h 0 min)"));
         // ...and the overdue job, absent from the snapshot, has no last run any more.
         QCOMPARE(text(model, overdue, Column::LastRun), QStringLiteral("never"));
         QCOMPARE(state(model, overdue), JobOverview::State::Idle);
@@ -416,7 +420,7 @@ private slots:
 
         proxy.sort(Column::Name, Qt::AscendingOrder);
         QCOMPARE(order(proxy), (QStringList{failing, paused, idle}));
-        proxy.sort(Column::State, Qt::AscendingOrder); // idle, running, paused, overdue, failing
+        proxy.sort(Column::State, Qt::AscendingOrder); // idle, running, paused, failing, overdue, …
         QCOMPARE(order(proxy), (QStringList{idle, paused, failing}));
         QCOMPARE(proxy.index(0, Column::State).data(JobTableModel::SortRole).toInt(),
                  int(JobOverview::State::Idle));
@@ -456,6 +460,19 @@ private slots:
              .status = QStringLiteral("running"),
              .startedMSecs = t - 60'000,
              .durationMSecs = -1},
+            // E succeeded on the 12th and was paused since: the scheduler recorded its
+            // occurrences as skipped, the last one this morning. Resumed, it is not overdue.
+            {.job = QStringLiteral("E"),
+             .startedMSecs = utc("2026-01-12T03:00:00Z").toMSecsSinceEpoch()},
+            {.job = QStringLiteral("E"),
+             .status = QStringLiteral("skipped"),
+             .startedMSecs = utc("2026-01-13T03:00:00Z").toMSecsSinceEpoch()},
+            {.job = QStringLiteral("E"),
+             .status = QStringLiteral("skipped"),
+             .startedMSecs = utc("2026-01-15T03:00:00Z").toMSecsSinceEpoch()},
+            // F succeeded on the 12th and nothing dealt with its occurrences since.
+            {.job = QStringLiteral("F"),
+             .startedMSecs = utc("2026-01-12T03:00:00Z").toMSecsSinceEpoch()},
         }));
         QSqlQuery query(h.db);
         QVERIFY2(query.exec(QStringLiteral("UPDATE jc_runs SET instance_id = 'host-b:42', "
@@ -470,7 +487,8 @@ private slots:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setJobs({overview(QStringLiteral("A")), overview(QStringLiteral("B")),
-                       overview(QStringLiteral("C")), overview(QStringLiteral("D"))});
+                       overview(QStringLiteral("C")), overview(QStringLiteral("D")),
+                       overview(QStringLiteral("E")), overview(QStringLiteral("F"))});
         JobTableFeed feed(&model, h.reader.get(), clock);
         feed.setInterval(1h); // only the reads this test asks for
         QSignalSpy refreshed(&feed, &JobTableFeed::refreshed);
@@ -488,6 +506,11 @@ private slots:
                  QStringLiteral("running on host-b:42 4/8"));
         QCOMPARE(text(model, QStringLiteral("D"), Column::State), QStringLiteral("idle"));
         QCOMPARE(text(model, QStringLiteral("D"), Column::LastRun), QStringLiteral("never"));
+        QCOMPARE(state(model, QStringLiteral("E")), JobOverview::State::Idle);
+        QCOMPARE(state(model, QStringLiteral("F")), JobOverview::State::Overdue);
+        QCOMPARE(text(model, QStringLiteral("F"), Column::NextRun),
+                 QStringLiteral("overdue since Jan 13 03:00:00 UTC · next Jan 16 03:00:00 UTC "
+                                "(in 17 h 0 min)"));
         QCOMPARE(ended.count(), 0);
 
         // The clock moves the model's now at once.

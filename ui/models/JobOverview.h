@@ -3,6 +3,7 @@
 #include "engine/RunInfo.h"
 #include "engine/RunOutcome.h"
 #include "engine/RunProgress.h"
+#include "jobs/JobHealth.h"
 #include "schedule/Schedule.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
@@ -17,10 +18,11 @@ namespace jc {
 // What the jobs table knows about one job, merged from two sources:
 //  - the database (every instance's runs and pauses), refreshed every few seconds;
 //  - this console's scheduler (its runs, live), when it runs jobs here.
-// The state shown is derived from these facts by JobOverview::state(), nowhere else.
+// The state shown is derived from these facts by JobHealth, the rule `jobctl list` follows
+// too; JobOverview only gathers the facts (facts()).
 struct JobOverview
 {
-    enum class State { Idle, Running, Paused, Overdue, Failing };
+    using State = JobHealth::State;
 
     QString name;
     QString description;
@@ -30,6 +32,10 @@ struct JobOverview
     std::optional<StoredRun> lastRun; // latest run that did run (running or ended)
     QDateTime lastSuccess;            // Qt::UTC; invalid: never succeeded
     std::optional<PauseState> pause;  // stored pause in force (expired ones are left out)
+    QDateTime lastOccurrence;         // newest occurrence the scheduler dealt with (invalid: none)
+    // The liveness check's verdict on a run stored as running (JobHealth::Facts): its holder
+    // is dead or its lease expired. Nothing sets it yet.
+    bool notResponding = false;
 
     // From this console's scheduler: a run of this job going on here, with its progress.
     std::optional<RunInfo> localRun;
@@ -50,16 +56,15 @@ struct JobOverview
         return localRun ? localProgress : (lastRun ? lastRun->progress : RunProgress{});
     }
 
-    // Running, then paused, then overdue (no success for twice the schedule's interval, as
-    // `jobctl list` says it), then failing (the last run ended in a problem), else idle.
+    // What JobHealth needs, from both sources.
+    JobHealth::Facts facts() const;
+    // JobHealth::state(): running, not responding, paused, overdue, failing, else idle.
     State state(const QDateTime &now) const;
     // The next occurrence after `now` (invalid when paused or never again).
     QDateTime nextRun(const QDateTime &now) const;
-    // When the job became overdue (invalid when it is not): the first occurrence after its
-    // last success (or its last run) that should have succeeded.
+    // JobHealth::overdueSince(): the first occurrence that should have run and did not
+    // (invalid when the job is not overdue).
     QDateTime overdueSince(const QDateTime &now) const;
 };
-
-QString toText(JobOverview::State state);
 
 } // namespace jc

@@ -21,6 +21,7 @@ struct Snapshot
     QString error; // empty: every part was read
     QHash<QString, StoredRun> latest;
     QHash<QString, QDateTime> successes;
+    QHash<QString, QDateTime> lastOccurrences;
     QHash<QString, PauseState> pauses;
     QStringList instances;
     // Following stored settings: what they are now, and when they differ from the ones
@@ -57,16 +58,24 @@ Snapshot readSnapshot(const std::shared_ptr<ConnectionFactory> &database, qint64
         return snapshot;
     }
     auto successes = history.lastSuccessPerJob();
+    auto occurrences = history.lastOccurrencePerJob();
+    if (!successes || !occurrences) {
+        snapshot.error = !successes ? successes.error() : occurrences.error();
+        return snapshot;
+    }
     auto pauses = PauseStore(database).activePauses(nowMSecs);
     // The schedulers that announced themselves recently (each does with its pause poll).
     constexpr qint64 recentlyMSecs = 2 * 60 * 1000;
     auto seen = InstanceRegistry(database).seenSince(nowMSecs - recentlyMSecs);
-    if (!successes || !pauses || !seen) {
-        snapshot.error = !successes ? successes.error() : (!pauses ? pauses.error() : seen.error());
+    if (!pauses || !seen) {
+        snapshot.error = !pauses ? pauses.error() : seen.error();
         return snapshot;
     }
     snapshot.latest = std::move(latest).value();
     snapshot.successes = std::move(successes).value();
+    for (auto it = occurrences->cbegin(); it != occurrences->cend(); ++it)
+        snapshot.lastOccurrences.insert(it.key(),
+                                        QDateTime::fromMSecsSinceEpoch(it.value(), Qt::UTC));
     snapshot.pauses = std::move(pauses).value();
     for (const InstanceInfo &instance : seen.value()) {
         snapshot.instances.append(
@@ -167,7 +176,8 @@ void JobTableFeed::request()
                 return;
             }
             m_reader->reportSuccess();
-            m_model->applyStored(snapshot.latest, snapshot.successes, snapshot.pauses);
+            m_model->applyStored(snapshot.latest, snapshot.successes, snapshot.pauses,
+                                 snapshot.lastOccurrences);
             applySettings(snapshot.stored, snapshot.schedules);
             if (snapshot.instances != m_instances) {
                 m_instances = snapshot.instances;

@@ -58,7 +58,8 @@ void JobTableModel::setNow(const QDateTime &now)
 
 void JobTableModel::applyStored(const QHash<QString, StoredRun> &latest,
                                 const QHash<QString, QDateTime> &successes,
-                                const QHash<QString, PauseState> &pauses)
+                                const QHash<QString, PauseState> &pauses,
+                                const QHash<QString, QDateTime> &lastOccurrences)
 {
     for (int row = 0; row < m_jobs.size(); ++row) {
         JobOverview &job = m_jobs[row];
@@ -75,6 +76,7 @@ void JobTableModel::applyStored(const QHash<QString, StoredRun> &latest,
             job.lastRun.reset();
         }
         job.lastSuccess = successes.value(job.name);
+        job.lastOccurrence = lastOccurrences.value(job.name);
         const auto pause = pauses.constFind(job.name);
         job.pause = pause != pauses.cend() ? std::optional(*pause) : std::nullopt;
         rowChanged(row);
@@ -394,6 +396,7 @@ QVariant JobTableModel::foreground(const JobOverview &job, int column) const
         return RunFormat::outcomeColor(RunOutcome::Running);
     case JobOverview::State::Overdue:
     case JobOverview::State::Failing:
+    case JobOverview::State::NotResponding:
         return RunFormat::outcomeColor(RunOutcome::Failed);
     case JobOverview::State::Paused:
         return RunFormat::outcomeColor(RunOutcome::Skipped);

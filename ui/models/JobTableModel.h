@@ -40,9 +40,12 @@ public:
     void setNow(const QDateTime &now);
     const QDateTime &now() const { return m_now; }
 
+    // `lastOccurrences`: per job, the newest occurrence the scheduler dealt with
+    // (RunHistory::lastOccurrencePerJob), for JobHealth's "overdue".
     void applyStored(const QHash<QString, StoredRun> &latest,
                      const QHash<QString, QDateTime> &successes,
-                     const QHash<QString, PauseState> &pauses);
+                     const QHash<QString, PauseState> &pauses,
+                     const QHash<QString, QDateTime> &lastOccurrences = {});
     void applyRunStarted(const RunInfo &run);
     void applyRunProgress(RunId run, qint64 done, qint64 total, const QString &text);
     void applyRunFinished(const RunRecord &record);
