@@ -114,30 +114,32 @@ QString staleCleanup(const QJsonObject &s, bool dryRun)
     return text;
 }
 
-QString uploadsCleanup(const QJsonObject &s, bool dryRun)
+// "3 files with 2 cached copies (1.2 MB) and 2 empty folders": cached copies go with their
+// originals (bytesFreed counts both); nothing said of bytes or folders when there are none.
+QString uploadsDeleted(const QJsonObject &s)
 {
-    if (!has(s, "deleted"))
-        return {};
-    // Cached copies go with their originals, and bytesFreed counts both.
-    QString files = RunSummaryText::counted(number(s, "deleted"), QStringLiteral("file"),
-                                            QStringLiteral("files"));
-    if (number(s, "cacheCopiesDeleted") > 0)
-        files +=
-            QStringLiteral(" with ") + RunSummaryText::counted(number(s, "cacheCopiesDeleted"),
-                                                               QStringLiteral("cached copy"),
-                                                               QStringLiteral("cached copies"));
-    if (has(s, "bytesFreed"))
-        files += QStringLiteral(" (") + RunSummaryText::bytes(number(s, "bytesFreed")) + u')';
-    QString text = verb(dryRun, "Deleted ", "would delete ") + files;
-    if (has(s, "foldersRemoved"))
+    const qint64 copies = number(s, "cacheCopiesDeleted");
+    QString text = RunSummaryText::counted(number(s, "deleted"), QStringLiteral("file"),
+                                           QStringLiteral("files"));
+    if (copies > 0)
+        text += QStringLiteral(" with ") + RunSummaryText::counted(copies,
+                                                                   QStringLiteral("cached copy"),
+                                                                   QStringLiteral("cached copies"));
+    if (has(s, "bytesFreed") && number(s, "deleted") + copies > 0)
+        text += QStringLiteral(" (") + RunSummaryText::bytes(number(s, "bytesFreed")) + u')';
+    if (number(s, "foldersRemoved") > 0)
         text += QStringLiteral(" and ") + RunSummaryText::counted(number(s, "foldersRemoved"),
                                                                   QStringLiteral("empty folder"),
                                                                   QStringLiteral("empty folders"));
+    return text;
+}
+
+// "194 checked, 1 kept as too recent, ...": what was looked at and left.
+QStringList uploadsNotes(const QJsonObject &s)
+{
     QStringList notes;
     if (has(s, "filesScanned"))
-        notes.append(RunSummaryText::counted(number(s, "filesScanned"), QStringLiteral("file"),
-                                             QStringLiteral("files")) +
-                     QStringLiteral(" checked"));
+        notes.append(RunSummaryText::count(number(s, "filesScanned")) + QStringLiteral(" checked"));
     if (number(s, "keptTooYoung") > 0)
         notes.append(RunSummaryText::count(number(s, "keptTooYoung")) +
                      QStringLiteral(" kept as too recent"));
@@ -149,6 +151,15 @@ QString uploadsCleanup(const QJsonObject &s, bool dryRun)
                                              QStringLiteral("symbolic link"),
                                              QStringLiteral("symbolic links")) +
                      QStringLiteral(" skipped"));
+    return notes;
+}
+
+QString uploadsCleanup(const QJsonObject &s, bool dryRun)
+{
+    if (!has(s, "deleted"))
+        return {};
+    QString text = verb(dryRun, "Deleted ", "would delete ") + uploadsDeleted(s);
+    const QStringList notes = uploadsNotes(s);
     if (!notes.isEmpty())
         text += QStringLiteral("; ") + notes.join(QStringLiteral(", "));
     return text;

@@ -201,8 +201,7 @@ private slots:
         QCOMPARE(result.summary().value(QStringLiteral("dryRun")).toBool(), false);
         QCOMPARE(RunSummaryText::of(QString::fromLatin1(OrphanedUploadsCleanupJob::name),
                                     result.summary(), false),
-                 QStringLiteral("Deleted 2 files (100 bytes) and 1 empty folder; 3 files "
-                                "checked"));
+                 QStringLiteral("Deleted 2 files (100 bytes) and 1 empty folder; 3 checked"));
         const RunProgress progress = world.state->progress();
         QCOMPARE(progress.done, 3);
         QCOMPARE(progress.total, 3);
@@ -876,7 +875,7 @@ private slots:
         QCOMPARE(RunSummaryText::of(QString::fromLatin1(OrphanedUploadsCleanupJob::name),
                                     result.summary(), true),
                  QStringLiteral("Dry run: would delete 1 file with 1 cached copy (42 bytes) "
-                                "and 1 empty folder; 2 files checked"));
+                                "and 1 empty folder; 2 checked"));
         QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
         QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
         bool logged = false;

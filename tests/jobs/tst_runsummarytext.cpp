@@ -113,14 +113,19 @@ void tst_RunSummaryText::sentences_data()
         << uploads << json(R"({"filesScanned":3,"referenced":0,"deleted":3,"cacheCopiesDeleted":0,
                     "bytesFreed":1234567,"foldersRemoved":2,"keptTooYoung":0,
                     "skippedSymlinks":0,"errors":0,"references":0,"dryRun":true})")
-        << true << "Dry run: would delete 3 files (1.2 MB) and 2 empty folders; 3 files checked";
+        << true << "Dry run: would delete 3 files (1.2 MB) and 2 empty folders; 3 checked";
     QTest::newRow("uploads, everything")
         << uploads << json(R"({"filesScanned":18204,"referenced":18100,"deleted":1,
                     "cacheCopiesDeleted":10000,"bytesFreed":999,"foldersRemoved":1,
                     "keptTooYoung":4,"skippedSymlinks":1,"errors":2,"dryRun":false})")
         << false
         << "Deleted 1 file with 10,000 cached copies (999 bytes) and 1 empty folder; 18,204 "
-           "files checked, 4 kept as too recent, 2 could not be deleted, 1 symbolic link skipped";
+           "checked, 4 kept as too recent, 2 could not be deleted, 1 symbolic link skipped";
+
+    QTest::newRow("uploads, nothing to delete")
+        << uploads << json(R"({"filesScanned":183,"deleted":0,"bytesFreed":0,"foldersRemoved":0,
+                    "keptTooYoung":1,"errors":0,"dryRun":false})")
+        << false << "Deleted 0 files; 183 checked, 1 kept as too recent";
 
     QTest::newRow("retention") << retention << json(R"({"jobs":4,"runsDeleted":0,"dryRun":false})")
                                << false << "Deleted 0 old runs (4 jobs checked)";
