@@ -31,9 +31,11 @@ std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &e
 }
 
 jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
-openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access)
+openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access,
+             jc::AppDatabase::IfMissing ifMissing)
 {
-    return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl), access);
+    return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl), access,
+                                 ifMissing);
 }
 
 QString osUser()

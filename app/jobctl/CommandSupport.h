@@ -23,10 +23,12 @@ std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &e
                          const QString &command);
 
 // Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default. Commands that
-// only read pass Access::Read, so that they work on a database this user may only read.
+// only read pass Access::Read, so that they work on a database this user may only read; only
+// commands that create on purpose (seed) pass IfMissing::Create.
 jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
 openDatabase(const CommandEnvironment &env,
-             jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite);
+             jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite,
+             jc::AppDatabase::IfMissing ifMissing = jc::AppDatabase::IfMissing::Refuse);
 
 // The OS account running this command: who paused, cancelled or ran something.
 QString osUser();

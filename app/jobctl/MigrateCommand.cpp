@@ -18,7 +18,8 @@ int MigrateCommand::run(const CommandEnvironment &env)
     if (const auto status = CommandSupport::parse(parser, env, QStringLiteral("migrate")))
         return *status;
     const QString urlText = AppDatabase::resolveUrlText(env.databaseUrl);
-    const auto factory = AppDatabase::open(urlText, AppDatabase::Access::Connect);
+    const auto factory =
+        AppDatabase::open(urlText, AppDatabase::Access::Connect, AppDatabase::IfMissing::Create);
     if (!factory)
         return env.fail(QStringLiteral("migrate"), factory.error());
     const auto db = factory.value()->connectionForCurrentThread();

@@ -71,7 +71,9 @@ QString joinCounts(const QMap<QString, int> &counts)
 
 int runDemo(const CommandEnvironment &env, DemoDataSet::Options options)
 {
-    const auto database = CommandSupport::openDatabase(env);
+    // Seeding fills a new database as often as an existing one: it may create it.
+    const auto database = CommandSupport::openDatabase(env, AppDatabase::Access::ReadWrite,
+                                                       AppDatabase::IfMissing::Create);
     if (!database)
         return env.fail(command, database.error());
     const auto report = DemoDataSet::write(*database.value(), options);
@@ -106,7 +108,9 @@ int runDemo(const CommandEnvironment &env, DemoDataSet::Options options)
 
 int runBulk(const CommandEnvironment &env, BulkDataGenerator::Options options, bool showProgress)
 {
-    const auto database = CommandSupport::openDatabase(env);
+    // Seeding fills a new database as often as an existing one: it may create it.
+    const auto database = CommandSupport::openDatabase(env, AppDatabase::Access::ReadWrite,
+                                                       AppDatabase::IfMissing::Create);
     if (!database)
         return env.fail(command, database.error());
     ProgressLine progress(env.out, showProgress);

@@ -26,7 +26,9 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> DemoDatabase::open(const Q
         return QStringLiteral("Cannot create the demo folder %1: check its permissions, or "
                               "open another database with --db URL.")
             .arg(QDir::toNativeSeparators(folder));
-    auto database = AppDatabase::open(QStringLiteral("sqlite:") + file);
+    auto database =
+        AppDatabase::open(QStringLiteral("sqlite:") + file, AppDatabase::Access::ReadWrite,
+                          AppDatabase::IfMissing::Create);
     if (!database || !fresh)
         return database;
 

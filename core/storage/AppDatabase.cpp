@@ -11,19 +11,23 @@ QString AppDatabase::resolveUrlText(const QString &explicitUrl)
     return qEnvironmentVariable("JOBCONSOLE_DB");
 }
 
-Expected<std::shared_ptr<ConnectionFactory>, QString> AppDatabase::open(const QString &urlText,
-                                                                        Access access)
+Expected<std::shared_ptr<ConnectionFactory>, QString>
+AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 {
     const auto url = DatabaseUrl::parse(urlText);
     if (!url)
         return url.error();
-    return open(url.value(), access);
+    return open(url.value(), access, ifMissing);
 }
 
-Expected<std::shared_ptr<ConnectionFactory>, QString> AppDatabase::open(const DatabaseUrl &url,
-                                                                        Access access)
+Expected<std::shared_ptr<ConnectionFactory>, QString>
+AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
-    auto factory = std::make_shared<ConnectionFactory>(url);
+    ConnectionOptions options;
+    // Also for the connections other threads open later: a file removed meanwhile is not
+    // silently created again as an empty database.
+    options.createMissingSqliteFile = ifMissing == IfMissing::Create;
+    auto factory = std::make_shared<ConnectionFactory>(url, options);
     const auto db = factory->connectionForCurrentThread();
     if (!db)
         return db.error();

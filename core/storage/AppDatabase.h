@@ -10,8 +10,13 @@
 namespace jc {
 
 // Opens the app database named by the one string everyone uses (`--db`, JOBCONSOLE_DB, the
-// console's settings; empty: the default SQLite file) and brings its schema up to date on the
-// calling thread. What jobctl and the console call first.
+// console's settings; empty: the default SQLite file) on the calling thread, as the caller's
+// access says. What jobctl and the console call first.
+//
+// Opening changes nothing unasked: a SQLite file that does not exist is an error unless the
+// caller creates on purpose (IfMissing::Create: jobctl migrate and seed, the demo, the
+// console's "Create a new database here"); a database with tables but none of the app's is
+// refused, naming what is missing (Migrator::foreignDatabase); a reader never migrates.
 class AppDatabase
 {
 public:
@@ -24,19 +29,29 @@ public:
         // Write: migrated, and refused with the read-only message when this connection may
         // not write (found by a real write that is rolled back), before the caller starts.
         ReadWrite,
-        // Only read (jobctl list, history): migrated when a migration is missing; a database
-        // that is up to date opens even where this connection may not write.
+        // Only read (jobctl list, history): every connection is read-only
+        // (ConnectionOptions::readOnly), so a database this user may only read opens, and
+        // nothing is ever written. Never migrated: a schema older than this program's is
+        // refused with "run `jobctl migrate`".
         Read,
         // Connected only, neither migrated nor checked (jobctl migrate does both itself).
         Connect,
     };
 
+    // What to do when the SQLite file does not exist.
+    enum class IfMissing {
+        Refuse, // an error naming the path and how to create a database there
+        Create, // create it (an empty database; ReadWrite then migrates it)
+    };
+
     // Parses, connects on the calling thread and migrates as `access` says. Every failure is
     // one message saying what went wrong and what to do.
     static Expected<std::shared_ptr<ConnectionFactory>, QString>
-    open(const QString &urlText, Access access = Access::ReadWrite);
+    open(const QString &urlText, Access access = Access::ReadWrite,
+         IfMissing ifMissing = IfMissing::Refuse);
     static Expected<std::shared_ptr<ConnectionFactory>, QString>
-    open(const DatabaseUrl &url, Access access = Access::ReadWrite);
+    open(const DatabaseUrl &url, Access access = Access::ReadWrite,
+         IfMissing ifMissing = IfMissing::Refuse);
 };
 
 } // namespace jc

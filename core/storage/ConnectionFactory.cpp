@@ -167,7 +167,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 {
     std::optional<QString> error = missingDriver();
     if (!error && dialect() == SqlDialect::Sqlite)
-        error = SqliteConnector::prepareFile(m_url);
+        error = SqliteConnector::prepareFile(m_url, m_options);
     if (error) {
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;
         return *error;
@@ -197,7 +197,7 @@ std::optional<QString> ConnectionFactory::openAndSetUp(QSqlDatabase &db) const
         error = isSqlite ? SqliteConnector::openFailed(m_url, db.lastError())
                          : PostgresConnector::openFailed(m_url, db.lastError());
     } else if (isSqlite) {
-        error = SqliteConnector::setUp(db, m_url);
+        error = SqliteConnector::setUp(db, m_url, m_options);
     }
     if (error) {
         db.close();

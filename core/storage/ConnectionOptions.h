@@ -23,6 +23,18 @@ struct ConnectionOptions
     // failover, idle timeout). Zero probes on every hand-out.
     std::chrono::milliseconds postgresIdleCheck{10000};
 
+    // SQLite: whether a file that does not exist is created (with its folder, for the default
+    // location). Only an explicit act creates a database (jobctl migrate and seed, the demo,
+    // the console's "Create a new database here"): AppDatabase turns this off for the rest,
+    // and a missing file is then an error naming the path and how to create one.
+    bool createMissingSqliteFile = true;
+
+    // Only read: SQLite opens the file with QSQLITE_OPEN_READONLY and leaves its journal mode
+    // as it is; PostgreSQL sessions start with default_transaction_read_only on. For readers
+    // (jobctl list and history, a console that may not write): they work on a database this
+    // user may only read, and cannot change one they could write by mistake.
+    bool readOnly = false;
+
     // The Qt SQL driver to load; empty means the dialect's own (QSQLITE, QPSQL). A seam for
     // tests (a driver that does not exist) and for builds with a differently named driver.
     QString driverName;

@@ -56,6 +56,10 @@ void PostgresConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
     }
     if (!hasOption(url, QLatin1String("application_name")))
         connectOptions += QStringLiteral(";application_name=jobconsole");
+    // A reader's session refuses every write, so that nothing it runs can change the
+    // database (libpq's `options` passes the setting to the server at connect).
+    if (options.readOnly && !hasOption(url, QLatin1String("options")))
+        connectOptions += QStringLiteral(";options='-c default_transaction_read_only=on'");
     db.setConnectOptions(connectOptions);
 }
 

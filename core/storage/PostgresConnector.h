@@ -15,7 +15,7 @@ class PostgresConnector
 public:
     // Sets host, port, database, user, password and connect options on a not yet opened
     // connection. Adds connect_timeout (from the options) and application_name=jobconsole
-    // unless the URL gives them.
+    // unless the URL gives them; with options.readOnly, default_transaction_read_only=on.
     static void configure(QSqlDatabase &db, const DatabaseUrl &url,
                           const ConnectionOptions &options);
 

@@ -61,9 +61,26 @@ std::optional<QString> runPragma(QSqlDatabase &db, const DatabaseUrl &url, const
     return SqliteConnector::openFailed(url, query.lastError());
 }
 
+QString missingFile(const DatabaseUrl &url)
+{
+    const QString path = QDir::toNativeSeparators(url.filePath());
+    if (url.isDefaultLocation()) {
+        return QStringLiteral("The database at the default location %1 does not exist yet: "
+                              "create it with `jobctl migrate` (or `jobctl seed --demo` for demo "
+                              "data), or name the database to open with --db or JOBCONSOLE_DB. "
+                              "Nothing was created.")
+            .arg(path);
+    }
+    return QStringLiteral("The SQLite database %1 does not exist: check the path given with "
+                          "--db or JOBCONSOLE_DB, or create a new database there with `jobctl "
+                          "--db %1 migrate`. Nothing was created.")
+        .arg(path);
+}
+
 } // namespace
 
-std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url)
+std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url,
+                                                    const ConnectionOptions &options)
 {
     const QFileInfo file(url.filePath());
     const QString nativePath = QDir::toNativeSeparators(file.filePath());
@@ -76,6 +93,8 @@ std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url)
     // the file and says what to do.
     if (file.exists())
         return std::nullopt;
+    if (!options.createMissingSqliteFile)
+        return missingFile(url);
     if (auto error = createFolder(file.absoluteDir(), url.isDefaultLocation()))
         return error;
     return createEmptyFile(file.filePath());
@@ -85,11 +104,15 @@ void SqliteConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
                                 const ConnectionOptions &options)
 {
     db.setDatabaseName(url.filePath());
-    db.setConnectOptions(
-        QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.sqliteBusyTimeout.count()));
+    QString connectOptions =
+        QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.sqliteBusyTimeout.count());
+    if (options.readOnly)
+        connectOptions += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    db.setConnectOptions(connectOptions);
 }
 
-std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url)
+std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url,
+                                              const ConnectionOptions &options)
 {
     // SQLite reads the file lazily: this first read is where a file that is not a database
     // is found out.
@@ -111,6 +134,8 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     };
     if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode")))
         return error;
+    if (options.readOnly)
+        return std::nullopt;
     if (mode != QLatin1String("wal")) {
         if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode=WAL")))
             return error;

@@ -16,19 +16,25 @@ namespace jc {
 class SqliteConnector
 {
 public:
-    // Before the first open: creates the default location's folder if needed, and the database
-    // file itself if absent (an empty file is an empty SQLite database). Creating it here turns
-    // SQLite's bare "unable to open database file" into a message that names the cause.
-    static std::optional<QString> prepareFile(const DatabaseUrl &url);
+    // Before the first open. A missing file: with options.createMissingSqliteFile, creates the
+    // default location's folder if needed and the file itself (an empty file is an empty
+    // SQLite database; creating it here turns SQLite's bare "unable to open database file"
+    // into a message that names the cause); without, the message that it does not exist and
+    // how to create one.
+    static std::optional<QString> prepareFile(const DatabaseUrl &url,
+                                              const ConnectionOptions &options);
 
-    // Sets the file name and connect options (busy timeout) on a not yet opened connection.
+    // Sets the file name and connect options (busy timeout, read-only) on a not yet opened
+    // connection.
     static void configure(QSqlDatabase &db, const DatabaseUrl &url,
                           const ConnectionOptions &options);
 
     // After open: checks that the file is a SQLite database and sets the connection's pragmas:
     // foreign_keys=ON, journal_mode=WAL (readers never block the writer), synchronous=NORMAL
-    // (safe with WAL; a power cut may lose the last commits, never corrupt the file).
-    static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url);
+    // (safe with WAL; a power cut may lose the last commits, never corrupt the file). A
+    // read-only connection keeps the file's journal mode: switching it is a write.
+    static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url,
+                                        const ConnectionOptions &options);
 
     // Why db.open() failed, in words.
     static QString openFailed(const DatabaseUrl &url, const QSqlError &error);

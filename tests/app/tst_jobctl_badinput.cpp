@@ -28,6 +28,7 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -378,6 +379,58 @@ private slots:
         }
         restorePermissions(); // for the snapshot, when this test is not root
         QCOMPARE(snapshot(database.url()), before);
+    }
+
+    // A database that is not there (a typo, a file not yet copied) is an error for every
+    // command that reads or runs jobs: nothing is created, not even the folder of the default
+    // location. Creating one is `migrate` (or `seed`), asked for by name.
+    void missingDatabaseIsAnError_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        QTest::newRow("list") << QStringList{u"list"_s};
+        QTest::newRow("history") << QStringList{u"history"_s, retention};
+        QTest::newRow("pause") << QStringList{u"pause"_s, retention, u"--reason"_s, u"x"_s};
+        QTest::newRow("resume") << QStringList{u"resume"_s, retention};
+        QTest::newRow("cancel") << QStringList{u"cancel"_s, u"1"_s};
+        QTest::newRow("set") << QStringList{u"set"_s, retention, u"--setting"_s, u"keepRuns=5"_s};
+        QTest::newRow("run") << QStringList{u"run"_s, retention, u"--wait"_s};
+        QTest::newRow("serve") << QStringList{u"serve"_s};
+    }
+    void missingDatabaseIsAnError()
+    {
+        QFETCH(QStringList, command);
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"JOBCONSOLE_DB"_s);
+        environment.insert(u"XDG_DATA_HOME"_s, folder.filePath(u"data"_s));
+        const QString typo = folder.filePath(u"typo.db"_s);
+        const auto expectRefused = [&](const QStringList &arguments, const QString &path) {
+            const Result result =
+                runProcess(QStringLiteral(JOBCTL_PATH), arguments, 30000, environment);
+            const QString what = describe(arguments, result);
+            QVERIFY2(result.exitCode == 1, qPrintable(what));
+            QVERIFY2(result.err.contains(u"jobctl "_s + command.first() + u": "_s),
+                     qPrintable(what));
+            QVERIFY2(result.err.contains(path), qPrintable(what));
+            QVERIFY2(result.err.contains(u"does not exist"_s), qPrintable(what));
+            QVERIFY2(result.err.contains(u"migrate"_s), qPrintable(what)); // how to create one
+        };
+        expectRefused(QStringList{u"--db"_s, typo} + command, typo);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY2(!QFileInfo::exists(typo), qPrintable(typo));
+        // The default location: no --db, no JOBCONSOLE_DB.
+        expectRefused(command, u"jobconsole.db"_s);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(QDir(folder.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+                 QStringList{});
+        // Asked for by name, it is created.
+        const QStringList migrate{u"--db"_s, typo, u"migrate"_s};
+        const Result created = runProcess(QStringLiteral(JOBCTL_PATH), migrate, 30000, environment);
+        QVERIFY2(created.exitCode == 0, qPrintable(describe(migrate, created)));
+        QVERIFY(QFileInfo::exists(typo));
     }
 
     // A job that does not exist, named with hostile text: every command taking a JOB refuses

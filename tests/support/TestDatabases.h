@@ -73,7 +73,7 @@ inline Expected<DatabaseUrl, QString> postgresServerUrl()
 
 // A fresh, empty database for one test row, removed when this goes out of scope (destroy it
 // after everything that holds connections to it).
-//  - SQLite: a new file in a QTemporaryDir.
+//  - SQLite: a new, empty file in a QTemporaryDir.
 //  - PostgreSQL: a new database jc_test_<pid>_<n> on the test server (about 0.1 s), dropped
 //    WITH (FORCE) afterwards so that connections left open cannot keep it.
 class TestDatabase
@@ -117,7 +117,15 @@ private:
                 QStringLiteral("Cannot create a temporary folder: %1").arg(m_folder->errorString());
             return;
         }
-        m_url = DatabaseUrl::sqliteFile(m_folder->filePath(QStringLiteral("test.db")));
+        // An empty file is an empty SQLite database: it exists, as a database an admin names
+        // does (a path that does not exist is an error for everything but `jobctl migrate`).
+        QFile file(m_folder->filePath(QStringLiteral("test.db")));
+        if (!file.open(QIODevice::WriteOnly)) {
+            m_error =
+                QStringLiteral("Cannot create %1: %2").arg(file.fileName(), file.errorString());
+            return;
+        }
+        m_url = DatabaseUrl::sqliteFile(file.fileName());
         m_isReady = true;
     }
 

@@ -5,7 +5,11 @@
 #include "settings/PasswordVault.h"
 #include "storage/AppDatabase.h"
 
+#include <QDir>
 #include <QEventLoop>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPushButton>
 
 namespace jc {
 
@@ -15,10 +19,10 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
 {
     const QString urlText = demo ? QString() : AppDatabase::resolveUrlText(givenUrl);
     if (!urlText.isEmpty()) {
-        auto database = AppDatabase::open(urlText);
-        if (!database)
-            return database.error();
-        return Opened{std::move(database).value(), false};
+        const auto url = DatabaseUrl::parse(urlText);
+        if (!url)
+            return url.error();
+        return openUrl(url.value());
     }
     const QString configured = demo ? QString() : settings.databaseUrl();
     if (!configured.isEmpty())
@@ -26,7 +30,45 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
     auto database = DemoDatabase::open(DemoDatabase::defaultFolder());
     if (!database)
         return database.error();
-    return Opened{std::move(database).value(), true};
+    return Opened{std::move(database).value(), true, false};
+}
+
+bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
+{
+    QMessageBox box(
+        QMessageBox::Question, QObject::tr("No database there"),
+        QObject::tr("There is no database at %1.").arg(QDir::toNativeSeparators(url.filePath())));
+    box.setInformativeText(
+        QObject::tr("Create a new, empty Job Console database there, or cancel and check the "
+                    "path (--db, JOBCONSOLE_DB or File → Settings)."));
+    QPushButton *create =
+        box.addButton(QObject::tr("Create a new database here"), QMessageBox::AcceptRole);
+    create->setObjectName(QStringLiteral("createDatabaseButton"));
+    QPushButton *cancel = box.addButton(QMessageBox::Cancel);
+    cancel->setObjectName(QStringLiteral("cancelButton"));
+    // A typo must not become a database by pressing Enter.
+    box.setDefaultButton(cancel);
+    box.exec();
+    return box.clickedButton() == create;
+}
+
+Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const DatabaseUrl &url)
+{
+    if (url.dialect() == SqlDialect::Sqlite && !QFileInfo::exists(url.filePath())) {
+        if (!askToCreate(url)) {
+            return QObject::tr("The SQLite database %1 does not exist. Nothing was created.")
+                .arg(QDir::toNativeSeparators(url.filePath()));
+        }
+        auto created =
+            AppDatabase::open(url, AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
+        if (!created)
+            return created.error();
+        return Opened{std::move(created).value(), false, true};
+    }
+    auto database = AppDatabase::open(url);
+    if (!database)
+        return database.error();
+    return Opened{std::move(database).value(), false, false};
 }
 
 Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openConfigured(const QString &urlText,
@@ -49,10 +91,7 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openConfigured(const
         if (!result.password.isEmpty())
             url = url->withPassword(result.password);
     }
-    auto database = AppDatabase::open(url.value());
-    if (!database)
-        return database.error();
-    return Opened{std::move(database).value(), false};
+    return openUrl(url.value());
 }
 
 } // namespace jc

@@ -18,6 +18,10 @@ class PasswordVault;
 // asked once this session); nothing configured: the demo database (DemoDatabase), said so in
 // the title and status bar.
 //
+// Opening changes nothing unasked: a SQLite file that does not exist is created only when the
+// person chooses "Create a new database here" in the question shown then (objectNames
+// createDatabaseButton and cancelButton); otherwise it is an error, and nothing is created.
+//
 // Thread: the GUI thread, at start-up (it may wait for the keychain or ask for a password).
 class ConsoleDatabase
 {
@@ -26,13 +30,18 @@ public:
     {
         std::shared_ptr<ConnectionFactory> database;
         bool demo = false;
+        bool created = false; // a new database, created now on the person's choice
     };
 
     static Expected<Opened, QString> open(const QString &givenUrl, bool demo,
                                           const ConsoleSettings &settings, PasswordVault &vault);
 
+    // Asks whether to create a new database at `url`, a SQLite file that does not exist.
+    static bool askToCreate(const DatabaseUrl &url);
+
 private:
     static Expected<Opened, QString> openConfigured(const QString &urlText, PasswordVault &vault);
+    static Expected<Opened, QString> openUrl(const DatabaseUrl &url);
 };
 
 } // namespace jc
