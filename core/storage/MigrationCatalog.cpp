@@ -352,4 +352,14 @@ int MigrationCatalog::latestVersion()
     return all().constLast().version;
 }
 
+QStringList MigrationCatalog::appTableNames()
+{
+    return {QStringLiteral("users"),
+            QStringLiteral("credit_adjustments"),
+            QStringLiteral("credit_purchases"),
+            QStringLiteral("blocks"),
+            QStringLiteral("team_block_states"),
+            QStringLiteral("uploads")};
+}
+
 } // namespace jc

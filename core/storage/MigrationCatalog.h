@@ -3,6 +3,7 @@
 #include "storage/Migration.h"
 
 #include <QList>
+#include <QStringList>
 
 namespace jc {
 
@@ -26,6 +27,10 @@ class MigrationCatalog
 public:
     static QList<Migration> all();
     static int latestVersion();
+
+    // The web app's own tables (APP-SCHEMA.md), which an app database has: a database with
+    // tables but none of these (and none of ours, jc_*) is another program's.
+    static QStringList appTableNames();
 
     // The migration whose applied_at_ms is when this program took the top-up over from the
     // web app's own scheduler (top-up rows without a period written later come from the app).

@@ -187,6 +187,8 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
                               "and PostgreSQL are supported.")
             .arg(db.driverName());
     }
+    if (auto foreign = foreignDatabase(db))
+        return *foreign;
     const auto before = currentVersion(db);
     if (!before)
         return before.error();
@@ -208,6 +210,36 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
     const auto after = currentVersion(db);
     result.toVersion = after ? *after : latestVersion();
     return result;
+}
+
+std::optional<QString> Migrator::foreignDatabase(const QSqlDatabase &db) const
+{
+    QStringList tables;
+    for (const QString &table : db.tables(QSql::Tables)) {
+        if (!table.startsWith(QLatin1String("sqlite_"), Qt::CaseInsensitive))
+            tables.append(table);
+    }
+    const QStringList app = MigrationCatalog::appTableNames();
+    const bool ours = std::ranges::any_of(tables, [&app](const QString &table) {
+        return app.contains(table, Qt::CaseInsensitive) ||
+               table.startsWith(QLatin1String("jc_"), Qt::CaseInsensitive);
+    });
+    if (tables.isEmpty() || ours)
+        return std::nullopt;
+    tables.sort();
+    constexpr qsizetype shown = 5;
+    QString found = tables.mid(0, shown).join(QLatin1String(", "));
+    if (tables.size() > shown)
+        found += QStringLiteral(" and %1 more").arg(tables.size() - shown);
+    const bool sqlite = sqlDialectForDriver(db.driverName()) == SqlDialect::Sqlite;
+    const QString what =
+        sqlite ? QStringLiteral("The SQLite database %1").arg(db.databaseName())
+               : QStringLiteral("The PostgreSQL database \"%1\"").arg(db.databaseName());
+    return QStringLiteral("%1 is not the web app's database: it has tables (%2) but none of the "
+                          "app's (%3) and none of Job Console's (jc_*). Point --db or "
+                          "JOBCONSOLE_DB at the app's database, or create a new one with "
+                          "`jobctl --db PATH migrate`. Nothing was changed.")
+        .arg(what, found, app.join(QLatin1String(", ")));
 }
 
 std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const

@@ -51,6 +51,12 @@ public:
     // with every migration recorded is only read, so it may be read-only.
     Expected<MigrationResult, QString> migrate(const QSqlDatabase &db) const;
 
+    // Whether `db` is another program's database: it has tables, but none of the web app's
+    // (MigrationCatalog::appTableNames) and none of ours (jc_*). Returns the refusal, naming
+    // the tables it has and those missing; nothing for an app database or an empty one.
+    // migrate() refuses such a database with this message before it changes anything.
+    std::optional<QString> foreignDatabase(const QSqlDatabase &db) const;
+
     // Whether this connection may write to `db`: the first write of a migration is tried in a
     // transaction that is rolled back. Returns the read-only message (what to do included),
     // or another failure's text; nothing when the database may be written.

@@ -433,6 +433,50 @@ private slots:
         QVERIFY(QFileInfo::exists(typo));
     }
 
+    // A database with tables, none of them the app's (another program's, a wrong file): every
+    // command refuses it naming what is missing, and adds nothing to it.
+    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRows(); }
+    void foreignDatabaseIsRefused()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QCOMPARE(execAsAdmin(database.url(), u"CREATE TABLE customers (id integer)"_s), QString());
+        QCOMPARE(execAsAdmin(database.url(), u"INSERT INTO customers VALUES (7)"_s), QString());
+        const QString before = snapshot(database.url());
+        // Another program's file keeps its rollback journal: even switching it to WAL (a
+        // write to its header) would change it.
+        if (dialect == SqlDialect::Sqlite)
+            QCOMPARE(execAsAdmin(database.url(), u"PRAGMA journal_mode=DELETE"_s), QString());
+        const QString filesBefore =
+            dialect == SqlDialect::Sqlite ? fileState(database.folder()) : QString();
+        const QString db = urlText(database.url());
+        const QList<QStringList> commands{
+            {u"list"_s},
+            {u"history"_s},
+            {u"pause"_s, retention, u"--reason"_s, u"x"_s},
+            {u"set"_s, retention, u"--setting"_s, u"keepRuns=5"_s},
+            {u"run"_s, retention, u"--wait"_s},
+            {u"serve"_s},
+            {u"migrate"_s},
+            {u"seed"_s, u"--demo"_s, u"--uploads"_s, database.folder() + u"/uploads"_s},
+        };
+        for (const QStringList &command : commands) {
+            const QStringList arguments = QStringList{u"--db"_s, db} + command;
+            const Result result = jobctl(arguments);
+            const QString what = describe(arguments, result);
+            QVERIFY2(result.exitCode == 1, qPrintable(what));
+            QVERIFY2(result.err.contains(u"jobctl "_s + command.first() + u": "_s),
+                     qPrintable(what));
+            for (const QString &named :
+                 {u"customers"_s, u"users"_s, u"credit_adjustments"_s, u"Nothing was changed"_s})
+                QVERIFY2(result.err.contains(named), qPrintable(what));
+        }
+        if (dialect == SqlDialect::Sqlite)
+            QCOMPARE(fileState(database.folder()), filesBefore);
+        QCOMPARE(snapshot(database.url()), before);
+    }
+
     // A job that does not exist, named with hostile text: every command taking a JOB refuses
     // it cleanly (history just finds no runs), and nothing changes.
     void hostileJobNamesAreRefused_data() { jc::test::addDatabaseRows(); }

@@ -1,10 +1,13 @@
 // The console's start on a database (issue 21, "opening a database changes nothing unasked"),
 // driven as a person does, with clicks on the questions it shows:
 //  - a SQLite path that does not exist is created only on "Create a new database here";
-//    Cancel leaves nothing behind and says why.
+//    Cancel leaves nothing behind and says why;
+//  - another program's database (tables, none of the app's) is refused naming what is
+//    missing, and nothing is added to it.
 #include "main/ConsoleDatabase.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
+#include "storage/ConnectionFactory.h"
 #include "storage/Migrator.h"
 
 #include "TestDatabases.h"
@@ -14,6 +17,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -107,6 +111,32 @@ private slots:
         const auto db = opened->database->connectionForCurrentThread();
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
         QCOMPARE(jc::Migrator().currentVersion(*db).value(), jc::Migrator().latestVersion());
+    }
+
+    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRows(); }
+    void foreignDatabaseIsRefused()
+    {
+        QFETCH(jc::SqlDialect, dialect);
+        jc::test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        {
+            jc::ConnectionFactory factory(database.url());
+            const auto db = factory.connectionForCurrentThread();
+            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+            QSqlQuery query(*db);
+            QVERIFY(query.exec(u"CREATE TABLE customers (id integer)"_s));
+        }
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const auto opened =
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault);
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().contains(u"none of the app's"_s), qPrintable(opened.error()));
+        QVERIFY2(opened.error().contains(u"users"_s), qPrintable(opened.error()));
+        jc::ConnectionFactory factory(database.url());
+        QCOMPARE(factory.connectionForCurrentThread()->tables(), QStringList{u"customers"_s});
     }
 };
 
