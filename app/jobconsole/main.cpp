@@ -103,8 +103,11 @@ int main(int argc, char *argv[])
             QLineEdit::Password, {}, &given);
         return given ? std::optional<QString>(password) : std::nullopt;
     });
-    const auto opened =
-        ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption), settings, vault);
+    // A console that runs no jobs opens the database as a reader: never migrated, read-only
+    // where this user may not write.
+    const bool watchOnly = parser.isSet(watchOption) || !settings.runJobsHere();
+    const auto opened = ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption),
+                                              settings, vault, watchOnly);
     if (!opened)
         return failWithDialog(QObject::tr("Job Console cannot open the database"),
                               opened.error() +
@@ -117,7 +120,7 @@ int main(int argc, char *argv[])
     const QTimeZone zone = QTimeZone::systemTimeZone();
     const QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, zone);
     std::unique_ptr<JobRuntime> runtime;
-    if (!parser.isSet(watchOption) && settings.runJobsHere()) {
+    if (!watchOnly) {
         JobRuntime::Options options;
         options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
         options.mode = QStringLiteral("console");
@@ -135,7 +138,10 @@ int main(int argc, char *argv[])
 
     ConsoleSetup setup;
     setup.database = database;
-    setup.databaseText = ConsoleStatusBar::describe(database->url());
+    setup.databaseText =
+        ConsoleStatusBar::describe(database->url()) +
+        (opened->readOnlyReason.isEmpty() ? QString() : QObject::tr(" (read-only)"));
+    setup.readOnlyReason = opened->readOnlyReason;
     setup.clock = &clock;
     setup.jobs = jobs;
     setup.zone = zone;

@@ -1,6 +1,7 @@
 #include "storage/AppDatabase.h"
 
 #include "storage/Migrator.h"
+#include "storage/StorageLog.h"
 
 #include <QFileInfo>
 
@@ -20,6 +21,118 @@ std::optional<QString> refuseForeign(const DatabaseUrl &url)
     if (!db)
         return db.error();
     return Migrator().foreignDatabase(db.value());
+}
+
+// What a reader says of a database it will not migrate: how to bring it up to date.
+QString migrateAdvice(const DatabaseUrl &url)
+{
+    const QString command = url.isDefaultLocation() ? QStringLiteral("jobctl migrate")
+                                                    : QStringLiteral("jobctl --db %1 migrate")
+                                                          .arg(url.dialect() == SqlDialect::Sqlite
+                                                                   ? url.filePath()
+                                                                   : url.toDisplayString());
+    return QStringLiteral("run `%1` as a user who may change it. Nothing was changed.")
+        .arg(command);
+}
+
+QString describeDatabase(const DatabaseUrl &url)
+{
+    return url.dialect() == SqlDialect::Sqlite
+               ? QStringLiteral("The SQLite database %1").arg(url.filePath())
+               : QStringLiteral("The PostgreSQL database %1").arg(url.toDisplayString());
+}
+
+// Whether a reader may use `db` as it is: not another program's, and neither older nor newer
+// than this program's schema. Only reads.
+std::optional<QString> checkReadable(const DatabaseUrl &url, const QSqlDatabase &db)
+{
+    const Migrator migrator;
+    if (auto foreign = migrator.foreignDatabase(db))
+        return foreign;
+    const auto version = migrator.currentVersion(db);
+    if (!version)
+        return version.error();
+    if (*version > migrator.latestVersion())
+        return migrator.migrate(db).error(); // refused, naming both versions; writes nothing
+    if (*version == migrator.latestVersion())
+        return std::nullopt;
+    const bool empty = db.tables(QSql::Tables).isEmpty();
+    if (empty) {
+        return QStringLiteral("%1 has no tables yet: to create Job Console's, %2")
+            .arg(describeDatabase(url), migrateAdvice(url));
+    }
+    const QString has = *version == 0 ? QStringLiteral("has the app's tables but not yet Job "
+                                                       "Console's (schema version 0")
+                                      : QStringLiteral("has schema version %1 (").arg(*version);
+    return QStringLiteral("%1 %2, older than version %3 this program needs); a reader does not "
+                          "migrate it: %4")
+        .arg(describeDatabase(url), has)
+        .arg(migrator.latestVersion())
+        .arg(migrateAdvice(url));
+}
+
+// Whether a SQLite file in WAL mode may be read as it is (ConnectionOptions::sqliteImmutable):
+// no writer has it open (a writer keeps the -shm file; a -wal with data holds commits not yet
+// in the file).
+bool nobodyHasItOpen(const DatabaseUrl &url)
+{
+    const QString path = url.filePath();
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    return !QFileInfo::exists(path + QStringLiteral("-shm")) && (!wal.exists() || wal.size() == 0);
+}
+
+// `snapshot`: a WAL file SQLite cannot open read-only (its folder does not let this user
+// create the shared-memory file) is read as it is when nobody has it open. For one-time
+// readers only (jobctl list, history): a console that watches for long would not see a writer
+// that starts later.
+Expected<std::shared_ptr<ConnectionFactory>, QString> openReader(const DatabaseUrl &url,
+                                                                 bool snapshot)
+{
+    ConnectionOptions options;
+    options.readOnly = true;
+    options.createMissingSqliteFile = false;
+    auto factory = std::make_shared<ConnectionFactory>(url, options);
+    auto db = factory->connectionForCurrentThread();
+    if (!db && snapshot && url.dialect() == SqlDialect::Sqlite && nobodyHasItOpen(url)) {
+        options.sqliteImmutable = true;
+        auto immutable = std::make_shared<ConnectionFactory>(url, options);
+        if (auto opened = immutable->connectionForCurrentThread()) {
+            qCInfo(lcStorage).noquote()
+                << "reading" << url.filePath()
+                << "as it is: SQLite cannot open it read-only in a folder this user may not "
+                   "write, and nobody has it open";
+            factory = std::move(immutable);
+            db = std::move(opened);
+        }
+    }
+    if (!db)
+        return db.error();
+    if (auto refused = checkReadable(url, db.value()))
+        return *refused;
+    return factory;
+}
+
+// Watch: the reader's factory, or one that may write when this user may write the database.
+// A SQLite file or folder this user may not write is read-only without trying (a writable
+// connection would try to switch its journal mode as it opens); otherwise a rolled-back
+// write decides.
+Expected<std::shared_ptr<ConnectionFactory>, QString> openWatcher(const DatabaseUrl &url)
+{
+    auto reader = openReader(url, false);
+    if (!reader)
+        return reader;
+    if (url.dialect() == SqlDialect::Sqlite) {
+        const QFileInfo file(url.filePath());
+        if (!file.isWritable() || !QFileInfo(file.absolutePath()).isWritable())
+            return reader;
+    }
+    ConnectionOptions options;
+    options.createMissingSqliteFile = false;
+    auto writer = std::make_shared<ConnectionFactory>(url, options);
+    const auto db = writer->connectionForCurrentThread();
+    if (!db || Migrator().checkWritable(db.value()))
+        return reader;
+    return writer;
 }
 
 } // namespace
@@ -43,6 +156,10 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 Expected<std::shared_ptr<ConnectionFactory>, QString>
 AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
+    if (access == Access::Read)
+        return openReader(url, true);
+    if (access == Access::Watch)
+        return openWatcher(url);
     // A SQLite file is looked at through a read-only connection first: a writable connection
     // switches the file to WAL as it opens, which would change another program's file.
     if (url.dialect() == SqlDialect::Sqlite && QFileInfo::exists(url.filePath())) {
@@ -64,10 +181,8 @@ AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
     if (access == Access::Connect)
         return factory;
     // Checked first, so that a read-only database says so before anything else is tried.
-    if (access == Access::ReadWrite) {
-        if (auto refused = migrator.checkWritable(db.value()))
-            return *refused;
-    }
+    if (auto refused = migrator.checkWritable(db.value()))
+        return *refused;
     const auto migrated = migrator.migrate(db.value());
     if (!migrated)
         return migrated.error();

@@ -34,6 +34,11 @@ public:
         // nothing is ever written. Never migrated: a schema older than this program's is
         // refused with "run `jobctl migrate`".
         Read,
+        // A console that runs no jobs: as Read (never created, never migrated), but its
+        // connections may write when this user may write the database (pauses, resumes and
+        // cancels go through it); when not, they are read-only as with Read, and the
+        // factory's options().readOnly says so.
+        Watch,
         // Connected only, neither migrated nor checked (jobctl migrate does both itself).
         Connect,
     };

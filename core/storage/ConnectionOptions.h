@@ -35,6 +35,12 @@ struct ConnectionOptions
     // user may only read, and cannot change one they could write by mistake.
     bool readOnly = false;
 
+    // SQLite, with readOnly: open the file as immutable (URI parameter immutable=1): SQLite
+    // then takes no locks and ignores the WAL. Only for a one-time read of a WAL file that
+    // nobody has open (no -shm, no -wal with data) in a folder where this user may not create
+    // the shared-memory file SQLite otherwise needs (AppDatabase, Access::Read).
+    bool sqliteImmutable = false;
+
     // The Qt SQL driver to load; empty means the dialect's own (QSQLITE, QPSQL). A seam for
     // tests (a driver that does not exist) and for builds with a differently named driver.
     QString driverName;

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 
 namespace jc {
 
@@ -103,11 +104,18 @@ std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url,
 void SqliteConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
                                 const ConnectionOptions &options)
 {
-    db.setDatabaseName(url.filePath());
     QString connectOptions =
         QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.sqliteBusyTimeout.count());
     if (options.readOnly)
         connectOptions += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    if (options.readOnly && options.sqliteImmutable) {
+        db.setDatabaseName(QStringLiteral("file:%1?immutable=1")
+                               .arg(QString::fromLatin1(QUrl::toPercentEncoding(
+                                   url.filePath(), QByteArrayLiteral("/")))));
+        connectOptions += QStringLiteral(";QSQLITE_OPEN_URI");
+    } else {
+        db.setDatabaseName(url.filePath());
+    }
     db.setConnectOptions(connectOptions);
 }
 

@@ -3,24 +3,39 @@
 //  - a SQLite path that does not exist is created only on "Create a new database here";
 //    Cancel leaves nothing behind and says why;
 //  - another program's database (tables, none of the app's) is refused naming what is
-//    missing, and nothing is added to it.
+//    missing, and nothing is added to it;
+//  - a console that runs no jobs is a reader: it never migrates (an older schema says to run
+//    `jobctl migrate`), and on a database it may not write it opens read-only with the
+//    actions that write disabled, their tooltips saying why (a click on Pause does nothing).
+#include "engine/ManualClock.h"
+#include "jobs/JobCatalog.h"
 #include "main/ConsoleDatabase.h"
+#include "main/ConsoleSetup.h"
+#include "main/JobActions.h"
+#include "main/MainWindow.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/MigrationCatalog.h"
 #include "storage/Migrator.h"
+#include "storage/PauseStore.h"
 
 #include "TestDatabases.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QSqlError>
 #include <QSqlQuery>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 #include <QTimer>
+#include <QToolBar>
 
 using namespace Qt::StringLiterals;
 using jc::ConsoleDatabase;
@@ -137,6 +152,91 @@ private slots:
         QVERIFY2(opened.error().contains(u"users"_s), qPrintable(opened.error()));
         jc::ConnectionFactory factory(database.url());
         QCOMPARE(factory.connectionForCurrentThread()->tables(), QStringList{u"customers"_s});
+    }
+
+    void watchOnlyNeverMigrates_data() { jc::test::addDatabaseRows(); }
+    void watchOnlyNeverMigrates()
+    {
+        QFETCH(jc::SqlDialect, dialect);
+        jc::test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const int older = jc::Migrator().latestVersion() - 1;
+        {
+            jc::ConnectionFactory factory(database.url());
+            const auto db = factory.connectionForCurrentThread();
+            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+            QVERIFY(jc::Migrator(jc::MigrationCatalog::all().mid(0, older)).migrate(*db));
+        }
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const auto opened =
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault, true);
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().contains(u" migrate`"_s), qPrintable(opened.error()));
+        jc::ConnectionFactory factory(database.url());
+        QCOMPARE(jc::Migrator().currentVersion(*factory.connectionForCurrentThread()).value(),
+                 older);
+    }
+
+    // PostgreSQL only: this test runs as root, which may write any file.
+    void watchOnlyOnAReadOnlyDatabase()
+    {
+        jc::test::TestDatabase database(jc::SqlDialect::Postgres);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        {
+            jc::ConnectionFactory factory(database.url());
+            const auto db = factory.connectionForCurrentThread();
+            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+            QVERIFY(jc::Migrator().migrate(*db));
+            QSqlQuery query(*db);
+            QVERIFY2(query.exec(u"ALTER DATABASE "_s + database.url().databaseName() +
+                                u" SET default_transaction_read_only = on"_s),
+                     qPrintable(query.lastError().text()));
+        }
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const auto opened =
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault, true);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QVERIFY(opened->database->options().readOnly);
+        QVERIFY2(opened->readOnlyReason.contains(u"read-only"_s),
+                 qPrintable(opened->readOnlyReason));
+
+        jc::ManualClock clock(QDateTime(QDate(2026, 1, 15), QTime(10, 0), QTimeZone::utc()));
+        jc::ConsoleSetup setup;
+        setup.database = opened->database;
+        setup.databaseText = u"PostgreSQL test"_s;
+        setup.clock = &clock;
+        setup.jobs = jc::JobCatalog::builtInJobs(opened->database, QTimeZone::utc());
+        setup.user = u"tester"_s;
+        setup.readOnlyReason = opened->readOnlyReason;
+        jc::MainWindow window(setup);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTableView *table = window.jobTable();
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(table->model()->index(0, 0)).center());
+        QAction *pause = window.actions()->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(window.actions()->preview()->isEnabled(), 10000); // selected
+        QVERIFY(!pause->isEnabled());
+        QVERIFY2(pause->toolTip().contains(u"read-only"_s), qPrintable(pause->toolTip()));
+        QVERIFY(!window.actions()->runNow()->isEnabled());
+        QVERIFY(!window.actions()->resume()->isEnabled());
+        QVERIFY(!window.actions()->cancel()->isEnabled());
+        auto *toolBar = window.findChild<QToolBar *>(u"jobToolBar"_s);
+        QVERIFY(toolBar);
+        QWidget *pauseButton = toolBar->widgetForAction(pause);
+        QVERIFY(pauseButton);
+        QVERIFY(!pauseButton->isEnabled());
+        QTest::mouseClick(pauseButton, Qt::LeftButton);
+        QVERIFY(!QApplication::activeModalWidget()); // no Pause dialog
+        const auto pauses = jc::PauseStore(opened->database).all();
+        QVERIFY2(pauses, qPrintable(pauses ? QString() : pauses.error()));
+        QVERIFY(pauses->isEmpty());
     }
 };
 

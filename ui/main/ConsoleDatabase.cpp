@@ -15,22 +15,23 @@ namespace jc {
 
 Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &givenUrl, bool demo,
                                                                  const ConsoleSettings &settings,
-                                                                 PasswordVault &vault)
+                                                                 PasswordVault &vault,
+                                                                 bool watchOnly)
 {
     const QString urlText = demo ? QString() : AppDatabase::resolveUrlText(givenUrl);
     if (!urlText.isEmpty()) {
         const auto url = DatabaseUrl::parse(urlText);
         if (!url)
             return url.error();
-        return openUrl(url.value());
+        return openUrl(url.value(), watchOnly);
     }
     const QString configured = demo ? QString() : settings.databaseUrl();
     if (!configured.isEmpty())
-        return openConfigured(configured, vault);
+        return openConfigured(configured, vault, watchOnly);
     auto database = DemoDatabase::open(DemoDatabase::defaultFolder());
     if (!database)
         return database.error();
-    return Opened{std::move(database).value(), true, false};
+    return Opened{std::move(database).value(), true, false, {}};
 }
 
 bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
@@ -52,7 +53,8 @@ bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
     return box.clickedButton() == create;
 }
 
-Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const DatabaseUrl &url)
+Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const DatabaseUrl &url,
+                                                                    bool watchOnly)
 {
     if (url.dialect() == SqlDialect::Sqlite && !QFileInfo::exists(url.filePath())) {
         if (!askToCreate(url)) {
@@ -63,16 +65,21 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const Databa
             AppDatabase::open(url, AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
         if (!created)
             return created.error();
-        return Opened{std::move(created).value(), false, true};
+        return Opened{std::move(created).value(), false, true, {}};
     }
-    auto database = AppDatabase::open(url);
+    auto database = AppDatabase::open(url, watchOnly ? AppDatabase::Access::Watch
+                                                     : AppDatabase::Access::ReadWrite);
     if (!database)
         return database.error();
-    return Opened{std::move(database).value(), false, false};
+    Opened opened{std::move(database).value(), false, false, {}};
+    if (opened.database->options().readOnly)
+        opened.readOnlyReason = QObject::tr("the database is read-only for this user: this "
+                                            "console can only show what happens in it");
+    return opened;
 }
 
-Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openConfigured(const QString &urlText,
-                                                                           PasswordVault &vault)
+Expected<ConsoleDatabase::Opened, QString>
+ConsoleDatabase::openConfigured(const QString &urlText, PasswordVault &vault, bool watchOnly)
 {
     auto url = DatabaseUrl::parse(urlText);
     if (!url)
@@ -91,7 +98,7 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openConfigured(const
         if (!result.password.isEmpty())
             url = url->withPassword(result.password);
     }
-    return openUrl(url.value());
+    return openUrl(url.value(), watchOnly);
 }
 
 } // namespace jc

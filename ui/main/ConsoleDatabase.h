@@ -31,17 +31,24 @@ public:
         std::shared_ptr<ConnectionFactory> database;
         bool demo = false;
         bool created = false; // a new database, created now on the person's choice
+        // Why the console may not write to it (its connections are read-only); empty: it may.
+        QString readOnlyReason;
     };
 
+    // `watchOnly`: the console runs no jobs, so it opens the database as a reader does
+    // (AppDatabase::Access::Watch): never migrated (an older schema is an error saying to run
+    // `jobctl migrate`), read-only where this user may not write.
     static Expected<Opened, QString> open(const QString &givenUrl, bool demo,
-                                          const ConsoleSettings &settings, PasswordVault &vault);
+                                          const ConsoleSettings &settings, PasswordVault &vault,
+                                          bool watchOnly = false);
 
     // Asks whether to create a new database at `url`, a SQLite file that does not exist.
     static bool askToCreate(const DatabaseUrl &url);
 
 private:
-    static Expected<Opened, QString> openConfigured(const QString &urlText, PasswordVault &vault);
-    static Expected<Opened, QString> openUrl(const DatabaseUrl &url);
+    static Expected<Opened, QString> openConfigured(const QString &urlText, PasswordVault &vault,
+                                                    bool watchOnly);
+    static Expected<Opened, QString> openUrl(const DatabaseUrl &url, bool watchOnly);
 };
 
 } // namespace jc

@@ -45,6 +45,9 @@ struct ConsoleSetup
     std::chrono::milliseconds refreshInterval{2500};
     // Shown in the title and status bar: the console opened the demo database.
     bool demo = false;
+    // Why this console may not write to the database (its connections are read-only);
+    // empty: it may. The actions that write are disabled with this as their tooltip.
+    QString readOnlyReason;
 };
 
 } // namespace jc

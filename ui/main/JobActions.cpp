@@ -103,18 +103,23 @@ void JobActions::update(const QList<const JobOverview *> &selected, const JobOve
     if (!m_runsJobsHere)
         whyNotRun = tr("this console only watches (it runs no jobs); use a console that runs "
                        "jobs, or `jobctl run`");
-    setEnabled(m_runNow, single && m_runsJobsHere, m_runNow->data().toString(), whyNotRun);
+    // A read-only database refuses every write: said first, whatever else holds.
+    const bool writable = m_readOnly.isEmpty();
+    const auto why = [&](const QString &otherwise) { return writable ? otherwise : m_readOnly; };
+    setEnabled(m_runNow, writable && single && m_runsJobsHere, m_runNow->data().toString(),
+               why(whyNotRun));
     const bool hasOccurrences = single && current->schedule.isValid();
-    setEnabled(m_backfill, single && m_runsJobsHere && hasOccurrences,
-               m_backfill->data().toString(),
-               single && m_runsJobsHere && !hasOccurrences ? tr("it has no schedule") : whyNotRun);
-    setEnabled(m_pause, anyUnpaused, m_pause->data().toString(),
-               selected.isEmpty() ? none : tr("already paused"));
-    setEnabled(m_resume, anyPaused, m_resume->data().toString(),
-               selected.isEmpty() ? none : tr("not paused"));
+    setEnabled(
+        m_backfill, writable && single && m_runsJobsHere && hasOccurrences,
+        m_backfill->data().toString(),
+        why(single && m_runsJobsHere && !hasOccurrences ? tr("it has no schedule") : whyNotRun));
+    setEnabled(m_pause, writable && anyUnpaused, m_pause->data().toString(),
+               why(selected.isEmpty() ? none : tr("already paused")));
+    setEnabled(m_resume, writable && anyPaused, m_resume->data().toString(),
+               why(selected.isEmpty() ? none : tr("not paused")));
     const bool running = single && current->isRunning();
-    setEnabled(m_cancel, running, m_cancel->data().toString(),
-               single ? tr("it is not running") : none);
+    setEnabled(m_cancel, writable && running, m_cancel->data().toString(),
+               why(single ? tr("it is not running") : none));
     setEnabled(m_preview, single, m_preview->data().toString(), none);
 }
 

@@ -43,6 +43,12 @@ public:
     void addTo(QToolBar *toolBar) const;
     void addTo(QMenu *menu) const;
 
+    // Why this console may not write to the database (a read-only file, a standby, a
+    // SELECT-only role); empty: it may. While set, the actions that write (Run now, Pause,
+    // Resume, Cancel) stay disabled and their tooltips say this. Takes effect at the next
+    // update().
+    void setReadOnly(const QString &why) { m_readOnly = why; }
+
     // `current` is the job the single-job actions act on (null: none).
     void update(const QList<const JobOverview *> &selected, const JobOverview *current,
                 const QDateTime &now);
@@ -53,6 +59,7 @@ private:
                            const QString &whyNot);
 
     bool m_runsJobsHere;
+    QString m_readOnly;
     QAction *m_runNow;
     QAction *m_backfill;
     QAction *m_pause;

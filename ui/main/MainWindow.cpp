@@ -87,6 +87,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     if (m_setup.demo)
         m_status->showMessage(tr("Demo database — choose yours in File → Settings."));
 
+    m_actions->setReadOnly(m_setup.readOnlyReason);
     m_model->setJobs(overviewsOf(m_setup.jobs));
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
