@@ -74,9 +74,18 @@ int main(int argc, char *argv[])
                     "user's data folder), whatever is configured."));
     const QCommandLineOption watchOption(
         QStringLiteral("watch-only"),
-        QObject::tr("Run no jobs here: only show what the instances sharing the database do."));
-    parser.addOptions({dbOption, demoOption, watchOption});
+        QObject::tr("Run no jobs here this time: only show what the instances sharing the "
+                    "database do."));
+    const QCommandLineOption runOption(
+        QStringLiteral("run-jobs"),
+        QObject::tr("Run the database's scheduled jobs here without asking, and keep that as "
+                    "the choice for this database."));
+    parser.addOptions({dbOption, demoOption, watchOption, runOption});
     parser.process(app);
+    if (parser.isSet(watchOption) && parser.isSet(runOption)) {
+        qCCritical(lcConsole) << "--watch-only and --run-jobs contradict each other";
+        return 2;
+    }
 
     // SIGTERM (a logout, systemd, kill) and SIGINT end the console as Quit does, without
     // asking: the runs here are stopped in their deadline and the instance withdraws from
@@ -103,11 +112,14 @@ int main(int argc, char *argv[])
             QLineEdit::Password, {}, &given);
         return given ? std::optional<QString>(password) : std::nullopt;
     });
-    // A console that runs no jobs opens the database as a reader: never migrated, read-only
-    // where this user may not write.
-    const bool watchOnly = parser.isSet(watchOption) || !settings.runJobsHere();
+    // Whether jobs run here is decided per database (ConsoleDatabase): a database this console
+    // did not create is watched until the admin chooses. A console that runs no jobs opens the
+    // database as a reader: never migrated, read-only where this user may not write.
+    const auto jobsHere = parser.isSet(watchOption) ? ConsoleDatabase::Jobs::WatchOnly
+                          : parser.isSet(runOption) ? ConsoleDatabase::Jobs::RunHere
+                                                    : ConsoleDatabase::Jobs::AsChosen;
     const auto opened = ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption),
-                                              settings, vault, watchOnly);
+                                              settings, vault, jobsHere);
     if (!opened)
         return failWithDialog(QObject::tr("Job Console cannot open the database"),
                               opened.error() +
@@ -115,12 +127,14 @@ int main(int argc, char *argv[])
                                               "database, or --demo for the demo database "
                                               "(jobconsole --help lists the forms)."));
     const auto &database = opened->database;
+    // The settings dialog's "run scheduled jobs in this console" is about this database now.
+    settings.setCurrentDatabase(ConsoleSettings::databaseKey(database->url()));
 
     SystemClock clock;
     const QTimeZone zone = QTimeZone::systemTimeZone();
     const QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, zone);
     std::unique_ptr<JobRuntime> runtime;
-    if (!watchOnly) {
+    if (opened->runsJobs) {
         JobRuntime::Options options;
         options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
         options.mode = QStringLiteral("console");

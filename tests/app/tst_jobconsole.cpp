@@ -58,7 +58,10 @@ private slots:
         QProcess console;
         console.setProcessEnvironment(environment);
         console.setProcessChannelMode(QProcess::ForwardedChannels);
-        console.start(QStringLiteral(JOBCONSOLE_PATH), {u"--db"_s, urlText(database.url())});
+        // --run-jobs: a database the console did not create is otherwise only watched until
+        // the admin answers a question (no instance row).
+        console.start(QStringLiteral(JOBCONSOLE_PATH),
+                      {u"--db"_s, urlText(database.url()), u"--run-jobs"_s});
         QVERIFY2(console.waitForStarted(), qPrintable(console.errorString()));
 
         ConnectionFactory factory(database.url());

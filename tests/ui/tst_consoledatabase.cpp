@@ -28,6 +28,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTableView>
@@ -44,46 +45,67 @@ using jc::PasswordVault;
 
 namespace {
 
-// Answers the first modal dialog that shows with a click on its button named `button`, from
-// inside the dialog's exec(); remembers the dialog's text. Checked on every turn of the event
-// loop, so the click comes as soon as the dialog is up.
+// Answers the modal dialogs that show, in order, each with a click on its button named in
+// `buttons`, from inside the dialog's exec(); remembers their texts. A dialog beyond those is
+// unexpected: it is rejected (so that the test goes on) and counted. Checked on every turn of
+// the event loop, so each click comes as soon as its dialog is up.
 class DialogAnswerer : public QObject
 {
 public:
-    explicit DialogAnswerer(QString button)
-        : m_button(std::move(button))
+    explicit DialogAnswerer(QStringList buttons = {})
+        : m_buttons(std::move(buttons))
     {
         m_timer.setInterval(0);
         connect(&m_timer, &QTimer::timeout, this, &DialogAnswerer::check);
         m_timer.start();
     }
 
-    bool answered() const { return m_answered; }
+    bool answered() const { return m_answered > 0 && m_answered == m_buttons.size(); }
+    int unexpected() const { return m_unexpected; }
     const QString &text() const { return m_text; }
 
 private:
     void check()
     {
         auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        if (!box || !box->isVisible())
+        if (!box || !box->isVisible() || box == m_last)
             return;
-        m_timer.stop();
-        m_text = box->text() + u'\n' + box->informativeText();
-        auto *button = box->findChild<QAbstractButton *>(m_button);
-        if (!button) {
-            m_text += u"\n(no button named "_s + m_button + u")"_s;
+        m_last = box;
+        m_text += box->text() + u'\n' + box->informativeText() + u'\n';
+        if (m_answered == m_buttons.size()) {
+            ++m_unexpected;
             box->reject();
             return;
         }
-        m_answered = true;
+        auto *button = box->findChild<QAbstractButton *>(m_buttons.at(m_answered));
+        if (!button) {
+            m_text += u"(no button named "_s + m_buttons.at(m_answered) + u")"_s;
+            ++m_unexpected;
+            box->reject();
+            return;
+        }
+        ++m_answered;
         QTest::mouseClick(button, Qt::LeftButton);
     }
 
-    QString m_button;
+    QStringList m_buttons;
     QTimer m_timer;
-    bool m_answered = false;
+    QPointer<QMessageBox> m_last;
+    qsizetype m_answered = 0;
+    int m_unexpected = 0;
     QString m_text;
 };
+
+// A migrated test database.
+QString migrate(const jc::test::TestDatabase &database)
+{
+    jc::ConnectionFactory factory(database.url());
+    const auto db = factory.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const auto migrated = jc::Migrator().migrate(*db);
+    return migrated ? QString() : migrated.error();
+}
 
 } // namespace
 
@@ -109,9 +131,10 @@ private slots:
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
 
-        DialogAnswerer answerer(button);
+        DialogAnswerer answerer({button});
         const auto opened = ConsoleDatabase::open(typo, false, settings, vault);
         QVERIFY2(answerer.answered(), "no question was asked before opening");
+        QCOMPARE(answerer.unexpected(), 0); // a database created here runs its jobs unasked
         QVERIFY2(answerer.text().contains(typo), qPrintable(answerer.text()));
         QCOMPARE(QFileInfo::exists(typo), created);
         if (!created) {
@@ -123,6 +146,7 @@ private slots:
         }
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
         QVERIFY(opened->created);
+        QVERIFY(opened->runsJobs);
         const auto db = opened->database->connectionForCurrentThread();
         QVERIFY2(db, qPrintable(db ? QString() : db.error()));
         QCOMPARE(jc::Migrator().currentVersion(*db).value(), jc::Migrator().latestVersion());
@@ -172,7 +196,8 @@ private slots:
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const auto opened =
-            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault, true);
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault,
+                                  ConsoleDatabase::Jobs::WatchOnly);
         QVERIFY(!opened);
         QVERIFY2(opened.error().contains(u" migrate`"_s), qPrintable(opened.error()));
         jc::ConnectionFactory factory(database.url());
@@ -200,7 +225,8 @@ private slots:
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const auto opened =
-            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault, true);
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault,
+                                  ConsoleDatabase::Jobs::WatchOnly);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
         QVERIFY(opened->database->options().readOnly);
         QVERIFY2(opened->readOnlyReason.contains(u"read-only"_s),
@@ -237,6 +263,60 @@ private slots:
         const auto pauses = jc::PauseStore(opened->database).all();
         QVERIFY2(pauses, qPrintable(pauses ? QString() : pauses.error()));
         QVERIFY(pauses->isEmpty());
+    }
+
+    // Where jobs run is the admin's choice: a database this console did not create
+    // (PostgreSQL, a SQLite file from elsewhere) is watched until the admin chooses, asked once
+    // per database; the settings dialog's choice is then that database's.
+    void asksOncePerDatabaseBeforeRunningJobs_data() { jc::test::addDatabaseRows(); }
+    void asksOncePerDatabaseBeforeRunningJobs()
+    {
+        QFETCH(jc::SqlDialect, dialect);
+        jc::test::TestDatabase first(dialect);
+        jc::test::TestDatabase second(dialect);
+        QVERIFY2(first.isReady(), qPrintable(first.error()));
+        QVERIFY2(second.isReady(), qPrintable(second.error()));
+        QCOMPARE(migrate(first), QString());
+        QCOMPARE(migrate(second), QString());
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const auto start = [&](const jc::test::TestDatabase &database, const QStringList &answers,
+                               bool asked, bool runs) {
+            DialogAnswerer answerer(answers);
+            const auto opened =
+                ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault);
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+            QCOMPARE(answerer.answered(), asked);
+            QCOMPARE(answerer.unexpected(), 0);
+            if (asked)
+                QVERIFY2(answerer.text().contains(u"Run the scheduled jobs of"_s),
+                         qPrintable(answerer.text()));
+            QCOMPARE(opened->runsJobs, runs);
+        };
+        // Asked before anything runs; "Only watch".
+        start(first, {u"watchOnlyButton"_s}, true, false);
+        // Not asked again: still watching.
+        start(first, {}, false, false);
+        // Another database: its own question; "Run jobs here".
+        start(second, {u"runJobsHereButton"_s}, true, true);
+        start(second, {}, false, true);
+        // Kept for the next start of the console (a new settings object reads the file).
+        ConsoleSettings reread(folder.filePath(u"settings.ini"_s));
+        reread.setCurrentDatabase(ConsoleSettings::databaseKey(first.url()));
+        QVERIFY(!reread.runJobsHere());
+        reread.setCurrentDatabase(ConsoleSettings::databaseKey(second.url()));
+        QVERIFY(reread.runJobsHere());
+        // --watch-only runs nothing this time, asks nothing and keeps nothing.
+        DialogAnswerer none;
+        const auto watching =
+            ConsoleDatabase::open(jc::test::urlText(second.url()), false, settings, vault,
+                                  ConsoleDatabase::Jobs::WatchOnly);
+        QVERIFY(watching);
+        QVERIFY(!watching->runsJobs);
+        QCOMPARE(none.unexpected(), 0);
+        QCOMPARE(settings.runJobsOn(ConsoleSettings::databaseKey(second.url())), true);
     }
 };
 

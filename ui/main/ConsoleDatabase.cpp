@@ -13,25 +13,38 @@
 
 namespace jc {
 
+namespace {
+
+QString readOnlyReason(const ConnectionFactory &database)
+{
+    if (!database.options().readOnly)
+        return {};
+    return QObject::tr("the database is read-only for this user: this console can only show "
+                       "what happens in it");
+}
+
+} // namespace
+
 Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &givenUrl, bool demo,
-                                                                 const ConsoleSettings &settings,
-                                                                 PasswordVault &vault,
-                                                                 bool watchOnly)
+                                                                 ConsoleSettings &settings,
+                                                                 PasswordVault &vault, Jobs jobs)
 {
     const QString urlText = demo ? QString() : AppDatabase::resolveUrlText(givenUrl);
     if (!urlText.isEmpty()) {
         const auto url = DatabaseUrl::parse(urlText);
         if (!url)
             return url.error();
-        return openUrl(url.value(), watchOnly);
+        return openUrl(url.value(), settings, jobs);
     }
     const QString configured = demo ? QString() : settings.databaseUrl();
     if (!configured.isEmpty())
-        return openConfigured(configured, vault, watchOnly);
+        return openConfigured(configured, settings, vault, jobs);
     auto database = DemoDatabase::open(DemoDatabase::defaultFolder());
     if (!database)
         return database.error();
-    return Opened{std::move(database).value(), true, false, {}};
+    // The demo's data and uploads are this console's own: never asked.
+    const bool runs = chosen(database.value()->url(), true, settings, jobs).value_or(true);
+    return Opened{std::move(database).value(), true, false, runs, {}};
 }
 
 bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
@@ -53,10 +66,62 @@ bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
     return box.clickedButton() == create;
 }
 
-Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const DatabaseUrl &url,
-                                                                    bool watchOnly)
+bool ConsoleDatabase::askToRunJobs(const DatabaseUrl &url)
 {
-    if (url.dialect() == SqlDialect::Sqlite && !QFileInfo::exists(url.filePath())) {
+    const QString where = url.dialect() == SqlDialect::Sqlite
+                              ? QDir::toNativeSeparators(url.filePath())
+                              : url.toDisplayString();
+    QMessageBox box(QMessageBox::Question, QObject::tr("Run jobs on this computer?"),
+                    QObject::tr("Run the scheduled jobs of %1 on this computer?").arg(where));
+    box.setInformativeText(QObject::tr(
+        "This console did not create this database: a server or another console may run its "
+        "jobs already, and some jobs (the uploads cleanup) work on files of the computer they "
+        "run on. Until you choose, this console only watches. The answer is kept for this "
+        "database; File → Settings → Scheduler changes it."));
+    QPushButton *run = box.addButton(QObject::tr("Run jobs here"), QMessageBox::AcceptRole);
+    run->setObjectName(QStringLiteral("runJobsHereButton"));
+    QPushButton *watch = box.addButton(QObject::tr("Only watch"), QMessageBox::RejectRole);
+    watch->setObjectName(QStringLiteral("watchOnlyButton"));
+    box.setDefaultButton(watch);
+    box.setEscapeButton(watch);
+    box.exec();
+    return box.clickedButton() == run;
+}
+
+std::optional<bool> ConsoleDatabase::chosen(const DatabaseUrl &url, bool local,
+                                            ConsoleSettings &settings, Jobs jobs)
+{
+    if (jobs == Jobs::WatchOnly)
+        return false;
+    const QString key = ConsoleSettings::databaseKey(url);
+    if (jobs == Jobs::RunHere) {
+        settings.setRunJobsOn(key, true);
+        settings.sync();
+        return true;
+    }
+    if (const auto stored = settings.runJobsOn(key))
+        return stored;
+    // The general setting: watch only, everywhere; or run where it is this console's own.
+    if (!settings.runJobsHere())
+        return false;
+    if (local)
+        return true;
+    return std::nullopt;
+}
+
+bool ConsoleDatabase::askAndKeep(const DatabaseUrl &url, ConsoleSettings &settings)
+{
+    const bool run = askToRunJobs(url);
+    settings.setRunJobsOn(ConsoleSettings::databaseKey(url), run);
+    settings.sync();
+    return run;
+}
+
+Expected<ConsoleDatabase::Opened, QString>
+ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs jobs)
+{
+    const bool sqlite = url.dialect() == SqlDialect::Sqlite;
+    if (sqlite && !QFileInfo::exists(url.filePath())) {
         if (!askToCreate(url)) {
             return QObject::tr("The SQLite database %1 does not exist. Nothing was created.")
                 .arg(QDir::toNativeSeparators(url.filePath()));
@@ -65,21 +130,31 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::openUrl(const Databa
             AppDatabase::open(url, AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
         if (!created)
             return created.error();
-        return Opened{std::move(created).value(), false, true, {}};
+        settings.addCreatedHere(url.filePath());
+        settings.sync();
+        const bool runs = chosen(url, true, settings, jobs).value_or(true);
+        return Opened{std::move(created).value(), false, true, runs, {}};
     }
-    auto database = AppDatabase::open(url, watchOnly ? AppDatabase::Access::Watch
-                                                     : AppDatabase::Access::ReadWrite);
+    auto runs = chosen(url, sqlite && settings.createdHere(url.filePath()), settings, jobs);
+    if (!runs) {
+        // Asked only about a database that opens and is an app database: connecting (and
+        // refusing another program's) first, changing nothing.
+        const auto reachable = AppDatabase::open(url, AppDatabase::Access::Connect);
+        if (!reachable)
+            return reachable.error();
+        runs = askAndKeep(url, settings);
+    }
+    auto database =
+        AppDatabase::open(url, *runs ? AppDatabase::Access::ReadWrite : AppDatabase::Access::Watch);
     if (!database)
         return database.error();
-    Opened opened{std::move(database).value(), false, false, {}};
-    if (opened.database->options().readOnly)
-        opened.readOnlyReason = QObject::tr("the database is read-only for this user: this "
-                                            "console can only show what happens in it");
-    return opened;
+    const QString why = readOnlyReason(*database.value());
+    return Opened{std::move(database).value(), false, false, *runs, why};
 }
 
 Expected<ConsoleDatabase::Opened, QString>
-ConsoleDatabase::openConfigured(const QString &urlText, PasswordVault &vault, bool watchOnly)
+ConsoleDatabase::openConfigured(const QString &urlText, ConsoleSettings &settings,
+                                PasswordVault &vault, Jobs jobs)
 {
     auto url = DatabaseUrl::parse(urlText);
     if (!url)
@@ -98,7 +173,7 @@ ConsoleDatabase::openConfigured(const QString &urlText, PasswordVault &vault, bo
         if (!result.password.isEmpty())
             url = url->withPassword(result.password);
     }
-    return openUrl(url.value(), watchOnly);
+    return openUrl(url.value(), settings, jobs);
 }
 
 } // namespace jc

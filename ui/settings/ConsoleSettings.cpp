@@ -63,12 +63,57 @@ void ConsoleSettings::setDisplayZone(TimeDisplay::Zone zone)
 
 bool ConsoleSettings::runJobsHere() const
 {
-    return m_settings->value(key("scheduler/runJobsHere"), true).toBool();
+    const bool general = m_settings->value(key("scheduler/runJobsHere"), true).toBool();
+    if (m_currentDatabase.isEmpty())
+        return general;
+    return runJobsOn(m_currentDatabase).value_or(general);
 }
 
 void ConsoleSettings::setRunJobsHere(bool run)
 {
-    m_settings->setValue(key("scheduler/runJobsHere"), run);
+    if (m_currentDatabase.isEmpty())
+        m_settings->setValue(key("scheduler/runJobsHere"), run);
+    else
+        setRunJobsOn(m_currentDatabase, run);
+}
+
+QString ConsoleSettings::databaseKey(const DatabaseUrl &url)
+{
+    if (url.dialect() == SqlDialect::Sqlite)
+        return QStringLiteral("sqlite:") + url.filePath();
+    QString where = url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
+    return QStringLiteral("postgresql://") + url.userName() + u'@' + where;
+}
+
+// One map, not a key per database: a database key holds '/' and ':', which QSettings would
+// take for groups.
+std::optional<bool> ConsoleSettings::runJobsOn(const QString &databaseKey) const
+{
+    const QVariantMap choices = m_settings->value(key("scheduler/runJobsOn")).toMap();
+    const auto found = choices.constFind(databaseKey);
+    if (found == choices.cend())
+        return std::nullopt;
+    return found->toBool();
+}
+
+void ConsoleSettings::setRunJobsOn(const QString &databaseKey, bool run)
+{
+    QVariantMap choices = m_settings->value(key("scheduler/runJobsOn")).toMap();
+    choices.insert(databaseKey, run);
+    m_settings->setValue(key("scheduler/runJobsOn"), choices);
+}
+
+bool ConsoleSettings::createdHere(const QString &path) const
+{
+    return m_settings->value(key("databases/createdHere")).toStringList().contains(path);
+}
+
+void ConsoleSettings::addCreatedHere(const QString &path)
+{
+    QStringList created = m_settings->value(key("databases/createdHere")).toStringList();
+    if (!created.contains(path))
+        created.append(path);
+    m_settings->setValue(key("databases/createdHere"), created);
 }
 
 bool ConsoleSettings::closeToTray() const

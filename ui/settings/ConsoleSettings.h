@@ -8,15 +8,21 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace jc {
+
+class DatabaseUrl;
 
 // The console's own preferences, typed, over QSettings (what the database does not hold:
 // it is per person and per machine). Keys:
 //   database/url            DatabaseUrl text WITHOUT the password (it goes to the
 //                           PasswordVault); empty: not configured (the demo database)
 //   display/zone            "local" | "utc"
-//   scheduler/runJobsHere   true: this console runs scheduled jobs; false: watch only
+//   scheduler/runJobsHere   true: this console runs scheduled jobs; false: watch only (the
+//                           default for databases without a choice of their own)
+//   scheduler/runJobsOn     per database (databaseKey()): the admin's choice, run or watch
+//   databases/createdHere   the SQLite files this console created (they run jobs unasked)
 //   window/closeToTray      true: closing the window keeps the scheduler in the tray
 //   window/geometry, window/state, views/<name>   opaque blobs from saveGeometry/saveState
 //   window/selectedJobs     the job names selected when the console closed
@@ -44,8 +50,25 @@ public:
     TimeDisplay::Zone displayZone() const;
     void setDisplayZone(TimeDisplay::Zone zone);
 
-    bool runJobsHere() const; // default true
+    // Whether this console runs scheduled jobs. After setCurrentDatabase(), the choice for
+    // that database (stored with setRunJobsOn; without one, the general value); before, the
+    // general value (default true). The settings dialog changes it for the open database.
+    bool runJobsHere() const;
     void setRunJobsHere(bool run);
+
+    // The key a database's own choices are kept under: "sqlite:/abs/path.db" or
+    // "postgresql://user@host:port/db" (never a password).
+    static QString databaseKey(const DatabaseUrl &url);
+    // The admin's choice for the database with `key`: run its jobs here or only watch;
+    // nullopt when not asked yet.
+    std::optional<bool> runJobsOn(const QString &key) const;
+    void setRunJobsOn(const QString &key, bool run);
+    // The database runJobsHere() and setRunJobsHere() are about from now on.
+    void setCurrentDatabase(const QString &key) { m_currentDatabase = key; }
+
+    // Whether this console created the SQLite file at `path` ("Create a new database here").
+    bool createdHere(const QString &path) const;
+    void addCreatedHere(const QString &path);
 
     bool closeToTray() const; // default true
     void setCloseToTray(bool toTray);
@@ -68,6 +91,7 @@ public:
 
 private:
     std::unique_ptr<QSettings> m_settings;
+    QString m_currentDatabase;
 };
 
 } // namespace jc
