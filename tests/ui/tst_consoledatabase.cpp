@@ -6,7 +6,10 @@
 //    missing, and nothing is added to it;
 //  - a console that runs no jobs is a reader: it never migrates (an older schema says to run
 //    `jobctl migrate`), and on a database it may not write it opens read-only with the
-//    actions that write disabled, their tooltips saying why (a click on Pause does nothing).
+//    actions that write disabled, their tooltips saying why (a click on Pause does nothing);
+//  - a database this console did not create is watched until the admin chooses, once;
+//  - connecting says so while it lasts, and a server that does not answer is given up with
+//    the reason within 5 s.
 #include "engine/ManualClock.h"
 #include "jobs/JobCatalog.h"
 #include "main/ConsoleDatabase.h"
@@ -26,7 +29,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPointer>
 #include <QSqlError>
@@ -37,6 +42,11 @@
 #include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using jc::ConsoleDatabase;
@@ -94,6 +104,39 @@ private:
     qsizetype m_answered = 0;
     int m_unexpected = 0;
     QString m_text;
+};
+
+// Listens on a loopback port and never accepts: the kernel completes connections into the
+// backlog, so a client connects and then waits for an answer that never comes.
+class SilentServer
+{
+public:
+    SilentServer()
+        : m_fd(::socket(AF_INET, SOCK_STREAM, 0))
+    {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        auto *generic = reinterpret_cast<sockaddr *>(&address);
+        if (m_fd < 0 || ::bind(m_fd, generic, length) != 0 || ::listen(m_fd, 16) != 0 ||
+            ::getsockname(m_fd, generic, &length) != 0)
+            return;
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    SilentServer(const SilentServer &) = delete;
+    SilentServer &operator=(const SilentServer &) = delete;
+
+    int port() const { return m_port; }
+
+private:
+    int m_fd;
+    int m_port = 0;
 };
 
 // A migrated test database.
@@ -317,6 +360,44 @@ private slots:
         QVERIFY(!watching->runsJobs);
         QCOMPARE(none.unexpected(), 0);
         QCOMPARE(settings.runJobsOn(ConsoleSettings::databaseKey(second.url())), true);
+    }
+
+    // A "server" that accepts the connection and never answers: what a wedged host or a
+    // firewall that drops packets looks like to libpq.
+    void unreachableServerIsGivenUpWithin5s()
+    {
+        SilentServer silent;
+        QVERIFY2(silent.port() > 0, "cannot listen on 127.0.0.1");
+        const QString url = u"postgresql://nobody@127.0.0.1:%1/jobs"_s.arg(silent.port());
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        QString shown;
+        QTimer watch;
+        watch.setInterval(0);
+        connect(&watch, &QTimer::timeout, this, [&] {
+            for (QWidget *widget : QApplication::topLevelWidgets()) {
+                if (widget->objectName() == u"connectingDialog"_s && widget->isVisible()) {
+                    auto *label = widget->findChild<QLabel *>();
+                    shown = label ? label->text() : u"(no label)"_s;
+                    watch.stop();
+                }
+            }
+        });
+        watch.start();
+        QElapsedTimer elapsed;
+        elapsed.start();
+        const auto opened = ConsoleDatabase::open(url, false, settings, vault);
+        const qint64 took = elapsed.elapsed();
+        QVERIFY(!opened);
+        QVERIFY2(took < 6000, qPrintable(u"gave up after %1 ms"_s.arg(took)));
+        QVERIFY2(shown.contains(u"Connecting"_s), qPrintable(shown));
+        QVERIFY2(shown.contains(u"127.0.0.1"_s), qPrintable(shown));
+        QVERIFY2(opened.error().contains(u"did not answer within 5 s"_s),
+                 qPrintable(opened.error()));
+        QVERIFY2(opened.error().contains(QString::number(silent.port())),
+                 qPrintable(opened.error()));
     }
 };
 

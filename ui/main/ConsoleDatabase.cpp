@@ -8,8 +8,12 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QPushButton>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace jc {
 
@@ -45,6 +49,51 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
     // The demo's data and uploads are this console's own: never asked.
     const bool runs = chosen(database.value()->url(), true, settings, jobs).value_or(true);
     return Opened{std::move(database).value(), true, false, runs, {}};
+}
+
+std::optional<QString> ConsoleDatabase::reach(const DatabaseUrl &url)
+{
+    const QString where =
+        QStringLiteral("%1 port %2")
+            .arg(url.host().isEmpty() ? QObject::tr("the local socket") : url.host())
+            .arg(url.port());
+    QProgressDialog dialog(
+        QObject::tr("Connecting to PostgreSQL at %1, database %2…").arg(where, url.databaseName()),
+        QObject::tr("Cancel"), 0, 0);
+    dialog.setObjectName(QStringLiteral("connectingDialog"));
+    dialog.setWindowTitle(QObject::tr("Job Console"));
+    dialog.setWindowModality(Qt::ApplicationModal);
+    dialog.setMinimumDuration(0);
+    dialog.show();
+
+    // The attempt runs on a pool thread with its own connection, closed there. libpq's
+    // connect_timeout, a second longer than the console waits (so that the console's own
+    // message wins the race), ends it soon after the console stops waiting for it.
+    QFutureWatcher<std::optional<QString>> attempt;
+    QEventLoop loop;
+    QObject::connect(&attempt, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&dialog, &QProgressDialog::canceled, &loop, &QEventLoop::quit);
+    QTimer limit;
+    limit.setSingleShot(true);
+    QObject::connect(&limit, &QTimer::timeout, &loop, &QEventLoop::quit);
+    attempt.setFuture(QtConcurrent::run([url]() -> std::optional<QString> {
+        ConnectionOptions options;
+        options.postgresConnectTimeout = connectLimit + std::chrono::seconds(1);
+        ConnectionFactory probe(url, options);
+        const auto db = probe.connectionForCurrentThread();
+        return db ? std::nullopt : std::optional<QString>(db.error());
+    }));
+    limit.start(connectLimit);
+    loop.exec();
+    if (attempt.isFinished())
+        return attempt.result();
+    if (dialog.wasCanceled())
+        return QObject::tr("Connecting to PostgreSQL at %1 was cancelled.").arg(where);
+    return QObject::tr("PostgreSQL at %1 did not answer within %2 s: check that the server is "
+                       "running, that host and port in the URL are right, and that no firewall "
+                       "drops the connection.")
+        .arg(where)
+        .arg(connectLimit.count());
 }
 
 bool ConsoleDatabase::askToCreate(const DatabaseUrl &url)
@@ -121,6 +170,10 @@ Expected<ConsoleDatabase::Opened, QString>
 ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs jobs)
 {
     const bool sqlite = url.dialect() == SqlDialect::Sqlite;
+    if (!sqlite) {
+        if (auto unreachable = reach(url))
+            return *unreachable;
+    }
     if (sqlite && !QFileInfo::exists(url.filePath())) {
         if (!askToCreate(url)) {
             return QObject::tr("The SQLite database %1 does not exist. Nothing was created.")

@@ -5,6 +5,7 @@
 
 #include <QString>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -32,6 +33,10 @@ class PasswordVault;
 // answer is kept in the ConsoleSettings (runJobsOn) and the Settings dialog changes it. A
 // console that runs no jobs opens the database as a reader (AppDatabase::Access::Watch).
 //
+// Connecting says so: a PostgreSQL server is first reached from a worker thread while a
+// "Connecting to …" window (objectName connectingDialog) shows, and one that does not answer
+// within connectLimit is given up with the reason.
+//
 // Thread: the GUI thread, at start-up (it may wait for the keychain or ask questions).
 class ConsoleDatabase
 {
@@ -56,6 +61,13 @@ public:
     static Expected<Opened, QString> open(const QString &givenUrl, bool demo,
                                           ConsoleSettings &settings, PasswordVault &vault,
                                           Jobs jobs = Jobs::AsChosen);
+
+    // How long a PostgreSQL server has to answer before the console gives up on it.
+    static constexpr std::chrono::seconds connectLimit{5};
+
+    // Connects to `url` (PostgreSQL) on a worker thread, showing that it is connecting; the
+    // reason when it fails or does not answer within connectLimit, nothing when it answers.
+    static std::optional<QString> reach(const DatabaseUrl &url);
 
     // Asks whether to create a new database at `url`, a SQLite file that does not exist.
     static bool askToCreate(const DatabaseUrl &url);
