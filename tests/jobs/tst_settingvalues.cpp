@@ -3,6 +3,8 @@
 #include "engine/RunState.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/SettingValues.h"
+#include "storage/ConnectionFactory.h"
+#include "storage/DatabaseUrl.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -268,8 +270,11 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         environment.insert(QStringLiteral("UPLOADS_DIR"), dir.filePath(QStringLiteral("gone")));
+        // A database the body is handed but never opens: the missing folder stops it first.
+        const auto database = std::make_shared<ConnectionFactory>(
+            DatabaseUrl::sqliteFile(dir.filePath(QStringLiteral("unused.db"))));
         const JobResult sweep = runOnce(
-            JobCatalog::configuredJob(*uploads, nullptr, QTimeZone("UTC"), environment, {}));
+            JobCatalog::configuredJob(*uploads, database, QTimeZone("UTC"), environment, {}));
         QVERIFY(!sweep.isSuccess());
         QCOMPARE(sweep.error(),
                  QStringLiteral("UPLOADS_DIR: the uploads folder \"%1\" does not exist; set "
