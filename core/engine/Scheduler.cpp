@@ -581,7 +581,7 @@ void Scheduler::setEarlierSchedules(
 
 ScheduleTimeline Scheduler::schedulesOf(const SchedulerJob &job) const
 {
-    return ScheduleTimeline(m_earlierSchedules.value(job.definition.name), job.definition.schedule);
+    return {m_earlierSchedules.value(job.definition.name), job.definition.schedule};
 }
 
 // The journal's last occurrence of the job did not get done. When a later one has come due

@@ -26,7 +26,7 @@ QDateTime JobHealth::overdueSince(const Facts &facts, const QDateTime &now)
     const QDateTime from = reference(facts);
     if (!from.isValid())
         return {};
-    const QDateTime due = facts.schedule.next(from);
+    QDateTime due = facts.schedule.next(from);
     if (!due.isValid() || due.addSecs(std::chrono::seconds(overdueGrace).count()) > now)
         return {};
     return due;

@@ -97,9 +97,10 @@ StaleTest staleTest(const QDateTime &cutoff, SqlDialect dialect)
         return test;
     }
     const QDateTime utc = cutoff.toUTC();
-    test.range.add(
-        QStringLiteral("created_at < ?"),
-        {utc.addSecs(15 * 60 * 60).date().addDays(1).toString(QStringLiteral("yyyy-MM-dd"))});
+    test.range.add(QStringLiteral("created_at < ?"), {utc.addSecs(qint64(15) * 60 * 60)
+                                                          .date()
+                                                          .addDays(1)
+                                                          .toString(QStringLiteral("yyyy-MM-dd"))});
     test.exact.add(sqliteReadable)
         .add(QStringLiteral("julianday(created_at) < julianday(?)"),
              {utc.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))});

@@ -92,17 +92,18 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> openReader(const DatabaseU
     options.readOnly = true;
     options.createMissingSqliteFile = false;
     auto factory = std::make_shared<ConnectionFactory>(url, options);
-    auto db = factory->connectionForCurrentThread();
+    const auto db = factory->connectionForCurrentThread();
     if (!db && snapshot && url.dialect() == SqlDialect::Sqlite && nobodyHasItOpen(url)) {
         options.sqliteImmutable = true;
         auto immutable = std::make_shared<ConnectionFactory>(url, options);
-        if (auto opened = immutable->connectionForCurrentThread()) {
+        if (const auto opened = immutable->connectionForCurrentThread()) {
             qCInfo(lcStorage).noquote()
                 << "reading" << url.filePath()
                 << "as it is: SQLite cannot open it read-only in a folder this user may not "
                    "write, and nobody has it open";
-            factory = std::move(immutable);
-            db = std::move(opened);
+            if (auto refused = checkReadable(url, opened.value()))
+                return *refused;
+            return immutable;
         }
     }
     if (!db)
