@@ -61,6 +61,33 @@ bool addOwedUsers(ConnectionFactory &factory, int count)
     return true;
 }
 
+// A migrated database with `users` owed users (addOwedUsers); nullptr, with a warning, when
+// any step fails.
+std::shared_ptr<ConnectionFactory> migratedWithOwedUsers(const test::TestDatabase &database,
+                                                         int users,
+                                                         const ConnectionOptions &options = {})
+{
+    if (!database.isReady()) {
+        qWarning("%s", qPrintable(database.error()));
+        return nullptr;
+    }
+    auto factory = std::make_shared<ConnectionFactory>(database.url(), options);
+    const auto migrated = Migrator().migrate(factory->connectionForCurrentThread().value());
+    if (!migrated) {
+        qWarning("migrate: %s", qPrintable(migrated.error()));
+        return nullptr;
+    }
+    return addOwedUsers(*factory, users) ? factory : nullptr;
+}
+
+// u000 had November's top-up (and has spent since).
+bool grantNovemberToFirstUser(ConnectionFactory &factory)
+{
+    return exec(factory, u"INSERT INTO credit_adjustments (id, user_id, credits, reason, "
+                         "period) VALUES ('a1', 'u000', 8, 'Monthly free credit top-up: "
+                         "topped up to 10', '2026-11')"_qs);
+}
+
 // The runtime hosting the catalog's jobs on `clock`, in a UTC host zone (the tests run with
 // TZ=UTC), with the top-up's batches retried quickly.
 std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory> &database,
@@ -210,14 +237,9 @@ private slots:
     {
         QFETCH(SqlDialect, dialect);
         test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
-        QVERIFY(addOwedUsers(*factory, 3));
-        // u000 had November's top-up and has spent since.
-        QVERIFY(exec(*factory, u"INSERT INTO credit_adjustments (id, user_id, credits, reason, "
-                               "period) VALUES ('a1', 'u000', 8, 'Monthly free credit top-up: "
-                               "topped up to 10', '2026-11')"_qs));
+        const auto factory = migratedWithOwedUsers(database, 3);
+        QVERIFY(factory);
+        QVERIFY(grantNovemberToFirstUser(*factory));
         ManualClock clock(utc("2026-11-30T10:00:00Z"));
         QVERIFY(JobSettingsStore(factory).set(topUp,
                                               QJsonObject{{u"timeZone"_qs, u"Pacific/Auckland"_qs}},
@@ -254,13 +276,11 @@ private slots:
     {
         QFETCH(SqlDialect, dialect);
         test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
         ConnectionOptions options;
         options.sqliteBusyTimeout = 200ms;
         options.postgresIdleCheck = 0ms;
-        auto factory = std::make_shared<ConnectionFactory>(database.url(), options);
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
-        QVERIFY(addOwedUsers(*factory, 10));
+        const auto factory = migratedWithOwedUsers(database, 10, options);
+        QVERIFY(factory);
         ManualClock clock(utc("2026-11-30T23:59:00Z"));
         auto runtime = makeRuntime(factory, clock, u"one"_qs);
         QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
@@ -294,10 +314,8 @@ private slots:
     {
         QFETCH(SqlDialect, dialect);
         test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
-        QVERIFY(addOwedUsers(*factory, 10));
+        const auto factory = migratedWithOwedUsers(database, 10);
+        QVERIFY(factory);
         const QDateTime occurrence = utc("2026-12-01T00:00:00Z");
         QVERIFY(leaveKilledRun(*factory, occurrence, u"2026-12"_qs));
 
@@ -342,10 +360,8 @@ private slots:
         QFETCH(QString, skipReason);
         QFETCH(bool, caughtUp);
         test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
-        QVERIFY(addOwedUsers(*factory, 5));
+        const auto factory = migratedWithOwedUsers(database, 5);
+        QVERIFY(factory);
         const qint64 at = utc("2026-12-01T00:00:00Z").toMSecsSinceEpoch();
         QVERIFY(exec(
             *factory,
@@ -377,13 +393,9 @@ private slots:
     {
         QFETCH(SqlDialect, dialect);
         test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
-        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
-        QVERIFY(addOwedUsers(*factory, 3));
-        QVERIFY(exec(*factory, u"INSERT INTO credit_adjustments (id, user_id, credits, reason, "
-                               "period) VALUES ('a1', 'u000', 8, 'Monthly free credit top-up: "
-                               "topped up to 10', '2026-11')"_qs));
+        const auto factory = migratedWithOwedUsers(database, 3);
+        QVERIFY(factory);
+        QVERIFY(grantNovemberToFirstUser(*factory));
         ManualClock clock(utc("2026-12-03T09:00:00Z"));
         JobRuntime::Options options;
         options.zone = QTimeZone::utc();
