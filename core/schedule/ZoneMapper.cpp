@@ -16,6 +16,13 @@ constexpr qint64 ChunkSeconds = qint64(1) << ChunkShift;
 constexpr qint64 ChunkCount = 753;
 constexpr qint64 RangeEnd = RangeStart + ChunkCount * ChunkSeconds;
 
+// The Gregorian calendar repeats every 400 years (146,097 days, a whole number of weeks), and
+// so does every rule of a zone after its last explicit transition (tzdata's POSIX footer:
+// "last Sunday of September at 02:00"), which is what QTimeZone::offsetFromUtc() applies.
+constexpr qint64 GregorianCycleSeconds = qint64{146097} * 86400;
+static_assert(RangeEnd - GregorianCycleSeconds > 2524608000, // 2050-01-01: past tzdata's tables
+              "the folded range must lie where only the zone's rule applies");
+
 // Far enough to never be reached, near enough that adding an offset cannot overflow.
 constexpr qint64 Forever = qint64(1) << 62;
 
@@ -63,12 +70,23 @@ ZoneMapper::Span ZoneMapper::spanAt(qint64 utcSeconds) const
         const int offset = chunk(0).offsetBefore;
         return {-Forever, RangeStart, offset, offset};
     }
-    if (utcSeconds >= RangeEnd) {
-        const Span last = spanAt(RangeEnd - 1);
-        return {RangeEnd, Forever, last.offset, last.offset};
-    }
+    if (utcSeconds >= RangeEnd)
+        return spanBeyondTable(utcSeconds);
     const qint64 index = (utcSeconds - RangeStart) >> ChunkShift;
     return spanInChunk(chunk(index), index, utcSeconds);
+}
+
+// Past the table the zone follows its rule alone, which repeats with the calendar: the span is
+// the table's span 400 × k years earlier, moved forward again. Before, the last offset was
+// frozen, and from 2600 on every summer midnight in Pacific/Auckland came out as 01:00+13:00.
+ZoneMapper::Span ZoneMapper::spanBeyondTable(qint64 utcSeconds) const
+{
+    const qint64 cycles = (utcSeconds - RangeEnd) / GregorianCycleSeconds + 1;
+    if (cycles > MaxCycles)
+        return {utcSeconds, Forever, offsetAt(utcSeconds), offsetAt(utcSeconds)};
+    const qint64 shift = cycles * GregorianCycleSeconds;
+    const Span folded = spanAt(utcSeconds - shift);
+    return {folded.start + shift, folded.end + shift, folded.offset, folded.previousOffset};
 }
 
 ZoneMapper::Span ZoneMapper::spanInChunk(const Chunk &c, qint64 index, qint64 utcSeconds) const

@@ -24,7 +24,9 @@ namespace jc {
 // start and end between two samples and that Qt does not report would be missed; tzdata has
 // none in the supported range that matters for scheduling.
 //
-// Supported range: 1800 to 2600. Outside it the offset at the nearest end is assumed.
+// The table covers 1800 to 2600. Before it, the offset at 1800 is assumed (local mean time;
+// nothing is scheduled there). After it, the zone's rule repeats with the 400-year Gregorian
+// cycle, so a later instant is looked up 400 × k years earlier: exact up to QDateTime's end.
 class ZoneMapper
 {
 public:
@@ -68,6 +70,11 @@ private:
     int offsetAt(qint64 utcSeconds) const;
     void addChanges(qint64 from, qint64 to, Chunk &chunk) const;
     Span spanInChunk(const Chunk &chunk, qint64 index, qint64 utcSeconds) const;
+    Span spanBeyondTable(qint64 utcSeconds) const;
+
+    // Past this many cycles (about 100 million years) instants are near QDateTime's end and
+    // the offset is asked of Qt directly; no schedule reaches that far in practice.
+    static constexpr qint64 MaxCycles = 250'000;
 
     QTimeZone m_zone;
     bool m_fixed = false;

@@ -98,6 +98,32 @@ const QList<QByteArray> &sampleZones()
     return zones;
 }
 
+// The instants in the year from yearStart at which zone's offset changes, by asking Qt for the
+// offset day by day and narrowing each change down to its second. Unlike
+// QTimeZone::transitions() (which ends in 2037 in Qt 6.4) this follows the zone's rule in any
+// year.
+QList<QDateTime> transitionsIn(const QTimeZone &zone, const QDateTime &yearStart)
+{
+    const auto offset = [&zone](qint64 t) {
+        return zone.offsetFromUtc(QDateTime::fromSecsSinceEpoch(t, QTimeZone::utc()));
+    };
+    QList<QDateTime> found;
+    const qint64 start = yearStart.toSecsSinceEpoch();
+    const qint64 end = yearStart.addYears(1).toSecsSinceEpoch();
+    for (qint64 t = start; t < end; t += 86400) {
+        if (offset(t) == offset(t + 86400))
+            continue;
+        qint64 low = t;
+        qint64 high = t + 86400;
+        while (high - low > 1) {
+            const qint64 middle = low + (high - low) / 2;
+            (offset(middle) == offset(low) ? low : high) = middle;
+        }
+        found.append(QDateTime::fromSecsSinceEpoch(high, QTimeZone::utc()));
+    }
+    return found;
+}
+
 } // namespace
 
 class tst_Schedule : public QObject
@@ -430,18 +456,21 @@ void tst_Schedule::matchesReferenceAroundTransitions_data()
         QStringLiteral("45 23 * * *"),          QStringLiteral("0 0,1,2,3 * * *"),
         QStringLiteral("20 */2 * * *"),         QStringLiteral("*/10 0-3,23 * * *"),
     };
-    const QDateTime yearStart(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc());
-    for (const QByteArray &zoneId : sampleZones()) {
-        const QTimeZone zone = zoneNamed(zoneId);
-        auto transitions = zone.transitions(yearStart, yearStart.addYears(1));
-        if (transitions.isEmpty()) // a zone without transitions: one ordinary window
-            transitions.append(QTimeZone::OffsetData{{}, yearStart.addMonths(6), 0, 0, 0});
-        for (const auto &transition : transitions) {
-            for (const QString &schedule : schedules) {
-                QTest::addRow("%s around %s: %s", zoneId.constData(),
-                              qPrintable(transition.atUtc.toString(Qt::ISODate)),
-                              qPrintable(schedule))
-                    << schedule << zoneId << transition.atUtc.addDays(-1);
+    // 2026 from Qt's table of transitions; the far years from the zone's rule alone (past the
+    // schedule's own table, which ends in 2600), found by scanning the offsets.
+    for (const int year : {2026, 2601, 3001, 9999}) {
+        const QDateTime yearStart(QDate(year, 1, 1), QTime(0, 0), QTimeZone::utc());
+        for (const QByteArray &zoneId : sampleZones()) {
+            QList<QDateTime> transitions = transitionsIn(zoneNamed(zoneId), yearStart);
+            if (transitions.isEmpty()) // a zone without transitions: one ordinary window
+                transitions.append(yearStart.addMonths(6));
+            for (const QDateTime &transition : transitions) {
+                for (const QString &schedule : schedules) {
+                    QTest::addRow("%s around %s: %s", zoneId.constData(),
+                                  qPrintable(transition.toString(Qt::ISODate)),
+                                  qPrintable(schedule))
+                        << schedule << zoneId << transition.addDays(-1);
+                }
             }
         }
     }
