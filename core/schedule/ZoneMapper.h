@@ -17,12 +17,13 @@ namespace jc {
 // The table is filled lazily in chunks of about a year, each computed once under a mutex
 // from QTimeZone::offsetFromUtc() and then read without locking.
 //
-// Why not QTimeZone::transitions()? In Qt 6.4 it stops at 2037 and loses transitions around
-// 2038 (the end of the explicit TZif data), while offsetFromUtc() keeps applying the zone's
-// rule. Each chunk is sampled daily, plus at the transitions Qt does report, and every change
-// of offset is narrowed down to its exact second by bisection. Offset changes that both
-// start and end between two samples and that Qt does not report would be missed; tzdata has
-// none in the supported range that matters for scheduling.
+// Why not QTimeZone::transitions() alone? In Qt 6.4 it misses the first change of a zone's rule
+// after its explicit TZif data (2038; 2087 in Asia/Gaza), and a query across 2038 loses all
+// later ones, while offsetFromUtc() keeps applying the rule. So the offsets decide: each chunk
+// is sampled at the transitions Qt reports (a pair just before and at each), every 61 days as
+// a safety net and every day in 2037-2040, and every change of offset between two samples is
+// narrowed down to its exact second by bisection. A change that both starts and ends between
+// two samples without Qt reporting it would be missed; tzdata has none (see ZoneMapper.cpp).
 //
 // The table covers 1800 to 2600. Before it, the offset at 1800 is assumed (local mean time;
 // nothing is scheduled there). After it, the zone's rule repeats with the 400-year Gregorian
