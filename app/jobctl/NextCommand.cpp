@@ -4,9 +4,11 @@
 
 #include "common/IsoTime.h"
 #include "schedule/Schedule.h"
+#include "schedule/ZoneMapper.h"
 
 using jc::IsoTime;
 using jc::Schedule;
+using jc::ZoneMapper;
 
 #include <QCommandLineParser>
 #include <QTimeZone>
@@ -82,15 +84,21 @@ int NextCommand::run(const CommandEnvironment &env)
     if (!schedule)
         return usageError(schedule.error().message());
 
-    QDateTime at = from;
+    // Milliseconds and the zone's table of offsets, not QDateTime: see IsoTime::format.
+    const auto offsets = ZoneMapper::forZone(zone);
+    const auto formatted = [&offsets](qint64 msecs) {
+        const qint64 seconds = (msecs >= 0 ? msecs : msecs - 999) / 1000;
+        return IsoTime::format(msecs, offsets->spanAt(seconds).offset);
+    };
+    qint64 at = from.toMSecsSinceEpoch();
     for (int i = 0; i < count; ++i) {
-        const QDateTime next = schedule->next(at);
-        if (!next.isValid()) {
+        const qint64 next = schedule->nextMSecs(at);
+        if (next < 0) {
             env.out.flush();
             return env.fail(command, QStringLiteral("\"%1\" never fires after %2")
-                                         .arg(positional.first(), IsoTime::format(at, zone)));
+                                         .arg(positional.first(), formatted(at)));
         }
-        env.out << IsoTime::format(next, zone) << "\n";
+        env.out << formatted(next) << "\n";
         at = next;
     }
     return 0;

@@ -18,6 +18,11 @@ public:
     static QString format(const QDateTime &instant, bool withMilliseconds = false);
     // The instant in `zone`, then formatted.
     static QString format(const QDateTime &instant, const QTimeZone &zone);
+    // The same text for an instant given as milliseconds since the epoch and the offset in
+    // force then, by arithmetic alone. A QDateTime's offset lookup re-reads the zone's rule for
+    // every instant past 2037: `jobctl next --count 100000` of a daily schedule took 0.39 s
+    // that way, 0.16 s this way. An instant before the epoch goes the QDateTime way.
+    static QString format(qint64 msecsSinceEpoch, int offsetSeconds);
     // Accepts "2026-03-29T01:30:00+01:00", "2026-03-29T00:30:00Z", optional fraction
     // ".250". Anything else (no seconds, no offset, a date only) is refused.
     static std::optional<QDateTime> parseStrict(const QString &text);

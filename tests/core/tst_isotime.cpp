@@ -33,6 +33,30 @@ private slots:
         QCOMPARE(IsoTime::format(instant, QTimeZone(zone.toUtf8())), expected);
     }
 
+    // The arithmetic form writes what the QDateTime form writes, at leap days, century years,
+    // the 400-year boundary, five-digit years, negative offsets across midnight and before the
+    // epoch (where it hands over to QDateTime).
+    void millisecondFormMatchesTheQDateTimeForm()
+    {
+        const QList<qint64> days = {-1,    0,     1,      11016,   11017,   11047,
+                                    47541, 47542, 146097, 2932896, 2932897, 3000000};
+        for (const qint64 day : days) {
+            for (const qint64 second : {qint64{0}, qint64{1}, qint64{3599}, qint64{86399}}) {
+                const qint64 msecs = (day * 86400 + second) * 1000 + 250;
+                for (const int offset : {0, 3600, 20700, -12600, 50400, -43200}) {
+                    const QDateTime reference =
+                        QDateTime::fromMSecsSinceEpoch(msecs, Qt::OffsetFromUTC, offset);
+                    QCOMPARE(IsoTime::format(msecs, offset), IsoTime::format(reference));
+                }
+            }
+        }
+        for (qint64 msecs = 0; msecs < Q_INT64_C(400) * 366 * 86400 * 1000;
+             msecs += Q_INT64_C(86400) * 1000 * 37 + 3'723'000) {
+            QCOMPARE(IsoTime::format(msecs, 7200), IsoTime::format(QDateTime::fromMSecsSinceEpoch(
+                                                       msecs, Qt::OffsetFromUTC, 7200)));
+        }
+    }
+
     void parsesOnlyTheStrictForm_data()
     {
         QTest::addColumn<QString>("text");
