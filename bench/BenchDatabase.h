@@ -58,7 +58,9 @@ public:
             m_created = true;
             url = m_server.withDatabaseName(m_name);
         }
-        auto opened = AppDatabase::open(url);
+        // A fresh file: created on purpose (opening refuses a missing path since issue 21).
+        auto opened =
+            AppDatabase::open(url, AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
         if (!opened) {
             m_error = opened.error();
             return;

@@ -178,7 +178,8 @@ void BM_Burst_10k_Sqlite(benchmark::State &state)
     for (auto _ : state) {
         QTemporaryDir dir;
         auto database =
-            AppDatabase::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("burst.db")));
+            AppDatabase::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("burst.db")),
+                              AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
         if (!database) {
             state.SkipWithError(database.error().toStdString().c_str());
             return;
