@@ -339,12 +339,27 @@ Migration runSkipReason()
                 });
 }
 
+// 13. The per-job reads of RunHistory (latest run, last success) seek these instead of
+// ranking or aggregating every row: what the console and `jobctl list` read then grows with
+// the number of jobs, not of runs (a year of history is about a million rows).
+Migration perJobReadIndexes()
+{
+    return make(13, QStringLiteral("jc_runs indexes for the per-job reads"),
+                {
+                    sql(u"CREATE INDEX IF NOT EXISTS ix_jc_runs_job_started ON jc_runs "
+                        u"(job_name, started_at_ms, id)"),
+                    sql(u"CREATE INDEX IF NOT EXISTS ix_jc_runs_job_status_finished ON jc_runs "
+                        u"(job_name, status, finished_at_ms)"),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),     topUpPeriodKey(),   schedulerTables(), purchaseStatusIndex(),
-            changeNotices(), topUpPeriodIndex(), legacyTopUps(),    runSkipReason()};
+    return {appTables(),           topUpPeriodKey(), schedulerTables(),
+            purchaseStatusIndex(), changeNotices(),  topUpPeriodIndex(),
+            legacyTopUps(),        runSkipReason(),  perJobReadIndexes()};
 }
 
 int MigrationCatalog::latestVersion()

@@ -1,6 +1,6 @@
 #include "storage/RunHistory.h"
 
-#include "engine/SkipReason.h"
+#include "storage/PerJobReads.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
 #include "storage/StorageLog.h"
@@ -180,17 +180,6 @@ Expected<QList<StoredRun>, QString> readRuns(Expected<QSqlQuery, QString> query)
     return runs;
 }
 
-template <typename Value, typename Read>
-Expected<QHash<QString, Value>, QString> readPerJob(Expected<QSqlQuery, QString> query, Read read)
-{
-    if (!query)
-        return query.error();
-    QHash<QString, Value> perJob;
-    while (query.value().next())
-        perJob.insert(query.value().value(0).toString(), read(query.value()));
-    return perJob;
-}
-
 } // namespace
 
 RunHistory::RunHistory(std::shared_ptr<ConnectionFactory> connections)
@@ -240,75 +229,109 @@ Expected<QList<StoredLogLine>, QString> RunHistory::logLines(qint64 runId, int a
     return lines;
 }
 
+Expected<RunsMark, QString> RunHistory::mark() const
+{
+    // The running rows come from ix_jc_runs_status_started; the newest ids from the keys.
+    auto query = select(
+        *m_connections,
+        QStringLiteral("SELECT (SELECT MAX(id) FROM jc_runs), (SELECT COUNT(*) FROM jc_runs WHERE "
+                       "status = ?), (SELECT SUM(id + COALESCE(heartbeat_at_ms, 0) + "
+                       "COALESCE(progress_done, 0) + COALESCE(cancel_requested_at_ms, 0) + "
+                       "attempts) FROM jc_runs WHERE status = ?), (SELECT MAX(id) FROM "
+                       "jc_job_changes)"),
+        {toText(RunOutcome::Running), toText(RunOutcome::Running)},
+        QStringLiteral("whether the run history changed"));
+    if (!query)
+        return query.error();
+    if (!query.value().next())
+        return QStringLiteral("Could not read whether the run history changed: no row");
+    const QSqlQuery &row = query.value();
+    // PostgreSQL's SUM of bigint is numeric, which arrives as text: toLongLong reads both.
+    return RunsMark{row.value(0).toLongLong(), row.value(1).toLongLong(), row.value(2).toLongLong(),
+                    row.value(3).toLongLong()};
+}
+
+Expected<QStringList, QString> RunHistory::jobsWithRuns() const
+{
+    const PerJobStatement statement = PerJobReads::jobs();
+    auto query = select(*m_connections, statement.sql, statement.values, statement.what);
+    if (!query)
+        return query.error();
+    QStringList jobs;
+    while (query.value().next())
+        jobs.append(query.value().value(0).toString());
+    return jobs;
+}
+
+// Runs `statement` once per job with rows (or per job of `only`, with its value bound
+// second); `read` turns the first row into the job's answer. Jobs without a row are absent.
+template <typename Value, typename Read>
+Expected<QHash<QString, Value>, QString>
+RunHistory::perJob(const PerJobStatement &statement, Read read,
+                   const QHash<QString, qint64> *only) const
+{
+    QStringList jobs;
+    if (only) {
+        jobs = only->keys();
+    } else if (const auto found = jobsWithRuns(); found) {
+        jobs = found.value();
+    } else {
+        return found.error();
+    }
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    // Prepared once, executed per job: on PostgreSQL each prepare is a round trip of its own.
+    QSqlQuery query(db.value());
+    query.setForwardOnly(true);
+    if (!query.prepare(statement.sql))
+        return QStringLiteral("Could not read %1: %2")
+            .arg(statement.what, SqlErrors::text(query.lastError()));
+    QHash<QString, Value> answers;
+    for (const QString &job : std::as_const(jobs)) {
+        QVariantList values{job};
+        if (only)
+            values.append(only->value(job));
+        values += statement.values;
+        for (int i = 0; i < values.size(); ++i)
+            query.bindValue(i, values.at(i));
+        if (!query.exec())
+            return QStringLiteral("Could not read %1: %2")
+                .arg(statement.what, SqlErrors::text(query.lastError()));
+        if (query.next())
+            answers.insert(job, read(query));
+        query.finish();
+    }
+    return answers;
+}
+
 Expected<QHash<QString, StoredRun>, QString> RunHistory::latestRunPerJob() const
 {
-    // COALESCE: PostgreSQL sorts NULLs first in DESC order, SQLite last.
-    const QString sql =
-        QStringLiteral("SELECT %1 FROM (SELECT %1, ROW_NUMBER() OVER (PARTITION BY job_name "
-                       "ORDER BY COALESCE(started_at_ms, occurrence_ms) DESC, id DESC) AS "
-                       "position FROM jc_runs WHERE status NOT IN (?, ?)) ranked "
-                       "WHERE position = 1")
-            .arg(RunColumns);
-    const auto latest = readRuns(select(*m_connections, sql,
-                                        {toText(RunOutcome::Skipped), toText(RunOutcome::Missed)},
-                                        QStringLiteral("the latest run of each job")));
-    if (!latest)
-        return latest.error();
-    QHash<QString, StoredRun> perJob;
-    for (const StoredRun &run : latest.value())
-        perJob.insert(run.job, run);
-    return perJob;
+    return perJob<StoredRun>(PerJobReads::latestRun(RunColumns), readRun);
 }
 
 Expected<QHash<QString, QDateTime>, QString> RunHistory::lastSuccessPerJob() const
 {
-    return readPerJob<QDateTime>(
-        select(*m_connections,
-               QStringLiteral("SELECT job_name, MAX(finished_at_ms) FROM jc_runs WHERE status = "
-                              "? AND dry_run = ? GROUP BY job_name"),
-               {toText(RunOutcome::Succeeded), false},
-               QStringLiteral("the last success of each job")),
-        [](const QSqlQuery &row) { return SqlTime::fromMsecs(row.value(1)); });
+    return perJob<QDateTime>(PerJobReads::lastSuccess(),
+                             [](const QSqlQuery &row) { return SqlTime::fromMsecs(row.value(0)); });
 }
 
 Expected<QHash<QString, qint64>, QString> RunHistory::lastOccurrencePerJob() const
 {
-    return readPerJob<qint64>(
-        select(*m_connections,
-               QStringLiteral("SELECT job_name, MAX(occurrence_ms) FROM jc_runs WHERE trigger "
-                              "IN (?, ?, ?, ?) GROUP BY job_name"),
-               {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp),
-                toText(RunTrigger::Retry), toText(RunTrigger::Backfill)},
-               QStringLiteral("the last occurrence of each job")),
-        [](const QSqlQuery &row) { return row.value(1).toLongLong(); });
+    return perJob<qint64>(PerJobReads::lastOccurrence(),
+                          [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
 }
 
 Expected<QHash<QString, qint64>, QString> RunHistory::unfinishedLastOccurrencePerJob() const
 {
-    const QString scheduled = toText(RunTrigger::Scheduled);
-    const QString catchUp = toText(RunTrigger::CatchUp);
-    const QString retry = toText(RunTrigger::Retry);
-    const QString backfill = toText(RunTrigger::Backfill);
-    // The row under the occurrence's own key (coalesced rows have keys of their own), and no
-    // real run of the same occurrence (a backfill, say) that succeeded since.
-    return readPerJob<qint64>(
-        select(*m_connections,
-               QStringLiteral(
-                   "SELECT r.job_name, r.occurrence_ms FROM jc_runs r JOIN (SELECT job_name, "
-                   "MAX(occurrence_ms) AS last_ms FROM jc_runs WHERE trigger IN (?, ?, ?, ?) "
-                   "GROUP BY job_name) l ON r.job_name = l.job_name AND r.occurrence_ms = "
-                   "l.last_ms WHERE r.trigger IN (?, ?, ?, ?) AND r.occurrence_key NOT LIKE "
-                   "'skipped:%' AND "
-                   "(r.status IN (?, ?, ?, ?) OR (r.status = ? AND r.skip_reason = ?)) AND NOT "
-                   "EXISTS (SELECT 1 FROM jc_runs s WHERE s.job_name = r.job_name AND "
-                   "s.occurrence_ms = r.occurrence_ms AND s.status = ? AND s.dry_run = ?)"),
-               {scheduled, catchUp, retry, backfill, scheduled, catchUp, retry, backfill,
-                toText(RunOutcome::Failed), toText(RunOutcome::TimedOut),
-                toText(RunOutcome::Interrupted), toText(RunOutcome::Abandoned),
-                toText(RunOutcome::Missed), toText(SkipReason::DatabaseUnavailable),
-                toText(RunOutcome::Succeeded), false},
-               QStringLiteral("the unfinished last occurrence of each job")),
-        [](const QSqlQuery &row) { return row.value(1).toLongLong(); });
+    const auto last = lastOccurrencePerJob();
+    if (!last)
+        return last.error();
+    const QHash<QString, qint64> &occurrences = last.value();
+    return perJob<qint64>(
+        PerJobReads::unfinishedOccurrence(),
+        [&occurrences](const QSqlQuery &row) { return occurrences.value(row.value(0).toString()); },
+        &occurrences);
 }
 
 } // namespace jc

@@ -12,12 +12,15 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariantMap>
 
 #include <memory>
 #include <optional>
 
 namespace jc {
+
+struct PerJobStatement;
 
 // One jc_runs row as the console and jobctl show it. Times are in Qt::UTC; invalid where the
 // column is NULL.
@@ -56,6 +59,20 @@ struct StoredLogLine
     QVariantMap fields;
 };
 
+// What changes whenever a per-job answer of RunHistory may change: a new row (the newest id),
+// a run starting, heartbeating, progressing, being asked to cancel or ending (the running
+// rows), a settings change (its newest id). Equal marks: the per-job answers are the same, and
+// a console need not read them again.
+struct RunsMark
+{
+    qint64 newestRunId = 0;
+    qint64 running = 0;       // how many rows are running
+    qint64 runningDigest = 0; // a sum over the running rows' ids, heartbeats, progress, cancels
+    qint64 newestChangeId = 0;
+
+    friend bool operator==(const RunsMark &, const RunsMark &) = default;
+};
+
 // Which runs to list, newest first. Every filter is optional and they combine with AND.
 // Every member has an initializer so that designated initializers may name any subset
 // (`history.runs({.job = name, .limit = 20})`) without -Wmissing-field-initializers.
@@ -76,6 +93,9 @@ struct RunQuery
 // Paging is by keyset: runs() returns rows in id DESC order, and the next page is asked for
 // with beforeId = the last id of this one. Each page is an index range scan, so the millionth
 // row costs what the first does (OFFSET would read and discard every row before it).
+//
+// The per-job reads (latest run, last success, last occurrence) seek an index once per job and
+// answer (PerJobReads), so a year of history costs what a week does.
 //
 // Thread: any member from any thread; each call uses the calling thread's own connection.
 // Errors are values: a message saying what could not be read and why.
@@ -112,7 +132,20 @@ public:
     // these again (Scheduler::setUnfinishedOccurrences).
     Expected<QHash<QString, qint64>, QString> unfinishedLastOccurrencePerJob() const;
 
+    // The mark of the run history as of now (see RunsMark): four index seeks, however many
+    // runs there are. The console reads it on every poll and the per-job answers only when it
+    // moved, so an idle console reads next to nothing.
+    Expected<RunsMark, QString> mark() const;
+
+    // The names of the jobs that have rows, in name order.
+    Expected<QStringList, QString> jobsWithRuns() const;
+
 private:
+    template <typename Value, typename Read>
+    Expected<QHash<QString, Value>, QString>
+    perJob(const PerJobStatement &statement, Read read,
+           const QHash<QString, qint64> *only = nullptr) const;
+
     std::shared_ptr<ConnectionFactory> m_connections;
 };
 

@@ -2,6 +2,7 @@
 
 #include "storage/ConnectionFactory.h"
 #include "storage/Migrator.h"
+#include "storage/PerJobReads.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlRunJournal.h"
 
@@ -129,6 +130,28 @@ QStringList errors(const QList<StoredRun> &runs)
     return result;
 }
 
+// `sql` with each ? replaced by the next of `values` as an SQL literal (the tests' own values:
+// texts without quotes, numbers, booleans).
+QString withLiterals(const QString &sql, const QVariantList &values)
+{
+    QString result;
+    qsizetype next = 0;
+    for (const QChar c : sql) {
+        if (c != u'?') {
+            result += c;
+            continue;
+        }
+        const QVariant &value = values.at(next++);
+        if (value.typeId() == QMetaType::Bool)
+            result += value.toBool() ? u"true"_s : u"false"_s;
+        else if (value.typeId() == QMetaType::QString)
+            result += u"'"_s + value.toString() + u"'"_s;
+        else
+            result += value.toString();
+    }
+    return result;
+}
+
 } // namespace
 
 // Gives the test function a migrated database: `database`, `factory`, `db`, `history`.
@@ -176,6 +199,10 @@ private slots:
     void lastSuccessPerJob();
     void lastOccurrencePerJob_data() { jc::test::addDatabaseRows(); }
     void lastOccurrencePerJob();
+    void unfinishedLastOccurrencePerJob_data() { jc::test::addDatabaseRows(); }
+    void unfinishedLastOccurrencePerJob();
+    void perJobReadsSeekAnIndex_data() { jc::test::addDatabaseRows(); }
+    void perJobReadsSeekAnIndex();
 };
 
 void tst_RunHistory::pagingVisitsEveryRowOnce()
@@ -441,6 +468,80 @@ void tst_RunHistory::lastOccurrencePerJob()
     QCOMPARE(last->size(), 2);
     QCOMPARE(last->value(u"A"_s), T0 + 2 * Hour);
     QCOMPARE(last->value(u"B"_s), T0 + 5 * Hour);
+}
+
+void tst_RunHistory::unfinishedLastOccurrencePerJob()
+{
+    OPEN_HISTORY();
+    INSERT((QList<Row>{
+        {u"A"_s, u"succeeded"_s, T0, {}, u"scheduled"_s, T0},
+        {u"A"_s, u"failed"_s, T0 + Hour, u"x"_s, u"scheduled"_s, T0 + Hour},
+        {u"B"_s, u"failed"_s, T0, u"x"_s, u"scheduled"_s, T0},
+        {u"B"_s, u"succeeded"_s, T0 + Hour, {}, u"backfill"_s, T0}, // made up for it
+        {u"C"_s, u"interrupted"_s, T0, {}, u"scheduled"_s, T0},
+        {u"C"_s, u"failed"_s, T0 + Hour, u"x"_s, u"manual"_s, T0 + Hour}, // not an occurrence
+        {u"D"_s, u"succeeded"_s, T0, {}, u"scheduled"_s, T0},
+    }));
+    FETCH(unfinished, history.unfinishedLastOccurrencePerJob());
+    QCOMPARE(unfinished->size(), 2);
+    QCOMPARE(unfinished->value(u"A"_s), T0 + Hour);
+    QCOMPARE(unfinished->value(u"C"_s), T0);
+}
+
+// Every per-job read is an index seek per job: no scan of jc_runs and no sort, which would cost
+// in proportion to the runs (a year of history is a million). SQLite: EXPLAIN QUERY PLAN has
+// only SEARCH steps on jc_runs. PostgreSQL, with sequential scans priced out so that the plan
+// shows whether an index can serve at all on a small table: no Seq Scan and no Sort.
+void tst_RunHistory::perJobReadsSeekAnIndex()
+{
+    OPEN_HISTORY();
+    QList<Row> rows;
+    for (int i = 0; i < 4000; ++i)
+        rows.append({u"Job %1"_s.arg(i % 4),
+                     i % 50 == 0 ? u"failed"_s : u"succeeded"_s,
+                     T0 + i * Hour,
+                     {},
+                     i % 10 == 0 ? u"manual"_s : u"scheduled"_s});
+    INSERT(rows);
+    const bool pg = dialect == SqlDialect::Postgres;
+    QSqlQuery query(db);
+    if (pg)
+        QVERIFY(query.exec(u"SET enable_seqscan = off"_s));
+    const QList<jc::PerJobStatement> statements = {
+        jc::PerJobReads::jobs(), jc::PerJobReads::latestRun(u"id, error"_s),
+        jc::PerJobReads::lastSuccess(), jc::PerJobReads::lastOccurrence(),
+        jc::PerJobReads::unfinishedOccurrence()};
+    for (const jc::PerJobStatement &statement : statements) {
+        QVariantList values = statement.values;
+        if (statement.sql.contains(u"job_name = ?"_s))
+            values.prepend(u"Job 1"_s);
+        if (statement.sql.contains(u"occurrence_ms = ?"_s))
+            values.insert(1, T0 + Hour);
+        // PostgreSQL cannot PREPARE an EXPLAIN: the values go in as literals.
+        const QString explain = pg ? u"EXPLAIN "_s + withLiterals(statement.sql, values)
+                                   : u"EXPLAIN QUERY PLAN "_s + statement.sql;
+        bool ran = false;
+        if (pg) {
+            ran = query.exec(explain);
+        } else {
+            ran = query.prepare(explain);
+            for (int i = 0; ran && i < values.size(); ++i)
+                query.bindValue(i, values.at(i));
+            ran = ran && query.exec();
+        }
+        QVERIFY2(ran, qPrintable(query.lastError().text()));
+        QStringList plan;
+        while (query.next())
+            plan.append(query.value(pg ? 0 : 3).toString());
+        const QString text = plan.join(u'\n');
+        const bool scans =
+            pg ? text.contains(u"Seq Scan"_s) || text.contains(u"Sort"_s)
+               : std::any_of(plan.cbegin(), plan.cend(), [](const QString &step) {
+                     return (step.startsWith(u"SCAN "_s) && !step.startsWith(u"SCAN jobs"_s)) ||
+                            step.contains(u"TEMP B-TREE"_s);
+                 });
+        QVERIFY2(!scans, qPrintable(u"%1 scans jc_runs or sorts:\n%2"_s.arg(statement.what, text)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_RunHistory)
