@@ -543,6 +543,61 @@ private slots:
         QCOMPARE(ended.at(0).at(0).value<StoredRun>().job, QStringLiteral("C"));
         QCOMPARE(ended.at(0).at(0).value<StoredRun>().outcome, RunOutcome::Succeeded);
     }
+
+    // Idle means idle: a poll whose run mark (RunHistory::mark) stood still and has no running
+    // run reads no run answer again. The test changes a row behind the mark's back (an error
+    // text: no writer of this program does that) to see whether a poll read it.
+    void feedRereadsRunsOnlyWhenTheyChanged_data() { test::addDatabaseRows(); }
+    void feedRereadsRunsOnlyWhenTheyChanged()
+    {
+        OPEN_HISTORY_DATABASE();
+        const qint64 t = now.toMSecsSinceEpoch();
+        INSERT_RUNS((QList<test::RunRow>{
+            {.job = QStringLiteral("A"), .startedMSecs = t - 3'600'000},
+            {.job = QStringLiteral("B"),
+             .status = QStringLiteral("failed"),
+             .startedMSecs = t - 600'000,
+             .error = QStringLiteral("disk full")},
+        }));
+        ManualClock clock(now);
+        JobTableModel model;
+        model.setJobs({overview(QStringLiteral("A")), overview(QStringLiteral("B"))});
+        JobTableFeed feed(&model, h.reader.get(), clock);
+        feed.setInterval(1h); // only the reads this test asks for
+        QSignalSpy refreshed(&feed, &JobTableFeed::refreshed);
+        feed.start();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 10000);
+        const auto tip = [&model] {
+            return text(model, QStringLiteral("B"), Column::State, Qt::ToolTipRole);
+        };
+        QCOMPARE(tip(), QStringLiteral("failing\ndisk full"));
+
+        QSqlQuery query(h.db);
+        const auto setError = [&query](const QString &error) {
+            query.prepare(QStringLiteral("UPDATE jc_runs SET error = ? WHERE job_name = 'B'"));
+            query.addBindValue(error);
+            return query.exec();
+        };
+        QVERIFY2(setError(QStringLiteral("quota")), qPrintable(query.lastError().text()));
+        feed.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, 10000);
+        QCOMPARE(tip(), QStringLiteral("failing\ndisk full")); // not read again
+
+        // A new run moves the mark: everything is read again.
+        INSERT_RUNS(
+            (QList<test::RunRow>{{.job = QStringLiteral("A"), .startedMSecs = t - 60'000}}));
+        feed.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 3, 10000);
+        QCOMPARE(tip(), QStringLiteral("failing\nquota"));
+
+        // And a minute on, even an unmoved mark is read past: the safety net.
+        QVERIFY2(setError(QStringLiteral("inode table full")),
+                 qPrintable(query.lastError().text()));
+        clock.advance(61s);
+        feed.refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 4, 10000);
+        QCOMPARE(tip(), QStringLiteral("failing\ninode table full"));
+    }
 };
 
 QTEST_MAIN(tst_JobTableModel)

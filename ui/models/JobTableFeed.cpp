@@ -15,10 +15,16 @@ namespace jc {
 
 namespace {
 
+// A poll reads the run answers again at least this often even when their mark stands still,
+// as a safety net for a change the mark does not see.
+constexpr qint64 RunAnswersMaxAgeMSecs = 60'000;
+
 // What one read of the database brings back.
 struct Snapshot
 {
     QString error; // empty: every part was read
+    RunsMark mark;
+    bool runsRead = false; // false: the run answers below were not read (the mark stood still)
     QHash<QString, StoredRun> latest;
     QHash<QString, QDateTime> successes;
     QHash<QString, QDateTime> lastOccurrences;
@@ -48,20 +54,44 @@ std::optional<QString> readSettings(Snapshot &snapshot,
     return std::nullopt;
 }
 
-Snapshot readSnapshot(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs)
+// The run answers (latest run, last success, last occurrence per job) into `snapshot`.
+std::optional<QString> readRuns(Snapshot &snapshot, const RunHistory &history)
+{
+    auto latest = history.latestRunPerJob();
+    if (!latest)
+        return latest.error();
+    auto successes = history.lastSuccessPerJob();
+    auto occurrences = history.lastOccurrencePerJob();
+    if (!successes || !occurrences)
+        return !successes ? successes.error() : occurrences.error();
+    snapshot.runsRead = true;
+    snapshot.latest = std::move(latest).value();
+    snapshot.successes = std::move(successes).value();
+    for (auto it = occurrences->cbegin(); it != occurrences->cend(); ++it)
+        snapshot.lastOccurrences.insert(it.key(),
+                                        QDateTime::fromMSecsSinceEpoch(it.value(), Qt::UTC));
+    return std::nullopt;
+}
+
+// `known`: the mark of the run answers the console has, when they are recent enough to keep.
+// A running run is always read again: whether its holder still lives changes with time.
+Snapshot readSnapshot(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs,
+                      const std::optional<RunsMark> &known)
 {
     Snapshot snapshot;
     const RunHistory history(database);
-    auto latest = history.latestRunPerJob();
-    if (!latest) {
-        snapshot.error = latest.error();
+    auto mark = history.mark();
+    if (!mark) {
+        snapshot.error = mark.error();
         return snapshot;
     }
-    auto successes = history.lastSuccessPerJob();
-    auto occurrences = history.lastOccurrencePerJob();
-    if (!successes || !occurrences) {
-        snapshot.error = !successes ? successes.error() : occurrences.error();
-        return snapshot;
+    snapshot.mark = mark.value();
+    const bool unchanged = known && *known == snapshot.mark && snapshot.mark.running == 0;
+    if (!unchanged) {
+        if (auto error = readRuns(snapshot, history)) {
+            snapshot.error = *error;
+            return snapshot;
+        }
     }
     auto pauses = PauseStore(database).activePauses(nowMSecs);
     // The schedulers that announced themselves recently (each does with its pause poll).
@@ -71,11 +101,6 @@ Snapshot readSnapshot(const std::shared_ptr<ConnectionFactory> &database, qint64
         snapshot.error = !pauses ? pauses.error() : seen.error();
         return snapshot;
     }
-    snapshot.latest = std::move(latest).value();
-    snapshot.successes = std::move(successes).value();
-    for (auto it = occurrences->cbegin(); it != occurrences->cend(); ++it)
-        snapshot.lastOccurrences.insert(it.key(),
-                                        QDateTime::fromMSecsSinceEpoch(it.value(), Qt::UTC));
     snapshot.pauses = std::move(pauses).value();
     for (const InstanceInfo &instance : seen.value()) {
         snapshot.instances.append(
@@ -155,18 +180,21 @@ void JobTableFeed::request()
     const quint64 ticket = ++m_ticket;
     m_inFlight = true;
     const qint64 now = m_clock.nowMSecs();
+    std::optional<RunsMark> known;
+    if (m_runs && now - m_runs->readAtMSecs < RunAnswersMaxAgeMSecs)
+        known = m_runs->mark;
     m_reader->read<Snapshot>(
         this,
-        [now, database = m_reader->database(), zone = m_settingsZone,
+        [now, known, database = m_reader->database(), zone = m_settingsZone,
          applied = m_stored](ConnectionFactory &) {
-            Snapshot snapshot = readSnapshot(database, now);
+            Snapshot snapshot = readSnapshot(database, now, known);
             if (snapshot.error.isEmpty() && zone) {
                 if (auto error = readSettings(snapshot, database, *zone, applied))
                     snapshot.error = *error;
             }
             return snapshot;
         },
-        [this, ticket](Snapshot snapshot) {
+        [this, ticket, now](Snapshot snapshot) {
             if (ticket != m_ticket)
                 return; // an older read: a newer one is on its way
             m_inFlight = false;
@@ -176,8 +204,13 @@ void JobTableFeed::request()
                 return;
             }
             m_reader->reportSuccess();
-            m_model->applyStored(snapshot.latest, snapshot.successes, snapshot.pauses,
-                                 snapshot.lastOccurrences);
+            if (snapshot.runsRead || !m_runs) {
+                m_runs =
+                    RunAnswers{snapshot.mark, now, std::move(snapshot.latest),
+                               std::move(snapshot.successes), std::move(snapshot.lastOccurrences)};
+            }
+            m_model->applyStored(m_runs->latest, m_runs->successes, snapshot.pauses,
+                                 m_runs->lastOccurrences);
             applySettings(snapshot.stored, snapshot.schedules);
             if (snapshot.instances != m_instances) {
                 m_instances = snapshot.instances;

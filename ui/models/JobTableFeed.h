@@ -1,6 +1,7 @@
 #pragma once
 
 #include "schedule/Schedule.h"
+#include "storage/RunHistory.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -77,6 +78,17 @@ private:
     QStringList m_instances;
     std::optional<QTimeZone> m_settingsZone;             // set: follow the stored settings
     std::optional<QHash<QString, QJsonObject>> m_stored; // as last applied
+    // The run answers as last read, their mark and when (clock ms): a poll whose mark is the
+    // same, with no run running, reads no run answer again (RunHistory::mark).
+    struct RunAnswers
+    {
+        RunsMark mark;
+        qint64 readAtMSecs = 0;
+        QHash<QString, StoredRun> latest;
+        QHash<QString, QDateTime> successes;
+        QHash<QString, QDateTime> lastOccurrences;
+    };
+    std::optional<RunAnswers> m_runs;
 };
 
 } // namespace jc
