@@ -229,12 +229,15 @@ private slots:
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         QTemporaryDir folder;
         QVERIFY(folder.isValid());
-        const int older = jc::Migrator().latestVersion() - 1;
+        // Every migration but the last (versions need not be consecutive).
+        const QList<jc::Migration> allButLast =
+            jc::MigrationCatalog::all().mid(0, jc::MigrationCatalog::all().size() - 1);
+        const int older = allButLast.constLast().version;
         {
             jc::ConnectionFactory factory(database.url());
             const auto db = factory.connectionForCurrentThread();
             QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-            QVERIFY(jc::Migrator(jc::MigrationCatalog::all().mid(0, older)).migrate(*db));
+            QVERIFY(jc::Migrator(allButLast).migrate(*db));
         }
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
