@@ -26,7 +26,8 @@ bool RunExecutor::claim(const Context &context)
     RunState &state = *context.state;
     RunJournal::ClaimRequest request{state.info(),       RunJournal::occurrenceKey(state.info()),
                                      context.overlap,    state.nowMSecs(),
-                                     context.leaseMSecs, context.instanceId};
+                                     context.leaseMSecs, context.instanceId,
+                                     context.holder};
     const RunJournal::Claim claim = context.journal->claim(request);
     using Status = RunJournal::Claim::Status;
     using Kind = RunState::Refusal::Kind;

@@ -25,6 +25,7 @@ public:
         OverlapPolicy overlap = OverlapPolicy::Skip;
         qint64 leaseMSecs = 60000;
         QString instanceId;
+        QString holder; // see RunJournal::ClaimRequest::holder
     };
 
     // Runs on a worker thread.

@@ -29,6 +29,9 @@ public:
         qint64 nowMSecs = 0; // the scheduler's clock (tests use a manual one)
         qint64 leaseMSecs = 60000;
         QString instanceId;
+        // The process that will run it (ProcessIdentity::currentHolder()), so that any process
+        // on the same host can tell at once when it is gone; empty: the lease alone decides.
+        QString holder;
     };
 
     struct Claim

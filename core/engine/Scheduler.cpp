@@ -771,7 +771,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
                                  m_journal ? m_journal->journal() : nullptr,
                                  job.definition.policies.overlap,
                                  m_options.lease.count(),
-                                 m_options.instanceId};
+                                 m_options.instanceId,
+                                 m_options.holder};
     m_pool->start([context] { RunExecutor::execute(context); });
     arm();
     return id;

@@ -65,6 +65,10 @@ public:
         // With a journal: who this instance is in the database (default host:pid), how long
         // a run's heartbeat stays valid, and how often it is refreshed.
         QString instanceId;
+        // The process running this instance's runs, recorded with each so that a killed
+        // process is known dead at once on its host (ProcessIdentity). JobRuntime sets it;
+        // empty (tests that play several instances in one process): the lease alone decides.
+        QString holder;
         std::chrono::milliseconds lease{std::chrono::seconds(60)};
         std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(15)};
         // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).

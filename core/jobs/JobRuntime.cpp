@@ -1,6 +1,7 @@
 #include "jobs/JobRuntime.h"
 
 #include "common/LogCategories.h"
+#include "common/ProcessIdentity.h"
 #include "engine/Clock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
@@ -232,7 +233,11 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         !applied)
         return applied.error();
     auto journal = std::make_shared<SqlRunJournal>(database);
-    auto scheduler = std::make_unique<Scheduler>(clock, options.scheduler);
+    Scheduler::Options schedulerOptions = options.scheduler;
+    // This process holds the runs it claims: a kill is seen at once on this host (RunLiveness).
+    if (schedulerOptions.holder.isEmpty())
+        schedulerOptions.holder = ProcessIdentity::currentHolder();
+    auto scheduler = std::make_unique<Scheduler>(clock, schedulerOptions);
     scheduler->setJournal(journal);
     for (JobDefinition &job : jobs) {
         if (const auto added = scheduler->addJob(std::move(job)); !added)

@@ -339,6 +339,23 @@ Migration runSkipReason()
                 });
 }
 
+// 9. Crash liveness: who holds a running run (ProcessIdentity: host, pid, boot id, process
+// start time), so that any process on the same host tells at once that a killed holder is gone;
+// and the lease the holder runs under, so that a reader knows when its heartbeat is overdue
+// without knowing the holder's options. NULL for rows of older builds: the lease decides.
+Migration runHolders()
+{
+    return make(9, QStringLiteral("jc_runs.holder and lease_ms: who runs a run, under which lease"),
+                {
+                    MigrationStep::addColumnIfMissing(
+                        QStringLiteral("jc_runs"), QStringLiteral("holder"),
+                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN holder varchar(200)")),
+                    MigrationStep::addColumnIfMissing(
+                        QStringLiteral("jc_runs"), QStringLiteral("lease_ms"),
+                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN lease_ms bigint")),
+                });
+}
+
 // 13. The per-job reads of RunHistory (latest run, last success) seek these instead of
 // ranking or aggregating every row: what the console and `jobctl list` read then grows with
 // the number of jobs, not of runs (a year of history is about a million rows).
@@ -357,9 +374,9 @@ Migration perJobReadIndexes()
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),           topUpPeriodKey(), schedulerTables(),
-            purchaseStatusIndex(), changeNotices(),  topUpPeriodIndex(),
-            legacyTopUps(),        runSkipReason(),  perJobReadIndexes()};
+    return {appTables(),     topUpPeriodKey(),   schedulerTables(), purchaseStatusIndex(),
+            changeNotices(), topUpPeriodIndex(), legacyTopUps(),    runSkipReason(),
+            runHolders(),    perJobReadIndexes()};
 }
 
 int MigrationCatalog::latestVersion()

@@ -24,7 +24,7 @@ const QString RunColumns = QStringLiteral(
     "id, job_name, trigger, occurrence_ms, occurrence_key, status, started_at_ms, "
     "finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, requested_by, reason, "
     "dry_run, summary, progress_done, progress_total, progress_text, cancel_requested_at_ms, "
-    "cancel_requested_by, missed_count");
+    "cancel_requested_by, missed_count, holder, lease_ms");
 
 // A status or trigger this program does not know can only come from a newer one, which a
 // newer schema would normally keep away; it reads as Failed / Scheduled rather than failing
@@ -85,6 +85,8 @@ StoredRun readRun(const QSqlQuery &query)
     run.cancelRequestedAt = SqlTime::fromMsecs(query.value(19));
     run.cancelRequestedBy = query.value(20).toString();
     run.missedCount = query.value(21).toInt();
+    run.holder = query.value(22).toString();
+    run.leaseMSecs = query.value(23).toLongLong();
     return run;
 }
 

@@ -45,7 +45,9 @@ struct StoredRun
     RunProgress progress; // as of the last heartbeat (kept after the run ended)
     QDateTime cancelRequestedAt;
     QString cancelRequestedBy;
-    int missedCount = 0; // skipped and missed rows: how many occurrences the row stands for
+    int missedCount = 0;   // skipped and missed rows: how many occurrences the row stands for
+    QString holder;        // who runs it (ProcessIdentity); empty for rows of older builds
+    qint64 leaseMSecs = 0; // the lease it runs under; 0: not recorded (RunLiveness)
 };
 
 // One line of a run's log.

@@ -3,6 +3,7 @@
 #include "storage/WriteTransaction.h"
 
 #include "common/IsoTime.h"
+#include "storage/RunLiveness.h"
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
 
@@ -111,17 +112,117 @@ Expected<std::optional<Holder>, QString> occurrenceHolder(QSqlDatabase &db, cons
                        {job, key});
 }
 
-// Another run of the job whose heartbeat is within the lease. A live run of this very
-// occurrence is not "another": it holds the key, and the claim is AlreadyClaimed.
+// Runs one UPDATE and adds the rows it changed to *count.
+std::optional<QString> updateCounting(QSqlDatabase &db, const QString &sql,
+                                      const QVariantList &values, int *count)
+{
+    QSqlQuery query(db);
+    if (auto error = execute(query, sql, values))
+        return error;
+    *count += query.numRowsAffected();
+    return std::nullopt;
+}
+
+// A running row and what RunLiveness needs to judge it.
+struct RunningRow
+{
+    Holder holder;
+    QString holderText;
+    qint64 heartbeatMSecs = 0; // the last heartbeat, else the start
+    qint64 leaseMSecs = 0;     // the row's own lease, else the caller's
+};
+
+// The running rows that `sql` selects (id, status, attempts, instance_id, holder, last
+// heartbeat, lease_ms, in that order).
+Expected<QList<RunningRow>, QString> runningRows(QSqlDatabase &db, const QString &sql,
+                                                 const QVariantList &values,
+                                                 qint64 defaultLeaseMSecs)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (auto error = execute(query, sql, values))
+        return *error;
+    QList<RunningRow> rows;
+    while (query.next()) {
+        rows.append({Holder{query.value(0).toLongLong(), query.value(1).toString(),
+                            query.value(2).toInt(), query.value(3).toString()},
+                     query.value(4).toString(), query.value(5).toLongLong(),
+                     query.value(6).isNull() ? defaultLeaseMSecs : query.value(6).toLongLong()});
+    }
+    return rows;
+}
+
+const QString RunningColumns =
+    QStringLiteral("SELECT id, status, attempts, instance_id, holder, COALESCE(heartbeat_at_ms, "
+                   "started_at_ms), lease_ms FROM jc_runs WHERE status = ?");
+
+// Marks a running row interrupted for `reason`. Its duration ends at its last heartbeat, the
+// last moment it was known to run, not when it was found dead.
+std::optional<QString> markInterrupted(QSqlDatabase &db, qint64 runId, const QString &reason,
+                                       int *count)
+{
+    return updateCounting(
+        db,
+        QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = "
+                       "COALESCE(heartbeat_at_ms, started_at_ms), error = ? "
+                       "WHERE id = ? AND status = ?"),
+        {statusText(RunOutcome::Interrupted), reason, runId, statusText(RunOutcome::Running)},
+        count);
+}
+
+// Another run of the job that is alive (RunLiveness). A live run of this very occurrence is
+// not "another": it holds the key, and the claim is AlreadyClaimed. A run whose holder is gone
+// is marked interrupted here, in the claim's transaction: the new run starts at once instead
+// of waiting out a dead process's lease.
 Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
                                                  const RunJournal::ClaimRequest &request)
 {
-    return firstHolder(db,
-                       QStringLiteral("SELECT id, status, attempts, instance_id FROM jc_runs "
-                                      "WHERE job_name = ? AND status = ? AND heartbeat_at_ms > ? "
-                                      "AND occurrence_key <> ? ORDER BY id DESC LIMIT 1"),
-                       {request.run.job, statusText(RunOutcome::Running),
-                        request.nowMSecs - request.leaseMSecs, request.occurrenceKey});
+    const auto rows = runningRows(
+        db,
+        RunningColumns + QStringLiteral(" AND job_name = ? AND occurrence_key <> ? ORDER BY id "
+                                        "DESC"),
+        {statusText(RunOutcome::Running), request.run.job, request.occurrenceKey},
+        request.leaseMSecs);
+    if (!rows)
+        return rows.error();
+    std::optional<Holder> live;
+    for (const RunningRow &row : rows.value()) {
+        const auto state =
+            RunLiveness::of(row.holderText, row.heartbeatMSecs, row.leaseMSecs, request.nowMSecs);
+        if (state == RunLiveness::State::Alive && !live)
+            live = row.holder;
+        if (state != RunLiveness::State::HolderGone)
+            continue;
+        int count = 0;
+        if (auto error =
+                markInterrupted(db, row.holder.id,
+                                RunLiveness::reason(state, row.holderText, row.leaseMSecs), &count))
+            return *error;
+    }
+    return live;
+}
+
+// Marks every running row that RunLiveness finds dead interrupted: its holder is gone, or
+// its lease expired and its holder is not known to live. A holder alive on this host keeps its
+// run however late its heartbeat (a long write transaction may hold one back on SQLite).
+std::optional<QString> interruptDead(QSqlDatabase &db, qint64 nowMSecs, qint64 leaseMSecs,
+                                     int *count)
+{
+    const auto rows =
+        runningRows(db, RunningColumns, {statusText(RunOutcome::Running)}, leaseMSecs);
+    if (!rows)
+        return rows.error();
+    for (const RunningRow &row : rows.value()) {
+        const auto state =
+            RunLiveness::of(row.holderText, row.heartbeatMSecs, row.leaseMSecs, nowMSecs);
+        if (state == RunLiveness::State::Alive)
+            continue;
+        if (auto error =
+                markInterrupted(db, row.holder.id,
+                                RunLiveness::reason(state, row.holderText, row.leaseMSecs), count))
+            return error;
+    }
+    return std::nullopt;
 }
 
 Expected<std::optional<Holder>, QString> runById(QSqlDatabase &db, qint64 runId)
@@ -159,6 +260,8 @@ struct NewRow
     bool dryRun = false;
     QVariant missedCount = QVariant(QMetaType::fromType<int>());
     QString skipReason;
+    QString holder;                    // running rows: this process (ProcessIdentity)
+    QVariant leaseMSecs = nullInt64(); // running rows: the lease it runs under
 };
 
 // Inserts the row unless its (job, occurrence) key is taken. Returns its id, or nullopt when
@@ -174,8 +277,8 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
         QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
                        "instance_id, requested_by, reason, error, dry_run, missed_count, "
-                       "skip_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT (job_name, occurrence_key) DO NOTHING") +
+                       "skip_reason, holder, lease_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_name, occurrence_key) DO NOTHING") +
         (pg ? QStringLiteral(" RETURNING id") : QString());
     const QVariantList values{row.job,
                               row.trigger,
@@ -192,7 +295,9 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
                               nullIfEmpty(row.error),
                               row.dryRun,
                               row.missedCount,
-                              nullIfEmpty(row.skipReason)};
+                              nullIfEmpty(row.skipReason),
+                              nullIfEmpty(row.holder),
+                              row.leaseMSecs};
     if (!query.prepare(sql) || !execWith(query, values))
         return query.lastError();
     if (pg)
@@ -252,6 +357,10 @@ NewRow rowFor(const ClaimRequest &request, const QString &status)
     row.requestedBy = run.requestedBy;
     row.reason = run.reason;
     row.dryRun = run.dryRun;
+    if (status == statusText(RunOutcome::Running)) {
+        row.holder = request.holder;
+        row.leaseMSecs = request.leaseMSecs;
+    }
     return row;
 }
 
@@ -329,10 +438,12 @@ Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &r
         query,
         QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
                        "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
-                       "instance_id = ?, progress_done = NULL, progress_total = NULL, "
-                       "progress_text = NULL WHERE id = ? AND status IN (?, ?) AND attempts = ?"),
+                       "instance_id = ?, holder = ?, lease_ms = ?, progress_done = NULL, "
+                       "progress_total = NULL, progress_text = NULL WHERE id = ? AND status IN "
+                       "(?, ?) AND attempts = ?"),
         {statusText(RunOutcome::Running), request.run.attempt, toText(RunTrigger::Retry),
-         request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId), (*holder)->id,
+         request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
+         nullIfEmpty(request.holder), request.leaseMSecs, (*holder)->id,
          statusText(RunOutcome::Failed), statusText(RunOutcome::TimedOut),
          request.run.attempt - 1});
     if (error)
@@ -366,14 +477,15 @@ Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect, const ClaimReques
         query,
         QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
                        "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
-                       "instance_id = ?, requested_by = ?, reason = ?, error = NULL, "
-                       "missed_count = NULL, skip_reason = NULL, progress_done = NULL, "
-                       "progress_total = NULL, progress_text = NULL, cancel_requested_at_ms = "
-                       "NULL, cancel_requested_by = NULL WHERE id = ? AND status = ?"),
+                       "instance_id = ?, holder = ?, lease_ms = ?, requested_by = ?, reason = "
+                       "?, error = NULL, missed_count = NULL, skip_reason = NULL, progress_done "
+                       "= NULL, progress_total = NULL, progress_text = NULL, "
+                       "cancel_requested_at_ms = NULL, cancel_requested_by = NULL WHERE id = ? "
+                       "AND status = ?"),
         {statusText(RunOutcome::Running), request.run.attempt, toText(request.run.trigger),
          request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
-         nullIfEmpty(request.run.requestedBy), nullIfEmpty(request.run.reason), (*holder)->id,
-         (*holder)->status});
+         nullIfEmpty(request.holder), request.leaseMSecs, nullIfEmpty(request.run.requestedBy),
+         nullIfEmpty(request.run.reason), (*holder)->id, (*holder)->status});
     if (error)
         return claimFailed(request, *error);
     if (query.numRowsAffected() != 1)
@@ -488,24 +600,6 @@ Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
     while (query.next())
         cancelled.append(query.value(0).toLongLong());
     return cancelled;
-}
-
-// Runs one UPDATE and adds the rows it changed to *count.
-std::optional<QString> updateCounting(QSqlDatabase &db, const QString &sql,
-                                      const QVariantList &values, int *count)
-{
-    QSqlQuery query(db);
-    if (auto error = execute(query, sql, values))
-        return error;
-    *count += query.numRowsAffected();
-    return std::nullopt;
-}
-
-QString leaseExpired(qint64 leaseMSecs)
-{
-    return QStringLiteral("The instance running it stopped heartbeating (lease of %1 s "
-                          "expired); it was probably killed or lost power")
-        .arg(QString::number(static_cast<double>(leaseMSecs) / 1000.0));
 }
 
 } // namespace
@@ -666,21 +760,15 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     if (!error && !ownInstanceId.isEmpty()) {
         error = updateCounting(
             db.value(),
-            QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ? "
-                           "WHERE status = ? AND instance_id = ?"),
-            {interrupted, nowMSecs,
-             QStringLiteral("The instance was restarted while this run was going"), running,
-             ownInstanceId},
+            QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = "
+                           "COALESCE(heartbeat_at_ms, started_at_ms), error = ? WHERE status = ? "
+                           "AND instance_id = ?"),
+            {interrupted, QStringLiteral("The instance was restarted while this run was going"),
+             running, ownInstanceId},
             &count);
     }
-    if (!error) {
-        error = updateCounting(
-            db.value(),
-            QStringLiteral("UPDATE jc_runs SET status = ?, finished_at_ms = ?, error = ? "
-                           "WHERE status = ? AND COALESCE(heartbeat_at_ms, started_at_ms) < ?"),
-            {interrupted, nowMSecs, leaseExpired(leaseMSecs), running, nowMSecs - leaseMSecs},
-            &count);
-    }
+    if (!error)
+        error = interruptDead(db.value(), nowMSecs, leaseMSecs, &count);
     if (!error)
         error = transaction.commit();
     if (error)

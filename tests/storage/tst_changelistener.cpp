@@ -75,8 +75,13 @@ private slots:
         jc::RunInfo run;
         run.job = u"Uploads"_s;
         run.occurrence = QDateTime::fromMSecsSinceEpoch(T0, Qt::UTC);
-        const auto claim = journal.claim(
-            {run, jc::RunJournal::occurrenceKey(run), jc::OverlapPolicy::Skip, T0, 60'000, u"a"_s});
+        const auto claim = journal.claim({run,
+                                          jc::RunJournal::occurrenceKey(run),
+                                          jc::OverlapPolicy::Skip,
+                                          T0,
+                                          60'000,
+                                          u"a"_s,
+                                          {}});
         QCOMPARE(claim.status, jc::RunJournal::Claim::Status::Claimed);
         QTRY_COMPARE(jobsIn(changed).value(2), u"Uploads"_s);
 

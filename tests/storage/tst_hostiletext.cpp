@@ -150,8 +150,13 @@ private slots:
             info.startedAt = at(start);
             info.requestedBy = name;
             info.reason = name;
-            const auto claim = journal.claim({info, RunJournal::occurrenceKey(info),
-                                              jc::OverlapPolicy::Parallel, start, 60'000, name});
+            const auto claim = journal.claim({info,
+                                              RunJournal::occurrenceKey(info),
+                                              jc::OverlapPolicy::Parallel,
+                                              start,
+                                              60'000,
+                                              name,
+                                              {}});
             QVERIFY2(claim.status == RunJournal::Claim::Status::Claimed,
                      qPrintable(name + u": "_s + claim.message));
             jc::RunRecord record;

@@ -381,7 +381,8 @@ void tst_Migrator::concurrentMigrationsApplyEachOnce()
         all += one;
     std::sort(all.begin(), all.end());
     QCOMPARE(all, catalogVersions());
-    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s), (QVariantList{catalogVersions().size()}));
+    QCOMPARE(column(db, u"SELECT count(*) FROM jc_schema_version"_s),
+             (QVariantList{catalogVersions().size()}));
 }
 
 void tst_Migrator::newerSchemaIsRefusedAndNothingChanges()

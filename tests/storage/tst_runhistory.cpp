@@ -378,8 +378,13 @@ void tst_RunHistory::logLinesPage()
     jc::RunInfo info;
     info.job = u"A"_s;
     info.occurrence = at(T0);
-    const auto claim = journal.claim(
-        {info, jc::RunJournal::occurrenceKey(info), jc::OverlapPolicy::Skip, T0, 60'000, u"i"_s});
+    const auto claim = journal.claim({info,
+                                      jc::RunJournal::occurrenceKey(info),
+                                      jc::OverlapPolicy::Skip,
+                                      T0,
+                                      60'000,
+                                      u"i"_s,
+                                      {}});
     QCOMPARE(claim.status, jc::RunJournal::Claim::Status::Claimed);
     QList<jc::LogLine> lines;
     for (int i = 0; i < 25; ++i) {

@@ -47,6 +47,7 @@ struct ClaimSpec
     OverlapPolicy overlap = OverlapPolicy::Skip;
     RunTrigger trigger = RunTrigger::Scheduled;
     int attempt = 1;
+    QString holder{}; // empty: the lease alone decides (instances played by this process)
 };
 
 RunJournal::ClaimRequest request(const ClaimSpec &spec)
@@ -56,7 +57,9 @@ RunJournal::ClaimRequest request(const ClaimSpec &spec)
     run.trigger = spec.trigger;
     run.occurrence = QDateTime::fromMSecsSinceEpoch(spec.occurrence, Qt::UTC);
     run.attempt = spec.attempt;
-    return {run, RunJournal::occurrenceKey(run), spec.overlap, spec.now, Lease, spec.instance};
+    return {
+        run,        RunJournal::occurrenceKey(run), spec.overlap, spec.now, Lease, spec.instance,
+        spec.holder};
 }
 
 jc::RunRecord record(const QString &job, RunOutcome outcome, qint64 finishedAt, int attempt = 1)
@@ -530,16 +533,18 @@ void tst_SqlRunJournal::interruptStaleByLease()
     const qint64 b = journal.claim(request({.job = u"Top-Up"_s, .instance = u"b"_s})).storedRunId;
     VERIFY_OK(journal.heartbeat({{b, {}, {}, 0}}, T0 + 30'000, u"b"_s));
 
-    auto swept = journal.interruptStale(T0 + Lease, Lease, {});
+    auto swept = journal.interruptStale(T0 + Lease - 1, Lease, {});
     VERIFY_OK(swept);
-    QCOMPARE(swept.value(), 0); // a heartbeat exactly `Lease` old still holds
+    QCOMPARE(swept.value(), 0); // a heartbeat just younger than `Lease` still holds
 
-    swept = journal.interruptStale(T0 + Lease + 1, Lease, {});
+    // Exactly `Lease` old: run out, for the sweep as for the overlap check (RunLiveness).
+    swept = journal.interruptStale(T0 + Lease, Lease, {});
     VERIFY_OK(swept);
     QCOMPARE(swept.value(), 1);
     const StoredRun dead = stored(history, a);
     QCOMPARE(dead.outcome, RunOutcome::Interrupted);
-    QCOMPARE(dead.finishedAt.toMSecsSinceEpoch(), T0 + Lease + 1);
+    // Its duration ends at its last heartbeat (here its start), not when the sweep found it.
+    QCOMPARE(dead.finishedAt.toMSecsSinceEpoch(), T0);
     QCOMPARE(dead.error, u"The instance running it stopped heartbeating (lease of 60 s expired); "
                          "it was probably killed or lost power"_s);
     QCOMPARE(stored(history, b).outcome, RunOutcome::Running);

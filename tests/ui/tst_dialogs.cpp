@@ -108,7 +108,7 @@ struct RunFixture
         run.requestedBy = u"alice"_s;
         run.reason = u"month-end check"_s;
         const auto claim = journal->claim(
-            {run, RunJournal::occurrenceKey(run), OverlapPolicy::Skip, now, 60000, u"a"_s});
+            {run, RunJournal::occurrenceKey(run), OverlapPolicy::Skip, now, 60000, u"a"_s, {}});
         return claim.status == RunJournal::Claim::Status::Claimed ? claim.storedRunId : 0;
     }
 
