@@ -11,6 +11,7 @@
 #include "storage/JobSettingsStore.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
+#include "storage/RunLiveness.h"
 #include "storage/SqlRunJournal.h"
 
 #include <QJsonArray>
@@ -137,8 +138,16 @@ int AdminCommands::list(const CommandEnvironment &env)
             facts.lastOccurrence =
                 QDateTime::fromMSecsSinceEpoch(occurrences->value(job.name), Qt::UTC);
         facts.pause = pause;
-        // runningHere: this process runs nothing. notResponding: the liveness check's slot.
-        const QString state = stateOf(facts, now);
+        // runningHere: this process runs nothing. RunLiveness judges a stored running run.
+        const auto silentSince =
+            last ? RunLiveness::notRespondingSince(*last, now.toMSecsSinceEpoch()) : std::nullopt;
+        facts.notResponding = silentSince.has_value();
+        QString state = stateOf(facts, now);
+        if (silentSince)
+            state += QStringLiteral(" since %1 (run %2 on %3)")
+                         .arg(humanTime(*silentSince), QString::number(last->id),
+                              last->instanceId.isEmpty() ? QStringLiteral("an unknown instance")
+                                                         : last->instanceId);
         env.out << job.name << "\n  state:    " << state << "\n  schedule: " << job.schedule.text()
                 << " (" << job.schedule.description() << ", " << job.schedule.zone().id()
                 << ")\n  last run: ";
@@ -254,6 +263,13 @@ int AdminCommands::history(const CommandEnvironment &env)
         env.out << "\n";
         if (!run.error.isEmpty())
             env.out << "        " << run.error.left(300) << "\n";
+        if (const auto silentSince =
+                RunLiveness::notRespondingSince(run, QDateTime::currentMSecsSinceEpoch())) {
+            env.out << "        not responding since " << humanTime(*silentSince) << " ("
+                    << (run.instanceId.isEmpty() ? QStringLiteral("an unknown instance")
+                                                 : run.instanceId)
+                    << ")\n";
+        }
         if (const QString words = RunSummaryText::of(run); !words.isEmpty())
             env.out << "        " << words << "\n";
     }

@@ -6,6 +6,7 @@
 #include "EnginePrinters.h"
 #include "HistoryRows.h"
 
+#include "common/ProcessIdentity.h"
 #include "data/TimeDisplay.h"
 #include "engine/ManualClock.h"
 #include "models/JobTableFeed.h"
@@ -353,6 +354,7 @@ private slots:
         // Another instance runs B, with progress from its heartbeat.
         StoredRun elsewhere = storedRun(2, other, RunOutcome::Running, now.addSecs(-60));
         elsewhere.instanceId = QStringLiteral("host-b:42");
+        elsewhere.heartbeatAt = now.addSecs(-10); // within its lease: alive (RunLiveness)
         elsewhere.progress = {5, 20, QStringLiteral("five")};
         model.applyStored(
             {{job, storedRun(1, job, RunOutcome::Failed, now.addSecs(-3600))}, {other, elsewhere}},
@@ -362,6 +364,20 @@ private slots:
         QCOMPARE(text(model, other, Column::LastRun),
                  QStringLiteral("Jan 15 09:59:00 UTC · running · 1 min 0 s"));
         QVERIFY(model.job(other)->isRunningElsewhere());
+
+        // Its holder process is gone (this host, a start time that is not the process's):
+        // not responding since its last heartbeat, however fresh that is.
+        StoredRun orphan = elsewhere;
+        orphan.holder = ProcessIdentity::currentHolder().section(u'/', 0, 2) + QStringLiteral("/1");
+        model.applyStored(
+            {{job, storedRun(1, job, RunOutcome::Failed, now.addSecs(-3600))}, {other, orphan}},
+            succeeded, {});
+        QCOMPARE(state(model, other), JobOverview::State::NotResponding);
+        QCOMPARE(text(model, other, Column::State),
+                 QStringLiteral("not responding since Jan 15 09:59:50 UTC (host-b:42)"));
+        model.applyStored(
+            {{job, storedRun(1, job, RunOutcome::Failed, now.addSecs(-3600))}, {other, elsewhere}},
+            succeeded, {});
 
         // It ended there: news, once.
         elsewhere.outcome = RunOutcome::Cancelled;
@@ -475,9 +491,11 @@ private slots:
              .startedMSecs = utc("2026-01-12T03:00:00Z").toMSecsSinceEpoch()},
         }));
         QSqlQuery query(h.db);
+        // Heartbeating 10 s ago: alive on another host (RunLiveness).
         QVERIFY2(query.exec(QStringLiteral("UPDATE jc_runs SET instance_id = 'host-b:42', "
-                                           "progress_done = 4, progress_total = 8 "
-                                           "WHERE status = 'running'")),
+                                           "progress_done = 4, progress_total = 8, "
+                                           "heartbeat_at_ms = %1 WHERE status = 'running'")
+                                .arg(t - 10'000)),
                  qPrintable(query.lastError().text()));
         QVERIFY(PauseStore(h.factory).pause(QStringLiteral("A"), QStringLiteral("alice"),
                                             QStringLiteral("maintenance"), std::nullopt, t));

@@ -36,6 +36,7 @@ struct JobOverview
     // The liveness check's verdict on a run stored as running (JobHealth::Facts): its holder
     // is dead or its lease expired. Nothing sets it yet.
     bool notResponding = false;
+    std::optional<QDateTime> notRespondingSince; // set with notResponding: its last heartbeat
 
     // From this console's scheduler: a run of this job going on here, with its progress.
     std::optional<RunInfo> localRun;

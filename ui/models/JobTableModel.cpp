@@ -2,6 +2,7 @@
 
 #include "data/TimeDisplay.h"
 #include "models/RunFormat.h"
+#include "storage/RunLiveness.h"
 
 #include <QColor>
 #include <QGuiApplication>
@@ -75,6 +76,11 @@ void JobTableModel::applyStored(const QHash<QString, StoredRun> &latest,
         } else {
             job.lastRun.reset();
         }
+        // RunLiveness: a stored running run whose holder is gone or whose lease expired.
+        job.notRespondingSince =
+            job.lastRun ? RunLiveness::notRespondingSince(*job.lastRun, m_now.toMSecsSinceEpoch())
+                        : std::nullopt;
+        job.notResponding = job.notRespondingSince.has_value();
         job.lastSuccess = successes.value(job.name);
         job.lastOccurrence = lastOccurrences.value(job.name);
         const auto pause = pauses.constFind(job.name);
@@ -297,6 +303,11 @@ QString JobTableModel::stateText(const JobOverview &job) const
             text += tr(" %1 done").arg(progress.done);
         return text;
     }
+    case JobOverview::State::NotResponding:
+        return tr("not responding since %1 (%2)")
+            .arg(TimeDisplay::shortDateTime(*job.notRespondingSince),
+                 job.lastRun->instanceId.isEmpty() ? tr("an unknown instance")
+                                                   : job.lastRun->instanceId);
     case JobOverview::State::Paused: {
         QString text = tr("paused");
         if (!job.pause->reason.isEmpty())
