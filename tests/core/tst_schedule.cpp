@@ -458,7 +458,7 @@ void tst_Schedule::matchesReferenceAroundTransitions_data()
     };
     // 2026 from Qt's table of transitions; the far years from the zone's rule alone (past the
     // schedule's own table, which ends in 2600), found by scanning the offsets.
-    for (const int year : {2026, 2601, 3001, 9999}) {
+    for (const int year : {2026, 2601, 9999}) {
         const QDateTime yearStart(QDate(year, 1, 1), QTime(0, 0), QTimeZone::utc());
         for (const QByteArray &zoneId : sampleZones()) {
             QList<QDateTime> transitions = transitionsIn(zoneNamed(zoneId), yearStart);
