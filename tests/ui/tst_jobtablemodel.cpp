@@ -375,6 +375,11 @@ private slots:
         QCOMPARE(state(model, other), JobOverview::State::NotResponding);
         QCOMPARE(text(model, other, Column::State),
                  QStringLiteral("not responding since Jan 15 09:59:50 UTC (host-b:42)"));
+        QCOMPARE(text(model, other, Column::LastRun),
+                 QStringLiteral("Jan 15 09:59:00 UTC · not responding · 50.0 s"));
+        QVERIFY(!model.index(model.rowOf(other), Column::State)
+                     .data(JobTableModel::ProgressRole)
+                     .isValid()); // no progress bar for it
         model.applyStored(
             {{job, storedRun(1, job, RunOutcome::Failed, now.addSecs(-3600))}, {other, elsewhere}},
             succeeded, {});

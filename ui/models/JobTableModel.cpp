@@ -252,7 +252,9 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     case StateRole:
         return int(job.state(m_now));
     case ProgressRole:
-        if (index.column() == State && job.isRunning()) {
+        // No bar for a run whose holder is gone: it does not progress (RunLiveness).
+        if (index.column() == State && job.isRunning() &&
+            job.state(m_now) != JobOverview::State::NotResponding) {
             const RunProgress progress = job.progress();
             return QVariantList{progress.done, progress.total};
         }
@@ -326,6 +328,12 @@ QString JobTableModel::lastRunText(const JobOverview &job) const
     if (!job.lastRun)
         return tr("never");
     const StoredRun &run = *job.lastRun;
+    if (job.notRespondingSince && !job.localRun) {
+        // Its duration stops at the last sign of life, as the `interrupted` row's will.
+        return tr("%1 · not responding · %2")
+            .arg(TimeDisplay::shortDateTime(run.startedAt),
+                 TimeDisplay::duration(run.startedAt.msecsTo(*job.notRespondingSince)));
+    }
     return tr("%1 · %2 · %3")
         .arg(TimeDisplay::shortDateTime(run.startedAt), RunFormat::outcomeText(run.outcome),
              TimeDisplay::duration(RunFormat::durationMSecs(run, m_now)));
@@ -398,8 +406,10 @@ QVariant JobTableModel::sortValue(const JobOverview &job, int column) const
 
 QVariant JobTableModel::foreground(const JobOverview &job, int column) const
 {
-    if (column == LastRun && job.lastRun)
-        return RunFormat::outcomeColor(job.lastRun->outcome);
+    if (column == LastRun && job.lastRun) {
+        const bool silent = job.notRespondingSince && !job.localRun;
+        return RunFormat::outcomeColor(silent ? RunOutcome::Failed : job.lastRun->outcome);
+    }
     if (column != State && column != NextRun)
         return {};
     switch (job.state(m_now)) {
