@@ -34,12 +34,17 @@ std::optional<Holder> parse(const QString &text)
     return holder;
 }
 
-QString bootId()
+// This host's boot id, read once: it cannot change while this process runs, and every
+// liveness check (one per running row, per sweep, claim and console refresh) needs it.
+const QString &bootId()
 {
-    QFile file(QStringLiteral("/proc/sys/kernel/random/boot_id"));
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromLatin1(file.readAll()).trimmed();
+    static const QString id = [] {
+        QFile file(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+        if (!file.open(QIODevice::ReadOnly))
+            return QString();
+        return QString::fromLatin1(file.readAll()).trimmed();
+    }();
+    return id;
 }
 
 // Field 22 of /proc/<pid>/stat: the start time in clock ticks after boot; nullopt when the
@@ -89,7 +94,7 @@ ProcessIdentity::Liveness ProcessIdentity::liveness(const QString &holderText)
     const auto holder = parse(holderText);
     if (!holder || holder->host != QSysInfo::machineHostName())
         return Liveness::Unknown;
-    const QString boot = bootId();
+    const QString &boot = bootId();
     if (boot.isEmpty())
         return Liveness::Unknown;
     if (boot != holder->bootId)
