@@ -8,6 +8,7 @@
 #include "main/ConsoleDatabase.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/MainWindow.h"
+#include "storage/DatabaseClock.h"
 
 #include "SignalWatcher.h"
 #include "settings/ConsoleSettings.h"
@@ -130,7 +131,9 @@ int main(int argc, char *argv[])
     // The settings dialog's "run scheduled jobs in this console" is about this database now.
     settings.setCurrentDatabase(ConsoleSettings::databaseKey(database->url()));
 
-    SystemClock clock;
+    SystemClock systemClock;
+    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
+    clock.align(*database);
     const QTimeZone zone = QTimeZone::systemTimeZone();
     const QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, zone);
     std::unique_ptr<JobRuntime> runtime;
@@ -138,6 +141,7 @@ int main(int argc, char *argv[])
         JobRuntime::Options options;
         options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
         options.mode = QStringLiteral("console");
+        options.databaseClock = &clock;
         auto created = JobRuntime::create(database, clock, options);
         if (!created) {
             QMessageBox::warning(nullptr, QObject::tr("Job Console runs no jobs"),

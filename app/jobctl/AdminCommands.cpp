@@ -3,10 +3,12 @@
 #include "CommandSupport.h"
 
 #include "common/IsoTime.h"
+#include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobHealth.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/RunSummaryText.h"
+#include "storage/DatabaseClock.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/PauseStore.h"
@@ -22,6 +24,16 @@ using namespace jc;
 using namespace CommandSupport;
 
 namespace {
+
+// Now, in the database server's clock on PostgreSQL (DatabaseClock): liveness is judged against
+// heartbeats that every instance writes in that clock, whatever this host's clock says.
+QDateTime databaseNow(ConnectionFactory &database)
+{
+    const SystemClock systemClock;
+    DatabaseClock clock(systemClock);
+    clock.align(database);
+    return clock.now();
+}
 
 QStringList jobNames(const std::shared_ptr<ConnectionFactory> &database)
 {
@@ -120,7 +132,7 @@ int AdminCommands::list(const CommandEnvironment &env)
     const RunHistory history(database.value());
     const auto latest = history.latestRunPerJob();
     const auto occurrences = history.lastOccurrencePerJob();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = databaseNow(*database.value());
     const auto pauses = PauseStore(database.value()).activePauses(now.toMSecsSinceEpoch());
     if (!latest || !occurrences || !pauses)
         return env.fail(command, !latest ? latest.error()
@@ -244,6 +256,7 @@ int AdminCommands::history(const CommandEnvironment &env)
     const auto runs = RunHistory(database.value()).runs(query);
     if (!runs)
         return env.fail(command, runs.error());
+    const qint64 now = databaseNow(*database.value()).toMSecsSinceEpoch();
     if (parser.isSet(jsonOption)) {
         QJsonArray array;
         for (const StoredRun &run : runs.value())
@@ -263,8 +276,7 @@ int AdminCommands::history(const CommandEnvironment &env)
         env.out << "\n";
         if (!run.error.isEmpty())
             env.out << "        " << run.error.left(300) << "\n";
-        if (const auto silentSince =
-                RunLiveness::notRespondingSince(run, QDateTime::currentMSecsSinceEpoch())) {
+        if (const auto silentSince = RunLiveness::notRespondingSince(run, now)) {
             env.out << "        not responding since " << humanTime(*silentSince) << " ("
                     << (run.instanceId.isEmpty() ? QStringLiteral("an unknown instance")
                                                  : run.instanceId)
@@ -317,7 +329,7 @@ int AdminCommands::pause(const CommandEnvironment &env)
     const QString job = parser.positionalArguments().first();
     const auto paused = PauseStore(database.value())
                             .pause(job, osUser(), parser.value(reasonOption), until,
-                                   QDateTime::currentMSecsSinceEpoch());
+                                   databaseNow(*database.value()).toMSecsSinceEpoch());
     if (!paused)
         return env.fail(command, paused.error());
     env.out << "Paused \"" << job << "\"";
@@ -369,8 +381,9 @@ int AdminCommands::cancel(const CommandEnvironment &env)
     const auto database = openDatabase(env);
     if (!database)
         return env.fail(command, database.error());
-    const auto requested = SqlRunJournal(database.value())
-                               .requestCancel(id, osUser(), QDateTime::currentMSecsSinceEpoch());
+    const auto requested =
+        SqlRunJournal(database.value())
+            .requestCancel(id, osUser(), databaseNow(*database.value()).toMSecsSinceEpoch());
     if (!requested)
         return env.fail(command, requested.error());
     env.out << "Cancel requested for run " << id << ".\n";

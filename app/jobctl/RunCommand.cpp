@@ -11,6 +11,7 @@
 #include "jobs/RunSummaryText.h"
 #include "schedule/OccurrenceFinder.h"
 #include "storage/AppDatabase.h"
+#include "storage/DatabaseClock.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -105,11 +106,14 @@ int RunCommand::run(const CommandEnvironment &env)
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)
         return env.fail(command, database.error());
-    SystemClock clock;
+    SystemClock systemClock;
+    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
+    clock.align(*database.value());
     JobRuntime::Options options;
     options.scheduler.scheduleJobs = false; // this process runs JOB, nothing else
     options.mode = QStringLiteral("run");
     options.runSettings.insert(jobName, runSettings);
+    options.databaseClock = &clock;
     auto runtime = JobRuntime::create(database.value(), clock, options);
     if (!runtime)
         return env.fail(command, runtime.error());

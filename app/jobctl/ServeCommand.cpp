@@ -11,6 +11,7 @@
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
 #include "storage/AppDatabase.h"
+#include "storage/DatabaseClock.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -125,7 +126,10 @@ int ServeCommand::run(const CommandEnvironment &env)
     const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
     if (!database)
         return env.fail(command, database.error());
-    SystemClock clock;
+    SystemClock systemClock;
+    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
+    clock.align(*database.value());
+    options.databaseClock = &clock;
     auto runtime = JobRuntime::create(database.value(), clock, options);
     if (!runtime)
         return env.fail(command, runtime.error(), 2);

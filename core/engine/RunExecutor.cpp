@@ -27,7 +27,7 @@ bool RunExecutor::claim(const Context &context)
     RunJournal::ClaimRequest request{state.info(),       RunJournal::occurrenceKey(state.info()),
                                      context.overlap,    state.nowMSecs(),
                                      context.leaseMSecs, context.instanceId,
-                                     context.holder};
+                                     context.holder,     context.sessionLock};
     const RunJournal::Claim claim = context.journal->claim(request);
     using Status = RunJournal::Claim::Status;
     using Kind = RunState::Refusal::Kind;

@@ -25,7 +25,8 @@ public:
         OverlapPolicy overlap = OverlapPolicy::Skip;
         qint64 leaseMSecs = 60000;
         QString instanceId;
-        QString holder; // see RunJournal::ClaimRequest::holder
+        QString holder;         // see RunJournal::ClaimRequest::holder
+        qint64 sessionLock = 0; // see RunJournal::ClaimRequest::sessionLock
     };
 
     // Runs on a worker thread.

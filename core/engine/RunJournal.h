@@ -32,6 +32,9 @@ public:
         // The process that will run it (ProcessIdentity::currentHolder()), so that any process
         // on the same host can tell at once when it is gone; empty: the lease alone decides.
         QString holder;
+        // The holder's presence lock on PostgreSQL (InstancePresence::key()), so that a holder
+        // whose database session ended is known dead from any host; 0: none.
+        qint64 sessionLock = 0;
     };
 
     struct Claim
@@ -58,6 +61,20 @@ public:
         RunProgress progress;
         QList<LogLine> newLogLines; // lines not yet written, in order
         int firstLogSeq = 0;        // the seq of newLogLines.first()
+    };
+
+    // What a heartbeat learned about the runs it refreshed.
+    struct HeartbeatReply
+    {
+        QList<qint64> cancelRequested; // an admin asked (from any instance) to cancel these
+        // Runs this instance no longer holds: another instance took them for dead and marked
+        // them interrupted (or their row is gone). They must stop (StopReason::LeaseLost).
+        struct Lost
+        {
+            qint64 storedRunId = 0;
+            QString why;
+        };
+        QList<Lost> lost;
     };
 
     struct Skipped
@@ -88,10 +105,10 @@ public:
     virtual Claim claim(const ClaimRequest &request) = 0;
 
     // Refreshes heartbeat and progress of runs held by `instanceId` and appends their new
-    // log lines. Returns the stored ids among `runs` whose cancel has been requested (by
-    // an admin, from any instance).
-    virtual Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
-                                                       const QString &instanceId) = 0;
+    // log lines. Says which of `runs` an admin asked to cancel, and which this instance no
+    // longer holds.
+    virtual Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
+                                                        const QString &instanceId) = 0;
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).

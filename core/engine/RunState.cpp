@@ -47,6 +47,25 @@ RunProgress RunState::progress() const
     return m_progress;
 }
 
+void RunState::loseLease(const QString &why)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_lostLease.isEmpty())
+            m_lostLease = why;
+    }
+    if (m_stop.isStopRequested())
+        return; // stopping already, for a reason that stays the one recorded
+    // The line first: once asked to stop, the body may end and its log be written at once.
+    appendLog({nowMSecs(),
+               LogLevel::Error,
+               QStringLiteral("Lost its lease: %1. Stopping, so that it does not go on "
+                              "unprotected")
+                   .arg(why),
+               {}});
+    m_stop.requestStop(StopReason::LeaseLost);
+}
+
 void RunState::appendLog(LogLine line)
 {
     std::lock_guard lock(m_mutex);
@@ -183,6 +202,13 @@ RunRecord RunState::record() const
         record.outcome = RunOutcome::Cancelled;
         record.error = QStringLiteral("Cancelled by shutdown: %1").arg(record.error);
         break;
+    case StopReason::LeaseLost: {
+        std::lock_guard lock(m_mutex);
+        record.outcome = RunOutcome::Interrupted;
+        record.error = QStringLiteral("Stopped because it had lost its lease (%1): %2")
+                           .arg(m_lostLease, record.error);
+        break;
+    }
     case StopReason::None:
         record.outcome = RunOutcome::Failed;
         break;

@@ -52,6 +52,9 @@ public:
     void setStoredRunId(qint64 id) { m_storedRunId.store(id); }
     // Why the journal could not record the end of this run (RunRecord::journalError).
     void setJournalError(const QString &error);
+    // The journal says this run is no longer held by its instance (`why`): asks it to stop
+    // (StopReason::LeaseLost) and says so in its log. The first stop request still wins.
+    void loseLease(const QString &why);
 
     void setProgress(const RunProgress &progress);
     RunProgress progress() const;
@@ -96,6 +99,7 @@ private:
     const std::chrono::milliseconds m_timeout;
     const int m_logLimit;
     StopSource m_stop;
+    QString m_lostLease; // under m_mutex
     std::atomic<qint64> m_storedRunId{0};
 
     mutable std::mutex m_mutex;

@@ -772,7 +772,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
                                  job.definition.policies.overlap,
                                  m_options.lease.count(),
                                  m_options.instanceId,
-                                 m_options.holder};
+                                 m_options.holder,
+                                 m_options.sessionLock};
     m_pool->start([context] { RunExecutor::execute(context); });
     arm();
     return id;

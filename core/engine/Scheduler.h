@@ -69,6 +69,9 @@ public:
         // process is known dead at once on its host (ProcessIdentity). JobRuntime sets it;
         // empty (tests that play several instances in one process): the lease alone decides.
         QString holder;
+        // The holder's presence lock on PostgreSQL (InstancePresence), recorded with each run
+        // so that a holder whose database session ended is known dead from any host; 0: none.
+        qint64 sessionLock = 0;
         std::chrono::milliseconds lease{std::chrono::seconds(60)};
         std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(15)};
         // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).

@@ -4,6 +4,8 @@
 #include "common/LogFields.h"
 #include "engine/RunState.h"
 
+#include <algorithm>
+
 namespace jc {
 
 namespace {
@@ -123,16 +125,25 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
             live.append(entry);
         }
         if (!live.isEmpty()) {
-            const auto cancelled = journal->heartbeat(live, nowMSecs, instance);
-            if (!cancelled)
+            const auto reply = journal->heartbeat(live, nowMSecs, instance);
+            if (!reply)
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
-                     cancelled.error());
-            for (const qint64 id : cancelled ? cancelled.value() : QList<qint64>()) {
-                for (const auto &run : runs) {
-                    if (run->storedRunId() == id)
-                        run->stopSource().requestStop(StopReason::Cancelled);
-                }
+                     reply.error());
+            const auto runWithId = [&runs](qint64 id) {
+                const auto found = std::find_if(runs.cbegin(), runs.cend(), [id](const auto &run) {
+                    return run->storedRunId() == id;
+                });
+                return found == runs.cend() ? nullptr : *found;
+            };
+            for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
+                if (const auto run = runWithId(id))
+                    run->stopSource().requestStop(StopReason::Cancelled);
+            }
+            for (const auto &lost :
+                 reply ? reply->lost : QList<RunJournal::HeartbeatReply::Lost>()) {
+                if (const auto run = runWithId(lost.storedRunId))
+                    run->loseLease(lost.why);
             }
         }
         if (const auto swept = journal->interruptStale(nowMSecs, lease, {}); !swept)

@@ -7,9 +7,11 @@
 
 namespace jc {
 
-// Why a run was asked to stop. Cancel, timeout and shutdown all use the same token; the
-// reason only decides how the run is recorded (cancelled, timed out).
-enum class StopReason { None, Cancelled, TimedOut, Shutdown };
+// Why a run was asked to stop. Cancel, timeout, shutdown and a lost lease all use the same
+// token; the reason only decides how the run is recorded (cancelled, timed out, interrupted).
+// LeaseLost: another instance took the run for dead and marked it interrupted, so it must not
+// go on unprotected (another run of the job may start).
+enum class StopReason { None, Cancelled, TimedOut, Shutdown, LeaseLost };
 
 // The shared state behind a StopSource and its StopTokens. Thread-safe.
 class StopState

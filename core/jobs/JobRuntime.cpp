@@ -6,6 +6,7 @@
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/ScheduleChangeLog.h"
+#include "storage/InstancePresence.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/RunHistory.h"
 #include "storage/SqlRunJournal.h"
@@ -16,9 +17,11 @@
 namespace jc {
 
 JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
+                       std::unique_ptr<InstancePresence> presence,
                        std::shared_ptr<RunJournal> journal, std::unique_ptr<Scheduler> scheduler,
                        Options options, StoredSettings applied)
     : m_database(std::move(database))
+    , m_presence(std::move(presence))
     , m_journal(std::move(journal))
     , m_scheduler(std::move(scheduler))
     , m_options(std::move(options))
@@ -234,18 +237,24 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         return applied.error();
     auto journal = std::make_shared<SqlRunJournal>(database);
     Scheduler::Options schedulerOptions = options.scheduler;
-    // This process holds the runs it claims: a kill is seen at once on this host (RunLiveness).
-    if (schedulerOptions.holder.isEmpty())
+    // This process holds the runs it claims: a kill is seen at once on this host (RunLiveness),
+    // and on PostgreSQL from any host, by its presence lock.
+    std::unique_ptr<InstancePresence> presence;
+    if (schedulerOptions.holder.isEmpty()) {
         schedulerOptions.holder = ProcessIdentity::currentHolder();
+        presence = std::make_unique<InstancePresence>(
+            database, InstancePresence::Options{.clock = options.databaseClock});
+        schedulerOptions.sessionLock = presence->key();
+    }
     auto scheduler = std::make_unique<Scheduler>(clock, schedulerOptions);
     scheduler->setJournal(journal);
     for (JobDefinition &job : jobs) {
         if (const auto added = scheduler->addJob(std::move(job)); !added)
             return added.error();
     }
-    std::unique_ptr<JobRuntime> runtime(new JobRuntime(std::move(database), std::move(journal),
-                                                       std::move(scheduler), std::move(options),
-                                                       std::move(stored)));
+    std::unique_ptr<JobRuntime> runtime(new JobRuntime(std::move(database), std::move(presence),
+                                                       std::move(journal), std::move(scheduler),
+                                                       std::move(options), std::move(stored)));
     if (const auto prepared = runtime->prepare(clock.nowMSecs()); !prepared)
         return prepared.error();
     return runtime;

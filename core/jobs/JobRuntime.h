@@ -21,6 +21,8 @@
 namespace jc {
 
 class Clock;
+class DatabaseClock;
+class InstancePresence;
 class RunJournal;
 
 // A scheduler wired to an app database: the built-in jobs registered in the configured
@@ -50,6 +52,10 @@ public:
         // "run". The instance announces itself at start and with every pause poll, and
         // withdraws when destroyed.
         QString mode = QStringLiteral("serve");
+        // The clock passed to create(), when it is one: kept aligned to the database server's
+        // clock for this runtime's life (InstancePresence), so that leases compare instants of
+        // one clock across hosts. Null: the clock is used as it is.
+        DatabaseClock *databaseClock = nullptr;
     };
     ~JobRuntime() override;
 
@@ -78,7 +84,8 @@ private:
         Expected<StoredSettings, QString> settings;
     };
 
-    JobRuntime(std::shared_ptr<ConnectionFactory> database, std::shared_ptr<RunJournal> journal,
+    JobRuntime(std::shared_ptr<ConnectionFactory> database,
+               std::unique_ptr<InstancePresence> presence, std::shared_ptr<RunJournal> journal,
                std::unique_ptr<Scheduler> scheduler, Options options, StoredSettings applied);
     Expected<bool, QString> prepare(qint64 nowMSecs);
     Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
@@ -91,6 +98,8 @@ private:
     void applySettings(const StoredSettings &stored);
 
     std::shared_ptr<ConnectionFactory> m_database;
+    // Destroyed after the scheduler: its lock says "alive" until the last run has ended.
+    std::unique_ptr<InstancePresence> m_presence;
     std::shared_ptr<RunJournal> m_journal;
     std::unique_ptr<Scheduler> m_scheduler;
     Options m_options;

@@ -370,13 +370,27 @@ Migration perJobReadIndexes()
                 });
 }
 
+// 14. Liveness across hosts: the key of the session-level advisory lock that the holder of a
+// running run keeps for its life (InstancePresence, HolderSessions). When no session holds it,
+// the holder's connection is gone, whatever host it ran on. NULL on SQLite and for rows of
+// older builds: the process identity and the lease decide.
+Migration runSessionLocks()
+{
+    return make(14, QStringLiteral("jc_runs.session_lock: the database session that holds a run"),
+                {
+                    MigrationStep::addColumnIfMissing(
+                        QStringLiteral("jc_runs"), QStringLiteral("session_lock"),
+                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN session_lock bigint")),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),     topUpPeriodKey(),   schedulerTables(), purchaseStatusIndex(),
-            changeNotices(), topUpPeriodIndex(), legacyTopUps(),    runSkipReason(),
-            runHolders(),    perJobReadIndexes()};
+    return {appTables(),     topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
+            changeNotices(), topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
+            runHolders(),    perJobReadIndexes(), runSessionLocks()};
 }
 
 int MigrationCatalog::latestVersion()

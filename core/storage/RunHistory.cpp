@@ -1,5 +1,6 @@
 #include "storage/RunHistory.h"
 
+#include "storage/HolderSessions.h"
 #include "storage/PerJobReads.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
@@ -24,7 +25,7 @@ const QString RunColumns = QStringLiteral(
     "id, job_name, trigger, occurrence_ms, occurrence_key, status, started_at_ms, "
     "finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, requested_by, reason, "
     "dry_run, summary, progress_done, progress_total, progress_text, cancel_requested_at_ms, "
-    "cancel_requested_by, missed_count, holder, lease_ms");
+    "cancel_requested_by, missed_count, holder, lease_ms, session_lock");
 
 // A status or trigger this program does not know can only come from a newer one, which a
 // newer schema would normally keep away; it reads as Failed / Scheduled rather than failing
@@ -87,6 +88,7 @@ StoredRun readRun(const QSqlQuery &query)
     run.missedCount = query.value(21).toInt();
     run.holder = query.value(22).toString();
     run.leaseMSecs = query.value(23).toLongLong();
+    run.sessionLock = query.value(24).toLongLong();
     return run;
 }
 
@@ -182,6 +184,39 @@ Expected<QList<StoredRun>, QString> readRuns(Expected<QSqlQuery, QString> query)
     return runs;
 }
 
+// Sets StoredRun::sessionEnded on the running runs in `runs` whose holder's session the
+// database no longer has (PostgreSQL): one more statement, only when such a run was read.
+template <typename Runs>
+std::optional<QString> markEndedSessions(ConnectionFactory &connections, Runs &runs)
+{
+    const auto holdsSession = [](const StoredRun &run) {
+        return run.outcome == RunOutcome::Running && run.sessionLock > 0;
+    };
+    if (std::none_of(runs.cbegin(), runs.cend(), holdsSession))
+        return std::nullopt;
+    auto db = connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const auto sessions = HolderSessions::read(db.value(), connections.dialect());
+    if (!sessions)
+        return sessions.error();
+    for (StoredRun &run : runs) {
+        if (holdsSession(run))
+            run.sessionEnded = sessions->ended(run.sessionLock).value_or(false);
+    }
+    return std::nullopt;
+}
+
+template <typename Runs>
+Expected<Runs, QString> withSessions(ConnectionFactory &connections, Expected<Runs, QString> runs)
+{
+    if (!runs)
+        return runs;
+    if (auto error = markEndedSessions(connections, runs.value()))
+        return *error;
+    return runs;
+}
+
 } // namespace
 
 RunHistory::RunHistory(std::shared_ptr<ConnectionFactory> connections)
@@ -193,16 +228,20 @@ Expected<QList<StoredRun>, QString> RunHistory::runs(const RunQuery &query) cons
     const Where where = whereFor(query, m_connections->dialect());
     const QString sql = QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT ?")
                             .arg(RunColumns, where.sql());
-    return readRuns(select(*m_connections, sql,
-                           where.values + QVariantList{std::clamp(query.limit, 1, MaxLimit)},
-                           QStringLiteral("the run history")));
+    return withSessions(
+        *m_connections,
+        readRuns(select(*m_connections, sql,
+                        where.values + QVariantList{std::clamp(query.limit, 1, MaxLimit)},
+                        QStringLiteral("the run history"))));
 }
 
 Expected<std::optional<StoredRun>, QString> RunHistory::run(qint64 id) const
 {
-    const auto found = readRuns(select(
-        *m_connections, QStringLiteral("SELECT %1 FROM jc_runs WHERE id = ?").arg(RunColumns), {id},
-        QStringLiteral("run %1").arg(id)));
+    const auto found = withSessions(
+        *m_connections,
+        readRuns(select(*m_connections,
+                        QStringLiteral("SELECT %1 FROM jc_runs WHERE id = ?").arg(RunColumns), {id},
+                        QStringLiteral("run %1").arg(id))));
     if (!found)
         return found.error();
     if (found->isEmpty())
@@ -309,7 +348,8 @@ RunHistory::perJob(const PerJobStatement &statement, Read read,
 
 Expected<QHash<QString, StoredRun>, QString> RunHistory::latestRunPerJob() const
 {
-    return perJob<StoredRun>(PerJobReads::latestRun(RunColumns), readRun);
+    return withSessions(*m_connections,
+                        perJob<StoredRun>(PerJobReads::latestRun(RunColumns), readRun));
 }
 
 Expected<QHash<QString, QDateTime>, QString> RunHistory::lastSuccessPerJob() const

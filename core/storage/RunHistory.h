@@ -45,9 +45,13 @@ struct StoredRun
     RunProgress progress; // as of the last heartbeat (kept after the run ended)
     QDateTime cancelRequestedAt;
     QString cancelRequestedBy;
-    int missedCount = 0;   // skipped and missed rows: how many occurrences the row stands for
-    QString holder;        // who runs it (ProcessIdentity); empty for rows of older builds
-    qint64 leaseMSecs = 0; // the lease it runs under; 0: not recorded (RunLiveness)
+    int missedCount = 0;    // skipped and missed rows: how many occurrences the row stands for
+    QString holder;         // who runs it (ProcessIdentity); empty for rows of older builds
+    qint64 leaseMSecs = 0;  // the lease it runs under; 0: not recorded (RunLiveness)
+    qint64 sessionLock = 0; // its holder's presence lock (InstancePresence); 0: none
+    // Read with the row, for a running row: the database says its holder's session has ended
+    // (HolderSessions). Always false on SQLite and for rows without a session lock.
+    bool sessionEnded = false;
 };
 
 // One line of a run's log.

@@ -4,8 +4,8 @@
 
 namespace jc {
 
-RunLiveness::State RunLiveness::of(const QString &holder, qint64 heartbeatMSecs, qint64 leaseMSecs,
-                                   qint64 nowMSecs)
+RunLiveness::State RunLiveness::of(const QString &holder, bool sessionEnded, qint64 heartbeatMSecs,
+                                   qint64 leaseMSecs, qint64 nowMSecs)
 {
     switch (ProcessIdentity::liveness(holder)) {
     case ProcessIdentity::Liveness::Gone:
@@ -15,6 +15,8 @@ RunLiveness::State RunLiveness::of(const QString &holder, qint64 heartbeatMSecs,
     case ProcessIdentity::Liveness::Unknown:
         break;
     }
+    if (sessionEnded)
+        return State::SessionEnded;
     return nowMSecs - heartbeatMSecs >= leaseMSecs ? State::LeaseExpired : State::Alive;
 }
 
@@ -23,7 +25,7 @@ RunLiveness::State RunLiveness::of(const StoredRun &run, qint64 nowMSecs, qint64
     if (run.outcome != RunOutcome::Running)
         return State::Alive;
     const QDateTime heartbeat = run.heartbeatAt.isValid() ? run.heartbeatAt : run.startedAt;
-    return of(run.holder, heartbeat.toMSecsSinceEpoch(),
+    return of(run.holder, run.sessionEnded, heartbeat.toMSecsSinceEpoch(),
               run.leaseMSecs > 0 ? run.leaseMSecs : defaultLeaseMSecs, nowMSecs);
 }
 
@@ -40,6 +42,11 @@ QString RunLiveness::reason(State state, const QString &holder, qint64 leaseMSec
         return QStringLiteral("The process running it (%1) is gone: killed, crashed or its host "
                               "restarted")
             .arg(ProcessIdentity::describe(holder));
+    if (state == State::SessionEnded)
+        return QStringLiteral("The instance running it%1 lost its database connection: "
+                              "killed, crashed or cut off")
+            .arg(holder.isEmpty() ? QString()
+                                  : QStringLiteral(" (%1)").arg(ProcessIdentity::describe(holder)));
     return QStringLiteral("The instance running it stopped heartbeating (lease of %1 s "
                           "expired); it was probably killed or lost power")
         .arg(QString::number(static_cast<double>(leaseMSecs) / 1000.0));

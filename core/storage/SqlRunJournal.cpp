@@ -3,6 +3,7 @@
 #include "storage/WriteTransaction.h"
 
 #include "common/IsoTime.h"
+#include "storage/HolderSessions.h"
 #include "storage/RunLiveness.h"
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
@@ -128,6 +129,7 @@ struct RunningRow
 {
     Holder holder;
     QString holderText;
+    qint64 sessionLock = 0;    // the holder's presence lock (HolderSessions); 0: none
     qint64 heartbeatMSecs = 0; // the last heartbeat, else the start
     qint64 leaseMSecs = 0;     // the row's own lease, else the caller's
 };
@@ -146,15 +148,37 @@ Expected<QList<RunningRow>, QString> runningRows(QSqlDatabase &db, const QString
     while (query.next()) {
         rows.append({Holder{query.value(0).toLongLong(), query.value(1).toString(),
                             query.value(2).toInt(), query.value(3).toString()},
-                     query.value(4).toString(), query.value(5).toLongLong(),
+                     query.value(4).toString(), query.value(7).toLongLong(),
+                     query.value(5).toLongLong(),
                      query.value(6).isNull() ? defaultLeaseMSecs : query.value(6).toLongLong()});
     }
     return rows;
 }
 
+// The liveness of each row, with what the database knows of their holders' sessions (read
+// once, and only when a row has a session lock).
+Expected<QList<RunLiveness::State>, QString>
+livenessOf(QSqlDatabase &db, SqlDialect dialect, const QList<RunningRow> &rows, qint64 nowMSecs)
+{
+    HolderSessions sessions;
+    if (std::any_of(rows.cbegin(), rows.cend(),
+                    [](const RunningRow &row) { return row.sessionLock > 0; })) {
+        auto read = HolderSessions::read(db, dialect);
+        if (!read)
+            return read.error();
+        sessions = std::move(read).value();
+    }
+    QList<RunLiveness::State> states;
+    for (const RunningRow &row : rows)
+        states.append(RunLiveness::of(row.holderText,
+                                      sessions.ended(row.sessionLock).value_or(false),
+                                      row.heartbeatMSecs, row.leaseMSecs, nowMSecs));
+    return states;
+}
+
 const QString RunningColumns =
     QStringLiteral("SELECT id, status, attempts, instance_id, holder, COALESCE(heartbeat_at_ms, "
-                   "started_at_ms), lease_ms FROM jc_runs WHERE status = ?");
+                   "started_at_ms), lease_ms, session_lock FROM jc_runs WHERE status = ?");
 
 // Marks a running row interrupted for `reason`. Its duration ends at its last heartbeat, the
 // last moment it was known to run, not when it was found dead.
@@ -174,7 +198,7 @@ std::optional<QString> markInterrupted(QSqlDatabase &db, qint64 runId, const QSt
 // not "another": it holds the key, and the claim is AlreadyClaimed. A run whose holder is gone
 // is marked interrupted here, in the claim's transaction: the new run starts at once instead
 // of waiting out a dead process's lease.
-Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
+Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db, SqlDialect dialect,
                                                  const RunJournal::ClaimRequest &request)
 {
     const auto rows = runningRows(
@@ -185,13 +209,18 @@ Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
         request.leaseMSecs);
     if (!rows)
         return rows.error();
+    const auto states = livenessOf(db, dialect, rows.value(), request.nowMSecs);
+    if (!states)
+        return states.error();
     std::optional<Holder> live;
-    for (const RunningRow &row : rows.value()) {
-        const auto state =
-            RunLiveness::of(row.holderText, row.heartbeatMSecs, row.leaseMSecs, request.nowMSecs);
+    for (qsizetype i = 0; i < rows->size(); ++i) {
+        const RunningRow &row = rows->at(i);
+        const auto state = states->at(i);
         if (state == RunLiveness::State::Alive && !live)
             live = row.holder;
-        if (state != RunLiveness::State::HolderGone)
+        // A lease that ran out is the sweep's to mark (it may be a hung holder coming back);
+        // a holder known gone is marked here, so that the new run starts at once.
+        if (state == RunLiveness::State::Alive || state == RunLiveness::State::LeaseExpired)
             continue;
         int count = 0;
         if (auto error =
@@ -205,16 +234,19 @@ Expected<std::optional<Holder>, QString> liveRun(QSqlDatabase &db,
 // Marks every running row that RunLiveness finds dead interrupted: its holder is gone, or
 // its lease expired and its holder is not known to live. A holder alive on this host keeps its
 // run however late its heartbeat (a long write transaction may hold one back on SQLite).
-std::optional<QString> interruptDead(QSqlDatabase &db, qint64 nowMSecs, qint64 leaseMSecs,
-                                     int *count)
+std::optional<QString> interruptDead(QSqlDatabase &db, SqlDialect dialect, qint64 nowMSecs,
+                                     qint64 leaseMSecs, int *count)
 {
     const auto rows =
         runningRows(db, RunningColumns, {statusText(RunOutcome::Running)}, leaseMSecs);
     if (!rows)
         return rows.error();
-    for (const RunningRow &row : rows.value()) {
-        const auto state =
-            RunLiveness::of(row.holderText, row.heartbeatMSecs, row.leaseMSecs, nowMSecs);
+    const auto states = livenessOf(db, dialect, rows.value(), nowMSecs);
+    if (!states)
+        return states.error();
+    for (qsizetype i = 0; i < rows->size(); ++i) {
+        const RunningRow &row = rows->at(i);
+        const auto state = states->at(i);
         if (state == RunLiveness::State::Alive)
             continue;
         if (auto error =
@@ -223,6 +255,24 @@ std::optional<QString> interruptDead(QSqlDatabase &db, qint64 nowMSecs, qint64 l
             return error;
     }
     return std::nullopt;
+}
+
+// A run that another instance took for dead, and that stopped when its heartbeat learned it
+// (StopReason::LeaseLost): the row stays interrupted, with the finder's reason first, and now
+// also says that the run was in fact alive, and when it really stopped.
+std::optional<QString> addOwnAccount(QSqlDatabase &db, qint64 runId, const RunRecord &record,
+                                     qint64 finishedAtMSecs)
+{
+    int changed = 0;
+    return updateCounting(
+        db,
+        QStringLiteral("UPDATE jc_runs SET error = COALESCE(error, '') || ?, finished_at_ms = ?, "
+                       "progress_done = ?, progress_total = ?, progress_text = ? "
+                       "WHERE id = ? AND status = ?"),
+        {QStringLiteral(". Its instance was in fact alive: %1").arg(record.error), finishedAtMSecs,
+         record.progress.done, record.progress.total, nullIfEmpty(record.progress.text), runId,
+         statusText(RunOutcome::Interrupted)},
+        &changed);
 }
 
 Expected<std::optional<Holder>, QString> runById(QSqlDatabase &db, qint64 runId)
@@ -260,8 +310,9 @@ struct NewRow
     bool dryRun = false;
     QVariant missedCount = QVariant(QMetaType::fromType<int>());
     QString skipReason;
-    QString holder;                    // running rows: this process (ProcessIdentity)
-    QVariant leaseMSecs = nullInt64(); // running rows: the lease it runs under
+    QString holder;                     // running rows: this process (ProcessIdentity)
+    QVariant leaseMSecs = nullInt64();  // running rows: the lease it runs under
+    QVariant sessionLock = nullInt64(); // running rows: the holder's presence lock, if any
 };
 
 // Inserts the row unless its (job, occurrence) key is taken. Returns its id, or nullopt when
@@ -277,8 +328,9 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
         QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
                        "instance_id, requested_by, reason, error, dry_run, missed_count, "
-                       "skip_reason, holder, lease_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_name, occurrence_key) DO NOTHING") +
+                       "skip_reason, holder, lease_ms, session_lock) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_name, occurrence_key) "
+                       "DO NOTHING") +
         (pg ? QStringLiteral(" RETURNING id") : QString());
     const QVariantList values{row.job,
                               row.trigger,
@@ -297,7 +349,8 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
                               row.missedCount,
                               nullIfEmpty(row.skipReason),
                               nullIfEmpty(row.holder),
-                              row.leaseMSecs};
+                              row.leaseMSecs,
+                              row.sessionLock};
     if (!query.prepare(sql) || !execWith(query, values))
         return query.lastError();
     if (pg)
@@ -341,6 +394,11 @@ Claim alreadyClaimed(QSqlDatabase &db, const ClaimRequest &request)
     return {Claim::Status::AlreadyClaimed, holder && *holder ? (*holder)->id : 0, message};
 }
 
+QVariant sessionLockOf(const ClaimRequest &request)
+{
+    return request.sessionLock > 0 ? QVariant(request.sessionLock) : nullInt64();
+}
+
 NewRow rowFor(const ClaimRequest &request, const QString &status)
 {
     const RunInfo &run = request.run;
@@ -360,6 +418,7 @@ NewRow rowFor(const ClaimRequest &request, const QString &status)
     if (status == statusText(RunOutcome::Running)) {
         row.holder = request.holder;
         row.leaseMSecs = request.leaseMSecs;
+        row.sessionLock = sessionLockOf(request);
     }
     return row;
 }
@@ -434,18 +493,19 @@ Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &r
     if (!*holder) // the first attempt left no row (it ran without a journal): start one
         return insertRunning(db, dialect, request);
     QSqlQuery query(db);
-    const auto error = execute(
-        query,
-        QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
-                       "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
-                       "instance_id = ?, holder = ?, lease_ms = ?, progress_done = NULL, "
-                       "progress_total = NULL, progress_text = NULL WHERE id = ? AND status IN "
-                       "(?, ?) AND attempts = ?"),
-        {statusText(RunOutcome::Running), request.run.attempt, toText(RunTrigger::Retry),
-         request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
-         nullIfEmpty(request.holder), request.leaseMSecs, (*holder)->id,
-         statusText(RunOutcome::Failed), statusText(RunOutcome::TimedOut),
-         request.run.attempt - 1});
+    const auto error =
+        execute(query,
+                QStringLiteral(
+                    "UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+                    "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
+                    "instance_id = ?, holder = ?, lease_ms = ?, session_lock = ?, progress_done = "
+                    "NULL, progress_total = NULL, progress_text = NULL WHERE id = ? AND status "
+                    "IN (?, ?) AND attempts = ?"),
+                {statusText(RunOutcome::Running), request.run.attempt, toText(RunTrigger::Retry),
+                 request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
+                 nullIfEmpty(request.holder), request.leaseMSecs, sessionLockOf(request),
+                 (*holder)->id, statusText(RunOutcome::Failed), statusText(RunOutcome::TimedOut),
+                 request.run.attempt - 1});
     if (error)
         return claimFailed(request, *error);
     if (query.numRowsAffected() != 1)
@@ -475,17 +535,19 @@ Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect, const ClaimReques
     QSqlQuery query(db);
     const auto error = execute(
         query,
-        QStringLiteral("UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
-                       "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
-                       "instance_id = ?, holder = ?, lease_ms = ?, requested_by = ?, reason = "
-                       "?, error = NULL, missed_count = NULL, skip_reason = NULL, progress_done "
-                       "= NULL, progress_total = NULL, progress_text = NULL, "
-                       "cancel_requested_at_ms = NULL, cancel_requested_by = NULL WHERE id = ? "
-                       "AND status = ?"),
+        QStringLiteral(
+            "UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+            "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
+            "instance_id = ?, holder = ?, lease_ms = ?, session_lock = ?, requested_by = "
+            "?, reason = ?, error = NULL, missed_count = NULL, skip_reason = NULL, progress_done "
+            "= NULL, progress_total = NULL, progress_text = NULL, "
+            "cancel_requested_at_ms = NULL, cancel_requested_by = NULL WHERE id = ? "
+            "AND status = ?"),
         {statusText(RunOutcome::Running), request.run.attempt, toText(request.run.trigger),
          request.nowMSecs, request.nowMSecs, nullIfEmpty(request.instanceId),
-         nullIfEmpty(request.holder), request.leaseMSecs, nullIfEmpty(request.run.requestedBy),
-         nullIfEmpty(request.run.reason), (*holder)->id, (*holder)->status});
+         nullIfEmpty(request.holder), request.leaseMSecs, sessionLockOf(request),
+         nullIfEmpty(request.run.requestedBy), nullIfEmpty(request.run.reason), (*holder)->id,
+         (*holder)->status});
     if (error)
         return claimFailed(request, *error);
     if (query.numRowsAffected() != 1)
@@ -496,7 +558,7 @@ Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect, const ClaimReques
 Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request)
 {
     if (request.overlap == OverlapPolicy::Skip) {
-        const auto live = liveRun(db, request);
+        const auto live = liveRun(db, dialect, request);
         if (!live)
             return claimFailed(request, live.error());
         if (*live)
@@ -552,7 +614,8 @@ std::optional<QString> writeLog(QSqlDatabase &db, const LogBatch &batch)
 // Refreshes the leases (one prepared statement, run per run, so that a run this instance no
 // longer holds is noticed) and collects the log lines of the runs whose row still exists.
 std::optional<QString> refreshLeases(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs,
-                                     qint64 nowMSecs, const QString &instanceId, LogBatch *log)
+                                     qint64 nowMSecs, const QString &instanceId, LogBatch *log,
+                                     QList<RunJournal::HeartbeatReply::Lost> *lost)
 {
     QSqlQuery update(db);
     update.prepare(QStringLiteral(
@@ -567,11 +630,15 @@ std::optional<QString> refreshLeases(QSqlDatabase &db, const QList<RunJournal::L
             const auto holder = runById(db, run.storedRunId);
             if (!holder)
                 return holder.error();
+            const QString why = *holder ? QStringLiteral("the run is now %1 %2")
+                                              .arg(readable((*holder)->status), (*holder)->where())
+                                        : QStringLiteral("its row is gone");
             qCWarning(lcStorage).noquote()
                 << QStringLiteral("Run %1 is not held by instance %2 any more: %3")
                        .arg(QString::number(run.storedRunId), instanceId,
                             *holder ? readable((*holder)->status) + u' ' + (*holder)->where()
                                     : QStringLiteral("it is gone"));
+            lost->append({run.storedRunId, why});
             if (!*holder)
                 continue; // its row is gone: its lines have nowhere to go
         }
@@ -631,11 +698,12 @@ RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
     return claim;
 }
 
-Expected<QList<qint64>, QString>
+Expected<RunJournal::HeartbeatReply, QString>
 SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QString &instanceId)
 {
+    HeartbeatReply reply;
     if (runs.isEmpty())
-        return QList<qint64>();
+        return reply;
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return db.error();
@@ -643,7 +711,7 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
     auto error = transaction.begin(m_connections->dialect());
     LogBatch log;
     if (!error)
-        error = refreshLeases(db.value(), runs, nowMSecs, instanceId, &log);
+        error = refreshLeases(db.value(), runs, nowMSecs, instanceId, &log, &reply.lost);
     if (!error)
         error = writeLog(db.value(), log);
     if (error)
@@ -655,7 +723,8 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
         return cancelled.error();
     if (auto failed = transaction.commit())
         return QStringLiteral("Could not refresh the heartbeat: %1").arg(*failed);
-    return cancelled;
+    reply.cancelRequested = std::move(cancelled).value();
+    return reply;
 }
 
 Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecord &record,
@@ -688,10 +757,14 @@ Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
         const auto status = statusOf(db.value(), storedRunId);
         if (!status || !*status)
             return fail(status ? QStringLiteral("there is no such run") : status.error());
-        refused = QStringLiteral("Run %1 of \"%2\" was already marked %3, so its outcome (%4) "
-                                 "was not recorded")
-                      .arg(QString::number(storedRunId), record.info.job, readable(**status),
-                           readable(toText(record.outcome)));
+        if (**status == statusText(RunOutcome::Interrupted) &&
+            record.outcome == RunOutcome::Interrupted)
+            error = addOwnAccount(db.value(), storedRunId, record, finishedAt);
+        else
+            refused = QStringLiteral("Run %1 of \"%2\" was already marked %3, so its outcome (%4) "
+                                     "was not recorded")
+                          .arg(QString::number(storedRunId), record.info.job, readable(**status),
+                               readable(toText(record.outcome)));
     }
     LogBatch log;
     log.add(storedRunId, unwrittenLog, firstLogSeq);
@@ -768,7 +841,7 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
             &count);
     }
     if (!error)
-        error = interruptDead(db.value(), nowMSecs, leaseMSecs, &count);
+        error = interruptDead(db.value(), m_connections->dialect(), nowMSecs, leaseMSecs, &count);
     if (!error)
         error = transaction.commit();
     if (error)

@@ -36,8 +36,8 @@ public:
     explicit SqlRunJournal(std::shared_ptr<ConnectionFactory> connections);
 
     Claim claim(const ClaimRequest &request) override;
-    Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
-                                               const QString &instanceId) override;
+    Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
+                                                const QString &instanceId) override;
     // Also refuses when the row is no longer running this attempt (another instance marked it
     // interrupted, or a retry re-opened it): the error names the row's status. The log lines
     // are written even then, as they say what really happened. The progress of the last

@@ -11,6 +11,7 @@
 // issue's).
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
+#include "storage/HolderSessions.h"
 
 #include "ChildProcess.h"
 #include "TestDatabases.h"
@@ -617,6 +618,103 @@ private slots:
         // Random moments over the body's duration mostly land mid-way.
         QVERIFY2(rounds < 6 || killedMidway >= rounds / 3,
                  qPrintable(u"only %1 of %2 kills landed mid-way"_s.arg(killedMidway).arg(rounds)));
+    }
+
+    // A `jobctl run` on another host is killed. This host cannot read the holder's process,
+    // so on PostgreSQL the holder's database session tells: the server drops a killed
+    // process's connection and with it the presence lock (InstancePresence) that its run
+    // records. `list` says "not responding" and a rerun starts within seconds, long before the
+    // 60 s lease. Another host is played by rewriting the run's holder to a host name that is
+    // not this one. On SQLite (one host by nature) the lease stays the only rule for such a
+    // holder: the run still counts as running.
+    void killedOnAnotherHost_data() { jc::test::addDatabaseRows(); }
+    void killedOnAnotherHost()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result seeded =
+            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(serveUsers),
+                    u"--seed"_s, QString::number(m_seed), u"--no-progress"_s});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        const QString snapshot = snapshotUsers(sql); // what moneyProblems() checks against
+        QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
+        if (dialect == SqlDialect::Postgres) {
+            // Right after a server (re)start, sessions are not evidence yet (HolderSessions):
+            // the fixture's server may have started moments ago.
+            const auto uptime = scalar(sql, u"SELECT (EXTRACT(EPOCH FROM clock_timestamp() - "
+                                            u"pg_postmaster_start_time()) * 1000)::bigint"_s);
+            QVERIFY(uptime);
+            const qint64 grace = jc::HolderSessions::RestartGraceMSecs + 500;
+            if (*uptime < grace)
+                QTest::qWait(int(grace - *uptime));
+        }
+
+        Child run({u"--db"_s, db, u"run"_s, topUp, u"--wait"_s, u"--set"_s, u"batchSize=1"_s});
+        QVERIFY2(run.pid() > 0, "jobctl run did not start");
+        qint64 id = 0;
+        QVERIFY2(waitUntil(
+                     [&] {
+                         id = scalar(sql,
+                                     u"SELECT COALESCE(MAX(id), 0) FROM jc_runs WHERE "
+                                     u"job_name = ? AND status = 'running'"_s,
+                                     {topUp})
+                                  .value_or(0);
+                         return id > 0 || !run.isRunning();
+                     },
+                     60000, 5),
+                 "no run was claimed");
+        QVERIFY2(id > 0, qPrintable(run.out() + run.err()));
+        // "host/pid/bootid/starttime" -> "elsewhere.example/pid/...": this host can tell nothing.
+        QCOMPARE(countRows(sql, u"WHERE id = ? AND holder LIKE '%/%'"_s, {id}), qint64(1));
+        const QString slash =
+            dialect == SqlDialect::Postgres ? u"strpos(holder, '/')"_s : u"instr(holder, '/')"_s;
+        const QString moved = exec(sql,
+                                   u"UPDATE jc_runs SET holder = 'elsewhere.example' || "
+                                   u"substr(holder, %1) WHERE id = ?"_s.arg(slash),
+                                   {id});
+        QVERIFY2(moved.isEmpty(), qPrintable(moved));
+        QVERIFY2(run.isRunning(), "the run ended before the kill");
+        run.signal(SIGKILL);
+        QVERIFY2(run.waitForExit(10000), "jobctl run did not die");
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+
+        if (dialect == SqlDialect::Sqlite) {
+            const Result listed = jobctl({u"--db"_s, db, u"list"_s});
+            QVERIFY2(!listed.out.contains(u"not responding"_s), qPrintable(describe(listed)));
+            QCOMPARE(rowById(sql, id)->status, u"running"_s);
+            return;
+        }
+        Result listed;
+        QVERIFY2(waitUntil(
+                     [&] {
+                         listed = jobctl({u"--db"_s, db, u"list"_s});
+                         return listed.out.contains(u"not responding since"_s);
+                     },
+                     5000, 50),
+                 qPrintable(u"still not seen dead 5 s after the kill: "_s + describe(listed)));
+        const qint64 seenMs = sinceKill.elapsed();
+        const Result rerun = jobctl({u"--db"_s, db, u"run"_s, topUp, u"--wait"_s});
+        QVERIFY2(rerun.exitCode == 0, qPrintable(describe(rerun)));
+        const qint64 rerunMs = sinceKill.elapsed();
+        QVERIFY2(rerunMs < 5000 + 60000 / 2, qPrintable(u"%1 ms"_s.arg(rerunMs)));
+        const auto after = rowById(sql, id);
+        QVERIFY(after);
+        QVERIFY2(after->status == u"interrupted"_s &&
+                     after->error.contains(u"lost its database connection"_s),
+                 qPrintable(after->status + u": "_s + after->error));
+        QCOMPARE(countRows(sql, u"WHERE status = 'running'"_s), qint64(0));
+        const QString problems = moneyProblems(sql, true);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        qInfo("killed on 'another host': list said 'not responding' %lld ms after the kill; "
+              "the rerun had finished %lld ms after it",
+              seenMs, rerunMs);
     }
 
     // Three `serve` on one database, the top-up every second (about a second long: 10,000

@@ -133,12 +133,23 @@ private slots:
             holderOf(QCoreApplication::applicationPid(), QStringLiteral("elsewhere"));
         constexpr qint64 lease = 60'000;
         constexpr qint64 now = 1'000'000;
-        QCOMPARE(RunLiveness::of(gone, now, lease, now), State::HolderGone); // fresh heartbeat
+        constexpr bool connected = false;
+        constexpr bool sessionEnded = true;
+        QCOMPARE(RunLiveness::of(gone, connected, now, lease, now),
+                 State::HolderGone); // fresh heartbeat
         // A heartbeat held back (a long write transaction) does not kill a live holder.
-        QCOMPARE(RunLiveness::of(alive, now - 10 * lease, lease, now), State::Alive);
-        QCOMPARE(RunLiveness::of(elsewhere, now - lease + 1, lease, now), State::Alive);
-        QCOMPARE(RunLiveness::of(elsewhere, now - lease, lease, now), State::LeaseExpired);
-        QCOMPARE(RunLiveness::of(QString(), now - lease, lease, now), State::LeaseExpired);
+        QCOMPARE(RunLiveness::of(alive, connected, now - 10 * lease, lease, now), State::Alive);
+        // What this host sees of its own processes comes before what the database says.
+        QCOMPARE(RunLiveness::of(alive, sessionEnded, now, lease, now), State::Alive);
+        QCOMPARE(RunLiveness::of(elsewhere, connected, now - lease + 1, lease, now), State::Alive);
+        QCOMPARE(RunLiveness::of(elsewhere, connected, now - lease, lease, now),
+                 State::LeaseExpired);
+        QCOMPARE(RunLiveness::of(QString(), connected, now - lease, lease, now),
+                 State::LeaseExpired);
+        // Another host's holder whose database session ended: dead at once, fresh heartbeat
+        // or not.
+        QCOMPARE(RunLiveness::of(elsewhere, sessionEnded, now, lease, now), State::SessionEnded);
+        QCOMPARE(RunLiveness::of(QString(), sessionEnded, now, lease, now), State::SessionEnded);
     }
 };
 

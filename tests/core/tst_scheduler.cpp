@@ -110,13 +110,13 @@ public:
             return {Claim::Status::Failed, 0, QStringLiteral("database unreachable")};
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    Expected<QList<qint64>, QString> heartbeat(const QList<LiveRun> &, qint64,
-                                               const QString &) override
+    Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
+                                                const QString &) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
             return QStringLiteral("database unreachable");
-        return QList<qint64>{};
+        return HeartbeatReply{};
     }
     Expected<bool, QString> finish(qint64, const RunRecord &, const QList<LogLine> &, int) override
     {

@@ -5,6 +5,7 @@
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
 
+#include "engine/JobContext.h"
 #include "engine/ManualClock.h"
 #include "engine/RunJournal.h"
 #include "jobs/HistoryRetentionJob.h"
@@ -16,6 +17,7 @@
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
+#include <QDeadlineTimer>
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -132,6 +134,76 @@ private slots:
         QCOMPARE(countRows(*factoryA, QStringLiteral("status = 'succeeded'")), 20);
         QCOMPARE(countRows(*factoryA, QStringLiteral("status = 'running'")), 0);
         QCOMPARE(countRows(*factoryA, QStringLiteral("1 = 1")), 20);
+    }
+
+    // Another instance took a live run for dead and marked it interrupted (its clock ran ahead,
+    // or a partition kept the heartbeats away). The run must not go on unprotected: its next
+    // heartbeat learns that the row is no longer its own, asks the body to stop, and the
+    // outcome says why; the row stays interrupted and adds the run's own account.
+    void lostLeaseStopsTheRun_data() { test::addDatabaseRows(); }
+    void lostLeaseStopsTheRun()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:00:00Z"));
+        const auto schedule = Schedule::parse(u"0 0 1 1 *"_qs, QTimeZone("UTC"));
+        QVERIFY(schedule);
+        const auto body = [](JobContext &context) {
+            const QDeadlineTimer deadline(30000); // far beyond any wait of this test
+            while (context.stopToken().sleepFor(10ms) && !deadline.hasExpired()) {
+            }
+            return JobResult::failure(u"stopped after 3 of 10 batches"_qs);
+        };
+        JobRuntime::Options options;
+        options.zone = QTimeZone("UTC");
+        options.jobs = QList<JobDefinition>{{u"Long"_qs, {}, schedule.value(), body, {}}};
+        options.scheduler.instanceId = u"instance-a"_qs;
+        options.scheduler.heartbeatInterval = 1s;
+        auto created = JobRuntime::create(factory, clock, options);
+        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
+        auto runtime = std::move(created).value();
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        QVERIFY(runtime->scheduler().runNow(u"Long"_qs));
+        QTRY_COMPARE_WITH_TIMEOUT(countRows(*factory, u"status = 'running'"_qs), 1, 10000);
+
+        // Another instance's sweep, as it writes it.
+        QSqlQuery sweep(factory->connectionForCurrentThread().value());
+        QVERIFY2(sweep.exec(u"UPDATE jc_runs SET status = 'interrupted', finished_at_ms = "
+                            "heartbeat_at_ms, error = 'The instance running it stopped "
+                            "heartbeating' WHERE status = 'running'"_qs),
+                 qPrintable(sweep.lastError().text()));
+        clock.advance(1s); // the next heartbeat
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const auto record = finished.first().first().value<RunRecord>();
+        QCOMPARE(record.outcome, RunOutcome::Interrupted);
+        QVERIFY2(record.error.startsWith(u"Stopped because it had lost its lease (the run is now "
+                                         "interrupted on instance instance-a)"_qs),
+                 qPrintable(record.error));
+        runtime->scheduler().stop(5s);
+
+        const auto runs = RunHistory(factory).runs({});
+        QVERIFY(runs && runs->size() == 1);
+        const StoredRun &run = runs->first();
+        QCOMPARE(run.outcome, RunOutcome::Interrupted);
+        QVERIFY2(run.error.startsWith(u"The instance running it stopped heartbeating. Its "
+                                      "instance was in fact alive: Stopped because"_qs),
+                 qPrintable(run.error));
+        QCOMPARE(run.finishedAt, record.finishedAt);
+        const auto log = RunHistory(factory).logLines(run.id, -1, 100);
+        QVERIFY(log);
+        QStringList messages;
+        for (const StoredLogLine &line : log.value())
+            messages.append(toText(line.level) + u' ' + line.message);
+        QVERIFY2(std::any_of(log->cbegin(), log->cend(),
+                             [](const StoredLogLine &line) {
+                                 return line.level == LogLevel::Error &&
+                                        line.message.startsWith(u"Lost its lease"_qs);
+                             }),
+                 qPrintable(messages.join(u" | "_qs)));
     }
 
     void storedPauseIsHonoured_data() { test::addDatabaseRows(); }

@@ -384,7 +384,10 @@ void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
             .constData());
     auto cancelled = journal.heartbeat({first, second, notOurs}, T0 + 20'000, u"a"_s);
     VERIFY_OK(cancelled);
-    QVERIFY(cancelled->isEmpty());
+    QVERIFY(cancelled->cancelRequested.isEmpty());
+    // Not ours: b holds it. Had this instance run it, it would now have to stop.
+    QCOMPARE(cancelled->lost.size(), 1);
+    QCOMPARE(cancelled->lost.first().storedRunId, foreign);
 
     StoredRun run = stored(history, one);
     QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0 + 20'000);
@@ -399,7 +402,8 @@ void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
     first.progress = {7, 10, u"users"_s};
     cancelled = journal.heartbeat({first, second}, T0 + 40'000, u"a"_s);
     VERIFY_OK(cancelled);
-    QCOMPARE(cancelled.value(), QList<qint64>{two});
+    QCOMPARE(cancelled->cancelRequested, QList<qint64>{two});
+    QVERIFY(cancelled->lost.isEmpty());
 
     const auto log = history.logLines(one, -1, 100);
     VERIFY_OK(log);
@@ -554,7 +558,13 @@ void tst_SqlRunJournal::interruptStaleByLease()
         u"Run %1 is not held by instance a any more: interrupted on instance a"_s.arg(a)
             .toUtf8()
             .constData());
-    VERIFY_OK(journal.heartbeat({{a, {}, lines({u"late"_s}, T0), 0}}, T0 + Lease + 2, u"a"_s));
+    const auto late =
+        journal.heartbeat({{a, {}, lines({u"late"_s}, T0), 0}}, T0 + Lease + 2, u"a"_s);
+    VERIFY_OK(late);
+    // ... and that it must stop: it is not protected any more.
+    QCOMPARE(late->lost.size(), 1);
+    QCOMPARE(late->lost.first().storedRunId, a);
+    QCOMPARE(late->lost.first().why, u"the run is now interrupted on instance a"_s);
     QCOMPARE(stored(history, a).outcome, RunOutcome::Interrupted);
     QCOMPARE(history.logLines(a, -1, 10)->size(), 1);
 }

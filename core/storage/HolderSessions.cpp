@@ -1,0 +1,47 @@
+#include "storage/HolderSessions.h"
+
+#include "storage/SqlErrors.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace jc {
+
+Expected<HolderSessions, QString> HolderSessions::read(QSqlDatabase &db, SqlDialect dialect)
+{
+    HolderSessions sessions;
+    if (dialect != SqlDialect::Postgres)
+        return sessions;
+    // One row per held lock of the space, and one more (key NULL) that carries the server's
+    // uptime, so that a server without any holder still answers.
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    const bool ok =
+        query.prepare(QStringLiteral(
+            "SELECT NULL::bigint, (EXTRACT(EPOCH FROM (clock_timestamp() - "
+            "pg_postmaster_start_time())) * 1000)::bigint "
+            "UNION ALL SELECT objid::bigint, NULL FROM pg_locks WHERE locktype = 'advisory' "
+            "AND granted AND objsubid = 2 AND classid = ?::oid AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())")) &&
+        (query.bindValue(0, static_cast<qint64>(LockSpace)), query.exec());
+    if (!ok)
+        return QStringLiteral("Could not read which instances are connected: %1")
+            .arg(SqlErrors::text(query.lastError()));
+    while (query.next()) {
+        if (query.value(0).isNull())
+            sessions.m_conclusive = query.value(1).toLongLong() >= RestartGraceMSecs;
+        else
+            sessions.m_held.insert(query.value(0).toLongLong());
+    }
+    return sessions;
+}
+
+std::optional<bool> HolderSessions::ended(qint64 key) const
+{
+    if (key <= 0 || !m_conclusive)
+        return std::nullopt;
+    return !m_held.contains(key);
+}
+
+} // namespace jc
