@@ -33,7 +33,7 @@ void JobLogger::error(const QString &message, const QVariantMap &fields)
 void JobLogger::write(LogLevel level, const QString &message, const QVariantMap &fields)
 {
     QVariantMap all = fields;
-    all.insert(QStringLiteral("runId"), m_run->info().id);
+    all.insert(QStringLiteral("runId"), m_run->shownId());
     const QString line = LogFields::format(message, all);
     switch (level) {
     case LogLevel::Debug:

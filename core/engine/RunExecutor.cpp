@@ -14,10 +14,25 @@ void RunExecutor::execute(const Context &context)
         context.state->publish();
         return;
     }
+    logExecuting(context);
     context.state->complete(runBody(context));
     if (context.journal)
         record(context);
     context.state->publish();
+}
+
+void RunExecutor::logExecuting(const Context &context)
+{
+    const QLoggingCategory &category = context.log->category();
+    if (!category.isInfoEnabled())
+        return;
+    const RunInfo &info = context.state->info();
+    qCInfo(category).noquote() << LogFields::format(
+        QStringLiteral("Executing job"), {{QStringLiteral("job"), info.job},
+                                          {QStringLiteral("runId"), context.state->shownId()},
+                                          {QStringLiteral("trigger"), toText(info.trigger)},
+                                          {QStringLiteral("occurrence"), info.occurrence},
+                                          {QStringLiteral("attempt"), info.attempt}});
 }
 
 // The claim makes the occurrence run once across every instance sharing the journal.

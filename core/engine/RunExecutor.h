@@ -34,6 +34,7 @@ public:
 
 private:
     static bool claim(const Context &context);
+    static void logExecuting(const Context &context);
     static JobResult runBody(const Context &context);
     static void record(const Context &context);
 };

@@ -49,6 +49,13 @@ public:
 
     // The journal's id for this run once claimed; 0 before, or without a journal.
     qint64 storedRunId() const { return m_storedRunId.load(); }
+    // The id people see for this run, in log lines as in the console and `jobctl`: the
+    // journal's once claimed, else the scheduler's own (a scheduler without a journal).
+    qint64 shownId() const
+    {
+        const qint64 stored = storedRunId();
+        return stored != 0 ? stored : m_info.id;
+    }
     void setStoredRunId(qint64 id) { m_storedRunId.store(id); }
     // Why the journal could not record the end of this run (RunRecord::journalError).
     void setJournalError(const QString &error);

@@ -353,7 +353,7 @@ bool Scheduler::cancel(RunId run)
     ActiveRun &active = it->second;
     if (active.state->stopSource().requestStop(StopReason::Cancelled))
         logJob(*active.job, QtInfoMsg, QStringLiteral("Cancel requested"),
-               {{QStringLiteral("runId"), run}});
+               {{QStringLiteral("runId"), active.state->shownId()}});
     if (!active.abandon) {
         active.abandon = addEvent(m_clock.nowMSecs() + m_options.abandonGrace.count(),
                                   Event{EventKind::Abandon, active.job, run, {}});
@@ -686,7 +686,7 @@ void Scheduler::handleTimeout(RunId run, qint64 now)
     active.timeout.reset(); // its event was just taken off the timeline
     if (active.state->stopSource().requestStop(StopReason::TimedOut))
         logJob(*active.job, QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
-               {{QStringLiteral("runId"), run},
+               {{QStringLiteral("runId"), active.state->shownId()},
                 {QStringLiteral("timeout"),
                  LogFields::seconds(active.job->definition.policies.timeout.count())}});
     if (!active.abandon)
@@ -759,11 +759,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
     m_active.emplace(id, std::move(active));
     ++job.running;
 
-    logJob(job, QtInfoMsg, QStringLiteral("Executing job"),
-           {{QStringLiteral("runId"), id},
-            {QStringLiteral("trigger"), toText(pending.trigger)},
-            {QStringLiteral("occurrence"), info.occurrence},
-            {QStringLiteral("attempt"), pending.attempt}});
+    // "Executing job" is logged by the worker once the claim succeeded (RunExecutor): only then
+    // does the body run, and only then is the run's id (the journal's) known.
     emit runStarted(info);
     RunExecutor::Context context{state,
                                  job.definition.body,
@@ -817,8 +814,9 @@ void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QSt
     if (record.outcome == RunOutcome::Succeeded)
         job.lastSuccessAt = job.lastFinishedAt;
 
-    QVariantMap fields{{QStringLiteral("runId"), run},
-                       {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
+    QVariantMap fields{
+        {QStringLiteral("runId"), record.storedRunId != 0 ? record.storedRunId : run},
+        {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
     if (record.outcome == RunOutcome::Succeeded) {
         logJob(job, QtInfoMsg, QStringLiteral("Job completed successfully"), fields);
     } else {
@@ -843,7 +841,7 @@ void Scheduler::recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool
     const RunInfo &info = active.state->info();
     if (!refusal || refusal->kind != RunState::Refusal::Kind::StorageFailed)
         return;
-    // "Executing job" was logged before the claim: the log says the body never ran.
+    // No "Executing job" line was logged (the claim failed): this one says the body never ran.
     logJob(job, QtInfoMsg, QStringLiteral("Run not started"),
            {{QStringLiteral("occurrence"), info.occurrence},
             {QStringLiteral("reason"), refusal->message}});

@@ -206,6 +206,58 @@ private slots:
                  qPrintable(messages.join(u" | "_qs)));
     }
 
+    // The id in a run's log lines is the one the console and `jobctl history` show and
+    // `jobctl cancel` takes: the journal's, not the scheduler's own count (which starts at 1 in
+    // every process, so the log of run 5 said runId=1).
+    void logLinesCarryTheStoredRunId_data() { test::addDatabaseRows(); }
+    void logLinesCarryTheStoredRunId()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        for (int day = 1; day <= 4; ++day) { // rows 1 to 4: earlier runs
+            const QString inserted = insertSucceededRun(*factory, u"Earlier"_qs,
+                                                        utc("2026-01-01T00:00:00Z").addDays(day));
+            QVERIFY2(inserted.isEmpty(), qPrintable(inserted));
+        }
+        ManualClock clock(utc("2026-01-15T10:00:00Z"));
+        const auto schedule = Schedule::parse(u"0 0 1 1 *"_qs, QTimeZone("UTC"));
+        QVERIFY(schedule);
+        const auto body = [](JobContext &context) {
+            context.log().info(u"step one"_qs);
+            return JobResult::success();
+        };
+        JobRuntime::Options options;
+        options.zone = QTimeZone("UTC");
+        options.jobs = QList<JobDefinition>{{u"Logged"_qs, {}, schedule.value(), body, {}}};
+        options.scheduler.instanceId = u"instance-a"_qs;
+        auto created = JobRuntime::create(factory, clock, options);
+        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
+        auto runtime = std::move(created).value();
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+
+        static QStringList lines;
+        lines.clear();
+        const QtMessageHandler previous =
+            qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &text) {
+                if (text.contains(u"runId="_qs))
+                    lines.append(text);
+            });
+        runtime->scheduler().start();
+        QVERIFY(runtime->scheduler().runNow(u"Logged"_qs));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        runtime->scheduler().stop(5s);
+        qInstallMessageHandler(previous);
+
+        const auto record = finished.first().first().value<RunRecord>();
+        QCOMPARE(record.storedRunId, 5);
+        QCOMPARE(lines.size(), 3); // Executing job, step one, Job completed successfully
+        for (const QString &line : std::as_const(lines))
+            QVERIFY2(line.contains(u"runId=5"_qs), qPrintable(line));
+    }
+
     void storedPauseIsHonoured_data() { test::addDatabaseRows(); }
     void storedPauseIsHonoured()
     {

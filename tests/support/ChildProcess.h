@@ -164,27 +164,22 @@ template <typename Predicate> bool waitUntil(Predicate done, int msecs, int step
 }
 
 // Per occurrence (epoch ms), how many bodies a `jobctl serve` log says it started: "Executing
-// job" lines of scheduled runs minus "Run not started" lines (a claim that lost or was
-// refused). Added to `bodies`, so that several instances' logs sum up.
+// job" lines of scheduled runs (logged once the claim succeeded, right before the body).
+// Added to `bodies`, so that several instances' logs sum up.
 inline void countBodies(const QString &log, std::map<qint64, int> &bodies)
 {
     static const QRegularExpression occurrence(QStringLiteral("occurrence=(\\S+)"));
     const auto lines = log.split(u'\n');
     for (const QString &line : lines) {
-        int delta = 0;
-        if (line.contains(QStringLiteral("Executing job")) &&
-            line.contains(QStringLiteral("trigger=scheduled")))
-            delta = 1;
-        else if (line.contains(QStringLiteral("Run not started")))
-            delta = -1;
-        else
+        if (!line.contains(QStringLiteral("Executing job")) ||
+            !line.contains(QStringLiteral("trigger=scheduled")))
             continue;
         const auto match = occurrence.match(line);
         if (!match.hasMatch())
             continue;
         const QDateTime at = QDateTime::fromString(match.captured(1), Qt::ISODateWithMs);
         if (at.isValid())
-            bodies[at.toMSecsSinceEpoch()] += delta;
+            ++bodies[at.toMSecsSinceEpoch()];
     }
 }
 
