@@ -5,6 +5,7 @@
 #include "common/IsoTime.h"
 #include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/JobChangeText.h"
 #include "jobs/JobHealth.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/RunSummaryText.h"
@@ -65,8 +66,14 @@ QString stateOf(const JobHealth::Facts &facts, const QDateTime &now)
 {
     const JobHealth::State state = JobHealth::state(facts, now);
     QString text = toText(state);
-    if (state == JobHealth::State::Paused && facts.pause->resumeAt)
-        text += QStringLiteral(" until ") + humanTime(*facts.pause->resumeAt);
+    if (state == JobHealth::State::Paused) {
+        const PauseState &pause = *facts.pause;
+        text += QStringLiteral(" by %1 since %2").arg(pause.pausedBy, humanTime(pause.pausedAt));
+        if (pause.resumeAt)
+            text += QStringLiteral(" until ") + humanTime(*pause.resumeAt);
+        if (!pause.reason.isEmpty())
+            text += QStringLiteral(": ") + pause.reason;
+    }
     if (state == JobHealth::State::Overdue)
         text += QStringLiteral(" since ") + humanTime(JobHealth::overdueSince(facts, now));
     return text;
@@ -195,12 +202,12 @@ static void printSettingsChanges(const CommandEnvironment &env,
     }
     if (recent.isEmpty())
         return;
-    env.out << "\nSettings changes (newest " << shown << "; `jobctl set \"" << job
-            << "\"` shows the overrides):\n";
+    env.out << "\nSettings changes, pauses and resumes (newest " << shown << "; `jobctl set \""
+            << job << "\"` shows the overrides):\n";
     for (const JobSettingsChange &change : std::as_const(recent))
         env.out << "  " << humanTime(change.changedAt) << "  "
                 << (change.changedBy.isEmpty() ? QStringLiteral("?") : change.changedBy) << ": "
-                << JobOverrides::describeChange(change.before, change.after) << "\n";
+                << JobChangeText::of(change) << "\n";
 }
 
 int AdminCommands::history(const CommandEnvironment &env)
@@ -354,7 +361,9 @@ int AdminCommands::resume(const CommandEnvironment &env)
             checkJob(env, command, parser.positionalArguments(), jobNames(database.value())))
         return *status;
     const QString job = parser.positionalArguments().first();
-    const auto resumed = PauseStore(database.value()).resume(job);
+    const auto resumed =
+        PauseStore(database.value())
+            .resume(job, osUser(), databaseNow(*database.value()).toMSecsSinceEpoch());
     if (!resumed)
         return env.fail(command, resumed.error());
     env.out << (resumed.value() ? "Resumed \"" : "Was not paused: \"") << job << "\".\n";

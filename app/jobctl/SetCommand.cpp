@@ -3,6 +3,7 @@
 #include "CommandSupport.h"
 
 #include "jobs/JobCatalog.h"
+#include "jobs/JobChangeText.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "jobs/SettingValues.h"
@@ -84,7 +85,7 @@ void printChanges(const CommandEnvironment &env, JobSettingsStore &store, const 
     for (const JobSettingsChange &change : changes.value())
         env.out << "  " << CommandSupport::humanTime(change.changedAt) << "  "
                 << (change.changedBy.isEmpty() ? QStringLiteral("?") : change.changedBy) << ": "
-                << JobOverrides::describeChange(change.before, change.after) << "\n";
+                << JobChangeText::of(change) << "\n";
 }
 
 void printSettings(const CommandEnvironment &env, const CatalogEntry &entry,

@@ -55,13 +55,19 @@ std::optional<QString> write(QSqlDatabase &db, const QString &job, const QJsonOb
                               {job, compact(after), now, by}))
             return error;
     }
-    return exec(db,
-                QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
-                               "before, after) VALUES (?, ?, ?, ?, ?)"),
-                {job, now, by, compact(before), compact(after)});
+    return JobSettingsStore::record(db, job, JobChangeKind::Settings, before, after, by, now);
 }
 
-// The rows of a query selecting id, changed_at_ms, changed_by, before, after.
+JobChangeKind kindOf(const QVariant &value)
+{
+    for (const JobChangeKind kind : {JobChangeKind::Pause, JobChangeKind::Resume}) {
+        if (value.toString() == toText(kind))
+            return kind;
+    }
+    return JobChangeKind::Settings; // NULL: a row of an older build
+}
+
+// The rows of a query selecting id, changed_at_ms, changed_by, before, after, kind.
 QList<JobSettingsChange> readChanges(QSqlQuery &query, const QString &job)
 {
     QList<JobSettingsChange> changes;
@@ -69,7 +75,7 @@ QList<JobSettingsChange> readChanges(QSqlQuery &query, const QString &job)
         changes.append({query.value(0).toLongLong(), job,
                         QDateTime::fromMSecsSinceEpoch(query.value(1).toLongLong(), Qt::UTC),
                         query.value(2).toString(), parseObject(query.value(3)),
-                        parseObject(query.value(4))});
+                        parseObject(query.value(4)), kindOf(query.value(5))});
     }
     return changes;
 }
@@ -125,8 +131,9 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after FROM "
-                                 "jc_job_changes WHERE job_name = ? ORDER BY id DESC LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after, kind "
+                                 "FROM jc_job_changes WHERE job_name = ? ORDER BY id DESC "
+                                 "LIMIT ?"));
     query.addBindValue(job);
     query.addBindValue(limit);
     if (!query.exec())
@@ -143,14 +150,39 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const
     QSqlQuery query(db.value());
     // In the order of the ids, which is the order the changes were made in: each one's
     // `before` is its predecessor's `after`, whatever the clocks of their hosts said.
-    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after FROM "
-                                 "jc_job_changes WHERE job_name = ? AND changed_at_ms > ? ORDER "
-                                 "BY id"));
+    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, before, after, kind "
+                                 "FROM jc_job_changes WHERE job_name = ? AND changed_at_ms > ? "
+                                 "AND (kind IS NULL OR kind = ?) ORDER BY id"));
     query.addBindValue(job);
     query.addBindValue(afterMSecs);
+    query.addBindValue(toText(JobChangeKind::Settings));
     if (!query.exec())
         return SqlErrors::text(query.lastError());
     return readChanges(query, job);
+}
+
+std::optional<QString> JobSettingsStore::record(QSqlDatabase &db, const QString &job,
+                                                JobChangeKind kind, const QJsonObject &before,
+                                                const QJsonObject &after, const QString &by,
+                                                qint64 nowMSecs)
+{
+    return exec(db,
+                QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
+                               "before, after, kind) VALUES (?, ?, ?, ?, ?, ?)"),
+                {job, nowMSecs, by, compact(before), compact(after), toText(kind)});
+}
+
+QString toText(JobChangeKind kind)
+{
+    switch (kind) {
+    case JobChangeKind::Settings:
+        return QStringLiteral("settings");
+    case JobChangeKind::Pause:
+        return QStringLiteral("pause");
+    case JobChangeKind::Resume:
+        return QStringLiteral("resume");
+    }
+    return QStringLiteral("settings");
 }
 
 } // namespace jc

@@ -9,10 +9,20 @@
 #include <QList>
 
 #include <memory>
+#include <optional>
 
 namespace jc {
 
 // One recorded change of a job's settings: who, when, before and after (JSON objects).
+// What a recorded change of a job was about.
+//  - Settings: its overrides; `before` and `after` are the whole overrides (JobOverrides).
+//  - Pause: it was paused (or its pause replaced); `after` is the new pause and `before` the
+//    one it replaced, if any (PauseStore::toJson: pausedBy, pausedAt, reason, until).
+//  - Resume: its pause was ended by hand; `before` is the pause that ended, `after` empty.
+enum class JobChangeKind { Settings, Pause, Resume };
+
+QString toText(JobChangeKind kind);
+
 struct JobSettingsChange
 {
     qint64 id = 0;
@@ -21,6 +31,7 @@ struct JobSettingsChange
     QString changedBy;
     QJsonObject before;
     QJsonObject after;
+    JobChangeKind kind = JobChangeKind::Settings;
 };
 
 // Per-job settings overrides stored in the database (jc_job_settings), so that every instance
@@ -41,13 +52,20 @@ public:
     Expected<QJsonObject, QString> set(const QString &job, const QJsonObject &settings,
                                        const QString &changedBy, qint64 nowMSecs);
 
-    // The newest changes of `job`, newest first.
+    // The newest changes of `job`, newest first: settings changes, pauses and resumes.
     Expected<QList<JobSettingsChange>, QString> changes(const QString &job, int limit) const;
 
-    // Every change of `job` made after `afterMSecs`, in the order they were made (oldest
-    // first): what missed-run detection walks (ScheduleChangeLog).
+    // Every settings change of `job` (no pauses or resumes) made after `afterMSecs`, in the
+    // order they were made (oldest first): what missed-run detection walks
+    // (ScheduleChangeLog). Each one's `before` is its predecessor's `after`.
     Expected<QList<JobSettingsChange>, QString> changesSince(const QString &job,
                                                              qint64 afterMSecs) const;
+
+    // Records one change in `db`'s open transaction (PauseStore records its pauses so,
+    // together with the pause itself).
+    static std::optional<QString> record(QSqlDatabase &db, const QString &job, JobChangeKind kind,
+                                         const QJsonObject &before, const QJsonObject &after,
+                                         const QString &by, qint64 nowMSecs);
 
 private:
     std::shared_ptr<ConnectionFactory> m_connections;

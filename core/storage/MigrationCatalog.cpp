@@ -384,13 +384,26 @@ Migration runSessionLocks()
                 });
 }
 
+// 15. Pauses and resumes on record: jc_job_changes also keeps who paused or resumed a job,
+// when, why and until when (PauseStore), told apart by `kind`. NULL (rows of older builds)
+// and 'settings' are settings changes: only those are walked by missed-run detection.
+Migration jobChangeKinds()
+{
+    return make(15, QStringLiteral("jc_job_changes.kind: pauses and resumes on record"),
+                {
+                    MigrationStep::addColumnIfMissing(
+                        QStringLiteral("jc_job_changes"), QStringLiteral("kind"),
+                        QStringLiteral("ALTER TABLE jc_job_changes ADD COLUMN kind varchar(16)")),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
     return {appTables(),     topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
             changeNotices(), topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
-            runHolders(),    perJobReadIndexes(), runSessionLocks()};
+            runHolders(),    perJobReadIndexes(), runSessionLocks(), jobChangeKinds()};
 }
 
 int MigrationCatalog::latestVersion()

@@ -1,8 +1,10 @@
 #include "storage/PauseStore.h"
 
 #include "common/IsoTime.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
+#include "storage/WriteTransaction.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -34,6 +36,52 @@ QVariant nullIfEmpty(const QString &text)
     return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
 }
 
+std::optional<QString> exec(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(db);
+    bool ok = query.prepare(sql);
+    for (int i = 0; ok && i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    if (ok && query.exec())
+        return std::nullopt;
+    return SqlErrors::text(query.lastError());
+}
+
+// The job's pause as stored now, or nullopt.
+Expected<std::optional<PauseState>, QString> current(QSqlDatabase &db, const QString &job)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms FROM "
+                                 "jc_job_pauses WHERE job_name = ?"));
+    query.bindValue(0, job);
+    if (!query.exec())
+        return SqlErrors::text(query.lastError());
+    if (!query.next())
+        return std::optional<PauseState>();
+    PauseState state{query.value(0).toString(), SqlTime::fromMsecs(query.value(1)),
+                     query.value(2).toString(), std::nullopt};
+    if (!query.value(3).isNull())
+        state.resumeAt = SqlTime::fromMsecs(query.value(3));
+    return std::optional<PauseState>(state);
+}
+
+// Runs `work` in a write transaction on the calling thread's connection; its error or the
+// commit's, if any.
+template <typename Work>
+std::optional<QString> inTransaction(ConnectionFactory &connections, Work work)
+{
+    auto db = connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    WriteTransaction transaction(db.value(), connections);
+    if (auto error = transaction.begin(connections.dialect()))
+        return error;
+    if (auto error = work(db.value()))
+        return error;
+    return transaction.commit();
+}
+
 } // namespace
 
 PauseStore::PauseStore(std::shared_ptr<ConnectionFactory> connections)
@@ -51,27 +99,80 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
                               "none to pause until resumed.")
             .arg(resumeAt->isValid() ? IsoTime::format(*resumeAt) : QStringLiteral("(invalid)"));
     }
-    // One statement, so that two admins pausing at once leave one whole pause, not a mix.
-    const auto done = run(
-        *m_connections,
-        QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, paused_at_ms, reason, "
-                       "resume_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_name) DO UPDATE "
-                       "SET paused_by = excluded.paused_by, paused_at_ms = excluded.paused_at_ms, "
-                       "reason = excluded.reason, resume_at_ms = excluded.resume_at_ms"),
-        {job, pausedBy.isEmpty() ? QStringLiteral("unknown") : pausedBy, nowMSecs,
-         nullIfEmpty(reason), SqlTime::toMsecs(resumeAt.value_or(QDateTime()))});
-    if (!done)
-        return QStringLiteral("Could not pause \"%1\": %2").arg(job, done.error());
+    const QString by = pausedBy.isEmpty() ? QStringLiteral("unknown") : pausedBy;
+    const PauseState state{by, QDateTime::fromMSecsSinceEpoch(nowMSecs, Qt::UTC), reason, resumeAt};
+    // One transaction: two admins pausing at once leave one whole pause, not a mix, and the
+    // record of each says which pause it replaced.
+    const auto done =
+        inTransaction(*m_connections, [&](QSqlDatabase &db) -> std::optional<QString> {
+            const auto before = current(db, job);
+            if (!before)
+                return before.error();
+            if (auto error =
+                    exec(db,
+                         QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, "
+                                        "paused_at_ms, reason, resume_at_ms) VALUES (?, ?, "
+                                        "?, ?, ?) ON CONFLICT (job_name) DO UPDATE SET "
+                                        "paused_by = excluded.paused_by, paused_at_ms = "
+                                        "excluded.paused_at_ms, reason = excluded.reason, "
+                                        "resume_at_ms = excluded.resume_at_ms"),
+                         {job, by, nowMSecs, nullIfEmpty(reason),
+                          SqlTime::toMsecs(resumeAt.value_or(QDateTime()))}))
+                return error;
+            return JobSettingsStore::record(db, job, JobChangeKind::Pause,
+                                            *before ? toJson(**before) : QJsonObject(),
+                                            toJson(state), by, nowMSecs);
+        });
+    if (done)
+        return QStringLiteral("Could not pause \"%1\": %2").arg(job, *done);
     return true;
 }
 
-Expected<bool, QString> PauseStore::resume(const QString &job)
+Expected<bool, QString> PauseStore::resume(const QString &job, const QString &resumedBy,
+                                           qint64 nowMSecs)
 {
-    auto done =
-        run(*m_connections, QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = ?"), {job});
-    if (!done)
-        return QStringLiteral("Could not resume \"%1\": %2").arg(job, done.error());
-    return done.value().numRowsAffected() > 0;
+    bool had = false;
+    const auto done =
+        inTransaction(*m_connections, [&](QSqlDatabase &db) -> std::optional<QString> {
+            const auto before = current(db, job);
+            if (!before)
+                return before.error();
+            if (!*before)
+                return std::nullopt; // not paused: nothing to end, nothing to record
+            had = true;
+            if (auto error =
+                    exec(db, QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = ?"), {job}))
+                return error;
+            return JobSettingsStore::record(
+                db, job, JobChangeKind::Resume, toJson(**before), {},
+                resumedBy.isEmpty() ? QStringLiteral("unknown") : resumedBy, nowMSecs);
+        });
+    if (done)
+        return QStringLiteral("Could not resume \"%1\": %2").arg(job, *done);
+    return had;
+}
+
+QJsonObject PauseStore::toJson(const PauseState &pause)
+{
+    QJsonObject object{{QStringLiteral("pausedBy"), pause.pausedBy},
+                       {QStringLiteral("pausedAt"), IsoTime::format(pause.pausedAt, true)}};
+    if (!pause.reason.isEmpty())
+        object.insert(QStringLiteral("reason"), pause.reason);
+    if (pause.resumeAt)
+        object.insert(QStringLiteral("until"), IsoTime::format(*pause.resumeAt, true));
+    return object;
+}
+
+std::optional<PauseState> PauseStore::fromJson(const QJsonObject &object)
+{
+    const auto pausedAt = IsoTime::parseStrict(object.value(QStringLiteral("pausedAt")).toString());
+    if (!object.contains(QStringLiteral("pausedBy")) || !pausedAt)
+        return std::nullopt;
+    PauseState pause{object.value(QStringLiteral("pausedBy")).toString(), pausedAt->toUTC(),
+                     object.value(QStringLiteral("reason")).toString(), std::nullopt};
+    if (const auto until = IsoTime::parseStrict(object.value(QStringLiteral("until")).toString()))
+        pause.resumeAt = until->toUTC();
+    return pause;
 }
 
 Expected<QHash<QString, PauseState>, QString> PauseStore::all() const

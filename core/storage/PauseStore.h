@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 #include <memory>
@@ -39,20 +40,26 @@ class PauseStore
 public:
     explicit PauseStore(std::shared_ptr<ConnectionFactory> connections);
 
-    // Pauses `job`, or replaces its pause (who, when, why, until). A resume time that is not
-    // after `nowMSecs` is refused: that pause would be over before it began.
+    // Pauses `job`, or replaces its pause (who, when, why, until), and records it in the job's
+    // change log (JobSettingsStore, JobChangeKind::Pause) in the same transaction. A resume
+    // time that is not after `nowMSecs` is refused: that pause would be over before it began.
     Expected<bool, QString> pause(const QString &job, const QString &pausedBy,
                                   const QString &reason, const std::optional<QDateTime> &resumeAt,
                                   qint64 nowMSecs);
 
-    // Ends the pause of `job`. Returns whether it had one (false: it was not paused).
-    Expected<bool, QString> resume(const QString &job);
+    // Ends the pause of `job` and records who ended it, when, and which pause it was.
+    // Returns whether it had one (false: it was not paused, and nothing is recorded).
+    Expected<bool, QString> resume(const QString &job, const QString &resumedBy, qint64 nowMSecs);
 
     // Every stored pause, expired ones included (the console shows "ended at ...").
     Expected<QHash<QString, PauseState>, QString> all() const;
 
     // The pauses in force at `nowMSecs`: what the scheduler honours.
     Expected<QHash<QString, PauseState>, QString> activePauses(qint64 nowMSecs) const;
+
+    // A pause as a change log records it: pausedBy, pausedAt, reason and until (ISO 8601).
+    static QJsonObject toJson(const PauseState &pause);
+    static std::optional<PauseState> fromJson(const QJsonObject &object);
 
 private:
     std::shared_ptr<ConnectionFactory> m_connections;

@@ -297,6 +297,40 @@ private slots:
         QCOMPARE(stateOf(retention), u"idle"_s);
     }
 
+    // Pauses and resumes are on record: `list` says who paused a job, since when, until when
+    // and why; `history JOB` keeps the pause and the resume (who ended which pause) after the
+    // pause is over. Before, `list` said only "paused" and a resume left no trace.
+    void pausesAndResumesAreOnRecord_data() { jc::test::addDatabaseRows(); }
+    void pausesAndResumesAreOnRecord()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        const Result migrated = jobctl(db + QStringList{u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        const QString until = u"2099-01-01T00:00:00Z"_s;
+        const Result paused = jobctl(db + QStringList{u"pause"_s, retention, u"--reason"_s,
+                                                      u"disk swap"_s, u"--until"_s, until});
+        QVERIFY2(paused.exitCode == 0, qPrintable(describe(paused)));
+        const Result list = jobctl(db + QStringList{u"list"_s});
+        const QRegularExpression pausedLine(
+            QRegularExpression::escape(retention) +
+            u"\n  state: +paused by \\S+ since [^\n]+ until [^\n]*2099[^\n]*: disk swap\n"_s);
+        QVERIFY2(pausedLine.match(list.out).hasMatch(), qPrintable(list.out));
+
+        const Result resumed = jobctl(db + QStringList{u"resume"_s, retention});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(describe(resumed)));
+        const Result history = jobctl(db + QStringList{u"history"_s, retention});
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
+        QVERIFY2(history.out.contains(u": paused until 2099-01-01T00:00:00+00:00: disk swap\n"_s),
+                 qPrintable(history.out));
+        QVERIFY2(QRegularExpression(u": resumed \\(paused by \\S+ since \\S+: disk swap\\)\n"_s)
+                     .match(history.out)
+                     .hasMatch(),
+                 qPrintable(history.out));
+    }
+
     // What `run` says and what the database says agree, every time: a fresh process's
     // start-up (which marks its own left-over runs interrupted) must never catch the run it
     // has just claimed. Several processes at once, each on its own fresh database, a few

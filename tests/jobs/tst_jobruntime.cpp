@@ -289,7 +289,7 @@ private slots:
                      runs->first().reason.contains(QStringLiteral("alice")),
                  qPrintable(runs->first().error + u'|' + runs->first().reason));
 
-        QVERIFY(PauseStore(factory).resume(job));
+        QVERIFY(PauseStore(factory).resume(job, u"alice"_qs, clock.nowMSecs()));
         QVERIFY(runtime->syncNow());
         QVERIFY(!runtime->scheduler().jobStatus(job)->paused);
         // The default policy does not catch up on resume: nothing runs until the next hour.
@@ -327,7 +327,7 @@ private slots:
         QCOMPARE(finishedA.count() + finishedB.count(), 0);
 
         clock.setNow(utc("2026-01-15T13:20:00Z"));
-        QVERIFY(PauseStore(factoryA).resume(job));
+        QVERIFY(PauseStore(factoryA).resume(job, u"alice"_qs, clock.nowMSecs()));
         QVERIFY(a->syncNow());
         QVERIFY(b->syncNow());
         QTRY_COMPARE(finishedA.count() + finishedB.count(), 1);
@@ -371,7 +371,7 @@ private slots:
         QCOMPARE(finished.count(), 0);
 
         clock.setNow(utc("2026-01-15T12:40:00Z"));
-        QVERIFY(PauseStore(factory).resume(job));
+        QVERIFY(PauseStore(factory).resume(job, u"alice"_qs, clock.nowMSecs()));
         QVERIFY(after->syncNow());
         QTRY_COMPARE(finished.count(), 1);
         after->scheduler().stop(5s);

@@ -96,7 +96,7 @@ private slots:
         QVERIFY(!listening.at(0).at(1).toString().isEmpty());
         QCOMPARE(listening.at(1).at(0).toBool(), true);
         const qsizetype before = changed.size();
-        QVERIFY(jc::PauseStore(factory).resume(u"Top-Up"_s));
+        QVERIFY(jc::PauseStore(factory).resume(u"Top-Up"_s, u"bob"_s, 2));
         QTRY_COMPARE(changed.size(), before + 1);
         QCOMPARE(changed.last().at(0).toString(), u"Top-Up"_s);
     }

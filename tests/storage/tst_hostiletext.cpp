@@ -271,10 +271,10 @@ private slots:
         QVERIFY(*again);
         // "%", "_" and "a_b" are real jobs here: each resume removes exactly that one.
         for (const QString &name : {u"%"_s, u"_"_s, u"a_b"_s, u"100%"_s, injection}) {
-            FETCH(resumed, store.resume(name));
+            FETCH(resumed, store.resume(name, name, T0 + Hour));
             QVERIFY2(*resumed, qPrintable(name));
         }
-        FETCH(notPaused, store.resume(u"a%"_s));
+        FETCH(notPaused, store.resume(u"a%"_s, u"bob"_s, T0 + Hour));
         QVERIFY(!*notPaused);
         FETCH(left, store.all());
         QCOMPARE(left->size(), names.size() - 5);

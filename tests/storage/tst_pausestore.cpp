@@ -1,6 +1,7 @@
 #include "storage/PauseStore.h"
 
 #include "storage/ConnectionFactory.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 
 #include "TestDatabases.h"
@@ -107,12 +108,42 @@ void tst_PauseStore::resumeEndsThePause()
     OPEN_STORE();
     FETCH(paused, store.pause(u"A"_s, u"alice"_s, u"x"_s, std::nullopt, T0));
     FETCH(pausedToo, store.pause(u"B"_s, u"alice"_s, u"y"_s, std::nullopt, T0));
-    FETCH(resumed, store.resume(u"A"_s));
+    FETCH(replaced, store.pause(u"A"_s, u"bob"_s, u"longer"_s, at(T0 + Hour), T0 + 5));
+    FETCH(resumed, store.resume(u"A"_s, u"carol"_s, T0 + 10));
     QVERIFY(resumed.value());
-    FETCH(again, store.resume(u"A"_s));
+    FETCH(again, store.resume(u"A"_s, u"carol"_s, T0 + 20));
     QVERIFY(!again.value()); // was not paused any more
     FETCH(all, store.all());
     QCOMPARE(all->keys(), QStringList{u"B"_s});
+
+    // Every pause and resume is on record, with the pause it replaced or ended; a resume of
+    // a job that was not paused records nothing.
+    const jc::JobSettingsStore log(factory);
+    FETCH(changes, log.changes(u"A"_s, 10));
+    QCOMPARE(changes->size(), 3);
+    const jc::JobSettingsChange &resume = changes->at(0);
+    QCOMPARE(resume.kind, jc::JobChangeKind::Resume);
+    QCOMPARE(resume.changedBy, u"carol"_s);
+    QCOMPARE(resume.changedAt, at(T0 + 10));
+    const auto ended = PauseStore::fromJson(resume.before);
+    QVERIFY(ended);
+    QCOMPARE(ended->pausedBy, u"bob"_s);
+    QCOMPARE(ended->pausedAt, at(T0 + 5));
+    QCOMPARE(ended->reason, u"longer"_s);
+    QCOMPARE(ended->resumeAt, std::optional(at(T0 + Hour)));
+    QVERIFY(resume.after.isEmpty());
+    const jc::JobSettingsChange &second = changes->at(1);
+    QCOMPARE(second.kind, jc::JobChangeKind::Pause);
+    QCOMPARE(second.changedBy, u"bob"_s);
+    QCOMPARE(PauseStore::fromJson(second.before)->pausedBy, u"alice"_s);
+    QCOMPARE(PauseStore::fromJson(second.after)->reason, u"longer"_s);
+    const jc::JobSettingsChange &first = changes->at(2);
+    QCOMPARE(first.kind, jc::JobChangeKind::Pause);
+    QVERIFY(first.before.isEmpty());
+    QCOMPARE(PauseStore::fromJson(first.after)->reason, u"x"_s);
+    // What missed-run detection walks stays the settings changes alone.
+    FETCH(settingsOnly, log.changesSince(u"A"_s, 0));
+    QVERIFY(settingsOnly->isEmpty());
 }
 
 void tst_PauseStore::pauseWithAResumeTimeEndsByItself()

@@ -2,6 +2,7 @@
 // off the GUI thread; what changed shown key by key.
 #include "jobs/JobOverrides.h"
 #include "models/JobChangesModel.h"
+#include "storage/PauseStore.h"
 #include "views/SettingsChangesPane.h"
 
 #include "HistoryRows.h"
@@ -76,6 +77,19 @@ void tst_JobChangesModel::listsTheJobsChangesNewestFirst()
     QTRY_COMPARE(model.rowCount(), 1);
     QCOMPARE(model.index(0, JobChangesModel::Change).data().toString(),
              u"retryAttempts: default → 3"_qs);
+
+    // Pauses and resumes are on the same record, in words.
+    jc::PauseStore pauses(h.factory);
+    QVERIFY(pauses.pause(u"Quiet"_qs, u"erin"_qs, u"disk swap"_qs, std::nullopt, T0 + 4 * Hour));
+    QVERIFY(pauses.resume(u"Quiet"_qs, u"frank"_qs, T0 + 5 * Hour));
+    pane.refresh();
+    QTRY_COMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(0, JobChangesModel::Who).data().toString(), u"frank"_qs);
+    QCOMPARE(model.index(0, JobChangesModel::Change).data().toString(),
+             u"resumed (paused by erin since 2026-01-01T04:00:00+00:00: disk swap)"_qs);
+    QCOMPARE(model.index(1, JobChangesModel::Who).data().toString(), u"erin"_qs);
+    QCOMPARE(model.index(1, JobChangesModel::Change).data().toString(),
+             u"paused until resumed: disk swap"_qs);
 }
 
 QTEST_MAIN(tst_JobChangesModel)

@@ -57,10 +57,11 @@ void JobOperations::pause(const QString &job, const QString &reason,
 
 void JobOperations::resume(const QString &job)
 {
+    const qint64 now = m_clock.nowMSecs();
     auto database = m_reader->database();
     write(
         tr("Resumed \"%1\".").arg(job),
-        [database, job] { return PauseStore(database).resume(job); },
+        [database, job, now, user = m_user] { return PauseStore(database).resume(job, user, now); },
         [this, job] {
             if (m_scheduler)
                 m_scheduler->resume(job);

@@ -2,7 +2,7 @@
 
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
-#include "jobs/JobOverrides.h"
+#include "jobs/JobChangeText.h"
 
 namespace jc {
 
@@ -82,15 +82,14 @@ QVariant JobChangesModel::data(const QModelIndex &index, int role) const
         case Who:
             return change.changedBy.isEmpty() ? tr("unknown") : change.changedBy;
         case Change:
-            return JobOverrides::describeChange(change.before, change.after);
+            return JobChangeText::of(change);
         }
     }
     if (role == Qt::ToolTipRole) {
         if (index.column() == When)
             return TimeDisplay::dateTime(change.changedAt);
         if (index.column() == Change)
-            return JobOverrides::describeChange(change.before, change.after)
-                .replace(QStringLiteral("; "), QStringLiteral("\n"));
+            return JobChangeText::of(change).replace(QStringLiteral("; "), QStringLiteral("\n"));
     }
     return {};
 }

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "storage/JobSettingsStore.h"
+
+#include <QString>
+
+namespace jc {
+
+// One entry of a job's change log in words, the same in the console's Settings changes tab,
+// `jobctl history JOB` and `jobctl set JOB`:
+//   settings  "schedule: 0 0 * * * → */5 * * * *"               (JobOverrides::describeChange)
+//   pause     "paused until 2026-12-05T00:00:00Z: migrating the shop"
+//   resume    "resumed (paused by alice since 2026-12-03T10:00:00Z: migrating the shop)"
+// Who and when are the entry's own columns, shown beside it.
+class JobChangeText
+{
+public:
+    static QString of(const JobSettingsChange &change);
+};
+
+} // namespace jc
