@@ -7,6 +7,7 @@
 #include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "jobs/SettingValues.h"
+#include "schedule/ScheduleChangePreview.h"
 #include "storage/JobSettingsStore.h"
 
 #include <QTimeZone>
@@ -130,7 +131,11 @@ int SetCommand::run(const CommandEnvironment &env)
         QStringLiteral("KEY=VALUE"));
     const QCommandLineOption resetOption(QStringLiteral("reset"),
                                          QStringLiteral("Drop every override first."));
-    parser.addOptions({settingOption, resetOption});
+    const QCommandLineOption yesOption(
+        QStringLiteral("yes"),
+        QStringLiteral("Save a schedule or zone change that drops or adds runs within the next "
+                       "24 h (without it, such a change is shown and not saved)."));
+    parser.addOptions({settingOption, resetOption, yesOption});
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
@@ -168,10 +173,24 @@ int SetCommand::run(const CommandEnvironment &env)
         printChanges(env, store, name);
         return 0;
     }
-    if (const auto valid = JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(),
-                                                 environment, settings);
-        !valid)
+    const auto valid =
+        JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(), environment, settings);
+    if (!valid)
         return env.fail(command, valid.error(), 2);
+    const auto current = JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(),
+                                               environment, stored->value(name));
+    if (current && (current->schedule.text() != valid->schedule.text() ||
+                    current->schedule.zone() != valid->schedule.zone())) {
+        const auto preview = ScheduleChangePreview::compute(current->schedule, valid->schedule,
+                                                            QDateTime::currentDateTimeUtc());
+        env.out << preview.text(current->schedule, valid->schedule);
+        if (preview.changesTheComingDay() && !parser.isSet(yesOption))
+            return env.fail(command,
+                            QStringLiteral("nothing was saved: this change moves runs within the "
+                                           "next 24 h (above). Run it again with --yes to save "
+                                           "it."),
+                            2);
+    }
     const auto before =
         store.set(name, settings, CommandSupport::osUser(), QDateTime::currentMSecsSinceEpoch());
     if (!before)

@@ -624,6 +624,46 @@ private slots:
     // `jobctl set` stores validated overrides, refuses invalid ones without storing anything,
     // and every change shows in the job's history with who and what.
     void setIsRecordedAndShownInHistory_data() { jc::test::addDatabaseRows(); }
+
+    // A schedule or zone change shows the next runs before and after, side by side, with the
+    // ones daylight saving moves marked; one that drops or adds runs within the next 24 h is
+    // saved only with --yes.
+    void scheduleChangeIsShownBeforeSaving_data() { jc::test::addDatabaseRows(); }
+    void scheduleChangeIsShownBeforeSaving()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        const QStringList every5{u"set"_s, stale, u"--schedule"_s, u"*/5 * * * *"_s};
+        Result result = jobctl(db + every5);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.out.contains(u"after the change"_s), qPrintable(describe(result)));
+        // Daily at midnight -> every 5 minutes: 287 or 288 more runs in any 24 h.
+        QVERIFY2(QRegularExpression(u"Within the next 24 h this change adds 28[78] run\\(s\\)"_s)
+                     .match(result.out)
+                     .hasMatch(),
+                 qPrintable(describe(result)));
+        QVERIFY2(result.err.contains(u"--yes"_s), qPrintable(describe(result)));
+        result = jobctl(db + QStringList{u"set"_s, stale});
+        QVERIFY2(result.out.contains(stale + u": (defaults)"_s), qPrintable(describe(result)));
+
+        result = jobctl(db + every5 + QStringList{u"--yes"_s});
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        result = jobctl(db + QStringList{u"set"_s, stale});
+        QVERIFY2(result.out.contains(u"schedule=*/5 * * * *"_s), qPrintable(describe(result)));
+
+        // Any ten months hold a clock change of Berlin's: its first-of-month runs are marked.
+        result = jobctl(db + QStringList{u"set"_s, u"Monthly Credit Top-Up"_s, u"--tz"_s,
+                                         u"Europe/Berlin"_s, u"--yes"_s});
+        QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
+        QVERIFY2(result.out.contains(u"Europe/Berlin"_s), qPrintable(describe(result)));
+        QVERIFY2(QRegularExpression(u"\\n  \\* 20\\d\\d-\\d\\d-01T00:00:00\\+0[12]:00: "_s)
+                     .match(result.out)
+                     .hasMatch(),
+                 qPrintable(describe(result)));
+    }
     void setIsRecordedAndShownInHistory()
     {
         QFETCH(SqlDialect, dialect);
@@ -632,7 +672,7 @@ private slots:
         const QStringList db{u"--db"_s, urlText(database.url())};
         Result result =
             jobctl(db + QStringList{u"set"_s, retention, u"--schedule"_s, u"*/5 * * * *"_s,
-                                    u"--catch-up-on-resume"_s, u"yes"_s});
+                                    u"--catch-up-on-resume"_s, u"yes"_s, u"--yes"_s});
         QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
         // What happens next, truthfully: running instances and consoles follow it within
         // their poll, nobody needs a restart, and the new schedule counts from now (issue 21).

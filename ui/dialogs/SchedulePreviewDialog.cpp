@@ -2,7 +2,7 @@
 
 #include "common/IsoTime.h"
 #include "data/TimeDisplay.h"
-#include "dialogs/SchedulePreview.h"
+#include "schedule/SchedulePreview.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

@@ -1,4 +1,4 @@
-#include "dialogs/SchedulePreview.h"
+#include "schedule/SchedulePreview.h"
 
 #include "common/IsoTime.h"
 
