@@ -12,6 +12,8 @@
 #include "dialogs/RunNowDialog.h"
 #include "dialogs/SchedulePreviewDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "jobs/JobCatalog.h"
+#include "jobs/JobOverrides.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
@@ -35,6 +37,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace jc;
 using namespace jc::test;
@@ -528,6 +531,46 @@ private slots:
         typeInto(spin, u"500"_s); // back to the default: no longer stored
         retype(api, QString());
         QVERIFY(dialog.changedJobSettings().isEmpty());
+    }
+
+    // Editing a job's schedule or zone shows, before saving, the next runs before and after
+    // side by side, daylight saving's moves marked, and what the change does within a day.
+    // Typed with real key events, on the eve of Berlin's spring change.
+    void settingsPreviewsAScheduleChange()
+    {
+        ConsoleSettings settings(m_home.filePath(u"jobs.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = u"Stale Credit Purchase Cleanup"_s;
+        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
+        const auto cleanup = std::find_if(builtIn.cbegin(), builtIn.cend(),
+                                          [&](const JobDefinition &d) { return d.name == job; });
+        QVERIFY(cleanup != builtIn.cend());
+        QCOMPARE(cleanup->schedule.text(), u"daily"_s);
+        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*cleanup), {}}},
+                              nullptr);
+        dialog.setNow(QDateTime(QDate(2027, 3, 27), QTime(12, 0), Qt::UTC));
+        dialog.show();
+        auto *preview = child<QLabel>(&dialog, u"schedulePreview:"_s + job);
+        QVERIFY(preview->isHidden());
+
+        retype(child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s), u"30 2 * * *"_s);
+        auto *zone = child<QLineEdit>(&dialog, u"setting:"_s + job + u":timeZone"_s);
+        retype(zone, u"Europe/Berlin"_s);
+        QVERIFY(!preview->isHidden());
+        const QString text = preview->text();
+        QVERIFY2(text.contains(u"2027-03-28T00:00:00+00:00     2027-03-28T03:00:00+02:00 *"_s),
+                 qPrintable(text));
+        QVERIFY2(text.contains(u"  * 2027-03-28T03:00:00+02:00: "_s), qPrintable(text));
+        QVERIFY2(text.contains(u"Within the next 24 h this change adds 1 run(s) "
+                               "(2027-03-28T01:00:00+00:00) and drops 1 run(s) "
+                               "(2027-03-28T00:00:00+00:00)."_s),
+                 qPrintable(text));
+
+        retype(zone, u"Nowhere/Atlantis"_s); // refused under its field; no preview
+        QVERIFY(preview->isHidden());
+        retype(zone, u"UTC"_s);
+        retype(child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s), u"daily"_s);
+        QVERIFY(preview->isHidden()); // as in force: nothing to preview
     }
 
     // The top-up's sign-up allowances are only reported: a trailing comma in the custom

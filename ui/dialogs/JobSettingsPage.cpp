@@ -1,9 +1,12 @@
 #include "dialogs/JobSettingsPage.h"
 
+#include "schedule/ScheduleChangePreview.h"
+
 #include "dialogs/ProblemLabel.h"
 #include "jobs/SettingValues.h"
 
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -14,6 +17,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 #include <limits>
@@ -118,7 +122,74 @@ QWidget *JobSettingsPage::buildSection(qsizetype index)
         label->setBuddy(field.spin ? static_cast<QWidget *>(field.spin) : field.line);
         form->addRow(label, cell);
     }
+    if (fieldOf(index, QStringLiteral("schedule"))) {
+        auto *preview = new QLabel;
+        preview->setObjectName(QStringLiteral("schedulePreview:") + section.job);
+        preview->setTextFormat(Qt::PlainText);
+        preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        preview->setAccessibleName(tr("What the schedule change does"));
+        preview->setVisible(false);
+        form->addRow(preview);
+        m_schedulePreviews.insert(index, preview);
+    }
     return box;
+}
+
+void JobSettingsPage::setNow(const QDateTime &now)
+{
+    m_now = now;
+    for (auto it = m_schedulePreviews.cbegin(); it != m_schedulePreviews.cend(); ++it)
+        updateSchedulePreview(it.key());
+}
+
+QString JobSettingsPage::initialText(const Field &field) const
+{
+    const QJsonObject &stored = m_jobs.at(field.section).stored;
+    return displayText(stored.contains(field.spec.key) ? fromJson(stored.value(field.spec.key))
+                                                       : field.spec.defaultValue);
+}
+
+const JobSettingsPage::Field *JobSettingsPage::fieldOf(qsizetype section, const QString &key) const
+{
+    for (const Field &field : m_fields) {
+        if (field.section == section && field.spec.key == key)
+            return &field;
+    }
+    return nullptr;
+}
+
+// Shown only while the schedule or its zone is edited and both sides read as schedules; a
+// refused value says why under its own field.
+void JobSettingsPage::updateSchedulePreview(qsizetype section)
+{
+    QLabel *preview = m_schedulePreviews.value(section);
+    const Field *schedule = fieldOf(section, QStringLiteral("schedule"));
+    if (!preview || !schedule)
+        return;
+    const Field *zone = fieldOf(section, QStringLiteral("timeZone"));
+    const auto read = [](const QString &expression, const QString &zoneId) {
+        return Schedule::parse(expression.trimmed(), zoneId.trimmed().isEmpty()
+                                                         ? QTimeZone::systemTimeZone()
+                                                         : QTimeZone(zoneId.trimmed().toUtf8()));
+    };
+    const QString zoneBefore = zone ? initialText(*zone) : QString();
+    const QString zoneAfter = zone ? text(*zone) : QString();
+    const bool edited = initialText(*schedule).trimmed() != text(*schedule).trimmed() ||
+                        zoneBefore.trimmed() != zoneAfter.trimmed();
+    const auto before = read(initialText(*schedule), zoneBefore);
+    const auto after = read(text(*schedule), zoneAfter);
+    const bool zonesValid =
+        (zoneBefore.trimmed().isEmpty() || QTimeZone(zoneBefore.trimmed().toUtf8()).isValid()) &&
+        (zoneAfter.trimmed().isEmpty() || QTimeZone(zoneAfter.trimmed().toUtf8()).isValid());
+    if (!edited || !before || !after || !zonesValid) {
+        preview->setVisible(false);
+        return;
+    }
+    const QDateTime from = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+    preview->setText(ScheduleChangePreview::compute(before.value(), after.value(), from)
+                         .text(before.value(), after.value()));
+    preview->setVisible(true);
 }
 
 QWidget *JobSettingsPage::buildEditor(Field &field, const QString &objectName)
@@ -207,6 +278,8 @@ void JobSettingsPage::check(Field &field)
     const auto result = parsed(field);
     field.refused = result && !*result;
     field.problem->setProblem(result ? problemText(field, *result) : QString());
+    if (field.spec.key == QLatin1String("schedule") || field.spec.key == QLatin1String("timeZone"))
+        updateSchedulePreview(field.section);
     const bool valid = isValid();
     if (valid != m_valid) {
         m_valid = valid;

@@ -4,12 +4,14 @@
 #include "dialogs/JobSettingsSection.h"
 #include "jobs/SettingValues.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QWidget>
 
 #include <optional>
 
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -29,6 +31,11 @@ class ProblemLabel;
 // A field shows the stored value, else the default. Emptying a field whose default is empty
 // means "not set". objectNames: "setting:<job>:<key>" for editors, "problem:<job>:<key>" for
 // their messages.
+//
+// A job with a schedule gets a preview under its fields ("schedulePreview:<job>"), shown while
+// its schedule or zone differs from what is in force: the next occurrences before and after,
+// side by side, daylight saving's moves marked, and the runs the change adds or drops within
+// the next 24 h (ScheduleChangePreview, counted from setNow()'s instant).
 class JobSettingsPage : public QWidget
 {
     Q_OBJECT
@@ -41,6 +48,10 @@ public:
     // Jobs whose settings changed: each the complete object to store (the values that differ
     // from the defaults, plus the stored keys that are not the job's own settings).
     QHash<QString, QJsonObject> changedJobSettings() const;
+
+    // The instant the schedule previews count from (the console's clock); until set, the
+    // system's time when a preview is drawn.
+    void setNow(const QDateTime &now);
 
 signals:
     void validityChanged(bool valid);
@@ -65,9 +76,15 @@ private:
     QString problemText(const Field &field,
                         const Expected<SettingValues::Reading, QString> &result) const;
     void check(Field &field);
+    // The value a field's setting has now (stored, else default) and in the editor.
+    QString initialText(const Field &field) const;
+    const Field *fieldOf(qsizetype section, const QString &key) const;
+    void updateSchedulePreview(qsizetype section);
 
     QList<JobSettingsSection> m_jobs;
     QList<Field> m_fields;
+    QHash<qsizetype, QLabel *> m_schedulePreviews; // by section
+    QDateTime m_now;
     bool m_valid = true;
 };
 

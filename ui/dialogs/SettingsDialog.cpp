@@ -104,6 +104,11 @@ void SettingsDialog::updateOk()
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_database->isValid() && m_jobs->isValid());
 }
 
+void SettingsDialog::setNow(const QDateTime &now)
+{
+    m_jobs->setNow(now);
+}
+
 bool SettingsDialog::isOkEnabled() const
 {
     return m_buttons->button(QDialogButtonBox::Ok)->isEnabled();

@@ -2,6 +2,7 @@
 
 #include "dialogs/JobSettingsSection.h"
 
+#include <QDateTime>
 #include <QDialog>
 #include <QHash>
 #include <QJsonObject>
@@ -40,6 +41,8 @@ public:
     QString databaseUrl() const; // without password; empty: not configured
     bool databaseChanged() const;
     bool isOkEnabled() const;
+    // The instant the Jobs page's schedule previews count from (JobSettingsPage::setNow).
+    void setNow(const QDateTime &now);
 
     void accept() override;
 

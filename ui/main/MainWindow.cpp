@@ -534,6 +534,7 @@ void MainWindow::openSettings()
             const bool wasRunningHere = m_setup.settings->runJobsHere();
             SettingsDialog dialog(*m_setup.settings, *m_setup.vault, sections, this);
             dialog.setObjectName(QStringLiteral("settingsDialog"));
+            dialog.setNow(m_setup.clock->now());
             if (dialog.exec() != QDialog::Accepted)
                 return;
             applySettings(dialog.changedJobSettings(),
