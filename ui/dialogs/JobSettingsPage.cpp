@@ -20,6 +20,7 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 namespace jc {
@@ -121,19 +122,28 @@ QWidget *JobSettingsPage::buildSection(qsizetype index)
         cell->addWidget(field.problem);
         label->setBuddy(field.spin ? static_cast<QWidget *>(field.spin) : field.line);
         form->addRow(label, cell);
-    }
-    if (fieldOf(index, QStringLiteral("schedule"))) {
-        auto *preview = new QLabel;
-        preview->setObjectName(QStringLiteral("schedulePreview:") + section.job);
-        preview->setTextFormat(Qt::PlainText);
-        preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        preview->setAccessibleName(tr("What the schedule change does"));
-        preview->setVisible(false);
-        form->addRow(preview);
-        m_schedulePreviews.insert(index, preview);
+        // Right under the zone (or the schedule, for a job without one): what an edit does.
+        if (spec.key == QLatin1String("timeZone") ||
+            (spec.key == QLatin1String("schedule") &&
+             !std::any_of(section.specs.cbegin(), section.specs.cend(),
+                          [](const SettingSpec &s) { return s.key == QLatin1String("timeZone"); })))
+            addSchedulePreview(index, form);
     }
     return box;
+}
+
+void JobSettingsPage::addSchedulePreview(qsizetype index, QFormLayout *form)
+{
+    auto *preview = new QLabel;
+    preview->setObjectName(QStringLiteral("schedulePreview:") + m_jobs.at(index).job);
+    preview->setTextFormat(Qt::PlainText);
+    preview->setWordWrap(true); // the notes and the day's summary; table lines are short
+    preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    preview->setAccessibleName(tr("What the schedule change does"));
+    preview->setVisible(false);
+    form->addRow(preview);
+    m_schedulePreviews.insert(index, preview);
 }
 
 void JobSettingsPage::setNow(const QDateTime &now)

@@ -11,6 +11,7 @@
 
 #include <optional>
 
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -79,6 +80,7 @@ private:
     // The value a field's setting has now (stored, else default) and in the editor.
     QString initialText(const Field &field) const;
     const Field *fieldOf(qsizetype section, const QString &key) const;
+    void addSchedulePreview(qsizetype section, QFormLayout *form);
     void updateSchedulePreview(qsizetype section);
 
     QList<JobSettingsSection> m_jobs;
