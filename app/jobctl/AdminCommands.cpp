@@ -171,7 +171,9 @@ int AdminCommands::list(const CommandEnvironment &env)
                 << " (" << job.schedule.description() << ", " << job.schedule.zone().id()
                 << ")\n  last run: ";
         if (last)
-            env.out << humanTime(last->startedAt) << "  " << toText(last->outcome) << "  "
+            env.out << humanTime(last->startedAt) << "  "
+                    << (last->dryRun ? QStringLiteral("dry run ") : QString())
+                    << toText(last->outcome) << "  "
                     << humanDuration(last->startedAt.msecsTo(last->finishedAt)) << "\n";
         else
             env.out << "never\n";

@@ -242,6 +242,9 @@ private slots:
         QCOMPARE(text(model, job, Column::LastSuccess, Qt::ToolTipRole),
                  QStringLiteral("2026-01-15 10:00:02 UTC"));
         QCOMPARE(ended.count(), 2);
+        // ... and never reads as a plain Last run (issue 21: it looked like the real thing).
+        QCOMPARE(text(model, job, Column::LastRun),
+                 QStringLiteral("Jan 15 10:02:00 UTC · dry run succeeded · 1.0 s"));
     }
 
     void pausedShowsReasonAndUntilWhen()

@@ -334,8 +334,11 @@ QString JobTableModel::lastRunText(const JobOverview &job) const
             .arg(TimeDisplay::shortDateTime(run.startedAt),
                  TimeDisplay::duration(run.startedAt.msecsTo(*job.notRespondingSince)));
     }
+    // A dry run changed nothing: it must not read like the job's real last run.
+    const QString outcome = run.dryRun ? tr("dry run %1").arg(RunFormat::outcomeText(run.outcome))
+                                       : RunFormat::outcomeText(run.outcome);
     return tr("%1 · %2 · %3")
-        .arg(TimeDisplay::shortDateTime(run.startedAt), RunFormat::outcomeText(run.outcome),
+        .arg(TimeDisplay::shortDateTime(run.startedAt), outcome,
              TimeDisplay::duration(RunFormat::durationMSecs(run, m_now)));
 }
 
