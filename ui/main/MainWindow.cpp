@@ -13,6 +13,7 @@
 #include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "main/ConsoleStatusBar.h"
+#include "main/HelpDialog.h"
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
 #include "main/TrayNotifier.h"
@@ -27,6 +28,7 @@
 #include "views/ProgressDelegate.h"
 #include "views/SettingsChangesPane.h"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QCoreApplication>
 #include <QHeaderView>
@@ -37,6 +39,7 @@
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QSysInfo>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimeZone>
@@ -189,6 +192,7 @@ void MainWindow::buildTable()
     m_proxy->setSortRole(JobTableModel::SortRole);
     m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
     m_table = new QTableView(this);
+    m_table->setTabKeyNavigation(false); // Tab leaves the table; arrows move between rows
     m_table->setObjectName(QStringLiteral("jobTable"));
     m_table->setAccessibleName(tr("Jobs"));
     m_table->setModel(m_proxy);
@@ -237,7 +241,7 @@ void MainWindow::buildPanes(QSplitter *splitter)
     m_errors = new ErrorLogPane(m_reader, m_tabs);
     m_errors->setJobs(m_model->jobNames());
     m_changes = new SettingsChangesPane(m_reader, m_tabs);
-    m_tabs->addTab(m_history, tr("&History"));
+    m_tabs->addTab(m_history, tr("Histor&y"));
     m_tabs->addTab(m_errors, tr("&Error log"));
     m_tabs->addTab(m_changes, tr("Settings &changes"));
     connect(m_history, &HistoryPane::runActivated, this, &MainWindow::showRun);
@@ -248,9 +252,19 @@ void MainWindow::buildPanes(QSplitter *splitter)
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *refresh = file->addAction(tr("Re&fresh"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    connect(refresh, &QAction::triggered, this, &MainWindow::refreshNow);
     QAction *reconnect = file->addAction(tr("&Reconnect to the database"));
-    reconnect->setShortcut(QKeySequence::Refresh);
+    reconnect->setShortcut(QKeySequence(tr("Ctrl+F5")));
     connect(reconnect, &QAction::triggered, m_status, &ConsoleStatusBar::reconnectRequested);
+    QAction *find = file->addAction(tr("Search the &error log"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentWidget(m_errors);
+        m_errors->focusSearch();
+    });
     QAction *settingsAction = file->addAction(tr("&Settings…"));
     settingsAction->setShortcut(QKeySequence::Preferences);
     settingsAction->setObjectName(QStringLiteral("settingsAction"));
@@ -264,6 +278,21 @@ void MainWindow::buildMenus()
 
     QMenu *jobs = menuBar()->addMenu(tr("&Jobs"));
     m_actions->addTo(jobs);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *guide = help->addAction(tr("&User guide"));
+    guide->setShortcut(QKeySequence::HelpContents);
+    guide->setObjectName(QStringLiteral("userGuideAction"));
+    connect(guide, &QAction::triggered, this, [this] {
+        auto *dialog = new HelpDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    QAction *about = help->addAction(tr("&About Job Console"));
+    about->setObjectName(QStringLiteral("aboutAction"));
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+    QAction *aboutQt = help->addAction(tr("About &Qt"));
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
     QToolBar *toolBar = addToolBar(tr("Job actions"));
     toolBar->setObjectName(QStringLiteral("jobToolBar"));
@@ -586,6 +615,30 @@ void MainWindow::showError(const QString &title, const QString &message)
     // Not modal to the application: a failure must not stop the window from updating.
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Close, this);
     box->setObjectName(QStringLiteral("errorMessage"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+// Re-reads what the window shows now, instead of at the next poll (F5).
+void MainWindow::refreshNow()
+{
+    m_feed->refreshNow();
+    m_history->refresh();
+    m_errors->refresh();
+    m_changes->refresh();
+}
+
+void MainWindow::showAbout()
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("About Job Console"),
+                                tr("Job Console %1").arg(QCoreApplication::applicationVersion()),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setInformativeText(
+        tr("The admin console and scheduler of the web app's maintenance jobs.\n\n"
+           "Built with Qt %1 (running on Qt %2), %3.\nDatabase: %4")
+            .arg(QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()),
+                 QSysInfo::buildAbi(), m_setup.databaseText));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }

@@ -88,6 +88,8 @@ private:
     void applySettings(const QHash<QString, QJsonObject> &jobSettings, bool restartNeeded);
     void showError(const QString &title, const QString &message);
     bool confirmQuit();
+    void refreshNow();
+    void showAbout();
 
     ConsoleSetup m_setup;
     DatabaseReader *m_reader;

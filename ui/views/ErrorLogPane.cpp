@@ -141,4 +141,10 @@ void ErrorLogPane::showState()
     m_message->show();
 }
 
+void ErrorLogPane::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
 } // namespace jc

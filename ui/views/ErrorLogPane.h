@@ -42,6 +42,8 @@ public:
 public slots:
     // Re-reads the newest page and merges it (see PagedRunModel::refresh()).
     void refresh();
+    // Puts the keyboard in the search field, its text selected (Ctrl+F in the main window).
+    void focusSearch();
 
 signals:
     // Double-click or Enter on a run.

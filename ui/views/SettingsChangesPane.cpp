@@ -17,6 +17,7 @@ SettingsChangesPane::SettingsChangesPane(DatabaseReader *reader, QWidget *parent
     , m_table(new QTableView(this))
 {
     setObjectName(QStringLiteral("settingsChangesPane"));
+    m_table->setTabKeyNavigation(false); // Tab leaves the table, as keyboard users expect
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
