@@ -149,8 +149,9 @@ QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
     };
     const JobPolicies &policies = builtIn.policies;
     const auto text = [&](const QString &key, const QString &label, const QString &value,
-                          const QString &help) {
-        return SettingSpec{key, label, {}, Kind::Text, value, 0, 0, help, checkedBy(key)};
+                          const QString &help, const QStringList &choices = {}) {
+        return SettingSpec{key,  label,          {},    Kind::Text, value,  0, 0,
+                           help, checkedBy(key), false, {},         choices};
     };
     const auto integer = [&](const QString &key, const QString &label, qint64 value, qint64 min,
                              qint64 max, const QString &help) {
@@ -167,7 +168,9 @@ QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
              QString::fromUtf8(builtIn.schedule.zone().id()),
              QStringLiteral("IANA zone the schedule is read in, e.g. Europe/Berlin")),
         text(QStringLiteral("overlap"), QStringLiteral("Overlap"), toText(policies.overlap),
-             QStringLiteral("While a run is going: skip, queue or parallel")),
+             QStringLiteral("While a run is going: skip, queue or parallel"),
+             {toText(OverlapPolicy::Skip), toText(OverlapPolicy::Queue),
+              toText(OverlapPolicy::Parallel)}),
         integer(QStringLiteral("timeoutSeconds"), QStringLiteral("Timeout (s)"),
                 std::chrono::duration_cast<std::chrono::seconds>(policies.timeout).count(), 0,
                 604800, QStringLiteral("A run longer than this is cancelled; 0 for none")),
@@ -179,14 +182,16 @@ QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
                 1, 86400, QStringLiteral("Wait before the first retry; doubles each time")),
         text(QStringLiteral("missedRuns"), QStringLiteral("Missed runs"),
              toText(policies.missed.action),
-             QStringLiteral("Occurrences missed while no instance ran: catch-up or skip")),
+             QStringLiteral("Occurrences missed while no instance ran: catch-up or skip"),
+             {toText(MissedRunPolicy::Action::CatchUp), toText(MissedRunPolicy::Action::Skip)}),
         integer(QStringLiteral("catchUpWindowHours"), QStringLiteral("Catch-up window (h)"),
                 windowHours, 0, 8784,
                 QStringLiteral("How old a missed occurrence may be and still run; 0 = until "
                                "the next one")),
         text(QStringLiteral("catchUpOnResume"), QStringLiteral("Catch up on resume"),
              policies.missed.catchUpOnResume ? QStringLiteral("yes") : QStringLiteral("no"),
-             QStringLiteral("yes: resuming runs the latest occurrence missed while paused")),
+             QStringLiteral("yes: resuming runs the latest occurrence missed while paused"),
+             {QStringLiteral("yes"), QStringLiteral("no")}),
     };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <functional>
@@ -40,6 +41,9 @@ struct SettingSpec
     // dialog shows the warning and still saves.
     bool reportOnly = false;
     std::function<QVariant(const QVariant &)> salvage = {};
+    // Text only: the values allowed, when they are a few words ("skip", "queue",
+    // "parallel"); the settings dialog offers them in a drop-down instead of a text field.
+    QStringList choices = {};
 };
 
 } // namespace jc

@@ -24,6 +24,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -571,6 +572,48 @@ private slots:
         retype(zone, u"UTC"_s);
         retype(child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s), u"daily"_s);
         QVERIFY(preview->isHidden()); // as in force: nothing to preview
+    }
+
+    // Choices are drop-downs of the allowed values, picked with the keyboard; the zone field
+    // completes IANA names; the dialog opens at the job selected in the main window.
+    void settingsOffersChoicesAndOpensAtTheJob()
+    {
+        ConsoleSettings settings(m_home.filePath(u"jobs.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
+        QList<JobSettingsSection> sections;
+        for (const JobDefinition &job : builtIn)
+            sections.append({job.name, JobOverrides::settingSpecs(job), {}});
+        const QString last = builtIn.last().name;
+        SettingsDialog dialog(settings, vault, sections, nullptr);
+        dialog.showJob(last);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(child<QTabWidget>(&dialog, u"tabs"_s)->currentIndex(), 1);
+        auto *schedule = child<QLineEdit>(&dialog, u"setting:"_s + last + u":schedule"_s);
+        QTRY_COMPARE(QApplication::focusWidget(), schedule);
+        QVERIFY(!schedule->visibleRegion().isEmpty()); // scrolled to it
+
+        auto *overlap = child<QComboBox>(&dialog, u"setting:"_s + last + u":overlap"_s);
+        QStringList items;
+        for (int i = 0; i < overlap->count(); ++i)
+            items.append(overlap->itemText(i));
+        QCOMPARE(items, (QStringList{u"skip"_s, u"queue"_s, u"parallel"_s}));
+        QCOMPARE(overlap->currentText(), u"skip"_s);
+        overlap->setFocus();
+        QTest::keyClick(overlap, Qt::Key_Down);
+        QCOMPARE(overlap->currentText(), u"queue"_s);
+        QCOMPARE(dialog.changedJobSettings().value(last).value(u"overlap"_s).toString(),
+                 u"queue"_s);
+        QVERIFY(child<QComboBox>(&dialog, u"setting:"_s + last + u":missedRuns"_s));
+        QVERIFY(child<QComboBox>(&dialog, u"setting:"_s + last + u":catchUpOnResume"_s));
+
+        auto *zone = child<QLineEdit>(&dialog, u"setting:"_s + last + u":timeZone"_s);
+        QVERIFY(zone->completer());
+        zone->setFocus();
+        zone->selectAll();
+        QTest::keyClicks(zone, u"europe/berl"_s);
+        QCOMPARE(zone->completer()->currentCompletion(), u"Europe/Berlin"_s);
     }
 
     // The top-up's sign-up allowances are only reported: a trailing comma in the custom

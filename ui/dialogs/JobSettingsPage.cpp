@@ -5,6 +5,8 @@
 #include "dialogs/ProblemLabel.h"
 #include "jobs/SettingValues.h"
 
+#include <QComboBox>
+#include <QCompleter>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -65,12 +67,15 @@ JobSettingsPage::JobSettingsPage(QList<JobSettingsSection> jobs, QWidget *parent
 {
     auto *content = new QWidget;
     auto *column = new QVBoxLayout(content);
-    for (qsizetype i = 0; i < m_jobs.size(); ++i)
-        column->addWidget(buildSection(i));
+    for (qsizetype i = 0; i < m_jobs.size(); ++i) {
+        m_boxes.append(buildSection(i));
+        column->addWidget(m_boxes.last());
+    }
     if (m_jobs.isEmpty())
         column->addWidget(new QLabel(tr("No job has settings of its own.")));
     column->addStretch(1);
     auto *scroll = new QScrollArea;
+    m_scroll = scroll;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -120,7 +125,9 @@ QWidget *JobSettingsPage::buildSection(qsizetype index)
         field.problem = new ProblemLabel;
         field.problem->setObjectName(QStringLiteral("problem:") + name);
         cell->addWidget(field.problem);
-        label->setBuddy(field.spin ? static_cast<QWidget *>(field.spin) : field.line);
+        label->setBuddy(field.spin    ? static_cast<QWidget *>(field.spin)
+                        : field.combo ? static_cast<QWidget *>(field.combo)
+                                      : field.line);
         form->addRow(label, cell);
         // Right under the zone (or the schedule, for a job without one): what an edit does.
         if (spec.key == QLatin1String("timeZone") ||
@@ -144,6 +151,26 @@ void JobSettingsPage::addSchedulePreview(qsizetype index, QFormLayout *form)
     preview->setVisible(false);
     form->addRow(preview);
     m_schedulePreviews.insert(index, preview);
+}
+
+void JobSettingsPage::showJob(const QString &job)
+{
+    for (qsizetype i = 0; i < m_jobs.size(); ++i) {
+        if (m_jobs.at(i).job != job)
+            continue;
+        m_scroll->ensureWidgetVisible(m_boxes.at(i), 0, 0);
+        // The section's first field takes the keyboard, once the page is shown.
+        for (const Field &field : std::as_const(m_fields)) {
+            if (field.section != i)
+                continue;
+            QWidget *editor = field.spin    ? static_cast<QWidget *>(field.spin)
+                              : field.combo ? static_cast<QWidget *>(field.combo)
+                                            : field.line;
+            setFocusProxy(editor);
+            break;
+        }
+        return;
+    }
 }
 
 void JobSettingsPage::setNow(const QDateTime &now)
@@ -223,11 +250,36 @@ QWidget *JobSettingsPage::buildEditor(Field &field, const QString &objectName)
                 [this, index] { check(m_fields[index]); });
         return field.spin;
     }
+    if (spec.kind == SettingSpec::Kind::Text && !spec.choices.isEmpty()) {
+        field.combo = new QComboBox;
+        field.combo->setObjectName(objectName);
+        field.combo->setAccessibleName(accessible);
+        field.combo->addItems(spec.choices);
+        // A stored value outside the choices (written by hand) is shown as it is, and refused
+        // under the field like any bad value, until one of the choices is picked.
+        const QString current = displayText(value);
+        if (!spec.choices.contains(current))
+            field.combo->addItem(current);
+        field.combo->setCurrentText(current);
+        connect(field.combo, &QComboBox::currentIndexChanged, this,
+                [this, index] { check(m_fields[index]); });
+        return field.combo;
+    }
     field.line = new QLineEdit(displayText(value));
     field.line->setObjectName(objectName);
     field.line->setAccessibleName(accessible);
     if (!spec.defaultValue.toString().isEmpty() || spec.kind == SettingSpec::Kind::List)
         field.line->setPlaceholderText(tr("Default: %1").arg(displayText(spec.defaultValue)));
+    if (spec.key == QLatin1String("timeZone")) {
+        // IANA names complete as typed ("Europe/Be" -> Europe/Berlin), case-insensitively.
+        QStringList zones;
+        for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
+            zones.append(QString::fromUtf8(id));
+        auto *completer = new QCompleter(zones, field.line);
+        completer->setCaseSensitivity(Qt::CaseInsensitive);
+        completer->setFilterMode(Qt::MatchContains);
+        field.line->setCompleter(completer);
+    }
     connect(field.line, &QLineEdit::textChanged, this, [this, index] { check(m_fields[index]); });
     if (spec.kind != SettingSpec::Kind::Path)
         return field.line;
@@ -251,6 +303,8 @@ QWidget *JobSettingsPage::buildEditor(Field &field, const QString &objectName)
 
 QString JobSettingsPage::text(const Field &field) const
 {
+    if (field.combo)
+        return field.combo->currentText();
     return field.spin ? field.spin->cleanText() : field.line->text();
 }
 

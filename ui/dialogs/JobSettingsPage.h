@@ -11,8 +11,10 @@
 
 #include <optional>
 
+class QComboBox;
 class QFormLayout;
 class QLabel;
+class QScrollArea;
 class QLineEdit;
 class QSpinBox;
 
@@ -54,6 +56,10 @@ public:
     // system's time when a preview is drawn.
     void setNow(const QDateTime &now);
 
+    // Scrolls to `job`'s section and gives its first field the keyboard when the page gets
+    // it (the job selected in the main window); nothing for another name.
+    void showJob(const QString &job);
+
 signals:
     void validityChanged(bool valid);
 
@@ -63,6 +69,7 @@ private:
         qsizetype section = 0;
         SettingSpec spec;
         QSpinBox *spin = nullptr;
+        QComboBox *combo = nullptr; // a Text setting with choices
         QLineEdit *line = nullptr;
         ProblemLabel *problem = nullptr;
         bool refused = false; // the problem shown blocks saving (not a report-only warning)
@@ -85,6 +92,8 @@ private:
 
     QList<JobSettingsSection> m_jobs;
     QList<Field> m_fields;
+    QList<QWidget *> m_boxes; // by section
+    QScrollArea *m_scroll = nullptr;
     QHash<qsizetype, QLabel *> m_schedulePreviews; // by section
     QDateTime m_now;
     bool m_valid = true;

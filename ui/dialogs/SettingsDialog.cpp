@@ -31,6 +31,7 @@ SettingsDialog::SettingsDialog(ConsoleSettings &settings, PasswordVault &vault,
     setWindowTitle(tr("Settings"));
     auto *layout = new QVBoxLayout(this);
     auto *tabs = new QTabWidget;
+    m_tabs = tabs;
     tabs->setObjectName(QStringLiteral("tabs"));
     m_database = new DatabaseSettingsPage(m_initialUrl, vault);
     m_jobs = new JobSettingsPage(std::move(jobs));
@@ -107,6 +108,13 @@ void SettingsDialog::updateOk()
 void SettingsDialog::setNow(const QDateTime &now)
 {
     m_jobs->setNow(now);
+}
+
+void SettingsDialog::showJob(const QString &job)
+{
+    m_tabs->setCurrentWidget(m_jobs);
+    m_jobs->showJob(job);
+    m_jobs->setFocus();
 }
 
 bool SettingsDialog::isOkEnabled() const

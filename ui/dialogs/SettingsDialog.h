@@ -11,6 +11,8 @@ class QCheckBox;
 class QDialogButtonBox;
 class QRadioButton;
 
+class QTabWidget;
+
 namespace jc {
 
 class ConsoleSettings;
@@ -43,6 +45,8 @@ public:
     bool isOkEnabled() const;
     // The instant the Jobs page's schedule previews count from (JobSettingsPage::setNow).
     void setNow(const QDateTime &now);
+    // Opens at the Jobs page, at `job`'s section (the job selected in the main window).
+    void showJob(const QString &job);
 
     void accept() override;
 
@@ -56,6 +60,7 @@ private:
     QString m_initialUrl;
     DatabaseSettingsPage *m_database = nullptr;
     JobSettingsPage *m_jobs = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QRadioButton *m_local = nullptr;
     QRadioButton *m_utc = nullptr;
     QRadioButton *m_runHere = nullptr;

@@ -564,6 +564,8 @@ void MainWindow::openSettings()
             SettingsDialog dialog(*m_setup.settings, *m_setup.vault, sections, this);
             dialog.setObjectName(QStringLiteral("settingsDialog"));
             dialog.setNow(m_setup.clock->now());
+            if (const JobOverview *job = currentJob())
+                dialog.showJob(job->name);
             if (dialog.exec() != QDialog::Accepted)
                 return;
             applySettings(dialog.changedJobSettings(),
