@@ -139,6 +139,24 @@ const CatalogEntry *JobCatalog::find(const QString &name)
     return nullptr;
 }
 
+QJsonObject JobCatalog::defaultSettings(const QString &name)
+{
+    const CatalogEntry *entry = find(name);
+    if (!entry)
+        return {};
+    const QList<JobDefinition> builtIn =
+        builtInJobs(nullptr, QTimeZone::systemTimeZone(), QProcessEnvironment());
+    const auto job = std::find_if(builtIn.cbegin(), builtIn.cend(),
+                                  [&](const JobDefinition &d) { return d.name == name; });
+    QList<SettingSpec> specs = entry->specs;
+    if (job != builtIn.cend())
+        specs = JobOverrides::settingSpecs(*job) + specs;
+    QJsonObject defaults;
+    for (const SettingSpec &spec : std::as_const(specs))
+        defaults.insert(spec.key, QJsonValue::fromVariant(spec.defaultValue));
+    return defaults;
+}
+
 QList<JobDefinition> JobCatalog::builtInJobs(const std::shared_ptr<ConnectionFactory> &database,
                                              const QTimeZone &zone,
                                              const QProcessEnvironment &environment)

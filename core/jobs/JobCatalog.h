@@ -33,6 +33,9 @@ public:
     static QStringList jobNames();
     // The entry named `name`, or null.
     static const CatalogEntry *find(const QString &name);
+    // What each of the job's settings is when not set (its schedule and policies as built in,
+    // in the system's zone, and its own settings' defaults), by key; empty for another name.
+    static QJsonObject defaultSettings(const QString &name);
 
     // The built-in jobs on defaults and `environment` only.
     static QList<JobDefinition>

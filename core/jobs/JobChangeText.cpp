@@ -1,6 +1,7 @@
 #include "jobs/JobChangeText.h"
 
 #include "common/IsoTime.h"
+#include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
 #include "storage/PauseStore.h"
 
@@ -27,7 +28,8 @@ QString JobChangeText::of(const JobSettingsChange &change)
 {
     switch (change.kind) {
     case JobChangeKind::Settings:
-        return JobOverrides::describeChange(change.before, change.after);
+        return JobOverrides::describeChange(change.before, change.after,
+                                            JobCatalog::defaultSettings(change.job));
     case JobChangeKind::Pause: {
         const auto pause = PauseStore::fromJson(change.after);
         QString text = QStringLiteral("paused") + (pause ? pauseTerms(*pause) : QString());

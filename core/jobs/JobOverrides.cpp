@@ -111,10 +111,13 @@ std::optional<QString> applyPolicies(JobDefinition &job, const QJsonObject &sett
     return std::nullopt;
 }
 
-QString valueText(const QJsonObject &settings, const QString &key)
+QString valueText(const QJsonObject &settings, const QString &key, const QJsonObject &defaults)
 {
-    if (!settings.contains(key))
-        return QStringLiteral("default");
+    if (!settings.contains(key)) {
+        if (!defaults.contains(key))
+            return QStringLiteral("default");
+        return QStringLiteral("%1 (default)").arg(valueText(defaults, key, {}));
+    }
     const QJsonValue value = settings.value(key);
     if (value.isArray())
         return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
@@ -205,7 +208,8 @@ std::optional<std::chrono::milliseconds> JobOverrides::catchUpWindow(const QJson
     return std::chrono::hours(hours.value());
 }
 
-QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObject &after)
+QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObject &after,
+                                     const QJsonObject &defaults)
 {
     QStringList keys = before.keys() + after.keys();
     keys.removeDuplicates();
@@ -215,7 +219,8 @@ QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObjec
         if (before.contains(key) == after.contains(key) && before.value(key) == after.value(key))
             continue;
         parts.append(
-            QStringLiteral("%1: %2 → %3").arg(key, valueText(before, key), valueText(after, key)));
+            QStringLiteral("%1: %2 → %3")
+                .arg(key, valueText(before, key, defaults), valueText(after, key, defaults)));
     }
     return parts.isEmpty() ? QStringLiteral("no change") : parts.join(QStringLiteral("; "));
 }

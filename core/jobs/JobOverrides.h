@@ -49,7 +49,10 @@ public:
 
     // What a change did, key by key, for people: "schedule: 0 3 * * * → */5 * * * *; overlap:
     // default → queue" ("default" where there was no override; "no change" when none).
-    static QString describeChange(const QJsonObject &before, const QJsonObject &after);
+    // `defaults`: what each key is when it is not set (the job's own defaults), so that a
+    // change from or to the default names the value ("daily (default)"), not just "default".
+    static QString describeChange(const QJsonObject &before, const QJsonObject &after,
+                                  const QJsonObject &defaults = {});
 };
 
 } // namespace jc

@@ -687,11 +687,12 @@ private slots:
         result = jobctl(db + QStringList{u"history"_s, retention});
         QVERIFY2(result.exitCode == 0, qPrintable(describe(result)));
         QVERIFY2(result.out.contains(u"Settings changes"_s), qPrintable(describe(result)));
-        QVERIFY2(result.out.contains(u"catchUpOnResume: default → yes; schedule: default → "
-                                     u"*/5 * * * *"_s),
+        // From and to the default, the log names the default's value (issue 21, item 6).
+        QVERIFY2(result.out.contains(u"catchUpOnResume: no (default) → yes; schedule: 17 3 * * * "
+                                     u"(default) → */5 * * * *"_s),
                  qPrintable(describe(result)));
         // The refused change was not stored: one change only, and no overlap in it.
-        QCOMPARE(result.out.count(u"default → "_s), 2);
+        QCOMPARE(result.out.count(u"(default) → "_s), 2);
         QVERIFY2(!result.out.contains(u"overlap"_s), qPrintable(describe(result)));
     }
 };

@@ -42,6 +42,12 @@ void tst_JobChangesModel::describesEachChangedKey()
              u"catchUpOnResume: yes → default; overlap: skip → default; "
              u"schedule: */5 * * * * → default"_qs);
     QCOMPARE(jc::JobOverrides::describeChange(before, before), u"no change"_qs);
+    // Knowing the job's defaults, a change from or to one names its value.
+    const QJsonObject defaults{{u"schedule"_qs, u"daily"_qs}, {u"overlap"_qs, u"skip"_qs}};
+    QCOMPARE(jc::JobOverrides::describeChange({}, {{u"schedule"_qs, u"0 3 * * *"_qs}}, defaults),
+             u"schedule: daily (default) → 0 3 * * *"_qs);
+    QCOMPARE(jc::JobOverrides::describeChange({{u"overlap"_qs, u"queue"_qs}}, {}, defaults),
+             u"overlap: queue → skip (default)"_qs);
 }
 
 void tst_JobChangesModel::listsTheJobsChangesNewestFirst()
