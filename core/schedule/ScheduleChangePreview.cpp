@@ -70,7 +70,7 @@ QString ScheduleChangePreview::text(const Schedule &beforeSchedule,
     constexpr int width = 30;
     out += QStringLiteral("  %1after the change\n")
                .arg(QStringLiteral("next runs now").leftJustified(width));
-    const qsizetype rows = std::max<qsizetype>({before.size(), after.size(), 1});
+    const auto rows = std::max<qsizetype>({before.size(), after.size(), 1});
     for (qsizetype i = 0; i < rows; ++i)
         out += QStringLiteral("  %1%2\n").arg(cell(before, i).leftJustified(width), cell(after, i));
     for (const auto *list : {&before, &after}) {

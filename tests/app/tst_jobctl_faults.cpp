@@ -442,6 +442,13 @@ private:
     // A random delay in [0, msecs).
     int randomMSecs(qint64 msecs) { return int(m_random.bounded(std::max<qint64>(1, msecs))); }
 
+    // `jobctl seed` of `count` users on `db`, with this run's seed (printed at the start).
+    Result seed(const QString &db, int count) const
+    {
+        return jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(count), u"--seed"_s,
+                       QString::number(m_seed), u"--no-progress"_s});
+    }
+
 private slots:
     void initTestCase()
     {
@@ -470,9 +477,7 @@ private slots:
         const QString db = urlText(database.url());
         QElapsedTimer total;
         total.start();
-        const Result seeded =
-            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(users), u"--seed"_s,
-                    QString::number(m_seed), u"--no-progress"_s});
+        const Result seeded = seed(db, users);
         QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
         ConnectionFactory factory(database.url());
         const auto connection = factory.connectionForCurrentThread();
@@ -648,9 +653,7 @@ private slots:
         TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         const QString db = urlText(database.url());
-        const Result seeded =
-            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(serveUsers),
-                    u"--seed"_s, QString::number(m_seed), u"--no-progress"_s});
+        const Result seeded = seed(db, serveUsers);
         QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
         ConnectionFactory factory(database.url());
         const auto connection = factory.connectionForCurrentThread();
@@ -744,9 +747,7 @@ private slots:
         TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         const QString db = urlText(database.url());
-        const Result seeded =
-            jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, QString::number(serveUsers),
-                    u"--seed"_s, QString::number(m_seed), u"--no-progress"_s});
+        const Result seeded = seed(db, serveUsers);
         QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
         const Result set =
             jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=10"_s});
