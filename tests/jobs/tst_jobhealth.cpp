@@ -3,6 +3,7 @@
 // when a due time has really passed. The callers read their facts from both databases:
 // tst_jobtablemodel (the console's feed) and tst_jobctl_run (`jobctl list`).
 #include "jobs/JobHealth.h"
+#include "jobs/JobsAtAGlance.h"
 
 #include <QTest>
 
@@ -66,6 +67,7 @@ private slots:
     void precedence_data();
     void precedence();
     void overdueSinceTheFirstMissedDueTime();
+    void atAGlance();
 };
 
 void tst_JobHealth::precedence_data()
@@ -192,6 +194,37 @@ void tst_JobHealth::overdueSinceTheFirstMissedDueTime()
     facts.schedule = schedule("0 0 30 2 *");
     QVERIFY(!JobHealth::overdueSince(facts, now).isValid());
     QCOMPARE(jc::toText(State::NotResponding), QStringLiteral("not responding"));
+}
+
+// One line for "is everything fine?", from the same rule: problems named with since when,
+// pauses mentioned but not flagged.
+void tst_JobHealth::atAGlance()
+{
+    const auto iso = [](const QDateTime &at) { return at.toUTC().toString(Qt::ISODate); };
+    JobHealth::Facts fine;
+    fine.schedule = schedule("0 3 * * *");
+    fine.lastRun = run(RunOutcome::Succeeded, "2026-01-15T03:00:00Z");
+    JobHealth::Facts paused = fine;
+    paused.pause = pausedUntil();
+    auto glance =
+        jc::JobsAtAGlance::of({{u"A"_qs, fine}, {u"B"_qs, fine}, {u"C"_qs, paused}}, now, iso);
+    QCOMPARE(glance.level, jc::JobsAtAGlance::Level::Healthy);
+    QCOMPARE(glance.text, u"All 3 jobs healthy (paused: C)"_qs);
+
+    JobHealth::Facts failed = fine;
+    failed.lastRun = run(RunOutcome::TimedOut, "2026-01-15T03:00:00Z");
+    JobHealth::Facts overdue = fine;
+    overdue.lastRun = run(RunOutcome::Succeeded, "2026-01-13T03:00:00Z");
+    JobHealth::Facts silent = fine;
+    silent.lastRun = run(RunOutcome::Running, "2026-01-15T09:00:00Z");
+    silent.lastRun->heartbeatAt = utc("2026-01-15T09:30:00Z");
+    silent.notResponding = true;
+    glance = jc::JobsAtAGlance::of(
+        {{u"A"_qs, fine}, {u"B"_qs, failed}, {u"C"_qs, overdue}, {u"D"_qs, silent}}, now, iso);
+    QCOMPARE(glance.level, jc::JobsAtAGlance::Level::NeedsAttention);
+    QCOMPARE(glance.problems, 3);
+    QCOMPARE(glance.text, u"B timed out at 2026-01-15T03:00:03Z; C overdue since "
+                          "2026-01-14T03:00:00Z; D not responding since 2026-01-15T09:30:00Z"_qs);
 }
 
 QTEST_GUILESS_MAIN(tst_JobHealth)

@@ -871,6 +871,38 @@ private slots:
         about->close();
     }
 
+    // A glance answers "is everything fine?" (issue 15, item 5): the line above the table and
+    // the window title say it in words, from the table's own facts, and change with them.
+    void glanceSaysWhetherAllIsWell_data() { test::addDatabaseRows(); }
+    void glanceSaysWhetherAllIsWell()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect, 1h);
+        QVERIFY2(c.isReady(), qPrintable(c.error));
+        QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
+        MainWindow &window = *c.window;
+        auto *glance = window.findChild<QLabel *>(u"glanceLabel"_s);
+        QVERIFY(glance);
+        QTRY_COMPARE_WITH_TIMEOUT(glance->text(), u"All 3 jobs healthy"_s, 10000);
+        QVERIFY(!window.windowTitle().contains(u"attention"_s));
+
+        // Another instance recorded a failure of the cleanup an hour ago.
+        const qint64 at = c.clock.nowMSecs() - 3'600'000;
+        const QString inserted = c.exec(
+            u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, status, "
+            u"started_at_ms, finished_at_ms, attempts, instance_id, error) VALUES ('%1', "
+            u"'manual', %2, 'manual:elsewhere', 'failed', %2, %3, 1, 'elsewhere', 'disk full')"_s
+                .arg(cleanupJob)
+                .arg(at)
+                .arg(at + 3000));
+        QVERIFY2(inserted.isEmpty(), qPrintable(inserted));
+        window.activateWindow();
+        QTest::keyClick(&window, Qt::Key_F5);
+        QTRY_VERIFY_WITH_TIMEOUT(glance->text().startsWith(cleanupJob + u" failed at "_s), 10000);
+        QVERIFY2(window.windowTitle().startsWith(u"⚠ 1 job needs attention"_s),
+                 qPrintable(window.windowTitle()));
+    }
+
     // Everything without a mouse: pick a job by typing its name, pause it with Ctrl+P and a
     // reason typed into the dialog, resume with Ctrl+U, switch panes by their mnemonics.
     void keyboardOnly_data() { test::addDatabaseRows(); }

@@ -34,9 +34,11 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPalette>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QSysInfo>
@@ -45,6 +47,7 @@
 #include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace jc {
 
@@ -83,8 +86,9 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     , m_status(
           new ConsoleStatusBar(m_reader, m_setup.databaseText, m_setup.runtime != nullptr, this))
 {
-    const QString title = m_setup.demo ? tr("Job Console — demo database") : tr("Job Console");
-    setWindowTitle(title + QStringLiteral(" — ") + m_setup.databaseText);
+    m_title = (m_setup.demo ? tr("Job Console — demo database") : tr("Job Console")) +
+              QStringLiteral(" — ") + m_setup.databaseText;
+    setWindowTitle(m_title);
     setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
     setStatusBar(m_status);
     if (m_setup.demo)
@@ -95,7 +99,19 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     buildTable();
-    m_splitter->addWidget(m_table);
+    auto *top = new QWidget(m_splitter);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(4);
+    m_glance = new QLabel(top);
+    m_glance->setObjectName(QStringLiteral("glanceLabel"));
+    m_glance->setTextFormat(Qt::PlainText);
+    m_glance->setWordWrap(true);
+    m_glance->setAccessibleName(tr("All jobs at a glance"));
+    m_glance->setContentsMargins(6, 4, 6, 0);
+    topLayout->addWidget(m_glance);
+    topLayout->addWidget(m_table, 1);
+    m_splitter->addWidget(top);
     buildPanes(m_splitter);
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
@@ -121,6 +137,8 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         m_errors->refresh();
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateGlance);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateGlance);
     connect(m_feed, &JobTableFeed::instancesSeenChanged, m_status, &ConsoleStatusBar::setInstances);
     connect(m_status, &ConsoleStatusBar::reconnectRequested, this, [this] {
         m_reader->database()->closeAll(); // every thread reopens its connection
@@ -150,6 +168,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     m_feed->start();
     listenForChanges();
     updateActions();
+    updateGlance();
 }
 
 // On PostgreSQL the database announces every change (ChangeListener): the console re-reads at
@@ -619,6 +638,33 @@ void MainWindow::showError(const QString &title, const QString &message)
     box->setObjectName(QStringLiteral("errorMessage"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+// The header above the table, the window title and the tray icon say whether all is well,
+// from the table's own facts (JobsAtAGlance), each time they change.
+void MainWindow::updateGlance()
+{
+    const JobsAtAGlance glance = m_model->glance();
+    const bool attention = glance.level == JobsAtAGlance::Level::NeedsAttention;
+    if (m_glance->text() == glance.text && m_glanceAttention == attention)
+        return;
+    m_glanceAttention = attention;
+    m_glance->setText(glance.text);
+    QPalette palette = m_glance->palette();
+    palette.setColor(QPalette::WindowText,
+                     attention ? QColor(0xc0, 0x39, 0x2b) : QColor(0x2e, 0x9d, 0x4f));
+    m_glance->setPalette(palette);
+    QFont font = m_glance->font();
+    font.setBold(attention);
+    m_glance->setFont(font);
+    setWindowTitle(attention ? QStringLiteral("⚠ %1 — %2")
+                                   .arg(glance.problems == 1
+                                            ? tr("1 job needs attention")
+                                            : tr("%1 jobs need attention").arg(glance.problems),
+                                        m_title)
+                             : m_title);
+    if (m_tray)
+        m_tray->setGlance(glance.text, attention);
 }
 
 // Re-reads what the window shows now, instead of at the next poll (F5).

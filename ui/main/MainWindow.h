@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 
+class QLabel;
 class QSortFilterProxyModel;
 class QSplitter;
 class QTabWidget;
@@ -89,6 +90,7 @@ private:
     void showError(const QString &title, const QString &message);
     bool confirmQuit();
     void refreshNow();
+    void updateGlance();
     void showAbout();
 
     ConsoleSetup m_setup;
@@ -96,6 +98,9 @@ private:
     JobTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table = nullptr;
+    QLabel *m_glance = nullptr;
+    bool m_glanceAttention = false;
+    QString m_title;
     JobTableFeed *m_feed;
     JobOperations *m_operations;
     JobActions *m_actions;

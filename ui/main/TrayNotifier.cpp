@@ -1,5 +1,9 @@
 #include "main/TrayNotifier.h"
 
+#include <QStyle>
+
+#include <QApplication>
+
 #include "jobs/RunSummaryText.h"
 #include "models/RunFormat.h"
 
@@ -10,6 +14,7 @@ namespace jc {
 
 TrayNotifier::TrayNotifier(const QIcon &icon, QMenu *menu, QObject *parent)
     : QObject(parent)
+    , m_icon(icon)
 {
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;
@@ -47,6 +52,16 @@ bool TrayNotifier::notifyEnded(const StoredRun &run)
 void TrayNotifier::notifyMissed(const QString &job, int count)
 {
     show(tr("Job missed"), tr("\"%1\" missed %n occurrence(s)", nullptr, count).arg(job), 0);
+}
+
+void TrayNotifier::setGlance(const QString &text, bool needsAttention)
+{
+    m_glance = text;
+    if (!m_tray)
+        return;
+    m_tray->setToolTip(tr("Job Console: %1").arg(text));
+    m_tray->setIcon(needsAttention ? qApp->style()->standardIcon(QStyle::SP_MessageBoxWarning)
+                                   : m_icon);
 }
 
 void TrayNotifier::inform(const QString &title, const QString &message)

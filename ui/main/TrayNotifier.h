@@ -2,6 +2,7 @@
 
 #include "storage/RunHistory.h"
 
+#include <QIcon>
 #include <QObject>
 
 class QMenu;
@@ -28,6 +29,10 @@ public:
     void notifyMissed(const QString &job, int count);
     // A plain message (not about a problem).
     void inform(const QString &title, const QString &message);
+    // The jobs at a glance: the icon's tooltip, and a warning icon while a job needs
+    // attention (the normal icon otherwise).
+    void setGlance(const QString &text, bool needsAttention);
+    const QString &glance() const { return m_glance; }
     // The last notification's text (tests; also its tooltip).
     const QString &lastMessage() const { return m_lastMessage; }
 
@@ -39,6 +44,8 @@ private:
     void show(const QString &title, const QString &message, qint64 runId, bool warning = true);
 
     QSystemTrayIcon *m_tray = nullptr;
+    QIcon m_icon;
+    QString m_glance;
     QString m_lastMessage;
     qint64 m_lastRunId = 0;
 };

@@ -184,6 +184,15 @@ const JobOverview *JobTableModel::job(const QString &name) const
     return row < 0 ? nullptr : &m_jobs.at(row);
 }
 
+JobsAtAGlance JobTableModel::glance() const
+{
+    QList<JobsAtAGlance::Job> jobs;
+    for (const JobOverview &job : m_jobs)
+        jobs.append({job.name, job.facts()});
+    return JobsAtAGlance::of(jobs, m_now,
+                             [](const QDateTime &at) { return TimeDisplay::shortDateTime(at); });
+}
+
 QStringList JobTableModel::jobNames() const
 {
     QStringList names;

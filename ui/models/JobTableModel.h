@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/RunRecord.h"
+#include "jobs/JobsAtAGlance.h"
 #include "models/JobOverview.h"
 
 #include <QAbstractTableModel>
@@ -59,6 +60,9 @@ public:
     const JobOverview &jobAt(int row) const { return m_jobs.at(row); }
     const JobOverview *job(const QString &name) const;
     QStringList jobNames() const;
+    // Every job at a glance, now (JobsAtAGlance): for the header above the table, the window
+    // title and the tray icon.
+    JobsAtAGlance glance() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
