@@ -592,7 +592,16 @@ private slots:
         QCOMPARE(child<QTabWidget>(&dialog, u"tabs"_s)->currentIndex(), 1);
         auto *schedule = child<QLineEdit>(&dialog, u"setting:"_s + last + u":schedule"_s);
         QTRY_COMPARE(QApplication::focusWidget(), schedule);
-        QVERIFY(!schedule->visibleRegion().isEmpty()); // scrolled to it
+        // Scrolled to it: its section's first field is in view.
+        auto *viewport = schedule->parentWidget();
+        while (viewport && viewport->objectName() != u"qt_scrollarea_viewport"_s)
+            viewport = viewport->parentWidget();
+        QVERIFY(viewport);
+        const auto inView = [&] {
+            const int top = schedule->mapTo(viewport, QPoint(0, 0)).y();
+            return top >= 0 && top + schedule->height() <= viewport->height();
+        };
+        QTRY_VERIFY(inView());
 
         auto *overlap = child<QComboBox>(&dialog, u"setting:"_s + last + u":overlap"_s);
         QStringList items;

@@ -18,8 +18,10 @@
 #include <QProcessEnvironment>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTimeZone>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -158,7 +160,10 @@ void JobSettingsPage::showJob(const QString &job)
     for (qsizetype i = 0; i < m_jobs.size(); ++i) {
         if (m_jobs.at(i).job != job)
             continue;
-        m_scroll->ensureWidgetVisible(m_boxes.at(i), 0, 0);
+        // Its top at the top, once laid out (the page may not be shown yet).
+        QWidget *box = m_boxes.at(i);
+        QTimer::singleShot(0, this,
+                           [this, box] { m_scroll->verticalScrollBar()->setValue(box->y()); });
         // The section's first field takes the keyboard, once the page is shown.
         for (const Field &field : std::as_const(m_fields)) {
             if (field.section != i)
