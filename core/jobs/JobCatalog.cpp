@@ -9,6 +9,10 @@
 #include "jobs/StaleCreditPurchaseCleanupJob.h"
 #include "storage/JobSettingsStore.h"
 
+#include <QHash>
+
+#include <mutex>
+
 namespace jc {
 
 namespace {
@@ -141,6 +145,13 @@ const CatalogEntry *JobCatalog::find(const QString &name)
 
 QJsonObject JobCatalog::defaultSettings(const QString &name)
 {
+    // Read for every change a view shows (the console's Settings changes tab asks per cell):
+    // built once per job, as the defaults depend on nothing that changes while running.
+    static std::mutex mutex;
+    static QHash<QString, QJsonObject> cache;
+    std::lock_guard lock(mutex);
+    if (const auto cached = cache.constFind(name); cached != cache.cend())
+        return *cached;
     const CatalogEntry *entry = find(name);
     if (!entry)
         return {};
@@ -154,6 +165,7 @@ QJsonObject JobCatalog::defaultSettings(const QString &name)
     QJsonObject defaults;
     for (const SettingSpec &spec : std::as_const(specs))
         defaults.insert(spec.key, QJsonValue::fromVariant(spec.defaultValue));
+    cache.insert(name, defaults);
     return defaults;
 }
 
