@@ -778,6 +778,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(cell(window, syncJob, JobTableModel::LastRun)
                                      .contains(QStringLiteral(" · cancelled · ")),
                                  10000);
+        // "Cancelling …" lasted until the run ended, and the status bar says when it did.
+        const QString ended = window.statusBar()->currentMessage();
+        QVERIFY2(ended.startsWith(u"\"%1\" ended cancelled at "_s.arg(syncJob)) &&
+                     ended.endsWith(u" (run %1)."_s.arg(c.runsOf(syncJob).first().id)),
+                 qPrintable(ended));
         QVERIFY(!c.actions().cancel()->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(syncJob), QStringLiteral("cancelled"), 10000);
         QCOMPARE(c.runsOf(syncJob).size(), 1);

@@ -72,7 +72,7 @@ void JobOperations::cancel(const JobOverview &job)
 {
     if (job.localRun && m_scheduler) {
         if (m_scheduler->cancel(job.localRun->id))
-            emit succeeded(tr("Cancelling \"%1\".").arg(job.name));
+            emit cancelling(job.name);
         else
             emit failed(tr("\"%1\" is no longer running here.").arg(job.name));
         return;

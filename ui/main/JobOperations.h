@@ -54,6 +54,8 @@ public:
 signals:
     void succeeded(const QString &message);
     void failed(const QString &message);
+    // A cancel was asked of a run of `job`: the status bar says so until the run has ended.
+    void cancelling(const QString &job);
 
 private:
     void write(const QString &done, std::function<Expected<bool, QString>()> work,

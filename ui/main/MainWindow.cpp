@@ -132,6 +132,11 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
                 });
     }
     connect(m_model, &JobTableModel::runEnded, this, [this](const StoredRun &run) {
+        // Replaces a "Cancelling …" that waited for this end; stays until the next message.
+        m_status->showMessage(tr("\"%1\" ended %2 at %3 (run %4).")
+                                  .arg(run.job, RunFormat::outcomeText(run.outcome),
+                                       TimeDisplay::shortDateTime(run.finishedAt))
+                                  .arg(run.id));
         m_tray->notifyEnded(run);
         m_history->refresh();
         m_errors->refresh();
@@ -145,6 +150,10 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         m_feed->refreshNow();
         m_history->refresh();
         m_errors->refresh();
+    });
+    // Until the run has ended (runEnded replaces it): a cancel can take a batch's time.
+    connect(m_operations, &JobOperations::cancelling, this, [this](const QString &job) {
+        m_status->showMessage(tr("Cancelling \"%1\"…").arg(job));
     });
     connect(m_operations, &JobOperations::succeeded, this, [this](const QString &message) {
         m_status->showMessage(message, 8000);
