@@ -36,30 +36,6 @@ QDateTime databaseNow(ConnectionFactory &database)
     return clock.now();
 }
 
-QStringList jobNames(const std::shared_ptr<ConnectionFactory> &database)
-{
-    QStringList names;
-    for (const JobDefinition &job : JobCatalog::builtInJobs(database, QTimeZone::systemTimeZone()))
-        names.append(job.name);
-    return names;
-}
-
-// One JOB argument naming a known job, or the failure status.
-std::optional<int> checkJob(const CommandEnvironment &env, const QString &command,
-                            const QStringList &positional, const QStringList &known)
-{
-    if (positional.size() != 1)
-        return env.fail(
-            command,
-            QStringLiteral("expected one JOB (jobs: %1)").arg(known.join(QStringLiteral(", "))), 2);
-    if (!known.contains(positional.first()))
-        return env.fail(command,
-                        QStringLiteral("no job named \"%1\" (jobs: %2)")
-                            .arg(positional.first(), known.join(QStringLiteral(", "))),
-                        2);
-    return std::nullopt;
-}
-
 // The job's state by the console's rule (JobHealth), with when its pause ends or since when
 // it is overdue.
 QString stateOf(const JobHealth::Facts &facts, const QDateTime &now)
@@ -235,10 +211,14 @@ int AdminCommands::history(const CommandEnvironment &env)
     if (const auto status = parse(parser, env, command))
         return *status;
     RunQuery query;
-    if (parser.positionalArguments().size() > 1)
-        return env.fail(command, QStringLiteral("expected at most one JOB"), 2);
-    if (!parser.positionalArguments().isEmpty())
-        query.job = parser.positionalArguments().first();
+    // A name no job has is still the job of runs recorded under it (a job since renamed or
+    // removed): history shows those, and refuses a name with neither.
+    const QStringList positional = parser.positionalArguments();
+    const CatalogEntry *job = findJob(positional);
+    if (positional.size() > 1)
+        return env.fail(command, noJobMessage(positional), 2);
+    if (!positional.isEmpty())
+        query.job = job ? job->name : positional.first();
     bool limitOk = false;
     query.limit = parser.value(limitOption).toInt(&limitOk);
     if (!limitOk || query.limit < 1 || query.limit > 10000)
@@ -262,6 +242,13 @@ int AdminCommands::history(const CommandEnvironment &env)
     const auto database = openDatabase(env, AppDatabase::Access::Read);
     if (!database)
         return env.fail(command, database.error());
+    if (!positional.isEmpty() && !job) {
+        const auto recorded = RunHistory(database.value()).runs({.job = query.job, .limit = 1});
+        if (!recorded)
+            return env.fail(command, recorded.error());
+        if (recorded->isEmpty())
+            return env.fail(command, noJobMessage(positional), 2);
+    }
     const auto runs = RunHistory(database.value()).runs(query);
     if (!runs)
         return env.fail(command, runs.error());
@@ -316,15 +303,17 @@ int AdminCommands::pause(const CommandEnvironment &env)
         QStringLiteral("Resume by itself at DATE (2026-12-01 or an ISO instant)."),
         QStringLiteral("DATE"));
     parser.addOptions({reasonOption, untilOption});
-    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    parser.addPositionalArgument(
+        QStringLiteral("JOB"),
+        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
     if (const auto status = parse(parser, env, command))
         return *status;
+    const auto jobName = jobArgument(env, command, parser.positionalArguments());
+    if (!jobName)
+        return jobName.error();
     const auto database = openDatabase(env);
     if (!database)
         return env.fail(command, database.error());
-    if (const auto status =
-            checkJob(env, command, parser.positionalArguments(), jobNames(database.value())))
-        return *status;
     std::optional<QDateTime> until;
     if (parser.isSet(untilOption)) {
         until = parseDateOrInstant(parser.value(untilOption));
@@ -335,7 +324,7 @@ int AdminCommands::pause(const CommandEnvironment &env)
                                 .arg(parser.value(untilOption)),
                             2);
     }
-    const QString job = parser.positionalArguments().first();
+    const QString &job = jobName.value();
     const auto paused = PauseStore(database.value())
                             .pause(job, osUser(), parser.value(reasonOption), until,
                                    databaseNow(*database.value()).toMSecsSinceEpoch());
@@ -353,16 +342,18 @@ int AdminCommands::resume(const CommandEnvironment &env)
     const QString command = QStringLiteral("resume");
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Ends JOB's pause on every instance."));
-    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    parser.addPositionalArgument(
+        QStringLiteral("JOB"),
+        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
     if (const auto status = parse(parser, env, command))
         return *status;
+    const auto jobName = jobArgument(env, command, parser.positionalArguments());
+    if (!jobName)
+        return jobName.error();
     const auto database = openDatabase(env);
     if (!database)
         return env.fail(command, database.error());
-    if (const auto status =
-            checkJob(env, command, parser.positionalArguments(), jobNames(database.value())))
-        return *status;
-    const QString job = parser.positionalArguments().first();
+    const QString &job = jobName.value();
     const auto resumed =
         PauseStore(database.value())
             .resume(job, osUser(), databaseNow(*database.value()).toMSecsSinceEpoch());

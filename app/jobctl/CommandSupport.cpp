@@ -1,5 +1,6 @@
 #include "CommandSupport.h"
 
+#include "jobs/JobCatalog.h"
 #include "jobs/SettingValues.h"
 
 #include "common/IsoTime.h"
@@ -15,10 +16,13 @@ namespace CommandSupport {
 std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &env,
                          const QString &command)
 {
-    parser.addHelpOption();
+    // Not addHelpOption(): it adds Qt's --help-all, whose Qt options no jobctl command takes.
+    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")},
+                                        QStringLiteral("Displays this help."));
+    parser.addOption(helpOption);
     if (!parser.parse(env.arguments))
         return env.fail(command, parser.errorText(), 2);
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(helpOption)) {
         // Qt writes the program's path as it was typed; people want the command's usage.
         QString help = parser.helpText();
         const qsizetype options = help.indexOf(QLatin1String(" [options]"));
@@ -36,6 +40,27 @@ openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access,
 {
     return jc::AppDatabase::open(jc::AppDatabase::resolveUrlText(env.databaseUrl), access,
                                  ifMissing);
+}
+
+const jc::CatalogEntry *findJob(const QStringList &positional)
+{
+    return positional.size() == 1 ? jc::JobCatalog::lookup(positional.first()) : nullptr;
+}
+
+QString noJobMessage(const QStringList &positional)
+{
+    const QString known = jc::JobCatalog::jobNames().join(QStringLiteral(", "));
+    if (positional.size() != 1)
+        return QStringLiteral("expected one JOB, quoted if it has spaces (jobs: %1)").arg(known);
+    return QStringLiteral("no job named \"%1\" (jobs: %2)").arg(positional.first(), known);
+}
+
+jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QString &command,
+                                       const QStringList &positional)
+{
+    if (const jc::CatalogEntry *entry = findJob(positional))
+        return entry->name;
+    return env.fail(command, noJobMessage(positional), 2);
 }
 
 QString osUser()

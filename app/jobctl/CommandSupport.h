@@ -30,6 +30,18 @@ openDatabase(const CommandEnvironment &env,
              jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite,
              jc::AppDatabase::IfMissing ifMissing = jc::AppDatabase::IfMissing::Refuse);
 
+// The job that JOB (`positional`, one argument) means: its name in any case or its slug from
+// the logs (JobCatalog::lookup); null for none.
+const jc::CatalogEntry *findJob(const QStringList &positional);
+
+// Why `positional` names no job, listing the jobs.
+QString noJobMessage(const QStringList &positional);
+
+// The name of findJob()'s job; for none, noJobMessage() written as a usage error, whose
+// status (2) is the error.
+jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QString &command,
+                                       const QStringList &positional);
+
 // The OS account running this command: who paused, cancelled or ran something.
 QString osUser();
 

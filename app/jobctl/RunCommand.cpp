@@ -15,6 +15,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 using namespace jc;
 using namespace std::chrono;
@@ -68,24 +69,27 @@ int RunCommand::run(const CommandEnvironment &env)
                        "with offset or Z, as `next --from`): the top-up grants that "
                        "occurrence's month, to those not granted it yet."),
         QStringLiteral("INSTANT"));
-    parser.addOptions({dryRunOption, waitOption, reasonOption, setOption, occurrenceOption});
-    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    const QCommandLineOption verboseOption(
+        {QStringLiteral("v"), QStringLiteral("verbose")},
+        QStringLiteral("Also print the job's log lines on stderr (without it: only warnings "
+                       "and errors; the whole log stays in `jobctl history`)."));
+    parser.addOptions(
+        {dryRunOption, waitOption, reasonOption, setOption, occurrenceOption, verboseOption});
+    parser.addPositionalArgument(
+        QStringLiteral("JOB"),
+        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
-    if (parser.positionalArguments().size() != 1)
-        return env.fail(command,
-                        QStringLiteral("expected one JOB (quote names with spaces: "
-                                       "jobctl run \"History Retention\")"),
-                        2);
-    const QString jobName = parser.positionalArguments().first();
-
-    // Checked before the database is opened (or created).
+    // The results go to stdout; the log's informational lines would bury them on a terminal.
+    // QT_LOGGING_RULES, read after these rules, still decides when set.
+    if (!parser.isSet(verboseOption))
+        QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
+    // Checked before the database is opened.
+    const auto job = CommandSupport::jobArgument(env, command, parser.positionalArguments());
+    if (!job)
+        return job.error();
+    const QString &jobName = job.value();
     const CatalogEntry *entry = JobCatalog::find(jobName);
-    if (!entry)
-        return env.fail(command,
-                        QStringLiteral("no job named \"%1\" (jobs: %2)")
-                            .arg(jobName, JobCatalog::jobNames().join(QStringLiteral(", "))),
-                        2);
     QDateTime occurrence;
     if (parser.isSet(occurrenceOption)) {
         const auto parsed = IsoTime::parseStrict(parser.value(occurrenceOption));

@@ -136,17 +136,17 @@ int SetCommand::run(const CommandEnvironment &env)
         QStringLiteral("Save a schedule or zone change that drops or adds runs within the next "
                        "24 h (without it, such a change is shown and not saved)."));
     parser.addOptions({settingOption, resetOption, yesOption});
-    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("The job's name."));
+    parser.addPositionalArgument(
+        QStringLiteral("JOB"),
+        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
 
-    const QString name = parser.positionalArguments().value(0);
+    const auto job = CommandSupport::jobArgument(env, command, parser.positionalArguments());
+    if (!job)
+        return job.error();
+    const QString &name = job.value();
     const CatalogEntry *entry = JobCatalog::find(name);
-    if (parser.positionalArguments().size() != 1 || !entry)
-        return env.fail(command,
-                        QStringLiteral("expected one JOB (jobs: %1)")
-                            .arg(JobCatalog::jobNames().join(QStringLiteral(", "))),
-                        2);
     const auto database = CommandSupport::openDatabase(env);
     if (!database)
         return env.fail(command, database.error());

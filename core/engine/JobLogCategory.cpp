@@ -9,6 +9,11 @@ JobLogCategory::JobLogCategory(const QString &jobName)
 
 QByteArray JobLogCategory::nameFor(const QString &jobName)
 {
+    return "jc.job." + slugFor(jobName);
+}
+
+QByteArray JobLogCategory::slugFor(const QString &jobName)
+{
     QByteArray slug;
     for (const QChar c : jobName.toLower()) {
         if (c.isLetterOrNumber() && c.unicode() < 128)
@@ -18,7 +23,7 @@ QByteArray JobLogCategory::nameFor(const QString &jobName)
     }
     while (slug.endsWith('-'))
         slug.chop(1);
-    return "jc.job." + (slug.isEmpty() ? QByteArray("unnamed") : slug);
+    return slug.isEmpty() ? QByteArray("unnamed") : slug;
 }
 
 } // namespace jc

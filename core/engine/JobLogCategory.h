@@ -18,6 +18,8 @@ public:
     JobLogCategory &operator=(const JobLogCategory &) = delete;
 
     static QByteArray nameFor(const QString &jobName);
+    // The part after "jc.job.": what `jobctl` accepts in place of the job's name.
+    static QByteArray slugFor(const QString &jobName);
     const QLoggingCategory &category() const { return m_category; }
 
 private:

@@ -1,5 +1,7 @@
 #include "jobs/JobCatalog.h"
 
+#include "engine/JobLogCategory.h"
+
 #include "common/LogCategories.h"
 #include "engine/JobContext.h"
 #include "jobs/HistoryRetentionJob.h"
@@ -138,6 +140,20 @@ const CatalogEntry *JobCatalog::find(const QString &name)
 {
     for (const CatalogEntry &entry : entries()) {
         if (entry.name == name)
+            return &entry;
+    }
+    return nullptr;
+}
+
+const CatalogEntry *JobCatalog::lookup(const QString &text)
+{
+    if (const CatalogEntry *exact = find(text))
+        return exact;
+    const QString trimmed = text.trimmed();
+    const QString slug = trimmed.startsWith(QLatin1String("jc.job.")) ? trimmed.mid(7) : trimmed;
+    for (const CatalogEntry &entry : entries()) {
+        if (entry.name.compare(trimmed, Qt::CaseInsensitive) == 0 ||
+            QString::fromLatin1(JobLogCategory::slugFor(entry.name)) == slug)
             return &entry;
     }
     return nullptr;

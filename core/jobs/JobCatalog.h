@@ -33,6 +33,9 @@ public:
     static QStringList jobNames();
     // The entry named `name`, or null.
     static const CatalogEntry *find(const QString &name);
+    // The entry a person means by `text`: its name, its name in another case, or its slug as
+    // the logs show it ("stale-credit-purchase-cleanup", with or without "jc.job."); or null.
+    static const CatalogEntry *lookup(const QString &text);
     // What each of the job's settings is when not set (its schedule and policies as built in,
     // in the system's zone, and its own settings' defaults), by key; empty for another name.
     static QJsonObject defaultSettings(const QString &name);

@@ -592,6 +592,109 @@ private slots:
             QVERIFY2(errors.first().contains(message), qPrintable(result.err));
     }
 
+    // A job name nobody has is a usage error for every command that takes one: exit 2, one
+    // line naming the jobs, nothing on stdout (issue 21: `history "No Such Job"` said
+    // "No runs." and exited 0).
+    void unknownJobIsAnErrorEverywhere_data() { jc::test::addDatabaseRows(); }
+    void unknownJobIsAnErrorEverywhere()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        QCOMPARE(jobctl({u"--db"_s, db, u"migrate"_s}).exitCode, 0);
+        for (const QString &command : {u"history"_s, u"pause"_s, u"resume"_s, u"run"_s, u"set"_s}) {
+            const QStringList arguments{u"--db"_s, db, command, u"No Such Job"_s};
+            const Result result = jobctl(arguments);
+            QVERIFY2(result.exitCode == 2, qPrintable(describe(result)));
+            QVERIFY2(result.out.isEmpty(), qPrintable(describe(result)));
+            const QString expected =
+                u"jobctl %1: no job named \"No Such Job\" (jobs: "_s.arg(command);
+            QVERIFY2(result.err.contains(expected), qPrintable(describe(result)));
+            for (const QString &job : {u"Monthly Credit Top-Up"_s, u"Orphaned Uploads Cleanup"_s,
+                                       u"Stale Credit Purchase Cleanup"_s, retention})
+                QVERIFY2(result.err.contains(job), qPrintable(describe(result)));
+        }
+    }
+
+    // The job's slug as its log lines show it ("jc.job.history-retention"), with or without
+    // the prefix, and its name in another case, name the job in every command.
+    void slugNamesTheJob_data() { jc::test::addDatabaseRows(); }
+    void slugNamesTheJob()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        QCOMPARE(jobctl({u"--db"_s, db, u"migrate"_s}).exitCode, 0);
+
+        const Result ran = jobctl({u"--db"_s, db, u"run"_s, u"history-retention"_s, u"--wait"_s});
+        QVERIFY2(ran.exitCode == 0, qPrintable(describe(ran)));
+        QVERIFY2(ran.out.startsWith(retention + u": succeeded"_s), qPrintable(describe(ran)));
+        const Result paused = jobctl({u"--db"_s, db, u"pause"_s, u"jc.job.history-retention"_s});
+        QVERIFY2(paused.exitCode == 0, qPrintable(describe(paused)));
+        QCOMPARE(paused.out, u"Paused \"History Retention\".\n"_s);
+        const Result resumed = jobctl({u"--db"_s, db, u"resume"_s, u"history RETENTION"_s});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(describe(resumed)));
+        QCOMPARE(resumed.out, u"Resumed \"History Retention\".\n"_s);
+        const Result history =
+            jobctl({u"--db"_s, db, u"history"_s, u"history-retention"_s, u"--json"_s});
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
+        const QJsonArray runs = QJsonDocument::fromJson(history.out.toUtf8()).array();
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.first().toObject().value(u"job"_s).toString(), retention);
+        const Result set = jobctl({u"--db"_s, db, u"set"_s, u"history-retention"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
+        QVERIFY2(set.out.startsWith(retention + u": "_s), qPrintable(describe(set)));
+    }
+
+    // `run` writes its result on stdout and, unless -v, no informational log lines on stderr:
+    // a terminal shows the answer, not the job's diary (which history keeps).
+    void runIsQuietUnlessVerbose_data() { jc::test::addDatabaseRows(); }
+    void runIsQuietUnlessVerbose()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        QCOMPARE(jobctl({u"--db"_s, db, u"migrate"_s}).exitCode, 0);
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"QT_LOGGING_RULES"_s);
+
+        const Result quiet =
+            runProcess(QStringLiteral(JOBCTL_PATH),
+                       {u"--db"_s, db, u"run"_s, retention, u"--wait"_s}, 60000, environment);
+        QVERIFY2(quiet.exitCode == 0, qPrintable(describe(quiet)));
+        QVERIFY2(quiet.out.startsWith(retention + u": succeeded in "_s),
+                 qPrintable(describe(quiet)));
+        QVERIFY2(quiet.err.isEmpty(), qPrintable(describe(quiet)));
+
+        const Result verbose =
+            runProcess(QStringLiteral(JOBCTL_PATH), {u"--db"_s, db, u"run"_s, retention, u"-v"_s},
+                       60000, environment);
+        QVERIFY2(verbose.exitCode == 0, qPrintable(describe(verbose)));
+        QVERIFY2(verbose.out.startsWith(retention + u": succeeded in "_s),
+                 qPrintable(describe(verbose)));
+        QVERIFY2(verbose.err.contains(u"jc.job.history-retention: Executing job"_s),
+                 qPrintable(describe(verbose)));
+        QVERIFY2(!verbose.out.contains(u"Executing job"_s), qPrintable(describe(verbose)));
+    }
+
+    // Every command's --help is its own: no "--help-all" for Qt options it does not take.
+    void commandHelpIsItsOwn()
+    {
+        for (const QString &command :
+             {u"cancel"_s, u"history"_s, u"list"_s, u"migrate"_s, u"next"_s, u"pause"_s,
+              u"resume"_s, u"run"_s, u"seed"_s, u"serve"_s, u"set"_s}) {
+            const Result help = jobctl({command, u"--help"_s});
+            QVERIFY2(help.exitCode == 0, qPrintable(describe(help)));
+            QVERIFY2(help.out.startsWith(u"Usage: jobctl "_s + command), qPrintable(help.out));
+            QVERIFY2(help.out.contains(u"-h, --help"_s), qPrintable(help.out));
+            QVERIFY2(!help.out.contains(u"help-all"_s), qPrintable(help.out));
+            QCOMPARE(jobctl({command, u"--help-all"_s}).exitCode, 2);
+        }
+    }
+
     // `jobctl run --occurrence`: the job runs as that past occurrence, recorded as a
     // backfill with who and why; `run --help` tells of it.
     void backfillIsRecorded_data() { jc::test::addDatabaseRows(); }
