@@ -24,6 +24,9 @@ struct CatalogEntry
     QString name;
     QList<SettingSpec> specs;
     Factory make;
+    // A run by hand is shown first as the job's dry run (what it would do, in figures) and
+    // started only when the admin confirms that: jobs that move money (the top-up).
+    bool previewManualRuns = false;
 };
 
 } // namespace jc

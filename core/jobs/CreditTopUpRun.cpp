@@ -56,7 +56,7 @@ JobResult CreditTopUpRun::execute()
         return cancelled();
     if (!survey->anyOwed)
         return nothingOwed();
-    m_context.setProgress(0, m_totalUsers);
+    m_context.setProgress(0, m_totalUsers, QStringLiteral("users"));
 
     const auto boundaries = readBoundaries();
     if (!boundaries)
@@ -92,7 +92,14 @@ JobResult CreditTopUpRun::execute()
             return failed(counts.error().error);
         }
         const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
-        m_context.setProgress(done, std::max(m_totalUsers, done));
+        // The batches committed so far stay committed whatever happens next: what a Cancel
+        // dialog tells the admin.
+        m_context.setProgress(
+            done, std::max(m_totalUsers, done),
+            QStringLiteral("users, %1 of %2 batches %3")
+                .arg(m_batchesDone)
+                .arg(std::max<qint64>(m_batchesEstimated, m_batchesDone))
+                .arg(m_dryRun ? QStringLiteral("checked") : QStringLiteral("committed")));
     }
     return m_failedBatches > 0 ? failedBatches() : finished();
 }

@@ -72,6 +72,14 @@ template <typename Job> CatalogEntry entryFor()
             }};
 }
 
+// The top-up grants credits: a run by hand shows its dry run first (CatalogEntry).
+CatalogEntry monthlyCreditTopUp()
+{
+    CatalogEntry entry = entryFor<MonthlyCreditTopUpJob>();
+    entry.previewManualRuns = true;
+    return entry;
+}
+
 CatalogEntry historyRetention()
 {
     using Kind = SettingSpec::Kind;
@@ -122,7 +130,7 @@ CatalogEntry historyRetention()
 
 const QList<CatalogEntry> &JobCatalog::entries()
 {
-    static const QList<CatalogEntry> all{entryFor<MonthlyCreditTopUpJob>(),
+    static const QList<CatalogEntry> all{monthlyCreditTopUp(),
                                          entryFor<StaleCreditPurchaseCleanupJob>(),
                                          entryFor<OrphanedUploadsCleanupJob>(), historyRetention()};
     return all;

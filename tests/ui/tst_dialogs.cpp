@@ -123,6 +123,12 @@ struct RunFixture
     std::unique_ptr<DatabaseReader> reader;
 };
 
+// The instant the dialogs' "now" stands at.
+QDateTime anInstant()
+{
+    return QDateTime(QDate(2026, 11, 20), QTime(9, 30), QTimeZone::utc());
+}
+
 } // namespace
 
 class tst_Dialogs : public QObject
@@ -134,7 +140,7 @@ private slots:
 
     void runNowAsksForReasonAndDryRun()
     {
-        RunNowDialog dialog(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), true,
+        RunNowDialog dialog(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), anInstant(), true,
                             OverlapPolicy::Queue, nullptr);
         dialog.show();
         auto *warning = child<QLabel>(&dialog, u"overlapWarning"_s);
@@ -158,7 +164,8 @@ private slots:
     void runNowAnswersEnterAndEscape()
     {
         for (const Qt::Key key : {Qt::Key_Return, Qt::Key_Escape}) {
-            RunNowDialog dialog(u"Top-Up"_s, Schedule(), false, OverlapPolicy::Skip, nullptr);
+            RunNowDialog dialog(u"Top-Up"_s, Schedule(), anInstant(), false, OverlapPolicy::Skip,
+                                nullptr);
             dialog.show();
             QVERIFY(QTest::qWaitForWindowExposed(&dialog));
             auto *reason = child<QLineEdit>(&dialog, u"reasonEdit"_s);
@@ -186,7 +193,7 @@ private slots:
         QFETCH(bool, running);
         QFETCH(OverlapPolicy, policy);
         QFETCH(QString, says);
-        RunNowDialog dialog(u"Top-Up"_s, Schedule(), running, policy, nullptr);
+        RunNowDialog dialog(u"Top-Up"_s, Schedule(), anInstant(), running, policy, nullptr);
         dialog.show();
         auto *warning = child<QLabel>(&dialog, u"overlapWarning"_s);
         QCOMPARE(warning->isVisible(), running);
@@ -196,8 +203,8 @@ private slots:
 
     void runNowAndPauseMnemonicsDoNotClash()
     {
-        RunNowDialog run(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), true, OverlapPolicy::Queue,
-                         nullptr);
+        RunNowDialog run(u"Top-Up"_s, schedule(u"0 0 1 * *"_s, "UTC"), anInstant(), true,
+                         OverlapPolicy::Queue, nullptr);
         run.show();
         QCOMPARE(clashingMnemonics(&run), QStringList());
         PauseDialog pause(u"Top-Up"_s, nullptr);

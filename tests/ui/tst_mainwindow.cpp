@@ -125,7 +125,7 @@ QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate)
                          QStringLiteral("Writes the report once let through"),
                          daily(),
                          [gate](JobContext &context) {
-                             context.setProgress(3, 10, QStringLiteral("3 of 10 pages"));
+                             context.setProgress(3, 10, QStringLiteral("pages written"));
                              // Waits for the test, in short slices so a stop ends it too.
                              while (!gate->tryAcquire(1, 20)) {
                                  if (context.isStopRequested())
@@ -787,6 +787,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(syncJob), QStringLiteral("cancelled"), 10000);
         QCOMPARE(c.runsOf(syncJob).size(), 1);
         QCOMPARE(c.runtime->scheduler().activeRuns().size(), 0);
+    }
+
+    // The Cancel question says how much of the run is done and stays done (issue 21: a
+    // top-up's committed batches stay committed), from the run's progress.
+    void cancelSaysWhatStaysDone_data() { test::addDatabaseRows(); }
+    void cancelSaysWhatStaysDone()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        const auto started = c.window->operations()->runNow(reportJob, false, {});
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(window, reportJob, JobTableModel::State), u"running 3/10"_s,
+                                  10000);
+        clickRow(window, reportJob);
+        QTRY_VERIFY_WITH_TIMEOUT(c.actions().cancel()->isEnabled(), 10000);
+        ModalAnswer answer([](QWidget *modal) {
+            auto *box = qobject_cast<QMessageBox *>(modal);
+            if (!box)
+                return u"expected the cancel question"_s;
+            const QString says = box->informativeText();
+            QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+            if (!says.contains(u"What it has done so far stays done: 3 of 10 pages written."_s))
+                return u"the question says: "_s + says;
+            return QString();
+        });
+        clickToolButton(window, c.actions().cancel());
+        QVERIFY(answer.answered);
+        QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(reportJob), u"cancelled"_s, 10000);
     }
 
     // With a poll far away, a pause made by another program shows at once on PostgreSQL (the

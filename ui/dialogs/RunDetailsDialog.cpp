@@ -4,6 +4,7 @@
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
 #include "dialogs/ProblemLabel.h"
+#include "models/RunFormat.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -336,14 +337,8 @@ QString RunDetailsDialog::fieldText(Field field) const
     case Field::Reason:
         return orDash(run.reason);
     case Field::Progress:
-        if (run.progress.total > 0)
-            return tr("%1 of %2 %3")
-                .arg(run.progress.done)
-                .arg(run.progress.total)
-                .arg(run.progress.text)
-                .trimmed();
-        if (run.progress.done > 0 || !run.progress.text.isEmpty())
-            return tr("%1 %2").arg(run.progress.done).arg(run.progress.text).trimmed();
+        if (const QString text = RunFormat::progressText(run.progress); !text.isEmpty())
+            return text;
         return QStringLiteral("—");
     }
     return {};

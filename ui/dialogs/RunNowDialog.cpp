@@ -7,15 +7,20 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace jc {
 
-RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, bool runningElsewhere,
-                           OverlapPolicy policy, QWidget *parent)
+RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, const QDateTime &now,
+                           bool runningElsewhere, OverlapPolicy policy, QWidget *parent)
     : QDialog(parent)
+    , m_job(job)
 {
     setWindowTitle(tr("Run %1 now").arg(job));
     auto *layout = new QVBoxLayout(this);
@@ -25,7 +30,7 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, bool ru
     jobLabel->setTextFormat(Qt::PlainText);
     form->addRow(tr("Job:"), jobLabel);
     if (schedule.isValid()) {
-        const QDateTime next = schedule.next(QDateTime::currentDateTimeUtc());
+        const QDateTime next = schedule.next(now);
         auto *scheduleLabel =
             new QLabel(tr("%1 — next scheduled run %2")
                            .arg(schedule.description(), TimeDisplay::dateTime(next)));
@@ -49,6 +54,29 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, bool ru
     m_warning->setAccessibleName(tr("Overlap warning"));
     m_warning->setVisible(runningElsewhere);
     layout->addWidget(m_warning);
+
+    m_preview = new QLabel;
+    m_preview->setObjectName(QStringLiteral("previewLabel"));
+    m_preview->setTextFormat(Qt::PlainText);
+    m_preview->setWordWrap(true);
+    m_preview->setAccessibleName(tr("What the run would do"));
+    m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_preview->hide();
+    layout->addWidget(m_preview);
+    m_previewProgress = new QProgressBar;
+    m_previewProgress->setObjectName(QStringLiteral("previewProgress"));
+    m_previewProgress->setAccessibleName(tr("Dry run progress"));
+    m_previewProgress->setRange(0, 0); // busy until the first count
+    m_previewProgress->hide();
+    layout->addWidget(m_previewProgress);
+    m_doneBefore = new QLabel;
+    m_doneBefore->setObjectName(QStringLiteral("alreadyDoneLabel"));
+    m_doneBefore->setTextFormat(Qt::PlainText);
+    m_doneBefore->setWordWrap(true);
+    m_doneBefore->setAccessibleName(tr("Already done"));
+    m_doneBefore->setStyleSheet(QStringLiteral("font-weight: bold"));
+    m_doneBefore->hide();
+    layout->addWidget(m_doneBefore);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     m_run = buttons->addButton(tr("Run now"), QDialogButtonBox::AcceptRole);
@@ -85,6 +113,85 @@ QString RunNowDialog::overlapWarning(const QString &job, OverlapPolicy policy)
 void RunNowDialog::updateRunButton()
 {
     m_run->setText(m_dryRun->isChecked() ? tr("Dry run now") : tr("Run now"));
+    m_run->setEnabled(!m_waitingForPreview);
+}
+
+void RunNowDialog::expectPreview()
+{
+    m_waitingForPreview = true;
+    m_dryRun->setChecked(false);
+    m_dryRun->hide();
+    m_preview->setText(tr("%1 moves money: it runs for real only after you have seen what it "
+                          "will do. Checking with a dry run (kept in the history)…")
+                           .arg(m_job));
+    m_preview->show();
+    m_previewProgress->show();
+    updateRunButton();
+}
+
+void RunNowDialog::showPreviewProgress(qint64 done, qint64 total)
+{
+    if (total <= 0)
+        return;
+    // QProgressBar counts in int: per mille keeps any count in range.
+    m_previewProgress->setRange(0, 1000);
+    m_previewProgress->setValue(int(std::clamp<qint64>(done * 1000 / total, 0, 1000)));
+}
+
+void RunNowDialog::showPreview(const QString &result, bool succeeded)
+{
+    m_waitingForPreview = false;
+    m_previewProgress->hide();
+    m_preview->setText(succeeded
+                           ? result // "Dry run: would top up …"
+                           : result + u' ' + tr("Running it for real may fail the same way."));
+    updateRunButton();
+}
+
+void RunNowDialog::showPreviewUnavailable(const QString &why)
+{
+    m_waitingForPreview = false;
+    m_previewProgress->hide();
+    m_preview->setText(tr("No dry run: %1 What the run will do was not checked.").arg(why));
+    updateRunButton();
+}
+
+void RunNowDialog::showDoneBefore(const StoredRun &run, const QString &period)
+{
+    const QString who = run.requestedBy.isEmpty() ? tr("the scheduler") : run.requestedBy;
+    warnDoneBefore(tr("A %1 run by %2 already ran %3 for %4 (run %5, started %6). Running it "
+                      "again does only what is left, which is what the dry run found.")
+                       .arg(toText(run.trigger), who, m_job, period, QString::number(run.id),
+                            TimeDisplay::dateTime(run.startedAt)));
+}
+
+void RunNowDialog::showDoneBeforeUnknown(const QString &period, const QString &why)
+{
+    warnDoneBefore(
+        tr("Could not check whether a run already did %1 for %2: %3").arg(m_job, period, why));
+}
+
+void RunNowDialog::warnDoneBefore(const QString &text)
+{
+    m_doneBefore->setText(text);
+    m_doneBefore->show();
+    m_run->setText(tr("Run again…"));
+}
+
+bool RunNowDialog::confirmWhenDoneBefore()
+{
+    if (m_doneBefore->isHidden())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Run %1 again?").arg(m_job), m_doneBefore->text(),
+                    QMessageBox::NoButton, parentWidget());
+    box.setObjectName(QStringLiteral("runAgainQuestion"));
+    box.setInformativeText(tr("Run it again now?"));
+    QPushButton *again = box.addButton(tr("Run again"), QMessageBox::AcceptRole);
+    again->setObjectName(QStringLiteral("runAgainButton"));
+    QPushButton *no = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(no);
+    box.exec();
+    return box.clickedButton() == again;
 }
 
 QString RunNowDialog::reason() const

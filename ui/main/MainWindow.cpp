@@ -16,6 +16,7 @@
 #include "main/HelpDialog.h"
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
+#include "main/ManualRunPreview.h"
 #include "main/TrayNotifier.h"
 #include "models/JobTableFeed.h"
 #include "models/JobTableModel.h"
@@ -456,9 +457,31 @@ void MainWindow::runNow()
     if (!job)
         return;
     const QString name = job->name;
-    RunNowDialog dialog(name, job->schedule, job->isRunning(), overlapPolicyOf(name), this);
-    if (dialog.exec() != QDialog::Accepted)
+    RunNowDialog dialog(name, job->schedule, m_setup.clock->now(), job->isRunning(),
+                        overlapPolicyOf(name), this);
+    dialog.setObjectName(QStringLiteral("runNowDialog"));
+    // A job that moves money shows its dry run's figures first (and what already ran for the
+    // period); while the job runs, its overlap policy decides and the warning says how.
+    std::unique_ptr<ManualRunPreview> preview;
+    const CatalogEntry *entry = JobCatalog::find(name);
+    if (entry && entry->previewManualRuns && m_operations->scheduler() && !job->isRunning()) {
+        preview = std::make_unique<ManualRunPreview>(m_operations->scheduler(), m_reader, name,
+                                                     m_operations->user());
+        dialog.expectPreview();
+        connect(preview.get(), &ManualRunPreview::progressed, &dialog,
+                &RunNowDialog::showPreviewProgress);
+        connect(preview.get(), &ManualRunPreview::finished, &dialog, &RunNowDialog::showPreview);
+        connect(preview.get(), &ManualRunPreview::unavailable, &dialog,
+                &RunNowDialog::showPreviewUnavailable);
+        connect(preview.get(), &ManualRunPreview::alreadyDone, &dialog,
+                &RunNowDialog::showDoneBefore);
+        connect(preview.get(), &ManualRunPreview::earlierRunUnknown, &dialog,
+                &RunNowDialog::showDoneBeforeUnknown);
+        preview->start();
+    }
+    if (dialog.exec() != QDialog::Accepted || !dialog.confirmWhenDoneBefore())
         return;
+    preview.reset(); // a dry run still going is cancelled: the admin has decided
     const auto started = m_operations->runNow(name, dialog.dryRun(), dialog.reason());
     if (!started)
         showError(tr("\"%1\" did not start").arg(name), started.error());
@@ -534,7 +557,12 @@ void MainWindow::cancelCurrent()
     QMessageBox box(QMessageBox::Question, tr("Cancel run"),
                     tr("Cancel the running run of \"%1\"?").arg(job->name),
                     QMessageBox::Yes | QMessageBox::No, this);
-    box.setInformativeText(where + u' ' + tr("The run is recorded as cancelled."));
+    // Work a run has committed is not undone by its cancel (the top-up's batches each commit
+    // on their own): the admin decides knowing how much that is.
+    QString done;
+    if (const QString progress = RunFormat::progressText(job->progress()); !progress.isEmpty())
+        done = u' ' + tr("What it has done so far stays done: %1.").arg(progress);
+    box.setInformativeText(where + done + u' ' + tr("The run is recorded as cancelled."));
     box.setDefaultButton(QMessageBox::No);
     if (box.exec() != QMessageBox::Yes)
         return;

@@ -161,4 +161,17 @@ QString RunFormat::firstLine(const QString &text)
     return end < 0 ? text : text.left(end) + QStringLiteral(" …");
 }
 
+QString RunFormat::progressText(const RunProgress &progress)
+{
+    if (progress.total > 0)
+        return tr("%1 of %2 %3")
+            .arg(progress.done)
+            .arg(progress.total)
+            .arg(progress.text)
+            .trimmed();
+    if (progress.done > 0 || !progress.text.isEmpty())
+        return tr("%1 %2").arg(progress.done).arg(progress.text).trimmed();
+    return {};
+}
+
 } // namespace jc

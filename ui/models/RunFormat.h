@@ -37,6 +37,8 @@ public:
     static qint64 durationMSecs(const StoredRun &run, const QDateTime &now);
     // The first line of the error, for a table cell (the whole text goes in the tooltip).
     static QString firstLine(const QString &text);
+    // "1200 of 3000 users, 2 of 5 batches committed", "40 Checking uploads"; "" for none.
+    static QString progressText(const RunProgress &progress);
 };
 
 } // namespace jc
