@@ -24,6 +24,7 @@
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
 #include "main/MainWindow.h"
+#include "models/ItemRoles.h"
 #include "models/JobTableModel.h"
 #include "models/RunHistoryModel.h"
 #include "storage/Migrator.h"
@@ -73,6 +74,7 @@ namespace {
 const QString reportJob = QStringLiteral("alpha-report"); // runs until its gate opens
 const QString syncJob = QStringLiteral("beta-sync");      // runs until cancelled
 const QString cleanupJob = QStringLiteral("gamma-cleanup");
+const QString importJob = QStringLiteral("delta-import"); // one file per step the test allows
 const QString user = QStringLiteral("tester");
 
 // The controls under `root` that a screen reader could not name: no accessible name, no
@@ -119,7 +121,8 @@ Schedule daily()
     return parsed.value();
 }
 
-QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate)
+QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate,
+                              const std::shared_ptr<QSemaphore> &steps)
 {
     JobDefinition report{reportJob,
                          QStringLiteral("Writes the report once let through"),
@@ -147,7 +150,21 @@ QList<JobDefinition> testJobs(const std::shared_ptr<QSemaphore> &gate)
                           daily(),
                           [](JobContext &) { return JobResult::success(); },
                           {}};
-    return {report, sync, cleanup};
+    JobDefinition import{importJob,
+                         QStringLiteral("Imports four files, one per step the test allows"),
+                         daily(),
+                         [steps](JobContext &context) {
+                             for (int file = 0; file < 4; ++file) {
+                                 context.setProgress(file, 4, QStringLiteral("files imported"));
+                                 while (!steps->tryAcquire(1, 20)) {
+                                     if (context.isStopRequested())
+                                         return JobResult::failure(QStringLiteral("stopped"));
+                                 }
+                             }
+                             return JobResult::success();
+                         },
+                         {}};
+    return {report, sync, cleanup, import};
 }
 
 // Answers the modal dialog that the next action opens, from inside its exec(): `answer` gets
@@ -331,7 +348,7 @@ struct Console
         }
         JobRuntime::Options options;
         options.zone = QTimeZone("UTC");
-        options.jobs = testJobs(gate);
+        options.jobs = testJobs(gate, steps);
         options.mode = QStringLiteral("console");
         options.scheduler.instanceId = QStringLiteral("console-test");
         options.scheduler.jitterSeed = 7;
@@ -358,6 +375,7 @@ struct Console
     ~Console()
     {
         gate->release(100);
+        steps->release(100);
         if (runtime)
             runtime->scheduler().stop(10s);
         window.reset();
@@ -402,6 +420,7 @@ struct Console
     std::shared_ptr<ConnectionFactory> factory;
     ManualClock clock{utc("2026-01-15T10:00:00Z")};
     std::shared_ptr<QSemaphore> gate = std::make_shared<QSemaphore>();
+    std::shared_ptr<QSemaphore> steps = std::make_shared<QSemaphore>();
     std::unique_ptr<JobRuntime> runtime;
     std::unique_ptr<MainWindow> window;
     QString error;
@@ -442,10 +461,10 @@ private slots:
         QVERIFY(window.windowTitle().endsWith(ConsoleStatusBar::describe(c.database.url())));
         const QAbstractItemModel *table = window.jobTable()->model();
         QCOMPARE(table, window.jobProxy());
-        QCOMPARE(table->rowCount(), 3);
-        for (int row = 0; row < 3; ++row) {
+        QCOMPARE(table->rowCount(), 4);
+        for (int row = 0; row < 4; ++row) {
             QCOMPARE(table->index(row, JobTableModel::Name).data().toString(),
-                     (QStringList{reportJob, syncJob, cleanupJob}).at(row));
+                     (QStringList{reportJob, syncJob, importJob, cleanupJob}).at(row));
             QCOMPARE(table->index(row, JobTableModel::State).data().toString(),
                      QStringLiteral("idle"));
             QCOMPARE(table->index(row, JobTableModel::LastRun).data().toString(),
@@ -618,6 +637,42 @@ private slots:
         QCOMPARE(field("reasonValue"), QStringLiteral("month-end check"));
         QVERIFY(!details->isFollowing());
         saveScreenshot(details, QStringLiteral("run-details.png"));
+    }
+
+    // A running run is a row in History from its start, live: its outcome a progress bar
+    // that moves with each step, its summary how far it is, its duration counting on the
+    // console's clock; it ends as a plain row (issue 21: History showed a run only once it
+    // had ended).
+    void runningRunIsALiveRowInHistory_data() { test::addDatabaseRows(); }
+    void runningRunIsALiveRowInHistory()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        clickRow(window, importJob);
+        auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
+        QTRY_COMPARE(history->model()->job(), importJob);
+        const auto started = window.operations()->runNow(importJob, false, u"nightly"_s);
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        RunHistoryModel *model = history->model();
+        const auto shown = [model](int column) {
+            return model->rowCount() == 0 ? QString() : model->index(0, column).data().toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(shown(RunHistoryModel::Outcome), u"running 0%"_s, 10000);
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(shown(RunHistoryModel::Summary), u"0 of 4 files imported"_s);
+        QCOMPARE(shown(RunHistoryModel::Duration), u"0.0 s so far"_s);
+        QCOMPARE(model->index(0, RunHistoryModel::Outcome).data(ItemRole::Progress).toList(),
+                 (QVariantList{qint64(0), qint64(4)}));
+
+        c.steps->release();
+        QTRY_COMPARE_WITH_TIMEOUT(shown(RunHistoryModel::Outcome), u"running 25%"_s, 10000);
+        QCOMPARE(shown(RunHistoryModel::Summary), u"1 of 4 files imported"_s);
+        c.clock.advance(90s);
+        QTRY_COMPARE_WITH_TIMEOUT(shown(RunHistoryModel::Duration), u"1 min 30 s so far"_s, 10000);
+        c.steps->release(3);
+        QTRY_COMPARE_WITH_TIMEOUT(shown(RunHistoryModel::Outcome), u"succeeded"_s, 10000);
+        QCOMPARE(model->rowCount(), 1);
+        QVERIFY(!model->index(0, RunHistoryModel::Outcome).data(ItemRole::Progress).isValid());
     }
 
     // Issue 13: "Run for a past occurrence…" with Ctrl+Shift+R: the day before the newest
@@ -917,7 +972,7 @@ private slots:
         MainWindow &window = *c.window;
         auto *glance = window.findChild<QLabel *>(u"glanceLabel"_s);
         QVERIFY(glance);
-        QTRY_COMPARE_WITH_TIMEOUT(glance->text(), u"All 3 jobs healthy"_s, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(glance->text(), u"All 4 jobs healthy"_s, 10000);
         QVERIFY(!window.windowTitle().contains(u"attention"_s));
 
         // Another instance recorded a failure of the cleanup an hour ago.

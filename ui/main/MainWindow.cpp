@@ -21,6 +21,7 @@
 #include "models/JobTableFeed.h"
 #include "models/JobTableModel.h"
 #include "models/RunFormat.h"
+#include "models/RunHistoryModel.h"
 #include "settings/ConsoleSettings.h"
 #include "storage/ChangeListener.h"
 #include "storage/JobSettingsStore.h"
@@ -142,6 +143,12 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         m_history->refresh();
         m_errors->refresh();
     });
+    // A run that began (here or elsewhere) is a row in History at once, and stays live there.
+    connect(m_model, &JobTableModel::runBegan, this, [this](const StoredRun &run) {
+        if (run.job == m_history->model()->job())
+            m_history->refresh();
+    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::followLiveRun);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateGlance);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateGlance);
@@ -439,6 +446,15 @@ void MainWindow::currentJobChanged()
         m_changes->setJob(name);
     }
     updateActions();
+}
+
+void MainWindow::followLiveRun()
+{
+    RunHistoryModel *history = m_history->model();
+    history->setNow(m_model->now());
+    const JobOverview *job = m_model->job(history->job());
+    if (job && job->lastRun && job->lastRun->outcome == RunOutcome::Running)
+        history->setLiveProgress(job->lastRun->id, job->progress());
 }
 
 void MainWindow::updateActions()

@@ -73,6 +73,8 @@ private:
     void restoreLayout();
     void saveLayout();
     void updateActions();
+    // History's running row follows the jobs table: its progress and its duration so far.
+    void followLiveRun();
     // Shows the current job in the panes when it changed, and updates the actions.
     void currentJobChanged();
     const JobOverview *currentJob() const;

@@ -72,6 +72,7 @@ void JobTableModel::applyStored(const QHash<QString, StoredRun> &latest,
             continue; // seen ending here before the database recorded it: the next read agrees
         if (run != latest.cend()) {
             noteEnded(job.lastRun, *run);
+            noteBegan(job.lastRun, *run);
             job.lastRun = *run;
         } else {
             job.lastRun.reset();
@@ -158,6 +159,15 @@ void JobTableModel::applyPause(const QString &job, const std::optional<PauseStat
         return;
     m_jobs[row].pause = pause;
     rowChanged(row);
+}
+
+void JobTableModel::noteBegan(const std::optional<StoredRun> &before, const StoredRun &after)
+{
+    if (!m_loaded || after.outcome != RunOutcome::Running)
+        return;
+    if (before && before->id == after.id && before->outcome == RunOutcome::Running)
+        return;
+    emit runBegan(after);
 }
 
 void JobTableModel::noteEnded(const std::optional<StoredRun> &before, const StoredRun &after)

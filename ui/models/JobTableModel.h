@@ -2,6 +2,7 @@
 
 #include "engine/RunRecord.h"
 #include "jobs/JobsAtAGlance.h"
+#include "models/ItemRoles.h"
 #include "models/JobOverview.h"
 
 #include <QAbstractTableModel>
@@ -29,9 +30,10 @@ public:
     enum Column { Name, State, ScheduleColumn, LastRun, NextRun, LastSuccess, ColumnCount };
     enum Role {
         JobNameRole = Qt::UserRole + 1,
-        StateRole,    // JobOverview::State as int
-        ProgressRole, // QVariantList{done, total} while running, else invalid
-        SortRole,     // a value that sorts the column in its natural order
+        StateRole, // JobOverview::State as int
+        SortRole,  // a value that sorts the column in its natural order
+        // QVariantList{done, total} on the State cell while running, else invalid
+        ProgressRole = ItemRole::Progress,
     };
 
     explicit JobTableModel(QObject *parent = nullptr);
@@ -71,10 +73,13 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 signals:
+    // A run stored as running that this model had not seen (here or in another instance).
+    void runBegan(const jc::StoredRun &run);
     void runEnded(const jc::StoredRun &run);
 
 private:
     void rowChanged(int row);
+    void noteBegan(const std::optional<StoredRun> &before, const StoredRun &after);
     void noteEnded(const std::optional<StoredRun> &before, const StoredRun &after);
     QVariant display(const JobOverview &job, int column) const;
     QVariant toolTip(const JobOverview &job, int column) const;

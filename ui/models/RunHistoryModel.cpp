@@ -1,9 +1,12 @@
 #include "models/RunHistoryModel.h"
 
 #include "data/TimeDisplay.h"
+#include "models/ItemRoles.h"
 #include "models/RunFormat.h"
 
 #include <QJsonDocument>
+
+#include <algorithm>
 
 namespace jc {
 
@@ -30,6 +33,49 @@ void RunHistoryModel::slideSince(const QDateTime &since)
 {
     m_since = since;
     PagedRunModel::slideSince(since);
+}
+
+void RunHistoryModel::setNow(const QDateTime &now)
+{
+    if (now == m_now)
+        return;
+    m_now = now;
+    runningRowsChanged(Duration, Duration);
+}
+
+void RunHistoryModel::setLiveProgress(qint64 runId, const RunProgress &progress)
+{
+    // Ended runs' entries go: only running rows read them.
+    for (auto it = m_live.begin(); it != m_live.end();) {
+        const auto row = std::find_if(runs().cbegin(), runs().cend(),
+                                      [&](const StoredRun &run) { return run.id == it.key(); });
+        if (it.key() != runId && (row == runs().cend() || row->outcome != RunOutcome::Running))
+            it = m_live.erase(it);
+        else
+            ++it;
+    }
+    if (m_live.value(runId) == progress && m_live.contains(runId))
+        return;
+    m_live.insert(runId, progress);
+    runningRowsChanged(Outcome, Summary);
+}
+
+// Running rows are at the top (newest first): the cells of `first`..`last` of the rows down
+// to the last running one.
+void RunHistoryModel::runningRowsChanged(int first, int last)
+{
+    int lastRunning = -1;
+    for (int row = 0; row < rowCount() && row < pageSize(); ++row) {
+        if (runAt(row).outcome == RunOutcome::Running)
+            lastRunning = row;
+    }
+    if (lastRunning >= 0)
+        emit dataChanged(index(0, first), index(lastRunning, last));
+}
+
+RunProgress RunHistoryModel::progressOf(const StoredRun &run) const
+{
+    return m_live.value(run.id, run.progress);
 }
 
 void RunHistoryModel::requery()
@@ -62,6 +108,12 @@ QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         return index.column() == Outcome ? QVariant(RunFormat::outcomeColor(run.outcome))
                                          : QVariant();
+    case ItemRole::Progress:
+        if (index.column() == Outcome && run.outcome == RunOutcome::Running) {
+            const RunProgress progress = progressOf(run);
+            return QVariantList{progress.done, progress.total};
+        }
+        return {};
     case Qt::TextAlignmentRole:
         return index.column() == Duration
                    ? QVariant(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter))
@@ -85,16 +137,24 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     case Start:
         return TimeDisplay::shortDateTime(run.startedAt);
     case Duration: {
-        const qint64 msecs = RunFormat::durationMSecs(run, QDateTime::currentDateTimeUtc());
+        const qint64 msecs = RunFormat::durationMSecs(
+            run, m_now.isValid() ? m_now : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
         return run.outcome == RunOutcome::Running && msecs >= 0
                    ? tr("%1 so far").arg(TimeDisplay::duration(msecs))
                    : TimeDisplay::duration(msecs);
     }
     case Outcome:
+        if (const RunProgress progress = progressOf(run);
+            run.outcome == RunOutcome::Running && progress.total > 0)
+            return tr("%1 %2%")
+                .arg(RunFormat::outcomeCellText(run))
+                .arg(progress.done * 100 / progress.total);
         return RunFormat::outcomeCellText(run);
     case Who:
         return RunFormat::whoText(run);
     case Summary:
+        if (run.outcome == RunOutcome::Running)
+            return RunFormat::progressText(progressOf(run));
         return RunFormat::summaryText(run);
     default:
         return {};

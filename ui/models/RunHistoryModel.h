@@ -1,11 +1,19 @@
 #pragma once
 
+#include "engine/RunProgress.h"
 #include "models/PagedRunModel.h"
+
+#include <QHash>
 
 namespace jc {
 
 // One job's runs for the history pane, newest first, paged (see PagedRunModel). Columns:
 // trigger, occurrence, start, duration, outcome (icon and colour), who, summary.
+//
+// A running run is a row like the others, live: its outcome cell carries its progress
+// (ItemRole::Progress, "running 40%"), its summary says how far it is, and its duration counts
+// up with setNow(). The progress is the stored one (written with each heartbeat) until
+// setLiveProgress() gives a newer one (this console's own runs report every step).
 //
 // setJob() and setFilter() each start a new query (stale replies of the old one are dropped).
 // Thread: GUI thread.
@@ -27,6 +35,11 @@ public:
     // As PagedRunModel::slideSince(), remembered for the next job.
     void slideSince(const QDateTime &since);
 
+    // The clock running durations count to (the console's, not the wall clock).
+    void setNow(const QDateTime &now);
+    // The newest progress of the running run `runId` (a stored id); kept until it has ended.
+    void setLiveProgress(qint64 runId, const RunProgress &progress);
+
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
@@ -36,11 +49,15 @@ private:
     void requery();
     QVariant display(const StoredRun &run, int column) const;
     QVariant toolTip(const StoredRun &run, int column) const;
+    RunProgress progressOf(const StoredRun &run) const;
+    void runningRowsChanged(int first, int last);
 
     QString m_job;
     QList<RunOutcome> m_outcomes;
     QDateTime m_since;
     QDateTime m_until;
+    QDateTime m_now;
+    QHash<qint64, RunProgress> m_live;
 };
 
 } // namespace jc

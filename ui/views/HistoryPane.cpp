@@ -1,5 +1,7 @@
 #include "views/HistoryPane.h"
 
+#include "views/ProgressDelegate.h"
+
 #include "data/TimeDisplay.h"
 #include "models/RunHistoryModel.h"
 #include "views/DateRangeFilter.h"
@@ -37,6 +39,8 @@ HistoryPane::HistoryPane(DatabaseReader *reader, QWidget *parent)
     m_table->setObjectName(QStringLiteral("historyTable"));
     m_table->setAccessibleName(tr("Runs of the selected job"));
     m_table->setModel(m_model);
+    // A running run's outcome is its progress bar.
+    m_table->setItemDelegateForColumn(RunHistoryModel::Outcome, new ProgressDelegate(m_table));
     const int charWidth = fontMetrics().averageCharWidth();
     // Times in full: "Nov 28 07:10:00 CET" (a wide sample day and zone).
     const int timeWidth = fontMetrics().horizontalAdvance(TimeDisplay::shortDateTime(

@@ -1,6 +1,6 @@
 #include "views/ProgressDelegate.h"
 
-#include "models/JobTableModel.h"
+#include "models/ItemRoles.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -11,7 +11,7 @@ namespace jc {
 void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                              const QModelIndex &index) const
 {
-    const QVariantList progress = index.data(JobTableModel::ProgressRole).toList();
+    const QVariantList progress = index.data(ItemRole::Progress).toList();
     if (progress.size() != 2) {
         QStyledItemDelegate::paint(painter, option, index);
         return;

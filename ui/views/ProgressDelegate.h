@@ -4,9 +4,9 @@
 
 namespace jc {
 
-// Draws the state cell of a running job as a progress bar (done/total, or a busy bar while
-// the total is unknown) with the state text on it; other cells as usual. Reads
-// JobTableModel::ProgressRole.
+// Draws a cell that has a progress (ItemRole::Progress: the state cell of a running job, the
+// outcome cell of a running run) as a progress bar (done/total, or a busy bar while the total
+// is unknown) with the cell's text on it; other cells as usual.
 class ProgressDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
