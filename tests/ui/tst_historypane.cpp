@@ -12,6 +12,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QLabel>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -46,6 +47,8 @@ private slots:
     void filtersByOutcomeAndDate();
     void chartsRecentDurations_data() { jc::test::addDatabaseRows(); }
     void chartsRecentDurations();
+    void chartTimeLabelsDiffer_data();
+    void chartTimeLabelsDiffer();
     void switchingJobsDropsStaleReplies_data() { jc::test::addDatabaseRows(); }
     void switchingJobsDropsStaleReplies();
     void activatingARunEmitsItsId_data() { jc::test::addDatabaseRows(); }
@@ -216,6 +219,43 @@ void tst_HistoryPane::chartsRecentDurations()
     QVERIFY(!pane.chart()->isVisible());
     QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(pane.chart()->isVisible());
+}
+
+// However close or far apart the runs, the time axis' labels tell its ticks apart (issue 21:
+// runs a few seconds apart showed five times the same minute).
+void tst_HistoryPane::chartTimeLabelsDiffer_data()
+{
+    QTest::addColumn<jc::SqlDialect>("dialect");
+    QTest::addColumn<qint64>("apart");
+    for (const jc::SqlDialect dialect : {jc::SqlDialect::Sqlite, jc::SqlDialect::Postgres}) {
+        const QString name = jc::toString(dialect);
+        QTest::newRow(qPrintable(name + QStringLiteral(", 5 s apart"))) << dialect << qint64(5000);
+        QTest::newRow(qPrintable(name + QStringLiteral(", 50 s apart")))
+            << dialect << qint64(50000);
+        QTest::newRow(qPrintable(name + QStringLiteral(", an hour apart"))) << dialect << Hour;
+        QTest::newRow(qPrintable(name + QStringLiteral(", 3 days apart"))) << dialect << 72 * Hour;
+    }
+}
+
+void tst_HistoryPane::chartTimeLabelsDiffer()
+{
+    QFETCH(qint64, apart);
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows;
+    for (int i = 0; i < 10; ++i)
+        rows.append({.job = QStringLiteral("J"),
+                     .status = QStringLiteral("succeeded"),
+                     .startedMSecs = T0 + i * apart,
+                     .durationMSecs = 1000});
+    INSERT_RUNS(rows);
+    HistoryPane pane(h.reader.get());
+    pane.resize(900, 600);
+    pane.show();
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(pane.chart()->pointCount(), 10);
+    const QStringList labels = pane.chart()->timeLabels();
+    QCOMPARE(labels.size(), 5);
+    QCOMPARE(QSet<QString>(labels.cbegin(), labels.cend()).size(), labels.size());
 }
 
 void tst_HistoryPane::switchingJobsDropsStaleReplies()

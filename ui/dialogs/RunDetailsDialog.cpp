@@ -10,6 +10,7 @@
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,8 +20,12 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTextDocument>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <numeric>
 
 namespace jc {
 
@@ -77,15 +82,20 @@ RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget
     m_loadError = new ProblemLabel;
     m_loadError->setObjectName(QStringLiteral("loadError"));
     layout->addWidget(m_loadError);
-    auto *form = new QFormLayout;
-    buildHeader(form);
-    layout->addLayout(form);
+    // The fields in two columns: the log below gets the height (most of the dialog).
+    auto *header = new QHBoxLayout;
+    auto *left = new QFormLayout;
+    auto *right = new QFormLayout;
+    buildHeader(left, right);
+    header->addLayout(left, 1);
+    header->addLayout(right, 1);
+    layout->addLayout(header);
     m_followLabel = new QLabel(tr("The run is in progress: its log follows live."));
     m_followLabel->setObjectName(QStringLiteral("followLabel"));
     m_followLabel->hide();
     layout->addWidget(m_followLabel);
 
-    auto *splitter = new QSplitter(Qt::Vertical);
+    auto *splitter = m_splitter = new QSplitter(Qt::Vertical);
     m_summary = new QTableWidget(0, 2);
     m_summary->setObjectName(QStringLiteral("summaryTable"));
     m_summary->setAccessibleName(tr("Summary"));
@@ -128,7 +138,7 @@ RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget
     requestLog();
 }
 
-void RunDetailsDialog::buildHeader(QFormLayout *form)
+void RunDetailsDialog::buildHeader(QFormLayout *left, QFormLayout *right)
 {
     m_captions = {
         {Field::Job, tr("Job")},           {Field::Status, tr("Status")},
@@ -148,7 +158,7 @@ void RunDetailsDialog::buildHeader(QFormLayout *form)
         value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
         value->setWordWrap(true);
         value->setAccessibleName(m_captions.at(i).second);
-        form->addRow(m_captions.at(i).second + u':', value);
+        (i < m_captions.size() / 2 ? left : right)->addRow(m_captions.at(i).second + u':', value);
         m_fields.insert(m_captions.at(i).first, value);
     }
 }
@@ -236,9 +246,25 @@ void RunDetailsDialog::showRun(const StoredRun &run)
     showSummary(run.summary);
     if (m_error->toPlainText() != run.error)
         m_error->setPlainText(run.error);
-    // "No error." needs a line, not a third of the dialog.
-    m_error->setMaximumHeight(run.error.isEmpty() ? m_error->fontMetrics().height() * 3
-                                                  : QWIDGETSIZE_MAX);
+    // As high as its text (from one line for "No error." to eight, then it scrolls): the
+    // log below is what the dialog is for.
+    const int lines =
+        std::clamp(int(run.error.count(u'\n')) + 1 + int(run.error.size() / 120), 1, 8);
+    const int errorHeight =
+        m_error->fontMetrics().lineSpacing() * lines +
+        2 * (m_error->frameWidth() + int(m_error->document()->documentMargin())) + 2;
+    m_error->setMaximumHeight(errorHeight);
+    // The splitter gives the summary and the error what they show, the log the rest: once,
+    // when the run first shows (later the admin's dragging stays).
+    if (!m_splitSized && m_splitter->height() > 0) {
+        m_splitSized = true;
+        QList<int> sizes = m_splitter->sizes();
+        const int total = std::accumulate(sizes.cbegin(), sizes.cend(), 0);
+        sizes[0] = !m_summary->isHidden() ? std::min(sizes[0], total / 3) : 0;
+        sizes[1] = errorHeight;
+        sizes[2] = std::max(0, total - sizes[0] - sizes[1]);
+        m_splitter->setSizes(sizes);
+    }
     m_following = run.outcome == RunOutcome::Running;
     m_followLabel->setVisible(m_following);
     if (m_following && !m_poll->isActive())

@@ -10,6 +10,7 @@
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
+class QSplitter;
 class QTableWidget;
 class QTimer;
 
@@ -63,7 +64,7 @@ private:
         Progress
     };
 
-    void buildHeader(QFormLayout *form);
+    void buildHeader(QFormLayout *left, QFormLayout *right);
     void requestRun();
     void requestLog();
     void poll();
@@ -91,6 +92,8 @@ private:
     QTableWidget *m_summary = nullptr;
     QPlainTextEdit *m_error = nullptr;
     QTableWidget *m_logTable = nullptr;
+    QSplitter *m_splitter = nullptr;
+    bool m_splitSized = false;
     QTimer *m_poll = nullptr;
 };
 

@@ -25,6 +25,7 @@
 #include "settings/ConsoleSettings.h"
 #include "storage/ChangeListener.h"
 #include "storage/JobSettingsStore.h"
+#include "views/ColumnFitter.h"
 #include "views/ErrorLogPane.h"
 #include "views/HistoryPane.h"
 #include "views/ProgressDelegate.h"
@@ -33,6 +34,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
@@ -41,6 +43,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPalette>
+#include <QScreen>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QSysInfo>
@@ -181,6 +184,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
 
     resize(1280, 780);
     restoreLayout();
+    fitOnScreen();
     m_feed->setInterval(m_setup.refreshInterval);
     m_feed->start();
     listenForChanges();
@@ -244,12 +248,13 @@ void MainWindow::buildTable()
     QHeaderView *header = m_table->horizontalHeader();
     header->setObjectName(QStringLiteral("jobTableHeader"));
     header->setSectionsMovable(true);
-    header->setStretchLastSection(true);
     header->setHighlightSections(false);
-    // Fits a 1280-pixel-wide window without scrolling; the user's layout is restored after.
-    const int widths[] = {200, 120, 290, 250, 240, 160};
-    for (int column = 0; column < JobTableModel::ColumnCount; ++column)
-        header->resizeSection(column, widths[column]);
+    // Job, state, last and next run always show whole; the schedule (its description can be
+    // long) and the last success give way first, and take what is spare.
+    m_columns = new ColumnFitter(
+        m_table,
+        {JobTableModel::ScheduleColumn, JobTableModel::LastSuccess, JobTableModel::LastRun},
+        JobTableModel::ScheduleColumn);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
         QMenu menu(this);
@@ -364,7 +369,9 @@ void MainWindow::restoreLayout()
     if (ConsoleSettings *settings = m_setup.settings) {
         restoreGeometry(settings->windowGeometry());
         restoreState(settings->windowState());
+        // The columns' order, sort and hidden ones; their widths follow the window.
         m_table->horizontalHeader()->restoreState(settings->viewState(QStringLiteral("jobTable")));
+        m_table->horizontalHeader()->setStretchLastSection(false);
         m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
         selected = settings->selectedJobs();
     }
@@ -388,6 +395,38 @@ void MainWindow::restoreLayout()
         m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
                                                          QItemSelectionModel::Rows);
         currentJobChanged();
+    }
+}
+
+// A window restored from another screen (a larger one, or a scale factor since changed) or
+// the default size on a small screen: made to fit the screen it opens on, and moved onto it.
+void MainWindow::fitOnScreen()
+{
+    const QScreen *onScreen = QGuiApplication::screenAt(frameGeometry().center());
+    if (!onScreen)
+        onScreen = screen();
+    if (!onScreen || isMaximized() || isFullScreen())
+        return;
+    const QRect available = onScreen->availableGeometry();
+    // The frame is known once the window is shown (showEvent fits again); before, room for a
+    // title bar is kept.
+    const QSize frame = frameGeometry().size() - size();
+    const QSize margins = frame.width() > 0 && frame.height() > 0 ? frame : QSize(16, 40);
+    resize(size().boundedTo(available.size() - margins));
+    const QSize outer = size() + margins;
+    const int left = std::clamp(frameGeometry().left(), available.left(),
+                                std::max(available.left(), available.right() + 1 - outer.width()));
+    const int top = std::clamp(frameGeometry().top(), available.top(),
+                               std::max(available.top(), available.bottom() + 1 - outer.height()));
+    move(left, top);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_fittedOnScreen) {
+        m_fittedOnScreen = true;
+        fitOnScreen();
     }
 }
 

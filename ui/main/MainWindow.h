@@ -14,6 +14,7 @@ class QTimer;
 
 namespace jc {
 
+class ColumnFitter;
 class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
@@ -64,6 +65,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void buildTable();
@@ -73,6 +75,7 @@ private:
     void restoreLayout();
     void saveLayout();
     void updateActions();
+    void fitOnScreen();
     // History's running row follows the jobs table: its progress and its duration so far.
     void followLiveRun();
     // Shows the current job in the panes when it changed, and updates the actions.
@@ -100,6 +103,8 @@ private:
     JobTableModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table = nullptr;
+    ColumnFitter *m_columns = nullptr;
+    bool m_fittedOnScreen = false; // on the first show, when the frame is known
     QLabel *m_glance = nullptr;
     bool m_glanceAttention = false;
     QString m_title;

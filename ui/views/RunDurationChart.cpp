@@ -130,6 +130,7 @@ void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
             last = last.addSecs(60);
         }
         m_timeAxis->setRange(first, last);
+        m_timeAxis->setFormat(timeFormatFor(first.msecsTo(last), m_timeAxis->tickCount()));
         m_durationAxis->setRange(0.0,
                                  std::max(0.1, static_cast<double>(longest) / unit.msecs * 1.1));
         m_durationAxis->applyNiceNumbers();
@@ -139,6 +140,28 @@ void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
     m_durationAxis->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
     setToolTip(tr("Durations of the last %n finished run(s); red: failed", nullptr,
                   static_cast<int>(runs.size())));
+}
+
+QString RunDurationChart::timeFormatFor(qint64 spanMSecs, int ticks)
+{
+    const qint64 step = spanMSecs / std::max(1, ticks - 1);
+    if (step < 60 * 1000)
+        return QStringLiteral("HH:mm:ss");
+    if (step < 24 * 3600 * 1000)
+        return QStringLiteral("MMM d HH:mm");
+    return QStringLiteral("MMM d");
+}
+
+QStringList RunDurationChart::timeLabels() const
+{
+    QStringList labels;
+    const QDateTime first = m_timeAxis->min();
+    const qint64 span = first.msecsTo(m_timeAxis->max());
+    const int ticks = m_timeAxis->tickCount();
+    for (int tick = 0; tick < ticks; ++tick)
+        labels.append(
+            first.addMSecs(span * tick / std::max(1, ticks - 1)).toString(m_timeAxis->format()));
+    return labels;
 }
 
 int RunDurationChart::pointCount() const

@@ -35,6 +35,12 @@ public:
     // What is charted (for tests and accessibility).
     int pointCount() const;
     int failureCount() const;
+    // The time axis' labels, left to right, as shown.
+    QStringList timeLabels() const;
+
+    // The label format that tells `ticks` evenly spaced instants over `spanMSecs` apart:
+    // seconds when ticks are less than a minute apart, no time of day when a day or more.
+    static QString timeFormatFor(qint64 spanMSecs, int ticks);
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -1,0 +1,268 @@
+// The console's layout on the screens people have (issue 21, item 8), on an offscreen display
+// with two screens: a laptop's 1024×768 and a wide 1600×1000 beside it.
+//  - At 1024×768 the window fits the screen, and the jobs table shows Job, State, Last run and
+//    Next run whole without scrolling sideways (Schedule and Last success give way).
+//  - A 1600-pixel-wide window gives its spare width to what was cut off, not to Last success.
+//  - A window saved larger than the screen it comes back on is made to fit it.
+//  - Run details gives the log most of its height.
+// Both databases: the table shows stored runs of the built-in jobs.
+#include "HistoryRows.h"
+#include "TestDatabases.h"
+
+#include "data/TimeDisplay.h"
+#include "dialogs/RunDetailsDialog.h"
+#include "engine/ManualClock.h"
+#include "jobs/JobCatalog.h"
+#include "main/ConsoleStatusBar.h"
+#include "main/MainWindow.h"
+#include "models/JobTableModel.h"
+#include "settings/ConsoleSettings.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QHeaderView>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace jc;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 hour = 3'600'000;
+const QDateTime now = QDateTime(QDate(2026, 12, 4), QTime(9, 30), QTimeZone::utc());
+
+QScreen *screenNamed(const QString &name)
+{
+    for (QScreen *screen : QGuiApplication::screens())
+        if (screen->name() == name)
+            return screen;
+    return nullptr;
+}
+
+// Whether `column`'s cells show their whole text (and icon): the width the delegate asks
+// for fits the column.
+QString cutOff(QTableView *table, int column)
+{
+    QStyleOptionViewItem option;
+    option.initFrom(table);
+    option.widget = table;
+    const QAbstractItemModel *model = table->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, column);
+        const int wanted = table->itemDelegateForIndex(index)->sizeHint(option, index).width();
+        if (wanted > table->columnWidth(column))
+            return u"\"%1\" needs %2 px, has %3"_s.arg(index.data().toString())
+                .arg(wanted)
+                .arg(table->columnWidth(column));
+    }
+    return QString();
+}
+
+// A migrated database with a day of runs of each built-in job, and a watch-only console
+// window over it, created on `screen`.
+struct Console
+{
+    Console(SqlDialect dialect, ConsoleSettings *settings = nullptr)
+        : history(dialect)
+    {
+        if (!history.isReady()) {
+            error = history.error;
+            return;
+        }
+        // Each job's last three occurrences ran and succeeded: no job is overdue.
+        QList<test::RunRow> rows;
+        for (const JobDefinition &job :
+             JobCatalog::configuredJobs(history.factory, QTimeZone::utc())) {
+            QList<QDateTime> occurrences;
+            for (QDateTime at = job.schedule.next(now.addDays(-100)); at.isValid() && at <= now;
+                 at = job.schedule.next(at))
+                occurrences.append(at);
+            for (qsizetype i = std::max<qsizetype>(0, occurrences.size() - 3);
+                 i < occurrences.size(); ++i)
+                rows.append({.job = job.name,
+                             .status = u"succeeded"_s,
+                             .startedMSecs = occurrences.at(i).toMSecsSinceEpoch(),
+                             .durationMSecs = 2500});
+        }
+        error = test::insertRuns(history.db, rows);
+        if (!error.isEmpty())
+            return;
+        ConsoleSetup setup;
+        setup.database = history.factory;
+        setup.databaseText = ConsoleStatusBar::describe(history.database.url());
+        setup.clock = &clock;
+        setup.jobs = JobCatalog::configuredJobs(history.factory, QTimeZone::utc());
+        setup.zone = QTimeZone::utc();
+        setup.settings = settings;
+        setup.user = u"alice"_s;
+        setup.refreshInterval = 100ms;
+        window = std::make_unique<MainWindow>(setup);
+    }
+
+    // Shown, with the stored runs in the table.
+    bool show()
+    {
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return false;
+        const JobTableModel *model = window->jobModel();
+        return QTest::qWaitFor(
+            [model] {
+                for (int row = 0; row < model->rowCount(); ++row)
+                    if (!model->index(row, JobTableModel::LastRun)
+                             .data()
+                             .toString()
+                             .contains(u"succeeded"_s))
+                        return false;
+                return model->rowCount() > 0;
+            },
+            10000);
+    }
+
+    test::HistoryDatabase history;
+    ManualClock clock{now};
+    std::unique_ptr<MainWindow> window;
+    QString error;
+};
+
+} // namespace
+
+class tst_ConsoleLayout : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        TimeDisplay::setZone(TimeDisplay::Zone::Utc);
+        QVERIFY2(screenNamed(u"laptop"_s) && screenNamed(u"wide"_s),
+                 "the offscreen screens were not configured");
+    }
+
+    void fitsALaptopScreen_data() { test::addDatabaseRows(); }
+    void fitsALaptopScreen()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect);
+        QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+        QVERIFY(c.show());
+        const QRect screen = screenNamed(u"laptop"_s)->availableGeometry();
+        QVERIFY2(screen.contains(c.window->frameGeometry()),
+                 qPrintable(u"window %1x%2 at %3,%4"_s.arg(c.window->frameGeometry().width())
+                                .arg(c.window->frameGeometry().height())
+                                .arg(c.window->x())
+                                .arg(c.window->y())));
+        QTableView *table = c.window->jobTable();
+        // Wait for the fit that follows the data (at most half a second after it).
+        QTRY_COMPARE_WITH_TIMEOUT(cutOff(table, JobTableModel::LastRun), QString(), 5000);
+        for (const int column : {JobTableModel::Name, JobTableModel::State, JobTableModel::LastRun,
+                                 JobTableModel::NextRun})
+            QVERIFY2(cutOff(table, column).isEmpty(), qPrintable(cutOff(table, column)));
+        QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+    }
+
+    void spareWidthGoesToWhatWasCut_data() { test::addDatabaseRows(); }
+    void spareWidthGoesToWhatWasCut()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect);
+        QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+        QVERIFY(c.show());
+        const QRect wide = screenNamed(u"wide"_s)->availableGeometry();
+        c.window->setGeometry(wide.adjusted(8, 32, -8, -8));
+        QTRY_COMPARE(c.window->screen()->name(), u"wide"_s);
+        QTableView *table = c.window->jobTable();
+        QTRY_COMPARE_WITH_TIMEOUT(cutOff(table, JobTableModel::ScheduleColumn), QString(), 5000);
+        for (int column = 0; column < JobTableModel::ColumnCount; ++column)
+            QVERIFY2(cutOff(table, column).isEmpty(), qPrintable(cutOff(table, column)));
+        // Last success is as wide as its text (rounded up to two characters), no wider.
+        const int lastSuccess = table->columnWidth(JobTableModel::LastSuccess);
+        const int wanted =
+            std::max(table->horizontalHeader()->sectionSizeHint(JobTableModel::LastSuccess),
+                     static_cast<const QAbstractItemView *>(table)->sizeHintForColumn(
+                         JobTableModel::LastSuccess));
+        QVERIFY2(
+            lastSuccess <= wanted + 2 * table->fontMetrics().averageCharWidth(),
+            qPrintable(u"Last success is %1 px for %2 px of text"_s.arg(lastSuccess).arg(wanted)));
+        QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
+    }
+
+    // A window kept from a session on a larger screen (or with a larger scale factor) comes
+    // back on the laptop's screen: it is made to fit.
+    void restoredGeometryFitsTheScreen_data() { test::addDatabaseRows(); }
+    void restoredGeometryFitsTheScreen()
+    {
+        QFETCH(SqlDialect, dialect);
+        QTemporaryDir home;
+        ConsoleSettings settings(home.filePath(u"console.ini"_s));
+        {
+            QWidget big;
+            big.setGeometry(40, 40, 2560, 1560);
+            settings.setWindowGeometry(big.saveGeometry());
+        }
+        Console c(dialect, &settings);
+        QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+        QVERIFY(c.show());
+        const QRect screen = c.window->screen()->availableGeometry();
+        QVERIFY2(screen.contains(c.window->frameGeometry()),
+                 qPrintable(u"window %1x%2 at %3,%4 on %5x%6"_s.arg(c.window->width())
+                                .arg(c.window->height())
+                                .arg(c.window->x())
+                                .arg(c.window->y())
+                                .arg(screen.width())
+                                .arg(screen.height())));
+    }
+
+    // Run details: the fields above take little room; the log most of the dialog's height.
+    void runDetailsGivesTheLogItsHeight_data() { test::addDatabaseRows(); }
+    void runDetailsGivesTheLogItsHeight()
+    {
+        OPEN_HISTORY_DATABASE();
+        const QList<test::RunRow> rows{{.job = u"A"_s,
+                                        .status = u"failed"_s,
+                                        .error = u"Could not read the references: connection "
+                                                 u"refused"_s}};
+        INSERT_RUNS(rows);
+        QSqlQuery id(h.db);
+        QVERIFY(id.exec(u"SELECT MAX(id) FROM jc_runs"_s) && id.next());
+        RunDetailsDialog dialog(h.reader.get(), id.value(0).toLongLong());
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *error = dialog.findChild<QWidget *>(u"errorText"_s);
+        QTRY_VERIFY(error->property("plainText").toString().startsWith(u"Could not"_s));
+        auto *log = dialog.findChild<QTableWidget *>(u"logTable"_s);
+        QTRY_VERIFY2(
+            log->height() * 2 > dialog.height(),
+            qPrintable(u"the log has %1 of %2 px"_s.arg(log->height()).arg(dialog.height())));
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    // Two screens side by side (the offscreen platform reads them from a file): a laptop's
+    // and a wide one.
+    QTemporaryDir dir;
+    const QString config = dir.filePath(u"screens.json"_s);
+    QFile file(config);
+    if (!file.open(QIODevice::WriteOnly) || file.write(R"({"screens": [
+            {"name": "laptop", "x": 0, "y": 0, "width": 1024, "height": 768,
+             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+            {"name": "wide", "x": 1024, "y": 0, "width": 1600, "height": 1000,
+             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})") < 0)
+        return 1;
+    file.close();
+    qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.toLocal8Bit());
+    QApplication app(argc, argv);
+    tst_ConsoleLayout test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_consolelayout.moc"

@@ -1,0 +1,112 @@
+#include "views/ColumnFitter.h"
+
+#include <QEvent>
+#include <QHeaderView>
+#include <QTableView>
+
+#include <algorithm>
+#include <map>
+
+namespace jc {
+
+ColumnFitter::ColumnFitter(QTableView *table, QList<int> giveWay, int spareTo, int maximumChars)
+    : QObject(table)
+    , m_table(table)
+    , m_giveWay(std::move(giveWay))
+    , m_spareTo(spareTo)
+    , m_maximumChars(maximumChars)
+{
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->viewport()->installEventFilter(this);
+    // Contents change (data arrives, a run starts): fitted again, at most twice a second, and
+    // only while the user has not dragged a column since the last fit. Widths are rounded up
+    // (roundTo), so that a countdown ticking does not move the columns.
+    m_refit.setSingleShot(true);
+    m_refit.setInterval(500);
+    connect(&m_refit, &QTimer::timeout, this, &ColumnFitter::fit);
+    const auto contentsChanged = [this] {
+        if (!m_userSized && !m_refit.isActive())
+            m_refit.start();
+    };
+    connect(m_table->model(), &QAbstractItemModel::dataChanged, this, contentsChanged);
+    connect(m_table->model(), &QAbstractItemModel::rowsInserted, this, contentsChanged);
+    connect(m_table->model(), &QAbstractItemModel::modelReset, this, contentsChanged);
+    connect(m_table->model(), &QAbstractItemModel::layoutChanged, this, contentsChanged);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
+        if (!m_applying)
+            m_userSized = true;
+    });
+}
+
+bool ColumnFitter::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
+        m_table->viewport()->width() != m_fittedWidth) {
+        m_userSized = false;
+        fit();
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void ColumnFitter::fit()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    const int available = m_table->viewport()->width();
+    const int columns = header->count();
+    if (available <= 0 || columns == 0)
+        return;
+    m_fittedWidth = available;
+    const int roundTo = m_table->fontMetrics().averageCharWidth() * 2;
+    const int maximum = m_table->fontMetrics().averageCharWidth() * m_maximumChars;
+    const auto roundedUp = [roundTo](int pixels) {
+        return (pixels + roundTo - 1) / roundTo * roundTo;
+    };
+    // sizeHintForColumn is public in QAbstractItemView (QTableView makes it protected).
+    const QAbstractItemView *view = m_table;
+    std::map<int, int> width;   // logical column -> width
+    std::map<int, int> minimum; // its header's width: the least it shrinks to
+    int total = 0;
+    for (int column = 0; column < columns; ++column) {
+        if (header->isSectionHidden(column))
+            continue;
+        minimum[column] = header->sectionSizeHint(column);
+        width[column] = std::max(minimum[column],
+                                 roundedUp(std::min(view->sizeHintForColumn(column), maximum)));
+        total += width[column];
+    }
+    if (width.empty())
+        return;
+    if (total <= available) {
+        const int spareTo = width.contains(m_spareTo) ? m_spareTo : width.rbegin()->first;
+        width[spareTo] += available - total;
+    } else {
+        int deficit = total - available;
+        for (const int column : m_giveWay) {
+            if (deficit == 0 || !width.contains(column))
+                continue;
+            const int cut = std::min(deficit, width[column] - minimum[column]);
+            width[column] -= cut;
+            deficit -= cut;
+        }
+        // Still too wide (a very narrow window): every column gives the same share.
+        while (deficit > 0) {
+            int shrinkable = 0;
+            for (const auto &[column, w] : width)
+                shrinkable += w > minimum[column] ? 1 : 0;
+            if (shrinkable == 0)
+                break; // the headers alone are wider: the table scrolls
+            const int share = std::max(1, deficit / shrinkable);
+            for (auto &[column, w] : width) {
+                const int cut = std::min({share, deficit, w - minimum[column]});
+                w -= cut;
+                deficit -= cut;
+            }
+        }
+    }
+    m_applying = true;
+    for (const auto &[column, w] : width)
+        header->resizeSection(column, w);
+    m_applying = false;
+}
+
+} // namespace jc
