@@ -21,6 +21,7 @@
 #include "engine/ManualClock.h"
 #include "jobs/JobRuntime.h"
 #include "main/ConsoleStatusBar.h"
+#include "main/FocusRing.h"
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
 #include "main/MainWindow.h"
@@ -916,8 +917,23 @@ private slots:
         auto *table = window.findChild<QTableView *>(u"jobTable"_s);
         table->setFocus();
         QTRY_VERIFY(table->hasFocus());
+        // The focus is clearly visible: a ring around the focused widget, following Tab.
+        const auto ringAround = [](QWidget *focused) -> QString {
+            FocusRing *ring = FocusRing::current();
+            if (!ring || ring->widget() != focused)
+                return u"no ring around %1"_s.arg(focused ? focused->objectName() : u"nothing"_s);
+            const QRect around(ring->mapToGlobal(QPoint(0, 0)), ring->size());
+            const QRect widget(focused->mapToGlobal(QPoint(0, 0)), focused->size());
+            if (!around.contains(widget) || around == widget)
+                return u"the ring does not go around it"_s;
+            return QString();
+        };
+        QTRY_COMPARE(ringAround(table), QString());
         QTest::keyClick(table, Qt::Key_Tab);
         QTRY_VERIFY(!table->hasFocus());
+        QTRY_COMPARE(ringAround(QApplication::focusWidget()), QString());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QTRY_COMPARE(ringAround(QApplication::focusWidget()), QString());
 
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
         QTRY_COMPARE(QApplication::focusWidget(), window.findChild<QWidget *>(u"errorSearch"_s));

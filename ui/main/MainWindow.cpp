@@ -13,6 +13,7 @@
 #include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "main/ConsoleStatusBar.h"
+#include "main/FocusRing.h"
 #include "main/HelpDialog.h"
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
@@ -182,6 +183,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         connect(m_feed, &JobTableFeed::storedSettingsChanged, this,
                 [runtime] { runtime->pollNow(); });
 
+    FocusRing::followFocus();
     resize(1280, 780);
     restoreLayout();
     fitOnScreen();
