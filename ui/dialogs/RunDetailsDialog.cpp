@@ -114,7 +114,6 @@ RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget
     m_logTable->setAccessibleName(tr("Log"));
     m_logTable->setHorizontalHeaderLabels({tr("Time"), tr("Level"), tr("Message"), tr("Fields")});
     m_logTable->verticalHeader()->setVisible(false);
-    // Stretch mode, not setStretchLastSection(): resizeColumnsToContents() keeps it.
     m_logTable->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
     m_logTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_logTable->setWordWrap(false);
@@ -306,8 +305,12 @@ void RunDetailsDialog::appendLog(const QList<StoredLogLine> &lines)
         m_lastSeq = std::max(m_lastSeq, line.seq);
     }
     m_log.append(lines);
-    if (m_log.size() == lines.size())
-        m_logTable->resizeColumnsToContents();
+    if (m_log.size() == lines.size()) {
+        // Time, level and message as wide as they are; the fields take the rest and elide
+        // (their whole text is in the tooltip and in Copy).
+        for (int column = 0; column < 3; ++column)
+            m_logTable->resizeColumnToContents(column);
+    }
     if (atBottom)
         m_logTable->scrollToBottom();
 }
