@@ -85,6 +85,8 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, const Q
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_dryRun, &QCheckBox::toggled, this, &RunNowDialog::updateRunButton);
     layout->addWidget(buttons);
+    // Wide enough for the figures and the warnings to read as sentences, not columns.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 72);
     // Only now, inside the dialog: set before, the dialog does not know it, and on show makes
     // the first button in the focus chain (Cancel) the default — Enter would cancel.
     m_run->setDefault(true);
@@ -146,6 +148,7 @@ void RunNowDialog::showPreview(const QString &result, bool succeeded)
                            ? result // "Dry run: would top up …"
                            : result + u' ' + tr("Running it for real may fail the same way."));
     updateRunButton();
+    adjustSize(); // the new text's lines
 }
 
 void RunNowDialog::showPreviewUnavailable(const QString &why)
@@ -154,6 +157,7 @@ void RunNowDialog::showPreviewUnavailable(const QString &why)
     m_previewProgress->hide();
     m_preview->setText(tr("No dry run: %1 What the run will do was not checked.").arg(why));
     updateRunButton();
+    adjustSize(); // the new text's lines
 }
 
 void RunNowDialog::showDoneBefore(const StoredRun &run, const QString &period)
@@ -176,6 +180,7 @@ void RunNowDialog::warnDoneBefore(const QString &text)
     m_doneBefore->setText(text);
     m_doneBefore->show();
     m_run->setText(tr("Run again…"));
+    adjustSize(); // the new text's lines
 }
 
 bool RunNowDialog::confirmWhenDoneBefore()
