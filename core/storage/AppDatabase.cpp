@@ -157,6 +157,15 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 Expected<std::shared_ptr<ConnectionFactory>, QString>
 AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
+    // The connection works (MySqlConnector, tested against MariaDB), but the scheduler's SQL
+    // (migrations, claims, liveness, the jobs') is written for SQLite and PostgreSQL: run on
+    // MySQL it would fail half-way or, worse, claim a run twice. Refused until it is ported.
+    if (url.dialect() == SqlDialect::MySql)
+        return QStringLiteral(
+                   "%1 is a MySQL/MariaDB database: Job Console connects to it, but this build "
+                   "does not yet migrate it or run jobs on it (only SQLite and PostgreSQL). "
+                   "Point it at a SQLite file or a PostgreSQL database.")
+            .arg(url.toDisplayString());
     if (access == Access::Read)
         return openReader(url, true);
     if (access == Access::Watch)

@@ -1,5 +1,6 @@
 #include "storage/ConnectionFactory.h"
 
+#include "storage/MySqlConnector.h"
 #include "storage/PostgresConnector.h"
 #include "storage/SqliteConnector.h"
 #include "storage/StorageLog.h"
@@ -148,9 +149,9 @@ Expected<QSqlDatabase, QString> ConnectionFactory::connectionForCurrentThread()
     if (found->dropped) {
         qCDebug(lcStorage) << "reopening dropped connection" << found->name;
         db.close();
-    } else if (dialect() == SqlDialect::Postgres && db.isOpen() &&
+    } else if (dialect() != SqlDialect::Sqlite && db.isOpen() &&
                found->idleMSecs >= m_options.postgresIdleCheck.count() &&
-               !PostgresConnector::isAlive(db)) {
+               !PostgresConnector::isAlive(db)) { // a SELECT 1: any server database
         qCInfo(lcStorage) << "lost the connection to" << m_url.toDisplayString()
                           << "while it was idle; reopening";
         db.close();
@@ -175,10 +176,17 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
     const QString name = m_registry->newName();
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driverName(), name);
-        if (dialect() == SqlDialect::Sqlite)
+        switch (dialect()) {
+        case SqlDialect::Sqlite:
             SqliteConnector::configure(db, m_url, m_options);
-        else
+            break;
+        case SqlDialect::Postgres:
             PostgresConnector::configure(db, m_url, m_options);
+            break;
+        case SqlDialect::MySql:
+            MySqlConnector::configure(db, m_url, m_options);
+            break;
+        }
         error = openAndSetUp(db);
     }
     if (error) {
@@ -191,13 +199,23 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 
 std::optional<QString> ConnectionFactory::openAndSetUp(QSqlDatabase &db) const
 {
-    const bool isSqlite = dialect() == SqlDialect::Sqlite;
     std::optional<QString> error;
     if (!db.open()) {
-        error = isSqlite ? SqliteConnector::openFailed(m_url, db.lastError())
-                         : PostgresConnector::openFailed(m_url, db.lastError());
-    } else if (isSqlite) {
+        switch (dialect()) {
+        case SqlDialect::Sqlite:
+            error = SqliteConnector::openFailed(m_url, db.lastError());
+            break;
+        case SqlDialect::Postgres:
+            error = PostgresConnector::openFailed(m_url, db.lastError());
+            break;
+        case SqlDialect::MySql:
+            error = MySqlConnector::openFailed(m_url, db.lastError());
+            break;
+        }
+    } else if (dialect() == SqlDialect::Sqlite) {
         error = SqliteConnector::setUp(db, m_url, m_options);
+    } else if (dialect() == SqlDialect::MySql) {
+        error = MySqlConnector::setUp(db, m_url, m_options);
     }
     if (error) {
         db.close();

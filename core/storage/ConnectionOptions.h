@@ -14,11 +14,12 @@ struct ConnectionOptions
     // fails with "database is locked" (QSQLITE_BUSY_TIMEOUT).
     std::chrono::milliseconds sqliteBusyTimeout{5000};
 
-    // PostgreSQL: libpq's connect_timeout, unless the URL gives one. Without it an
-    // unreachable host can hold a thread for minutes.
+    // PostgreSQL and MySQL: the client's connect timeout, unless the URL gives one. Without it
+    // an unreachable host can hold a thread for minutes.
     std::chrono::seconds postgresConnectTimeout{10};
 
-    // PostgreSQL: a connection not handed out for this long is probed with SELECT 1 before
+    // PostgreSQL and MySQL: a connection not handed out for this long is probed with SELECT 1
+    // before
     // it is handed out again, and reopened if the server has gone away meanwhile (restart,
     // failover, idle timeout). Zero probes on every hand-out.
     std::chrono::milliseconds postgresIdleCheck{10000};

@@ -118,7 +118,7 @@ std::optional<QString> parseOptions(QStringView query, QList<DatabaseUrl::Option
         const qsizetype eq = item.indexOf(u'=');
         const QString key = (eq < 0 ? item : item.left(eq)).toString();
         if (eq < 0 || !name.match(key).hasMatch()) {
-            return invalid(QStringLiteral("The PostgreSQL URL has a malformed option \"%1\": "
+            return invalid(QStringLiteral("The URL has a malformed option \"%1\": "
                                           "write options as name=value after '?', joined by "
                                           "'&'.")
                                .arg(key));
@@ -162,7 +162,8 @@ QString DatabaseUrl::acceptedForms()
 {
     return QStringLiteral("Accepted forms: sqlite:/path/to/file.db, sqlite:relative.db, a plain "
                           "file path, postgresql://user:password@host:port/dbname?option=value "
-                          "(postgres:// also works; user, password and port are optional), or "
+                          "(postgres:// also works; user, password and port are optional), "
+                          "mysql://user:password@host:port/dbname (or mariadb://), or "
                           "nothing for the default SQLite file.");
 }
 
@@ -184,7 +185,14 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parse(const QString &text)
             return invalid(QStringLiteral("A PostgreSQL URL starts with postgresql:// (two "
                                           "slashes)."));
         }
-        return parsePostgres(rest.mid(2));
+        return parseServer(rest.mid(2), SqlDialect::Postgres);
+    }
+    if (scheme == QLatin1String("mysql") || scheme == QLatin1String("mariadb")) {
+        if (!rest.startsWith(QLatin1String("//"))) {
+            return invalid(QStringLiteral("A MySQL/MariaDB URL starts with mysql:// or "
+                                          "mariadb:// (two slashes)."));
+        }
+        return parseServer(rest.mid(2), SqlDialect::MySql);
     }
     return invalid(QStringLiteral("Unknown database type \"%1:\" (to use a file whose name "
                                   "contains ':', write sqlite:%1:...).")
@@ -211,14 +219,18 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parseSqlite(const QString &path)
     return sqliteFile(expandHome(file));
 }
 
-Expected<DatabaseUrl, QString> DatabaseUrl::parsePostgres(QStringView rest)
+Expected<DatabaseUrl, QString> DatabaseUrl::parseServer(QStringView rest, SqlDialect dialect)
 {
+    const QString kind = dialect == SqlDialect::MySql ? QStringLiteral("MySQL/MariaDB")
+                                                      : QStringLiteral("PostgreSQL");
     if (rest.contains(u'#')) {
-        return invalid(QStringLiteral("The PostgreSQL URL contains '#': percent-encode it as %23 "
-                                      "(in a password, for example)."));
+        return invalid(QStringLiteral("The %1 URL contains '#': percent-encode it as %23 "
+                                      "(in a password, for example).")
+                           .arg(kind));
     }
     DatabaseUrl url;
-    url.m_dialect = SqlDialect::Postgres;
+    url.m_dialect = dialect;
+    url.m_port = dialect == SqlDialect::MySql ? DefaultMySqlPort : DefaultPostgresPort;
     const qsizetype question = rest.indexOf(u'?');
     const QStringView beforeQuery = question < 0 ? rest : rest.left(question);
     if (question >= 0) {
@@ -237,8 +249,9 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parsePostgres(QStringView rest)
     if (!database)
         return badEncoding(QStringLiteral("database name"));
     if (database->isEmpty() || database->contains(u'/')) {
-        return invalid(QStringLiteral("The PostgreSQL URL names no database: end it with "
-                                      "/dbname after the host and port."));
+        return invalid(QStringLiteral("The %1 URL names no database: end it with "
+                                      "/dbname after the host and port.")
+                           .arg(kind));
     }
     url.m_databaseName = *database;
     return url;
@@ -264,8 +277,13 @@ DatabaseUrl DatabaseUrl::sqliteFile(const QString &path)
 QString DatabaseUrl::connectOptions() const
 {
     QStringList parts;
-    for (const auto &[name, value] : m_options)
-        parts.append(name + u'=' + conninfoValue(value));
+    for (const auto &[name, value] : m_options) {
+        // QMYSQL takes NAME=value (or a bare NAME for a flag) and no quoting.
+        if (m_dialect == SqlDialect::MySql)
+            parts.append(value.isEmpty() ? name : name + u'=' + value);
+        else
+            parts.append(name + u'=' + conninfoValue(value));
+    }
     return parts.join(u';');
 }
 
@@ -287,14 +305,17 @@ QString DatabaseUrl::toDisplayString() const
 {
     if (m_dialect == SqlDialect::Sqlite)
         return QLatin1String("sqlite:") + m_filePath;
-    QString text = QStringLiteral("postgresql://");
+    QString text = m_dialect == SqlDialect::MySql ? QStringLiteral("mysql://")
+                                                  : QStringLiteral("postgresql://");
     if (!m_userName.isEmpty() || hasPassword())
         text += m_userName + (hasPassword() ? u':' + Mask : QString()) + u'@';
     text += m_host.contains(u':') ? u'[' + m_host + u']' : m_host;
     text += u':' + QString::number(m_port) + u'/' + m_databaseName;
     QStringList options;
     for (const auto &[name, value] : m_options)
-        options.append(name + u'=' + (name == QLatin1String("password") ? Mask : value));
+        options.append(
+            name + u'=' +
+            (name.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0 ? Mask : value));
     if (!options.isEmpty())
         text += u'?' + options.join(u'&');
     return text;

@@ -16,12 +16,16 @@ namespace jc {
 //   /path/to/file.db, relative.db                      (a plain path is a SQLite file)
 //   postgresql://user:password@host:port/dbname?sslmode=require&application_name=x
 //   postgres://...                                     (the same)
+//   mysql://user:password@host:port/dbname?SSL_CA=/etc/ca.pem   (MySQL or MariaDB)
+//   mariadb://...                                      (the same)
 //   ""                                                 (the default location, below)
 // SQLite paths are made absolute when parsed, so a later change of working folder does not
 // move the database. For PostgreSQL, user and password are percent-decoded (write `@` as
 // %40, `:` as %3A, `/` as %2F, `%` as %25); user, password, host and port are optional (libpq
 // then falls back to its defaults: the OS user, PGPASSWORD or ~/.pgpass, the local socket,
-// 5432); the database name is required; query options pass through to libpq unchanged.
+// 5432); the database name is required; query options pass through to libpq unchanged. MySQL
+// URLs read the same way (port 3306 unless given); their options pass through to Qt's QMYSQL
+// driver as NAME=value (SSL_CA, MYSQL_OPT_CONNECT_TIMEOUT, UNIX_SOCKET, ...).
 //
 // A value type; any thread. The password is only ever returned by password(): every string
 // meant for people (toDisplayString(), error messages) shows it as ****.
@@ -56,8 +60,9 @@ public:
     // SQLite: the absolute path of the database file.
     QString filePath() const { return m_filePath; }
 
-    // PostgreSQL parts, decoded. host() is empty for libpq's default (the local socket);
-    // port() is 5432 unless given; userName() is empty for libpq's default (the OS user).
+    // Server parts (PostgreSQL, MySQL), decoded. host() is empty for the client library's
+    // default (the local socket); port() is 5432 (PostgreSQL) or 3306 (MySQL) unless given;
+    // userName() is empty for the client's default (the OS user).
     QString host() const { return m_host; }
     int port() const { return m_port; }
     QString databaseName() const { return m_databaseName; }
@@ -66,8 +71,8 @@ public:
     bool hasPassword() const { return m_hasPassword; }
     const QList<Option> &options() const { return m_options; }
 
-    // The options in the form QSqlDatabase::setConnectOptions() takes for QPSQL:
-    // `name=value;name='quoted value'`.
+    // The options in the form QSqlDatabase::setConnectOptions() takes: for QPSQL
+    // `name=value;name='quoted value'`, for QMYSQL `NAME=value;FLAG`.
     QString connectOptions() const;
 
     // The same server and credentials with another database name (tests, admin tools).
@@ -75,17 +80,20 @@ public:
     // The same URL with `password` (PostgreSQL; a password from a keychain, never a file).
     DatabaseUrl withPassword(const QString &password) const;
 
-    // For people and logs: `sqlite:/abs/path.db` or
-    // `postgresql://user:****@host:port/dbname?sslmode=require` (a `password` option masked too).
+    // For people and logs: `sqlite:/abs/path.db`,
+    // `postgresql://user:****@host:port/dbname?sslmode=require` (a `password` option masked
+    // too) or `mysql://user:****@host:3306/dbname`.
     QString toDisplayString() const;
 
     friend bool operator==(const DatabaseUrl &, const DatabaseUrl &) = default;
 
 private:
     static constexpr int DefaultPostgresPort = 5432;
+    static constexpr int DefaultMySqlPort = 3306;
 
     static Expected<DatabaseUrl, QString> parseSqlite(const QString &path);
-    static Expected<DatabaseUrl, QString> parsePostgres(QStringView rest);
+    // The part after "postgresql://" or "mysql://".
+    static Expected<DatabaseUrl, QString> parseServer(QStringView rest, SqlDialect dialect);
 
     SqlDialect m_dialect = SqlDialect::Sqlite;
     bool m_isDefaultLocation = false;

@@ -9,6 +9,8 @@ QString toString(SqlDialect dialect)
         return QStringLiteral("sqlite");
     case SqlDialect::Postgres:
         return QStringLiteral("postgresql");
+    case SqlDialect::MySql:
+        return QStringLiteral("mysql");
     }
     return {};
 }
@@ -20,6 +22,8 @@ QString defaultDriverName(SqlDialect dialect)
         return QStringLiteral("QSQLITE");
     case SqlDialect::Postgres:
         return QStringLiteral("QPSQL");
+    case SqlDialect::MySql:
+        return QStringLiteral("QMYSQL");
     }
     return {};
 }
@@ -31,6 +35,8 @@ QString driverPackageName(SqlDialect dialect)
         return QStringLiteral("libqt6sql6-sqlite");
     case SqlDialect::Postgres:
         return QStringLiteral("libqt6sql6-psql");
+    case SqlDialect::MySql:
+        return QStringLiteral("libqt6sql6-mysql");
     }
     return {};
 }
@@ -41,6 +47,8 @@ std::optional<SqlDialect> sqlDialectForDriver(const QString &driverName)
         return SqlDialect::Sqlite;
     if (driverName == QLatin1String("QPSQL"))
         return SqlDialect::Postgres;
+    if (driverName == QLatin1String("QMYSQL"))
+        return SqlDialect::MySql;
     return std::nullopt;
 }
 

@@ -7,20 +7,23 @@
 
 namespace jc {
 
-// The two SQL dialects the storage layer speaks. SQLite is the embedded default; PostgreSQL
-// is for real deployments where several instances share one database.
-enum class SqlDialect { Sqlite, Postgres };
+// The SQL dialects the storage layer speaks. SQLite is the embedded default (and what the web
+// app runs on); PostgreSQL is for deployments where several instances share one database;
+// MySQL/MariaDB is the web app's other database. MySql is connected to and tested, but
+// AppDatabase does not open it for the product yet (issue 16: the scheduler's SQL is
+// written for the other two).
+enum class SqlDialect { Sqlite, Postgres, MySql };
 
-// "sqlite" or "postgresql": for messages and logs.
+// "sqlite", "postgresql" or "mysql": for messages and logs.
 QString toString(SqlDialect dialect);
 
-// The Qt SQL driver that speaks the dialect: QSQLITE or QPSQL.
+// The Qt SQL driver that speaks the dialect: QSQLITE, QPSQL or QMYSQL.
 QString defaultDriverName(SqlDialect dialect);
 
 // The Debian package that ships that driver, for "install it" messages.
 QString driverPackageName(SqlDialect dialect);
 
-// The dialect of a Qt SQL driver name (QSQLITE, QPSQL); nullopt for any other driver.
+// The dialect of a Qt SQL driver name (QSQLITE, QPSQL, QMYSQL); nullopt for any other.
 std::optional<SqlDialect> sqlDialectForDriver(const QString &driverName);
 
 } // namespace jc

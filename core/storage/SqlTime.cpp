@@ -8,6 +8,7 @@ QVariant SqlTime::toSql(const QDateTime &time, SqlDialect dialect)
         return QVariant(QMetaType::fromType<QDateTime>());
     switch (dialect) {
     case SqlDialect::Postgres:
+    case SqlDialect::MySql: // TIMESTAMP in a session whose time_zone is +00:00 (MySqlConnector)
         return time.toUTC();
     case SqlDialect::Sqlite:
         return time.toUTC().toString(sqliteFormat());
@@ -19,6 +20,12 @@ QDateTime SqlTime::fromSql(const QVariant &value, SqlDialect dialect)
 {
     if (value.isNull())
         return {};
+    if (dialect == SqlDialect::MySql) {
+        // The session's time_zone is +00:00: the server's wall time is UTC, which QMYSQL
+        // hands over without a zone.
+        const QDateTime wall = value.toDateTime();
+        return wall.isValid() ? QDateTime(wall.date(), wall.time(), Qt::UTC) : QDateTime();
+    }
     if (dialect == SqlDialect::Postgres || value.metaType() == QMetaType::fromType<QDateTime>())
         return value.toDateTime().toUTC();
     // SQLite: the documented format; an ISO 8601 'T' is accepted too, as the app may write it.

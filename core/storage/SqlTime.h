@@ -15,7 +15,9 @@ namespace jc {
 //   - PostgreSQL: `timestamptz` (an instant; Qt binds a QDateTime as UTC, reads it back as an
 //     instant, whatever the session's TimeZone);
 //   - SQLite: TEXT in UTC, "YYYY-MM-DD HH:MM:SS" (no 'T', no zone, whole seconds), the format
-//     of SQLite's own CURRENT_TIMESTAMP and datetime(), so the app and SQL compare as text.
+//     of SQLite's own CURRENT_TIMESTAMP and datetime(), so the app and SQL compare as text;
+//   - MySQL/MariaDB: TIMESTAMP (the app's type), read and written in a session whose
+//     time_zone is +00:00, so neither the server's nor the session's zone shifts an instant.
 // The scheduler's tables (jc_*) use bigint milliseconds since the epoch, UTC, in columns
 // named *_ms, on both dialects: no parsing, exact ordering, and the same values everywhere.
 //

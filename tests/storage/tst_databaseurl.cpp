@@ -30,6 +30,8 @@ private slots:
     void sqliteForms();
     void postgresForms_data();
     void postgresForms();
+    void mysqlForms_data();
+    void mysqlForms();
     void emptyMeansDefaultLocation();
     void malformed_data();
     void malformed();
@@ -164,6 +166,64 @@ void tst_DatabaseUrl::postgresForms()
     QVERIFY(password.isEmpty() || !url->toDisplayString().contains(password));
 }
 
+// The web app's other database (issue 16): mysql:// and mariadb://, port 3306 unless given,
+// the password masked, options handed to QMYSQL as NAME=value.
+void tst_DatabaseUrl::mysqlForms_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("database");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("connectOptions");
+    QTest::addColumn<QString>("display");
+
+    QTest::newRow("everything") << u"mysql://rapua:s3cret@db.example.org:3307/rapua"_s
+                                << u"db.example.org"_s << 3307 << u"rapua"_s << u"rapua"_s
+                                << u"s3cret"_s << QString()
+                                << u"mysql://rapua:****@db.example.org:3307/rapua"_s;
+    QTest::newRow("mariadb:// alias, default port")
+        << u"mariadb://rapua:s3cret@db/rapua"_s << u"db"_s << 3306 << u"rapua"_s << u"rapua"_s
+        << u"s3cret"_s << QString() << u"mysql://rapua:****@db:3306/rapua"_s;
+    QTest::newRow("options for QMYSQL")
+        << u"mysql://rapua@db/rapua?SSL_CA=/etc/ca.pem&MYSQL_OPT_READ_TIMEOUT=30"_s << u"db"_s
+        << 3306 << u"rapua"_s << u"rapua"_s << QString()
+        << u"SSL_CA=/etc/ca.pem;MYSQL_OPT_READ_TIMEOUT=30"_s
+        << u"mysql://rapua@db:3306/rapua?SSL_CA=/etc/ca.pem&MYSQL_OPT_READ_TIMEOUT=30"_s;
+    QTest::newRow("percent-decoded password")
+        << u"mysql://rapua:p%40ss%3Aw@db/rapua"_s << u"db"_s << 3306 << u"rapua"_s << u"rapua"_s
+        << u"p@ss:w"_s << QString() << u"mysql://rapua:****@db:3306/rapua"_s;
+}
+
+void tst_DatabaseUrl::mysqlForms()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, database);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(QString, connectOptions);
+    QFETCH(QString, display);
+
+    const auto url = DatabaseUrl::parse(text);
+    QVERIFY2(url, qPrintable(url ? QString() : url.error()));
+    QVERIFY(url->dialect() == SqlDialect::MySql);
+    QCOMPARE(url->host(), host);
+    QCOMPARE(url->port(), port);
+    QCOMPARE(url->databaseName(), database);
+    QCOMPARE(url->userName(), user);
+    QCOMPARE(url->password(), password);
+    QCOMPARE(url->connectOptions(), connectOptions);
+    QCOMPARE(url->toDisplayString(), display);
+    QVERIFY(password.isEmpty() || !url->toDisplayString().contains(password));
+    QCOMPARE(DatabaseUrl::parse(url->toDisplayString().replace(u"****"_s, password))
+                 .value()
+                 .databaseName(),
+             database);
+}
+
 void tst_DatabaseUrl::emptyMeansDefaultLocation()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -183,7 +243,9 @@ void tst_DatabaseUrl::malformed_data()
     QTest::addColumn<QString>("problem");
 
     QTest::newRow("unknown scheme")
-        << u"mysql://admin:s3cret@db/app"_s << u"Unknown database type \"mysql:\""_s;
+        << u"oracle://admin:s3cret@db/app"_s << u"Unknown database type \"oracle:\""_s;
+    QTest::newRow("mysql: without //")
+        << u"mysql:admin@db/app"_s << u"starts with mysql:// or mariadb://"_s;
     QTest::newRow("postgresql: without //")
         << u"postgresql:admin:s3cret@db/app"_s << u"starts with postgresql://"_s;
     QTest::newRow("no database") << u"postgresql://admin:s3cret@db:5432"_s

@@ -40,4 +40,27 @@ inline std::optional<QString> postgresAdminExec(const DatabaseUrl &server,
     return error;
 }
 
+// The same on a MySQL/MariaDB server (QMYSQL), for CREATE DATABASE and DROP DATABASE.
+inline std::optional<QString> mysqlAdminExec(const DatabaseUrl &server,
+                                             const QString &connectionName, const QString &sql)
+{
+    std::optional<QString> error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), connectionName);
+        db.setHostName(server.host());
+        db.setPort(server.port());
+        db.setUserName(server.userName());
+        db.setPassword(server.password());
+        if (!db.open()) {
+            error = db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            if (!query.exec(sql))
+                error = query.lastError().text();
+        }
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+    return error;
+}
+
 } // namespace jc::test

@@ -38,6 +38,32 @@
 
 namespace jc::test {
 
+// The tests' MySQL/MariaDB server (JOBCONSOLE_TEST_MYSQL_URL, else the file
+// JOBCONSOLE_TEST_MYSQL_URL_FILE names: ctest's `mariadb` fixture writes it), or a message
+// saying how to get one. Without it a test that asks FAILS, as for PostgreSQL.
+inline Expected<DatabaseUrl, QString> mysqlServerUrl()
+{
+    QString text = qEnvironmentVariable("JOBCONSOLE_TEST_MYSQL_URL");
+    const QString file = qEnvironmentVariable("JOBCONSOLE_TEST_MYSQL_URL_FILE");
+    if (text.isEmpty() && !file.isEmpty()) {
+        QFile urlFile(file);
+        if (urlFile.open(QIODevice::ReadOnly))
+            text = QString::fromUtf8(urlFile.readAll()).trimmed();
+    }
+    if (text.isEmpty())
+        return QStringLiteral(
+                   "MySQL/MariaDB is not available to this test. Run it through ctest, "
+                   "whose `mariadb` fixture starts a server (needs the mariadb-server "
+                   "package), or set JOBCONSOLE_TEST_MYSQL_URL=mysql://user@host:port/db "
+                   "(a user that may create databases). JOBCONSOLE_TEST_MYSQL_URL_FILE "
+                   "was \"%1\".")
+            .arg(file);
+    auto url = DatabaseUrl::parse(text);
+    if (url && url->dialect() != SqlDialect::MySql)
+        return QStringLiteral("The test MySQL URL is not a MySQL URL: %1").arg(text);
+    return url;
+}
+
 // Adds the column `dialect` (jc::SqlDialect) and the rows "sqlite" and "postgresql".
 inline void addDatabaseRows()
 {
@@ -82,16 +108,24 @@ public:
     explicit TestDatabase(SqlDialect dialect)
         : m_dialect(dialect)
     {
-        if (dialect == SqlDialect::Sqlite)
+        switch (dialect) {
+        case SqlDialect::Sqlite:
             createSqlite();
-        else
-            createPostgres();
+            break;
+        case SqlDialect::Postgres:
+        case SqlDialect::MySql:
+            createOnServer();
+            break;
+        }
     }
 
     ~TestDatabase()
     {
-        if (m_dialect == SqlDialect::Postgres && m_isReady)
-            adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+        if (!m_isReady || m_dialect == SqlDialect::Sqlite)
+            return;
+        adminExec(m_dialect == SqlDialect::Postgres
+                      ? QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name)
+                      : QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_name));
     }
 
     TestDatabase(const TestDatabase &) = delete;
@@ -105,7 +139,8 @@ public:
     // SQLite: the temporary folder that holds the file (other files may go there too).
     QString folder() const { return m_folder ? m_folder->path() : QString(); }
 
-    // PostgreSQL: the server with its maintenance database (to reach it with a wrong port...).
+    // PostgreSQL, MySQL: the server with its maintenance database (to reach it with a wrong
+    // port...).
     const DatabaseUrl &serverUrl() const { return m_serverUrl; }
 
 private:
@@ -129,9 +164,9 @@ private:
         m_isReady = true;
     }
 
-    void createPostgres()
+    void createOnServer()
     {
-        auto server = postgresServerUrl();
+        auto server = m_dialect == SqlDialect::Postgres ? postgresServerUrl() : mysqlServerUrl();
         if (!server) {
             m_error = server.error();
             return;
@@ -152,8 +187,10 @@ private:
     // Runs one statement on the server's maintenance database; returns the error, if any.
     std::optional<QString> adminExec(const QString &sql) const
     {
-        return test::postgresAdminExec(m_serverUrl, QStringLiteral("jc.test.admin.%1").arg(m_name),
-                                       sql);
+        const QString connection = QStringLiteral("jc.test.admin.%1").arg(m_name);
+        return m_dialect == SqlDialect::Postgres
+                   ? test::postgresAdminExec(m_serverUrl, connection, sql)
+                   : test::mysqlAdminExec(m_serverUrl, connection, sql);
     }
 
     SqlDialect m_dialect;
@@ -174,7 +211,8 @@ inline QString urlText(const DatabaseUrl &url)
     const auto encode = [](const QString &part) {
         return QString::fromLatin1(QUrl::toPercentEncoding(part));
     };
-    QString text = QStringLiteral("postgresql://");
+    QString text = url.dialect() == SqlDialect::MySql ? QStringLiteral("mysql://")
+                                                      : QStringLiteral("postgresql://");
     if (!url.userName().isEmpty() || url.hasPassword()) {
         text += encode(url.userName());
         if (url.hasPassword())

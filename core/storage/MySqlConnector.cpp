@@ -1,0 +1,108 @@
+#include "storage/MySqlConnector.h"
+
+#include "storage/SqlErrors.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace jc {
+
+namespace {
+
+bool hasOption(const DatabaseUrl &url, QLatin1String name)
+{
+    return std::ranges::any_of(url.options(), [name](const auto &option) {
+        return option.first.compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
+bool containsAny(const QString &text, std::initializer_list<const char *> needles)
+{
+    return std::ranges::any_of(needles, [&text](const char *needle) {
+        return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
+    });
+}
+
+QString serverName(const DatabaseUrl &url)
+{
+    const QString host = url.host().isEmpty() ? QStringLiteral("localhost") : url.host();
+    return QStringLiteral("%1 port %2").arg(host).arg(url.port());
+}
+
+QString userName(const DatabaseUrl &url)
+{
+    return url.userName().isEmpty() ? QStringLiteral("(the OS user)") : url.userName();
+}
+
+} // namespace
+
+void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
+                               const ConnectionOptions &options)
+{
+    db.setHostName(url.host().isEmpty() ? QStringLiteral("localhost") : url.host());
+    db.setPort(url.port());
+    db.setDatabaseName(url.databaseName());
+    if (!url.userName().isEmpty())
+        db.setUserName(url.userName());
+    if (url.hasPassword())
+        db.setPassword(url.password());
+    QString connectOptions = url.connectOptions();
+    // The PostgreSQL setting is the connect timeout of every server database.
+    if (!hasOption(url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"))) {
+        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
+                          QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=%1")
+                              .arg(std::max<qint64>(1, options.postgresConnectTimeout.count()));
+    }
+    db.setConnectOptions(connectOptions);
+}
+
+std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url,
+                                             const ConnectionOptions &options)
+{
+    QStringList statements{
+        QStringLiteral("SET NAMES utf8mb4"),
+        QStringLiteral("SET time_zone = '+00:00'"),
+        QStringLiteral("SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, "
+                       "'STRICT_TRANS_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', "
+                       "'ERROR_FOR_DIVISION_BY_ZERO')"),
+    };
+    // A reader's session refuses every write, so that nothing it runs can change the database.
+    if (options.readOnly)
+        statements.append(QStringLiteral("SET SESSION TRANSACTION READ ONLY"));
+    QSqlQuery query(db);
+    for (const QString &statement : std::as_const(statements)) {
+        if (!query.exec(statement))
+            return QStringLiteral("MySQL/MariaDB at %1 refused the session setting \"%2\": %3")
+                .arg(serverName(url), statement, SqlErrors::text(query.lastError()));
+    }
+    return std::nullopt;
+}
+
+QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+{
+    const QString detail = SqlErrors::text(error);
+    if (containsAny(detail, {"Access denied"})) {
+        return QStringLiteral("MySQL/MariaDB at %1 refused the login of user %2 (%3): check the "
+                              "user and password in the URL, MYSQL_PWD or ~/.my.cnf, and the "
+                              "user's grants for this host.")
+            .arg(serverName(url), userName(url), detail);
+    }
+    if (containsAny(detail, {"Unknown database"})) {
+        return QStringLiteral("MySQL/MariaDB at %1 has no database \"%2\" (%3): create it "
+                              "(CREATE DATABASE) or fix the name in the URL.")
+            .arg(serverName(url), url.databaseName(), detail);
+    }
+    if (containsAny(detail, {"Can't connect", "Lost connection", "Unknown server host",
+                             "Connection refused", "timed out"})) {
+        return QStringLiteral("MySQL/MariaDB at %1 cannot be reached (%2): check that the server "
+                              "runs and accepts connections there, and the host and port in "
+                              "the URL.")
+            .arg(serverName(url), detail);
+    }
+    return QStringLiteral("Could not connect to MySQL/MariaDB at %1 as %2: %3")
+        .arg(serverName(url), userName(url), detail);
+}
+
+} // namespace jc

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "storage/ConnectionOptions.h"
+#include "storage/DatabaseUrl.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace jc {
+
+// The MySQL/MariaDB steps of opening and keeping a connection, used by ConnectionFactory.
+// Stateless; each call works on a connection of the calling thread.
+//
+// Every session reads and writes instants in UTC (time_zone '+00:00'), so that neither the
+// server's nor the session's zone shifts a TIMESTAMP (SqlTime), speaks utf8mb4, and is
+// strict: a value that does not fit is an error, not a silent truncation.
+class MySqlConnector
+{
+public:
+    // Sets host, port, database, user, password and the URL's options on a not yet opened
+    // connection, with a connect timeout (from the options) unless the URL gives one.
+    static void configure(QSqlDatabase &db, const DatabaseUrl &url,
+                          const ConnectionOptions &options);
+
+    // After open(): the session settings above (with options.readOnly, a read-only session).
+    // The error, in words, when one is refused.
+    static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url,
+                                        const ConnectionOptions &options);
+
+    // Why db.open() failed, in words, with what to do: unreachable server, refused login,
+    // unknown database; the client library's own text is appended.
+    static QString openFailed(const DatabaseUrl &url, const QSqlError &error);
+};
+
+} // namespace jc
