@@ -157,14 +157,15 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 Expected<std::shared_ptr<ConnectionFactory>, QString>
 AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
-    // The connection works (MySqlConnector, tested against MariaDB), but the scheduler's SQL
-    // (migrations, claims, liveness, the jobs') is written for SQLite and PostgreSQL: run on
-    // MySQL it would fail half-way or, worse, claim a run twice. Refused until it is ported.
-    if (url.dialect() == SqlDialect::MySql)
+    // MySQL: the schema is ported (migrations adopt the app's tables as they are: `jobctl
+    // migrate`, a Connect), the rest of the scheduler's SQL (claims, liveness, history, the
+    // jobs') is written for SQLite and PostgreSQL: run on MySQL it would fail half-way or,
+    // worse, claim a run twice. Everything else is refused until it is ported.
+    if (url.dialect() == SqlDialect::MySql && access != Access::Connect)
         return QStringLiteral(
-                   "%1 is a MySQL/MariaDB database: Job Console connects to it, but this build "
-                   "does not yet migrate it or run jobs on it (only SQLite and PostgreSQL). "
-                   "Point it at a SQLite file or a PostgreSQL database.")
+                   "%1 is a MySQL/MariaDB database: Job Console can adopt it (`jobctl migrate` "
+                   "adds the scheduler's tables to the app's, as they are), but this build does "
+                   "not yet run or show jobs on it (only on SQLite and PostgreSQL).")
             .arg(url.toDisplayString());
     if (access == Access::Read)
         return openReader(url, true);

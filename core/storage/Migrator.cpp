@@ -4,6 +4,7 @@
 #include "storage/StorageLog.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -76,6 +77,14 @@ QString readOnlyMessage(const QSqlDatabase &db, SqlDialect dialect, const QStrin
                               "location with --db or JOBCONSOLE_DB. Nothing was changed.")
             .arg(db.databaseName(), detail);
     }
+    if (dialect == SqlDialect::MySql) {
+        return QStringLiteral("The MySQL/MariaDB database \"%1\" is read-only for this connection "
+                              "(%2): Job Console writes its run history, pauses and settings "
+                              "there. Connect as a user granted CREATE, ALTER, INDEX, INSERT, "
+                              "UPDATE and DELETE on it, to the primary server rather than a "
+                              "replica. Nothing was changed.")
+            .arg(db.databaseName(), detail);
+    }
     return QStringLiteral("The PostgreSQL database \"%1\" is read-only for this connection (%2): "
                           "Job Console writes its run history, pauses and settings there. "
                           "Connect as a user that may create and change tables in it, to the "
@@ -92,10 +101,49 @@ QString describe(const Failure &failure, const QSqlDatabase &db, SqlDialect dial
                             : QStringLiteral("%1: %2").arg(what, failure.text);
 }
 
+// MySQL: the migrations of two instances never interleave. A session-level named lock (a
+// schema change ends any transaction), released by rollback() and commit().
+constexpr auto MySqlMigrationLock = "jobconsole.migrate";
+
+std::optional<Failure> lockMySql(const QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (!query.exec(
+            QStringLiteral("SELECT GET_LOCK('%1', 60)").arg(QLatin1String(MySqlMigrationLock))) ||
+        !query.next())
+        return Failure{SqlErrors::text(query.lastError()), false, {}};
+    if (query.value(0).toInt() != 1)
+        return Failure{QStringLiteral("another instance has been migrating the database for a "
+                                      "minute (lock %1); try again when it has finished")
+                           .arg(QLatin1String(MySqlMigrationLock)),
+                       false,
+                       {}};
+    return std::nullopt;
+}
+
+void unlockMySql(const QSqlDatabase &db)
+{
+    if (sqlDialectForDriver(db.driverName()) != SqlDialect::MySql)
+        return;
+    if (auto error = exec(
+            db, QStringLiteral("DO RELEASE_LOCK('%1')").arg(QLatin1String(MySqlMigrationLock))))
+        qCWarning(lcStorage) << "releasing the migration lock failed:" << *error;
+}
+
 std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
 {
     if (dialect == SqlDialect::Sqlite)
         return run(db, QStringLiteral("BEGIN IMMEDIATE"));
+    if (dialect == SqlDialect::MySql) {
+        if (auto failure = lockMySql(db))
+            return failure;
+        // READ WRITE: a read-only session (or server) refuses here, before any change.
+        if (auto failure = run(db, QStringLiteral("START TRANSACTION READ WRITE"))) {
+            unlockMySql(db);
+            return failure;
+        }
+        return std::nullopt;
+    }
     if (auto failure = run(db, QStringLiteral("BEGIN")))
         return failure;
     // Without this, every CREATE ... IF NOT EXISTS that finds its object prints a NOTICE to
@@ -109,6 +157,15 @@ void rollback(const QSqlDatabase &db)
 {
     if (auto error = exec(db, QStringLiteral("ROLLBACK")))
         qCWarning(lcStorage) << "rollback of a migration failed:" << *error;
+    unlockMySql(db);
+}
+
+std::optional<QString> commit(const QSqlDatabase &db)
+{
+    auto error = exec(db, QStringLiteral("COMMIT"));
+    if (!error)
+        unlockMySql(db);
+    return error;
 }
 
 // PostgreSQL 14 and older let every role create tables in `public`, so ensureVersionTable's
@@ -153,6 +210,30 @@ Expected<std::set<int>, QString> recordedVersions(const QSqlDatabase &db)
 bool hasColumn(const QSqlDatabase &db, const QString &table, const QString &column)
 {
     return db.driver()->record(table).indexOf(column) >= 0;
+}
+
+// MySQL: whether the index `step` creates is there: under its name, or as an index of the
+// app's own on the same columns in the same order (unique, when the step's is), which the
+// scheduler's queries use as well. information_schema; an error reads as absent, and the
+// CREATE then says what is wrong.
+bool hasIndex(const QSqlDatabase &db, const MigrationStep &step)
+{
+    static const QRegularExpression columnList(QStringLiteral(R"(\(([^()]*)\)\s*$)"));
+    QString columns = columnList.match(step.sql).captured(1);
+    columns.remove(u' ');
+    const bool unique = step.sql.startsWith(QLatin1String("CREATE UNIQUE"));
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral(
+        "SELECT 1 FROM (SELECT index_name, MIN(non_unique) AS non_unique, "
+        "GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM "
+        "information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? "
+        "GROUP BY index_name) i WHERE i.index_name = ? OR (i.columns = ? AND (? = 0 OR "
+        "i.non_unique = 0)) LIMIT 1"));
+    query.addBindValue(step.table);
+    query.addBindValue(step.index);
+    query.addBindValue(columns.contains(QLatin1String("DESC")) ? QString() : columns);
+    query.addBindValue(unique ? 1 : 0);
+    return query.exec() && query.next();
 }
 
 } // namespace
@@ -231,10 +312,14 @@ std::optional<QString> Migrator::foreignDatabase(const QSqlDatabase &db) const
     QString found = tables.mid(0, shown).join(QLatin1String(", "));
     if (tables.size() > shown)
         found += QStringLiteral(" and %1 more").arg(tables.size() - shown);
-    const bool sqlite = sqlDialectForDriver(db.driverName()) == SqlDialect::Sqlite;
+    const auto dialect = sqlDialectForDriver(db.driverName());
     const QString what =
-        sqlite ? QStringLiteral("The SQLite database %1").arg(db.databaseName())
-               : QStringLiteral("The PostgreSQL database \"%1\"").arg(db.databaseName());
+        dialect == SqlDialect::Sqlite
+            ? QStringLiteral("The SQLite database %1").arg(db.databaseName())
+            : QStringLiteral("The %1 database \"%2\"")
+                  .arg(dialect == SqlDialect::MySql ? QStringLiteral("MySQL/MariaDB")
+                                                    : QStringLiteral("PostgreSQL"),
+                       db.databaseName());
     return QStringLiteral("%1 is not the web app's database: it has tables (%2) but none of the "
                           "app's (%3) and none of Job Console's (jc_*). Point --db or "
                           "JOBCONSOLE_DB at the app's database, or create a new one with "
@@ -250,7 +335,10 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     if (auto failure = begin(db, *dialect))
         return describe(*failure, db, *dialect,
                         QStringLiteral("Cannot start writing to the database"));
-    auto failure = ensureVersionTable(db);
+    // MySQL: a CREATE would commit at once, changing the database: START TRANSACTION READ
+    // WRITE in begin() was the probe.
+    auto failure =
+        *dialect == SqlDialect::MySql ? std::optional<Failure>() : ensureVersionTable(db);
     // SQLite grants BEGIN IMMEDIATE on a file it may only read (the lock lives in the WAL's
     // shared memory) and writes nothing for a table that exists: a table is created, to be
     // rolled back with the rest. PostgreSQL refuses the CREATE in a read-only transaction or
@@ -290,9 +378,16 @@ std::optional<QString> Migrator::apply(const QSqlDatabase &db, SqlDialect dialec
     }
     auto error = applySteps(db, dialect, migration);
     if (!error)
-        error = exec(db, QStringLiteral("COMMIT"));
+        error = commit(db);
     if (error) {
         rollback(db);
+        if (dialect == SqlDialect::MySql)
+            return QStringLiteral("Migration %1 (%2) failed: %3. MySQL commits each schema change "
+                                  "at once, so the steps before this one stay; every step is "
+                                  "safe to repeat, and `jobctl migrate` completes the migration "
+                                  "once the cause is fixed.")
+                .arg(migration.version)
+                .arg(migration.description, *error);
         return QStringLiteral("Migration %1 (%2) failed, and none of it was applied: %3")
             .arg(migration.version)
             .arg(migration.description, *error);
@@ -306,11 +401,13 @@ std::optional<QString> Migrator::applySteps(const QSqlDatabase &db, SqlDialect d
                                             const Migration &migration) const
 {
     for (const MigrationStep &step : migration.steps(dialect)) {
-        if (step.isConditional() && hasColumn(db, step.table, step.column)) {
+        if (!step.column.isEmpty() && hasColumn(db, step.table, step.column)) {
             qCInfo(lcStorage) << "migration" << migration.version << "keeps the existing column"
                               << step.table + u'.' + step.column;
             continue;
         }
+        if (!step.index.isEmpty() && hasIndex(db, step))
+            continue;
         if (auto error = exec(db, step.sql))
             return error;
     }

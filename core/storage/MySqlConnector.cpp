@@ -66,7 +66,7 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
         QStringLiteral("SET time_zone = '+00:00'"),
         QStringLiteral("SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, "
                        "'STRICT_TRANS_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', "
-                       "'ERROR_FOR_DIVISION_BY_ZERO')"),
+                       "'ERROR_FOR_DIVISION_BY_ZERO', 'ANSI_QUOTES')"),
     };
     // A reader's session refuses every write, so that nothing it runs can change the database.
     if (options.readOnly)

@@ -14,8 +14,10 @@ namespace jc {
 // Stateless; each call works on a connection of the calling thread.
 //
 // Every session reads and writes instants in UTC (time_zone '+00:00'), so that neither the
-// server's nor the session's zone shifts a TIMESTAMP (SqlTime), speaks utf8mb4, and is
-// strict: a value that does not fit is an error, not a silent truncation.
+// server's nor the session's zone shifts a TIMESTAMP (SqlTime), speaks utf8mb4, is strict (a
+// value that does not fit is an error, not a silent truncation) and quotes identifiers with
+// double quotes (ANSI_QUOTES), as SQLite and PostgreSQL do: the scheduler's tables have
+// columns named `trigger`, `before` and `after`, words MySQL reserves.
 class MySqlConnector
 {
 public:

@@ -417,7 +417,7 @@ void tst_Migrator::failedMigrationIsRolledBack()
                                       step(u"INSERT INTO t_half VALUES (1)"_s),
                                       step(u"CREATE TABLE t_bad (id no such syntax"_s)};
     const Migrator migrator(
-        {Migration{1, u"good"_s, good, good}, Migration{2, u"bad"_s, bad, bad}});
+        {Migration{1, u"good"_s, good, good, good}, Migration{2, u"bad"_s, bad, bad, bad}});
 
     const auto result = migrator.migrate(db);
     QVERIFY(!result);
