@@ -113,6 +113,19 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> openReader(const DatabaseU
     return factory;
 }
 
+// Inspect: read-only connections and no schema check, for a look at what migrating would do.
+Expected<std::shared_ptr<ConnectionFactory>, QString> openInspector(const DatabaseUrl &url)
+{
+    ConnectionOptions options;
+    options.readOnly = true;
+    options.createMissingSqliteFile = false;
+    auto factory = std::make_shared<ConnectionFactory>(url, options);
+    const auto db = factory->connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    return factory;
+}
+
 // Watch: the reader's factory, or one that may write when this user may write the database.
 // A SQLite file or folder this user may not write is read-only without trying (a writable
 // connection would try to switch its journal mode as it opens); otherwise a rolled-back
@@ -161,7 +174,8 @@ AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
     // migrate`, a Connect), the rest of the scheduler's SQL (claims, liveness, history, the
     // jobs') is written for SQLite and PostgreSQL: run on MySQL it would fail half-way or,
     // worse, claim a run twice. Everything else is refused until it is ported.
-    if (url.dialect() == SqlDialect::MySql && access != Access::Connect)
+    if (url.dialect() == SqlDialect::MySql && access != Access::Connect &&
+        access != Access::Inspect)
         return QStringLiteral(
                    "%1 is a MySQL/MariaDB database: Job Console can adopt it (`jobctl migrate` "
                    "adds the scheduler's tables to the app's, as they are), but this build does "
@@ -169,6 +183,8 @@ AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
             .arg(url.toDisplayString());
     if (access == Access::Read)
         return openReader(url, true);
+    if (access == Access::Inspect)
+        return openInspector(url);
     if (access == Access::Watch)
         return openWatcher(url);
     // A SQLite file is looked at through a read-only connection first: a writable connection

@@ -41,6 +41,10 @@ public:
         Watch,
         // Connected only, neither migrated nor checked (jobctl migrate does both itself).
         Connect,
+        // Looked at through read-only connections, whatever its schema version (jobctl
+        // migrate --dry-run): nothing is created, migrated or written, not even a SQLite
+        // file's journal mode.
+        Inspect,
     };
 
     // What to do when the SQLite file does not exist.

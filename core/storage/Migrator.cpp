@@ -236,6 +236,41 @@ bool hasIndex(const QSqlDatabase &db, const MigrationStep &step)
     return query.exec() && query.next();
 }
 
+// For a dry run: the table or index that `sql` creates IF NOT EXISTS, when it exists already
+// ("table users", "index idx_..."): the statement would do nothing.
+std::optional<QString> existingObject(const QSqlDatabase &db, SqlDialect dialect,
+                                      const QString &sql)
+{
+    static const QRegularExpression creates(
+        QStringLiteral(R"(^CREATE (TABLE|UNIQUE INDEX|INDEX) IF NOT EXISTS (\w+))"));
+    const QRegularExpressionMatch found = creates.match(sql);
+    if (!found.hasMatch())
+        return std::nullopt;
+    const QString name = found.captured(2);
+    if (found.captured(1) == QLatin1String("TABLE"))
+        return db.tables().contains(name, Qt::CaseInsensitive)
+                   ? std::optional(QStringLiteral("table ") + name)
+                   : std::nullopt;
+    QSqlQuery query(db);
+    switch (dialect) {
+    case SqlDialect::Sqlite:
+        query.prepare(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                                     "name = ?"));
+        break;
+    case SqlDialect::Postgres:
+        query.prepare(QStringLiteral("SELECT 1 FROM pg_indexes WHERE schemaname = "
+                                     "current_schema() AND indexname = ?"));
+        break;
+    case SqlDialect::MySql:
+        query.prepare(QStringLiteral("SELECT 1 FROM information_schema.statistics WHERE "
+                                     "table_schema = DATABASE() AND index_name = ? LIMIT 1"));
+        break;
+    }
+    query.addBindValue(name);
+    return query.exec() && query.next() ? std::optional(QStringLiteral("index ") + name)
+                                        : std::nullopt;
+}
+
 } // namespace
 
 Migrator::Migrator(QList<Migration> migrations)
@@ -291,6 +326,45 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
     const auto after = currentVersion(db);
     result.toVersion = after ? *after : latestVersion();
     return result;
+}
+
+Expected<QList<PlannedMigration>, QString> Migrator::plan(const QSqlDatabase &db) const
+{
+    const auto dialect = sqlDialectForDriver(db.driverName());
+    if (!dialect)
+        return QStringLiteral("Unsupported database driver %1").arg(db.driverName());
+    if (auto foreign = foreignDatabase(db))
+        return *foreign;
+    const auto before = currentVersion(db);
+    if (!before)
+        return before.error();
+    if (*before > latestVersion())
+        return newerSchema(*before);
+    std::set<int> recorded;
+    if (db.tables().contains(VersionTable, Qt::CaseInsensitive)) {
+        const auto versions = recordedVersions(db);
+        if (!versions)
+            return QStringLiteral("Cannot read the schema version: %1").arg(versions.error());
+        recorded = *versions;
+    }
+    QList<PlannedMigration> plan;
+    for (const Migration &migration : m_migrations) {
+        if (recorded.count(migration.version) > 0)
+            continue;
+        PlannedMigration planned{migration.version, migration.description, {}, {}};
+        for (const MigrationStep &step : migration.steps(*dialect)) {
+            if (const auto existing = existingObject(db, *dialect, step.sql))
+                planned.kept.append(*existing);
+            else if (!step.column.isEmpty() && hasColumn(db, step.table, step.column))
+                planned.kept.append(step.table + u'.' + step.column);
+            else if (!step.index.isEmpty() && hasIndex(db, step))
+                planned.kept.append(QStringLiteral("index %1 on %2").arg(step.index, step.table));
+            else
+                planned.statements.append(step.sql);
+        }
+        plan.append(planned);
+    }
+    return plan;
 }
 
 std::optional<QString> Migrator::foreignDatabase(const QSqlDatabase &db) const

@@ -20,6 +20,16 @@ struct MigrationResult
     QList<int> applied;  // the versions applied now, in order; empty when up to date
 };
 
+// A migration that migrate() would apply, with the statements it would run: those of its
+// steps whose column or index is already there are left out (`kept` names them).
+struct PlannedMigration
+{
+    int version = 0;
+    QString description;
+    QStringList statements;
+    QStringList kept; // "credit_adjustments.period", "index idx_... on credit_adjustments"
+};
+
 // Brings a database's schema up to date, on either dialect.
 //
 // Each migration runs in its own transaction together with its row in
@@ -50,6 +60,10 @@ public:
     // Applies what is missing. `db` must be open and belong to the calling thread. A database
     // with every migration recorded is only read, so it may be read-only.
     Expected<MigrationResult, QString> migrate(const QSqlDatabase &db) const;
+
+    // What migrate() would do, without doing it (`jobctl migrate --dry-run`): the missing
+    // migrations and their statements. Only reads.
+    Expected<QList<PlannedMigration>, QString> plan(const QSqlDatabase &db) const;
 
     // Whether `db` is another program's database: it has tables, but none of the web app's
     // (MigrationCatalog::appTableNames) and none of ours (jc_*). Returns the refusal, naming

@@ -1,6 +1,7 @@
 // `jobctl` on the web app's MySQL/MariaDB database (issue 16), a real MariaDB server (ctest's
 // `mariadb` fixture) holding the app's tables exactly as the app creates them:
-//  - `migrate` adopts them and says so; run again, it finds the schema up to date;
+//  - `migrate --dry-run` says what it would add and keep, and changes nothing; `migrate`
+//    adopts them and says so; run again, it finds the schema up to date;
 //  - the commands that would run or show jobs refuse with one line saying why, and change
 //    nothing (the rest of the scheduler's SQL is not ported yet);
 //  - a wrong password is refused naming the user, never showing the password.
@@ -57,6 +58,19 @@ private slots:
         const QString db = test::urlText(database.url());
         const QString shown = database.url().toDisplayString();
 
+        // First what it would do: the app's tables kept, the period column added; nothing done.
+        const QString untouched = tablesOf(database.url());
+        const Result dryRun = jobctl({u"--db"_s, db, u"migrate"_s, u"--dry-run"_s});
+        QVERIFY2(dryRun.exitCode == 0, qPrintable(describe(dryRun)));
+        for (const QString &says :
+             {u"Dry run: migrating %1 would apply "_s.arg(shown),
+              u"keeps the existing table users"_s,
+              u"keeps the existing index idx_credit_adjustments_user_id on credit_adjustments"_s,
+              u"ALTER TABLE credit_adjustments ADD COLUMN period varchar(7);"_s,
+              u"CREATE TABLE IF NOT EXISTS jc_runs ("_s})
+            QVERIFY2(dryRun.out.contains(says), qPrintable(says + u"\n"_s + dryRun.out));
+        QCOMPARE(tablesOf(database.url()), untouched);
+
         const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
         QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
         QVERIFY2(migrated.out.startsWith(u"Migrated %1 from version 0 to "_s.arg(shown)),
@@ -65,6 +79,9 @@ private slots:
         QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
         QVERIFY2(again.out.startsWith(u"Schema of %1 is up to date"_s.arg(shown)),
                  qPrintable(describe(again)));
+        const Result nothing = jobctl({u"--db"_s, db, u"migrate"_s, u"--dry-run"_s});
+        QVERIFY2(nothing.out == u"Schema of %1 is up to date: nothing to do.\n"_s.arg(shown),
+                 qPrintable(describe(nothing)));
 
         const QString before = tablesOf(database.url());
         for (const QStringList &command :

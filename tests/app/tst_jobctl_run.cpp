@@ -8,6 +8,7 @@
 #include "ChildProcess.h"
 #include "TestDatabases.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -646,6 +647,39 @@ private slots:
         const Result set = jobctl({u"--db"_s, db, u"set"_s, u"history-retention"_s});
         QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
         QVERIFY2(set.out.startsWith(retention + u": "_s), qPrintable(describe(set)));
+    }
+
+    // `migrate --dry-run` says what migrating would do and changes nothing: no table, and on
+    // SQLite not a byte of the file (not even its journal mode); once migrated, nothing to do.
+    void migrateDryRunChangesNothing_data() { jc::test::addDatabaseRows(); }
+    void migrateDryRunChangesNothing()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const auto bytes = [&database] {
+            QFile file(database.url().filePath());
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("unreadable");
+        };
+        const QByteArray before = dialect == SqlDialect::Sqlite ? bytes() : QByteArray();
+        const Result dryRun = jobctl({u"--db"_s, db, u"migrate"_s, u"--dry-run"_s});
+        QVERIFY2(dryRun.exitCode == 0, qPrintable(describe(dryRun)));
+        QVERIFY2(dryRun.out.startsWith(u"Dry run: migrating "_s), qPrintable(describe(dryRun)));
+        QVERIFY2(dryRun.out.contains(u"CREATE TABLE IF NOT EXISTS users ("_s),
+                 qPrintable(describe(dryRun)));
+        if (dialect == SqlDialect::Sqlite) {
+            QCOMPARE(bytes(), before);
+            QVERIFY(!QFile::exists(database.url().filePath() + u"-wal"_s));
+        }
+        {
+            ConnectionFactory factory(database.url());
+            QCOMPARE(factory.connectionForCurrentThread().value().tables(), QStringList());
+        }
+        QCOMPARE(jobctl({u"--db"_s, db, u"migrate"_s}).exitCode, 0);
+        const Result nothing = jobctl({u"--db"_s, db, u"migrate"_s, u"--dry-run"_s});
+        QVERIFY2(nothing.out.endsWith(u" is up to date: nothing to do.\n"_s),
+                 qPrintable(describe(nothing)));
     }
 
     // `run` writes its result on stdout and, unless -v, no informational log lines on stderr:
