@@ -389,7 +389,7 @@ QString insertRuns(QSqlDatabase db, const QString &job, qint64 count, qint64 new
         return error;
     };
     QSqlQuery query(db);
-    if (!query.prepare(QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, "
+    if (!query.prepare(QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
                                       "occurrence_key, status, started_at_ms, finished_at_ms, "
                                       "error, summary, instance_id, requested_by) VALUES ") +
                        tuples.join(QStringLiteral(", "))))

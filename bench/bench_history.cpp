@@ -54,7 +54,7 @@ QString fillSql(SqlDialect dialect, qint64 count)
             .arg(step)
             .arg(dialect == SqlDialect::Postgres ? QStringLiteral("false") : QStringLiteral("0"));
     const QString insert =
-        QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+        QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, error, dry_run) ");
     if (dialect == SqlDialect::Postgres)
         return insert + columns +

@@ -72,7 +72,7 @@ windowStarts(const std::shared_ptr<ConnectionFactory> &database, const QStringLi
 Expected<QList<qint64>, QString> keptFrom(QSqlDatabase &db, const QString &job, qint64 windowStart)
 {
     QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT trigger, MAX(occurrence_ms) FROM jc_runs WHERE "
+    query.prepare(QStringLiteral("SELECT \"trigger\", MAX(occurrence_ms) FROM jc_runs WHERE "
                                  "job_name = ? GROUP BY trigger"));
     query.addBindValue(job);
     if (!query.exec())
@@ -98,7 +98,7 @@ QString keptSchedulingRows()
 {
     QStringList terms;
     for (qsizetype i = 0; i < schedulingTriggers.size(); ++i)
-        terms.append(QStringLiteral("(trigger = ? AND occurrence_ms >= ?)"));
+        terms.append(QStringLiteral("(\"trigger\" = ? AND occurrence_ms >= ?)"));
     return terms.join(QStringLiteral(" OR "));
 }
 

@@ -185,7 +185,7 @@ std::optional<QString> DemoRunHistory::store(Run &run)
     QSqlQuery query(m_db);
     query.prepare(
         QStringLiteral(
-            "INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, status, "
+            "INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
             "started_at_ms, finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, "
             "requested_by, reason, dry_run, summary, progress_done, progress_total, "
             "progress_text, cancel_requested_at_ms, cancel_requested_by, missed_count) "

@@ -37,9 +37,15 @@ QString migrateAdvice(const DatabaseUrl &url)
 
 QString describeDatabase(const DatabaseUrl &url)
 {
-    return url.dialect() == SqlDialect::Sqlite
-               ? QStringLiteral("The SQLite database %1").arg(url.filePath())
-               : QStringLiteral("The PostgreSQL database %1").arg(url.toDisplayString());
+    switch (url.dialect()) {
+    case SqlDialect::Sqlite:
+        return QStringLiteral("The SQLite database %1").arg(url.filePath());
+    case SqlDialect::Postgres:
+        return QStringLiteral("The PostgreSQL database %1").arg(url.toDisplayString());
+    case SqlDialect::MySql:
+        break;
+    }
+    return QStringLiteral("The MySQL/MariaDB database %1").arg(url.toDisplayString());
 }
 
 // Whether a reader may use `db` as it is: not another program's, and neither older nor newer
@@ -170,16 +176,17 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 Expected<std::shared_ptr<ConnectionFactory>, QString>
 AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
-    // MySQL: the schema is ported (migrations adopt the app's tables as they are: `jobctl
-    // migrate`, a Connect), the rest of the scheduler's SQL (claims, liveness, history, the
-    // jobs') is written for SQLite and PostgreSQL: run on MySQL it would fail half-way or,
-    // worse, claim a run twice. Everything else is refused until it is ported.
+    // MySQL: the schema (migrations adopt the app's tables as they are) and the reads of
+    // `jobctl list` and `history` are ported and tested on MariaDB; the claims, liveness and
+    // the jobs' own SQL are written for SQLite and PostgreSQL: run on MySQL they would fail
+    // half-way or, worse, claim a run twice. Writers and the console are refused until then.
     if (url.dialect() == SqlDialect::MySql && access != Access::Connect &&
-        access != Access::Inspect)
+        access != Access::Inspect && access != Access::Read)
         return QStringLiteral(
-                   "%1 is a MySQL/MariaDB database: Job Console can adopt it (`jobctl migrate` "
-                   "adds the scheduler's tables to the app's, as they are), but this build does "
-                   "not yet run or show jobs on it (only on SQLite and PostgreSQL).")
+                   "%1 is a MySQL/MariaDB database: Job Console adopts it (`jobctl migrate`) "
+                   "and shows its jobs and history (`jobctl list`, `jobctl history`), but this "
+                   "build does not yet run jobs, change them or open the console on it (it does "
+                   "on SQLite and PostgreSQL).")
             .arg(url.toDisplayString());
     if (access == Access::Read)
         return openReader(url, true);

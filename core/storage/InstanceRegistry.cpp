@@ -1,5 +1,7 @@
 #include "storage/InstanceRegistry.h"
 
+#include "storage/Upsert.h"
+
 #include "storage/SqlErrors.h"
 
 #include <QSqlError>
@@ -17,10 +19,10 @@ Expected<bool, QString> InstanceRegistry::announce(const InstanceInfo &instance,
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    query.prepare(QStringLiteral(
-        "INSERT INTO jc_instances (instance_id, host, pid, started_at_ms, heartbeat_at_ms, mode) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET "
-        "heartbeat_at_ms = excluded.heartbeat_at_ms, mode = excluded.mode"));
+    query.prepare(QStringLiteral("INSERT INTO jc_instances (instance_id, host, pid, started_at_ms, "
+                                 "heartbeat_at_ms, mode) VALUES (?, ?, ?, ?, ?, ?) ") +
+                  upsertTail(m_connections->dialect(), QStringLiteral("instance_id"),
+                             {QStringLiteral("heartbeat_at_ms"), QStringLiteral("mode")}));
     query.addBindValue(instance.id);
     query.addBindValue(instance.host);
     query.addBindValue(instance.pid);

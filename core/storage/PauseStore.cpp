@@ -1,5 +1,7 @@
 #include "storage/PauseStore.h"
 
+#include "storage/Upsert.h"
+
 #include "common/IsoTime.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/SqlErrors.h"
@@ -101,6 +103,7 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
     }
     const QString by = pausedBy.isEmpty() ? QStringLiteral("unknown") : pausedBy;
     const PauseState state{by, QDateTime::fromMSecsSinceEpoch(nowMSecs, Qt::UTC), reason, resumeAt};
+    const SqlDialect dialect = m_connections->dialect();
     // One transaction: two admins pausing at once leave one whole pause, not a mix, and the
     // record of each says which pause it replaced.
     const auto done =
@@ -108,16 +111,16 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
             const auto before = current(db, job);
             if (!before)
                 return before.error();
-            if (auto error =
-                    exec(db,
-                         QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, "
-                                        "paused_at_ms, reason, resume_at_ms) VALUES (?, ?, "
-                                        "?, ?, ?) ON CONFLICT (job_name) DO UPDATE SET "
-                                        "paused_by = excluded.paused_by, paused_at_ms = "
-                                        "excluded.paused_at_ms, reason = excluded.reason, "
-                                        "resume_at_ms = excluded.resume_at_ms"),
-                         {job, by, nowMSecs, nullIfEmpty(reason),
-                          SqlTime::toMsecs(resumeAt.value_or(QDateTime()))}))
+            if (auto error = exec(
+                    db,
+                    QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, "
+                                   "paused_at_ms, reason, resume_at_ms) VALUES (?, ?, "
+                                   "?, ?, ?) ") +
+                        upsertTail(dialect, QStringLiteral("job_name"),
+                                   {QStringLiteral("paused_by"), QStringLiteral("paused_at_ms"),
+                                    QStringLiteral("reason"), QStringLiteral("resume_at_ms")}),
+                    {job, by, nowMSecs, nullIfEmpty(reason),
+                     SqlTime::toMsecs(resumeAt.value_or(QDateTime()))}))
                 return error;
             return JobSettingsStore::record(db, job, JobChangeKind::Pause,
                                             *before ? toJson(**before) : QJsonObject(),

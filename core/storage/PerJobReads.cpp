@@ -16,8 +16,12 @@ QVariantList schedulingTriggers()
 
 } // namespace
 
-PerJobStatement PerJobReads::jobs()
+PerJobStatement PerJobReads::jobs(SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql)
+        return {QStringLiteral("the jobs in the run history"),
+                QStringLiteral("SELECT DISTINCT job_name FROM jc_runs ORDER BY job_name"),
+                {}};
     return {QStringLiteral("the jobs in the run history"),
             QStringLiteral("WITH RECURSIVE jobs(name) AS (SELECT MIN(job_name) FROM jc_runs UNION "
                            "ALL SELECT (SELECT MIN(job_name) FROM jc_runs WHERE job_name > "
@@ -53,7 +57,7 @@ PerJobStatement PerJobReads::lastOccurrence()
 {
     return {QStringLiteral("the last occurrence of each job"),
             QStringLiteral("SELECT occurrence_ms FROM jc_runs WHERE job_name = ? AND "
-                           "occurrence_ms IS NOT NULL AND trigger IN (?, ?, ?, ?) ORDER BY "
+                           "occurrence_ms IS NOT NULL AND \"trigger\" IN (?, ?, ?, ?) ORDER BY "
                            "occurrence_ms DESC LIMIT 1"),
             schedulingTriggers()};
 }
@@ -66,7 +70,7 @@ PerJobStatement PerJobReads::unfinishedOccurrence()
     return {QStringLiteral("the unfinished last occurrence of each job"),
             QStringLiteral(
                 "SELECT r.job_name FROM jc_runs r WHERE r.job_name = ? AND r.occurrence_ms = ? AND "
-                "r.trigger IN (?, ?, ?, ?) AND r.occurrence_key NOT LIKE 'skipped:%' AND "
+                "r.\"trigger\" IN (?, ?, ?, ?) AND r.occurrence_key NOT LIKE 'skipped:%' AND "
                 "(r.status IN (?, ?, ?, ?) OR (r.status = ? AND r.skip_reason = ?)) AND NOT "
                 "EXISTS (SELECT 1 FROM jc_runs s WHERE s.job_name = r.job_name AND "
                 "s.occurrence_ms = r.occurrence_ms AND s.status = ? AND s.dry_run = ?)"),

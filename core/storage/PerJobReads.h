@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/SqlDialect.h"
+
 #include <QString>
 #include <QVariantList>
 
@@ -27,8 +29,11 @@ class PerJobReads
 {
 public:
     // The names of the jobs that have rows, in name order, by a loose index scan: one seek
-    // per job (SELECT DISTINCT would read every entry of the index). Binds nothing.
-    static PerJobStatement jobs();
+    // per job. SQLite and PostgreSQL: a recursive query (their SELECT DISTINCT would read every
+    // entry of the index); MySQL: SELECT DISTINCT, which it reads as a loose index scan
+    // itself ("Using index for group-by"), while it walks the whole index for the recursive
+    // form's subquery. Binds nothing.
+    static PerJobStatement jobs(SqlDialect dialect);
     // The job's latest run that did run (not skipped or missed), by start time, then id: a
     // retry re-opens an older row. Selects `columns`.
     static PerJobStatement latestRun(const QString &columns);

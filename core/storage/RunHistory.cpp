@@ -22,7 +22,7 @@ constexpr int MaxLimit = 10000;
 
 // The columns readRun() reads, in its order.
 const QString RunColumns = QStringLiteral(
-    "id, job_name, trigger, occurrence_ms, occurrence_key, status, started_at_ms, "
+    "id, job_name, \"trigger\", occurrence_ms, occurrence_key, status, started_at_ms, "
     "finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, requested_by, reason, "
     "dry_run, summary, progress_done, progress_total, progress_text, cancel_requested_at_ms, "
     "cancel_requested_by, missed_count, holder, lease_ms, session_lock");
@@ -294,7 +294,7 @@ Expected<RunsMark, QString> RunHistory::mark() const
 
 Expected<QStringList, QString> RunHistory::jobsWithRuns() const
 {
-    const PerJobStatement statement = PerJobReads::jobs();
+    const PerJobStatement statement = PerJobReads::jobs(m_connections->dialect());
     auto query = select(*m_connections, statement.sql, statement.values, statement.what);
     if (!query)
         return query.error();

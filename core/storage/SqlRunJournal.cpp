@@ -325,7 +325,7 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
     const bool pg = dialect == SqlDialect::Postgres;
     QSqlQuery query(db);
     const QString sql =
-        QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+        QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
                        "instance_id, requested_by, reason, error, dry_run, missed_count, "
                        "skip_reason, holder, lease_ms, session_lock) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -496,7 +496,7 @@ Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &r
     const auto error =
         execute(query,
                 QStringLiteral(
-                    "UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+                    "UPDATE jc_runs SET status = ?, attempts = ?, \"trigger\" = ?, "
                     "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
                     "instance_id = ?, holder = ?, lease_ms = ?, session_lock = ?, progress_done = "
                     "NULL, progress_total = NULL, progress_text = NULL WHERE id = ? AND status "
@@ -536,7 +536,7 @@ Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect, const ClaimReques
     const auto error = execute(
         query,
         QStringLiteral(
-            "UPDATE jc_runs SET status = ?, attempts = ?, trigger = ?, "
+            "UPDATE jc_runs SET status = ?, attempts = ?, \"trigger\" = ?, "
             "started_at_ms = ?, heartbeat_at_ms = ?, finished_at_ms = NULL, "
             "instance_id = ?, holder = ?, lease_ms = ?, session_lock = ?, requested_by = "
             "?, reason = ?, error = NULL, missed_count = NULL, skip_reason = NULL, progress_done "

@@ -692,7 +692,7 @@ private slots:
         names += QStringList{u"100"_s, u"x"_s, u"backslash"_s, u"it''s"_s};
         for (qsizetype i = 0; i < names.size(); ++i) {
             QSqlQuery insert(*connection);
-            insert.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, "
+            insert.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
                            u"occurrence_key, status, started_at_ms, finished_at_ms, error, "
                            u"attempts, instance_id) VALUES (?, 'scheduled', ?, ?, 'failed', ?, "
                            u"?, ?, 1, 'seed')"_s);

@@ -144,7 +144,7 @@ QList<Row> readRows(QSqlDatabase db, const QString &where = {}, const QVariantLi
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    query.prepare(u"SELECT id, job_name, trigger, occurrence_ms, occurrence_key, status, "
+    query.prepare(u"SELECT id, job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
                   u"COALESCE(started_at_ms, 0), COALESCE(finished_at_ms, 0), "
                   u"COALESCE(heartbeat_at_ms, 0), COALESCE(error, ''), "
                   u"COALESCE(instance_id, '') FROM jc_runs "_s +

@@ -114,7 +114,7 @@ QList<qint64> insertRuns(QSqlDatabase db, const QString &job, const QList<Seed> 
         return {};
     }
     QSqlQuery query(db);
-    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+    query.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                   u"status, started_at_ms, finished_at_ms, error, attempts, instance_id) "
                   u"VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, 1, 'seed')"_s);
     for (const Seed &seed : seeds) {
@@ -274,9 +274,10 @@ private slots:
         const QString topUp = u"Monthly Credit Top-Up"_s;
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         QSqlQuery running(*connection);
-        running.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
-                        u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
-                        u"VALUES (?, 'manual', ?, 'manual:x', 'running', ?, ?, 1, 'host:1')"_s);
+        running.prepare(
+            u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
+            u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
+            u"VALUES (?, 'manual', ?, 'manual:x', 'running', ?, ?, 1, 'host:1')"_s);
         for (const QVariant &value : QVariantList{uploads, now - 60000, now - 60000, now - 1000})
             running.addBindValue(value);
         QVERIFY2(running.exec(), qPrintable(running.lastError().text()));
@@ -514,9 +515,10 @@ private slots:
 
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         QSqlQuery insert(*connection);
-        insert.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
-                       u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
-                       u"VALUES (?, 'scheduled', ?, ?, 'running', ?, ?, 1, 'elsewhere:42')"_s);
+        insert.prepare(
+            u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
+            u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
+            u"VALUES (?, 'scheduled', ?, ?, 'running', ?, ?, 1, 'elsewhere:42')"_s);
         insert.addBindValue(retention);
         insert.addBindValue(now - 10000);
         insert.addBindValue(

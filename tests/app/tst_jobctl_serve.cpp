@@ -157,7 +157,7 @@ struct Row
 QList<Row> readRows(QSqlDatabase db, const QString &where = {})
 {
     QSqlQuery query(db);
-    const QString sql = u"SELECT id, job_name, trigger, occurrence_ms, occurrence_key, status, "
+    const QString sql = u"SELECT id, job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
                         u"COALESCE(heartbeat_at_ms, 0), COALESCE(error, ''), "
                         u"COALESCE(instance_id, '') FROM jc_runs "_s +
                         where + u" ORDER BY occurrence_ms, id"_s;
@@ -187,7 +187,7 @@ std::optional<Row> rowOfJob(QSqlDatabase db, const QString &job)
 bool insertRunning(QSqlDatabase db, const QString &job, const QString &instance, qint64 heartbeatMs)
 {
     QSqlQuery query(db);
-    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+    query.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                   u"status, started_at_ms, heartbeat_at_ms, attempts, instance_id) "
                   u"VALUES (?, 'scheduled', ?, ?, 'running', ?, ?, 1, ?)"_s);
     const qint64 occurrence = heartbeatMs - 60000;

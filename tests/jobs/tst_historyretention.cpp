@@ -103,7 +103,7 @@ bool insertRows(ConnectionFactory &factory, const QString &job, const QList<Row>
         return false;
     }
     QSqlQuery query(db.value());
-    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+    query.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                   u"status, started_at_ms, finished_at_ms, attempts, dry_run) "
                   u"VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)"_s);
     for (const Row &row : rows) {

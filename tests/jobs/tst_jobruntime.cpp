@@ -86,7 +86,7 @@ QString insertSucceededRun(ConnectionFactory &factory, const QString &name,
     info.occurrence = occurrence;
     const qint64 at = occurrence.toMSecsSinceEpoch();
     QSqlQuery query(factory.connectionForCurrentThread().value());
-    query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+    query.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                   "status, started_at_ms, finished_at_ms, attempts, instance_id) VALUES (?, "
                   "'scheduled', ?, ?, 'succeeded', ?, ?, 1, 'earlier')"_qs);
     for (const QVariant &value : QVariantList{name, at, RunJournal::occurrenceKey(info), at, at})

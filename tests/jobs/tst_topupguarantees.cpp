@@ -203,7 +203,7 @@ bool leaveKilledRun(ConnectionFactory &factory, const QDateTime &occurrence, con
     info.occurrence = occurrence;
     const qint64 at = occurrence.toMSecsSinceEpoch();
     if (!exec(factory,
-              u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+              u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
               "status, started_at_ms, heartbeat_at_ms, attempts, instance_id) VALUES "
               "('%1', 'scheduled', %2, '%3', 'running', %4, %5, 1, 'gone:4242')"_qs.arg(topUp)
                   .arg(at)
@@ -365,7 +365,7 @@ private slots:
         const qint64 at = utc("2026-12-01T00:00:00Z").toMSecsSinceEpoch();
         QVERIFY(exec(
             *factory,
-            u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
+            u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
             "status, started_at_ms, finished_at_ms, attempts, missed_count, "
             "skip_reason, error) VALUES ('%1', 'scheduled', %2, "
             "'2026-12-01T00:00:00.000Z', 'missed', %2, %2, 0, 1, '%3', 'Not run')"_qs.arg(topUp)

@@ -38,7 +38,7 @@ class tst_InstanceRegistry : public QObject
     Q_OBJECT
 
 private slots:
-    void announcedInstancesAreSeenUntilTheyGoQuiet_data() { jc::test::addDatabaseRows(); }
+    void announcedInstancesAreSeenUntilTheyGoQuiet_data() { jc::test::addDatabaseRowsWithMySql(); }
     void announcedInstancesAreSeenUntilTheyGoQuiet()
     {
         QFETCH(SqlDialect, dialect);

@@ -28,7 +28,7 @@ class tst_JobSettingsStore : public QObject
     Q_OBJECT
 
 private slots:
-    void setWaitsForAnotherWriter_data() { jc::test::addDatabaseRows(); }
+    void setWaitsForAnotherWriter_data() { jc::test::addDatabaseRowsWithMySql(); }
     void setWaitsForAnotherWriter();
 };
 

@@ -176,7 +176,7 @@ QStringList dumpApp(QSqlDatabase db)
 
 QString insertRun(const QString &job, const QString &key)
 {
-    return u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, status) "
+    return u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status) "
            "VALUES ('%1', 'scheduled', 1767225600000, '%2', 'running')"_s.arg(job, key);
 }
 

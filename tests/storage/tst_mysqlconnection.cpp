@@ -7,8 +7,9 @@
 //    a reader's session refuses writes;
 //  - a refused login, an unknown database and an unreachable server each say which, and the
 //    last within the connect timeout;
-//  - the product opens MySQL only to migrate it (AppDatabase says so otherwise), since the
-//    rest of the scheduler's SQL is not ported: nothing may half-work on the money tables.
+//  - the product opens MySQL only to migrate and read it (AppDatabase says so otherwise),
+//    since the rest of the scheduler's SQL is not ported: nothing may half-work on the money
+//    tables.
 #include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
 #include "storage/SqlTime.h"
@@ -149,13 +150,18 @@ private slots:
     {
         test::TestDatabase database(SqlDialect::MySql);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        for (const auto access : {AppDatabase::Access::Read, AppDatabase::Access::ReadWrite,
-                                  AppDatabase::Access::Watch}) {
+        for (const auto access : {AppDatabase::Access::ReadWrite, AppDatabase::Access::Watch}) {
             const auto opened = AppDatabase::open(database.url(), access);
             QVERIFY(!opened);
-            QVERIFY2(opened.error().contains(u"does not yet run or show jobs on it"_s),
+            QVERIFY2(opened.error().contains(u"does not yet run jobs, change them or open the "
+                                             u"console on it"_s),
                      qPrintable(opened.error()));
         }
+        // A reader on a database without Job Console's tables says so, naming it MySQL.
+        const auto reader = AppDatabase::open(database.url(), AppDatabase::Access::Read);
+        QVERIFY(!reader);
+        QVERIFY2(reader.error().startsWith(u"The MySQL/MariaDB database "_s),
+                 qPrintable(reader.error()));
         // Nothing was created in it.
         ConnectionFactory factory(database.url());
         QCOMPARE(factory.connectionForCurrentThread().value().tables(), QStringList());

@@ -52,15 +52,15 @@ class tst_PauseStore : public QObject
     Q_OBJECT
 
 private slots:
-    void pauseIsStoredForEveryInstance_data() { jc::test::addDatabaseRows(); }
+    void pauseIsStoredForEveryInstance_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pauseIsStoredForEveryInstance();
-    void pausingAgainReplacesThePause_data() { jc::test::addDatabaseRows(); }
+    void pausingAgainReplacesThePause_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pausingAgainReplacesThePause();
-    void resumeEndsThePause_data() { jc::test::addDatabaseRows(); }
+    void resumeEndsThePause_data() { jc::test::addDatabaseRowsWithMySql(); }
     void resumeEndsThePause();
-    void pauseWithAResumeTimeEndsByItself_data() { jc::test::addDatabaseRows(); }
+    void pauseWithAResumeTimeEndsByItself_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pauseWithAResumeTimeEndsByItself();
-    void invalidPausesAreRefused_data() { jc::test::addDatabaseRows(); }
+    void invalidPausesAreRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void invalidPausesAreRefused();
 };
 

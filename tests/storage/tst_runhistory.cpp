@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTest>
 
 #include <algorithm>
@@ -75,9 +76,10 @@ QString insertBatch(QSqlDatabase db, const QList<Row> &rows, qsizetype first, qs
 {
     QStringList tuples(perStatement, u"(?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
     QSqlQuery query(db);
-    if (!query.prepare(u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, "
-                       "status, started_at_ms, finished_at_ms, error, dry_run) VALUES "_s +
-                       tuples.join(u", "_s)))
+    if (!query.prepare(
+            u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
+            "status, started_at_ms, finished_at_ms, error, dry_run) VALUES "_s +
+            tuples.join(u", "_s)))
         return query.lastError().text();
     QList<QVariantList> placeholders(perStatement * RowColumns);
     for (qsizetype statement = 0; statement < count; ++statement) {
@@ -183,25 +185,25 @@ class tst_RunHistory : public QObject
     Q_OBJECT
 
 private slots:
-    void pagingVisitsEveryRowOnce_data() { jc::test::addDatabaseRows(); }
+    void pagingVisitsEveryRowOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pagingVisitsEveryRowOnce();
-    void filtersCombine_data() { jc::test::addDatabaseRows(); }
+    void filtersCombine_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersCombine();
-    void errorSearchMatchesLiterally_data() { jc::test::addDatabaseRows(); }
+    void errorSearchMatchesLiterally_data() { jc::test::addDatabaseRowsWithMySql(); }
     void errorSearchMatchesLiterally();
-    void runById_data() { jc::test::addDatabaseRows(); }
+    void runById_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runById();
-    void logLinesPage_data() { jc::test::addDatabaseRows(); }
+    void logLinesPage_data() { jc::test::addDatabaseRows(); } // claims: not on MySQL yet
     void logLinesPage();
-    void latestRunPerJob_data() { jc::test::addDatabaseRows(); }
+    void latestRunPerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void latestRunPerJob();
-    void lastSuccessPerJob_data() { jc::test::addDatabaseRows(); }
+    void lastSuccessPerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void lastSuccessPerJob();
-    void lastOccurrencePerJob_data() { jc::test::addDatabaseRows(); }
+    void lastOccurrencePerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void lastOccurrencePerJob();
-    void unfinishedLastOccurrencePerJob_data() { jc::test::addDatabaseRows(); }
+    void unfinishedLastOccurrencePerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void unfinishedLastOccurrencePerJob();
-    void perJobReadsSeekAnIndex_data() { jc::test::addDatabaseRows(); }
+    void perJobReadsSeekAnIndex_data() { jc::test::addDatabaseRowsWithMySql(); }
     void perJobReadsSeekAnIndex();
 };
 
@@ -221,7 +223,9 @@ void tst_RunHistory::pagingVisitsEveryRowOnce()
     // A bulk load leaves PostgreSQL without statistics until autovacuum comes by, and its
     // planner then scans the table instead of the index; a live database has them.
     QSqlQuery analyze(db);
-    QVERIFY2(analyze.exec(u"ANALYZE jc_runs"_s), qPrintable(analyze.lastError().text()));
+    QVERIFY2(analyze.exec(dialect == SqlDialect::MySql ? u"ANALYZE TABLE jc_runs"_s
+                                                       : u"ANALYZE jc_runs"_s),
+             qPrintable(analyze.lastError().text()));
     const qint64 insertMSecs = timer.restart();
 
     // Unfiltered, with an odd page size so the last page is partial.
@@ -509,11 +513,14 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
                      i % 10 == 0 ? u"manual"_s : u"scheduled"_s});
     INSERT(rows);
     const bool pg = dialect == SqlDialect::Postgres;
+    const bool mysql = dialect == SqlDialect::MySql;
     QSqlQuery query(db);
     if (pg)
         QVERIFY(query.exec(u"SET enable_seqscan = off"_s));
+    if (mysql)
+        QVERIFY(query.exec(u"ANALYZE TABLE jc_runs"_s));
     const QList<jc::PerJobStatement> statements = {
-        jc::PerJobReads::jobs(), jc::PerJobReads::latestRun(u"id, error"_s),
+        jc::PerJobReads::jobs(dialect), jc::PerJobReads::latestRun(u"id, error"_s),
         jc::PerJobReads::lastSuccess(), jc::PerJobReads::lastOccurrence(),
         jc::PerJobReads::unfinishedOccurrence()};
     for (const jc::PerJobStatement &statement : statements) {
@@ -522,11 +529,11 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
             values.prepend(u"Job 1"_s);
         if (statement.sql.contains(u"occurrence_ms = ?"_s))
             values.insert(1, T0 + Hour);
-        // PostgreSQL cannot PREPARE an EXPLAIN: the values go in as literals.
-        const QString explain = pg ? u"EXPLAIN "_s + withLiterals(statement.sql, values)
-                                   : u"EXPLAIN QUERY PLAN "_s + statement.sql;
+        // PostgreSQL cannot PREPARE an EXPLAIN (nor, safely, MySQL): values go in as literals.
+        const QString explain = pg || mysql ? u"EXPLAIN "_s + withLiterals(statement.sql, values)
+                                            : u"EXPLAIN QUERY PLAN "_s + statement.sql;
         bool ran = false;
-        if (pg) {
+        if (pg || mysql) {
             ran = query.exec(explain);
         } else {
             ran = query.prepare(explain);
@@ -536,15 +543,33 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
         }
         QVERIFY2(ran, qPrintable(query.lastError().text()));
         QStringList plan;
-        while (query.next())
-            plan.append(query.value(pg ? 0 : 3).toString());
+        bool mysqlScans = false;
+        while (query.next()) {
+            if (mysql) {
+                // MariaDB: one row per table read; jc_runs read whole (ALL, or a full index
+                // walk) or sorted (filesort) is what must not happen.
+                const auto field = [&query](const char *name) {
+                    return query.value(query.record().indexOf(QString::fromLatin1(name)))
+                        .toString();
+                };
+                plan.append(u"%1 %2 key=%3 %4"_s.arg(field("table"), field("type"), field("key"),
+                                                     field("Extra")));
+                mysqlScans = mysqlScans ||
+                             (!field("table").startsWith(u'<') && field("table") != u"jobs"_s &&
+                              (field("type") == u"ALL"_s || field("type") == u"index"_s)) ||
+                             field("Extra").contains(u"filesort"_s);
+            } else {
+                plan.append(query.value(pg ? 0 : 3).toString());
+            }
+        }
         const QString text = plan.join(u'\n');
         const bool scans =
-            pg ? text.contains(u"Seq Scan"_s) || text.contains(u"Sort"_s)
-               : std::any_of(plan.cbegin(), plan.cend(), [](const QString &step) {
-                     return (step.startsWith(u"SCAN "_s) && !step.startsWith(u"SCAN jobs"_s)) ||
-                            step.contains(u"TEMP B-TREE"_s);
-                 });
+            mysql ? mysqlScans
+            : pg  ? text.contains(u"Seq Scan"_s) || text.contains(u"Sort"_s)
+                  : std::any_of(plan.cbegin(), plan.cend(), [](const QString &step) {
+                       return (step.startsWith(u"SCAN "_s) && !step.startsWith(u"SCAN jobs"_s)) ||
+                              step.contains(u"TEMP B-TREE"_s);
+                   });
         QVERIFY2(!scans, qPrintable(u"%1 scans jc_runs or sorts:\n%2"_s.arg(statement.what, text)));
     }
 }

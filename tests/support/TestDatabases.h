@@ -72,6 +72,14 @@ inline void addDatabaseRows()
     QTest::newRow("postgresql") << SqlDialect::Postgres;
 }
 
+// The same and a "mysql" row, for the tests the MySQL port has reached (issue 16); their
+// CMake entry gives them the `mariadb` fixture (tests_with_mysql in tests/storage).
+inline void addDatabaseRowsWithMySql()
+{
+    addDatabaseRows();
+    QTest::newRow("mysql") << SqlDialect::MySql;
+}
+
 // The tests' PostgreSQL server, or a message saying how to get one.
 inline Expected<DatabaseUrl, QString> postgresServerUrl()
 {

@@ -82,9 +82,9 @@ private:
         if (auto error = transaction.begin(dialect))
             return *error;
         QSqlQuery insert(db);
-        if (!insert.exec(QStringLiteral(
-                "INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, before, after) "
-                "VALUES ('lock holder', 0, 'test', '{}', '{}')")))
+        if (!insert.exec(QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, "
+                                        "changed_by, \"before\", \"after\") "
+                                        "VALUES ('lock holder', 0, 'test', '{}', '{}')")))
             return insert.lastError().text();
         return {};
     }

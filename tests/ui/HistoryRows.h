@@ -57,7 +57,7 @@ inline QString insertRunBatch(QSqlDatabase db, const QList<RunRow> &rows, qsizet
 {
     const QStringList tuples(perStatement, QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     QSqlQuery query(db);
-    if (!query.prepare(QStringLiteral("INSERT INTO jc_runs (job_name, trigger, occurrence_ms, "
+    if (!query.prepare(QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
                                       "occurrence_key, status, started_at_ms, finished_at_ms, "
                                       "error, summary) VALUES ") +
                        tuples.join(QStringLiteral(", "))))

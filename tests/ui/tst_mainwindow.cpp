@@ -994,7 +994,7 @@ private slots:
         // Another instance recorded a failure of the cleanup an hour ago.
         const qint64 at = c.clock.nowMSecs() - 3'600'000;
         const QString inserted = c.exec(
-            u"INSERT INTO jc_runs (job_name, trigger, occurrence_ms, occurrence_key, status, "
+            u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
             u"started_at_ms, finished_at_ms, attempts, instance_id, error) VALUES ('%1', "
             u"'manual', %2, 'manual:elsewhere', 'failed', %2, %3, 1, 'elsewhere', 'disk full')"_s
                 .arg(cleanupJob)
