@@ -132,8 +132,6 @@ void unlockMySql(const QSqlDatabase &db)
 
 std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
 {
-    if (dialect == SqlDialect::Sqlite)
-        return run(db, QStringLiteral("BEGIN IMMEDIATE"));
     if (dialect == SqlDialect::MySql) {
         if (auto failure = lockMySql(db))
             return failure;
@@ -144,6 +142,8 @@ std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
         }
         return std::nullopt;
     }
+    if (dialect == SqlDialect::Sqlite)
+        return run(db, QStringLiteral("BEGIN IMMEDIATE"));
     if (auto failure = run(db, QStringLiteral("BEGIN")))
         return failure;
     // Without this, every CREATE ... IF NOT EXISTS that finds its object prints a NOTICE to

@@ -15,9 +15,10 @@ ColumnFitter::ColumnFitter(QTableView *table, QList<int> giveWay, int spareTo, i
     , m_giveWay(std::move(giveWay))
     , m_spareTo(spareTo)
     , m_maximumChars(maximumChars)
+    , m_viewport(table->viewport())
 {
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->viewport()->installEventFilter(this);
+    m_viewport->installEventFilter(this);
     // Contents change (data arrives, a run starts): fitted again, at most twice a second, and
     // only while the user has not dragged a column since the last fit. Widths are rounded up
     // (roundTo), so that a countdown ticking does not move the columns.
@@ -40,8 +41,10 @@ ColumnFitter::ColumnFitter(QTableView *table, QList<int> giveWay, int spareTo, i
 
 bool ColumnFitter::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_table->viewport() && event->type() == QEvent::Resize &&
-        m_table->viewport()->width() != m_fittedWidth) {
+    // The type first: while the table is destroyed, its viewport still sends events (and
+    // m_table is no longer a whole QAbstractScrollArea to ask for it).
+    if (event->type() == QEvent::Resize && watched == m_viewport &&
+        m_viewport->width() != m_fittedWidth) {
         m_userSized = false;
         fit();
     }

@@ -35,6 +35,7 @@ private:
     const QList<int> m_giveWay;
     const int m_spareTo;
     const int m_maximumChars;
+    QWidget *m_viewport; // the table's, whose resizes are watched
     QTimer m_refit;
     int m_fittedWidth = -1;
     bool m_userSized = false;
