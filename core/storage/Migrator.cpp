@@ -349,7 +349,7 @@ Expected<QList<PlannedMigration>, QString> Migrator::plan(const QSqlDatabase &db
     }
     QList<PlannedMigration> plan;
     for (const Migration &migration : m_migrations) {
-        if (recorded.count(migration.version) > 0)
+        if (recorded.contains(migration.version))
             continue;
         PlannedMigration planned{migration.version, migration.description, {}, {}};
         for (const MigrationStep &step : migration.steps(*dialect)) {
