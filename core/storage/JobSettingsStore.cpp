@@ -131,9 +131,10 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
-                                 "FROM jc_job_changes WHERE job_name = ? ORDER BY id DESC "
-                                 "LIMIT ?"));
+    query.prepare(
+        QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
+                       "FROM jc_job_changes WHERE job_name = ? ORDER BY id DESC "
+                       "LIMIT ?"));
     query.addBindValue(job);
     query.addBindValue(limit);
     if (!query.exec())
@@ -150,9 +151,10 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const
     QSqlQuery query(db.value());
     // In the order of the ids, which is the order the changes were made in: each one's
     // `before` is its predecessor's `after`, whatever the clocks of their hosts said.
-    query.prepare(QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
-                                 "FROM jc_job_changes WHERE job_name = ? AND changed_at_ms > ? "
-                                 "AND (kind IS NULL OR kind = ?) ORDER BY id"));
+    query.prepare(
+        QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
+                       "FROM jc_job_changes WHERE job_name = ? AND changed_at_ms > ? "
+                       "AND (kind IS NULL OR kind = ?) ORDER BY id"));
     query.addBindValue(job);
     query.addBindValue(afterMSecs);
     query.addBindValue(toText(JobChangeKind::Settings));
