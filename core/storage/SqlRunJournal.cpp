@@ -8,6 +8,7 @@
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -75,6 +76,52 @@ std::optional<QString> lockJob(QSqlDatabase &db, const QString &job)
     return execute(query, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))"),
                    {QString(QStringLiteral("jc.job:") + job)});
 }
+
+// MySQL's form of lockJob: a named lock (64 characters at most, so the job's name is hashed)
+// held by the session, taken before the claim's transaction and released after it ends, so
+// that two instances' overlap checks of one job never run at once. Waits at most 30 s, as a
+// claim must not hang on a stuck instance.
+class MySqlJobLock
+{
+public:
+    MySqlJobLock(QSqlDatabase db, const QString &job)
+        : m_db(std::move(db))
+        , m_name(QStringLiteral("jc.job.") +
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(job.toUtf8(), QCryptographicHash::Sha1).toHex()))
+    {
+        QSqlQuery query(m_db);
+        if (!query.prepare(QStringLiteral("SELECT GET_LOCK(?, 30)")) ||
+            !execWith(query, {m_name}) || !query.next()) {
+            m_error = SqlErrors::text(query.lastError());
+        } else if (query.value(0).toInt() != 1) {
+            m_error = QStringLiteral("another instance has held the claim lock of \"%1\" for "
+                                     "30 s")
+                          .arg(job);
+        }
+    }
+    ~MySqlJobLock()
+    {
+        if (!m_error.isEmpty())
+            return;
+        QSqlQuery query(m_db);
+        if (!query.prepare(QStringLiteral("DO RELEASE_LOCK(?)")) || !execWith(query, {m_name}))
+            qCWarning(lcStorage) << "releasing the claim lock failed:"
+                                 << SqlErrors::text(query.lastError());
+    }
+    MySqlJobLock(const MySqlJobLock &) = delete;
+    MySqlJobLock &operator=(const MySqlJobLock &) = delete;
+
+    std::optional<QString> error() const
+    {
+        return m_error.isEmpty() ? std::nullopt : std::optional(m_error);
+    }
+
+private:
+    QSqlDatabase m_db;
+    QString m_name;
+    QString m_error;
+};
 
 // The row that holds an occurrence, or the live run that makes a job busy.
 struct Holder
@@ -324,14 +371,19 @@ Expected<std::optional<qint64>, QSqlError> insertRow(QSqlDatabase &db, SqlDialec
 {
     const bool pg = dialect == SqlDialect::Postgres;
     QSqlQuery query(db);
+    // MySQL: an update that changes nothing stands for DO NOTHING (0 rows affected); INSERT
+    // IGNORE would also swallow every other error of the row.
+    const QString onTaken =
+        dialect == SqlDialect::MySql
+            ? QStringLiteral(" ON DUPLICATE KEY UPDATE id = id")
+            : QStringLiteral(" ON CONFLICT (job_name, occurrence_key) DO NOTHING");
     const QString sql =
         QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
                        "status, started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, "
                        "instance_id, requested_by, reason, error, dry_run, missed_count, "
                        "skip_reason, holder, lease_ms, session_lock) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_name, occurrence_key) "
-                       "DO NOTHING") +
-        (pg ? QStringLiteral(" RETURNING id") : QString());
+                       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") +
+        onTaken + (pg ? QStringLiteral(" RETURNING id") : QString());
     const QVariantList values{row.job,
                               row.trigger,
                               row.occurrenceMSecs,
@@ -592,14 +644,16 @@ struct LogBatch
 
 // ON CONFLICT: a line already written (a heartbeat whose commit was reported lost, then
 // repeated) is not written twice and does not fail the batch.
-std::optional<QString> writeLog(QSqlDatabase &db, const LogBatch &batch)
+std::optional<QString> writeLog(QSqlDatabase &db, SqlDialect dialect, const LogBatch &batch)
 {
     if (batch.runIds.isEmpty())
         return std::nullopt;
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO jc_run_logs (run_id, seq, logged_at_ms, level, "
-                                 "message, fields) VALUES (?, ?, ?, ?, ?, ?) "
-                                 "ON CONFLICT (run_id, seq) DO NOTHING"));
+                                 "message, fields) VALUES (?, ?, ?, ?, ?, ?) ") +
+                  (dialect == SqlDialect::MySql
+                       ? QStringLiteral("ON DUPLICATE KEY UPDATE seq = seq")
+                       : QStringLiteral("ON CONFLICT (run_id, seq) DO NOTHING")));
     for (const QVariantList *column : {&batch.runIds, &batch.seqs, &batch.times, &batch.levels,
                                        &batch.messages, &batch.fields}) {
         query.addBindValue(*column);
@@ -681,6 +735,13 @@ RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
     if (!db)
         return claimFailed(request, db.error());
     const SqlDialect dialect = m_connections->dialect();
+    // Before the transaction, so that it is released after the transaction has ended.
+    std::optional<MySqlJobLock> mysqlLock;
+    if (dialect == SqlDialect::MySql) {
+        mysqlLock.emplace(db.value(), request.run.job);
+        if (auto refused = mysqlLock->error())
+            return claimFailed(request, *refused);
+    }
     WriteTransaction transaction(*db, *m_connections);
     auto error = transaction.begin(dialect);
     if (!error && dialect == SqlDialect::Postgres)
@@ -713,7 +774,7 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
     if (!error)
         error = refreshLeases(db.value(), runs, nowMSecs, instanceId, &log, &reply.lost);
     if (!error)
-        error = writeLog(db.value(), log);
+        error = writeLog(db.value(), m_connections->dialect(), log);
     if (error)
         return QStringLiteral("Could not refresh the heartbeat of %1 runs: %2")
             .arg(runs.size())
@@ -769,7 +830,7 @@ Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
     LogBatch log;
     log.add(storedRunId, unwrittenLog, firstLogSeq);
     if (!error)
-        error = writeLog(db.value(), log);
+        error = writeLog(db.value(), m_connections->dialect(), log);
     if (!error)
         error = transaction.commit();
     if (error)

@@ -193,7 +193,7 @@ private slots:
     void errorSearchMatchesLiterally();
     void runById_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runById();
-    void logLinesPage_data() { jc::test::addDatabaseRows(); } // claims: not on MySQL yet
+    void logLinesPage_data() { jc::test::addDatabaseRowsWithMySql(); }
     void logLinesPage();
     void latestRunPerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void latestRunPerJob();

@@ -129,33 +129,33 @@ private:
     }
 
 private slots:
-    void claimInsertsARunningRow_data() { jc::test::addDatabaseRows(); }
+    void claimInsertsARunningRow_data() { jc::test::addDatabaseRowsWithMySql(); }
     void claimInsertsARunningRow();
-    void secondClaimOfAnOccurrenceIsRefused_data() { jc::test::addDatabaseRows(); }
+    void secondClaimOfAnOccurrenceIsRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void secondClaimOfAnOccurrenceIsRefused();
-    void racingInstancesClaimEachOccurrenceOnce_data() { jc::test::addDatabaseRows(); }
+    void racingInstancesClaimEachOccurrenceOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void racingInstancesClaimEachOccurrenceOnce();
-    void overlapSkipWithALiveRunIsBusy_data() { jc::test::addDatabaseRows(); }
+    void overlapSkipWithALiveRunIsBusy_data() { jc::test::addDatabaseRowsWithMySql(); }
     void overlapSkipWithALiveRunIsBusy();
-    void staleRunDoesNotBlock_data() { jc::test::addDatabaseRows(); }
+    void staleRunDoesNotBlock_data() { jc::test::addDatabaseRowsWithMySql(); }
     void staleRunDoesNotBlock();
-    void retryReopensTheRowOnce_data() { jc::test::addDatabaseRows(); }
+    void retryReopensTheRowOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void retryReopensTheRowOnce();
-    void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRows(); }
+    void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRowsWithMySql(); }
     void heartbeatRefreshesLeasesAndLogs();
-    void finishRecordsTheOutcome_data() { jc::test::addDatabaseRows(); }
+    void finishRecordsTheOutcome_data() { jc::test::addDatabaseRowsWithMySql(); }
     void finishRecordsTheOutcome();
-    void finishDoesNotOverwriteInterrupted_data() { jc::test::addDatabaseRows(); }
+    void finishDoesNotOverwriteInterrupted_data() { jc::test::addDatabaseRowsWithMySql(); }
     void finishDoesNotOverwriteInterrupted();
-    void recordSkippedWritesSkippedAndMissedRows_data() { jc::test::addDatabaseRows(); }
+    void recordSkippedWritesSkippedAndMissedRows_data() { jc::test::addDatabaseRowsWithMySql(); }
     void recordSkippedWritesSkippedAndMissedRows();
-    void interruptStaleByLease_data() { jc::test::addDatabaseRows(); }
+    void interruptStaleByLease_data() { jc::test::addDatabaseRowsWithMySql(); }
     void interruptStaleByLease();
-    void interruptStaleOwnInstance_data() { jc::test::addDatabaseRows(); }
+    void interruptStaleOwnInstance_data() { jc::test::addDatabaseRowsWithMySql(); }
     void interruptStaleOwnInstance();
-    void requestCancel_data() { jc::test::addDatabaseRows(); }
+    void requestCancel_data() { jc::test::addDatabaseRowsWithMySql(); }
     void requestCancel();
-    void catchUpTakesOverAMissedRowOnce_data() { jc::test::addDatabaseRows(); }
+    void catchUpTakesOverAMissedRowOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void catchUpTakesOverAMissedRowOnce();
 };
 
