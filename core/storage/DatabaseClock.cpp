@@ -37,10 +37,14 @@ Expected<qint64, QString> DatabaseClock::measure(QSqlDatabase &db, const Clock &
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
+    // The server's time now (not the transaction's start): clock_timestamp() on PostgreSQL;
+    // NOW(3) on MySQL, which is the statement's start, as good within a round trip.
+    const QString sql =
+        sqlDialectForDriver(db.driverName()) == SqlDialect::MySql
+            ? QStringLiteral("SELECT CAST(ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)")
+            : QStringLiteral("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint");
     const qint64 before = base.nowMSecs();
-    if (!query.exec(
-            QStringLiteral("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint")) ||
-        !query.next())
+    if (!query.exec(sql) || !query.next())
         return QStringLiteral("Could not read the database server's clock: %1")
             .arg(SqlErrors::text(query.lastError()));
     const qint64 after = base.nowMSecs();
@@ -49,7 +53,7 @@ Expected<qint64, QString> DatabaseClock::measure(QSqlDatabase &db, const Clock &
 
 Expected<qint64, QString> DatabaseClock::align(QSqlDatabase &db, SqlDialect dialect)
 {
-    if (dialect != SqlDialect::Postgres)
+    if (dialect == SqlDialect::Sqlite)
         return skew();
     const auto measured = measure(db, m_base);
     if (!measured)
@@ -60,7 +64,7 @@ Expected<qint64, QString> DatabaseClock::align(QSqlDatabase &db, SqlDialect dial
 
 void DatabaseClock::align(ConnectionFactory &connections)
 {
-    if (connections.dialect() != SqlDialect::Postgres)
+    if (connections.dialect() == SqlDialect::Sqlite)
         return;
     auto db = connections.connectionForCurrentThread();
     const auto aligned =

@@ -15,7 +15,7 @@ namespace jc {
 // database with instances on other hosts. Leases compare one instance's heartbeat with
 // another's "now": if each used its own wall clock, an instance whose clock ran 45 s ahead
 // would take every other instance's live run for dead. So every process that talks to a
-// PostgreSQL server keeps its clock aligned to the server's clock_timestamp(): the base clock
+// server database (PostgreSQL, MySQL) keeps its clock aligned to the server's: the base clock
 // (the system's) plus a measured skew. All instants it writes (starts, heartbeats, finishes)
 // and every lease it checks are then in the one clock of the database.
 //

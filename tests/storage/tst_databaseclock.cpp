@@ -46,7 +46,9 @@ qint64 serverNow(QSqlDatabase db, SqlDialect dialect)
     QSqlQuery query(db);
     if (dialect == SqlDialect::Sqlite) // the file's host is this host
         return jc::SystemClock().nowMSecs();
-    query.exec(u"SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint"_s);
+    query.exec(dialect == SqlDialect::MySql
+                   ? u"SELECT CAST(ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)"_s
+                   : u"SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint"_s);
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
@@ -57,7 +59,7 @@ class tst_DatabaseClock : public QObject
     Q_OBJECT
 
 private slots:
-    void alignsToTheServer_data() { jc::test::addDatabaseRows(); }
+    void alignsToTheServer_data() { jc::test::addDatabaseRowsWithMySql(); }
     void alignsToTheServer()
     {
         QFETCH(SqlDialect, dialect);
