@@ -84,8 +84,8 @@ std::optional<QString> lockJob(QSqlDatabase &db, const QString &job)
 class MySqlJobLock
 {
 public:
-    MySqlJobLock(QSqlDatabase db, const QString &job)
-        : m_db(std::move(db))
+    MySqlJobLock(const QSqlDatabase &db, const QString &job)
+        : m_db(db)
         , m_name(QStringLiteral("jc.job.") +
                  QString::fromLatin1(
                      QCryptographicHash::hash(job.toUtf8(), QCryptographicHash::Sha1).toHex()))
