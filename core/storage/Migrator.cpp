@@ -295,30 +295,40 @@ Expected<int, QString> Migrator::currentVersion(const QSqlDatabase &db) const
     return versions->empty() ? 0 : *versions->rbegin();
 }
 
-Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) const
+Expected<Migrator::Start, QString> Migrator::start(const QSqlDatabase &db) const
 {
     const auto dialect = sqlDialectForDriver(db.driverName());
     if (!dialect) {
-        return QStringLiteral("Cannot migrate a database opened with the %1 driver: only SQLite "
-                              "and PostgreSQL are supported.")
+        return QStringLiteral("Cannot migrate a database opened with the %1 driver: only SQLite, "
+                              "PostgreSQL and MySQL/MariaDB are supported.")
             .arg(db.driverName());
     }
     if (auto foreign = foreignDatabase(db))
         return *foreign;
-    const auto before = currentVersion(db);
-    if (!before)
-        return before.error();
-    if (*before > latestVersion())
-        return newerSchema(*before);
+    const auto version = currentVersion(db);
+    if (!version)
+        return version.error();
+    if (*version > latestVersion())
+        return newerSchema(*version);
+    return Start{*dialect, *version};
+}
+
+Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) const
+{
+    const auto started = start(db);
+    if (!started)
+        return started.error();
+    const SqlDialect dialect = started->dialect;
+    const int before = started->version;
     // Read outside a transaction, so that an up-to-date database needs no write lock (and may
     // be read-only); apply() reads again under the lock before it changes anything.
     const auto recorded = recordedVersions(db);
-    MigrationResult result{*before, *before, {}};
+    MigrationResult result{before, before, {}};
     for (const Migration &migration : m_migrations) {
         if (recorded && recorded->count(migration.version) > 0)
             continue;
         bool applied = false;
-        if (auto error = apply(db, *dialect, migration, &applied))
+        if (auto error = apply(db, dialect, migration, &applied))
             return *error;
         if (applied)
             result.applied.append(migration.version);
@@ -330,16 +340,10 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
 
 Expected<QList<PlannedMigration>, QString> Migrator::plan(const QSqlDatabase &db) const
 {
-    const auto dialect = sqlDialectForDriver(db.driverName());
-    if (!dialect)
-        return QStringLiteral("Unsupported database driver %1").arg(db.driverName());
-    if (auto foreign = foreignDatabase(db))
-        return *foreign;
-    const auto before = currentVersion(db);
-    if (!before)
-        return before.error();
-    if (*before > latestVersion())
-        return newerSchema(*before);
+    const auto started = start(db);
+    if (!started)
+        return started.error();
+    const SqlDialect dialect = started->dialect;
     std::set<int> recorded;
     if (db.tables().contains(VersionTable, Qt::CaseInsensitive)) {
         const auto versions = recordedVersions(db);
@@ -352,8 +356,8 @@ Expected<QList<PlannedMigration>, QString> Migrator::plan(const QSqlDatabase &db
         if (recorded.contains(migration.version))
             continue;
         PlannedMigration planned{migration.version, migration.description, {}, {}};
-        for (const MigrationStep &step : migration.steps(*dialect)) {
-            if (const auto existing = existingObject(db, *dialect, step.sql))
+        for (const MigrationStep &step : migration.steps(dialect)) {
+            if (const auto existing = existingObject(db, dialect, step.sql))
                 planned.kept.append(*existing);
             else if (!step.column.isEmpty() && hasColumn(db, step.table, step.column))
                 planned.kept.append(step.table + u'.' + step.column);

@@ -77,6 +77,14 @@ public:
     std::optional<QString> checkWritable(const QSqlDatabase &db) const;
 
 private:
+    // What migrate() and plan() check first: a driver of a known dialect, not another
+    // program's database, not a schema newer than this program's.
+    struct Start
+    {
+        SqlDialect dialect = SqlDialect::Sqlite;
+        int version = 0; // the highest version recorded
+    };
+    Expected<Start, QString> start(const QSqlDatabase &db) const;
     std::optional<QString> apply(const QSqlDatabase &db, SqlDialect dialect,
                                  const Migration &migration, bool *applied) const;
     std::optional<QString> applySteps(const QSqlDatabase &db, SqlDialect dialect,

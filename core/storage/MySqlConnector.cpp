@@ -1,5 +1,6 @@
 #include "storage/MySqlConnector.h"
 
+#include "storage/ConnectorText.h"
 #include "storage/SqlErrors.h"
 
 #include <QSqlError>
@@ -9,31 +10,16 @@
 
 namespace jc {
 
+using ConnectorText::containsAny;
+using ConnectorText::hasOption;
+using ConnectorText::userName;
+
 namespace {
-
-bool hasOption(const DatabaseUrl &url, QLatin1String name)
-{
-    return std::ranges::any_of(url.options(), [name](const auto &option) {
-        return option.first.compare(name, Qt::CaseInsensitive) == 0;
-    });
-}
-
-bool containsAny(const QString &text, std::initializer_list<const char *> needles)
-{
-    return std::ranges::any_of(needles, [&text](const char *needle) {
-        return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
-    });
-}
 
 QString serverName(const DatabaseUrl &url)
 {
     const QString host = url.host().isEmpty() ? QStringLiteral("localhost") : url.host();
     return QStringLiteral("%1 port %2").arg(host).arg(url.port());
-}
-
-QString userName(const DatabaseUrl &url)
-{
-    return url.userName().isEmpty() ? QStringLiteral("(the OS user)") : url.userName();
 }
 
 } // namespace
@@ -50,7 +36,7 @@ void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
         db.setPassword(url.password());
     QString connectOptions = url.connectOptions();
     // The PostgreSQL setting is the connect timeout of every server database.
-    if (!hasOption(url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"))) {
+    if (!hasOption(url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"), Qt::CaseInsensitive)) {
         connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
                           QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=%1")
                               .arg(std::max<qint64>(1, options.postgresConnectTimeout.count()));

@@ -1,5 +1,6 @@
 #include "storage/PostgresConnector.h"
 
+#include "storage/ConnectorText.h"
 #include "storage/SqlErrors.h"
 
 #include <QSqlError>
@@ -9,30 +10,16 @@
 
 namespace jc {
 
+using ConnectorText::containsAny;
+using ConnectorText::hasOption;
+using ConnectorText::userName;
+
 namespace {
-
-bool hasOption(const DatabaseUrl &url, QLatin1String name)
-{
-    return std::ranges::any_of(url.options(),
-                               [name](const auto &option) { return option.first == name; });
-}
-
-bool containsAny(const QString &text, std::initializer_list<const char *> needles)
-{
-    return std::ranges::any_of(needles, [&text](const char *needle) {
-        return text.contains(QLatin1String(needle), Qt::CaseInsensitive);
-    });
-}
 
 QString serverName(const DatabaseUrl &url)
 {
     const QString host = url.host().isEmpty() ? QStringLiteral("the local socket") : url.host();
     return QStringLiteral("%1 port %2").arg(host).arg(url.port());
-}
-
-QString userName(const DatabaseUrl &url)
-{
-    return url.userName().isEmpty() ? QStringLiteral("(the OS user)") : url.userName();
 }
 
 } // namespace
