@@ -28,6 +28,15 @@ inline bool containsAny(const QString &text, std::initializer_list<const char *>
     });
 }
 
+// "db.example.org port 5432": the server as messages name it; `noHost` when the URL gives
+// none (what the client library connects to then).
+inline QString serverName(const DatabaseUrl &url, const QString &noHost)
+{
+    return QStringLiteral("%1 port %2")
+        .arg(url.host().isEmpty() ? noHost : url.host())
+        .arg(url.port());
+}
+
 // The URL's user, or what the client library uses without one.
 inline QString userName(const DatabaseUrl &url)
 {

@@ -18,8 +18,7 @@ namespace {
 
 QString serverName(const DatabaseUrl &url)
 {
-    const QString host = url.host().isEmpty() ? QStringLiteral("localhost") : url.host();
-    return QStringLiteral("%1 port %2").arg(host).arg(url.port());
+    return ConnectorText::serverName(url, QStringLiteral("localhost"));
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/SqlTime.h"
 
+#include "SqlScalar.h"
 #include "TestDatabases.h"
 
 #include <QElapsedTimer>
@@ -24,18 +25,7 @@
 
 using namespace jc;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-QVariant scalar(QSqlDatabase db, const QString &sql)
-{
-    QSqlQuery query(db);
-    if (!query.exec(sql) || !query.next())
-        return query.lastError().text();
-    return query.value(0);
-}
-
-} // namespace
+using jc::test::scalar;
 
 class tst_MySqlConnection : public QObject
 {

@@ -13,6 +13,7 @@
 #include "storage/Migrator.h"
 
 #include "AppSchema.h"
+#include "SqlScalar.h"
 #include "TestDatabases.h"
 
 #include <QFile>
@@ -25,6 +26,7 @@
 
 using namespace jc;
 using namespace Qt::StringLiterals;
+using jc::test::scalar;
 
 namespace {
 
@@ -72,14 +74,6 @@ QStringList indexesOf(QSqlDatabase db, const QString &table)
     while (query.next())
         names.append(query.value(0).toString());
     return names;
-}
-
-QVariant scalar(QSqlDatabase db, const QString &sql)
-{
-    QSqlQuery query(db);
-    if (!query.exec(sql) || !query.next())
-        return query.lastError().text();
-    return query.value(0);
 }
 
 } // namespace
