@@ -10,11 +10,11 @@ namespace jc {
 
 namespace {
 
-bool isWorthRetrying(const QSqlError &error)
+bool isWorthRetrying(const QSqlError &error, SqlDialect dialect)
 {
     // A unique violation can only come from a concurrent grant of the same user and period
     // that slipped past the row locks; the retry sees its row and skips the user.
-    return SqlErrors::isTransient(error) || SqlErrors::isUniqueViolation(error);
+    return SqlErrors::isTransient(error, dialect) || SqlErrors::isUniqueViolation(error, dialect);
 }
 
 } // namespace
@@ -239,7 +239,7 @@ Expected<T, CreditTopUpRun::Stop> CreditTopUpRun::withRetries(const QString &wha
         }
         m_sql.reset(); // a lost connection comes back new, without our statements
         const QString text = SqlErrors::text(error);
-        if (!isWorthRetrying(error) || attempt >= attempts) {
+        if (!isWorthRetrying(error, m_database.dialect()) || attempt >= attempts) {
             const QString tries =
                 attempt > 1 ? QStringLiteral(" after %1 attempts").arg(attempt) : QString();
             return Stop{false, QStringLiteral("%1 failed%2: %3").arg(what, tries, text)};

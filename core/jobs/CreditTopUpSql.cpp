@@ -4,6 +4,7 @@
 #include "storage/SqlTime.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <atomic>
@@ -16,12 +17,25 @@ namespace {
 // go at every commit by truncation: emptied by DELETE, a temporary table (never vacuumed)
 // kept every batch's dead rows, and each batch's statements scanned all of them — the run
 // slowed quadratically (1M users: 85 s, of which 60 s in the four statements reading it).
-QString createChosen(SqlDialect dialect)
+QString createChosen(SqlDialect dialect, const QString &idCollation = {})
 {
+    const QString collate =
+        idCollation.isEmpty() ? QString() : QStringLiteral(" COLLATE ") + idCollation;
     return QStringLiteral("CREATE TEMPORARY TABLE IF NOT EXISTS jc_credit_topup_chosen ("
-                          "user_id varchar(36) NOT NULL PRIMARY KEY, credits integer NOT NULL, "
-                          "credit_limit integer NOT NULL)") +
+                          "user_id varchar(36)%1 NOT NULL PRIMARY KEY, credits integer NOT NULL, "
+                          "credit_limit integer NOT NULL)")
+               .arg(collate) +
            (dialect == SqlDialect::Postgres ? QStringLiteral(" ON COMMIT DELETE ROWS") : QString());
+}
+
+// CAST to text of at most `length` characters: MySQL casts to CHAR only (which there is
+// variable-length), PostgreSQL and SQLite to varchar.
+QString textCast(const QString &expression, SqlDialect dialect, int length)
+{
+    return QStringLiteral("CAST(%1 AS %2(%3))")
+        .arg(expression,
+             dialect == SqlDialect::MySql ? QStringLiteral("char") : QStringLiteral("varchar"))
+        .arg(length);
 }
 
 // Owed a top-up of the period: below their own limit, not negative, not granted yet. The
@@ -38,13 +52,13 @@ const QString legacyWhere =
     QStringLiteral("l.period IS NULL AND l.reason LIKE 'Monthly free credit top-up%'");
 
 // Legacy rows (alias l) created within the period's bounds; the placeholders are boundValues().
-// PostgreSQL compares instants. SQLite has the app's text in several forms ("2025-11-30
+// PostgreSQL and MySQL compare instants. SQLite has the app's text in several forms ("2025-11-30
 // 11:00:00", "...11:00:00.123456+00:00", another offset): julianday() reads each as the
 // instant it is; a text range around it (a day's margin, more than any offset, before and
 // after) keeps the look-up on the index by created_at.
 QString legacyInPeriod(SqlDialect dialect)
 {
-    if (dialect == SqlDialect::Postgres)
+    if (SqlTime::typedInstants(dialect))
         return legacyWhere + QStringLiteral(" AND l.created_at >= ? AND l.created_at < ?");
     return legacyWhere +
            QStringLiteral(" AND l.created_at >= ? AND l.created_at < ? AND "
@@ -74,6 +88,11 @@ QString randomSuffixExpression(SqlDialect dialect)
 {
     if (dialect == SqlDialect::Postgres) // "vxxx-xxxxxxxxxxxx" of a v4: the same variant bits
         return QStringLiteral("substr(CAST(gen_random_uuid() AS varchar(36)), 20)");
+    // MySQL's UUID() is a version 1: its tail is the host's, the same on every row. MD5 of it
+    // (unique per call) gives 60 bits that differ row by row.
+    if (dialect == SqlDialect::MySql)
+        return QStringLiteral("substr('89ab', 1 + floor(rand() * 4), 1) || "
+                              "substr(md5(uuid()), 1, 3) || '-' || substr(md5(uuid()), 1, 12)");
     return QStringLiteral("substr('89ab', 1 + (abs(random()) % 4), 1) || "
                           "substr(lower(hex(randomblob(2))), 2) || '-' || "
                           "lower(hex(randomblob(6)))");
@@ -153,6 +172,12 @@ std::optional<QSqlError> CreditTopUpSql::createChosenTable()
             return error;
         return execText(createChosen(m_dialect));
     }
+    if (m_dialect == SqlDialect::MySql) { // a note, not an error, when it exists
+        const auto collation = usersIdCollation();
+        if (!collation)
+            return collation.error();
+        return execText(createChosen(m_dialect, collation.value()));
+    }
     QSqlQuery exists(m_db);
     if (!exists.exec(
             QStringLiteral("SELECT to_regclass('pg_temp.jc_credit_topup_chosen') IS NOT NULL")))
@@ -160,6 +185,22 @@ std::optional<QSqlError> CreditTopUpSql::createChosenTable()
     if (exists.next() && exists.value(0).toBool())
         return std::nullopt;
     return execText(createChosen(m_dialect));
+}
+
+// MySQL compares text under a collation, and refuses to compare two columns of different ones
+// ("Illegal mix of collations"). A temporary table takes the database's default, which need
+// not be that of the app's users.id (a table created with only a character set takes the
+// set's default), so the work table's user_id is declared with the collation of users.id.
+Expected<QString, QSqlError> CreditTopUpSql::usersIdCollation()
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE "
+                                   "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND "
+                                   "COLUMN_NAME = 'id'")))
+        return query.lastError();
+    const QString name = query.next() ? query.value(0).toString() : QString();
+    static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_]+$"));
+    return word.match(name).hasMatch() ? name : QString();
 }
 
 // SQLite, for this connection while the run lasts (as the seeder does): a cache that holds
@@ -196,19 +237,23 @@ CreditTopUpSql::~CreditTopUpSql()
 std::optional<QSqlError> CreditTopUpSql::prepareAll()
 {
     const QString now = SqlTime::sqlNow(m_dialect);
-    // PostgreSQL locks the chosen users as it reads them; a CTE, because INSERT ... SELECT
-    // takes no locking clause.
-    const QString chooseOwed =
-        m_dialect == SqlDialect::Postgres
-            ? QStringLiteral("WITH owed AS (SELECT u.id, u.monthly_credit_limit - u.free_credits, "
-                             "u.monthly_credit_limit FROM users u WHERE ") +
-                  owedWhere +
-                  QStringLiteral(" FOR UPDATE OF u) INSERT INTO jc_credit_topup_chosen "
-                                 "(user_id, credits, credit_limit) SELECT * FROM owed")
-            : QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
-                             "SELECT u.id, u.monthly_credit_limit - u.free_credits, "
-                             "u.monthly_credit_limit FROM users u WHERE ") +
-                  owedWhere;
+    // The chosen users are locked as they are read. PostgreSQL: a CTE, because INSERT ...
+    // SELECT takes no locking clause there. MySQL: INSERT ... SELECT ... FOR UPDATE, a locking
+    // read, which (unlike the transaction's snapshot reads) sees the newest committed rows of
+    // both tables once a concurrent batch's locks are released. SQLite: the write lock is held.
+    const QString chooseSelect = QStringLiteral("SELECT u.id, u.monthly_credit_limit - "
+                                                "u.free_credits, u.monthly_credit_limit FROM "
+                                                "users u WHERE ") +
+                                 owedWhere;
+    const QString chooseInto =
+        QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) ");
+    QString chooseOwed = chooseInto + chooseSelect;
+    if (m_dialect == SqlDialect::Postgres)
+        chooseOwed = QStringLiteral("WITH owed AS (") + chooseSelect +
+                     QStringLiteral(" FOR UPDATE OF u) ") + chooseInto +
+                     QStringLiteral("SELECT * FROM owed");
+    else if (m_dialect == SqlDialect::MySql)
+        chooseOwed += QStringLiteral(" FOR UPDATE");
     const struct
     {
         QSqlQuery *query;
@@ -241,11 +286,11 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         {&m_insertAudit,
          QStringLiteral(
              "INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, period) "
-             "SELECT CAST(? AS varchar(19)) || %1, %2, b.user_id, b.credits, 'Monthly free credit "
-             "top-up: topped up to ' "
-             "|| CAST(b.credit_limit AS varchar(12)), CAST(? AS varchar(7)) "
-             "FROM jc_credit_topup_chosen b")
-             .arg(randomSuffixExpression(m_dialect), now)},
+             "SELECT %1 || %2, %3, b.user_id, b.credits, 'Monthly free credit top-up: topped "
+             "up to ' || %4, %5 FROM jc_credit_topup_chosen b")
+             .arg(textCast(QStringLiteral("?"), m_dialect, 19), randomSuffixExpression(m_dialect),
+                  now, textCast(QStringLiteral("b.credit_limit"), m_dialect, 12),
+                  textCast(QStringLiteral("?"), m_dialect, 7))},
         // The key range keeps PostgreSQL on the primary key (the work table has no statistics).
         {&m_updateBalances,
          QStringLiteral("UPDATE users SET free_credits = monthly_credit_limit, updated_at = %1 "
@@ -264,7 +309,7 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
          QStringLiteral("UPDATE credit_adjustments SET period = ? WHERE id IN (SELECT id FROM "
                         "(SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.user_id ORDER BY %1, "
                         "l.id) AS n FROM credit_adjustments l WHERE ")
-                 .arg(m_dialect == SqlDialect::Postgres
+                 .arg(SqlTime::typedInstants(m_dialect)
                           ? QStringLiteral("l.created_at")
                           : QStringLiteral("julianday(l.created_at)")) +
              legacyInPeriod(m_dialect) +
@@ -273,7 +318,7 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
         {&m_switchOver,
          QStringLiteral("SELECT applied_at_ms FROM jc_schema_version WHERE version = ?")},
         {&m_legacySince,
-         m_dialect == SqlDialect::Postgres
+         SqlTime::typedInstants(m_dialect)
              ? QStringLiteral("SELECT COUNT(*), MAX(l.created_at) FROM credit_adjustments l "
                               "WHERE ") +
                    legacyWhere + QStringLiteral(" AND l.created_at > ?")
@@ -328,7 +373,7 @@ QString CreditTopUpSql::beginStatement() const
 
 QVariantList CreditTopUpSql::boundValues() const
 {
-    if (m_dialect == SqlDialect::Postgres)
+    if (SqlTime::typedInstants(m_dialect))
         return {SqlTime::toSql(m_bounds.start, m_dialect), SqlTime::toSql(m_bounds.end, m_dialect)};
     return {sqliteDay(m_bounds.start.addDays(-1)), sqliteDay(m_bounds.end.addDays(2)),
             SqlTime::toSql(m_bounds.start, m_dialect), SqlTime::toSql(m_bounds.end, m_dialect)};
@@ -379,7 +424,7 @@ CreditTopUpSql::legacyRowsSinceSwitchOver(const QDateTime &notBefore)
         return rows;
     const QDateTime after = std::max(rows.switchOver, notBefore.toUTC());
     const QVariantList values =
-        m_dialect == SqlDialect::Postgres
+        SqlTime::typedInstants(m_dialect)
             ? QVariantList{SqlTime::toSql(after, m_dialect)}
             : QVariantList{sqliteDay(after.addDays(-1)),
                            after.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))};
@@ -478,7 +523,7 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const Range &range)
 {
-    if (m_dialect == SqlDialect::Sqlite) {
+    if (m_dialect != SqlDialect::Postgres) {
         if (auto error = exec(m_clearChosen, {}))
             return *error;
     }

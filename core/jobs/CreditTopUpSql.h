@@ -26,7 +26,9 @@ namespace jc {
 // < monthly_credit_limit and no credit_adjustments row of (user, period) yet. Before choosing,
 // it takes the write lock (SQLite: BEGIN IMMEDIATE) or chooses the owed users FOR UPDATE
 // (PostgreSQL: a row a concurrent run changed meanwhile is waited for and its own new
-// version checked again: topped up, it is at its limit and owed nothing), so the users it
+// version checked again: topped up, it is at its limit and owed nothing; MySQL/MariaDB: a
+// locking read waits the same way and then reads the newest committed users and audit rows,
+// so a concurrent grant is seen whatever the transaction's snapshot), so the users it
 // chose are exactly the ones whose audit rows it inserts and whose balances it sets, and
 // nobody is granted twice by concurrent runs. The unique (user_id, period) index stays the
 // last line of defence: on PostgreSQL the audit check is not repeated on the waited-for row,
@@ -117,7 +119,8 @@ public:
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
     // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
     // added (with a table it believes empty it scans it whole for every batch). Outside any
-    // transaction; SQLite: nothing.
+    // transaction; SQLite and MySQL (InnoDB samples a table again after a tenth of it
+    // changed): nothing.
     std::optional<QSqlError> refreshStatistics();
     // What apply() would grant now (users and grants); changes nothing.
     Expected<CreditTopUpCounts, QSqlError> preview(const Range &range);
@@ -126,6 +129,8 @@ private:
     CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period, Bounds bounds);
 
     std::optional<QSqlError> createChosenTable();
+    // MySQL: the collation of users.id ("" when it has none or cannot be named).
+    Expected<QString, QSqlError> usersIdCollation();
     std::optional<QSqlError> tuneSqlite();
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);

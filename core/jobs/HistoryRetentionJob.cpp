@@ -73,7 +73,7 @@ Expected<QList<qint64>, QString> keptFrom(QSqlDatabase &db, const QString &job, 
 {
     QSqlQuery query(db);
     query.prepare(QStringLiteral("SELECT \"trigger\", MAX(occurrence_ms) FROM jc_runs WHERE "
-                                 "job_name = ? GROUP BY trigger"));
+                                 "job_name = ? GROUP BY \"trigger\""));
     query.addBindValue(job);
     if (!query.exec())
         return SqlErrors::text(query.lastError());

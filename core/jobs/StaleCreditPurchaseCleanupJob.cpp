@@ -53,8 +53,8 @@ struct Terms
 // Which rows are stale: `range`, a range of the (status, created_at) index they all lie in,
 // and `exact`, what a row in that range must also pass (empty when the range is the test).
 //
-// PostgreSQL: created_at is a timestamptz, an instant; the range `created_at < cutoff` is the
-// test, and every row can be read.
+// PostgreSQL and MySQL: created_at is a timestamptz or TIMESTAMP, an instant; the range
+// `created_at < cutoff` is the test, and every row can be read.
 //
 // SQLite: created_at is whatever text its writer chose: CURRENT_TIMESTAMP's "2026-11-25
 // 12:00:00" (UTC), the Go driver's "2026-11-25 12:00:00.123456789-08:00", "...Z", ISO with
@@ -92,7 +92,7 @@ struct StaleTest
 StaleTest staleTest(const QDateTime &cutoff, SqlDialect dialect)
 {
     StaleTest test;
-    if (dialect == SqlDialect::Postgres) {
+    if (SqlTime::typedInstants(dialect)) {
         test.range.add(QStringLiteral("created_at < ?"), {SqlTime::toSql(cutoff, dialect)});
         return test;
     }
@@ -128,14 +128,15 @@ struct Survey
 
 // SQLite: one pass over the pending and failed rows of the index, since unreadable values
 // can sort anywhere; beside the stale rows there are only a few days of young pending and
-// failed ones. PostgreSQL's timestamptz always holds an instant: only the range is counted.
+// failed ones. PostgreSQL's and MySQL's timestamps always hold an instant: only the range is
+// counted.
 Expected<Survey, QString> survey(QSqlDatabase &db, const StaleTest &stale, SqlDialect dialect)
 {
     QSqlQuery query(db);
     const QString statuses = QStringLiteral("status IN ('pending', 'failed')");
     const Terms stalePg = Terms().add(statuses).add(stale.range);
     const Terms staleSqlite = Terms().add(stale.range).add(stale.exact);
-    if (dialect == SqlDialect::Postgres) {
+    if (SqlTime::typedInstants(dialect)) {
         query.prepare(QStringLiteral("SELECT status, COUNT(*), 0 FROM credit_purchases WHERE %1 "
                                      "GROUP BY status")
                           .arg(stalePg.joined()));
@@ -159,9 +160,9 @@ Expected<Survey, QString> survey(QSqlDatabase &db, const StaleTest &stale, SqlDi
 
 // Deletes one status's stale rows in batches of created_at ranges, walking the
 // (status, created_at) index forwards so that no batch rescans what earlier ones deleted.
-// The range is [lower, upper) on PostgreSQL, whose microseconds a QDateTime cannot hold (the
-// upper bound is the batch's last created_at truncated to milliseconds plus one), and
-// (lower, upper] on SQLite, whose text is read back exactly.
+// The range is [lower, upper) on PostgreSQL and MySQL, whose microseconds a QDateTime cannot
+// hold (the upper bound is the batch's last created_at truncated to milliseconds plus one),
+// and (lower, upper] on SQLite, whose text is read back exactly.
 class BatchDeleter
 {
 public:
@@ -169,7 +170,8 @@ public:
                  int batchSize)
         : m_context(context)
         , m_db(db)
-        , m_pg(dialect == SqlDialect::Postgres)
+        , m_dialect(dialect)
+        , m_instants(SqlTime::typedInstants(dialect))
         , m_stale(std::move(stale))
         , m_batchSize(batchSize)
     {}
@@ -209,7 +211,8 @@ private:
         Terms terms;
         terms.add(QStringLiteral("status = ?"), {status});
         if (!lower.isNull())
-            terms.add(m_pg ? QStringLiteral("created_at >= ?") : QStringLiteral("created_at > ?"),
+            terms.add(m_instants ? QStringLiteral("created_at >= ?")
+                                 : QStringLiteral("created_at > ?"),
                       {lower});
         return terms;
     }
@@ -230,10 +233,10 @@ private:
             return SqlErrors::text(query.lastError());
         if (!query.next())
             return QVariant();
-        if (!m_pg)
+        if (!m_instants)
             return query.value(0);
-        const QDateTime last = SqlTime::fromSql(query.value(0), SqlDialect::Postgres);
-        return SqlTime::toSql(last.addMSecs(1), SqlDialect::Postgres);
+        const QDateTime last = SqlTime::fromSql(query.value(0), m_dialect);
+        return SqlTime::toSql(last.addMSecs(1), m_dialect);
     }
 
     Expected<qint64, QString> deleteRange(const QString &status, const QVariant &lower,
@@ -248,7 +251,8 @@ private:
             terms.add(m_stale.range);
         terms.add(m_stale.exact);
         if (!upper.isNull())
-            terms.add(m_pg ? QStringLiteral("created_at < ?") : QStringLiteral("created_at <= ?"),
+            terms.add(m_instants ? QStringLiteral("created_at < ?")
+                                 : QStringLiteral("created_at <= ?"),
                       {upper});
         QSqlQuery query(m_db);
         query.prepare(QStringLiteral("DELETE FROM credit_purchases WHERE %1").arg(terms.joined()));
@@ -260,7 +264,8 @@ private:
 
     JobContext &m_context;
     QSqlDatabase &m_db;
-    const bool m_pg;
+    const SqlDialect m_dialect;
+    const bool m_instants;
     const StaleTest m_stale;
     const int m_batchSize;
 };

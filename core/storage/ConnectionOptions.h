@@ -24,6 +24,11 @@ struct ConnectionOptions
     // failover, idle timeout). Zero probes on every hand-out.
     std::chrono::milliseconds postgresIdleCheck{10000};
 
+    // MySQL: how long a statement waits for a row lock before it fails with a lock wait
+    // timeout (innodb_lock_wait_timeout, whole seconds); zero keeps the server's (50 s by
+    // default). A transient error: the top-up retries its batch.
+    std::chrono::seconds mysqlLockWaitTimeout{0};
+
     // SQLite: whether a file that does not exist is created (with its folder, for the default
     // location). Only an explicit act creates a database (jobctl migrate and seed, the demo,
     // the console's "Create a new database here"): AppDatabase turns this off for the rest,

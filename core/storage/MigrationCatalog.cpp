@@ -42,7 +42,8 @@ QString expand(QString sql, SqlDialect dialect)
 // so every step must be safe to repeat: tables are created IF NOT EXISTS, indexes only when
 // absent (MySQL 8 has no CREATE INDEX IF NOT EXISTS). MySQL has no partial indexes (the
 // WHERE goes: a larger index, the same answers), ignores a REFERENCES written on a column
-// (the foreign key becomes a table constraint), and reserves `trigger`, `before` and `after`
+// (the foreign key becomes a table constraint), holds only 64 KB in a text column (longtext
+// instead), and reserves `trigger`, `before` and `after`
 // as words (quoted: MySQL sessions run with ANSI_QUOTES, MySqlConnector). Tables are utf8mb4.
 MigrationStep forMySql(const MigrationStep &step)
 {
@@ -72,6 +73,11 @@ MigrationStep forMySql(const MigrationStep &step)
         sql.replace(reference, QStringLiteral("\\1 \\2 NOT NULL,"));
         if (!foreignKeys.isEmpty())
             sql.insert(sql.lastIndexOf(u')'), foreignKeys);
+        // MySQL's text holds 64 KB and strict mode refuses more: a run's summary or log
+        // fields, a block's JSON can be larger. longtext holds what the other dialects' text
+        // holds.
+        static const QRegularExpression text(QStringLiteral(R"((\n    "?\w+"? )text\b)"));
+        sql.replace(text, QStringLiteral("\\1longtext"));
         sql += QLatin1String(" DEFAULT CHARSET=utf8mb4");
     }
     mysql.sql = sql;

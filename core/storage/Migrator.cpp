@@ -54,7 +54,8 @@ std::optional<Failure> run(const QSqlDatabase &db, const QString &sql,
     if (detail.startsWith(QLatin1String("ERROR:")))
         detail = detail.mid(6).trimmed();
     return Failure{QStringLiteral("%1 [in: %2]").arg(SqlErrors::text(error), firstLine(sql)),
-                   SqlErrors::isReadOnly(error),
+                   SqlErrors::isReadOnly(
+                       error, sqlDialectForDriver(db.driverName()).value_or(SqlDialect::Sqlite)),
                    detail.isEmpty() ? SqlErrors::text(error) : detail};
 }
 

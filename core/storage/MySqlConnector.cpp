@@ -51,8 +51,11 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
         QStringLiteral("SET time_zone = '+00:00'"),
         QStringLiteral("SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, "
                        "'STRICT_TRANS_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', "
-                       "'ERROR_FOR_DIVISION_BY_ZERO', 'ANSI_QUOTES')"),
+                       "'ERROR_FOR_DIVISION_BY_ZERO', 'ANSI_QUOTES', 'PIPES_AS_CONCAT')"),
     };
+    if (options.mysqlLockWaitTimeout.count() > 0)
+        statements.append(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1")
+                              .arg(options.mysqlLockWaitTimeout.count()));
     // A reader's session refuses every write, so that nothing it runs can change the database.
     if (options.readOnly)
         statements.append(QStringLiteral("SET SESSION TRANSACTION READ ONLY"));
@@ -68,6 +71,14 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
 QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
 {
     const QString detail = SqlErrors::text(error);
+    // A user without rights on a database is not told whether it exists (error 1044).
+    if (containsAny(detail, {"Access denied"}) && containsAny(detail, {"to database"})) {
+        return QStringLiteral("MySQL/MariaDB at %1 does not let user %2 use the database \"%3\" "
+                              "(%4): it does not exist or the user has no grant on it. Create it "
+                              "(CREATE DATABASE %3) and grant it to the user (GRANT ALL ON %3.* "
+                              "TO ...), or fix the name in the URL.")
+            .arg(serverName(url), userName(url), url.databaseName(), detail);
+    }
     if (containsAny(detail, {"Access denied"})) {
         return QStringLiteral("MySQL/MariaDB at %1 refused the login of user %2 (%3): check the "
                               "user and password in the URL, MYSQL_PWD or ~/.my.cnf, and the "

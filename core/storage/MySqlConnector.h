@@ -17,7 +17,9 @@ namespace jc {
 // server's nor the session's zone shifts a TIMESTAMP (SqlTime), speaks utf8mb4, is strict (a
 // value that does not fit is an error, not a silent truncation) and quotes identifiers with
 // double quotes (ANSI_QUOTES), as SQLite and PostgreSQL do: the scheduler's tables have
-// columns named `trigger`, `before` and `after`, words MySQL reserves.
+// columns named `trigger`, `before` and `after`, words MySQL reserves. `||` concatenates
+// (PIPES_AS_CONCAT) as in standard SQL, so statements that build text read the same on every
+// dialect.
 class MySqlConnector
 {
 public:

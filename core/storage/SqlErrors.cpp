@@ -27,10 +27,41 @@ int sqliteCode(const QSqlError &error, bool *ok)
     return *ok ? code.toInt(ok) : 0;
 }
 
+// MySQL/MariaDB error numbers (server: include/mysqld_error.h, client: errmsg.h).
+int mysqlCode(const QSqlError &error)
+{
+    return error.nativeErrorCode().toInt(); // 0 when there is none
+}
+
+constexpr int MySqlDuplicateEntry = 1062;
+constexpr int MySqlDuplicateEntryWithKeyName = 1586;
+constexpr int MySqlLockWaitTimeout = 1205;
+constexpr int MySqlDeadlock = 1213;
+constexpr int MySqlLockNowait = 3572;
+
+bool isMySqlConnectionLost(int code)
+{
+    // Can't connect (2002, 2003), server gone away (2006), lost during a query (2013, 2055),
+    // shutdown in progress (1053), killed (1927 MariaDB), disconnected for inactivity (4031).
+    return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 ||
+           code == 1053 || code == 1927 || code == 4031;
+}
+
+bool isMySqlReadOnly(int code)
+{
+    // Read-only transaction (1792), --read-only server (1290), a command, database or table
+    // denied to the user (1142, 1044, 1227).
+    return code == 1792 || code == 1290 || code == 1142 || code == 1044 || code == 1227;
+}
+
 } // namespace
 
-bool SqlErrors::isUniqueViolation(const QSqlError &error)
+bool SqlErrors::isUniqueViolation(const QSqlError &error, SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql) {
+        const int code = mysqlCode(error);
+        return code == MySqlDuplicateEntry || code == MySqlDuplicateEntryWithKeyName;
+    }
     const QString code = error.nativeErrorCode();
     if (isSqlState(code))
         return code == QLatin1String("23505");
@@ -39,8 +70,10 @@ bool SqlErrors::isUniqueViolation(const QSqlError &error)
     return ok && (sqlite == SqliteConstraintUnique || sqlite == SqliteConstraintPrimaryKey);
 }
 
-bool SqlErrors::isConnectionLost(const QSqlError &error)
+bool SqlErrors::isConnectionLost(const QSqlError &error, SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql)
+        return isMySqlConnectionLost(mysqlCode(error));
     const QString code = error.nativeErrorCode();
     if (code.startsWith(QLatin1String("08")) || code == QLatin1String("57P01") ||
         code == QLatin1String("57P02") || code == QLatin1String("57P03")) {
@@ -56,20 +89,28 @@ bool SqlErrors::isConnectionLost(const QSqlError &error)
     });
 }
 
-bool SqlErrors::isTransient(const QSqlError &error)
+bool SqlErrors::isTransient(const QSqlError &error, SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql) {
+        const int code = mysqlCode(error);
+        return code == MySqlLockWaitTimeout || code == MySqlDeadlock || code == MySqlLockNowait ||
+               isMySqlConnectionLost(code);
+    }
     const QString code = error.nativeErrorCode();
     if (isSqlState(code)) {
         return code == QLatin1String("40001") || code == QLatin1String("40P01") ||
-               code == QLatin1String("55P03") || isConnectionLost(error);
+               code == QLatin1String("55P03") || isConnectionLost(error, dialect);
     }
     bool ok = false;
     const int primary = sqliteCode(error, &ok) & 0xff;
-    return (ok && (primary == SqliteBusy || primary == SqliteLocked)) || isConnectionLost(error);
+    return (ok && (primary == SqliteBusy || primary == SqliteLocked)) ||
+           isConnectionLost(error, dialect);
 }
 
-bool SqlErrors::isReadOnly(const QSqlError &error)
+bool SqlErrors::isReadOnly(const QSqlError &error, SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql)
+        return isMySqlReadOnly(mysqlCode(error));
     const QString code = error.nativeErrorCode();
     if (isSqlState(code))
         return code == QLatin1String("25006") || code == QLatin1String("42501");

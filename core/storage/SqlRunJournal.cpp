@@ -481,7 +481,7 @@ Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &re
     row.heartbeatAtMSecs = request.nowMSecs;
     const auto inserted = insertRow(db, dialect, row);
     if (!inserted) {
-        if (SqlErrors::isUniqueViolation(inserted.error()))
+        if (SqlErrors::isUniqueViolation(inserted.error(), dialect))
             return {Claim::Status::AlreadyClaimed, 0, SqlErrors::text(inserted.error())};
         return claimFailed(request, SqlErrors::text(inserted.error()));
     }
@@ -868,7 +868,7 @@ Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
     row.missedCount = std::max(1, skipped.count);
     row.skipReason = toText(skipped.reason);
     const auto inserted = insertRow(db.value(), m_connections->dialect(), row);
-    if (!inserted && !SqlErrors::isUniqueViolation(inserted.error())) {
+    if (!inserted && !SqlErrors::isUniqueViolation(inserted.error(), m_connections->dialect())) {
         return QStringLiteral("Could not record the %1 occurrence of \"%2\" at %3: %4")
             .arg(row.status, skipped.job, IsoTime::format(occurrence),
                  SqlErrors::text(inserted.error()));

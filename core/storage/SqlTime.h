@@ -41,6 +41,10 @@ public:
     // Reads a *_ms column as a QDateTime in Qt::UTC; invalid for NULL.
     static QDateTime fromMsecs(const QVariant &value);
 
+    // Whether the app's timestamp columns hold typed instants that SQL compares as instants
+    // (PostgreSQL timestamptz, MySQL TIMESTAMP), rather than SQLite's text in several forms.
+    static bool typedInstants(SqlDialect dialect) { return dialect != SqlDialect::Sqlite; }
+
     // The SQLite text format, for QDateTime::toString / fromString.
     static QString sqliteFormat() { return QStringLiteral("yyyy-MM-dd HH:mm:ss"); }
 };

@@ -138,7 +138,7 @@ QList<Row> manualRuns(int count, qint64 fromMs)
 QStringList keysOf(ConnectionFactory &factory, const QString &job, const QString &trigger)
 {
     QSqlQuery query(factory.connectionForCurrentThread().value());
-    query.prepare(u"SELECT occurrence_key FROM jc_runs WHERE job_name = ? AND trigger = ? "
+    query.prepare(u"SELECT occurrence_key FROM jc_runs WHERE job_name = ? AND \"trigger\" = ? "
                   u"ORDER BY occurrence_ms"_s);
     query.addBindValue(job);
     query.addBindValue(trigger);
@@ -170,13 +170,13 @@ class tst_HistoryRetention : public QObject
     Q_OBJECT
 
 private slots:
-    void keepsTheLastOccurrenceThroughManualRuns_data() { test::addDatabaseRows(); }
+    void keepsTheLastOccurrenceThroughManualRuns_data() { test::addDatabaseRowsWithMySql(); }
     void keepsTheLastOccurrenceThroughManualRuns();
-    void keepsTheLatestRowOfEachSchedulingTrigger_data() { test::addDatabaseRows(); }
+    void keepsTheLatestRowOfEachSchedulingTrigger_data() { test::addDatabaseRowsWithMySql(); }
     void keepsTheLatestRowOfEachSchedulingTrigger();
-    void keepsSchedulingRowsInsideTheCatchUpWindow_data() { test::addDatabaseRows(); }
+    void keepsSchedulingRowsInsideTheCatchUpWindow_data() { test::addDatabaseRowsWithMySql(); }
     void keepsSchedulingRowsInsideTheCatchUpWindow();
-    void deletesWhileAnotherConnectionWrites_data() { test::addDatabaseRows(); }
+    void deletesWhileAnotherConnectionWrites_data() { test::addDatabaseRowsWithMySql(); }
     void deletesWhileAnotherConnectionWrites();
 };
 

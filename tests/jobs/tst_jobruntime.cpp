@@ -101,7 +101,7 @@ class tst_JobRuntime : public QObject
     Q_OBJECT
 
 private slots:
-    void twoInstancesRunEachOccurrenceOnce_data() { test::addDatabaseRows(); }
+    void twoInstancesRunEachOccurrenceOnce_data() { test::addDatabaseRowsWithMySql(); }
     void twoInstancesRunEachOccurrenceOnce()
     {
         QFETCH(SqlDialect, dialect);
@@ -140,7 +140,7 @@ private slots:
     // or a partition kept the heartbeats away). The run must not go on unprotected: its next
     // heartbeat learns that the row is no longer its own, asks the body to stop, and the
     // outcome says why; the row stays interrupted and adds the run's own account.
-    void lostLeaseStopsTheRun_data() { test::addDatabaseRows(); }
+    void lostLeaseStopsTheRun_data() { test::addDatabaseRowsWithMySql(); }
     void lostLeaseStopsTheRun()
     {
         QFETCH(SqlDialect, dialect);
@@ -209,7 +209,7 @@ private slots:
     // The id in a run's log lines is the one the console and `jobctl history` show and
     // `jobctl cancel` takes: the journal's, not the scheduler's own count (which starts at 1 in
     // every process, so the log of run 5 said runId=1).
-    void logLinesCarryTheStoredRunId_data() { test::addDatabaseRows(); }
+    void logLinesCarryTheStoredRunId_data() { test::addDatabaseRowsWithMySql(); }
     void logLinesCarryTheStoredRunId()
     {
         QFETCH(SqlDialect, dialect);
@@ -258,7 +258,7 @@ private slots:
             QVERIFY2(line.contains(u"runId=5"_qs), qPrintable(line));
     }
 
-    void storedPauseIsHonoured_data() { test::addDatabaseRows(); }
+    void storedPauseIsHonoured_data() { test::addDatabaseRowsWithMySql(); }
     void storedPauseIsHonoured()
     {
         QFETCH(SqlDialect, dialect);
@@ -302,7 +302,7 @@ private slots:
     // catchUpOnResume: the latest occurrence missed while paused runs once on resume, as a
     // catch-up taking over its missed row; the earlier ones stay missed. Two instances: one
     // of them runs it.
-    void pausedOccurrencesCatchUpOnResume_data() { test::addDatabaseRows(); }
+    void pausedOccurrencesCatchUpOnResume_data() { test::addDatabaseRowsWithMySql(); }
     void pausedOccurrencesCatchUpOnResume()
     {
         QFETCH(SqlDialect, dialect);
@@ -334,7 +334,7 @@ private slots:
         a->scheduler().stop(5s);
         b->scheduler().stop(5s);
         QCOMPARE(countRows(*factoryA, u"status = 'missed'"_qs), 2);
-        QCOMPARE(countRows(*factoryA, u"status = 'succeeded' AND trigger = 'catch-up'"_qs), 1);
+        QCOMPARE(countRows(*factoryA, u"status = 'succeeded' AND \"trigger\" = 'catch-up'"_qs), 1);
         const auto runs = RunHistory(factoryA).runs(RunQuery{.job = job});
         QCOMPARE(runs->first().occurrence, utc("2026-01-15T13:00:00Z"));
         QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
@@ -343,7 +343,7 @@ private slots:
     // catchUpOnResume across a restart: the pause is stored with its start, and the journal
     // says which occurrences were missed since, so an instance started while the job is paused
     // still catches up the latest of them on resume.
-    void pausedOccurrencesCatchUpAfterARestart_data() { test::addDatabaseRows(); }
+    void pausedOccurrencesCatchUpAfterARestart_data() { test::addDatabaseRowsWithMySql(); }
     void pausedOccurrencesCatchUpAfterARestart()
     {
         QFETCH(SqlDialect, dialect);
@@ -376,7 +376,7 @@ private slots:
         QTRY_COMPARE(finished.count(), 1);
         after->scheduler().stop(5s);
         QCOMPARE(countRows(*factory, u"status = 'missed'"_qs), 1);
-        QCOMPARE(countRows(*factory, u"status = 'succeeded' AND trigger = 'catch-up'"_qs), 1);
+        QCOMPARE(countRows(*factory, u"status = 'succeeded' AND \"trigger\" = 'catch-up'"_qs), 1);
         const auto runs = RunHistory(factory).runs(RunQuery{.job = job});
         QCOMPARE(runs->first().occurrence, utc("2026-01-15T12:00:00Z"));
         QCOMPARE(runs->first().outcome, RunOutcome::Succeeded);
@@ -487,7 +487,7 @@ private slots:
 
     // A setting changed in the database reaches a running instance at its next poll: the
     // new schedule decides the next run, without a restart.
-    void storedSettingsReachARunningInstance_data() { test::addDatabaseRows(); }
+    void storedSettingsReachARunningInstance_data() { test::addDatabaseRowsWithMySql(); }
     void storedSettingsReachARunningInstance()
     {
         QFETCH(SqlDialect, dialect);

@@ -104,7 +104,7 @@ private slots:
         QVERIFY(!SettingValues::parse(spec(u"timeoutSeconds"_qs), -5));
     }
 
-    void storedSettingsReachEveryRuntime_data() { test::addDatabaseRows(); }
+    void storedSettingsReachEveryRuntime_data() { test::addDatabaseRowsWithMySql(); }
     void storedSettingsReachEveryRuntime()
     {
         QFETCH(SqlDialect, dialect);

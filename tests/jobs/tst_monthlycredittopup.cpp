@@ -278,7 +278,7 @@ class tst_MonthlyCreditTopUp : public QObject
     Q_OBJECT
 
 private slots:
-    void topsUpEachUserToTheirOwnLimit_data() { test::addDatabaseRows(); }
+    void topsUpEachUserToTheirOwnLimit_data() { test::addDatabaseRowsWithMySql(); }
     void topsUpEachUserToTheirOwnLimit()
     {
         QFETCH(SqlDialect, dialect);
@@ -372,7 +372,7 @@ private slots:
         QVERIFY(run.logged(QStringLiteral("Batch committed")));
     }
 
-    void runsOncePerUserAndPeriod_data() { test::addDatabaseRows(); }
+    void runsOncePerUserAndPeriod_data() { test::addDatabaseRowsWithMySql(); }
     void runsOncePerUserAndPeriod()
     {
         QFETCH(SqlDialect, dialect);
@@ -430,7 +430,7 @@ private slots:
         QCOMPARE(audits(db, dialect).size(), 21);
     }
 
-    void catchUpTopsUpTheMonthItBelongsTo_data() { test::addDatabaseRows(); }
+    void catchUpTopsUpTheMonthItBelongsTo_data() { test::addDatabaseRowsWithMySql(); }
     void catchUpTopsUpTheMonthItBelongsTo()
     {
         QFETCH(SqlDialect, dialect);
@@ -464,7 +464,7 @@ private slots:
     // the month, written without a period at local midnight in Auckland (still 30 November in
     // UTC), is that user's December grant. A run for December grants it again to nobody who had
     // one, not even to a user who spent credits since; the dry run says so before.
-    void legacyTopUpOfTheMonthCounts_data() { test::addDatabaseRows(); }
+    void legacyTopUpOfTheMonthCounts_data() { test::addDatabaseRowsWithMySql(); }
     void legacyTopUpOfTheMonthCounts()
     {
         QFETCH(SqlDialect, dialect);
@@ -540,7 +540,7 @@ private slots:
     // Rows without a period that appear after the switch-over mean the app's own scheduler still
     // runs: the run says so in a warning and its summary, as long as they are recent (this
     // month's or last month's), so that the warning ends once the app's scheduler is stopped.
-    void appSchedulerStillRunningIsWarnedAbout_data() { test::addDatabaseRows(); }
+    void appSchedulerStillRunningIsWarnedAbout_data() { test::addDatabaseRowsWithMySql(); }
     void appSchedulerStillRunningIsWarnedAbout()
     {
         QFETCH(SqlDialect, dialect);
@@ -557,9 +557,9 @@ private slots:
         QVERIFY(exec(db, QStringLiteral("INSERT INTO credit_adjustments (id, created_at, user_id, "
                                         "credits, reason, period) VALUES ('ours-w', %1, 'w', 10, "
                                         "'Monthly free credit top-up: topped up to 10', '2026-01')")
-                             .arg(dialect == SqlDialect::Sqlite
-                                      ? QStringLiteral("'2025-12-31 11:00:00'")
-                                      : QStringLiteral("'2025-12-31 11:00:00+00'"))));
+                             .arg(dialect == SqlDialect::Postgres
+                                      ? QStringLiteral("'2025-12-31 11:00:00+00'")
+                                      : QStringLiteral("'2025-12-31 11:00:00'"))));
         QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-jan-u"), QStringLiteral("u"),
                                utc("2025-12-31T11:00:02Z")));
         QVERIFY(addLegacyTopUp(db, dialect, QStringLiteral("l-jan-w"), QStringLiteral("w"),
@@ -628,7 +628,7 @@ private slots:
                  utc("2026-11-30T11:00:00Z").toMSecsSinceEpoch());
     }
 
-    void dryRunChangesNothing_data() { test::addDatabaseRows(); }
+    void dryRunChangesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void dryRunChangesNothing()
     {
         QFETCH(SqlDialect, dialect);
@@ -658,7 +658,7 @@ private slots:
         QCOMPARE(real.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 6);
     }
 
-    void stoppedRunChangesNothingMore_data() { test::addDatabaseRows(); }
+    void stoppedRunChangesNothingMore_data() { test::addDatabaseRowsWithMySql(); }
     void stoppedRunChangesNothingMore()
     {
         QFETCH(SqlDialect, dialect);
@@ -678,7 +678,7 @@ private slots:
         QCOMPARE(audits(db, dialect).size(), 0);
     }
 
-    void failedBatchKeepsEarlierOnesAndRerunFinishes_data() { test::addDatabaseRows(); }
+    void failedBatchKeepsEarlierOnesAndRerunFinishes_data() { test::addDatabaseRowsWithMySql(); }
     void failedBatchKeepsEarlierOnesAndRerunFinishes()
     {
         QFETCH(SqlDialect, dialect);
@@ -693,6 +693,12 @@ private slots:
             QVERIFY(exec(db, QStringLiteral("CREATE TRIGGER test_refuse BEFORE INSERT ON "
                                             "credit_adjustments WHEN NEW.user_id = '%1' BEGIN "
                                             "SELECT RAISE(ABORT, 'test refuses this user'); END")
+                                 .arg(failing)));
+        } else if (dialect == SqlDialect::MySql) {
+            QVERIFY(exec(db, QStringLiteral("CREATE TRIGGER test_refuse BEFORE INSERT ON "
+                                            "credit_adjustments FOR EACH ROW BEGIN IF "
+                                            "NEW.user_id = '%1' THEN SIGNAL SQLSTATE '45000' SET "
+                                            "MESSAGE_TEXT = 'test refuses this user'; END IF; END")
                                  .arg(failing)));
         } else {
             QVERIFY(exec(db, QStringLiteral("CREATE FUNCTION test_refuse() RETURNS trigger "
@@ -748,7 +754,7 @@ private slots:
 
     // Batches that fail one after another (here: every grant refused) stop the run after
     // three: going on would only fail every batch in turn.
-    void batchesFailingInARowStopTheRun_data() { test::addDatabaseRows(); }
+    void batchesFailingInARowStopTheRun_data() { test::addDatabaseRowsWithMySql(); }
     void batchesFailingInARowStopTheRun()
     {
         QFETCH(SqlDialect, dialect);
@@ -769,7 +775,7 @@ private slots:
         QCOMPARE(audits(db, dialect).size(), 0);
     }
 
-    void concurrentRunsGrantOnce_data() { test::addDatabaseRows(); }
+    void concurrentRunsGrantOnce_data() { test::addDatabaseRowsWithMySql(); }
     void concurrentRunsGrantOnce()
     {
         QFETCH(SqlDialect, dialect);
@@ -805,7 +811,7 @@ private slots:
         QCOMPARE(toppedUp, 200);
     }
 
-    void transientErrorIsRetriedAndStopEndsTheWait_data() { test::addDatabaseRows(); }
+    void transientErrorIsRetriedAndStopEndsTheWait_data() { test::addDatabaseRowsWithMySql(); }
     void transientErrorIsRetriedAndStopEndsTheWait()
     {
         QFETCH(SqlDialect, dialect);
@@ -813,6 +819,7 @@ private slots:
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         ConnectionOptions options;
         options.sqliteBusyTimeout = 50ms;
+        options.mysqlLockWaitTimeout = 1s;
         auto factory = migrated(database, options);
         auto db = factory->connectionForCurrentThread().value();
         const QList<User> users = manyUsers(6);
@@ -955,7 +962,7 @@ private slots:
     // The job as the scheduler gets it from the catalog, with a trailing comma in
     // CUSTOM_CREDIT_DOMAINS, a word for REGULAR_USER_FREE_CREDITS and a bad stored educator
     // allowance: it tops everyone up, and its log says what was not used and why.
-    void reportOnlySettingsNeverBlockARun_data() { test::addDatabaseRows(); }
+    void reportOnlySettingsNeverBlockARun_data() { test::addDatabaseRowsWithMySql(); }
     void reportOnlySettingsNeverBlockARun()
     {
         QFETCH(SqlDialect, dialect);

@@ -179,7 +179,7 @@ class tst_OrphanedUploadsCleanup : public QObject
     Q_OBJECT
 
 private slots:
-    void deletesOnlyUnreferencedFiles_data() { test::addDatabaseRows(); }
+    void deletesOnlyUnreferencedFiles_data() { test::addDatabaseRowsWithMySql(); }
     void deletesOnlyUnreferencedFiles()
     {
         WORLD(world);
@@ -207,7 +207,7 @@ private slots:
         QCOMPARE(progress.total, 3);
     }
 
-    void secondRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void secondRunDeletesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void secondRunDeletesNothing()
     {
         WORLD(world);
@@ -223,7 +223,7 @@ private slots:
         QVERIFY(world.exists(QStringLiteral("2025/11/17/used.png")));
     }
 
-    void cancelledRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void cancelledRunDeletesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void cancelledRunDeletesNothing()
     {
         WORLD(world);
@@ -235,7 +235,7 @@ private slots:
     }
 
     // Every way a block can name a file, each with its own file: kept or not.
-    void referenceForms_data() { test::addDatabaseRows(); }
+    void referenceForms_data() { test::addDatabaseRowsWithMySql(); }
     void referenceForms()
     {
         WORLD(world);
@@ -308,7 +308,7 @@ private slots:
                      qPrintable(c.file + (c.kept ? u" should be kept"_qs : u" should be gone"_qs)));
     }
 
-    void playerPhotosKeepTheirFiles_data() { test::addDatabaseRows(); }
+    void playerPhotosKeepTheirFiles_data() { test::addDatabaseRowsWithMySql(); }
     void playerPhotosKeepTheirFiles()
     {
         WORLD(world);
@@ -327,7 +327,7 @@ private slots:
         QCOMPARE(count(result, "referenced"), 2);
     }
 
-    void malformedJsonStillKeepsItsFile_data() { test::addDatabaseRows(); }
+    void malformedJsonStillKeepsItsFile_data() { test::addDatabaseRowsWithMySql(); }
     void malformedJsonStillKeepsItsFile()
     {
         WORLD(world);
@@ -341,7 +341,7 @@ private slots:
     }
 
     // Symlinks are neither followed nor deleted, wherever they point.
-    void symlinksAreNeverFollowedNorDeleted_data() { test::addDatabaseRows(); }
+    void symlinksAreNeverFollowedNorDeleted_data() { test::addDatabaseRowsWithMySql(); }
     void symlinksAreNeverFollowedNorDeleted()
     {
         WORLD(world);
@@ -381,7 +381,7 @@ private slots:
     // the root -- the site's logo, another feature's folder, a folder shaped almost like a
     // date -- is left alone, however old and unreferenced, and so are its folders, even
     // empty.
-    void onlyDateFoldersHoldCandidates_data() { test::addDatabaseRows(); }
+    void onlyDateFoldersHoldCandidates_data() { test::addDatabaseRowsWithMySql(); }
     void onlyDateFoldersHoldCandidates()
     {
         WORLD(world);
@@ -488,7 +488,7 @@ private slots:
 
     // The configured root may itself be a symlink (to a mounted volume, say): it is resolved
     // once and swept, as the root it names.
-    void symlinkedRootIsSwept_data() { test::addDatabaseRows(); }
+    void symlinkedRootIsSwept_data() { test::addDatabaseRowsWithMySql(); }
     void symlinkedRootIsSwept()
     {
         WORLD(world);
@@ -506,7 +506,7 @@ private slots:
 
     // An empty list of sources would make every upload look orphaned: refused before
     // anything is read or deleted, as SettingValues refuses it for stored settings.
-    void emptyReferenceSourcesAreRefused_data() { test::addDatabaseRows(); }
+    void emptyReferenceSourcesAreRefused_data() { test::addDatabaseRowsWithMySql(); }
     void emptyReferenceSourcesAreRefused()
     {
         WORLD(world);
@@ -525,7 +525,7 @@ private slots:
     // look foreign, and the files only they name would be deleted: the job refuses to run,
     // naming SITE_URL and the value, and deletes nothing, wherever the value comes from (the
     // environment, the settings stored in the database, or settings handed to run()).
-    void siteUrlWithoutASchemeIsRefused_data() { test::addDatabaseRows(); }
+    void siteUrlWithoutASchemeIsRefused_data() { test::addDatabaseRowsWithMySql(); }
     void siteUrlWithoutASchemeIsRefused()
     {
         WORLD(world);
@@ -615,7 +615,7 @@ private slots:
     // folder and a file outside, to the root's parent, and in the cache. Afterwards every
     // file outside is there unchanged, the orphans inside (found by walking the root without
     // following links) are gone, and the referenced files stay.
-    void hostileReferencesNeverReachOutsideTheRoot_data() { test::addDatabaseRows(); }
+    void hostileReferencesNeverReachOutsideTheRoot_data() { test::addDatabaseRowsWithMySql(); }
     void hostileReferencesNeverReachOutsideTheRoot()
     {
         WORLD(world);
@@ -772,7 +772,7 @@ private slots:
         QVERIFY(count(result, "skippedSymlinks") >= links.size());
     }
 
-    void youngFilesAreKept_data() { test::addDatabaseRows(); }
+    void youngFilesAreKept_data() { test::addDatabaseRowsWithMySql(); }
     void youngFilesAreKept()
     {
         WORLD(world);
@@ -791,7 +791,7 @@ private slots:
         QCOMPARE(count(world.run(), "deleted"), 2);
     }
 
-    void cachedCopiesGoWithTheirOriginal_data() { test::addDatabaseRows(); }
+    void cachedCopiesGoWithTheirOriginal_data() { test::addDatabaseRowsWithMySql(); }
     void cachedCopiesGoWithTheirOriginal()
     {
         WORLD(world);
@@ -818,7 +818,7 @@ private slots:
         QCOMPARE(count(result, "bytesFreed"), 110);
     }
 
-    void emptyDateFoldersGoBottomUpInOneRun_data() { test::addDatabaseRows(); }
+    void emptyDateFoldersGoBottomUpInOneRun_data() { test::addDatabaseRowsWithMySql(); }
     void emptyDateFoldersGoBottomUpInOneRun()
     {
         WORLD(world);
@@ -857,7 +857,7 @@ private slots:
         QVERIFY(QDir(empty.root()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
     }
 
-    void dryRunChangesNothing_data() { test::addDatabaseRows(); }
+    void dryRunChangesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void dryRunChangesNothing()
     {
         WORLD(world);
@@ -887,7 +887,7 @@ private slots:
     }
 
     // A source that cannot be read fails the run before anything is deleted.
-    void unreadableSourceDeletesNothing_data() { test::addDatabaseRows(); }
+    void unreadableSourceDeletesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void unreadableSourceDeletesNothing()
     {
         WORLD(world);
@@ -902,7 +902,7 @@ private slots:
     }
 
     // References are streamed; a batch size smaller than the rows loses none of them.
-    void manyRowsInSmallBatches_data() { test::addDatabaseRows(); }
+    void manyRowsInSmallBatches_data() { test::addDatabaseRowsWithMySql(); }
     void manyRowsInSmallBatches()
     {
         WORLD(world);
@@ -919,7 +919,7 @@ private slots:
         QCOMPARE(count(result, "deleted"), 1);
     }
 
-    void uploadsRootMustBeAFolder_data() { test::addDatabaseRows(); }
+    void uploadsRootMustBeAFolder_data() { test::addDatabaseRowsWithMySql(); }
     void uploadsRootMustBeAFolder()
     {
         WORLD(world);

@@ -16,6 +16,7 @@
 #include "storage/SqlTime.h"
 
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -133,12 +134,55 @@ qint64 byStatus(const JobResult &result, const char *status)
         .toInteger(-1);
 }
 
+// MySQL has no timestamp literal with an offset: the app's MySQL driver writes the wall time
+// of its session's time_zone. `text` ("2026-12-03 12:59:59.5+13:00") becomes that: the wall
+// time (whole seconds, as the app's TIMESTAMP columns keep them; truncating keeps every
+// row on its side of the cutoff) and the session zone "+13:00". MariaDB takes offsets from
+// -12:59 to +13:00: beyond them the instant is written in UTC.
+struct MySqlWallTime
+{
+    QString wall;
+    QString zone;
+};
+
+MySqlWallTime mysqlWallTime(const QString &text)
+{
+    static const QRegularExpression form(
+        QStringLiteral(R"(^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)$)"));
+    const auto match = form.match(text);
+    if (!match.hasMatch())
+        return {text, QStringLiteral("+00:00")};
+    const QString wall = match.captured(1) + u' ' + match.captured(2);
+    const QString zone =
+        match.captured(3) == QLatin1String("Z") ? QStringLiteral("+00:00") : match.captured(3);
+    const int sign = zone.startsWith(u'-') ? -1 : 1;
+    const int minutes = sign * (zone.mid(1, 2).toInt() * 60 + zone.mid(4, 2).toInt());
+    if (minutes >= -(12 * 60 + 59) && minutes <= 13 * 60)
+        return {wall, zone};
+    const QDateTime local = QDateTime::fromString(wall, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    // QTimeZone takes offsets up to 14:00 only: the offset is taken off by hand.
+    const QDateTime instant =
+        QDateTime(local.date(), local.time(), Qt::UTC).addSecs(-qint64(minutes) * 60);
+    return {instant.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), QStringLiteral("+00:00")};
+}
+
 // A purchase whose created_at is written as the literal `text`, as the web app or its
-// drivers write it: raw text on SQLite, cast to timestamptz on PostgreSQL.
+// drivers write it: raw text on SQLite, cast to timestamptz on PostgreSQL, the wall time in a
+// session of that offset on MySQL.
 bool addRawPurchase(QSqlDatabase db, SqlDialect dialect, const QString &id, const QString &status,
                     const QString &text)
 {
+    QString value = text;
     QSqlQuery query(db);
+    if (dialect == SqlDialect::MySql) {
+        const MySqlWallTime written = mysqlWallTime(text);
+        value = written.wall;
+        if (!query.exec(QStringLiteral("SET time_zone = '%1'").arg(written.zone))) {
+            qWarning("time_zone %s: %s", qPrintable(written.zone),
+                     qPrintable(query.lastError().text()));
+            return false;
+        }
+    }
     query.prepare(QStringLiteral("INSERT INTO credit_purchases (id, created_at, user_id, "
                                  "credits, amount_paid, stripe_session_id, status) VALUES (?, %1, "
                                  "'u1', 10, 500, ?, ?)")
@@ -146,13 +190,15 @@ bool addRawPurchase(QSqlDatabase db, SqlDialect dialect, const QString &id, cons
                                ? QStringLiteral("CAST(? AS timestamptz)")
                                : QStringLiteral("?")));
     query.addBindValue(id);
-    query.addBindValue(text);
+    query.addBindValue(value);
     query.addBindValue(QStringLiteral("cs_") + id);
     query.addBindValue(status);
-    if (query.exec())
-        return true;
-    qWarning("insert %s: %s", qPrintable(id), qPrintable(query.lastError().text()));
-    return false;
+    const bool inserted = query.exec();
+    if (!inserted)
+        qWarning("insert %s: %s", qPrintable(id), qPrintable(query.lastError().text()));
+    if (dialect == SqlDialect::MySql) // the product's sessions are in UTC (MySqlConnector)
+        QSqlQuery(db).exec(QStringLiteral("SET time_zone = '+00:00'"));
+    return inserted;
 }
 
 #define OPEN_DATABASE()                                                                            \
@@ -169,7 +215,7 @@ class tst_StaleCreditPurchaseCleanup : public QObject
     Q_OBJECT
 
 private slots:
-    void deletesStalePendingAndFailedOnly_data() { test::addDatabaseRows(); }
+    void deletesStalePendingAndFailedOnly_data() { test::addDatabaseRowsWithMySql(); }
     void deletesStalePendingAndFailedOnly()
     {
         OPEN_DATABASE();
@@ -196,7 +242,7 @@ private slots:
         }));
     }
 
-    void secondRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void secondRunDeletesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void secondRunDeletesNothing()
     {
         OPEN_DATABASE();
@@ -210,7 +256,7 @@ private slots:
         QCOMPARE(ids(db), survivorsAroundTheBoundary());
     }
 
-    void exactBoundaryIsKept_data() { test::addDatabaseRows(); }
+    void exactBoundaryIsKept_data() { test::addDatabaseRowsWithMySql(); }
     void exactBoundaryIsKept()
     {
         OPEN_DATABASE();
@@ -236,7 +282,7 @@ private slots:
         QCOMPARE(ids(db), QStringList());
     }
 
-    void offsetsAreComparedAsInstants_data() { test::addDatabaseRows(); }
+    void offsetsAreComparedAsInstants_data() { test::addDatabaseRowsWithMySql(); }
     void offsetsAreComparedAsInstants()
     {
         OPEN_DATABASE();
@@ -300,7 +346,7 @@ private slots:
         QCOMPARE(count(result, "skippedUnreadableTime"), 0);
     }
 
-    void largestOffsetsAreReached_data() { test::addDatabaseRows(); }
+    void largestOffsetsAreReached_data() { test::addDatabaseRowsWithMySql(); }
     void largestOffsetsAreReached()
     {
         OPEN_DATABASE();
@@ -390,7 +436,7 @@ private slots:
         }));
     }
 
-    void dryRunChangesNothing_data() { test::addDatabaseRows(); }
+    void dryRunChangesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void dryRunChangesNothing()
     {
         OPEN_DATABASE();
@@ -412,7 +458,7 @@ private slots:
                                 "created before 3 Dec 00:00 UTC"));
     }
 
-    void ageIsConfigurable_data() { test::addDatabaseRows(); }
+    void ageIsConfigurable_data() { test::addDatabaseRowsWithMySql(); }
     void ageIsConfigurable()
     {
         OPEN_DATABASE();
@@ -428,7 +474,7 @@ private slots:
                  QStringLiteral("2026-11-10T00:00:00+00:00"));
     }
 
-    void batchesDeleteEverythingStale_data() { test::addDatabaseRows(); }
+    void batchesDeleteEverythingStale_data() { test::addDatabaseRowsWithMySql(); }
     void batchesDeleteEverythingStale()
     {
         OPEN_DATABASE();
@@ -461,7 +507,7 @@ private slots:
         QCOMPARE(run.state->progress().total, 46);
     }
 
-    void subMillisecondTimesDoNotStallBatches_data() { test::addDatabaseRows(); }
+    void subMillisecondTimesDoNotStallBatches_data() { test::addDatabaseRowsWithMySql(); }
     void subMillisecondTimesDoNotStallBatches()
     {
         OPEN_DATABASE();
@@ -489,7 +535,7 @@ private slots:
         QCOMPARE(ids(db), QStringList());
     }
 
-    void cancelledRunDeletesNothing_data() { test::addDatabaseRows(); }
+    void cancelledRunDeletesNothing_data() { test::addDatabaseRowsWithMySql(); }
     void cancelledRunDeletesNothing()
     {
         OPEN_DATABASE();

@@ -1,7 +1,7 @@
 // The Monthly Credit Top-Up's money guarantees end to end, through the runtime that hosts it
 // on a manual clock (issue 13): no month lost and none granted twice when an admin changes the
 // job's zone, when a run fails or dies half-way, when the database is away at midnight, or
-// when an admin backfills an occurrence by hand. Both databases.
+// when an admin backfills an occurrence by hand. Every database.
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
 
@@ -119,32 +119,44 @@ bool topUpsFinished(const QSignalSpy &spy, int count, RunOutcome outcome)
 
 // The database away, for real: SQLite write-locked by another connection's exclusive
 // transaction (claims fail after the busy timeout with "database is locked"); PostgreSQL
-// refusing new connections, with every connection to it terminated.
+// refusing new connections, with every connection to it terminated; MySQL/MariaDB the same
+// for the database's own user (account locked, its connections killed).
 class Outage
 {
 public:
-    Outage(SqlDialect dialect, const DatabaseUrl &url)
-        : m_dialect(dialect)
-        , m_url(url)
+    explicit Outage(const test::TestDatabase &database)
+        : m_database(database)
     {}
     ~Outage() { end(); }
 
     QString begin()
     {
-        if (m_dialect == SqlDialect::Sqlite) {
+        const QString name = m_database.url().databaseName();
+        switch (m_database.dialect()) {
+        case SqlDialect::Sqlite: {
             QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, m_connection);
-            db.setDatabaseName(m_url.filePath());
+            db.setDatabaseName(m_database.url().filePath());
             QSqlQuery lock(db);
             if (!db.open() || !lock.exec(u"BEGIN EXCLUSIVE"_qs))
                 return lock.lastError().text() + db.lastError().text();
-        } else {
+            break;
+        }
+        case SqlDialect::Postgres:
             for (
                 const QString &sql :
                 {u"ALTER DATABASE %1 ALLOW_CONNECTIONS false"_qs,
                  u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"_qs}) {
-                if (const auto error = admin(sql.arg(m_url.databaseName())))
+                if (const auto error = postgresAdmin(sql.arg(name)))
                     return *error;
             }
+            break;
+        case SqlDialect::MySql:
+            for (const QString &sql :
+                 {u"ALTER USER '%1'@'%' ACCOUNT LOCK"_qs, u"KILL CONNECTION USER '%1'@'%'"_qs}) {
+                if (const auto error = m_database.mysqlAdmin(sql))
+                    return *error;
+            }
+            break;
         }
         m_active = true;
         return {};
@@ -154,17 +166,26 @@ public:
     {
         if (!std::exchange(m_active, false))
             return;
-        if (m_dialect == SqlDialect::Sqlite) {
+        std::optional<QString> error;
+        switch (m_database.dialect()) {
+        case SqlDialect::Sqlite:
             QSqlQuery(QSqlDatabase::database(m_connection)).exec(u"ROLLBACK"_qs);
             QSqlDatabase::removeDatabase(m_connection);
-        } else if (const auto error = admin(
-                       u"ALTER DATABASE %1 ALLOW_CONNECTIONS true"_qs.arg(m_url.databaseName()))) {
-            qWarning("outage did not end: %s", qPrintable(*error));
+            break;
+        case SqlDialect::Postgres:
+            error = postgresAdmin(u"ALTER DATABASE %1 ALLOW_CONNECTIONS true"_qs.arg(
+                m_database.url().databaseName()));
+            break;
+        case SqlDialect::MySql:
+            error = m_database.mysqlAdmin(u"ALTER USER '%1'@'%' ACCOUNT UNLOCK"_qs);
+            break;
         }
+        if (error)
+            qWarning("outage did not end: %s", qPrintable(*error));
     }
 
 private:
-    std::optional<QString> admin(const QString &sql) const
+    static std::optional<QString> postgresAdmin(const QString &sql)
     {
         const auto server = test::postgresServerUrl();
         if (!server)
@@ -172,8 +193,7 @@ private:
         return test::postgresAdminExec(server.value(), u"outage-admin"_qs, sql);
     }
 
-    SqlDialect m_dialect;
-    DatabaseUrl m_url;
+    const test::TestDatabase &m_database;
     QString m_connection = u"outage-locker"_qs;
     bool m_active = false;
 };
@@ -232,7 +252,7 @@ private slots:
     // An admin sets the top-up's zone to Pacific/Auckland on a UTC host. Its Dec 1 occurrence
     // (2026-12-01T00:00+13:00, which is Nov 30 11:00 UTC) grants December: everyone topped up
     // for November on Nov 1 gets December's credits.
-    void zoneOverrideDecidesThePeriod_data() { test::addDatabaseRows(); }
+    void zoneOverrideDecidesThePeriod_data() { test::addDatabaseRowsWithMySql(); }
     void zoneOverrideDecidesThePeriod()
     {
         QFETCH(SqlDialect, dialect);
@@ -271,7 +291,7 @@ private slots:
     // the top-up's retries (its default policy) finish the month once it is back, every owed
     // user topped up exactly once. Before, the claim's failure was recorded `missed` and the
     // month was lost.
-    void outageAcrossMidnightFinishesTheMonth_data() { test::addDatabaseRows(); }
+    void outageAcrossMidnightFinishesTheMonth_data() { test::addDatabaseRowsWithMySql(); }
     void outageAcrossMidnightFinishesTheMonth()
     {
         QFETCH(SqlDialect, dialect);
@@ -286,7 +306,7 @@ private slots:
         QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
         runtime->scheduler().start();
 
-        Outage outage(dialect, database.url());
+        Outage outage(database);
         const QString down = outage.begin();
         QVERIFY2(down.isEmpty(), qPrintable(down));
         clock.setNow(utc("2026-12-01T00:00:00Z"));
@@ -309,7 +329,7 @@ private slots:
     // A scheduled top-up killed half-way (its first batch committed, its row left running):
     // the next start marks it interrupted and catches the occurrence up at once; the users
     // of the committed batch are not topped up twice, the others are topped up.
-    void killedRunIsFinishedAtTheNextStart_data() { test::addDatabaseRows(); }
+    void killedRunIsFinishedAtTheNextStart_data() { test::addDatabaseRowsWithMySql(); }
     void killedRunIsFinishedAtTheNextStart()
     {
         QFETCH(SqlDialect, dialect);
@@ -348,7 +368,8 @@ private slots:
         QTest::addColumn<QString>("skipReason");
         QTest::addColumn<bool>("caughtUp");
         for (const auto &[name, dialect] : {std::pair{"sqlite", SqlDialect::Sqlite},
-                                            std::pair{"postgresql", SqlDialect::Postgres}}) {
+                                            std::pair{"postgresql", SqlDialect::Postgres},
+                                            std::pair{"mysql", SqlDialect::MySql}}) {
             QTest::addRow("%s, database unavailable", name)
                 << dialect << u"database unavailable"_qs << true;
             QTest::addRow("%s, paused", name) << dialect << u"paused"_qs << false;
@@ -388,7 +409,7 @@ private slots:
     // --occurrence`): November is granted to those who did not have it, recorded as a
     // backfill with who and why; running it again grants nothing. An instant that is not an
     // occurrence is refused, naming the nearest ones.
-    void backfillGrantsThatMonthOnce_data() { test::addDatabaseRows(); }
+    void backfillGrantsThatMonthOnce_data() { test::addDatabaseRowsWithMySql(); }
     void backfillGrantsThatMonthOnce()
     {
         QFETCH(SqlDialect, dialect);
@@ -434,7 +455,7 @@ private slots:
         QCOMPARE(record.summary.value(u"usersToppedUp"_qs).toInteger(), 0);
         runtime->scheduler().stop(5s);
         QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM credit_adjustments"_qs).toInt(), 3);
-        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE trigger = 'backfill' "
+        QCOMPARE(scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'backfill' "
                                   "AND requested_by = 'alice' AND reason = 'November was "
                                   "lost' AND status = 'succeeded' AND occurrence_ms = %1"_qs.arg(
                                       utc("2026-11-01T00:00:00Z").toMSecsSinceEpoch()))

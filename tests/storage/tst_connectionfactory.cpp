@@ -418,7 +418,7 @@ void tst_ConnectionFactory::postgresReopensAfterFailedStatement()
     QDeadlineTimer deadline(5000); // the termination arrives asynchronously
     while (failing.exec(u"SELECT 1"_s) && !deadline.hasExpired())
         QThread::msleep(10);
-    QVERIFY2(jc::SqlErrors::isConnectionLost(failing.lastError()),
+    QVERIFY2(jc::SqlErrors::isConnectionLost(failing.lastError(), SqlDialect::Postgres),
              qPrintable(failing.lastError().text()));
 
     const Seen after = use(factory);

@@ -340,7 +340,8 @@ void tst_Migrator::existingAppDatabaseKeepsItsData()
              (QVariantList{2}));
     // The period key works on the old table, next to its old rows.
     QVERIFY(!exec(db, insertAdjustment(u"a3"_s, u"2026-12"_s)).isValid());
-    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertAdjustment(u"a4"_s, u"2026-12"_s))));
+    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertAdjustment(u"a4"_s, u"2026-12"_s)),
+                                             dialect));
 }
 
 void tst_Migrator::concurrentMigrationsApplyEachOnce()
@@ -436,8 +437,8 @@ void tst_Migrator::occurrenceIsUniquePerJob()
     QVERIFY(!exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"2026-01-01T00:00Z"_s)).isValid());
     const QSqlError second =
         exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"2026-01-01T00:00Z"_s));
-    QVERIFY2(jc::SqlErrors::isUniqueViolation(second), qPrintable(second.text()));
-    QVERIFY(!jc::SqlErrors::isConnectionLost(second));
+    QVERIFY2(jc::SqlErrors::isUniqueViolation(second, dialect), qPrintable(second.text()));
+    QVERIFY(!jc::SqlErrors::isConnectionLost(second, dialect));
     QVERIFY(!exec(db, insertRun(u"Uploads Cleanup"_s, u"2026-01-01T00:00Z"_s)).isValid());
     QVERIFY(!exec(db, insertRun(u"Monthly Credit Top-Up"_s, u"manual-1"_s)).isValid());
     QCOMPARE(column(db, u"SELECT count(*) FROM jc_runs"_s), (QVariantList{3}));
@@ -453,7 +454,7 @@ void tst_Migrator::topUpIsUniquePerUserAndPeriod()
 
     QVERIFY(!exec(db, insertAdjustment(u"a1"_s, u"2026-12"_s)).isValid());
     const QSqlError twice = exec(db, insertAdjustment(u"a2"_s, u"2026-12"_s));
-    QVERIFY2(jc::SqlErrors::isUniqueViolation(twice), qPrintable(twice.text()));
+    QVERIFY2(jc::SqlErrors::isUniqueViolation(twice, dialect), qPrintable(twice.text()));
     QVERIFY(!exec(db, insertAdjustment(u"a3"_s, u"2027-01"_s)).isValid());
     // Adjustments that are not top-ups have no period, and never collide.
     QVERIFY(!exec(db, insertAdjustment(u"a4"_s, QString())).isValid());
@@ -535,7 +536,7 @@ void tst_Migrator::runLogsGoWithTheirRun()
                               "message) VALUES (?, ?, 1767225600000, 'info', 'hello')"_s;
     QVERIFY(!exec(db, insertLog, {runId, 1}).isValid());
     QVERIFY(!exec(db, insertLog, {runId, 2}).isValid());
-    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertLog, {runId, 2})));
+    QVERIFY(jc::SqlErrors::isUniqueViolation(exec(db, insertLog, {runId, 2}), dialect));
     QVERIFY(exec(db, insertLog, {runId.toLongLong() + 1000, 1}).isValid()); // no such run
 
     QVERIFY(!exec(db, u"DELETE FROM jc_runs"_s).isValid());

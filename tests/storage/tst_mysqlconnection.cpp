@@ -117,11 +117,21 @@ private slots:
                  qPrintable(refused.error()));
         QVERIFY(!refused.error().contains(u"not-the-password"_s));
 
-        auto unknown = ConnectionFactory(server.withDatabaseName(u"no_such_db"_s))
+        // The admin is told the database does not exist; the test database's own user may
+        // not be told, and hears what to check.
+        auto unknown = ConnectionFactory(database.serverUrl().withDatabaseName(u"no_such_db"_s))
                            .connectionForCurrentThread();
         QVERIFY(!unknown);
         QVERIFY2(unknown.error().contains(u"has no database \"no_such_db\""_s),
                  qPrintable(unknown.error()));
+        auto ungranted = ConnectionFactory(server.withDatabaseName(u"no_such_db"_s))
+                             .connectionForCurrentThread();
+        QVERIFY(!ungranted);
+        QVERIFY2(ungranted.error().contains(u"does not let user %1 use the database "
+                                            "\"no_such_db\""_s.arg(server.userName())),
+                 qPrintable(ungranted.error()));
+        QVERIFY2(ungranted.error().contains(u"CREATE DATABASE no_such_db"_s),
+                 qPrintable(ungranted.error()));
 
         // A port nobody listens on: refused at once, and said so.
         const auto closed =

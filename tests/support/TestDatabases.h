@@ -110,6 +110,7 @@ inline Expected<DatabaseUrl, QString> postgresServerUrl()
 //  - SQLite: a new, empty file in a QTemporaryDir.
 //  - PostgreSQL: a new database jc_test_<pid>_<n> on the test server (about 0.1 s), dropped
 //    WITH (FORCE) afterwards so that connections left open cannot keep it.
+//  - MySQL/MariaDB: the same, reached as a user of the same name that may use only it.
 class TestDatabase
 {
 public:
@@ -131,9 +132,19 @@ public:
     {
         if (!m_isReady || m_dialect == SqlDialect::Sqlite)
             return;
-        adminExec(m_dialect == SqlDialect::Postgres
-                      ? QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name)
-                      : QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_name));
+        if (m_dialect == SqlDialect::Postgres) {
+            adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+            return;
+        }
+        adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_name));
+        adminExec(QStringLiteral("DROP USER IF EXISTS '%1'@'%'").arg(m_name));
+    }
+
+    // MySQL: runs `sql` as the server's admin ("%1" is the test database's name, which is also
+    // its user's); the error, if any.
+    std::optional<QString> mysqlAdmin(const QString &sql) const
+    {
+        return adminExec(sql.arg(m_name));
     }
 
     TestDatabase(const TestDatabase &) = delete;
@@ -189,7 +200,35 @@ private:
             return;
         }
         m_url = m_serverUrl.withDatabaseName(m_name);
+        if (m_dialect == SqlDialect::MySql && !createMySqlUser())
+            return;
         m_isReady = true;
+    }
+
+    // MySQL: the test database gets a user of its own, as an app's database has, with every
+    // privilege on it and none elsewhere: the product is tested without root's rights, and a
+    // test can lock the account to take the database away (an outage) without touching the
+    // other tests on the server.
+    bool createMySqlUser()
+    {
+        for (const QString &sql :
+             {QStringLiteral("CREATE USER '%1'@'%'").arg(m_name),
+              QStringLiteral("GRANT ALL PRIVILEGES ON %1.* TO '%1'@'%'").arg(m_name)}) {
+            if (auto error = adminExec(sql)) {
+                m_error = QStringLiteral("Cannot create the test database's user on %1: %2")
+                              .arg(m_serverUrl.toDisplayString(), *error);
+                return false;
+            }
+        }
+        auto own = DatabaseUrl::parse(QStringLiteral("mysql://%1@%2:%3/%1")
+                                          .arg(m_name, m_serverUrl.host())
+                                          .arg(m_serverUrl.port()));
+        if (!own) {
+            m_error = own.error();
+            return false;
+        }
+        m_url = own.value();
+        return true;
     }
 
     // Runs one statement on the server's maintenance database; returns the error, if any.
