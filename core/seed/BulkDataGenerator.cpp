@@ -259,9 +259,11 @@ std::optional<QString> writeFiles(Context &c)
 std::optional<QString> analyze(Context &c)
 {
     QSqlQuery query(c.db);
-    const QString sql = c.dialect == SqlDialect::Sqlite
-                            ? QStringLiteral("ANALYZE")
-                            : QStringLiteral("VACUUM (ANALYZE) users, credit_purchases, blocks");
+    QString sql = QStringLiteral("VACUUM (ANALYZE) users, credit_purchases, blocks");
+    if (c.dialect == SqlDialect::Sqlite)
+        sql = QStringLiteral("ANALYZE");
+    else if (c.dialect == SqlDialect::MySql)
+        sql = QStringLiteral("ANALYZE TABLE users, credit_purchases, blocks");
     if (!query.exec(sql))
         return QStringLiteral("The rows are written, but %1 failed: %2")
             .arg(sql.section(u' ', 0, 0))

@@ -176,18 +176,6 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 Expected<std::shared_ptr<ConnectionFactory>, QString>
 AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
 {
-    // MySQL: the schema (migrations adopt the app's tables as they are) and the reads of
-    // `jobctl list` and `history` are ported and tested on MariaDB; the claims, liveness and
-    // the jobs' own SQL are written for SQLite and PostgreSQL: run on MySQL they would fail
-    // half-way or, worse, claim a run twice. Writers and the console are refused until then.
-    if (url.dialect() == SqlDialect::MySql && access != Access::Connect &&
-        access != Access::Inspect && access != Access::Read)
-        return QStringLiteral(
-                   "%1 is a MySQL/MariaDB database: Job Console adopts it (`jobctl migrate`) "
-                   "and shows its jobs and history (`jobctl list`, `jobctl history`), but this "
-                   "build does not yet run jobs, change them or open the console on it (it does "
-                   "on SQLite and PostgreSQL).")
-            .arg(url.toDisplayString());
     if (access == Access::Read)
         return openReader(url, true);
     if (access == Access::Inspect)

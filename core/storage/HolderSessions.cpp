@@ -8,9 +8,42 @@
 
 namespace jc {
 
+QString HolderSessions::mysqlLockName(const QString &keyExpression)
+{
+    return QStringLiteral("CONCAT('jc.presence.', LEFT(SHA1(DATABASE()), 12), '.', %1)")
+        .arg(keyExpression);
+}
+
+Expected<HolderSessions, QString> HolderSessions::readMySql(QSqlDatabase &db)
+{
+    HolderSessions sessions;
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral("SHOW GLOBAL STATUS LIKE 'Uptime'")))
+        return QStringLiteral("Could not read the server's uptime: %1")
+            .arg(SqlErrors::text(query.lastError()));
+    const qint64 uptimeMSecs = query.next() ? query.value(1).toLongLong() * 1000 : 0;
+    if (!query.exec(QStringLiteral("SELECT DISTINCT session_lock, IS_USED_LOCK(%1) FROM jc_runs "
+                                   "WHERE status = 'running' AND session_lock IS NOT NULL")
+                        .arg(mysqlLockName(QStringLiteral("session_lock")))))
+        return QStringLiteral("Could not read which instances are connected: %1")
+            .arg(SqlErrors::text(query.lastError()));
+    sessions.m_examined.emplace();
+    while (query.next()) {
+        const qint64 key = query.value(0).toLongLong();
+        sessions.m_examined->insert(key);
+        if (!query.value(1).isNull())
+            sessions.m_held.insert(key);
+    }
+    sessions.m_conclusive = uptimeMSecs >= RestartGraceMSecs;
+    return sessions;
+}
+
 Expected<HolderSessions, QString> HolderSessions::read(QSqlDatabase &db, SqlDialect dialect)
 {
     HolderSessions sessions;
+    if (dialect == SqlDialect::MySql)
+        return readMySql(db);
     if (dialect != SqlDialect::Postgres)
         return sessions;
     // One row per held lock of the space, and one more (key NULL) that carries the server's
@@ -39,7 +72,7 @@ Expected<HolderSessions, QString> HolderSessions::read(QSqlDatabase &db, SqlDial
 
 std::optional<bool> HolderSessions::ended(qint64 key) const
 {
-    if (key <= 0 || !m_conclusive)
+    if (key <= 0 || !m_conclusive || (m_examined && !m_examined->contains(key)))
         return std::nullopt;
     return !m_held.contains(key);
 }

@@ -18,25 +18,48 @@ namespace {
 
 // Takes the lock unless this session holds it already (session locks stack, so taking it
 // again each time would need as many unlocks). Returns whether it is held after.
-std::optional<bool> holdLock(QSqlDatabase &db, qint64 key)
+std::optional<bool> holdLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
 {
     QSqlQuery query(db);
     query.setForwardOnly(true);
-    const bool ok =
-        query.prepare(QStringLiteral(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
-            "AND locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ?::oid AND "
-            "objid = ?::oid) THEN true ELSE pg_try_advisory_lock(?::int, ?::int) END")) &&
-        (query.bindValue(0, static_cast<qint64>(HolderSessions::LockSpace)),
-         query.bindValue(1, key), query.bindValue(2, HolderSessions::LockSpace),
-         query.bindValue(3, key), query.exec()) &&
-        query.next();
+    bool ok = false;
+    if (dialect == SqlDialect::MySql) {
+        const QString name = HolderSessions::mysqlLockName(QStringLiteral("?"));
+        ok = query.prepare(QStringLiteral("SELECT CASE WHEN IS_USED_LOCK(%1) = CONNECTION_ID() "
+                                          "THEN 1 ELSE GET_LOCK(%1, 0) END")
+                               .arg(name)) &&
+             (query.bindValue(0, key), query.bindValue(1, key), query.exec()) && query.next();
+    } else {
+        ok = query.prepare(QStringLiteral(
+                 "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
+                 "AND locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ?::oid AND "
+                 "objid = ?::oid) THEN true ELSE pg_try_advisory_lock(?::int, ?::int) END")) &&
+             (query.bindValue(0, static_cast<qint64>(HolderSessions::LockSpace)),
+              query.bindValue(1, key), query.bindValue(2, HolderSessions::LockSpace),
+              query.bindValue(3, key), query.exec()) &&
+             query.next();
+    }
     if (!ok) {
         qCWarning(lcStorage).noquote() << "Could not check this instance's presence lock:"
                                        << SqlErrors::text(query.lastError());
         return std::nullopt;
     }
-    return query.value(0).toBool();
+    return query.value(0).toInt() == 1 || query.value(0).toBool();
+}
+
+void releaseLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
+{
+    QSqlQuery query(db);
+    if (dialect == SqlDialect::MySql) {
+        query.prepare(QStringLiteral("DO RELEASE_LOCK(%1)")
+                          .arg(HolderSessions::mysqlLockName(QStringLiteral("?"))));
+        query.bindValue(0, key);
+    } else {
+        query.prepare(QStringLiteral("SELECT pg_advisory_unlock(?::int, ?::int)"));
+        query.bindValue(0, HolderSessions::LockSpace);
+        query.bindValue(1, key);
+    }
+    query.exec();
 }
 
 } // namespace
@@ -45,7 +68,7 @@ InstancePresence::InstancePresence(std::shared_ptr<ConnectionFactory> connection
     : m_connections(std::move(connections))
     , m_options(options)
 {
-    if (m_connections->dialect() != SqlDialect::Postgres)
+    if (m_connections->dialect() == SqlDialect::Sqlite)
         return;
     m_thread.reset(QThread::create([this] { run(); }));
     m_thread->setObjectName(QStringLiteral("jc.presence"));
@@ -86,13 +109,8 @@ void InstancePresence::run()
         check();
     // The connection closes when this thread finishes, which releases the lock too; unlocking
     // first says so at once, before any later statement of this process.
-    if (auto last = m_connections->connectionForCurrentThread()) {
-        QSqlQuery query(last.value());
-        query.prepare(QStringLiteral("SELECT pg_advisory_unlock(?::int, ?::int)"));
-        query.bindValue(0, HolderSessions::LockSpace);
-        query.bindValue(1, key());
-        query.exec();
-    }
+    if (auto last = m_connections->connectionForCurrentThread())
+        releaseLock(last.value(), m_connections->dialect(), key());
 }
 
 // A random key, so that instances need not agree on anything; another session holding it
@@ -101,14 +119,14 @@ bool InstancePresence::takeFirstLock(QSqlDatabase &db)
 {
     for (int attempt = 0; attempt < 8; ++attempt) {
         const qint64 key = QRandomGenerator::global()->bounded(1, std::numeric_limits<int>::max());
-        const auto held = holdLock(db, key);
+        const auto held = holdLock(db, m_connections->dialect(), key);
         if (!held)
             return false;
         if (*held) {
             m_key = key;
             m_held = true;
             if (m_options.clock)
-                m_options.clock->align(db, SqlDialect::Postgres);
+                m_options.clock->align(db, m_connections->dialect());
             return true;
         }
     }
@@ -122,7 +140,7 @@ void InstancePresence::check()
         m_held = false;
         return;
     }
-    const auto held = holdLock(db.value(), key());
+    const auto held = holdLock(db.value(), m_connections->dialect(), key());
     if (held && *held != m_held.load())
         qCInfo(lcStorage) << (*held ? "presence lock held again" : "presence lock lost");
     m_held = held.value_or(false);

@@ -414,10 +414,14 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     if (auto failure = begin(db, *dialect))
         return describe(*failure, db, *dialect,
                         QStringLiteral("Cannot start writing to the database"));
-    // MySQL: a CREATE would commit at once, changing the database: START TRANSACTION READ
-    // WRITE in begin() was the probe.
-    auto failure =
-        *dialect == SqlDialect::MySql ? std::optional<Failure>() : ensureVersionTable(db);
+    // MySQL: a CREATE would commit at once, changing the database. START TRANSACTION READ
+    // WRITE in begin() found a read-only server; a DELETE of no row, rolled back, finds a
+    // user who may not change the scheduler's tables (the privilege is checked first).
+    std::optional<Failure> failure;
+    if (*dialect != SqlDialect::MySql)
+        failure = ensureVersionTable(db);
+    else if (db.tables(QSql::Tables).contains(QStringLiteral("jc_runs")))
+        failure = run(db, QStringLiteral("DELETE FROM jc_runs WHERE id = -1"));
     // SQLite grants BEGIN IMMEDIATE on a file it may only read (the lock lives in the WAL's
     // shared memory) and writes nothing for a table that exists: a table is created, to be
     // rolled back with the rest. PostgreSQL refuses the CREATE in a read-only transaction or

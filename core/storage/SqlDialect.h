@@ -9,9 +9,7 @@ namespace jc {
 
 // The SQL dialects the storage layer speaks. SQLite is the embedded default (and what the web
 // app runs on); PostgreSQL is for deployments where several instances share one database;
-// MySQL/MariaDB is the web app's other database. MySql is connected to and tested, but
-// AppDatabase does not open it for the product yet (issue 16: the scheduler's SQL is
-// written for the other two).
+// MySQL/MariaDB is the web app's other database, and may also be shared by several instances.
 enum class SqlDialect { Sqlite, Postgres, MySql };
 
 // "sqlite", "postgresql" or "mysql": for messages and logs.

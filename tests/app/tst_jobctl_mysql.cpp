@@ -2,14 +2,18 @@
 // `mariadb` fixture) holding the app's tables exactly as the app creates them:
 //  - `migrate --dry-run` says what it would add and keep, and changes nothing; `migrate`
 //    adopts them and says so; run again, it finds the schema up to date;
-//  - `list` and `history` read it; the commands that would run or change jobs refuse with one
-//    line saying why, and change nothing (the rest of the scheduler's SQL is not ported yet);
+//  - `list` and `history` read it; the three jobs and History Retention run on it, as do
+//    pause and resume;
 //  - a wrong password is refused naming the user, never showing the password.
 #include "storage/ConnectionFactory.h"
 
 #include "AppSchema.h"
 #include "ChildProcess.h"
+#include "SqlScalar.h"
 #include "TestDatabases.h"
+
+#include <QDir>
+#include <QTemporaryDir>
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -94,18 +98,104 @@ private slots:
         QVERIFY2(history.exitCode == 0 && history.out == u"No runs.\n"_s,
                  qPrintable(describe(history)));
 
-        // Running or changing jobs is not ported yet: refused, nothing changed.
-        const QString before = tablesOf(database.url());
-        for (const QStringList &command : QList<QStringList>{{u"run"_s, u"History Retention"_s},
-                                                             {u"pause"_s, u"History Retention"_s},
-                                                             {u"serve"_s}}) {
-            const Result refused = jobctl(QStringList{u"--db"_s, db} + command);
-            QVERIFY2(refused.exitCode == 1, qPrintable(describe(refused)));
-            QVERIFY2(refused.err.contains(u"does not yet run jobs, change them or open the "
-                                          u"console on it"_s),
-                     qPrintable(describe(refused)));
+    }
+
+    // The app's tables exactly as its migrations create them (json, TIMESTAMP, the composite
+    // key of users), migrated, then each job run with `jobctl run --wait` as an admin would:
+    // the owed user topped up once, the stale purchase deleted, the orphaned upload deleted
+    // and the referenced ones kept, each run in the history; pause and resume on record.
+    void jobsRunOnTheAppsOwnTables()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        ConnectionFactory factory(database.url());
+        const QSqlDatabase conn = factory.connectionForCurrentThread().value();
+        QSqlQuery query(conn);
+        for (const QString &statement :
+             test::sqlStatements(QFINDTESTDATA("../support/fixtures/app-schema-mysql.sql")))
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        const QString db = test::urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+
+        // The app's rows, written as the app writes them (its columns, its defaults).
+        for (const QString &statement : {
+                 u"INSERT INTO users (id, email, free_credits, monthly_credit_limit) VALUES "
+                 "('u-owed', 'owed@example.org', 2, 10), ('u-full', 'full@example.org', 10, 10), "
+                 "('u-neg', 'neg@example.org', -3, 10)"_s,
+                 u"INSERT INTO credit_purchases (id, created_at, user_id, credits, amount_paid, "
+                 "stripe_session_id, status) VALUES ('p-stale', NOW() - INTERVAL 30 DAY, 'u-owed', "
+                 "10, 500, 'cs_1', 'pending'), ('p-young', NOW(), 'u-owed', 10, 500, 'cs_2', "
+                 "'pending'), ('p-paid', NOW() - INTERVAL 30 DAY, 'u-owed', 10, 500, 'cs_3', "
+                 "'completed')"_s,
+                 u"INSERT INTO blocks (id, owner_id, type, data) VALUES ('b1', 'u-owed', 'image', "
+                 "'{\"content\": \"/static/uploads/2026/01/05/kept.png\"}')"_s,
+                 u"INSERT INTO team_block_states (team_code, block_id, player_data) VALUES ('T1', "
+                 "'b1', JSON_OBJECT('images', JSON_ARRAY('/static/uploads/2026/01/05/"
+                 "answer.png')))"_s,
+             })
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        QTemporaryDir uploads;
+        QVERIFY(uploads.isValid());
+        const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-3);
+        for (const QString &name : {u"kept.png"_s, u"answer.png"_s, u"orphan.png"_s}) {
+            QVERIFY(QDir(uploads.path()).mkpath(u"2026/01/05"_s));
+            QFile file(uploads.filePath(u"2026/01/05/"_s + name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("png");
+            file.flush(); // a write still buffered at close would set the time anew
+            QVERIFY(file.setFileTime(old, QFileDevice::FileModificationTime));
         }
-        QCOMPARE(tablesOf(database.url()), before);
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"UPLOADS_DIR"_s, uploads.path());
+
+        QHash<QString, QString> outputs;
+        for (const QString &job : {u"Monthly Credit Top-Up"_s, u"Stale Credit Purchase Cleanup"_s,
+                                   u"Orphaned Uploads Cleanup"_s, u"History Retention"_s}) {
+            const Result ran = test::runProcess(QStringLiteral(JOBCTL_PATH),
+                                                {u"--db"_s, db, u"run"_s, job, u"--wait"_s},
+                                                120000, environment);
+            QVERIFY2(ran.exitCode == 0, qPrintable(job + u": "_s + describe(ran)));
+            QVERIFY2(ran.out.contains(u"succeeded"_s), qPrintable(describe(ran)));
+            outputs.insert(job, ran.out);
+        }
+        const QString period = QDateTime::currentDateTimeUtc().toString(u"yyyy-MM"_s);
+        QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-owed'"_s)
+                     .toInt(),
+                 10);
+        QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-neg'"_s)
+                     .toInt(),
+                 -3);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments WHERE user_id "
+                                       "= 'u-owed' AND credits = 8 AND period = '%1'"_s.arg(period))
+                     .toInt(),
+                 1);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 1);
+        QCOMPARE(test::scalar(conn, u"SELECT GROUP_CONCAT(id ORDER BY id) FROM "
+                                       "credit_purchases"_s)
+                     .toString(),
+                 u"p-paid,p-young"_s);
+        QVERIFY(QFile::exists(uploads.filePath(u"2026/01/05/kept.png"_s)));
+        QVERIFY(QFile::exists(uploads.filePath(u"2026/01/05/answer.png"_s)));
+        QVERIFY2(!QFile::exists(uploads.filePath(u"2026/01/05/orphan.png"_s)),
+                 qPrintable(outputs.value(u"Orphaned Uploads Cleanup"_s)));
+
+        // A second top-up of the month grants nothing.
+        const Result again = test::runProcess(
+            QStringLiteral(JOBCTL_PATH),
+            {u"--db"_s, db, u"run"_s, u"Monthly Credit Top-Up"_s, u"--wait"_s}, 120000,
+            environment);
+        QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 1);
+
+        const Result history = jobctl({u"--db"_s, db, u"history"_s});
+        QVERIFY2(history.exitCode == 0, qPrintable(describe(history)));
+        QCOMPARE(history.out.count(u"succeeded"_s), 5);
+        for (const QString &command : {u"pause"_s, u"resume"_s}) {
+            const Result changed = jobctl({u"--db"_s, db, command, u"History Retention"_s});
+            QVERIFY2(changed.exitCode == 0, qPrintable(describe(changed)));
+        }
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM jc_job_changes"_s).toInt(), 2);
     }
 
     void wrongPasswordIsRefused()

@@ -119,11 +119,11 @@ class tst_JobctlSeed : public QObject
     Q_OBJECT
 
 private slots:
-    void demo_data() { jc::test::addDatabaseRows(); }
+    void demo_data() { jc::test::addDatabaseRowsWithMySql(); }
     void demo();
-    void refusesNonEmptyDatabase_data() { jc::test::addDatabaseRows(); }
+    void refusesNonEmptyDatabase_data() { jc::test::addDatabaseRowsWithMySql(); }
     void refusesNonEmptyDatabase();
-    void bulk_data() { jc::test::addDatabaseRows(); }
+    void bulk_data() { jc::test::addDatabaseRowsWithMySql(); }
     void bulk();
     void refusesMixedModes();
 };
@@ -235,10 +235,10 @@ void tst_JobctlSeed::demo()
                             "refused%'"_s) > 0);
     QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE status = 'cancelled' AND "
                             "cancel_requested_by IS NOT NULL"_s) > 0);
-    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE trigger = 'manual' AND "
+    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'manual' AND "
                             "requested_by IS NOT NULL AND reason <> ''"_s) > 0);
-    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE trigger = 'catch-up'"_s) > 0);
-    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE trigger = 'retry'"_s) > 0);
+    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'catch-up'"_s) > 0);
+    QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'retry'"_s) > 0);
     QCOMPARE(scalar(factory, u"SELECT COUNT(*) FROM jc_runs r WHERE r.status <> 'missed' AND NOT "
                              "EXISTS (SELECT 1 FROM jc_run_logs l WHERE l.run_id = r.id)"_s),
              0);

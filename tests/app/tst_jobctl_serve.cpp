@@ -220,6 +220,8 @@ private slots:
         QTest::newRow("sqlite, racing to migrate") << SqlDialect::Sqlite << false;
         QTest::newRow("postgresql, migrated first") << SqlDialect::Postgres << true;
         QTest::newRow("postgresql, racing to migrate") << SqlDialect::Postgres << false;
+        QTest::newRow("mysql, migrated first") << SqlDialect::MySql << true;
+        QTest::newRow("mysql, racing to migrate") << SqlDialect::MySql << false;
     }
     void threeInstancesRunEachOccurrenceOnce()
     {
@@ -334,7 +336,7 @@ private slots:
     // A crashed instance stops heartbeating; its runs are interrupted once the lease (60 s)
     // has expired, by whoever looks next: a starting serve at once, a running one at its
     // heartbeat (every 15 s). Live runs of other instances are left alone.
-    void killedInstanceIsInterruptedAfterLease_data() { jc::test::addDatabaseRows(); }
+    void killedInstanceIsInterruptedAfterLease_data() { jc::test::addDatabaseRowsWithMySql(); }
     void killedInstanceIsInterruptedAfterLease()
     {
         QFETCH(SqlDialect, dialect);
@@ -403,7 +405,7 @@ private slots:
 
     // An instance with a stable name that restarts marks its own left-over runs interrupted
     // at once, without waiting for the lease: it knows they cannot be going any more.
-    void restartedInstanceRecoversItsOwnRuns_data() { jc::test::addDatabaseRows(); }
+    void restartedInstanceRecoversItsOwnRuns_data() { jc::test::addDatabaseRowsWithMySql(); }
     void restartedInstanceRecoversItsOwnRuns()
     {
         QFETCH(SqlDialect, dialect);
@@ -450,6 +452,7 @@ private slots:
         QTest::newRow("sqlite, SIGINT") << SqlDialect::Sqlite << SIGINT;
         QTest::newRow("postgresql, SIGTERM") << SqlDialect::Postgres << SIGTERM;
         QTest::newRow("postgresql, SIGINT") << SqlDialect::Postgres << SIGINT;
+        QTest::newRow("mysql, SIGTERM") << SqlDialect::MySql << SIGTERM;
     }
     void stopsGracefullyOnSignal()
     {
@@ -489,6 +492,7 @@ private slots:
         QTest::newRow("sqlite, socket path") << SqlDialect::Sqlite << false;
         QTest::newRow("sqlite, abstract socket") << SqlDialect::Sqlite << true;
         QTest::newRow("postgresql, socket path") << SqlDialect::Postgres << false;
+        QTest::newRow("mysql, socket path") << SqlDialect::MySql << false;
     }
     void notifiesTheServiceManager()
     {
@@ -559,6 +563,7 @@ private slots:
         QTest::addColumn<bool>("isTheStream");
         QTest::newRow("sqlite") << SqlDialect::Sqlite << true;
         QTest::newRow("postgresql") << SqlDialect::Postgres << true;
+        QTest::newRow("mysql") << SqlDialect::MySql << true;
         QTest::newRow("sqlite, stderr redirected elsewhere") << SqlDialect::Sqlite << false;
     }
     void logsForTheJournal()

@@ -151,7 +151,7 @@ void SettingsDialog::accept()
     const auto url = m_database->url();
     // An emptied field keeps the stored password: removing one is not what emptying means.
     if (m_database->passwordEdited() && !m_database->password().isEmpty() && url &&
-        url->dialect() == SqlDialect::Postgres) {
+        url->dialect() != SqlDialect::Sqlite) {
         const QString key = PasswordVault::keyFor(*url);
         m_vault.write(key, m_database->password(), &m_vault, [key](std::optional<QString> error) {
             if (error)

@@ -212,10 +212,10 @@ ConsoleDatabase::openConfigured(const QString &urlText, ConsoleSettings &setting
     auto url = DatabaseUrl::parse(urlText);
     if (!url)
         return QObject::tr("The database in the console's settings: %1").arg(url.error());
-    if (url->dialect() == SqlDialect::Postgres && url->password().isEmpty()) {
+    if (url->dialect() != SqlDialect::Sqlite && url->password().isEmpty()) {
         // The keychain answers asynchronously (it may show an unlock prompt): wait for it here,
-        // before the window exists. No password stored: libpq's own sources (PGPASSWORD,
-        // ~/.pgpass) still apply.
+        // before the window exists. No password stored: the client library's own sources
+        // (PGPASSWORD, ~/.pgpass; MYSQL_PWD, ~/.my.cnf) still apply.
         QEventLoop loop;
         PasswordVault::ReadResult result;
         vault.read(PasswordVault::keyFor(url.value()), &loop, [&](PasswordVault::ReadResult read) {

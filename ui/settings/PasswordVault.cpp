@@ -47,10 +47,13 @@ QString PasswordVault::keyFor(const DatabaseUrl &url)
 {
     if (url.dialect() == SqlDialect::Sqlite)
         return QStringLiteral("sqlite:") + url.filePath();
-    return QStringLiteral("%1@%2:%3/%4")
-        .arg(url.userName(), url.host())
-        .arg(url.port())
-        .arg(url.databaseName());
+    // PostgreSQL's keys have no prefix (as they were stored before MySQL came).
+    const QString prefix =
+        url.dialect() == SqlDialect::MySql ? QStringLiteral("mysql:") : QString();
+    return prefix + QStringLiteral("%1@%2:%3/%4")
+                        .arg(url.userName(), url.host())
+                        .arg(url.port())
+                        .arg(url.databaseName());
 }
 
 std::optional<QString> PasswordVault::sessionPassword(const QString &key) const
