@@ -97,7 +97,6 @@ private slots:
         const Result history = jobctl({u"--db"_s, db, u"history"_s});
         QVERIFY2(history.exitCode == 0 && history.out == u"No runs.\n"_s,
                  qPrintable(describe(history)));
-
     }
 
     // The app's tables exactly as its migrations create them (json, TIMESTAMP, the composite
@@ -152,27 +151,26 @@ private slots:
         QHash<QString, QString> outputs;
         for (const QString &job : {u"Monthly Credit Top-Up"_s, u"Stale Credit Purchase Cleanup"_s,
                                    u"Orphaned Uploads Cleanup"_s, u"History Retention"_s}) {
-            const Result ran = test::runProcess(QStringLiteral(JOBCTL_PATH),
-                                                {u"--db"_s, db, u"run"_s, job, u"--wait"_s},
-                                                120000, environment);
+            const Result ran =
+                test::runProcess(QStringLiteral(JOBCTL_PATH),
+                                 {u"--db"_s, db, u"run"_s, job, u"--wait"_s}, 120000, environment);
             QVERIFY2(ran.exitCode == 0, qPrintable(job + u": "_s + describe(ran)));
             QVERIFY2(ran.out.contains(u"succeeded"_s), qPrintable(describe(ran)));
             outputs.insert(job, ran.out);
         }
         const QString period = QDateTime::currentDateTimeUtc().toString(u"yyyy-MM"_s);
-        QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-owed'"_s)
-                     .toInt(),
-                 10);
-        QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-neg'"_s)
-                     .toInt(),
+        QCOMPARE(
+            test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-owed'"_s).toInt(),
+            10);
+        QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-neg'"_s).toInt(),
                  -3);
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments WHERE user_id "
-                                       "= 'u-owed' AND credits = 8 AND period = '%1'"_s.arg(period))
+                                    "= 'u-owed' AND credits = 8 AND period = '%1'"_s.arg(period))
                      .toInt(),
                  1);
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 1);
         QCOMPARE(test::scalar(conn, u"SELECT GROUP_CONCAT(id ORDER BY id) FROM "
-                                       "credit_purchases"_s)
+                                    "credit_purchases"_s)
                      .toString(),
                  u"p-paid,p-young"_s);
         QVERIFY(QFile::exists(uploads.filePath(u"2026/01/05/kept.png"_s)));
@@ -181,10 +179,10 @@ private slots:
                  qPrintable(outputs.value(u"Orphaned Uploads Cleanup"_s)));
 
         // A second top-up of the month grants nothing.
-        const Result again = test::runProcess(
-            QStringLiteral(JOBCTL_PATH),
-            {u"--db"_s, db, u"run"_s, u"Monthly Credit Top-Up"_s, u"--wait"_s}, 120000,
-            environment);
+        const Result again =
+            test::runProcess(QStringLiteral(JOBCTL_PATH),
+                             {u"--db"_s, db, u"run"_s, u"Monthly Credit Top-Up"_s, u"--wait"_s},
+                             120000, environment);
         QVERIFY2(again.exitCode == 0, qPrintable(describe(again)));
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 1);
 
