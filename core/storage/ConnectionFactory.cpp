@@ -150,7 +150,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::connectionForCurrentThread()
         qCDebug(lcStorage) << "reopening dropped connection" << found->name;
         db.close();
     } else if (dialect() != SqlDialect::Sqlite && db.isOpen() &&
-               found->idleMSecs >= m_options.postgresIdleCheck.count() &&
+               found->idleMSecs >= idleCheckMSecs() &&
                !PostgresConnector::isAlive(db)) { // a SELECT 1: any server database
         qCInfo(lcStorage) << "lost the connection to" << m_url.toDisplayString()
                           << "while it was idle; reopening";
@@ -162,6 +162,12 @@ Expected<QSqlDatabase, QString> ConnectionFactory::connectionForCurrentThread()
     }
     m_registry->markUsed(thread);
     return db;
+}
+
+qint64 ConnectionFactory::idleCheckMSecs() const
+{
+    const qint64 configured = m_options.postgresIdleCheck.count();
+    return dialect() == SqlDialect::MySql ? std::min(configured, MySqlIdleCheckMSecs) : configured;
 }
 
 Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()

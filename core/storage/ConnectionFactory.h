@@ -38,6 +38,12 @@ namespace jc {
 //    trip, only after a quiet period), so a restart during a quiet period does not cost the
 //    next statement. A statement that was running when the server went away still fails: its
 //    caller gets the error, and the following call gets a fresh connection.
+//  - MySQL: the same, except that Qt's driver leaves a connection open when its server is
+//    gone ("Server has gone away"): every connection not used for MySqlIdleCheckMSecs is
+//    probed, so that a thread that works every second (a scheduler) reconnects after a
+//    server restart at its next call after a pause, instead of failing until it goes quiet
+//    for the idle check. (Auto-reconnect in the client library would lose the session's
+//    time zone, SQL mode and presence lock without a word.)
 //
 // Errors are values: each failure says what went wrong and what to do (missing Qt driver and
 // its Debian package, unreachable server, refused login, unwritable or foreign file).
@@ -75,10 +81,15 @@ public:
     // The connection name the calling thread uses; empty before its first connection.
     QString connectionNameForCurrentThread() const;
 
+    // MySQL: a connection unused for this long is probed before it is handed out (above).
+    static constexpr qint64 MySqlIdleCheckMSecs = 500;
+
 private:
     class Registry;
 
     Expected<QSqlDatabase, QString> openNewConnection();
+    // How long a connection may stay unused before it is probed (never for SQLite).
+    qint64 idleCheckMSecs() const;
     std::optional<QString> openAndSetUp(QSqlDatabase &db) const;
     std::optional<QString> missingDriver() const;
     QString driverName() const;

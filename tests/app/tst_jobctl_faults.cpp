@@ -328,12 +328,15 @@ QString owesAgain(QSqlDatabase db, SqlDialect dialect)
     return {};
 }
 
-// A private PostgreSQL server (tests/support/postgres-fixture) for a test that stops it:
-// never the fixture's shared server, which other tests use concurrently.
+// A private PostgreSQL or MariaDB server (tests/support/postgres-fixture, mariadb-fixture)
+// for a test that stops it: never the fixture's shared server, which other tests use
+// concurrently.
 class PrivateServer
 {
 public:
-    PrivateServer()
+    explicit PrivateServer(SqlDialect dialect)
+        : m_script(dialect == SqlDialect::MySql ? QStringLiteral(MARIADB_FIXTURE)
+                                                : QStringLiteral(POSTGRES_FIXTURE))
     {
         if (!m_folder.isValid()) {
             m_error = u"no temporary folder: "_s + m_folder.errorString();
@@ -372,15 +375,16 @@ public:
     QString up() { return fixture(u"up"_s); }
 
 private:
-    // Runs `postgres-fixture COMMAND DIR`; its complaint, or an empty string.
+    // Runs `FIXTURE COMMAND DIR`; its complaint, or an empty string.
     QString fixture(const QString &command)
     {
-        const Result done = runProcess(QStringLiteral(POSTGRES_FIXTURE), {command, m_dir}, 60000);
+        const Result done = runProcess(m_script, {command, m_dir}, 60000);
         if (done.exitCode != 0)
-            return u"postgres-fixture %1 failed: %2"_s.arg(command, describe(done));
+            return u"%1 %2 failed: %3"_s.arg(m_script, command, describe(done));
         return {};
     }
 
+    QString m_script;
     QTemporaryDir m_folder;
     QString m_dir;
     QString m_error;
@@ -390,9 +394,14 @@ private:
 
 // Whether another connection holds the SQLite file's write lock: BEGIN IMMEDIATE without
 // waiting fails with "database is locked" exactly then.
-// How many other sessions the server has on this connection's database (PostgreSQL).
-qint64 otherSessions(QSqlDatabase db)
+// How many other sessions the server has on this connection's database (PostgreSQL; MySQL:
+// those of this connection's user, all a user without PROCESS sees).
+qint64 otherSessions(QSqlDatabase db, SqlDialect dialect)
 {
+    if (dialect == SqlDialect::MySql)
+        return scalar(db, u"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = "
+                          u"DATABASE() AND ID <> CONNECTION_ID()"_s)
+            .value_or(-1);
     return scalar(db, u"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
                       u"current_database() AND pid <> pg_backend_pid()"_s)
         .value_or(-1);
@@ -467,7 +476,7 @@ private slots:
     // The rerun follows at once: its process is gone, which any process on this host can tell
     // (RunLiveness), so it records the killed run `interrupted` and starts without waiting out
     // the lease.
-    void crashDuringTopUp_data() { jc::test::addDatabaseRows(); }
+    void crashDuringTopUp_data() { jc::test::addDatabaseRowsWithMySql(); }
     void crashDuringTopUp()
     {
         QFETCH(SqlDialect, dialect);
@@ -565,11 +574,11 @@ private slots:
                 QTest::qWait(1);
             run.signal(SIGKILL);
             QVERIFY2(run.waitForExit(10000), qPrintable(where + u": did not die"_s));
-            // PostgreSQL finishes a COMMIT that the process sent just before it died, after it
+            // A server finishes a COMMIT that the process sent just before it died, after it
             // died: its server sessions must be gone before the granted users are counted,
             // or a batch lands after the count (seen once: the rerun then granted fewer).
-            if (dialect == SqlDialect::Postgres)
-                QVERIFY2(waitUntil([&] { return otherSessions(sql) == 0; }, 10000, 5),
+            if (dialect != SqlDialect::Sqlite)
+                QVERIFY2(waitUntil([&] { return otherSessions(sql, dialect) == 0; }, 10000, 5),
                          qPrintable(where + u": the killed process's sessions stayed"_s));
 
             const auto killed = rowById(sql, killedId);
@@ -646,7 +655,7 @@ private slots:
     // 60 s lease. Another host is played by rewriting the run's holder to a host name that is
     // not this one. On SQLite (one host by nature) the lease stays the only rule for such a
     // holder: the run still counts as running.
-    void killedOnAnotherHost_data() { jc::test::addDatabaseRows(); }
+    void killedOnAnotherHost_data() { jc::test::addDatabaseRowsWithMySql(); }
     void killedOnAnotherHost()
     {
         QFETCH(SqlDialect, dialect);
@@ -661,11 +670,15 @@ private slots:
         QSqlDatabase sql = *connection;
         const QString snapshot = snapshotUsers(sql); // what moneyProblems() checks against
         QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
-        if (dialect == SqlDialect::Postgres) {
+        if (dialect != SqlDialect::Sqlite) {
             // Right after a server (re)start, sessions are not evidence yet (HolderSessions):
             // the fixture's server may have started moments ago.
-            const auto uptime = scalar(sql, u"SELECT (EXTRACT(EPOCH FROM clock_timestamp() - "
-                                            u"pg_postmaster_start_time()) * 1000)::bigint"_s);
+            const auto uptime = scalar(
+                sql, dialect == SqlDialect::MySql
+                         ? u"SELECT VARIABLE_VALUE * 1000 FROM information_schema.GLOBAL_STATUS "
+                           u"WHERE VARIABLE_NAME = 'UPTIME'"_s
+                         : u"SELECT (EXTRACT(EPOCH FROM clock_timestamp() - "
+                           u"pg_postmaster_start_time()) * 1000)::bigint"_s);
             QVERIFY(uptime);
             const qint64 grace = jc::HolderSessions::RestartGraceMSecs + 500;
             if (*uptime < grace)
@@ -740,7 +753,7 @@ private slots:
     // mark the run `interrupted` within seconds, long before its lease (`--lease 3`) would
     // run out, its duration ending at its last heartbeat; then they go on. Every occurrence
     // ran once, and the money is right.
-    void killOneOfThreeServes_data() { jc::test::addDatabaseRows(); }
+    void killOneOfThreeServes_data() { jc::test::addDatabaseRowsWithMySql(); }
     void killOneOfThreeServes()
     {
         QFETCH(SqlDialect, dialect);
@@ -873,7 +886,7 @@ private slots:
     // write-locked by another process (the sqlite3 shell in an exclusive transaction). Runs
     // fail or wait, the log says why, serve keeps going, runs succeed again afterwards,
     // nothing stays `running`, nothing ran twice.
-    void databaseOutage_data() { jc::test::addDatabaseRows(); }
+    void databaseOutage_data() { jc::test::addDatabaseRowsWithMySql(); }
     void databaseOutage()
     {
         QFETCH(SqlDialect, dialect);
@@ -885,7 +898,7 @@ private slots:
             QVERIFY2(sqlite->isReady(), qPrintable(sqlite->error()));
             url = sqlite->url();
         } else {
-            server = std::make_unique<PrivateServer>();
+            server = std::make_unique<PrivateServer>(dialect);
             QVERIFY2(server->isReady(), qPrintable(server->error()));
             url = server->url();
         }
@@ -965,18 +978,20 @@ private slots:
 
         // The log says what went wrong, in words an admin can act on.
         const QString log = serve.err().mid(logBefore);
-        const QString cause =
-            dialect == SqlDialect::Sqlite
-                ? u"database is locked"_s
-                : u"PostgreSQL at %1 port %2 is unreachable"_s.arg(url.host()).arg(url.port());
+        QString cause = u"database is locked"_s;
+        if (dialect == SqlDialect::Postgres)
+            cause = u"PostgreSQL at %1 port %2 is unreachable"_s.arg(url.host()).arg(url.port());
+        else if (dialect == SqlDialect::MySql)
+            cause =
+                u"MySQL/MariaDB at %1 port %2 cannot be reached"_s.arg(url.host()).arg(url.port());
         QVERIFY2(log.contains(cause), qPrintable(log));
         const QStringList failedClaims =
             log.split(u'\n').filter(u"Could not claim the run of \"%1\""_s.arg(retention));
-        if (dialect == SqlDialect::Postgres) // one a second while the server is down
+        if (dialect != SqlDialect::Sqlite) // one a second while the server is down
             QVERIFY2(failedClaims.size() >= outageMSecs / 2000, qPrintable(log));
         for (const Row &row : readRows(sql, u"WHERE status = 'failed'"_s)) {
             QVERIFY2(row.error.contains(u"locked"_s) || row.error.contains(u"PostgreSQL"_s) ||
-                         row.error.contains(u"connection"_s),
+                         row.error.contains(u"MySQL"_s) || row.error.contains(u"connection"_s),
                      qPrintable(u"run %1 failed: %2"_s.arg(row.id).arg(row.error)));
         }
         const QString once = exactlyOnceProblems(sql, retention, {serve.err()});
