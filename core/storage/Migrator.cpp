@@ -136,8 +136,10 @@ std::optional<Failure> begin(const QSqlDatabase &db, SqlDialect dialect)
     if (dialect == SqlDialect::MySql) {
         if (auto failure = lockMySql(db))
             return failure;
-        // READ WRITE: a read-only session (or server) refuses here, before any change.
-        if (auto failure = run(db, QStringLiteral("START TRANSACTION READ WRITE"))) {
+        // Not READ WRITE: that would override a session's READ ONLY default. A read-only
+        // session or server refuses the first write (a statement the probe or the migration
+        // starts with), before any change.
+        if (auto failure = run(db, QStringLiteral("START TRANSACTION"))) {
             unlockMySql(db);
             return failure;
         }
@@ -414,9 +416,9 @@ std::optional<QString> Migrator::checkWritable(const QSqlDatabase &db) const
     if (auto failure = begin(db, *dialect))
         return describe(*failure, db, *dialect,
                         QStringLiteral("Cannot start writing to the database"));
-    // MySQL: a CREATE would commit at once, changing the database. START TRANSACTION READ
-    // WRITE in begin() found a read-only server; a DELETE of no row, rolled back, finds a
-    // user who may not change the scheduler's tables (the privilege is checked first).
+    // MySQL: a CREATE would commit at once, changing the database. A DELETE of no row,
+    // rolled back, finds a read-only session or server and a user who may not change the
+    // scheduler's tables (the privilege is checked first).
     std::optional<Failure> failure;
     if (*dialect != SqlDialect::MySql)
         failure = ensureVersionTable(db);

@@ -40,7 +40,7 @@ class tst_Jobconsole : public QObject
     Q_OBJECT
 
 private slots:
-    void sigtermQuitsAndWithdraws_data() { jc::test::addDatabaseRows(); }
+    void sigtermQuitsAndWithdraws_data() { jc::test::addDatabaseRowsWithMySql(); }
     void sigtermQuitsAndWithdraws()
     {
         QFETCH(SqlDialect, dialect);

@@ -431,7 +431,7 @@ private slots:
 
     // A database with tables, none of them the app's (another program's, a wrong file): every
     // command refuses it naming what is missing, and adds nothing to it.
-    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRows(); }
+    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void foreignDatabaseIsRefused()
     {
         QFETCH(SqlDialect, dialect);
@@ -587,7 +587,7 @@ private slots:
 
     // A job that does not exist, named with hostile text: every command taking a JOB refuses
     // it cleanly, and nothing changes.
-    void hostileJobNamesAreRefused_data() { jc::test::addDatabaseRows(); }
+    void hostileJobNamesAreRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void hostileJobNamesAreRefused()
     {
         QFETCH(SqlDialect, dialect);
@@ -625,7 +625,7 @@ private slots:
 
     // Hostile text as pause reasons, run reasons, setting values and history filters: stored
     // as given, shown as given, matched literally; the tables survive.
-    void hostileTextIsStoredLiterally_data() { jc::test::addDatabaseRows(); }
+    void hostileTextIsStoredLiterally_data() { jc::test::addDatabaseRowsWithMySql(); }
     void hostileTextIsStoredLiterally()
     {
         QFETCH(SqlDialect, dialect);

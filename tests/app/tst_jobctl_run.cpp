@@ -76,7 +76,7 @@ struct Run
 QList<Run> runsOf(QSqlDatabase db, const QString &job)
 {
     QSqlQuery query(db);
-    query.prepare(u"SELECT id, status, trigger, occurrence_key, COALESCE(requested_by, ''), "
+    query.prepare(u"SELECT id, status, \"trigger\", occurrence_key, COALESCE(requested_by, ''), "
                   u"COALESCE(reason, ''), COALESCE(instance_id, ''), dry_run, "
                   u"COALESCE(summary, ''), finished_at_ms FROM jc_runs WHERE job_name = ? "
                   u"ORDER BY id"_s);
@@ -256,7 +256,7 @@ private slots:
     // `jobctl list` follows the console's rule (JobHealth): a job paused while a run goes on
     // is running; a job whose only run failed at its last due time is failing, not overdue;
     // overdue says since when.
-    void listFollowsTheHealthRule_data() { jc::test::addDatabaseRows(); }
+    void listFollowsTheHealthRule_data() { jc::test::addDatabaseRowsWithMySql(); }
     void listFollowsTheHealthRule()
     {
         QFETCH(SqlDialect, dialect);
@@ -302,7 +302,7 @@ private slots:
     // Pauses and resumes are on record: `list` says who paused a job, since when, until when
     // and why; `history JOB` keeps the pause and the resume (who ended which pause) after the
     // pause is over. Before, `list` said only "paused" and a resume left no trace.
-    void pausesAndResumesAreOnRecord_data() { jc::test::addDatabaseRows(); }
+    void pausesAndResumesAreOnRecord_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pausesAndResumesAreOnRecord()
     {
         QFETCH(SqlDialect, dialect);
@@ -337,7 +337,7 @@ private slots:
     // start-up (which marks its own left-over runs interrupted) must never catch the run it
     // has just claimed. Several processes at once, each on its own fresh database, a few
     // rounds: the race this guards against needs a little load to show.
-    void everyRunIsRecordedAsItEnded_data() { jc::test::addDatabaseRows(); }
+    void everyRunIsRecordedAsItEnded_data() { jc::test::addDatabaseRowsWithMySql(); }
     void everyRunIsRecordedAsItEnded()
     {
         QFETCH(SqlDialect, dialect);
@@ -384,7 +384,7 @@ private slots:
     // days old, 250 successes 60 to 55 days old. Expected: the 200 newest successes and the
     // 5 recent failures stay; the 10 old failures and the 50 oldest successes go.
     // tst_historyretention tests the catch-up rule itself.
-    void retentionPrunesByItsRule_data() { jc::test::addDatabaseRows(); }
+    void retentionPrunesByItsRule_data() { jc::test::addDatabaseRowsWithMySql(); }
     void retentionPrunesByItsRule()
     {
         QFETCH(SqlDialect, dialect);
@@ -598,7 +598,7 @@ private slots:
     // A job name nobody has is a usage error for every command that takes one: exit 2, one
     // line naming the jobs, nothing on stdout (issue 21: `history "No Such Job"` said
     // "No runs." and exited 0).
-    void unknownJobIsAnErrorEverywhere_data() { jc::test::addDatabaseRows(); }
+    void unknownJobIsAnErrorEverywhere_data() { jc::test::addDatabaseRowsWithMySql(); }
     void unknownJobIsAnErrorEverywhere()
     {
         QFETCH(SqlDialect, dialect);
@@ -622,7 +622,7 @@ private slots:
 
     // The job's slug as its log lines show it ("jc.job.history-retention"), with or without
     // the prefix, and its name in another case, name the job in every command.
-    void slugNamesTheJob_data() { jc::test::addDatabaseRows(); }
+    void slugNamesTheJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void slugNamesTheJob()
     {
         QFETCH(SqlDialect, dialect);
@@ -653,7 +653,7 @@ private slots:
 
     // `migrate --dry-run` says what migrating would do and changes nothing: no table, and on
     // SQLite not a byte of the file (not even its journal mode); once migrated, nothing to do.
-    void migrateDryRunChangesNothing_data() { jc::test::addDatabaseRows(); }
+    void migrateDryRunChangesNothing_data() { jc::test::addDatabaseRowsWithMySql(); }
     void migrateDryRunChangesNothing()
     {
         QFETCH(SqlDialect, dialect);
@@ -686,7 +686,7 @@ private slots:
 
     // `run` writes its result on stdout and, unless -v, no informational log lines on stderr:
     // a terminal shows the answer, not the job's diary (which history keeps).
-    void runIsQuietUnlessVerbose_data() { jc::test::addDatabaseRows(); }
+    void runIsQuietUnlessVerbose_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runIsQuietUnlessVerbose()
     {
         QFETCH(SqlDialect, dialect);
@@ -733,7 +733,7 @@ private slots:
 
     // `jobctl run --occurrence`: the job runs as that past occurrence, recorded as a
     // backfill with who and why; `run --help` tells of it.
-    void backfillIsRecorded_data() { jc::test::addDatabaseRows(); }
+    void backfillIsRecorded_data() { jc::test::addDatabaseRowsWithMySql(); }
     void backfillIsRecorded()
     {
         QFETCH(SqlDialect, dialect);
@@ -762,12 +762,12 @@ private slots:
 
     // `jobctl set` stores validated overrides, refuses invalid ones without storing anything,
     // and every change shows in the job's history with who and what.
-    void setIsRecordedAndShownInHistory_data() { jc::test::addDatabaseRows(); }
+    void setIsRecordedAndShownInHistory_data() { jc::test::addDatabaseRowsWithMySql(); }
 
     // A schedule or zone change shows the next runs before and after, side by side, with the
     // ones daylight saving moves marked; one that drops or adds runs within the next 24 h is
     // saved only with --yes.
-    void scheduleChangeIsShownBeforeSaving_data() { jc::test::addDatabaseRows(); }
+    void scheduleChangeIsShownBeforeSaving_data() { jc::test::addDatabaseRowsWithMySql(); }
     void scheduleChangeIsShownBeforeSaving()
     {
         QFETCH(SqlDialect, dialect);

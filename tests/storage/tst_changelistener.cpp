@@ -41,7 +41,7 @@ class tst_ChangeListener : public QObject
     Q_OBJECT
 
 private slots:
-    void hearsEveryKindOfChange_data() { jc::test::addDatabaseRows(); }
+    void hearsEveryKindOfChange_data() { jc::test::addDatabaseRowsWithMySql(); }
     void hearsEveryKindOfChange()
     {
         QFETCH(SqlDialect, dialect);
@@ -56,7 +56,7 @@ private slots:
         ChangeListener listener(factory, 100ms);
         QSignalSpy changed(&listener, &ChangeListener::changed);
         listener.start();
-        if (dialect == SqlDialect::Sqlite) {
+        if (dialect != SqlDialect::Postgres) { // nothing like LISTEN/NOTIFY: consoles poll
             QVERIFY(!listener.isAvailable());
             QVERIFY(!listener.isListening());
             return;

@@ -128,7 +128,7 @@ private slots:
     // Runs recorded through the journal (the scheduler's own write path) with hostile job
     // names, requester, reason, error, log lines and summary; read back through every
     // RunHistory filter: job, error search, outcomes, date range, and by id.
-    void runHistoryIsLiteral_data() { jc::test::addDatabaseRows(); }
+    void runHistoryIsLiteral_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runHistoryIsLiteral()
     {
         OPEN_DATABASE();
@@ -247,7 +247,7 @@ private slots:
 
     // Pauses with hostile job names, who and why: stored and read back literally; resuming
     // a name resumes that job only (no pattern in the DELETE).
-    void pausesAreLiteral_data() { jc::test::addDatabaseRows(); }
+    void pausesAreLiteral_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pausesAreLiteral()
     {
         OPEN_DATABASE();
@@ -287,7 +287,7 @@ private slots:
 
     // Job settings with hostile job names, keys, values and who: stored and read back
     // literally, each change in its own job's history.
-    void settingsAreLiteral_data() { jc::test::addDatabaseRows(); }
+    void settingsAreLiteral_data() { jc::test::addDatabaseRowsWithMySql(); }
     void settingsAreLiteral()
     {
         OPEN_DATABASE();

@@ -7,6 +7,7 @@
 #include "TestDatabases.h"
 
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -210,29 +211,32 @@ class tst_Migrator : public QObject
     Q_OBJECT
 
 private slots:
-    void migratesFromEmpty_data() { jc::test::addDatabaseRows(); }
+    void migratesFromEmpty_data() { jc::test::addDatabaseRowsWithMySql(); }
     void migratesFromEmpty();
-    void rerunIsNoOp_data() { jc::test::addDatabaseRows(); }
+    void rerunIsNoOp_data() { jc::test::addDatabaseRowsWithMySql(); }
     void rerunIsNoOp();
-    void upToDateDatabaseIsOnlyRead_data() { jc::test::addDatabaseRows(); }
+    void upToDateDatabaseIsOnlyRead_data() { jc::test::addDatabaseRowsWithMySql(); }
     void upToDateDatabaseIsOnlyRead();
     void existingAppDatabaseKeepsItsData_data();
     void existingAppDatabaseKeepsItsData();
-    void concurrentMigrationsApplyEachOnce_data() { jc::test::addDatabaseRows(); }
+    void concurrentMigrationsApplyEachOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void concurrentMigrationsApplyEachOnce();
-    void newerSchemaIsRefusedAndNothingChanges_data() { jc::test::addDatabaseRows(); }
+    void newerSchemaIsRefusedAndNothingChanges_data() { jc::test::addDatabaseRowsWithMySql(); }
     void newerSchemaIsRefusedAndNothingChanges();
-    void failedMigrationIsRolledBack_data() { jc::test::addDatabaseRows(); }
+    void failedMigrationIsRolledBack_data() { jc::test::addDatabaseRowsWithMySql(); }
     void failedMigrationIsRolledBack();
-    void occurrenceIsUniquePerJob_data() { jc::test::addDatabaseRows(); }
+    void occurrenceIsUniquePerJob_data() { jc::test::addDatabaseRowsWithMySql(); }
     void occurrenceIsUniquePerJob();
-    void topUpIsUniquePerUserAndPeriod_data() { jc::test::addDatabaseRows(); }
+    void topUpIsUniquePerUserAndPeriod_data() { jc::test::addDatabaseRowsWithMySql(); }
     void topUpIsUniquePerUserAndPeriod();
-    void legacyTopUpsGetTheirMonthWhereEveryZoneAgrees_data() { jc::test::addDatabaseRows(); }
+    void legacyTopUpsGetTheirMonthWhereEveryZoneAgrees_data()
+    {
+        jc::test::addDatabaseRowsWithMySql();
+    }
     void legacyTopUpsGetTheirMonthWhereEveryZoneAgrees();
-    void runLogsGoWithTheirRun_data() { jc::test::addDatabaseRows(); }
+    void runLogsGoWithTheirRun_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runLogsGoWithTheirRun();
-    void appTimestampsRoundTrip_data() { jc::test::addDatabaseRows(); }
+    void appTimestampsRoundTrip_data() { jc::test::addDatabaseRowsWithMySql(); }
     void appTimestampsRoundTrip();
 };
 
@@ -292,9 +296,12 @@ void tst_Migrator::upToDateDatabaseIsOnlyRead()
     QCOMPARE(migrator.checkWritable(db), std::nullopt);
     MIGRATE(migrator);
     QSqlQuery query(db);
-    QVERIFY(query.exec(dialect == SqlDialect::Sqlite
-                           ? u"PRAGMA query_only = ON"_s
-                           : u"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"_s));
+    QString readOnly = u"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"_s;
+    if (dialect == SqlDialect::Sqlite)
+        readOnly = u"PRAGMA query_only = ON"_s;
+    else if (dialect == SqlDialect::MySql)
+        readOnly = u"SET SESSION TRANSACTION READ ONLY"_s;
+    QVERIFY(query.exec(readOnly));
 
     const auto again = migrator.migrate(db);
     QVERIFY2(again, qPrintable(again ? QString() : again.error()));
@@ -306,7 +313,7 @@ void tst_Migrator::upToDateDatabaseIsOnlyRead()
 
     QVERIFY(query.exec(dialect == SqlDialect::Sqlite
                            ? u"PRAGMA query_only = OFF"_s
-                           : u"SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"_s));
+                           : QString(readOnly).replace(u"READ ONLY"_s, u"READ WRITE"_s)));
     QCOMPARE(migrator.checkWritable(db), std::nullopt);
     QVERIFY(!db.tables().contains(u"jc_write_probe"_s)); // the check's table was rolled back
 }
@@ -422,10 +429,19 @@ void tst_Migrator::failedMigrationIsRolledBack()
 
     const auto result = migrator.migrate(db);
     QVERIFY(!result);
-    QVERIFY2(result.error().contains(u"Migration 2 (bad) failed, and none of it was applied"_s),
-             qPrintable(result.error()));
     QVERIFY2(result.error().contains(u"CREATE TABLE t_bad"_s), qPrintable(result.error()));
     QCOMPARE(migrator.currentVersion(db).value(), 1);
+    if (dialect == SqlDialect::MySql) {
+        // MySQL commits each CREATE at once: the steps before the failing one stay, and the
+        // message says so (the version is not recorded, so the next migrate repeats them).
+        QVERIFY2(result.error().contains(u"Migration 2 (bad) failed: "_s) &&
+                     result.error().contains(u"MySQL commits each schema change at once"_s),
+                 qPrintable(result.error()));
+        QCOMPARE(tables(db), (QStringList{u"jc_schema_version"_s, u"t_good"_s, u"t_half"_s}));
+        return;
+    }
+    QVERIFY2(result.error().contains(u"Migration 2 (bad) failed, and none of it was applied"_s),
+             qPrintable(result.error()));
     QCOMPARE(tables(db), (QStringList{u"jc_schema_version"_s, u"t_good"_s}));
 }
 
@@ -462,6 +478,25 @@ void tst_Migrator::topUpIsUniquePerUserAndPeriod()
     QCOMPARE(column(db, u"SELECT count(*) FROM credit_adjustments"_s), (QVariantList{4}));
 }
 
+// "2025-11-30 23:00:00.5-08:00" (any text form of the app's SQLite rows) as the UTC wall time
+// MySQL's TIMESTAMP takes in a UTC session, to whole seconds: "2025-12-01 07:00:00".
+QString utcWallTime(const QString &text)
+{
+    static const QRegularExpression form(
+        uR"(^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)?(?:([+-])(\d\d):(\d\d))?$)"_s);
+    const auto match = form.match(text);
+    if (!match.hasMatch())
+        return text;
+    QDateTime at(QDate::fromString(match.captured(1), Qt::ISODate),
+                 QTime::fromString(match.captured(2), Qt::ISODate), Qt::UTC);
+    if (match.hasCaptured(3)) {
+        const int sign = match.captured(3) == u"-"_s ? -1 : 1;
+        at =
+            at.addSecs(-sign * (match.captured(4).toInt() * 3600 + match.captured(5).toInt() * 60));
+    }
+    return at.toString(u"yyyy-MM-dd HH:mm:ss"_s);
+}
+
 // The app's own scheduler wrote its top-ups without a period (APP-SCHEMA.md). The migration
 // labels those whose month is the same in every zone (UTC-12 to UTC+14): more than 14 hours
 // before a month starts in UTC, or at least 12 after. Near the boundary it cannot know the zone the
@@ -477,7 +512,9 @@ void tst_Migrator::legacyTopUpsGetTheirMonthWhereEveryZoneAgrees()
     const auto add = [&](const QString &id, const QString &user, QString createdAt,
                          const QString &reason, const QVariant &period = QVariant()) {
         if (dialect == SqlDialect::Postgres && createdAt.size() == 19)
-            createdAt += u"+00"_s; // UTC, as the app's SQLite text means
+            createdAt += u"+00"_s;        // UTC, as the app's SQLite text means
+        if (dialect == SqlDialect::MySql) // a TIMESTAMP: the instant, in the session's UTC
+            createdAt = utcWallTime(createdAt);
         return exec(db,
                     u"INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, "
                     "period) VALUES (?, ?, ?, 10, ?, ?)"_s,

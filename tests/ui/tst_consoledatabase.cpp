@@ -195,7 +195,7 @@ private slots:
         QCOMPARE(jc::Migrator().currentVersion(*db).value(), jc::Migrator().latestVersion());
     }
 
-    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRows(); }
+    void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void foreignDatabaseIsRefused()
     {
         QFETCH(jc::SqlDialect, dialect);
@@ -221,7 +221,7 @@ private slots:
         QCOMPARE(factory.connectionForCurrentThread()->tables(), QStringList{u"customers"_s});
     }
 
-    void watchOnlyNeverMigrates_data() { jc::test::addDatabaseRows(); }
+    void watchOnlyNeverMigrates_data() { jc::test::addDatabaseRowsWithMySql(); }
     void watchOnlyNeverMigrates()
     {
         QFETCH(jc::SqlDialect, dialect);
@@ -314,7 +314,7 @@ private slots:
     // Where jobs run is the admin's choice: a database this console did not create
     // (PostgreSQL, a SQLite file from elsewhere) is watched until the admin chooses, asked once
     // per database; the settings dialog's choice is then that database's.
-    void asksOncePerDatabaseBeforeRunningJobs_data() { jc::test::addDatabaseRows(); }
+    void asksOncePerDatabaseBeforeRunningJobs_data() { jc::test::addDatabaseRowsWithMySql(); }
     void asksOncePerDatabaseBeforeRunningJobs()
     {
         QFETCH(jc::SqlDialect, dialect);

@@ -172,7 +172,7 @@ private slots:
         TimeDisplay::setZone(TimeDisplay::Zone::Utc);
     }
 
-    void scheduleChangeShowsInEveryConsole_data() { test::addDatabaseRows(); }
+    void scheduleChangeShowsInEveryConsole_data() { test::addDatabaseRowsWithMySql(); }
     void scheduleChangeShowsInEveryConsole()
     {
         QFETCH(SqlDialect, dialect);

@@ -146,7 +146,7 @@ private slots:
                  "the offscreen screens were not configured");
     }
 
-    void fitsALaptopScreen_data() { test::addDatabaseRows(); }
+    void fitsALaptopScreen_data() { test::addDatabaseRowsWithMySql(); }
     void fitsALaptopScreen()
     {
         QFETCH(SqlDialect, dialect);
@@ -168,7 +168,7 @@ private slots:
         QCOMPARE(table->horizontalScrollBar()->maximum(), 0);
     }
 
-    void spareWidthGoesToWhatWasCut_data() { test::addDatabaseRows(); }
+    void spareWidthGoesToWhatWasCut_data() { test::addDatabaseRowsWithMySql(); }
     void spareWidthGoesToWhatWasCut()
     {
         QFETCH(SqlDialect, dialect);
@@ -196,7 +196,7 @@ private slots:
 
     // A window kept from a session on a larger screen (or with a larger scale factor) comes
     // back on the laptop's screen: it is made to fit.
-    void restoredGeometryFitsTheScreen_data() { test::addDatabaseRows(); }
+    void restoredGeometryFitsTheScreen_data() { test::addDatabaseRowsWithMySql(); }
     void restoredGeometryFitsTheScreen()
     {
         QFETCH(SqlDialect, dialect);
@@ -221,7 +221,7 @@ private slots:
     }
 
     // Run details: the fields above take little room; the log most of the dialog's height.
-    void runDetailsGivesTheLogItsHeight_data() { test::addDatabaseRows(); }
+    void runDetailsGivesTheLogItsHeight_data() { test::addDatabaseRowsWithMySql(); }
     void runDetailsGivesTheLogItsHeight()
     {
         OPEN_HISTORY_DATABASE();

@@ -404,7 +404,7 @@ private slots:
         QVERIFY(text(2, SchedulePreviewDialog::NoteColumn).isEmpty());
     }
 
-    void runDetailsShowsAStoredRun_data() { test::addDatabaseRows(); }
+    void runDetailsShowsAStoredRun_data() { test::addDatabaseRowsWithMySql(); }
     void runDetailsShowsAStoredRun()
     {
         QFETCH(SqlDialect, dialect);
@@ -446,7 +446,7 @@ private slots:
         QVERIFY(copied.contains(u"granted: 17"_s));
     }
 
-    void runDetailsFollowsARunningRun_data() { test::addDatabaseRows(); }
+    void runDetailsFollowsARunningRun_data() { test::addDatabaseRowsWithMySql(); }
     void runDetailsFollowsARunningRun()
     {
         QFETCH(SqlDialect, dialect);

@@ -80,15 +80,15 @@ class tst_ErrorLogModel : public QObject
 {
     Q_OBJECT
 private slots:
-    void listsProblemsOnly_data() { jc::test::addDatabaseRows(); }
+    void listsProblemsOnly_data() { jc::test::addDatabaseRowsWithMySql(); }
     void listsProblemsOnly();
-    void searchesTheErrorText_data() { jc::test::addDatabaseRows(); }
+    void searchesTheErrorText_data() { jc::test::addDatabaseRowsWithMySql(); }
     void searchesTheErrorText();
-    void filtersByJobAndTime_data() { jc::test::addDatabaseRows(); }
+    void filtersByJobAndTime_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersByJobAndTime();
-    void pages_data() { jc::test::addDatabaseRows(); }
+    void pages_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pages();
-    void paneFindsAFailureByAWord_data() { jc::test::addDatabaseRows(); }
+    void paneFindsAFailureByAWord_data() { jc::test::addDatabaseRowsWithMySql(); }
     void paneFindsAFailureByAWord();
 };
 

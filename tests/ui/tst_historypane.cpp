@@ -41,19 +41,19 @@ class tst_HistoryPane : public QObject
 {
     Q_OBJECT
 private slots:
-    void pagesThroughAHundredThousandRuns_data() { jc::test::addDatabaseRows(); }
+    void pagesThroughAHundredThousandRuns_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pagesThroughAHundredThousandRuns();
-    void filtersByOutcomeAndDate_data() { jc::test::addDatabaseRows(); }
+    void filtersByOutcomeAndDate_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersByOutcomeAndDate();
-    void chartsRecentDurations_data() { jc::test::addDatabaseRows(); }
+    void chartsRecentDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartsRecentDurations();
     void chartTimeLabelsDiffer_data();
     void chartTimeLabelsDiffer();
-    void switchingJobsDropsStaleReplies_data() { jc::test::addDatabaseRows(); }
+    void switchingJobsDropsStaleReplies_data() { jc::test::addDatabaseRowsWithMySql(); }
     void switchingJobsDropsStaleReplies();
-    void activatingARunEmitsItsId_data() { jc::test::addDatabaseRows(); }
+    void activatingARunEmitsItsId_data() { jc::test::addDatabaseRowsWithMySql(); }
     void activatingARunEmitsItsId();
-    void showsAFailedRead_data() { jc::test::addDatabaseRows(); }
+    void showsAFailedRead_data() { jc::test::addDatabaseRowsWithMySql(); }
     void showsAFailedRead();
 };
 

@@ -26,7 +26,7 @@ class tst_JobChangesModel : public QObject
     Q_OBJECT
 private slots:
     void describesEachChangedKey();
-    void listsTheJobsChangesNewestFirst_data() { jc::test::addDatabaseRows(); }
+    void listsTheJobsChangesNewestFirst_data() { jc::test::addDatabaseRowsWithMySql(); }
     void listsTheJobsChangesNewestFirst();
 };
 

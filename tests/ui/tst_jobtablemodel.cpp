@@ -468,7 +468,7 @@ private slots:
         QCOMPARE(proxy.index(1, Column::State).data().toString(), QStringLiteral("running"));
     }
 
-    void feedReadsBothDatabases_data() { test::addDatabaseRows(); }
+    void feedReadsBothDatabases_data() { test::addDatabaseRowsWithMySql(); }
     void feedReadsBothDatabases()
     {
         OPEN_HISTORY_DATABASE();
@@ -573,7 +573,7 @@ private slots:
     // Idle means idle: a poll whose run mark (RunHistory::mark) stood still and has no running
     // run reads no run answer again. The test changes a row behind the mark's back (an error
     // text: no writer of this program does that) to see whether a poll read it.
-    void feedRereadsRunsOnlyWhenTheyChanged_data() { test::addDatabaseRows(); }
+    void feedRereadsRunsOnlyWhenTheyChanged_data() { test::addDatabaseRowsWithMySql(); }
     void feedRereadsRunsOnlyWhenTheyChanged()
     {
         OPEN_HISTORY_DATABASE();

@@ -454,7 +454,7 @@ private slots:
     }
     void initTestCase() { TimeDisplay::setZone(TimeDisplay::Zone::Utc); }
 
-    void listsTheJobs_data() { test::addDatabaseRows(); }
+    void listsTheJobs_data() { test::addDatabaseRowsWithMySql(); }
     void listsTheJobs()
     {
         OPEN_CONSOLE();
@@ -502,7 +502,7 @@ private slots:
 
     // Issue 15: a click on a row moves the current index before it selects the row; the
     // panes followed the current row only and showed no job at all.
-    void clickingARowShowsItsHistory_data() { test::addDatabaseRows(); }
+    void clickingARowShowsItsHistory_data() { test::addDatabaseRowsWithMySql(); }
     void clickingARowShowsItsHistory()
     {
         OPEN_CONSOLE();
@@ -540,7 +540,7 @@ private slots:
 
     // The panes' runs open with a double-click or Enter; the schedule preview with Ctrl+D on
     // the row clicked last, and Escape closes it.
-    void panesOpenWhatIsClicked_data() { test::addDatabaseRows(); }
+    void panesOpenWhatIsClicked_data() { test::addDatabaseRowsWithMySql(); }
     void panesOpenWhatIsClicked()
     {
         OPEN_CONSOLE();
@@ -572,7 +572,7 @@ private slots:
         QTRY_VERIFY(!QApplication::activeModalWidget());
     }
 
-    void runNowShowsTheRunLiveAndRecordsIt_data() { test::addDatabaseRows(); }
+    void runNowShowsTheRunLiveAndRecordsIt_data() { test::addDatabaseRowsWithMySql(); }
     void runNowShowsTheRunLiveAndRecordsIt()
     {
         OPEN_CONSOLE();
@@ -644,7 +644,7 @@ private slots:
     // that moves with each step, its summary how far it is, its duration counting on the
     // console's clock; it ends as a plain row (issue 21: History showed a run only once it
     // had ended).
-    void runningRunIsALiveRowInHistory_data() { test::addDatabaseRows(); }
+    void runningRunIsALiveRowInHistory_data() { test::addDatabaseRowsWithMySql(); }
     void runningRunIsALiveRowInHistory()
     {
         OPEN_CONSOLE();
@@ -680,7 +680,7 @@ private slots:
     // occurrence picked with Down, a reason typed, Run clicked; then from the context menu an
     // older one typed into the field (a time that is no occurrence first), as a dry run. Both
     // are recorded as backfills of the chosen occurrences and show like any run.
-    void runForAPastOccurrence_data() { test::addDatabaseRows(); }
+    void runForAPastOccurrence_data() { test::addDatabaseRowsWithMySql(); }
     void runForAPastOccurrence()
     {
         OPEN_CONSOLE();
@@ -757,7 +757,7 @@ private slots:
         QVERIFY(runs.first().dryRun);
     }
 
-    void pauseAndResume_data() { test::addDatabaseRows(); }
+    void pauseAndResume_data() { test::addDatabaseRowsWithMySql(); }
     void pauseAndResume()
     {
         OPEN_CONSOLE();
@@ -805,7 +805,7 @@ private slots:
         QCOMPARE(window.findChildren<QMessageBox *>(QStringLiteral("errorMessage")).size(), 0);
     }
 
-    void cancelEndsTheRunCancelled_data() { test::addDatabaseRows(); }
+    void cancelEndsTheRunCancelled_data() { test::addDatabaseRowsWithMySql(); }
     void cancelEndsTheRunCancelled()
     {
         OPEN_CONSOLE();
@@ -847,7 +847,7 @@ private slots:
 
     // The Cancel question says how much of the run is done and stays done (issue 21: a
     // top-up's committed batches stay committed), from the run's progress.
-    void cancelSaysWhatStaysDone_data() { test::addDatabaseRows(); }
+    void cancelSaysWhatStaysDone_data() { test::addDatabaseRowsWithMySql(); }
     void cancelSaysWhatStaysDone()
     {
         OPEN_CONSOLE();
@@ -875,8 +875,8 @@ private slots:
     }
 
     // With a poll far away, a pause made by another program shows at once on PostgreSQL (the
-    // database announces it); SQLite says that it polls.
-    void anotherInstancesChangeShowsAtOnce_data() { test::addDatabaseRows(); }
+    // database announces it); SQLite and MySQL say that they poll, and which database it is.
+    void anotherInstancesChangeShowsAtOnce_data() { test::addDatabaseRowsWithMySql(); }
     void anotherInstancesChangeShowsAtOnce()
     {
         QFETCH(SqlDialect, dialect);
@@ -885,9 +885,18 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
         auto *updates = c.window->consoleStatusBar()->findChild<QLabel *>(u"updatesLabel"_s);
         QVERIFY(updates);
-        if (dialect == SqlDialect::Sqlite) {
+        if (dialect != SqlDialect::Postgres) {
             QCOMPARE(updates->text(), u"Updates: every 1 h 0 min"_s);
-            QVERIFY(updates->toolTip().contains(u"SQLite"_s));
+            QVERIFY2(updates->toolTip().contains(dialect == SqlDialect::Sqlite
+                                                     ? u"SQLite does not announce"_s
+                                                     : u"MySQL/MariaDB does not announce"_s),
+                     qPrintable(updates->toolTip()));
+            auto *where = c.window->consoleStatusBar()->findChild<QLabel *>(u"databaseLabel"_s);
+            QVERIFY(where);
+            QVERIFY2(where->text().startsWith(dialect == SqlDialect::Sqlite
+                                                  ? u"Database: SQLite"_s
+                                                  : u"Database: MySQL/MariaDB"_s),
+                     qPrintable(where->text()));
             return;
         }
         QTRY_COMPARE_WITH_TIMEOUT(updates->text(), u"Updates: live"_s, 10000);
@@ -904,7 +913,7 @@ private slots:
     // cells; Ctrl+F lands in the error log's search; F5 reads the database now (the poll here
     // is an hour away); F1 opens the user guide shipped in the program; Help names the
     // version and the database; every menu has a mnemonic.
-    void keyboardAndHelp_data() { test::addDatabaseRows(); }
+    void keyboardAndHelp_data() { test::addDatabaseRowsWithMySql(); }
     void keyboardAndHelp()
     {
         QFETCH(SqlDialect, dialect);
@@ -978,7 +987,7 @@ private slots:
 
     // A glance answers "is everything fine?" (issue 15, item 5): the line above the table and
     // the window title say it in words, from the table's own facts, and change with them.
-    void glanceSaysWhetherAllIsWell_data() { test::addDatabaseRows(); }
+    void glanceSaysWhetherAllIsWell_data() { test::addDatabaseRowsWithMySql(); }
     void glanceSaysWhetherAllIsWell()
     {
         QFETCH(SqlDialect, dialect);
@@ -1010,7 +1019,7 @@ private slots:
 
     // Everything without a mouse: pick a job by typing its name, pause it with Ctrl+P and a
     // reason typed into the dialog, resume with Ctrl+U, switch panes by their mnemonics.
-    void keyboardOnly_data() { test::addDatabaseRows(); }
+    void keyboardOnly_data() { test::addDatabaseRowsWithMySql(); }
     void keyboardOnly()
     {
         OPEN_CONSOLE();
@@ -1072,7 +1081,7 @@ private slots:
     }
 
     // A screen reader can name every control of the window.
-    void everyControlIsNamed_data() { test::addDatabaseRows(); }
+    void everyControlIsNamed_data() { test::addDatabaseRowsWithMySql(); }
     void everyControlIsNamed()
     {
         OPEN_CONSOLE();
@@ -1081,7 +1090,7 @@ private slots:
     }
 
     // Each Alt+key of the window reaches one control, whichever pane is shown.
-    void mnemonicsDoNotClash_data() { test::addDatabaseRows(); }
+    void mnemonicsDoNotClash_data() { test::addDatabaseRowsWithMySql(); }
     void mnemonicsDoNotClash()
     {
         OPEN_CONSOLE();
@@ -1104,7 +1113,7 @@ private slots:
         }
     }
 
-    void statusBarFollowsTheDatabase_data() { test::addDatabaseRows(); }
+    void statusBarFollowsTheDatabase_data() { test::addDatabaseRowsWithMySql(); }
     void statusBarFollowsTheDatabase()
     {
         OPEN_CONSOLE();

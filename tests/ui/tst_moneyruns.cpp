@@ -267,7 +267,7 @@ class tst_MoneyRuns : public QObject
 private slots:
     void initTestCase() { TimeDisplay::setZone(TimeDisplay::Zone::Utc); }
 
-    void runNowShowsTheFiguresAndAsksAgain_data() { test::addDatabaseRows(); }
+    void runNowShowsTheFiguresAndAsksAgain_data() { test::addDatabaseRowsWithMySql(); }
     void runNowShowsTheFiguresAndAsksAgain()
     {
         QFETCH(SqlDialect, dialect);

@@ -43,19 +43,19 @@ class tst_RunHistoryModel : public QObject
 {
     Q_OBJECT
 private slots:
-    void pagesUnderTheTester_data() { jc::test::addDatabaseRows(); }
+    void pagesUnderTheTester_data() { jc::test::addDatabaseRowsWithMySql(); }
     void pagesUnderTheTester();
-    void showsTheColumns_data() { jc::test::addDatabaseRows(); }
+    void showsTheColumns_data() { jc::test::addDatabaseRowsWithMySql(); }
     void showsTheColumns();
-    void summariesReadAsWords_data() { jc::test::addDatabaseRows(); }
+    void summariesReadAsWords_data() { jc::test::addDatabaseRowsWithMySql(); }
     void summariesReadAsWords();
-    void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRows(); }
+    void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersByOutcomeAndTime();
-    void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRows(); }
+    void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRowsWithMySql(); }
     void refreshMergesTheNewestPage();
-    void staleRepliesAreDropped_data() { jc::test::addDatabaseRows(); }
+    void staleRepliesAreDropped_data() { jc::test::addDatabaseRowsWithMySql(); }
     void staleRepliesAreDropped();
-    void failureIsReported_data() { jc::test::addDatabaseRows(); }
+    void failureIsReported_data() { jc::test::addDatabaseRowsWithMySql(); }
     void failureIsReported();
 };
 

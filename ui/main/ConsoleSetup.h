@@ -37,7 +37,7 @@ struct ConsoleSetup
     JobRuntime *runtime = nullptr;
     // Where the window keeps its layout and selection; null: nothing is kept (tests).
     ConsoleSettings *settings = nullptr;
-    // Where the settings dialog keeps the PostgreSQL password; null: no settings dialog.
+    // Where the settings dialog keeps a server's password; null: no settings dialog.
     PasswordVault *vault = nullptr;
     // Who acts: the OS user, recorded with pauses, cancels and manual runs.
     QString user;

@@ -4,6 +4,8 @@
 #include "data/TimeDisplay.h"
 #include "models/RunFormat.h"
 
+#include <algorithm>
+
 #include <QLabel>
 #include <QPushButton>
 
@@ -57,7 +59,8 @@ QString ConsoleStatusBar::describe(const DatabaseUrl &url)
     QString where = url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
     if (!url.userName().isEmpty())
         where = url.userName() + u'@' + where;
-    return tr("PostgreSQL %1").arg(where);
+    return url.dialect() == SqlDialect::MySql ? tr("MySQL/MariaDB %1").arg(where)
+                                              : tr("PostgreSQL %1").arg(where);
 }
 
 // The label keeps the kind and the end of the location (the file name, the database name);
@@ -66,7 +69,8 @@ QString ConsoleStatusBar::describe(const DatabaseUrl &url)
 QString ConsoleStatusBar::shortened(const QString &databaseText)
 {
     constexpr qsizetype longest = 48;
-    constexpr qsizetype head = 11; // "PostgreSQL ", "SQLite /tmp"
+    // The kind whole ("MySQL/MariaDB "), at least 11 characters ("PostgreSQL ", "SQLite /tmp").
+    const qsizetype head = std::max<qsizetype>(11, databaseText.indexOf(u' ') + 1);
     if (databaseText.size() <= longest)
         return databaseText;
     return databaseText.left(head) + QStringLiteral("…") + databaseText.right(longest - head - 1);

@@ -221,8 +221,12 @@ void MainWindow::listenForChanges()
         m_status->setUpdates(live, interval, why);
     };
     connect(m_listener, &ChangeListener::listeningChanged, this, useUpdates);
-    useUpdates(false, m_listener->isAvailable() ? tr("Connecting to listen for changes…")
-                                                : tr("SQLite does not announce changes."));
+    useUpdates(false,
+               m_listener->isAvailable()
+                   ? tr("Connecting to listen for changes…")
+                   : tr("%1 does not announce changes.")
+                         .arg(m_setup.database->dialect() == SqlDialect::MySql ? tr("MySQL/MariaDB")
+                                                                               : tr("SQLite")));
     m_listener->start();
 }
 
