@@ -3,7 +3,8 @@
 // The app database a scenario benchmark runs against (bench_console, bench_jobs): a SQLite
 // file in a temporary folder, or, for PostgreSQL, a database of its own created on
 // JOBCONSOLE_BENCH_PG_URL's server (postgresql://user@host:port/db, a role that may CREATE
-// DATABASE) and dropped afterwards. Migrated, ready for data.
+// DATABASE) and dropped afterwards; for MySQL/MariaDB the same on JOBCONSOLE_BENCH_MYSQL_URL's
+// (mysql://user@host:port/db). Migrated, ready for data.
 #include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseUrl.h"
@@ -26,6 +27,12 @@ inline bool postgresConfigured()
     return !qEnvironmentVariableIsEmpty("JOBCONSOLE_BENCH_PG_URL");
 }
 
+// Whether JOBCONSOLE_BENCH_MYSQL_URL names a server for the MySQL/MariaDB runs.
+inline bool mysqlConfigured()
+{
+    return !qEnvironmentVariableIsEmpty("JOBCONSOLE_BENCH_MYSQL_URL");
+}
+
 // A fresh, migrated app database (see the top of this file); dropped when this goes.
 class BenchDatabase
 {
@@ -41,9 +48,12 @@ public:
             }
             url = DatabaseUrl::sqliteFile(m_folder.filePath(QStringLiteral("bench.db")));
         } else {
-            auto server = DatabaseUrl::parse(qEnvironmentVariable("JOBCONSOLE_BENCH_PG_URL"));
-            if (!server || server->dialect() != SqlDialect::Postgres) {
-                m_error = QStringLiteral("JOBCONSOLE_BENCH_PG_URL is not a PostgreSQL URL");
+            const char *variable = dialect == SqlDialect::MySql ? "JOBCONSOLE_BENCH_MYSQL_URL"
+                                                                : "JOBCONSOLE_BENCH_PG_URL";
+            auto server = DatabaseUrl::parse(qEnvironmentVariable(variable));
+            if (!server || server->dialect() != dialect) {
+                m_error = QStringLiteral("%1 is not a %2 URL")
+                              .arg(QLatin1String(variable), toString(dialect));
                 return;
             }
             m_server = *server;
@@ -72,7 +82,9 @@ public:
     {
         m_factory.reset();
         if (m_created)
-            adminExec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+            adminExec(m_dialect == SqlDialect::MySql
+                          ? QStringLiteral("DROP DATABASE IF EXISTS %1").arg(m_name)
+                          : QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
     }
 
     BenchDatabase(const BenchDatabase &) = delete;
@@ -85,8 +97,9 @@ public:
 private:
     std::optional<QString> adminExec(const QString &sql) const
     {
-        return test::postgresAdminExec(m_server, QStringLiteral("jc.bench.admin.%1").arg(m_name),
-                                       sql);
+        const QString connection = QStringLiteral("jc.bench.admin.%1").arg(m_name);
+        return m_dialect == SqlDialect::MySql ? test::mysqlAdminExec(m_server, connection, sql)
+                                              : test::postgresAdminExec(m_server, connection, sql);
     }
 
     SqlDialect m_dialect;

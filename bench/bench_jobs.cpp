@@ -10,7 +10,8 @@
 // body runs once, on this thread, as a worker would run it. Peak memory: the growth of the
 // resident set during the run (VmHWM is reset before it). With JOBCONSOLE_BENCH_PG_URL set
 // (see BenchDatabase.h), every scenario also runs on PostgreSQL (`_Postgres`), in a database
-// of its own (goals there: top-up <= 20 s, stale purchases <= 3 s).
+// of its own (goals there: top-up <= 20 s, stale purchases <= 3 s); with
+// JOBCONSOLE_BENCH_MYSQL_URL, on MySQL/MariaDB (`_MySql`; goal: top-up <= 20 s).
 //
 //   build/release/bench/bench_jobs [--quick] [--benchmark_filter=TopUp]
 //   (--quick: a twentieth of the sizes)
@@ -270,5 +271,7 @@ int main(int argc, char **argv)
     registerScenarios(SqlDialect::Sqlite, {});
     if (bench::postgresConfigured())
         registerScenarios(SqlDialect::Postgres, "_Postgres");
+    if (bench::mysqlConfigured())
+        registerScenarios(SqlDialect::MySql, "_MySql");
     return jc::bench::scenarioMain(argc, argv, quick);
 }

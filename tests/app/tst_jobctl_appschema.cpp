@@ -1,10 +1,11 @@
-// `jobctl` on the web app's MySQL/MariaDB database (issue 16), a real MariaDB server (ctest's
-// `mariadb` fixture) holding the app's tables exactly as the app creates them:
+// `jobctl` on the web app's own databases (issue 16): its tables exactly as its migrations
+// create them (tests/support/fixtures/app-schema-<dialect>.sql) on SQLite and on a real
+// MariaDB server (ctest's `mariadb` fixture), the two databases the app runs on:
 //  - `migrate --dry-run` says what it would add and keep, and changes nothing; `migrate`
-//    adopts them and says so; run again, it finds the schema up to date;
+//    adopts them and says so; run again, it finds the schema up to date (MySQL);
 //  - `list` and `history` read it; the three jobs and History Retention run on it, as do
-//    pause and resume;
-//  - a wrong password is refused naming the user, never showing the password.
+//    pause and resume (both);
+//  - a wrong password is refused naming the user, never showing the password (MySQL).
 #include "storage/ConnectionFactory.h"
 
 #include "AppSchema.h"
@@ -41,7 +42,7 @@ QString tablesOf(const DatabaseUrl &url)
 
 } // namespace
 
-class tst_JobctlMySql : public QObject
+class tst_JobctlAppSchema : public QObject
 {
     Q_OBJECT
 
@@ -103,16 +104,34 @@ private slots:
     // key of users), migrated, then each job run with `jobctl run --wait` as an admin would:
     // the owed user topped up once, the stale purchase deleted, the orphaned upload deleted
     // and the referenced ones kept, each run in the history; pause and resume on record.
+    void jobsRunOnTheAppsOwnTables_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::newRow("sqlite") << SqlDialect::Sqlite;
+        QTest::newRow("mysql") << SqlDialect::MySql;
+    }
     void jobsRunOnTheAppsOwnTables()
     {
-        test::TestDatabase database(SqlDialect::MySql);
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         ConnectionFactory factory(database.url());
         const QSqlDatabase conn = factory.connectionForCurrentThread().value();
         QSqlQuery query(conn);
-        for (const QString &statement :
-             test::sqlStatements(QFINDTESTDATA("../support/fixtures/app-schema-mysql.sql")))
+        const QString fixture = dialect == SqlDialect::MySql
+                                    ? QFINDTESTDATA("../support/fixtures/app-schema-mysql.sql")
+                                    : QFINDTESTDATA("../support/fixtures/app-schema-sqlite.sql");
+        const QStringList schema = test::sqlStatements(fixture);
+        QVERIFY(!schema.isEmpty());
+        for (const QString &statement : schema)
             QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        // 30 days ago, as the app writes it: MySQL's TIMESTAMP; on SQLite the Go driver's text
+        // with an offset (its other form, CURRENT_TIMESTAMP's, is the columns' default).
+        const QString monthAgo =
+            dialect == SqlDialect::MySql
+                ? u"NOW() - INTERVAL 30 DAY"_s
+                : u"strftime('%Y-%m-%d %H:%M:%f', 'now', '-30 days', '-8 hours') || '-08:00'"_s;
+        const QString now = dialect == SqlDialect::MySql ? u"NOW()"_s : u"CURRENT_TIMESTAMP"_s;
         const QString db = test::urlText(database.url());
         const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
         QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
@@ -123,14 +142,13 @@ private slots:
                  "('u-owed', 'owed@example.org', 2, 10), ('u-full', 'full@example.org', 10, 10), "
                  "('u-neg', 'neg@example.org', -3, 10)"_s,
                  u"INSERT INTO credit_purchases (id, created_at, user_id, credits, amount_paid, "
-                 "stripe_session_id, status) VALUES ('p-stale', NOW() - INTERVAL 30 DAY, 'u-owed', "
-                 "10, 500, 'cs_1', 'pending'), ('p-young', NOW(), 'u-owed', 10, 500, 'cs_2', "
-                 "'pending'), ('p-paid', NOW() - INTERVAL 30 DAY, 'u-owed', 10, 500, 'cs_3', "
-                 "'completed')"_s,
+                 "stripe_session_id, status) VALUES ('p-stale', %1, 'u-owed', 10, 500, 'cs_1', "
+                 "'pending'), ('p-young', %2, 'u-owed', 10, 500, 'cs_2', 'pending'), ('p-paid', "
+                 "%1, 'u-owed', 10, 500, 'cs_3', 'completed')"_s.arg(monthAgo, now),
                  u"INSERT INTO blocks (id, owner_id, type, data) VALUES ('b1', 'u-owed', 'image', "
                  "'{\"content\": \"/static/uploads/2026/01/05/kept.png\"}')"_s,
                  u"INSERT INTO team_block_states (team_code, block_id, player_data) VALUES ('T1', "
-                 "'b1', JSON_OBJECT('images', JSON_ARRAY('/static/uploads/2026/01/05/"
+                 "'b1', json_object('images', json_array('/static/uploads/2026/01/05/"
                  "answer.png')))"_s,
              })
             QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
@@ -169,10 +187,11 @@ private slots:
                      .toInt(),
                  1);
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 1);
-        QCOMPARE(test::scalar(conn, u"SELECT GROUP_CONCAT(id ORDER BY id) FROM "
-                                    "credit_purchases"_s)
-                     .toString(),
-                 u"p-paid,p-young"_s);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_purchases WHERE id IN "
+                                    "('p-paid', 'p-young')"_s)
+                     .toInt(),
+                 2);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_purchases"_s).toInt(), 2);
         QVERIFY(QFile::exists(uploads.filePath(u"2026/01/05/kept.png"_s)));
         QVERIFY(QFile::exists(uploads.filePath(u"2026/01/05/answer.png"_s)));
         QVERIFY2(!QFile::exists(uploads.filePath(u"2026/01/05/orphan.png"_s)),
@@ -211,5 +230,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_JobctlMySql)
-#include "tst_jobctl_mysql.moc"
+QTEST_GUILESS_MAIN(tst_JobctlAppSchema)
+#include "tst_jobctl_appschema.moc"
