@@ -3,6 +3,8 @@
 #include "storage/ConnectorText.h"
 #include "storage/SqlErrors.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -23,6 +25,31 @@ QString serverName(const DatabaseUrl &url)
 
 } // namespace
 
+QString MySqlConnector::optionFilePassword(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    bool inClient = false;
+    QString password;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.startsWith(u'[')) {
+            inClient = line == QLatin1String("[client]");
+            continue;
+        }
+        const qsizetype equals = line.indexOf(u'=');
+        if (!inClient || equals < 0 || line.left(equals).trimmed() != QLatin1String("password"))
+            continue;
+        QString value = line.mid(equals + 1).trimmed();
+        if (value.size() >= 2 && (value.front() == u'"' || value.front() == u'\'') &&
+            value.back() == value.front())
+            value = value.mid(1, value.size() - 2);
+        password = value; // the last one counts, as for the client
+    }
+    return password;
+}
+
 void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
                                const ConnectionOptions &options)
 {
@@ -33,6 +60,8 @@ void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
         db.setUserName(url.userName());
     if (url.hasPassword())
         db.setPassword(url.password());
+    else if (qEnvironmentVariableIsEmpty("MYSQL_PWD")) // else the client library takes that
+        db.setPassword(optionFilePassword(QDir::home().filePath(QStringLiteral(".my.cnf"))));
     QString connectOptions = url.connectOptions();
     // The PostgreSQL setting is the connect timeout of every server database.
     if (!hasOption(url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"), Qt::CaseInsensitive)) {

@@ -24,9 +24,16 @@ class MySqlConnector
 {
 public:
     // Sets host, port, database, user, password and the URL's options on a not yet opened
-    // connection, with a connect timeout (from the options) unless the URL gives one.
+    // connection, with a connect timeout (from the options) unless the URL gives one. A URL
+    // without a password leaves it to MYSQL_PWD (read by the client library), else takes the
+    // [client] group's password of ~/.my.cnf, as the mysql client does (Qt 6.4's driver
+    // cannot make the library read option files).
     static void configure(QSqlDatabase &db, const DatabaseUrl &url,
                           const ConnectionOptions &options);
+
+    // The `password` of the [client] group of the option file `path`, quotes removed; empty
+    // when there is none or the file cannot be read.
+    static QString optionFilePassword(const QString &path);
 
     // After open(): the session settings above (with options.readOnly, a read-only session).
     // The error, in words, when one is refused.

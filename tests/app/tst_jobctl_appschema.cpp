@@ -5,7 +5,8 @@
 //    adopts them and says so; run again, it finds the schema up to date (MySQL);
 //  - `list` and `history` read it; the three jobs and History Retention run on it, as do
 //    pause and resume (both);
-//  - a wrong password is refused naming the user, never showing the password (MySQL).
+//  - a wrong password is refused naming the user, never showing the password; one left out
+//    of the URL comes from MYSQL_PWD or ~/.my.cnf (MySQL).
 #include "storage/ConnectionFactory.h"
 
 #include "AppSchema.h"
@@ -213,6 +214,50 @@ private slots:
             QVERIFY2(changed.exitCode == 0, qPrintable(describe(changed)));
         }
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM jc_job_changes"_s).toInt(), 2);
+    }
+
+    // A URL without a password takes it where the mysql client does: MYSQL_PWD, else the
+    // [client] group of ~/.my.cnf; without either the login is refused, naming the user.
+    void passwordFromTheEnvironmentOrMyCnf()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        for (const QString &sql : {u"CREATE USER '%1_pw'@'%' IDENTIFIED BY 's3cret word'"_s,
+                                   u"GRANT ALL PRIVILEGES ON %1.* TO '%1_pw'@'%'"_s}) {
+            const auto error = database.mysqlAdmin(sql);
+            QVERIFY2(!error, qPrintable(error.value_or(QString())));
+        }
+        const DatabaseUrl &own = database.url();
+        const QString db =
+            u"mysql://%1_pw@%2:%3/%1"_s.arg(own.databaseName(), own.host()).arg(own.port());
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"MYSQL_PWD"_s);
+        environment.insert(u"HOME"_s, home.path());
+        const auto migrate = [&](const QProcessEnvironment &env) {
+            return test::runProcess(QStringLiteral(JOBCTL_PATH), {u"--db"_s, db, u"migrate"_s},
+                                    60000, env);
+        };
+
+        const Result refused = migrate(environment);
+        QVERIFY2(refused.exitCode == 1, qPrintable(describe(refused)));
+        QVERIFY2(refused.err.contains(u"refused the login of user %1_pw"_s.arg(own.databaseName())),
+                 qPrintable(describe(refused)));
+
+        auto withPwd = environment;
+        withPwd.insert(u"MYSQL_PWD"_s, u"s3cret word"_s);
+        const Result fromPwd = migrate(withPwd);
+        QVERIFY2(fromPwd.exitCode == 0, qPrintable(describe(fromPwd)));
+
+        QFile cnf(home.filePath(u".my.cnf"_s));
+        QVERIFY(cnf.open(QIODevice::WriteOnly));
+        cnf.write("[client]\npassword=\"s3cret word\"\n");
+        cnf.close();
+        const Result fromCnf = migrate(environment);
+        QVERIFY2(fromCnf.exitCode == 0, qPrintable(describe(fromCnf)));
+        QVERIFY(!fromCnf.out.contains(u"s3cret"_s) && !fromCnf.err.contains(u"s3cret"_s));
+        QVERIFY(database.mysqlAdmin(u"DROP USER '%1_pw'@'%'"_s) == std::nullopt);
     }
 
     void wrongPasswordIsRefused()
