@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -89,12 +90,36 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
     if (options.readOnly)
         statements.append(QStringLiteral("SET SESSION TRANSACTION READ ONLY"));
     QSqlQuery query(db);
+    if (query.exec(QStringLiteral("SELECT VERSION()")) && query.next()) {
+        if (auto old = versionProblem(query.value(0).toString()))
+            return QStringLiteral("MySQL/MariaDB at %1 %2").arg(serverName(url), *old);
+    }
     for (const QString &statement : std::as_const(statements)) {
         if (!query.exec(statement))
             return QStringLiteral("MySQL/MariaDB at %1 refused the session setting \"%2\": %3")
                 .arg(serverName(url), statement, SqlErrors::text(query.lastError()));
     }
     return std::nullopt;
+}
+
+std::optional<QString> MySqlConnector::versionProblem(const QString &version)
+{
+    static const QRegularExpression numbers(QStringLiteral("^(\\d+)\\.(\\d+)"));
+    // MariaDB once announced itself as "5.5.5-10.x" to old clients: the real version follows.
+    const QString real = version.startsWith(QLatin1String("5.5.5-")) ? version.mid(6) : version;
+    const auto found = numbers.match(real);
+    if (!found.hasMatch())
+        return std::nullopt; // not a form we know: let the statements speak
+    const bool mariadb = version.contains(QLatin1String("mariadb"), Qt::CaseInsensitive);
+    const int major = found.captured(1).toInt();
+    const int minor = found.captured(2).toInt();
+    const bool tooOld = mariadb ? (major < 10 || (major == 10 && minor < 5)) : major < 8;
+    if (!tooOld)
+        return std::nullopt;
+    return QStringLiteral("runs %1 %2; Job Console needs MySQL 8.0 or MariaDB 10.5 or later "
+                          "(window functions, locking reads into a work table). Upgrade the "
+                          "server, or use SQLite or PostgreSQL.")
+        .arg(mariadb ? QStringLiteral("MariaDB") : QStringLiteral("MySQL"), version);
 }
 
 QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)

@@ -35,7 +35,12 @@ public:
     // when there is none or the file cannot be read.
     static QString optionFilePassword(const QString &path);
 
-    // After open(): the session settings above (with options.readOnly, a read-only session).
+    // Why a server of `version` (SELECT VERSION(): "8.0.36", "10.11.19-MariaDB-0+deb12u1")
+    // cannot serve Job Console: older than MySQL 8.0 or MariaDB 10.5. nullopt when it can.
+    static std::optional<QString> versionProblem(const QString &version);
+
+    // After open(): the server's version is checked (versionProblem), then the session
+    // settings above (with options.readOnly, a read-only session).
     // The error, in words, when one is refused.
     static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url,
                                         const ConnectionOptions &options);

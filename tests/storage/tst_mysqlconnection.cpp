@@ -12,6 +12,7 @@
 //    tables.
 #include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/MySqlConnector.h"
 #include "storage/SqlTime.h"
 
 #include "SqlScalar.h"
@@ -143,6 +144,23 @@ private slots:
         QVERIFY2(unreachable.error().contains(u"cannot be reached"_s),
                  qPrintable(unreachable.error()));
         QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    // A server too old for the scheduler's SQL is named with its version and what to do;
+    // the versions it runs on pass (no server needed: the text of SELECT VERSION()).
+    void oldServersAreRefusedByVersion()
+    {
+        for (const char *fine :
+             {"8.0.36", "8.4.0", "10.5.0-MariaDB", "10.11.19-MariaDB-0+deb12u1",
+              "11.4.2-MariaDB-log", "5.5.5-10.11.2-MariaDB", "9.1.0-commercial", "something else"})
+            QVERIFY2(!MySqlConnector::versionProblem(QLatin1String(fine)), fine);
+        for (const char *old : {"5.7.44-log", "10.4.32-MariaDB", "5.5.5-10.3.39-MariaDB"}) {
+            const auto problem = MySqlConnector::versionProblem(QLatin1String(old));
+            QVERIFY2(problem, old);
+            QVERIFY2(problem->contains(u"needs MySQL 8.0 or MariaDB 10.5 or later"_s),
+                     qPrintable(*problem));
+            QVERIFY2(problem->contains(QLatin1String(old)), qPrintable(*problem));
+        }
     }
 
     // A reader does not migrate: on a database without Job Console's tables it says so,
