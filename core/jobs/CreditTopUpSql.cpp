@@ -329,8 +329,8 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
                                   "julianday(?)")},
     };
     for (const auto &statement : statements) {
-        if (statement.query == &m_clearChosen && m_dialect == SqlDialect::Postgres)
-            continue; // its commit emptied the table (ON COMMIT DELETE ROWS)
+        if (statement.query == &m_clearChosen && m_dialect != SqlDialect::Sqlite)
+            continue; // emptied by its commit (PostgreSQL) or by TRUNCATE (MySQL, apply())
         statement.query->setForwardOnly(true);
         if (!statement.query->prepare(statement.sql))
             return statement.query->lastError();
@@ -507,6 +507,14 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &rang
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 {
+    // MySQL: emptied by TRUNCATE, outside the transaction (it may commit). Emptied by DELETE,
+    // the InnoDB temporary table kept its deleted rows, and every statement on it grew slower
+    // over the run: 0.4 s in the first quarter of the 1M top-up's batches, 2.7 s in the last,
+    // for the DELETE alone.
+    if (m_dialect == SqlDialect::MySql) {
+        if (auto error = execText(QStringLiteral("TRUNCATE TABLE jc_credit_topup_chosen")))
+            return *error;
+    }
     if (auto error = execText(beginStatement()))
         return *error;
     auto counts = applyInTransaction(range);
@@ -523,7 +531,7 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const Range &range)
 {
-    if (m_dialect != SqlDialect::Postgres) {
+    if (m_dialect == SqlDialect::Sqlite) {
         if (auto error = exec(m_clearChosen, {}))
             return *error;
     }
