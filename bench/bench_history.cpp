@@ -5,7 +5,8 @@
 //   ListReads  RunHistory::latestRunPerJob + lastSuccessPerJob + lastOccurrencePerJob
 //   Mark       RunHistory::mark, what an idle console reads per poll instead
 // The rows are written by SQL directly (not through the scheduler), in seconds. SQLite always;
-// PostgreSQL too when JOBCONSOLE_BENCH_PG_URL names a server (see BenchDatabase.h).
+// PostgreSQL too when JOBCONSOLE_BENCH_PG_URL names a server, MySQL/MariaDB when
+// JOBCONSOLE_BENCH_MYSQL_URL does (see BenchDatabase.h).
 //
 //   build/release/bench/bench_history [--quick]     (--quick: 100,000 runs instead)
 #include "storage/RunHistory.h"
@@ -59,6 +60,25 @@ QString fillSql(SqlDialect dialect, qint64 count)
     if (dialect == SqlDialect::Postgres)
         return insert + columns +
                QStringLiteral(" FROM generate_series(0::bigint, %1) AS n(i)").arg(count - 1);
+    if (dialect == SqlDialect::MySql) {
+        // MySQL stops a recursive CTE at 1,000 rounds (cte_max_recursion_depth): the numbers
+        // come from a cross join of digit tables instead.
+        QStringList digits;
+        QStringList joins;
+        QString number;
+        for (qint64 place = 1, k = 0; place < count; place *= 10, ++k) {
+            joins.append(QStringLiteral("(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 "
+                                        "UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "
+                                        "UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 "
+                                        "UNION ALL SELECT 9) d%1")
+                             .arg(k));
+            digits.append(QStringLiteral("d%1.d * %2").arg(k).arg(place));
+        }
+        return insert + columns +
+               QStringLiteral(" FROM (SELECT %1 AS i FROM %2) n WHERE i < %3")
+                   .arg(digits.join(QStringLiteral(" + ")), joins.join(QStringLiteral(", ")))
+                   .arg(count);
+    }
     return QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE "
                           "i < %1) ")
                .arg(count - 1) +
@@ -81,8 +101,12 @@ BenchDatabase &history(SqlDialect dialect, qint64 count)
     QSqlQuery query(*db);
     if (!query.exec(fillSql(dialect, count)))
         qFatal("cannot fill jc_runs: %s", qPrintable(query.lastError().text()));
-    query.exec(dialect == SqlDialect::Postgres ? QStringLiteral("VACUUM (ANALYZE) jc_runs")
-                                               : QStringLiteral("ANALYZE"));
+    QString analyze = QStringLiteral("ANALYZE");
+    if (dialect == SqlDialect::Postgres)
+        analyze = QStringLiteral("VACUUM (ANALYZE) jc_runs");
+    else if (dialect == SqlDialect::MySql)
+        analyze = QStringLiteral("ANALYZE TABLE jc_runs");
+    query.exec(analyze);
     std::fprintf(stderr, "%s: %lld runs written in %.1f s\n", qPrintable(toString(dialect)),
                  static_cast<long long>(count), double(timer.elapsed()) / 1000);
     return *slot;
@@ -98,6 +122,10 @@ template <typename Read> void measure(benchmark::State &state, Read read)
     const auto dialect = static_cast<SqlDialect>(state.range(0));
     if (dialect == SqlDialect::Postgres && !bench::postgresConfigured()) {
         state.SkipWithError("JOBCONSOLE_BENCH_PG_URL is not set");
+        return;
+    }
+    if (dialect == SqlDialect::MySql && !bench::mysqlConfigured()) {
+        state.SkipWithError("JOBCONSOLE_BENCH_MYSQL_URL is not set");
         return;
     }
     const qint64 runs = sizeOf(state);
@@ -141,7 +169,7 @@ void BM_Mark(benchmark::State &state)
 
 void sizes(benchmark::internal::Benchmark *benchmark)
 {
-    for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres}) {
+    for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres, SqlDialect::MySql}) {
         for (const qint64 runs : {qint64{1000}, qint64{1'000'000}})
             benchmark->Args({static_cast<qint64>(dialect), runs});
     }
