@@ -34,4 +34,13 @@ void JobContext::setProgress(qint64 done, qint64 total, const QString &text)
     m_run->setProgress(RunProgress::sanitized(done, total, text));
 }
 
+QDateTime JobContext::startedAt() const
+{
+    if (run().startedAt.isValid())
+        return run().startedAt.toUTC();
+    if (run().occurrence.isValid())
+        return run().occurrence.toUTC();
+    return QDateTime::currentDateTimeUtc();
+}
+
 } // namespace jc

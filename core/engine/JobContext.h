@@ -39,6 +39,11 @@ public:
         return run().zone.isValid() ? run().zone : fallback;
     }
 
+    // "Now" for the body's own rules (a cutoff, a grace period): when the run started by its
+    // scheduler's clock (a manual clock in tests), else its occurrence, else the wall clock
+    // (only for a body called outside a scheduler with neither).
+    QDateTime startedAt() const;
+
     StopToken stopToken() const;
     bool isStopRequested() const;
     // Waits up to `duration`; false when a stop cut the wait short (then return promptly).

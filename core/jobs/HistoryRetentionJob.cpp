@@ -38,17 +38,6 @@ Expected<QStringList, QString> jobNames(QSqlDatabase &db)
     return names;
 }
 
-// When the run started by the scheduler's clock; its occurrence, or the wall clock, only
-// when it has none (a body called outside a scheduler).
-qint64 nowOf(const JobContext &context)
-{
-    if (context.run().startedAt.isValid())
-        return context.run().startedAt.toMSecsSinceEpoch();
-    if (context.occurrence().isValid())
-        return context.occurrence().toMSecsSinceEpoch();
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
 // Per job, the start of its catch-up window: the stored window, else the default horizon.
 Expected<QHash<QString, qint64>, QString>
 windowStarts(const std::shared_ptr<ConnectionFactory> &database, const QStringList &jobs,
@@ -188,7 +177,8 @@ JobResult HistoryRetentionJob::run(JobContext &context,
     const auto names = jobNames(db.value());
     if (!names)
         return JobResult::failure(names.error());
-    const auto windows = windowStarts(database, names.value(), nowOf(context));
+    const auto windows =
+        windowStarts(database, names.value(), context.startedAt().toMSecsSinceEpoch());
     if (!windows)
         return JobResult::failure(windows.error());
     const qint64 cutoff =

@@ -151,7 +151,7 @@ JobDefinition OrphanedUploadsCleanupJob::definition(std::shared_ptr<ConnectionFa
     def.schedule = Schedule::parse(QStringLiteral("daily"), zone).value();
     def.body = [database = std::move(database),
                 settings = std::move(settings)](JobContext &context) {
-        return run(context, *database, settings, QDateTime::currentDateTimeUtc());
+        return run(context, *database, settings, context.startedAt());
     };
     return def;
 }

@@ -369,7 +369,7 @@ JobDefinition StaleCreditPurchaseCleanupJob::definition(std::shared_ptr<Connecti
                           .arg(settings.staleAgeDays);
     def.schedule = Schedule::parse(QStringLiteral("daily"), zone).value();
     def.body = [database = std::move(database), settings](JobContext &context) {
-        return run(context, *database, settings, QDateTime::currentDateTimeUtc());
+        return run(context, *database, settings, context.startedAt());
     };
     return def;
 }

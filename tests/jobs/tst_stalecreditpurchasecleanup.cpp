@@ -8,7 +8,9 @@
 
 #include "engine/JobContext.h"
 #include "engine/JobLogCategory.h"
+#include "engine/ManualClock.h"
 #include "engine/RunState.h"
+#include "jobs/JobRuntime.h"
 #include "jobs/RunSummaryText.h"
 #include "jobs/SettingValues.h"
 #include "jobs/StaleCreditPurchaseCleanupJob.h"
@@ -17,6 +19,7 @@
 
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -215,6 +218,37 @@ class tst_StaleCreditPurchaseCleanup : public QObject
     Q_OBJECT
 
 private slots:
+    // The cutoff is counted from when the run started by its scheduler's clock, as every other
+    // "now" of a run: on a manual clock years away from the wall clock, the purchase 9 days
+    // older than the scheduler's now goes and the one 1 day older stays. Before, the body took
+    // the wall clock, and both stayed (they were in its future).
+    void cutoffFollowsTheSchedulersClock_data() { test::addDatabaseRowsWithMySql(); }
+    void cutoffFollowsTheSchedulersClock()
+    {
+        OPEN_DATABASE();
+        const QDateTime schedulerNow = utc("2030-01-10T12:00:00Z");
+        QVERIFY(addPurchase(db, dialect, QStringLiteral("p-old"), QStringLiteral("pending"),
+                            daysBefore(9, schedulerNow)));
+        QVERIFY(addPurchase(db, dialect, QStringLiteral("p-young"), QStringLiteral("pending"),
+                            daysBefore(1, schedulerNow)));
+        ManualClock clock(schedulerNow);
+        JobRuntime::Options options;
+        options.zone = QTimeZone::utc();
+        options.scheduler.scheduleJobs = false; // as `jobctl run`
+        auto made = JobRuntime::create(factory, clock, options);
+        QVERIFY2(made, qPrintable(made ? QString() : made.error()));
+        auto runtime = std::move(made).value();
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        QVERIFY(
+            runtime->scheduler().runNow(job, RunRequest{false, QStringLiteral("alice"), {}, {}}));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        runtime->scheduler().stop(std::chrono::seconds(5));
+        const auto record = finished.constFirst().at(0).value<RunRecord>();
+        QCOMPARE(record.outcome, RunOutcome::Succeeded);
+        QCOMPARE(ids(db), QStringList{QStringLiteral("p-young")});
+    }
+
     void deletesStalePendingAndFailedOnly_data() { test::addDatabaseRowsWithMySql(); }
     void deletesStalePendingAndFailedOnly()
     {
