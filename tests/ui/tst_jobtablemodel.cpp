@@ -247,6 +247,35 @@ private slots:
                  QStringLiteral("Jan 15 10:02:00 UTC · dry run succeeded · 1.0 s"));
     }
 
+    // A run of this console's scheduler that ends before the first snapshot of the database
+    // arrived (a slow server, a run cancelled at once) still ends for the window: runEnded
+    // replaces "Cancelling …" and notifies. Before, it was dropped as history, and "Cancelling"
+    // stayed in the status bar (seen under ASan on PostgreSQL: tst_mainwindow
+    // cancelEndsTheRunCancelled). Stored endings before the first snapshot stay history.
+    void ownRunEndingBeforeTheFirstSnapshotIsNews()
+    {
+        JobTableModel model;
+        const QString job = QStringLiteral("monthly-credits");
+        model.setJobs({overview(job)});
+        model.setNow(now);
+        QSignalSpy ended(&model, &JobTableModel::runEnded);
+        const RunInfo info = runInfo(7, job, now);
+        model.applyRunStarted(info);
+        model.applyRunFinished(record(info, 41, RunOutcome::Cancelled, 500));
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(ended.at(0).at(0).value<StoredRun>().outcome, RunOutcome::Cancelled);
+        // The first snapshot then shows the same ending: no second notice.
+        StoredRun stored = ended.at(0).at(0).value<StoredRun>();
+        model.applyStored({{job, stored}}, {}, {});
+        QCOMPARE(ended.count(), 1);
+
+        JobTableModel fresh; // an ending the first snapshot finds: history, no notice
+        fresh.setJobs({overview(job)});
+        QSignalSpy freshEnded(&fresh, &JobTableModel::runEnded);
+        fresh.applyStored({{job, stored}}, {}, {});
+        QCOMPARE(freshEnded.count(), 0);
+    }
+
     void pausedShowsReasonAndUntilWhen()
     {
         JobTableModel model;

@@ -124,7 +124,7 @@ void JobTableModel::applyRunFinished(const RunRecord &record)
         job.localProgress = {};
     }
     const StoredRun run = storedFrom(record);
-    noteEnded(job.lastRun, run);
+    noteEnded(job.lastRun, run, true);
     job.lastRun = run;
     if (record.outcome == RunOutcome::Succeeded && !record.info.dryRun)
         job.lastSuccess = record.finishedAt.toUTC();
@@ -170,9 +170,12 @@ void JobTableModel::noteBegan(const std::optional<StoredRun> &before, const Stor
     emit runBegan(after);
 }
 
-void JobTableModel::noteEnded(const std::optional<StoredRun> &before, const StoredRun &after)
+void JobTableModel::noteEnded(const std::optional<StoredRun> &before, const StoredRun &after,
+                              bool endedHere)
 {
-    if (!m_loaded || after.outcome == RunOutcome::Running)
+    // Before the first snapshot, a stored ending is history, not news; a run of this
+    // console's own scheduler that ends is news whenever it ends.
+    if ((!m_loaded && !endedHere) || after.outcome == RunOutcome::Running)
         return;
     if (before && before->id == after.id && before->id != 0 && before->outcome == after.outcome)
         return;

@@ -80,7 +80,10 @@ signals:
 private:
     void rowChanged(int row);
     void noteBegan(const std::optional<StoredRun> &before, const StoredRun &after);
-    void noteEnded(const std::optional<StoredRun> &before, const StoredRun &after);
+    // Emits runEnded for `after` unless `before` already was that ending. `endedHere`: seen
+    // ending by this console's scheduler, news even before the first snapshot arrived.
+    void noteEnded(const std::optional<StoredRun> &before, const StoredRun &after,
+                   bool endedHere = false);
     QVariant display(const JobOverview &job, int column) const;
     QVariant toolTip(const JobOverview &job, int column) const;
     QVariant sortValue(const JobOverview &job, int column) const;
