@@ -171,7 +171,6 @@ public:
         : m_context(context)
         , m_db(db)
         , m_dialect(dialect)
-        , m_instants(SqlTime::typedInstants(dialect))
         , m_stale(std::move(stale))
         , m_batchSize(batchSize)
     {}
@@ -211,8 +210,8 @@ private:
         Terms terms;
         terms.add(QStringLiteral("status = ?"), {status});
         if (!lower.isNull())
-            terms.add(m_instants ? QStringLiteral("created_at >= ?")
-                                 : QStringLiteral("created_at > ?"),
+            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at >= ?")
+                                                        : QStringLiteral("created_at > ?"),
                       {lower});
         return terms;
     }
@@ -233,7 +232,7 @@ private:
             return SqlErrors::text(query.lastError());
         if (!query.next())
             return QVariant();
-        if (!m_instants)
+        if (!SqlTime::typedInstants(m_dialect))
             return query.value(0);
         const QDateTime last = SqlTime::fromSql(query.value(0), m_dialect);
         return SqlTime::toSql(last.addMSecs(1), m_dialect);
@@ -251,8 +250,8 @@ private:
             terms.add(m_stale.range);
         terms.add(m_stale.exact);
         if (!upper.isNull())
-            terms.add(m_instants ? QStringLiteral("created_at < ?")
-                                 : QStringLiteral("created_at <= ?"),
+            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at < ?")
+                                                        : QStringLiteral("created_at <= ?"),
                       {upper});
         QSqlQuery query(m_db);
         query.prepare(QStringLiteral("DELETE FROM credit_purchases WHERE %1").arg(terms.joined()));
@@ -265,7 +264,6 @@ private:
     JobContext &m_context;
     QSqlDatabase &m_db;
     const SqlDialect m_dialect;
-    const bool m_instants;
     const StaleTest m_stale;
     const int m_batchSize;
 };

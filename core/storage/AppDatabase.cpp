@@ -37,15 +37,9 @@ QString migrateAdvice(const DatabaseUrl &url)
 
 QString describeDatabase(const DatabaseUrl &url)
 {
-    switch (url.dialect()) {
-    case SqlDialect::Sqlite:
-        return QStringLiteral("The SQLite database %1").arg(url.filePath());
-    case SqlDialect::Postgres:
-        return QStringLiteral("The PostgreSQL database %1").arg(url.toDisplayString());
-    case SqlDialect::MySql:
-        break;
-    }
-    return QStringLiteral("The MySQL/MariaDB database %1").arg(url.toDisplayString());
+    return QStringLiteral("The %1 database %2")
+        .arg(displayName(url.dialect()),
+             url.dialect() == SqlDialect::Sqlite ? url.filePath() : url.toDisplayString());
 }
 
 // Whether a reader may use `db` as it is: not another program's, and neither older nor newer

@@ -221,8 +221,7 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parseSqlite(const QString &path)
 
 Expected<DatabaseUrl, QString> DatabaseUrl::parseServer(QStringView rest, SqlDialect dialect)
 {
-    const QString kind = dialect == SqlDialect::MySql ? QStringLiteral("MySQL/MariaDB")
-                                                      : QStringLiteral("PostgreSQL");
+    const QString kind = displayName(dialect);
     if (rest.contains(u'#')) {
         return invalid(QStringLiteral("The %1 URL contains '#': percent-encode it as %23 "
                                       "(in a password, for example).")

@@ -44,7 +44,7 @@ std::optional<bool> holdLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
                                        << SqlErrors::text(query.lastError());
         return std::nullopt;
     }
-    return query.value(0).toInt() == 1 || query.value(0).toBool();
+    return query.value(0).toBool(); // PostgreSQL: a boolean; MySQL: 1, 0 or NULL
 }
 
 void releaseLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)

@@ -398,9 +398,7 @@ std::optional<QString> Migrator::foreignDatabase(const QSqlDatabase &db) const
         dialect == SqlDialect::Sqlite
             ? QStringLiteral("The SQLite database %1").arg(db.databaseName())
             : QStringLiteral("The %1 database \"%2\"")
-                  .arg(dialect == SqlDialect::MySql ? QStringLiteral("MySQL/MariaDB")
-                                                    : QStringLiteral("PostgreSQL"),
-                       db.databaseName());
+                  .arg(displayName(dialect.value_or(SqlDialect::Postgres)), db.databaseName());
     return QStringLiteral("%1 is not the web app's database: it has tables (%2) but none of the "
                           "app's (%3) and none of Job Console's (jc_*). Point --db or "
                           "JOBCONSOLE_DB at the app's database, or create a new one with "

@@ -15,6 +15,19 @@ QString toString(SqlDialect dialect)
     return {};
 }
 
+QString displayName(SqlDialect dialect)
+{
+    switch (dialect) {
+    case SqlDialect::Sqlite:
+        return QStringLiteral("SQLite");
+    case SqlDialect::Postgres:
+        return QStringLiteral("PostgreSQL");
+    case SqlDialect::MySql:
+        return QStringLiteral("MySQL/MariaDB");
+    }
+    return {};
+}
+
 QString defaultDriverName(SqlDialect dialect)
 {
     switch (dialect) {

@@ -12,8 +12,11 @@ namespace jc {
 // MySQL/MariaDB is the web app's other database, and may also be shared by several instances.
 enum class SqlDialect { Sqlite, Postgres, MySql };
 
-// "sqlite", "postgresql" or "mysql": for messages and logs.
+// "sqlite", "postgresql" or "mysql": for logs, settings and test rows.
 QString toString(SqlDialect dialect);
+
+// "SQLite", "PostgreSQL" or "MySQL/MariaDB": the database's name in messages for people.
+QString displayName(SqlDialect dialect);
 
 // The Qt SQL driver that speaks the dialect: QSQLITE, QPSQL or QMYSQL.
 QString defaultDriverName(SqlDialect dialect);

@@ -3,6 +3,7 @@
 // boundary), times written with offsets compared as instants, unreadable times on SQLite
 // (counted, never deleted), idempotency, cancellation (rolls back), dry runs, batches, and
 // its settings.
+#include "AppTimeText.h"
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
 
@@ -18,7 +19,6 @@
 #include "storage/SqlTime.h"
 
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -138,10 +138,8 @@ qint64 byStatus(const JobResult &result, const char *status)
 }
 
 // MySQL has no timestamp literal with an offset: the app's MySQL driver writes the wall time
-// of its session's time_zone. `text` ("2026-12-03 12:59:59.5+13:00") becomes that: the wall
-// time (whole seconds, as the app's TIMESTAMP columns keep them; truncating keeps every
-// row on its side of the cutoff) and the session zone "+13:00". MariaDB takes offsets from
-// -12:59 to +13:00: beyond them the instant is written in UTC.
+// of its session's time_zone. `text` becomes that wall time in a session of its offset;
+// MariaDB takes offsets from -12:59 to +13:00 only: beyond them the instant is written in UTC.
 struct MySqlWallTime
 {
     QString wall;
@@ -150,23 +148,12 @@ struct MySqlWallTime
 
 MySqlWallTime mysqlWallTime(const QString &text)
 {
-    static const QRegularExpression form(
-        QStringLiteral(R"(^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)$)"));
-    const auto match = form.match(text);
-    if (!match.hasMatch())
+    const auto parsed = test::AppTimeText::parse(text);
+    if (!parsed.valid)
         return {text, QStringLiteral("+00:00")};
-    const QString wall = match.captured(1) + u' ' + match.captured(2);
-    const QString zone =
-        match.captured(3) == QLatin1String("Z") ? QStringLiteral("+00:00") : match.captured(3);
-    const int sign = zone.startsWith(u'-') ? -1 : 1;
-    const int minutes = sign * (zone.mid(1, 2).toInt() * 60 + zone.mid(4, 2).toInt());
-    if (minutes >= -(12 * 60 + 59) && minutes <= 13 * 60)
-        return {wall, zone};
-    const QDateTime local = QDateTime::fromString(wall, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    // QTimeZone takes offsets up to 14:00 only: the offset is taken off by hand.
-    const QDateTime instant =
-        QDateTime(local.date(), local.time(), Qt::UTC).addSecs(-qint64(minutes) * 60);
-    return {instant.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), QStringLiteral("+00:00")};
+    if (parsed.offsetMinutes >= -(12 * 60 + 59) && parsed.offsetMinutes <= 13 * 60)
+        return {parsed.wall, parsed.zone()};
+    return {parsed.utcWall(), QStringLiteral("+00:00")};
 }
 
 // A purchase whose created_at is written as the literal `text`, as the web app or its

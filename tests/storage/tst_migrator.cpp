@@ -4,10 +4,10 @@
 #include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
 
+#include "AppTimeText.h"
 #include "TestDatabases.h"
 
 #include <QMutex>
-#include <QRegularExpression>
 #include <QSemaphore>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -478,25 +478,6 @@ void tst_Migrator::topUpIsUniquePerUserAndPeriod()
     QCOMPARE(column(db, u"SELECT count(*) FROM credit_adjustments"_s), (QVariantList{4}));
 }
 
-// "2025-11-30 23:00:00.5-08:00" (any text form of the app's SQLite rows) as the UTC wall time
-// MySQL's TIMESTAMP takes in a UTC session, to whole seconds: "2025-12-01 07:00:00".
-QString utcWallTime(const QString &text)
-{
-    static const QRegularExpression form(
-        uR"(^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)?(?:([+-])(\d\d):(\d\d))?$)"_s);
-    const auto match = form.match(text);
-    if (!match.hasMatch())
-        return text;
-    QDateTime at(QDate::fromString(match.captured(1), Qt::ISODate),
-                 QTime::fromString(match.captured(2), Qt::ISODate), Qt::UTC);
-    if (match.hasCaptured(3)) {
-        const int sign = match.captured(3) == u"-"_s ? -1 : 1;
-        at =
-            at.addSecs(-sign * (match.captured(4).toInt() * 3600 + match.captured(5).toInt() * 60));
-    }
-    return at.toString(u"yyyy-MM-dd HH:mm:ss"_s);
-}
-
 // The app's own scheduler wrote its top-ups without a period (APP-SCHEMA.md). The migration
 // labels those whose month is the same in every zone (UTC-12 to UTC+14): more than 14 hours
 // before a month starts in UTC, or at least 12 after. Near the boundary it cannot know the zone the
@@ -514,7 +495,7 @@ void tst_Migrator::legacyTopUpsGetTheirMonthWhereEveryZoneAgrees()
         if (dialect == SqlDialect::Postgres && createdAt.size() == 19)
             createdAt += u"+00"_s;        // UTC, as the app's SQLite text means
         if (dialect == SqlDialect::MySql) // a TIMESTAMP: the instant, in the session's UTC
-            createdAt = utcWallTime(createdAt);
+            createdAt = jc::test::AppTimeText::parse(createdAt).utcWall();
         return exec(db,
                     u"INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, "
                     "period) VALUES (?, ?, ?, 10, ?, ?)"_s,

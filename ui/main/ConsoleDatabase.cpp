@@ -57,9 +57,9 @@ std::optional<QString> ConsoleDatabase::reach(const DatabaseUrl &url)
         QStringLiteral("%1 port %2")
             .arg(url.host().isEmpty() ? QObject::tr("the local socket") : url.host())
             .arg(url.port());
-    QProgressDialog dialog(
-        QObject::tr("Connecting to PostgreSQL at %1, database %2…").arg(where, url.databaseName()),
-        QObject::tr("Cancel"), 0, 0);
+    QProgressDialog dialog(QObject::tr("Connecting to %1 at %2, database %3…")
+                               .arg(displayName(url.dialect()), where, url.databaseName()),
+                           QObject::tr("Cancel"), 0, 0);
     dialog.setObjectName(QStringLiteral("connectingDialog"));
     dialog.setWindowTitle(QObject::tr("Job Console"));
     dialog.setWindowModality(Qt::ApplicationModal);
@@ -88,11 +88,12 @@ std::optional<QString> ConsoleDatabase::reach(const DatabaseUrl &url)
     if (attempt.isFinished())
         return attempt.result();
     if (dialog.wasCanceled())
-        return QObject::tr("Connecting to PostgreSQL at %1 was cancelled.").arg(where);
-    return QObject::tr("PostgreSQL at %1 did not answer within %2 s: check that the server is "
+        return QObject::tr("Connecting to %1 at %2 was cancelled.")
+            .arg(displayName(url.dialect()), where);
+    return QObject::tr("%1 at %2 did not answer within %3 s: check that the server is "
                        "running, that host and port in the URL are right, and that no firewall "
                        "drops the connection.")
-        .arg(where)
+        .arg(displayName(url.dialect()), where)
         .arg(connectLimit.count());
 }
 

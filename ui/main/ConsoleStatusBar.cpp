@@ -59,8 +59,7 @@ QString ConsoleStatusBar::describe(const DatabaseUrl &url)
     QString where = url.host() + u':' + QString::number(url.port()) + u'/' + url.databaseName();
     if (!url.userName().isEmpty())
         where = url.userName() + u'@' + where;
-    return url.dialect() == SqlDialect::MySql ? tr("MySQL/MariaDB %1").arg(where)
-                                              : tr("PostgreSQL %1").arg(where);
+    return displayName(url.dialect()) + u' ' + where;
 }
 
 // The label keeps the kind and the end of the location (the file name, the database name);

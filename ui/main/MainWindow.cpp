@@ -221,12 +221,11 @@ void MainWindow::listenForChanges()
         m_status->setUpdates(live, interval, why);
     };
     connect(m_listener, &ChangeListener::listeningChanged, this, useUpdates);
-    useUpdates(false,
-               m_listener->isAvailable()
-                   ? tr("Connecting to listen for changes…")
-                   : tr("%1 does not announce changes.")
-                         .arg(m_setup.database->dialect() == SqlDialect::MySql ? tr("MySQL/MariaDB")
-                                                                               : tr("SQLite")));
+    useUpdates(
+        false,
+        m_listener->isAvailable()
+            ? tr("Connecting to listen for changes…")
+            : tr("%1 does not announce changes.").arg(displayName(m_setup.database->dialect())));
     m_listener->start();
 }
 
