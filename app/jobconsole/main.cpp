@@ -8,6 +8,7 @@
 #include "main/ConsoleDatabase.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/MainWindow.h"
+#include "seed/DemoDatabase.h"
 #include "storage/DatabaseClock.h"
 
 #include "SignalWatcher.h"
@@ -119,8 +120,9 @@ int main(int argc, char *argv[])
     const auto jobsHere = parser.isSet(watchOption) ? ConsoleDatabase::Jobs::WatchOnly
                           : parser.isSet(runOption) ? ConsoleDatabase::Jobs::RunHere
                                                     : ConsoleDatabase::Jobs::AsChosen;
+    const auto openDemo = [] { return DemoDatabase::open(DemoDatabase::defaultFolder()); };
     const auto opened = ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption),
-                                              settings, vault, jobsHere);
+                                              openDemo, settings, vault, jobsHere);
     if (!opened)
         return failWithDialog(QObject::tr("Job Console cannot open the database"),
                               opened.error() +

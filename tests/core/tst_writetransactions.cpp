@@ -1,4 +1,5 @@
-// A lint as a test (issue 14, item 6): no code in core/ opens a deferred write transaction.
+// A lint as a test (issue 14, item 6): no code in core/ or seed/ opens a deferred write
+// transaction.
 //
 // On SQLite a deferred transaction (Qt's QSqlDatabase::transaction(), a plain "BEGIN") that
 // reads and then writes fails at once with SQLITE_BUSY when another connection writes in
@@ -76,7 +77,7 @@ class tst_WriteTransactions : public QObject
 private slots:
     void findsDeferredTransactions_data();
     void findsDeferredTransactions();
-    void coreHasNoDeferredWriteTransaction();
+    void sourcesHaveNoDeferredWriteTransaction();
 };
 
 void tst_WriteTransactions::findsDeferredTransactions_data()
@@ -107,24 +108,27 @@ void tst_WriteTransactions::findsDeferredTransactions()
     QCOMPARE(!deferredTransactions(u"x.cpp"_s, text).isEmpty(), found);
 }
 
-void tst_WriteTransactions::coreHasNoDeferredWriteTransaction()
+void tst_WriteTransactions::sourcesHaveNoDeferredWriteTransaction()
 {
-    const QString root = QStringLiteral(JC_CORE_SOURCE_DIR);
-    QDirIterator files(root, {u"*.cpp"_s, u"*.h"_s}, QDir::Files, QDirIterator::Subdirectories);
+    const QString root = QStringLiteral(JC_SOURCE_DIR);
     QStringList found;
     int scanned = 0;
-    while (files.hasNext()) {
-        const QString path = files.next();
-        const QString name = path.mid(root.size() + 1);
-        if (name == u"storage/WriteTransaction.cpp"_s)
-            continue;
-        QFile file(path);
-        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
-        found += deferredTransactions(u"core/"_s + name, QString::fromUtf8(file.readAll()));
-        ++scanned;
+    for (const QString &folder : {u"core"_s, u"seed"_s}) {
+        QDirIterator files(root + u'/' + folder, {u"*.cpp"_s, u"*.h"_s}, QDir::Files,
+                           QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            const QString path = files.next();
+            const QString name = path.mid(root.size() + 1);
+            if (name == u"core/storage/WriteTransaction.cpp"_s)
+                continue;
+            QFile file(path);
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+            found += deferredTransactions(name, QString::fromUtf8(file.readAll()));
+            ++scanned;
+        }
     }
-    QVERIFY2(scanned > 50, qPrintable(u"only %1 files under %2"_s.arg(scanned).arg(root)));
-    QVERIFY2(found.isEmpty(), qPrintable(u"Deferred write transactions in core/ (use "
+    QVERIFY2(scanned > 60, qPrintable(u"only %1 files under %2"_s.arg(scanned).arg(root)));
+    QVERIFY2(found.isEmpty(), qPrintable(u"Deferred write transactions (use "
                                          u"WriteTransaction):\n"_s +
                                          found.join(u'\n')));
 }

@@ -55,6 +55,12 @@ using jc::PasswordVault;
 
 namespace {
 
+// These tests open given databases only: reaching for the demo database is an error.
+const ConsoleDatabase::DemoOpener noDemo =
+    []() -> jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString> {
+    return u"the demo database was opened where a given one was expected"_s;
+};
+
 // Answers the modal dialogs that show, in order, each with a click on its button named in
 // `buttons`, from inside the dialog's exec(); remembers their texts. A dialog beyond those is
 // unexpected: it is rejected (so that the test goes on) and counted. Checked on every turn of
@@ -175,7 +181,7 @@ private slots:
         PasswordVault vault(u"jobconsole-test"_s);
 
         DialogAnswerer answerer({button});
-        const auto opened = ConsoleDatabase::open(typo, false, settings, vault);
+        const auto opened = ConsoleDatabase::open(typo, false, noDemo, settings, vault);
         QVERIFY2(answerer.answered(), "no question was asked before opening");
         QCOMPARE(answerer.unexpected(), 0); // a database created here runs its jobs unasked
         QVERIFY2(answerer.text().contains(typo), qPrintable(answerer.text()));
@@ -212,8 +218,8 @@ private slots:
         }
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
-        const auto opened =
-            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault);
+        const auto opened = ConsoleDatabase::open(jc::test::urlText(database.url()), false, noDemo,
+                                                  settings, vault);
         QVERIFY(!opened);
         QVERIFY2(opened.error().contains(u"none of the app's"_s), qPrintable(opened.error()));
         QVERIFY2(opened.error().contains(u"users"_s), qPrintable(opened.error()));
@@ -242,7 +248,7 @@ private slots:
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const auto opened =
-            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault,
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, noDemo, settings, vault,
                                   ConsoleDatabase::Jobs::WatchOnly);
         QVERIFY(!opened);
         QVERIFY2(opened.error().contains(u" migrate`"_s), qPrintable(opened.error()));
@@ -271,7 +277,7 @@ private slots:
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const auto opened =
-            ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault,
+            ConsoleDatabase::open(jc::test::urlText(database.url()), false, noDemo, settings, vault,
                                   ConsoleDatabase::Jobs::WatchOnly);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
         QVERIFY(opened->database->options().readOnly);
@@ -331,8 +337,8 @@ private slots:
         const auto start = [&](const jc::test::TestDatabase &database, const QStringList &answers,
                                bool asked, bool runs) {
             DialogAnswerer answerer(answers);
-            const auto opened =
-                ConsoleDatabase::open(jc::test::urlText(database.url()), false, settings, vault);
+            const auto opened = ConsoleDatabase::open(jc::test::urlText(database.url()), false,
+                                                      noDemo, settings, vault);
             QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
             QCOMPARE(answerer.answered(), asked);
             QCOMPARE(answerer.unexpected(), 0);
@@ -357,7 +363,7 @@ private slots:
         // --watch-only runs nothing this time, asks nothing and keeps nothing.
         DialogAnswerer none;
         const auto watching =
-            ConsoleDatabase::open(jc::test::urlText(second.url()), false, settings, vault,
+            ConsoleDatabase::open(jc::test::urlText(second.url()), false, noDemo, settings, vault,
                                   ConsoleDatabase::Jobs::WatchOnly);
         QVERIFY(watching);
         QVERIFY(!watching->runsJobs);
@@ -391,7 +397,7 @@ private slots:
         watch.start();
         QElapsedTimer elapsed;
         elapsed.start();
-        const auto opened = ConsoleDatabase::open(url, false, settings, vault);
+        const auto opened = ConsoleDatabase::open(url, false, noDemo, settings, vault);
         const qint64 took = elapsed.elapsed();
         QVERIFY(!opened);
         QVERIFY2(took < 6000, qPrintable(u"gave up after %1 ms"_s.arg(took)));

@@ -1,6 +1,5 @@
 #include "main/ConsoleDatabase.h"
 
-#include "seed/DemoDatabase.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
 #include "storage/AppDatabase.h"
@@ -30,6 +29,7 @@ QString readOnlyReason(const ConnectionFactory &database)
 } // namespace
 
 Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &givenUrl, bool demo,
+                                                                 const DemoOpener &openDemo,
                                                                  ConsoleSettings &settings,
                                                                  PasswordVault &vault, Jobs jobs)
 {
@@ -43,7 +43,7 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
     const QString configured = demo ? QString() : settings.databaseUrl();
     if (!configured.isEmpty())
         return openConfigured(configured, settings, vault, jobs);
-    auto database = DemoDatabase::open(DemoDatabase::defaultFolder());
+    auto database = openDemo();
     if (!database)
         return database.error();
     // The demo's data and uploads are this console's own: never asked.

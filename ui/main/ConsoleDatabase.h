@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -19,7 +20,9 @@ class PasswordVault;
 // The database, in this order: the demo database when asked (--demo); the URL given (--db,
 // else $JOBCONSOLE_DB), used as written; the URL in the console's settings, with its
 // PostgreSQL password from the PasswordVault (the keychain, or asked once this session);
-// nothing configured: the demo database (DemoDatabase), said so in the title and status bar.
+// nothing configured: the demo database, said so in the title and status bar. How the demo
+// database is made (seed/DemoDatabase) is not the console library's business: app/jobconsole
+// passes it in as a DemoOpener.
 //
 // Opening changes nothing unasked: a SQLite file that does not exist is created only when the
 // person chooses "Create a new database here" in the question shown then (objectNames
@@ -58,9 +61,12 @@ public:
         QString readOnlyReason;
     };
 
+    // Opens the demo database, making it on first use; its connections, or why not.
+    using DemoOpener = std::function<Expected<std::shared_ptr<ConnectionFactory>, QString>()>;
+
     static Expected<Opened, QString> open(const QString &givenUrl, bool demo,
-                                          ConsoleSettings &settings, PasswordVault &vault,
-                                          Jobs jobs = Jobs::AsChosen);
+                                          const DemoOpener &openDemo, ConsoleSettings &settings,
+                                          PasswordVault &vault, Jobs jobs = Jobs::AsChosen);
 
     // How long a PostgreSQL server has to answer before the console gives up on it.
     static constexpr std::chrono::seconds connectLimit{5};
