@@ -523,7 +523,8 @@ void historyPane(benchmark::State &state, SqlDialect dialect, qint64 runs)
         const double insertSeconds = double(inserting.nsecsElapsed()) / 1e9;
 
         DatabaseReader reader(database.factory());
-        HistoryPane pane(&reader);
+        const SystemClock clock;
+        HistoryPane pane(&reader, clock);
         pane.resize(1200, 800);
         pane.show();
         RunHistoryModel *model = pane.model();

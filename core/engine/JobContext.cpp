@@ -1,6 +1,7 @@
 #include "engine/JobContext.h"
 
 #include "engine/RunState.h"
+#include "engine/SystemClock.h"
 
 namespace jc {
 
@@ -40,7 +41,7 @@ QDateTime JobContext::startedAt() const
         return run().startedAt.toUTC();
     if (run().occurrence.isValid())
         return run().occurrence.toUTC();
-    return QDateTime::currentDateTimeUtc();
+    return QDateTime::fromMSecsSinceEpoch(SystemClock::wallMSecs(), Qt::UTC);
 }
 
 } // namespace jc

@@ -3,6 +3,7 @@
 #include "common/LogFields.h"
 
 #include "engine/SchedulerMailbox.h"
+#include "engine/SystemClock.h"
 
 #include <QDateTime>
 
@@ -18,7 +19,7 @@ RunState::RunState(RunInfo info, std::shared_ptr<SchedulerMailbox> mailbox,
 
 qint64 RunState::nowMSecs() const
 {
-    return m_mailbox ? m_mailbox->nowMSecs() : QDateTime::currentMSecsSinceEpoch();
+    return m_mailbox ? m_mailbox->nowMSecs() : SystemClock::wallMSecs();
 }
 
 void RunState::setJournalError(const QString &error)

@@ -1,6 +1,7 @@
 #include "engine/SchedulerMailbox.h"
 
 #include "engine/Clock.h"
+#include "engine/SystemClock.h"
 
 namespace jc {
 
@@ -25,7 +26,7 @@ void SchedulerMailbox::post(RunId run)
 qint64 SchedulerMailbox::nowMSecs() const
 {
     std::lock_guard lock(m_mutex);
-    return m_clock ? m_clock->nowMSecs() : QDateTime::currentMSecsSinceEpoch();
+    return m_clock ? m_clock->nowMSecs() : SystemClock::wallMSecs();
 }
 
 void SchedulerMailbox::close()

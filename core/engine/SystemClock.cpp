@@ -7,6 +7,11 @@ namespace jc {
 
 qint64 SystemClock::nowMSecs() const
 {
+    return wallMSecs();
+}
+
+qint64 SystemClock::wallMSecs()
+{
     return QDateTime::currentMSecsSinceEpoch();
 }
 

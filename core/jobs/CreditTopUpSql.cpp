@@ -1,5 +1,6 @@
 #include "jobs/CreditTopUpSql.h"
 
+#include "engine/SystemClock.h"
 #include "storage/MigrationCatalog.h"
 #include "storage/SqlTime.h"
 
@@ -102,7 +103,7 @@ QString randomSuffixExpression(SqlDialect dialect)
 QString auditIdPrefix()
 {
     static std::atomic<quint32> sequence{0};
-    const quint64 ms = quint64(QDateTime::currentMSecsSinceEpoch()) & 0xFFFFFFFFFFFFull;
+    const quint64 ms = quint64(SystemClock::wallMSecs()) & 0xFFFFFFFFFFFFull;
     const QString time = QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
     const QString seq =
         QStringLiteral("%1").arg(sequence.fetch_add(1) & 0xFFFu, 3, 16, QLatin1Char('0'));

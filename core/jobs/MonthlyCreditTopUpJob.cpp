@@ -50,7 +50,7 @@ SettingSpec integer(const QString &key, const QString &label, const QString &env
 QString periodFor(const JobContext &context, const QTimeZone &runZone)
 {
     const QDateTime when =
-        context.occurrence().isValid() ? context.occurrence() : QDateTime::currentDateTimeUtc();
+        context.occurrence().isValid() ? context.occurrence() : context.startedAt();
     return MonthlyCreditTopUpJob::periodOf(when, runZone);
 }
 

@@ -1,5 +1,6 @@
 #include "storage/Migrator.h"
 
+#include "engine/SystemClock.h"
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
 
@@ -497,7 +498,7 @@ std::optional<QString> Migrator::applySteps(const QSqlDatabase &db, SqlDialect d
     return exec(db,
                 QStringLiteral("INSERT INTO jc_schema_version (version, description, "
                                "applied_at_ms) VALUES (?, ?, ?)"),
-                {migration.version, migration.description, QDateTime::currentMSecsSinceEpoch()});
+                {migration.version, migration.description, SystemClock::wallMSecs()});
 }
 
 QString Migrator::newerSchema(int databaseVersion) const

@@ -3,6 +3,7 @@
 #include "storage/WriteTransaction.h"
 
 #include "common/IsoTime.h"
+#include "engine/SystemClock.h"
 #include "storage/HolderSessions.h"
 #include "storage/RunLiveness.h"
 #include "storage/SqlErrors.h"
@@ -802,7 +803,7 @@ Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
     if (auto error = transaction.begin(m_connections->dialect()))
         return fail(*error);
     const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
-                                                          : QDateTime::currentMSecsSinceEpoch();
+                                                          : SystemClock::wallMSecs();
     int changed = 0;
     auto error = updateCounting(
         db.value(),

@@ -12,6 +12,7 @@
 #include "data/TimeDisplay.h"
 #include "dialogs/RunDetailsDialog.h"
 #include "engine/ManualClock.h"
+#include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/MainWindow.h"
@@ -232,7 +233,8 @@ private slots:
         INSERT_RUNS(rows);
         QSqlQuery id(h.db);
         QVERIFY(id.exec(u"SELECT MAX(id) FROM jc_runs"_s) && id.next());
-        RunDetailsDialog dialog(h.reader.get(), id.value(0).toLongLong());
+        SystemClock clock;
+        RunDetailsDialog dialog(h.reader.get(), id.value(0).toLongLong(), clock);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         auto *error = dialog.findChild<QWidget *>(u"errorText"_s);

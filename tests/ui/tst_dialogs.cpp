@@ -12,6 +12,8 @@
 #include "dialogs/RunNowDialog.h"
 #include "dialogs/SchedulePreviewDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "engine/ManualClock.h"
+#include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
@@ -207,7 +209,8 @@ private slots:
                          OverlapPolicy::Queue, nullptr);
         run.show();
         QCOMPARE(clashingMnemonics(&run), QStringList());
-        PauseDialog pause(u"Top-Up"_s, nullptr);
+        ManualClock clock(anInstant());
+        PauseDialog pause(u"Top-Up"_s, clock, nullptr);
         pause.show();
         QCOMPARE(clashingMnemonics(&pause), QStringList());
     }
@@ -320,7 +323,8 @@ private slots:
 
     void pauseTakesReasonAndFutureResumeTime()
     {
-        PauseDialog dialog(u"Top-Up"_s, nullptr);
+        ManualClock clock(anInstant()); // the console's clock, not the wall clock
+        PauseDialog dialog(u"Top-Up"_s, clock, nullptr);
         dialog.show();
         QVERIFY(!dialog.resumeAt());
         QTest::keyClicks(child<QLineEdit>(&dialog, u"reasonEdit"_s), u"maintenance"_s);
@@ -328,8 +332,7 @@ private slots:
         clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
         auto *edit = child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s);
         QVERIFY(edit->isEnabled());
-        const QDateTime inTwoDays = QDateTime::currentDateTimeUtc().addDays(2).addSecs(
-            -QDateTime::currentDateTimeUtc().time().second());
+        const QDateTime inTwoDays = anInstant().addDays(2);
         typeDate(edit, inTwoDays.toLocalTime());
         QVERIFY(dialog.resumeAt());
         QVERIFY2(qAbs(dialog.resumeAt()->secsTo(inTwoDays)) < 60,
@@ -344,11 +347,12 @@ private slots:
 
     void pauseRefusesAPastResumeTime()
     {
-        PauseDialog dialog(u"Top-Up"_s, nullptr);
+        ManualClock clock(anInstant());
+        PauseDialog dialog(u"Top-Up"_s, clock, nullptr);
         dialog.show();
         clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
         auto *edit = child<QDateTimeEdit>(&dialog, u"resumeAtEdit"_s);
-        typeDate(edit, QDateTime::currentDateTime().addSecs(-3600));
+        typeDate(edit, anInstant().addSecs(-3600).toLocalTime());
         auto *error = child<QLabel>(&dialog, u"resumeError"_s);
         QVERIFY(error->isVisible());
         QVERIFY2(error->text().contains(u"has passed"_s), qPrintable(error->text()));
@@ -363,6 +367,18 @@ private slots:
         clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
         QVERIFY(!error->isVisible());
         QVERIFY(pause->isEnabled());
+
+        // A time still ahead when typed that passes while the dialog is open, by the console's
+        // clock: Pause refuses it then.
+        clickBox(child<QCheckBox>(&dialog, u"resumeCheck"_s));
+        typeDate(edit, anInstant().addSecs(3600).toLocalTime());
+        QVERIFY(!error->isVisible());
+        QVERIFY(pause->isEnabled());
+        clock.advance(2h);
+        click(pause);
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(u"has passed"_s), qPrintable(error->text()));
     }
 
     void schedulePreviewMarksTheSpringGap()
@@ -424,7 +440,8 @@ private slots:
             id, record, logLines({u"Granting credits"_s, u"Request failed"_s}, now - 1000), 0);
         QVERIFY2(finished, qPrintable(finished ? QString() : finished.error()));
 
-        RunDetailsDialog dialog(fixture.reader.get(), id, nullptr);
+        SystemClock clock; // the runs are stored at the wall clock's time
+        RunDetailsDialog dialog(fixture.reader.get(), id, clock, nullptr);
         QTRY_COMPARE(child<QLabel>(&dialog, u"statusValue"_s)->text(), u"failed"_s);
         QCOMPARE(child<QPlainTextEdit>(&dialog, u"errorText"_s)->toPlainText(), record.error);
         QCOMPARE(child<QLabel>(&dialog, u"requestedByValue"_s)->text(), u"alice"_s);
@@ -459,7 +476,8 @@ private slots:
         RunJournal::LiveRun live{id, {}, logLines({u"one"_s, u"two"_s}, now), 0};
         QVERIFY(fixture.journal->heartbeat({live}, now + 10, u"a"_s));
 
-        RunDetailsDialog dialog(fixture.reader.get(), id, nullptr);
+        SystemClock clock; // the runs are stored at the wall clock's time
+        RunDetailsDialog dialog(fixture.reader.get(), id, clock, nullptr);
         dialog.setPollInterval(50ms);
         auto *log = child<QTableWidget>(&dialog, u"logTable"_s);
         QTRY_COMPARE(log->rowCount(), 2);

@@ -1,3 +1,4 @@
+#include "engine/ManualClock.h"
 #include "models/ErrorLogModel.h"
 #include "views/DateRangeFilter.h"
 #include "views/ErrorLogPane.h"
@@ -191,7 +192,8 @@ void tst_ErrorLogModel::paneFindsAFailureByAWord()
     OPEN_HISTORY_DATABASE();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     INSERT_RUNS(mixedRuns(now - 10 * Hour));
-    jc::ErrorLogPane pane(h.reader.get());
+    const jc::ManualClock clock(QDateTime::fromMSecsSinceEpoch(now, Qt::UTC));
+    jc::ErrorLogPane pane(h.reader.get(), clock);
     pane.resize(900, 400);
     pane.show();
     pane.setJobs({QStringLiteral("billing"), QStringLiteral("mail")});

@@ -1,5 +1,6 @@
 #include "views/HistoryPane.h"
 
+#include "engine/SystemClock.h"
 #include "models/RunHistoryModel.h"
 #include "views/DateRangeFilter.h"
 #include "views/RunDurationChart.h"
@@ -77,7 +78,8 @@ void tst_HistoryPane::pagesThroughAHundredThousandRuns()
 
     // No QAbstractItemModelTester here: it walks every row on every insertion (quadratic
     // over 500 pages); the models' own tests run under it.
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.resize(1000, 600);
     pane.show();
     jc::RunHistoryModel *model = pane.model();
@@ -132,7 +134,8 @@ void tst_HistoryPane::filtersByOutcomeAndDate()
          .status = QStringLiteral("failed"),
          .startedMSecs = now - Hour},
     }));
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.resize(1000, 600);
     pane.show();
     jc::RunHistoryModel *model = pane.model();
@@ -202,7 +205,8 @@ void tst_HistoryPane::chartsRecentDurations()
                  .startedMSecs = T0 + 91 * Hour,
                  .durationMSecs = -1});
     INSERT_RUNS(rows);
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.resize(900, 600);
     pane.show();
     pane.setJob(QStringLiteral("J"));
@@ -248,7 +252,8 @@ void tst_HistoryPane::chartTimeLabelsDiffer()
                      .startedMSecs = T0 + i * apart,
                      .durationMSecs = 1000});
     INSERT_RUNS(rows);
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.resize(900, 600);
     pane.show();
     pane.setJob(QStringLiteral("J"));
@@ -270,7 +275,8 @@ void tst_HistoryPane::switchingJobsDropsStaleReplies()
         rows.append({.job = QStringLiteral("C"), .startedMSecs = T0 + i * Hour});
     INSERT_RUNS(rows);
     {
-        HistoryPane pane(h.reader.get());
+        const jc::SystemClock clock;
+        HistoryPane pane(h.reader.get(), clock);
         QAbstractItemModelTester tester(pane.model(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         pane.setJob(QStringLiteral("A"));
@@ -290,7 +296,8 @@ void tst_HistoryPane::activatingARunEmitsItsId()
     OPEN_HISTORY_DATABASE();
     INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J"), .startedMSecs = T0},
                                {.job = QStringLiteral("J"), .startedMSecs = T0 + Hour}}));
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.resize(900, 600);
     pane.show();
     QSignalSpy activated(&pane, &HistoryPane::runActivated);
@@ -324,7 +331,8 @@ void tst_HistoryPane::showsAFailedRead()
 {
     OPEN_HISTORY_DATABASE();
     INSERT_RUNS((QList<RunRow>{{.job = QStringLiteral("J")}}));
-    HistoryPane pane(h.reader.get());
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
     pane.show();
     QSignalSpy connection(h.reader.get(), &jc::DatabaseReader::connectionChanged);
     QSqlQuery query(h.db);

@@ -127,7 +127,7 @@ private slots:
 
     void idleRowsAfterSetJobs()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.rowCount(), 0);
@@ -177,7 +177,7 @@ private slots:
 
     void liveRunShowsProgressThenItsEnd()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString job = QStringLiteral("monthly-credits");
@@ -254,7 +254,7 @@ private slots:
     // cancelEndsTheRunCancelled). Stored endings before the first snapshot stay history.
     void ownRunEndingBeforeTheFirstSnapshotIsNews()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         const QString job = QStringLiteral("monthly-credits");
         model.setJobs({overview(job)});
         model.setNow(now);
@@ -269,7 +269,7 @@ private slots:
         model.applyStored({{job, stored}}, {}, {});
         QCOMPARE(ended.count(), 1);
 
-        JobTableModel fresh; // an ending the first snapshot finds: history, no notice
+        JobTableModel fresh(now); // an ending the first snapshot finds: history, no notice
         fresh.setJobs({overview(job)});
         QSignalSpy freshEnded(&fresh, &JobTableModel::runEnded);
         fresh.applyStored({{job, stored}}, {}, {});
@@ -278,7 +278,7 @@ private slots:
 
     void pausedShowsReasonAndUntilWhen()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString job = QStringLiteral("monthly-credits");
@@ -319,7 +319,7 @@ private slots:
 
     void overdueAndFailing()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString overdue = QStringLiteral("overdue-job");
@@ -367,7 +367,7 @@ private slots:
 
     void snapshotsMergeWithLiveRuns()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString job = QStringLiteral("A");
@@ -452,7 +452,7 @@ private slots:
 
     void sortsThroughTheProxy()
     {
-        JobTableModel model;
+        JobTableModel model(now);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(JobTableModel::SortRole);
@@ -538,7 +538,7 @@ private slots:
                                             QStringLiteral("maintenance"), std::nullopt, t));
 
         ManualClock clock(now);
-        JobTableModel model;
+        JobTableModel model(now);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setJobs({overview(QStringLiteral("A")), overview(QStringLiteral("B")),
@@ -615,7 +615,7 @@ private slots:
              .error = QStringLiteral("disk full")},
         }));
         ManualClock clock(now);
-        JobTableModel model;
+        JobTableModel model(now);
         model.setJobs({overview(QStringLiteral("A")), overview(QStringLiteral("B"))});
         JobTableFeed feed(&model, h.reader.get(), clock);
         feed.setInterval(1h); // only the reads this test asks for

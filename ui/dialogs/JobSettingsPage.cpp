@@ -224,12 +224,11 @@ void JobSettingsPage::updateSchedulePreview(qsizetype section)
     const bool zonesValid =
         (zoneBefore.trimmed().isEmpty() || QTimeZone(zoneBefore.trimmed().toUtf8()).isValid()) &&
         (zoneAfter.trimmed().isEmpty() || QTimeZone(zoneAfter.trimmed().toUtf8()).isValid());
-    if (!edited || !before || !after || !zonesValid) {
+    if (!edited || !before || !after || !zonesValid || !m_now.isValid()) {
         preview->setVisible(false);
         return;
     }
-    const QDateTime from = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
-    preview->setText(ScheduleChangePreview::compute(before.value(), after.value(), from)
+    preview->setText(ScheduleChangePreview::compute(before.value(), after.value(), m_now)
                          .text(before.value(), after.value()));
     preview->setVisible(true);
 }

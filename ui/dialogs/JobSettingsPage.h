@@ -52,8 +52,8 @@ public:
     // from the defaults, plus the stored keys that are not the job's own settings).
     QHash<QString, QJsonObject> changedJobSettings() const;
 
-    // The instant the schedule previews count from (the console's clock); until set, the
-    // system's time when a preview is drawn.
+    // The instant the schedule previews count from (the console's clock); until set, no
+    // preview is drawn.
     void setNow(const QDateTime &now);
 
     // Scrolls to `job`'s section and gives its first field the keyboard when the page gets

@@ -1,4 +1,5 @@
 #include "dialogs/PauseDialog.h"
+#include "engine/Clock.h"
 
 #include "data/TimeDisplay.h"
 #include "dialogs/ProblemLabel.h"
@@ -18,16 +19,16 @@ namespace jc {
 
 namespace {
 
-QDateTime nowInDisplayZone()
+QDateTime inDisplayZone(const QDateTime &now)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
     return TimeDisplay::zone() == TimeDisplay::Zone::Utc ? now : now.toLocalTime();
 }
 
 } // namespace
 
-PauseDialog::PauseDialog(const QString &job, QWidget *parent)
+PauseDialog::PauseDialog(const QString &job, const Clock &clock, QWidget *parent)
     : QDialog(parent)
+    , m_clock(clock)
 {
     setWindowTitle(tr("Pause %1").arg(job));
     auto *layout = new QVBoxLayout(this);
@@ -54,7 +55,7 @@ PauseDialog::PauseDialog(const QString &job, QWidget *parent)
     m_resumeAt->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
     m_resumeAt->setTimeSpec(TimeDisplay::zone() == TimeDisplay::Zone::Utc ? Qt::UTC
                                                                           : Qt::LocalTime);
-    m_resumeAt->setDateTime(nowInDisplayZone().addSecs(3600));
+    m_resumeAt->setDateTime(inDisplayZone(m_clock.now()).addSecs(3600));
     m_resumeAt->setEnabled(false);
     auto *resumeRow = new QHBoxLayout;
     resumeRow->addWidget(m_resumeAt, 1);
@@ -100,7 +101,7 @@ QString PauseDialog::resumeProblem() const
     const QDateTime at = m_resumeAt->dateTime();
     if (!at.isValid())
         return tr("The resume time is not a valid time in %1.").arg(TimeDisplay::zoneName());
-    if (at.toUTC() <= QDateTime::currentDateTimeUtc())
+    if (at.toUTC() <= m_clock.now())
         return tr("The resume time %1 has passed: choose a time in the future.")
             .arg(TimeDisplay::dateTime(at));
     return {};

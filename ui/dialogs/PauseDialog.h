@@ -12,6 +12,7 @@ class QPushButton;
 
 namespace jc {
 
+class Clock;
 class ProblemLabel;
 
 // Asks before pausing a job: an optional reason and an optional time to resume by itself.
@@ -24,7 +25,8 @@ class PauseDialog : public QDialog
 {
     Q_OBJECT
 public:
-    PauseDialog(const QString &job, QWidget *parent = nullptr);
+    // `clock`: the console's: the default resume time and what "has passed" count from it.
+    PauseDialog(const QString &job, const Clock &clock, QWidget *parent = nullptr);
 
     QString reason() const; // trimmed; empty when none given
     // When to resume, in UTC; nullopt: paused until someone resumes it.
@@ -37,6 +39,7 @@ private:
     QString resumeProblem() const;
     void validate();
 
+    const Clock &m_clock;
     QLineEdit *m_reason = nullptr;
     QCheckBox *m_resume = nullptr;
     QDateTimeEdit *m_resumeAt = nullptr;

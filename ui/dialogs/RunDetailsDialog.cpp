@@ -1,4 +1,5 @@
 #include "dialogs/RunDetailsDialog.h"
+#include "engine/Clock.h"
 
 #include "common/LogFields.h"
 #include "data/DatabaseReader.h"
@@ -72,10 +73,12 @@ QString orDash(const QString &text)
 
 } // namespace
 
-RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget *parent)
+RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, const Clock &clock,
+                                   QWidget *parent)
     : QDialog(parent)
     , m_reader(reader)
     , m_runId(runId)
+    , m_clock(clock)
 {
     setWindowTitle(tr("Run %1").arg(runId));
     auto *layout = new QVBoxLayout(this);
@@ -355,8 +358,7 @@ QString RunDetailsDialog::fieldText(Field field) const
     case Field::Duration:
         if (run.finishedAt.isValid())
             return TimeDisplay::duration(run.startedAt.msecsTo(run.finishedAt));
-        return tr("%1 so far")
-            .arg(TimeDisplay::duration(run.startedAt.msecsTo(QDateTime::currentDateTimeUtc())));
+        return tr("%1 so far").arg(TimeDisplay::duration(run.startedAt.msecsTo(m_clock.now())));
     case Field::Attempts:
         return QString::number(run.attempts);
     case Field::Instance:

@@ -16,6 +16,7 @@ class QTimer;
 
 namespace jc {
 
+class Clock;
 class DatabaseReader;
 class ProblemLabel;
 
@@ -37,7 +38,9 @@ class RunDetailsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    RunDetailsDialog(DatabaseReader *reader, qint64 runId, QWidget *parent = nullptr);
+    // `clock`: the console's: a running run's duration so far counts to its now.
+    RunDetailsDialog(DatabaseReader *reader, qint64 runId, const Clock &clock,
+                     QWidget *parent = nullptr);
 
     void setPollInterval(std::chrono::milliseconds interval);
     bool isFollowing() const;
@@ -77,6 +80,7 @@ private:
 
     DatabaseReader *m_reader;
     qint64 m_runId;
+    const Clock &m_clock;
     std::optional<StoredRun> m_run;
     QList<StoredLogLine> m_log;
     int m_lastSeq = -1;

@@ -46,7 +46,7 @@ JobActions::JobActions(bool runsJobsHere, QObject *parent)
     m_resume->setIcon(icon(u"resume"));
     m_cancel->setIcon(icon(u"cancel"));
     m_preview->setIcon(icon(u"preview"));
-    update({}, nullptr, QDateTime::currentDateTimeUtc());
+    update({}, nullptr, {}); // nothing selected: no instant needed
 }
 
 QAction *JobActions::make(const QString &text, const QKeySequence &shortcut, const QString &tip)

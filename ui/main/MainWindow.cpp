@@ -83,7 +83,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     : QMainWindow(parent)
     , m_setup(std::move(setup))
     , m_reader(new DatabaseReader(m_setup.database, this))
-    , m_model(new JobTableModel(this))
+    , m_model(new JobTableModel(m_setup.clock->now(), this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_feed(new JobTableFeed(m_model, m_reader, *m_setup.clock, this))
     , m_operations(
@@ -283,8 +283,8 @@ void MainWindow::buildPanes(QSplitter *splitter)
 {
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("paneTabs"));
-    m_history = new HistoryPane(m_reader, m_tabs);
-    m_errors = new ErrorLogPane(m_reader, m_tabs);
+    m_history = new HistoryPane(m_reader, *m_setup.clock, m_tabs);
+    m_errors = new ErrorLogPane(m_reader, *m_setup.clock, m_tabs);
     m_errors->setJobs(m_model->jobNames());
     m_changes = new SettingsChangesPane(m_reader, m_tabs);
     m_tabs->addTab(m_history, tr("Histor&y"));
@@ -588,7 +588,7 @@ void MainWindow::pauseSelected()
     }
     if (jobs.isEmpty())
         return;
-    PauseDialog dialog(jobs.join(QStringLiteral(", ")), this);
+    PauseDialog dialog(jobs.join(QStringLiteral(", ")), *m_setup.clock, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     for (const QString &job : jobs)
@@ -646,7 +646,7 @@ void MainWindow::showRun(qint64 runId)
     if (runId <= 0)
         return;
     // The dialog reads the run off the GUI thread and follows it while it is live.
-    auto *dialog = new RunDetailsDialog(m_reader, runId, this);
+    auto *dialog = new RunDetailsDialog(m_reader, runId, *m_setup.clock, this);
     dialog->setObjectName(QStringLiteral("runDetails"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();

@@ -38,9 +38,9 @@ qint64 msecsOrMax(const QDateTime &instant)
 
 } // namespace
 
-JobTableModel::JobTableModel(QObject *parent)
+JobTableModel::JobTableModel(const QDateTime &now, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_now(QDateTime::currentDateTimeUtc())
+    , m_now(now)
 {}
 
 void JobTableModel::setJobs(const QList<JobOverview> &jobs)

@@ -36,7 +36,8 @@ public:
         ProgressRole = ItemRole::Progress,
     };
 
-    explicit JobTableModel(QObject *parent = nullptr);
+    // `now`: the console clock's instant until the first setNow() (JobTableFeed keeps it).
+    explicit JobTableModel(const QDateTime &now, QObject *parent = nullptr);
 
     // The jobs, in the order to show them; name, description and schedule are taken.
     void setJobs(const QList<JobOverview> &jobs);

@@ -1,4 +1,5 @@
 #include "views/DateRangeFilter.h"
+#include "engine/Clock.h"
 
 #include "data/TimeDisplay.h"
 
@@ -10,8 +11,9 @@
 
 namespace jc {
 
-DateRangeFilter::DateRangeFilter(Preset initial, QWidget *parent)
+DateRangeFilter::DateRangeFilter(Preset initial, const Clock &clock, QWidget *parent)
     : QWidget(parent)
+    , m_clock(clock)
 {
     m_presets = new QComboBox(this);
     m_presets->setObjectName(QStringLiteral("rangePreset"));
@@ -107,7 +109,7 @@ void DateRangeFilter::update()
     const bool custom = chosen == Preset::Custom;
     m_from->setVisible(custom);
     m_to->setVisible(custom);
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_clock.now();
     m_until = QDateTime();
     switch (chosen) {
     case Preset::Last24Hours:

@@ -8,9 +8,11 @@ class QDateEdit;
 
 namespace jc {
 
+class Clock;
 // A time-range filter for the history pane and the error log: presets (last 24 hours, 7
 // days, 30 days, all time) and a custom range of whole days, [from 00:00, to + 1 day 00:00)
-// in the display zone (TimeDisplay). The bounds of a preset are taken when it is chosen.
+// in the display zone (TimeDisplay). The bounds of a preset are taken when it is chosen, from
+// the console's clock.
 //
 // Thread: GUI thread.
 class DateRangeFilter : public QWidget
@@ -19,7 +21,7 @@ class DateRangeFilter : public QWidget
 public:
     enum class Preset { Last24Hours, Last7Days, Last30Days, AllTime, Custom };
 
-    explicit DateRangeFilter(Preset initial, QWidget *parent = nullptr);
+    DateRangeFilter(Preset initial, const Clock &clock, QWidget *parent = nullptr);
 
     Preset preset() const;
     void setPreset(Preset preset);
@@ -41,6 +43,7 @@ private:
     void update();
     QDateTime startOfDay(QDate day) const;
 
+    const Clock &m_clock;
     QComboBox *m_presets = nullptr;
     QDateEdit *m_from = nullptr;
     QDateEdit *m_to = nullptr;

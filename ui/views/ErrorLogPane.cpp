@@ -15,8 +15,9 @@
 
 namespace jc {
 
-ErrorLogPane::ErrorLogPane(DatabaseReader *reader, QWidget *parent)
+ErrorLogPane::ErrorLogPane(DatabaseReader *reader, const Clock &clock, QWidget *parent)
     : QWidget(parent)
+    , m_clock(clock)
     , m_model(new ErrorLogModel(reader, this))
 {
     setObjectName(QStringLiteral("errorLogPane"));
@@ -71,7 +72,7 @@ QWidget *ErrorLogPane::buildFilters()
     m_jobs->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_jobs->addItem(tr("All jobs"), QString());
 
-    m_range = new DateRangeFilter(DateRangeFilter::Preset::Last7Days, bar);
+    m_range = new DateRangeFilter(DateRangeFilter::Preset::Last7Days, m_clock, bar);
     m_range->setObjectName(QStringLiteral("errorRange"));
 
     auto *layout = new QHBoxLayout(bar);

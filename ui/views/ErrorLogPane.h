@@ -10,6 +10,7 @@ class QTimer;
 
 namespace jc {
 
+class Clock;
 class DatabaseReader;
 class DateRangeFilter;
 class RunTableView;
@@ -25,7 +26,8 @@ class ErrorLogPane : public QWidget
 {
     Q_OBJECT
 public:
-    explicit ErrorLogPane(DatabaseReader *reader, QWidget *parent = nullptr);
+    // `clock`: the console's, for the time-range presets.
+    ErrorLogPane(DatabaseReader *reader, const Clock &clock, QWidget *parent = nullptr);
 
     // How long typing must pause before the search runs.
     static constexpr int SearchDelayMSecs = 300;
@@ -54,6 +56,7 @@ private:
     void applyFilter();
     void showState();
 
+    const Clock &m_clock;
     ErrorLogModel *m_model = nullptr;
     QLineEdit *m_search = nullptr;
     QComboBox *m_jobs = nullptr;

@@ -18,8 +18,9 @@
 
 namespace jc {
 
-HistoryPane::HistoryPane(DatabaseReader *reader, QWidget *parent)
+HistoryPane::HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *parent)
     : QWidget(parent)
+    , m_clock(clock)
     , m_model(new RunHistoryModel(reader, this))
 {
     setObjectName(QStringLiteral("historyPane"));
@@ -33,7 +34,7 @@ HistoryPane::HistoryPane(DatabaseReader *reader, QWidget *parent)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
 
-    m_chart = new RunDurationChart(this);
+    m_chart = new RunDurationChart(m_clock, this);
 
     m_table = new RunTableView(this);
     m_table->setObjectName(QStringLiteral("historyTable"));
@@ -109,7 +110,7 @@ void HistoryPane::buildFilters(QWidget *bar)
     m_outcomes->setItemData(1, tr("Failed, timed out, abandoned, interrupted or missed"),
                             Qt::ToolTipRole);
 
-    m_range = new DateRangeFilter(DateRangeFilter::Preset::AllTime, bar);
+    m_range = new DateRangeFilter(DateRangeFilter::Preset::AllTime, m_clock, bar);
     m_range->setObjectName(QStringLiteral("historyRange"));
 
     m_chartToggle = new QToolButton(bar);

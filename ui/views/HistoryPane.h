@@ -11,6 +11,7 @@ class QToolButton;
 
 namespace jc {
 
+class Clock;
 class DatabaseReader;
 class DateRangeFilter;
 class RunTableView;
@@ -27,7 +28,8 @@ class HistoryPane : public QWidget
 {
     Q_OBJECT
 public:
-    explicit HistoryPane(DatabaseReader *reader, QWidget *parent = nullptr);
+    // `clock`: the console's, for the time-range presets and the empty chart.
+    HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *parent = nullptr);
 
     RunHistoryModel *model() const { return m_model; }
     RunTableView *table() const { return m_table; }
@@ -55,6 +57,7 @@ private:
     void showState();
     QList<RunOutcome> chosenOutcomes() const;
 
+    const Clock &m_clock;
     RunHistoryModel *m_model = nullptr;
     QLabel *m_title = nullptr;
     QComboBox *m_outcomes = nullptr;

@@ -1,4 +1,5 @@
 #include "views/RunDurationChart.h"
+#include "engine/Clock.h"
 
 #include "data/TimeDisplay.h"
 
@@ -39,8 +40,9 @@ bool charted(const StoredRun &run)
 
 } // namespace
 
-RunDurationChart::RunDurationChart(QWidget *parent)
+RunDurationChart::RunDurationChart(const Clock &clock, QWidget *parent)
     : QChartView(parent)
+    , m_clock(clock)
 {
     setObjectName(QStringLiteral("durationChart"));
     setAccessibleName(tr("Run durations"));
@@ -118,7 +120,7 @@ void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
                                ? QTimeZone::utc()
                                : QTimeZone::systemTimeZone();
     if (runs.isEmpty()) {
-        const QDateTime now = QDateTime::currentDateTimeUtc().toTimeZone(zone);
+        const QDateTime now = m_clock.now().toTimeZone(zone);
         m_timeAxis->setRange(now.addSecs(-3600), now);
         m_durationAxis->setRange(0.0, 1.0);
         chart()->setTitle(tr("No finished runs to chart"));

@@ -13,6 +13,7 @@ class QValueAxis;
 
 namespace jc {
 
+class Clock;
 // The history pane's chart: the durations of a job's recent finished runs as a line over
 // their start times, failures (RunOutcome's isProblem) marked with red dots. Runs that did not
 // run (skipped, missed) or are still running are left out. The duration axis picks seconds,
@@ -23,7 +24,8 @@ class RunDurationChart : public QChartView
 {
     Q_OBJECT
 public:
-    explicit RunDurationChart(QWidget *parent = nullptr);
+    // `clock`: the console's; an empty chart spans the hour before its now.
+    explicit RunDurationChart(const Clock &clock, QWidget *parent = nullptr);
 
     // At most this many runs are charted (the newest).
     static constexpr int MaxRuns = 50;
@@ -48,6 +50,7 @@ protected:
 private:
     void applyTheme();
 
+    const Clock &m_clock;
     QLineSeries *m_durations = nullptr;
     QScatterSeries *m_failures = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
