@@ -45,18 +45,21 @@ public:
     {
         QPointer<QObject> guard(receiver);
         std::shared_ptr<ConnectionFactory> database = m_database;
-        m_pool.start([guard, database, query = std::move(query), deliver = std::move(deliver)] {
-            auto result = std::make_shared<Result>(query(*database));
-            if (!guard)
-                return;
-            QMetaObject::invokeMethod(
-                guard.data(),
-                [guard, result, deliver] {
-                    if (guard)
-                        deliver(std::move(*result));
-                },
-                Qt::QueuedConnection);
-        });
+        m_pool.start(
+            [this, guard, database, query = std::move(query), deliver = std::move(deliver)] {
+                auto result = std::make_shared<Result>(query(*database));
+                // Posted to the reader, which outlives its pool (its destructor waits for it), not
+                // to the receiver: the receiver may be destroyed on the GUI thread at any moment,
+                // so it is looked at there only. (Checking it here and then posting to it left a
+                // window in which the post went to a destroyed object.)
+                QMetaObject::invokeMethod(
+                    this,
+                    [guard, result, deliver] {
+                        if (guard)
+                            deliver(std::move(*result));
+                    },
+                    Qt::QueuedConnection);
+            });
     }
 
     // Called on the GUI thread with what a query found.
