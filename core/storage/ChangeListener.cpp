@@ -24,12 +24,14 @@ ChangeListener::~ChangeListener()
     if (!m_thread.isRunning())
         return;
     // The context and its timer go on their own thread, then the thread ends, which closes
-    // its connection (ConnectionFactory's rule). Blocking: an event still queued when quit()
-    // ends the loop is dropped, never run, and the context, its timer and connections leaked
-    // (LeakSanitizer caught it once in tst_mainwindow).
-    QMetaObject::invokeMethod(
-        m_context, [context = m_context] { delete context; }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
+    // its connection (ConnectionFactory's rule). The thread quits from the same queued call,
+    // after the delete: an event still queued when quit() ends the loop is dropped, never run,
+    // and a quit() from here could overtake it (LeakSanitizer caught the leak once in
+    // tst_mainwindow). No blocking call into the thread: it only has to end.
+    QMetaObject::invokeMethod(m_context, [context = m_context] {
+        delete context;
+        QThread::currentThread()->quit();
+    });
     m_thread.wait();
 }
 
