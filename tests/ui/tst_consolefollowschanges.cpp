@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -241,6 +242,41 @@ private slots:
         watching.reset();
         running.reset();
         runtime->scheduler().stop(10s);
+    }
+
+    // The window goes away (Quit, a signal) while its Settings dialog is open: the dialog goes
+    // with it, and nothing of the window runs on after. (The dialog was exec()'d inside the
+    // delivery of the settings' read, on the stack: the window's end deleted it under its own
+    // exec().)
+    void windowEndsUnderItsSettingsDialog()
+    {
+        test::TestDatabase database(SqlDialect::Sqlite);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:02:00Z"));
+        ConsoleSettings settings(m_home.filePath(u"ending.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        auto window = openConsole(factory, database.url(), clock, nullptr, &settings, &vault);
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+
+        QPointer<QWidget> dialog;
+        bool seen = false;
+        QTimer closer; // ends the window as soon as the dialog shows, wherever that is
+        closer.setInterval(10);
+        QObject::connect(&closer, &QTimer::timeout, [&] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (!modal || seen)
+                return;
+            seen = true;
+            dialog = modal;
+            window.reset();
+        });
+        closer.start();
+        window->findChild<QAction *>(u"settingsAction"_s)->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(seen, 10000);
+        QVERIFY(!window);
+        QVERIFY(!dialog); // deleted with its window
     }
 
 private:

@@ -676,17 +676,21 @@ void MainWindow::openSettings()
                                  JobOverrides::settingSpecs(builtIn.at(i)) + entry.specs,
                                  stored->value(entry.name)});
             }
+            // Opened, not exec()'d: no event loop nested in the delivery of a reply, which
+            // would go on delivering (and could destroy this window) under it.
             const bool wasRunningHere = m_setup.settings->runJobsHere();
-            SettingsDialog dialog(*m_setup.settings, *m_setup.vault, sections, this);
-            dialog.setObjectName(QStringLiteral("settingsDialog"));
-            dialog.setNow(m_setup.clock->now());
+            auto *dialog = new SettingsDialog(*m_setup.settings, *m_setup.vault, sections, this);
+            dialog->setObjectName(QStringLiteral("settingsDialog"));
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setNow(m_setup.clock->now());
             if (const JobOverview *job = currentJob())
-                dialog.showJob(job->name);
-            if (dialog.exec() != QDialog::Accepted)
-                return;
-            applySettings(dialog.changedJobSettings(),
-                          dialog.databaseChanged() ||
-                              wasRunningHere != m_setup.settings->runJobsHere());
+                dialog->showJob(job->name);
+            connect(dialog, &QDialog::accepted, this, [this, dialog, wasRunningHere] {
+                applySettings(dialog->changedJobSettings(),
+                              dialog->databaseChanged() ||
+                                  wasRunningHere != m_setup.settings->runJobsHere());
+            });
+            dialog->open();
         });
 }
 
