@@ -22,6 +22,8 @@
 #include <QMessageBox>
 #include <QSystemTrayIcon>
 
+#include <optional>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -46,11 +48,16 @@ int failWithDialog(const QString &title, const QString &message)
     return 1;
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+// What the command line asked for.
+struct Options
 {
-    QApplication app(argc, argv);
+    QString db;
+    bool demo = false;
+    ConsoleDatabase::Jobs jobs = ConsoleDatabase::Jobs::AsChosen;
+};
+
+void nameTheApplication()
+{
     // The same names as jobctl: both find the same default database and settings.
     QApplication::setApplicationName(QStringLiteral("jobconsole"));
     QApplication::setOrganizationName(QStringLiteral("JobConsole"));
@@ -58,7 +65,12 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
     QApplication::setDesktopFileName(QStringLiteral("jobconsole"));
+}
 
+// The options, or nullopt after saying what contradicts what (--help and --version exit in
+// process()).
+std::optional<Options> parseOptions(const QApplication &app)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QObject::tr("Job Console: watch and run the web application's maintenance jobs."));
@@ -66,9 +78,10 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
-        QObject::tr("The database: sqlite:/path/file.db, a plain path, or "
-                    "postgresql://user@host:port/dbname (default: $JOBCONSOLE_DB, then the "
-                    "console's settings, then the demo database)."),
+        QObject::tr("The database: sqlite:/path/file.db, a plain path, "
+                    "postgresql://user@host:port/dbname or mysql://user@host:port/dbname "
+                    "(default: $JOBCONSOLE_DB, then the console's settings, then the demo "
+                    "database)."),
         QStringLiteral("URL"));
     const QCommandLineOption demoOption(
         QStringLiteral("demo"),
@@ -86,8 +99,86 @@ int main(int argc, char *argv[])
     parser.process(app);
     if (parser.isSet(watchOption) && parser.isSet(runOption)) {
         qCCritical(lcConsole) << "--watch-only and --run-jobs contradict each other";
-        return 2;
+        return std::nullopt;
     }
+    // Whether jobs run here is decided per database (ConsoleDatabase): a database this console
+    // did not create is watched until the admin chooses.
+    const auto jobs = parser.isSet(watchOption) ? ConsoleDatabase::Jobs::WatchOnly
+                      : parser.isSet(runOption) ? ConsoleDatabase::Jobs::RunHere
+                                                : ConsoleDatabase::Jobs::AsChosen;
+    return Options{parser.value(dbOption), parser.isSet(demoOption), jobs};
+}
+
+// Without a keychain, a database password is asked once and kept until the console quits.
+void askForPasswordsWithoutAKeychain(PasswordVault &vault)
+{
+    vault.setAskPassword([](const QString &key) -> std::optional<QString> {
+        bool given = false;
+        const QString password = QInputDialog::getText(
+            nullptr, QObject::tr("Database password"),
+            QObject::tr("No keychain is available: the password for %1 is kept only until "
+                        "Job Console quits.")
+                .arg(key),
+            QLineEdit::Password, {}, &given);
+        return given ? std::optional<QString>(password) : std::nullopt;
+    });
+}
+
+// The scheduler of the database's jobs, started; null (after saying why) when it could not
+// start, and the console only watches.
+std::unique_ptr<JobRuntime> startJobs(const std::shared_ptr<ConnectionFactory> &database,
+                                      DatabaseClock &clock, const QTimeZone &zone)
+{
+    JobRuntime::Options options;
+    options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
+    options.mode = QStringLiteral("console");
+    options.databaseClock = &clock;
+    auto created = JobRuntime::create(database, clock, options);
+    if (!created) {
+        QMessageBox::warning(nullptr, QObject::tr("Job Console runs no jobs"),
+                             QObject::tr("The scheduler could not start, so this console only "
+                                         "watches:\n\n%1")
+                                 .arg(created.error()));
+        return nullptr;
+    }
+    std::unique_ptr<JobRuntime> runtime = std::move(created).value();
+    runtime->scheduler().start();
+    return runtime;
+}
+
+// What the main window is given: the opened database, its clock and zone, the scheduler
+// running here (null: watch only), the console's settings and password vault.
+ConsoleSetup consoleSetup(const ConsoleDatabase::Opened &opened, const Clock &clock,
+                          const QTimeZone &zone, JobRuntime *runtime, ConsoleSettings &settings,
+                          PasswordVault &vault)
+{
+    const auto &database = opened.database;
+    ConsoleSetup setup;
+    setup.database = database;
+    setup.databaseText =
+        ConsoleStatusBar::describe(database->url()) +
+        (opened.readOnlyReason.isEmpty() ? QString() : QObject::tr(" (read-only)"));
+    setup.readOnlyReason = opened.readOnlyReason;
+    setup.clock = &clock;
+    setup.jobs = JobCatalog::configuredJobs(database, zone);
+    setup.zone = zone;
+    setup.runtime = runtime;
+    setup.settings = &settings;
+    setup.vault = &vault;
+    setup.user = osUser();
+    setup.demo = opened.demo;
+    return setup;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    nameTheApplication();
+    const std::optional<Options> options = parseOptions(app);
+    if (!options)
+        return 2;
 
     // SIGTERM (a logout, systemd, kill) and SIGINT end the console as Quit does, without
     // asking: the runs here are stopped in their deadline and the instance withdraws from
@@ -102,27 +193,13 @@ int main(int argc, char *argv[])
 
     ConsoleSettings settings;
     TimeDisplay::setZone(settings.displayZone());
-
     PasswordVault vault;
-    vault.setAskPassword([](const QString &key) -> std::optional<QString> {
-        bool given = false;
-        const QString password = QInputDialog::getText(
-            nullptr, QObject::tr("Database password"),
-            QObject::tr("No keychain is available: the password for %1 is kept only until "
-                        "Job Console quits.")
-                .arg(key),
-            QLineEdit::Password, {}, &given);
-        return given ? std::optional<QString>(password) : std::nullopt;
-    });
-    // Whether jobs run here is decided per database (ConsoleDatabase): a database this console
-    // did not create is watched until the admin chooses. A console that runs no jobs opens the
-    // database as a reader: never migrated, read-only where this user may not write.
-    const auto jobsHere = parser.isSet(watchOption) ? ConsoleDatabase::Jobs::WatchOnly
-                          : parser.isSet(runOption) ? ConsoleDatabase::Jobs::RunHere
-                                                    : ConsoleDatabase::Jobs::AsChosen;
+    askForPasswordsWithoutAKeychain(vault);
+    // A console that runs no jobs opens the database as a reader: never migrated, read-only
+    // where this user may not write.
     const auto openDemo = [] { return DemoDatabase::open(DemoDatabase::defaultFolder()); };
-    const auto opened = ConsoleDatabase::open(parser.value(dbOption), parser.isSet(demoOption),
-                                              openDemo, settings, vault, jobsHere);
+    const auto opened =
+        ConsoleDatabase::open(options->db, options->demo, openDemo, settings, vault, options->jobs);
     if (!opened)
         return failWithDialog(QObject::tr("Job Console cannot open the database"),
                               opened.error() +
@@ -134,42 +211,13 @@ int main(int argc, char *argv[])
     settings.setCurrentDatabase(ConsoleSettings::databaseKey(database->url()));
 
     SystemClock systemClock;
-    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
+    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL and MySQL
     clock.align(*database);
     const QTimeZone zone = QTimeZone::systemTimeZone();
-    const QList<JobDefinition> jobs = JobCatalog::configuredJobs(database, zone);
-    std::unique_ptr<JobRuntime> runtime;
-    if (opened->runsJobs) {
-        JobRuntime::Options options;
-        options.zone = zone; // the catalog's jobs: the runtime follows their stored settings
-        options.mode = QStringLiteral("console");
-        options.databaseClock = &clock;
-        auto created = JobRuntime::create(database, clock, options);
-        if (!created) {
-            QMessageBox::warning(nullptr, QObject::tr("Job Console runs no jobs"),
-                                 QObject::tr("The scheduler could not start, so this console "
-                                             "only watches:\n\n%1")
-                                     .arg(created.error()));
-        } else {
-            runtime = std::move(created).value();
-            runtime->scheduler().start();
-        }
-    }
+    const std::unique_ptr<JobRuntime> runtime =
+        opened->runsJobs ? startJobs(database, clock, zone) : nullptr;
 
-    ConsoleSetup setup;
-    setup.database = database;
-    setup.databaseText =
-        ConsoleStatusBar::describe(database->url()) +
-        (opened->readOnlyReason.isEmpty() ? QString() : QObject::tr(" (read-only)"));
-    setup.readOnlyReason = opened->readOnlyReason;
-    setup.clock = &clock;
-    setup.jobs = jobs;
-    setup.zone = zone;
-    setup.runtime = runtime.get();
-    setup.settings = &settings;
-    setup.vault = &vault;
-    setup.user = osUser();
-    setup.demo = opened->demo;
+    const ConsoleSetup setup = consoleSetup(*opened, clock, zone, runtime.get(), settings, vault);
     // With jobs running here and a tray to live in, closing the window keeps them running.
     QApplication::setQuitOnLastWindowClosed(
         !(runtime && settings.closeToTray() && QSystemTrayIcon::isSystemTrayAvailable()));
