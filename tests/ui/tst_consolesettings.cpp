@@ -89,6 +89,11 @@ private slots:
             << u"postgresql://alice@db:5432/jobs?sslmode=require"_s;
         QTest::newRow("unparsable with credentials")
             << u"postgresql://alice:Tr0ub4dor@"_s << QString();
+        // A MySQL/MariaDB URL stays one (it was stored as postgresql://…).
+        QTest::newRow("mysql") << u"mysql://alice:Tr0ub4dor@db/rapua?SSL_CA=/etc/ca.pem"_s
+                               << u"mysql://alice@db:3306/rapua?SSL_CA=%2Fetc%2Fca.pem"_s;
+        QTest::newRow("mariadb") << u"mariadb://alice:Tr0ub4dor@db:3307/rapua"_s
+                                 << u"mysql://alice@db:3307/rapua"_s;
     }
     void neverStoresAPassword()
     {
@@ -122,6 +127,14 @@ private slots:
         QVERIFY(withPassword);
         QCOMPARE(withPassword->password(), u"p@ss:word"_s);
         QCOMPARE(withPassword->userName(), u"al@ice"_s);
+
+        const auto mysql = DatabaseUrl::parse(u"mysql://app@db:3306/rapua"_s);
+        QVERIFY(mysql);
+        QCOMPARE(DatabaseUrlText::format(*mysql), u"mysql://app@db:3306/rapua"_s);
+        const auto mysqlWithPassword = DatabaseUrlText::withPassword(*mysql, u"s3cret"_s);
+        QVERIFY(mysqlWithPassword);
+        QVERIFY(mysqlWithPassword->dialect() == SqlDialect::MySql);
+        QCOMPARE(mysqlWithPassword->password(), u"s3cret"_s);
     }
 
     void vaultWithoutKeychainAsksOncePerSession()

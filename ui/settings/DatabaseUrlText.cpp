@@ -11,6 +11,13 @@ QString encode(const QString &part)
     return QString::fromLatin1(QUrl::toPercentEncoding(part));
 }
 
+// The scheme the console writes for a server's dialect.
+QString schemeOf(SqlDialect dialect)
+{
+    return dialect == SqlDialect::MySql ? QStringLiteral("mysql://")
+                                        : QStringLiteral("postgresql://");
+}
+
 bool isPasswordOption(const QString &name)
 {
     return name.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0;
@@ -23,7 +30,7 @@ QString DatabaseUrlText::format(const DatabaseUrl &url, Password password)
     if (url.dialect() == SqlDialect::Sqlite)
         return url.isEmpty() ? QString() : QStringLiteral("sqlite:") + url.filePath();
     const bool withPassword = password == Password::Include && url.hasPassword();
-    QString text = QStringLiteral("postgresql://");
+    QString text = schemeOf(url.dialect());
     if (!url.userName().isEmpty() || withPassword) {
         text += encode(url.userName());
         if (withPassword)
@@ -49,7 +56,7 @@ Expected<DatabaseUrl, QString> DatabaseUrlText::withPassword(const DatabaseUrl &
     if (url.dialect() == SqlDialect::Sqlite || password.isEmpty())
         return url;
     QString text = format(url, Password::Omit);
-    const QString prefix = QStringLiteral("postgresql://");
+    const QString prefix = schemeOf(url.dialect());
     const qsizetype at = text.indexOf(u'@');
     if (at >= 0)
         text.insert(at, u':' + encode(password));
