@@ -18,6 +18,7 @@
 #include "jobs/JobOverrides.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
 #include "settings/ConsoleSettings.h"
+#include "settings/DatabaseUrlText.h"
 #include "settings/PasswordVault.h"
 #include "storage/Migrator.h"
 #include "storage/SqlRunJournal.h"
@@ -768,6 +769,59 @@ private slots:
         QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {}, tabs->tabBar()->tabRect(0).center());
         QTest::keyClick(&dialog, Qt::Key_S, Qt::AltModifier);
         QCOMPARE(tabs->currentIndex(), 3);
+    }
+
+    // A MySQL/MariaDB database in the settings stays one: the Database page shows it as such,
+    // Test connection reaches the real server with the password typed there, and OK keeps the
+    // URL (it was turned into postgresql://… on the PostgreSQL page: every later start failed).
+    void settingsKeepAMySqlDatabase()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString configured = DatabaseUrlText::format(database.url());
+        QVERIFY2(configured.startsWith(u"mysql://"_s), qPrintable(configured));
+        ConsoleSettings settings(m_home.filePath(u"mysql.ini"_s));
+        QVERIFY(settings.setDatabaseUrl(configured));
+        PasswordVault vault(u"jobconsole-test"_s);
+        vault.setAskPassword([](const QString &) { return std::optional<QString>(); });
+        SettingsDialog dialog(settings, vault, {}, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(child<QComboBox>(&dialog, u"kindCombo"_s)->currentText(),
+                 u"MySQL/MariaDB server"_s);
+        QCOMPARE(dialog.databaseUrl(), configured);
+        QVERIFY(!dialog.databaseChanged());
+        QVERIFY(!child<QComboBox>(&dialog, u"sslModeCombo"_s)->isVisible()); // libpq's only
+
+        auto *password = child<QLineEdit>(&dialog, u"passwordEdit"_s);
+        click(password);
+        QTest::keyClicks(password, database.url().password());
+        auto *result = child<QLabel>(&dialog, u"testResult"_s);
+        click(child<QPushButton>(&dialog, u"testButton"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(!result->text().startsWith(u"Connecting"_s), 15000);
+        QVERIFY2(result->text().startsWith(u"✔ Connected to"_s), qPrintable(result->text()));
+        click(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok));
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(settings.databaseUrl(), configured);
+
+        // Chosen by keys from SQLite: the server fields, MySQL's port.
+        ConsoleSettings fresh(m_home.filePath(u"mysql-new.ini"_s));
+        SettingsDialog choosing(fresh, vault, {}, nullptr);
+        choosing.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&choosing));
+        auto *kind = child<QComboBox>(&choosing, u"kindCombo"_s);
+        QVERIFY(chooseByKeys(kind, u"MySQL/MariaDB server"_s));
+        for (const auto &[field, text] :
+             {std::pair{u"hostEdit"_s, u"db.example.org"_s},
+              std::pair{u"databaseEdit"_s, u"rapua"_s}, std::pair{u"userEdit"_s, u"alice"_s}}) {
+            auto *edit = child<QLineEdit>(&choosing, field);
+            QVERIFY2(edit->isVisible(), qPrintable(field));
+            click(edit);
+            QTest::keyClicks(edit, text);
+        }
+        QCOMPARE(choosing.databaseUrl(), u"mysql://alice@db.example.org:3306/rapua"_s);
+        QVERIFY(chooseByKeys(kind, u"PostgreSQL server"_s)); // the other server's port follows
+        QCOMPARE(choosing.databaseUrl(), u"postgresql://alice@db.example.org:5432/rapua"_s);
     }
 
     void testConnectionReportsOffTheGuiThread()

@@ -25,7 +25,22 @@ namespace jc {
 
 namespace {
 
-enum KindIndex { SqliteIndex = 0, PostgresIndex = 1 };
+enum KindIndex { SqliteIndex = 0, PostgresIndex = 1, MySqlIndex = 2 };
+enum PageIndex { SqlitePage = 0, ServerPage = 1 };
+constexpr int postgresPort = 5432;
+constexpr int mysqlPort = 3306;
+
+SqlDialect dialectOf(int kindIndex)
+{
+    switch (kindIndex) {
+    case PostgresIndex:
+        return SqlDialect::Postgres;
+    case MySqlIndex:
+        return SqlDialect::MySql;
+    default:
+        return SqlDialect::Sqlite;
+    }
+}
 
 QString encode(const QString &part)
 {
@@ -51,13 +66,13 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
     auto *kindRow = new QFormLayout;
     m_kind = new QComboBox;
     m_kind->setObjectName(QStringLiteral("kindCombo"));
-    m_kind->addItems({tr("SQLite file"), tr("PostgreSQL server")});
+    m_kind->addItems({tr("SQLite file"), tr("PostgreSQL server"), tr("MySQL/MariaDB server")});
     m_kind->setAccessibleName(tr("Database kind"));
     kindRow->addRow(tr("Database &kind:"), m_kind);
     layout->addLayout(kindRow);
     m_stack = new QStackedWidget;
     m_stack->addWidget(buildSqlite());
-    m_stack->addWidget(buildPostgres());
+    m_stack->addWidget(buildServer());
     layout->addWidget(m_stack);
     m_problem = new ProblemLabel;
     m_problem->setObjectName(QStringLiteral("urlProblem"));
@@ -78,7 +93,14 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
     layout->addStretch(1);
 
     load(urlText);
-    connect(m_kind, &QComboBox::currentIndexChanged, this, &DatabaseSettingsPage::showPage);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this](int kindIndex) {
+        // The other server's default port is not what anyone means for this one.
+        if (kindIndex == MySqlIndex && m_port->value() == postgresPort)
+            m_port->setValue(mysqlPort);
+        else if (kindIndex == PostgresIndex && m_port->value() == mysqlPort)
+            m_port->setValue(postgresPort);
+        showPage(kindIndex);
+    });
     connect(m_kind, &QComboBox::currentIndexChanged, this, &DatabaseSettingsPage::validate);
     for (QLineEdit *edit : {m_path, m_host, m_database, m_user})
         connect(edit, &QLineEdit::textChanged, this, &DatabaseSettingsPage::validate);
@@ -91,14 +113,16 @@ DatabaseSettingsPage::DatabaseSettingsPage(const QString &urlText, PasswordVault
 }
 
 // A QStackedWidget is as tall as its tallest page: the hidden page is told to take no room,
-// so that the SQLite page's one row is not followed by the PostgreSQL page's worth of space.
-void DatabaseSettingsPage::showPage(int index)
+// so that the SQLite page's one row is not followed by the server page's worth of space.
+void DatabaseSettingsPage::showPage(int kindIndex)
 {
+    const int page = kindIndex == SqliteIndex ? SqlitePage : ServerPage;
     for (int i = 0; i < m_stack->count(); ++i) {
-        const auto policy = i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored;
+        const auto policy = i == page ? QSizePolicy::Preferred : QSizePolicy::Ignored;
         m_stack->widget(i)->setSizePolicy(policy, policy);
     }
-    m_stack->setCurrentIndex(index);
+    m_serverForm->setRowVisible(m_sslMode, kindIndex == PostgresIndex);
+    m_stack->setCurrentIndex(page);
     m_stack->adjustSize();
 }
 
@@ -129,10 +153,11 @@ QWidget *DatabaseSettingsPage::buildSqlite()
     return page;
 }
 
-QWidget *DatabaseSettingsPage::buildPostgres()
+QWidget *DatabaseSettingsPage::buildServer()
 {
     auto *page = new QWidget;
     auto *form = new QFormLayout(page);
+    m_serverForm = form;
     const auto line = [](const char *name, const QString &accessible) {
         auto *edit = new QLineEdit;
         edit->setObjectName(QString::fromLatin1(name));
@@ -145,7 +170,7 @@ QWidget *DatabaseSettingsPage::buildPostgres()
     m_port->setObjectName(QStringLiteral("portSpin"));
     m_port->setAccessibleName(tr("Port"));
     m_port->setRange(1, 65535);
-    m_port->setValue(5432);
+    m_port->setValue(postgresPort);
     m_database = line("databaseEdit", tr("Database name"));
     m_user = line("userEdit", tr("User"));
     m_user->setPlaceholderText(tr("Empty: your login name"));
@@ -182,14 +207,15 @@ void DatabaseSettingsPage::load(const QString &urlText)
         m_path->setText(url->filePath());
         return;
     }
-    m_kind->setCurrentIndex(PostgresIndex);
-    m_stack->setCurrentIndex(PostgresIndex);
+    const bool postgres = url->dialect() == SqlDialect::Postgres;
+    m_kind->setCurrentIndex(postgres ? PostgresIndex : MySqlIndex);
+    m_stack->setCurrentIndex(ServerPage);
     m_host->setText(url->host());
     m_port->setValue(url->port());
     m_database->setText(url->databaseName());
     m_user->setText(url->userName());
     for (const auto &[name, value] : url->options()) {
-        if (name == QLatin1String("sslmode"))
+        if (postgres && name == QLatin1String("sslmode"))
             m_sslMode->setCurrentIndex(std::max(0, int(sslModes.indexOf(value))));
         else if (name != QLatin1String("password"))
             m_otherOptions.append({name, value});
@@ -203,15 +229,17 @@ Expected<DatabaseUrl, QString> DatabaseSettingsPage::url() const
             return DatabaseUrl();
         return DatabaseUrl::parse(QStringLiteral("sqlite:") + m_path->text().trimmed());
     }
+    const SqlDialect dialect = dialectOf(m_kind->currentIndex());
     if (m_database->text().trimmed().isEmpty())
-        return tr("Give the PostgreSQL database name.");
-    QString text = QStringLiteral("postgresql://");
+        return tr("Give the %1 database name.").arg(displayName(dialect));
+    QString text =
+        dialect == SqlDialect::MySql ? QStringLiteral("mysql://") : QStringLiteral("postgresql://");
     if (!m_user->text().trimmed().isEmpty())
         text += encode(m_user->text().trimmed()) + u'@';
     text += m_host->text().trimmed() + u':' + QString::number(m_port->value()) + u'/' +
             encode(m_database->text().trimmed());
     QStringList options;
-    if (m_sslMode->currentIndex() > 0)
+    if (dialect == SqlDialect::Postgres && m_sslMode->currentIndex() > 0)
         options.append(QStringLiteral("sslmode=") + sslModes.at(m_sslMode->currentIndex()));
     for (const auto &[name, value] : m_otherOptions)
         options.append(encode(name) + u'=' + encode(value));

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -17,8 +18,10 @@ namespace jc {
 class PasswordVault;
 class ProblemLabel;
 
-// The settings dialog's Database page: a SQLite file (chooser) or a PostgreSQL server (host,
-// port, database, user, password, sslmode), and "Test connection", which opens a
+// The settings dialog's Database page: a SQLite file (chooser), a PostgreSQL server (host,
+// port, database, user, password, sslmode) or a MySQL/MariaDB server (the same fields but
+// sslmode, libpq's; the URL's other options are kept as given), and "Test connection", which
+// opens a
 // ConnectionFactory on a pool thread (QtConcurrent; the GUI never waits) and shows that it
 // connected, with the schema version, or the exact error.
 //
@@ -54,10 +57,11 @@ private:
     };
 
     QWidget *buildSqlite();
-    QWidget *buildPostgres();
+    QWidget *buildServer();
     void load(const QString &urlText);
     void validate();
-    void showPage(int index);
+    // Shows the page of the kind at `kindIndex` (a server's: sslmode for PostgreSQL only).
+    void showPage(int kindIndex);
     void testConnection();
     void runTest(const DatabaseUrl &url);
     void showTestResult(const TestResult &result);
@@ -66,6 +70,7 @@ private:
     PasswordVault &m_vault;
     QComboBox *m_kind = nullptr;
     QStackedWidget *m_stack = nullptr;
+    QFormLayout *m_serverForm = nullptr;
     QLineEdit *m_path = nullptr;
     QLineEdit *m_host = nullptr;
     QSpinBox *m_port = nullptr;
