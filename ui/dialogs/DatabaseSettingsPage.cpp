@@ -232,8 +232,7 @@ Expected<DatabaseUrl, QString> DatabaseSettingsPage::url() const
     const SqlDialect dialect = dialectOf(m_kind->currentIndex());
     if (m_database->text().trimmed().isEmpty())
         return tr("Give the %1 database name.").arg(displayName(dialect));
-    QString text =
-        dialect == SqlDialect::MySql ? QStringLiteral("mysql://") : QStringLiteral("postgresql://");
+    QString text = DatabaseUrlText::scheme(dialect);
     if (!m_user->text().trimmed().isEmpty())
         text += encode(m_user->text().trimmed()) + u'@';
     text += m_host->text().trimmed() + u':' + QString::number(m_port->value()) + u'/' +

@@ -11,13 +11,6 @@ QString encode(const QString &part)
     return QString::fromLatin1(QUrl::toPercentEncoding(part));
 }
 
-// The scheme the console writes for a server's dialect.
-QString schemeOf(SqlDialect dialect)
-{
-    return dialect == SqlDialect::MySql ? QStringLiteral("mysql://")
-                                        : QStringLiteral("postgresql://");
-}
-
 bool isPasswordOption(const QString &name)
 {
     return name.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0;
@@ -25,12 +18,18 @@ bool isPasswordOption(const QString &name)
 
 } // namespace
 
+QString DatabaseUrlText::scheme(SqlDialect dialect)
+{
+    return dialect == SqlDialect::MySql ? QStringLiteral("mysql://")
+                                        : QStringLiteral("postgresql://");
+}
+
 QString DatabaseUrlText::format(const DatabaseUrl &url, Password password)
 {
     if (url.dialect() == SqlDialect::Sqlite)
         return url.isEmpty() ? QString() : QStringLiteral("sqlite:") + url.filePath();
     const bool withPassword = password == Password::Include && url.hasPassword();
-    QString text = schemeOf(url.dialect());
+    QString text = scheme(url.dialect());
     if (!url.userName().isEmpty() || withPassword) {
         text += encode(url.userName());
         if (withPassword)
@@ -56,7 +55,7 @@ Expected<DatabaseUrl, QString> DatabaseUrlText::withPassword(const DatabaseUrl &
     if (url.dialect() == SqlDialect::Sqlite || password.isEmpty())
         return url;
     QString text = format(url, Password::Omit);
-    const QString prefix = schemeOf(url.dialect());
+    const QString prefix = scheme(url.dialect());
     const qsizetype at = text.indexOf(u'@');
     if (at >= 0)
         text.insert(at, u':' + encode(password));

@@ -19,6 +19,9 @@ public:
 
     static QString format(const DatabaseUrl &url, Password password = Password::Omit);
 
+    // "mysql://" or "postgresql://": what the console writes for a server of `dialect`.
+    static QString scheme(SqlDialect dialect);
+
     // `url` with `password` set (empty: no password), for opening a connection.
     static Expected<DatabaseUrl, QString> withPassword(const DatabaseUrl &url,
                                                        const QString &password);
