@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QtGlobal>
 
 #include <chrono>
 #include <optional>
@@ -23,11 +24,23 @@ namespace jc {
 struct MissedRunPolicy
 {
     enum class Action { CatchUp, Skip };
+    // What becomes of a missed occurrence: it runs once as a catch-up, or stays missed, and why.
+    enum class Verdict { CatchUp, PolicySkips, OutsideWindow, JobPaused };
+
     Action action = Action::CatchUp;
     std::optional<std::chrono::milliseconds> catchUpWindow;
     bool catchUpOnResume = false;
+
+    // The one home of the rule for an occurrence missed while no instance ran the job, seen
+    // at `now` (epoch ms): a paused job catches up nothing; else the action and the window.
+    Verdict onMissed(qint64 occurrence, qint64 now, bool paused) const;
+    // The same for the latest occurrence missed while paused, seen when the job is resumed.
+    Verdict onResume(qint64 missed, qint64 now) const;
+    bool inWindow(qint64 occurrence, qint64 now) const;
 };
 
 QString toText(MissedRunPolicy::Action action);
+// Why a verdict ran nothing, as log lines say it ("missed-run policy: skip"); empty for CatchUp.
+QString toText(MissedRunPolicy::Verdict verdict);
 
 } // namespace jc

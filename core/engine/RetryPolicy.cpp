@@ -17,4 +17,13 @@ std::chrono::milliseconds RetryPolicy::delayBefore(int attempt, double unitRando
     return std::chrono::milliseconds(static_cast<long long>(std::llround(delay)));
 }
 
+std::optional<int> RetryPolicy::nextAttempt(RunOutcome outcome, int attempt) const
+{
+    if (outcome != RunOutcome::Failed && outcome != RunOutcome::TimedOut)
+        return std::nullopt;
+    if (attempt + 1 > attempts)
+        return std::nullopt;
+    return attempt + 1;
+}
+
 } // namespace jc

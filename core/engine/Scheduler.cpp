@@ -16,20 +16,13 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QSysInfo>
+#include <QThread>
 #include <QThreadPool>
 
 #include <algorithm>
 #include <exception>
 
 namespace jc {
-
-namespace {
-
-// How many overdue occurrences one wake walks through to find the latest. Beyond it (a
-// per-second job after a day of downtime) the rest are counted from the next one after now.
-constexpr int maxCoalesceWalk = 100000;
-
-} // namespace
 
 Scheduler::Scheduler(Clock &clock, QObject *parent)
     : Scheduler(clock, Options{}, parent)
@@ -79,6 +72,7 @@ Scheduler::~Scheduler()
 
 void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
 {
+    assertOwnThread("Scheduler::setJournal");
     Q_ASSERT_X(m_state == State::Idle, "Scheduler::setJournal", "call before start()");
     m_journal = journal ? std::make_unique<SchedulerJournal>(
                               std::move(journal), m_options.instanceId, m_options.lease.count())
@@ -87,22 +81,17 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
 
 Expected<bool, QString> Scheduler::addJob(JobDefinition def)
 {
+    assertOwnThread("Scheduler::addJob");
     def.name = def.name.trimmed();
-    if (def.name.isEmpty())
-        return QStringLiteral("A job needs a name");
-    if (findJob(def.name))
-        return QStringLiteral("A job named \"%1\" is already registered").arg(def.name);
-    if (!def.body)
-        return QStringLiteral("Job \"%1\" has no body to run").arg(def.name);
-    if (!def.schedule.isValid())
-        return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
+    if (const auto refusal = refusalToRegister(def, false))
+        return *refusal;
     m_jobs.push_back(std::make_unique<SchedulerJob>(std::move(def)));
-    m_jobsByName.insert(m_jobs.back()->definition.name, m_jobs.back().get());
+    SchedulerJob &job = *m_jobs.back();
+    m_jobsByName.insert(job.definition.name, &job);
     if (m_state == State::Running && m_options.scheduleJobs) {
-        SchedulerJob &job = *m_jobs.back();
         scheduleNextDue(job, m_clock.nowMSecs());
-        logJob(job, QtInfoMsg, QStringLiteral("Starting job"),
-               {{QStringLiteral("nextRun"), toDateTime(job.nextDue)}});
+        job.logLine(QtInfoMsg, QStringLiteral("Starting job"),
+                    {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
         arm();
     }
     return true;
@@ -110,20 +99,18 @@ Expected<bool, QString> Scheduler::addJob(JobDefinition def)
 
 Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
 {
+    assertOwnThread("Scheduler::updateJob");
     def.name = def.name.trimmed();
+    if (const auto refusal = refusalToRegister(def, true))
+        return *refusal;
     SchedulerJob *job = findJob(def.name);
-    if (!job)
-        return QStringLiteral("No job named \"%1\" is registered").arg(def.name);
-    if (!def.body)
-        return QStringLiteral("Job \"%1\" has no body to run").arg(def.name);
-    if (!def.schedule.isValid())
-        return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
     const bool rescheduled = def.schedule.text() != job->definition.schedule.text() ||
                              def.schedule.zone() != job->definition.schedule.zone();
     job->definition = std::move(def);
-    logJob(*job, QtInfoMsg, QStringLiteral("Job settings changed"),
-           {{QStringLiteral("schedule"), job->definition.schedule.text()},
-            {QStringLiteral("timeZone"), QString::fromUtf8(job->definition.schedule.zone().id())}});
+    job->logLine(
+        QtInfoMsg, QStringLiteral("Job settings changed"),
+        {{QStringLiteral("schedule"), job->definition.schedule.text()},
+         {QStringLiteral("timeZone"), QString::fromUtf8(job->definition.schedule.zone().id())}});
     if (rescheduled && m_state == State::Running && m_options.scheduleJobs) {
         scheduleNextDue(*job, m_clock.nowMSecs());
         arm();
@@ -131,39 +118,62 @@ Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
     return true;
 }
 
+// Why `def` cannot be registered (as a new job, or `replacing` the one of its name).
+std::optional<QString> Scheduler::refusalToRegister(const JobDefinition &def, bool replacing) const
+{
+    if (def.name.isEmpty())
+        return QStringLiteral("A job needs a name");
+    if (!replacing && findJob(def.name))
+        return QStringLiteral("A job named \"%1\" is already registered").arg(def.name);
+    if (replacing && !findJob(def.name))
+        return QStringLiteral("No job named \"%1\" is registered").arg(def.name);
+    if (!def.body)
+        return QStringLiteral("Job \"%1\" has no body to run").arg(def.name);
+    if (!def.schedule.isValid())
+        return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
+    return std::nullopt;
+}
+
 void Scheduler::start()
 {
+    assertOwnThread("Scheduler::start");
     if (m_state != State::Idle)
         return;
     setState(State::Running);
     const qint64 now = m_clock.nowMSecs();
     if (m_journal) {
-        addEvent(now + m_options.heartbeatInterval.count(),
-                 Event{EventKind::Heartbeat, nullptr, 0, {}});
+        m_timeline.add(now + m_options.heartbeatInterval.count(),
+                       Event{EventKind::Heartbeat, nullptr, 0, {}});
     }
-    for (auto &job : m_jobs) {
-        if (!m_options.scheduleJobs)
-            break;
-        if (const auto last = m_lastOccurrences.constFind(job->definition.name);
-            last != m_lastOccurrences.cend()) {
-            // Paused before the journal's last occurrence: that one was missed while paused
-            // (by this instance before a restart, or by another), and resuming catches it up.
-            if (job->paused && last.value() >= job->pausedAt)
-                job->missedWhilePaused = last.value();
-            const ScheduleTimeline schedules = schedulesOf(*job);
-            catchUp(*job, schedules, last.value(), now);
-            if (m_unfinishedOccurrences.value(job->definition.name, -1) == last.value())
-                catchUpUnfinished(*job, schedules, last.value(), now);
-        }
-        scheduleNextDue(*job, now);
-        logJob(*job, QtInfoMsg, QStringLiteral("Starting job"),
-               {{QStringLiteral("nextRun"), toDateTime(job->nextDue)}});
+    if (m_options.scheduleJobs) {
+        for (auto &job : m_jobs)
+            startJob(*job, now);
     }
     arm();
 }
 
+// A job's first occurrence after now, once what it missed while no instance ran it is dealt
+// with.
+void Scheduler::startJob(SchedulerJob &job, qint64 now)
+{
+    if (const auto last = m_planner.lastOccurrenceOf(job.definition.name)) {
+        // Paused before the journal's last occurrence: that one was missed while paused
+        // (by this instance before a restart, or by another), and resuming catches it up.
+        if (job.paused && job.pausedAt && *last >= *job.pausedAt)
+            job.missedWhilePaused = *last;
+        if (const auto plan = m_planner.atStartUp(job, now))
+            catchUp(job, *plan, now);
+        if (const auto unfinished = m_planner.unfinishedAtStartUp(job, now))
+            catchUpUnfinished(job, *unfinished);
+    }
+    scheduleNextDue(job, now);
+    job.logLine(QtInfoMsg, QStringLiteral("Starting job"),
+                {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
+}
+
 StopReport Scheduler::stop(std::chrono::milliseconds deadline)
 {
+    assertOwnThread("Scheduler::stop");
     StopReport report;
     if (m_state == State::Stopped || m_state == State::Stopping)
         return report;
@@ -211,6 +221,7 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
 
 Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest &request)
 {
+    assertOwnThread("Scheduler::runNow");
     if (m_state == State::Stopping || m_state == State::Stopped)
         return QStringLiteral("The scheduler is stopping; no new runs start");
     SchedulerJob *job = findJob(name);
@@ -219,26 +230,23 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
     const auto made = manualRun(*job, request);
     if (!made)
         return made.error();
-    const PendingRun &pending = made.value();
-    if (job->running > 0) {
-        switch (job->definition.policies.overlap) {
-        case OverlapPolicy::Skip:
-            return QStringLiteral("\"%1\" is already running and its overlap policy is skip; "
-                                  "wait for it to finish or cancel it")
+    switch (admitBeside(job->definition.policies.overlap, job->running, job->queued.has_value())) {
+    case OverlapAdmission::Start:
+        break;
+    case OverlapAdmission::Queue:
+        job->queued = made.value();
+        job->logLine(QtInfoMsg, QStringLiteral("Manual run queued behind the running one"));
+        return RunId(0);
+    case OverlapAdmission::Refuse:
+        if (job->queued)
+            return QStringLiteral("\"%1\" is already running and another run is already "
+                                  "queued behind it")
                 .arg(name);
-        case OverlapPolicy::Queue:
-            if (job->queued)
-                return QStringLiteral("\"%1\" is already running and another run is already "
-                                      "queued behind it")
-                    .arg(name);
-            job->queued = pending;
-            logJob(*job, QtInfoMsg, QStringLiteral("Manual run queued behind the running one"));
-            return RunId(0);
-        case OverlapPolicy::Parallel:
-            break;
-        }
+        return QStringLiteral("\"%1\" is already running and its overlap policy is skip; "
+                              "wait for it to finish or cancel it")
+            .arg(name);
     }
-    return startRun(*job, pending);
+    return startRun(*job, made.value());
 }
 
 // A manual run's occurrence is now; a backfill's is the past occurrence it was asked for,
@@ -263,49 +271,52 @@ Expected<PendingRun, QString> Scheduler::manualRun(const SchedulerJob &job,
 bool Scheduler::pause(const QString &name, const QString &reason, const QString &pausedBy,
                       const QDateTime &resumeAt, const QDateTime &pausedAt)
 {
+    assertOwnThread("Scheduler::pause");
     SchedulerJob *job = findJob(name);
     if (!job)
         return false;
-    eraseJobEvents(*job, EventKind::Resume, job->resumeAt);
+    m_timeline.eraseJobEvents(*job, EventKind::Resume, job->resumeAt);
     job->paused = true;
     job->pauseReason = reason;
     job->pausedBy = pausedBy;
     job->pausedAt = pausedAt.isValid() ? pausedAt.toMSecsSinceEpoch() : m_clock.nowMSecs();
-    job->resumeAt = resumeAt.isValid() ? resumeAt.toMSecsSinceEpoch() : -1;
-    if (job->resumeAt >= 0) {
-        addEvent(job->resumeAt, Event{EventKind::Resume, job, 0,
-                                      PendingRun{job->resumeAt, RunTrigger::Scheduled, 1, {}}});
+    job->resumeAt = resumeAt.isValid() ? std::optional(resumeAt.toMSecsSinceEpoch()) : std::nullopt;
+    if (job->resumeAt) {
+        m_timeline.add(*job->resumeAt,
+                       Event{EventKind::Resume, job, 0,
+                             PendingRun{*job->resumeAt, RunTrigger::Scheduled, 1, {}}});
         arm();
     }
-    logJob(
-        *job, QtInfoMsg, QStringLiteral("Job paused"),
+    job->logLine(
+        QtInfoMsg, QStringLiteral("Job paused"),
         {{QStringLiteral("reason"), reason},
          {QStringLiteral("by"), pausedBy},
-         {QStringLiteral("until"), job->resumeAt >= 0 ? toDateTime(job->resumeAt) : QVariant()}});
+         {QStringLiteral("until"), job->resumeAt ? utcDateTime(job->resumeAt) : QVariant()}});
     emit jobPauseChanged(job->definition.name, true);
     return true;
 }
 
 bool Scheduler::resume(const QString &name)
 {
+    assertOwnThread("Scheduler::resume");
     SchedulerJob *job = findJob(name);
     if (!job)
         return false;
     if (!job->paused)
         return true;
-    eraseJobEvents(*job, EventKind::Resume, job->resumeAt);
+    m_timeline.eraseJobEvents(*job, EventKind::Resume, job->resumeAt);
     job->paused = false;
     job->pauseReason.clear();
     job->pausedBy.clear();
-    job->pausedAt = -1;
-    job->resumeAt = -1;
-    const qint64 missed = std::exchange(job->missedWhilePaused, -1);
-    logJob(*job, QtInfoMsg, QStringLiteral("Job resumed"));
+    job->pausedAt.reset();
+    job->resumeAt.reset();
+    const auto missed = std::exchange(job->missedWhilePaused, std::nullopt);
+    job->logLine(QtInfoMsg, QStringLiteral("Job resumed"));
     if (m_state == State::Running && m_options.scheduleJobs) {
         const qint64 now = m_clock.nowMSecs();
         scheduleNextDue(*job, now);
-        if (missed >= 0)
-            catchUpAfterPause(*job, missed, now);
+        if (missed)
+            catchUpAfterPause(*job, *missed, now);
         arm();
     }
     emit jobPauseChanged(job->definition.name, false);
@@ -317,18 +328,26 @@ bool Scheduler::resume(const QString &name)
 // only one instance runs it.
 void Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
 {
-    const MissedRunPolicy &policy = job.definition.policies.missed;
-    if (!policy.catchUpOnResume)
+    const QVariantMap fields{{QStringLiteral("occurrence"), utcDateTime(missed)}};
+    switch (job.definition.policies.missed.onResume(missed, now)) {
+    case MissedRunPolicy::Verdict::CatchUp:
+        break;
+    case MissedRunPolicy::Verdict::OutsideWindow:
+        job.logLine(QtInfoMsg,
+                    QStringLiteral("Occurrence missed while paused is outside the catch-up window"),
+                    fields);
         return;
-    if (policy.catchUpWindow && now - missed > policy.catchUpWindow->count()) {
-        logJob(job, QtInfoMsg,
-               QStringLiteral("Occurrence missed while paused is outside the catch-up window"),
-               {{QStringLiteral("occurrence"), toDateTime(missed)}});
+    case MissedRunPolicy::Verdict::PolicySkips:
+    case MissedRunPolicy::Verdict::JobPaused:
         return;
     }
-    logJob(job, QtInfoMsg, QStringLiteral("Catching up the occurrence missed while paused"),
-           {{QStringLiteral("occurrence"), toDateTime(missed)}});
-    const PendingRun pending{missed, RunTrigger::CatchUp, 1, {}};
+    job.logLine(QtInfoMsg, QStringLiteral("Catching up the occurrence missed while paused"),
+                fields);
+    runIfAdmitted(job, PendingRun{missed, RunTrigger::CatchUp, 1, {}});
+}
+
+void Scheduler::runIfAdmitted(SchedulerJob &job, const PendingRun &pending)
+{
     if (admit(job, pending))
         startRun(job, pending);
 }
@@ -347,16 +366,17 @@ void Scheduler::resumeAll()
 
 bool Scheduler::cancel(RunId run)
 {
+    assertOwnThread("Scheduler::cancel");
     auto it = m_active.find(run);
     if (it == m_active.end())
         return false;
     ActiveRun &active = it->second;
     if (active.state->stopSource().requestStop(StopReason::Cancelled))
-        logJob(*active.job, QtInfoMsg, QStringLiteral("Cancel requested"),
-               {{QStringLiteral("runId"), active.state->shownId()}});
+        active.job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"),
+                            {{QStringLiteral("runId"), active.state->shownId()}});
     if (!active.abandon) {
-        active.abandon = addEvent(m_clock.nowMSecs() + m_options.abandonGrace.count(),
-                                  Event{EventKind::Abandon, active.job, run, {}});
+        active.abandon = m_timeline.add(m_clock.nowMSecs() + m_options.abandonGrace.count(),
+                                        Event{EventKind::Abandon, active.job, run, {}});
         arm();
     }
     return true;
@@ -364,6 +384,7 @@ bool Scheduler::cancel(RunId run)
 
 QStringList Scheduler::jobNames() const
 {
+    assertOwnThread("Scheduler::jobNames");
     QStringList names;
     for (const auto &job : m_jobs)
         names.append(job->definition.name);
@@ -372,22 +393,25 @@ QStringList Scheduler::jobNames() const
 
 std::optional<JobStatus> Scheduler::jobStatus(const QString &name) const
 {
+    assertOwnThread("Scheduler::jobStatus");
     if (const SchedulerJob *job = findJob(name))
-        return statusOf(*job);
+        return job->status();
     return std::nullopt;
 }
 
 QList<JobStatus> Scheduler::jobStatuses() const
 {
+    assertOwnThread("Scheduler::jobStatuses");
     QList<JobStatus> statuses;
     statuses.reserve(qsizetype(m_jobs.size()));
     for (const auto &job : m_jobs)
-        statuses.append(statusOf(*job));
+        statuses.append(job->status());
     return statuses;
 }
 
 QList<RunInfo> Scheduler::activeRuns() const
 {
+    assertOwnThread("Scheduler::activeRuns");
     QList<RunInfo> runs;
     for (const auto &entry : m_active)
         runs.append(entry.second.state->info());
@@ -396,13 +420,40 @@ QList<RunInfo> Scheduler::activeRuns() const
 
 std::optional<RunProgress> Scheduler::progress(RunId run) const
 {
+    assertOwnThread("Scheduler::progress");
     auto it = m_active.find(run);
     if (it == m_active.end())
         return std::nullopt;
     return it->second.state->progress();
 }
 
+void Scheduler::setLastOccurrences(const QHash<QString, qint64> &lastOccurrences)
+{
+    assertOwnThread("Scheduler::setLastOccurrences");
+    m_planner.setLastOccurrences(lastOccurrences);
+}
+
+void Scheduler::setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished)
+{
+    assertOwnThread("Scheduler::setUnfinishedOccurrences");
+    m_planner.setUnfinishedOccurrences(unfinished);
+}
+
+void Scheduler::setEarlierSchedules(
+    const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier)
+{
+    assertOwnThread("Scheduler::setEarlierSchedules");
+    m_planner.setEarlierSchedules(earlier);
+}
+
 // ---- timeline ------------------------------------------------------------------------------
+
+void Scheduler::assertOwnThread(const char *where) const
+{
+    Q_ASSERT_X(thread() == QThread::currentThread(), where,
+               "a Scheduler is used only from the thread it lives in");
+    Q_UNUSED(where)
+}
 
 SchedulerJob *Scheduler::findJob(const QString &name) const
 {
@@ -413,39 +464,14 @@ SchedulerJob *Scheduler::findJob(const QString &name) const
 // so a clock set back never brings an occurrence round a second time.
 void Scheduler::scheduleNextDue(SchedulerJob &job, qint64 after)
 {
-    eraseJobEvents(job, EventKind::Due, job.nextDue);
-    const qint64 from = std::max(after, job.lastOccurrence);
-    job.nextDue = job.definition.schedule.nextMSecs(from);
-    if (job.nextDue >= 0)
-        addEvent(job.nextDue, Event{EventKind::Due, &job, 0,
-                                    PendingRun{job.nextDue, RunTrigger::Scheduled, 1, {}}});
-    emit jobScheduled(job.definition.name, toDateTime(job.nextDue));
-}
-
-Scheduler::Timeline::iterator Scheduler::addEvent(qint64 at, Event event)
-{
-    return m_timeline.emplace(at, std::move(event));
-}
-
-void Scheduler::eraseEvent(std::optional<Timeline::iterator> &it)
-{
-    if (it) {
-        m_timeline.erase(*it);
-        it.reset();
-    }
-}
-
-void Scheduler::eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at)
-{
-    if (at < 0)
-        return;
-    auto [first, last] = m_timeline.equal_range(at);
-    for (auto it = first; it != last;) {
-        if (it->second.kind == kind && it->second.job == &job)
-            it = m_timeline.erase(it);
-        else
-            ++it;
-    }
+    m_timeline.eraseJobEvents(job, EventKind::Due, job.nextDue);
+    const qint64 next =
+        job.definition.schedule.nextMSecs(std::max(after, job.lastOccurrence.value_or(after)));
+    job.nextDue = next >= 0 ? std::optional(next) : std::nullopt;
+    if (job.nextDue)
+        m_timeline.add(
+            next, Event{EventKind::Due, &job, 0, PendingRun{next, RunTrigger::Scheduled, 1, {}}});
+    emit jobScheduled(job.definition.name, utcDateTime(job.nextDue));
 }
 
 void Scheduler::wake()
@@ -454,16 +480,13 @@ void Scheduler::wake()
         return;
     waitForImminentEvent();
     const qint64 now = m_clock.nowMSecs();
-    while (!m_timeline.empty() && m_timeline.begin()->first <= now) {
-        auto it = m_timeline.begin();
-        const Event event = it->second;
-        const qint64 at = it->first;
-        m_timeline.erase(it);
+    while (auto due = m_timeline.takeDue(now)) {
+        const auto &[at, event] = *due;
         if (event.kind == EventKind::Due) {
             // Taken off the timeline just above. Left in nextDue, scheduleNextDue would look
             // for it among the events of that instant: with 10,000 jobs due at once, 50
             // million steps through the map.
-            event.job->nextDue = -1;
+            event.job->nextDue.reset();
             handleDue(*event.job, at, now);
         } else
             handle(event, now);
@@ -477,12 +500,12 @@ void Scheduler::wake()
 // waits meanwhile: 2 ms at most per wake-up.
 void Scheduler::waitForImminentEvent()
 {
-    if (m_timeline.empty())
+    const auto first = m_timeline.earliest();
+    if (!first)
         return;
-    const qint64 first = m_timeline.begin()->first;
-    const qint64 ahead = first - m_clock.nowMSecs();
+    const qint64 ahead = *first - m_clock.nowMSecs();
     if (ahead > 0 && ahead <= m_clock.precisionLead().count())
-        m_clock.waitUntil(first);
+        m_clock.waitUntil(*first);
 }
 
 // One timer, armed for the earliest event (less the clock's precision lead) but never for
@@ -490,11 +513,12 @@ void Scheduler::waitForImminentEvent()
 // wake re-reads the wall clock.
 void Scheduler::arm()
 {
-    if (m_state != State::Running || m_timeline.empty()) {
+    const auto first = m_timeline.earliest();
+    if (m_state != State::Running || !first) {
         m_timer.stop();
         return;
     }
-    const qint64 ahead = m_timeline.begin()->first - m_clock.nowMSecs();
+    const qint64 ahead = *first - m_clock.nowMSecs();
     const qint64 delay = std::clamp<qint64>(ahead - m_clock.precisionLead().count(), 0,
                                             m_options.maxWakeInterval.count());
     m_timer.start(static_cast<int>(delay));
@@ -525,150 +549,90 @@ void Scheduler::handle(const Event &event, qint64 now)
 
 void Scheduler::handleDue(SchedulerJob &job, qint64 due, qint64 now)
 {
-    // Find the latest occurrence that is due; earlier ones are coalesced into it.
-    qint64 occurrence = due;
-    int coalesced = 0;
-    qint64 next = job.definition.schedule.nextMSecs(occurrence);
-    while (next >= 0 && next <= now && coalesced < maxCoalesceWalk) {
-        occurrence = next;
-        ++coalesced;
-        next = job.definition.schedule.nextMSecs(occurrence);
-    }
-    job.lastOccurrence = occurrence;
-    if (coalesced > 0) {
-        logJob(job, QtWarningMsg, QStringLiteral("Missed occurrences coalesced into one run"),
-               {{QStringLiteral("first"), toDateTime(due)},
-                {QStringLiteral("count"), coalesced},
-                {QStringLiteral("running"), toDateTime(occurrence)}});
-        reportSkipped(job, due, SkipReason::Coalesced, coalesced,
+    const auto wake = CatchUpPlanner::atWake(job.definition.schedule, due, now);
+    job.lastOccurrence = wake.occurrence;
+    if (wake.coalesced > 0) {
+        job.logLine(QtWarningMsg, QStringLiteral("Missed occurrences coalesced into one run"),
+                    {{QStringLiteral("first"), utcDateTime(due)},
+                     {QStringLiteral("count"), wake.coalesced},
+                     {QStringLiteral("running"), utcDateTime(wake.occurrence)}});
+        reportSkipped(job, due, SkipReason::Coalesced, wake.coalesced,
                       QStringLiteral("%1 occurrences came due while this instance was not "
                                      "running them (down, asleep or the clock jumped); ran the "
                                      "latest, %2")
-                          .arg(coalesced)
-                          .arg(IsoTime::format(toDateTime(occurrence), true)));
+                          .arg(wake.coalesced)
+                          .arg(IsoTime::format(utcDateTime(wake.occurrence), true)));
     }
     scheduleNextDue(job, now);
-    logJob(job, QtInfoMsg, QStringLiteral("Next run scheduled"),
-           {{QStringLiteral("nextRun"), toDateTime(job.nextDue)}});
-
-    const PendingRun pending{occurrence, RunTrigger::Scheduled, 1, {}};
+    job.logLine(QtInfoMsg, QStringLiteral("Next run scheduled"),
+                {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
     if (job.paused) {
-        logJob(job, QtInfoMsg, QStringLiteral("Occurrence missed: job is paused"),
-               {{QStringLiteral("occurrence"), toDateTime(occurrence)}});
-        reportSkipped(job, occurrence, SkipReason::Paused, 1, pausedDetail(job));
-        job.missedWhilePaused = occurrence;
+        job.logLine(QtInfoMsg, QStringLiteral("Occurrence missed: job is paused"),
+                    {{QStringLiteral("occurrence"), utcDateTime(wake.occurrence)}});
+        reportSkipped(job, wake.occurrence, SkipReason::Paused, 1, job.pausedDetail());
+        job.missedWhilePaused = wake.occurrence;
         return;
     }
-    if (admit(job, pending))
-        startRun(job, pending);
+    runIfAdmitted(job, PendingRun{wake.occurrence, RunTrigger::Scheduled, 1, {}});
 }
 
-void Scheduler::setLastOccurrences(const QHash<QString, qint64> &lastOccurrences)
+// The journal's last occurrence of the job did not get done, and no later one has come due:
+// it is caught up now, under the same policy and window as a missed occurrence.
+void Scheduler::catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfinished &plan)
 {
-    m_lastOccurrences = lastOccurrences;
-}
-
-void Scheduler::setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished)
-{
-    m_unfinishedOccurrences = unfinished;
-}
-
-void Scheduler::setEarlierSchedules(
-    const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier)
-{
-    m_earlierSchedules = earlier;
-}
-
-ScheduleTimeline Scheduler::schedulesOf(const SchedulerJob &job) const
-{
-    return {m_earlierSchedules.value(job.definition.name), job.definition.schedule};
-}
-
-// The journal's last occurrence of the job did not get done. When a later one has come due
-// meanwhile, catchUp() has dealt with that one (the policy runs the latest); otherwise this
-// one is caught up now, under the same policy and window as a missed occurrence.
-void Scheduler::catchUpUnfinished(SchedulerJob &job, const ScheduleTimeline &schedules,
-                                  qint64 occurrence, qint64 now)
-{
-    const qint64 next = schedules.nextMSecs(occurrence);
-    if (next >= 0 && next <= now)
+    const QVariantMap fields{
+        {QStringLiteral("occurrence"), utcDateTime(plan.occurrence)},
+        {QStringLiteral("policy"), toText(job.definition.policies.missed.action)}};
+    if (plan.verdict != MissedRunPolicy::Verdict::CatchUp) {
+        job.logLine(QtWarningMsg,
+                    QStringLiteral("The last occurrence did not get done and is not caught up (%1)")
+                        .arg(toText(plan.verdict)),
+                    fields);
         return;
+    }
+    job.lastOccurrence = std::max(job.lastOccurrence.value_or(plan.occurrence), plan.occurrence);
+    job.logLine(QtWarningMsg,
+                QStringLiteral("The last occurrence did not get done; catching it up"), fields);
+    runIfAdmitted(job, PendingRun{plan.occurrence, RunTrigger::CatchUp, 1, {}});
+}
+
+// Occurrences missed while no instance ran the job: one row records them (less a catch-up
+// run's), and the latest runs when the missed-run policy says so.
+void Scheduler::catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan, qint64 now)
+{
+    job.lastOccurrence = plan.latest;
+    if (job.paused && job.pausedAt && plan.latest >= *job.pausedAt)
+        job.missedWhilePaused = plan.latest; // missed while down and paused
     const MissedRunPolicy &policy = job.definition.policies.missed;
-    const bool inWindow =
-        !policy.catchUpWindow || now - occurrence <= policy.catchUpWindow->count();
-    const QVariantMap fields{{QStringLiteral("occurrence"), toDateTime(occurrence)},
-                             {QStringLiteral("policy"), toText(policy.action)}};
-    if (policy.action != MissedRunPolicy::Action::CatchUp || !inWindow || job.paused) {
-        logJob(job, QtWarningMsg,
-               QStringLiteral("The last occurrence did not get done and is not caught up (%1)")
-                   .arg(job.paused ? QStringLiteral("the job is paused")
-                                   : (inWindow ? QStringLiteral("missed-run policy: skip")
-                                               : QStringLiteral("outside the catch-up window"))),
-               fields);
-        return;
+    if (plan.recordedMissed() > 0) {
+        const QString then = plan.runsLatest()
+                                 ? QStringLiteral(", the latest runs as a catch-up")
+                                 : (policy.inWindow(plan.latest, now)
+                                        ? QString()
+                                        : QStringLiteral(", outside the catch-up window"));
+        reportSkipped(
+            job, plan.recordedAt(), SkipReason::Coalesced, plan.recordedMissed(),
+            QStringLiteral("%1 occurrence(s) from %2 came due while no instance was "
+                           "running; missed-run policy: %3%4")
+                .arg(plan.recordedMissed())
+                .arg(IsoTime::format(utcDateTime(plan.first), true), toText(policy.action), then));
     }
-    job.lastOccurrence = std::max(job.lastOccurrence, occurrence);
-    logJob(job, QtWarningMsg,
-           QStringLiteral("The last occurrence did not get done; catching it up"), fields);
-    const PendingRun pending{occurrence, RunTrigger::CatchUp, 1, {}};
-    if (admit(job, pending))
-        startRun(job, pending);
-}
-
-// Occurrences in (lastOccurrence, now] were missed while no instance ran the job: those of
-// the schedule in force at each moment (`schedules`).
-void Scheduler::catchUp(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 lastOccurrence,
-                        qint64 now)
-{
-    qint64 first = schedules.nextMSecs(lastOccurrence);
-    if (first < 0 || first > now)
-        return;
-    qint64 latest = first;
-    int count = 1;
-    for (qint64 next = schedules.nextMSecs(latest);
-         next >= 0 && next <= now && count < maxCoalesceWalk; next = schedules.nextMSecs(latest)) {
-        latest = next;
-        ++count;
-    }
-    job.lastOccurrence = latest;
-    if (job.paused && latest >= job.pausedAt)
-        job.missedWhilePaused = latest; // missed while down and paused
-    const MissedRunPolicy &policy = job.definition.policies.missed;
-    const bool inWindow = !policy.catchUpWindow || now - latest <= policy.catchUpWindow->count();
-    const bool runLatest =
-        policy.action == MissedRunPolicy::Action::CatchUp && inWindow && !job.paused;
-    const int missed = runLatest ? count - 1 : count;
-    if (missed > 0) {
-        // Without a catch-up run the row stands at the latest missed occurrence, so that the
-        // next start-up begins after it; with one, the catch-up's own row does that.
-        const qint64 recordedAt = runLatest ? first : latest;
-        reportSkipped(job, recordedAt, SkipReason::Coalesced, missed,
-                      QStringLiteral("%1 occurrence(s) from %2 came due while no instance was "
-                                     "running; missed-run policy: %3%4")
-                          .arg(missed)
-                          .arg(IsoTime::format(toDateTime(first), true), toText(policy.action),
-                               runLatest ? QStringLiteral(", the latest runs as a catch-up")
-                                         : (inWindow ? QString()
-                                                     : QStringLiteral(", outside the catch-up "
-                                                                      "window"))));
-    }
-    logJob(job, QtWarningMsg, QStringLiteral("Missed occurrences found at start-up"),
-           {{QStringLiteral("count"), count},
-            {QStringLiteral("first"), toDateTime(first)},
-            {QStringLiteral("latest"), toDateTime(latest)},
-            {QStringLiteral("policy"), toText(policy.action)}});
-    if (runLatest && admit(job, PendingRun{latest, RunTrigger::CatchUp, 1, {}}))
-        startRun(job, PendingRun{latest, RunTrigger::CatchUp, 1, {}});
+    job.logLine(QtWarningMsg, QStringLiteral("Missed occurrences found at start-up"),
+                {{QStringLiteral("count"), plan.count},
+                 {QStringLiteral("first"), utcDateTime(plan.first)},
+                 {QStringLiteral("latest"), utcDateTime(plan.latest)},
+                 {QStringLiteral("policy"), toText(policy.action)}});
+    if (plan.runsLatest())
+        runIfAdmitted(job, PendingRun{plan.latest, RunTrigger::CatchUp, 1, {}});
 }
 
 void Scheduler::handleRetry(SchedulerJob &job, const PendingRun &pending)
 {
     if (job.paused) {
-        reportSkipped(job, pending.occurrence, SkipReason::Paused, 1, pausedDetail(job));
+        reportSkipped(job, pending.occurrence, SkipReason::Paused, 1, job.pausedDetail());
         return;
     }
-    if (admit(job, pending))
-        startRun(job, pending);
+    runIfAdmitted(job, pending);
 }
 
 void Scheduler::handleResume(SchedulerJob &job, qint64 at)
@@ -685,13 +649,14 @@ void Scheduler::handleTimeout(RunId run, qint64 now)
     ActiveRun &active = it->second;
     active.timeout.reset(); // its event was just taken off the timeline
     if (active.state->stopSource().requestStop(StopReason::TimedOut))
-        logJob(*active.job, QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
-               {{QStringLiteral("runId"), active.state->shownId()},
-                {QStringLiteral("timeout"),
-                 LogFields::seconds(active.job->definition.policies.timeout.count())}});
+        active.job->logLine(
+            QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
+            {{QStringLiteral("runId"), active.state->shownId()},
+             {QStringLiteral("timeout"),
+              LogFields::seconds(active.job->definition.policies.timeout.count())}});
     if (!active.abandon)
-        active.abandon = addEvent(now + m_options.abandonGrace.count(),
-                                  Event{EventKind::Abandon, active.job, run, {}});
+        active.abandon = m_timeline.add(now + m_options.abandonGrace.count(),
+                                        Event{EventKind::Abandon, active.job, run, {}});
 }
 
 void Scheduler::handleAbandon(RunId run)
@@ -714,24 +679,18 @@ void Scheduler::handleAbandon(RunId run)
 
 bool Scheduler::admit(SchedulerJob &job, const PendingRun &pending)
 {
-    if (job.running == 0)
+    const QVariantMap fields{{QStringLiteral("occurrence"), utcDateTime(pending.occurrence)}};
+    switch (admitBeside(job.definition.policies.overlap, job.running, job.queued.has_value())) {
+    case OverlapAdmission::Start:
         return true;
-    switch (job.definition.policies.overlap) {
-    case OverlapPolicy::Parallel:
-        return true;
-    case OverlapPolicy::Queue:
-        if (!job.queued) {
-            job.queued = pending;
-            logJob(job, QtInfoMsg, QStringLiteral("Run queued behind the running one"),
-                   {{QStringLiteral("occurrence"), toDateTime(pending.occurrence)}});
-            return false;
-        }
-        break;
-    case OverlapPolicy::Skip:
+    case OverlapAdmission::Queue:
+        job.queued = pending;
+        job.logLine(QtInfoMsg, QStringLiteral("Run queued behind the running one"), fields);
+        return false;
+    case OverlapAdmission::Refuse:
         break;
     }
-    logJob(job, QtInfoMsg, QStringLiteral("Occurrence skipped: job is still running"),
-           {{QStringLiteral("occurrence"), toDateTime(pending.occurrence)}});
+    job.logLine(QtInfoMsg, QStringLiteral("Occurrence skipped: job is still running"), fields);
     reportSkipped(job, pending.occurrence, SkipReason::Overlap, 1,
                   QStringLiteral("A run of this job was still going here"));
     return false;
@@ -744,8 +703,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
     RunInfo info{id,
                  job.definition.name,
                  pending.trigger,
-                 toDateTime(pending.occurrence),
-                 toDateTime(now),
+                 utcDateTime(pending.occurrence),
+                 utcDateTime(now),
                  pending.attempt,
                  pending.request.dryRun,
                  pending.request.requestedBy,
@@ -755,7 +714,8 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
 
     ActiveRun active{state, &job, std::nullopt, std::nullopt};
     if (const auto timeout = job.definition.policies.timeout; timeout.count() > 0)
-        active.timeout = addEvent(now + timeout.count(), Event{EventKind::Timeout, &job, id, {}});
+        active.timeout =
+            m_timeline.add(now + timeout.count(), Event{EventKind::Timeout, &job, id, {}});
     m_active.emplace(id, std::move(active));
     ++job.running;
 
@@ -796,8 +756,8 @@ void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QSt
     if (node.empty())
         return;
     ActiveRun &active = node.mapped();
-    eraseEvent(active.timeout);
-    eraseEvent(active.abandon);
+    m_timeline.erase(active.timeout);
+    m_timeline.erase(active.abandon);
     if (!forced && finishRefused(active))
         return;
     const RunRecord record = recordOf(*active.state, forced, forcedError);
@@ -806,29 +766,33 @@ void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QSt
         if (m_journal)
             m_journal->recordAbandoned(active.state, record);
     }
-
     SchedulerJob &job = *active.job;
-    --job.running;
-    job.lastOutcome = record.outcome;
-    job.lastFinishedAt = record.finishedAt.toMSecsSinceEpoch();
-    if (record.outcome == RunOutcome::Succeeded)
-        job.lastSuccessAt = job.lastFinishedAt;
-
-    QVariantMap fields{
-        {QStringLiteral("runId"), record.storedRunId != 0 ? record.storedRunId : run},
-        {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
-    if (record.outcome == RunOutcome::Succeeded) {
-        logJob(job, QtInfoMsg, QStringLiteral("Job completed successfully"), fields);
-    } else {
-        fields.insert(QStringLiteral("outcome"), toText(record.outcome));
-        fields.insert(QStringLiteral("error"), record.error);
-        logJob(job, QtWarningMsg, QStringLiteral("Job execution failed"), fields);
-    }
+    noteFinished(job, run, record);
     emit runFinished(record);
     const bool retrying = maybeScheduleRetry(job, record);
     recordUnclaimed(job, active, retrying);
     startQueued(job);
     arm();
+}
+
+// The job's bookkeeping and log line for a run that ended.
+void Scheduler::noteFinished(SchedulerJob &job, RunId run, const RunRecord &record)
+{
+    --job.running;
+    job.lastOutcome = record.outcome;
+    job.lastFinishedAt = record.finishedAt.toMSecsSinceEpoch();
+    if (record.outcome == RunOutcome::Succeeded)
+        job.lastSuccessAt = job.lastFinishedAt;
+    QVariantMap fields{
+        {QStringLiteral("runId"), record.storedRunId != 0 ? record.storedRunId : run},
+        {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
+    if (record.outcome == RunOutcome::Succeeded) {
+        job.logLine(QtInfoMsg, QStringLiteral("Job completed successfully"), fields);
+        return;
+    }
+    fields.insert(QStringLiteral("outcome"), toText(record.outcome));
+    fields.insert(QStringLiteral("error"), record.error);
+    job.logLine(QtWarningMsg, QStringLiteral("Job execution failed"), fields);
 }
 
 // A scheduled occurrence whose claim failed because the database was unreachable has no row
@@ -842,9 +806,9 @@ void Scheduler::recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool
     if (!refusal || refusal->kind != RunState::Refusal::Kind::StorageFailed)
         return;
     // No "Executing job" line was logged (the claim failed): this one says the body never ran.
-    logJob(job, QtInfoMsg, QStringLiteral("Run not started"),
-           {{QStringLiteral("occurrence"), info.occurrence},
-            {QStringLiteral("reason"), refusal->message}});
+    job.logLine(QtInfoMsg, QStringLiteral("Run not started"),
+                {{QStringLiteral("occurrence"), info.occurrence},
+                 {QStringLiteral("reason"), refusal->message}});
     if (retrying || info.trigger == RunTrigger::Manual || info.trigger == RunTrigger::Backfill)
         return;
     reportSkipped(job, info.occurrence.toMSecsSinceEpoch(), SkipReason::DatabaseUnavailable, 1,
@@ -864,9 +828,9 @@ bool Scheduler::finishRefused(const ActiveRun &active)
     const SkipReason reason = refusal->kind == RunState::Refusal::Kind::ClaimedElsewhere
                                   ? SkipReason::ClaimedElsewhere
                                   : SkipReason::Overlap;
-    logJob(job, QtInfoMsg, QStringLiteral("Run not started"),
-           {{QStringLiteral("occurrence"), active.state->info().occurrence},
-            {QStringLiteral("reason"), refusal->message}});
+    job.logLine(QtInfoMsg, QStringLiteral("Run not started"),
+                {{QStringLiteral("occurrence"), active.state->info().occurrence},
+                 {QStringLiteral("reason"), refusal->message}});
     emit occurrenceSkipped(job.definition.name, active.state->info().occurrence, reason, 1);
     emit runRefused(active.state->info(), reason, refusal->message);
     startQueued(job);
@@ -877,14 +841,14 @@ bool Scheduler::finishRefused(const ActiveRun &active)
 void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
                               const QString &detail)
 {
-    emit occurrenceSkipped(job.definition.name, toDateTime(occurrence), reason, count);
+    emit occurrenceSkipped(job.definition.name, utcDateTime(occurrence), reason, count);
     if (!m_journal)
         return;
     // A skipped occurrence is recorded under its own key, so that no other instance runs it
     // either; a coalesced batch gets a key of its own and never blocks a real run.
     const QString key = reason == SkipReason::Coalesced
                             ? QString()
-                            : toDateTime(occurrence).toString(Qt::ISODateWithMs);
+                            : utcDateTime(occurrence).toString(Qt::ISODateWithMs);
     m_journal->recordSkipped(RunJournal::Skipped{job.definition.name, occurrence, key, reason,
                                                  count, m_clock.nowMSecs(), m_options.instanceId,
                                                  detail});
@@ -896,18 +860,8 @@ void Scheduler::heartbeat(qint64 now)
     for (const auto &entry : m_active)
         runs.push_back(entry.second.state);
     m_journal->heartbeat(std::move(runs), now);
-    addEvent(now + m_options.heartbeatInterval.count(),
-             Event{EventKind::Heartbeat, nullptr, 0, {}});
-}
-
-QString Scheduler::pausedDetail(const SchedulerJob &job) const
-{
-    QString detail = QStringLiteral("The job is paused");
-    if (!job.pausedBy.isEmpty())
-        detail += QStringLiteral(" by %1").arg(job.pausedBy);
-    if (!job.pauseReason.isEmpty())
-        detail += QStringLiteral(": %1").arg(job.pauseReason);
-    return detail;
+    m_timeline.add(now + m_options.heartbeatInterval.count(),
+                   Event{EventKind::Heartbeat, nullptr, 0, {}});
 }
 
 RunRecord Scheduler::recordOf(const RunState &state, std::optional<RunOutcome> forced,
@@ -924,23 +878,21 @@ bool Scheduler::maybeScheduleRetry(SchedulerJob &job, const RunRecord &record)
 {
     if (m_state != State::Running)
         return false;
-    if (record.outcome != RunOutcome::Failed && record.outcome != RunOutcome::TimedOut)
-        return false;
     const RetryPolicy &policy = job.definition.policies.retry;
-    const int attempt = record.info.attempt + 1;
-    if (attempt > policy.attempts)
+    const auto attempt = policy.nextAttempt(record.outcome, record.info.attempt);
+    if (!attempt)
         return false;
-    const qint64 at = m_clock.nowMSecs() + policy.delayBefore(attempt, nextUnitRandom()).count();
-    if (job.nextDue >= 0 && at >= job.nextDue) {
-        logJob(job, QtInfoMsg, QStringLiteral("No retry: the next occurrence comes first"),
-               {{QStringLiteral("nextRun"), toDateTime(job.nextDue)}});
+    const qint64 at = m_clock.nowMSecs() + policy.delayBefore(*attempt, nextUnitRandom()).count();
+    if (job.nextDue && at >= *job.nextDue) {
+        job.logLine(QtInfoMsg, QStringLiteral("No retry: the next occurrence comes first"),
+                    {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
         return false;
     }
-    PendingRun pending{record.info.occurrence.toMSecsSinceEpoch(), RunTrigger::Retry, attempt,
+    PendingRun pending{record.info.occurrence.toMSecsSinceEpoch(), RunTrigger::Retry, *attempt,
                        RunRequest{record.info.dryRun, record.info.requestedBy, record.info.reason}};
-    addEvent(at, Event{EventKind::Retry, &job, 0, pending});
-    logJob(job, QtInfoMsg, QStringLiteral("Retry scheduled"),
-           {{QStringLiteral("attempt"), attempt}, {QStringLiteral("at"), toDateTime(at)}});
+    m_timeline.add(at, Event{EventKind::Retry, &job, 0, pending});
+    job.logLine(QtInfoMsg, QStringLiteral("Retry scheduled"),
+                {{QStringLiteral("attempt"), *attempt}, {QStringLiteral("at"), utcDateTime(at)}});
     return true;
 }
 
@@ -965,59 +917,6 @@ void Scheduler::setState(State state)
         return;
     m_state = state;
     emit stateChanged(state);
-}
-
-JobStatus Scheduler::statusOf(const SchedulerJob &job) const
-{
-    JobStatus status;
-    status.name = job.definition.name;
-    status.description = job.definition.description;
-    status.schedule = job.definition.schedule;
-    status.policies = job.definition.policies;
-    status.nextRun = toDateTime(job.nextDue);
-    status.lastOccurrence = toDateTime(job.lastOccurrence);
-    status.runningRuns = job.running;
-    status.queued = job.queued.has_value();
-    status.paused = job.paused;
-    status.pauseReason = job.pauseReason;
-    status.pausedBy = job.pausedBy;
-    status.pausedAt = toDateTime(job.pausedAt);
-    status.resumeAt = toDateTime(job.resumeAt);
-    status.lastOutcome = job.lastOutcome;
-    status.lastFinishedAt = toDateTime(job.lastFinishedAt);
-    status.lastSuccessAt = toDateTime(job.lastSuccessAt);
-    return status;
-}
-
-QDateTime Scheduler::toDateTime(qint64 msecs) const
-{
-    return msecs < 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
-}
-
-void Scheduler::logJob(const SchedulerJob &job, QtMsgType type, const QString &message,
-                       QVariantMap fields) const
-{
-    const QLoggingCategory &category = job.log->category();
-    const QtMsgType level = type == QtFatalMsg ? QtCriticalMsg : type;
-    if (!category.isEnabled(level))
-        return; // formatting is the expensive part: skip it for filtered-out lines
-    fields.insert(QStringLiteral("job"), job.definition.name);
-    const QString line = LogFields::format(message, fields);
-    switch (type) {
-    case QtDebugMsg:
-        qCDebug(category).noquote() << line;
-        break;
-    case QtWarningMsg:
-        qCWarning(category).noquote() << line;
-        break;
-    case QtCriticalMsg:
-    case QtFatalMsg:
-        qCCritical(category).noquote() << line;
-        break;
-    case QtInfoMsg:
-        qCInfo(category).noquote() << line;
-        break;
-    }
 }
 
 double Scheduler::nextUnitRandom()

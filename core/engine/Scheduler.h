@@ -1,6 +1,8 @@
 #pragma once
 
 #include "common/Expected.h"
+#include "engine/CatchUpPlanner.h"
+#include "engine/EventTimeline.h"
 #include "engine/JobDefinition.h"
 #include "engine/JobStatus.h"
 #include "engine/PendingRun.h"
@@ -39,8 +41,15 @@ class SchedulerJournal;
 // wall-clock jumps, suspend/resume and zone changes need no special handling. Bodies run on
 // the scheduler's own QThreadPool; results come back to this thread by queued calls.
 //
-// Thread: lives on the thread that created it; every member function must be called there.
-// Signals are emitted there too. The Clock must outlive the scheduler.
+// Thread: lives on the thread that created it; every member function must be called there
+// (asserted in debug builds). Signals are emitted there too. The Clock must outlive the
+// scheduler.
+//
+// Its parts: the EventTimeline orders what is due, the CatchUpPlanner decides about
+// occurrences that came due unseen, and each job's policies decide about overlap
+// (admitBeside), retries (RetryPolicy::nextAttempt) and missed runs (MissedRunPolicy); the
+// scheduler carries their decisions out, runs bodies through RunExecutor and records in the
+// journal.
 //
 // Occurrences: a job's occurrences strictly increase. When several are due at one wake
 // (downtime, suspend, a clock jump forward) the latest runs and the earlier ones are
@@ -182,47 +191,36 @@ signals:
     void runRefused(const jc::RunInfo &run, jc::SkipReason reason, const QString &message);
 
 private:
-    enum class EventKind { Due, Retry, Timeout, Abandon, Resume, Heartbeat };
-    struct Event
-    {
-        EventKind kind = EventKind::Due;
-        SchedulerJob *job = nullptr;
-        RunId run = 0;      // Timeout, Abandon
-        PendingRun pending; // Due (occurrence), Retry, Resume (occurrence = resume time)
-    };
-    using Timeline = std::multimap<qint64, Event>;
+    using Event = EventTimeline::Event;
+    using EventKind = EventTimeline::Kind;
 
     struct ActiveRun
     {
         std::shared_ptr<RunState> state;
         SchedulerJob *job = nullptr;
-        std::optional<Timeline::iterator> timeout;
-        std::optional<Timeline::iterator> abandon;
+        std::optional<EventTimeline::Handle> timeout;
+        std::optional<EventTimeline::Handle> abandon;
     };
 
+    // Q_ASSERTs that the caller is on the scheduler's thread, as the class comment requires.
+    void assertOwnThread(const char *where) const;
     SchedulerJob *findJob(const QString &name) const;
+    std::optional<QString> refusalToRegister(const JobDefinition &def, bool replacing) const;
     Expected<PendingRun, QString> manualRun(const SchedulerJob &job,
                                             const RunRequest &request) const;
     void scheduleNextDue(SchedulerJob &job, qint64 after);
-    Timeline::iterator addEvent(qint64 at, Event event);
-    void eraseEvent(std::optional<Timeline::iterator> &it);
     void wake();
     void arm();
     void waitForImminentEvent();
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
-    ScheduleTimeline schedulesOf(const SchedulerJob &job) const;
-    void catchUp(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 lastOccurrence,
-                 qint64 now);
+    void startJob(SchedulerJob &job, qint64 now);
+    void catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan, qint64 now);
     void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
-    void catchUpUnfinished(SchedulerJob &job, const ScheduleTimeline &schedules, qint64 occurrence,
-                           qint64 now);
+    void catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfinished &plan);
+    void runIfAdmitted(SchedulerJob &job, const PendingRun &pending);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
-    void eraseJobEvents(SchedulerJob &job, EventKind kind, qint64 at);
-    void logJob(const SchedulerJob &job, QtMsgType type, const QString &message,
-                QVariantMap fields = {}) const;
-    double nextUnitRandom();
     void handleTimeout(RunId run, qint64 now);
     void handleAbandon(RunId run);
     bool admit(SchedulerJob &job, const PendingRun &pending);
@@ -230,10 +228,10 @@ private:
     void onRunNotified(RunId run);
     void finishRun(RunId run, std::optional<RunOutcome> forced = std::nullopt,
                    const QString &forcedError = {});
+    void noteFinished(SchedulerJob &job, RunId run, const RunRecord &record);
     bool finishRefused(const ActiveRun &active);
     RunRecord recordOf(const RunState &state, std::optional<RunOutcome> forced,
                        const QString &forcedError) const;
-    QString pausedDetail(const SchedulerJob &job) const;
     void reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
                        const QString &detail);
     void heartbeat(qint64 now);
@@ -242,21 +240,18 @@ private:
     void recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool retrying);
     void startQueued(SchedulerJob &job);
     void setState(State state);
-    JobStatus statusOf(const SchedulerJob &job) const;
-    QDateTime toDateTime(qint64 msecs) const;
+    double nextUnitRandom();
 
     Clock &m_clock;
     Options m_options;
     State m_state = State::Idle;
     std::vector<std::unique_ptr<SchedulerJob>> m_jobs; // in registration order
     QHash<QString, SchedulerJob *> m_jobsByName;       // the same jobs, for lookups
-    Timeline m_timeline;
+    EventTimeline m_timeline;
+    CatchUpPlanner m_planner;
     std::map<RunId, ActiveRun> m_active;
     RunId m_lastRunId = 0;
     quint64 m_wakeCount = 0;
-    QHash<QString, qint64> m_lastOccurrences;
-    QHash<QString, qint64> m_unfinishedOccurrences;
-    QHash<QString, QList<ScheduleTimeline::Replaced>> m_earlierSchedules;
     QTimer m_timer;
     std::unique_ptr<QThreadPool> m_pool;
     std::shared_ptr<SchedulerMailbox> m_mailbox;

@@ -2,8 +2,11 @@
 
 #include "engine/JobDefinition.h"
 #include "engine/JobLogCategory.h"
+#include "engine/JobStatus.h"
 #include "engine/PendingRun.h"
 #include "engine/RunOutcome.h"
+
+#include <QVariantMap>
 
 #include <memory>
 #include <optional>
@@ -11,7 +14,7 @@
 namespace jc {
 
 // The scheduler's private bookkeeping for one registered job. Scheduler thread only.
-// Times are milliseconds since the epoch; -1 means "none".
+// Instants are milliseconds since the epoch; an empty optional means "none".
 struct SchedulerJob
 {
     explicit SchedulerJob(JobDefinition def)
@@ -19,24 +22,36 @@ struct SchedulerJob
         , log(std::make_shared<const JobLogCategory>(definition.name))
     {}
 
+    // What the job looks like from outside (Scheduler::jobStatus).
+    JobStatus status() const;
+    // Why an occurrence did not run while paused: "The job is paused by <who>: <reason>".
+    QString pausedDetail() const;
+    // One structured line ("message key=value …", the job's name among the fields) to the
+    // job's own logging category; nothing is formatted when the category filters it out.
+    void logLine(QtMsgType type, const QString &message, QVariantMap fields = {}) const;
+
     JobDefinition definition;
     std::shared_ptr<const JobLogCategory> log;
 
-    qint64 nextDue = -1;
-    qint64 lastOccurrence = -1; // the last occurrence that came due
+    std::optional<qint64> nextDue;
+    std::optional<qint64> lastOccurrence; // the last occurrence that came due
     int running = 0;
     std::optional<PendingRun> queued;
 
     bool paused = false;
     QString pauseReason;
     QString pausedBy;
-    qint64 pausedAt = -1;
-    qint64 resumeAt = -1;
-    qint64 missedWhilePaused = -1; // the latest occurrence that came due while paused
+    std::optional<qint64> pausedAt;
+    std::optional<qint64> resumeAt;
+    std::optional<qint64> missedWhilePaused; // the latest occurrence that came due while paused
 
     RunOutcome lastOutcome = RunOutcome::Running;
-    qint64 lastFinishedAt = -1;
-    qint64 lastSuccessAt = -1;
+    std::optional<qint64> lastFinishedAt;
+    std::optional<qint64> lastSuccessAt;
 };
+
+// An instant of the scheduler's as the UTC date-time its signals and statuses carry; none is
+// an invalid QDateTime.
+QDateTime utcDateTime(std::optional<qint64> msecs);
 
 } // namespace jc

@@ -1,0 +1,69 @@
+#include "engine/SchedulerJob.h"
+
+#include "common/LogFields.h"
+
+namespace jc {
+
+QDateTime utcDateTime(std::optional<qint64> msecs)
+{
+    return msecs ? QDateTime::fromMSecsSinceEpoch(*msecs, Qt::UTC) : QDateTime();
+}
+
+JobStatus SchedulerJob::status() const
+{
+    JobStatus status;
+    status.name = definition.name;
+    status.description = definition.description;
+    status.schedule = definition.schedule;
+    status.policies = definition.policies;
+    status.nextRun = utcDateTime(nextDue);
+    status.lastOccurrence = utcDateTime(lastOccurrence);
+    status.runningRuns = running;
+    status.queued = queued.has_value();
+    status.paused = paused;
+    status.pauseReason = pauseReason;
+    status.pausedBy = pausedBy;
+    status.pausedAt = utcDateTime(pausedAt);
+    status.resumeAt = utcDateTime(resumeAt);
+    status.lastOutcome = lastOutcome;
+    status.lastFinishedAt = utcDateTime(lastFinishedAt);
+    status.lastSuccessAt = utcDateTime(lastSuccessAt);
+    return status;
+}
+
+QString SchedulerJob::pausedDetail() const
+{
+    QString detail = QStringLiteral("The job is paused");
+    if (!pausedBy.isEmpty())
+        detail += QStringLiteral(" by %1").arg(pausedBy);
+    if (!pauseReason.isEmpty())
+        detail += QStringLiteral(": %1").arg(pauseReason);
+    return detail;
+}
+
+void SchedulerJob::logLine(QtMsgType type, const QString &message, QVariantMap fields) const
+{
+    const QLoggingCategory &category = log->category();
+    const QtMsgType level = type == QtFatalMsg ? QtCriticalMsg : type;
+    if (!category.isEnabled(level))
+        return; // formatting is the expensive part: skip it for filtered-out lines
+    fields.insert(QStringLiteral("job"), definition.name);
+    const QString line = LogFields::format(message, fields);
+    switch (type) {
+    case QtDebugMsg:
+        qCDebug(category).noquote() << line;
+        break;
+    case QtWarningMsg:
+        qCWarning(category).noquote() << line;
+        break;
+    case QtCriticalMsg:
+    case QtFatalMsg:
+        qCCritical(category).noquote() << line;
+        break;
+    case QtInfoMsg:
+        qCInfo(category).noquote() << line;
+        break;
+    }
+}
+
+} // namespace jc
