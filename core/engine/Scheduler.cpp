@@ -32,7 +32,7 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     : QObject(parent)
     , m_clock(clock)
     , m_options(options)
-    , m_pool(std::make_unique<QThreadPool>())
+    , m_runs(m_timeline, options.maxThreads, options.abandonGrace)
     , m_mailbox(std::make_shared<SchedulerMailbox>(this, clock,
                                                    [this](RunId run) { onRunNotified(run); }))
     , m_randomState(options.jitterSeed ? options.jitterSeed
@@ -41,7 +41,6 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     qRegisterMetaType<RunInfo>();
     qRegisterMetaType<RunRecord>();
     qRegisterMetaType<SkipReason>();
-    m_pool->setMaxThreadCount(std::max(1, m_options.maxThreads));
     if (m_options.instanceId.isEmpty())
         m_options.instanceId = QSysInfo::machineHostName() + u':' +
                                QString::number(QCoreApplication::applicationPid());
@@ -56,18 +55,9 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
 
 Scheduler::~Scheduler()
 {
-    if (m_state != State::Stopped && !m_active.empty())
+    if (m_state != State::Stopped && !m_runs.empty())
         stop(m_options.abandonGrace);
     m_mailbox->close();
-    const bool bodiesStillGoing = std::any_of(m_abandoned.cbegin(), m_abandoned.cend(),
-                                              [](const auto &run) { return !run->isFinished(); });
-    if (bodiesStillGoing) {
-        // Destroying the pool would wait for bodies that ignore their stop token, for ever.
-        // Leaving it allocated lets the process exit; the threads die with it.
-        qCWarning(lcScheduler) << "Leaving" << m_abandoned.size()
-                               << "abandoned job bodies running; their thread pool is not freed";
-        (void)m_pool.release();
-    }
 }
 
 void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
@@ -82,12 +72,10 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
 Expected<bool, QString> Scheduler::addJob(JobDefinition def)
 {
     assertOwnThread("Scheduler::addJob");
-    def.name = def.name.trimmed();
-    if (const auto refusal = refusalToRegister(def, false))
-        return *refusal;
-    m_jobs.push_back(std::make_unique<SchedulerJob>(std::move(def)));
-    SchedulerJob &job = *m_jobs.back();
-    m_jobsByName.insert(job.definition.name, &job);
+    const auto added = m_jobs.add(std::move(def));
+    if (!added)
+        return added.error();
+    SchedulerJob &job = **added;
     if (m_state == State::Running && m_options.scheduleJobs) {
         scheduleNextDue(job, m_clock.nowMSecs());
         job.logLine(QtInfoMsg, QStringLiteral("Starting job"),
@@ -100,38 +88,22 @@ Expected<bool, QString> Scheduler::addJob(JobDefinition def)
 Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
 {
     assertOwnThread("Scheduler::updateJob");
-    def.name = def.name.trimmed();
-    if (const auto refusal = refusalToRegister(def, true))
-        return *refusal;
-    SchedulerJob *job = findJob(def.name);
-    const bool rescheduled = def.schedule.text() != job->definition.schedule.text() ||
-                             def.schedule.zone() != job->definition.schedule.zone();
-    job->definition = std::move(def);
-    job->logLine(
+    const auto replaced = m_jobs.replaced(def);
+    if (!replaced)
+        return replaced.error();
+    SchedulerJob &job = **replaced;
+    const bool rescheduled = def.schedule.text() != job.definition.schedule.text() ||
+                             def.schedule.zone() != job.definition.schedule.zone();
+    job.definition = std::move(def);
+    job.logLine(
         QtInfoMsg, QStringLiteral("Job settings changed"),
-        {{QStringLiteral("schedule"), job->definition.schedule.text()},
-         {QStringLiteral("timeZone"), QString::fromUtf8(job->definition.schedule.zone().id())}});
+        {{QStringLiteral("schedule"), job.definition.schedule.text()},
+         {QStringLiteral("timeZone"), QString::fromUtf8(job.definition.schedule.zone().id())}});
     if (rescheduled && m_state == State::Running && m_options.scheduleJobs) {
-        scheduleNextDue(*job, m_clock.nowMSecs());
+        scheduleNextDue(job, m_clock.nowMSecs());
         arm();
     }
     return true;
-}
-
-// Why `def` cannot be registered (as a new job, or `replacing` the one of its name).
-std::optional<QString> Scheduler::refusalToRegister(const JobDefinition &def, bool replacing) const
-{
-    if (def.name.isEmpty())
-        return QStringLiteral("A job needs a name");
-    if (!replacing && findJob(def.name))
-        return QStringLiteral("A job named \"%1\" is already registered").arg(def.name);
-    if (replacing && !findJob(def.name))
-        return QStringLiteral("No job named \"%1\" is registered").arg(def.name);
-    if (!def.body)
-        return QStringLiteral("Job \"%1\" has no body to run").arg(def.name);
-    if (!def.schedule.isValid())
-        return QStringLiteral("Job \"%1\" has no valid schedule").arg(def.name);
-    return std::nullopt;
 }
 
 void Scheduler::start()
@@ -182,28 +154,18 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
     m_timeline.clear();
     for (auto &job : m_jobs)
         job->queued.reset();
-    for (auto &[id, active] : m_active) {
-        active.timeout.reset();
-        active.abandon.reset();
-        active.state->stopSource().requestStop(StopReason::Shutdown);
-    }
     qCInfo(lcScheduler).noquote() << LogFields::format(
         QStringLiteral("Stopping scheduler"),
-        {{QStringLiteral("running"), qulonglong(m_active.size())},
+        {{QStringLiteral("running"), qulonglong(m_runs.size())},
          {QStringLiteral("deadline"), LogFields::seconds(deadline.count())}});
-
-    m_pool->waitForDone(static_cast<int>(std::clamp<qint64>(deadline.count(), 0, INT_MAX)));
-
-    std::vector<RunId> ids;
-    for (const auto &entry : m_active)
-        ids.push_back(entry.first);
-    for (RunId id : ids) {
-        const auto &active = m_active.at(id);
-        if (active.state->isFinished()) {
+    m_runs.stopAll(deadline);
+    for (RunId id : m_runs.ids()) {
+        const ActiveRun *active = m_runs.find(id);
+        if (active->state->isFinished()) {
             ++report.finished;
             finishRun(id);
         } else {
-            report.abandoned.append(active.state->info());
+            report.abandoned.append(active->state->info());
             finishRun(id, RunOutcome::Abandoned,
                       QStringLiteral("Still running %1 after shutdown began; abandoned")
                           .arg(LogFields::seconds(deadline.count())));
@@ -224,7 +186,7 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
     assertOwnThread("Scheduler::runNow");
     if (m_state == State::Stopping || m_state == State::Stopped)
         return QStringLiteral("The scheduler is stopping; no new runs start");
-    SchedulerJob *job = findJob(name);
+    SchedulerJob *job = m_jobs.find(name);
     if (!job)
         return QStringLiteral("No job named \"%1\"").arg(name);
     const auto made = manualRun(*job, request);
@@ -272,7 +234,7 @@ bool Scheduler::pause(const QString &name, const QString &reason, const QString 
                       const QDateTime &resumeAt, const QDateTime &pausedAt)
 {
     assertOwnThread("Scheduler::pause");
-    SchedulerJob *job = findJob(name);
+    SchedulerJob *job = m_jobs.find(name);
     if (!job)
         return false;
     m_timeline.eraseJobEvents(*job, EventKind::Resume, job->resumeAt);
@@ -299,7 +261,7 @@ bool Scheduler::pause(const QString &name, const QString &reason, const QString 
 bool Scheduler::resume(const QString &name)
 {
     assertOwnThread("Scheduler::resume");
-    SchedulerJob *job = findJob(name);
+    SchedulerJob *job = m_jobs.find(name);
     if (!job)
         return false;
     if (!job->paused)
@@ -367,34 +329,27 @@ void Scheduler::resumeAll()
 bool Scheduler::cancel(RunId run)
 {
     assertOwnThread("Scheduler::cancel");
-    auto it = m_active.find(run);
-    if (it == m_active.end())
+    const ActiveRun *active = m_runs.find(run);
+    if (!active)
         return false;
-    ActiveRun &active = it->second;
-    if (active.state->stopSource().requestStop(StopReason::Cancelled))
-        active.job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"),
-                            {{QStringLiteral("runId"), active.state->shownId()}});
-    if (!active.abandon) {
-        active.abandon = m_timeline.add(m_clock.nowMSecs() + m_options.abandonGrace.count(),
-                                        Event{EventKind::Abandon, active.job, run, {}});
+    if (active->state->stopSource().requestStop(StopReason::Cancelled))
+        active->job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"),
+                             {{QStringLiteral("runId"), active->state->shownId()}});
+    if (m_runs.abandonLater(run, m_clock.nowMSecs()))
         arm();
-    }
     return true;
 }
 
 QStringList Scheduler::jobNames() const
 {
     assertOwnThread("Scheduler::jobNames");
-    QStringList names;
-    for (const auto &job : m_jobs)
-        names.append(job->definition.name);
-    return names;
+    return m_jobs.names();
 }
 
 std::optional<JobStatus> Scheduler::jobStatus(const QString &name) const
 {
     assertOwnThread("Scheduler::jobStatus");
-    if (const SchedulerJob *job = findJob(name))
+    if (const SchedulerJob *job = m_jobs.find(name))
         return job->status();
     return std::nullopt;
 }
@@ -402,29 +357,19 @@ std::optional<JobStatus> Scheduler::jobStatus(const QString &name) const
 QList<JobStatus> Scheduler::jobStatuses() const
 {
     assertOwnThread("Scheduler::jobStatuses");
-    QList<JobStatus> statuses;
-    statuses.reserve(qsizetype(m_jobs.size()));
-    for (const auto &job : m_jobs)
-        statuses.append(job->status());
-    return statuses;
+    return m_jobs.statuses();
 }
 
 QList<RunInfo> Scheduler::activeRuns() const
 {
     assertOwnThread("Scheduler::activeRuns");
-    QList<RunInfo> runs;
-    for (const auto &entry : m_active)
-        runs.append(entry.second.state->info());
-    return runs;
+    return m_runs.infos();
 }
 
 std::optional<RunProgress> Scheduler::progress(RunId run) const
 {
     assertOwnThread("Scheduler::progress");
-    auto it = m_active.find(run);
-    if (it == m_active.end())
-        return std::nullopt;
-    return it->second.state->progress();
+    return m_runs.progress(run);
 }
 
 void Scheduler::setLastOccurrences(const QHash<QString, qint64> &lastOccurrences)
@@ -453,11 +398,6 @@ void Scheduler::assertOwnThread(const char *where) const
     Q_ASSERT_X(thread() == QThread::currentThread(), where,
                "a Scheduler is used only from the thread it lives in");
     Q_UNUSED(where)
-}
-
-SchedulerJob *Scheduler::findJob(const QString &name) const
-{
-    return m_jobsByName.value(name, nullptr);
 }
 
 // A job's next occurrence is computed after the later of `after` and its last occurrence,
@@ -643,29 +583,26 @@ void Scheduler::handleResume(SchedulerJob &job, qint64 at)
 
 void Scheduler::handleTimeout(RunId run, qint64 now)
 {
-    auto it = m_active.find(run);
-    if (it == m_active.end())
+    ActiveRun *active = m_runs.find(run);
+    if (!active)
         return;
-    ActiveRun &active = it->second;
-    active.timeout.reset(); // its event was just taken off the timeline
-    if (active.state->stopSource().requestStop(StopReason::TimedOut))
-        active.job->logLine(
+    active->timeout.reset(); // its event was just taken off the timeline
+    if (active->state->stopSource().requestStop(StopReason::TimedOut))
+        active->job->logLine(
             QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
-            {{QStringLiteral("runId"), active.state->shownId()},
+            {{QStringLiteral("runId"), active->state->shownId()},
              {QStringLiteral("timeout"),
-              LogFields::seconds(active.job->definition.policies.timeout.count())}});
-    if (!active.abandon)
-        active.abandon = m_timeline.add(now + m_options.abandonGrace.count(),
-                                        Event{EventKind::Abandon, active.job, run, {}});
+              LogFields::seconds(active->job->definition.policies.timeout.count())}});
+    m_runs.abandonLater(run, now);
 }
 
 void Scheduler::handleAbandon(RunId run)
 {
-    auto it = m_active.find(run);
-    if (it == m_active.end())
+    ActiveRun *active = m_runs.find(run);
+    if (!active)
         return;
-    it->second.abandon.reset();
-    if (it->second.state->isFinished()) {
+    active->abandon.reset(); // its event was just taken off the timeline
+    if (active->state->isFinished()) {
         finishRun(run);
         return;
     }
@@ -712,11 +649,7 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
                  job.definition.schedule.zone()};
     auto state = std::make_shared<RunState>(info, m_mailbox, job.definition.policies.timeout);
 
-    ActiveRun active{state, &job, std::nullopt, std::nullopt};
-    if (const auto timeout = job.definition.policies.timeout; timeout.count() > 0)
-        active.timeout =
-            m_timeline.add(now + timeout.count(), Event{EventKind::Timeout, &job, id, {}});
-    m_active.emplace(id, std::move(active));
+    m_runs.add(id, job, state, now);
     ++job.running;
 
     // "Executing job" is logged by the worker once the claim succeeded (RunExecutor): only then
@@ -731,17 +664,17 @@ RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
                                  m_options.instanceId,
                                  m_options.holder,
                                  m_options.sessionLock};
-    m_pool->start([context] { RunExecutor::execute(context); });
+    m_runs.launch(std::move(context));
     arm();
     return id;
 }
 
 void Scheduler::onRunNotified(RunId run)
 {
-    auto it = m_active.find(run);
-    if (it == m_active.end())
+    const ActiveRun *active = m_runs.find(run);
+    if (!active)
         return; // already recorded (abandoned, or finished during stop())
-    const auto state = it->second.state;
+    const auto state = active->state;
     if (state->takeProgressChanged()) {
         const RunProgress progress = state->progress();
         emit runProgress(run, progress.done, progress.total, progress.text);
@@ -752,17 +685,15 @@ void Scheduler::onRunNotified(RunId run)
 
 void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QString &forcedError)
 {
-    auto node = m_active.extract(run);
-    if (node.empty())
+    const auto taken = m_runs.take(run);
+    if (!taken)
         return;
-    ActiveRun &active = node.mapped();
-    m_timeline.erase(active.timeout);
-    m_timeline.erase(active.abandon);
+    const ActiveRun &active = *taken;
     if (!forced && finishRefused(active))
         return;
     const RunRecord record = recordOf(*active.state, forced, forcedError);
     if (forced && !active.state->isFinished()) {
-        m_abandoned.push_back(active.state);
+        m_runs.keepAbandoned(active.state);
         if (m_journal)
             m_journal->recordAbandoned(active.state, record);
     }
@@ -856,10 +787,7 @@ void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason r
 
 void Scheduler::heartbeat(qint64 now)
 {
-    std::vector<std::shared_ptr<RunState>> runs;
-    for (const auto &entry : m_active)
-        runs.push_back(entry.second.state);
-    m_journal->heartbeat(std::move(runs), now);
+    m_journal->heartbeat(m_runs.states(), now);
     m_timeline.add(now + m_options.heartbeatInterval.count(),
                    Event{EventKind::Heartbeat, nullptr, 0, {}});
 }

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "common/Expected.h"
+#include "engine/ActiveRuns.h"
 #include "engine/CatchUpPlanner.h"
 #include "engine/EventTimeline.h"
 #include "engine/JobDefinition.h"
+#include "engine/JobRegistry.h"
 #include "engine/JobStatus.h"
 #include "engine/PendingRun.h"
 #include "engine/RunProgress.h"
@@ -23,8 +25,6 @@
 #include <memory>
 #include <optional>
 #include <vector>
-
-class QThreadPool;
 
 namespace jc {
 
@@ -194,18 +194,10 @@ private:
     using Event = EventTimeline::Event;
     using EventKind = EventTimeline::Kind;
 
-    struct ActiveRun
-    {
-        std::shared_ptr<RunState> state;
-        SchedulerJob *job = nullptr;
-        std::optional<EventTimeline::Handle> timeout;
-        std::optional<EventTimeline::Handle> abandon;
-    };
+    using ActiveRun = ActiveRuns::Run;
 
     // Q_ASSERTs that the caller is on the scheduler's thread, as the class comment requires.
     void assertOwnThread(const char *where) const;
-    SchedulerJob *findJob(const QString &name) const;
-    std::optional<QString> refusalToRegister(const JobDefinition &def, bool replacing) const;
     Expected<PendingRun, QString> manualRun(const SchedulerJob &job,
                                             const RunRequest &request) const;
     void scheduleNextDue(SchedulerJob &job, qint64 after);
@@ -245,20 +237,16 @@ private:
     Clock &m_clock;
     Options m_options;
     State m_state = State::Idle;
-    std::vector<std::unique_ptr<SchedulerJob>> m_jobs; // in registration order
-    QHash<QString, SchedulerJob *> m_jobsByName;       // the same jobs, for lookups
+    JobRegistry m_jobs;
     EventTimeline m_timeline;
     CatchUpPlanner m_planner;
-    std::map<RunId, ActiveRun> m_active;
     RunId m_lastRunId = 0;
     quint64 m_wakeCount = 0;
     QTimer m_timer;
-    std::unique_ptr<QThreadPool> m_pool;
+    ActiveRuns m_runs; // after m_timeline, which it uses
     std::shared_ptr<SchedulerMailbox> m_mailbox;
     std::unique_ptr<SchedulerJournal> m_journal;
     quint32 m_randomState;
-    // Runs given up on whose bodies may still be going: the pool must not be waited for.
-    std::vector<std::shared_ptr<RunState>> m_abandoned;
 };
 
 } // namespace jc
