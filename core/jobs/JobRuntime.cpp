@@ -26,13 +26,13 @@ JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
     , m_scheduler(std::move(scheduler))
     , m_options(std::move(options))
     , m_appliedSettings(std::move(applied))
+    , m_reader(this, 1, std::chrono::seconds(10), QStringLiteral("jc.runtime.poll"))
 {
     m_instance.id = m_scheduler->instanceId();
     m_instance.host = QSysInfo::machineHostName();
     m_instance.pid = QCoreApplication::applicationPid();
     m_instance.mode = m_options.mode;
     m_instance.startedAt = QDateTime::fromMSecsSinceEpoch(m_scheduler->clock().nowMSecs(), Qt::UTC);
-    m_reader.setMaxThreadCount(1);
     m_poll.setInterval(m_options.pausePollInterval);
     connect(&m_poll, &QTimer::timeout, this, &JobRuntime::poll);
     m_poll.start();
@@ -41,7 +41,7 @@ JobRuntime::JobRuntime(std::shared_ptr<ConnectionFactory> database,
 JobRuntime::~JobRuntime()
 {
     m_poll.stop();
-    m_reader.waitForDone();
+    m_reader.shutDown(); // no poll may announce this instance again after it is withdrawn
     if (const auto withdrawn = InstanceRegistry(m_database).withdraw(m_instance.id); !withdrawn)
         qCWarning(lcScheduler).noquote()
             << "Could not remove this instance from jc_instances:" << withdrawn.error();
@@ -142,20 +142,16 @@ void JobRuntime::poll()
         return;
     m_pollInFlight = true;
     m_reader.start([this, database = m_database, now = m_scheduler->clock().nowMSecs(),
-                    instance = m_instance] {
+                    instance = m_instance]() -> ReplyingPool::Answer {
         // The poll doubles as this instance's sign of life in jc_instances.
         if (const auto announced = InstanceRegistry(database).announce(instance, now); !announced)
             qCWarning(lcScheduler).noquote() << announced.error();
-        Snapshot snapshot = read(database, now);
-        // Queued back to this object's thread; dropped if it is gone (the destructor waits
-        // for this task first, so `this` is alive while it runs).
-        QMetaObject::invokeMethod(
-            this,
-            [this, snapshot = std::move(snapshot)] {
-                m_pollInFlight = false;
-                apply(snapshot);
-            },
-            Qt::QueuedConnection);
+        auto snapshot = std::make_shared<const Snapshot>(read(database, now));
+        // On this object's thread, and only while it is alive (`this` is used there only).
+        return [this, snapshot] {
+            m_pollInFlight = false;
+            apply(*snapshot);
+        };
     });
 }
 

@@ -6,8 +6,8 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/PauseStore.h"
+#include "storage/ReplyingPool.h"
 
-#include <QThreadPool>
 #include <QTimer>
 
 #include <QHash>
@@ -105,7 +105,8 @@ private:
     Options m_options;
     StoredSettings m_appliedSettings; // the stored settings the catalog jobs were built with
     QTimer m_poll;
-    QThreadPool m_reader; // one thread: polls never pile up
+    // One thread: polls never pile up. Destruction waits 10 s at most for a poll in flight.
+    ReplyingPool m_reader;
     bool m_pollInFlight = false;
     InstanceInfo m_instance;
 };

@@ -2,19 +2,16 @@
 
 namespace jc {
 
-DatabaseReader::DatabaseReader(std::shared_ptr<ConnectionFactory> database, QObject *parent)
+DatabaseReader::DatabaseReader(std::shared_ptr<ConnectionFactory> database, QObject *parent,
+                               std::chrono::milliseconds shutdownDeadline)
     : QObject(parent)
     , m_database(std::move(database))
+    , m_pool(this, 2, shutdownDeadline, QStringLiteral("jc.ui.reader"))
 {
-    m_pool.setMaxThreadCount(2);
-    m_pool.setExpiryTimeout(-1); // keep the threads, and so their connections
-    m_pool.setObjectName(QStringLiteral("jc.ui.reader"));
+    m_pool.keepThreads(); // and so their connections
 }
 
-DatabaseReader::~DatabaseReader()
-{
-    m_pool.waitForDone();
-}
+DatabaseReader::~DatabaseReader() = default;
 
 void DatabaseReader::reportSuccess()
 {

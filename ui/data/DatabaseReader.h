@@ -1,11 +1,12 @@
 #pragma once
 
 #include "storage/ConnectionFactory.h"
+#include "storage/ReplyingPool.h"
 
 #include <QObject>
 #include <QPointer>
-#include <QThreadPool>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -20,7 +21,8 @@ namespace jc {
 //       [this, ticket](auto result) { if (ticket == m_ticket) apply(result); });   // GUI thread
 //
 // Queries run on a small private pool (two threads, kept alive so their connections are
-// reused); each pool thread has its own connection from the shared ConnectionFactory.
+// reused); each pool thread has its own connection from the shared ConnectionFactory. A query
+// that hangs (a lock, a dead network) never hangs the console's exit: see ReplyingPool.
 // Stale replies: the reader drops a reply whose receiver was destroyed; a model that asks
 // again before an answer arrives keeps a ticket (a counter) and ignores older tickets.
 //
@@ -31,8 +33,10 @@ class DatabaseReader : public QObject
 {
     Q_OBJECT
 public:
-    explicit DatabaseReader(std::shared_ptr<ConnectionFactory> database, QObject *parent = nullptr);
-    // Waits for the queries in flight (they are bounded reads) before the factory may go.
+    // `shutdownDeadline`: how long destruction waits for queries in flight; one still going
+    // then is left to finish on its own and its reply is dropped.
+    explicit DatabaseReader(std::shared_ptr<ConnectionFactory> database, QObject *parent = nullptr,
+                            std::chrono::milliseconds shutdownDeadline = std::chrono::seconds(5));
     ~DatabaseReader() override;
 
     const std::shared_ptr<ConnectionFactory> &database() const { return m_database; }
@@ -44,22 +48,16 @@ public:
               std::function<void(Result)> deliver)
     {
         QPointer<QObject> guard(receiver);
-        std::shared_ptr<ConnectionFactory> database = m_database;
-        m_pool.start(
-            [this, guard, database, query = std::move(query), deliver = std::move(deliver)] {
-                auto result = std::make_shared<Result>(query(*database));
-                // Posted to the reader, which outlives its pool (its destructor waits for it), not
-                // to the receiver: the receiver may be destroyed on the GUI thread at any moment,
-                // so it is looked at there only. (Checking it here and then posting to it left a
-                // window in which the post went to a destroyed object.)
-                QMetaObject::invokeMethod(
-                    this,
-                    [guard, result, deliver] {
-                        if (guard)
-                            deliver(std::move(*result));
-                    },
-                    Qt::QueuedConnection);
-            });
+        m_pool.start([guard, database = m_database, query = std::move(query),
+                      deliver = std::move(deliver)]() -> ReplyingPool::Answer {
+            auto result = std::make_shared<Result>(query(*database));
+            // Answered through the reader's pool, on the GUI thread, and only there is the
+            // receiver looked at: it may be destroyed on the GUI thread at any moment.
+            return [guard, result, deliver] {
+                if (guard)
+                    deliver(std::move(*result));
+            };
+        });
     }
 
     // Called on the GUI thread with what a query found.
@@ -71,7 +69,7 @@ signals:
 
 private:
     std::shared_ptr<ConnectionFactory> m_database;
-    QThreadPool m_pool;
+    ReplyingPool m_pool;
     bool m_connected = true;
     QString m_lastError;
 };
