@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -8,7 +9,8 @@ namespace jc {
 // A value or an error, as data. Core returns these at its edges instead of throwing, so a
 // caller always gets something it can show a person (ARCHITECTURE.md, decision 6).
 // std::expected arrives with C++23; this is the small part of it the project needs.
-template <typename T, typename E> class Expected
+// [[nodiscard]]: an ignored result is an ignored error, and the compiler says so.
+template <typename T, typename E> class [[nodiscard]] Expected
 {
 public:
     Expected(T value)
@@ -31,6 +33,24 @@ public:
 
 private:
     std::variant<T, E> m_data;
+};
+
+// Done, or an error: for work that has nothing to return but can fail. `return {};` is
+// success.
+template <typename E> class [[nodiscard]] Expected<void, E>
+{
+public:
+    Expected() = default;
+    Expected(E error)
+        : m_error(std::move(error))
+    {}
+
+    bool hasValue() const { return !m_error.has_value(); }
+    explicit operator bool() const { return hasValue(); }
+    const E &error() const { return *m_error; }
+
+private:
+    std::optional<E> m_error;
 };
 
 } // namespace jc

@@ -125,8 +125,14 @@ bool InstancePresence::takeFirstLock(QSqlDatabase &db)
         if (*held) {
             m_key = key;
             m_held = true;
-            if (m_options.clock)
-                m_options.clock->align(db, m_connections->dialect());
+            if (m_options.clock) {
+                // Not fatal (the host's clock serves meanwhile; the next check aligns again),
+                // but not silent either.
+                if (const auto aligned = m_options.clock->align(db, m_connections->dialect());
+                    !aligned)
+                    qCWarning(lcStorage).noquote()
+                        << "Using this host's clock as it is:" << aligned.error();
+            }
             return true;
         }
     }

@@ -593,7 +593,7 @@ private slots:
             })));
         QSignalSpy progress(scheduler.get(), &Scheduler::runProgress);
         QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
-        scheduler->runNow(QStringLiteral("Chatty"));
+        QVERIFY(scheduler->runNow(QStringLiteral("Chatty")));
         QTRY_COMPARE(finished.count(), 1);
         QVERIFY(progress.count() >= 1);
         QCOMPARE(progress.last().at(1).toLongLong(), 10);
@@ -696,7 +696,7 @@ private slots:
             return JobResult::success();
         })));
         QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
-        scheduler->runNow(QStringLiteral("Flood"));
+        QVERIFY(scheduler->runNow(QStringLiteral("Flood")));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         const RunRecord record = lastRecord(finished);
         QCOMPARE(record.log.size(), RunState::defaultLogLimit + 1);
@@ -736,7 +736,7 @@ private slots:
                 return JobResult::success();
             })));
         QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
-        scheduler->runNow(QStringLiteral("Deaf"));
+        QVERIFY(scheduler->runNow(QStringLiteral("Deaf")));
         QVERIFY(entered->tryAcquire(1, 5000));
         const StopReport report = scheduler->stop(50ms);
         QCOMPARE(report.abandoned.size(), 1);
@@ -889,7 +889,7 @@ private slots:
             QTRY_COMPARE(finished.count(), runs);
             QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
         }
-        journaled.runNow(QStringLiteral("Every minute"));
+        QVERIFY(journaled.runNow(QStringLiteral("Every minute")));
         QTRY_COMPARE(finished.count(), 3);
         QVERIFY(journal->skippedNow().isEmpty());
 
