@@ -95,16 +95,16 @@ RunNowDialog::RunNowDialog(const QString &job, const Schedule &schedule, const Q
 
 QString RunNowDialog::overlapWarning(const QString &job, OverlapPolicy policy)
 {
-    switch (policy) {
-    case OverlapPolicy::Skip:
+    switch (admitBeside(policy, 1, false)) {
+    case OverlapAdmission::Refuse:
         return tr("%1 is running now. Its overlap policy is \"skip\": this run will not start "
                   "(it is recorded as skipped).")
             .arg(job);
-    case OverlapPolicy::Queue:
+    case OverlapAdmission::Queue:
         return tr("%1 is running now. Its overlap policy is \"queue\": this run will start "
                   "after the current one ends.")
             .arg(job);
-    case OverlapPolicy::Parallel:
+    case OverlapAdmission::Start:
         return tr("%1 is running now. Its overlap policy is \"parallel\": this run starts now "
                   "and runs beside the current one.")
             .arg(job);
