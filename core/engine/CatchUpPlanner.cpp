@@ -1,5 +1,6 @@
 #include "engine/CatchUpPlanner.h"
 
+#include "common/IsoTime.h"
 #include "engine/SchedulerJob.h"
 
 namespace jc {
@@ -36,7 +37,27 @@ std::optional<CatchUpPlanner::StartUp> CatchUpPlanner::atStartUp(const Scheduler
         ++plan.count;
     }
     plan.verdict = job.definition.policies.missed.onMissed(plan.latest, now, job.paused);
+    plan.inWindow = job.definition.policies.missed.inWindow(plan.latest, now);
     return plan;
+}
+
+QString CatchUpPlanner::Wake::coalescedDetail() const
+{
+    return QStringLiteral("%1 occurrences came due while this instance was not running them "
+                          "(down, asleep or the clock jumped); ran the latest, %2")
+        .arg(coalesced)
+        .arg(IsoTime::format(utcDateTime(occurrence), true));
+}
+
+QString CatchUpPlanner::StartUp::missedDetail(MissedRunPolicy::Action action) const
+{
+    const QString then =
+        runsLatest() ? QStringLiteral(", the latest runs as a catch-up")
+                     : (inWindow ? QString() : QStringLiteral(", outside the catch-up window"));
+    return QStringLiteral("%1 occurrence(s) from %2 came due while no instance was running; "
+                          "missed-run policy: %3%4")
+        .arg(recordedMissed())
+        .arg(IsoTime::format(utcDateTime(first), true), toText(action), then);
 }
 
 std::optional<CatchUpPlanner::Unfinished>

@@ -33,6 +33,9 @@ public:
     {
         qint64 occurrence = 0;
         int coalesced = 0;
+
+        // What the history says of the coalesced ones.
+        QString coalescedDetail() const;
     };
     static Wake atWake(const Schedule &schedule, qint64 due, qint64 now);
 
@@ -44,6 +47,7 @@ public:
         qint64 latest = 0;
         int count = 0;
         MissedRunPolicy::Verdict verdict = MissedRunPolicy::Verdict::PolicySkips;
+        bool inWindow = true; // the latest, of the policy's catch-up window
 
         bool runsLatest() const { return verdict == MissedRunPolicy::Verdict::CatchUp; }
         // How many are recorded missed (all but a catch-up run's)...
@@ -51,6 +55,8 @@ public:
         // ...in one row standing at the occurrence after which the next start-up begins: the
         // latest missed, or without a catch-up run's own row to do that, the first.
         qint64 recordedAt() const { return runsLatest() ? first : latest; }
+        // What the history says of them, under the policy's `action`.
+        QString missedDetail(MissedRunPolicy::Action action) const;
     };
     // None when the job never ran before or nothing came due since its last occurrence.
     std::optional<StartUp> atStartUp(const SchedulerJob &job, qint64 now) const;

@@ -4,23 +4,15 @@
 #include "common/LogCategories.h"
 #include "common/LogFields.h"
 #include "engine/Clock.h"
-#include "engine/RunExecutor.h"
 #include "engine/RunJournal.h"
-#include "engine/RunState.h"
 #include "engine/SchedulerJob.h"
 #include "engine/SchedulerJournal.h"
 
-#include "engine/SchedulerMailbox.h"
-#include "schedule/OccurrenceFinder.h"
-
 #include <QCoreApplication>
-#include <QRandomGenerator>
 #include <QSysInfo>
 #include <QThread>
-#include <QThreadPool>
 
 #include <algorithm>
-#include <exception>
 
 namespace jc {
 
@@ -32,18 +24,13 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     : QObject(parent)
     , m_clock(clock)
     , m_options(options)
-    , m_runs(m_timeline, options.maxThreads, options.abandonGrace)
-    , m_mailbox(std::make_shared<SchedulerMailbox>(this, clock,
-                                                   [this](RunId run) { onRunNotified(run); }))
-    , m_randomState(options.jitterSeed ? options.jitterSeed
-                                       : QRandomGenerator::global()->generate())
+    , m_runs(clock, m_timeline, supervisorSettings(options))
 {
     qRegisterMetaType<RunInfo>();
     qRegisterMetaType<RunRecord>();
     qRegisterMetaType<SkipReason>();
-    if (m_options.instanceId.isEmpty())
-        m_options.instanceId = QSysInfo::machineHostName() + u':' +
-                               QString::number(QCoreApplication::applicationPid());
+    m_options.instanceId = m_runs.instanceId();
+    forwardRunSignals();
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -53,11 +40,36 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     connect(&m_clock, &Clock::changed, this, &Scheduler::wake);
 }
 
+// This instance's name in the database defaults to host:pid.
+RunSupervisor::Settings Scheduler::supervisorSettings(const Options &options)
+{
+    RunSupervisor::Settings settings{
+        options.maxThreads, options.abandonGrace, options.jitterSeed, options.lease.count(),
+        options.instanceId, options.holder,       options.sessionLock};
+    if (settings.instanceId.isEmpty())
+        settings.instanceId = QSysInfo::machineHostName() + u':' +
+                              QString::number(QCoreApplication::applicationPid());
+    return settings;
+}
+
+void Scheduler::forwardRunSignals()
+{
+    connect(&m_runs, &RunSupervisor::runStarted, this, &Scheduler::runStarted);
+    connect(&m_runs, &RunSupervisor::runProgress, this, &Scheduler::runProgress);
+    connect(&m_runs, &RunSupervisor::runFinished, this, &Scheduler::runFinished);
+    connect(&m_runs, &RunSupervisor::runRefused, this, &Scheduler::runRefused);
+    connect(&m_runs, &RunSupervisor::occurrenceSkipped, this, &Scheduler::occurrenceSkipped);
+    connect(&m_runs, &RunSupervisor::occurrenceNotRun, this,
+            [this](SchedulerJob *job, qint64 occurrence, SkipReason reason, const QString &detail) {
+                reportSkipped(*job, occurrence, reason, 1, detail);
+            });
+    connect(&m_runs, &RunSupervisor::timelineChanged, this, &Scheduler::arm);
+}
+
 Scheduler::~Scheduler()
 {
     if (m_state != State::Stopped && !m_runs.empty())
         stop(m_options.abandonGrace);
-    m_mailbox->close();
 }
 
 void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
@@ -67,6 +79,7 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
     m_journal = journal ? std::make_unique<SchedulerJournal>(
                               std::move(journal), m_options.instanceId, m_options.lease.count())
                         : nullptr;
+    m_runs.setJournal(m_journal.get());
 }
 
 Expected<bool, QString> Scheduler::addJob(JobDefinition def)
@@ -134,7 +147,7 @@ void Scheduler::startJob(SchedulerJob &job, qint64 now)
         if (job.paused && job.pausedAt && *last >= *job.pausedAt)
             job.missedWhilePaused = *last;
         if (const auto plan = m_planner.atStartUp(job, now))
-            catchUp(job, *plan, now);
+            catchUp(job, *plan);
         if (const auto unfinished = m_planner.unfinishedAtStartUp(job, now))
             catchUpUnfinished(job, *unfinished);
     }
@@ -158,19 +171,7 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
         QStringLiteral("Stopping scheduler"),
         {{QStringLiteral("running"), qulonglong(m_runs.size())},
          {QStringLiteral("deadline"), LogFields::seconds(deadline.count())}});
-    m_runs.stopAll(deadline);
-    for (RunId id : m_runs.ids()) {
-        const ActiveRun *active = m_runs.find(id);
-        if (active->state->isFinished()) {
-            ++report.finished;
-            finishRun(id);
-        } else {
-            report.abandoned.append(active->state->info());
-            finishRun(id, RunOutcome::Abandoned,
-                      QStringLiteral("Still running %1 after shutdown began; abandoned")
-                          .arg(LogFields::seconds(deadline.count())));
-        }
-    }
+    report = m_runs.stopAll(deadline);
     if (m_journal && !m_journal->waitForIdle(5000))
         qCWarning(lcScheduler) << "The journal's last writes are still pending after 5 s";
     setState(State::Stopped);
@@ -189,7 +190,7 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
     SchedulerJob *job = m_jobs.find(name);
     if (!job)
         return QStringLiteral("No job named \"%1\"").arg(name);
-    const auto made = manualRun(*job, request);
+    const auto made = PendingRun::forRequest(job->definition, request, m_clock.nowMSecs());
     if (!made)
         return made.error();
     switch (admitBeside(job->definition.policies.overlap, job->running, job->queued.has_value())) {
@@ -208,26 +209,7 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
                               "wait for it to finish or cancel it")
             .arg(name);
     }
-    return startRun(*job, made.value());
-}
-
-// A manual run's occurrence is now; a backfill's is the past occurrence it was asked for,
-// which must be one of the job's schedule (in the zone it runs in).
-Expected<PendingRun, QString> Scheduler::manualRun(const SchedulerJob &job,
-                                                   const RunRequest &request) const
-{
-    const qint64 now = m_clock.nowMSecs();
-    if (!request.occurrence.isValid())
-        return PendingRun{now, RunTrigger::Manual, 1, request};
-    const Schedule &schedule = job.definition.schedule;
-    if (const auto refusal =
-            OccurrenceFinder::notAnOccurrence(schedule, request.occurrence, job.definition.name))
-        return *refusal;
-    if (request.occurrence.toMSecsSinceEpoch() > now)
-        return QStringLiteral("%1 has not come yet: only past occurrences of \"%2\" can be run "
-                              "as a backfill")
-            .arg(IsoTime::format(request.occurrence, schedule.zone()), job.definition.name);
-    return PendingRun{request.occurrence.toMSecsSinceEpoch(), RunTrigger::Backfill, 1, request};
+    return m_runs.start(*job, made.value());
 }
 
 bool Scheduler::pause(const QString &name, const QString &reason, const QString &pausedBy,
@@ -311,7 +293,7 @@ void Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
 void Scheduler::runIfAdmitted(SchedulerJob &job, const PendingRun &pending)
 {
     if (admit(job, pending))
-        startRun(job, pending);
+        m_runs.start(job, pending);
 }
 
 void Scheduler::pauseAll(const QString &reason, const QString &pausedBy)
@@ -329,15 +311,7 @@ void Scheduler::resumeAll()
 bool Scheduler::cancel(RunId run)
 {
     assertOwnThread("Scheduler::cancel");
-    const ActiveRun *active = m_runs.find(run);
-    if (!active)
-        return false;
-    if (active->state->stopSource().requestStop(StopReason::Cancelled))
-        active->job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"),
-                             {{QStringLiteral("runId"), active->state->shownId()}});
-    if (m_runs.abandonLater(run, m_clock.nowMSecs()))
-        arm();
-    return true;
+    return m_runs.cancel(run);
 }
 
 QStringList Scheduler::jobNames() const
@@ -473,10 +447,10 @@ void Scheduler::handle(const Event &event, qint64 now)
         handleRetry(*event.job, event.pending);
         break;
     case EventKind::Timeout:
-        handleTimeout(event.run, now);
+        m_runs.timeOut(event.run, now);
         break;
     case EventKind::Abandon:
-        handleAbandon(event.run);
+        m_runs.giveUpOn(event.run);
         break;
     case EventKind::Resume:
         handleResume(*event.job, event.pending.occurrence);
@@ -496,12 +470,7 @@ void Scheduler::handleDue(SchedulerJob &job, qint64 due, qint64 now)
                     {{QStringLiteral("first"), utcDateTime(due)},
                      {QStringLiteral("count"), wake.coalesced},
                      {QStringLiteral("running"), utcDateTime(wake.occurrence)}});
-        reportSkipped(job, due, SkipReason::Coalesced, wake.coalesced,
-                      QStringLiteral("%1 occurrences came due while this instance was not "
-                                     "running them (down, asleep or the clock jumped); ran the "
-                                     "latest, %2")
-                          .arg(wake.coalesced)
-                          .arg(IsoTime::format(utcDateTime(wake.occurrence), true)));
+        reportSkipped(job, due, SkipReason::Coalesced, wake.coalesced, wake.coalescedDetail());
     }
     scheduleNextDue(job, now);
     job.logLine(QtInfoMsg, QStringLiteral("Next run scheduled"),
@@ -538,25 +507,15 @@ void Scheduler::catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfin
 
 // Occurrences missed while no instance ran the job: one row records them (less a catch-up
 // run's), and the latest runs when the missed-run policy says so.
-void Scheduler::catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan, qint64 now)
+void Scheduler::catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan)
 {
     job.lastOccurrence = plan.latest;
     if (job.paused && job.pausedAt && plan.latest >= *job.pausedAt)
         job.missedWhilePaused = plan.latest; // missed while down and paused
     const MissedRunPolicy &policy = job.definition.policies.missed;
-    if (plan.recordedMissed() > 0) {
-        const QString then = plan.runsLatest()
-                                 ? QStringLiteral(", the latest runs as a catch-up")
-                                 : (policy.inWindow(plan.latest, now)
-                                        ? QString()
-                                        : QStringLiteral(", outside the catch-up window"));
-        reportSkipped(
-            job, plan.recordedAt(), SkipReason::Coalesced, plan.recordedMissed(),
-            QStringLiteral("%1 occurrence(s) from %2 came due while no instance was "
-                           "running; missed-run policy: %3%4")
-                .arg(plan.recordedMissed())
-                .arg(IsoTime::format(utcDateTime(plan.first), true), toText(policy.action), then));
-    }
+    if (plan.recordedMissed() > 0)
+        reportSkipped(job, plan.recordedAt(), SkipReason::Coalesced, plan.recordedMissed(),
+                      plan.missedDetail(policy.action));
     job.logLine(QtWarningMsg, QStringLiteral("Missed occurrences found at start-up"),
                 {{QStringLiteral("count"), plan.count},
                  {QStringLiteral("first"), utcDateTime(plan.first)},
@@ -581,37 +540,6 @@ void Scheduler::handleResume(SchedulerJob &job, qint64 at)
         resume(job.definition.name);
 }
 
-void Scheduler::handleTimeout(RunId run, qint64 now)
-{
-    ActiveRun *active = m_runs.find(run);
-    if (!active)
-        return;
-    active->timeout.reset(); // its event was just taken off the timeline
-    if (active->state->stopSource().requestStop(StopReason::TimedOut))
-        active->job->logLine(
-            QtWarningMsg, QStringLiteral("Job timed out; asking it to stop"),
-            {{QStringLiteral("runId"), active->state->shownId()},
-             {QStringLiteral("timeout"),
-              LogFields::seconds(active->job->definition.policies.timeout.count())}});
-    m_runs.abandonLater(run, now);
-}
-
-void Scheduler::handleAbandon(RunId run)
-{
-    ActiveRun *active = m_runs.find(run);
-    if (!active)
-        return;
-    active->abandon.reset(); // its event was just taken off the timeline
-    if (active->state->isFinished()) {
-        finishRun(run);
-        return;
-    }
-    finishRun(run, RunOutcome::Abandoned,
-              QStringLiteral("Did not stop within %1 of being asked to; abandoned (its thread "
-                             "may still be busy)")
-                  .arg(LogFields::seconds(m_options.abandonGrace.count())));
-}
-
 // ---- runs ----------------------------------------------------------------------------------
 
 bool Scheduler::admit(SchedulerJob &job, const PendingRun &pending)
@@ -631,142 +559,6 @@ bool Scheduler::admit(SchedulerJob &job, const PendingRun &pending)
     reportSkipped(job, pending.occurrence, SkipReason::Overlap, 1,
                   QStringLiteral("A run of this job was still going here"));
     return false;
-}
-
-RunId Scheduler::startRun(SchedulerJob &job, const PendingRun &pending)
-{
-    const RunId id = ++m_lastRunId;
-    const qint64 now = m_clock.nowMSecs();
-    RunInfo info{id,
-                 job.definition.name,
-                 pending.trigger,
-                 utcDateTime(pending.occurrence),
-                 utcDateTime(now),
-                 pending.attempt,
-                 pending.request.dryRun,
-                 pending.request.requestedBy,
-                 pending.request.reason,
-                 job.definition.schedule.zone()};
-    auto state = std::make_shared<RunState>(info, m_mailbox, job.definition.policies.timeout);
-
-    m_runs.add(id, job, state, now);
-    ++job.running;
-
-    // "Executing job" is logged by the worker once the claim succeeded (RunExecutor): only then
-    // does the body run, and only then is the run's id (the journal's) known.
-    emit runStarted(info);
-    RunExecutor::Context context{state,
-                                 job.definition.body,
-                                 job.log,
-                                 m_journal ? m_journal->journal() : nullptr,
-                                 job.definition.policies.overlap,
-                                 m_options.lease.count(),
-                                 m_options.instanceId,
-                                 m_options.holder,
-                                 m_options.sessionLock};
-    m_runs.launch(std::move(context));
-    arm();
-    return id;
-}
-
-void Scheduler::onRunNotified(RunId run)
-{
-    const ActiveRun *active = m_runs.find(run);
-    if (!active)
-        return; // already recorded (abandoned, or finished during stop())
-    const auto state = active->state;
-    if (state->takeProgressChanged()) {
-        const RunProgress progress = state->progress();
-        emit runProgress(run, progress.done, progress.total, progress.text);
-    }
-    if (state->isFinished())
-        finishRun(run);
-}
-
-void Scheduler::finishRun(RunId run, std::optional<RunOutcome> forced, const QString &forcedError)
-{
-    const auto taken = m_runs.take(run);
-    if (!taken)
-        return;
-    const ActiveRun &active = *taken;
-    if (!forced && finishRefused(active))
-        return;
-    const RunRecord record = recordOf(*active.state, forced, forcedError);
-    if (forced && !active.state->isFinished()) {
-        m_runs.keepAbandoned(active.state);
-        if (m_journal)
-            m_journal->recordAbandoned(active.state, record);
-    }
-    SchedulerJob &job = *active.job;
-    noteFinished(job, run, record);
-    emit runFinished(record);
-    const bool retrying = maybeScheduleRetry(job, record);
-    recordUnclaimed(job, active, retrying);
-    startQueued(job);
-    arm();
-}
-
-// The job's bookkeeping and log line for a run that ended.
-void Scheduler::noteFinished(SchedulerJob &job, RunId run, const RunRecord &record)
-{
-    --job.running;
-    job.lastOutcome = record.outcome;
-    job.lastFinishedAt = record.finishedAt.toMSecsSinceEpoch();
-    if (record.outcome == RunOutcome::Succeeded)
-        job.lastSuccessAt = job.lastFinishedAt;
-    QVariantMap fields{
-        {QStringLiteral("runId"), record.storedRunId != 0 ? record.storedRunId : run},
-        {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
-    if (record.outcome == RunOutcome::Succeeded) {
-        job.logLine(QtInfoMsg, QStringLiteral("Job completed successfully"), fields);
-        return;
-    }
-    fields.insert(QStringLiteral("outcome"), toText(record.outcome));
-    fields.insert(QStringLiteral("error"), record.error);
-    job.logLine(QtWarningMsg, QStringLiteral("Job execution failed"), fields);
-}
-
-// A scheduled occurrence whose claim failed because the database was unreachable has no row
-// (the claim is the row); unless it is retried, it is recorded missed, under its own key,
-// when the database is back (SchedulerJournal keeps it until then). An instance that did
-// claim it meanwhile keeps its row. A manual run's failure was told to whoever asked.
-void Scheduler::recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool retrying)
-{
-    const auto refusal = active.state->refusal();
-    const RunInfo &info = active.state->info();
-    if (!refusal || refusal->kind != RunState::Refusal::Kind::StorageFailed)
-        return;
-    // No "Executing job" line was logged (the claim failed): this one says the body never ran.
-    job.logLine(QtInfoMsg, QStringLiteral("Run not started"),
-                {{QStringLiteral("occurrence"), info.occurrence},
-                 {QStringLiteral("reason"), refusal->message}});
-    if (retrying || info.trigger == RunTrigger::Manual || info.trigger == RunTrigger::Backfill)
-        return;
-    reportSkipped(job, info.occurrence.toMSecsSinceEpoch(), SkipReason::DatabaseUnavailable, 1,
-                  QStringLiteral("Not run: the database could not be reached to claim it (%1)")
-                      .arg(refusal->message));
-}
-
-// A run whose claim the journal refused ends here without a record of its own: another
-// instance has the occurrence, or was running the job, and the journal already says so.
-bool Scheduler::finishRefused(const ActiveRun &active)
-{
-    const auto refusal = active.state->refusal();
-    if (!refusal || refusal->kind == RunState::Refusal::Kind::StorageFailed)
-        return false;
-    SchedulerJob &job = *active.job;
-    --job.running;
-    const SkipReason reason = refusal->kind == RunState::Refusal::Kind::ClaimedElsewhere
-                                  ? SkipReason::ClaimedElsewhere
-                                  : SkipReason::Overlap;
-    job.logLine(QtInfoMsg, QStringLiteral("Run not started"),
-                {{QStringLiteral("occurrence"), active.state->info().occurrence},
-                 {QStringLiteral("reason"), refusal->message}});
-    emit occurrenceSkipped(job.definition.name, active.state->info().occurrence, reason, 1);
-    emit runRefused(active.state->info(), reason, refusal->message);
-    startQueued(job);
-    arm();
-    return true;
 }
 
 void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
@@ -792,51 +584,6 @@ void Scheduler::heartbeat(qint64 now)
                    Event{EventKind::Heartbeat, nullptr, 0, {}});
 }
 
-RunRecord Scheduler::recordOf(const RunState &state, std::optional<RunOutcome> forced,
-                              const QString &forcedError) const
-{
-    if (forced)
-        return state.recordWithoutResult(*forced, forcedError);
-    if (const auto refusal = state.refusal()) // the journal failed: the body never ran
-        return state.recordWithoutResult(RunOutcome::Failed, refusal->message);
-    return state.record();
-}
-
-bool Scheduler::maybeScheduleRetry(SchedulerJob &job, const RunRecord &record)
-{
-    if (m_state != State::Running)
-        return false;
-    const RetryPolicy &policy = job.definition.policies.retry;
-    const auto attempt = policy.nextAttempt(record.outcome, record.info.attempt);
-    if (!attempt)
-        return false;
-    const qint64 at = m_clock.nowMSecs() + policy.delayBefore(*attempt, nextUnitRandom()).count();
-    if (job.nextDue && at >= *job.nextDue) {
-        job.logLine(QtInfoMsg, QStringLiteral("No retry: the next occurrence comes first"),
-                    {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
-        return false;
-    }
-    PendingRun pending{record.info.occurrence.toMSecsSinceEpoch(), RunTrigger::Retry, *attempt,
-                       RunRequest{record.info.dryRun, record.info.requestedBy, record.info.reason}};
-    m_timeline.add(at, Event{EventKind::Retry, &job, 0, pending});
-    job.logLine(QtInfoMsg, QStringLiteral("Retry scheduled"),
-                {{QStringLiteral("attempt"), *attempt}, {QStringLiteral("at"), utcDateTime(at)}});
-    return true;
-}
-
-void Scheduler::startQueued(SchedulerJob &job)
-{
-    if (!job.queued || job.running > 0)
-        return;
-    if (m_state == State::Stopping || m_state == State::Stopped) {
-        job.queued.reset();
-        return;
-    }
-    const PendingRun pending = *job.queued;
-    job.queued.reset();
-    startRun(job, pending);
-}
-
 // ---- helpers -------------------------------------------------------------------------------
 
 void Scheduler::setState(State state)
@@ -844,16 +591,9 @@ void Scheduler::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    m_runs.setAccepting(state == State::Running,
+                        state != State::Stopping && state != State::Stopped);
     emit stateChanged(state);
-}
-
-double Scheduler::nextUnitRandom()
-{
-    // xorshift32: reproducible with Options::jitterSeed, good enough to spread retries.
-    m_randomState ^= m_randomState << 13;
-    m_randomState ^= m_randomState >> 17;
-    m_randomState ^= m_randomState << 5;
-    return static_cast<double>(m_randomState >> 8) / static_cast<double>(1u << 24);
 }
 
 } // namespace jc

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "common/Expected.h"
-#include "engine/ActiveRuns.h"
 #include "engine/CatchUpPlanner.h"
 #include "engine/EventTimeline.h"
 #include "engine/JobDefinition.h"
@@ -11,6 +10,7 @@
 #include "engine/RunProgress.h"
 #include "engine/RunRecord.h"
 #include "engine/RunRequest.h"
+#include "engine/RunSupervisor.h"
 #include "engine/SkipReason.h"
 #include "engine/StopReport.h"
 #include "schedule/ScheduleTimeline.h"
@@ -30,7 +30,6 @@ namespace jc {
 
 class Clock;
 class RunState;
-class SchedulerMailbox;
 struct SchedulerJob;
 class RunJournal;
 class SchedulerJournal;
@@ -45,11 +44,12 @@ class SchedulerJournal;
 // (asserted in debug builds). Signals are emitted there too. The Clock must outlive the
 // scheduler.
 //
-// Its parts: the EventTimeline orders what is due, the CatchUpPlanner decides about
-// occurrences that came due unseen, and each job's policies decide about overlap
-// (admitBeside), retries (RetryPolicy::nextAttempt) and missed runs (MissedRunPolicy); the
-// scheduler carries their decisions out, runs bodies through RunExecutor and records in the
-// journal.
+// Its parts: JobRegistry holds the jobs; EventTimeline orders what is due; CatchUpPlanner
+// decides about occurrences that came due unseen; each job's policies decide about overlap
+// (admitBeside), retries (RetryPolicy::nextAttempt) and missed runs (MissedRunPolicy); and
+// RunSupervisor sees each run from start to end (bodies through RunExecutor on its pool,
+// cancel, timeout, abandonment, retry, the queued run). The scheduler itself turns the
+// timeline's events into decisions and keeps the journal told (SchedulerJournal).
 //
 // Occurrences: a job's occurrences strictly increase. When several are due at one wake
 // (downtime, suspend, a clock jump forward) the latest runs and the earlier ones are
@@ -194,12 +194,8 @@ private:
     using Event = EventTimeline::Event;
     using EventKind = EventTimeline::Kind;
 
-    using ActiveRun = ActiveRuns::Run;
-
     // Q_ASSERTs that the caller is on the scheduler's thread, as the class comment requires.
     void assertOwnThread(const char *where) const;
-    Expected<PendingRun, QString> manualRun(const SchedulerJob &job,
-                                            const RunRequest &request) const;
     void scheduleNextDue(SchedulerJob &job, qint64 after);
     void wake();
     void arm();
@@ -207,32 +203,19 @@ private:
     void handle(const Event &event, qint64 now);
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
     void startJob(SchedulerJob &job, qint64 now);
-    void catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan, qint64 now);
+    void catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan);
     void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
     void catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfinished &plan);
     void runIfAdmitted(SchedulerJob &job, const PendingRun &pending);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
-    void handleTimeout(RunId run, qint64 now);
-    void handleAbandon(RunId run);
     bool admit(SchedulerJob &job, const PendingRun &pending);
-    RunId startRun(SchedulerJob &job, const PendingRun &pending);
-    void onRunNotified(RunId run);
-    void finishRun(RunId run, std::optional<RunOutcome> forced = std::nullopt,
-                   const QString &forcedError = {});
-    void noteFinished(SchedulerJob &job, RunId run, const RunRecord &record);
-    bool finishRefused(const ActiveRun &active);
-    RunRecord recordOf(const RunState &state, std::optional<RunOutcome> forced,
-                       const QString &forcedError) const;
     void reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
                        const QString &detail);
     void heartbeat(qint64 now);
-    // Whether a retry was scheduled.
-    bool maybeScheduleRetry(SchedulerJob &job, const RunRecord &record);
-    void recordUnclaimed(SchedulerJob &job, const ActiveRun &active, bool retrying);
-    void startQueued(SchedulerJob &job);
     void setState(State state);
-    double nextUnitRandom();
+    static RunSupervisor::Settings supervisorSettings(const Options &options);
+    void forwardRunSignals();
 
     Clock &m_clock;
     Options m_options;
@@ -240,13 +223,10 @@ private:
     JobRegistry m_jobs;
     EventTimeline m_timeline;
     CatchUpPlanner m_planner;
-    RunId m_lastRunId = 0;
     quint64 m_wakeCount = 0;
     QTimer m_timer;
-    ActiveRuns m_runs; // after m_timeline, which it uses
-    std::shared_ptr<SchedulerMailbox> m_mailbox;
+    RunSupervisor m_runs; // after m_timeline, which it uses
     std::unique_ptr<SchedulerJournal> m_journal;
-    quint32 m_randomState;
 };
 
 } // namespace jc
