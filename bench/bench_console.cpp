@@ -53,6 +53,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -738,11 +739,14 @@ void runningJobs(benchmark::State &state, SqlDialect dialect, int jobCount, int 
         auto window = std::make_unique<MainWindow>(setup);
         window->resize(1400, 900);
         window->show();
+        // The window's parts, found by name as the tests find them.
+        const auto *table = window->findChild<QTableView *>(QStringLiteral("jobTable"));
+        const auto *reader = window->findChild<DatabaseReader *>(QStringLiteral("databaseReader"));
+        auto *operations = window->findChild<JobOperations *>(QStringLiteral("jobOperations"));
         const bool ready = spinUntil(
             [&] {
                 return window->windowHandle() && window->windowHandle()->isExposed() &&
-                       window->jobModel()->rowCount() == jobCount &&
-                       window->reader()->isConnected();
+                       table->model()->rowCount() == jobCount && reader->isConnected();
             },
             20s);
         if (!ready) {
@@ -770,7 +774,7 @@ void runningJobs(benchmark::State &state, SqlDialect dialect, int jobCount, int 
         for (int i = 0; i < running; ++i) {
             // Spread over the table: every (jobCount / running)th job.
             const QString job = jobs.at(i * jobCount / running).name;
-            if (!window->operations()->runNow(job, false, QStringLiteral("benchmark")))
+            if (!operations->runNow(job, false, QStringLiteral("benchmark")))
                 ++refused;
         }
         const double startAllMs = double(starting.nsecsElapsed()) / 1e6;

@@ -2,13 +2,11 @@
 
 #include "CommandEnvironment.h"
 
-// The commands that read or change the database's view of the jobs; each prints a short
-// confirmation or a table, and fails with one line on stderr and a non-zero status.
+// The commands that read or change the database's view of the jobs (`history` is
+// HistoryCommand); each prints a short confirmation or a table, and fails with one line on
+// stderr and a non-zero status.
 //   list                          a line per job: state (JobHealth's rule, as the console),
 //                                 schedule, last run, next run
-//   history [JOB] [--failed] [--since DATE] [--limit N] [--json]
-//                                 a line per run, its error and what it did in words
-//                                 (RunSummaryText); --json keeps every counter
 //   pause JOB [--reason TEXT] [--until DATE]
 //   resume JOB
 //   cancel RUN_ID                 asks whichever instance runs it to stop
@@ -16,7 +14,6 @@ class AdminCommands
 {
 public:
     static int list(const CommandEnvironment &env);
-    static int history(const CommandEnvironment &env);
     static int pause(const CommandEnvironment &env);
     static int resume(const CommandEnvironment &env);
     static int cancel(const CommandEnvironment &env);

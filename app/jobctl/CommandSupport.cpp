@@ -4,7 +4,9 @@
 #include "jobs/SettingValues.h"
 
 #include "common/IsoTime.h"
+#include "engine/SystemClock.h"
 #include "storage/AppDatabase.h"
+#include "storage/DatabaseClock.h"
 
 #include <QTimeZone>
 
@@ -61,6 +63,14 @@ jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QStr
     if (const jc::CatalogEntry *entry = findJob(positional))
         return entry->name;
     return env.fail(command, noJobMessage(positional), 2);
+}
+
+QDateTime databaseNow(jc::ConnectionFactory &database)
+{
+    const jc::SystemClock systemClock;
+    jc::DatabaseClock clock(systemClock);
+    clock.align(database);
+    return clock.now();
 }
 
 QString osUser()

@@ -42,6 +42,10 @@ QString noJobMessage(const QStringList &positional);
 jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QString &command,
                                        const QStringList &positional);
 
+// Now, in the database server's clock on PostgreSQL (DatabaseClock): liveness is judged
+// against heartbeats that every instance writes in that clock, whatever this host's clock says.
+QDateTime databaseNow(jc::ConnectionFactory &database);
+
 // The OS account running this command: who paused, cancelled or ran something.
 QString osUser();
 

@@ -146,11 +146,35 @@ int runBulk(const CommandEnvironment &env, BulkDataGenerator::Options options, b
     return 0;
 }
 
-} // namespace
-
-int SeedCommand::run(const CommandEnvironment &env)
+struct SeedOptions
 {
-    QCommandLineParser parser;
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QStringLiteral("Write the demo data set (empty database only).")};
+    QList<QCommandLineOption> counts{
+        {QStringLiteral("users"), QStringLiteral("Generate N users."), QStringLiteral("N")},
+        {QStringLiteral("purchases"), QStringLiteral("Generate N credit purchases."),
+         QStringLiteral("N")},
+        {QStringLiteral("blocks"), QStringLiteral("Generate N blocks."), QStringLiteral("N")},
+        {QStringLiteral("files"), QStringLiteral("Generate N upload files (and refer to them)."),
+         QStringLiteral("N")}};
+    QCommandLineOption uploads{
+        QStringLiteral("uploads"),
+        QStringLiteral("The uploads folder (default: $UPLOADS_DIR, else ./static/uploads)."),
+        QStringLiteral("DIR")};
+    QCommandLineOption site{
+        QStringLiteral("site-url"),
+        QStringLiteral("The site's address for absolute URLs (default: $SITE_URL, else "
+                       "https://game.example.org)."),
+        QStringLiteral("URL")};
+    QCommandLineOption seed{QStringLiteral("seed"),
+                            QStringLiteral("Random seed (default: a random one, printed)."),
+                            QStringLiteral("N")};
+    QCommandLineOption quiet{QStringLiteral("no-progress"),
+                             QStringLiteral("No progress line, even on a terminal.")};
+};
+
+void describe(QCommandLineParser &parser, const SeedOptions &options)
+{
     parser.setApplicationDescription(QStringLiteral(
         "Fills the database with test data.\n"
         "--demo: a small, realistic data set and uploads tree for a first look at the\n"
@@ -161,50 +185,33 @@ int SeedCommand::run(const CommandEnvironment &env)
         "  benchmarks, added to what is there; ANALYZE (PostgreSQL: VACUUM ANALYZE)\n"
         "  runs afterwards.\n"
         "The same --seed gives the same data."));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Write the demo data set (empty database only)."));
-    const QList<QCommandLineOption> counts{
-        {QStringLiteral("users"), QStringLiteral("Generate N users."), QStringLiteral("N")},
-        {QStringLiteral("purchases"), QStringLiteral("Generate N credit purchases."),
-         QStringLiteral("N")},
-        {QStringLiteral("blocks"), QStringLiteral("Generate N blocks."), QStringLiteral("N")},
-        {QStringLiteral("files"), QStringLiteral("Generate N upload files (and refer to them)."),
-         QStringLiteral("N")}};
-    const QCommandLineOption uploads(
-        QStringLiteral("uploads"),
-        QStringLiteral("The uploads folder (default: $UPLOADS_DIR, else ./static/uploads)."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption site(
-        QStringLiteral("site-url"),
-        QStringLiteral("The site's address for absolute URLs (default: $SITE_URL, else "
-                       "https://game.example.org)."),
-        QStringLiteral("URL"));
-    const QCommandLineOption seed(QStringLiteral("seed"),
-                                  QStringLiteral("Random seed (default: a random one, printed)."),
-                                  QStringLiteral("N"));
-    const QCommandLineOption quiet(QStringLiteral("no-progress"),
-                                   QStringLiteral("No progress line, even on a terminal."));
-    parser.addOption(demo);
-    parser.addOptions(counts);
-    parser.addOptions({uploads, site, seed, quiet});
-    if (const auto status = CommandSupport::parse(parser, env, command))
-        return *status;
-    if (!parser.positionalArguments().isEmpty())
-        return env.fail(command,
-                        QStringLiteral("unexpected argument \"%1\"")
-                            .arg(parser.positionalArguments().constFirst()),
-                        2);
+    parser.addOption(options.demo);
+    parser.addOptions(options.counts);
+    parser.addOptions({options.uploads, options.site, options.seed, options.quiet});
+}
 
+// --seed's value, else a random one (printed with the results); nullopt (after saying why)
+// when it is not a whole number.
+std::optional<quint64> seedOf(const CommandEnvironment &env, const QCommandLineParser &parser,
+                              const SeedOptions &options)
+{
     quint64 seedValue = QRandomGenerator::global()->bounded(quint64(1), quint64(1) << 31);
-    if (parser.isSet(seed)) {
-        bool ok = false;
-        seedValue = parser.value(seed).toULongLong(&ok);
-        if (!ok)
-            return env.fail(command,
-                            QStringLiteral("--seed \"%1\": expected a whole number >= 0")
-                                .arg(parser.value(seed)),
-                            2);
-    }
+    if (!parser.isSet(options.seed))
+        return seedValue;
+    bool ok = false;
+    seedValue = parser.value(options.seed).toULongLong(&ok);
+    if (ok)
+        return seedValue;
+    env.fail(command,
+             QStringLiteral("--seed \"%1\": expected a whole number >= 0")
+                 .arg(parser.value(options.seed)),
+             2);
+    return std::nullopt;
+}
+
+// The bulk counts asked for; nullopt (after saying why) when one is not a count.
+std::optional<Counts> countsOf(const CommandEnvironment &env, const QCommandLineParser &parser)
+{
     Counts wanted;
     for (const auto &[name, target] : {std::pair{QStringLiteral("users"), &wanted.users},
                                        std::pair{QStringLiteral("purchases"), &wanted.purchases},
@@ -212,22 +219,24 @@ int SeedCommand::run(const CommandEnvironment &env)
                                        std::pair{QStringLiteral("files"), &wanted.files}}) {
         const auto value = count(parser, name, env);
         if (!value)
-            return 2;
+            return std::nullopt;
         *target = *value;
     }
-    const bool anyCount = wanted.users + wanted.purchases + wanted.blocks + wanted.files > 0;
-    if (parser.isSet(demo) == anyCount)
-        return env.fail(command,
-                        QStringLiteral("say what to write: --demo, or counts (--users N "
-                                       "--purchases N --blocks N --files N), not both"),
-                        2);
-    if (parser.isSet(demo)) {
-        DemoDataSet::Options options;
-        options.uploadsDir = uploadsDir(parser);
-        options.siteUrl = siteUrl(parser);
-        options.seed = seedValue;
-        return runDemo(env, options);
-    }
+    return wanted;
+}
+
+int seedDemo(const CommandEnvironment &env, const QCommandLineParser &parser, quint64 seed)
+{
+    DemoDataSet::Options options;
+    options.uploadsDir = uploadsDir(parser);
+    options.siteUrl = siteUrl(parser);
+    options.seed = seed;
+    return runDemo(env, options);
+}
+
+int seedBulk(const CommandEnvironment &env, const QCommandLineParser &parser,
+             const SeedOptions &seedOptions, const Counts &wanted, quint64 seed)
+{
     BulkDataGenerator::Options options;
     options.users = wanted.users;
     options.purchases = wanted.purchases;
@@ -235,6 +244,37 @@ int SeedCommand::run(const CommandEnvironment &env)
     options.files = wanted.files;
     options.uploadsDir = uploadsDir(parser);
     options.siteUrl = siteUrl(parser);
-    options.seed = seedValue;
-    return runBulk(env, options, !parser.isSet(quiet));
+    options.seed = seed;
+    return runBulk(env, options, !parser.isSet(seedOptions.quiet));
+}
+
+} // namespace
+
+int SeedCommand::run(const CommandEnvironment &env)
+{
+    QCommandLineParser parser;
+    const SeedOptions options;
+    describe(parser, options);
+    if (const auto status = CommandSupport::parse(parser, env, command))
+        return *status;
+    if (!parser.positionalArguments().isEmpty())
+        return env.fail(command,
+                        QStringLiteral("unexpected argument \"%1\"")
+                            .arg(parser.positionalArguments().constFirst()),
+                        2);
+    const auto seed = seedOf(env, parser, options);
+    if (!seed)
+        return 2;
+    const auto wanted = countsOf(env, parser);
+    if (!wanted)
+        return 2;
+    const bool anyCount = wanted->users + wanted->purchases + wanted->blocks + wanted->files > 0;
+    if (parser.isSet(options.demo) == anyCount)
+        return env.fail(command,
+                        QStringLiteral("say what to write: --demo, or counts (--users N "
+                                       "--purchases N --blocks N --files N), not both"),
+                        2);
+    if (parser.isSet(options.demo))
+        return seedDemo(env, parser, *seed);
+    return seedBulk(env, parser, options, *wanted, *seed);
 }

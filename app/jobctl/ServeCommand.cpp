@@ -22,6 +22,122 @@ using namespace std::chrono;
 
 namespace {
 
+const QString command = QStringLiteral("serve");
+
+struct ServeOptions
+{
+    QCommandLineOption schedule{
+        QStringLiteral("schedule"),
+        QStringLiteral("Override a job's schedule in this process only, e.g. "
+                       "\"History Retention=*/5 * * * *\". Repeatable."),
+        QStringLiteral("JOB=EXPR")};
+    QCommandLineOption tz{QStringLiteral("tz"),
+                          QStringLiteral("IANA time zone of the built-in schedules "
+                                         "(default: the system's)."),
+                          QStringLiteral("ZONE")};
+    QCommandLineOption instance{
+        QStringLiteral("instance"),
+        QStringLiteral("A stable name for this instance (default host:pid). With a stable "
+                       "name, a restarted instance marks its own left-over runs interrupted at "
+                       "once instead of after the lease."),
+        QStringLiteral("NAME")};
+    QCommandLineOption deadline{
+        QStringLiteral("stop-deadline"),
+        QStringLiteral("Seconds to wait for running jobs after a stop signal (default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30")};
+    QCommandLineOption lease{
+        QStringLiteral("lease"),
+        QStringLiteral("Seconds a running run's heartbeat stays valid (default 60): a run whose "
+                       "instance stopped heartbeating for this long is marked interrupted by "
+                       "the others. Heartbeats come every quarter of it. Give every instance "
+                       "on a database the same value."),
+        QStringLiteral("SECONDS"), QStringLiteral("60")};
+};
+
+// What the command line asks for, checked before the database is opened.
+struct ServeSettings
+{
+    JobRuntime::Options runtime;
+    int deadlineSeconds = 30;
+};
+
+void describe(QCommandLineParser &parser, const ServeOptions &options)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
+        "claimed in the database first, so several instances on one database run each once."));
+    parser.addOptions(
+        {options.schedule, options.tz, options.instance, options.deadline, options.lease});
+}
+
+// The option's value as whole seconds from `min` to 3600; nullopt after saying why not (a
+// usage error: exit status 2).
+std::optional<int> secondsOf(const CommandEnvironment &env, const QCommandLineParser &parser,
+                             const QCommandLineOption &option, int min)
+{
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (ok && value >= min && value <= 3600)
+        return value;
+    env.fail(command,
+             QStringLiteral("--%1: \"%2\" is not a number of seconds from %3 to 3600")
+                 .arg(option.names().constFirst(), parser.value(option), QString::number(min)),
+             2);
+    return std::nullopt;
+}
+
+Expected<QTimeZone, int> zoneOf(const CommandEnvironment &env, const QCommandLineParser &parser,
+                                const ServeOptions &options)
+{
+    if (!parser.isSet(options.tz))
+        return QTimeZone();
+    const QTimeZone zone(parser.value(options.tz).toUtf8());
+    if (zone.isValid())
+        return zone;
+    return env.fail(command,
+                    QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
+                                   "such as Europe/Berlin)")
+                        .arg(parser.value(options.tz)),
+                    2);
+}
+
+Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
+                                        const QCommandLineParser &parser,
+                                        const ServeOptions &options)
+{
+    const auto deadline = secondsOf(env, parser, options.deadline, 0);
+    if (!deadline)
+        return 2;
+    const auto lease = secondsOf(env, parser, options.lease, 2);
+    if (!lease)
+        return 2;
+    ServeSettings settings;
+    settings.deadlineSeconds = *deadline;
+    JobRuntime::Options &runtime = settings.runtime;
+    runtime.scheduler.lease = seconds(*lease);
+    runtime.scheduler.heartbeatInterval = duration_cast<milliseconds>(seconds(*lease)) / 4;
+    if (parser.isSet(options.tz)) {
+        const auto zone = zoneOf(env, parser, options);
+        if (!zone)
+            return zone.error();
+        runtime.zone = zone.value();
+    }
+    runtime.scheduleOverrides = parser.values(options.schedule);
+    runtime.scheduler.instanceId = parser.value(options.instance);
+    return settings;
+}
+
+// Schedule overrides that do not parse are refused before the database is opened (or
+// created, or migrated).
+std::optional<QString> badScheduleOverride(const JobRuntime::Options &options)
+{
+    QList<JobDefinition> preview = JobCatalog::builtInJobs(nullptr, options.zone);
+    if (const auto valid = JobCatalog::applyScheduleOverrides(preview, options.scheduleOverrides);
+        !valid)
+        return valid.error();
+    return std::nullopt;
+}
+
 // Keeps the service status (`systemctl status`) current: recomputed once per turn of the
 // event loop after anything that changes it, sent only when the line changed.
 void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZone &zone,
@@ -41,85 +157,62 @@ void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZo
     QObject::connect(&scheduler, &Scheduler::jobPauseChanged, &coalesce, refresh);
 }
 
+// A stop signal cancels the running jobs, waits for them up to the deadline and ends the event
+// loop; `status` says whether some had to be abandoned.
+void stopOnSignal(SignalWatcher &watcher, Scheduler &scheduler, ServiceNotifier &notifier,
+                  int deadlineSeconds, int &status)
+{
+    QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler,
+                     [&, deadlineSeconds](int signalNumber) {
+                         qCInfo(lcScheduler) << "Received signal" << signalNumber << "- stopping";
+                         notifier.stopping(
+                             QStringLiteral("Stopping: waiting up to %1 s for %2 running runs")
+                                 .arg(deadlineSeconds)
+                                 .arg(scheduler.activeRuns().size()));
+                         const StopReport report = scheduler.stop(seconds(deadlineSeconds));
+                         status = report.isClean() ? 0 : 1;
+                         QCoreApplication::exit(status);
+                     });
+}
+
+// Runs the scheduler until a stop signal; the exit status.
+int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &settings)
+{
+    int status = 0;
+    SignalWatcher watcher;
+    stopOnSignal(watcher, scheduler, notifier, settings.deadlineSeconds, status);
+    scheduler.start();
+    // Ready: the database is open and migrated, the scheduler runs. The watchdog pings from
+    // here on, on this thread.
+    const QTimeZone &zone = settings.runtime.zone;
+    notifier.ready(
+        ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), zone));
+    QTimer statusRefresh;
+    followStatus(notifier, scheduler, zone, statusRefresh);
+    QCoreApplication::exec();
+    return status;
+}
+
 } // namespace
 
 int ServeCommand::run(const CommandEnvironment &env)
 {
-    const QString command = QStringLiteral("serve");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
-        "claimed in the database first, so several instances on one database run each once."));
-    const QCommandLineOption scheduleOption(
-        QStringLiteral("schedule"),
-        QStringLiteral("Override a job's schedule in this process only, e.g. "
-                       "\"History Retention=*/5 * * * *\". Repeatable."),
-        QStringLiteral("JOB=EXPR"));
-    const QCommandLineOption tzOption(QStringLiteral("tz"),
-                                      QStringLiteral("IANA time zone of the built-in schedules "
-                                                     "(default: the system's)."),
-                                      QStringLiteral("ZONE"));
-    const QCommandLineOption instanceOption(
-        QStringLiteral("instance"),
-        QStringLiteral("A stable name for this instance (default host:pid). With a stable "
-                       "name, a restarted instance marks its own left-over runs interrupted at "
-                       "once instead of after the lease."),
-        QStringLiteral("NAME"));
-    const QCommandLineOption deadlineOption(
-        QStringLiteral("stop-deadline"),
-        QStringLiteral("Seconds to wait for running jobs after a stop signal (default 30)."),
-        QStringLiteral("SECONDS"), QStringLiteral("30"));
-    const QCommandLineOption leaseOption(
-        QStringLiteral("lease"),
-        QStringLiteral("Seconds a running run's heartbeat stays valid (default 60): a run whose "
-                       "instance stopped heartbeating for this long is marked interrupted by "
-                       "the others. Heartbeats come every quarter of it. Give every instance "
-                       "on a database the same value."),
-        QStringLiteral("SECONDS"), QStringLiteral("60"));
-    parser.addOptions({scheduleOption, tzOption, instanceOption, deadlineOption, leaseOption});
+    const ServeOptions options;
+    describe(parser, options);
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
-    bool deadlineOk = false;
-    const int deadlineSeconds = parser.value(deadlineOption).toInt(&deadlineOk);
-    if (!deadlineOk || deadlineSeconds < 0 || deadlineSeconds > 3600)
-        return env.fail(command,
-                        QStringLiteral("--stop-deadline: \"%1\" is not a number of "
-                                       "seconds from 0 to 3600")
-                            .arg(parser.value(deadlineOption)),
-                        2);
-    bool leaseOk = false;
-    const int leaseSeconds = parser.value(leaseOption).toInt(&leaseOk);
-    if (!leaseOk || leaseSeconds < 2 || leaseSeconds > 3600)
-        return env.fail(command,
-                        QStringLiteral("--lease: \"%1\" is not a number of seconds from 2 to "
-                                       "3600")
-                            .arg(parser.value(leaseOption)),
-                        2);
-    JobRuntime::Options options;
-    options.scheduler.lease = seconds(leaseSeconds);
-    options.scheduler.heartbeatInterval = duration_cast<milliseconds>(seconds(leaseSeconds)) / 4;
-    if (parser.isSet(tzOption)) {
-        options.zone = QTimeZone(parser.value(tzOption).toUtf8());
-        if (!options.zone.isValid())
-            return env.fail(command,
-                            QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
-                                           "such as Europe/Berlin)")
-                                .arg(parser.value(tzOption)),
-                            2);
-    }
-    options.scheduleOverrides = parser.values(scheduleOption);
-    options.scheduler.instanceId = parser.value(instanceOption);
-
+    auto settings = settingsOf(env, parser, options);
+    if (!settings)
+        return settings.error();
     // Typos are refused before the database is opened (or created, or migrated); so are
     // notification variables that systemd would never set.
     const ServiceNotifier::Settings service = ServiceNotifier::settingsFrom(
         QProcessEnvironment::systemEnvironment(), QCoreApplication::applicationPid());
     if (!service.error.isEmpty())
         return env.fail(command, service.error, 2);
-    QList<JobDefinition> preview = JobCatalog::builtInJobs(nullptr, options.zone);
-    if (const auto valid = JobCatalog::applyScheduleOverrides(preview, options.scheduleOverrides);
-        !valid)
-        return env.fail(command, valid.error(), 2);
+    if (const auto error = badScheduleOverride(settings->runtime))
+        return env.fail(command, *error, 2);
 
     ServiceNotifier notifier(service);
     notifier.setStatus(QStringLiteral("Opening the database"));
@@ -129,32 +222,12 @@ int ServeCommand::run(const CommandEnvironment &env)
     SystemClock systemClock;
     DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
     clock.align(*database.value());
-    options.databaseClock = &clock;
-    auto runtime = JobRuntime::create(database.value(), clock, options);
+    settings.value().runtime.databaseClock = &clock;
+    auto runtime = JobRuntime::create(database.value(), clock, settings->runtime);
     if (!runtime)
         return env.fail(command, runtime.error(), 2);
     Scheduler &scheduler = runtime.value()->scheduler();
-
-    int status = 0;
-    SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler, [&](int signalNumber) {
-        qCInfo(lcScheduler) << "Received signal" << signalNumber << "- stopping";
-        notifier.stopping(QStringLiteral("Stopping: waiting up to %1 s for %2 running runs")
-                              .arg(deadlineSeconds)
-                              .arg(scheduler.activeRuns().size()));
-        const StopReport report = scheduler.stop(seconds(deadlineSeconds));
-        status = report.isClean() ? 0 : 1;
-        QCoreApplication::exit(status);
-    });
     qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
                                   << "as instance" << scheduler.instanceId();
-    scheduler.start();
-    // Ready: the database is open and migrated, the scheduler runs. The watchdog pings from
-    // here on, on this thread.
-    notifier.ready(
-        ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), options.zone));
-    QTimer statusRefresh;
-    followStatus(notifier, scheduler, options.zone, statusRefresh);
-    QCoreApplication::exec();
-    return status;
+    return serve(scheduler, notifier, settings.value());
 }

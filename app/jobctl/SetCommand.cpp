@@ -112,41 +112,134 @@ void printSettings(const CommandEnvironment &env, const CatalogEntry &entry,
     }
 }
 
-} // namespace
+const QString command = QStringLiteral("set");
 
-int SetCommand::run(const CommandEnvironment &env)
+struct SetOptions
 {
-    const QString command = QStringLiteral("set");
-    QCommandLineParser parser;
+    QCommandLineOption setting{
+        QStringLiteral("setting"),
+        QStringLiteral("Sets one of the job's own settings (repeatable); `jobctl set JOB` lists "
+                       "them. An empty VALUE drops the override."),
+        QStringLiteral("KEY=VALUE")};
+    QCommandLineOption reset{QStringLiteral("reset"), QStringLiteral("Drop every override first.")};
+    QCommandLineOption yes{
+        QStringLiteral("yes"),
+        QStringLiteral("Save a schedule or zone change that drops or adds runs within the next "
+                       "24 h (without it, such a change is shown and not saved).")};
+};
+
+void describe(QCommandLineParser &parser, const SetOptions &options)
+{
     parser.setApplicationDescription(QStringLiteral(
         "Overrides JOB's settings in the database, for every instance (each running one "
         "applies them within seconds; a new schedule counts from then on). Without options: shows "
         "the overrides and their history."));
     for (const Flag &flag : flags())
         parser.addOption(QCommandLineOption(flag.option, flag.help, flag.valueName));
-    const QCommandLineOption settingOption(
-        QStringLiteral("setting"),
-        QStringLiteral("Sets one of the job's own settings (repeatable); `jobctl set JOB` lists "
-                       "them. An empty VALUE drops the override."),
-        QStringLiteral("KEY=VALUE"));
-    const QCommandLineOption resetOption(QStringLiteral("reset"),
-                                         QStringLiteral("Drop every override first."));
-    const QCommandLineOption yesOption(
-        QStringLiteral("yes"),
-        QStringLiteral("Save a schedule or zone change that drops or adds runs within the next "
-                       "24 h (without it, such a change is shown and not saved)."));
-    parser.addOptions({settingOption, resetOption, yesOption});
+    parser.addOptions({options.setting, options.reset, options.yes});
     parser.addPositionalArgument(
         QStringLiteral("JOB"),
         QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+}
+
+// The job's settings as the options leave them (`stored` with the flags and --setting values
+// applied; from nothing with --reset), or the usage error. `changed`: whether any option asks
+// for a change at all (without one, the command only shows).
+Expected<QJsonObject, QString> settingsAfter(const QCommandLineParser &parser,
+                                             const SetOptions &options, const CatalogEntry &entry,
+                                             const QJsonObject &stored, bool &changed)
+{
+    QJsonObject settings = parser.isSet(options.reset) ? QJsonObject() : stored;
+    changed = parser.isSet(options.reset);
+    for (const Flag &flag : flags()) {
+        if (!parser.isSet(flag.option))
+            continue;
+        settings.insert(flag.key, jsonFor(flag, parser.value(flag.option)));
+        changed = true;
+    }
+    if (const auto error = CommandSupport::applySettingTexts(entry, parser.values(options.setting),
+                                                             QStringLiteral("--setting"), settings))
+        return *error;
+    changed = changed || parser.isSet(options.setting);
+    return settings;
+}
+
+void show(const CommandEnvironment &env, const CatalogEntry &entry, JobSettingsStore &store,
+          const QJsonObject &stored)
+{
+    env.out << entry.name << ": " << JobOverrides::describe(stored) << "\n";
+    printSettings(env, entry, QProcessEnvironment::systemEnvironment(), stored);
+    printChanges(env, store, entry.name);
+}
+
+// A schedule or zone change is shown with the runs it moves; one that moves runs within the
+// next 24 h is saved only with --yes. Returns whether it may be saved.
+bool confirmScheduleChange(const CommandEnvironment &env, const JobDefinition &current,
+                           const JobDefinition &wanted, bool yes)
+{
+    if (current.schedule.text() == wanted.schedule.text() &&
+        current.schedule.zone() == wanted.schedule.zone())
+        return true;
+    const auto preview = ScheduleChangePreview::compute(current.schedule, wanted.schedule,
+                                                        QDateTime::currentDateTimeUtc());
+    env.out << preview.text(current.schedule, wanted.schedule);
+    return !preview.changesTheComingDay() || yes;
+}
+
+// Every scheduler (serve, console) reads the stored settings at each poll, and each console's
+// table follows them too: nothing needs a restart.
+void printSaved(const CommandEnvironment &env, const QString &name, const QJsonObject &before,
+                const QJsonObject &after)
+{
+    const auto poll =
+        std::chrono::duration_cast<std::chrono::seconds>(JobRuntime::Options{}.pausePollInterval);
+    env.out << name << ": " << JobOverrides::describe(before) << " -> "
+            << JobOverrides::describe(after)
+            << QStringLiteral("\nEvery running instance and console on this database applies it "
+                              "within %1 s; a new schedule counts from now.\n")
+                   .arg(poll.count());
+}
+
+// Checks the new settings (a whole job definition must come of them), shows a schedule change
+// and stores them with who and when.
+int save(const CommandEnvironment &env, const QCommandLineParser &parser, const SetOptions &options,
+         const CatalogEntry &entry, JobSettingsStore &store, const QJsonObject &stored,
+         const QJsonObject &settings)
+{
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const auto valid =
+        JobCatalog::configure(entry, nullptr, QTimeZone::systemTimeZone(), environment, settings);
+    if (!valid)
+        return env.fail(command, valid.error(), 2);
+    const auto current =
+        JobCatalog::configure(entry, nullptr, QTimeZone::systemTimeZone(), environment, stored);
+    if (current && !confirmScheduleChange(env, *current, *valid, parser.isSet(options.yes)))
+        return env.fail(command,
+                        QStringLiteral("nothing was saved: this change moves runs within the "
+                                       "next 24 h (above). Run it again with --yes to save "
+                                       "it."),
+                        2);
+    const auto before = store.set(entry.name, settings, CommandSupport::osUser(),
+                                  QDateTime::currentMSecsSinceEpoch());
+    if (!before)
+        return env.fail(command, before.error());
+    printSaved(env, entry.name, before.value(), settings);
+    return 0;
+}
+
+} // namespace
+
+int SetCommand::run(const CommandEnvironment &env)
+{
+    QCommandLineParser parser;
+    const SetOptions options;
+    describe(parser, options);
     if (const auto status = CommandSupport::parse(parser, env, command))
         return *status;
-
     const auto job = CommandSupport::jobArgument(env, command, parser.positionalArguments());
     if (!job)
         return job.error();
-    const QString &name = job.value();
-    const CatalogEntry *entry = JobCatalog::find(name);
+    const CatalogEntry &entry = *JobCatalog::find(job.value());
     const auto database = CommandSupport::openDatabase(env);
     if (!database)
         return env.fail(command, database.error());
@@ -154,55 +247,14 @@ int SetCommand::run(const CommandEnvironment &env)
     const auto stored = store.all();
     if (!stored)
         return env.fail(command, stored.error());
-    QJsonObject settings = parser.isSet(resetOption) ? QJsonObject() : stored->value(name);
-    bool changed = parser.isSet(resetOption);
-    for (const Flag &flag : flags()) {
-        if (!parser.isSet(flag.option))
-            continue;
-        settings.insert(flag.key, jsonFor(flag, parser.value(flag.option)));
-        changed = true;
-    }
-    if (const auto error = CommandSupport::applySettingTexts(*entry, parser.values(settingOption),
-                                                             QStringLiteral("--setting"), settings))
-        return env.fail(command, *error, 2);
-    changed = changed || parser.isSet(settingOption);
-    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QJsonObject storedSettings = stored->value(entry.name);
+    bool changed = false;
+    const auto settings = settingsAfter(parser, options, entry, storedSettings, changed);
+    if (!settings)
+        return env.fail(command, settings.error(), 2);
     if (!changed) {
-        env.out << name << ": " << JobOverrides::describe(stored->value(name)) << "\n";
-        printSettings(env, *entry, environment, stored->value(name));
-        printChanges(env, store, name);
+        show(env, entry, store, storedSettings);
         return 0;
     }
-    const auto valid =
-        JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(), environment, settings);
-    if (!valid)
-        return env.fail(command, valid.error(), 2);
-    const auto current = JobCatalog::configure(*entry, nullptr, QTimeZone::systemTimeZone(),
-                                               environment, stored->value(name));
-    if (current && (current->schedule.text() != valid->schedule.text() ||
-                    current->schedule.zone() != valid->schedule.zone())) {
-        const auto preview = ScheduleChangePreview::compute(current->schedule, valid->schedule,
-                                                            QDateTime::currentDateTimeUtc());
-        env.out << preview.text(current->schedule, valid->schedule);
-        if (preview.changesTheComingDay() && !parser.isSet(yesOption))
-            return env.fail(command,
-                            QStringLiteral("nothing was saved: this change moves runs within the "
-                                           "next 24 h (above). Run it again with --yes to save "
-                                           "it."),
-                            2);
-    }
-    const auto before =
-        store.set(name, settings, CommandSupport::osUser(), QDateTime::currentMSecsSinceEpoch());
-    if (!before)
-        return env.fail(command, before.error());
-    // Every scheduler (serve, console) reads the stored settings at each poll, and each
-    // console's table follows them too: nothing needs a restart.
-    const auto poll =
-        std::chrono::duration_cast<std::chrono::seconds>(JobRuntime::Options{}.pausePollInterval);
-    env.out << name << ": " << JobOverrides::describe(before.value()) << " -> "
-            << JobOverrides::describe(settings)
-            << QStringLiteral("\nEvery running instance and console on this database applies it "
-                              "within %1 s; a new schedule counts from now.\n")
-                   .arg(poll.count());
-    return 0;
+    return save(env, parser, options, entry, store, storedSettings, settings.value());
 }

@@ -2,6 +2,7 @@
 // command and hands over; each command lives in its own class.
 #include "AdminCommands.h"
 #include "CommandEnvironment.h"
+#include "HistoryCommand.h"
 #include "JournalLog.h"
 #include "MigrateCommand.h"
 #include "NextCommand.h"
@@ -30,7 +31,7 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("cancel"),
          {QStringLiteral("Ask the instance running a run to stop it"), &AdminCommands::cancel}},
         {QStringLiteral("history"),
-         {QStringLiteral("List runs, newest first"), &AdminCommands::history}},
+         {QStringLiteral("List runs, newest first"), &HistoryCommand::run}},
         {QStringLiteral("list"),
          {QStringLiteral("List the jobs: state, schedule, last and next run"),
           &AdminCommands::list}},

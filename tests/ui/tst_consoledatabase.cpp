@@ -10,6 +10,7 @@
 //  - a database this console did not create is watched until the admin chooses, once;
 //  - connecting says so while it lasts, and a server that does not answer is given up with
 //    the reason within 5 s.
+#include "MainWindowParts.h"
 #include "engine/ManualClock.h"
 #include "jobs/JobCatalog.h"
 #include "main/ConsoleDatabase.h"
@@ -295,16 +296,17 @@ private slots:
         jc::MainWindow window(setup);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QTableView *table = window.jobTable();
+        QTableView *table = jc::test::jobTable(window);
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
                           table->visualRect(table->model()->index(0, 0)).center());
-        QAction *pause = window.actions()->pause();
-        QTRY_VERIFY_WITH_TIMEOUT(window.actions()->preview()->isEnabled(), 10000); // selected
+        QAction *pause = jc::test::jobActions(window).pause();
+        QTRY_VERIFY_WITH_TIMEOUT(jc::test::jobActions(window).preview()->isEnabled(),
+                                 10000); // selected
         QVERIFY(!pause->isEnabled());
         QVERIFY2(pause->toolTip().contains(u"read-only"_s), qPrintable(pause->toolTip()));
-        QVERIFY(!window.actions()->runNow()->isEnabled());
-        QVERIFY(!window.actions()->resume()->isEnabled());
-        QVERIFY(!window.actions()->cancel()->isEnabled());
+        QVERIFY(!jc::test::jobActions(window).runNow()->isEnabled());
+        QVERIFY(!jc::test::jobActions(window).resume()->isEnabled());
+        QVERIFY(!jc::test::jobActions(window).cancel()->isEnabled());
         auto *toolBar = window.findChild<QToolBar *>(u"jobToolBar"_s);
         QVERIFY(toolBar);
         QWidget *pauseButton = toolBar->widgetForAction(pause);

@@ -2,6 +2,7 @@
 // one console's Settings (typed and clicked as a person would) moves the Schedule column, Next
 // run and Preview schedule of that console, which runs the jobs, and of a watch-only console
 // on the same database within seconds, without a restart. Both databases.
+#include "MainWindowParts.h"
 #include "TestDatabases.h"
 
 #include "data/TimeDisplay.h"
@@ -114,16 +115,16 @@ std::unique_ptr<MainWindow> openConsole(const std::shared_ptr<ConnectionFactory>
 
 QString cell(MainWindow &window, int column)
 {
-    const JobTableModel *model = window.jobModel();
+    const JobTableModel *model = test::jobModel(window);
     return model->data(model->index(model->rowOf(stale), column)).toString();
 }
 
 // Clicks `job`'s row in the window's table, as a person picks it.
 void clickRow(MainWindow &window, const QString &job)
 {
-    QTableView *table = window.jobTable();
-    const QModelIndex index = window.jobProxy()->mapFromSource(
-        window.jobModel()->index(window.jobModel()->rowOf(job), JobTableModel::Name));
+    QTableView *table = test::jobTable(window);
+    const QModelIndex index = test::jobProxy(window)->mapFromSource(
+        test::jobModel(window)->index(test::jobModel(window)->rowOf(job), JobTableModel::Name));
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
 }
 
@@ -141,9 +142,9 @@ void clickToolButton(MainWindow &window, QAction *action)
 QString previewOf(MainWindow &window)
 {
     clickRow(window, stale);
-    if (window.selectedJobs() != QStringList{stale})
+    if (test::selectedJobs(window) != QStringList{stale})
         return u"the row was not selected"_s;
-    clickToolButton(window, window.actions()->preview());
+    clickToolButton(window, test::jobActions(window).preview());
     auto *dialog = window.findChild<SchedulePreviewDialog *>();
     if (!dialog)
         return u"no preview dialog"_s;

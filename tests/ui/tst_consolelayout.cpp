@@ -7,6 +7,7 @@
 //  - Run details gives the log most of its height.
 // Both databases: the table shows stored runs of the built-in jobs.
 #include "HistoryRows.h"
+#include "MainWindowParts.h"
 #include "TestDatabases.h"
 
 #include "data/TimeDisplay.h"
@@ -113,7 +114,7 @@ struct Console
         window->show();
         if (!QTest::qWaitForWindowExposed(window.get()))
             return false;
-        const JobTableModel *model = window->jobModel();
+        const JobTableModel *model = test::jobModel(*window);
         return QTest::qWaitFor(
             [model] {
                 for (int row = 0; row < model->rowCount(); ++row)
@@ -160,7 +161,7 @@ private slots:
                                 .arg(c.window->frameGeometry().height())
                                 .arg(c.window->x())
                                 .arg(c.window->y())));
-        QTableView *table = c.window->jobTable();
+        QTableView *table = test::jobTable(*c.window);
         // Wait for the fit that follows the data (at most half a second after it).
         QTRY_COMPARE_WITH_TIMEOUT(cutOff(table, JobTableModel::LastRun), QString(), 5000);
         for (const int column : {JobTableModel::Name, JobTableModel::State, JobTableModel::LastRun,
@@ -179,7 +180,7 @@ private slots:
         const QRect wide = screenNamed(u"wide"_s)->availableGeometry();
         c.window->setGeometry(wide.adjusted(8, 32, -8, -8));
         QTRY_COMPARE(c.window->screen()->name(), u"wide"_s);
-        QTableView *table = c.window->jobTable();
+        QTableView *table = test::jobTable(*c.window);
         QTRY_COMPARE_WITH_TIMEOUT(cutOff(table, JobTableModel::ScheduleColumn), QString(), 5000);
         for (int column = 0; column < JobTableModel::ColumnCount; ++column)
             QVERIFY2(cutOff(table, column).isEmpty(), qPrintable(cutOff(table, column)));

@@ -8,6 +8,7 @@
 // With JOBCONSOLE_SCREENSHOT_DIR set, the window and the run details dialog are saved there
 // as mainwindow.png and run-details.png (for docs and reviews; the test never depends on it).
 #include "EnginePrinters.h"
+#include "MainWindowParts.h"
 #include "TestDatabases.h"
 #include "UiInput.h"
 
@@ -240,24 +241,24 @@ private:
 // The display text of `job`'s cell in `column`, as the table shows it (through the proxy).
 QString cell(MainWindow &window, const QString &job, int column)
 {
-    const JobTableModel *model = window.jobModel();
+    const JobTableModel *model = test::jobModel(window);
     return model->data(model->index(model->rowOf(job), column)).toString();
 }
 
 // `job`'s cell in `column` as the jobs table shows it (through the proxy, scrolled to).
 QModelIndex shownIndex(MainWindow &window, const QString &job, int column = JobTableModel::Name)
 {
-    const JobTableModel *model = window.jobModel();
+    const JobTableModel *model = test::jobModel(window);
     const QModelIndex index =
-        window.jobProxy()->mapFromSource(model->index(model->rowOf(job), column));
-    window.jobTable()->scrollTo(index);
+        test::jobProxy(window)->mapFromSource(model->index(model->rowOf(job), column));
+    test::jobTable(window)->scrollTo(index);
     return index;
 }
 
 // Clicks `job`'s row with the mouse, as a person picks a job (with Ctrl: adds or removes it).
 void clickRow(MainWindow &window, const QString &job, Qt::KeyboardModifiers modifiers = {})
 {
-    QTableView *table = window.jobTable();
+    QTableView *table = test::jobTable(window);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers,
                       table->visualRect(shownIndex(window, job)).center());
 }
@@ -292,7 +293,7 @@ QString chooseFromContextMenu(MainWindow &window, const QString &job, QAction *a
         QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(action).center());
     });
     poll.start();
-    QTableView *table = window.jobTable();
+    QTableView *table = test::jobTable(window);
     const QPoint at =
         table->viewport()->mapTo(&window, table->visualRect(shownIndex(window, job)).center());
     QTest::mouseClick(window.windowHandle(), Qt::RightButton, {}, at);
@@ -411,11 +412,11 @@ struct Console
     // The id of the run the table shows as `job`'s last one (0: none).
     qint64 shownRunId(const QString &job) const
     {
-        const JobOverview *row = window->jobModel()->job(job);
+        const JobOverview *row = test::jobModel(*window)->job(job);
         return row && row->lastRun ? row->lastRun->id : 0;
     }
 
-    JobActions &actions() const { return *window->actions(); }
+    JobActions &actions() const { return test::jobActions(*window); }
 
     test::TestDatabase database;
     std::shared_ptr<ConnectionFactory> factory;
@@ -434,7 +435,8 @@ struct Console
     Console c(dialect);                                                                            \
     QVERIFY2(c.isReady(), qPrintable(c.error));                                                    \
     QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));                                         \
-    QTRY_VERIFY_WITH_TIMEOUT(c.window->jobModel()->job(reportJob)->scheduledNext.isValid(), 10000)
+    QTRY_VERIFY_WITH_TIMEOUT(test::jobModel(*c.window)->job(reportJob)->scheduledNext.isValid(),   \
+                             10000)
 
 class tst_MainWindow : public QObject
 {
@@ -460,8 +462,8 @@ private slots:
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
         QVERIFY(window.windowTitle().endsWith(ConsoleStatusBar::describe(c.database.url())));
-        const QAbstractItemModel *table = window.jobTable()->model();
-        QCOMPARE(table, window.jobProxy());
+        const QAbstractItemModel *table = test::jobTable(window)->model();
+        QCOMPARE(table, test::jobProxy(window));
         QCOMPARE(table->rowCount(), 4);
         for (int row = 0; row < 4; ++row) {
             QCOMPARE(table->index(row, JobTableModel::Name).data().toString(),
@@ -474,13 +476,13 @@ private slots:
                      QStringLiteral("Jan 16 03:00:00 UTC (in 17 h 0 min)"));
         }
         // The first row is selected at start: the single-job actions are on.
-        QCOMPARE(window.selectedJobs(), QStringList{reportJob});
+        QCOMPARE(test::selectedJobs(window), QStringList{reportJob});
         QVERIFY(c.actions().runNow()->isEnabled());
         QVERIFY(c.actions().pause()->isEnabled());
         QVERIFY(!c.actions().resume()->isEnabled());
         QVERIFY(!c.actions().cancel()->isEnabled());
         QVERIFY(c.actions().cancel()->toolTip().contains(QStringLiteral("it is not running")));
-        QTRY_VERIFY_WITH_TIMEOUT(window.reader()->isConnected(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::databaseReader(window)->isConnected(), 10000);
         const auto *database = window.findChild<QLabel *>(QStringLiteral("databaseLabel"));
         QVERIFY(database);
         const QString described = ConsoleStatusBar::describe(c.database.url());
@@ -497,7 +499,7 @@ private slots:
             QStringLiteral("Schedulers: 1"), 10000);
 
         clickRow(window, cleanupJob);
-        QCOMPARE(window.selectedJobs(), QStringList{cleanupJob});
+        QCOMPARE(test::selectedJobs(window), QStringList{cleanupJob});
     }
 
     // Issue 15: a click on a row moves the current index before it selects the row; the
@@ -507,7 +509,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        const auto started = window.operations()->runNow(cleanupJob, false, u"setup"_s);
+        const auto started = test::jobOperations(window)->runNow(cleanupJob, false, u"setup"_s);
         QVERIFY2(started, qPrintable(errorOf(started)));
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
         auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
@@ -516,7 +518,7 @@ private slots:
 
         for (const QString &job : {syncJob, cleanupJob, reportJob, cleanupJob}) {
             clickRow(window, job);
-            QCOMPARE(window.selectedJobs(), QStringList{job});
+            QCOMPARE(test::selectedJobs(window), QStringList{job});
             QCOMPARE(historyTitle(window), u"Runs of %1"_s.arg(job));
             QCOMPARE(history->model()->job(), job);
             QVERIFY2(changes->text().contains(job), qPrintable(changes->text()));
@@ -528,12 +530,12 @@ private slots:
 
         // Ctrl+click adds a row: the panes stay on the job clicked last, which is selected.
         clickRow(window, syncJob, Qt::ControlModifier);
-        QCOMPARE(window.selectedJobs(), (QStringList{syncJob, cleanupJob}));
+        QCOMPARE(test::selectedJobs(window), (QStringList{syncJob, cleanupJob}));
         QCOMPARE(history->model()->job(), syncJob);
         QVERIFY(c.actions().pause()->isEnabled());
         // Ctrl+click on it again removes it: no single job, the panes say so.
         clickRow(window, syncJob, Qt::ControlModifier);
-        QCOMPARE(window.selectedJobs(), QStringList{cleanupJob});
+        QCOMPARE(test::selectedJobs(window), QStringList{cleanupJob});
         QCOMPARE(historyTitle(window), u"Select a job to see its runs"_s);
         QVERIFY(!c.actions().runNow()->isEnabled());
     }
@@ -545,7 +547,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        const auto started = window.operations()->runNow(cleanupJob, false, u"setup"_s);
+        const auto started = test::jobOperations(window)->runNow(cleanupJob, false, u"setup"_s);
         QVERIFY2(started, qPrintable(errorOf(started)));
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(cleanupJob), u"succeeded"_s, 10000);
         const qint64 runId = c.runsOf(cleanupJob).first().id;
@@ -619,9 +621,10 @@ private slots:
 
         // A double-click on the row opens the run's details.
         QTRY_COMPARE_WITH_TIMEOUT(c.shownRunId(reportJob), runs.first().id, 10000);
-        QTableView *table = window.jobTable();
-        const QModelIndex index = window.jobProxy()->mapFromSource(
-            window.jobModel()->index(window.jobModel()->rowOf(reportJob), JobTableModel::Name));
+        QTableView *table = test::jobTable(window);
+        const QModelIndex index =
+            test::jobProxy(window)->mapFromSource(test::jobModel(window)->index(
+                test::jobModel(window)->rowOf(reportJob), JobTableModel::Name));
         QCOMPARE(index.data(JobTableModel::JobNameRole).toString(), reportJob);
         const QPoint at = table->visualRect(index).center();
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, at);
@@ -652,7 +655,7 @@ private slots:
         clickRow(window, importJob);
         auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
         QTRY_COMPARE(history->model()->job(), importJob);
-        const auto started = window.operations()->runNow(importJob, false, u"nightly"_s);
+        const auto started = test::jobOperations(window)->runNow(importJob, false, u"nightly"_s);
         QVERIFY2(started, qPrintable(errorOf(started)));
         RunHistoryModel *model = history->model();
         const auto shown = [model](int column) {
@@ -810,7 +813,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        const auto started = c.window->operations()->runNow(syncJob, false, {});
+        const auto started = test::jobOperations(*c.window)->runNow(syncJob, false, {});
         QVERIFY2(started, qPrintable(errorOf(started)));
         QTRY_COMPARE_WITH_TIMEOUT(cell(window, syncJob, JobTableModel::State),
                                   QStringLiteral("running"), 10000);
@@ -852,7 +855,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        const auto started = c.window->operations()->runNow(reportJob, false, {});
+        const auto started = test::jobOperations(*c.window)->runNow(reportJob, false, {});
         QVERIFY2(started, qPrintable(errorOf(started)));
         QTRY_COMPARE_WITH_TIMEOUT(cell(window, reportJob, JobTableModel::State), u"running 3/10"_s,
                                   10000);
@@ -883,7 +886,7 @@ private slots:
         Console c(dialect, 1h);
         QVERIFY2(c.isReady(), qPrintable(c.error));
         QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
-        auto *updates = c.window->consoleStatusBar()->findChild<QLabel *>(u"updatesLabel"_s);
+        auto *updates = test::consoleStatusBar(*c.window)->findChild<QLabel *>(u"updatesLabel"_s);
         QVERIFY(updates);
         if (dialect != SqlDialect::Postgres) {
             QCOMPARE(updates->text(), u"Updates: every 1 h 0 min"_s);
@@ -891,7 +894,8 @@ private slots:
                                                      ? u"SQLite does not announce"_s
                                                      : u"MySQL/MariaDB does not announce"_s),
                      qPrintable(updates->toolTip()));
-            auto *where = c.window->consoleStatusBar()->findChild<QLabel *>(u"databaseLabel"_s);
+            auto *where =
+                test::consoleStatusBar(*c.window)->findChild<QLabel *>(u"databaseLabel"_s);
             QVERIFY(where);
             QVERIFY2(where->text().startsWith(dialect == SqlDialect::Sqlite
                                                   ? u"Database: SQLite"_s
@@ -922,7 +926,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
         MainWindow &window = *c.window;
         window.activateWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.jobModel()->job(cleanupJob), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::jobModel(window)->job(cleanupJob), 10000);
         auto *table = window.findChild<QTableView *>(u"jobTable"_s);
         table->setFocus();
         QTRY_VERIFY(table->hasFocus());
@@ -1030,7 +1034,7 @@ private slots:
         table->setFocus();
         QTRY_VERIFY(table->hasFocus());
         QTest::keyClicks(table, u"gamma"_s);
-        QTRY_COMPARE(window.selectedJobs(), QStringList{cleanupJob});
+        QTRY_COMPARE(test::selectedJobs(window), QStringList{cleanupJob});
 
         ModalAnswer answer([](QWidget *modal) {
             if (!qobject_cast<PauseDialog *>(modal))
@@ -1118,7 +1122,7 @@ private slots:
     {
         OPEN_CONSOLE();
         MainWindow &window = *c.window;
-        ConsoleStatusBar *status = window.consoleStatusBar();
+        ConsoleStatusBar *status = test::consoleStatusBar(window);
         auto *label = status->findChild<QLabel *>(QStringLiteral("databaseLabel"));
         auto *reconnect = status->findChild<QPushButton *>(QStringLiteral("reconnectButton"));
         QVERIFY(label && reconnect);
@@ -1133,7 +1137,7 @@ private slots:
         QVERIFY(label->text().endsWith(QStringLiteral("— not reachable")));
         QVERIFY(label->toolTip().contains(QStringLiteral("jc_runs")));
         QVERIFY(reconnect->isVisible());
-        QVERIFY(!window.reader()->isConnected());
+        QVERIFY(!test::databaseReader(window)->isConnected());
 
         problem = c.exec(QStringLiteral("ALTER TABLE jc_runs_away RENAME TO jc_runs"));
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -1141,7 +1145,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(status->isConnectedShown(), 10000);
         QVERIFY(label->text().endsWith(QStringLiteral("— connected")));
         QVERIFY(!reconnect->isVisible());
-        QVERIFY(window.reader()->isConnected());
+        QVERIFY(test::databaseReader(window)->isConnected());
     }
 };
 

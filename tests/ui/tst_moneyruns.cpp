@@ -5,6 +5,7 @@
 //  - When a run already did the period (here the scheduled one at the month's start), the
 //    dialog says which and the admin is asked again: No runs nothing; Run again runs.
 // Every dry run and run is in the history, by the admin.
+#include "MainWindowParts.h"
 #include "TestDatabases.h"
 
 #include "data/TimeDisplay.h"
@@ -242,12 +243,14 @@ struct Console
     // Picks the top-up's row and clicks Run now on the toolbar.
     void clickRunNow() const
     {
-        QTableView *table = window->jobTable();
-        const QModelIndex index = window->jobProxy()->mapFromSource(
-            window->jobModel()->index(window->jobModel()->rowOf(topUp), JobTableModel::Name));
+        QTableView *table = test::jobTable(*window);
+        const QModelIndex index =
+            test::jobProxy(*window)->mapFromSource(test::jobModel(*window)->index(
+                test::jobModel(*window)->rowOf(topUp), JobTableModel::Name));
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
         auto *toolBar = window->findChild<QToolBar *>(u"jobToolBar"_s);
-        QTest::mouseClick(toolBar->widgetForAction(window->actions()->runNow()), Qt::LeftButton);
+        QTest::mouseClick(toolBar->widgetForAction(test::jobActions(*window).runNow()),
+                          Qt::LeftButton);
     }
 
     test::TestDatabase database;
@@ -274,7 +277,7 @@ private slots:
         Console c(dialect);
         QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
         QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
-        QTRY_VERIFY_WITH_TIMEOUT(c.window->jobModel()->job(topUp), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::jobModel(*c.window)->job(topUp), 10000);
 
         // January, nobody granted yet: the figures, no earlier run, one click runs it.
         {

@@ -2,22 +2,15 @@
 
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
-#include "dialogs/BackfillDialog.h"
-#include "dialogs/PauseDialog.h"
-#include "dialogs/RunDetailsDialog.h"
-#include "dialogs/RunNowDialog.h"
-#include "dialogs/SchedulePreviewDialog.h"
-#include "dialogs/SettingsDialog.h"
 #include "engine/Clock.h"
-#include "jobs/JobCatalog.h"
-#include "jobs/JobOverrides.h"
 #include "jobs/JobRuntime.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/FocusRing.h"
 #include "main/HelpDialog.h"
+#include "main/JobActionDialogs.h"
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
-#include "main/ManualRunPreview.h"
+#include "main/SettingsEditor.h"
 #include "main/TrayNotifier.h"
 #include "models/JobTableFeed.h"
 #include "models/JobTableModel.h"
@@ -25,11 +18,9 @@
 #include "models/RunHistoryModel.h"
 #include "settings/ConsoleSettings.h"
 #include "storage/ChangeListener.h"
-#include "storage/JobSettingsStore.h"
-#include "views/ColumnFitter.h"
 #include "views/ErrorLogPane.h"
 #include "views/HistoryPane.h"
-#include "views/ProgressDelegate.h"
+#include "views/JobTableView.h"
 #include "views/SettingsChangesPane.h"
 
 #include <QApplication>
@@ -37,20 +28,16 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QHeaderView>
-#include <QItemSelectionModel>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPalette>
 #include <QScreen>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QSysInfo>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTimeZone>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -84,13 +71,47 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     , m_setup(std::move(setup))
     , m_reader(new DatabaseReader(m_setup.database, this))
     , m_model(new JobTableModel(m_setup.clock->now(), this))
-    , m_proxy(new QSortFilterProxyModel(this))
     , m_feed(new JobTableFeed(m_model, m_reader, *m_setup.clock, this))
     , m_operations(
           new JobOperations(m_reader, schedulerOf(m_setup), *m_setup.clock, m_setup.user, this))
     , m_actions(new JobActions(m_setup.runtime != nullptr, this))
     , m_status(
           new ConsoleStatusBar(m_reader, m_setup.databaseText, m_setup.runtime != nullptr, this))
+{
+    nameParts();
+    setUpWindow();
+    m_actions->setReadOnly(m_setup.readOnlyReason);
+    m_model->setJobs(overviewsOf(m_setup.jobs));
+    buildCentralWidget();
+    buildMenus();
+    followScheduler();
+    followJobTable();
+    followOperations();
+    followStoredSettings();
+
+    FocusRing::followFocus();
+    resize(1280, 780);
+    restoreLayout();
+    fitOnScreen();
+    m_feed->setInterval(m_setup.refreshInterval);
+    m_feed->start();
+    listenForChanges();
+    updateActions();
+    updateGlance();
+}
+
+// Tests and tools find the window's parts by these names (findChild), as it has no accessors.
+void MainWindow::nameParts()
+{
+    m_reader->setObjectName(QStringLiteral("databaseReader"));
+    m_model->setObjectName(QStringLiteral("jobTableModel"));
+    m_feed->setObjectName(QStringLiteral("jobTableFeed"));
+    m_operations->setObjectName(QStringLiteral("jobOperations"));
+    m_actions->setObjectName(QStringLiteral("jobActions"));
+    m_status->setObjectName(QStringLiteral("consoleStatusBar"));
+}
+
+void MainWindow::setUpWindow()
 {
     m_title = (m_setup.demo ? tr("Job Console — demo database") : tr("Job Console")) +
               QStringLiteral(" — ") + m_setup.databaseText;
@@ -99,12 +120,29 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     setStatusBar(m_status);
     if (m_setup.demo)
         m_status->showMessage(tr("Demo database — choose yours in File → Settings."));
+}
 
-    m_actions->setReadOnly(m_setup.readOnlyReason);
-    m_model->setJobs(overviewsOf(m_setup.jobs));
+// The jobs at a glance above the jobs table, the panes below.
+void MainWindow::buildCentralWidget()
+{
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
-    buildTable();
+    m_table = new JobTableView(m_model, this);
+    m_table->setContextActions(m_actions);
+    m_dialogs = new JobActionDialogs(m_setup, m_model, m_table, m_operations, m_reader, this);
+    connect(m_dialogs, &JobActionDialogs::failed, this, &MainWindow::showError);
+    m_settings = new SettingsEditor(m_setup, m_reader, m_table, this);
+    connect(m_settings, &SettingsEditor::failed, this, &MainWindow::showError);
+    connect(m_settings, &SettingsEditor::applied, this, &MainWindow::refreshNow);
+    connect(m_settings, &SettingsEditor::saved, this, [this](const QString &message) {
+        m_status->showMessage(message, 15000);
+        m_changes->refresh();
+    });
+    connect(m_table, &JobTableView::currentJobMayHaveChanged, this, &MainWindow::currentJobChanged);
+    connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
+        if (const JobOverview *job = currentJob(); job && job->lastRun)
+            m_dialogs->showRun(job->lastRun->id);
+    });
     auto *top = new QWidget(m_splitter);
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -122,21 +160,30 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
     setCentralWidget(m_splitter);
-    buildMenus();
+}
 
-    if (Scheduler *scheduler = schedulerOf(m_setup)) {
-        m_feed->connectScheduler(scheduler);
-        connect(scheduler, &Scheduler::occurrenceSkipped, this,
-                [this](const QString &job, const QDateTime &, SkipReason reason, int count) {
-                    if (reason == SkipReason::Coalesced)
-                        m_tray->notifyMissed(job, count);
-                });
-        connect(scheduler, &Scheduler::runRefused, this,
-                [this](const RunInfo &run, SkipReason, const QString &message) {
-                    m_status->showMessage(tr("\"%1\" did not run: %2").arg(run.job, message),
-                                          10000);
-                });
-    }
+// This console's scheduler (none when it only watches): the table follows its runs, the tray
+// tells of missed occurrences, the status bar of refused runs.
+void MainWindow::followScheduler()
+{
+    Scheduler *scheduler = schedulerOf(m_setup);
+    if (!scheduler)
+        return;
+    m_feed->connectScheduler(scheduler);
+    connect(scheduler, &Scheduler::occurrenceSkipped, this,
+            [this](const QString &job, const QDateTime &, SkipReason reason, int count) {
+                if (reason == SkipReason::Coalesced)
+                    m_tray->notifyMissed(job, count);
+            });
+    connect(scheduler, &Scheduler::runRefused, this,
+            [this](const RunInfo &run, SkipReason, const QString &message) {
+                m_status->showMessage(tr("\"%1\" did not run: %2").arg(run.job, message), 10000);
+            });
+}
+
+// What the jobs table learns moves the panes, the actions, the glance and the status bar.
+void MainWindow::followJobTable()
+{
     connect(m_model, &JobTableModel::runEnded, this, [this](const StoredRun &run) {
         // Replaces a "Cancelling …" that waited for this end; stays until the next message.
         m_status->showMessage(tr("\"%1\" ended %2 at %3 (run %4).")
@@ -159,10 +206,12 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     connect(m_feed, &JobTableFeed::instancesSeenChanged, m_status, &ConsoleStatusBar::setInstances);
     connect(m_status, &ConsoleStatusBar::reconnectRequested, this, [this] {
         m_reader->database()->closeAll(); // every thread reopens its connection
-        m_feed->refreshNow();
-        m_history->refresh();
-        m_errors->refresh();
+        refreshNow();
     });
+}
+
+void MainWindow::followOperations()
+{
     // Until the run has ended (runEnded replaces it): a cancel can take a batch's time.
     connect(m_operations, &JobOperations::cancelling, this, [this](const QString &job) {
         m_status->showMessage(tr("Cancelling \"%1\"…").arg(job));
@@ -175,23 +224,16 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
         showError(tr("The action did not work"), message);
         m_feed->refreshNow();
     });
+}
 
-    // A settings change seen in the database: the table follows it at once, and this
-    // console's scheduler need not wait for its own poll to apply it.
+// A settings change seen in the database: the table follows it at once, and this console's
+// scheduler need not wait for its own poll to apply it.
+void MainWindow::followStoredSettings()
+{
     m_feed->followStoredSettings(m_setup.zone);
     if (JobRuntime *runtime = m_setup.runtime)
         connect(m_feed, &JobTableFeed::storedSettingsChanged, this,
                 [runtime] { runtime->pollNow(); });
-
-    FocusRing::followFocus();
-    resize(1280, 780);
-    restoreLayout();
-    fitOnScreen();
-    m_feed->setInterval(m_setup.refreshInterval);
-    m_feed->start();
-    listenForChanges();
-    updateActions();
-    updateGlance();
 }
 
 // On PostgreSQL the database announces every change (ChangeListener): the console re-reads at
@@ -202,12 +244,7 @@ void MainWindow::listenForChanges()
     m_changeRefresh = new QTimer(this);
     m_changeRefresh->setSingleShot(true);
     m_changeRefresh->setInterval(300);
-    connect(m_changeRefresh, &QTimer::timeout, this, [this] {
-        m_feed->refreshNow();
-        m_history->refresh();
-        m_errors->refresh();
-        m_changes->refresh();
-    });
+    connect(m_changeRefresh, &QTimer::timeout, this, &MainWindow::refreshNow);
     connect(m_listener, &ChangeListener::changed, this, [this] {
         if (!m_changeRefresh->isActive())
             m_changeRefresh->start();
@@ -231,54 +268,6 @@ void MainWindow::listenForChanges()
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::buildTable()
-{
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(JobTableModel::SortRole);
-    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
-    m_table = new QTableView(this);
-    m_table->setTabKeyNavigation(false); // Tab leaves the table; arrows move between rows
-    m_table->setObjectName(QStringLiteral("jobTable"));
-    m_table->setAccessibleName(tr("Jobs"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(JobTableModel::Name, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideRight);
-    m_table->verticalHeader()->hide();
-    m_table->setItemDelegateForColumn(JobTableModel::State, new ProgressDelegate(m_table));
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setObjectName(QStringLiteral("jobTableHeader"));
-    header->setSectionsMovable(true);
-    header->setHighlightSections(false);
-    // Job, state, last and next run always show whole; the schedule (its description can be
-    // long) and the last success give way first, and take what is spare.
-    m_columns = new ColumnFitter(
-        m_table,
-        {JobTableModel::ScheduleColumn, JobTableModel::LastSuccess, JobTableModel::LastRun},
-        JobTableModel::ScheduleColumn);
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
-        QMenu menu(this);
-        m_actions->addTo(&menu);
-        menu.exec(m_table->viewport()->mapToGlobal(at));
-    });
-    // A mouse press moves the current index first and selects the row after it; a key
-    // selects first. The panes follow "the current row, once selected", so both signals
-    // lead to currentJobChanged(), which acts only when that job changes.
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::currentJobChanged);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &MainWindow::currentJobChanged);
-    connect(m_table, &QAbstractItemView::doubleClicked, this, [this] {
-        if (const JobOverview *job = currentJob(); job && job->lastRun)
-            showRun(job->lastRun->id);
-    });
-}
-
 void MainWindow::buildPanes(QSplitter *splitter)
 {
     m_tabs = new QTabWidget(this);
@@ -290,12 +279,28 @@ void MainWindow::buildPanes(QSplitter *splitter)
     m_tabs->addTab(m_history, tr("Histor&y"));
     m_tabs->addTab(m_errors, tr("&Error log"));
     m_tabs->addTab(m_changes, tr("Settings &changes"));
-    connect(m_history, &HistoryPane::runActivated, this, &MainWindow::showRun);
-    connect(m_errors, &ErrorLogPane::runActivated, this, &MainWindow::showRun);
+    connect(m_history, &HistoryPane::runActivated, m_dialogs, &JobActionDialogs::showRun);
+    connect(m_errors, &ErrorLogPane::runActivated, m_dialogs, &JobActionDialogs::showRun);
     splitter->addWidget(m_tabs);
 }
 
 void MainWindow::buildMenus()
+{
+    QAction *quitAction = buildFileMenu();
+    QMenu *jobs = menuBar()->addMenu(tr("&Jobs"));
+    m_actions->addTo(jobs);
+    buildHelpMenu();
+
+    QToolBar *toolBar = addToolBar(tr("Job actions"));
+    toolBar->setObjectName(QStringLiteral("jobToolBar"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_actions->addTo(toolBar);
+    m_dialogs->connectTo(*m_actions);
+    buildTray(quitAction);
+}
+
+// The File menu; its Quit action, which the tray's menu offers too.
+QAction *MainWindow::buildFileMenu()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *refresh = file->addAction(tr("Re&fresh"));
@@ -315,16 +320,17 @@ void MainWindow::buildMenus()
     settingsAction->setShortcut(QKeySequence::Preferences);
     settingsAction->setObjectName(QStringLiteral("settingsAction"));
     settingsAction->setEnabled(m_setup.settings && m_setup.vault);
-    connect(settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+    connect(settingsAction, &QAction::triggered, m_settings, &SettingsEditor::open);
     file->addSeparator();
     QAction *quitAction = file->addAction(tr("&Quit"));
     quitAction->setShortcut(QKeySequence::Quit);
     quitAction->setObjectName(QStringLiteral("quitAction"));
     connect(quitAction, &QAction::triggered, this, &MainWindow::quit);
+    return quitAction;
+}
 
-    QMenu *jobs = menuBar()->addMenu(tr("&Jobs"));
-    m_actions->addTo(jobs);
-
+void MainWindow::buildHelpMenu()
+{
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(tr("&User guide"));
     guide->setShortcut(QKeySequence::HelpContents);
@@ -339,33 +345,21 @@ void MainWindow::buildMenus()
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     QAction *aboutQt = help->addAction(tr("About &Qt"));
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
 
-    QToolBar *toolBar = addToolBar(tr("Job actions"));
-    toolBar->setObjectName(QStringLiteral("jobToolBar"));
-    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_actions->addTo(toolBar);
-
-    connect(m_actions->runNow(), &QAction::triggered, this, &MainWindow::runNow);
-    connect(m_actions->backfill(), &QAction::triggered, this, &MainWindow::runPastOccurrence);
-    connect(m_actions->pause(), &QAction::triggered, this, &MainWindow::pauseSelected);
-    connect(m_actions->resume(), &QAction::triggered, this, &MainWindow::resumeSelected);
-    connect(m_actions->cancel(), &QAction::triggered, this, &MainWindow::cancelCurrent);
-    connect(m_actions->preview(), &QAction::triggered, this, &MainWindow::previewSchedule);
-
-    auto *trayMenu = new QMenu(this);
-    trayMenu->addAction(tr("Show Job Console"), this, [this] {
+void MainWindow::buildTray(QAction *quitAction)
+{
+    const auto showWindow = [this] {
         showNormal();
         raise();
         activateWindow();
-    });
+    };
+    auto *trayMenu = new QMenu(this);
+    trayMenu->addAction(tr("Show Job Console"), this, showWindow);
     trayMenu->addAction(quitAction);
     m_tray = new TrayNotifier(windowIcon(), trayMenu, this);
-    connect(m_tray, &TrayNotifier::showWindowRequested, this, [this] {
-        showNormal();
-        raise();
-        activateWindow();
-    });
-    connect(m_tray, &TrayNotifier::runActivated, this, &MainWindow::showRun);
+    connect(m_tray, &TrayNotifier::showWindowRequested, this, showWindow);
+    connect(m_tray, &TrayNotifier::runActivated, m_dialogs, &JobActionDialogs::showRun);
 }
 
 void MainWindow::restoreLayout()
@@ -380,27 +374,8 @@ void MainWindow::restoreLayout()
         m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
         selected = settings->selectedJobs();
     }
-    QItemSelection selection;
-    QModelIndex current;
-    for (const QString &job : selected) {
-        const int row = m_model->rowOf(job);
-        if (row < 0)
-            continue;
-        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-        selection.select(index, index);
-        if (!current.isValid())
-            current = index;
-    }
-    if (!current.isValid() && m_proxy->rowCount() > 0) {
-        current = m_proxy->index(0, 0);
-        selection.select(current, current);
-    }
-    if (current.isValid()) {
-        m_table->selectionModel()->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
-        m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
-                                                         QItemSelectionModel::Rows);
+    if (m_table->selectJobs(selected))
         currentJobChanged();
-    }
 }
 
 // A window restored from another screen (a larger one, or a scale factor since changed) or
@@ -444,39 +419,13 @@ void MainWindow::saveLayout()
     settings->setWindowState(saveState());
     settings->setViewState(QStringLiteral("jobTable"), m_table->horizontalHeader()->saveState());
     settings->setViewState(QStringLiteral("mainSplitter"), m_splitter->saveState());
-    settings->setSelectedJobs(selectedJobs());
+    settings->setSelectedJobs(m_table->selectedJobs());
     settings->sync();
-}
-
-void MainWindow::selectJob(const QString &job)
-{
-    const int row = m_model->rowOf(job);
-    if (row < 0)
-        return;
-    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
-                                                          QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
-}
-
-QStringList MainWindow::selectedJobs() const
-{
-    QList<int> rows;
-    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        rows.append(index.row());
-    std::sort(rows.begin(), rows.end());
-    QStringList jobs;
-    for (const int row : rows)
-        jobs.append(m_proxy->index(row, 0).data(JobTableModel::JobNameRole).toString());
-    return jobs;
 }
 
 const JobOverview *MainWindow::currentJob() const
 {
-    const QModelIndex current = m_table->selectionModel()->currentIndex();
-    if (!current.isValid() || !m_table->selectionModel()->isRowSelected(current.row()))
-        return nullptr;
-    return m_model->job(current.data(JobTableModel::JobNameRole).toString());
+    return m_model->job(m_table->currentJob());
 }
 
 void MainWindow::currentJobChanged()
@@ -504,232 +453,11 @@ void MainWindow::followLiveRun()
 void MainWindow::updateActions()
 {
     QList<const JobOverview *> selected;
-    for (const QString &name : selectedJobs()) {
+    for (const QString &name : m_table->selectedJobs()) {
         if (const JobOverview *job = m_model->job(name))
             selected.append(job);
     }
     m_actions->update(selected, currentJob(), m_model->now());
-}
-
-void MainWindow::runNow()
-{
-    const JobOverview *job = currentJob();
-    if (!job)
-        return;
-    const QString name = job->name;
-    RunNowDialog dialog(name, job->schedule, m_setup.clock->now(), job->isRunning(),
-                        overlapPolicyOf(name), this);
-    dialog.setObjectName(QStringLiteral("runNowDialog"));
-    // A job that moves money shows its dry run's figures first (and what already ran for the
-    // period); while the job runs, its overlap policy decides and the warning says how.
-    std::unique_ptr<ManualRunPreview> preview;
-    const CatalogEntry *entry = JobCatalog::find(name);
-    if (entry && entry->previewManualRuns && m_operations->scheduler() && !job->isRunning()) {
-        preview = std::make_unique<ManualRunPreview>(m_operations->scheduler(), m_reader, name,
-                                                     m_operations->user());
-        dialog.expectPreview();
-        connect(preview.get(), &ManualRunPreview::progressed, &dialog,
-                &RunNowDialog::showPreviewProgress);
-        connect(preview.get(), &ManualRunPreview::finished, &dialog, &RunNowDialog::showPreview);
-        connect(preview.get(), &ManualRunPreview::unavailable, &dialog,
-                &RunNowDialog::showPreviewUnavailable);
-        connect(preview.get(), &ManualRunPreview::alreadyDone, &dialog,
-                &RunNowDialog::showDoneBefore);
-        connect(preview.get(), &ManualRunPreview::earlierRunUnknown, &dialog,
-                &RunNowDialog::showDoneBeforeUnknown);
-        preview->start();
-    }
-    if (dialog.exec() != QDialog::Accepted || !dialog.confirmWhenDoneBefore())
-        return;
-    preview.reset(); // a dry run still going is cancelled: the admin has decided
-    const auto started = m_operations->runNow(name, dialog.dryRun(), dialog.reason());
-    if (!started)
-        showError(tr("\"%1\" did not start").arg(name), started.error());
-}
-
-// The dialog offers the occurrences of the schedule this console's scheduler runs the job on
-// (stored overrides applied), the one Scheduler::runNow checks the chosen instant against.
-void MainWindow::runPastOccurrence()
-{
-    const JobOverview *job = currentJob();
-    Scheduler *scheduler = m_operations->scheduler();
-    if (!job || !scheduler)
-        return;
-    const QString name = job->name;
-    const std::optional<JobStatus> status = scheduler->jobStatus(name);
-    BackfillDialog dialog(name, status ? status->schedule : job->schedule, m_setup.clock->now(),
-                          job->isRunning(), overlapPolicyOf(name), this);
-    dialog.setObjectName(QStringLiteral("backfillDialog"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    const auto started =
-        m_operations->runNow(name, dialog.dryRun(), dialog.reason(), dialog.occurrence());
-    if (!started)
-        showError(tr("\"%1\" did not start").arg(name), started.error());
-}
-
-OverlapPolicy MainWindow::overlapPolicyOf(const QString &job) const
-{
-    for (const JobDefinition &definition : m_setup.jobs) {
-        if (definition.name == job)
-            return definition.policies.overlap;
-    }
-    return OverlapPolicy::Skip;
-}
-
-void MainWindow::pauseSelected()
-{
-    QStringList jobs;
-    const qint64 now = m_model->now().toMSecsSinceEpoch();
-    for (const QString &name : selectedJobs()) {
-        const JobOverview *job = m_model->job(name);
-        if (job && !(job->pause && job->pause->isActiveAt(now)))
-            jobs.append(name);
-    }
-    if (jobs.isEmpty())
-        return;
-    PauseDialog dialog(jobs.join(QStringLiteral(", ")), *m_setup.clock, this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    for (const QString &job : jobs)
-        m_operations->pause(job, dialog.reason(), dialog.resumeAt());
-}
-
-void MainWindow::resumeSelected()
-{
-    const qint64 now = m_model->now().toMSecsSinceEpoch();
-    for (const QString &name : selectedJobs()) {
-        const JobOverview *job = m_model->job(name);
-        if (job && job->pause && job->pause->isActiveAt(now))
-            m_operations->resume(name);
-    }
-}
-
-void MainWindow::cancelCurrent()
-{
-    const JobOverview *job = currentJob();
-    if (!job || !job->isRunning())
-        return;
-    const QString where = job->isRunningElsewhere()
-                              ? tr("It runs on %1, which stops it at its next heartbeat.")
-                                    .arg(job->lastRun->instanceId)
-                              : tr("It runs in this console and stops at its next check.");
-    QMessageBox box(QMessageBox::Question, tr("Cancel run"),
-                    tr("Cancel the running run of \"%1\"?").arg(job->name),
-                    QMessageBox::Yes | QMessageBox::No, this);
-    // Work a run has committed is not undone by its cancel (the top-up's batches each commit
-    // on their own): the admin decides knowing how much that is.
-    QString done;
-    if (const QString progress = RunFormat::progressText(job->progress()); !progress.isEmpty())
-        done = u' ' + tr("What it has done so far stays done: %1.").arg(progress);
-    box.setInformativeText(where + done + u' ' + tr("The run is recorded as cancelled."));
-    box.setDefaultButton(QMessageBox::No);
-    if (box.exec() != QMessageBox::Yes)
-        return;
-    // The row may have changed while the question was open: look it up again.
-    if (const JobOverview *still = m_model->job(job->name))
-        m_operations->cancel(*still);
-}
-
-void MainWindow::previewSchedule()
-{
-    const JobOverview *job = currentJob();
-    if (!job)
-        return;
-    auto *dialog = new SchedulePreviewDialog(job->name, job->schedule, m_setup.clock->now(), this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->open();
-}
-
-void MainWindow::showRun(qint64 runId)
-{
-    if (runId <= 0)
-        return;
-    // The dialog reads the run off the GUI thread and follows it while it is live.
-    auto *dialog = new RunDetailsDialog(m_reader, runId, *m_setup.clock, this);
-    dialog->setObjectName(QStringLiteral("runDetails"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-}
-
-void MainWindow::openSettings()
-{
-    if (!m_setup.settings || !m_setup.vault)
-        return;
-    // The jobs' stored settings are read off the GUI thread; the dialog opens when they arrive.
-    auto database = m_reader->database();
-    m_reader->read<Expected<QHash<QString, QJsonObject>, QString>>(
-        this, [database](ConnectionFactory &) { return JobSettingsStore(database).all(); },
-        [this](const Expected<QHash<QString, QJsonObject>, QString> &stored) {
-            if (!stored)
-                return showError(
-                    tr("Settings"),
-                    tr("The jobs' settings could not be read: %1").arg(stored.error()));
-            // Each job's schedule and policies first, defaulting to what its built-in
-            // definition does, then its own settings.
-            const QList<JobDefinition> builtIn =
-                JobCatalog::builtInJobs(m_reader->database(), QTimeZone::systemTimeZone());
-            QList<JobSettingsSection> sections;
-            for (qsizetype i = 0; i < JobCatalog::entries().size(); ++i) {
-                const CatalogEntry &entry = JobCatalog::entries().at(i);
-                sections.append({entry.name,
-                                 JobOverrides::settingSpecs(builtIn.at(i)) + entry.specs,
-                                 stored->value(entry.name)});
-            }
-            // Opened, not exec()'d: no event loop nested in the delivery of a reply, which
-            // would go on delivering (and could destroy this window) under it.
-            const bool wasRunningHere = m_setup.settings->runJobsHere();
-            auto *dialog = new SettingsDialog(*m_setup.settings, *m_setup.vault, sections, this);
-            dialog->setObjectName(QStringLiteral("settingsDialog"));
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setNow(m_setup.clock->now());
-            if (const JobOverview *job = currentJob())
-                dialog->showJob(job->name);
-            connect(dialog, &QDialog::accepted, this, [this, dialog, wasRunningHere] {
-                applySettings(dialog->changedJobSettings(),
-                              dialog->databaseChanged() ||
-                                  wasRunningHere != m_setup.settings->runJobsHere());
-            });
-            dialog->open();
-        });
-}
-
-void MainWindow::applySettings(const QHash<QString, QJsonObject> &jobSettings, bool restartNeeded)
-{
-    TimeDisplay::setZone(m_setup.settings->displayZone());
-    m_feed->refreshNow();
-    m_history->refresh();
-    m_errors->refresh();
-    m_changes->refresh();
-    if (!jobSettings.isEmpty()) {
-        auto database = m_reader->database();
-        const QString user = m_setup.user;
-        const qint64 now = m_setup.clock->now().toMSecsSinceEpoch();
-        m_reader->read<QString>(
-            this,
-            [database, jobSettings, user, now](ConnectionFactory &) {
-                JobSettingsStore store(database);
-                for (auto it = jobSettings.cbegin(); it != jobSettings.cend(); ++it) {
-                    if (auto saved = store.set(it.key(), it.value(), user, now); !saved)
-                        return it.key() + QStringLiteral(": ") + saved.error();
-                }
-                return QString();
-            },
-            [this](const QString &error) {
-                if (!error.isEmpty())
-                    return showError(tr("The jobs' settings were not saved"), error);
-                // Every running scheduler (this console's too) reads them at its next poll.
-                m_status->showMessage(tr("Jobs' settings saved in the database. Running "
-                                         "schedulers apply them within seconds."),
-                                      15000);
-                m_changes->refresh();
-            });
-    }
-    if (restartNeeded) {
-        QMessageBox::information(this, tr("Settings"),
-                                 tr("The database or the scheduler mode changed. Quit and start "
-                                    "Job Console again to use them."));
-    }
 }
 
 void MainWindow::showError(const QString &title, const QString &message)
@@ -768,7 +496,8 @@ void MainWindow::updateGlance()
         m_tray->setGlance(glance.text, attention);
 }
 
-// Re-reads what the window shows now, instead of at the next poll (F5).
+// Re-reads what the window shows now, instead of at the next poll: F5, a change the database
+// announced, a reconnection, new settings.
 void MainWindow::refreshNow()
 {
     m_feed->refreshNow();

@@ -1,30 +1,30 @@
 #pragma once
 
-#include "engine/OverlapPolicy.h"
 #include "main/ConsoleSetup.h"
 
 #include <QMainWindow>
 
 class QLabel;
-class QSortFilterProxyModel;
+class QAction;
 class QSplitter;
 class QTabWidget;
-class QTableView;
 class QTimer;
 
 namespace jc {
 
-class ColumnFitter;
 class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
 class ChangeListener;
 class HistoryPane;
 class SettingsChangesPane;
+class SettingsEditor;
+class JobActionDialogs;
 class JobActions;
 class JobOperations;
 class JobTableFeed;
 class JobTableModel;
+class JobTableView;
 class TrayNotifier;
 struct JobOverview;
 
@@ -44,22 +44,6 @@ public:
     explicit MainWindow(ConsoleSetup setup, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // For tests and main.cpp.
-    JobTableModel *jobModel() const { return m_model; }
-    QTableView *jobTable() const { return m_table; }
-    QSortFilterProxyModel *jobProxy() const { return m_proxy; }
-    JobActions *actions() const { return m_actions; }
-    JobOperations *operations() const { return m_operations; }
-    JobTableFeed *feed() const { return m_feed; }
-    DatabaseReader *reader() const { return m_reader; }
-    ConsoleStatusBar *consoleStatusBar() const { return m_status; }
-    TrayNotifier *tray() const { return m_tray; }
-
-    // Selects and shows `job`'s row (current and only selected).
-    void selectJob(const QString &job);
-    // The jobs selected now, by name, in table order.
-    QStringList selectedJobs() const;
-
     // Asks (while a run is live here) and quits the application. False when the user said no.
     bool quit();
 
@@ -68,10 +52,19 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void buildTable();
+    void nameParts();
+    void setUpWindow();
+    void buildCentralWidget();
     void buildPanes(QSplitter *splitter);
-    void listenForChanges();
     void buildMenus();
+    QAction *buildFileMenu();
+    void buildHelpMenu();
+    void buildTray(QAction *quitAction);
+    void followScheduler();
+    void followJobTable();
+    void followOperations();
+    void followStoredSettings();
+    void listenForChanges();
     void restoreLayout();
     void saveLayout();
     void updateActions();
@@ -82,18 +75,9 @@ private:
     void currentJobChanged();
     const JobOverview *currentJob() const;
 
-    void runNow();
-    void runPastOccurrence();
-    OverlapPolicy overlapPolicyOf(const QString &job) const;
-    void pauseSelected();
-    void resumeSelected();
-    void cancelCurrent();
-    void previewSchedule();
-    void showRun(qint64 runId);
-    void openSettings();
-    void applySettings(const QHash<QString, QJsonObject> &jobSettings, bool restartNeeded);
     void showError(const QString &title, const QString &message);
     bool confirmQuit();
+    // Re-reads everything the window shows: the jobs table and every pane.
     void refreshNow();
     void updateGlance();
     void showAbout();
@@ -101,9 +85,9 @@ private:
     ConsoleSetup m_setup;
     DatabaseReader *m_reader;
     JobTableModel *m_model;
-    QSortFilterProxyModel *m_proxy;
-    QTableView *m_table = nullptr;
-    ColumnFitter *m_columns = nullptr;
+    JobTableView *m_table = nullptr;
+    JobActionDialogs *m_dialogs = nullptr;
+    SettingsEditor *m_settings = nullptr;
     bool m_fittedOnScreen = false; // on the first show, when the frame is known
     QLabel *m_glance = nullptr;
     bool m_glanceAttention = false;

@@ -1,0 +1,106 @@
+#include "views/JobTableView.h"
+
+#include "main/JobActions.h"
+#include "models/JobTableModel.h"
+#include "views/ColumnFitter.h"
+#include "views/ProgressDelegate.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QMenu>
+#include <QSortFilterProxyModel>
+
+namespace jc {
+
+JobTableView::JobTableView(JobTableModel *model, QWidget *parent)
+    : QTableView(parent)
+    , m_model(model)
+    , m_proxy(new QSortFilterProxyModel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(JobTableModel::SortRole);
+    m_proxy->setSortCaseSensitivity(Qt::CaseInsensitive);
+    setTabKeyNavigation(false); // Tab leaves the table; arrows move between rows
+    setObjectName(QStringLiteral("jobTable"));
+    setAccessibleName(tr("Jobs"));
+    setModel(m_proxy);
+    setSortingEnabled(true);
+    sortByColumn(JobTableModel::Name, Qt::AscendingOrder);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    setAlternatingRowColors(true);
+    setWordWrap(false);
+    setTextElideMode(Qt::ElideRight);
+    verticalHeader()->hide();
+    setItemDelegateForColumn(JobTableModel::State, new ProgressDelegate(this));
+    QHeaderView *header = horizontalHeader();
+    header->setObjectName(QStringLiteral("jobTableHeader"));
+    header->setSectionsMovable(true);
+    header->setHighlightSections(false);
+    // Job, state, last and next run always show whole; the schedule (its description can be
+    // long) and the last success give way first, and take what is spare.
+    m_columns = new ColumnFitter(
+        this, {JobTableModel::ScheduleColumn, JobTableModel::LastSuccess, JobTableModel::LastRun},
+        JobTableModel::ScheduleColumn);
+    connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &JobTableView::currentJobMayHaveChanged);
+    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &JobTableView::currentJobMayHaveChanged);
+}
+
+void JobTableView::setContextActions(const JobActions *actions)
+{
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this, actions](const QPoint &at) {
+        QMenu menu(this);
+        actions->addTo(&menu);
+        menu.exec(viewport()->mapToGlobal(at));
+    });
+}
+
+QStringList JobTableView::selectedJobs() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : selectionModel()->selectedRows())
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QStringList jobs;
+    for (const int row : rows)
+        jobs.append(m_proxy->index(row, 0).data(JobTableModel::JobNameRole).toString());
+    return jobs;
+}
+
+QString JobTableView::currentJob() const
+{
+    const QModelIndex current = selectionModel()->currentIndex();
+    if (!current.isValid() || !selectionModel()->isRowSelected(current.row()))
+        return {};
+    return current.data(JobTableModel::JobNameRole).toString();
+}
+
+bool JobTableView::selectJobs(const QStringList &jobs)
+{
+    QItemSelection selection;
+    QModelIndex current;
+    for (const QString &job : jobs) {
+        const int row = m_model->rowOf(job);
+        if (row < 0)
+            continue;
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        selection.select(index, index);
+        if (!current.isValid())
+            current = index;
+    }
+    if (!current.isValid() && m_proxy->rowCount() > 0) {
+        current = m_proxy->index(0, 0);
+        selection.select(current, current);
+    }
+    if (!current.isValid())
+        return false;
+    selectionModel()->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+    selectionModel()->select(selection,
+                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    return true;
+}
+
+} // namespace jc
