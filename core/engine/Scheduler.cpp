@@ -131,7 +131,7 @@ void Scheduler::start()
                        Event{EventKind::Heartbeat, nullptr, 0, {}});
     }
     if (m_options.scheduleJobs) {
-        for (auto &job : m_jobs)
+        for (const auto &job : m_jobs)
             startJob(*job, now);
     }
     arm();
@@ -165,7 +165,7 @@ StopReport Scheduler::stop(std::chrono::milliseconds deadline)
     setState(State::Stopping);
     m_timer.stop();
     m_timeline.clear();
-    for (auto &job : m_jobs)
+    for (const auto &job : m_jobs)
         job->queued.reset();
     qCInfo(lcScheduler).noquote() << LogFields::format(
         QStringLiteral("Stopping scheduler"),
@@ -298,13 +298,13 @@ void Scheduler::runIfAdmitted(SchedulerJob &job, const PendingRun &pending)
 
 void Scheduler::pauseAll(const QString &reason, const QString &pausedBy)
 {
-    for (auto &job : m_jobs)
+    for (const auto &job : m_jobs)
         pause(job->definition.name, reason, pausedBy);
 }
 
 void Scheduler::resumeAll()
 {
-    for (auto &job : m_jobs)
+    for (const auto &job : m_jobs)
         resume(job->definition.name);
 }
 
