@@ -78,6 +78,14 @@ public:
     // The distinct placeholders of `sql` by the rule above.
     static QStringList placeholdersOf(const QString &sql);
 
+    // Values that bind NULL: a column's NULL needs the column's type on some drivers.
+    template <typename T> static QVariant null() { return QVariant(QMetaType::fromType<T>()); }
+    // `text`, or NULL when it is empty: optional text columns hold NULL, never "".
+    static QVariant nullIfEmpty(const QString &text)
+    {
+        return text.isEmpty() ? null<QString>() : QVariant(text);
+    }
+
 private:
     Failure failure(const QSqlError &error) const;
 
