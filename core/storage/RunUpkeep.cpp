@@ -23,6 +23,14 @@ QVariant jsonOrNull(const QJsonObject &object)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
+// The progress columns of an ended run: how far it got.
+SqlStatement::Values progressOf(const RunRecord &record)
+{
+    return {{u":done"_s, record.progress.done},
+            {u":total"_s, record.progress.total},
+            {u":text"_s, SqlStatement::nullIfEmpty(record.progress.text)}};
+}
+
 } // namespace
 
 RunUpkeep::RunUpkeep(ConnectionFactory &connections)
@@ -160,17 +168,15 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
                             "error = :error, summary = :summary, attempts = :attempts, "
                             "progress_done = :done, progress_total = :total, progress_text = "
                             ":text WHERE id = :run AND status = :running"_s);
-    if (const auto failed =
-            update.exec({{u":status"_s, toText(record.outcome)},
-                         {u":finished"_s, finishedAtMSecs},
-                         {u":error"_s, SqlStatement::nullIfEmpty(record.error)},
-                         {u":summary"_s, jsonOrNull(record.summary)},
-                         {u":attempts"_s, record.info.attempt},
-                         {u":done"_s, record.progress.done},
-                         {u":total"_s, record.progress.total},
-                         {u":text"_s, SqlStatement::nullIfEmpty(record.progress.text)},
-                         {u":run"_s, storedRunId},
-                         {u":running"_s, toText(RunOutcome::Running)}}))
+    SqlStatement::Values values = progressOf(record);
+    values.insert({{u":status"_s, toText(record.outcome)},
+                   {u":finished"_s, finishedAtMSecs},
+                   {u":error"_s, SqlStatement::nullIfEmpty(record.error)},
+                   {u":summary"_s, jsonOrNull(record.summary)},
+                   {u":attempts"_s, record.info.attempt},
+                   {u":run"_s, storedRunId},
+                   {u":running"_s, toText(RunOutcome::Running)}});
+    if (const auto failed = update.exec(values))
         return failed->text();
     if (update.numRowsAffected() == 1)
         return std::optional<QString>();
@@ -198,14 +204,12 @@ std::optional<QString> RunUpkeep::addOwnAccount(QSqlDatabase &db, qint64 runId,
                             "finished_at_ms = :finished, progress_done = :done, progress_total = "
                             ":total, progress_text = :text WHERE id = :run AND status = "
                             ":interrupted"_s);
-    if (const auto failed = update.exec(
-            {{u":account"_s, u". Its instance was in fact alive: %1"_s.arg(record.error)},
-             {u":finished"_s, finishedAtMSecs},
-             {u":done"_s, record.progress.done},
-             {u":total"_s, record.progress.total},
-             {u":text"_s, SqlStatement::nullIfEmpty(record.progress.text)},
-             {u":run"_s, runId},
-             {u":interrupted"_s, toText(RunOutcome::Interrupted)}}))
+    SqlStatement::Values values = progressOf(record);
+    values.insert({{u":account"_s, u". Its instance was in fact alive: %1"_s.arg(record.error)},
+                   {u":finished"_s, finishedAtMSecs},
+                   {u":run"_s, runId},
+                   {u":interrupted"_s, toText(RunOutcome::Interrupted)}});
+    if (const auto failed = update.exec(values))
         return failed->text();
     return std::nullopt;
 }
