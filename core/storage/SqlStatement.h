@@ -31,7 +31,7 @@ namespace jc {
 //
 // Prepared by the first exec() (or prepare(), to learn of a bad statement early); later
 // exec()s reuse the prepared statement, so a hot loop keeps one server-side statement. Rows
-// are read forward only. Not copyable: one statement, one prepared query.
+// are read forward only. Not copyable (one statement, one prepared query), but movable.
 //
 // Thread: the connection's own (a QSqlDatabase belongs to the thread that opened it).
 class SqlStatement
@@ -56,6 +56,8 @@ public:
     SqlStatement(const QSqlDatabase &db, QString sql);
     SqlStatement(const SqlStatement &) = delete;
     SqlStatement &operator=(const SqlStatement &) = delete;
+    SqlStatement(SqlStatement &&) = default;
+    SqlStatement &operator=(SqlStatement &&) = default;
 
     // Prepares the statement unless it already is.
     std::optional<Failure> prepare();
