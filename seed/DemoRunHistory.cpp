@@ -4,12 +4,10 @@
 #include "engine/LogLine.h"
 #include "seed/RowBatcher.h"
 #include "seed/SeedIds.h"
-#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlError>
-#include <QSqlQuery>
 
 #include <algorithm>
 
@@ -175,66 +173,35 @@ std::optional<QString> DemoRunHistory::insert(Run &run)
     return std::nullopt;
 }
 
+namespace {
+
+QVariant jsonOrNull(const QJsonObject &object)
+{
+    return object.isEmpty()
+               ? nullable(QString())
+               : QVariant(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+}
+
+} // namespace
+
 std::optional<QString> DemoRunHistory::store(Run &run)
 {
     if (run.trigger == QLatin1String("manual"))
         run.occurrenceKey = QStringLiteral("manual:") + SeedIds::uuid(m_random);
     // Never later than now: the demo has no future.
     run.finishedMSecs = std::min(run.finishedMSecs, m_now.toMSecsSinceEpoch() - second);
-    const bool pg = m_dialect == SqlDialect::Postgres;
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral(
-            "INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
-            "started_at_ms, finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, "
-            "requested_by, reason, dry_run, summary, progress_done, progress_total, "
-            "progress_text, cancel_requested_at_ms, cancel_requested_by, missed_count) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") +
-        (pg ? QStringLiteral(" RETURNING id") : QString()));
-    const QVariantList values{
-        run.job,
-        run.trigger,
-        run.occurrenceMSecs,
-        run.occurrenceKey,
-        run.status,
-        run.startedMSecs,
-        run.finishedMSecs,
-        run.attempts > 0 ? QVariant(run.finishedMSecs) : nullable(qint64(-1)),
-        nullable(run.error),
-        run.attempts,
-        nullable(run.instanceId),
-        nullable(run.requestedBy),
-        nullable(run.reason),
-        run.dryRun,
-        run.summary.isEmpty() ? nullable(QString())
-                              : QVariant(QString::fromUtf8(
-                                    QJsonDocument(run.summary).toJson(QJsonDocument::Compact))),
-        nullable(run.progressDone),
-        nullable(run.progressTotal),
-        nullable(run.progressText),
-        nullable(run.cancelRequestedMSecs),
-        nullable(run.cancelRequestedBy),
-        run.missedCount > 0 ? QVariant(run.missedCount) : QVariant(QMetaType::fromType<int>())};
-    for (qsizetype i = 0; i < values.size(); ++i)
-        query.bindValue(int(i), values.at(i));
-    if (!query.exec())
-        return QStringLiteral("Could not write a run of \"%1\": %2")
-            .arg(run.job, SqlErrors::text(query.lastError()));
-    const qint64 id =
-        pg && query.next() ? query.value(0).toLongLong() : query.lastInsertId().toLongLong();
+    const auto id = insertRow(run);
+    if (!id)
+        return id.error();
     RowBatcher logs(m_db, QStringLiteral("jc_run_logs"),
                     {QStringLiteral("run_id"), QStringLiteral("seq"),
                      QStringLiteral("logged_at_ms"), QStringLiteral("level"),
                      QStringLiteral("message"), QStringLiteral("fields")});
     for (qsizetype seq = 0; seq < run.log.size(); ++seq) {
         const LogLine &line = run.log.at(seq);
-        const QVariant fields =
-            line.fields.isEmpty()
-                ? nullable(QString())
-                : QVariant(QString::fromUtf8(QJsonDocument(QJsonObject::fromVariantMap(line.fields))
-                                                 .toJson(QJsonDocument::Compact)));
         if (auto error =
-                logs.add({id, int(seq), line.timeMSecs, toText(line.level), line.message, fields}))
+                logs.add({id.value(), int(seq), line.timeMSecs, toText(line.level), line.message,
+                          jsonOrNull(QJsonObject::fromVariantMap(line.fields))}))
             return error;
     }
     if (auto error = logs.flush())
@@ -242,6 +209,49 @@ std::optional<QString> DemoRunHistory::store(Run &run)
     ++m_runsByJob[run.job];
     ++m_runsByStatus[run.status];
     return std::nullopt;
+}
+
+Expected<qint64, QString> DemoRunHistory::insertRow(const Run &run)
+{
+    const bool pg = m_dialect == SqlDialect::Postgres;
+    SqlStatement insert(
+        m_db,
+        QStringLiteral(
+            "INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
+            "started_at_ms, finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, "
+            "requested_by, reason, dry_run, summary, progress_done, progress_total, "
+            "progress_text, cancel_requested_at_ms, cancel_requested_by, missed_count) "
+            "VALUES (:job, :trigger, :occurrence, :key, :status, :started, :finished, "
+            ":heartbeat, :error, :attempts, :instance, :requested_by, :reason, :dry_run, "
+            ":summary, :done, :total, :text, :cancel_at, :cancel_by, :missed_count)") +
+            (pg ? QStringLiteral(" RETURNING id") : QString()));
+    const auto failed = insert.exec(
+        {{QStringLiteral(":job"), run.job},
+         {QStringLiteral(":trigger"), run.trigger},
+         {QStringLiteral(":occurrence"), run.occurrenceMSecs},
+         {QStringLiteral(":key"), run.occurrenceKey},
+         {QStringLiteral(":status"), run.status},
+         {QStringLiteral(":started"), run.startedMSecs},
+         {QStringLiteral(":finished"), run.finishedMSecs},
+         {QStringLiteral(":heartbeat"),
+          run.attempts > 0 ? QVariant(run.finishedMSecs) : nullable(qint64(-1))},
+         {QStringLiteral(":error"), nullable(run.error)},
+         {QStringLiteral(":attempts"), run.attempts},
+         {QStringLiteral(":instance"), nullable(run.instanceId)},
+         {QStringLiteral(":requested_by"), nullable(run.requestedBy)},
+         {QStringLiteral(":reason"), nullable(run.reason)},
+         {QStringLiteral(":dry_run"), run.dryRun},
+         {QStringLiteral(":summary"), jsonOrNull(run.summary)},
+         {QStringLiteral(":done"), nullable(run.progressDone)},
+         {QStringLiteral(":total"), nullable(run.progressTotal)},
+         {QStringLiteral(":text"), nullable(run.progressText)},
+         {QStringLiteral(":cancel_at"), nullable(run.cancelRequestedMSecs)},
+         {QStringLiteral(":cancel_by"), nullable(run.cancelRequestedBy)},
+         {QStringLiteral(":missed_count"),
+          run.missedCount > 0 ? QVariant(run.missedCount) : SqlStatement::null<int>()}});
+    if (failed)
+        return QStringLiteral("Could not write a run of \"%1\": %2").arg(run.job, failed->text());
+    return pg && insert.next() ? insert.value(0).toLongLong() : insert.lastInsertId().toLongLong();
 }
 
 std::optional<QString> DemoRunHistory::writeTopUps()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/Expected.h"
 #include "storage/SqlDialect.h"
 
 #include <QDateTime>
@@ -57,6 +58,8 @@ private:
     // Queues a run; write() stores them all in time order.
     std::optional<QString> insert(Run &run);
     std::optional<QString> store(Run &run);
+    // Inserts the run's jc_runs row; its id.
+    Expected<qint64, QString> insertRow(const Run &run);
     std::optional<QString> writePurchaseCleanups();
     std::optional<QString> writeUploadCleanups();
     std::optional<QString> writeTopUps();

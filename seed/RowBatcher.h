@@ -14,6 +14,9 @@ namespace jc {
 // prepared once and run again for every full batch: the fast path on both SQLite and
 // PostgreSQL without dialect-specific bulk loaders. Rows are sent when a statement's worth
 // has been added and by flush(). The caller owns the transaction. Thread of the connection.
+//
+// It binds by position, unlike the rest (SqlStatement): a statement carries thousands of
+// values, and named ones would cost a map entry and a name look-up each, for every batch.
 class RowBatcher
 {
 public:

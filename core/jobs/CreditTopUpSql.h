@@ -3,6 +3,7 @@
 #include "common/Expected.h"
 #include "jobs/CreditTopUpCounts.h"
 #include "storage/SqlDialect.h"
+#include "storage/SqlStatement.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -133,17 +134,19 @@ private:
     Expected<QString, QSqlError> usersIdCollation();
     std::optional<QSqlError> tuneSqlite();
     std::optional<QSqlError> prepareAll();
-    std::optional<QSqlError> exec(QSqlQuery &query, const QVariantList &values);
+    std::optional<QSqlError> exec(SqlStatement &statement, const SqlStatement::Values &values);
     std::optional<QSqlError> execText(const QString &sql);
     QString beginStatement() const;
     // The first column of the query's first row as an integer; 0 when it has no row.
-    Expected<qint64, QSqlError> firstInteger(QSqlQuery &query, const QVariantList &values);
+    Expected<qint64, QSqlError> firstInteger(SqlStatement &statement,
+                                             const SqlStatement::Values &values);
     // Reads (limit, users, credits) rows of `query` into `counts` as grants.
-    static void readGrants(QSqlQuery &query, CreditTopUpCounts &counts);
+    static void readGrants(SqlStatement &statement, CreditTopUpCounts &counts);
     Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
-    // The values bound for the legacy rows of the period: its bounds as the dialect compares
-    // them.
-    QVariantList boundValues() const;
+    // The values bound for the legacy rows of the period: the period (":period") and its
+    // bounds as the dialect compares them (":start", ":end"; SQLite also ":first_day",
+    // ":last_day").
+    SqlStatement::Values periodValues() const;
     Expected<QDateTime, QSqlError> switchOver();
     void rollback();
 
@@ -151,21 +154,21 @@ private:
     SqlDialect m_dialect;
     QString m_period;
     Bounds m_bounds;
-    QSqlQuery m_surveyUsers;
-    QSqlQuery m_countGranted;
-    QSqlQuery m_findOwed;
-    QSqlQuery m_nextRange;
-    QSqlQuery m_boundaries;
-    QSqlQuery m_clearChosen;
-    QSqlQuery m_chooseOwed;
-    QSqlQuery m_insertAudit;
-    QSqlQuery m_updateBalances;
-    QSqlQuery m_chosenByLimit;
-    QSqlQuery m_owedByLimit;
-    QSqlQuery m_countLegacy;
-    QSqlQuery m_adoptLegacy;
-    QSqlQuery m_switchOver;
-    QSqlQuery m_legacySince;
+    SqlStatement m_surveyUsers;
+    SqlStatement m_countGranted;
+    SqlStatement m_findOwed;
+    SqlStatement m_nextRange;
+    SqlStatement m_boundaries;
+    SqlStatement m_clearChosen;
+    SqlStatement m_chooseOwed;
+    SqlStatement m_insertAudit;
+    SqlStatement m_updateBalances;
+    SqlStatement m_chosenByLimit;
+    SqlStatement m_owedByLimit;
+    SqlStatement m_countLegacy;
+    SqlStatement m_adoptLegacy;
+    SqlStatement m_switchOver;
+    SqlStatement m_legacySince;
     QStringList m_restore; // PRAGMAs that undo tuneSqlite()
 };
 

@@ -4,68 +4,36 @@
 
 #include "common/IsoTime.h"
 #include "storage/JobSettingsStore.h"
-#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/SqlTime.h"
 #include "storage/WriteTransaction.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QVariant>
 
 namespace jc {
 
 namespace {
 
-// Prepares and runs one statement on the calling thread's connection.
-Expected<QSqlQuery, QString> run(ConnectionFactory &connections, const QString &sql,
-                                 const QVariantList &values)
+// A pause row's columns from `column` on (paused_by, paused_at_ms, reason, resume_at_ms).
+PauseState pauseAt(const SqlStatement &row, int column)
 {
-    auto db = connections.connectionForCurrentThread();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true);
-    bool ok = query.prepare(sql);
-    for (int i = 0; ok && i < values.size(); ++i)
-        query.bindValue(i, values.at(i));
-    if (ok && query.exec())
-        return query;
-    return SqlErrors::text(query.lastError());
-}
-
-QVariant nullIfEmpty(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
-std::optional<QString> exec(QSqlDatabase &db, const QString &sql, const QVariantList &values)
-{
-    QSqlQuery query(db);
-    bool ok = query.prepare(sql);
-    for (int i = 0; ok && i < values.size(); ++i)
-        query.bindValue(i, values.at(i));
-    if (ok && query.exec())
-        return std::nullopt;
-    return SqlErrors::text(query.lastError());
+    PauseState state{row.value(column).toString(), SqlTime::fromMsecs(row.value(column + 1)),
+                     row.value(column + 2).toString(), std::nullopt};
+    if (!row.value(column + 3).isNull())
+        state.resumeAt = SqlTime::fromMsecs(row.value(column + 3));
+    return state;
 }
 
 // The job's pause as stored now, or nullopt.
 Expected<std::optional<PauseState>, QString> current(QSqlDatabase &db, const QString &job)
 {
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms FROM "
-                                 "jc_job_pauses WHERE job_name = ?"));
-    query.bindValue(0, job);
-    if (!query.exec())
-        return SqlErrors::text(query.lastError());
-    if (!query.next())
+    SqlStatement select(db, QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms "
+                                           "FROM jc_job_pauses WHERE job_name = :job"));
+    if (const auto failed = select.exec({{QStringLiteral(":job"), job}}))
+        return failed->text();
+    if (!select.next())
         return std::optional<PauseState>();
-    PauseState state{query.value(0).toString(), SqlTime::fromMsecs(query.value(1)),
-                     query.value(2).toString(), std::nullopt};
-    if (!query.value(3).isNull())
-        state.resumeAt = SqlTime::fromMsecs(query.value(3));
-    return std::optional<PauseState>(state);
+    return std::optional<PauseState>(pauseAt(select, 0));
 }
 
 // Runs `work` in a write transaction on the calling thread's connection; its error or the
@@ -111,17 +79,20 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
             const auto before = current(db, job);
             if (!before)
                 return before.error();
-            if (auto error = exec(
-                    db,
-                    QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, "
-                                   "paused_at_ms, reason, resume_at_ms) VALUES (?, ?, "
-                                   "?, ?, ?) ") +
+            SqlStatement upsert(
+                db, QStringLiteral("INSERT INTO jc_job_pauses (job_name, paused_by, paused_at_ms, "
+                                   "reason, resume_at_ms) VALUES (:job, :by, :at, :reason, "
+                                   ":until) ") +
                         upsertTail(dialect, QStringLiteral("job_name"),
                                    {QStringLiteral("paused_by"), QStringLiteral("paused_at_ms"),
-                                    QStringLiteral("reason"), QStringLiteral("resume_at_ms")}),
-                    {job, by, nowMSecs, nullIfEmpty(reason),
-                     SqlTime::toMsecs(resumeAt.value_or(QDateTime()))}))
-                return error;
+                                    QStringLiteral("reason"), QStringLiteral("resume_at_ms")}));
+            if (const auto failed = upsert.exec(
+                    {{QStringLiteral(":job"), job},
+                     {QStringLiteral(":by"), by},
+                     {QStringLiteral(":at"), nowMSecs},
+                     {QStringLiteral(":reason"), SqlStatement::nullIfEmpty(reason)},
+                     {QStringLiteral(":until"), SqlTime::toMsecs(resumeAt.value_or(QDateTime()))}}))
+                return failed->text();
             return JobSettingsStore::record(db, job, JobChangeKind::Pause,
                                             *before ? toJson(**before) : QJsonObject(),
                                             toJson(state), by, nowMSecs);
@@ -143,9 +114,10 @@ Expected<bool, QString> PauseStore::resume(const QString &job, const QString &re
             if (!*before)
                 return std::nullopt; // not paused: nothing to end, nothing to record
             had = true;
-            if (auto error =
-                    exec(db, QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = ?"), {job}))
-                return error;
+            SqlStatement remove(db,
+                                QStringLiteral("DELETE FROM jc_job_pauses WHERE job_name = :job"));
+            if (const auto failed = remove.exec({{QStringLiteral(":job"), job}}))
+                return failed->text();
             return JobSettingsStore::record(
                 db, job, JobChangeKind::Resume, toJson(**before), {},
                 resumedBy.isEmpty() ? QStringLiteral("unknown") : resumedBy, nowMSecs);
@@ -180,21 +152,19 @@ std::optional<PauseState> PauseStore::fromJson(const QJsonObject &object)
 
 Expected<QHash<QString, PauseState>, QString> PauseStore::all() const
 {
-    auto rows = run(*m_connections,
-                    QStringLiteral("SELECT job_name, paused_by, paused_at_ms, reason, "
-                                   "resume_at_ms FROM jc_job_pauses"),
-                    {});
-    if (!rows)
-        return QStringLiteral("Could not read the paused jobs: %1").arg(rows.error());
+    const auto fail = [](const QString &why) {
+        return QStringLiteral("Could not read the paused jobs: %1").arg(why);
+    };
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return fail(db.error());
+    SqlStatement select(db.value(), QStringLiteral("SELECT job_name, paused_by, paused_at_ms, "
+                                                   "reason, resume_at_ms FROM jc_job_pauses"));
+    if (const auto failed = select.exec())
+        return fail(failed->text());
     QHash<QString, PauseState> pauses;
-    QSqlQuery &query = rows.value();
-    while (query.next()) {
-        PauseState state{query.value(1).toString(), SqlTime::fromMsecs(query.value(2)),
-                         query.value(3).toString(), std::nullopt};
-        if (!query.value(4).isNull())
-            state.resumeAt = SqlTime::fromMsecs(query.value(4));
-        pauses.insert(query.value(0).toString(), state);
-    }
+    while (select.next())
+        pauses.insert(select.value(0).toString(), pauseAt(select, 1));
     return pauses;
 }
 

@@ -8,10 +8,14 @@ namespace jc {
 
 namespace {
 
-QVariantList schedulingTriggers()
+// The triggers of the rows that stand for scheduled occurrences: "trigger" IN (:scheduled,
+// :catch_up, :retry, :backfill).
+SqlStatement::Values schedulingTriggers()
 {
-    return {toText(RunTrigger::Scheduled), toText(RunTrigger::CatchUp), toText(RunTrigger::Retry),
-            toText(RunTrigger::Backfill)};
+    return {{QStringLiteral(":scheduled"), toText(RunTrigger::Scheduled)},
+            {QStringLiteral(":catch_up"), toText(RunTrigger::CatchUp)},
+            {QStringLiteral(":retry"), toText(RunTrigger::Retry)},
+            {QStringLiteral(":backfill"), toText(RunTrigger::Backfill)}};
 }
 
 } // namespace
@@ -35,30 +39,32 @@ PerJobStatement PerJobReads::jobs(SqlDialect dialect)
 PerJobStatement PerJobReads::latestRun(const QString &columns)
 {
     return {QStringLiteral("the latest run of each job"),
-            QStringLiteral("SELECT %1 FROM jc_runs WHERE job_name = ? AND started_at_ms IS NOT "
-                           "NULL AND status NOT IN (?, ?) ORDER BY started_at_ms DESC, id DESC "
-                           "LIMIT 1")
+            QStringLiteral("SELECT %1 FROM jc_runs WHERE job_name = :job AND started_at_ms IS NOT "
+                           "NULL AND status NOT IN (:skipped, :missed) ORDER BY started_at_ms "
+                           "DESC, id DESC LIMIT 1")
                 .arg(columns),
-            {toText(RunOutcome::Skipped), toText(RunOutcome::Missed)}};
+            {{QStringLiteral(":skipped"), toText(RunOutcome::Skipped)},
+             {QStringLiteral(":missed"), toText(RunOutcome::Missed)}}};
 }
 
 // Walks back past the job's dry runs (few: each is a person's request).
 PerJobStatement PerJobReads::lastSuccess()
 {
     return {QStringLiteral("the last success of each job"),
-            QStringLiteral("SELECT finished_at_ms FROM jc_runs WHERE job_name = ? AND status = ? "
-                           "AND finished_at_ms IS NOT NULL AND dry_run = ? ORDER BY "
-                           "finished_at_ms DESC LIMIT 1"),
-            {toText(RunOutcome::Succeeded), false}};
+            QStringLiteral("SELECT finished_at_ms FROM jc_runs WHERE job_name = :job AND status = "
+                           ":succeeded AND finished_at_ms IS NOT NULL AND dry_run = :dry_run "
+                           "ORDER BY finished_at_ms DESC LIMIT 1"),
+            {{QStringLiteral(":succeeded"), toText(RunOutcome::Succeeded)},
+             {QStringLiteral(":dry_run"), false}}};
 }
 
 // Walks back past the job's manual runs, whose occurrence is when someone asked (few).
 PerJobStatement PerJobReads::lastOccurrence()
 {
     return {QStringLiteral("the last occurrence of each job"),
-            QStringLiteral("SELECT occurrence_ms FROM jc_runs WHERE job_name = ? AND "
-                           "occurrence_ms IS NOT NULL AND \"trigger\" IN (?, ?, ?, ?) ORDER BY "
-                           "occurrence_ms DESC LIMIT 1"),
+            QStringLiteral("SELECT occurrence_ms FROM jc_runs WHERE job_name = :job AND "
+                           "occurrence_ms IS NOT NULL AND \"trigger\" IN (:scheduled, :catch_up, "
+                           ":retry, :backfill) ORDER BY occurrence_ms DESC LIMIT 1"),
             schedulingTriggers()};
 }
 
@@ -67,18 +73,26 @@ PerJobStatement PerJobReads::lastOccurrence()
 // real run of the same occurrence (a backfill, say) succeeded since.
 PerJobStatement PerJobReads::unfinishedOccurrence()
 {
+    SqlStatement::Values values = schedulingTriggers();
+    values.insert(
+        {{QStringLiteral(":failed"), toText(RunOutcome::Failed)},
+         {QStringLiteral(":timed_out"), toText(RunOutcome::TimedOut)},
+         {QStringLiteral(":interrupted"), toText(RunOutcome::Interrupted)},
+         {QStringLiteral(":abandoned"), toText(RunOutcome::Abandoned)},
+         {QStringLiteral(":missed"), toText(RunOutcome::Missed)},
+         {QStringLiteral(":database_unavailable"), toText(SkipReason::DatabaseUnavailable)},
+         {QStringLiteral(":succeeded"), toText(RunOutcome::Succeeded)},
+         {QStringLiteral(":dry_run"), false}});
     return {QStringLiteral("the unfinished last occurrence of each job"),
             QStringLiteral(
-                "SELECT r.job_name FROM jc_runs r WHERE r.job_name = ? AND r.occurrence_ms = ? AND "
-                "r.\"trigger\" IN (?, ?, ?, ?) AND r.occurrence_key NOT LIKE 'skipped:%' AND "
-                "(r.status IN (?, ?, ?, ?) OR (r.status = ? AND r.skip_reason = ?)) AND NOT "
-                "EXISTS (SELECT 1 FROM jc_runs s WHERE s.job_name = r.job_name AND "
-                "s.occurrence_ms = r.occurrence_ms AND s.status = ? AND s.dry_run = ?)"),
-            schedulingTriggers() +
-                QVariantList{toText(RunOutcome::Failed), toText(RunOutcome::TimedOut),
-                             toText(RunOutcome::Interrupted), toText(RunOutcome::Abandoned),
-                             toText(RunOutcome::Missed), toText(SkipReason::DatabaseUnavailable),
-                             toText(RunOutcome::Succeeded), false}};
+                "SELECT r.job_name FROM jc_runs r WHERE r.job_name = :job AND r.occurrence_ms = "
+                ":occurrence AND r.\"trigger\" IN (:scheduled, :catch_up, :retry, :backfill) AND "
+                "r.occurrence_key NOT LIKE 'skipped:%' AND (r.status IN (:failed, :timed_out, "
+                ":interrupted, :abandoned) OR (r.status = :missed AND r.skip_reason = "
+                ":database_unavailable)) AND NOT EXISTS (SELECT 1 FROM jc_runs s WHERE "
+                "s.job_name = r.job_name AND s.occurrence_ms = r.occurrence_ms AND s.status = "
+                ":succeeded AND s.dry_run = :dry_run)"),
+            values};
 }
 
 } // namespace jc

@@ -1,19 +1,20 @@
 #pragma once
 
 #include "storage/SqlDialect.h"
+#include "storage/SqlStatement.h"
 
 #include <QString>
-#include <QVariantList>
 
 namespace jc {
 
-// One statement of the per-job reads: its SQL, whose first bound value is the job's name
-// (none for jobs()), and the values bound after it.
+// One statement of the per-job reads: its SQL, whose :job is the job's name (none in jobs())
+// and whose :occurrence (unfinishedOccurrence() only) is the occurrence asked about, and the
+// values of its other placeholders.
 struct PerJobStatement
 {
     QString what; // for error messages: "the latest run of each job"
     QString sql;
-    QVariantList values;
+    SqlStatement::Values values;
 };
 
 // The statements behind RunHistory's per-job answers (latest run, last success, last
@@ -41,7 +42,7 @@ public:
     static PerJobStatement lastSuccess();
     // The newest occurrence_ms of the job's scheduled, catch-up, retry and backfill rows.
     static PerJobStatement lastOccurrence();
-    // A row (the job's name) when the job's occurrence (bound second) did not get done: see
+    // A row (the job's name) when the job's :occurrence did not get done: see
     // RunHistory::unfinishedLastOccurrencePerJob.
     static PerJobStatement unfinishedOccurrence();
 };

@@ -2,13 +2,10 @@
 
 #include "storage/HolderSessions.h"
 #include "storage/PerJobReads.h"
-#include "storage/SqlErrors.h"
 #include "storage/SqlTime.h"
 #include "storage/StorageLog.h"
 
 #include <QJsonDocument>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QStringList>
 #include <QVariant>
 
@@ -62,7 +59,7 @@ QJsonObject jsonObject(const QVariant &value)
     return QJsonDocument::fromJson(value.toString().toUtf8()).object();
 }
 
-StoredRun readRun(const QSqlQuery &query)
+StoredRun readRun(const SqlStatement &query)
 {
     StoredRun run;
     run.id = query.value(0).toLongLong();
@@ -112,12 +109,12 @@ QString containsPattern(const QString &text)
 struct Where
 {
     QStringList conditions;
-    QVariantList values;
+    SqlStatement::Values values;
 
-    void add(const QString &condition, const QVariantList &bound)
+    void add(const QString &condition, const SqlStatement::Values &bound)
     {
         conditions.append(condition);
-        values.append(bound);
+        values.insert(bound);
     }
     QString sql() const
     {
@@ -131,50 +128,50 @@ Where whereFor(const RunQuery &query, SqlDialect dialect)
 {
     Where where;
     if (!query.job.isEmpty())
-        where.add(QStringLiteral("job_name = ?"), {query.job});
+        where.add(QStringLiteral("job_name = :job"), {{QStringLiteral(":job"), query.job}});
     if (!query.outcomes.isEmpty()) {
         QStringList marks;
-        QVariantList statuses;
+        SqlStatement::Values statuses;
         for (const RunOutcome outcome : query.outcomes) {
-            marks.append(QStringLiteral("?"));
-            statuses.append(toText(outcome));
+            marks.append(QStringLiteral(":status%1").arg(marks.size()));
+            statuses.insert(marks.constLast(), toText(outcome));
         }
         where.add(QStringLiteral("status IN (%1)").arg(marks.join(QStringLiteral(", "))), statuses);
     }
     if (query.since.isValid())
-        where.add(QStringLiteral("started_at_ms >= ?"), {query.since.toMSecsSinceEpoch()});
+        where.add(QStringLiteral("started_at_ms >= :since"),
+                  {{QStringLiteral(":since"), query.since.toMSecsSinceEpoch()}});
     if (query.until.isValid())
-        where.add(QStringLiteral("started_at_ms < ?"), {query.until.toMSecsSinceEpoch()});
+        where.add(QStringLiteral("started_at_ms < :until"),
+                  {{QStringLiteral(":until"), query.until.toMSecsSinceEpoch()}});
     if (!query.errorContains.isEmpty()) {
         // SQLite's LIKE ignores ASCII case; PostgreSQL's needs ILIKE.
-        where.add(dialect == SqlDialect::Postgres ? QStringLiteral("error ILIKE ? ESCAPE ?")
-                                                  : QStringLiteral("error LIKE ? ESCAPE ?"),
-                  {containsPattern(query.errorContains), QStringLiteral("\\")});
+        where.add(dialect == SqlDialect::Postgres
+                      ? QStringLiteral("error ILIKE :pattern ESCAPE :escape")
+                      : QStringLiteral("error LIKE :pattern ESCAPE :escape"),
+                  {{QStringLiteral(":pattern"), containsPattern(query.errorContains)},
+                   {QStringLiteral(":escape"), QStringLiteral("\\")}});
     }
     if (query.beforeId > 0)
-        where.add(QStringLiteral("id < ?"), {query.beforeId});
+        where.add(QStringLiteral("id < :before"), {{QStringLiteral(":before"), query.beforeId}});
     return where;
 }
 
 // Runs a read-only statement on the calling thread's connection; the query stays positioned
 // before its first row.
-Expected<QSqlQuery, QString> select(ConnectionFactory &connections, const QString &sql,
-                                    const QVariantList &values, const QString &what)
+Expected<SqlStatement, QString> select(ConnectionFactory &connections, const QString &sql,
+                                       const SqlStatement::Values &values, const QString &what)
 {
     auto db = connections.connectionForCurrentThread();
     if (!db)
         return db.error();
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true);
-    bool ok = query.prepare(sql);
-    for (int i = 0; ok && i < values.size(); ++i)
-        query.bindValue(i, values.at(i));
-    if (ok && query.exec())
-        return query;
-    return QStringLiteral("Could not read %1: %2").arg(what, SqlErrors::text(query.lastError()));
+    SqlStatement statement(db.value(), sql);
+    if (const auto failed = statement.exec(values))
+        return QStringLiteral("Could not read %1: %2").arg(what, failed->text());
+    return statement;
 }
 
-Expected<QList<StoredRun>, QString> readRuns(Expected<QSqlQuery, QString> query)
+Expected<QList<StoredRun>, QString> readRuns(Expected<SqlStatement, QString> query)
 {
     if (!query)
         return query.error();
@@ -226,13 +223,12 @@ RunHistory::RunHistory(std::shared_ptr<ConnectionFactory> connections)
 Expected<QList<StoredRun>, QString> RunHistory::runs(const RunQuery &query) const
 {
     const Where where = whereFor(query, m_connections->dialect());
-    const QString sql = QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT ?")
+    const QString sql = QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT :limit")
                             .arg(RunColumns, where.sql());
-    return withSessions(
-        *m_connections,
-        readRuns(select(*m_connections, sql,
-                        where.values + QVariantList{std::clamp(query.limit, 1, MaxLimit)},
-                        QStringLiteral("the run history"))));
+    SqlStatement::Values values = where.values;
+    values.insert(QStringLiteral(":limit"), std::clamp(query.limit, 1, MaxLimit));
+    return withSessions(*m_connections, readRuns(select(*m_connections, sql, values,
+                                                        QStringLiteral("the run history"))));
 }
 
 Expected<std::optional<StoredRun>, QString> RunHistory::run(qint64 id) const
@@ -240,8 +236,8 @@ Expected<std::optional<StoredRun>, QString> RunHistory::run(qint64 id) const
     const auto found = withSessions(
         *m_connections,
         readRuns(select(*m_connections,
-                        QStringLiteral("SELECT %1 FROM jc_runs WHERE id = ?").arg(RunColumns), {id},
-                        QStringLiteral("run %1").arg(id))));
+                        QStringLiteral("SELECT %1 FROM jc_runs WHERE id = :run").arg(RunColumns),
+                        {{QStringLiteral(":run"), id}}, QStringLiteral("run %1").arg(id))));
     if (!found)
         return found.error();
     if (found->isEmpty())
@@ -254,14 +250,16 @@ Expected<QList<StoredLogLine>, QString> RunHistory::logLines(qint64 runId, int a
 {
     auto query = select(*m_connections,
                         QStringLiteral("SELECT seq, logged_at_ms, level, message, fields FROM "
-                                       "jc_run_logs WHERE run_id = ? AND seq > ? ORDER BY seq "
-                                       "LIMIT ?"),
-                        {runId, afterSeq, std::clamp(limit, 1, MaxLimit)},
+                                       "jc_run_logs WHERE run_id = :run AND seq > :after ORDER BY "
+                                       "seq LIMIT :limit"),
+                        {{QStringLiteral(":run"), runId},
+                         {QStringLiteral(":after"), afterSeq},
+                         {QStringLiteral(":limit"), std::clamp(limit, 1, MaxLimit)}},
                         QStringLiteral("the log of run %1").arg(runId));
     if (!query)
         return query.error();
     QList<StoredLogLine> lines;
-    QSqlQuery &rows = query.value();
+    SqlStatement &rows = query.value();
     while (rows.next()) {
         lines.append({runId, rows.value(0).toInt(), SqlTime::fromMsecs(rows.value(1)),
                       levelOf(rows.value(2).toString()), rows.value(3).toString(),
@@ -276,17 +274,17 @@ Expected<RunsMark, QString> RunHistory::mark() const
     auto query = select(
         *m_connections,
         QStringLiteral("SELECT (SELECT MAX(id) FROM jc_runs), (SELECT COUNT(*) FROM jc_runs WHERE "
-                       "status = ?), (SELECT SUM(id + COALESCE(heartbeat_at_ms, 0) + "
+                       "status = :running), (SELECT SUM(id + COALESCE(heartbeat_at_ms, 0) + "
                        "COALESCE(progress_done, 0) + COALESCE(cancel_requested_at_ms, 0) + "
-                       "attempts) FROM jc_runs WHERE status = ?), (SELECT MAX(id) FROM "
+                       "attempts) FROM jc_runs WHERE status = :running), (SELECT MAX(id) FROM "
                        "jc_job_changes)"),
-        {toText(RunOutcome::Running), toText(RunOutcome::Running)},
+        {{QStringLiteral(":running"), toText(RunOutcome::Running)}},
         QStringLiteral("whether the run history changed"));
     if (!query)
         return query.error();
     if (!query.value().next())
         return QStringLiteral("Could not read whether the run history changed: no row");
-    const QSqlQuery &row = query.value();
+    const SqlStatement &row = query.value();
     // PostgreSQL's SUM of bigint is numeric, which arrives as text: toLongLong reads both.
     return RunsMark{row.value(0).toLongLong(), row.value(1).toLongLong(), row.value(2).toLongLong(),
                     row.value(3).toLongLong()};
@@ -323,22 +321,15 @@ RunHistory::perJob(const PerJobStatement &statement, Read read,
     if (!db)
         return db.error();
     // Prepared once, executed per job: on PostgreSQL each prepare is a round trip of its own.
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true);
-    if (!query.prepare(statement.sql))
-        return QStringLiteral("Could not read %1: %2")
-            .arg(statement.what, SqlErrors::text(query.lastError()));
+    SqlStatement query(db.value(), statement.sql);
     QHash<QString, Value> answers;
+    SqlStatement::Values values = statement.values;
     for (const QString &job : std::as_const(jobs)) {
-        QVariantList values{job};
+        values.insert(QStringLiteral(":job"), job);
         if (only)
-            values.append(only->value(job));
-        values += statement.values;
-        for (int i = 0; i < values.size(); ++i)
-            query.bindValue(i, values.at(i));
-        if (!query.exec())
-            return QStringLiteral("Could not read %1: %2")
-                .arg(statement.what, SqlErrors::text(query.lastError()));
+            values.insert(QStringLiteral(":occurrence"), only->value(job));
+        if (const auto failed = query.exec(values))
+            return QStringLiteral("Could not read %1: %2").arg(statement.what, failed->text());
         if (query.next())
             answers.insert(job, read(query));
         query.finish();
@@ -354,14 +345,15 @@ Expected<QHash<QString, StoredRun>, QString> RunHistory::latestRunPerJob() const
 
 Expected<QHash<QString, QDateTime>, QString> RunHistory::lastSuccessPerJob() const
 {
-    return perJob<QDateTime>(PerJobReads::lastSuccess(),
-                             [](const QSqlQuery &row) { return SqlTime::fromMsecs(row.value(0)); });
+    return perJob<QDateTime>(PerJobReads::lastSuccess(), [](const SqlStatement &row) {
+        return SqlTime::fromMsecs(row.value(0));
+    });
 }
 
 Expected<QHash<QString, qint64>, QString> RunHistory::lastOccurrencePerJob() const
 {
     return perJob<qint64>(PerJobReads::lastOccurrence(),
-                          [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
+                          [](const SqlStatement &row) { return row.value(0).toLongLong(); });
 }
 
 Expected<QHash<QString, qint64>, QString> RunHistory::unfinishedLastOccurrencePerJob() const
@@ -372,7 +364,9 @@ Expected<QHash<QString, qint64>, QString> RunHistory::unfinishedLastOccurrencePe
     const QHash<QString, qint64> &occurrences = last.value();
     return perJob<qint64>(
         PerJobReads::unfinishedOccurrence(),
-        [&occurrences](const QSqlQuery &row) { return occurrences.value(row.value(0).toString()); },
+        [&occurrences](const SqlStatement &row) {
+            return occurrences.value(row.value(0).toString());
+        },
         &occurrences);
 }
 

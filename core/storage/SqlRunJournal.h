@@ -11,6 +11,9 @@
 namespace jc {
 
 // The run journal on the app database (jc_runs, jc_run_logs), for SQLite and PostgreSQL.
+// Made of parts: RunClaims (the claim), RunUpkeep (heartbeats, finishing, cancel requests,
+// the sweep of dead instances' runs), RunRows (the row reads and writes they share) and
+// RunLogBatch (log lines).
 //
 // Thread: any member from any thread, concurrently. Each call uses the calling thread's own
 // connection from the factory and holds none between calls.

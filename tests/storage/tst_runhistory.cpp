@@ -134,22 +134,23 @@ QStringList errors(const QList<StoredRun> &runs)
 
 // `sql` with each ? replaced by the next of `values` as an SQL literal (the tests' own values:
 // texts without quotes, numbers, booleans).
-QString withLiterals(const QString &sql, const QVariantList &values)
+QString withLiterals(const QString &sql, const jc::SqlStatement::Values &values)
 {
-    QString result;
-    qsizetype next = 0;
-    for (const QChar c : sql) {
-        if (c != u'?') {
-            result += c;
-            continue;
-        }
-        const QVariant &value = values.at(next++);
+    QString result = sql;
+    // Longest names first, so that no name replaces the start of a longer one.
+    QStringList names = values.keys();
+    std::sort(names.begin(), names.end(),
+              [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &name : std::as_const(names)) {
+        const QVariant &value = values.value(name);
+        QString literal;
         if (value.typeId() == QMetaType::Bool)
-            result += value.toBool() ? u"true"_s : u"false"_s;
+            literal = value.toBool() ? u"true"_s : u"false"_s;
         else if (value.typeId() == QMetaType::QString)
-            result += u"'"_s + value.toString() + u"'"_s;
+            literal = u"'"_s + value.toString() + u"'"_s;
         else
-            result += value.toString();
+            literal = value.toString();
+        result.replace(name, literal);
     }
     return result;
 }
@@ -524,11 +525,11 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
         jc::PerJobReads::lastSuccess(), jc::PerJobReads::lastOccurrence(),
         jc::PerJobReads::unfinishedOccurrence()};
     for (const jc::PerJobStatement &statement : statements) {
-        QVariantList values = statement.values;
-        if (statement.sql.contains(u"job_name = ?"_s))
-            values.prepend(u"Job 1"_s);
-        if (statement.sql.contains(u"occurrence_ms = ?"_s))
-            values.insert(1, T0 + Hour);
+        jc::SqlStatement::Values values = statement.values;
+        if (statement.sql.contains(u"job_name = :job"_s))
+            values.insert(u":job"_s, u"Job 1"_s);
+        if (statement.sql.contains(u"occurrence_ms = :occurrence"_s))
+            values.insert(u":occurrence"_s, T0 + Hour);
         // PostgreSQL cannot PREPARE an EXPLAIN (nor, safely, MySQL): values go in as literals.
         const QString explain = pg || mysql ? u"EXPLAIN "_s + withLiterals(statement.sql, values)
                                             : u"EXPLAIN QUERY PLAN "_s + statement.sql;
@@ -537,8 +538,8 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
             ran = query.exec(explain);
         } else {
             ran = query.prepare(explain);
-            for (int i = 0; ran && i < values.size(); ++i)
-                query.bindValue(i, values.at(i));
+            for (auto value = values.cbegin(); ran && value != values.cend(); ++value)
+                query.bindValue(value.key(), value.value());
             ran = ran && query.exec();
         }
         QVERIFY2(ran, qPrintable(query.lastError().text()));

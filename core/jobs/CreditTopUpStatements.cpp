@@ -1,0 +1,189 @@
+#include "jobs/CreditTopUpStatements.h"
+
+#include "storage/SqlTime.h"
+
+namespace jc {
+
+namespace {
+
+// CAST to text of at most `length` characters: MySQL casts to CHAR only (which there is
+// variable-length), PostgreSQL and SQLite to varchar.
+QString textCast(const QString &expression, SqlDialect dialect, int length)
+{
+    return QStringLiteral("CAST(%1 AS %2(%3))")
+        .arg(expression,
+             dialect == SqlDialect::MySql ? QStringLiteral("char") : QStringLiteral("varchar"))
+        .arg(length);
+}
+
+// Owed a top-up of the period: below their own limit, not negative, not granted yet, in the
+// key range (:after, :last].
+const QString owedWhere =
+    QStringLiteral("u.id > :after AND u.id <= :last AND u.free_credits >= 0 "
+                   "AND u.free_credits < u.monthly_credit_limit AND NOT EXISTS ("
+                   "SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND c.period = "
+                   ":period)");
+
+// Top-up rows of the web app's own scheduler, which has no period column: NULL period, a
+// top-up's reason (DOMAIN.md). Only these and the app's other adjustments have no period,
+// which the index of migration 7 keeps apart.
+const QString legacyWhere =
+    QStringLiteral("l.period IS NULL AND l.reason LIKE 'Monthly free credit top-up%'");
+
+// Legacy rows (alias l) created within the period's bounds; the placeholders are periodValues().
+// PostgreSQL and MySQL compare instants. SQLite has the app's text in several forms ("2025-11-30
+// 11:00:00", "...11:00:00.123456+00:00", another offset): julianday() reads each as the
+// instant it is; a text range around it (a day's margin, more than any offset, before and
+// after) keeps the look-up on the index by created_at.
+QString legacyInPeriod(SqlDialect dialect)
+{
+    if (SqlTime::typedInstants(dialect))
+        return legacyWhere + QStringLiteral(" AND l.created_at >= :start AND l.created_at < :end");
+    return legacyWhere +
+           QStringLiteral(" AND l.created_at >= :first_day AND l.created_at < :last_day AND "
+                          "julianday(l.created_at) >= julianday(:start) AND "
+                          "julianday(l.created_at) < julianday(:end)");
+}
+
+// A user (alias u) has no legacy top-up row of the period.
+QString noLegacyGrant(SqlDialect dialect)
+{
+    return QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments l WHERE "
+                          "l.user_id = u.id AND ") +
+           legacyInPeriod(dialect) + u')';
+}
+
+// Audit ids are version 7 UUIDs: a prefix from C++ (the time in milliseconds and a sequence
+// number, see auditIdPrefix) and 62 random bits from the database, so that the insert stays
+// one statement and a batch's ids land next to each other in the primary key instead of on
+// a random page each (each page a commit touches is written again).
+QString randomSuffixExpression(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Postgres) // "vxxx-xxxxxxxxxxxx" of a v4: the same variant bits
+        return QStringLiteral("substr(CAST(gen_random_uuid() AS varchar(36)), 20)");
+    // MySQL's UUID() is a version 1: its tail is the host's, the same on every row. MD5 of it
+    // (unique per call) gives 60 bits that differ row by row.
+    if (dialect == SqlDialect::MySql)
+        return QStringLiteral("substr('89ab', 1 + floor(rand() * 4), 1) || "
+                              "substr(md5(uuid()), 1, 3) || '-' || substr(md5(uuid()), 1, 12)");
+    return QStringLiteral("substr('89ab', 1 + (abs(random()) % 4), 1) || "
+                          "substr(lower(hex(randomblob(2))), 2) || '-' || "
+                          "lower(hex(randomblob(6)))");
+}
+
+} // namespace
+
+// Per connection; rolled back with the transaction like any table. On PostgreSQL its rows
+// go at every commit by truncation: emptied by DELETE, a temporary table (never vacuumed)
+// kept every batch's dead rows, and each batch's statements scanned all of them — the run
+// slowed quadratically (1M users: 85 s, of which 60 s in the four statements reading it).
+QString CreditTopUpStatements::createChosen(SqlDialect dialect, const QString &idCollation)
+{
+    const QString collate =
+        idCollation.isEmpty() ? QString() : QStringLiteral(" COLLATE ") + idCollation;
+    return QStringLiteral("CREATE TEMPORARY TABLE IF NOT EXISTS jc_credit_topup_chosen ("
+                          "user_id varchar(36)%1 NOT NULL PRIMARY KEY, credits integer NOT NULL, "
+                          "credit_limit integer NOT NULL)")
+               .arg(collate) +
+           (dialect == SqlDialect::Postgres ? QStringLiteral(" ON COMMIT DELETE ROWS") : QString());
+}
+
+// One sequential read of users each; the grants are counted on the period's index
+// (migration 6), and the audit log is looked up only for users below their limit: in a
+// period that is done, those who spent credits since their top-up.
+QString CreditTopUpStatements::surveyUsersSql()
+{
+    return QStringLiteral(
+        "SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR monthly_credit_limit <= 0 "
+        "THEN 1 ELSE 0 END) FROM users");
+}
+
+QString CreditTopUpStatements::findOwedSql(SqlDialect dialect)
+{
+    return QStringLiteral("SELECT 1 FROM users u WHERE u.free_credits >= 0 AND "
+                          "u.free_credits < u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
+                          "credit_adjustments c WHERE c.user_id = u.id AND c.period = :period)") +
+           noLegacyGrant(dialect) + QStringLiteral(" LIMIT 1");
+}
+
+QString CreditTopUpStatements::countLegacySql(SqlDialect dialect)
+{
+    return QStringLiteral("SELECT COUNT(DISTINCT l.user_id) FROM credit_adjustments l WHERE ") +
+           legacyInPeriod(dialect) +
+           QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments c WHERE "
+                          "c.user_id = l.user_id AND c.period = :period)");
+}
+
+// The chosen users are locked as they are read. PostgreSQL: a CTE, because INSERT ... SELECT
+// takes no locking clause there. MySQL: INSERT ... SELECT ... FOR UPDATE, a locking read,
+// which (unlike the transaction's snapshot reads) sees the newest committed rows of both
+// tables once a concurrent batch's locks are released. SQLite: the write lock is held.
+QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
+{
+    const QString select = QStringLiteral("SELECT u.id, u.monthly_credit_limit - u.free_credits, "
+                                          "u.monthly_credit_limit FROM users u WHERE ") +
+                           owedWhere;
+    const QString into =
+        QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) ");
+    if (dialect == SqlDialect::Postgres)
+        return QStringLiteral("WITH owed AS (") + select + QStringLiteral(" FOR UPDATE OF u) ") +
+               into + QStringLiteral("SELECT * FROM owed");
+    if (dialect == SqlDialect::MySql)
+        return into + select + QStringLiteral(" FOR UPDATE");
+    return into + select;
+}
+
+QString CreditTopUpStatements::insertAuditSql(SqlDialect dialect)
+{
+    return QStringLiteral(
+               "INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, period) "
+               "SELECT %1 || %2, %3, b.user_id, b.credits, 'Monthly free credit top-up: topped "
+               "up to ' || %4, %5 FROM jc_credit_topup_chosen b")
+        .arg(textCast(QStringLiteral(":id_prefix"), dialect, 19), randomSuffixExpression(dialect),
+             SqlTime::sqlNow(dialect), textCast(QStringLiteral("b.credit_limit"), dialect, 12),
+             textCast(QStringLiteral(":period"), dialect, 7));
+}
+
+// The key range keeps PostgreSQL on the primary key (the work table has no statistics).
+QString CreditTopUpStatements::updateBalancesSql(SqlDialect dialect)
+{
+    return QStringLiteral("UPDATE users SET free_credits = monthly_credit_limit, updated_at = %1 "
+                          "WHERE id > :after AND id <= :last AND id IN (SELECT user_id FROM "
+                          "jc_credit_topup_chosen)")
+        .arg(SqlTime::sqlNow(dialect));
+}
+
+QString CreditTopUpStatements::owedByLimitSql(SqlDialect dialect)
+{
+    return QStringLiteral("SELECT u.monthly_credit_limit, COUNT(*), SUM(u.monthly_credit_limit - "
+                          "u.free_credits) FROM users u WHERE ") +
+           owedWhere + noLegacyGrant(dialect) + QStringLiteral(" GROUP BY u.monthly_credit_limit");
+}
+
+// The earliest legacy row of each user in the period, unless the user has a grant.
+QString CreditTopUpStatements::adoptLegacySql(SqlDialect dialect)
+{
+    return QStringLiteral("UPDATE credit_adjustments SET period = :period WHERE id IN (SELECT id "
+                          "FROM (SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.user_id ORDER BY "
+                          "%1, l.id) AS n FROM credit_adjustments l WHERE ")
+               .arg(SqlTime::typedInstants(dialect) ? QStringLiteral("l.created_at")
+                                                    : QStringLiteral("julianday(l.created_at)")) +
+           legacyInPeriod(dialect) +
+           QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments c WHERE "
+                          "c.user_id = l.user_id AND c.period = :period)) a WHERE a.n = 1)");
+}
+
+QString CreditTopUpStatements::legacySinceSql(SqlDialect dialect)
+{
+    if (SqlTime::typedInstants(dialect))
+        return QStringLiteral("SELECT COUNT(*), MAX(l.created_at) FROM credit_adjustments l "
+                              "WHERE ") +
+               legacyWhere + QStringLiteral(" AND l.created_at > :after");
+    return QStringLiteral("SELECT COUNT(*), datetime(MAX(julianday(l.created_at))) FROM "
+                          "credit_adjustments l WHERE ") +
+           legacyWhere +
+           QStringLiteral(" AND l.created_at >= :first_day AND julianday(l.created_at) > "
+                          "julianday(:after)");
+}
+
+} // namespace jc

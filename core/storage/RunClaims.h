@@ -1,0 +1,45 @@
+#pragma once
+
+#include "engine/RunJournal.h"
+#include "storage/ConnectionFactory.h"
+#include "storage/RunRows.h"
+
+#include <QSqlDatabase>
+
+namespace jc {
+
+// The claim of SqlRunJournal: who runs an occurrence, decided and recorded in one
+// transaction that first serialises the claims of the job (SQLite: BEGIN IMMEDIATE;
+// PostgreSQL: pg_advisory_xact_lock; MySQL: MySqlJobLock around the transaction). The unique
+// (job_name, occurrence_key) key stays the final word.
+//
+// The paths: a new running row; with overlap skip and a live run elsewhere, the occurrence
+// recorded missed or skipped (refuseBusy); a retry re-opening its failed row
+// (reopenForRetry); a catch-up taking over its unfinished row (takeOverUnfinished).
+//
+// Stateless; any thread, on the calling thread's connection.
+class RunClaims
+{
+public:
+    using Claim = RunJournal::Claim;
+    using ClaimRequest = RunJournal::ClaimRequest;
+
+    static Claim claim(ConnectionFactory &connections, const ClaimRequest &request);
+
+private:
+    static Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
+    static Expected<std::optional<RunHolder>, QString> liveRun(QSqlDatabase &db, SqlDialect dialect,
+                                                               const ClaimRequest &request);
+    static Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
+    static Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
+                            const RunHolder &live);
+    static Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
+    static Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect,
+                                    const ClaimRequest &request);
+    static Claim reopened(QSqlDatabase &db, const ClaimRequest &request, qint64 runId);
+    static Claim alreadyClaimed(QSqlDatabase &db, const ClaimRequest &request);
+    static Claim failed(const ClaimRequest &request, const QString &error);
+    static NewRunRow rowFor(const ClaimRequest &request, const QString &status);
+};
+
+} // namespace jc

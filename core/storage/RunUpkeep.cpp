@@ -1,0 +1,302 @@
+#include "storage/RunUpkeep.h"
+
+#include "engine/SystemClock.h"
+#include "storage/RunLogBatch.h"
+#include "storage/RunRows.h"
+#include "storage/StorageLog.h"
+#include "storage/WriteTransaction.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace jc {
+
+namespace {
+
+QVariant jsonOrNull(const QJsonObject &object)
+{
+    if (object.isEmpty())
+        return SqlStatement::null<QString>();
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// The progress columns of an ended run: how far it got.
+SqlStatement::Values progressOf(const RunRecord &record)
+{
+    return {{u":done"_s, record.progress.done},
+            {u":total"_s, record.progress.total},
+            {u":text"_s, SqlStatement::nullIfEmpty(record.progress.text)}};
+}
+
+} // namespace
+
+RunUpkeep::RunUpkeep(ConnectionFactory &connections)
+    : m_connections(connections)
+{}
+
+Expected<RunJournal::HeartbeatReply, QString>
+RunUpkeep::heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs,
+                     const QString &instanceId)
+{
+    RunJournal::HeartbeatReply reply;
+    if (runs.isEmpty())
+        return reply;
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    WriteTransaction transaction(*db, m_connections);
+    auto error = transaction.begin(m_connections.dialect());
+    RunLogBatch log;
+    if (!error)
+        error = refreshLeases(db.value(), runs, nowMSecs, instanceId, &log, &reply.lost);
+    if (!error)
+        error = log.write(db.value(), m_connections.dialect());
+    if (error)
+        return u"Could not refresh the heartbeat of %1 runs: %2"_s.arg(runs.size()).arg(*error);
+    auto cancelled = cancelRequested(db.value(), runs);
+    if (!cancelled)
+        return cancelled.error();
+    if (auto failed = transaction.commit())
+        return u"Could not refresh the heartbeat: %1"_s.arg(*failed);
+    reply.cancelRequested = std::move(cancelled).value();
+    return reply;
+}
+
+// Refreshes the leases (one prepared statement, run per run, so that a run this instance no
+// longer holds is noticed) and collects the log lines of the runs whose row still exists.
+std::optional<QString> RunUpkeep::refreshLeases(QSqlDatabase &db,
+                                                const QList<RunJournal::LiveRun> &runs,
+                                                qint64 nowMSecs, const QString &instanceId,
+                                                RunLogBatch *log,
+                                                QList<RunJournal::HeartbeatReply::Lost> *lost)
+{
+    SqlStatement update(db, u"UPDATE jc_runs SET heartbeat_at_ms = :now, progress_done = :done, "
+                            "progress_total = :total, progress_text = :text WHERE id = :run AND "
+                            "instance_id = :instance AND status = :running"_s);
+    for (const RunJournal::LiveRun &run : runs) {
+        if (const auto failed =
+                update.exec({{u":now"_s, nowMSecs},
+                             {u":done"_s, run.progress.done},
+                             {u":total"_s, run.progress.total},
+                             {u":text"_s, SqlStatement::nullIfEmpty(run.progress.text)},
+                             {u":run"_s, run.storedRunId},
+                             {u":instance"_s, instanceId},
+                             {u":running"_s, toText(RunOutcome::Running)}}))
+            return failed->text();
+        if (update.numRowsAffected() != 1) {
+            const auto holder = RunRows::byId(db, run.storedRunId);
+            if (!holder)
+                return holder.error();
+            const QString now =
+                *holder ? RunRows::readable((*holder)->status) + u' ' + (*holder)->where()
+                        : QString();
+            qCWarning(lcStorage).noquote()
+                << u"Run %1 is not held by instance %2 any more: %3"_s.arg(
+                       QString::number(run.storedRunId), instanceId,
+                       *holder ? now : u"it is gone"_s);
+            lost->append({run.storedRunId,
+                          *holder ? u"the run is now %1"_s.arg(now) : u"its row is gone"_s});
+            if (!*holder)
+                continue; // its row is gone: its lines have nowhere to go
+        }
+        log->add(run.storedRunId, run.newLogLines, run.firstLogSeq);
+    }
+    return std::nullopt;
+}
+
+Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
+                                                            const QList<RunJournal::LiveRun> &runs)
+{
+    QStringList marks;
+    SqlStatement::Values ids;
+    for (const RunJournal::LiveRun &run : runs) {
+        const QString mark = u":id%1"_s.arg(marks.size());
+        marks.append(mark);
+        ids.insert(mark, run.storedRunId);
+    }
+    SqlStatement select(db, u"SELECT id FROM jc_runs WHERE cancel_requested_at_ms IS NOT NULL "
+                            "AND id IN (%1) ORDER BY id"_s.arg(marks.join(u", "_s)));
+    if (const auto failed = select.exec(ids))
+        return failed->text();
+    QList<qint64> cancelled;
+    while (select.next())
+        cancelled.append(select.value(0).toLongLong());
+    return cancelled;
+}
+
+Expected<bool, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &record,
+                                          const QList<LogLine> &unwrittenLog, int firstLogSeq)
+{
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const auto fail = [&](const QString &why) {
+        return u"Could not record how run %1 of \"%2\" ended: %3"_s.arg(
+            QString::number(storedRunId), record.info.job, why);
+    };
+    WriteTransaction transaction(*db, m_connections);
+    if (auto error = transaction.begin(m_connections.dialect()))
+        return fail(*error);
+    const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
+                                                          : SystemClock::wallMSecs();
+    const auto refused = recordEnd(db.value(), storedRunId, record, finishedAt);
+    std::optional<QString> error;
+    if (!refused)
+        error = refused.error();
+    // The log lines are written even when the outcome was refused: they say what happened.
+    RunLogBatch log;
+    log.add(storedRunId, unwrittenLog, firstLogSeq);
+    if (!error)
+        error = log.write(db.value(), m_connections.dialect());
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return fail(*error);
+    if (*refused)
+        return **refused;
+    return true;
+}
+
+Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId,
+                                                               const RunRecord &record,
+                                                               qint64 finishedAtMSecs)
+{
+    SqlStatement update(db, u"UPDATE jc_runs SET status = :status, finished_at_ms = :finished, "
+                            "error = :error, summary = :summary, attempts = :attempts, "
+                            "progress_done = :done, progress_total = :total, progress_text = "
+                            ":text WHERE id = :run AND status = :running"_s);
+    SqlStatement::Values values = progressOf(record);
+    values.insert({{u":status"_s, toText(record.outcome)},
+                   {u":finished"_s, finishedAtMSecs},
+                   {u":error"_s, SqlStatement::nullIfEmpty(record.error)},
+                   {u":summary"_s, jsonOrNull(record.summary)},
+                   {u":attempts"_s, record.info.attempt},
+                   {u":run"_s, storedRunId},
+                   {u":running"_s, toText(RunOutcome::Running)}});
+    if (const auto failed = update.exec(values))
+        return failed->text();
+    if (update.numRowsAffected() == 1)
+        return std::optional<QString>();
+    const auto status = RunRows::statusOf(db, storedRunId);
+    if (!status || !*status)
+        return status ? u"there is no such run"_s : status.error();
+    if (**status == toText(RunOutcome::Interrupted) && record.outcome == RunOutcome::Interrupted) {
+        if (auto error = addOwnAccount(db, storedRunId, record, finishedAtMSecs))
+            return *error;
+        return std::optional<QString>();
+    }
+    return std::optional<QString>(
+        u"Run %1 of \"%2\" was already marked %3, so its outcome (%4) was not recorded"_s.arg(
+            QString::number(storedRunId), record.info.job, RunRows::readable(**status),
+            RunRows::readable(toText(record.outcome))));
+}
+
+// A run that another instance took for dead, and that stopped when its heartbeat learned it
+// (StopReason::LeaseLost): the row stays interrupted, with the finder's reason first, and now
+// also says that the run was in fact alive, and when it really stopped.
+std::optional<QString> RunUpkeep::addOwnAccount(QSqlDatabase &db, qint64 runId,
+                                                const RunRecord &record, qint64 finishedAtMSecs)
+{
+    SqlStatement update(db, u"UPDATE jc_runs SET error = COALESCE(error, '') || :account, "
+                            "finished_at_ms = :finished, progress_done = :done, progress_total = "
+                            ":total, progress_text = :text WHERE id = :run AND status = "
+                            ":interrupted"_s);
+    SqlStatement::Values values = progressOf(record);
+    values.insert({{u":account"_s, u". Its instance was in fact alive: %1"_s.arg(record.error)},
+                   {u":finished"_s, finishedAtMSecs},
+                   {u":run"_s, runId},
+                   {u":interrupted"_s, toText(RunOutcome::Interrupted)}});
+    if (const auto failed = update.exec(values))
+        return failed->text();
+    return std::nullopt;
+}
+
+Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
+                                                 const QString &ownInstanceId)
+{
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    WriteTransaction transaction(*db, m_connections);
+    auto error = transaction.begin(m_connections.dialect());
+    int count = 0;
+    // Own runs first, so that they get the message that says what really happened.
+    if (!error && !ownInstanceId.isEmpty()) {
+        SqlStatement update(db.value(), u"UPDATE jc_runs SET status = :interrupted, "
+                                        "finished_at_ms = COALESCE(heartbeat_at_ms, "
+                                        "started_at_ms), error = :reason WHERE status = :running "
+                                        "AND instance_id = :instance"_s);
+        if (const auto failed = update.exec(
+                {{u":interrupted"_s, toText(RunOutcome::Interrupted)},
+                 {u":reason"_s, u"The instance was restarted while this run was going"_s},
+                 {u":running"_s, toText(RunOutcome::Running)},
+                 {u":instance"_s, ownInstanceId}}))
+            error = failed->text();
+        else
+            count += update.numRowsAffected();
+    }
+    if (!error)
+        error = interruptDead(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs, &count);
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return u"Could not mark the runs of dead instances interrupted: %1"_s.arg(*error);
+    if (count > 0)
+        qCInfo(lcStorage) << "marked" << count << "runs interrupted";
+    return count;
+}
+
+// Marks every running row that RunLiveness finds dead interrupted: its holder is gone, or
+// its lease expired and its holder is not known to live. A holder alive on this host keeps its
+// run however late its heartbeat (a long write transaction may hold one back on SQLite).
+std::optional<QString> RunUpkeep::interruptDead(QSqlDatabase &db, SqlDialect dialect,
+                                                qint64 nowMSecs, qint64 leaseMSecs, int *count)
+{
+    const auto rows = RunRows::running(db, dialect, std::nullopt, {}, leaseMSecs, nowMSecs);
+    if (!rows)
+        return rows.error();
+    for (const RunningRow &row : rows.value()) {
+        if (row.state == RunLiveness::State::Alive)
+            continue;
+        if (auto error = RunRows::markInterrupted(
+                db, row.holder.id, RunLiveness::reason(row.state, row.holderText, row.leaseMSecs),
+                count))
+            return error;
+    }
+    return std::nullopt;
+}
+
+Expected<bool, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QString &requestedBy,
+                                                 qint64 nowMSecs)
+{
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    const auto fail = [storedRunId](const QString &why) {
+        return u"Could not ask run %1 to cancel: %2"_s.arg(QString::number(storedRunId), why);
+    };
+    SqlStatement update(db.value(), u"UPDATE jc_runs SET cancel_requested_at_ms = :now, "
+                                    "cancel_requested_by = :by WHERE id = :run AND status = "
+                                    ":running AND cancel_requested_at_ms IS NULL"_s);
+    if (const auto failed = update.exec({{u":now"_s, nowMSecs},
+                                         {u":by"_s, SqlStatement::nullIfEmpty(requestedBy)},
+                                         {u":run"_s, storedRunId},
+                                         {u":running"_s, toText(RunOutcome::Running)}}))
+        return fail(failed->text());
+    if (update.numRowsAffected() == 1)
+        return true;
+    const auto status = RunRows::statusOf(db.value(), storedRunId);
+    if (!status)
+        return fail(status.error());
+    if (!*status)
+        return u"There is no run %1."_s.arg(storedRunId);
+    if (**status == toText(RunOutcome::Running))
+        return true; // asked before: the first request stands
+    return u"Run %1 is not running (it is %2), so there is nothing to cancel."_s.arg(
+        QString::number(storedRunId), RunRows::readable(**status));
+}
+
+} // namespace jc

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "common/Expected.h"
+#include "engine/RunJournal.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QString>
+
+namespace jc {
+
+class RunLogBatch;
+
+// What SqlRunJournal does for runs once they are claimed: heartbeats (leases, new log lines,
+// cancel requests), the end of a run, cancel requests, and the sweep that marks the runs of
+// dead instances interrupted. The contracts are SqlRunJournal's (and RunJournal's).
+//
+// Holds only the factory; any member from any thread, concurrently, each on the calling
+// thread's connection.
+class RunUpkeep
+{
+public:
+    explicit RunUpkeep(ConnectionFactory &connections);
+
+    Expected<RunJournal::HeartbeatReply, QString>
+    heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
+    Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+                                   const QList<LogLine> &unwrittenLog, int firstLogSeq);
+    Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
+                                          const QString &ownInstanceId);
+    Expected<bool, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
+                                          qint64 nowMSecs);
+
+private:
+    static std::optional<QString> refreshLeases(QSqlDatabase &db,
+                                                const QList<RunJournal::LiveRun> &runs,
+                                                qint64 nowMSecs, const QString &instanceId,
+                                                RunLogBatch *log,
+                                                QList<RunJournal::HeartbeatReply::Lost> *lost);
+    static Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
+                                                            const QList<RunJournal::LiveRun> &runs);
+    // Writes the run's outcome on its running row. The value is a refusal when the row no
+    // longer runs this attempt (it says why), else nullopt; the error is the database's.
+    static Expected<std::optional<QString>, QString> recordEnd(QSqlDatabase &db, qint64 storedRunId,
+                                                               const RunRecord &record,
+                                                               qint64 finishedAtMSecs);
+    static std::optional<QString> addOwnAccount(QSqlDatabase &db, qint64 runId,
+                                                const RunRecord &record, qint64 finishedAtMSecs);
+    static std::optional<QString> interruptDead(QSqlDatabase &db, SqlDialect dialect,
+                                                qint64 nowMSecs, qint64 leaseMSecs, int *count);
+
+    ConnectionFactory &m_connections;
+};
+
+} // namespace jc
