@@ -305,4 +305,15 @@ Expected<bool, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> 
     return true;
 }
 
+QStringList JobCatalog::scheduleOverridesOf(const QString &job, const QStringList &overrides)
+{
+    QStringList own;
+    for (const QString &text : overrides) {
+        const qsizetype equals = text.indexOf(u'=');
+        if (equals > 0 && text.left(equals).trimmed() == job)
+            own.append(text);
+    }
+    return own;
+}
+
 } // namespace jc

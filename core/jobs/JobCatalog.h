@@ -84,6 +84,9 @@ public:
     // naming it; nothing is changed then.
     static Expected<bool, QString> applyScheduleOverrides(QList<JobDefinition> &jobs,
                                                           const QStringList &overrides);
+    // The "JOB=EXPR" texts among `overrides` that name `job`: what applies when that job
+    // alone is rebuilt (its settings changed while running).
+    static QStringList scheduleOverridesOf(const QString &job, const QStringList &overrides);
 };
 
 } // namespace jc

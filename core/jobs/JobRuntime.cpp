@@ -115,7 +115,13 @@ JobDefinition JobRuntime::definitionFor(const CatalogEntry &entry, const QJsonOb
     QList<JobDefinition> built{JobCatalog::configuredJob(
         entry, m_database, m_options.zone, QProcessEnvironment::systemEnvironment(), stored,
         m_options.runSettings.value(entry.name))};
-    (void)JobCatalog::applyScheduleOverrides(built, m_options.scheduleOverrides);
+    // Only this job's: applied to a list of one, another job's would be refused ("no job
+    // named"), and with it this one's.
+    const auto applied = JobCatalog::applyScheduleOverrides(
+        built, JobCatalog::scheduleOverridesOf(entry.name, m_options.scheduleOverrides));
+    if (!applied)
+        qCWarning(lcScheduler).noquote()
+            << "Ignoring --schedule for" << entry.name << ':' << applied.error();
     return built.first();
 }
 

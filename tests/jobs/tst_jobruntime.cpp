@@ -519,6 +519,39 @@ private slots:
         QCOMPARE(runtime->scheduler().jobStatus(job)->schedule.text(), before);
         runtime->scheduler().stop(5s);
     }
+
+    // `serve --schedule` for two jobs; then an admin changes another setting of one of them.
+    // The job is rebuilt from its new settings with its own --schedule still on top: the
+    // other job's override is no reason to drop it.
+    void scheduleOverridesSurviveASettingsChange_data() { test::addDatabaseRowsWithMySql(); }
+    void scheduleOverridesSurviveASettingsChange()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:30:00Z"));
+        JobRuntime::Options options;
+        options.zone = QTimeZone("UTC");
+        const QString other = QString::fromLatin1(StaleCreditPurchaseCleanupJob::name);
+        options.scheduleOverrides = {job + u"=*/7 * * * *"_qs, other + u"=15 4 * * *"_qs};
+        options.scheduler.instanceId = u"one"_qs;
+        auto created = JobRuntime::create(factory, clock, options);
+        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
+        auto runtime = std::move(created).value();
+        runtime->scheduler().start();
+        QCOMPARE(runtime->scheduler().jobStatus(job)->schedule.text(), u"*/7 * * * *"_qs);
+
+        QVERIFY(JobSettingsStore(factory).set(job, QJsonObject{{u"overlap"_qs, u"queue"_qs}},
+                                              u"bob"_qs, clock.nowMSecs()));
+        QVERIFY(runtime->syncNow());
+        const auto status = runtime->scheduler().jobStatus(job);
+        QCOMPARE(status->policies.overlap, OverlapPolicy::Queue);
+        QCOMPARE(status->schedule.text(), u"*/7 * * * *"_qs);
+        QCOMPARE(runtime->scheduler().jobStatus(other)->schedule.text(), u"15 4 * * *"_qs);
+        runtime->scheduler().stop(5s);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_JobRuntime)
