@@ -93,7 +93,8 @@ RunClaims::Claim RunClaims::claim(ConnectionFactory &connections, const ClaimReq
 RunClaims::Claim RunClaims::decide(QSqlDatabase &db, SqlDialect dialect,
                                    const ClaimRequest &request)
 {
-    if (request.overlap == OverlapPolicy::Skip) {
+    // Another instance's live run matters only to a policy that would refuse beside it.
+    if (admitBesideAnotherInstance(request.overlap) == OverlapAdmission::Refuse) {
         const auto live = liveRun(db, dialect, request);
         if (!live)
             return failed(request, live.error());
