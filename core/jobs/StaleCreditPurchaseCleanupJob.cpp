@@ -319,6 +319,60 @@ QVariantMap logFields(const Counts &counts, const QDateTime &cutoff)
             {QStringLiteral("total"), counts.total()}};
 }
 
+void logStart(JobContext &context, const QDateTime &cutoff, int staleAgeDays)
+{
+    context.log().info(
+        context.isDryRun() ? QStringLiteral("Stale credit purchase cleanup dry run starting")
+                           : QStringLiteral("Stale credit purchase cleanup starting"),
+        {{QStringLiteral("cutoff"), IsoTime::format(cutoff, cutoff.time().msec() != 0)},
+         {QStringLiteral("staleAgeDays"), staleAgeDays},
+         {QStringLiteral("dryRun"), context.isDryRun()}});
+}
+
+void warnUnreadable(JobContext &context, const Counts &unreadable)
+{
+    if (unreadable.total() == 0)
+        return;
+    context.log().warning(
+        QStringLiteral("Skipped purchases whose created_at cannot be read as a time; they "
+                       "are kept"),
+        {{QStringLiteral("count"), unreadable.total()},
+         {QStringLiteral("pending"), unreadable.pending},
+         {QStringLiteral("failed"), unreadable.failed}});
+}
+
+// Deletes the stale purchases of every status in batches inside `transaction`, adding them to
+// `deleted`. When a batch fails or a stop is asked for, everything is rolled back and the
+// run's failure is returned; `nothingDeleted` is its summary.
+std::optional<JobResult> deleteInBatches(JobContext &context, QSqlDatabase &db, SqlDialect dialect,
+                                         const StaleTest &stale, int batchSize, qint64 total,
+                                         const QDateTime &cutoff, const QJsonObject &nothingDeleted,
+                                         WriteTransaction &transaction, Counts &deleted)
+{
+    BatchDeleter deleter(context, db, dialect, stale, batchSize);
+    for (const QString &status : staleStatuses) {
+        QString error;
+        if (deleter.deleteStatus(status, deleted, total, error))
+            continue;
+        transaction.rollback();
+        if (!error.isEmpty()) {
+            context.log().error(QStringLiteral("Stale credit purchase cleanup failed"),
+                                {{QStringLiteral("error"), error}});
+            return JobResult::failure(error + QStringLiteral(". Rolled back: nothing was deleted."),
+                                      nothingDeleted);
+        }
+        context.log().info(QStringLiteral("Stale credit purchase cleanup stopped, rolled back"),
+                           logFields(deleted, cutoff));
+        return JobResult::failure(
+            QStringLiteral("Cancelled before the end (%1 of %2 rows deleted then rolled back): "
+                           "nothing was deleted; run the job again")
+                .arg(deleted.total())
+                .arg(total),
+            nothingDeleted);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 QList<SettingSpec> StaleCreditPurchaseCleanupJob::settingSpecs()
@@ -392,12 +446,7 @@ JobResult StaleCreditPurchaseCleanupJob::run(JobContext &context, ConnectionFact
     auto db = database.connectionForCurrentThread();
     if (!db)
         return JobResult::failure(db.error());
-    context.log().info(
-        dryRun ? QStringLiteral("Stale credit purchase cleanup dry run starting")
-               : QStringLiteral("Stale credit purchase cleanup starting"),
-        {{QStringLiteral("cutoff"), IsoTime::format(cutoff, cutoff.time().msec() != 0)},
-         {QStringLiteral("staleAgeDays"), settings.staleAgeDays},
-         {QStringLiteral("dryRun"), dryRun}});
+    logStart(context, cutoff, settings.staleAgeDays);
 
     WriteTransaction transaction(db.value(), database);
     if (!dryRun) {
@@ -410,14 +459,7 @@ JobResult StaleCreditPurchaseCleanupJob::run(JobContext &context, ConnectionFact
                                   found.error());
     const qint64 total = found->stale.total();
     const qint64 unreadable = found->unreadable.total();
-    if (unreadable > 0) {
-        context.log().warning(
-            QStringLiteral("Skipped purchases whose created_at cannot be read as a time; they "
-                           "are kept"),
-            {{QStringLiteral("count"), unreadable},
-             {QStringLiteral("pending"), found->unreadable.pending},
-             {QStringLiteral("failed"), found->unreadable.failed}});
-    }
+    warnUnreadable(context, found->unreadable);
     context.setProgress(0, total);
     if (dryRun) {
         context.log().info(QStringLiteral("Stale credit purchases counted (dry run)"),
@@ -427,28 +469,11 @@ JobResult StaleCreditPurchaseCleanupJob::run(JobContext &context, ConnectionFact
     }
 
     Counts deleted;
-    const SqliteCache cache(db.value(), dialect);
-    BatchDeleter deleter(context, db.value(), dialect, stale, settings.batchSize);
-    for (const QString &status : staleStatuses) {
-        QString error;
-        if (deleter.deleteStatus(status, deleted, total, error))
-            continue;
-        transaction.rollback();
-        if (!error.isEmpty()) {
-            context.log().error(QStringLiteral("Stale credit purchase cleanup failed"),
-                                {{QStringLiteral("error"), error}});
-            return JobResult::failure(error + QStringLiteral(". Rolled back: nothing was deleted."),
-                                      summary(0, {}, unreadable, cutoff, settings, false));
-        }
-        context.log().info(QStringLiteral("Stale credit purchase cleanup stopped, rolled back"),
-                           logFields(deleted, cutoff));
-        return JobResult::failure(
-            QStringLiteral("Cancelled before the end (%1 of %2 rows deleted then rolled back): "
-                           "nothing was deleted; run the job again")
-                .arg(deleted.total())
-                .arg(total),
-            summary(0, {}, unreadable, cutoff, settings, false));
-    }
+    const SqliteCache cache(db.value(), dialect); // until after the commit
+    if (auto failed = deleteInBatches(
+            context, db.value(), dialect, stale, settings.batchSize, total, cutoff,
+            summary(0, {}, unreadable, cutoff, settings, false), transaction, deleted))
+        return std::move(*failed);
     if (const auto error = transaction.commit())
         return JobResult::failure(QStringLiteral("Cannot commit the deletion: %1. Nothing was "
                                                  "deleted.")
