@@ -53,7 +53,7 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> DemoDatabase::open(const Q
     return database;
 }
 
-Expected<bool, QString>
+Expected<void, QString>
 DemoDatabase::pointUploadsCleanupAt(const std::shared_ptr<ConnectionFactory> &connections,
                                     const QString &uploadsDir, const QString &changedBy)
 {
@@ -68,7 +68,7 @@ DemoDatabase::pointUploadsCleanupAt(const std::shared_ptr<ConnectionFactory> &co
         store.set(job, settings, changedBy, QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
     if (!stored)
         return stored.error();
-    return true;
+    return {};
 }
 
 } // namespace jc

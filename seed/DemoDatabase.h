@@ -30,7 +30,7 @@ public:
 
     // Stores the uploads cleanup's `uploadsDir` setting in `connections`' database, recorded
     // as changed by `changedBy` (the demo: "jobctl seed", "jobconsole").
-    static Expected<bool, QString>
+    static Expected<void, QString>
     pointUploadsCleanupAt(const std::shared_ptr<ConnectionFactory> &connections,
                           const QString &uploadsDir, const QString &changedBy);
 };

@@ -112,13 +112,13 @@ public:
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).
-    virtual Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+    virtual Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                            const QList<LogLine> &unwrittenLog, int firstLogSeq) = 0;
 
     // Records scheduled occurrences that came due and did not run (paused, overlap,
     // coalesced while the instance was down or asleep) as one `missed` row saying why and
     // how many it stands for.
-    virtual Expected<bool, QString> recordSkipped(const Skipped &skipped) = 0;
+    virtual Expected<void, QString> recordSkipped(const Skipped &skipped) = 0;
 
     // Marks 'interrupted' every running run whose heartbeat is older than the lease (their
     // instance died), and, when `ownInstanceId` is given, every running run of that instance

@@ -82,7 +82,7 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
     m_runs.setJournal(m_journal.get());
 }
 
-Expected<bool, QString> Scheduler::addJob(JobDefinition def)
+Expected<void, QString> Scheduler::addJob(JobDefinition def)
 {
     assertOwnThread("Scheduler::addJob");
     const auto added = m_jobs.add(std::move(def));
@@ -95,10 +95,10 @@ Expected<bool, QString> Scheduler::addJob(JobDefinition def)
                     {{QStringLiteral("nextRun"), utcDateTime(job.nextDue)}});
         arm();
     }
-    return true;
+    return {};
 }
 
-Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
+Expected<void, QString> Scheduler::updateJob(JobDefinition def)
 {
     assertOwnThread("Scheduler::updateJob");
     const auto replaced = m_jobs.replaced(def);
@@ -116,7 +116,7 @@ Expected<bool, QString> Scheduler::updateJob(JobDefinition def)
         scheduleNextDue(job, m_clock.nowMSecs());
         arm();
     }
-    return true;
+    return {};
 }
 
 void Scheduler::start()

@@ -93,7 +93,7 @@ public:
 
     // Registers a job. Refused (with a message) when the name is empty or taken, the body is
     // missing or the schedule is invalid. May be called before or after start().
-    Expected<bool, QString> addJob(JobDefinition def);
+    Expected<void, QString> addJob(JobDefinition def);
 
     // Replaces the definition of the registered job of the same name (its settings changed
     // in the database): later runs use the new body and policies, and the new schedule
@@ -101,7 +101,7 @@ public:
     // that came due), so a change never makes an occurrence due at once and never starts a
     // run. Runs already going keep what they started with. Refused like addJob, or for an
     // unknown job.
-    Expected<bool, QString> updateJob(JobDefinition def);
+    Expected<void, QString> updateJob(JobDefinition def);
 
     // Records every run, skip and miss in `journal` and claims each occurrence there before
     // running it, so that instances sharing the journal's database run it once. Call before

@@ -275,7 +275,7 @@ Expected<SettingValues, QString> JobCatalog::currentValues(const QString &name,
     return SettingValues::resolve(entry->specs, environment, stored);
 }
 
-Expected<bool, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> &jobs,
+Expected<void, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> &jobs,
                                                            const QStringList &overrides)
 {
     QList<JobDefinition> changed = jobs;
@@ -302,7 +302,7 @@ Expected<bool, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> 
         job->schedule = schedule.value();
     }
     jobs = changed;
-    return true;
+    return {};
 }
 
 QStringList JobCatalog::scheduleOverridesOf(const QString &job, const QStringList &overrides)

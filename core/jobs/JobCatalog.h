@@ -82,7 +82,7 @@ public:
     // Parses "JOB=EXPR" texts and replaces those jobs' schedules (in each job's zone). An
     // unknown job, a text without '=' or an invalid expression is refused with a message
     // naming it; nothing is changed then.
-    static Expected<bool, QString> applyScheduleOverrides(QList<JobDefinition> &jobs,
+    static Expected<void, QString> applyScheduleOverrides(QList<JobDefinition> &jobs,
                                                           const QStringList &overrides);
     // The "JOB=EXPR" texts among `overrides` that name `job`: what applies when that job
     // alone is rebuilt (its settings changed while running).

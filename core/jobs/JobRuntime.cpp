@@ -49,7 +49,7 @@ JobRuntime::~JobRuntime()
 
 // Before the scheduler starts, on the creating thread: the few reads and writes whose
 // results it needs before it may claim anything.
-Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
+Expected<void, QString> JobRuntime::prepare(qint64 nowMSecs)
 {
     // Runs this instance left `running` when it died are over. Done before any claim: a
     // clean-up racing the first claims would interrupt this instance's own new runs.
@@ -79,7 +79,7 @@ Expected<bool, QString> JobRuntime::prepare(qint64 nowMSecs)
     if (!pauses)
         return pauses.error();
     applyPauses(pauses.value());
-    return true;
+    return {};
 }
 
 // The schedules each catalog job followed since its last occurrence, before its current one:
@@ -120,8 +120,8 @@ JobDefinition JobRuntime::definitionFor(const CatalogEntry &entry, const QJsonOb
     const auto applied = JobCatalog::applyScheduleOverrides(
         built, JobCatalog::scheduleOverridesOf(entry.name, m_options.scheduleOverrides));
     if (!applied)
-        qCWarning(lcScheduler).noquote()
-            << "Ignoring --schedule for" << entry.name << ':' << applied.error();
+        qCWarning(lcScheduler).noquote() << "Ignoring --schedule for" << entry.name << ':'
+                                         << applied.error();
     return built.first();
 }
 
@@ -131,7 +131,7 @@ JobRuntime::Snapshot JobRuntime::read(const std::shared_ptr<ConnectionFactory> &
     return Snapshot{PauseStore(database).activePauses(nowMSecs), JobSettingsStore(database).all()};
 }
 
-Expected<bool, QString> JobRuntime::syncNow()
+Expected<void, QString> JobRuntime::syncNow()
 {
     const Snapshot snapshot = read(m_database, m_scheduler->clock().nowMSecs());
     if (!snapshot.pauses)
@@ -139,7 +139,7 @@ Expected<bool, QString> JobRuntime::syncNow()
     if (!snapshot.settings)
         return snapshot.settings.error();
     apply(snapshot);
-    return true;
+    return {};
 }
 
 void JobRuntime::poll()

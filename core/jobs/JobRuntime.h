@@ -69,7 +69,7 @@ public:
 
     // Reads the stored pauses and job settings on the calling thread and applies them to the
     // scheduler now.
-    Expected<bool, QString> syncNow();
+    Expected<void, QString> syncNow();
 
     // Reads the stored pauses and job settings off this thread now, as the next poll would
     // (a console that saw them change need not wait for the poll).
@@ -87,7 +87,7 @@ private:
     JobRuntime(std::shared_ptr<ConnectionFactory> database,
                std::unique_ptr<InstancePresence> presence, std::shared_ptr<RunJournal> journal,
                std::unique_ptr<Scheduler> scheduler, Options options, StoredSettings applied);
-    Expected<bool, QString> prepare(qint64 nowMSecs);
+    Expected<void, QString> prepare(qint64 nowMSecs);
     Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
     earlierSchedules(const QHash<QString, qint64> &lastOccurrences) const;
     JobDefinition definitionFor(const CatalogEntry &entry, const QJsonObject &stored) const;

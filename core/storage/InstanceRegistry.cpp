@@ -13,7 +13,7 @@ InstanceRegistry::InstanceRegistry(std::shared_ptr<ConnectionFactory> connection
     : m_connections(std::move(connections))
 {}
 
-Expected<bool, QString> InstanceRegistry::announce(const InstanceInfo &instance, qint64 nowMSecs)
+Expected<void, QString> InstanceRegistry::announce(const InstanceInfo &instance, qint64 nowMSecs)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
@@ -33,7 +33,7 @@ Expected<bool, QString> InstanceRegistry::announce(const InstanceInfo &instance,
     if (!query.exec())
         return QStringLiteral("Could not record this instance (%1): %2")
             .arg(instance.id, SqlErrors::text(query.lastError()));
-    return true;
+    return {};
 }
 
 Expected<QList<InstanceInfo>, QString> InstanceRegistry::seenSince(qint64 sinceMSecs) const
@@ -63,7 +63,7 @@ Expected<QList<InstanceInfo>, QString> InstanceRegistry::seenSince(qint64 sinceM
     return instances;
 }
 
-Expected<bool, QString> InstanceRegistry::withdraw(const QString &id)
+Expected<void, QString> InstanceRegistry::withdraw(const QString &id)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
@@ -73,7 +73,7 @@ Expected<bool, QString> InstanceRegistry::withdraw(const QString &id)
     query.addBindValue(id);
     if (!query.exec())
         return SqlErrors::text(query.lastError());
-    return true;
+    return {};
 }
 
 } // namespace jc

@@ -34,13 +34,13 @@ public:
 
     // Inserts or refreshes `instance`'s row: heartbeat now; the start time stays the first one
     // given for that id.
-    Expected<bool, QString> announce(const InstanceInfo &instance, qint64 nowMSecs);
+    Expected<void, QString> announce(const InstanceInfo &instance, qint64 nowMSecs);
 
     // Instances whose last heartbeat is at or after `sinceMSecs`, most recent first.
     Expected<QList<InstanceInfo>, QString> seenSince(qint64 sinceMSecs) const;
 
     // Removes `id`'s row: a clean shutdown, so the instance does not linger as "quiet".
-    Expected<bool, QString> withdraw(const QString &id);
+    Expected<void, QString> withdraw(const QString &id);
 
 private:
     std::shared_ptr<ConnectionFactory> m_connections;

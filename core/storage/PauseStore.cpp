@@ -58,7 +58,7 @@ PauseStore::PauseStore(std::shared_ptr<ConnectionFactory> connections)
     : m_connections(std::move(connections))
 {}
 
-Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pausedBy,
+Expected<void, QString> PauseStore::pause(const QString &job, const QString &pausedBy,
                                           const QString &reason,
                                           const std::optional<QDateTime> &resumeAt, qint64 nowMSecs)
 {
@@ -99,7 +99,7 @@ Expected<bool, QString> PauseStore::pause(const QString &job, const QString &pau
         });
     if (done)
         return QStringLiteral("Could not pause \"%1\": %2").arg(job, *done);
-    return true;
+    return {};
 }
 
 Expected<bool, QString> PauseStore::resume(const QString &job, const QString &resumedBy,

@@ -43,7 +43,7 @@ public:
     // Pauses `job`, or replaces its pause (who, when, why, until), and records it in the job's
     // change log (JobSettingsStore, JobChangeKind::Pause) in the same transaction. A resume
     // time that is not after `nowMSecs` is refused: that pause would be over before it began.
-    Expected<bool, QString> pause(const QString &job, const QString &pausedBy,
+    Expected<void, QString> pause(const QString &job, const QString &pausedBy,
                                   const QString &reason, const std::optional<QDateTime> &resumeAt,
                                   qint64 nowMSecs);
 

@@ -127,7 +127,7 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
     return cancelled;
 }
 
-Expected<bool, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &record,
+Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &record,
                                           const QList<LogLine> &unwrittenLog, int firstLogSeq)
 {
     auto db = m_connections.connectionForCurrentThread();
@@ -157,7 +157,7 @@ Expected<bool, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
         return fail(*error);
     if (*refused)
         return **refused;
-    return true;
+    return {};
 }
 
 Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId,
@@ -269,7 +269,7 @@ std::optional<QString> RunUpkeep::interruptDead(QSqlDatabase &db, SqlDialect dia
     return std::nullopt;
 }
 
-Expected<bool, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QString &requestedBy,
+Expected<void, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QString &requestedBy,
                                                  qint64 nowMSecs)
 {
     auto db = m_connections.connectionForCurrentThread();
@@ -287,14 +287,14 @@ Expected<bool, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QStri
                                          {u":running"_s, toText(RunOutcome::Running)}}))
         return fail(failed->text());
     if (update.numRowsAffected() == 1)
-        return true;
+        return {};
     const auto status = RunRows::statusOf(db.value(), storedRunId);
     if (!status)
         return fail(status.error());
     if (!*status)
         return u"There is no run %1."_s.arg(storedRunId);
     if (**status == toText(RunOutcome::Running))
-        return true; // asked before: the first request stands
+        return {}; // asked before: the first request stands
     return u"Run %1 is not running (it is %2), so there is nothing to cancel."_s.arg(
         QString::number(storedRunId), RunRows::readable(**status));
 }

@@ -23,11 +23,11 @@ public:
 
     Expected<RunJournal::HeartbeatReply, QString>
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
-    Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+    Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId);
-    Expected<bool, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
+    Expected<void, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
                                           qint64 nowMSecs);
 
 private:

@@ -29,13 +29,13 @@ SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QStr
     return RunUpkeep(*m_connections).heartbeat(runs, nowMSecs, instanceId);
 }
 
-Expected<bool, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecord &record,
+Expected<void, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecord &record,
                                               const QList<LogLine> &unwrittenLog, int firstLogSeq)
 {
     return RunUpkeep(*m_connections).finish(storedRunId, record, unwrittenLog, firstLogSeq);
 }
 
-Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
+Expected<void, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
@@ -71,7 +71,7 @@ Expected<bool, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
     if (!inserted || !*inserted)
         qCDebug(lcStorage) << "occurrence" << row.occurrenceKey << "of" << skipped.job
                            << "was already recorded";
-    return true;
+    return {};
 }
 
 Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
@@ -80,7 +80,7 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     return RunUpkeep(*m_connections).interruptStale(nowMSecs, leaseMSecs, ownInstanceId);
 }
 
-Expected<bool, QString> SqlRunJournal::requestCancel(qint64 storedRunId, const QString &requestedBy,
+Expected<void, QString> SqlRunJournal::requestCancel(qint64 storedRunId, const QString &requestedBy,
                                                      qint64 nowMSecs)
 {
     return RunUpkeep(*m_connections).requestCancel(storedRunId, requestedBy, nowMSecs);

@@ -45,20 +45,20 @@ public:
     // interrupted, or a retry re-opened it): the error names the row's status. The log lines
     // are written even then, as they say what really happened. The progress of the last
     // heartbeat is kept: it tells how far a failed or cancelled run got.
-    Expected<bool, QString> finish(qint64 storedRunId, const RunRecord &record,
+    Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq) override;
     // Paused, Overlap, Stopping, ClaimedElsewhere: status skipped; Coalesced: missed. An empty
     // key becomes "skipped:<occurrence>:<uuid>", which never blocks a real run. A row already
-    // holding the key (another instance recorded it, or ran it) is not an error: true.
-    Expected<bool, QString> recordSkipped(const Skipped &skipped) override;
+    // holding the key (another instance recorded it, or ran it) is not an error.
+    Expected<void, QString> recordSkipped(const Skipped &skipped) override;
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId) override;
 
     // Asks the instance running `storedRunId` to cancel it: sets cancel_requested_at_ms/by,
     // which its next heartbeat reads. Only a running run can be asked; a second request keeps
-    // the first one's time and name and still returns true. Errors name the run's status, or
+    // the first one's time and name and still succeeds. Errors name the run's status, or
     // say that it does not exist.
-    Expected<bool, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
+    Expected<void, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
                                           qint64 nowMSecs);
 
 private:

@@ -118,20 +118,20 @@ public:
             return QStringLiteral("database unreachable");
         return HeartbeatReply{};
     }
-    Expected<bool, QString> finish(qint64, const RunRecord &, const QList<LogLine> &, int) override
+    Expected<void, QString> finish(qint64, const RunRecord &, const QList<LogLine> &, int) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
             return QStringLiteral("database unreachable");
-        return true;
+        return {};
     }
-    Expected<bool, QString> recordSkipped(const Skipped &skipped) override
+    Expected<void, QString> recordSkipped(const Skipped &skipped) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
             return QStringLiteral("database unreachable");
         m_skipped.append(skipped);
-        return true;
+        return {};
     }
     Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
 

@@ -255,7 +255,6 @@ private slots:
         const QStringList names = allNames();
         for (const QString &name : names) {
             FETCH(paused, store.pause(name, name, name, std::nullopt, T0));
-            QVERIFY(*paused);
         }
         FETCH(pauses, store.all());
         QCOMPARE(pauses->size(), names.size());
@@ -268,7 +267,6 @@ private slots:
         // Pausing again replaces that one pause only.
         const QString injection = u"x'; DROP TABLE jc_runs; --"_s;
         FETCH(again, store.pause(injection, u"bob"_s, u"50% off_"_s, std::nullopt, T0 + Hour));
-        QVERIFY(*again);
         // "%", "_" and "a_b" are real jobs here: each resume removes exactly that one.
         for (const QString &name : {u"%"_s, u"_"_s, u"a_b"_s, u"100%"_s, injection}) {
             FETCH(resumed, store.resume(name, name, T0 + Hour));

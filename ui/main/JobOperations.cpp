@@ -61,7 +61,12 @@ void JobOperations::resume(const QString &job)
     auto database = m_reader->database();
     write(
         tr("Resumed \"%1\".").arg(job),
-        [database, job, now, user = m_user] { return PauseStore(database).resume(job, user, now); },
+        [database, job, now, user = m_user]() -> Expected<void, QString> {
+            // Not paused any more (someone else resumed it): the same end for this admin.
+            if (const auto resumed = PauseStore(database).resume(job, user, now); !resumed)
+                return resumed.error();
+            return {};
+        },
         [this, job] {
             if (m_scheduler)
                 m_scheduler->resume(job);
@@ -91,12 +96,12 @@ void JobOperations::cancel(const JobOverview &job)
           });
 }
 
-void JobOperations::write(const QString &done, std::function<Expected<bool, QString>()> work,
+void JobOperations::write(const QString &done, std::function<Expected<void, QString>()> work,
                           std::function<void()> then)
 {
-    m_reader->read<Expected<bool, QString>>(
+    m_reader->read<Expected<void, QString>>(
         this, [work = std::move(work)](ConnectionFactory &) { return work(); },
-        [this, done, then = std::move(then)](Expected<bool, QString> result) {
+        [this, done, then = std::move(then)](Expected<void, QString> result) {
             if (!result) {
                 emit failed(result.error());
                 return;

@@ -58,7 +58,7 @@ signals:
     void cancelling(const QString &job);
 
 private:
-    void write(const QString &done, std::function<Expected<bool, QString>()> work,
+    void write(const QString &done, std::function<Expected<void, QString>()> work,
                std::function<void()> then = {});
 
     DatabaseReader *m_reader;
