@@ -120,8 +120,8 @@ JobDefinition JobRuntime::definitionFor(const CatalogEntry &entry, const QJsonOb
     const auto applied = JobCatalog::applyScheduleOverrides(
         built, JobCatalog::scheduleOverridesOf(entry.name, m_options.scheduleOverrides));
     if (!applied)
-        qCWarning(lcScheduler).noquote() << "Ignoring --schedule for" << entry.name << ':'
-                                         << applied.error();
+        qCWarning(lcScheduler).noquote()
+            << "Ignoring --schedule for" << entry.name << ':' << applied.error();
     return built.first();
 }
 
