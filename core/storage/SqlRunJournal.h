@@ -10,7 +10,8 @@
 
 namespace jc {
 
-// The run journal on the app database (jc_runs, jc_run_logs), for SQLite and PostgreSQL.
+// The run journal on the app database (jc_runs, jc_run_logs), for SQLite, PostgreSQL and
+// MySQL/MariaDB.
 // Made of parts: RunClaims (the claim), RunUpkeep (heartbeats, finishing, cancel requests,
 // the sweep of dead instances' runs), RunRows (the row reads and writes they share) and
 // RunLogBatch (log lines).
