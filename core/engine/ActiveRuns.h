@@ -67,7 +67,6 @@ public:
     std::vector<std::shared_ptr<RunState>> states() const;
     QList<RunInfo> infos() const;
     std::optional<RunProgress> progress(RunId id) const;
-    std::chrono::milliseconds abandonGrace() const { return m_abandonGrace; }
 
 private:
     EventTimeline &m_timeline;

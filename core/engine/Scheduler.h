@@ -15,16 +15,13 @@
 #include "engine/StopReport.h"
 #include "schedule/ScheduleTimeline.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
-#include <vector>
 
 namespace jc {
 

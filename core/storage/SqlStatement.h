@@ -74,8 +74,6 @@ public:
     const QSqlQuery &query() const { return m_query; }
 
     const QString &sql() const { return m_sql; }
-    // The distinct placeholder names of the statement, in order of first appearance.
-    const QStringList &placeholders() const { return m_names; }
 
     // The distinct placeholders of `sql` by the rule above.
     static QStringList placeholdersOf(const QString &sql);

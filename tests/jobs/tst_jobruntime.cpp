@@ -37,12 +37,14 @@ QDateTime utc(const char *iso)
 
 std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory> &database,
                                         Clock &clock, const QString &instance,
-                                        const QString &schedule)
+                                        const QString &schedule,
+                                        const QStringList &otherOverrides = {})
 {
     JobRuntime::Options options;
     options.zone = QTimeZone("UTC");
     if (!schedule.isEmpty())
         options.scheduleOverrides = {job + u'=' + schedule};
+    options.scheduleOverrides += otherOverrides;
     options.scheduler.instanceId = instance;
     options.scheduler.jitterSeed = 7;
     auto runtime = JobRuntime::create(database, clock, options);
@@ -532,14 +534,9 @@ private slots:
         auto factory = std::make_shared<ConnectionFactory>(database.url());
         QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
         ManualClock clock(utc("2026-01-15T10:30:00Z"));
-        JobRuntime::Options options;
-        options.zone = QTimeZone("UTC");
         const QString other = QString::fromLatin1(StaleCreditPurchaseCleanupJob::name);
-        options.scheduleOverrides = {job + u"=*/7 * * * *"_qs, other + u"=15 4 * * *"_qs};
-        options.scheduler.instanceId = u"one"_qs;
-        auto created = JobRuntime::create(factory, clock, options);
-        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
-        auto runtime = std::move(created).value();
+        auto runtime =
+            makeRuntime(factory, clock, u"one"_qs, u"*/7 * * * *"_qs, {other + u"=15 4 * * *"_qs});
         runtime->scheduler().start();
         QCOMPARE(runtime->scheduler().jobStatus(job)->schedule.text(), u"*/7 * * * *"_qs);
 
