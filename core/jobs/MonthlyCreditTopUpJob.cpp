@@ -35,13 +35,6 @@ SettingSpec allowance(const QString &key, const QString &label, const QString &e
     return spec;
 }
 
-SettingSpec integer(const QString &key, const QString &label, const QString &environment,
-                    int defaultValue, qint64 minimum, qint64 maximum, const QString &help)
-{
-    return {key,     label, environment, SettingSpec::Kind::Integer, defaultValue, minimum,
-            maximum, help,  {}};
-}
-
 // The period of a run: the scheduled occurrence's month (a catch-up or retry belongs to the
 // month it was scheduled for); a manual run's occurrence is when it was asked, so it is "now".
 // The month is read in the zone the job runs in after the admin's overrides (the run's), not
@@ -106,16 +99,17 @@ QList<SettingSpec> MonthlyCreditTopUpJob::settingSpecs()
                   QStringLiteral("EDUCATOR_FREE_CREDITS"), defaults.educatorCredits,
                   QStringLiteral("Monthly free credits of educators at sign-up (reported only).")),
         domains,
-        integer(batchSizeKey, QStringLiteral("Batch size"), {}, defaults.batchSize, 1, 100000,
-                QStringLiteral("Users per transaction.")),
-        integer(attemptsKey, QStringLiteral("Batch attempts"), {}, defaults.batchRetryAttempts, 1,
-                10,
-                QStringLiteral("Attempts per batch on transient database errors (busy, locked, "
-                               "connection lost), the first included.")),
-        integer(delayKey, QStringLiteral("Retry delay (ms)"), {},
-                int(defaults.batchRetryBaseDelay.count()), 0, 600000,
-                QStringLiteral("Wait before the first retry of a batch, in milliseconds; doubles "
-                               "per retry, plus jitter.")),
+        SettingSpec::integer(batchSizeKey, QStringLiteral("Batch size"), defaults.batchSize, 1,
+                             100000, QStringLiteral("Users per transaction.")),
+        SettingSpec::integer(
+            attemptsKey, QStringLiteral("Batch attempts"), defaults.batchRetryAttempts, 1, 10,
+            QStringLiteral("Attempts per batch on transient database errors (busy, locked, "
+                           "connection lost), the first included.")),
+        SettingSpec::integer(
+            delayKey, QStringLiteral("Retry delay (ms)"), int(defaults.batchRetryBaseDelay.count()),
+            0, 600000,
+            QStringLiteral("Wait before the first retry of a batch, in milliseconds; doubles "
+                           "per retry, plus jitter.")),
     };
 }
 

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace jc {
 
@@ -16,6 +17,14 @@ namespace jc {
 // and refuses invalid values with a message that names the setting.
 struct SettingSpec
 {
+    // A whole number from `minimum` to `maximum` that only the job's stored settings set.
+    static SettingSpec integer(QString key, QString label, int defaultValue, qint64 minimum,
+                               qint64 maximum, QString help)
+    {
+        return {std::move(key), std::move(label), {}, Kind::Integer, defaultValue, minimum,
+                maximum,        std::move(help),  {}};
+    }
+
     enum class Kind {
         Integer, // whole number in [minimum, maximum]
         Text,    // any text (checked by `validate` when set)

@@ -15,14 +15,8 @@ namespace jc {
 namespace {
 
 const QString staleAgeKey = QStringLiteral("staleAgeDays");
-const QString batchSizeKey = QStringLiteral("batchSize");
+const QString rowsPerDeleteKey = QStringLiteral("batchSize");
 const QStringList staleStatuses = {QStringLiteral("pending"), QStringLiteral("failed")};
-
-SettingSpec integer(const QString &key, const QString &label, int defaultValue, qint64 minimum,
-                    qint64 maximum, const QString &help)
-{
-    return {key, label, {}, SettingSpec::Kind::Integer, defaultValue, minimum, maximum, help, {}};
-}
 
 // SQL terms joined by AND, with the values their placeholders bind, in order.
 struct Terms
@@ -379,12 +373,14 @@ QList<SettingSpec> StaleCreditPurchaseCleanupJob::settingSpecs()
 {
     const Settings defaults;
     return {
-        integer(staleAgeKey, QStringLiteral("Stale after (days)"), defaults.staleAgeDays, 1, 3650,
-                QStringLiteral("Pending and failed purchases created more than this many days "
-                               "ago are deleted.")),
-        integer(batchSizeKey, QStringLiteral("Batch size"), defaults.batchSize, 1, 1000000,
-                QStringLiteral("Rows per DELETE inside the run's one transaction; a stop is "
-                               "checked between batches.")),
+        SettingSpec::integer(
+            staleAgeKey, QStringLiteral("Stale after (days)"), defaults.staleAgeDays, 1, 3650,
+            QStringLiteral("Pending and failed purchases created more than this many days "
+                           "ago are deleted.")),
+        SettingSpec::integer(
+            rowsPerDeleteKey, QStringLiteral("Batch size"), defaults.batchSize, 1, 1000000,
+            QStringLiteral("Rows per DELETE inside the run's one transaction; a stop is "
+                           "checked between batches.")),
     };
 }
 
@@ -393,14 +389,14 @@ StaleCreditPurchaseCleanupJob::settingsFrom(const SettingValues &values)
 {
     Settings settings;
     settings.staleAgeDays = int(values.integer(staleAgeKey));
-    settings.batchSize = int(values.integer(batchSizeKey));
+    settings.batchSize = int(values.integer(rowsPerDeleteKey));
     if (settings.staleAgeDays < 1 || settings.staleAgeDays > 3650)
         return QStringLiteral("%1: must be between 1 and 3650 days (got %2)")
             .arg(staleAgeKey)
             .arg(settings.staleAgeDays);
     if (settings.batchSize < 1)
         return QStringLiteral("%1: must be at least 1 (got %2)")
-            .arg(batchSizeKey)
+            .arg(rowsPerDeleteKey)
             .arg(settings.batchSize);
     return settings;
 }

@@ -31,7 +31,7 @@ Expected<QJsonObject, QString> currentSettings(QSqlDatabase &db, const QString &
     return query.next() ? parseObject(query.value(0)) : QJsonObject();
 }
 
-std::optional<QString> exec(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+std::optional<QString> execBound(QSqlDatabase &db, const QString &sql, const QVariantList &values)
 {
     QSqlQuery query(db);
     query.prepare(sql);
@@ -46,13 +46,14 @@ std::optional<QString> write(QSqlDatabase &db, const QString &job, const QJsonOb
                              const QJsonObject &after, const QString &by, qint64 now)
 {
     if (auto error =
-            exec(db, QStringLiteral("DELETE FROM jc_job_settings WHERE job_name = ?"), {job}))
+            execBound(db, QStringLiteral("DELETE FROM jc_job_settings WHERE job_name = ?"), {job}))
         return error;
     if (!after.isEmpty()) {
-        if (auto error = exec(db,
-                              QStringLiteral("INSERT INTO jc_job_settings (job_name, settings, "
-                                             "updated_at_ms, updated_by) VALUES (?, ?, ?, ?)"),
-                              {job, compact(after), now, by}))
+        if (auto error =
+                execBound(db,
+                          QStringLiteral("INSERT INTO jc_job_settings (job_name, settings, "
+                                         "updated_at_ms, updated_by) VALUES (?, ?, ?, ?)"),
+                          {job, compact(after), now, by}))
             return error;
     }
     return JobSettingsStore::record(db, job, JobChangeKind::Settings, before, after, by, now);
@@ -168,10 +169,11 @@ std::optional<QString> JobSettingsStore::record(QSqlDatabase &db, const QString 
                                                 const QJsonObject &after, const QString &by,
                                                 qint64 nowMSecs)
 {
-    return exec(db,
-                QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
-                               "\"before\", \"after\", kind) VALUES (?, ?, ?, ?, ?, ?)"),
-                {job, nowMSecs, by, compact(before), compact(after), toText(kind)});
+    return execBound(
+        db,
+        QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
+                       "\"before\", \"after\", kind) VALUES (?, ?, ?, ?, ?, ?)"),
+        {job, nowMSecs, by, compact(before), compact(after), toText(kind)});
 }
 
 QString toText(JobChangeKind kind)

@@ -19,7 +19,7 @@ using ConnectorText::userName;
 
 namespace {
 
-QString serverName(const DatabaseUrl &url)
+QString mysqlServerName(const DatabaseUrl &url)
 {
     return ConnectorText::serverName(url, QStringLiteral("localhost"));
 }
@@ -92,12 +92,12 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
     QSqlQuery query(db);
     if (query.exec(QStringLiteral("SELECT VERSION()")) && query.next()) {
         if (auto old = versionProblem(query.value(0).toString()))
-            return QStringLiteral("MySQL/MariaDB at %1 %2").arg(serverName(url), *old);
+            return QStringLiteral("MySQL/MariaDB at %1 %2").arg(mysqlServerName(url), *old);
     }
     for (const QString &statement : std::as_const(statements)) {
         if (!query.exec(statement))
             return QStringLiteral("MySQL/MariaDB at %1 refused the session setting \"%2\": %3")
-                .arg(serverName(url), statement, SqlErrors::text(query.lastError()));
+                .arg(mysqlServerName(url), statement, SqlErrors::text(query.lastError()));
     }
     return std::nullopt;
 }
@@ -131,28 +131,28 @@ QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &erro
                               "(%4): it does not exist or the user has no grant on it. Create it "
                               "(CREATE DATABASE %3) and grant it to the user (GRANT ALL ON %3.* "
                               "TO ...), or fix the name in the URL.")
-            .arg(serverName(url), userName(url), url.databaseName(), detail);
+            .arg(mysqlServerName(url), userName(url), url.databaseName(), detail);
     }
     if (containsAny(detail, {"Access denied"})) {
         return QStringLiteral("MySQL/MariaDB at %1 refused the login of user %2 (%3): check the "
                               "user and password in the URL, MYSQL_PWD or ~/.my.cnf, and the "
                               "user's grants for this host.")
-            .arg(serverName(url), userName(url), detail);
+            .arg(mysqlServerName(url), userName(url), detail);
     }
     if (containsAny(detail, {"Unknown database"})) {
         return QStringLiteral("MySQL/MariaDB at %1 has no database \"%2\" (%3): create it "
                               "(CREATE DATABASE) or fix the name in the URL.")
-            .arg(serverName(url), url.databaseName(), detail);
+            .arg(mysqlServerName(url), url.databaseName(), detail);
     }
     if (containsAny(detail, {"Can't connect", "Lost connection", "Unknown server host",
                              "Connection refused", "timed out"})) {
         return QStringLiteral("MySQL/MariaDB at %1 cannot be reached (%2): check that the server "
                               "runs and accepts connections there, and the host and port in "
                               "the URL.")
-            .arg(serverName(url), detail);
+            .arg(mysqlServerName(url), detail);
     }
     return QStringLiteral("Could not connect to MySQL/MariaDB at %1 as %2: %3")
-        .arg(serverName(url), userName(url), detail);
+        .arg(mysqlServerName(url), userName(url), detail);
 }
 
 } // namespace jc

@@ -16,7 +16,7 @@ using ConnectorText::userName;
 
 namespace {
 
-QString serverName(const DatabaseUrl &url)
+QString postgresServerName(const DatabaseUrl &url)
 {
     return ConnectorText::serverName(url, QStringLiteral("the local socket"));
 }
@@ -63,17 +63,17 @@ QString PostgresConnector::openFailed(const DatabaseUrl &url, const QSqlError &e
         return QStringLiteral("PostgreSQL at %1 refused the login of user %2 (%3): check the user "
                               "and password in the URL, PGPASSWORD or ~/.pgpass, and the "
                               "server's pg_hba.conf.")
-            .arg(serverName(url), userName(url), detail);
+            .arg(postgresServerName(url), userName(url), detail);
     }
     if (containsAny(detail, {"database \""}) && containsAny(detail, {"does not exist"})) {
         return QStringLiteral("The database \"%1\" does not exist on PostgreSQL at %2: create it "
                               "(createdb %1) or fix the name in the URL. (%3)")
-            .arg(url.databaseName(), serverName(url), detail);
+            .arg(url.databaseName(), postgresServerName(url), detail);
     }
     if (containsAny(detail, {"ssl", "certificate"})) {
         return QStringLiteral("The SSL connection to PostgreSQL at %1 failed (%2): check the "
                               "sslmode and certificate options in the URL.")
-            .arg(serverName(url), detail);
+            .arg(postgresServerName(url), detail);
     }
     if (containsAny(detail, {"connection refused", "could not translate host name", "timeout",
                              "no route to host", "network is unreachable", "could not connect",
@@ -81,9 +81,10 @@ QString PostgresConnector::openFailed(const DatabaseUrl &url, const QSqlError &e
         return QStringLiteral("PostgreSQL at %1 is unreachable (%2): check that the server is "
                               "running, that host and port in the URL are right, and that no "
                               "firewall is in the way.")
-            .arg(serverName(url), detail);
+            .arg(postgresServerName(url), detail);
     }
-    return QStringLiteral("Cannot connect to PostgreSQL at %1: %2.").arg(serverName(url), detail);
+    return QStringLiteral("Cannot connect to PostgreSQL at %1: %2.")
+        .arg(postgresServerName(url), detail);
 }
 
 } // namespace jc

@@ -1,5 +1,7 @@
 #include "storage/SqlErrors.h"
 
+#include "storage/SqliteResultCode.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -7,13 +9,6 @@
 namespace jc {
 
 namespace {
-
-// SQLite codes: https://www.sqlite.org/rescode.html. The low byte is the primary code.
-constexpr int SqliteBusy = 5;
-constexpr int SqliteLocked = 6;
-constexpr int SqliteReadOnly = 8;
-constexpr int SqliteConstraintPrimaryKey = 1555;
-constexpr int SqliteConstraintUnique = 2067;
 
 bool isSqlState(const QString &code)
 {
@@ -67,7 +62,8 @@ bool SqlErrors::isUniqueViolation(const QSqlError &error, SqlDialect dialect)
         return code == QLatin1String("23505");
     bool ok = false;
     const int sqlite = sqliteCode(error, &ok);
-    return ok && (sqlite == SqliteConstraintUnique || sqlite == SqliteConstraintPrimaryKey);
+    return ok && (sqlite == SqliteResultCode::ConstraintUnique ||
+                  sqlite == SqliteResultCode::ConstraintPrimaryKey);
 }
 
 bool SqlErrors::isConnectionLost(const QSqlError &error, SqlDialect dialect)
@@ -103,7 +99,7 @@ bool SqlErrors::isTransient(const QSqlError &error, SqlDialect dialect)
     }
     bool ok = false;
     const int primary = sqliteCode(error, &ok) & 0xff;
-    return (ok && (primary == SqliteBusy || primary == SqliteLocked)) ||
+    return (ok && (primary == SqliteResultCode::Busy || primary == SqliteResultCode::Locked)) ||
            isConnectionLost(error, dialect);
 }
 
@@ -116,7 +112,7 @@ bool SqlErrors::isReadOnly(const QSqlError &error, SqlDialect dialect)
         return code == QLatin1String("25006") || code == QLatin1String("42501");
     bool ok = false;
     const int primary = sqliteCode(error, &ok) & 0xff;
-    return ok && primary == SqliteReadOnly;
+    return ok && primary == SqliteResultCode::ReadOnly;
 }
 
 QString SqlErrors::text(const QSqlError &error)

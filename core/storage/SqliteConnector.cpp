@@ -1,6 +1,7 @@
 #include "storage/SqliteConnector.h"
 
 #include "storage/SqlErrors.h"
+#include "storage/SqliteResultCode.h"
 #include "storage/StorageLog.h"
 
 #include <QDir>
@@ -13,10 +14,6 @@
 namespace jc {
 
 namespace {
-
-constexpr int SqliteReadOnly = 8;
-constexpr int SqliteCantOpen = 14;
-constexpr int SqliteNotADatabase = 26;
 
 QString chooseAnother()
 {
@@ -160,15 +157,15 @@ QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &err
 {
     const QString path = QDir::toNativeSeparators(url.filePath());
     switch (primaryCode(error)) {
-    case SqliteNotADatabase:
+    case SqliteResultCode::NotADatabase:
         return QStringLiteral("%1 is not a SQLite database (file is not a database): point to "
                               "the right file, or move this one away to start a new database.")
             .arg(path);
-    case SqliteReadOnly:
+    case SqliteResultCode::ReadOnly:
         return QStringLiteral("The SQLite database %1 is read-only (%2): make the file and its "
                               "folder writable for this user, or %3.")
             .arg(path, SqlErrors::text(error), chooseAnother());
-    case SqliteCantOpen:
+    case SqliteResultCode::CantOpen:
         return QStringLiteral("Cannot open the SQLite database %1 (%2): check that the file and "
                               "its folder exist and are readable and writable, or %3.")
             .arg(path, SqlErrors::text(error), chooseAnother());

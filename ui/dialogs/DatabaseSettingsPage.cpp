@@ -42,11 +42,6 @@ SqlDialect dialectOf(int kindIndex)
     }
 }
 
-QString encode(const QString &part)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(part));
-}
-
 const QStringList sslModes = {QString(),
                               QStringLiteral("disable"),
                               QStringLiteral("allow"),
@@ -234,14 +229,15 @@ Expected<DatabaseUrl, QString> DatabaseSettingsPage::url() const
         return tr("Give the %1 database name.").arg(displayName(dialect));
     QString text = DatabaseUrlText::scheme(dialect);
     if (!m_user->text().trimmed().isEmpty())
-        text += encode(m_user->text().trimmed()) + u'@';
+        text += DatabaseUrlText::encodePart(m_user->text().trimmed()) + u'@';
     text += m_host->text().trimmed() + u':' + QString::number(m_port->value()) + u'/' +
-            encode(m_database->text().trimmed());
+            DatabaseUrlText::encodePart(m_database->text().trimmed());
     QStringList options;
     if (dialect == SqlDialect::Postgres && m_sslMode->currentIndex() > 0)
         options.append(QStringLiteral("sslmode=") + sslModes.at(m_sslMode->currentIndex()));
     for (const auto &[name, value] : m_otherOptions)
-        options.append(encode(name) + u'=' + encode(value));
+        options.append(DatabaseUrlText::encodePart(name) + u'=' +
+                       DatabaseUrlText::encodePart(value));
     if (!options.isEmpty())
         text += u'?' + options.join(u'&');
     return DatabaseUrl::parse(text);

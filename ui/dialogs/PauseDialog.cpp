@@ -19,7 +19,7 @@ namespace jc {
 
 namespace {
 
-QDateTime inDisplayZone(const QDateTime &now)
+QDateTime inEditorZone(const QDateTime &now)
 {
     return TimeDisplay::zone() == TimeDisplay::Zone::Utc ? now : now.toLocalTime();
 }
@@ -55,7 +55,7 @@ PauseDialog::PauseDialog(const QString &job, const Clock &clock, QWidget *parent
     m_resumeAt->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
     m_resumeAt->setTimeSpec(TimeDisplay::zone() == TimeDisplay::Zone::Utc ? Qt::UTC
                                                                           : Qt::LocalTime);
-    m_resumeAt->setDateTime(inDisplayZone(m_clock.now()).addSecs(3600));
+    m_resumeAt->setDateTime(inEditorZone(m_clock.now()).addSecs(3600));
     m_resumeAt->setEnabled(false);
     auto *resumeRow = new QHBoxLayout;
     resumeRow->addWidget(m_resumeAt, 1);

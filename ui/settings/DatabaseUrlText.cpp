@@ -6,17 +6,17 @@ namespace jc {
 
 namespace {
 
-QString encode(const QString &part)
-{
-    return QString::fromLatin1(QUrl::toPercentEncoding(part));
-}
-
 bool isPasswordOption(const QString &name)
 {
     return name.compare(QLatin1String("password"), Qt::CaseInsensitive) == 0;
 }
 
 } // namespace
+
+QString DatabaseUrlText::encodePart(const QString &part)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(part));
+}
 
 QString DatabaseUrlText::scheme(SqlDialect dialect)
 {
@@ -31,18 +31,18 @@ QString DatabaseUrlText::format(const DatabaseUrl &url, Password password)
     const bool withPassword = password == Password::Include && url.hasPassword();
     QString text = scheme(url.dialect());
     if (!url.userName().isEmpty() || withPassword) {
-        text += encode(url.userName());
+        text += encodePart(url.userName());
         if (withPassword)
-            text += u':' + encode(url.password());
+            text += u':' + encodePart(url.password());
         text += u'@';
     }
     // A host in brackets would be an IPv6 address; the console does not write those.
-    text += url.host() + u':' + QString::number(url.port()) + u'/' + encode(url.databaseName());
+    text += url.host() + u':' + QString::number(url.port()) + u'/' + encodePart(url.databaseName());
     QStringList options;
     for (const auto &[name, value] : url.options()) {
         if (password == Password::Omit && isPasswordOption(name))
             continue;
-        options.append(encode(name) + u'=' + encode(value));
+        options.append(encodePart(name) + u'=' + encodePart(value));
     }
     if (!options.isEmpty())
         text += u'?' + options.join(u'&');
@@ -58,9 +58,9 @@ Expected<DatabaseUrl, QString> DatabaseUrlText::withPassword(const DatabaseUrl &
     const QString prefix = scheme(url.dialect());
     const qsizetype at = text.indexOf(u'@');
     if (at >= 0)
-        text.insert(at, u':' + encode(password));
+        text.insert(at, u':' + encodePart(password));
     else
-        text.insert(prefix.size(), u':' + encode(password) + u'@');
+        text.insert(prefix.size(), u':' + encodePart(password) + u'@');
     return DatabaseUrl::parse(text);
 }
 

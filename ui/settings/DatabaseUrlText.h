@@ -19,6 +19,9 @@ public:
 
     static QString format(const DatabaseUrl &url, Password password = Password::Omit);
 
+    // One part of a URL (user, database name, option name or value), percent-encoded.
+    static QString encodePart(const QString &part);
+
     // "mysql://" or "postgresql://": what the console writes for a server of `dialect`.
     static QString scheme(SqlDialect dialect);
 
