@@ -335,7 +335,7 @@ BulkDataGenerator::write(ConnectionFactory &connections, const Options &options)
 {
     auto db = connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     const quint32 seeds[2] = {quint32(options.seed & 0xffffffffU), quint32(options.seed >> 32)};
     Context context{db.value(), connections.dialect(), options, QRandomGenerator(seeds, 2), {}, {},
                     nullptr};
@@ -343,9 +343,10 @@ BulkDataGenerator::write(ConnectionFactory &connections, const Options &options)
         const bool collided = error->contains(QLatin1String("UNIQUE"), Qt::CaseInsensitive) ||
                               error->contains(QLatin1String("duplicate"), Qt::CaseInsensitive) ||
                               error->contains(QLatin1String("exists already"));
-        return *error + (collided ? QStringLiteral(" The rows of this seed are there already: "
-                                                   "use another --seed or a fresh database.")
-                                  : QString());
+        return Unexpected(*error +
+                          (collided ? QStringLiteral(" The rows of this seed are there already: "
+                                                     "use another --seed or a fresh database.")
+                                    : QString()));
     }
     return context.report;
 }

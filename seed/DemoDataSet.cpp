@@ -83,8 +83,8 @@ Expected<qint64, QString> countRows(QSqlDatabase &db, const QString &table)
 {
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) || !query.next())
-        return QStringLiteral("Could not count the rows of %1: %2")
-            .arg(table, SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not count the rows of %1: %2")
+                              .arg(table, SqlErrors::text(query.lastError())));
     return query.value(0).toLongLong();
 }
 
@@ -528,7 +528,7 @@ Expected<DemoDataSet::Report, QString> DemoDataSet::write(ConnectionFactory &con
 {
     auto db = connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     Options normalised = options;
     while (normalised.siteUrl.endsWith(u'/'))
         normalised.siteUrl.chop(1);
@@ -552,7 +552,7 @@ Expected<DemoDataSet::Report, QString> DemoDataSet::write(ConnectionFactory &con
         error = transaction.commit();
     if (error) {
         context.tree.removeWritten();
-        return *error + QStringLiteral(" Nothing was written.");
+        return Unexpected(*error + QStringLiteral(" Nothing was written."));
     }
     return context.report;
 }

@@ -23,9 +23,10 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> DemoDatabase::open(const Q
     const QString uploads = QDir(folder).absoluteFilePath(QStringLiteral("uploads"));
     const bool fresh = !QFileInfo::exists(file);
     if (fresh && !QDir().mkpath(folder))
-        return QStringLiteral("Cannot create the demo folder %1: check its permissions, or "
-                              "open another database with --db URL.")
-            .arg(QDir::toNativeSeparators(folder));
+        return Unexpected(
+            QStringLiteral("Cannot create the demo folder %1: check its permissions, or "
+                           "open another database with --db URL.")
+                .arg(QDir::toNativeSeparators(folder)));
     auto database =
         AppDatabase::open(QStringLiteral("sqlite:") + file, AppDatabase::Access::ReadWrite,
                           AppDatabase::IfMissing::Create);
@@ -43,11 +44,11 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> DemoDatabase::open(const Q
     options.uploadsDir = uploads;
     const auto report = DemoDataSet::write(*database.value(), options);
     if (!report)
-        return discard(report.error());
+        return Unexpected(discard(report.error()));
     const auto pointed =
         pointUploadsCleanupAt(database.value(), uploads, QStringLiteral("jobconsole demo"));
     if (!pointed)
-        return discard(pointed.error());
+        return Unexpected(discard(pointed.error()));
     qCInfo(lcStorage).noquote() << "created the demo database" << file << "with uploads in"
                                 << uploads;
     return database;
@@ -60,14 +61,14 @@ DemoDatabase::pointUploadsCleanupAt(const std::shared_ptr<ConnectionFactory> &co
     JobSettingsStore store(connections);
     auto all = store.all();
     if (!all)
-        return all.error();
+        return Unexpected(all.error());
     const QString job = QString::fromLatin1(OrphanedUploadsCleanupJob::name);
     QJsonObject settings = all->value(job);
     settings.insert(QStringLiteral("uploadsDir"), QDir(uploadsDir).absolutePath());
     const auto stored =
         store.set(job, settings, changedBy, QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
     if (!stored)
-        return stored.error();
+        return Unexpected(stored.error());
     return {};
 }
 

@@ -250,7 +250,8 @@ Expected<qint64, QString> DemoRunHistory::insertRow(const Run &run)
          {QStringLiteral(":missed_count"),
           run.missedCount > 0 ? QVariant(run.missedCount) : SqlStatement::null<int>()}});
     if (failed)
-        return QStringLiteral("Could not write a run of \"%1\": %2").arg(run.job, failed->text());
+        return Unexpected(
+            QStringLiteral("Could not write a run of \"%1\": %2").arg(run.job, failed->text()));
     return pg && insert.next() ? insert.value(0).toLongLong() : insert.lastInsertId().toLongLong();
 }
 

@@ -62,7 +62,7 @@ jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QStr
 {
     if (const jc::CatalogEntry *entry = findJob(positional))
         return entry->name;
-    return env.fail(command, noJobMessage(positional), 2);
+    return jc::Unexpected(env.fail(command, noJobMessage(positional), 2));
 }
 
 QDateTime databaseNow(jc::ConnectionFactory &database)

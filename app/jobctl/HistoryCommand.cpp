@@ -55,24 +55,24 @@ Expected<RunQuery, int> queryOf(const CommandEnvironment &env, const QCommandLin
     const QStringList positional = parser.positionalArguments();
     const CatalogEntry *job = findJob(positional);
     if (positional.size() > 1)
-        return env.fail(command, noJobMessage(positional), 2);
+        return Unexpected(env.fail(command, noJobMessage(positional), 2));
     if (!positional.isEmpty())
         query.job = job ? job->name : positional.first();
     bool limitOk = false;
     query.limit = parser.value(options.limit).toInt(&limitOk);
     if (!limitOk || query.limit < 1 || query.limit > 10000)
-        return env.fail(command,
-                        QStringLiteral("--limit: \"%1\" is not a number from 1 to 10000")
-                            .arg(parser.value(options.limit)),
-                        2);
+        return Unexpected(env.fail(command,
+                                   QStringLiteral("--limit: \"%1\" is not a number from 1 to 10000")
+                                       .arg(parser.value(options.limit)),
+                                   2));
     if (parser.isSet(options.since)) {
         const auto since = parseDateOrInstant(parser.value(options.since));
         if (!since)
-            return env.fail(command,
-                            QStringLiteral("--since: \"%1\" is not a date (2026-11-01) "
-                                           "or an ISO 8601 instant with an offset")
-                                .arg(parser.value(options.since)),
-                            2);
+            return Unexpected(env.fail(command,
+                                       QStringLiteral("--since: \"%1\" is not a date (2026-11-01) "
+                                                      "or an ISO 8601 instant with an offset")
+                                           .arg(parser.value(options.since)),
+                                       2));
         query.since = *since;
     }
     if (parser.isSet(options.failed))

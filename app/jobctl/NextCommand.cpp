@@ -64,9 +64,9 @@ Expected<QTimeZone, QString> zoneOf(const QCommandLineParser &parser, const Next
     const QTimeZone zone(name.toUtf8());
     if (zone.isValid())
         return zone;
-    return QStringLiteral("time zone: unknown zone \"%1\" (use an IANA name such as "
-                          "Europe/Berlin or UTC)")
-        .arg(name);
+    return jc::Unexpected(QStringLiteral("time zone: unknown zone \"%1\" (use an IANA name such as "
+                                         "Europe/Berlin or UTC)")
+                              .arg(name));
 }
 
 Expected<QDateTime, QString> fromOf(const QCommandLineParser &parser, const NextOptions &options)
@@ -76,9 +76,10 @@ Expected<QDateTime, QString> fromOf(const QCommandLineParser &parser, const Next
     const auto parsed = IsoTime::parseStrict(parser.value(options.from));
     if (parsed)
         return *parsed;
-    return QStringLiteral("--from: \"%1\" is not an ISO 8601 instant with seconds and an "
-                          "offset, like 2026-03-29T01:30:00+01:00 or 2026-03-29T00:30:00Z")
-        .arg(parser.value(options.from));
+    return jc::Unexpected(
+        QStringLiteral("--from: \"%1\" is not an ISO 8601 instant with seconds and an "
+                       "offset, like 2026-03-29T01:30:00+01:00 or 2026-03-29T00:30:00Z")
+            .arg(parser.value(options.from)));
 }
 
 Expected<int, QString> countOf(const QCommandLineParser &parser, const NextOptions &options)
@@ -87,9 +88,9 @@ Expected<int, QString> countOf(const QCommandLineParser &parser, const NextOptio
     const int count = parser.value(options.count).toInt(&countOk);
     if (countOk && count >= 1 && count <= maxCount)
         return count;
-    return QStringLiteral("--count: \"%1\" is not a whole number from 1 to %2")
-        .arg(parser.value(options.count))
-        .arg(maxCount);
+    return jc::Unexpected(QStringLiteral("--count: \"%1\" is not a whole number from 1 to %2")
+                              .arg(parser.value(options.count))
+                              .arg(maxCount));
 }
 
 // The checks in the order a person reads the usage line: SCHEDULE, --tz, --from, --count,
@@ -98,21 +99,22 @@ Expected<Preview, QString> previewOf(const QCommandLineParser &parser, const Nex
 {
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
-        return QStringLiteral("expected exactly one SCHEDULE argument, got %1 (quote a cron "
-                              "expression: \"*/5 * * * *\")")
-            .arg(positional.size());
+        return jc::Unexpected(
+            QStringLiteral("expected exactly one SCHEDULE argument, got %1 (quote a cron "
+                           "expression: \"*/5 * * * *\")")
+                .arg(positional.size()));
     const auto zone = zoneOf(parser, options);
     if (!zone)
-        return zone.error();
+        return jc::Unexpected(zone.error());
     const auto from = fromOf(parser, options);
     if (!from)
-        return from.error();
+        return jc::Unexpected(from.error());
     const auto count = countOf(parser, options);
     if (!count)
-        return count.error();
+        return jc::Unexpected(count.error());
     auto schedule = Schedule::parse(positional.first(), zone.value());
     if (!schedule)
-        return schedule.error().message();
+        return jc::Unexpected(schedule.error().message());
     return Preview{positional.first(), zone.value(), std::move(schedule).value(), from.value(),
                    count.value()};
 }

@@ -89,12 +89,13 @@ Expected<QDateTime, int> occurrenceOf(const CommandEnvironment &env,
         return QDateTime();
     const auto parsed = IsoTime::parseStrict(parser.value(options.occurrence));
     if (!parsed)
-        return env.fail(command,
-                        QStringLiteral("--occurrence: \"%1\" is not an ISO 8601 instant "
-                                       "with seconds and an offset, e.g. "
-                                       "2026-12-01T00:00:00+13:00 or 2026-11-30T11:00:00Z")
-                            .arg(parser.value(options.occurrence)),
-                        2);
+        return Unexpected(
+            env.fail(command,
+                     QStringLiteral("--occurrence: \"%1\" is not an ISO 8601 instant "
+                                    "with seconds and an offset, e.g. "
+                                    "2026-12-01T00:00:00+13:00 or 2026-11-30T11:00:00Z")
+                         .arg(parser.value(options.occurrence)),
+                     2));
     return *parsed;
 }
 
@@ -103,17 +104,17 @@ Expected<Invocation, int> invocationOf(const CommandEnvironment &env,
 {
     const auto job = CommandSupport::jobArgument(env, command, parser.positionalArguments());
     if (!job)
-        return job.error();
+        return Unexpected(job.error());
     Invocation invocation;
     invocation.job = job.value();
     const auto occurrence = occurrenceOf(env, parser, options);
     if (!occurrence)
-        return occurrence.error();
+        return Unexpected(occurrence.error());
     invocation.occurrence = occurrence.value();
     if (const auto error = CommandSupport::applySettingTexts(
             *JobCatalog::find(invocation.job), parser.values(options.set), QStringLiteral("--set"),
             invocation.settings))
-        return env.fail(command, *error, 2);
+        return Unexpected(env.fail(command, *error, 2));
     invocation.dryRun = parser.isSet(options.dryRun);
     invocation.wait = parser.isSet(options.wait);
     invocation.reason = parser.value(options.reason);

@@ -94,11 +94,11 @@ Expected<QTimeZone, int> zoneOf(const CommandEnvironment &env, const QCommandLin
     const QTimeZone zone(parser.value(options.tz).toUtf8());
     if (zone.isValid())
         return zone;
-    return env.fail(command,
-                    QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
-                                   "such as Europe/Berlin)")
-                        .arg(parser.value(options.tz)),
-                    2);
+    return Unexpected(env.fail(command,
+                               QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
+                                              "such as Europe/Berlin)")
+                                   .arg(parser.value(options.tz)),
+                               2));
 }
 
 Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
@@ -107,10 +107,10 @@ Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
 {
     const auto deadline = secondsOf(env, parser, options.deadline, 0);
     if (!deadline)
-        return 2;
+        return Unexpected(2);
     const auto lease = secondsOf(env, parser, options.lease, 2);
     if (!lease)
-        return 2;
+        return Unexpected(2);
     ServeSettings settings;
     settings.deadlineSeconds = *deadline;
     JobRuntime::Options &runtime = settings.runtime;
@@ -119,7 +119,7 @@ Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
     if (parser.isSet(options.tz)) {
         const auto zone = zoneOf(env, parser, options);
         if (!zone)
-            return zone.error();
+            return Unexpected(zone.error());
         runtime.zone = zone.value();
     }
     runtime.scheduleOverrides = parser.values(options.schedule);

@@ -159,7 +159,7 @@ Expected<QJsonObject, QString> settingsAfter(const QCommandLineParser &parser,
     }
     if (const auto error = CommandSupport::applySettingTexts(entry, parser.values(options.setting),
                                                              QStringLiteral("--setting"), settings))
-        return *error;
+        return Unexpected(*error);
     changed = changed || parser.isSet(options.setting);
     return settings;
 }

@@ -6,9 +6,28 @@
 
 namespace jc {
 
+// The error side of an Expected, named where it is made: `return Unexpected(message);`.
+// As with C++23's std::unexpected, an error never turns into an Expected unnoticed (a QString
+// meant as a value cannot become an error, or the other way round), and the reader of a
+// `return` sees which side it is.
+template <typename E> class Unexpected
+{
+public:
+    explicit Unexpected(E error)
+        : m_error(std::move(error))
+    {}
+
+    E &error() & { return m_error; }
+    E &&error() && { return std::move(m_error); }
+
+private:
+    E m_error;
+};
+
 // A value or an error, as data. Core returns these at its edges instead of throwing, so a
 // caller always gets something it can show a person (ARCHITECTURE.md, decision 6).
-// std::expected arrives with C++23; this is the small part of it the project needs.
+// std::expected arrives with C++23; this is the small part of it the project needs: a value
+// converts implicitly, an error only through Unexpected.
 // [[nodiscard]]: an ignored result is an ignored error, and the compiler says so.
 template <typename T, typename E> class [[nodiscard]] Expected
 {
@@ -16,8 +35,9 @@ public:
     Expected(T value)
         : m_data(std::in_place_index<0>, std::move(value))
     {}
-    Expected(E error)
-        : m_data(std::in_place_index<1>, std::move(error))
+    template <typename G>
+    Expected(Unexpected<G> error)
+        : m_data(std::in_place_index<1>, E(std::move(error).error()))
     {}
 
     bool hasValue() const { return m_data.index() == 0; }
@@ -41,8 +61,9 @@ template <typename E> class [[nodiscard]] Expected<void, E>
 {
 public:
     Expected() = default;
-    Expected(E error)
-        : m_error(std::move(error))
+    template <typename G>
+    Expected(Unexpected<G> error)
+        : m_error(E(std::move(error).error()))
     {}
 
     bool hasValue() const { return !m_error.has_value(); }

@@ -11,11 +11,11 @@ Expected<SchedulerJob *, QString> JobRegistry::add(JobDefinition def)
 {
     def.name = def.name.trimmed();
     if (def.name.isEmpty())
-        return QStringLiteral("A job needs a name");
+        return Unexpected(QStringLiteral("A job needs a name"));
     if (find(def.name))
-        return QStringLiteral("A job named \"%1\" is already registered").arg(def.name);
+        return Unexpected(QStringLiteral("A job named \"%1\" is already registered").arg(def.name));
     if (const auto refused = refusal(def))
-        return *refused;
+        return Unexpected(*refused);
     m_jobs.push_back(std::make_unique<SchedulerJob>(std::move(def)));
     SchedulerJob *job = m_jobs.back().get();
     m_byName.insert(job->definition.name, job);
@@ -27,9 +27,9 @@ Expected<SchedulerJob *, QString> JobRegistry::replaced(JobDefinition &def) cons
     def.name = def.name.trimmed();
     SchedulerJob *job = find(def.name);
     if (!job)
-        return QStringLiteral("No job named \"%1\" is registered").arg(def.name);
+        return Unexpected(QStringLiteral("No job named \"%1\" is registered").arg(def.name));
     if (const auto refused = refusal(def))
-        return *refused;
+        return Unexpected(*refused);
     return job;
 }
 

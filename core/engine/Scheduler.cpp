@@ -87,7 +87,7 @@ Expected<void, QString> Scheduler::addJob(JobDefinition def)
     assertOwnThread("Scheduler::addJob");
     const auto added = m_jobs.add(std::move(def));
     if (!added)
-        return added.error();
+        return Unexpected(added.error());
     SchedulerJob &job = **added;
     if (m_state == State::Running && m_options.scheduleJobs) {
         scheduleNextDue(job, m_clock.nowMSecs());
@@ -103,7 +103,7 @@ Expected<void, QString> Scheduler::updateJob(JobDefinition def)
     assertOwnThread("Scheduler::updateJob");
     const auto replaced = m_jobs.replaced(def);
     if (!replaced)
-        return replaced.error();
+        return Unexpected(replaced.error());
     SchedulerJob &job = **replaced;
     const bool rescheduled = def.schedule.text() != job.definition.schedule.text() ||
                              def.schedule.zone() != job.definition.schedule.zone();
@@ -186,13 +186,13 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
 {
     assertOwnThread("Scheduler::runNow");
     if (m_state == State::Stopping || m_state == State::Stopped)
-        return QStringLiteral("The scheduler is stopping; no new runs start");
+        return Unexpected(QStringLiteral("The scheduler is stopping; no new runs start"));
     SchedulerJob *job = m_jobs.find(name);
     if (!job)
-        return QStringLiteral("No job named \"%1\"").arg(name);
+        return Unexpected(QStringLiteral("No job named \"%1\"").arg(name));
     const auto made = PendingRun::forRequest(job->definition, request, m_clock.nowMSecs());
     if (!made)
-        return made.error();
+        return Unexpected(made.error());
     switch (admitBeside(job->definition.policies.overlap, job->running, job->queued.has_value())) {
     case OverlapAdmission::Start:
         break;
@@ -202,12 +202,12 @@ Expected<RunId, QString> Scheduler::runNow(const QString &name, const RunRequest
         return RunId(0);
     case OverlapAdmission::Refuse:
         if (job->queued)
-            return QStringLiteral("\"%1\" is already running and another run is already "
-                                  "queued behind it")
-                .arg(name);
-        return QStringLiteral("\"%1\" is already running and its overlap policy is skip; "
-                              "wait for it to finish or cancel it")
-            .arg(name);
+            return Unexpected(QStringLiteral("\"%1\" is already running and another run is already "
+                                             "queued behind it")
+                                  .arg(name));
+        return Unexpected(QStringLiteral("\"%1\" is already running and its overlap policy "
+                                         "is skip; wait for it to finish or cancel it")
+                              .arg(name));
     }
     return m_runs.start(*job, made.value());
 }

@@ -242,7 +242,8 @@ Expected<T, CreditTopUpRun::Stop> CreditTopUpRun::withRetries(const QString &wha
         if (!isWorthRetrying(error, m_database.dialect()) || attempt >= attempts) {
             const QString tries =
                 attempt > 1 ? QStringLiteral(" after %1 attempts").arg(attempt) : QString();
-            return Stop{false, QStringLiteral("%1 failed%2: %3").arg(what, tries, text)};
+            return Unexpected(
+                Stop{false, QStringLiteral("%1 failed%2: %3").arg(what, tries, text)});
         }
         const auto delay = backoff(attempt);
         m_context.log().warning(QStringLiteral("Transient database error; retrying"),
@@ -252,7 +253,7 @@ Expected<T, CreditTopUpRun::Stop> CreditTopUpRun::withRetries(const QString &wha
                                  {QStringLiteral("delayMs"), qint64(delay.count())},
                                  {QStringLiteral("error"), text}});
         if (!m_context.sleepFor(delay))
-            return Stop{true, {}};
+            return Unexpected(Stop{true, {}});
     }
 }
 
@@ -262,10 +263,11 @@ Expected<CreditTopUpSql *, QSqlError> CreditTopUpRun::statements()
         return m_sql.get();
     auto db = m_database.connectionForCurrentThread();
     if (!db) // cannot connect: the factory's message says why; worth a retry like a lost one
-        return QSqlError(db.error(), {}, QSqlError::ConnectionError, QStringLiteral("08006"));
+        return Unexpected(
+            QSqlError(db.error(), {}, QSqlError::ConnectionError, QStringLiteral("08006")));
     auto sql = CreditTopUpSql::open(db.value(), m_database.dialect(), m_period, m_bounds);
     if (!sql)
-        return sql.error();
+        return Unexpected(sql.error());
     m_sql = std::move(sql).value();
     return m_sql.get();
 }

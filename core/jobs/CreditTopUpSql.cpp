@@ -80,13 +80,13 @@ Expected<std::unique_ptr<CreditTopUpSql>, QSqlError> CreditTopUpSql::open(QSqlDa
 {
     std::unique_ptr<CreditTopUpSql> sql(new CreditTopUpSql(db, dialect, period, bounds));
     if (auto error = sql->createChosenTable())
-        return *error;
+        return Unexpected(*error);
     if (dialect == SqlDialect::Sqlite) {
         if (auto error = sql->tuneSqlite())
-            return *error;
+            return Unexpected(*error);
     }
     if (auto error = sql->prepareAll())
-        return *error;
+        return Unexpected(*error);
     return sql;
 }
 
@@ -126,7 +126,7 @@ Expected<QString, QSqlError> CreditTopUpSql::usersIdCollation()
     if (!query.exec(QStringLiteral("SELECT COLLATION_NAME FROM information_schema.COLUMNS WHERE "
                                    "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND "
                                    "COLUMN_NAME = 'id'")))
-        return query.lastError();
+        return Unexpected(query.lastError());
     const QString name = query.next() ? query.value(0).toString() : QString();
     static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_]+$"));
     return word.match(name).hasMatch() ? name : QString();
@@ -198,7 +198,7 @@ Expected<qint64, QSqlError> CreditTopUpSql::firstInteger(SqlStatement &statement
                                                          const SqlStatement::Values &values)
 {
     if (auto error = exec(statement, values))
-        return *error;
+        return Unexpected(*error);
     const qint64 value = statement.next() ? integerAt(statement, 0) : 0;
     statement.finish();
     return value;
@@ -228,19 +228,19 @@ Expected<qint64, QSqlError> CreditTopUpSql::adoptLegacyGrants()
     // Read first: most runs find nothing to adopt, and need not wait for the write lock.
     const auto legacy = firstInteger(m_countLegacy, periodValues());
     if (!legacy)
-        return legacy.error();
+        return Unexpected(legacy.error());
     if (legacy.value() == 0)
         return 0;
     if (auto error = execText(beginStatement()))
-        return *error;
+        return Unexpected(*error);
     if (auto error = exec(m_adoptLegacy, periodValues())) {
         rollback();
-        return *error;
+        return Unexpected(*error);
     }
     const qint64 adopted = m_adoptLegacy.numRowsAffected();
     if (auto error = execText(QStringLiteral("COMMIT"))) {
         rollback();
-        return *error;
+        return Unexpected(*error);
     }
     return adopted;
 }
@@ -249,7 +249,7 @@ Expected<QDateTime, QSqlError> CreditTopUpSql::switchOver()
 {
     if (auto error =
             exec(m_switchOver, {{QStringLiteral(":version"), MigrationCatalog::switchOverVersion}}))
-        return *error;
+        return Unexpected(*error);
     const QDateTime when =
         m_switchOver.next() ? SqlTime::fromMsecs(m_switchOver.value(0)) : QDateTime();
     m_switchOver.finish();
@@ -261,7 +261,7 @@ CreditTopUpSql::legacyRowsSinceSwitchOver(const QDateTime &notBefore)
 {
     const auto switchedOver = switchOver();
     if (!switchedOver)
-        return switchedOver.error();
+        return Unexpected(switchedOver.error());
     LegacyRows rows;
     rows.switchOver = switchedOver.value();
     if (!rows.switchOver.isValid())
@@ -275,7 +275,7 @@ CreditTopUpSql::legacyRowsSinceSwitchOver(const QDateTime &notBefore)
                   {QStringLiteral(":after"),
                    after.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))}};
     if (auto error = exec(m_legacySince, values))
-        return *error;
+        return Unexpected(*error);
     if (m_legacySince.next()) {
         rows.count = integerAt(m_legacySince, 0);
         rows.newest = SqlTime::fromSql(m_legacySince.value(1), m_dialect);
@@ -288,7 +288,7 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
 {
     Survey survey;
     if (auto error = exec(m_surveyUsers, {}))
-        return *error;
+        return Unexpected(*error);
     if (m_surveyUsers.next()) {
         survey.users = integerAt(m_surveyUsers, 0);
         survey.skippedNegative = integerAt(m_surveyUsers, 1); // NULL (no users) reads 0
@@ -296,15 +296,15 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
     m_surveyUsers.finish();
     const auto granted = firstInteger(m_countGranted, {{QStringLiteral(":period"), m_period}});
     if (!granted)
-        return granted.error();
+        return Unexpected(granted.error());
     const auto legacy = firstInteger(m_countLegacy, periodValues());
     if (!legacy)
-        return legacy.error();
+        return Unexpected(legacy.error());
     survey.legacyGrants = legacy.value();
     survey.alreadyToppedUp = granted.value() + survey.legacyGrants;
     const auto owed = firstInteger(m_findOwed, periodValues());
     if (!owed)
-        return owed.error();
+        return Unexpected(owed.error());
     survey.anyOwed = owed.value() > 0;
     return survey;
 }
@@ -313,7 +313,7 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
 {
     if (auto error = exec(
             m_nextRange, {{QStringLiteral(":after"), key(after)}, {QStringLiteral(":size"), size}}))
-        return *error;
+        return Unexpected(*error);
     Range range{after, {}, 0};
     if (m_nextRange.next()) {
         range.last = m_nextRange.value(0).toString();
@@ -326,7 +326,7 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
 Expected<QStringList, QSqlError> CreditTopUpSql::boundaries(int size)
 {
     if (auto error = exec(m_boundaries, {{QStringLiteral(":size"), size}}))
-        return *error;
+        return Unexpected(*error);
     QStringList lasts;
     while (m_boundaries.next())
         lasts.append(m_boundaries.value(0).toString());
@@ -350,7 +350,7 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &rang
     values.insert(
         {{QStringLiteral(":after"), key(range.after)}, {QStringLiteral(":last"), key(range.last)}});
     if (auto error = exec(m_owedByLimit, values))
-        return *error;
+        return Unexpected(*error);
     readGrants(m_owedByLimit, counts);
     return counts;
 }
@@ -363,10 +363,10 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
     // for the DELETE alone.
     if (m_dialect == SqlDialect::MySql) {
         if (auto error = execText(QStringLiteral("TRUNCATE TABLE jc_credit_topup_chosen")))
-            return *error;
+            return Unexpected(*error);
     }
     if (auto error = execText(beginStatement()))
-        return *error;
+        return Unexpected(*error);
     auto counts = applyInTransaction(range);
     if (!counts) {
         rollback();
@@ -374,7 +374,7 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
     }
     if (auto error = execText(QStringLiteral("COMMIT"))) {
         rollback();
-        return *error;
+        return Unexpected(*error);
     }
     return counts;
 }
@@ -383,30 +383,31 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const 
 {
     if (m_dialect == SqlDialect::Sqlite) {
         if (auto error = exec(m_clearChosen, {}))
-            return *error;
+            return Unexpected(*error);
     }
     if (auto error = exec(m_chooseOwed, {{QStringLiteral(":after"), key(range.after)},
                                          {QStringLiteral(":last"), key(range.last)},
                                          {QStringLiteral(":period"), m_period}}))
-        return *error;
+        return Unexpected(*error);
     if (auto error = exec(m_insertAudit, {{QStringLiteral(":id_prefix"), auditIdPrefix()},
                                           {QStringLiteral(":period"), m_period}}))
-        return *error;
+        return Unexpected(*error);
     if (auto error = exec(m_updateBalances, {{QStringLiteral(":after"), key(range.after)},
                                              {QStringLiteral(":last"), key(range.last)}}))
-        return *error;
+        return Unexpected(*error);
     // Both follow the chosen users; anything else means the rows changed under the lock.
     if (m_insertAudit.numRowsAffected() != m_updateBalances.numRowsAffected()) {
-        return QSqlError(QStringLiteral("The top-up inserted %1 audit rows but changed %2 "
-                                        "balances; the batch was rolled back")
-                             .arg(m_insertAudit.numRowsAffected())
-                             .arg(m_updateBalances.numRowsAffected()),
-                         {}, QSqlError::UnknownError);
+        return Unexpected(
+            QSqlError(QStringLiteral("The top-up inserted %1 audit rows but changed %2 "
+                                     "balances; the batch was rolled back")
+                          .arg(m_insertAudit.numRowsAffected())
+                          .arg(m_updateBalances.numRowsAffected()),
+                      {}, QSqlError::UnknownError));
     }
     CreditTopUpCounts counts;
     counts.usersScanned = range.users;
     if (auto error = exec(m_chosenByLimit, {}))
-        return *error;
+        return Unexpected(*error);
     readGrants(m_chosenByLimit, counts);
     return counts;
 }

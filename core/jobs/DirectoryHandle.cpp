@@ -41,7 +41,7 @@ Expected<DirectoryHandle::Entry, int> look(int fd, const QByteArray &name)
 {
     struct stat info = {};
     if (::fstatat(fd, name.constData(), &info, AT_SYMLINK_NOFOLLOW) != 0)
-        return errno;
+        return Unexpected(errno);
     return DirectoryHandle::Entry{QFile::decodeName(name), kindOf(info.st_mode),
                                   qint64(info.st_size), modifiedOf(info)};
 }
@@ -83,7 +83,7 @@ Expected<DirectoryHandle, int> DirectoryHandle::open(const QString &path)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), folderFlags);
     if (fd < 0)
-        return errno;
+        return Unexpected(errno);
     return DirectoryHandle(fd);
 }
 
@@ -91,7 +91,7 @@ Expected<DirectoryHandle, int> DirectoryHandle::openFolder(const QString &name) 
 {
     const int fd = ::openat(m_fd, QFile::encodeName(name).constData(), folderFlags);
     if (fd < 0)
-        return errno;
+        return Unexpected(errno);
     return DirectoryHandle(fd);
 }
 
@@ -101,12 +101,12 @@ Expected<QList<DirectoryHandle::Entry>, int> DirectoryHandle::entries() const
     // shares the read position, hence the rewind (a second listing starts at the top).
     const int copy = ::fcntl(m_fd, F_DUPFD_CLOEXEC, 0);
     if (copy < 0)
-        return errno;
+        return Unexpected(errno);
     const std::unique_ptr<DIR, DirCloser> dir(::fdopendir(copy));
     if (!dir) {
         const int error = errno;
         ::close(copy);
-        return error;
+        return Unexpected(error);
     }
     ::rewinddir(dir.get());
     QList<Entry> found;
@@ -123,7 +123,7 @@ Expected<QList<DirectoryHandle::Entry>, int> DirectoryHandle::entries() const
         errno = 0;
     }
     if (errno != 0)
-        return errno;
+        return Unexpected(errno);
     return found;
 }
 

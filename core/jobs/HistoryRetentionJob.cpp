@@ -31,7 +31,7 @@ Expected<QStringList, QString> jobNames(QSqlDatabase &db)
 {
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("SELECT DISTINCT job_name FROM jc_runs ORDER BY job_name")))
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     QStringList names;
     while (query.next())
         names.append(query.value(0).toString());
@@ -45,7 +45,8 @@ windowStarts(const std::shared_ptr<ConnectionFactory> &database, const QStringLi
 {
     const auto stored = JobSettingsStore(database).all();
     if (!stored) // keeping too little is not an option: do not guess, delete nothing
-        return QStringLiteral("Could not read the jobs' catch-up windows: %1").arg(stored.error());
+        return Unexpected(
+            QStringLiteral("Could not read the jobs' catch-up windows: %1").arg(stored.error()));
     QHash<QString, qint64> starts;
     for (const QString &job : jobs) {
         const auto window = JobOverrides::catchUpWindow(stored->value(job));
@@ -65,7 +66,7 @@ Expected<QList<qint64>, QString> keptFrom(QSqlDatabase &db, const QString &job, 
                                  "job_name = ? GROUP BY \"trigger\""));
     query.addBindValue(job);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     QList<qint64> from(schedulingTriggers.size(), windowStart);
     while (query.next()) {
         const qsizetype i = schedulingTriggers.indexOf(query.value(0).toString());
@@ -114,7 +115,7 @@ Expected<QVariantList, QString> deletableBatch(QSqlDatabase &db, const QString &
     }
     query.addBindValue(s.batchSize);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     QVariantList ids;
     while (query.next())
         ids.append(query.value(0));

@@ -67,7 +67,7 @@ template <typename Job> CatalogEntry entryFor()
                const SettingValues &values) -> Expected<JobDefinition, QString> {
                 auto settings = Job::settingsFrom(values);
                 if (!settings)
-                    return settings.error();
+                    return Unexpected(settings.error());
                 return Job::definition(std::move(database), zone, settings.value());
             }};
 }
@@ -253,10 +253,10 @@ JobCatalog::configure(const CatalogEntry &entry, std::shared_ptr<ConnectionFacto
 {
     const auto values = SettingValues::resolve(entry.specs, environment, stored, runSettings);
     if (!values)
-        return values.error();
+        return Unexpected(values.error());
     auto job = entry.make(std::move(database), zone, values.value());
     if (!job)
-        return job.error();
+        return Unexpected(job.error());
     job = withWarnings(std::move(job).value(), values->warnings());
     QJsonObject scheduling = stored; // the scheduler's keys, stored or for this run
     for (auto it = runSettings.begin(); it != runSettings.end(); ++it)
@@ -270,8 +270,8 @@ Expected<SettingValues, QString> JobCatalog::currentValues(const QString &name,
 {
     const CatalogEntry *entry = find(name);
     if (!entry)
-        return QStringLiteral("no job named \"%1\" (jobs: %2)")
-            .arg(name, jobNames().join(QStringLiteral(", ")));
+        return Unexpected(QStringLiteral("no job named \"%1\" (jobs: %2)")
+                              .arg(name, jobNames().join(QStringLiteral(", "))));
     return SettingValues::resolve(entry->specs, environment, stored);
 }
 
@@ -282,9 +282,9 @@ Expected<void, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> 
     for (const QString &text : overrides) {
         const qsizetype equals = text.indexOf(u'=');
         if (equals <= 0)
-            return QStringLiteral("--schedule \"%1\": expected JOB=EXPR, e.g. \"History "
-                                  "Retention=*/5 * * * *\"")
-                .arg(text);
+            return Unexpected(QStringLiteral("--schedule \"%1\": expected JOB=EXPR, e.g. \"History "
+                                             "Retention=*/5 * * * *\"")
+                                  .arg(text));
         const QString name = text.left(equals).trimmed();
         const QString expression = text.mid(equals + 1).trimmed();
         auto job = std::find_if(changed.begin(), changed.end(),
@@ -293,12 +293,13 @@ Expected<void, QString> JobCatalog::applyScheduleOverrides(QList<JobDefinition> 
             QStringList known;
             for (const auto &def : changed)
                 known.append(def.name);
-            return QStringLiteral("--schedule: no job named \"%1\" (jobs: %2)")
-                .arg(name, known.join(QStringLiteral(", ")));
+            return Unexpected(QStringLiteral("--schedule: no job named \"%1\" (jobs: %2)")
+                                  .arg(name, known.join(QStringLiteral(", "))));
         }
         const auto schedule = Schedule::parse(expression, job->schedule.zone());
         if (!schedule)
-            return QStringLiteral("--schedule \"%1\": %2").arg(name, schedule.error().message());
+            return Unexpected(
+                QStringLiteral("--schedule \"%1\": %2").arg(name, schedule.error().message()));
         job->schedule = schedule.value();
     }
     jobs = changed;

@@ -18,10 +18,11 @@ Expected<int, QString> integer(const QJsonObject &settings, const QString &key, 
     const QJsonValue value = settings.value(key);
     const double number = value.toDouble(-1);
     if (!value.isDouble() || number != double(int(number)) || number < min || number > max)
-        return QStringLiteral("%1: %2 is not a whole number from %3 to %4")
-            .arg(key, value.isString() ? u'"' + value.toString() + u'"' : QString::number(number))
-            .arg(min)
-            .arg(max);
+        return Unexpected(QStringLiteral("%1: %2 is not a whole number from %3 to %4")
+                              .arg(key, value.isString() ? u'"' + value.toString() + u'"'
+                                                         : QString::number(number))
+                              .arg(min)
+                              .arg(max));
     return int(number);
 }
 
@@ -240,13 +241,13 @@ Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJ
     const QStringList known = keys() + jobKeys;
     for (auto it = settings.begin(); it != settings.end(); ++it) {
         if (!known.contains(it.key()))
-            return QStringLiteral("unknown setting \"%1\" (settings: %2)")
-                .arg(it.key(), known.join(QStringLiteral(", ")));
+            return Unexpected(QStringLiteral("unknown setting \"%1\" (settings: %2)")
+                                  .arg(it.key(), known.join(QStringLiteral(", "))));
     }
     if (auto error = applyTiming(job, settings))
-        return *error;
+        return Unexpected(*error);
     if (auto error = applyPolicies(job, settings))
-        return *error;
+        return Unexpected(*error);
     return job;
 }
 

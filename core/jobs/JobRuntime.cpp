@@ -56,28 +56,28 @@ Expected<void, QString> JobRuntime::prepare(qint64 nowMSecs)
     const auto recovered = m_journal->interruptStale(nowMSecs, m_scheduler->options().lease.count(),
                                                      m_scheduler->instanceId());
     if (!recovered)
-        return recovered.error();
+        return Unexpected(recovered.error());
     if (recovered.value() > 0)
         qCInfo(lcScheduler).noquote()
             << "Marked" << recovered.value() << "runs of dead or restarted instances interrupted";
     const auto last = RunHistory(m_database).lastOccurrencePerJob();
     if (!last)
-        return last.error();
+        return Unexpected(last.error());
     m_scheduler->setLastOccurrences(last.value());
     const auto earlier = earlierSchedules(last.value());
     if (!earlier)
-        return earlier.error();
+        return Unexpected(earlier.error());
     m_scheduler->setEarlierSchedules(earlier.value());
     const auto unfinished = RunHistory(m_database).unfinishedLastOccurrencePerJob();
     if (!unfinished)
-        return unfinished.error();
+        return Unexpected(unfinished.error());
     m_scheduler->setUnfinishedOccurrences(unfinished.value());
     if (const auto announced = InstanceRegistry(m_database).announce(m_instance, nowMSecs);
         !announced)
-        return announced.error();
+        return Unexpected(announced.error());
     const auto pauses = PauseStore(m_database).activePauses(nowMSecs);
     if (!pauses)
-        return pauses.error();
+        return Unexpected(pauses.error());
     applyPauses(pauses.value());
     return {};
 }
@@ -97,7 +97,7 @@ JobRuntime::earlierSchedules(const QHash<QString, qint64> &lastOccurrences) cons
             continue;
         const auto changes = store.changesSince(entry.name, last.value());
         if (!changes)
-            return changes.error();
+            return Unexpected(changes.error());
         const auto replaced =
             ScheduleChangeLog::earlierSchedules(changes.value(), [&](const QJsonObject &settings) {
                 return definitionFor(entry, settings).schedule;
@@ -135,9 +135,9 @@ Expected<void, QString> JobRuntime::syncNow()
 {
     const Snapshot snapshot = read(m_database, m_scheduler->clock().nowMSecs());
     if (!snapshot.pauses)
-        return snapshot.pauses.error();
+        return Unexpected(snapshot.pauses.error());
     if (!snapshot.settings)
-        return snapshot.settings.error();
+        return Unexpected(snapshot.settings.error());
     apply(snapshot);
     return {};
 }
@@ -236,7 +236,7 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
     }
     if (const auto applied = JobCatalog::applyScheduleOverrides(jobs, options.scheduleOverrides);
         !applied)
-        return applied.error();
+        return Unexpected(applied.error());
     auto journal = std::make_shared<SqlRunJournal>(database);
     Scheduler::Options schedulerOptions = options.scheduler;
     // This process holds the runs it claims: a kill is seen at once on this host (RunLiveness),
@@ -252,13 +252,13 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
     scheduler->setJournal(journal);
     for (JobDefinition &job : jobs) {
         if (const auto added = scheduler->addJob(std::move(job)); !added)
-            return added.error();
+            return Unexpected(added.error());
     }
     std::unique_ptr<JobRuntime> runtime(new JobRuntime(std::move(database), std::move(presence),
                                                        std::move(journal), std::move(scheduler),
                                                        std::move(options), std::move(stored)));
     if (const auto prepared = runtime->prepare(clock.nowMSecs()); !prepared)
-        return prepared.error();
+        return Unexpected(prepared.error());
     return runtime;
 }
 

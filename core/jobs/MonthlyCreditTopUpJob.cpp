@@ -126,11 +126,12 @@ MonthlyCreditTopUpJob::settingsFrom(const SettingValues &values)
     settings.batchRetryBaseDelay = std::chrono::milliseconds(values.integer(delayKey));
     if (settings.batchSize < 1 || settings.batchRetryAttempts < 1 ||
         settings.batchRetryBaseDelay.count() < 0)
-        return QStringLiteral("%1, %2 and %3 must be given and positive (got %4, %5, %6)")
-            .arg(batchSizeKey, attemptsKey, delayKey)
-            .arg(settings.batchSize)
-            .arg(settings.batchRetryAttempts)
-            .arg(settings.batchRetryBaseDelay.count());
+        return Unexpected(
+            QStringLiteral("%1, %2 and %3 must be given and positive (got %4, %5, %6)")
+                .arg(batchSizeKey, attemptsKey, delayKey)
+                .arg(settings.batchSize)
+                .arg(settings.batchRetryAttempts)
+                .arg(settings.batchRetryBaseDelay.count()));
     return settings;
 }
 

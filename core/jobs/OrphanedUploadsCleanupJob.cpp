@@ -128,7 +128,7 @@ OrphanedUploadsCleanupJob::settingsFrom(const SettingValues &values)
     settings.gracePeriod = std::chrono::hours(values.integer(graceKey));
     settings.batchSize = int(values.integer(batchKey));
     if (auto why = checkSources(settings.referenceSources))
-        return sourcesKey + QStringLiteral(": ") + *why;
+        return Unexpected(sourcesKey + QStringLiteral(": ") + *why);
     return settings;
 }
 

@@ -15,7 +15,7 @@ PeriodRuns::doneBy(const RunHistory &history, const QString &job, const QString 
     const auto runs =
         history.runs({.job = job, .outcomes = {RunOutcome::Succeeded}, .limit = scanned});
     if (!runs)
-        return runs.error();
+        return Unexpected(runs.error());
     for (const StoredRun &run : runs.value()) {
         if (!run.dryRun && periodOf(run.summary) == period)
             return std::optional(run);

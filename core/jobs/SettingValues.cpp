@@ -19,10 +19,10 @@ Expected<QVariant, QString> parseInteger(const SettingSpec &spec, const QVariant
         number = value.toString().trimmed().toLongLong(&ok);
     }
     if (!ok || number < spec.minimum || number > spec.maximum)
-        return QStringLiteral("\"%1\" is not a whole number from %2 to %3")
-            .arg(value.toString())
-            .arg(spec.minimum)
-            .arg(spec.maximum);
+        return Unexpected(QStringLiteral("\"%1\" is not a whole number from %2 to %3")
+                              .arg(value.toString())
+                              .arg(spec.minimum)
+                              .arg(spec.maximum));
     return QVariant(number);
 }
 
@@ -34,9 +34,9 @@ Expected<QVariant, QString> parseUrl(const QVariant &value)
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid() || url.host().isEmpty() ||
         (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
-        return QStringLiteral("\"%1\" is not an absolute http(s) address like "
-                              "https://game.example.org")
-            .arg(text);
+        return Unexpected(QStringLiteral("\"%1\" is not an absolute http(s) address like "
+                                         "https://game.example.org")
+                              .arg(text));
     return QVariant(text);
 }
 
@@ -51,12 +51,13 @@ Expected<QVariant, QString> parseList(const QVariant &value)
     QStringList clean;
     for (const QString &item : std::as_const(items)) {
         if (item.trimmed().isEmpty())
-            return QStringLiteral("\"%1\" has an empty item (give a comma-separated list)")
-                .arg(items.join(u','));
+            return Unexpected(
+                QStringLiteral("\"%1\" has an empty item (give a comma-separated list)")
+                    .arg(items.join(u',')));
         clean.append(item.trimmed());
     }
     if (clean.isEmpty())
-        return QStringLiteral("the list is empty");
+        return Unexpected(QStringLiteral("the list is empty"));
     return QVariant(clean);
 }
 
@@ -107,7 +108,7 @@ Expected<QVariant, QString> SettingValues::parse(const SettingSpec &spec, const 
         break;
     case SettingSpec::Kind::Path:
         if (value.toString().trimmed().isEmpty())
-            return QStringLiteral("the path is empty");
+            return Unexpected(QStringLiteral("the path is empty"));
         parsed = QVariant(value.toString().trimmed());
         break;
     case SettingSpec::Kind::Text:
@@ -118,7 +119,7 @@ Expected<QVariant, QString> SettingValues::parse(const SettingSpec &spec, const 
         return parsed;
     if (spec.validate) {
         if (auto why = spec.validate(parsed.value()))
-            return *why;
+            return Unexpected(*why);
     }
     return parsed;
 }
@@ -130,7 +131,7 @@ Expected<SettingValues::Reading, QString> SettingValues::read(const SettingSpec 
     if (parsed)
         return Reading{parsed.value(), {}};
     if (!spec.reportOnly)
-        return parsed.error();
+        return Unexpected(parsed.error());
     return Reading{spec.salvage ? std::optional(spec.salvage(value)) : std::nullopt,
                    parsed.error()};
 }
@@ -168,7 +169,7 @@ Expected<SettingValues, QString> SettingValues::resolve(const QList<SettingSpec>
                 continue;
             const auto reading = read(spec, *source.value);
             if (!reading)
-                return source.name + QStringLiteral(": ") + reading.error();
+                return Unexpected(source.name + QStringLiteral(": ") + reading.error());
             if (!reading->problem.isEmpty())
                 problems.append(source.name + QStringLiteral(": ") + reading->problem);
             if (!reading->value)

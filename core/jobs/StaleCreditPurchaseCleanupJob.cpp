@@ -143,7 +143,7 @@ Expected<Survey, QString> survey(QSqlDatabase &db, const StaleTest &stale, SqlDi
         staleSqlite.bindTo(query);
     }
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     Survey result;
     while (query.next()) {
         result.stale.add(query.value(0).toString(), query.value(1).toLongLong());
@@ -223,7 +223,7 @@ private:
         terms.bindTo(query);
         query.addBindValue(m_batchSize - 1);
         if (!query.exec())
-            return SqlErrors::text(query.lastError());
+            return Unexpected(SqlErrors::text(query.lastError()));
         if (!query.next())
             return QVariant();
         if (!SqlTime::typedInstants(m_dialect))
@@ -251,7 +251,7 @@ private:
         query.prepare(QStringLiteral("DELETE FROM credit_purchases WHERE %1").arg(terms.joined()));
         terms.bindTo(query);
         if (!query.exec())
-            return SqlErrors::text(query.lastError());
+            return Unexpected(SqlErrors::text(query.lastError()));
         return qint64(query.numRowsAffected());
     }
 
@@ -391,13 +391,13 @@ StaleCreditPurchaseCleanupJob::settingsFrom(const SettingValues &values)
     settings.staleAgeDays = int(values.integer(staleAgeKey));
     settings.batchSize = int(values.integer(rowsPerDeleteKey));
     if (settings.staleAgeDays < 1 || settings.staleAgeDays > 3650)
-        return QStringLiteral("%1: must be between 1 and 3650 days (got %2)")
-            .arg(staleAgeKey)
-            .arg(settings.staleAgeDays);
+        return Unexpected(QStringLiteral("%1: must be between 1 and 3650 days (got %2)")
+                              .arg(staleAgeKey)
+                              .arg(settings.staleAgeDays));
     if (settings.batchSize < 1)
-        return QStringLiteral("%1: must be at least 1 (got %2)")
-            .arg(rowsPerDeleteKey)
-            .arg(settings.batchSize);
+        return Unexpected(QStringLiteral("%1: must be at least 1 (got %2)")
+                              .arg(rowsPerDeleteKey)
+                              .arg(settings.batchSize));
     return settings;
 }
 

@@ -202,10 +202,10 @@ Expected<UploadReferenceSet, QString> UploadReferenceSet::read(QSqlDatabase &db,
 {
     UploadReferenceSet set(urls);
     if (stop.isStopRequested())
-        return QStringLiteral("Stopped before reading the references");
+        return Unexpected(QStringLiteral("Stopped before reading the references"));
     for (const QString &source : sources) {
         if (auto error = set.readSource(db, source, qMax(1, batchSize), stop))
-            return *error;
+            return Unexpected(*error);
     }
     return set;
 }

@@ -144,7 +144,8 @@ void UploadTreeSweeper::scanCache(const DirectoryHandle &root)
 {
     const auto cache = root.openFolder(cacheFolder);
     const auto entries =
-        cache ? cache->entries() : Expected<QList<DirectoryHandle::Entry>, int>(cache.error());
+        cache ? cache->entries()
+              : Expected<QList<DirectoryHandle::Entry>, int>(Unexpected(cache.error()));
     if (!entries) {
         m_context.log().warning(
             QStringLiteral("Cannot list the cache: cached copies kept"),
@@ -304,14 +305,14 @@ const UploadTreeSweeper::Opened &UploadTreeSweeper::folder(const QString &relati
     Opened opened = [&]() -> Opened {
         const Opened &parent = folder(parentOf(relative));
         if (!parent)
-            return parent.error();
+            return Unexpected(parent.error());
         const QString name = nameOf(relative);
         auto child = parent->openFolder(name);
         if (child)
             return std::move(child).value();
         const auto entry = parent->entry(name);
-        return Refusal{child.error(), relative,
-                       entry && entry->kind == DirectoryHandle::Kind::Symlink};
+        return Unexpected(Refusal{child.error(), relative,
+                                  entry && entry->kind == DirectoryHandle::Kind::Symlink});
     }();
     return m_open.insert_or_assign(relative, std::move(opened)).first->second;
 }

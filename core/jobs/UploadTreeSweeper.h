@@ -125,7 +125,7 @@ private:
     QDateTime m_keepNewerThan;
     bool m_dryRun = false;
     Counts m_counts;
-    Opened m_rootHandle{Refusal{EBADF, QString(), false}};
+    Opened m_rootHandle{Unexpected(Refusal{EBADF, QString(), false})};
     QList<Candidate> m_files;
     QHash<QString, qint64> m_entriesLeft; // date folder (relative) -> entries in it
     QStringList m_cacheSizes;             // "300" for .cache/300

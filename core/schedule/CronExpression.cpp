@@ -48,8 +48,9 @@ Expected<CronExpression, ScheduleError> CronExpression::parse(const QString &tex
 {
     const QStringList parts = text.simplified().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     if (parts.size() != 5 && parts.size() != 6) {
-        return ScheduleError{QStringLiteral("schedule"),
-                             QStringLiteral("expected 5 or 6 fields, got %1").arg(parts.size())};
+        return Unexpected(
+            ScheduleError{QStringLiteral("schedule"),
+                          QStringLiteral("expected 5 or 6 fields, got %1").arg(parts.size())});
     }
     CronExpression cron;
     cron.m_hasSeconds = parts.size() == 6;
@@ -63,7 +64,7 @@ Expected<CronExpression, ScheduleError> CronExpression::parse(const QString &tex
         const auto id = static_cast<FieldId>(firstId + static_cast<int>(i));
         auto field = CronFieldParser::parse(id, parts[i]);
         if (!field)
-            return field.error();
+            return Unexpected(field.error());
         cron.m_fields[static_cast<std::size_t>(id)] = std::move(field).value();
     }
     cron.buildBitSets();

@@ -78,10 +78,11 @@ CronFieldParser::FieldResult CronFieldParser::parse(FieldId id, const QString &t
     field.text = text;
     for (const QString &part : text.split(QLatin1Char(','))) {
         if (part.isEmpty())
-            return parser.error(QStringLiteral("empty item in the list %1").arg(quoted(text)));
+            return Unexpected(
+                parser.error(QStringLiteral("empty item in the list %1").arg(quoted(text))));
         const ItemResult item = parser.parseItem(part);
         if (!item)
-            return item.error();
+            return Unexpected(item.error());
         field.items.push_back(item.value());
     }
     return field;
@@ -91,9 +92,10 @@ CronFieldParser::ItemResult CronFieldParser::parseItem(const QString &text) cons
 {
     if (m_id == FieldId::DayOfMonth && text.contains(QLatin1Char('L'), Qt::CaseInsensitive)) {
         if (text.compare(L1("L"), Qt::CaseInsensitive) != 0) {
-            return error(QStringLiteral("L (the last day of the month) must stand alone, as in "
-                                        "\"L\" or \"1,L\"; got %1")
-                             .arg(quoted(text)));
+            return Unexpected(
+                error(QStringLiteral("L (the last day of the month) must stand alone, as in "
+                                     "\"L\" or \"1,L\"; got %1")
+                          .arg(quoted(text))));
         }
         Item item;
         item.last = true;
@@ -107,10 +109,10 @@ CronFieldParser::ItemResult CronFieldParser::parseItem(const QString &text) cons
         return parseBase(text, 1, false);
     const QString stepText = text.mid(slash + 1);
     if (stepText.contains(QLatin1Char('/')))
-        return error(QStringLiteral("%1 has more than one step").arg(quoted(text)));
+        return Unexpected(error(QStringLiteral("%1 has more than one step").arg(quoted(text))));
     const ValueResult step = parseStep(stepText);
     if (!step)
-        return step.error();
+        return Unexpected(step.error());
     return parseBase(text.left(slash), step.value(), true);
 }
 
@@ -127,12 +129,12 @@ CronFieldParser::ItemResult CronFieldParser::parseBase(const QString &base, int 
         return item;
     }
     if (base.startsWith(QLatin1Char('*')))
-        return error(QStringLiteral("%1: write * alone or as */n").arg(quoted(base)));
+        return Unexpected(error(QStringLiteral("%1: write * alone or as */n").arg(quoted(base))));
     const qsizetype dash = base.indexOf(QLatin1Char('-'));
     if (dash < 0) {
         const ValueResult value = parseValue(base);
         if (!value)
-            return value.error();
+            return Unexpected(value.error());
         item.from = value.value();
         item.to = hasStep ? m_spec.max : item.from;
         return item;
@@ -140,18 +142,19 @@ CronFieldParser::ItemResult CronFieldParser::parseBase(const QString &base, int 
     const QString fromText = base.left(dash);
     const QString toText = base.mid(dash + 1);
     if (fromText.isEmpty() || toText.isEmpty())
-        return error(QStringLiteral("range %1 needs a start and an end").arg(quoted(base)));
+        return Unexpected(
+            error(QStringLiteral("range %1 needs a start and an end").arg(quoted(base))));
     const ValueResult from = parseValue(fromText);
     if (!from)
-        return from.error();
+        return Unexpected(from.error());
     const ValueResult to = parseValue(toText);
     if (!to)
-        return to.error();
+        return Unexpected(to.error());
     item.from = from.value();
     // "FRI-SUN": a weekday range ending on Sunday by name means Sunday at its end (7).
     item.to = m_id == FieldId::DayOfWeek && to.value() == 0 && !isDigits(toText) ? 7 : to.value();
     if (item.from > item.to)
-        return error(QStringLiteral("range %1 is reversed").arg(base));
+        return Unexpected(error(QStringLiteral("range %1 is reversed").arg(base)));
     return item;
 }
 
@@ -166,18 +169,19 @@ CronFieldParser::ItemResult CronFieldParser::parseNth(const QString &text) const
                            [&part](QChar c) { return part.contains(c); });
     };
     if (dayText.isEmpty() || hasForbidden(dayText) || hasForbidden(nthText)) {
-        return error(QStringLiteral("%1: # needs a single weekday before it and a number after "
-                                    "it, as in MON#2")
-                         .arg(quoted(text)));
+        return Unexpected(
+            error(QStringLiteral("%1: # needs a single weekday before it and a number after "
+                                 "it, as in MON#2")
+                      .arg(quoted(text))));
     }
     const ValueResult day = parseValue(dayText);
     if (!day)
-        return day.error();
+        return Unexpected(day.error());
     if (!isDigits(nthText))
-        return error(QStringLiteral("%1 after # is not a number").arg(quoted(nthText)));
+        return Unexpected(error(QStringLiteral("%1 after # is not a number").arg(quoted(nthText))));
     const int nth = nthText.size() > 2 ? 99 : nthText.toInt();
     if (nth < 1 || nth > 5)
-        return error(QStringLiteral("#%1 is out of range 1-5").arg(nthText));
+        return Unexpected(error(QStringLiteral("#%1 is out of range 1-5").arg(nthText)));
     Item item;
     item.from = item.to = day.value();
     item.nth = nth;
@@ -190,10 +194,10 @@ CronFieldParser::ValueResult CronFieldParser::parseValue(const QString &text) co
         // More than 4 digits is out of range for every field, and would not fit an int.
         const int value = text.size() > 4 ? -1 : text.toInt();
         if (value < m_spec.min || value > m_spec.max) {
-            return error(QStringLiteral("%1 is out of range %2-%3")
-                             .arg(text)
-                             .arg(m_spec.min)
-                             .arg(m_spec.max));
+            return Unexpected(error(QStringLiteral("%1 is out of range %2-%3")
+                                        .arg(text)
+                                        .arg(m_spec.min)
+                                        .arg(m_spec.max)));
         }
         return value;
     }
@@ -201,16 +205,17 @@ CronFieldParser::ValueResult CronFieldParser::parseValue(const QString &text) co
         if (!m_spec.names[i].isEmpty() && text.compare(m_spec.names[i], Qt::CaseInsensitive) == 0)
             return m_spec.nameBase + static_cast<int>(i);
     }
-    return error(QStringLiteral("%1 is not a number%2").arg(quoted(text), m_spec.namesHint));
+    return Unexpected(
+        error(QStringLiteral("%1 is not a number%2").arg(quoted(text), m_spec.namesHint)));
 }
 
 CronFieldParser::ValueResult CronFieldParser::parseStep(const QString &text) const
 {
     if (!isDigits(text))
-        return error(QStringLiteral("step %1 is not a number").arg(quoted(text)));
+        return Unexpected(error(QStringLiteral("step %1 is not a number").arg(quoted(text))));
     const int step = text.size() > 4 ? 9999 : text.toInt();
     if (step < 1)
-        return error(QStringLiteral("step %1 must be at least 1").arg(text));
+        return Unexpected(error(QStringLiteral("step %1 must be at least 1").arg(text)));
     return step;
 }
 

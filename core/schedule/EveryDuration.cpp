@@ -31,9 +31,9 @@ Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
     // silently become 15m.
     const QString lowered = text.toLower().trimmed();
     if (lowered.isEmpty())
-        return everyError(QStringLiteral("missing duration, as in \"@every 15m\""));
+        return Unexpected(everyError(QStringLiteral("missing duration, as in \"@every 15m\"")));
     if (lowered.startsWith(QLatin1Char('-')))
-        return everyError(QStringLiteral("the duration must be positive"));
+        return Unexpected(everyError(QStringLiteral("the duration must be positive")));
 
     const QString units = QStringLiteral("dhms");
     qsizetype previousUnit = -1;
@@ -51,32 +51,36 @@ Expected<EveryDuration, ScheduleError> EveryDuration::parse(const QString &text)
         const QString number = lowered.mid(i, j - i);
         const QString unit = lowered.mid(j, k - j);
         if (number.isEmpty())
-            return everyError(QStringLiteral("\"%1\" has no number before it").arg(unit));
+            return Unexpected(
+                everyError(QStringLiteral("\"%1\" has no number before it").arg(unit)));
         if (unit.isEmpty())
-            return everyError(QStringLiteral("%1 has no unit (use d, h, m, s)").arg(number));
+            return Unexpected(
+                everyError(QStringLiteral("%1 has no unit (use d, h, m, s)").arg(number)));
         const qsizetype index = unit.size() == 1 ? units.indexOf(unit) : -1;
         if (index < 0)
-            return everyError(QStringLiteral("unknown unit \"%1\" (use d, h, m, s)").arg(unit));
+            return Unexpected(
+                everyError(QStringLiteral("unknown unit \"%1\" (use d, h, m, s)").arg(unit)));
         if (index <= previousUnit) {
-            return everyError(QStringLiteral("units must come in the order d, h, m, s, each at "
-                                             "most once, as in 1h30m; got \"%1\"")
-                                  .arg(lowered));
+            return Unexpected(
+                everyError(QStringLiteral("units must come in the order d, h, m, s, each at "
+                                          "most once, as in 1h30m; got \"%1\"")
+                               .arg(lowered)));
         }
         // Over 12 digits is too long in any unit and could overflow.
         total += number.size() > 12
                      ? EveryDuration::MaxSeconds + 1
                      : number.toLongLong() * UnitSeconds[static_cast<std::size_t>(index)];
         if (total > MaxSeconds) {
-            return everyError(QStringLiteral("%1 is too long (at most %2d)")
-                                  .arg(normalized + number + unit)
-                                  .arg(MaxSeconds / 86400));
+            return Unexpected(everyError(QStringLiteral("%1 is too long (at most %2d)")
+                                             .arg(normalized + number + unit)
+                                             .arg(MaxSeconds / 86400)));
         }
         normalized += number + unit;
         previousUnit = index;
         i = k;
     }
     if (total < 1)
-        return everyError(QStringLiteral("the duration must be at least 1s"));
+        return Unexpected(everyError(QStringLiteral("the duration must be at least 1s")));
     return EveryDuration(total, normalized);
 }
 

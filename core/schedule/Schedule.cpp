@@ -77,15 +77,16 @@ Schedule::Schedule(std::shared_ptr<const Impl> impl)
 ScheduleParseResult Schedule::parse(const QString &text, const QTimeZone &zone)
 {
     if (!zone.isValid()) {
-        return ScheduleError{QStringLiteral("time zone"),
-                             QStringLiteral("not a valid time zone; use an IANA name such as "
-                                            "Europe/Berlin, or UTC")};
+        return Unexpected(
+            ScheduleError{QStringLiteral("time zone"),
+                          QStringLiteral("not a valid time zone; use an IANA name such as "
+                                         "Europe/Berlin, or UTC")});
     }
     auto impl = std::make_shared<Impl>();
     impl->text = text.trimmed();
     impl->zone = zone;
     if (impl->text.isEmpty())
-        return scheduleError(QStringLiteral("empty"));
+        return Unexpected(scheduleError(QStringLiteral("empty")));
 
     const QStringList words = impl->text.simplified().split(QLatin1Char(' '));
     const QString head = words.first().toLower();
@@ -93,7 +94,7 @@ ScheduleParseResult Schedule::parse(const QString &text, const QTimeZone &zone)
     if (head == L1("@every")) {
         const auto duration = EveryDuration::parse(impl->text.mid(head.size()));
         if (!duration)
-            return duration.error();
+            return Unexpected(duration.error());
         impl->kind = Kind::Every;
         impl->everyMSecs = duration->milliseconds();
         impl->intervalLike = true;
@@ -106,13 +107,14 @@ ScheduleParseResult Schedule::parse(const QString &text, const QTimeZone &zone)
     if (alias != Aliases.end() && words.size() == 1) {
         cronText = alias->cron;
     } else if (alias != Aliases.end() && head.startsWith(QLatin1Char('@'))) {
-        return scheduleError(QStringLiteral("%1 takes nothing after it").arg(words.first()));
+        return Unexpected(
+            scheduleError(QStringLiteral("%1 takes nothing after it").arg(words.first())));
     } else if (head.startsWith(QLatin1Char('@'))) {
-        return scheduleError(QStringLiteral("unknown macro \"%1\"").arg(words.first()));
+        return Unexpected(scheduleError(QStringLiteral("unknown macro \"%1\"").arg(words.first())));
     }
     auto cron = CronExpression::parse(cronText);
     if (!cron)
-        return cron.error();
+        return Unexpected(cron.error());
     impl->kind = Kind::Cron;
     impl->intervalLike = cron->isIntervalLike();
     impl->description = ScheduleDescriber::describe(*cron);

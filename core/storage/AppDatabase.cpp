@@ -102,14 +102,14 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> openReader(const DatabaseU
                 << "as it is: SQLite cannot open it read-only in a folder this user may not "
                    "write, and nobody has it open";
             if (auto refused = checkReadable(url, opened.value()))
-                return *refused;
+                return Unexpected(*refused);
             return immutable;
         }
     }
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     if (auto refused = checkReadable(url, db.value()))
-        return *refused;
+        return Unexpected(*refused);
     return factory;
 }
 
@@ -122,7 +122,7 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> openInspector(const Databa
     auto factory = std::make_shared<ConnectionFactory>(url, options);
     const auto db = factory->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     return factory;
 }
 
@@ -163,7 +163,7 @@ AppDatabase::open(const QString &urlText, Access access, IfMissing ifMissing)
 {
     const auto url = DatabaseUrl::parse(urlText);
     if (!url)
-        return url.error();
+        return Unexpected(url.error());
     return open(url.value(), access, ifMissing);
 }
 
@@ -180,7 +180,7 @@ AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
     // switches the file to WAL as it opens, which would change another program's file.
     if (url.dialect() == SqlDialect::Sqlite && QFileInfo::exists(url.filePath())) {
         if (auto refused = refuseForeign(url))
-            return *refused;
+            return Unexpected(*refused);
     }
     ConnectionOptions options;
     // Also for the connections other threads open later: a file removed meanwhile is not
@@ -189,19 +189,19 @@ AppDatabase::open(const DatabaseUrl &url, Access access, IfMissing ifMissing)
     auto factory = std::make_shared<ConnectionFactory>(url, options);
     const auto db = factory->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     const Migrator migrator;
     // PostgreSQL: connecting changed nothing, so the connection itself is asked.
     if (auto foreign = migrator.foreignDatabase(db.value()))
-        return *foreign;
+        return Unexpected(*foreign);
     if (access == Access::Connect)
         return factory;
     // Checked first, so that a read-only database says so before anything else is tried.
     if (auto refused = migrator.checkWritable(db.value()))
-        return *refused;
+        return Unexpected(*refused);
     const auto migrated = migrator.migrate(db.value());
     if (!migrated)
-        return migrated.error();
+        return Unexpected(migrated.error());
     return factory;
 }
 

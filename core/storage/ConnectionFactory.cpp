@@ -158,7 +158,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::connectionForCurrentThread()
     }
     if (!db.isOpen()) {
         if (auto error = openAndSetUp(db))
-            return *error;
+            return Unexpected(*error);
     }
     m_registry->markUsed(thread);
     return db;
@@ -177,7 +177,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
         error = SqliteConnector::prepareFile(m_url, m_options);
     if (error) {
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;
-        return *error;
+        return Unexpected(*error);
     }
     const QString name = m_registry->newName();
     {
@@ -197,7 +197,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
     }
     if (error) {
         QSqlDatabase::removeDatabase(name);
-        return *error;
+        return Unexpected(*error);
     }
     m_registry->add(QThread::currentThread(), name);
     return QSqlDatabase::database(name, false);

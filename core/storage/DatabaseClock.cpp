@@ -45,8 +45,8 @@ Expected<qint64, QString> DatabaseClock::measure(QSqlDatabase &db, const Clock &
             : QStringLiteral("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint");
     const qint64 before = base.nowMSecs();
     if (!query.exec(sql) || !query.next())
-        return QStringLiteral("Could not read the database server's clock: %1")
-            .arg(SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not read the database server's clock: %1")
+                              .arg(SqlErrors::text(query.lastError())));
     const qint64 after = base.nowMSecs();
     return query.value(0).toLongLong() - (before + (after - before) / 2);
 }
@@ -57,7 +57,7 @@ Expected<qint64, QString> DatabaseClock::align(QSqlDatabase &db, SqlDialect dial
         return skew();
     const auto measured = measure(db, m_base);
     if (!measured)
-        return measured.error();
+        return Unexpected(measured.error());
     setSkew(measured.value());
     return skew();
 }
@@ -67,8 +67,8 @@ void DatabaseClock::align(ConnectionFactory &connections)
     if (connections.dialect() == SqlDialect::Sqlite)
         return;
     auto db = connections.connectionForCurrentThread();
-    const auto aligned =
-        db ? align(db.value(), connections.dialect()) : Expected<qint64, QString>(db.error());
+    const auto aligned = db ? align(db.value(), connections.dialect())
+                            : Expected<qint64, QString>(Unexpected(db.error()));
     if (!aligned)
         qCWarning(lcStorage).noquote() << "Using this host's clock as it is:" << aligned.error();
 }

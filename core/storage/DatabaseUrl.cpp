@@ -182,21 +182,23 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parse(const QString &text)
         return parseSqlite(rest.toString());
     if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres")) {
         if (!rest.startsWith(QLatin1String("//"))) {
-            return invalid(QStringLiteral("A PostgreSQL URL starts with postgresql:// (two "
-                                          "slashes)."));
+            return Unexpected(
+                invalid(QStringLiteral("A PostgreSQL URL starts with postgresql:// (two "
+                                       "slashes).")));
         }
         return parseServer(rest.mid(2), SqlDialect::Postgres);
     }
     if (scheme == QLatin1String("mysql") || scheme == QLatin1String("mariadb")) {
         if (!rest.startsWith(QLatin1String("//"))) {
-            return invalid(QStringLiteral("A MySQL/MariaDB URL starts with mysql:// or "
-                                          "mariadb:// (two slashes)."));
+            return Unexpected(invalid(QStringLiteral("A MySQL/MariaDB URL starts with mysql:// or "
+                                                     "mariadb:// (two slashes).")));
         }
         return parseServer(rest.mid(2), SqlDialect::MySql);
     }
-    return invalid(QStringLiteral("Unknown database type \"%1:\" (to use a file whose name "
-                                  "contains ':', write sqlite:%1:...).")
-                       .arg(match.captured(1)));
+    return Unexpected(
+        invalid(QStringLiteral("Unknown database type \"%1:\" (to use a file whose name "
+                               "contains ':', write sqlite:%1:...).")
+                    .arg(match.captured(1))));
 }
 
 Expected<DatabaseUrl, QString> DatabaseUrl::parseSqlite(const QString &path)
@@ -204,17 +206,19 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parseSqlite(const QString &path)
     QString file = path;
     if (file.startsWith(QLatin1String("//"))) {
         if (!file.startsWith(QLatin1String("///"))) {
-            return invalid(QStringLiteral("A sqlite: URL with slashes needs three of them before "
-                                          "an absolute path (sqlite:///var/lib/x.db)."));
+            return Unexpected(
+                invalid(QStringLiteral("A sqlite: URL with slashes needs three of them before "
+                                       "an absolute path (sqlite:///var/lib/x.db).")));
         }
         file = file.mid(2);
     }
     if (file.isEmpty())
-        return invalid(QStringLiteral("The sqlite: URL names no file."));
+        return Unexpected(invalid(QStringLiteral("The sqlite: URL names no file.")));
     if (file == QLatin1String(":memory:") || file.startsWith(QLatin1String("file:"))) {
-        return invalid(QStringLiteral("In-memory and URI SQLite databases are not supported: "
-                                      "each thread has its own connection and would see its "
-                                      "own database. Use a file."));
+        return Unexpected(
+            invalid(QStringLiteral("In-memory and URI SQLite databases are not supported: "
+                                   "each thread has its own connection and would see its "
+                                   "own database. Use a file.")));
     }
     return sqliteFile(expandHome(file));
 }
@@ -223,9 +227,10 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parseServer(QStringView rest, SqlDia
 {
     const QString kind = displayName(dialect);
     if (rest.contains(u'#')) {
-        return invalid(QStringLiteral("The %1 URL contains '#': percent-encode it as %23 "
-                                      "(in a password, for example).")
-                           .arg(kind));
+        return Unexpected(
+            invalid(QStringLiteral("The %1 URL contains '#': percent-encode it as %23 "
+                                   "(in a password, for example).")
+                        .arg(kind)));
     }
     DatabaseUrl url;
     url.m_dialect = dialect;
@@ -234,23 +239,23 @@ Expected<DatabaseUrl, QString> DatabaseUrl::parseServer(QStringView rest, SqlDia
     const QStringView beforeQuery = question < 0 ? rest : rest.left(question);
     if (question >= 0) {
         if (auto error = parseOptions(rest.mid(question + 1), &url.m_options))
-            return *error;
+            return Unexpected(*error);
     }
     const qsizetype slash = beforeQuery.indexOf(u'/');
     const QStringView authority = slash < 0 ? beforeQuery : beforeQuery.left(slash);
     QStringView hostPort;
     if (auto error = splitUserInfo(authority, &hostPort, &url.m_userName, &url.m_password,
                                    &url.m_hasPassword))
-        return *error;
+        return Unexpected(*error);
     if (auto error = splitHostPort(hostPort, &url.m_host, &url.m_port))
-        return *error;
+        return Unexpected(*error);
     const auto database = percentDecoded(slash < 0 ? QStringView() : beforeQuery.mid(slash + 1));
     if (!database)
-        return badEncoding(QStringLiteral("database name"));
+        return Unexpected(badEncoding(QStringLiteral("database name")));
     if (database->isEmpty() || database->contains(u'/')) {
-        return invalid(QStringLiteral("The %1 URL names no database: end it with "
-                                      "/dbname after the host and port.")
-                           .arg(kind));
+        return Unexpected(invalid(QStringLiteral("The %1 URL names no database: end it with "
+                                                 "/dbname after the host and port.")
+                                      .arg(kind)));
     }
     url.m_databaseName = *database;
     return url;

@@ -20,14 +20,14 @@ Expected<HolderSessions, QString> HolderSessions::readMySql(QSqlDatabase &db)
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.exec(QStringLiteral("SHOW GLOBAL STATUS LIKE 'Uptime'")))
-        return QStringLiteral("Could not read the server's uptime: %1")
-            .arg(SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not read the server's uptime: %1")
+                              .arg(SqlErrors::text(query.lastError())));
     const qint64 uptimeMSecs = query.next() ? query.value(1).toLongLong() * 1000 : 0;
     if (!query.exec(QStringLiteral("SELECT DISTINCT session_lock, IS_USED_LOCK(%1) FROM jc_runs "
                                    "WHERE status = 'running' AND session_lock IS NOT NULL")
                         .arg(mysqlLockName(QStringLiteral("session_lock")))))
-        return QStringLiteral("Could not read which instances are connected: %1")
-            .arg(SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not read which instances are connected: %1")
+                              .arg(SqlErrors::text(query.lastError())));
     sessions.m_examined.emplace();
     while (query.next()) {
         const qint64 key = query.value(0).toLongLong();
@@ -59,8 +59,8 @@ Expected<HolderSessions, QString> HolderSessions::read(QSqlDatabase &db, SqlDial
             "(SELECT oid FROM pg_database WHERE datname = current_database())")) &&
         (query.bindValue(0, static_cast<qint64>(LockSpace)), query.exec());
     if (!ok)
-        return QStringLiteral("Could not read which instances are connected: %1")
-            .arg(SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not read which instances are connected: %1")
+                              .arg(SqlErrors::text(query.lastError())));
     while (query.next()) {
         if (query.value(0).isNull())
             sessions.m_conclusive = query.value(1).toLongLong() >= RestartGraceMSecs;

@@ -17,7 +17,7 @@ Expected<void, QString> InstanceRegistry::announce(const InstanceInfo &instance,
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     query.prepare(QStringLiteral("INSERT INTO jc_instances (instance_id, host, pid, started_at_ms, "
                                  "heartbeat_at_ms, mode) VALUES (?, ?, ?, ?, ?, ?) ") +
@@ -31,8 +31,8 @@ Expected<void, QString> InstanceRegistry::announce(const InstanceInfo &instance,
     query.addBindValue(nowMSecs);
     query.addBindValue(instance.mode);
     if (!query.exec())
-        return QStringLiteral("Could not record this instance (%1): %2")
-            .arg(instance.id, SqlErrors::text(query.lastError()));
+        return Unexpected(QStringLiteral("Could not record this instance (%1): %2")
+                              .arg(instance.id, SqlErrors::text(query.lastError())));
     return {};
 }
 
@@ -40,7 +40,7 @@ Expected<QList<InstanceInfo>, QString> InstanceRegistry::seenSince(qint64 sinceM
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT instance_id, host, pid, mode, started_at_ms, "
@@ -48,7 +48,7 @@ Expected<QList<InstanceInfo>, QString> InstanceRegistry::seenSince(qint64 sinceM
                                  "ORDER BY heartbeat_at_ms DESC, instance_id"));
     query.addBindValue(sinceMSecs);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     QList<InstanceInfo> instances;
     while (query.next()) {
         InstanceInfo info;
@@ -67,12 +67,12 @@ Expected<void, QString> InstanceRegistry::withdraw(const QString &id)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     query.prepare(QStringLiteral("DELETE FROM jc_instances WHERE instance_id = ?"));
     query.addBindValue(id);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     return {};
 }
 

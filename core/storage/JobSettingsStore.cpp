@@ -27,7 +27,7 @@ Expected<QJsonObject, QString> currentSettings(QSqlDatabase &db, const QString &
     query.prepare(QStringLiteral("SELECT settings FROM jc_job_settings WHERE job_name = ?"));
     query.addBindValue(job);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     return query.next() ? parseObject(query.value(0)) : QJsonObject();
 }
 
@@ -91,10 +91,10 @@ Expected<QHash<QString, QJsonObject>, QString> JobSettingsStore::all() const
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     if (!query.exec(QStringLiteral("SELECT job_name, settings FROM jc_job_settings")))
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     QHash<QString, QJsonObject> settings;
     while (query.next())
         settings.insert(query.value(0).toString(), parseObject(query.value(1)));
@@ -107,7 +107,7 @@ Expected<QJsonObject, QString> JobSettingsStore::set(const QString &job,
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     // Reads, then writes: a deferred transaction would fail at once (SQLITE_BUSY, no busy
     // timeout) when another connection writes between the two; see WriteTransaction.
     WriteTransaction transaction(db.value(), *m_connections);
@@ -121,7 +121,8 @@ Expected<QJsonObject, QString> JobSettingsStore::set(const QString &job,
     if (!error)
         error = transaction.commit();
     if (error)
-        return QStringLiteral("Could not change the settings of \"%1\": %2").arg(job, *error);
+        return Unexpected(
+            QStringLiteral("Could not change the settings of \"%1\": %2").arg(job, *error));
     return before.value();
 }
 
@@ -130,7 +131,7 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     query.prepare(
         QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
@@ -139,7 +140,7 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
     query.addBindValue(job);
     query.addBindValue(limit);
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     return readChanges(query, job);
 }
 
@@ -148,7 +149,7 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     QSqlQuery query(db.value());
     // In the order of the ids, which is the order the changes were made in: each one's
     // `before` is its predecessor's `after`, whatever the clocks of their hosts said.
@@ -160,7 +161,7 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const
     query.addBindValue(afterMSecs);
     query.addBindValue(toText(JobChangeKind::Settings));
     if (!query.exec())
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     return readChanges(query, job);
 }
 

@@ -204,7 +204,7 @@ Expected<std::set<int>, QString> recordedVersions(const QSqlDatabase &db)
 {
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("SELECT version FROM jc_schema_version")))
-        return SqlErrors::text(query.lastError());
+        return Unexpected(SqlErrors::text(query.lastError()));
     std::set<int> versions;
     while (query.next())
         versions.insert(query.value(0).toInt());
@@ -295,7 +295,8 @@ Expected<int, QString> Migrator::currentVersion(const QSqlDatabase &db) const
         return 0;
     const auto versions = recordedVersions(db);
     if (!versions)
-        return QStringLiteral("Cannot read the schema version: %1").arg(versions.error());
+        return Unexpected(
+            QStringLiteral("Cannot read the schema version: %1").arg(versions.error()));
     return versions->empty() ? 0 : *versions->rbegin();
 }
 
@@ -303,17 +304,18 @@ Expected<Migrator::Start, QString> Migrator::start(const QSqlDatabase &db) const
 {
     const auto dialect = sqlDialectForDriver(db.driverName());
     if (!dialect) {
-        return QStringLiteral("Cannot migrate a database opened with the %1 driver: only SQLite, "
-                              "PostgreSQL and MySQL/MariaDB are supported.")
-            .arg(db.driverName());
+        return Unexpected(
+            QStringLiteral("Cannot migrate a database opened with the %1 driver: only SQLite, "
+                           "PostgreSQL and MySQL/MariaDB are supported.")
+                .arg(db.driverName()));
     }
     if (auto foreign = foreignDatabase(db))
-        return *foreign;
+        return Unexpected(*foreign);
     const auto version = currentVersion(db);
     if (!version)
-        return version.error();
+        return Unexpected(version.error());
     if (*version > latestVersion())
-        return newerSchema(*version);
+        return Unexpected(newerSchema(*version));
     return Start{*dialect, *version};
 }
 
@@ -321,7 +323,7 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
 {
     const auto started = start(db);
     if (!started)
-        return started.error();
+        return Unexpected(started.error());
     const SqlDialect dialect = started->dialect;
     const int before = started->version;
     // Read outside a transaction, so that an up-to-date database needs no write lock (and may
@@ -333,7 +335,7 @@ Expected<MigrationResult, QString> Migrator::migrate(const QSqlDatabase &db) con
             continue;
         bool applied = false;
         if (auto error = apply(db, dialect, migration, &applied))
-            return *error;
+            return Unexpected(*error);
         if (applied)
             result.applied.append(migration.version);
     }
@@ -346,13 +348,14 @@ Expected<QList<PlannedMigration>, QString> Migrator::plan(const QSqlDatabase &db
 {
     const auto started = start(db);
     if (!started)
-        return started.error();
+        return Unexpected(started.error());
     const SqlDialect dialect = started->dialect;
     std::set<int> recorded;
     if (db.tables().contains(VersionTable, Qt::CaseInsensitive)) {
         const auto versions = recordedVersions(db);
         if (!versions)
-            return QStringLiteral("Cannot read the schema version: %1").arg(versions.error());
+            return Unexpected(
+                QStringLiteral("Cannot read the schema version: %1").arg(versions.error()));
         recorded = *versions;
     }
     QList<PlannedMigration> plan;

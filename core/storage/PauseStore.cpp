@@ -30,7 +30,7 @@ Expected<std::optional<PauseState>, QString> current(QSqlDatabase &db, const QSt
     SqlStatement select(db, QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms "
                                            "FROM jc_job_pauses WHERE job_name = :job"));
     if (const auto failed = select.exec({{QStringLiteral(":job"), job}}))
-        return failed->text();
+        return Unexpected(failed->text());
     if (!select.next())
         return std::optional<PauseState>();
     return std::optional<PauseState>(pauseAt(select, 0));
@@ -63,11 +63,13 @@ Expected<void, QString> PauseStore::pause(const QString &job, const QString &pau
                                           const std::optional<QDateTime> &resumeAt, qint64 nowMSecs)
 {
     if (job.isEmpty())
-        return QStringLiteral("Name the job to pause.");
+        return Unexpected(QStringLiteral("Name the job to pause."));
     if (resumeAt && (!resumeAt->isValid() || resumeAt->toMSecsSinceEpoch() <= nowMSecs)) {
-        return QStringLiteral("The resume time %1 is not in the future: give a later one, or "
-                              "none to pause until resumed.")
-            .arg(resumeAt->isValid() ? IsoTime::format(*resumeAt) : QStringLiteral("(invalid)"));
+        return Unexpected(
+            QStringLiteral("The resume time %1 is not in the future: give a later one, or "
+                           "none to pause until resumed.")
+                .arg(resumeAt->isValid() ? IsoTime::format(*resumeAt)
+                                         : QStringLiteral("(invalid)")));
     }
     const QString by = pausedBy.isEmpty() ? QStringLiteral("unknown") : pausedBy;
     const PauseState state{by, QDateTime::fromMSecsSinceEpoch(nowMSecs, Qt::UTC), reason, resumeAt};
@@ -98,7 +100,7 @@ Expected<void, QString> PauseStore::pause(const QString &job, const QString &pau
                                             toJson(state), by, nowMSecs);
         });
     if (done)
-        return QStringLiteral("Could not pause \"%1\": %2").arg(job, *done);
+        return Unexpected(QStringLiteral("Could not pause \"%1\": %2").arg(job, *done));
     return {};
 }
 
@@ -123,7 +125,7 @@ Expected<bool, QString> PauseStore::resume(const QString &job, const QString &re
                 resumedBy.isEmpty() ? QStringLiteral("unknown") : resumedBy, nowMSecs);
         });
     if (done)
-        return QStringLiteral("Could not resume \"%1\": %2").arg(job, *done);
+        return Unexpected(QStringLiteral("Could not resume \"%1\": %2").arg(job, *done));
     return had;
 }
 
@@ -157,11 +159,11 @@ Expected<QHash<QString, PauseState>, QString> PauseStore::all() const
     };
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return fail(db.error());
+        return Unexpected(fail(db.error()));
     SqlStatement select(db.value(), QStringLiteral("SELECT job_name, paused_by, paused_at_ms, "
                                                    "reason, resume_at_ms FROM jc_job_pauses"));
     if (const auto failed = select.exec())
-        return fail(failed->text());
+        return Unexpected(fail(failed->text()));
     QHash<QString, PauseState> pauses;
     while (select.next())
         pauses.insert(select.value(0).toString(), pauseAt(select, 1));

@@ -118,7 +118,7 @@ Expected<std::optional<RunHolder>, QString> RunClaims::liveRun(QSqlDatabase &db,
     const auto rows = RunRows::running(db, dialect, request.run.job, request.occurrenceKey,
                                        request.leaseMSecs, request.nowMSecs);
     if (!rows)
-        return rows.error();
+        return Unexpected(rows.error());
     std::optional<RunHolder> live;
     for (const RunningRow &row : rows.value()) {
         if (row.state == RunLiveness::State::Alive && !live)
@@ -131,7 +131,7 @@ Expected<std::optional<RunHolder>, QString> RunClaims::liveRun(QSqlDatabase &db,
         if (auto error = RunRows::markInterrupted(
                 db, row.holder.id, RunLiveness::reason(row.state, row.holderText, row.leaseMSecs),
                 &count))
-            return *error;
+            return Unexpected(*error);
     }
     return live;
 }

@@ -164,17 +164,17 @@ Expected<SqlStatement, QString> select(ConnectionFactory &connections, const QSt
 {
     auto db = connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     SqlStatement statement(db.value(), sql);
     if (const auto failed = statement.exec(values))
-        return QStringLiteral("Could not read %1: %2").arg(what, failed->text());
+        return Unexpected(QStringLiteral("Could not read %1: %2").arg(what, failed->text()));
     return statement;
 }
 
 Expected<QList<StoredRun>, QString> readRuns(Expected<SqlStatement, QString> query)
 {
     if (!query)
-        return query.error();
+        return Unexpected(query.error());
     QList<StoredRun> runs;
     while (query.value().next())
         runs.append(readRun(query.value()));
@@ -210,7 +210,7 @@ Expected<Runs, QString> withSessions(ConnectionFactory &connections, Expected<Ru
     if (!runs)
         return runs;
     if (auto error = markEndedSessions(connections, runs.value()))
-        return *error;
+        return Unexpected(*error);
     return runs;
 }
 
@@ -239,7 +239,7 @@ Expected<std::optional<StoredRun>, QString> RunHistory::run(qint64 id) const
                         QStringLiteral("SELECT %1 FROM jc_runs WHERE id = :run").arg(RunColumns),
                         {{QStringLiteral(":run"), id}}, QStringLiteral("run %1").arg(id))));
     if (!found)
-        return found.error();
+        return Unexpected(found.error());
     if (found->isEmpty())
         return std::optional<StoredRun>();
     return std::optional<StoredRun>(found->constFirst());
@@ -257,7 +257,7 @@ Expected<QList<StoredLogLine>, QString> RunHistory::logLines(qint64 runId, int a
                          {QStringLiteral(":limit"), std::clamp(limit, 1, MaxLimit)}},
                         QStringLiteral("the log of run %1").arg(runId));
     if (!query)
-        return query.error();
+        return Unexpected(query.error());
     QList<StoredLogLine> lines;
     SqlStatement &rows = query.value();
     while (rows.next()) {
@@ -281,9 +281,9 @@ Expected<RunsMark, QString> RunHistory::mark() const
         {{QStringLiteral(":running"), toText(RunOutcome::Running)}},
         QStringLiteral("whether the run history changed"));
     if (!query)
-        return query.error();
+        return Unexpected(query.error());
     if (!query.value().next())
-        return QStringLiteral("Could not read whether the run history changed: no row");
+        return Unexpected(QStringLiteral("Could not read whether the run history changed: no row"));
     const SqlStatement &row = query.value();
     // PostgreSQL's SUM of bigint is numeric, which arrives as text: toLongLong reads both.
     return RunsMark{row.value(0).toLongLong(), row.value(1).toLongLong(), row.value(2).toLongLong(),
@@ -295,7 +295,7 @@ Expected<QStringList, QString> RunHistory::jobsWithRuns() const
     const PerJobStatement statement = PerJobReads::jobs(m_connections->dialect());
     auto query = select(*m_connections, statement.sql, statement.values, statement.what);
     if (!query)
-        return query.error();
+        return Unexpected(query.error());
     QStringList jobs;
     while (query.value().next())
         jobs.append(query.value().value(0).toString());
@@ -315,11 +315,11 @@ RunHistory::perJob(const PerJobStatement &statement, Read read,
     } else if (const auto found = jobsWithRuns(); found) {
         jobs = found.value();
     } else {
-        return found.error();
+        return Unexpected(found.error());
     }
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     // Prepared once, executed per job: on PostgreSQL each prepare is a round trip of its own.
     SqlStatement query(db.value(), statement.sql);
     QHash<QString, Value> answers;
@@ -329,7 +329,8 @@ RunHistory::perJob(const PerJobStatement &statement, Read read,
         if (only)
             values.insert(QStringLiteral(":occurrence"), only->value(job));
         if (const auto failed = query.exec(values))
-            return QStringLiteral("Could not read %1: %2").arg(statement.what, failed->text());
+            return Unexpected(
+                QStringLiteral("Could not read %1: %2").arg(statement.what, failed->text()));
         if (query.next())
             answers.insert(job, read(query));
         query.finish();
@@ -360,7 +361,7 @@ Expected<QHash<QString, qint64>, QString> RunHistory::unfinishedLastOccurrencePe
 {
     const auto last = lastOccurrencePerJob();
     if (!last)
-        return last.error();
+        return Unexpected(last.error());
     const QHash<QString, qint64> &occurrences = last.value();
     return perJob<qint64>(
         PerJobReads::unfinishedOccurrence(),

@@ -17,7 +17,7 @@ Expected<std::optional<RunHolder>, QString> firstHolder(QSqlDatabase &db, const 
     SqlStatement select(db,
                         u"SELECT id, status, attempts, instance_id FROM jc_runs WHERE "_s + where);
     if (const auto failed = select.exec(values))
-        return failed->text();
+        return Unexpected(failed->text());
     if (!select.next())
         return std::optional<RunHolder>();
     return std::optional<RunHolder>(RunHolder{select.value(0).toLongLong(),
@@ -90,7 +90,7 @@ Expected<std::optional<qint64>, QSqlError> RunRows::insert(QSqlDatabase &db, Sql
                                          {u":holder"_s, text(row.holder)},
                                          {u":lease"_s, row.leaseMSecs},
                                          {u":session_lock"_s, row.sessionLock}}))
-        return failed->error;
+        return Unexpected(failed->error);
     if (pg)
         return insert.next() ? std::optional(insert.value(0).toLongLong()) : std::nullopt;
     if (insert.numRowsAffected() != 1)
@@ -114,7 +114,7 @@ Expected<std::optional<QString>, QString> RunRows::statusOf(QSqlDatabase &db, qi
 {
     const auto holder = byId(db, runId);
     if (!holder)
-        return holder.error();
+        return Unexpected(holder.error());
     return *holder ? std::optional<QString>((*holder)->status) : std::nullopt;
 }
 
@@ -133,7 +133,7 @@ Expected<QList<RunningRow>, QString> RunRows::running(QSqlDatabase &db, SqlDiale
     }
     SqlStatement select(db, sql);
     if (const auto failed = select.exec(values))
-        return failed->text();
+        return Unexpected(failed->text());
     QList<RunningRow> rows;
     while (select.next()) {
         rows.append({RunHolder{select.value(0).toLongLong(), select.value(1).toString(),
@@ -143,7 +143,7 @@ Expected<QList<RunningRow>, QString> RunRows::running(QSqlDatabase &db, SqlDiale
                      select.value(6).isNull() ? defaultLeaseMSecs : select.value(6).toLongLong()});
     }
     if (auto error = judge(db, dialect, rows, nowMSecs))
-        return *error;
+        return Unexpected(*error);
     return rows;
 }
 

@@ -46,7 +46,7 @@ RunUpkeep::heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs,
         return reply;
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     WriteTransaction transaction(*db, m_connections);
     auto error = transaction.begin(m_connections.dialect());
     RunLogBatch log;
@@ -55,12 +55,13 @@ RunUpkeep::heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs,
     if (!error)
         error = log.write(db.value(), m_connections.dialect());
     if (error)
-        return u"Could not refresh the heartbeat of %1 runs: %2"_s.arg(runs.size()).arg(*error);
+        return Unexpected(
+            u"Could not refresh the heartbeat of %1 runs: %2"_s.arg(runs.size()).arg(*error));
     auto cancelled = cancelRequested(db.value(), runs);
     if (!cancelled)
-        return cancelled.error();
+        return Unexpected(cancelled.error());
     if (auto failed = transaction.commit())
-        return u"Could not refresh the heartbeat: %1"_s.arg(*failed);
+        return Unexpected(u"Could not refresh the heartbeat: %1"_s.arg(*failed));
     reply.cancelRequested = std::move(cancelled).value();
     return reply;
 }
@@ -120,7 +121,7 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
     SqlStatement select(db, u"SELECT id FROM jc_runs WHERE cancel_requested_at_ms IS NOT NULL "
                             "AND id IN (%1) ORDER BY id"_s.arg(marks.join(u", "_s)));
     if (const auto failed = select.exec(ids))
-        return failed->text();
+        return Unexpected(failed->text());
     QList<qint64> cancelled;
     while (select.next())
         cancelled.append(select.value(0).toLongLong());
@@ -132,14 +133,14 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
 {
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     const auto fail = [&](const QString &why) {
         return u"Could not record how run %1 of \"%2\" ended: %3"_s.arg(
             QString::number(storedRunId), record.info.job, why);
     };
     WriteTransaction transaction(*db, m_connections);
     if (auto error = transaction.begin(m_connections.dialect()))
-        return fail(*error);
+        return Unexpected(fail(*error));
     const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
                                                           : SystemClock::wallMSecs();
     const auto refused = recordEnd(db.value(), storedRunId, record, finishedAt);
@@ -154,9 +155,9 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
     if (!error)
         error = transaction.commit();
     if (error)
-        return fail(*error);
+        return Unexpected(fail(*error));
     if (*refused)
-        return **refused;
+        return Unexpected(**refused);
     return {};
 }
 
@@ -177,15 +178,15 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
                    {u":run"_s, storedRunId},
                    {u":running"_s, toText(RunOutcome::Running)}});
     if (const auto failed = update.exec(values))
-        return failed->text();
+        return Unexpected(failed->text());
     if (update.numRowsAffected() == 1)
         return std::optional<QString>();
     const auto status = RunRows::statusOf(db, storedRunId);
     if (!status || !*status)
-        return status ? u"there is no such run"_s : status.error();
+        return Unexpected(status ? u"there is no such run"_s : status.error());
     if (**status == toText(RunOutcome::Interrupted) && record.outcome == RunOutcome::Interrupted) {
         if (auto error = addOwnAccount(db, storedRunId, record, finishedAtMSecs))
-            return *error;
+            return Unexpected(*error);
         return std::optional<QString>();
     }
     return std::optional<QString>(
@@ -219,7 +220,7 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
 {
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     WriteTransaction transaction(*db, m_connections);
     auto error = transaction.begin(m_connections.dialect());
     int count = 0;
@@ -243,7 +244,8 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     if (!error)
         error = transaction.commit();
     if (error)
-        return u"Could not mark the runs of dead instances interrupted: %1"_s.arg(*error);
+        return Unexpected(
+            u"Could not mark the runs of dead instances interrupted: %1"_s.arg(*error));
     if (count > 0)
         qCInfo(lcStorage) << "marked" << count << "runs interrupted";
     return count;
@@ -274,7 +276,7 @@ Expected<void, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QStri
 {
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     const auto fail = [storedRunId](const QString &why) {
         return u"Could not ask run %1 to cancel: %2"_s.arg(QString::number(storedRunId), why);
     };
@@ -285,18 +287,18 @@ Expected<void, QString> RunUpkeep::requestCancel(qint64 storedRunId, const QStri
                                          {u":by"_s, SqlStatement::nullIfEmpty(requestedBy)},
                                          {u":run"_s, storedRunId},
                                          {u":running"_s, toText(RunOutcome::Running)}}))
-        return fail(failed->text());
+        return Unexpected(fail(failed->text()));
     if (update.numRowsAffected() == 1)
         return {};
     const auto status = RunRows::statusOf(db.value(), storedRunId);
     if (!status)
-        return fail(status.error());
+        return Unexpected(fail(status.error()));
     if (!*status)
-        return u"There is no run %1."_s.arg(storedRunId);
+        return Unexpected(u"There is no run %1."_s.arg(storedRunId));
     if (**status == toText(RunOutcome::Running))
         return {}; // asked before: the first request stands
-    return u"Run %1 is not running (it is %2), so there is nothing to cancel."_s.arg(
-        QString::number(storedRunId), RunRows::readable(**status));
+    return Unexpected(u"Run %1 is not running (it is %2), so there is nothing to cancel."_s.arg(
+        QString::number(storedRunId), RunRows::readable(**status)));
 }
 
 } // namespace jc

@@ -39,7 +39,7 @@ Expected<void, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
-        return db.error();
+        return Unexpected(db.error());
     const QDateTime occurrence = QDateTime::fromMSecsSinceEpoch(skipped.occurrenceMSecs, Qt::UTC);
     NewRunRow row;
     row.job = skipped.job;
@@ -64,9 +64,9 @@ Expected<void, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
     row.skipReason = toText(skipped.reason);
     const auto inserted = RunRows::insert(db.value(), m_connections->dialect(), row);
     if (!inserted && !SqlErrors::isUniqueViolation(inserted.error(), m_connections->dialect())) {
-        return QStringLiteral("Could not record the %1 occurrence of \"%2\" at %3: %4")
-            .arg(row.status, skipped.job, IsoTime::format(occurrence),
-                 SqlErrors::text(inserted.error()));
+        return Unexpected(QStringLiteral("Could not record the %1 occurrence of \"%2\" at %3: %4")
+                              .arg(row.status, skipped.job, IsoTime::format(occurrence),
+                                   SqlErrors::text(inserted.error())));
     }
     if (!inserted || !*inserted)
         qCDebug(lcStorage) << "occurrence" << row.occurrenceKey << "of" << skipped.job

@@ -115,21 +115,21 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
-            return QStringLiteral("database unreachable");
+            return Unexpected(QStringLiteral("database unreachable"));
         return HeartbeatReply{};
     }
     Expected<void, QString> finish(qint64, const RunRecord &, const QList<LogLine> &, int) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
-            return QStringLiteral("database unreachable");
+            return Unexpected(QStringLiteral("database unreachable"));
         return {};
     }
     Expected<void, QString> recordSkipped(const Skipped &skipped) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
-            return QStringLiteral("database unreachable");
+            return Unexpected(QStringLiteral("database unreachable"));
         m_skipped.append(skipped);
         return {};
     }

@@ -367,8 +367,9 @@ void tst_Migrator::concurrentMigrationsApplyEachOnce()
             const auto own = factory.connectionForCurrentThread();
             ready.release();
             go.acquire();
-            const auto result = own ? Migrator().migrate(*own)
-                                    : jc::Expected<jc::MigrationResult, QString>(own.error());
+            const auto result =
+                own ? Migrator().migrate(*own)
+                    : jc::Expected<jc::MigrationResult, QString>(jc::Unexpected(own.error()));
             if (result) {
                 applied[i] = result->applied;
             } else {

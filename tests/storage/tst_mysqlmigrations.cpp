@@ -197,7 +197,8 @@ private slots:
                 ConnectionFactory factory(database.url());
                 const auto db = factory.connectionForCurrentThread();
                 const auto migrated =
-                    db ? Migrator().migrate(*db) : Expected<MigrationResult, QString>(db.error());
+                    db ? Migrator().migrate(*db)
+                       : Expected<MigrationResult, QString>(Unexpected(db.error()));
                 if (!migrated && failures++ == 0)
                     firstError = migrated.error();
             }));

@@ -51,16 +51,16 @@ inline Expected<DatabaseUrl, QString> mysqlServerUrl()
             text = QString::fromUtf8(urlFile.readAll()).trimmed();
     }
     if (text.isEmpty())
-        return QStringLiteral(
-                   "MySQL/MariaDB is not available to this test. Run it through ctest, "
-                   "whose `mariadb` fixture starts a server (needs the mariadb-server "
-                   "package), or set JOBCONSOLE_TEST_MYSQL_URL=mysql://user@host:port/db "
-                   "(a user that may create databases). JOBCONSOLE_TEST_MYSQL_URL_FILE "
-                   "was \"%1\".")
-            .arg(file);
+        return Unexpected(
+            QStringLiteral("MySQL/MariaDB is not available to this test. Run it through ctest, "
+                           "whose `mariadb` fixture starts a server (needs the mariadb-server "
+                           "package), or set JOBCONSOLE_TEST_MYSQL_URL=mysql://user@host:port/db "
+                           "(a user that may create databases). JOBCONSOLE_TEST_MYSQL_URL_FILE "
+                           "was \"%1\".")
+                .arg(file));
     auto url = DatabaseUrl::parse(text);
     if (url && url->dialect() != SqlDialect::MySql)
-        return QStringLiteral("The test MySQL URL is not a MySQL URL: %1").arg(text);
+        return Unexpected(QStringLiteral("The test MySQL URL is not a MySQL URL: %1").arg(text));
     return url;
 }
 
@@ -91,17 +91,19 @@ inline Expected<DatabaseUrl, QString> postgresServerUrl()
             text = QString::fromUtf8(urlFile.readAll()).trimmed();
     }
     if (text.isEmpty()) {
-        return QStringLiteral(
-                   "PostgreSQL is not available to this test. Run it through ctest, whose "
-                   "`postgres` "
-                   "fixture starts a server (needs the `postgresql` package), or set "
-                   "JOBCONSOLE_TEST_PG_URL=postgresql://user@host:port/db (a role that may create "
-                   "databases). JOBCONSOLE_TEST_PG_URL_FILE was \"%1\".")
-            .arg(file);
+        return Unexpected(
+            QStringLiteral(
+                "PostgreSQL is not available to this test. Run it through ctest, whose "
+                "`postgres` "
+                "fixture starts a server (needs the `postgresql` package), or set "
+                "JOBCONSOLE_TEST_PG_URL=postgresql://user@host:port/db (a role that may create "
+                "databases). JOBCONSOLE_TEST_PG_URL_FILE was \"%1\".")
+                .arg(file));
     }
     auto url = DatabaseUrl::parse(text);
     if (url && url->dialect() != SqlDialect::Postgres)
-        return QStringLiteral("The test PostgreSQL URL is not a PostgreSQL URL: %1").arg(text);
+        return Unexpected(
+            QStringLiteral("The test PostgreSQL URL is not a PostgreSQL URL: %1").arg(text));
     return url;
 }
 

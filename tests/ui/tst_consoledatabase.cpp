@@ -59,7 +59,7 @@ namespace {
 // These tests open given databases only: reaching for the demo database is an error.
 const ConsoleDatabase::DemoOpener noDemo =
     []() -> jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString> {
-    return u"the demo database was opened where a given one was expected"_s;
+    return jc::Unexpected(u"the demo database was opened where a given one was expected"_s);
 };
 
 // Answers the modal dialogs that show, in order, each with a click on its button named in

@@ -226,7 +226,7 @@ Expected<DatabaseUrl, QString> DatabaseSettingsPage::url() const
     }
     const SqlDialect dialect = dialectOf(m_kind->currentIndex());
     if (m_database->text().trimmed().isEmpty())
-        return tr("Give the %1 database name.").arg(displayName(dialect));
+        return Unexpected(tr("Give the %1 database name.").arg(displayName(dialect)));
     QString text = DatabaseUrlText::scheme(dialect);
     if (!m_user->text().trimmed().isEmpty())
         text += DatabaseUrlText::encodePart(m_user->text().trimmed()) + u'@';

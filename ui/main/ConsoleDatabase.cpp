@@ -37,7 +37,7 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
     if (!urlText.isEmpty()) {
         const auto url = DatabaseUrl::parse(urlText);
         if (!url)
-            return url.error();
+            return Unexpected(url.error());
         return openUrl(url.value(), settings, jobs);
     }
     const QString configured = demo ? QString() : settings.databaseUrl();
@@ -45,7 +45,7 @@ Expected<ConsoleDatabase::Opened, QString> ConsoleDatabase::open(const QString &
         return openConfigured(configured, settings, vault, jobs);
     auto database = openDemo();
     if (!database)
-        return database.error();
+        return Unexpected(database.error());
     // The demo's data and uploads are this console's own: never asked.
     const bool runs = chosen(database.value()->url(), true, settings, jobs).value_or(true);
     return Opened{std::move(database).value(), true, false, runs, {}};
@@ -173,17 +173,18 @@ ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs
     const bool sqlite = url.dialect() == SqlDialect::Sqlite;
     if (!sqlite) {
         if (auto unreachable = reach(url))
-            return *unreachable;
+            return Unexpected(*unreachable);
     }
     if (sqlite && !QFileInfo::exists(url.filePath())) {
         if (!askToCreate(url)) {
-            return QObject::tr("The SQLite database %1 does not exist. Nothing was created.")
-                .arg(QDir::toNativeSeparators(url.filePath()));
+            return Unexpected(
+                QObject::tr("The SQLite database %1 does not exist. Nothing was created.")
+                    .arg(QDir::toNativeSeparators(url.filePath())));
         }
         auto created =
             AppDatabase::open(url, AppDatabase::Access::ReadWrite, AppDatabase::IfMissing::Create);
         if (!created)
-            return created.error();
+            return Unexpected(created.error());
         settings.addCreatedHere(url.filePath());
         settings.sync();
         const bool runs = chosen(url, true, settings, jobs).value_or(true);
@@ -195,13 +196,13 @@ ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs
         // refusing another program's) first, changing nothing.
         const auto reachable = AppDatabase::open(url, AppDatabase::Access::Connect);
         if (!reachable)
-            return reachable.error();
+            return Unexpected(reachable.error());
         runs = askAndKeep(url, settings);
     }
     auto database =
         AppDatabase::open(url, *runs ? AppDatabase::Access::ReadWrite : AppDatabase::Access::Watch);
     if (!database)
-        return database.error();
+        return Unexpected(database.error());
     const QString why = readOnlyReason(*database.value());
     return Opened{std::move(database).value(), false, false, *runs, why};
 }
@@ -212,7 +213,8 @@ ConsoleDatabase::openConfigured(const QString &urlText, ConsoleSettings &setting
 {
     auto url = DatabaseUrl::parse(urlText);
     if (!url)
-        return QObject::tr("The database in the console's settings: %1").arg(url.error());
+        return Unexpected(
+            QObject::tr("The database in the console's settings: %1").arg(url.error()));
     if (url->dialect() != SqlDialect::Sqlite && url->password().isEmpty()) {
         // The keychain answers asynchronously (it may show an unlock prompt): wait for it here,
         // before the window exists. No password stored: the client library's own sources

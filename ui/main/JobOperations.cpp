@@ -23,9 +23,10 @@ Expected<RunId, QString> JobOperations::runNow(const QString &job, bool dryRun,
                                                const QString &reason, const QDateTime &occurrence)
 {
     if (!m_scheduler)
-        return tr("This console only watches: it runs no jobs. Run \"%1\" from a console that "
-                  "runs jobs, or with `jobctl run`.")
-            .arg(job);
+        return Unexpected(
+            tr("This console only watches: it runs no jobs. Run \"%1\" from a console that "
+               "runs jobs, or with `jobctl run`.")
+                .arg(job));
     auto started = m_scheduler->runNow(job, RunRequest{dryRun, m_user, reason, occurrence});
     if (!started)
         return started;
@@ -64,7 +65,7 @@ void JobOperations::resume(const QString &job)
         [database, job, now, user = m_user]() -> Expected<void, QString> {
             // Not paused any more (someone else resumed it): the same end for this admin.
             if (const auto resumed = PauseStore(database).resume(job, user, now); !resumed)
-                return resumed.error();
+                return Unexpected(resumed.error());
             return {};
         },
         [this, job] {
