@@ -14,8 +14,8 @@ QString usage(const QString &text)
 
 } // namespace
 
-MetricsListenAddress::MetricsListenAddress(QHostAddress host, quint16 port)
-    : m_host(std::move(host))
+MetricsListenAddress::MetricsListenAddress(const QHostAddress &host, quint16 port)
+    : m_host(host)
     , m_port(port)
 {}
 

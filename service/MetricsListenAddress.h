@@ -30,7 +30,7 @@ public:
     QString hostAndPort(int port = -1) const;
 
 private:
-    MetricsListenAddress(QHostAddress host, quint16 port);
+    MetricsListenAddress(const QHostAddress &host, quint16 port);
 
     QHostAddress m_host;
     quint16 m_port = 0;

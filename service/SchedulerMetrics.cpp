@@ -18,7 +18,7 @@ QString reasonLabel(SkipReason reason)
 
 template <typename Array, typename Value> qsizetype indexOf(const Array &array, Value value)
 {
-    const auto found = std::find(array.cbegin(), array.cend(), value);
+    const auto *const found = std::find(array.cbegin(), array.cend(), value);
     return found == array.cend() ? -1 : qsizetype(found - array.cbegin());
 }
 
@@ -46,8 +46,9 @@ void SchedulerMetrics::countRun(const RunRecord &record)
     // A clock set back during a run makes its duration negative: counted as 0, since a
     // histogram's sum must not go down.
     const qint64 msecs = std::max<qint64>(0, record.durationMSecs());
-    const auto bucket = std::find_if(durationBuckets.cbegin(), durationBuckets.cend(),
-                                     [msecs](int bound) { return msecs <= qint64(bound) * 1000; });
+    const auto *const bucket =
+        std::find_if(durationBuckets.cbegin(), durationBuckets.cend(),
+                     [msecs](int bound) { return msecs <= qint64(bound) * 1000; });
     ++counters.durations.at(std::size_t(bucket - durationBuckets.cbegin()));
     counters.durationSumMSecs += msecs;
 }
