@@ -10,11 +10,15 @@
 #include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
+#include "service/MetricsServer.h"
+#include "service/SchedulerMetrics.h"
+#include "service/ServiceLog.h"
 #include "storage/AppDatabase.h"
 #include "storage/DatabaseClock.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QScopeGuard>
 #include <QTimer>
 
 using namespace jc;
@@ -52,6 +56,12 @@ struct ServeOptions
                        "the others. Heartbeats come every quarter of it. Give every instance "
                        "on a database the same value."),
         QStringLiteral("SECONDS"), QStringLiteral("60")};
+    QCommandLineOption metrics{
+        QStringLiteral("metrics"),
+        QStringLiteral("Serve Prometheus/OpenMetrics text at http://HOST:PORT/metrics (off by "
+                       "default). A bare :PORT or PORT listens on 127.0.0.1 only; port 0 takes "
+                       "any free port (the URL is logged)."),
+        QStringLiteral("HOST:PORT")};
 };
 
 // What the command line asks for, checked before the database is opened.
@@ -66,8 +76,8 @@ void describe(QCommandLineParser &parser, const ServeOptions &options)
     parser.setApplicationDescription(QStringLiteral(
         "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
         "claimed in the database first, so several instances on one database run each once."));
-    parser.addOptions(
-        {options.schedule, options.tz, options.instance, options.deadline, options.lease});
+    parser.addOptions({options.schedule, options.tz, options.instance, options.deadline,
+                       options.lease, options.metrics});
 }
 
 // The option's value as whole seconds from `min` to 3600; nullopt after saying why not (a
@@ -138,6 +148,24 @@ std::optional<QString> badScheduleOverride(const JobRuntime::Options &options)
     return std::nullopt;
 }
 
+// With --metrics, the endpoint, listening already: bound before the database is opened, so
+// that a typo or a port in use exits 2 before anything starts. Null without --metrics.
+Expected<std::unique_ptr<MetricsServer>, int> listenForMetrics(const CommandEnvironment &env,
+                                                               const QCommandLineParser &parser,
+                                                               const ServeOptions &options)
+{
+    if (!parser.isSet(options.metrics))
+        return std::unique_ptr<MetricsServer>();
+    const auto address = MetricsListenAddress::parse(parser.value(options.metrics));
+    if (!address)
+        return env.fail(command, QStringLiteral("--metrics: ") + address.error(), 2);
+    auto server = std::make_unique<MetricsServer>();
+    if (const auto listening = server->listen(address.value()); !listening)
+        return env.fail(command, QStringLiteral("--metrics: ") + listening.error(), 2);
+    qCInfo(lcMetrics).noquote() << "Metrics at" << server->url();
+    return server;
+}
+
 // Keeps the service status (`systemctl status`) current: recomputed once per turn of the
 // event loop after anything that changes it, sent only when the line changed.
 void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZone &zone,
@@ -175,10 +203,20 @@ void stopOnSignal(SignalWatcher &watcher, Scheduler &scheduler, ServiceNotifier 
                      });
 }
 
-// Runs the scheduler until a stop signal; the exit status.
-int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &settings)
+// Runs the scheduler until a stop signal, answering `metrics` (when given) meanwhile; the
+// exit status.
+int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &settings,
+          MetricsServer *metrics)
 {
     int status = 0;
+    SchedulerMetrics counters(scheduler,
+                              {scheduler.instanceId(), QStringLiteral(JOBCONSOLE_VERSION)});
+    if (metrics)
+        metrics->setSource([&counters] { return counters.render(); });
+    const auto noMoreMetrics = qScopeGuard([metrics] {
+        if (metrics)
+            metrics->setSource({}); // `counters` ends here; the server lives a little longer
+    });
     SignalWatcher watcher;
     stopOnSignal(watcher, scheduler, notifier, settings.deadlineSeconds, status);
     scheduler.start();
@@ -213,6 +251,9 @@ int ServeCommand::run(const CommandEnvironment &env)
         return env.fail(command, service.error, 2);
     if (const auto error = badScheduleOverride(settings->runtime))
         return env.fail(command, *error, 2);
+    auto metrics = listenForMetrics(env, parser, options);
+    if (!metrics)
+        return metrics.error();
 
     ServiceNotifier notifier(service);
     notifier.setStatus(QStringLiteral("Opening the database"));
@@ -229,5 +270,5 @@ int ServeCommand::run(const CommandEnvironment &env)
     Scheduler &scheduler = runtime.value()->scheduler();
     qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
                                   << "as instance" << scheduler.instanceId();
-    return serve(scheduler, notifier, settings.value());
+    return serve(scheduler, notifier, settings.value(), metrics.value().get());
 }

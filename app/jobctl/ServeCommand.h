@@ -12,6 +12,11 @@
 // started, a STATUS= line kept current ("4 jobs, next: … at 00:00"), WATCHDOG=1 from the
 // main event loop, STOPPING=1 on the stop signal. NOTIFY_SOCKET or WATCHDOG_USEC values that
 // systemd would never set exit 2 before the database is opened.
+//
+// With --metrics HOST:PORT it serves Prometheus/OpenMetrics text at /metrics (service/:
+// MetricsServer, SchedulerMetrics) from the scheduler's thread, and logs the URL. The address
+// is parsed and bound before the database is opened: a malformed one, or one that cannot be
+// bound (in use, not this machine's), exits 2 saying so.
 class ServeCommand
 {
 public:

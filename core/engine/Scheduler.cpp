@@ -577,6 +577,11 @@ void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason r
                                                  detail});
 }
 
+std::optional<LeaseRenewal> Scheduler::leaseRenewal() const
+{
+    return m_journal ? m_journal->lastLeaseRenewal() : std::nullopt;
+}
+
 void Scheduler::heartbeat(qint64 now)
 {
     m_journal->heartbeat(m_runs.states(), now);

@@ -6,6 +6,7 @@
 #include "engine/JobDefinition.h"
 #include "engine/JobRegistry.h"
 #include "engine/JobStatus.h"
+#include "engine/LeaseRenewal.h"
 #include "engine/PendingRun.h"
 #include "engine/RunProgress.h"
 #include "engine/RunRecord.h"
@@ -167,6 +168,11 @@ public:
     QList<JobStatus> jobStatuses() const;
     QList<RunInfo> activeRuns() const;
     std::optional<RunProgress> progress(RunId run) const;
+    // How this instance's last heartbeat pass went (leases of its running runs refreshed,
+    // dead instances' runs swept), as its journal thread last finished one; nullopt without a
+    // journal or before the first pass (one heartbeatInterval after start()). Cheap: no
+    // database access (the metrics read it at every scrape).
+    std::optional<LeaseRenewal> leaseRenewal() const;
 
     // Introspection for tests and benchmarks: milliseconds until the wake-up timer fires
     // (-1 when it is not armed), and how many times it has woken the scheduler.

@@ -112,8 +112,10 @@ void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord 
 
 void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)
 {
-    submit([journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
+    // `this` for noteLeaseRenewal: m_pool, whose destructor waits for this work, goes first.
+    submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
             lease = m_leaseMSecs] {
+        bool ok = true;
         QList<RunJournal::LiveRun> live;
         for (const auto &run : runs) {
             if (run->storedRunId() == 0 || run->isFinished())
@@ -126,6 +128,7 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
         }
         if (!live.isEmpty()) {
             const auto reply = journal->heartbeat(live, nowMSecs, instance);
+            ok = reply.hasValue();
             if (!reply)
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
@@ -146,9 +149,24 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
                     run->loseLease(lost.why);
             }
         }
-        if (const auto swept = journal->interruptStale(nowMSecs, lease, {}); !swept)
+        const auto swept = journal->interruptStale(nowMSecs, lease, {});
+        if (!swept)
             warn(QStringLiteral("Could not check for runs of dead instances"), swept.error());
+        noteLeaseRenewal(nowMSecs, ok && swept.hasValue());
     });
+}
+
+void SchedulerJournal::noteLeaseRenewal(qint64 nowMSecs, bool ok)
+{
+    const std::lock_guard lock(m_renewalMutex);
+    const qint64 renewedAt = ok ? nowMSecs : (m_renewal ? m_renewal->renewedAtMSecs : 0);
+    m_renewal = LeaseRenewal{nowMSecs, ok, renewedAt};
+}
+
+std::optional<LeaseRenewal> SchedulerJournal::lastLeaseRenewal() const
+{
+    const std::lock_guard lock(m_renewalMutex);
+    return m_renewal;
 }
 
 bool SchedulerJournal::waitForIdle(int msecs)

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "engine/LeaseRenewal.h"
 #include "engine/RunJournal.h"
 
 #include <QThreadPool>
 
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 namespace jc {
@@ -40,6 +43,9 @@ public:
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
+    // How the last heartbeat pass that completed went; nullopt before the first one ends.
+    // Any thread (the metrics read it while the journal's thread writes it).
+    std::optional<LeaseRenewal> lastLeaseRenewal() const;
 
     // Waits up to `msecs` for queued writes (shutdown).
     bool waitForIdle(int msecs);
@@ -54,6 +60,8 @@ private:
     // one fails again.
     void recordUnrecorded();
     void keepUnrecorded(RunJournal::Skipped skipped);
+    // On the journal's thread, at the end of a heartbeat pass.
+    void noteLeaseRenewal(qint64 nowMSecs, bool ok);
 
     std::shared_ptr<RunJournal> m_journal;
     QString m_instanceId;
@@ -62,6 +70,8 @@ private:
     // destructor waits for that work.
     std::deque<RunJournal::Skipped> m_unrecorded;
     quint64 m_droppedUnrecorded = 0;
+    mutable std::mutex m_renewalMutex;
+    std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;
 };
 

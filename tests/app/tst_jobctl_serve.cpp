@@ -7,6 +7,7 @@
 
 #include "ChildProcess.h"
 #include "NotifyReceiver.h"
+#include "OpenMetricsParser.h"
 #include "TestDatabases.h"
 
 #include <QDeadlineTimer>
@@ -17,6 +18,8 @@
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -205,6 +208,25 @@ bool insertRunning(QSqlDatabase db, const QString &job, const QString &instance,
     return true;
 }
 
+// GET `path` from the host and port of `url`, one request per connection as the server
+// wants: the status code (0: no answer) and the body.
+std::pair<int, QByteArray> httpGet(const QUrl &url, const QByteArray &path)
+{
+    QTcpSocket socket;
+    socket.connectToHost(url.host(), quint16(url.port()));
+    if (!socket.waitForConnected(5000))
+        return {0, {}};
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: " + url.host().toUtf8() + "\r\n\r\n");
+    QByteArray received;
+    while (socket.waitForReadyRead(5000))
+        received += socket.readAll();
+    received += socket.readAll();
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
+    if (!received.startsWith("HTTP/1.1 ") || headEnd < 0)
+        return {0, received};
+    return {received.mid(9, 3).toInt(), received.mid(headEnd + 4)};
+}
+
 } // namespace
 
 class tst_JobctlServe : public QObject
@@ -331,6 +353,71 @@ private slots:
         qInfo("%lld claimed occurrences, %d succeeded, %lld rows, %lld instances ran, %lld gaps",
               qint64(claimed.size()), succeeded, qint64(all.size()),
               qint64(instancesThatRan.size()), qint64(gaps.size()));
+    }
+
+    // --metrics: the URL is logged, /metrics answers OpenMetrics text with every family, and a
+    // per-second job's runs show up in it; anything else is 404.
+    void servesMetrics_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void servesMetrics()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        // --lease 2: a heartbeat every 0.5 s, so the lease's gauges have a value soon.
+        Serve serve(serveArguments(urlText(database.url()),
+                                   {u"--schedule"_s, retention + u"=* * * * * *"_s, u"--lease"_s,
+                                    u"2"_s, u"--metrics"_s, u"127.0.0.1:0"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+        static const QRegularExpression logged(
+            u"jc\\.metrics: Metrics at (http://127\\.0\\.0\\.1:([0-9]+)/metrics)\n"_s);
+        const auto match = logged.match(serve.err());
+        QVERIFY2(match.hasMatch(), qPrintable(serve.err()));
+        const QUrl url(match.captured(1));
+        QVERIFY(match.captured(2).toInt() > 0);
+
+        const jc::test::Labels succeeded{{u"job"_s, retention}, {u"outcome"_s, u"succeeded"_s}};
+        jc::test::Exposition parsed;
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto [status, body] = httpGet(url, "/metrics");
+                         parsed = jc::test::parseOpenMetrics(body);
+                         return status == 200 &&
+                                parsed.value(u"jobconsole_runs_total"_s, succeeded).value_or(0) >=
+                                    1 &&
+                                parsed.value(u"jobconsole_lease_renewal_ok"_s).has_value();
+                     },
+                     20000),
+                 qPrintable(parsed.error + u"\n"_s + serve.err()));
+        QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
+        for (const char *family :
+             {"jobconsole_instance", "jobconsole_scheduler_up", "jobconsole_lease_renewal_ok",
+              "jobconsole_lease_renewed_timestamp_seconds", "jobconsole_last_run_timestamp_seconds",
+              "jobconsole_last_success_timestamp_seconds", "jobconsole_next_run_timestamp_seconds",
+              "jobconsole_running", "jobconsole_runs", "jobconsole_missed_occurrences",
+              "jobconsole_run_duration_seconds"})
+            QVERIFY2(parsed.family(QString::fromLatin1(family)), family);
+        QCOMPARE(parsed.value(u"jobconsole_scheduler_up"_s), 1.0);
+        QCOMPARE(parsed.value(u"jobconsole_lease_renewal_ok"_s), 1.0);
+        QCOMPARE(parsed.samples(u"jobconsole_instance_info"_s, {{u"instance"_s, serve.hostPid()}})
+                     .size(),
+                 1);
+        // The four catalog jobs, each with every outcome.
+        QCOMPARE(parsed.samples(u"jobconsole_runs_total"_s, {{u"outcome"_s, u"failed"_s}}).size(),
+                 4);
+        const double now = double(nowMSecs()) / 1000;
+        const auto lastSuccess =
+            parsed.value(u"jobconsole_last_success_timestamp_seconds"_s, {{u"job"_s, retention}});
+        QVERIFY(lastSuccess && *lastSuccess > now - 30 && *lastSuccess <= now + 1);
+        const auto nextRun =
+            parsed.value(u"jobconsole_next_run_timestamp_seconds"_s, {{u"job"_s, retention}});
+        QVERIFY(nextRun && *nextRun > now - 2 && *nextRun <= now + 2);
+        QCOMPARE(httpGet(url, "/").first, 404);
+
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QVERIFY2(serve.exitCode() == 0, qPrintable(serve.err()));
+        QCOMPARE(serve.out(), QString());
     }
 
     // A crashed instance stops heartbeating; its runs are interrupted once the lease (60 s)
@@ -638,7 +725,8 @@ private slots:
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
         QTest::addColumn<QStringList>("environment");
-        // "{sqlite}" is replaced by a fresh SQLite database, "{garbage}" by a file of junk.
+        // "{sqlite}" is replaced by a fresh SQLite database, "{garbage}" by a file of junk,
+        // "{missing}" by a path where there is no file (and must be none after).
         QTest::newRow("unknown job")
             << u"{sqlite}"_s << QStringList{u"--schedule"_s, u"Nope=* * * * *"_s} << 2
             << u"no job named \"Nope\""_s << QStringList{};
@@ -670,14 +758,38 @@ private slots:
             << u"{sqlite}"_s << QStringList{} << 2
             << u"WATCHDOG_USEC: \"30s\" is not a positive number of microseconds"_s
             << QStringList{u"NOTIFY_SOCKET=/run/nowhere/notify"_s, u"WATCHDOG_USEC=30s"_s};
+        // --metrics: parsed and bound before the database is opened.
+        QTest::newRow("metrics: not an address")
+            << u"{sqlite}"_s << QStringList{u"--metrics"_s, u"nonsense"_s} << 2
+            << u"--metrics: \"nonsense\" is not HOST:PORT (e.g. 127.0.0.1:9100, [::1]:9100 or "
+               u":9100)"_s
+            << QStringList{};
+        QTest::newRow("metrics: port out of range")
+            << u"{sqlite}"_s << QStringList{u"--metrics"_s, u"127.0.0.1:99999"_s} << 2
+            << u"--metrics: port 99999 is out of range 0-65535"_s << QStringList{};
+        QTest::newRow("metrics: port in use")
+            << u"{missing}"_s << QStringList{u"--metrics"_s, u"127.0.0.1:{bound}"_s} << 2
+            << u"--metrics: cannot listen on 127.0.0.1:{bound}: address in use; choose another "
+               u"port"_s
+            << QStringList{};
+        QTest::newRow("metrics: not this machine's address")
+            << u"{sqlite}"_s << QStringList{u"--metrics"_s, u"192.0.2.1:9100"_s} << 2
+            << u"--metrics: cannot listen on 192.0.2.1:9100: not an address of this machine"_s
+            << QStringList{};
     }
     void badInputIsRefused()
     {
         QFETCH(QString, db);
         QFETCH(QStringList, arguments);
+        // "{bound}" in an argument: the port of a socket this test listens on.
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        for (QString &argument : arguments)
+            argument.replace(u"{bound}"_s, QString::number(taken.serverPort()));
         QFETCH(int, exitCode);
         QFETCH(QString, message);
         QFETCH(QStringList, environment);
+        message.replace(u"{bound}"_s, QString::number(taken.serverPort()));
         TestDatabase sqlite(SqlDialect::Sqlite);
         QVERIFY2(sqlite.isReady(), qPrintable(sqlite.error()));
         const QByteArray garbage =
@@ -692,6 +804,9 @@ private slots:
         } else if (db == u"{sqlite}"_s) {
             db = urlText(sqlite.url());
         }
+        const QString missingPath = sqlite.folder() + u"/missing.db"_s;
+        if (db == u"{missing}"_s)
+            db = u"sqlite:"_s + missingPath;
 
         QProcess process;
         process.setProcessEnvironment(serveEnvironment(environment));
@@ -715,6 +830,7 @@ private slots:
         // Refused before opening it: TestDatabase's file is still the empty one it made.
         if (exitCode == 2 && db == urlText(sqlite.url()))
             QVERIFY2(QFileInfo(sqlite.url().filePath()).size() == 0, "the database was written");
+        QVERIFY2(!QFileInfo::exists(missingPath), "a database was created");
         if (db.endsWith(u"garbage.db"_s)) { // nothing written into a file that is not ours
             QFile file(garbagePath);
             QVERIFY(file.open(QIODevice::ReadOnly));

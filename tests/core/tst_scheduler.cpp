@@ -939,6 +939,46 @@ private slots:
         QCOMPARE(journal->skippedNow().first().reason, SkipReason::DatabaseUnavailable);
     }
 
+    // The lease's health, for the metrics: each heartbeat pass reports whether the journal
+    // took its writes; a failed pass keeps the instant of the last good one, so an admin sees
+    // how old the leases this instance holds are.
+    void leaseRenewalFollowsTheHeartbeats()
+    {
+        QVERIFY(!scheduler->leaseRenewal()); // no journal: nothing to renew
+        Scheduler::Options options;
+        options.jitterSeed = 42;
+        options.instanceId = QStringLiteral("test:1");
+        options.heartbeatInterval = 10s;
+        Scheduler journaled(*clock, options);
+        auto journal = std::make_shared<OutageJournal>();
+        journaled.setJournal(journal);
+        Gate gate;
+        QVERIFY(journaled.addJob(
+            job(QStringLiteral("Held"), "0 0 1 1 *", [&](JobContext &c) { return gate.pass(c); })));
+        journaled.start();
+        QVERIFY(!journaled.leaseRenewal()); // before the first pass
+        QVERIFY(journaled.runNow(QStringLiteral("Held")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+
+        const qint64 first = utc("2026-01-15T10:00:10Z").toMSecsSinceEpoch();
+        clock->setNowMSecs(first);
+        QTRY_VERIFY(journaled.leaseRenewal() &&
+                    journaled.leaseRenewal()->attemptedAtMSecs == first);
+        QVERIFY(journaled.leaseRenewal()->ok);
+        QCOMPARE(journaled.leaseRenewal()->renewedAtMSecs, first);
+
+        journal->setReachable(false);
+        const qint64 second = first + 10000;
+        clock->setNowMSecs(second);
+        QTRY_VERIFY(journaled.leaseRenewal()->attemptedAtMSecs == second);
+        QVERIFY(!journaled.leaseRenewal()->ok);
+        QCOMPARE(journaled.leaseRenewal()->renewedAtMSecs, first);
+
+        journal->setReachable(true);
+        gate.open.release();
+        journaled.stop(5s);
+    }
+
     void thousandJobsAtOneInstantEachRunOnce()
     {
         QHash<QString, int> runs;
