@@ -26,25 +26,25 @@ Expected<MetricsListenAddress, QString> MetricsListenAddress::parse(const QStrin
         QStringLiteral(R"(^(?:(?:\[([0-9A-Fa-f:.]+)\]|([^:\[\]\s]*)):)?([0-9]{1,6})$)"));
     const QRegularExpressionMatch match = form.match(text);
     if (!match.hasMatch())
-        return usage(text);
+        return Unexpected(usage(text));
     const uint port = match.captured(3).toUInt();
     if (port > 65535)
-        return QStringLiteral("port %1 is out of range 0-65535").arg(match.captured(3));
+        return Unexpected(QStringLiteral("port %1 is out of range 0-65535").arg(match.captured(3)));
     const QString v6 = match.captured(1);
     const QString name = match.captured(2);
     QHostAddress host(QHostAddress::LocalHost);
     if (!v6.isEmpty()) {
         if (!host.setAddress(v6) || host.protocol() != QAbstractSocket::IPv6Protocol)
-            return QStringLiteral("\"%1\" is not an IPv6 address").arg(v6);
+            return Unexpected(QStringLiteral("\"%1\" is not an IPv6 address").arg(v6));
     } else if (!name.isEmpty() &&
                name.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) != 0) {
         // Dotted quads only: QHostAddress also takes inet_aton's "127.1", which nobody means.
         static const QRegularExpression dottedQuad(
             QStringLiteral(R"(^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$)"));
         if (!dottedQuad.match(name).hasMatch() || !host.setAddress(name))
-            return QStringLiteral("\"%1\" is not an IPv4 address (write IPv6 as [::1]; of the "
-                                  "host names only localhost is taken)")
-                .arg(name);
+            return Unexpected(QStringLiteral("\"%1\" is not an IPv4 address (write IPv6 as "
+                                             "[::1]; of the host names only localhost is taken)")
+                                  .arg(name));
     }
     return MetricsListenAddress(host, quint16(port));
 }

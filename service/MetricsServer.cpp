@@ -72,8 +72,8 @@ MetricsServer::~MetricsServer()
 Expected<void, QString> MetricsServer::listen(const MetricsListenAddress &address)
 {
     if (!m_server.listen(address.host(), address.port()))
-        return QStringLiteral("cannot listen on %1: %2")
-            .arg(address.hostAndPort(), listenFailure(m_server));
+        return Unexpected(QStringLiteral("cannot listen on %1: %2")
+                              .arg(address.hostAndPort(), listenFailure(m_server)));
     m_address = address;
     return {};
 }

@@ -104,11 +104,12 @@ Expected<QTimeZone, int> zoneOf(const CommandEnvironment &env, const QCommandLin
     const QTimeZone zone(parser.value(options.tz).toUtf8());
     if (zone.isValid())
         return zone;
-    return Unexpected(env.fail(command,
-                               QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
-                                              "such as Europe/Berlin)")
-                                   .arg(parser.value(options.tz)),
-                               2));
+    return jc::Unexpected(
+        env.fail(command,
+                 QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
+                                "such as Europe/Berlin)")
+                     .arg(parser.value(options.tz)),
+                 2));
 }
 
 Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
@@ -158,10 +159,12 @@ Expected<std::unique_ptr<MetricsServer>, int> listenForMetrics(const CommandEnvi
         return std::unique_ptr<MetricsServer>();
     const auto address = MetricsListenAddress::parse(parser.value(options.metrics));
     if (!address)
-        return env.fail(command, QStringLiteral("--metrics: ") + address.error(), 2);
+        return jc::Unexpected(
+            env.fail(command, QStringLiteral("--metrics: ") + address.error(), 2));
     auto server = std::make_unique<MetricsServer>();
     if (const auto listening = server->listen(address.value()); !listening)
-        return env.fail(command, QStringLiteral("--metrics: ") + listening.error(), 2);
+        return jc::Unexpected(
+            env.fail(command, QStringLiteral("--metrics: ") + listening.error(), 2));
     qCInfo(lcMetrics).noquote() << "Metrics at" << server->url();
     return server;
 }
