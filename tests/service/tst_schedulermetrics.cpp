@@ -71,7 +71,7 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         if (down)
-            return QStringLiteral("database unreachable");
+            return Unexpected(QStringLiteral("database unreachable"));
         HeartbeatReply reply;
         for (const LiveRun &run : runs) {
             if (lose)
@@ -88,7 +88,7 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         if (down)
-            return QStringLiteral("database unreachable");
+            return Unexpected(QStringLiteral("database unreachable"));
         return 0;
     }
 
