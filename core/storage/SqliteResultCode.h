@@ -1,10 +1,9 @@
 #pragma once
 
-namespace jc {
-
 // SQLite's result codes that the storage layer tells apart, in one place
 // (https://www.sqlite.org/rescode.html). The low byte of an extended code is its primary code.
-namespace SqliteResultCode {
+namespace jc::SqliteResultCode {
+
 constexpr int Busy = 5;
 constexpr int Locked = 6;
 constexpr int ReadOnly = 8;
@@ -12,6 +11,5 @@ constexpr int CantOpen = 14;
 constexpr int NotADatabase = 26;
 constexpr int ConstraintPrimaryKey = 1555;
 constexpr int ConstraintUnique = 2067;
-} // namespace SqliteResultCode
 
-} // namespace jc
+} // namespace jc::SqliteResultCode
