@@ -1,6 +1,7 @@
 // Engine tests on a manual clock: every instant is asserted exactly, nothing sleeps for
 // timing. Bodies run on real worker threads, so completion is awaited with QTRY_*.
 #include "EnginePrinters.h"
+#include "JobGate.h"
 #include "LogCapture.h"
 
 #include "engine/JobContext.h"
@@ -48,21 +49,7 @@ JobResult succeed(JobContext &)
     return JobResult::success();
 }
 
-// A gate a body waits at until the test opens it; bodies also leave when told to stop.
-struct Gate
-{
-    QSemaphore entered;
-    QSemaphore open;
-    JobResult pass(JobContext &context)
-    {
-        entered.release();
-        while (!open.tryAcquire(1, 5)) {
-            if (context.isStopRequested())
-                return JobResult::failure(QStringLiteral("stopped while waiting"));
-        }
-        return JobResult::success();
-    }
-};
+using Gate = jc::test::JobGate;
 
 RunRecord lastRecord(const QSignalSpy &spy)
 {

@@ -1,6 +1,7 @@
 // The metrics of a real scheduler on a manual clock: runs of every outcome, missed
 // occurrences of every kind, the duration histogram, the gauges, the lease. Bodies run on
 // real worker threads; completion is awaited with QTRY_*, instants are exact.
+#include "JobGate.h"
 #include "OpenMetricsParser.h"
 
 #include "engine/JobContext.h"
@@ -40,21 +41,7 @@ JobDefinition job(const char *name, const char *schedule, JobDefinition::Body bo
                          std::move(body), policies};
 }
 
-// A gate a body waits at until the test opens it; bodies also leave when told to stop.
-struct Gate
-{
-    QSemaphore entered;
-    QSemaphore open;
-    JobResult pass(JobContext &context)
-    {
-        entered.release();
-        while (!open.tryAcquire(1, 5)) {
-            if (context.isStopRequested())
-                return JobResult::failure(QStringLiteral("stopped while waiting"));
-        }
-        return JobResult::success();
-    }
-};
+using Gate = jc::test::JobGate;
 
 // A journal in memory that takes every write, or (down) none, or tells each heartbeat that
 // another instance took this one's runs for dead (lose). Thread-safe.
