@@ -34,6 +34,7 @@ void PagedRunModel::setQuery(const RunQuery &query)
     m_active = true;
     m_fetching = false;
     m_refreshing = false;
+    m_refreshAgain = false; // the first page is read after whatever asked
     m_fetchFailed = false;
     m_complete = false;
     endResetModel();
@@ -48,6 +49,7 @@ void PagedRunModel::clear()
     m_active = false;
     m_fetching = false;
     m_refreshing = false;
+    m_refreshAgain = false;
     m_complete = false;
     endResetModel();
 }
@@ -77,8 +79,14 @@ void PagedRunModel::fetchMore(const QModelIndex &parent)
 
 void PagedRunModel::refresh()
 {
-    if (!m_active || m_refreshing)
+    if (!m_active)
         return;
+    if (m_refreshing || m_fetching) {
+        // That read may have been made before the change this refresh is for (a run that
+        // began just now): once it has answered, read again.
+        m_refreshAgain = true;
+        return;
+    }
     m_fetchFailed = false;
     if (m_runs.empty()) { // nothing to merge into: (re)load the first page
         m_complete = false;
@@ -97,6 +105,7 @@ void PagedRunModel::refresh()
             mergeNewest(page.value());
         m_refreshing = false;
         emit loaded();
+        readAnswered();
     });
 }
 
@@ -120,7 +129,16 @@ void PagedRunModel::requestPage()
             m_fetchFailed = true; // until refresh(): a view would otherwise ask again at once
         m_fetching = false;
         emit loaded();
+        readAnswered();
     });
+}
+
+void PagedRunModel::readAnswered()
+{
+    if (!m_refreshAgain || m_fetching || m_refreshing)
+        return;
+    m_refreshAgain = false;
+    refresh();
 }
 
 void PagedRunModel::appendPage(const QList<StoredRun> &page)

@@ -22,7 +22,9 @@ class DatabaseReader;
 //
 // refresh() re-reads the newest page and merges it in place: new runs are inserted at the
 // top, changed rows (a running run that ended) are updated, rows gone from that range (history
-// retention) are removed; the rows below it and the selection stay.
+// retention) are removed; the rows below it and the selection stay. A refresh asked for while a
+// page or another refresh is on its way is not dropped: it runs once that read has answered,
+// since the read may have been made before the change that asked for the refresh.
 //
 // Subclasses give the columns (columnCount, data, headerData) and read rows with runAt().
 // Thread: GUI thread.
@@ -79,6 +81,7 @@ private:
     void mergeNewest(const QList<StoredRun> &page);
     void read(const RunQuery &query, std::function<void(Page)> deliver);
     bool accept(const Page &page);
+    void readAnswered();
 
     QPointer<DatabaseReader> m_reader;
     RunQuery m_query;
@@ -91,6 +94,7 @@ private:
     bool m_active = false; // setQuery() was called
     bool m_fetching = false;
     bool m_refreshing = false;
+    bool m_refreshAgain = false; // refresh() came while a read was on its way
     bool m_fetchFailed = false;
     bool m_complete = false;
     QString m_lastError;
