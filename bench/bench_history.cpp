@@ -4,6 +4,10 @@
 // (what they read grows with the number of jobs, not of runs).
 //   ListReads  RunHistory::latestRunPerJob + lastSuccessPerJob + lastOccurrencePerJob
 //   Mark       RunHistory::mark, what an idle console reads per poll instead
+//   Page       RunHistory::runs, one page (200 rows) of what the history pane, its chart and
+//              the error log show, for each of their filters, at the top, in the middle and
+//              at the end of the history (keyset paging: beforeId). Goal: within 100 ms at
+//              any depth, any filter.
 // The rows are written by SQL directly (not through the scheduler), in seconds. SQLite always;
 // PostgreSQL too when JOBCONSOLE_BENCH_PG_URL names a server, MySQL/MariaDB when
 // JOBCONSOLE_BENCH_MYSQL_URL does (see BenchDatabase.h).
@@ -13,11 +17,14 @@
 
 #include "BenchDatabase.h"
 #include "ScenarioMain.h"
+#include "YearOfRuns.h"
 
 #include <QElapsedTimer>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimeZone>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -29,61 +36,12 @@
 
 using namespace jc;
 using jc::bench::BenchDatabase;
+using jc::bench::YearMSecs;
+using jc::bench::YearStart;
 
 namespace {
 
 bool quick = false;
-
-constexpr qint64 YearStart = 1'767'225'600'000; // 2026-01-01T00:00:00Z
-constexpr qint64 YearMSecs = qint64{365} * 86'400'000;
-
-// `count` runs of the four jobs, round robin over a year, one in 50 failed, written by one
-// INSERT ... SELECT over a generated series of numbers.
-QString fillSql(SqlDialect dialect, qint64 count)
-{
-    const qint64 step = YearMSecs / count;
-    const QString columns =
-        QStringLiteral(
-            "SELECT CASE i % 4 WHEN 0 THEN 'Monthly Credit Top-Up' WHEN 1 THEN 'Stale Credit "
-            "Purchase Cleanup' WHEN 2 THEN 'Orphaned Uploads Cleanup' ELSE 'History Retention' "
-            "END, "
-            "'scheduled', %1 + i * %2, 'o' || i, CASE WHEN i % 50 = 7 THEN 'failed' ELSE "
-            "'succeeded' END, %1 + i * %2, %1 + i * %2 + 1500, %1 + i * %2 + 1500, CASE WHEN i % "
-            "50 "
-            "= 7 THEN 'disk full' END, %3")
-            .arg(YearStart)
-            .arg(step)
-            .arg(dialect == SqlDialect::Postgres ? QStringLiteral("false") : QStringLiteral("0"));
-    const QString insert =
-        QStringLiteral("INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
-                       "status, started_at_ms, finished_at_ms, heartbeat_at_ms, error, dry_run) ");
-    if (dialect == SqlDialect::Postgres)
-        return insert + columns +
-               QStringLiteral(" FROM generate_series(0::bigint, %1) AS n(i)").arg(count - 1);
-    if (dialect == SqlDialect::MySql) {
-        // MySQL stops a recursive CTE at 1,000 rounds (cte_max_recursion_depth): the numbers
-        // come from a cross join of digit tables instead.
-        QStringList digits;
-        QStringList joins;
-        QString number;
-        for (qint64 place = 1, k = 0; place < count; place *= 10, ++k) {
-            joins.append(QStringLiteral("(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 "
-                                        "UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "
-                                        "UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 "
-                                        "UNION ALL SELECT 9) d%1")
-                             .arg(k));
-            digits.append(QStringLiteral("d%1.d * %2").arg(k).arg(place));
-        }
-        return insert + columns +
-               QStringLiteral(" FROM (SELECT %1 AS i FROM %2) n WHERE i < %3")
-                   .arg(digits.join(QStringLiteral(" + ")), joins.join(QStringLiteral(", ")))
-                   .arg(count);
-    }
-    return QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE "
-                          "i < %1) ")
-               .arg(count - 1) +
-           insert + columns + QStringLiteral(" FROM n");
-}
 
 // One database per (dialect, size), made on first use and kept for every benchmark of the run.
 BenchDatabase &history(SqlDialect dialect, qint64 count)
@@ -99,14 +57,9 @@ BenchDatabase &history(SqlDialect dialect, qint64 count)
     timer.start();
     auto db = slot->factory()->connectionForCurrentThread();
     QSqlQuery query(*db);
-    if (!query.exec(fillSql(dialect, count)))
+    if (!query.exec(bench::yearOfRunsSql(dialect, count)))
         qFatal("cannot fill jc_runs: %s", qPrintable(query.lastError().text()));
-    QString analyze = QStringLiteral("ANALYZE");
-    if (dialect == SqlDialect::Postgres)
-        analyze = QStringLiteral("VACUUM (ANALYZE) jc_runs");
-    else if (dialect == SqlDialect::MySql)
-        analyze = QStringLiteral("ANALYZE TABLE jc_runs");
-    query.exec(analyze);
+    query.exec(bench::analyzeRunsSql(dialect));
     std::fprintf(stderr, "%s: %lld runs written in %.1f s\n", qPrintable(toString(dialect)),
                  static_cast<long long>(count), double(timer.elapsed()) / 1000);
     return *slot;
@@ -167,6 +120,132 @@ void BM_Mark(benchmark::State &state)
     });
 }
 
+// What a page of the console asks for (RunQuery), by the pane and filter that ask.
+enum class PageShape {
+    HistoryAll,      // history pane (and its chart): one job, every outcome
+    HistoryProblems, // history pane, "Problems" chosen
+    HistoryMonth,    // history pane, a month's range (June)
+    ErrorsWeek,      // error log as it opens: every job, the last 7 days
+    ErrorsAllTime,   // error log, "All time"
+    ErrorsOneJob,    // error log, one job chosen, all time
+    ErrorsText,      // error log, a search every failure matches ("disk")
+    ErrorsNoMatch,   // error log, a search nothing matches: the most rows examined
+};
+constexpr int PageShapes = 8;
+
+const char *shapeName(PageShape shape)
+{
+    switch (shape) {
+    case PageShape::HistoryAll:
+        return "history";
+    case PageShape::HistoryProblems:
+        return "history-problems";
+    case PageShape::HistoryMonth:
+        return "history-month";
+    case PageShape::ErrorsWeek:
+        return "errors-week";
+    case PageShape::ErrorsAllTime:
+        return "errors-all-time";
+    case PageShape::ErrorsOneJob:
+        return "errors-one-job";
+    case PageShape::ErrorsText:
+        return "errors-text";
+    case PageShape::ErrorsNoMatch:
+        return "errors-no-match";
+    }
+    return "?";
+}
+
+QList<RunOutcome> problems()
+{
+    return {RunOutcome::Failed, RunOutcome::TimedOut, RunOutcome::Abandoned,
+            RunOutcome::Interrupted, RunOutcome::Missed};
+}
+
+QDateTime atMSecs(qint64 msecs)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecs, QTimeZone::utc());
+}
+
+// `depth` 0: the first page; 1: the middle of the history (ids below half the rows); 2: its
+// end (ids below the first 1 %). The rows were written in time order, so ids follow time.
+RunQuery pageQuery(PageShape shape, int depth, qint64 runs)
+{
+    RunQuery query;
+    query.limit = 200;
+    query.beforeId = depth == 0 ? 0 : depth == 1 ? runs / 2 : std::max<qint64>(runs / 100, 2);
+    const QString job = QStringLiteral("Monthly Credit Top-Up");
+    switch (shape) {
+    case PageShape::HistoryAll:
+        query.job = job;
+        break;
+    case PageShape::HistoryProblems:
+        query.job = QStringLiteral("Stale Credit Purchase Cleanup"); // 1 in 100 of its runs failed
+        query.outcomes = problems();
+        break;
+    case PageShape::HistoryMonth:
+        query.job = job;
+        query.since = atMSecs(YearStart + 151 * qint64{86'400'000}); // June 1st
+        query.until = atMSecs(YearStart + 181 * qint64{86'400'000}); // July 1st
+        break;
+    case PageShape::ErrorsWeek:
+        query.outcomes = problems();
+        query.since = atMSecs(YearStart + YearMSecs - 7 * qint64{86'400'000});
+        break;
+    case PageShape::ErrorsAllTime:
+        query.outcomes = problems();
+        break;
+    case PageShape::ErrorsOneJob:
+        query.job = QStringLiteral("Stale Credit Purchase Cleanup");
+        query.outcomes = problems();
+        break;
+    case PageShape::ErrorsText:
+        query.outcomes = problems();
+        query.errorContains = QStringLiteral("DISK");
+        break;
+    case PageShape::ErrorsNoMatch:
+        query.outcomes = problems();
+        query.errorContains = QStringLiteral("no such error");
+        break;
+    }
+    return query;
+}
+
+const char *depthName(int depth)
+{
+    return depth == 0 ? "top" : depth == 1 ? "middle" : "end";
+}
+
+void BM_Page(benchmark::State &state)
+{
+    const auto shape = static_cast<PageShape>(state.range(2));
+    const auto depth = static_cast<int>(state.range(3));
+    qsizetype rows = 0;
+    measure(state, [&](const RunHistory &reads) -> std::optional<QString> {
+        const auto page = reads.runs(pageQuery(shape, depth, sizeOf(state)));
+        if (!page)
+            return page.error();
+        rows = page->size();
+        return std::nullopt;
+    });
+    state.counters["rows"] = double(rows);
+    state.SetLabel(toString(static_cast<SqlDialect>(state.range(0))).toStdString() + " " +
+                   shapeName(shape) + " " + depthName(depth));
+}
+
+void pageSizes(benchmark::internal::Benchmark *benchmark)
+{
+    for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres, SqlDialect::MySql}) {
+        for (const qint64 runs : {qint64{1000}, qint64{1'000'000}}) {
+            for (int shape = 0; shape < PageShapes; ++shape) {
+                for (int depth = 0; depth < 3; ++depth)
+                    benchmark->Args({static_cast<qint64>(dialect), runs, shape, depth});
+            }
+        }
+    }
+    benchmark->ArgNames({"dialect", "runs", "shape", "depth"})->Unit(benchmark::kMillisecond);
+}
+
 void sizes(benchmark::internal::Benchmark *benchmark)
 {
     for (const SqlDialect dialect : {SqlDialect::Sqlite, SqlDialect::Postgres, SqlDialect::MySql}) {
@@ -178,6 +257,7 @@ void sizes(benchmark::internal::Benchmark *benchmark)
 
 BENCHMARK(BM_ListReads)->Apply(sizes);
 BENCHMARK(BM_Mark)->Apply(sizes);
+BENCHMARK(BM_Page)->Apply(pageSizes);
 
 } // namespace
 
