@@ -479,13 +479,27 @@ Migration jobChangeKinds()
                 });
 }
 
+// 16. Pages filtered by outcome (the error log, the history pane's "Problems") read each
+// outcome's runs newest first from these (RunPages), instead of walking every run by id and
+// testing its status: a search no error matches no longer reads all of jc_runs.
+Migration outcomePageIndexes()
+{
+    return make(16, QStringLiteral("jc_runs indexes for pages filtered by outcome"),
+                {
+                    sql(u"CREATE INDEX IF NOT EXISTS ix_jc_runs_status_id ON jc_runs (status, id)"),
+                    sql(u"CREATE INDEX IF NOT EXISTS ix_jc_runs_status_job_id ON jc_runs "
+                        u"(status, job_name, id)"),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),     topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
-            changeNotices(), topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
-            runHolders(),    perJobReadIndexes(), runSessionLocks(), jobChangeKinds()};
+    return {appTables(),         topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
+            changeNotices(),     topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
+            runHolders(),        perJobReadIndexes(), runSessionLocks(), jobChangeKinds(),
+            outcomePageIndexes()};
 }
 
 int MigrationCatalog::latestVersion()

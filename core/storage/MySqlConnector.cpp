@@ -82,6 +82,11 @@ std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl
         QStringLiteral("SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, "
                        "'STRICT_TRANS_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', "
                        "'ERROR_FOR_DIVISION_BY_ZERO', 'ANSI_QUOTES', 'PIPES_AS_CONCAT')"),
+        // Given `status = ? AND job_name = ? ORDER BY id DESC LIMIT n` and the indexes
+        // (status, id) and (status, job_name, id), MariaDB 10.11 intersects the two and sorts
+        // every row of that status and job (480 ms on a year of history) instead of reading
+        // the second in order (under 5 ms). An intersection never helps the scheduler's reads.
+        QStringLiteral("SET SESSION optimizer_switch = 'index_merge_intersection=off'"),
     };
     if (options.mysqlLockWaitTimeout.count() > 0)
         statements.append(QStringLiteral("SET SESSION innodb_lock_wait_timeout = %1")

@@ -2,6 +2,7 @@
 
 #include "storage/HolderSessions.h"
 #include "storage/PerJobReads.h"
+#include "storage/RunPages.h"
 #include "storage/SqlTime.h"
 #include "storage/StorageLog.h"
 
@@ -89,74 +90,6 @@ StoredRun readRun(const SqlStatement &query)
     return run;
 }
 
-// The pattern for "contains `text` literally": %, _ and the escape character itself are
-// escaped with a backslash, which is bound as the ESCAPE character (no quoting in the SQL).
-QString containsPattern(const QString &text)
-{
-    QString escaped;
-    escaped.reserve(text.size() + 2);
-    escaped += u'%';
-    for (const QChar c : text) {
-        if (c == u'\\' || c == u'%' || c == u'_')
-            escaped += u'\\';
-        escaped += c;
-    }
-    escaped += u'%';
-    return escaped;
-}
-
-// The WHERE clause of a RunQuery: fixed SQL text per filter, every value bound.
-struct Where
-{
-    QStringList conditions;
-    SqlStatement::Values values;
-
-    void add(const QString &condition, const SqlStatement::Values &bound)
-    {
-        conditions.append(condition);
-        values.insert(bound);
-    }
-    QString sql() const
-    {
-        return conditions.isEmpty()
-                   ? QString()
-                   : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
-    }
-};
-
-Where whereFor(const RunQuery &query, SqlDialect dialect)
-{
-    Where where;
-    if (!query.job.isEmpty())
-        where.add(QStringLiteral("job_name = :job"), {{QStringLiteral(":job"), query.job}});
-    if (!query.outcomes.isEmpty()) {
-        QStringList marks;
-        SqlStatement::Values statuses;
-        for (const RunOutcome outcome : query.outcomes) {
-            marks.append(QStringLiteral(":status%1").arg(marks.size()));
-            statuses.insert(marks.constLast(), toText(outcome));
-        }
-        where.add(QStringLiteral("status IN (%1)").arg(marks.join(QStringLiteral(", "))), statuses);
-    }
-    if (query.since.isValid())
-        where.add(QStringLiteral("started_at_ms >= :since"),
-                  {{QStringLiteral(":since"), query.since.toMSecsSinceEpoch()}});
-    if (query.until.isValid())
-        where.add(QStringLiteral("started_at_ms < :until"),
-                  {{QStringLiteral(":until"), query.until.toMSecsSinceEpoch()}});
-    if (!query.errorContains.isEmpty()) {
-        // SQLite's LIKE ignores ASCII case; PostgreSQL's needs ILIKE.
-        where.add(dialect == SqlDialect::Postgres
-                      ? QStringLiteral("error ILIKE :pattern ESCAPE :escape")
-                      : QStringLiteral("error LIKE :pattern ESCAPE :escape"),
-                  {{QStringLiteral(":pattern"), containsPattern(query.errorContains)},
-                   {QStringLiteral(":escape"), QStringLiteral("\\")}});
-    }
-    if (query.beforeId > 0)
-        where.add(QStringLiteral("id < :before"), {{QStringLiteral(":before"), query.beforeId}});
-    return where;
-}
-
 // Runs a read-only statement on the calling thread's connection; the query stays positioned
 // before its first row.
 Expected<SqlStatement, QString> select(ConnectionFactory &connections, const QString &sql,
@@ -222,12 +155,10 @@ RunHistory::RunHistory(std::shared_ptr<ConnectionFactory> connections)
 
 Expected<QList<StoredRun>, QString> RunHistory::runs(const RunQuery &query) const
 {
-    const Where where = whereFor(query, m_connections->dialect());
-    const QString sql = QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT :limit")
-                            .arg(RunColumns, where.sql());
-    SqlStatement::Values values = where.values;
-    values.insert(QStringLiteral(":limit"), std::clamp(query.limit, 1, MaxLimit));
-    return withSessions(*m_connections, readRuns(select(*m_connections, sql, values,
+    RunQuery clamped = query;
+    clamped.limit = std::clamp(query.limit, 1, MaxLimit);
+    const RunPageStatement page = RunPages::page(clamped, m_connections->dialect(), RunColumns);
+    return withSessions(*m_connections, readRuns(select(*m_connections, page.sql, page.values,
                                                         QStringLiteral("the run history"))));
 }
 

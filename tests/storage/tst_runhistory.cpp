@@ -3,6 +3,7 @@
 #include "storage/ConnectionFactory.h"
 #include "storage/Migrator.h"
 #include "storage/PerJobReads.h"
+#include "storage/RunPages.h"
 #include "storage/SqlErrors.h"
 #include "storage/SqlRunJournal.h"
 
@@ -206,6 +207,10 @@ private slots:
     void unfinishedLastOccurrencePerJob();
     void perJobReadsSeekAnIndex_data() { jc::test::addDatabaseRowsWithMySql(); }
     void perJobReadsSeekAnIndex();
+    void outcomePagesMatchEveryFilter_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void outcomePagesMatchEveryFilter();
+    void outcomePagesSeekAnIndex_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void outcomePagesSeekAnIndex();
 };
 
 void tst_RunHistory::pagingVisitsEveryRowOnce()
@@ -572,6 +577,169 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
                               step.contains(u"TEMP B-TREE"_s);
                    });
         QVERIFY2(!scans, qPrintable(u"%1 scans jc_runs or sorts:\n%2"_s.arg(statement.what, text)));
+    }
+}
+
+// Pages filtered by several outcomes are read one outcome at a time and merged (RunPages): paged
+// to the end with every other filter, they hold exactly the rows a plain filter of every row
+// keeps, newest first, each once.
+void tst_RunHistory::outcomePagesMatchEveryFilter()
+{
+    OPEN_HISTORY();
+    const QStringList statuses = {u"succeeded"_s, u"failed"_s,    u"succeeded"_s,  u"timed_out"_s,
+                                  u"cancelled"_s, u"succeeded"_s, u"missed"_s,     u"skipped"_s,
+                                  u"failed"_s,    u"abandoned"_s, u"interrupted"_s};
+    QList<Row> rows;
+    for (int i = 0; i < 3000; ++i) {
+        const QString status = statuses.at(i % statuses.size());
+        const bool problem =
+            status != u"succeeded"_s && status != u"cancelled"_s && status != u"skipped"_s;
+        rows.append({u"job-%1"_s.arg(i % 3), status, T0 + i * Hour,
+                     problem ? (i % 4 == 0 ? u"Disk FULL on /var"_s : u"timeout"_s) : QString()});
+    }
+    INSERT(rows);
+    QList<StoredRun> all;
+    for (qint64 before = 0;;) {
+        FETCH(page, history.runs({.beforeId = before, .limit = 1000}));
+        if (page->isEmpty())
+            break;
+        all += *page;
+        before = page->constLast().id;
+    }
+    QCOMPARE(all.size(), rows.size());
+
+    const QList<RunOutcome> problems = {RunOutcome::Failed, RunOutcome::TimedOut,
+                                        RunOutcome::Abandoned, RunOutcome::Interrupted,
+                                        RunOutcome::Missed};
+    const QList<RunQuery> queries = {
+        {.outcomes = problems},
+        {.job = u"job-1"_s, .outcomes = problems},
+        {.outcomes = {RunOutcome::Failed, RunOutcome::Failed, RunOutcome::Cancelled}},
+        {.outcomes = problems, .since = at(T0 + 500 * Hour), .until = at(T0 + 2200 * Hour)},
+        {.job = u"job-2"_s, .outcomes = problems, .errorContains = u"disk full"_s},
+        {.outcomes = problems, .errorContains = u"no such error"_s},
+        {.outcomes = {RunOutcome::Succeeded}},
+    };
+    for (const RunQuery &query : queries) {
+        QList<qint64> expected;
+        for (const StoredRun &run : std::as_const(all)) {
+            if ((query.job.isEmpty() || run.job == query.job) &&
+                query.outcomes.contains(run.outcome) &&
+                (!query.since.isValid() || run.startedAt >= query.since) &&
+                (!query.until.isValid() || run.startedAt < query.until) &&
+                (query.errorContains.isEmpty() ||
+                 run.error.contains(query.errorContains, Qt::CaseInsensitive)))
+                expected.append(run.id);
+        }
+        QList<qint64> seen;
+        RunQuery paged = query;
+        paged.limit = 37;
+        for (;;) {
+            FETCH(page, history.runs(paged));
+            if (page->isEmpty())
+                break;
+            QVERIFY(page->size() <= paged.limit);
+            seen += ids(*page);
+            paged.beforeId = page->constLast().id;
+        }
+        QCOMPARE(seen, expected);
+    }
+}
+
+// Each branch of a page filtered by outcome reads only its outcome's runs, from an index led by
+// status (migration 16's, in id order; or, for a time range, migration 3's (status,
+// started_at_ms) and a sort of that range), never by walking jc_runs: a search that no error
+// matches costs what the problem runs cost, not what every run does.
+void tst_RunHistory::outcomePagesSeekAnIndex()
+{
+    OPEN_HISTORY();
+    QList<Row> rows;
+    // One run in 50 a problem, of each kind; one in 50 cancelled; the rest succeeded.
+    const QStringList problemStatuses = {u"failed"_s, u"timed_out"_s, u"abandoned"_s,
+                                         u"interrupted"_s, u"missed"_s};
+    for (int i = 0; i < 20000; ++i) {
+        const bool problem = i % 50 == 7;
+        const QString other = i % 50 == 21 ? u"cancelled"_s : u"succeeded"_s;
+        rows.append({u"Job %1"_s.arg(i % 4),
+                     problem ? problemStatuses.at(i / 50 % problemStatuses.size()) : other,
+                     T0 + i * Hour, problem ? u"disk full"_s : QString()});
+    }
+    INSERT(rows);
+    const bool pg = dialect == SqlDialect::Postgres;
+    const bool mysql = dialect == SqlDialect::MySql;
+    QSqlQuery query(db);
+    QVERIFY2(query.exec(pg      ? u"ANALYZE jc_runs"_s
+                        : mysql ? u"ANALYZE TABLE jc_runs"_s
+                                : u"ANALYZE"_s),
+             qPrintable(query.lastError().text()));
+    const QList<RunOutcome> problems = {RunOutcome::Failed, RunOutcome::TimedOut,
+                                        RunOutcome::Abandoned, RunOutcome::Interrupted,
+                                        RunOutcome::Missed};
+    const QList<std::pair<QString, RunQuery>> pages = {
+        {u"error log"_s, {.outcomes = problems, .limit = 200}},
+        {u"error log, one job"_s, {.job = u"Job 3"_s, .outcomes = problems, .limit = 200}},
+        {u"error log, no match"_s,
+         {.outcomes = problems, .errorContains = u"no such error"_s, .limit = 200}},
+        {u"error log, a week, deep"_s,
+         {.outcomes = problems, .since = at(T0 + 19000 * Hour), .beforeId = 10000, .limit = 200}},
+        {u"history, cancelled"_s,
+         {.job = u"Job 1"_s, .outcomes = {RunOutcome::Cancelled}, .limit = 200}},
+    };
+    for (const auto &[what, page] : pages) {
+        const jc::RunPageStatement statement = jc::RunPages::page(page, dialect, u"id, error"_s);
+        // PostgreSQL cannot PREPARE an EXPLAIN (nor, safely, MySQL): values go in as literals.
+        QString explain = pg || mysql
+                              ? u"EXPLAIN "_s + withLiterals(statement.sql, statement.values)
+                              : u"EXPLAIN QUERY PLAN "_s + statement.sql;
+        if (mysql) // a backslash escapes in MySQL's string literals: the ESCAPE character
+            explain.replace(uR"('\')"_s, uR"('\\')"_s);
+        bool ran = false;
+        if (pg || mysql) {
+            ran = query.exec(explain);
+        } else {
+            ran = query.prepare(explain);
+            for (auto value = statement.values.cbegin(); ran && value != statement.values.cend();
+                 ++value)
+                query.bindValue(value.key(), value.value());
+            ran = ran && query.exec();
+        }
+        QVERIFY2(ran, qPrintable(query.lastError().text()));
+        QStringList plan;
+        QStringList runReads; // each step that reads jc_runs (PostgreSQL: or an index of it)
+        while (query.next()) {
+            if (mysql) {
+                const auto field = [&query](const char *name) {
+                    return query.value(query.record().indexOf(QString::fromLatin1(name)))
+                        .toString();
+                };
+                plan.append(u"%1 %2 key=%3 %4"_s.arg(field("table"), field("type"), field("key"),
+                                                     field("Extra")));
+                if (field("table") == u"jc_runs"_s)
+                    runReads.append(plan.constLast());
+            } else {
+                plan.append(query.value(pg ? 0 : 3).toString());
+                const QString step = plan.constLast().trimmed().remove(u"->  "_s);
+                if (pg ? step.contains(u" on jc_runs"_s) : step.contains(u"jc_runs"_s))
+                    runReads.append(step);
+            }
+        }
+        const QString text = plan.join(u'\n');
+        QVERIFY2(!runReads.isEmpty(), qPrintable(text));
+        for (const QString &read : std::as_const(runReads)) {
+            const bool seeks =
+                mysql ? (read.contains(u" ref key=ix_jc_runs_status_"_s) ||
+                         read.contains(u" range key=ix_jc_runs_status_"_s))
+                : pg  ? read.contains(u"Scan using ix_jc_runs_status_"_s) ||
+                           read.contains(u"Scan Backward using ix_jc_runs_status_"_s) ||
+                           read.startsWith(u"Bitmap Heap Scan on jc_runs"_s)
+                     : read.startsWith(u"SEARCH jc_runs USING INDEX ix_jc_runs_status_"_s) ||
+                           read.startsWith(
+                               u"SEARCH jc_runs USING COVERING INDEX ix_jc_runs_status_"_s);
+            // MariaDB may intersect two status indexes and sort the result: the session turns
+            // that off (MySqlConnector).
+            QVERIFY2(seeks && !read.contains(u"intersect("_s),
+                     qPrintable(u"%1 reads runs of other outcomes:\n%2"_s.arg(what, text)));
+        }
     }
 }
 
