@@ -105,7 +105,7 @@ void SchedulerMetrics::writeScheduler(OpenMetricsText &text) const
                     OpenMetricsText::seconds(lease->renewedAtMSecs));
 }
 
-void SchedulerMetrics::writeJobTimes(OpenMetricsText &text, const QList<JobStatus> &jobs)
+void SchedulerMetrics::writeJobTimes(OpenMetricsText &text, const QList<JobStatus> &jobs) const
 {
     const auto instants = [&](const char *name, const char *help, auto instantOf) {
         text.family(name, "gauge", help, "seconds");
@@ -115,12 +115,22 @@ void SchedulerMetrics::writeJobTimes(OpenMetricsText &text, const QList<JobStatu
                             OpenMetricsText::seconds(at.toMSecsSinceEpoch()));
         }
     };
+    // Here, or on record at start: the newer.
+    const auto newer = [](const QDateTime &here, const QDateTime &recorded) {
+        return !recorded.isValid() || (here.isValid() && here >= recorded) ? here : recorded;
+    };
     instants("jobconsole_last_run_timestamp_seconds",
-             "When the job's last run in this instance ended.",
-             [](const JobStatus &job) { return job.lastFinishedAt; });
+             "When the job's last run ended: in this instance, or the newest the database had "
+             "on record when the instance started.",
+             [&](const JobStatus &job) {
+                 return newer(job.lastFinishedAt, m_onRecord.lastRunEnded.value(job.name));
+             });
     instants("jobconsole_last_success_timestamp_seconds",
-             "When the job's last successful run in this instance ended.",
-             [](const JobStatus &job) { return job.lastSuccessAt; });
+             "When the job's last successful run ended: in this instance, or the newest the "
+             "database had on record when the instance started.",
+             [&](const JobStatus &job) {
+                 return newer(job.lastSuccessAt, m_onRecord.lastSuccess.value(job.name));
+             });
     instants("jobconsole_next_run_timestamp_seconds", "The job's next scheduled occurrence.",
              [](const JobStatus &job) { return job.nextRun; });
     text.family("jobconsole_running", "gauge", "Runs of the job going on in this instance.");

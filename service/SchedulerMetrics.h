@@ -5,6 +5,7 @@
 #include "engine/SkipReason.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -12,6 +13,7 @@
 #include <QStringList>
 
 #include <array>
+#include <utility>
 
 namespace jc {
 
@@ -32,8 +34,10 @@ struct JobStatus;
 //   lease_renewal_ok                                gauge: the last heartbeat pass wrote
 //   lease_renewed_timestamp_seconds                 gauge: the last pass that did
 //                                                   (both absent before the first pass)
-//   last_run_timestamp_seconds{job}                 gauge: when its last run here ended
-//   last_success_timestamp_seconds{job}             gauge: when its last success here ended
+//   last_run_timestamp_seconds{job}                 gauge: when its last run ended
+//   last_success_timestamp_seconds{job}             gauge: when its last success ended
+//                                                   (these two: here, or the newest the
+//                                                   database had on record at start)
 //   next_run_timestamp_seconds{job}                 gauge: its next occurrence
 //                                                   (these three: no sample while unknown)
 //   running{job}                                    gauge: its runs going on here
@@ -71,7 +75,20 @@ public:
         SkipReason::Paused, SkipReason::Overlap, SkipReason::Coalesced,
         SkipReason::DatabaseUnavailable, SkipReason::Stopping};
 
+    // What the database had on record when this instance started, per job: when its latest
+    // run ended and when its latest real success did (RunHistory's per-job answers).
+    struct OnRecord
+    {
+        QHash<QString, QDateTime> lastRunEnded;
+        QHash<QString, QDateTime> lastSuccess;
+    };
+
     SchedulerMetrics(Scheduler &scheduler, Identity identity, QObject *parent = nullptr);
+
+    // The last run and success of each job until it runs here (the newer of the two wins), so
+    // that a restart does not leave a job's last success unknown until it runs again (a
+    // month, for the top-up) and an alert on "no success for X" keeps working.
+    void setOnRecord(OnRecord onRecord) { m_onRecord = std::move(onRecord); }
 
     // The OpenMetrics text of every family, ending in "# EOF".
     QByteArray render() const;
@@ -89,12 +106,13 @@ private:
     void countRun(const RunRecord &record);
     void countMissed(const QString &job, SkipReason reason, int count);
     void writeScheduler(OpenMetricsText &text) const;
-    static void writeJobTimes(OpenMetricsText &text, const QList<JobStatus> &jobs);
+    void writeJobTimes(OpenMetricsText &text, const QList<JobStatus> &jobs) const;
     void writeCounters(OpenMetricsText &text, const QStringList &jobs) const;
     void writeDurations(OpenMetricsText &text, const QStringList &jobs) const;
 
     Scheduler &m_scheduler;
     Identity m_identity;
+    OnRecord m_onRecord;
     QHash<QString, JobCounters> m_jobs;
 };
 

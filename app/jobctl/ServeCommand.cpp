@@ -15,6 +15,7 @@
 #include "service/ServiceLog.h"
 #include "storage/AppDatabase.h"
 #include "storage/DatabaseClock.h"
+#include "storage/RunHistory.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -206,14 +207,36 @@ void stopOnSignal(SignalWatcher &watcher, Scheduler &scheduler, ServiceNotifier 
                      });
 }
 
+// Each job's last run and success on record, for the metrics: read once, before the scheduler
+// starts. Unreadable: the metrics know this instance's runs only (a warning says so).
+SchedulerMetrics::OnRecord recordedRuns(const std::shared_ptr<ConnectionFactory> &database)
+{
+    const RunHistory history(database);
+    const auto latest = history.latestRunPerJob();
+    const auto successes = history.lastSuccessPerJob();
+    if (!latest || !successes) {
+        qCWarning(lcScheduler).noquote() << "Metrics will show only this instance's runs:"
+                                         << (latest ? successes.error() : latest.error());
+        return {};
+    }
+    SchedulerMetrics::OnRecord onRecord;
+    for (auto run = latest->cbegin(); run != latest->cend(); ++run) {
+        if (run->finishedAt.isValid()) // a run going on has not ended
+            onRecord.lastRunEnded.insert(run.key(), run->finishedAt);
+    }
+    onRecord.lastSuccess = successes.value();
+    return onRecord;
+}
+
 // Runs the scheduler until a stop signal, answering `metrics` (when given) meanwhile; the
 // exit status.
 int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &settings,
-          MetricsServer *metrics)
+          MetricsServer *metrics, SchedulerMetrics::OnRecord onRecord)
 {
     int status = 0;
     SchedulerMetrics counters(scheduler,
                               {scheduler.instanceId(), QStringLiteral(JOBCONSOLE_VERSION)});
+    counters.setOnRecord(std::move(onRecord));
     if (metrics)
         metrics->setSource([&counters] { return counters.render(); });
     const auto noMoreMetrics = qScopeGuard([metrics] {
@@ -273,5 +296,8 @@ int ServeCommand::run(const CommandEnvironment &env)
     Scheduler &scheduler = runtime.value()->scheduler();
     qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
                                   << "as instance" << scheduler.instanceId();
-    return serve(scheduler, notifier, settings.value(), metrics.value().get());
+    SchedulerMetrics::OnRecord onRecord;
+    if (metrics.value())
+        onRecord = recordedRuns(database.value());
+    return serve(scheduler, notifier, settings.value(), metrics.value().get(), std::move(onRecord));
 }

@@ -363,10 +363,32 @@ private slots:
         QFETCH(SqlDialect, dialect);
         TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
+        // A success on record from before this serve, of a job that will not run while it
+        // serves (due on February 29th only): its last success is the recorded one.
+        const Result migrated = jobctl({u"--db"_s, urlText(database.url()), u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        const qint64 recordedMSecs = nowMSecs() / 1000 * 1000 - 3'600'000;
+        {
+            ConnectionFactory factory(database.url());
+            const auto connection = factory.connectionForCurrentThread();
+            QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+            QSqlQuery insert(*connection);
+            QVERIFY(insert.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
+                                   u"occurrence_key, status, started_at_ms, finished_at_ms, "
+                                   u"attempts, instance_id) VALUES (?, 'scheduled', ?, 'k1', "
+                                   u"'succeeded', ?, ?, 1, 'earlier:1')"_s));
+            insert.addBindValue(stale);
+            insert.addBindValue(recordedMSecs - 5000);
+            insert.addBindValue(recordedMSecs - 5000);
+            insert.addBindValue(recordedMSecs);
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        }
         // --lease 2: a heartbeat every 0.5 s, so the lease's gauges have a value soon.
         Serve serve(serveArguments(urlText(database.url()),
-                                   {u"--schedule"_s, retention + u"=* * * * * *"_s, u"--lease"_s,
-                                    u"2"_s, u"--metrics"_s, u"127.0.0.1:0"_s}));
+                                   {u"--schedule"_s, retention + u"=* * * * * *"_s, u"--schedule"_s,
+                                    stale + u"=0 0 29 2 *"_s, u"--lease"_s, u"2"_s, u"--metrics"_s,
+                                    u"127.0.0.1:0"_s}));
         QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
         QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
         static const QRegularExpression logged(
@@ -412,6 +434,11 @@ private slots:
         const auto nextRun =
             parsed.value(u"jobconsole_next_run_timestamp_seconds"_s, {{u"job"_s, retention}});
         QVERIFY(nextRun && *nextRun > now - 2 && *nextRun <= now + 2);
+        // After a restart, not unknown until the job runs again.
+        QCOMPARE(parsed.value(u"jobconsole_last_success_timestamp_seconds"_s, {{u"job"_s, stale}}),
+                 double(recordedMSecs) / 1000);
+        QCOMPARE(parsed.value(u"jobconsole_last_run_timestamp_seconds"_s, {{u"job"_s, stale}}),
+                 double(recordedMSecs) / 1000);
         QCOMPARE(httpGet(url, "/").first, 404);
 
         serve.signal(SIGTERM);

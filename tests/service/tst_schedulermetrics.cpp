@@ -220,6 +220,45 @@ private slots:
         QCOMPARE(scrape(*metrics).value(QStringLiteral("jobconsole_scheduler_up")), 0.0);
     }
 
+    // After a restart the last run and success are the database's, until the job runs here:
+    // then this instance's own, the newer; a job with nothing on record has no sample.
+    void onRecordUntilTheJobRunsHere()
+    {
+        Gate gate;
+        QVERIFY(scheduler->addJob(
+            job("Monthly", "0 0 1 * *", [&](JobContext &c) { return gate.pass(c); })));
+        QVERIFY(scheduler->addJob(
+            job("Never", "0 0 1 1 *", [](JobContext &) { return JobResult::success(); })));
+        SchedulerMetrics::OnRecord onRecord;
+        onRecord.lastRunEnded.insert(QStringLiteral("Monthly"), utc("2026-01-10T00:03:00Z"));
+        onRecord.lastSuccess.insert(QStringLiteral("Monthly"), utc("2026-01-01T00:05:00Z"));
+        metrics->setOnRecord(onRecord);
+        scheduler->start();
+        const auto lastRun = [this](const char *name) {
+            return scrape(*metrics).value(QStringLiteral("jobconsole_last_run_timestamp_seconds"),
+                                          jobLabel(QString::fromLatin1(name)));
+        };
+        const auto lastSuccess = [this](const char *name) {
+            return scrape(*metrics).value(
+                QStringLiteral("jobconsole_last_success_timestamp_seconds"),
+                jobLabel(QString::fromLatin1(name)));
+        };
+        QCOMPARE(lastRun("Monthly"), epochSeconds("2026-01-10T00:03:00Z"));
+        QCOMPARE(lastSuccess("Monthly"), epochSeconds("2026-01-01T00:05:00Z"));
+        QVERIFY(!lastRun("Never").has_value());
+        QVERIFY(!lastSuccess("Never").has_value());
+
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        QVERIFY(scheduler->runNow(QStringLiteral("Monthly")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        clock->setNow(utc("2026-01-15T10:00:30Z"));
+        gate.open.release();
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRun("Monthly"), epochSeconds("2026-01-15T10:00:30Z"));
+        QCOMPARE(lastSuccess("Monthly"), epochSeconds("2026-01-15T10:00:30Z"));
+        scheduler->stop(5s);
+    }
+
     // One run of each outcome, each taking a known time on the manual clock.
     void runsOfEachOutcome()
     {
