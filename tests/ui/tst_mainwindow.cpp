@@ -647,6 +647,44 @@ private slots:
     // that moves with each step, its summary how far it is, its duration counting on the
     // console's clock; it ends as a plain row (issue 21: History showed a run only once it
     // had ended).
+    // An open console holds no read transaction between its reads: the app's writers can
+    // checkpoint SQLite's write-ahead log to the end (a snapshot held by a half-read
+    // statement would keep the log growing for as long as the console is open; issue 22).
+    void idleConsoleLetsCheckpointsFinish_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::newRow("sqlite") << SqlDialect::Sqlite;
+    }
+    void idleConsoleLetsCheckpointsFinish()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        clickRow(window, importJob);
+        auto *history = window.findChild<HistoryPane *>(u"historyPane"_s);
+        QTRY_COMPARE(history->model()->job(), importJob);
+        QTRY_VERIFY(!history->model()->isLoading());
+
+        // The app's writer: a connection of its own, not the console's factory.
+        const QString name = u"app-writer"_s;
+        {
+            QSqlDatabase app = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+            app.setDatabaseName(c.database.url().filePath());
+            QVERIFY2(app.open(), qPrintable(app.lastError().text()));
+            QSqlQuery query(app);
+            // A read on its way ends within the busy timeout; a snapshot held would not.
+            QVERIFY(query.exec(u"PRAGMA busy_timeout = 5000"_s));
+            QVERIFY2(query.exec(u"CREATE TABLE app_writes (x integer)"_s) &&
+                         query.exec(u"INSERT INTO app_writes VALUES (1), (2), (3)"_s),
+                     qPrintable(query.lastError().text()));
+            QVERIFY(query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s));
+            QVERIFY(query.next());
+            // busy, frames in the log, frames checkpointed: 0 busy and an emptied log.
+            QCOMPARE(query.value(0).toInt(), 0);
+            QCOMPARE(query.value(1).toInt(), 0);
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
     void runningRunIsALiveRowInHistory_data() { test::addDatabaseRowsWithMySql(); }
     void runningRunIsALiveRowInHistory()
     {
