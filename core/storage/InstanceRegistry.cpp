@@ -1,11 +1,7 @@
 #include "storage/InstanceRegistry.h"
 
+#include "storage/SqlStatement.h"
 #include "storage/Upsert.h"
-
-#include "storage/SqlErrors.h"
-
-#include <QSqlError>
-#include <QSqlQuery>
 
 namespace jc {
 
@@ -18,21 +14,22 @@ Expected<void, QString> InstanceRegistry::announce(const InstanceInfo &instance,
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
-    query.prepare(QStringLiteral("INSERT INTO jc_instances (instance_id, host, pid, started_at_ms, "
-                                 "heartbeat_at_ms, mode) VALUES (?, ?, ?, ?, ?, ?) ") +
-                  upsertTail(m_connections->dialect(), QStringLiteral("instance_id"),
-                             {QStringLiteral("heartbeat_at_ms"), QStringLiteral("mode")}));
-    query.addBindValue(instance.id);
-    query.addBindValue(instance.host);
-    query.addBindValue(instance.pid);
-    query.addBindValue(instance.startedAt.isValid() ? instance.startedAt.toMSecsSinceEpoch()
-                                                    : nowMSecs);
-    query.addBindValue(nowMSecs);
-    query.addBindValue(instance.mode);
-    if (!query.exec())
+    SqlStatement upsert(
+        db.value(), QStringLiteral("INSERT INTO jc_instances (instance_id, host, pid, "
+                                   "started_at_ms, heartbeat_at_ms, mode) VALUES (:id, :host, "
+                                   ":pid, :started, :now, :mode) ") +
+                        upsertTail(m_connections->dialect(), QStringLiteral("instance_id"),
+                                   {QStringLiteral("heartbeat_at_ms"), QStringLiteral("mode")}));
+    const qint64 started =
+        instance.startedAt.isValid() ? instance.startedAt.toMSecsSinceEpoch() : nowMSecs;
+    if (const auto failed = upsert.exec({{QStringLiteral(":id"), instance.id},
+                                         {QStringLiteral(":host"), instance.host},
+                                         {QStringLiteral(":pid"), instance.pid},
+                                         {QStringLiteral(":started"), started},
+                                         {QStringLiteral(":now"), nowMSecs},
+                                         {QStringLiteral(":mode"), instance.mode}}))
         return Unexpected(QStringLiteral("Could not record this instance (%1): %2")
-                              .arg(instance.id, SqlErrors::text(query.lastError())));
+                              .arg(instance.id, failed->text()));
     return {};
 }
 
@@ -41,14 +38,12 @@ Expected<QList<InstanceInfo>, QString> InstanceRegistry::seenSince(qint64 sinceM
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT instance_id, host, pid, mode, started_at_ms, "
-                                 "heartbeat_at_ms FROM jc_instances WHERE heartbeat_at_ms >= ? "
-                                 "ORDER BY heartbeat_at_ms DESC, instance_id"));
-    query.addBindValue(sinceMSecs);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(db.value(),
+                       QStringLiteral("SELECT instance_id, host, pid, mode, started_at_ms, "
+                                      "heartbeat_at_ms FROM jc_instances WHERE heartbeat_at_ms >= "
+                                      ":since ORDER BY heartbeat_at_ms DESC, instance_id"));
+    if (const auto failed = query.exec({{QStringLiteral(":since"), sinceMSecs}}))
+        return Unexpected(failed->text());
     QList<InstanceInfo> instances;
     while (query.next()) {
         InstanceInfo info;
@@ -68,11 +63,10 @@ Expected<void, QString> InstanceRegistry::withdraw(const QString &id)
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
-    query.prepare(QStringLiteral("DELETE FROM jc_instances WHERE instance_id = ?"));
-    query.addBindValue(id);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement remove(db.value(),
+                        QStringLiteral("DELETE FROM jc_instances WHERE instance_id = :id"));
+    if (const auto failed = remove.exec({{QStringLiteral(":id"), id}}))
+        return Unexpected(failed->text());
     return {};
 }
 

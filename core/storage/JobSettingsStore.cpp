@@ -1,11 +1,9 @@
 #include "storage/JobSettingsStore.h"
 
-#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/WriteTransaction.h"
 
 #include <QJsonDocument>
-#include <QSqlError>
-#include <QSqlQuery>
 
 namespace jc {
 
@@ -23,22 +21,20 @@ QString compact(const QJsonObject &object)
 
 Expected<QJsonObject, QString> currentSettings(QSqlDatabase &db, const QString &job)
 {
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT settings FROM jc_job_settings WHERE job_name = ?"));
-    query.addBindValue(job);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(
+        db, QStringLiteral("SELECT settings FROM jc_job_settings WHERE job_name = :job"));
+    if (const auto failed = query.exec({{QStringLiteral(":job"), job}}))
+        return Unexpected(failed->text());
     return query.next() ? parseObject(query.value(0)) : QJsonObject();
 }
 
-std::optional<QString> execBound(QSqlDatabase &db, const QString &sql, const QVariantList &values)
+// Runs one statement with its values; the database's words when it fails.
+std::optional<QString> execWith(QSqlDatabase &db, const QString &sql,
+                                const SqlStatement::Values &values)
 {
-    QSqlQuery query(db);
-    query.prepare(sql);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec())
-        return SqlErrors::text(query.lastError());
+    SqlStatement statement(db, sql);
+    if (const auto failed = statement.exec(values))
+        return failed->text();
     return std::nullopt;
 }
 
@@ -46,14 +42,18 @@ std::optional<QString> write(QSqlDatabase &db, const QString &job, const QJsonOb
                              const QJsonObject &after, const QString &by, qint64 now)
 {
     if (auto error =
-            execBound(db, QStringLiteral("DELETE FROM jc_job_settings WHERE job_name = ?"), {job}))
+            execWith(db, QStringLiteral("DELETE FROM jc_job_settings WHERE job_name = :job"),
+                     {{QStringLiteral(":job"), job}}))
         return error;
     if (!after.isEmpty()) {
-        if (auto error =
-                execBound(db,
-                          QStringLiteral("INSERT INTO jc_job_settings (job_name, settings, "
-                                         "updated_at_ms, updated_by) VALUES (?, ?, ?, ?)"),
-                          {job, compact(after), now, by}))
+        if (auto error = execWith(db,
+                                  QStringLiteral("INSERT INTO jc_job_settings (job_name, settings, "
+                                                 "updated_at_ms, updated_by) VALUES (:job, "
+                                                 ":settings, :now, :by)"),
+                                  {{QStringLiteral(":job"), job},
+                                   {QStringLiteral(":settings"), compact(after)},
+                                   {QStringLiteral(":now"), now},
+                                   {QStringLiteral(":by"), by}}))
             return error;
     }
     return JobSettingsStore::record(db, job, JobChangeKind::Settings, before, after, by, now);
@@ -69,7 +69,7 @@ JobChangeKind kindOf(const QVariant &value)
 }
 
 // The rows of a query selecting id, changed_at_ms, changed_by, before, after, kind.
-QList<JobSettingsChange> readChanges(QSqlQuery &query, const QString &job)
+QList<JobSettingsChange> readChanges(SqlStatement &query, const QString &job)
 {
     QList<JobSettingsChange> changes;
     while (query.next()) {
@@ -92,9 +92,10 @@ Expected<QHash<QString, QJsonObject>, QString> JobSettingsStore::all() const
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
-    if (!query.exec(QStringLiteral("SELECT job_name, settings FROM jc_job_settings")))
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(db.value(),
+                       QStringLiteral("SELECT job_name, settings FROM jc_job_settings"));
+    if (const auto failed = query.exec())
+        return Unexpected(failed->text());
     QHash<QString, QJsonObject> settings;
     while (query.next())
         settings.insert(query.value(0).toString(), parseObject(query.value(1)));
@@ -132,15 +133,13 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changes(const QStr
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
-    query.prepare(
-        QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
-                       "FROM jc_job_changes WHERE job_name = ? ORDER BY id DESC "
-                       "LIMIT ?"));
-    query.addBindValue(job);
-    query.addBindValue(limit);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(
+        db.value(), QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", "
+                                   "kind FROM jc_job_changes WHERE job_name = :job ORDER BY id "
+                                   "DESC LIMIT :limit"));
+    if (const auto failed =
+            query.exec({{QStringLiteral(":job"), job}, {QStringLiteral(":limit"), limit}}))
+        return Unexpected(failed->text());
     return readChanges(query, job);
 }
 
@@ -150,18 +149,18 @@ Expected<QList<JobSettingsChange>, QString> JobSettingsStore::changesSince(const
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    QSqlQuery query(db.value());
     // In the order of the ids, which is the order the changes were made in: each one's
     // `before` is its predecessor's `after`, whatever the clocks of their hosts said.
-    query.prepare(
-        QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", kind "
-                       "FROM jc_job_changes WHERE job_name = ? AND changed_at_ms > ? "
-                       "AND (kind IS NULL OR kind = ?) ORDER BY id"));
-    query.addBindValue(job);
-    query.addBindValue(afterMSecs);
-    query.addBindValue(toText(JobChangeKind::Settings));
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(
+        db.value(), QStringLiteral("SELECT id, changed_at_ms, changed_by, \"before\", \"after\", "
+                                   "kind FROM jc_job_changes WHERE job_name = :job AND "
+                                   "changed_at_ms > :after AND (kind IS NULL OR kind = :kind) "
+                                   "ORDER BY id"));
+    if (const auto failed =
+            query.exec({{QStringLiteral(":job"), job},
+                        {QStringLiteral(":after"), afterMSecs},
+                        {QStringLiteral(":kind"), toText(JobChangeKind::Settings)}}))
+        return Unexpected(failed->text());
     return readChanges(query, job);
 }
 
@@ -170,11 +169,16 @@ std::optional<QString> JobSettingsStore::record(QSqlDatabase &db, const QString 
                                                 const QJsonObject &after, const QString &by,
                                                 qint64 nowMSecs)
 {
-    return execBound(
-        db,
-        QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, changed_by, "
-                       "\"before\", \"after\", kind) VALUES (?, ?, ?, ?, ?, ?)"),
-        {job, nowMSecs, by, compact(before), compact(after), toText(kind)});
+    return execWith(db,
+                    QStringLiteral("INSERT INTO jc_job_changes (job_name, changed_at_ms, "
+                                   "changed_by, \"before\", \"after\", kind) VALUES (:job, :now, "
+                                   ":by, :before, :after, :kind)"),
+                    {{QStringLiteral(":job"), job},
+                     {QStringLiteral(":now"), nowMSecs},
+                     {QStringLiteral(":by"), by},
+                     {QStringLiteral(":before"), compact(before)},
+                     {QStringLiteral(":after"), compact(after)},
+                     {QStringLiteral(":kind"), toText(kind)}});
 }
 
 QString toText(JobChangeKind kind)
