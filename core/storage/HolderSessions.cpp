@@ -1,6 +1,7 @@
 #include "storage/HolderSessions.h"
 
 #include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -48,19 +49,16 @@ Expected<HolderSessions, QString> HolderSessions::read(QSqlDatabase &db, SqlDial
         return sessions;
     // One row per held lock of the space, and one more (key NULL) that carries the server's
     // uptime, so that a server without any holder still answers.
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    const bool ok =
-        query.prepare(QStringLiteral(
-            "SELECT NULL::bigint, (EXTRACT(EPOCH FROM (clock_timestamp() - "
-            "pg_postmaster_start_time())) * 1000)::bigint "
-            "UNION ALL SELECT objid::bigint, NULL FROM pg_locks WHERE locktype = 'advisory' "
-            "AND granted AND objsubid = 2 AND classid = ?::oid AND database = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database())")) &&
-        (query.bindValue(0, static_cast<qint64>(LockSpace)), query.exec());
-    if (!ok)
-        return Unexpected(QStringLiteral("Could not read which instances are connected: %1")
-                              .arg(SqlErrors::text(query.lastError())));
+    SqlStatement query(
+        db, QStringLiteral("SELECT NULL::bigint, (EXTRACT(EPOCH FROM (clock_timestamp() - "
+                           "pg_postmaster_start_time())) * 1000)::bigint "
+                           "UNION ALL SELECT objid::bigint, NULL FROM pg_locks WHERE locktype = "
+                           "'advisory' AND granted AND objsubid = 2 AND classid = :space::oid "
+                           "AND database = (SELECT oid FROM pg_database WHERE datname = "
+                           "current_database())"));
+    if (const auto failed = query.exec({{QStringLiteral(":space"), qint64{LockSpace}}}))
+        return Unexpected(
+            QStringLiteral("Could not read which instances are connected: %1").arg(failed->text()));
     while (query.next()) {
         if (query.value(0).isNull())
             sessions.m_conclusive = query.value(1).toLongLong() >= RestartGraceMSecs;

@@ -2,12 +2,10 @@
 
 #include "storage/DatabaseClock.h"
 #include "storage/HolderSessions.h"
-#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/StorageLog.h"
 
 #include <QRandomGenerator>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QVariant>
 
 #include <limits>
@@ -20,28 +18,26 @@ namespace {
 // again each time would need as many unlocks). Returns whether it is held after.
 std::optional<bool> holdLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
 {
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    bool ok = false;
-    if (dialect == SqlDialect::MySql) {
-        const QString name = HolderSessions::mysqlLockName(QStringLiteral("?"));
-        ok = query.prepare(QStringLiteral("SELECT CASE WHEN IS_USED_LOCK(%1) = CONNECTION_ID() "
-                                          "THEN 1 ELSE GET_LOCK(%1, 0) END")
-                               .arg(name)) &&
-             (query.bindValue(0, key), query.bindValue(1, key), query.exec()) && query.next();
-    } else {
-        ok = query.prepare(QStringLiteral(
-                 "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() "
-                 "AND locktype = 'advisory' AND granted AND objsubid = 2 AND classid = ?::oid AND "
-                 "objid = ?::oid) THEN true ELSE pg_try_advisory_lock(?::int, ?::int) END")) &&
-             (query.bindValue(0, static_cast<qint64>(HolderSessions::LockSpace)),
-              query.bindValue(1, key), query.bindValue(2, HolderSessions::LockSpace),
-              query.bindValue(3, key), query.exec()) &&
-             query.next();
+    const QString sql =
+        dialect == SqlDialect::MySql
+            ? QStringLiteral("SELECT CASE WHEN IS_USED_LOCK(%1) = CONNECTION_ID() THEN 1 ELSE "
+                             "GET_LOCK(%1, 0) END")
+                  .arg(HolderSessions::mysqlLockName(QStringLiteral(":key")))
+            : QStringLiteral("SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = "
+                             "pg_backend_pid() AND locktype = 'advisory' AND granted AND "
+                             "objsubid = 2 AND classid = :space::oid AND objid = :key::oid) THEN "
+                             "true ELSE pg_try_advisory_lock(:space::int, :key::int) END");
+    SqlStatement query(db, sql);
+    SqlStatement::Values values{{QStringLiteral(":key"), key}};
+    if (dialect != SqlDialect::MySql)
+        values.insert(QStringLiteral(":space"), qint64{HolderSessions::LockSpace});
+    if (const auto failed = query.exec(values)) {
+        qCWarning(lcStorage).noquote()
+            << "Could not check this instance's presence lock:" << failed->text();
+        return std::nullopt;
     }
-    if (!ok) {
-        qCWarning(lcStorage).noquote() << "Could not check this instance's presence lock:"
-                                       << SqlErrors::text(query.lastError());
+    if (!query.next()) {
+        qCWarning(lcStorage) << "Could not check this instance's presence lock: no answer";
         return std::nullopt;
     }
     return query.value(0).toBool(); // PostgreSQL: a boolean; MySQL: 1, 0 or NULL
@@ -49,17 +45,15 @@ std::optional<bool> holdLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
 
 void releaseLock(QSqlDatabase &db, SqlDialect dialect, qint64 key)
 {
-    QSqlQuery query(db);
     if (dialect == SqlDialect::MySql) {
-        query.prepare(QStringLiteral("DO RELEASE_LOCK(%1)")
-                          .arg(HolderSessions::mysqlLockName(QStringLiteral("?"))));
-        query.bindValue(0, key);
-    } else {
-        query.prepare(QStringLiteral("SELECT pg_advisory_unlock(?::int, ?::int)"));
-        query.bindValue(0, HolderSessions::LockSpace);
-        query.bindValue(1, key);
+        SqlStatement release(db, QStringLiteral("DO RELEASE_LOCK(%1)")
+                                     .arg(HolderSessions::mysqlLockName(QStringLiteral(":key"))));
+        (void)release.exec({{QStringLiteral(":key"), key}}); // the session's end releases it too
+        return;
     }
-    query.exec();
+    SqlStatement release(db, QStringLiteral("SELECT pg_advisory_unlock(:space::int, :key::int)"));
+    (void)release.exec({{QStringLiteral(":space"), qint64{HolderSessions::LockSpace}},
+                        {QStringLiteral(":key"), key}}); // the session's end releases it too
 }
 
 } // namespace
