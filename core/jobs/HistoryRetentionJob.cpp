@@ -4,6 +4,7 @@
 #include "jobs/JobOverrides.h"
 #include "storage/JobSettingsStore.h"
 #include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/WriteTransaction.h"
 
 #include <QDateTime>
@@ -61,12 +62,10 @@ windowStarts(const std::shared_ptr<ConnectionFactory> &database, const QStringLi
 // row's, or the window's start when that is earlier.
 Expected<QList<qint64>, QString> keptFrom(QSqlDatabase &db, const QString &job, qint64 windowStart)
 {
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral("SELECT \"trigger\", MAX(occurrence_ms) FROM jc_runs WHERE "
-                                 "job_name = ? GROUP BY \"trigger\""));
-    query.addBindValue(job);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    SqlStatement query(db, QStringLiteral("SELECT \"trigger\", MAX(occurrence_ms) FROM jc_runs "
+                                          "WHERE job_name = :job GROUP BY \"trigger\""));
+    if (const auto failed = query.exec({{QStringLiteral(":job"), job}}))
+        return Unexpected(failed->text());
     QList<qint64> from(schedulingTriggers.size(), windowStart);
     while (query.next()) {
         const qsizetype i = schedulingTriggers.indexOf(query.value(0).toString());
@@ -83,13 +82,21 @@ struct Protected
     QList<qint64> triggerFrom; // per schedulingTriggers entry: its rows from here on stay
 };
 
-// "(trigger = ? AND occurrence_ms >= ?) OR ...", one pair per scheduling trigger.
-QString keptSchedulingRows()
+// "(trigger = :trigger0 AND occurrence_ms >= :from0) OR ...", one pair per scheduling trigger,
+// and their values.
+std::pair<QString, SqlStatement::Values> keptSchedulingRows(const Protected &kept)
 {
     QStringList terms;
-    for (qsizetype i = 0; i < schedulingTriggers.size(); ++i)
-        terms.append(QStringLiteral("(\"trigger\" = ? AND occurrence_ms >= ?)"));
-    return terms.join(QStringLiteral(" OR "));
+    SqlStatement::Values values;
+    for (qsizetype i = 0; i < schedulingTriggers.size(); ++i) {
+        const QString trigger = QStringLiteral(":trigger%1").arg(i);
+        const QString from = QStringLiteral(":from%1").arg(i);
+        terms.append(
+            QStringLiteral("(\"trigger\" = %1 AND occurrence_ms >= %2)").arg(trigger, from));
+        values.insert(trigger, schedulingTriggers.at(i));
+        values.insert(from, kept.triggerFrom.at(i));
+    }
+    return {terms.join(QStringLiteral(" OR ")), values};
 }
 
 // The ids of one batch of runs of `job` that retention may delete.
@@ -97,25 +104,22 @@ Expected<QVariantList, QString> deletableBatch(QSqlDatabase &db, const QString &
                                                const Protected &kept, qint64 afterId,
                                                const HistoryRetentionJob::Settings &s)
 {
-    QSqlQuery query(db);
-    query.prepare(
-        QStringLiteral(
-            "SELECT id FROM jc_runs WHERE job_name = ? AND status <> 'running' AND id > ? "
-            "AND id < COALESCE((SELECT MIN(id) FROM (SELECT id FROM jc_runs WHERE job_name = ? "
-            "ORDER BY id DESC LIMIT ?) newest), 0) "
-            "AND NOT (status IN (%1) AND COALESCE(finished_at_ms, started_at_ms, occurrence_ms) "
-            ">= ?) AND NOT (%2) ORDER BY id LIMIT ?")
-            .arg(problemStatuses, keptSchedulingRows()));
-    for (const QVariant &value : {QVariant(job), QVariant(afterId), QVariant(job),
-                                  QVariant(s.keepRuns), QVariant(kept.problemCutoff)})
-        query.addBindValue(value);
-    for (qsizetype i = 0; i < schedulingTriggers.size(); ++i) {
-        query.addBindValue(schedulingTriggers.at(i));
-        query.addBindValue(kept.triggerFrom.at(i));
-    }
-    query.addBindValue(s.batchSize);
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    auto [schedulingRows, values] = keptSchedulingRows(kept);
+    SqlStatement query(
+        db, QStringLiteral("SELECT id FROM jc_runs WHERE job_name = :job AND status <> 'running' "
+                           "AND id > :after AND id < COALESCE((SELECT MIN(id) FROM (SELECT id "
+                           "FROM jc_runs WHERE job_name = :job ORDER BY id DESC LIMIT :keep) "
+                           "newest), 0) AND NOT (status IN (%1) AND COALESCE(finished_at_ms, "
+                           "started_at_ms, occurrence_ms) >= :problemCutoff) AND NOT (%2) ORDER "
+                           "BY id LIMIT :batch")
+                .arg(problemStatuses, schedulingRows));
+    values.insert(QStringLiteral(":job"), job);
+    values.insert(QStringLiteral(":after"), afterId);
+    values.insert(QStringLiteral(":keep"), s.keepRuns);
+    values.insert(QStringLiteral(":problemCutoff"), kept.problemCutoff);
+    values.insert(QStringLiteral(":batch"), s.batchSize);
+    if (const auto failed = query.exec(values))
+        return Unexpected(failed->text());
     QVariantList ids;
     while (query.next())
         ids.append(query.value(0));
@@ -126,20 +130,20 @@ std::optional<QString> deleteBatch(QSqlDatabase &db, ConnectionFactory &factory,
                                    const QVariantList &ids)
 {
     QStringList marks;
-    for (qsizetype i = 0; i < ids.size(); ++i)
-        marks.append(QStringLiteral("?"));
+    SqlStatement::Values values;
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        marks.append(QStringLiteral(":id%1").arg(i));
+        values.insert(marks.constLast(), ids.at(i));
+    }
     const QString in = marks.join(u',');
     WriteTransaction transaction(db, factory);
     if (auto error = transaction.begin(factory.dialect()))
         return error;
     for (const QString &table :
          {QStringLiteral("jc_run_logs WHERE run_id"), QStringLiteral("jc_runs WHERE id")}) {
-        QSqlQuery query(db);
-        query.prepare(QStringLiteral("DELETE FROM %1 IN (%2)").arg(table, in));
-        for (const QVariant &id : ids)
-            query.addBindValue(id);
-        if (!query.exec())
-            return SqlErrors::text(query.lastError());
+        SqlStatement remove(db, QStringLiteral("DELETE FROM %1 IN (%2)").arg(table, in));
+        if (const auto failed = remove.exec(values))
+            return failed->text();
     }
     return transaction.commit();
 }
