@@ -156,6 +156,63 @@ QString withLiterals(const QString &sql, const jc::SqlStatement::Values &values)
     return result;
 }
 
+// One step of a query plan: SQLite's detail, PostgreSQL's line, or, on MySQL, "table type
+// key=KEY Extra" with those fields apart too.
+struct PlanStep
+{
+    QString text;
+    QString table; // MySQL only
+    QString type;  // MySQL only
+    QString extra; // MySQL only
+};
+
+// The plan of `sql` run with `values`: SQLite's EXPLAIN QUERY PLAN, bound; PostgreSQL's and
+// MySQL's EXPLAIN, with the values written in as literals (PostgreSQL cannot PREPARE an
+// EXPLAIN, nor, safely, MySQL).
+jc::Expected<QList<PlanStep>, QString> planOf(QSqlDatabase db, SqlDialect dialect,
+                                              const QString &sql,
+                                              const jc::SqlStatement::Values &values)
+{
+    QSqlQuery query(db);
+    bool ran = false;
+    if (dialect == SqlDialect::Sqlite) {
+        ran = query.prepare(u"EXPLAIN QUERY PLAN "_s + sql);
+        for (auto value = values.cbegin(); ran && value != values.cend(); ++value)
+            query.bindValue(value.key(), value.value());
+        ran = ran && query.exec();
+    } else {
+        QString explain = u"EXPLAIN "_s + withLiterals(sql, values);
+        if (dialect == SqlDialect::MySql) // a backslash escapes in MySQL's string literals
+            explain.replace(uR"('\')"_s, uR"('\\')"_s);
+        ran = query.exec(explain);
+    }
+    if (!ran)
+        return jc::Unexpected(query.lastError().text());
+    QList<PlanStep> steps;
+    while (query.next()) {
+        if (dialect == SqlDialect::MySql) {
+            const auto field = [&query](const char *name) {
+                return query.value(query.record().indexOf(QString::fromLatin1(name))).toString();
+            };
+            steps.append({u"%1 %2 key=%3 %4"_s.arg(field("table"), field("type"), field("key"),
+                                                   field("Extra")),
+                          field("table"), field("type"), field("Extra")});
+        } else {
+            steps.append(
+                {query.value(dialect == SqlDialect::Postgres ? 0 : 3).toString(), {}, {}, {}});
+        }
+    }
+    return steps;
+}
+
+QString textOf(const QList<PlanStep> &plan)
+{
+    QStringList lines;
+    for (const PlanStep &step : plan)
+        lines.append(step.text);
+    return lines.join(u'\n');
+}
+
 } // namespace
 
 // Gives the test function a migrated database: `database`, `factory`, `db`, `history`.
@@ -535,46 +592,23 @@ void tst_RunHistory::perJobReadsSeekAnIndex()
             values.insert(u":job"_s, u"Job 1"_s);
         if (statement.sql.contains(u"occurrence_ms = :occurrence"_s))
             values.insert(u":occurrence"_s, T0 + Hour);
-        // PostgreSQL cannot PREPARE an EXPLAIN (nor, safely, MySQL): values go in as literals.
-        const QString explain = pg || mysql ? u"EXPLAIN "_s + withLiterals(statement.sql, values)
-                                            : u"EXPLAIN QUERY PLAN "_s + statement.sql;
-        bool ran = false;
-        if (pg || mysql) {
-            ran = query.exec(explain);
-        } else {
-            ran = query.prepare(explain);
-            for (auto value = values.cbegin(); ran && value != values.cend(); ++value)
-                query.bindValue(value.key(), value.value());
-            ran = ran && query.exec();
-        }
-        QVERIFY2(ran, qPrintable(query.lastError().text()));
-        QStringList plan;
-        bool mysqlScans = false;
-        while (query.next()) {
-            if (mysql) {
-                // MariaDB: one row per table read; jc_runs read whole (ALL, or a full index
-                // walk) or sorted (filesort) is what must not happen.
-                const auto field = [&query](const char *name) {
-                    return query.value(query.record().indexOf(QString::fromLatin1(name)))
-                        .toString();
-                };
-                plan.append(u"%1 %2 key=%3 %4"_s.arg(field("table"), field("type"), field("key"),
-                                                     field("Extra")));
-                mysqlScans = mysqlScans ||
-                             (!field("table").startsWith(u'<') && field("table") != u"jobs"_s &&
-                              (field("type") == u"ALL"_s || field("type") == u"index"_s)) ||
-                             field("Extra").contains(u"filesort"_s);
-            } else {
-                plan.append(query.value(pg ? 0 : 3).toString());
-            }
-        }
-        const QString text = plan.join(u'\n');
+        const auto plan = planOf(db, dialect, statement.sql, values);
+        QVERIFY2(plan, qPrintable(plan ? QString() : plan.error()));
+        // MariaDB: one row per table read; jc_runs read whole (ALL, or a full index walk) or
+        // sorted (filesort) is what must not happen.
+        const bool mysqlScans = std::any_of(plan->cbegin(), plan->cend(), [](const PlanStep &step) {
+            return (!step.table.startsWith(u'<') && step.table != u"jobs"_s &&
+                    (step.type == u"ALL"_s || step.type == u"index"_s)) ||
+                   step.extra.contains(u"filesort"_s);
+        });
+        const QString text = textOf(*plan);
         const bool scans =
             mysql ? mysqlScans
             : pg  ? text.contains(u"Seq Scan"_s) || text.contains(u"Sort"_s)
-                  : std::any_of(plan.cbegin(), plan.cend(), [](const QString &step) {
-                       return (step.startsWith(u"SCAN "_s) && !step.startsWith(u"SCAN jobs"_s)) ||
-                              step.contains(u"TEMP B-TREE"_s);
+                  : std::any_of(plan->cbegin(), plan->cend(), [](const PlanStep &step) {
+                       return (step.text.startsWith(u"SCAN "_s) &&
+                               !step.text.startsWith(u"SCAN jobs"_s)) ||
+                              step.text.contains(u"TEMP B-TREE"_s);
                    });
         QVERIFY2(!scans, qPrintable(u"%1 scans jc_runs or sorts:\n%2"_s.arg(statement.what, text)));
     }
@@ -687,43 +721,17 @@ void tst_RunHistory::outcomePagesSeekAnIndex()
     };
     for (const auto &[what, page] : pages) {
         const jc::RunPageStatement statement = jc::RunPages::page(page, dialect, u"id, error"_s);
-        // PostgreSQL cannot PREPARE an EXPLAIN (nor, safely, MySQL): values go in as literals.
-        QString explain = pg || mysql
-                              ? u"EXPLAIN "_s + withLiterals(statement.sql, statement.values)
-                              : u"EXPLAIN QUERY PLAN "_s + statement.sql;
-        if (mysql) // a backslash escapes in MySQL's string literals: the ESCAPE character
-            explain.replace(uR"('\')"_s, uR"('\\')"_s);
-        bool ran = false;
-        if (pg || mysql) {
-            ran = query.exec(explain);
-        } else {
-            ran = query.prepare(explain);
-            for (auto value = statement.values.cbegin(); ran && value != statement.values.cend();
-                 ++value)
-                query.bindValue(value.key(), value.value());
-            ran = ran && query.exec();
-        }
-        QVERIFY2(ran, qPrintable(query.lastError().text()));
-        QStringList plan;
+        const auto plan = planOf(db, dialect, statement.sql, statement.values);
+        QVERIFY2(plan, qPrintable(plan ? QString() : plan.error()));
         QStringList runReads; // each step that reads jc_runs (PostgreSQL: or an index of it)
-        while (query.next()) {
-            if (mysql) {
-                const auto field = [&query](const char *name) {
-                    return query.value(query.record().indexOf(QString::fromLatin1(name)))
-                        .toString();
-                };
-                plan.append(u"%1 %2 key=%3 %4"_s.arg(field("table"), field("type"), field("key"),
-                                                     field("Extra")));
-                if (field("table") == u"jc_runs"_s)
-                    runReads.append(plan.constLast());
-            } else {
-                plan.append(query.value(pg ? 0 : 3).toString());
-                const QString step = plan.constLast().trimmed().remove(u"->  "_s);
-                if (pg ? step.contains(u" on jc_runs"_s) : step.contains(u"jc_runs"_s))
-                    runReads.append(step);
-            }
+        for (const PlanStep &planStep : *plan) {
+            const QString step = planStep.text.trimmed().remove(u"->  "_s);
+            if (mysql ? planStep.table == u"jc_runs"_s
+                : pg  ? step.contains(u" on jc_runs"_s)
+                      : step.contains(u"jc_runs"_s))
+                runReads.append(step);
         }
-        const QString text = plan.join(u'\n');
+        const QString text = textOf(*plan);
         QVERIFY2(!runReads.isEmpty(), qPrintable(text));
         for (const QString &read : std::as_const(runReads)) {
             const bool seeks =
