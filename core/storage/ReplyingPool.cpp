@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -28,8 +29,10 @@ void keepForTheProcess(std::unique_ptr<QThreadPool> pool)
 } // namespace
 
 // Where a finished piece of work posts its answer: the receiver while the pool is alive, nowhere
-// after. Shared with the work, so a late piece of work never touches the gone pool.
-class ReplyingPool::Mailbox
+// after. Shared with the work, so a late piece of work never touches the gone pool. An answer
+// is looked at twice: when posted, and again when the receiver's thread takes it from its queue,
+// since one posted just before close() would otherwise arrive after it.
+class ReplyingPool::Mailbox : public std::enable_shared_from_this<Mailbox>
 {
 public:
     explicit Mailbox(QObject *receiver)
@@ -39,8 +42,15 @@ public:
     void post(Answer answer)
     {
         const std::lock_guard lock(m_mutex);
-        if (m_receiver && answer)
-            QMetaObject::invokeMethod(m_receiver, std::move(answer), Qt::QueuedConnection);
+        if (!m_receiver || !answer)
+            return;
+        QMetaObject::invokeMethod(
+            m_receiver,
+            [self = shared_from_this(), answer = std::move(answer)] {
+                if (self->isOpen())
+                    answer();
+            },
+            Qt::QueuedConnection);
     }
 
     void close()
@@ -50,6 +60,12 @@ public:
     }
 
 private:
+    bool isOpen()
+    {
+        const std::lock_guard lock(m_mutex);
+        return m_receiver != nullptr;
+    }
+
     std::mutex m_mutex;
     QObject *m_receiver;
 };

@@ -24,8 +24,8 @@ namespace jc {
 // The destructor waits for work in flight up to `shutdownDeadline`. Work still going after it
 // is left to the process with its pool (a warning says so), and whatever it answers later is
 // dropped: so work must own what it uses (shared pointers, copies), never the receiver, which
-// its answer alone may touch. Answers already queued when the pool goes are dropped with their
-// receiver (they are posted to it).
+// its answer alone may touch. Answers already queued on the receiver's thread when the pool
+// shuts down are dropped too: no answer runs after shutDown().
 //
 // Thread: construct, start() and destroy on the receiver's thread.
 class ReplyingPool

@@ -46,6 +46,7 @@ private slots:
     void answersOnTheReceiversThread();
     void destructionGivesUpOnWorkThatDoesNotEnd();
     void shutDownWaitsForWorkThatEndsInTime();
+    void answerQueuedBeforeShutDownIsDropped();
     void workStartedAfterShutDownDoesNotRun();
 };
 
@@ -104,6 +105,30 @@ void TestReplyingPool::shutDownWaitsForWorkThatEndsInTime()
     QVERIFY(gate->left); // waited for
     QCoreApplication::processEvents();
     QVERIFY2(!*answered, "answers stop at shutDown()");
+}
+
+// An answer posted before shutDown() but not yet delivered is dropped too: the owner was told
+// that answers stop (TSan run: the work above could end and post between the gate opening
+// and shutDown(), and its answer then arrived after it). One pool thread runs the work and
+// then a marker, so once the marker ran the answer is surely queued.
+void TestReplyingPool::answerQueuedBeforeShutDownIsDropped()
+{
+    QObject receiver;
+    ReplyingPool pool(&receiver, 1, 60s, QStringLiteral("test.pool"));
+    auto gate = std::make_shared<Gate>();
+    auto answered = std::make_shared<bool>(false);
+    auto posted = std::make_shared<QSemaphore>();
+    pool.start(heldAt(gate, answered));
+    pool.start([posted]() -> ReplyingPool::Answer {
+        posted->release();
+        return {};
+    });
+    gate->entered.acquire();
+    gate->open.release();
+    posted->acquire(); // the work ended and its answer waits in the receiver's queue
+    pool.shutDown();
+    QCoreApplication::processEvents();
+    QVERIFY2(!*answered, "an answer queued before shutDown() arrived after it");
 }
 
 void TestReplyingPool::workStartedAfterShutDownDoesNotRun()
