@@ -25,8 +25,9 @@ QString containsPattern(const QString &text)
     return escaped;
 }
 
-// The WHERE clause of a RunQuery: fixed SQL text per filter, every value bound. `suffix` ends
-// every placeholder's name, so that each branch of one statement binds its own values.
+// The WHERE clause of a RunQuery of at most one outcome: fixed SQL text per filter, every value
+// bound. The branches of one statement share every value but their outcome's, whose
+// placeholder is named after it (SqlStatement binds a name used twice once).
 struct Where
 {
     QStringList conditions;
@@ -45,55 +46,44 @@ struct Where
     }
 };
 
-Where whereFor(const RunQuery &query, SqlDialect dialect, const QString &suffix)
+Where whereFor(const RunQuery &query, SqlDialect dialect)
 {
     Where where;
     if (!query.job.isEmpty())
-        where.add(QStringLiteral("job_name = :job%1").arg(suffix),
-                  {{QStringLiteral(":job") + suffix, query.job}});
-    if (query.outcomes.size() == 1) {
-        const QString mark = QStringLiteral(":status") + suffix;
-        where.add(QStringLiteral("status = %1").arg(mark),
-                  {{mark, toText(query.outcomes.constFirst())}});
-    } else if (!query.outcomes.isEmpty()) {
-        QStringList marks;
-        SqlStatement::Values statuses;
-        for (const RunOutcome outcome : query.outcomes) {
-            marks.append(QStringLiteral(":status%1%2").arg(marks.size()).arg(suffix));
-            statuses.insert(marks.constLast(), toText(outcome));
-        }
-        where.add(QStringLiteral("status IN (%1)").arg(marks.join(QStringLiteral(", "))), statuses);
+        where.add(QStringLiteral("job_name = :job"), {{QStringLiteral(":job"), query.job}});
+    if (!query.outcomes.isEmpty()) {
+        const QString status = toText(query.outcomes.constFirst());
+        const QString mark = QStringLiteral(":status_") + status;
+        where.add(QStringLiteral("status = ") + mark, {{mark, status}});
     }
     if (query.since.isValid())
-        where.add(QStringLiteral("started_at_ms >= :since%1").arg(suffix),
-                  {{QStringLiteral(":since") + suffix, query.since.toMSecsSinceEpoch()}});
+        where.add(QStringLiteral("started_at_ms >= :since"),
+                  {{QStringLiteral(":since"), query.since.toMSecsSinceEpoch()}});
     if (query.until.isValid())
-        where.add(QStringLiteral("started_at_ms < :until%1").arg(suffix),
-                  {{QStringLiteral(":until") + suffix, query.until.toMSecsSinceEpoch()}});
+        where.add(QStringLiteral("started_at_ms < :until"),
+                  {{QStringLiteral(":until"), query.until.toMSecsSinceEpoch()}});
     if (!query.errorContains.isEmpty()) {
         // SQLite's LIKE ignores ASCII case; PostgreSQL's needs ILIKE.
         where.add(dialect == SqlDialect::Postgres
-                      ? QStringLiteral("error ILIKE :pattern%1 ESCAPE :escape%1").arg(suffix)
-                      : QStringLiteral("error LIKE :pattern%1 ESCAPE :escape%1").arg(suffix),
-                  {{QStringLiteral(":pattern") + suffix, containsPattern(query.errorContains)},
-                   {QStringLiteral(":escape") + suffix, QStringLiteral("\\")}});
+                      ? QStringLiteral("error ILIKE :pattern ESCAPE :escape")
+                      : QStringLiteral("error LIKE :pattern ESCAPE :escape"),
+                  {{QStringLiteral(":pattern"), containsPattern(query.errorContains)},
+                   {QStringLiteral(":escape"), QStringLiteral("\\")}});
     }
     if (query.beforeId > 0)
-        where.add(QStringLiteral("id < :before%1").arg(suffix),
-                  {{QStringLiteral(":before") + suffix, query.beforeId}});
+        where.add(QStringLiteral("id < :before"), {{QStringLiteral(":before"), query.beforeId}});
     return where;
 }
 
-// The page read in one walk down the ids, `suffix` ending its placeholders' names.
-RunPageStatement singleWalk(const RunQuery &query, SqlDialect dialect, const QString &columns,
-                            const QString &suffix)
+// The page of `query` (at most one outcome) read in one walk down the ids.
+RunPageStatement singleWalk(const RunQuery &query, SqlDialect dialect, const QString &columns)
 {
-    const Where where = whereFor(query, dialect, suffix);
+    const Where where = whereFor(query, dialect);
     RunPageStatement statement{
-        QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT :limit%3")
-            .arg(columns, where.sql(), suffix),
+        QStringLiteral("SELECT %1 FROM jc_runs%2 ORDER BY id DESC LIMIT :limit")
+            .arg(columns, where.sql()),
         where.values};
-    statement.values.insert(QStringLiteral(":limit") + suffix, query.limit);
+    statement.values.insert(QStringLiteral(":limit"), query.limit);
     return statement;
 }
 
@@ -109,7 +99,7 @@ RunPageStatement RunPages::page(const RunQuery &query, SqlDialect dialect, const
     if (outcomes.size() <= 1) {
         RunQuery one = query;
         one.outcomes = outcomes;
-        return singleWalk(one, dialect, columns, {});
+        return singleWalk(one, dialect, columns);
     }
     // One branch per outcome, each a derived table so that its ORDER BY and LIMIT hold on
     // every dialect; the union is at most outcomes × limit rows, sorted once.
@@ -118,15 +108,14 @@ RunPageStatement RunPages::page(const RunQuery &query, SqlDialect dialect, const
     for (const RunOutcome outcome : std::as_const(outcomes)) {
         RunQuery one = query;
         one.outcomes = {outcome};
-        const QString suffix = QStringLiteral("_%1").arg(branches.size());
-        const RunPageStatement branch = singleWalk(one, dialect, columns, suffix);
-        branches.append(
-            QStringLiteral("SELECT %1 FROM (%2) AS page%3").arg(columns, branch.sql, suffix));
+        const RunPageStatement branch = singleWalk(one, dialect, columns);
+        branches.append(QStringLiteral("SELECT %1 FROM (%2) AS page_%3")
+                            .arg(columns, branch.sql)
+                            .arg(branches.size()));
         statement.values.insert(branch.values);
     }
     statement.sql = branches.join(QStringLiteral(" UNION ALL ")) +
-                    QStringLiteral(" ORDER BY id DESC LIMIT :limit");
-    statement.values.insert(QStringLiteral(":limit"), query.limit);
+                    QStringLiteral(" ORDER BY id DESC LIMIT :limit"); // the branches' :limit
     return statement;
 }
 
