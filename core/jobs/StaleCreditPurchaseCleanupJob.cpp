@@ -2,12 +2,11 @@
 
 #include "common/IsoTime.h"
 #include "engine/JobContext.h"
-#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/SqlTime.h"
 #include "storage/WriteTransaction.h"
 
 #include <QJsonObject>
-#include <QSqlError>
 #include <QSqlQuery>
 
 namespace jc {
@@ -18,30 +17,26 @@ const QString staleAgeKey = QStringLiteral("staleAgeDays");
 const QString rowsPerDeleteKey = QStringLiteral("batchSize");
 const QStringList staleStatuses = {QStringLiteral("pending"), QStringLiteral("failed")};
 
-// SQL terms joined by AND, with the values their placeholders bind, in order.
+// SQL terms joined by AND, with the values their named placeholders bind. Each name is
+// used by one term.
 struct Terms
 {
     QStringList sql;
-    QVariantList values;
+    SqlStatement::Values values;
 
-    Terms &add(const QString &term, const QVariantList &termValues = {})
+    Terms &add(const QString &term, const SqlStatement::Values &termValues = {})
     {
         sql.append(term);
-        values.append(termValues);
+        values.insert(termValues);
         return *this;
     }
     Terms &add(const Terms &other)
     {
         sql.append(other.sql);
-        values.append(other.values);
+        values.insert(other.values);
         return *this;
     }
     QString joined() const { return sql.join(QStringLiteral(" AND ")); }
-    void bindTo(QSqlQuery &query) const
-    {
-        for (const QVariant &value : values)
-            query.addBindValue(value);
-    }
 };
 
 // Which rows are stale: `range`, a range of the (status, created_at) index they all lie in,
@@ -87,17 +82,18 @@ StaleTest staleTest(const QDateTime &cutoff, SqlDialect dialect)
 {
     StaleTest test;
     if (SqlTime::typedInstants(dialect)) {
-        test.range.add(QStringLiteral("created_at < ?"), {SqlTime::toSql(cutoff, dialect)});
+        test.range.add(QStringLiteral("created_at < :cutoff"),
+                       {{QStringLiteral(":cutoff"), SqlTime::toSql(cutoff, dialect)}});
         return test;
     }
     const QDateTime utc = cutoff.toUTC();
-    test.range.add(QStringLiteral("created_at < ?"), {utc.addSecs(qint64(15) * 60 * 60)
-                                                          .date()
-                                                          .addDays(1)
-                                                          .toString(QStringLiteral("yyyy-MM-dd"))});
+    const QDate textBound = utc.addSecs(qint64(15) * 60 * 60).date().addDays(1);
+    test.range.add(QStringLiteral("created_at < :text_bound"),
+                   {{QStringLiteral(":text_bound"), textBound.toString(Qt::ISODate)}});
     test.exact.add(sqliteReadable)
-        .add(QStringLiteral("julianday(created_at) < julianday(?)"),
-             {utc.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))});
+        .add(QStringLiteral("julianday(created_at) < julianday(:cutoff)"),
+             {{QStringLiteral(":cutoff"),
+               utc.toString(SqlTime::sqliteFormat() + QStringLiteral(".zzz"))}});
     return test;
 }
 
@@ -126,24 +122,20 @@ struct Survey
 // counted.
 Expected<Survey, QString> survey(QSqlDatabase &db, const StaleTest &stale, SqlDialect dialect)
 {
-    QSqlQuery query(db);
     const QString statuses = QStringLiteral("status IN ('pending', 'failed')");
     const Terms stalePg = Terms().add(statuses).add(stale.range);
     const Terms staleSqlite = Terms().add(stale.range).add(stale.exact);
-    if (SqlTime::typedInstants(dialect)) {
-        query.prepare(QStringLiteral("SELECT status, COUNT(*), 0 FROM credit_purchases WHERE %1 "
-                                     "GROUP BY status")
-                          .arg(stalePg.joined()));
-        stalePg.bindTo(query);
-    } else {
-        query.prepare(QStringLiteral("SELECT status, SUM(CASE WHEN %1 THEN 1 ELSE 0 END), "
-                                     "SUM(CASE WHEN %2 THEN 0 ELSE 1 END) FROM credit_purchases "
-                                     "WHERE %3 GROUP BY status")
-                          .arg(staleSqlite.joined(), sqliteReadable, statuses));
-        staleSqlite.bindTo(query);
-    }
-    if (!query.exec())
-        return Unexpected(SqlErrors::text(query.lastError()));
+    const bool typed = SqlTime::typedInstants(dialect);
+    SqlStatement query(
+        db, typed ? QStringLiteral("SELECT status, COUNT(*), 0 FROM credit_purchases WHERE %1 "
+                                   "GROUP BY status")
+                        .arg(stalePg.joined())
+                  : QStringLiteral("SELECT status, SUM(CASE WHEN %1 THEN 1 ELSE 0 END), "
+                                   "SUM(CASE WHEN %2 THEN 0 ELSE 1 END) FROM credit_purchases "
+                                   "WHERE %3 GROUP BY status")
+                        .arg(staleSqlite.joined(), sqliteReadable, statuses));
+    if (const auto failed = query.exec(typed ? stalePg.values : staleSqlite.values))
+        return Unexpected(failed->text());
     Survey result;
     while (query.next()) {
         result.stale.add(query.value(0).toString(), query.value(1).toLongLong());
@@ -202,11 +194,11 @@ private:
     Terms after(const QString &status, const QVariant &lower) const
     {
         Terms terms;
-        terms.add(QStringLiteral("status = ?"), {status});
+        terms.add(QStringLiteral("status = :status"), {{QStringLiteral(":status"), status}});
         if (!lower.isNull())
-            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at >= ?")
-                                                        : QStringLiteral("created_at > ?"),
-                      {lower});
+            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at >= :lower")
+                                                        : QStringLiteral("created_at > :lower"),
+                      {{QStringLiteral(":lower"), lower}});
         return terms;
     }
 
@@ -216,14 +208,12 @@ private:
     Expected<QVariant, QString> batchUpper(const QString &status, const QVariant &lower)
     {
         Terms terms = after(status, lower).add(m_stale.range);
-        QSqlQuery query(m_db);
-        query.prepare(QStringLiteral("SELECT created_at FROM credit_purchases WHERE %1 ORDER BY "
-                                     "created_at LIMIT 1 OFFSET ?")
-                          .arg(terms.joined()));
-        terms.bindTo(query);
-        query.addBindValue(m_batchSize - 1);
-        if (!query.exec())
-            return Unexpected(SqlErrors::text(query.lastError()));
+        SqlStatement query(m_db, QStringLiteral("SELECT created_at FROM credit_purchases WHERE "
+                                                "%1 ORDER BY created_at LIMIT 1 OFFSET :skip")
+                                     .arg(terms.joined()));
+        terms.values.insert(QStringLiteral(":skip"), m_batchSize - 1);
+        if (const auto failed = query.exec(terms.values))
+            return Unexpected(failed->text());
         if (!query.next())
             return QVariant();
         if (!SqlTime::typedInstants(m_dialect))
@@ -244,14 +234,13 @@ private:
             terms.add(m_stale.range);
         terms.add(m_stale.exact);
         if (!upper.isNull())
-            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at < ?")
-                                                        : QStringLiteral("created_at <= ?"),
-                      {upper});
-        QSqlQuery query(m_db);
-        query.prepare(QStringLiteral("DELETE FROM credit_purchases WHERE %1").arg(terms.joined()));
-        terms.bindTo(query);
-        if (!query.exec())
-            return Unexpected(SqlErrors::text(query.lastError()));
+            terms.add(SqlTime::typedInstants(m_dialect) ? QStringLiteral("created_at < :upper")
+                                                        : QStringLiteral("created_at <= :upper"),
+                      {{QStringLiteral(":upper"), upper}});
+        SqlStatement query(
+            m_db, QStringLiteral("DELETE FROM credit_purchases WHERE %1").arg(terms.joined()));
+        if (const auto failed = query.exec(terms.values))
+            return Unexpected(failed->text());
         return qint64(query.numRowsAffected());
     }
 

@@ -2,6 +2,7 @@
 
 #include "engine/SystemClock.h"
 #include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 #include "storage/StorageLog.h"
 
 #include <QDateTime>
@@ -38,18 +39,8 @@ struct Failure
     QString detail;
 };
 
-std::optional<Failure> run(const QSqlDatabase &db, const QString &sql,
-                           const QVariantList &values = {})
+Failure failureOf(const QSqlDatabase &db, const QString &sql, const QSqlError &error)
 {
-    QSqlQuery query(db);
-    bool ok = values.isEmpty() ? query.exec(sql) : query.prepare(sql);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (ok && !values.isEmpty())
-        ok = query.exec();
-    if (ok)
-        return std::nullopt;
-    const QSqlError error = query.lastError();
     // The first line of the database's text, without its "ERROR:" and the SQL it quotes.
     QString detail = error.databaseText().section(u'\n', 0, 0).trimmed();
     if (detail.startsWith(QLatin1String("ERROR:")))
@@ -60,10 +51,27 @@ std::optional<Failure> run(const QSqlDatabase &db, const QString &sql,
                    detail.isEmpty() ? SqlErrors::text(error) : detail};
 }
 
-std::optional<QString> exec(const QSqlDatabase &db, const QString &sql,
-                            const QVariantList &values = {})
+// A statement without values runs as it is: PostgreSQL cannot prepare DDL.
+std::optional<Failure> run(const QSqlDatabase &db, const QString &sql)
 {
-    if (auto failure = run(db, sql, values))
+    QSqlQuery query(db);
+    if (query.exec(sql))
+        return std::nullopt;
+    return failureOf(db, sql, query.lastError());
+}
+
+std::optional<Failure> run(const QSqlDatabase &db, const QString &sql,
+                           const SqlStatement::Values &values)
+{
+    SqlStatement statement(db, sql);
+    if (const auto failed = statement.exec(values))
+        return failureOf(db, sql, failed->error);
+    return std::nullopt;
+}
+
+std::optional<QString> exec(const QSqlDatabase &db, const QString &sql)
+{
+    if (auto failure = run(db, sql))
         return failure->text;
     return std::nullopt;
 }
@@ -226,18 +234,19 @@ bool hasIndex(const QSqlDatabase &db, const MigrationStep &step)
     QString columns = columnList.match(step.sql).captured(1);
     columns.remove(u' ');
     const bool unique = step.sql.startsWith(QLatin1String("CREATE UNIQUE"));
-    QSqlQuery query(db);
-    query.prepare(QStringLiteral(
-        "SELECT 1 FROM (SELECT index_name, MIN(non_unique) AS non_unique, "
-        "GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM "
-        "information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? "
-        "GROUP BY index_name) i WHERE i.index_name = ? OR (i.columns = ? AND (? = 0 OR "
-        "i.non_unique = 0)) LIMIT 1"));
-    query.addBindValue(step.table);
-    query.addBindValue(step.index);
-    query.addBindValue(columns.contains(QLatin1String("DESC")) ? QString() : columns);
-    query.addBindValue(unique ? 1 : 0);
-    return query.exec() && query.next();
+    SqlStatement query(
+        db, QStringLiteral("SELECT 1 FROM (SELECT index_name, MIN(non_unique) AS non_unique, "
+                           "GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM "
+                           "information_schema.statistics WHERE table_schema = DATABASE() AND "
+                           "table_name = :table GROUP BY index_name) i WHERE i.index_name = :index "
+                           "OR (i.columns = :columns AND (:unique = 0 OR i.non_unique = 0)) "
+                           "LIMIT 1"));
+    return !query.exec({{QStringLiteral(":table"), step.table},
+                        {QStringLiteral(":index"), step.index},
+                        {QStringLiteral(":columns"),
+                         columns.contains(QLatin1String("DESC")) ? QString() : columns},
+                        {QStringLiteral(":unique"), unique ? 1 : 0}}) &&
+           query.next();
 }
 
 // For a dry run: the table or index that `sql` creates IF NOT EXISTS, when it exists already
@@ -255,24 +264,25 @@ std::optional<QString> existingObject(const QSqlDatabase &db, SqlDialect dialect
         return db.tables().contains(name, Qt::CaseInsensitive)
                    ? std::optional(QStringLiteral("table ") + name)
                    : std::nullopt;
-    QSqlQuery query(db);
+    QString lookup;
     switch (dialect) {
     case SqlDialect::Sqlite:
-        query.prepare(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
-                                     "name = ?"));
+        lookup =
+            QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name");
         break;
     case SqlDialect::Postgres:
-        query.prepare(QStringLiteral("SELECT 1 FROM pg_indexes WHERE schemaname = "
-                                     "current_schema() AND indexname = ?"));
+        lookup = QStringLiteral("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND "
+                                "indexname = :name");
         break;
     case SqlDialect::MySql:
-        query.prepare(QStringLiteral("SELECT 1 FROM information_schema.statistics WHERE "
-                                     "table_schema = DATABASE() AND index_name = ? LIMIT 1"));
+        lookup = QStringLiteral("SELECT 1 FROM information_schema.statistics WHERE "
+                                "table_schema = DATABASE() AND index_name = :name LIMIT 1");
         break;
     }
-    query.addBindValue(name);
-    return query.exec() && query.next() ? std::optional(QStringLiteral("index ") + name)
-                                        : std::nullopt;
+    SqlStatement query(db, lookup);
+    return !query.exec({{QStringLiteral(":name"), name}}) && query.next()
+               ? std::optional(QStringLiteral("index ") + name)
+               : std::nullopt;
 }
 
 } // namespace
@@ -498,10 +508,14 @@ std::optional<QString> Migrator::applySteps(const QSqlDatabase &db, SqlDialect d
         if (auto error = exec(db, step.sql))
             return error;
     }
-    return exec(db,
-                QStringLiteral("INSERT INTO jc_schema_version (version, description, "
-                               "applied_at_ms) VALUES (?, ?, ?)"),
-                {migration.version, migration.description, SystemClock::wallMSecs()});
+    const auto failure =
+        run(db,
+            QStringLiteral("INSERT INTO jc_schema_version (version, description, applied_at_ms) "
+                           "VALUES (:version, :description, :applied_at)"),
+            {{QStringLiteral(":version"), migration.version},
+             {QStringLiteral(":description"), migration.description},
+             {QStringLiteral(":applied_at"), SystemClock::wallMSecs()}});
+    return failure ? std::optional(failure->text) : std::nullopt;
 }
 
 QString Migrator::newerSchema(int databaseVersion) const
