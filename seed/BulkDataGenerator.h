@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Expected.h"
+#include "engine/SystemClock.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QDateTime>
@@ -41,7 +42,7 @@ public:
         quint64 seed = 1;
         QString uploadsDir;
         QString siteUrl = QStringLiteral("https://game.example.org");
-        QDateTime now = QDateTime::currentDateTimeUtc();
+        QDateTime now = SystemClock::wallTime();
         qint64 rowsPerTransaction = 100000;
         // Told every few thousand rows: what ("users"), how many done, of how many.
         std::function<void(const QString &what, qint64 done, qint64 total)> progress;

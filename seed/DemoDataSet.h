@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Expected.h"
+#include "engine/SystemClock.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QDateTime>
@@ -33,7 +34,7 @@ public:
         QString uploadsDir;
         QString siteUrl = QStringLiteral("https://game.example.org");
         quint64 seed = 1;
-        QDateTime now = QDateTime::currentDateTimeUtc();
+        QDateTime now = SystemClock::wallTime();
         QTimeZone zone = QTimeZone::systemTimeZone(); // the jobs' schedule zone
     };
 

@@ -1,5 +1,6 @@
 #include "seed/DemoDatabase.h"
 
+#include "engine/SystemClock.h"
 #include "jobs/OrphanedUploadsCleanupJob.h"
 #include "storage/AppDatabase.h"
 #include "storage/JobSettingsStore.h"
@@ -65,8 +66,7 @@ DemoDatabase::pointUploadsCleanupAt(const std::shared_ptr<ConnectionFactory> &co
     const QString job = QString::fromLatin1(OrphanedUploadsCleanupJob::name);
     QJsonObject settings = all->value(job);
     settings.insert(QStringLiteral("uploadsDir"), QDir(uploadsDir).absolutePath());
-    const auto stored =
-        store.set(job, settings, changedBy, QDateTime::currentDateTimeUtc().toMSecsSinceEpoch());
+    const auto stored = store.set(job, settings, changedBy, SystemClock::wallMSecs());
     if (!stored)
         return Unexpected(stored.error());
     return {};

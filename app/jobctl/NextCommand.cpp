@@ -3,12 +3,14 @@
 #include "CommandSupport.h"
 
 #include "common/IsoTime.h"
+#include "engine/SystemClock.h"
 #include "schedule/Schedule.h"
 #include "schedule/ZoneMapper.h"
 
 using jc::Expected;
 using jc::IsoTime;
 using jc::Schedule;
+using jc::SystemClock;
 using jc::ZoneMapper;
 
 #include <QCommandLineParser>
@@ -72,7 +74,7 @@ Expected<QTimeZone, QString> zoneOf(const QCommandLineParser &parser, const Next
 Expected<QDateTime, QString> fromOf(const QCommandLineParser &parser, const NextOptions &options)
 {
     if (!parser.isSet(options.from))
-        return QDateTime::currentDateTimeUtc();
+        return SystemClock::wallTime();
     const auto parsed = IsoTime::parseStrict(parser.value(options.from));
     if (parsed)
         return *parsed;

@@ -180,7 +180,7 @@ void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZo
     QObject::connect(&coalesce, &QTimer::timeout, &notifier, [&notifier, &scheduler, zone] {
         if (scheduler.state() == Scheduler::State::Running)
             notifier.setStatus(
-                ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), zone));
+                ServeStatus::line(scheduler.jobStatuses(), scheduler.clock().now(), zone));
     });
     const auto refresh = [&coalesce] { coalesce.start(); };
     QObject::connect(&scheduler, &Scheduler::jobScheduled, &coalesce, refresh);
@@ -249,8 +249,7 @@ int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &
     // Ready: the database is open and migrated, the scheduler runs. The watchdog pings from
     // here on, on this thread.
     const QTimeZone &zone = settings.runtime.zone;
-    notifier.ready(
-        ServeStatus::line(scheduler.jobStatuses(), QDateTime::currentDateTimeUtc(), zone));
+    notifier.ready(ServeStatus::line(scheduler.jobStatuses(), scheduler.clock().now(), zone));
     QTimer statusRefresh;
     followStatus(notifier, scheduler, zone, statusRefresh);
     QCoreApplication::exec();

@@ -2,6 +2,7 @@
 
 #include "CommandSupport.h"
 
+#include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobChangeText.h"
 #include "jobs/JobOverrides.h"
@@ -180,8 +181,8 @@ bool confirmScheduleChange(const CommandEnvironment &env, const JobDefinition &c
     if (current.schedule.text() == wanted.schedule.text() &&
         current.schedule.zone() == wanted.schedule.zone())
         return true;
-    const auto preview = ScheduleChangePreview::compute(current.schedule, wanted.schedule,
-                                                        QDateTime::currentDateTimeUtc());
+    const auto preview =
+        ScheduleChangePreview::compute(current.schedule, wanted.schedule, SystemClock::wallTime());
     env.out << preview.text(current.schedule, wanted.schedule);
     return !preview.changesTheComingDay() || yes;
 }
@@ -219,8 +220,8 @@ int save(const CommandEnvironment &env, const QCommandLineParser &parser, const 
                                        "next 24 h (above). Run it again with --yes to save "
                                        "it."),
                         2);
-    const auto before = store.set(entry.name, settings, CommandSupport::osUser(),
-                                  QDateTime::currentMSecsSinceEpoch());
+    const auto before =
+        store.set(entry.name, settings, CommandSupport::osUser(), SystemClock::wallMSecs());
     if (!before)
         return env.fail(command, before.error());
     printSaved(env, entry.name, before.value(), settings);

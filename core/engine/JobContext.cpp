@@ -41,7 +41,7 @@ QDateTime JobContext::startedAt() const
         return run().startedAt.toUTC();
     if (run().occurrence.isValid())
         return run().occurrence.toUTC();
-    return QDateTime::fromMSecsSinceEpoch(SystemClock::wallMSecs(), Qt::UTC);
+    return SystemClock::wallTime();
 }
 
 } // namespace jc

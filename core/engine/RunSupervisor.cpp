@@ -9,16 +9,27 @@
 #include "engine/SchedulerJournal.h"
 #include "engine/SchedulerMailbox.h"
 
+#include <QCoreApplication>
 #include <QRandomGenerator>
+#include <QSysInfo>
 
 namespace jc {
+
+// This instance's name in the database defaults to host:pid.
+RunSupervisor::Settings RunSupervisor::withInstanceId(Settings settings)
+{
+    if (settings.instanceId.isEmpty())
+        settings.instanceId = QSysInfo::machineHostName() + u':' +
+                              QString::number(QCoreApplication::applicationPid());
+    return settings;
+}
 
 RunSupervisor::RunSupervisor(Clock &clock, EventTimeline &timeline, const Settings &settings,
                              QObject *parent)
     : QObject(parent)
     , m_clock(clock)
     , m_timeline(timeline)
-    , m_settings(settings)
+    , m_settings(withInstanceId(settings))
     , m_runs(timeline, settings.maxThreads, settings.abandonGrace)
     , m_mailbox(
           std::make_shared<SchedulerMailbox>(this, clock, [this](RunId run) { onNotified(run); }))

@@ -97,6 +97,7 @@ private:
     void finish(RunId run, std::optional<RunOutcome> forced = std::nullopt,
                 const QString &forcedError = {});
     bool finishRefused(const ActiveRuns::Run &active);
+    static Settings withInstanceId(Settings settings);
     void keepBooks(SchedulerJob &job, RunId run, const RunRecord &record);
     bool scheduleRetry(SchedulerJob &job, const RunRecord &record);
     void recordUnclaimed(SchedulerJob &job, const ActiveRuns::Run &active, bool retrying);

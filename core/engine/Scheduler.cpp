@@ -8,8 +8,6 @@
 #include "engine/SchedulerJob.h"
 #include "engine/SchedulerJournal.h"
 
-#include <QCoreApplication>
-#include <QSysInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -40,16 +38,10 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
     connect(&m_clock, &Clock::changed, this, &Scheduler::wake);
 }
 
-// This instance's name in the database defaults to host:pid.
 RunSupervisor::Settings Scheduler::supervisorSettings(const Options &options)
 {
-    RunSupervisor::Settings settings{
-        options.maxThreads, options.abandonGrace, options.jitterSeed, options.lease.count(),
-        options.instanceId, options.holder,       options.sessionLock};
-    if (settings.instanceId.isEmpty())
-        settings.instanceId = QSysInfo::machineHostName() + u':' +
-                              QString::number(QCoreApplication::applicationPid());
-    return settings;
+    return {options.maxThreads, options.abandonGrace, options.jitterSeed, options.lease.count(),
+            options.instanceId, options.holder,       options.sessionLock};
 }
 
 void Scheduler::forwardRunSignals()

@@ -19,6 +19,7 @@ public:
     // outside any scheduler (a run without one, a migration's date, a UUIDv7's time). The
     // only read of the system's time in core/ and ui/: everything else asks its Clock.
     static qint64 wallMSecs();
+    static QDateTime wallTime() { return QDateTime::fromMSecsSinceEpoch(wallMSecs(), Qt::UTC); }
     std::chrono::milliseconds precisionLead() const override;
     void waitUntil(qint64 msecs) const override;
 };
