@@ -40,7 +40,7 @@ struct Context
     QStringList existingUsers; // only with --users 0
     std::unique_ptr<SeedTransaction> transaction;
 
-    QVariant time(const QDateTime &at) const { return SqlTime::toSql(at, dialect); }
+    [[nodiscard]] QVariant time(const QDateTime &at) const { return SqlTime::toSql(at, dialect); }
 
     QString userRef()
     {

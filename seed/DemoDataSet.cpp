@@ -68,15 +68,18 @@ struct Context
     QMap<QString, DemoRunHistory::TopUpTally> topUps;
     QList<Upload> uploads;
 
-    QVariant time(const QDateTime &at) const { return SqlTime::toSql(at, dialect); }
-    QDateTime ago(qint64 seconds) const { return options.now.addSecs(-seconds); }
+    [[nodiscard]] QVariant time(const QDateTime &at) const { return SqlTime::toSql(at, dialect); }
+    [[nodiscard]] QDateTime ago(qint64 seconds) const { return options.now.addSecs(-seconds); }
     QString pick(const QStringList &list) { return list.at(random.bounded(int(list.size()))); }
     QString userId() { return userIds.at(random.bounded(int(userIds.size()))); }
-    QString siteRelative(const QString &path) const
+    [[nodiscard]] QString siteRelative(const QString &path) const
     {
         return QStringLiteral("/static/uploads/") + path;
     }
-    QString absolute(const QString &path) const { return options.siteUrl + siteRelative(path); }
+    [[nodiscard]] QString absolute(const QString &path) const
+    {
+        return options.siteUrl + siteRelative(path);
+    }
 };
 
 Expected<qint64, QString> countRows(QSqlDatabase &db, const QString &table)

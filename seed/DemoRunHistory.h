@@ -50,8 +50,8 @@ public:
     std::optional<QString> write();
 
     // Runs written per job, and per status over all jobs.
-    const QMap<QString, int> &runsByJob() const { return m_runsByJob; }
-    const QMap<QString, int> &runsByStatus() const { return m_runsByStatus; }
+    [[nodiscard]] const QMap<QString, int> &runsByJob() const { return m_runsByJob; }
+    [[nodiscard]] const QMap<QString, int> &runsByStatus() const { return m_runsByStatus; }
 
 private:
     struct Run;
@@ -64,7 +64,7 @@ private:
     std::optional<QString> writeUploadCleanups();
     std::optional<QString> writeTopUps();
     std::optional<QString> writeRetentions();
-    QList<QDateTime> dailyOccurrences(QTime at, int days) const;
+    [[nodiscard]] QList<QDateTime> dailyOccurrences(QTime at, int days) const;
     Run scheduled(const QString &job, const QDateTime &occurrence, qint64 durationMSecs);
     QString instanceId();
 

@@ -30,10 +30,10 @@ public:
     std::optional<QString> add(const QVariantList &row);
     std::optional<QString> flush();
 
-    qint64 rowsWritten() const { return m_written; }
+    [[nodiscard]] qint64 rowsWritten() const { return m_written; }
 
 private:
-    QString insertSql(int rows) const;
+    [[nodiscard]] QString insertSql(int rows) const;
     std::optional<QString> send(QSqlQuery &query, int rows);
 
     QSqlDatabase m_db;

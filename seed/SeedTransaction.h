@@ -23,7 +23,7 @@ public:
 
     std::optional<QString> begin(SqlDialect dialect);
     std::optional<QString> commit();
-    bool isOpen() const { return m_open; }
+    [[nodiscard]] bool isOpen() const { return m_open; }
 
 private:
     std::optional<QString> statement(const QString &sql);

@@ -19,7 +19,7 @@ class UploadTreeWriter
 public:
     explicit UploadTreeWriter(QString root);
 
-    const QString &root() const { return m_root; }
+    [[nodiscard]] const QString &root() const { return m_root; }
 
     // "2026/11/17/<name>" for an upload made at `time` (UTC date, as the app names folders).
     static QString datedPath(const QDateTime &time, const QString &fileName);
@@ -34,8 +34,8 @@ public:
     // empty: nothing that was there before is touched).
     void removeWritten();
 
-    qint64 filesWritten() const { return m_files.size(); }
-    qint64 bytesWritten() const { return m_bytes; }
+    [[nodiscard]] qint64 filesWritten() const { return m_files.size(); }
+    [[nodiscard]] qint64 bytesWritten() const { return m_bytes; }
 
 private:
     std::optional<QString> ensureFolder(const QString &absoluteFolder);

@@ -40,13 +40,13 @@ public:
         : m_data(std::in_place_index<1>, E(std::move(error).error()))
     {}
 
-    bool hasValue() const { return m_data.index() == 0; }
+    [[nodiscard]] bool hasValue() const { return m_data.index() == 0; }
     explicit operator bool() const { return hasValue(); }
 
-    const T &value() const & { return std::get<0>(m_data); }
+    [[nodiscard]] const T &value() const & { return std::get<0>(m_data); }
     T &value() & { return std::get<0>(m_data); }
     T &&value() && { return std::get<0>(std::move(m_data)); }
-    const E &error() const { return std::get<1>(m_data); }
+    [[nodiscard]] const E &error() const { return std::get<1>(m_data); }
 
     const T &operator*() const & { return value(); }
     const T *operator->() const { return &value(); }
@@ -66,9 +66,9 @@ public:
         : m_error(E(std::move(error).error()))
     {}
 
-    bool hasValue() const { return !m_error.has_value(); }
+    [[nodiscard]] bool hasValue() const { return !m_error.has_value(); }
     explicit operator bool() const { return hasValue(); }
-    const E &error() const { return *m_error; }
+    [[nodiscard]] const E &error() const { return *m_error; }
 
 private:
     std::optional<E> m_error;

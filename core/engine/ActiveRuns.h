@@ -61,12 +61,12 @@ public:
     void stopAll(std::chrono::milliseconds deadline);
 
     Run *find(RunId id);
-    bool empty() const { return m_runs.empty(); }
-    std::size_t size() const { return m_runs.size(); }
-    std::vector<RunId> ids() const;
-    std::vector<std::shared_ptr<RunState>> states() const;
-    QList<RunInfo> infos() const;
-    std::optional<RunProgress> progress(RunId id) const;
+    [[nodiscard]] bool empty() const { return m_runs.empty(); }
+    [[nodiscard]] std::size_t size() const { return m_runs.size(); }
+    [[nodiscard]] std::vector<RunId> ids() const;
+    [[nodiscard]] std::vector<std::shared_ptr<RunState>> states() const;
+    [[nodiscard]] QList<RunInfo> infos() const;
+    [[nodiscard]] std::optional<RunProgress> progress(RunId id) const;
 
 private:
     EventTimeline &m_timeline;

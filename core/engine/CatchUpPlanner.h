@@ -35,7 +35,7 @@ public:
         int coalesced = 0;
 
         // What the history says of the coalesced ones.
-        QString coalescedDetail() const;
+        [[nodiscard]] QString coalescedDetail() const;
     };
     static Wake atWake(const Schedule &schedule, qint64 due, qint64 now);
 
@@ -49,17 +49,20 @@ public:
         MissedRunPolicy::Verdict verdict = MissedRunPolicy::Verdict::PolicySkips;
         bool inWindow = true; // the latest, of the policy's catch-up window
 
-        bool runsLatest() const { return verdict == MissedRunPolicy::Verdict::CatchUp; }
+        [[nodiscard]] bool runsLatest() const
+        {
+            return verdict == MissedRunPolicy::Verdict::CatchUp;
+        }
         // How many are recorded missed (all but a catch-up run's)...
-        int recordedMissed() const { return runsLatest() ? count - 1 : count; }
+        [[nodiscard]] int recordedMissed() const { return runsLatest() ? count - 1 : count; }
         // ...in one row standing at the occurrence after which the next start-up begins: the
         // latest missed, or without a catch-up run's own row to do that, the first.
-        qint64 recordedAt() const { return runsLatest() ? first : latest; }
+        [[nodiscard]] qint64 recordedAt() const { return runsLatest() ? first : latest; }
         // What the history says of them, under the policy's `action`.
-        QString missedDetail(MissedRunPolicy::Action action) const;
+        [[nodiscard]] QString missedDetail(MissedRunPolicy::Action action) const;
     };
     // None when the job never ran before or nothing came due since its last occurrence.
-    std::optional<StartUp> atStartUp(const SchedulerJob &job, qint64 now) const;
+    [[nodiscard]] std::optional<StartUp> atStartUp(const SchedulerJob &job, qint64 now) const;
 
     // At start-up, the journal's last occurrence of the job did not get done (its run failed,
     // timed out, died or never claimed): caught up unless a later occurrence has come due
@@ -69,18 +72,19 @@ public:
         qint64 occurrence = 0;
         MissedRunPolicy::Verdict verdict = MissedRunPolicy::Verdict::PolicySkips;
     };
-    std::optional<Unfinished> unfinishedAtStartUp(const SchedulerJob &job, qint64 now) const;
+    [[nodiscard]] std::optional<Unfinished> unfinishedAtStartUp(const SchedulerJob &job,
+                                                                qint64 now) const;
 
     // The journal's memory: the last occurrence each job dealt with (epoch ms), which of those
     // did not get done, and the schedules each job followed before its current one.
     void setLastOccurrences(const QHash<QString, qint64> &lastOccurrences);
     void setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished);
     void setEarlierSchedules(const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier);
-    std::optional<qint64> lastOccurrenceOf(const QString &job) const;
+    [[nodiscard]] std::optional<qint64> lastOccurrenceOf(const QString &job) const;
 
 private:
     // The schedule in force at each moment since the job's last occurrence.
-    ScheduleTimeline schedulesOf(const SchedulerJob &job) const;
+    [[nodiscard]] ScheduleTimeline schedulesOf(const SchedulerJob &job) const;
 
     QHash<QString, qint64> m_lastOccurrences;
     QHash<QString, qint64> m_unfinishedOccurrences;

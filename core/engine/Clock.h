@@ -20,15 +20,18 @@ public:
     using QObject::QObject;
 
     // Milliseconds since the Unix epoch, UTC.
-    virtual qint64 nowMSecs() const = 0;
+    [[nodiscard]] virtual qint64 nowMSecs() const = 0;
 
-    QDateTime now() const { return QDateTime::fromMSecsSinceEpoch(nowMSecs(), Qt::UTC); }
+    [[nodiscard]] QDateTime now() const
+    {
+        return QDateTime::fromMSecsSinceEpoch(nowMSecs(), Qt::UTC);
+    }
 
     // How much earlier than an instant the scheduler arms its timer, to wait the rest with
     // waitUntil(). A QTimer counts whole milliseconds from a time read in whole milliseconds,
     // and the event loop rounds its wait up: armed for an instant, it fires 0.3 to 2.5 ms after
     // it. Zero (the default): no lead, the timer alone (a manual clock moves only when told).
-    virtual std::chrono::milliseconds precisionLead() const { return {}; }
+    [[nodiscard]] virtual std::chrono::milliseconds precisionLead() const { return {}; }
 
     // Blocks the calling thread until nowMSecs() reaches `msecs`, but never longer than
     // precisionLead(). Does nothing for a clock without a lead.

@@ -37,7 +37,7 @@ public:
     void clear() { m_events.clear(); }
 
     // The instant of the earliest event; none when the timeline is empty.
-    std::optional<qint64> earliest() const;
+    [[nodiscard]] std::optional<qint64> earliest() const;
     // Takes off and returns the earliest event at or before `now`, with its instant.
     std::optional<std::pair<qint64, Event>> takeDue(qint64 now);
 

@@ -25,16 +25,16 @@ public:
     JobContext(const JobContext &) = delete;
     JobContext &operator=(const JobContext &) = delete;
 
-    const RunInfo &run() const;
-    const QString &jobName() const { return run().job; }
-    RunId runId() const { return run().id; }
-    const QDateTime &occurrence() const { return run().occurrence; }
-    RunTrigger trigger() const { return run().trigger; }
-    bool isDryRun() const { return run().dryRun; }
-    int attempt() const { return run().attempt; }
+    [[nodiscard]] const RunInfo &run() const;
+    [[nodiscard]] const QString &jobName() const { return run().job; }
+    [[nodiscard]] RunId runId() const { return run().id; }
+    [[nodiscard]] const QDateTime &occurrence() const { return run().occurrence; }
+    [[nodiscard]] RunTrigger trigger() const { return run().trigger; }
+    [[nodiscard]] bool isDryRun() const { return run().dryRun; }
+    [[nodiscard]] int attempt() const { return run().attempt; }
     // The zone the job runs in: its schedule's, after overrides (`fallback` when the run has
     // none, e.g. a body called outside a scheduler). Periods such as a month follow it.
-    QTimeZone zone(const QTimeZone &fallback) const
+    [[nodiscard]] QTimeZone zone(const QTimeZone &fallback) const
     {
         return run().zone.isValid() ? run().zone : fallback;
     }
@@ -42,12 +42,12 @@ public:
     // "Now" for the body's own rules (a cutoff, a grace period): when the run started by its
     // scheduler's clock (a manual clock in tests), else its occurrence, else the wall clock
     // (only for a body called outside a scheduler with neither).
-    QDateTime startedAt() const;
+    [[nodiscard]] QDateTime startedAt() const;
 
-    StopToken stopToken() const;
-    bool isStopRequested() const;
+    [[nodiscard]] StopToken stopToken() const;
+    [[nodiscard]] bool isStopRequested() const;
     // Waits up to `duration`; false when a stop cut the wait short (then return promptly).
-    bool sleepFor(std::chrono::milliseconds duration) const;
+    [[nodiscard]] bool sleepFor(std::chrono::milliseconds duration) const;
 
     JobLogger &log() { return m_logger; }
 

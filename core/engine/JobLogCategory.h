@@ -20,7 +20,7 @@ public:
     static QByteArray nameFor(const QString &jobName);
     // The part after "jc.job.": what `jobctl` accepts in place of the job's name.
     static QByteArray slugFor(const QString &jobName);
-    const QLoggingCategory &category() const { return m_category; }
+    [[nodiscard]] const QLoggingCategory &category() const { return m_category; }
 
 private:
     const QByteArray m_name;

@@ -34,15 +34,15 @@ public:
     // swaps the definition in. Refused for an unknown job.
     Expected<SchedulerJob *, QString> replaced(JobDefinition &def) const;
 
-    SchedulerJob *find(const QString &name) const;
-    QStringList names() const;
-    QList<JobStatus> statuses() const;
+    [[nodiscard]] SchedulerJob *find(const QString &name) const;
+    [[nodiscard]] QStringList names() const;
+    [[nodiscard]] QList<JobStatus> statuses() const;
 
-    auto begin() const { return m_jobs.begin(); }
-    auto end() const { return m_jobs.end(); }
+    [[nodiscard]] auto begin() const { return m_jobs.begin(); }
+    [[nodiscard]] auto end() const { return m_jobs.end(); }
 
 private:
-    std::optional<QString> refusal(const JobDefinition &def) const;
+    [[nodiscard]] std::optional<QString> refusal(const JobDefinition &def) const;
 
     std::vector<std::unique_ptr<SchedulerJob>> m_jobs; // in registration order
     QHash<QString, SchedulerJob *> m_byName;           // the same jobs, for lookups

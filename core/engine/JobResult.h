@@ -16,9 +16,9 @@ public:
         return {false, std::move(error), std::move(summary)};
     }
 
-    bool isSuccess() const { return m_success; }
-    const QString &error() const { return m_error; }
-    const QJsonObject &summary() const { return m_summary; }
+    [[nodiscard]] bool isSuccess() const { return m_success; }
+    [[nodiscard]] const QString &error() const { return m_error; }
+    [[nodiscard]] const QJsonObject &summary() const { return m_summary; }
 
 private:
     JobResult(bool success, QString error, QJsonObject summary)

@@ -16,7 +16,7 @@ class ManualClock final : public Clock
 public:
     explicit ManualClock(const QDateTime &start, QObject *parent = nullptr);
 
-    qint64 nowMSecs() const override { return m_now.load(); }
+    [[nodiscard]] qint64 nowMSecs() const override { return m_now.load(); }
 
     void setNow(const QDateTime &now);
     void setNowMSecs(qint64 msecs);

@@ -33,10 +33,10 @@ struct MissedRunPolicy
 
     // The one home of the rule for an occurrence missed while no instance ran the job, seen
     // at `now` (epoch ms): a paused job catches up nothing; else the action and the window.
-    Verdict onMissed(qint64 occurrence, qint64 now, bool paused) const;
+    [[nodiscard]] Verdict onMissed(qint64 occurrence, qint64 now, bool paused) const;
     // The same for the latest occurrence missed while paused, seen when the job is resumed.
-    Verdict onResume(qint64 missed, qint64 now) const;
-    bool inWindow(qint64 occurrence, qint64 now) const;
+    [[nodiscard]] Verdict onResume(qint64 missed, qint64 now) const;
+    [[nodiscard]] bool inWindow(qint64 occurrence, qint64 now) const;
 };
 
 QString toText(MissedRunPolicy::Action action);

@@ -20,11 +20,11 @@ struct RetryPolicy
 
     // The wait before attempt `attempt` (2 for the first retry). `unitRandom` in [0, 1)
     // chooses the jitter; 0.5 means none. Never more than maxDelay, never negative.
-    std::chrono::milliseconds delayBefore(int attempt, double unitRandom) const;
+    [[nodiscard]] std::chrono::milliseconds delayBefore(int attempt, double unitRandom) const;
 
     // The attempt that follows attempt `attempt` which ended with `outcome`: only a failed or
     // timed-out run is tried again, and only while attempts are left. None: no retry.
-    std::optional<int> nextAttempt(RunOutcome outcome, int attempt) const;
+    [[nodiscard]] std::optional<int> nextAttempt(RunOutcome outcome, int attempt) const;
 };
 
 } // namespace jc

@@ -27,7 +27,7 @@ struct RunRecord
     // with this record, and whoever shows it must say so.
     QString journalError;
 
-    qint64 durationMSecs() const { return info.startedAt.msecsTo(finishedAt); }
+    [[nodiscard]] qint64 durationMSecs() const { return info.startedAt.msecsTo(finishedAt); }
 };
 
 } // namespace jc

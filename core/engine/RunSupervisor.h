@@ -71,12 +71,15 @@ public:
     // ended or as abandoned.
     StopReport stopAll(std::chrono::milliseconds deadline);
 
-    const QString &instanceId() const { return m_settings.instanceId; }
-    bool empty() const { return m_runs.empty(); }
-    std::size_t size() const { return m_runs.size(); }
-    QList<RunInfo> infos() const { return m_runs.infos(); }
-    std::optional<RunProgress> progress(RunId run) const { return m_runs.progress(run); }
-    std::vector<std::shared_ptr<RunState>> states() const { return m_runs.states(); }
+    [[nodiscard]] const QString &instanceId() const { return m_settings.instanceId; }
+    [[nodiscard]] bool empty() const { return m_runs.empty(); }
+    [[nodiscard]] std::size_t size() const { return m_runs.size(); }
+    [[nodiscard]] QList<RunInfo> infos() const { return m_runs.infos(); }
+    [[nodiscard]] std::optional<RunProgress> progress(RunId run) const
+    {
+        return m_runs.progress(run);
+    }
+    [[nodiscard]] std::vector<std::shared_ptr<RunState>> states() const { return m_runs.states(); }
 
 signals:
     void runStarted(const jc::RunInfo &run);

@@ -105,8 +105,8 @@ public:
     // running it, so that instances sharing the journal's database run it once. Call before
     // start(); without a journal nothing is recorded (previews, tests of the engine alone).
     void setJournal(std::shared_ptr<RunJournal> journal);
-    QString instanceId() const { return m_options.instanceId; }
-    const Options &options() const { return m_options; }
+    [[nodiscard]] QString instanceId() const { return m_options.instanceId; }
+    [[nodiscard]] const Options &options() const { return m_options; }
 
     // The last occurrence each job dealt with, as the journal remembers it (epoch ms). At
     // start() the occurrences between it and now are missed ones and each job's missed-run
@@ -128,8 +128,8 @@ public:
     // whose run died is finished by the next start, not lost. Call before start().
     void setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished);
 
-    State state() const { return m_state; }
-    const Clock &clock() const { return m_clock; }
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] const Clock &clock() const { return m_clock; }
 
     // Computes every job's next occurrence after now and arms the timer.
     void start();
@@ -163,21 +163,24 @@ public:
     // Requests a running run to stop (reason Cancelled). False when it is not running here.
     bool cancel(RunId run);
 
-    QStringList jobNames() const;
-    std::optional<JobStatus> jobStatus(const QString &name) const;
-    QList<JobStatus> jobStatuses() const;
-    QList<RunInfo> activeRuns() const;
-    std::optional<RunProgress> progress(RunId run) const;
+    [[nodiscard]] QStringList jobNames() const;
+    [[nodiscard]] std::optional<JobStatus> jobStatus(const QString &name) const;
+    [[nodiscard]] QList<JobStatus> jobStatuses() const;
+    [[nodiscard]] QList<RunInfo> activeRuns() const;
+    [[nodiscard]] std::optional<RunProgress> progress(RunId run) const;
     // How this instance's last heartbeat pass went (leases of its running runs refreshed,
     // dead instances' runs swept), as its journal thread last finished one; nullopt without a
     // journal or before the first pass (one heartbeatInterval after start()). Cheap: no
     // database access (the metrics read it at every scrape).
-    std::optional<LeaseRenewal> leaseRenewal() const;
+    [[nodiscard]] std::optional<LeaseRenewal> leaseRenewal() const;
 
     // Introspection for tests and benchmarks: milliseconds until the wake-up timer fires
     // (-1 when it is not armed), and how many times it has woken the scheduler.
-    int msecsUntilWake() const { return m_timer.isActive() ? m_timer.remainingTime() : -1; }
-    quint64 wakeCount() const { return m_wakeCount; }
+    [[nodiscard]] int msecsUntilWake() const
+    {
+        return m_timer.isActive() ? m_timer.remainingTime() : -1;
+    }
+    [[nodiscard]] quint64 wakeCount() const { return m_wakeCount; }
 
 signals:
     void stateChanged(jc::Scheduler::State state);

@@ -23,9 +23,9 @@ struct SchedulerJob
     {}
 
     // What the job looks like from outside (Scheduler::jobStatus).
-    JobStatus status() const;
+    [[nodiscard]] JobStatus status() const;
     // Why an occurrence did not run while paused: "The job is paused by <who>: <reason>".
-    QString pausedDetail() const;
+    [[nodiscard]] QString pausedDetail() const;
     // One structured line ("message key=value …", the job's name among the fields) to the
     // job's own logging category; nothing is formatted when the category filters it out.
     void logLine(QtMsgType type, const QString &message, QVariantMap fields = {}) const;

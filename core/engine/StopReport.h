@@ -12,7 +12,7 @@ struct StopReport
     int finished = 0;         // runs that ended (cancelled or not) before the deadline
     QList<RunInfo> abandoned; // runs whose bodies were still going at the deadline
 
-    bool isClean() const { return abandoned.isEmpty(); }
+    [[nodiscard]] bool isClean() const { return abandoned.isEmpty(); }
 };
 
 } // namespace jc

@@ -39,12 +39,15 @@ public:
         : m_state(std::move(state))
     {}
 
-    bool isStopRequested() const { return m_state && m_state->isStopRequested(); }
-    StopReason reason() const { return m_state ? m_state->reason() : StopReason::None; }
+    [[nodiscard]] bool isStopRequested() const { return m_state && m_state->isStopRequested(); }
+    [[nodiscard]] StopReason reason() const
+    {
+        return m_state ? m_state->reason() : StopReason::None;
+    }
 
     // Sleeps up to `duration` (e.g. a retry backoff). Returns false when the wait was cut
     // short by a stop request, true when the whole duration passed.
-    bool sleepFor(std::chrono::milliseconds duration) const;
+    [[nodiscard]] bool sleepFor(std::chrono::milliseconds duration) const;
 
 private:
     std::shared_ptr<const StopState> m_state;
@@ -60,9 +63,9 @@ public:
 
     // The first request wins: a run cancelled and then timed out stays "cancelled".
     bool requestStop(StopReason reason) { return m_state->requestStop(reason); }
-    bool isStopRequested() const { return m_state->isStopRequested(); }
-    StopReason reason() const { return m_state->reason(); }
-    StopToken token() const { return StopToken(m_state); }
+    [[nodiscard]] bool isStopRequested() const { return m_state->isStopRequested(); }
+    [[nodiscard]] StopReason reason() const { return m_state->reason(); }
+    [[nodiscard]] StopToken token() const { return StopToken(m_state); }
 
 private:
     std::shared_ptr<StopState> m_state;

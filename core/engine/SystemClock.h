@@ -13,14 +13,14 @@ class SystemClock final : public Clock
     Q_OBJECT
 public:
     using Clock::Clock;
-    qint64 nowMSecs() const override;
+    [[nodiscard]] qint64 nowMSecs() const override;
 
     // The system's time, for the few readers that have no Clock by design: a record made
     // outside any scheduler (a run without one, a migration's date, a UUIDv7's time). The
     // only read of the system's time in core/ and ui/: everything else asks its Clock.
     static qint64 wallMSecs();
     static QDateTime wallTime() { return QDateTime::fromMSecsSinceEpoch(wallMSecs(), Qt::UTC); }
-    std::chrono::milliseconds precisionLead() const override;
+    [[nodiscard]] std::chrono::milliseconds precisionLead() const override;
     void waitUntil(qint64 msecs) const override;
 };
 

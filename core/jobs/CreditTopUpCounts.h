@@ -41,7 +41,7 @@ struct CreditTopUpCounts
     // {"usersScanned": .., "usersToppedUp": .., "creditsGranted": .., "alreadyToppedUp": ..,
     //  "usersSkippedNegative": .., "legacyGrantsAdopted": .., "legacyRowsSinceSwitchOver": ..,
     //  "byLimit": {"10": {"users": n, "credits": c}, ...}}
-    QJsonObject toJson() const;
+    [[nodiscard]] QJsonObject toJson() const;
 };
 
 } // namespace jc

@@ -47,17 +47,17 @@ private:
     Expected<QStringList, Stop> readBoundaries();
     Expected<CreditTopUpSql::Range, Stop> batchRange(const QStringList &boundaries,
                                                      const QString &after, const QString &what);
-    std::chrono::milliseconds backoff(int attempt) const;
+    [[nodiscard]] std::chrono::milliseconds backoff(int attempt) const;
 
     // Records a batch that failed for good; false when the run should stop instead.
     bool carryOnAfter(const CreditTopUpSql::Range &range, const QString &error);
     JobResult nothingOwed();
-    JobResult finished() const;
-    JobResult failedBatches() const;
-    JobResult cancelled() const;
-    JobResult failed(const QString &error) const;
-    QJsonObject summary() const;
-    QString tiers() const;
+    [[nodiscard]] JobResult finished() const;
+    [[nodiscard]] JobResult failedBatches() const;
+    [[nodiscard]] JobResult cancelled() const;
+    [[nodiscard]] JobResult failed(const QString &error) const;
+    [[nodiscard]] QJsonObject summary() const;
+    [[nodiscard]] QString tiers() const;
     void refreshStatisticsWhenGrown();
     void logBatch(int batch, const CreditTopUpSql::Range &range, const CreditTopUpCounts &counts);
 

@@ -136,7 +136,7 @@ private:
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(SqlStatement &statement, const SqlStatement::Values &values);
     std::optional<QSqlError> execText(const QString &sql);
-    QString beginStatement() const;
+    [[nodiscard]] QString beginStatement() const;
     // The first column of the query's first row as an integer; 0 when it has no row.
     Expected<qint64, QSqlError> firstInteger(SqlStatement &statement,
                                              const SqlStatement::Values &values);
@@ -146,7 +146,7 @@ private:
     // The values bound for the legacy rows of the period: the period (":period") and its
     // bounds as the dialect compares them (":start", ":end"; SQLite also ":first_day",
     // ":last_day").
-    SqlStatement::Values periodValues() const;
+    [[nodiscard]] SqlStatement::Values periodValues() const;
     Expected<QDateTime, QSqlError> switchOver();
     void rollback();
 

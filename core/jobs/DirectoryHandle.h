@@ -45,20 +45,20 @@ public:
     // before it are resolved by the system, as in any path).
     static Expected<DirectoryHandle, int> open(const QString &path);
 
-    bool isValid() const { return m_fd >= 0; }
+    [[nodiscard]] bool isValid() const { return m_fd >= 0; }
 
     // The folder `name` in this one (one component, no '/'); a symlink there is refused.
-    Expected<DirectoryHandle, int> openFolder(const QString &name) const;
+    [[nodiscard]] Expected<DirectoryHandle, int> openFolder(const QString &name) const;
     // Every entry but "." and "..", in no particular order. An entry that disappears while
     // it is listed is left out; one that cannot be looked at is an Entry of Kind::Other.
-    Expected<QList<Entry>, int> entries() const;
+    [[nodiscard]] Expected<QList<Entry>, int> entries() const;
     // The entry `name` in this folder.
-    Expected<Entry, int> entry(const QString &name) const;
+    [[nodiscard]] Expected<Entry, int> entry(const QString &name) const;
     // unlinkat(name, 0): removes a file (or a symlink itself), never a folder. The errno
     // when it failed.
-    std::optional<int> removeFile(const QString &name) const;
+    [[nodiscard]] std::optional<int> removeFile(const QString &name) const;
     // unlinkat(name, AT_REMOVEDIR): removes an empty folder only. The errno when it failed.
-    std::optional<int> removeFolder(const QString &name) const;
+    [[nodiscard]] std::optional<int> removeFolder(const QString &name) const;
 
     // A sentence for an errno value ("Not a directory").
     static QString errorText(int error);

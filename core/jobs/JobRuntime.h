@@ -64,8 +64,8 @@ public:
     create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Options options);
 
     Scheduler &scheduler() { return *m_scheduler; }
-    const std::shared_ptr<ConnectionFactory> &database() const { return m_database; }
-    const std::shared_ptr<RunJournal> &journal() const { return m_journal; }
+    [[nodiscard]] const std::shared_ptr<ConnectionFactory> &database() const { return m_database; }
+    [[nodiscard]] const std::shared_ptr<RunJournal> &journal() const { return m_journal; }
 
     // Reads the stored pauses and job settings on the calling thread and applies them to the
     // scheduler now.
@@ -90,7 +90,8 @@ private:
     Expected<void, QString> prepare(qint64 nowMSecs);
     Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
     earlierSchedules(const QHash<QString, qint64> &lastOccurrences) const;
-    JobDefinition definitionFor(const CatalogEntry &entry, const QJsonObject &stored) const;
+    [[nodiscard]] JobDefinition definitionFor(const CatalogEntry &entry,
+                                              const QJsonObject &stored) const;
     static Snapshot read(const std::shared_ptr<ConnectionFactory> &database, qint64 nowMSecs);
     void poll();
     void apply(const Snapshot &snapshot);

@@ -45,17 +45,17 @@ public:
     // what spec.salvage makes of it, or nothing, with parse()'s reason as the problem.
     static Expected<Reading, QString> read(const SettingSpec &spec, const QVariant &value);
 
-    qint64 integer(const QString &key) const;
-    QString text(const QString &key) const;
-    QStringList list(const QString &key) const;
-    bool contains(const QString &key) const { return m_values.contains(key); }
+    [[nodiscard]] qint64 integer(const QString &key) const;
+    [[nodiscard]] QString text(const QString &key) const;
+    [[nodiscard]] QStringList list(const QString &key) const;
+    [[nodiscard]] bool contains(const QString &key) const { return m_values.contains(key); }
     // Where each value came from: "default", "environment", "database", "run".
-    QString origin(const QString &key) const { return m_origins.value(key); }
+    [[nodiscard]] QString origin(const QString &key) const { return m_origins.value(key); }
     // Every value as JSON, for the run's log and the console.
-    QJsonObject toJson() const;
+    [[nodiscard]] QJsonObject toJson() const;
     // One line per report-only value not used as given, for the run's log: "NAME: why; using
     // VALUE (the default) instead. ...".
-    const QStringList &warnings() const { return m_warnings; }
+    [[nodiscard]] const QStringList &warnings() const { return m_warnings; }
 
 private:
     QHash<QString, QVariant> m_values;

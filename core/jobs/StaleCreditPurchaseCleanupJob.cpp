@@ -36,7 +36,7 @@ struct Terms
         values.insert(other.values);
         return *this;
     }
-    QString joined() const { return sql.join(QStringLiteral(" AND ")); }
+    [[nodiscard]] QString joined() const { return sql.join(QStringLiteral(" AND ")); }
 };
 
 // Which rows are stale: `range`, a range of the (status, created_at) index they all lie in,
@@ -101,12 +101,15 @@ struct Counts
 {
     qint64 pending = 0;
     qint64 failed = 0;
-    qint64 total() const { return pending + failed; }
+    [[nodiscard]] qint64 total() const { return pending + failed; }
     void add(const QString &status, qint64 n)
     {
         (status == staleStatuses[0] ? pending : failed) += n;
     }
-    QJsonObject toJson() const { return {{staleStatuses[0], pending}, {staleStatuses[1], failed}}; }
+    [[nodiscard]] QJsonObject toJson() const
+    {
+        return {{staleStatuses[0], pending}, {staleStatuses[1], failed}};
+    }
 };
 
 // What the run found: the stale rows, and (SQLite) the rows whose created_at is unreadable.
@@ -191,7 +194,7 @@ public:
 
 private:
     // Rows of `status` after `lower` (none: from the start).
-    Terms after(const QString &status, const QVariant &lower) const
+    [[nodiscard]] Terms after(const QString &status, const QVariant &lower) const
     {
         Terms terms;
         terms.add(QStringLiteral("status = :status"), {{QStringLiteral(":status"), status}});

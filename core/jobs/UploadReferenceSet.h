@@ -42,10 +42,13 @@ public:
     // Adds the URLs found anywhere in `text`.
     void addText(QStringView text);
 
-    bool contains(const QString &relativePath) const { return m_paths.contains(relativePath); }
-    qsizetype size() const { return m_paths.size(); }
-    qint64 rowsRead() const { return m_rows; }
-    qint64 unparsableRows() const { return m_unparsable; }
+    [[nodiscard]] bool contains(const QString &relativePath) const
+    {
+        return m_paths.contains(relativePath);
+    }
+    [[nodiscard]] qsizetype size() const { return m_paths.size(); }
+    [[nodiscard]] qint64 rowsRead() const { return m_rows; }
+    [[nodiscard]] qint64 unparsableRows() const { return m_unparsable; }
 
 private:
     static qsizetype urlStart(QStringView text, qsizetype regionStart, qsizetype hit,

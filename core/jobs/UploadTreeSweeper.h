@@ -76,7 +76,7 @@ public:
         qint64 errors = 0;
         bool stopped = false;
 
-        QJsonObject toJson() const;
+        [[nodiscard]] QJsonObject toJson() const;
     };
 
     // `root` is an absolute path.

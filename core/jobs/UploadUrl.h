@@ -30,7 +30,7 @@ public:
     explicit UploadUrl(const QString &siteUrl = {});
 
     // "2025/11/17/<uuid>.png", or nothing when `url` is not a local upload.
-    std::optional<QString> relativePath(QStringView url) const;
+    [[nodiscard]] std::optional<QString> relativePath(QStringView url) const;
 
     // The form relativePath() gives for a path found under the root ("2025/11/17/a.png").
     static QString normalisedFilePath(const QString &relative);
@@ -41,8 +41,8 @@ public:
 
 private:
     std::optional<QString> pathOf(QStringView url, bool *absolute) const;
-    std::optional<QString> cleanPath(const QString &path, bool absolute) const;
-    bool isOwnAuthority(QStringView scheme, QStringView authority) const;
+    [[nodiscard]] std::optional<QString> cleanPath(const QString &path, bool absolute) const;
+    [[nodiscard]] bool isOwnAuthority(QStringView scheme, QStringView authority) const;
 
     QString m_scheme;     // lower case; empty without SITE_URL
     QString m_host;       // lower case

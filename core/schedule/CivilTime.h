@@ -77,7 +77,7 @@ struct CivilTime
         return t;
     }
 
-    constexpr qint64 toLocalSeconds() const
+    [[nodiscard]] constexpr qint64 toLocalSeconds() const
     {
         return daysFromCivil(year, month, day) * SecondsPerDay + qint64{hour} * 3600 +
                qint64{minute} * 60 + second;

@@ -37,24 +37,27 @@ public:
     {
         QString text; // as written; "0" for the seconds of a 5-field expression
         std::vector<Item> items;
-        bool startsWithStar() const { return text.startsWith(QLatin1Char('*')); }
+        [[nodiscard]] bool startsWithStar() const { return text.startsWith(QLatin1Char('*')); }
     };
 
     // text: 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first),
     // separated by white space. Macros and aliases are the caller's business.
     static Expected<CronExpression, ScheduleError> parse(const QString &text);
 
-    const Field &field(FieldId id) const { return m_fields[static_cast<std::size_t>(id)]; }
-    bool hasSeconds() const { return m_hasSeconds; }
+    [[nodiscard]] const Field &field(FieldId id) const
+    {
+        return m_fields[static_cast<std::size_t>(id)];
+    }
+    [[nodiscard]] bool hasSeconds() const { return m_hasSeconds; }
 
     // Minute or hour text begins with '*', or with 6 fields the seconds text does.
-    bool isIntervalLike() const;
+    [[nodiscard]] bool isIntervalLike() const;
 
     // The first matching wall time (local seconds, see CivilTime) in [from, limit), if any.
-    std::optional<qint64> nextMatch(qint64 from, qint64 limit) const;
+    [[nodiscard]] std::optional<qint64> nextMatch(qint64 from, qint64 limit) const;
 
 private:
-    quint32 daysInMonthMatching(qint64 year, int month) const;
+    [[nodiscard]] quint32 daysInMonthMatching(qint64 year, int month) const;
     void buildBitSets();
 
     std::array<Field, FieldCount> m_fields;

@@ -28,12 +28,12 @@ private:
     explicit CronFieldParser(CronExpression::FieldId id);
     static const Spec &specFor(CronExpression::FieldId id);
 
-    ItemResult parseItem(const QString &text) const;
-    ItemResult parseBase(const QString &base, int step, bool hasStep) const;
-    ItemResult parseNth(const QString &text) const;
-    ValueResult parseValue(const QString &text) const;
-    ValueResult parseStep(const QString &text) const;
-    ScheduleError error(const QString &reason) const;
+    [[nodiscard]] ItemResult parseItem(const QString &text) const;
+    [[nodiscard]] ItemResult parseBase(const QString &base, int step, bool hasStep) const;
+    [[nodiscard]] ItemResult parseNth(const QString &text) const;
+    [[nodiscard]] ValueResult parseValue(const QString &text) const;
+    [[nodiscard]] ValueResult parseStep(const QString &text) const;
+    [[nodiscard]] ScheduleError error(const QString &reason) const;
 
     CronExpression::FieldId m_id;
     const Spec &m_spec;

@@ -18,8 +18,8 @@ public:
     // text: the part after "@every", e.g. "1h30m"; any case, white space ignored.
     static Expected<EveryDuration, ScheduleError> parse(const QString &text);
 
-    qint64 milliseconds() const { return m_seconds * 1000; }
-    QString text() const { return m_text; } // normalized: "1h30m"
+    [[nodiscard]] qint64 milliseconds() const { return m_seconds * 1000; }
+    [[nodiscard]] QString text() const { return m_text; } // normalized: "1h30m"
 
 private:
     EveryDuration(qint64 seconds, QString text);

@@ -64,8 +64,8 @@ public:
     QString description;
     bool intervalLike = false;
 
-    std::optional<qint64> nextAfter(qint64 afterMSecs) const;
-    std::optional<qint64> nextCron(qint64 afterMSecs) const;
+    [[nodiscard]] std::optional<qint64> nextAfter(qint64 afterMSecs) const;
+    [[nodiscard]] std::optional<qint64> nextCron(qint64 afterMSecs) const;
 };
 
 Schedule::Schedule() = default;

@@ -64,26 +64,27 @@ public:
                            const QString &description = {});
 
     // The same schedule in another zone.
-    Schedule withZone(const QTimeZone &zone) const;
+    [[nodiscard]] Schedule withZone(const QTimeZone &zone) const;
 
-    bool isValid() const { return kind() != Kind::Invalid; }
-    Kind kind() const;
-    QString text() const; // as given to parse() (trimmed), or the custom name
-    QTimeZone zone() const;
-    bool isIntervalLike() const; // rule 2 above; custom schedules are never interval-like
+    [[nodiscard]] bool isValid() const { return kind() != Kind::Invalid; }
+    [[nodiscard]] Kind kind() const;
+    [[nodiscard]] QString text() const; // as given to parse() (trimmed), or the custom name
+    [[nodiscard]] QTimeZone zone() const;
+    [[nodiscard]] bool
+    isIntervalLike() const; // rule 2 above; custom schedules are never interval-like
 
     // The next fire instant strictly after `after`, expressed in the schedule's zone; invalid
     // when the schedule never fires again (e.g. "0 0 30 2 *"), or a custom calculator returned
     // an instant that is not strictly after `after`.
-    QDateTime next(const QDateTime &after) const;
+    [[nodiscard]] QDateTime next(const QDateTime &after) const;
 
     // The same in milliseconds since the epoch (UTC); -1 when there is none. The fast path
     // the scheduler uses.
-    qint64 nextMSecs(qint64 afterMSecsSinceEpoch) const;
+    [[nodiscard]] qint64 nextMSecs(qint64 afterMSecsSinceEpoch) const;
 
     // Plain English: "at 00:00 on day 1 of every month", "every 15 minutes",
     // "at 02:30 on Monday through Friday", "every 1h30m (aligned to the Unix epoch)".
-    QString description() const;
+    [[nodiscard]] QString description() const;
 
     class Impl;
 

@@ -34,12 +34,15 @@ public:
                                          std::chrono::hours window = std::chrono::hours(24));
 
     // Whether the change drops or adds a run within the window.
-    bool changesTheComingDay() const { return !dropped.isEmpty() || !added.isEmpty(); }
+    [[nodiscard]] bool changesTheComingDay() const
+    {
+        return !dropped.isEmpty() || !added.isEmpty();
+    }
 
     // For people, in lines (a terminal, or a fixed-width label): both schedules with their
     // zones, the occurrences side by side ("*" where daylight saving moves or repeats one,
     // with its note below), then what the change does within the next 24 h.
-    QString text(const Schedule &before, const Schedule &after) const;
+    [[nodiscard]] QString text(const Schedule &before, const Schedule &after) const;
 };
 
 } // namespace jc

@@ -22,23 +22,26 @@ private:
 
     explicit ScheduleDescriber(const CronExpression &cron);
 
-    QString sentence() const;
-    bool hasExplicitTimes() const; // few enough times to list: "at 09:00 and 17:00"
-    QString timePhrase() const;
-    QString explicitTimes() const;
-    QString clock(int hour, int minute, int second) const;
-    QString minuteHourPhrase() const;
-    QString dayPhrase() const;
-    QString dayOfMonthPhrase(bool alone) const;
-    QString weekdayList(const QString &conjunction) const;
-    QString monthList() const;
+    [[nodiscard]] QString sentence() const;
+    [[nodiscard]] bool hasExplicitTimes() const; // few enough times to list: "at 09:00 and 17:00"
+    [[nodiscard]] QString timePhrase() const;
+    [[nodiscard]] QString explicitTimes() const;
+    [[nodiscard]] QString clock(int hour, int minute, int second) const;
+    [[nodiscard]] QString minuteHourPhrase() const;
+    [[nodiscard]] QString dayPhrase() const;
+    [[nodiscard]] QString dayOfMonthPhrase(bool alone) const;
+    [[nodiscard]] QString weekdayList(const QString &conjunction) const;
+    [[nodiscard]] QString monthList() const;
 
-    const CronExpression::Field &field(FieldId id) const { return m_cron.field(id); }
-    std::vector<int> values(FieldId id) const;
-    bool isPlainStar(FieldId id) const { return field(id).text == QLatin1String("*"); }
-    int starStep(FieldId id) const; // n of a lone "*/n", 1 for "*", 0 otherwise
-    bool isExplicit(FieldId id) const;
-    bool showsSeconds() const;
+    [[nodiscard]] const CronExpression::Field &field(FieldId id) const { return m_cron.field(id); }
+    [[nodiscard]] std::vector<int> values(FieldId id) const;
+    [[nodiscard]] bool isPlainStar(FieldId id) const
+    {
+        return field(id).text == QLatin1String("*");
+    }
+    [[nodiscard]] int starStep(FieldId id) const; // n of a lone "*/n", 1 for "*", 0 otherwise
+    [[nodiscard]] bool isExplicit(FieldId id) const;
+    [[nodiscard]] bool showsSeconds() const;
 
     static QString listPhrase(const std::vector<int> &values);
     static QString joinAnd(const QStringList &parts, const QString &conjunction);

@@ -12,7 +12,7 @@ struct ScheduleError
     QString reason;
 
     // "minute: 61 is out of range 0-59"
-    QString message() const
+    [[nodiscard]] QString message() const
     {
         return field.isEmpty() ? reason : field + QLatin1String(": ") + reason;
     }

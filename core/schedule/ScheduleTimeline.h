@@ -32,10 +32,10 @@ public:
 
     // The first occurrence strictly after `after` of the schedule in force then, in ms since
     // the epoch; -1 when none comes.
-    qint64 nextMSecs(qint64 after) const;
+    [[nodiscard]] qint64 nextMSecs(qint64 after) const;
 
-    const Schedule &current() const { return m_current; }
-    const QList<Replaced> &earlier() const { return m_earlier; }
+    [[nodiscard]] const Schedule &current() const { return m_current; }
+    [[nodiscard]] const QList<Replaced> &earlier() const { return m_earlier; }
 
 private:
     QList<Replaced> m_earlier;

@@ -38,11 +38,11 @@ public:
     // Stops the listening thread; its connection is closed there.
     ~ChangeListener() override;
 
-    bool isAvailable() const;
+    [[nodiscard]] bool isAvailable() const;
     // Starts listening (PostgreSQL only). Idempotent.
     void start();
-    bool isListening() const { return m_listening; }
-    const QString &lastError() const { return m_lastError; }
+    [[nodiscard]] bool isListening() const { return m_listening; }
+    [[nodiscard]] const QString &lastError() const { return m_lastError; }
 
 signals:
     // Something of `job` changed (empty: unknown which, re-read everything).

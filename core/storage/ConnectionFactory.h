@@ -56,9 +56,9 @@ public:
     ConnectionFactory(const ConnectionFactory &) = delete;
     ConnectionFactory &operator=(const ConnectionFactory &) = delete;
 
-    const DatabaseUrl &url() const { return m_url; }
-    SqlDialect dialect() const { return m_url.dialect(); }
-    const ConnectionOptions &options() const { return m_options; }
+    [[nodiscard]] const DatabaseUrl &url() const { return m_url; }
+    [[nodiscard]] SqlDialect dialect() const { return m_url.dialect(); }
+    [[nodiscard]] const ConnectionOptions &options() const { return m_options; }
 
     // The calling thread's open connection, opened (or reopened) here if needed.
     Expected<QSqlDatabase, QString> connectionForCurrentThread();
@@ -69,7 +69,7 @@ public:
 
     // How many threads hold a connection from this factory (dropped ones included until their
     // thread calls again or ends). For tests and diagnostics.
-    int connectionCount() const;
+    [[nodiscard]] int connectionCount() const;
 
     // SQLite takes one writer at a time. Writers of this process queue on this lock (held
     // from BEGIN to COMMIT, see WriteTransaction) instead of meeting in SQLite's busy
@@ -79,7 +79,7 @@ public:
     std::unique_lock<std::mutex> lockForWriting();
 
     // The connection name the calling thread uses; empty before its first connection.
-    QString connectionNameForCurrentThread() const;
+    [[nodiscard]] QString connectionNameForCurrentThread() const;
 
     // MySQL: a connection unused for this long is probed before it is handed out (above).
     static constexpr qint64 MySqlIdleCheckMSecs = 500;
@@ -89,10 +89,10 @@ private:
 
     Expected<QSqlDatabase, QString> openNewConnection();
     // How long a connection may stay unused before it is probed (never for SQLite).
-    qint64 idleCheckMSecs() const;
+    [[nodiscard]] qint64 idleCheckMSecs() const;
     std::optional<QString> openAndSetUp(QSqlDatabase &db) const;
-    std::optional<QString> missingDriver() const;
-    QString driverName() const;
+    [[nodiscard]] std::optional<QString> missingDriver() const;
+    [[nodiscard]] QString driverName() const;
 
     DatabaseUrl m_url;
     ConnectionOptions m_options;

@@ -33,8 +33,8 @@ public:
 
     explicit DatabaseClock(const Clock &base, QObject *parent = nullptr);
 
-    qint64 nowMSecs() const override;
-    std::chrono::milliseconds precisionLead() const override;
+    [[nodiscard]] qint64 nowMSecs() const override;
+    [[nodiscard]] std::chrono::milliseconds precisionLead() const override;
     void waitUntil(qint64 msecs) const override;
 
     // Measures the server's clock on `db` and adopts its skew. Returns the skew.
@@ -45,9 +45,9 @@ public:
     // Adopts a skew measured elsewhere (server time minus base time), unless it is within
     // the tolerance of the current one.
     void setSkew(qint64 skewMSecs);
-    qint64 skew() const { return m_skew.load(std::memory_order_relaxed); }
+    [[nodiscard]] qint64 skew() const { return m_skew.load(std::memory_order_relaxed); }
 
-    const Clock &base() const { return m_base; }
+    [[nodiscard]] const Clock &base() const { return m_base; }
 
     // One measurement: the server's time minus the base clock's, at the round trip's midpoint.
     static Expected<qint64, QString> measure(QSqlDatabase &db, const Clock &base);

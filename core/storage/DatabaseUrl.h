@@ -53,37 +53,40 @@ public:
     // One line listing the accepted forms, for help texts and error messages.
     static QString acceptedForms();
 
-    SqlDialect dialect() const { return m_dialect; }
-    bool isDefaultLocation() const { return m_isDefaultLocation; }
-    bool isEmpty() const { return m_dialect == SqlDialect::Sqlite && m_filePath.isEmpty(); }
+    [[nodiscard]] SqlDialect dialect() const { return m_dialect; }
+    [[nodiscard]] bool isDefaultLocation() const { return m_isDefaultLocation; }
+    [[nodiscard]] bool isEmpty() const
+    {
+        return m_dialect == SqlDialect::Sqlite && m_filePath.isEmpty();
+    }
 
     // SQLite: the absolute path of the database file.
-    QString filePath() const { return m_filePath; }
+    [[nodiscard]] QString filePath() const { return m_filePath; }
 
     // Server parts (PostgreSQL, MySQL), decoded. host() is empty for the client library's
     // default (the local socket); port() is 5432 (PostgreSQL) or 3306 (MySQL) unless given;
     // userName() is empty for the client's default (the OS user).
-    QString host() const { return m_host; }
-    int port() const { return m_port; }
-    QString databaseName() const { return m_databaseName; }
-    QString userName() const { return m_userName; }
-    QString password() const { return m_password; }
-    bool hasPassword() const { return m_hasPassword; }
-    const QList<Option> &options() const { return m_options; }
+    [[nodiscard]] QString host() const { return m_host; }
+    [[nodiscard]] int port() const { return m_port; }
+    [[nodiscard]] QString databaseName() const { return m_databaseName; }
+    [[nodiscard]] QString userName() const { return m_userName; }
+    [[nodiscard]] QString password() const { return m_password; }
+    [[nodiscard]] bool hasPassword() const { return m_hasPassword; }
+    [[nodiscard]] const QList<Option> &options() const { return m_options; }
 
     // The options in the form QSqlDatabase::setConnectOptions() takes: for QPSQL
     // `name=value;name='quoted value'`, for QMYSQL `NAME=value;FLAG`.
-    QString connectOptions() const;
+    [[nodiscard]] QString connectOptions() const;
 
     // The same server and credentials with another database name (tests, admin tools).
-    DatabaseUrl withDatabaseName(const QString &databaseName) const;
+    [[nodiscard]] DatabaseUrl withDatabaseName(const QString &databaseName) const;
     // The same URL with `password` (PostgreSQL; a password from a keychain, never a file).
-    DatabaseUrl withPassword(const QString &password) const;
+    [[nodiscard]] DatabaseUrl withPassword(const QString &password) const;
 
     // For people and logs: `sqlite:/abs/path.db`,
     // `postgresql://user:****@host:port/dbname?sslmode=require` (a `password` option masked
     // too) or `mysql://user:****@host:3306/dbname`.
-    QString toDisplayString() const;
+    [[nodiscard]] QString toDisplayString() const;
 
     friend bool operator==(const DatabaseUrl &, const DatabaseUrl &) = default;
 

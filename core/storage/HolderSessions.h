@@ -52,9 +52,9 @@ public:
     // Whether the session that took lock `key` has ended: true only when the snapshot is
     // conclusive and no session holds it. nullopt: unknown (no key, SQLite, fresh server).
     // MySQL: only the keys of runs that were running when it was read are known.
-    std::optional<bool> ended(qint64 key) const;
+    [[nodiscard]] std::optional<bool> ended(qint64 key) const;
 
-    bool isConclusive() const { return m_conclusive; }
+    [[nodiscard]] bool isConclusive() const { return m_conclusive; }
 
 private:
     static Expected<HolderSessions, QString> readMySql(QSqlDatabase &db);

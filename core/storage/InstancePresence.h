@@ -47,9 +47,9 @@ public:
     InstancePresence &operator=(const InstancePresence &) = delete;
 
     // The lock's key, as runs record it; 0 when there is none (SQLite, or it failed at start).
-    qint64 key() const { return m_key.load(); }
+    [[nodiscard]] qint64 key() const { return m_key.load(); }
     // Whether the last check found the lock held.
-    bool isHeld() const { return m_held.load(); }
+    [[nodiscard]] bool isHeld() const { return m_held.load(); }
 
 private:
     void run();

@@ -37,7 +37,7 @@ public:
     Expected<void, QString> announce(const InstanceInfo &instance, qint64 nowMSecs);
 
     // Instances whose last heartbeat is at or after `sinceMSecs`, most recent first.
-    Expected<QList<InstanceInfo>, QString> seenSince(qint64 sinceMSecs) const;
+    [[nodiscard]] Expected<QList<InstanceInfo>, QString> seenSince(qint64 sinceMSecs) const;
 
     // Removes `id`'s row: a clean shutdown, so the instance does not linger as "quiet".
     Expected<void, QString> withdraw(const QString &id);

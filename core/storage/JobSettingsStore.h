@@ -45,7 +45,7 @@ class JobSettingsStore
 public:
     explicit JobSettingsStore(std::shared_ptr<ConnectionFactory> connections);
 
-    Expected<QHash<QString, QJsonObject>, QString> all() const;
+    [[nodiscard]] Expected<QHash<QString, QJsonObject>, QString> all() const;
 
     // Replaces `job`'s overrides with `settings` (empty: back to the defaults) and records the
     // change, in one transaction. Returns the overrides that were in force before.
@@ -53,13 +53,14 @@ public:
                                        const QString &changedBy, qint64 nowMSecs);
 
     // The newest changes of `job`, newest first: settings changes, pauses and resumes.
-    Expected<QList<JobSettingsChange>, QString> changes(const QString &job, int limit) const;
+    [[nodiscard]] Expected<QList<JobSettingsChange>, QString> changes(const QString &job,
+                                                                      int limit) const;
 
     // Every settings change of `job` (no pauses or resumes) made after `afterMSecs`, in the
     // order they were made (oldest first): what missed-run detection walks
     // (ScheduleChangeLog). Each one's `before` is its predecessor's `after`.
-    Expected<QList<JobSettingsChange>, QString> changesSince(const QString &job,
-                                                             qint64 afterMSecs) const;
+    [[nodiscard]] Expected<QList<JobSettingsChange>, QString> changesSince(const QString &job,
+                                                                           qint64 afterMSecs) const;
 
     // Records one change in `db`'s open transaction (PauseStore records its pauses so,
     // together with the pause itself).

@@ -30,7 +30,7 @@ struct MigrationStep
     {
         return {std::move(sql), std::move(table), {}, std::move(index)};
     }
-    bool isConditional() const { return !column.isEmpty() || !index.isEmpty(); }
+    [[nodiscard]] bool isConditional() const { return !column.isEmpty() || !index.isEmpty(); }
 };
 
 // A numbered change of the schema, written once per dialect. Applied at most once, in one
@@ -45,7 +45,7 @@ struct Migration
     QList<MigrationStep> postgres;
     QList<MigrationStep> mysql;
 
-    const QList<MigrationStep> &steps(SqlDialect dialect) const
+    [[nodiscard]] const QList<MigrationStep> &steps(SqlDialect dialect) const
     {
         switch (dialect) {
         case SqlDialect::Sqlite:

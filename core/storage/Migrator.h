@@ -51,8 +51,8 @@ class Migrator
 public:
     explicit Migrator(QList<Migration> migrations = MigrationCatalog::all());
 
-    int latestVersion() const;
-    const QList<Migration> &migrations() const { return m_migrations; }
+    [[nodiscard]] int latestVersion() const;
+    [[nodiscard]] const QList<Migration> &migrations() const { return m_migrations; }
 
     // The highest version recorded in `db`; 0 when it has no jc_schema_version table.
     Expected<int, QString> currentVersion(const QSqlDatabase &db) const;
@@ -63,18 +63,18 @@ public:
 
     // What migrate() would do, without doing it (`jobctl migrate --dry-run`): the missing
     // migrations and their statements. Only reads.
-    Expected<QList<PlannedMigration>, QString> plan(const QSqlDatabase &db) const;
+    [[nodiscard]] Expected<QList<PlannedMigration>, QString> plan(const QSqlDatabase &db) const;
 
     // Whether `db` is another program's database: it has tables, but none of the web app's
     // (MigrationCatalog::appTableNames) and none of ours (jc_*). Returns the refusal, naming
     // the tables it has and those missing; nothing for an app database or an empty one.
     // migrate() refuses such a database with this message before it changes anything.
-    std::optional<QString> foreignDatabase(const QSqlDatabase &db) const;
+    [[nodiscard]] std::optional<QString> foreignDatabase(const QSqlDatabase &db) const;
 
     // Whether this connection may write to `db`: the first write of a migration is tried in a
     // transaction that is rolled back. Returns the read-only message (what to do included),
     // or another failure's text; nothing when the database may be written.
-    std::optional<QString> checkWritable(const QSqlDatabase &db) const;
+    [[nodiscard]] std::optional<QString> checkWritable(const QSqlDatabase &db) const;
 
 private:
     // What migrate() and plan() check first: a driver of a known dialect, not another
@@ -84,12 +84,12 @@ private:
         SqlDialect dialect = SqlDialect::Sqlite;
         int version = 0; // the highest version recorded
     };
-    Expected<Start, QString> start(const QSqlDatabase &db) const;
+    [[nodiscard]] Expected<Start, QString> start(const QSqlDatabase &db) const;
     std::optional<QString> apply(const QSqlDatabase &db, SqlDialect dialect,
                                  const Migration &migration, bool *applied) const;
-    std::optional<QString> applySteps(const QSqlDatabase &db, SqlDialect dialect,
-                                      const Migration &migration) const;
-    QString newerSchema(int databaseVersion) const;
+    [[nodiscard]] std::optional<QString> applySteps(const QSqlDatabase &db, SqlDialect dialect,
+                                                    const Migration &migration) const;
+    [[nodiscard]] QString newerSchema(int databaseVersion) const;
 
     QList<Migration> m_migrations; // sorted by version
 };

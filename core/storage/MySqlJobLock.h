@@ -23,7 +23,7 @@ public:
     MySqlJobLock &operator=(const MySqlJobLock &) = delete;
 
     // Why the lock was not taken; nullopt when it is held.
-    std::optional<QString> error() const
+    [[nodiscard]] std::optional<QString> error() const
     {
         return m_error.isEmpty() ? std::nullopt : std::optional(m_error);
     }

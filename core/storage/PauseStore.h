@@ -22,7 +22,7 @@ struct PauseState
     std::optional<QDateTime> resumeAt; // Qt::UTC; nullopt: until someone resumes it
 
     // Still in force at `nowMSecs`: a pause whose resume time has come is over.
-    bool isActiveAt(qint64 nowMSecs) const
+    [[nodiscard]] bool isActiveAt(qint64 nowMSecs) const
     {
         return !resumeAt || resumeAt->toMSecsSinceEpoch() > nowMSecs;
     }
@@ -52,10 +52,10 @@ public:
     Expected<bool, QString> resume(const QString &job, const QString &resumedBy, qint64 nowMSecs);
 
     // Every stored pause, expired ones included (the console shows "ended at ...").
-    Expected<QHash<QString, PauseState>, QString> all() const;
+    [[nodiscard]] Expected<QHash<QString, PauseState>, QString> all() const;
 
     // The pauses in force at `nowMSecs`: what the scheduler honours.
-    Expected<QHash<QString, PauseState>, QString> activePauses(qint64 nowMSecs) const;
+    [[nodiscard]] Expected<QHash<QString, PauseState>, QString> activePauses(qint64 nowMSecs) const;
 
     // A pause as a change log records it: pausedBy, pausedAt, reason and until (ISO 8601).
     static QJsonObject toJson(const PauseState &pause);

@@ -110,41 +110,42 @@ class RunHistory
 public:
     explicit RunHistory(std::shared_ptr<ConnectionFactory> connections);
 
-    Expected<QList<StoredRun>, QString> runs(const RunQuery &query) const;
-    Expected<std::optional<StoredRun>, QString> run(qint64 id) const;
+    [[nodiscard]] Expected<QList<StoredRun>, QString> runs(const RunQuery &query) const;
+    [[nodiscard]] Expected<std::optional<StoredRun>, QString> run(qint64 id) const;
 
     // Lines with seq > afterSeq, in seq order, at most `limit` (clamped to 1..10000). Page on
     // with afterSeq = the last seq returned; -1 starts at the first line.
-    Expected<QList<StoredLogLine>, QString> logLines(qint64 runId, int afterSeq, int limit) const;
+    [[nodiscard]] Expected<QList<StoredLogLine>, QString> logLines(qint64 runId, int afterSeq,
+                                                                   int limit) const;
 
     // Per job, its latest run that did run: running or ended, not skipped or missed. "Latest"
     // by start time (a retry re-opens an older row), then by id. For `jobctl list`.
-    Expected<QHash<QString, StoredRun>, QString> latestRunPerJob() const;
+    [[nodiscard]] Expected<QHash<QString, StoredRun>, QString> latestRunPerJob() const;
 
     // Per job, when its last real (not dry) run succeeded: finished_at of the newest
     // succeeded row. Jobs that never succeeded are absent. For the "last success" column.
-    Expected<QHash<QString, QDateTime>, QString> lastSuccessPerJob() const;
+    [[nodiscard]] Expected<QHash<QString, QDateTime>, QString> lastSuccessPerJob() const;
 
     // Per job, the newest occurrence (epoch ms) the scheduler has dealt with: the largest
     // occurrence of its scheduled, catch-up, retry and backfill rows, which include the
     // skipped and missed rows it recorded. Manual runs do not count: their occurrence is when
     // someone asked. For missed-run detection at start-up, and for JobHealth's "overdue".
-    Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
+    [[nodiscard]] Expected<QHash<QString, qint64>, QString> lastOccurrencePerJob() const;
 
     // Per job, its last occurrence (as above) when it did not get done: the row under its own
     // key failed, timed out, was interrupted or abandoned, or is `missed` because the database
     // could not be reached to claim it; and no real run of that occurrence succeeded since.
     // Jobs whose last occurrence is done (or never ran) are absent. Start-up catch-up runs
     // these again (Scheduler::setUnfinishedOccurrences).
-    Expected<QHash<QString, qint64>, QString> unfinishedLastOccurrencePerJob() const;
+    [[nodiscard]] Expected<QHash<QString, qint64>, QString> unfinishedLastOccurrencePerJob() const;
 
     // The mark of the run history as of now (see RunsMark): four index seeks, however many
     // runs there are. The console reads it on every poll and the per-job answers only when it
     // moved, so an idle console reads next to nothing.
-    Expected<RunsMark, QString> mark() const;
+    [[nodiscard]] Expected<RunsMark, QString> mark() const;
 
     // The names of the jobs that have rows, in name order.
-    Expected<QStringList, QString> jobsWithRuns() const;
+    [[nodiscard]] Expected<QStringList, QString> jobsWithRuns() const;
 
 private:
     template <typename Value, typename Read>

@@ -20,7 +20,7 @@ class RunLogBatch
 {
 public:
     void add(qint64 runId, const QList<LogLine> &lines, int firstSeq);
-    bool isEmpty() const { return m_runIds.isEmpty(); }
+    [[nodiscard]] bool isEmpty() const { return m_runIds.isEmpty(); }
 
     // Inserts the lines gathered; a message naming how many when it failed.
     std::optional<QString> write(QSqlDatabase &db, SqlDialect dialect) const;

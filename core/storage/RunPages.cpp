@@ -38,7 +38,7 @@ struct Where
         conditions.append(condition);
         values.insert(bound);
     }
-    QString sql() const
+    [[nodiscard]] QString sql() const
     {
         return conditions.isEmpty()
                    ? QString()

@@ -24,7 +24,7 @@ struct RunHolder
     QString instanceId;
 
     // "on instance <id>", for messages.
-    QString where() const;
+    [[nodiscard]] QString where() const;
 };
 
 // A running row and what RunLiveness says of it.

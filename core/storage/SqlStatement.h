@@ -48,9 +48,9 @@ public:
         QSqlError error;
 
         // The database's words on one line (SqlErrors::text): what callers show a person.
-        QString text() const;
+        [[nodiscard]] QString text() const;
         // The same after the statement's first words, for logs and programming errors.
-        QString withStatement() const;
+        [[nodiscard]] QString withStatement() const;
     };
 
     SqlStatement(const QSqlDatabase &db, QString sql);
@@ -65,15 +65,15 @@ public:
     std::optional<Failure> exec(const Values &values = {});
 
     bool next() { return m_query.next(); }
-    QVariant value(int column) const { return m_query.value(column); }
-    int numRowsAffected() const { return m_query.numRowsAffected(); }
-    QVariant lastInsertId() const { return m_query.lastInsertId(); }
+    [[nodiscard]] QVariant value(int column) const { return m_query.value(column); }
+    [[nodiscard]] int numRowsAffected() const { return m_query.numRowsAffected(); }
+    [[nodiscard]] QVariant lastInsertId() const { return m_query.lastInsertId(); }
     // Ends reading the rows before the last one, so that the connection can go on.
     void finish() { m_query.finish(); }
     // The current row, for readers that take a query.
-    const QSqlQuery &query() const { return m_query; }
+    [[nodiscard]] const QSqlQuery &query() const { return m_query; }
 
-    const QString &sql() const { return m_sql; }
+    [[nodiscard]] const QString &sql() const { return m_sql; }
 
     // The distinct placeholders of `sql` by the rule above.
     static QStringList placeholdersOf(const QString &sql);
@@ -87,7 +87,7 @@ public:
     }
 
 private:
-    Failure failure(const QSqlError &error) const;
+    [[nodiscard]] Failure failure(const QSqlError &error) const;
 
     QSqlQuery m_query;
     QString m_sql;
