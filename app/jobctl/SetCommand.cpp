@@ -3,6 +3,7 @@
 #include "CommandSupport.h"
 
 #include "engine/SystemClock.h"
+#include "jobs/AlertRules.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobChangeText.h"
 #include "jobs/JobOverrides.h"
@@ -249,12 +250,15 @@ int SetCommand::run(const CommandEnvironment &env)
     if (!stored)
         return env.fail(command, stored.error());
     const QJsonObject storedSettings = stored->value(entry.name);
+    // --setting also takes the job's alert rules, which `serve` reads (not the job).
+    CatalogEntry settable = entry;
+    settable.specs += AlertRules::settingSpecs();
     bool changed = false;
-    const auto settings = settingsAfter(parser, options, entry, storedSettings, changed);
+    const auto settings = settingsAfter(parser, options, settable, storedSettings, changed);
     if (!settings)
         return env.fail(command, settings.error(), 2);
     if (!changed) {
-        show(env, entry, store, storedSettings);
+        show(env, settable, store, storedSettings);
         return 0;
     }
     return save(env, parser, options, entry, store, storedSettings, settings.value());

@@ -2,6 +2,7 @@
 
 #include "engine/MissedRunPolicy.h"
 #include "engine/OverlapPolicy.h"
+#include "jobs/AlertRules.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -165,38 +166,42 @@ QList<SettingSpec> JobOverrides::settingSpecs(const JobDefinition &builtIn)
         policies.missed.catchUpWindow
             ? std::chrono::duration_cast<std::chrono::hours>(*policies.missed.catchUpWindow).count()
             : 0;
-    return {
-        text(QStringLiteral("schedule"), QStringLiteral("Schedule"), builtIn.schedule.text(),
-             QStringLiteral("Cron (5 or 6 fields), @daily, @monthly, @every 90m, ...")),
-        text(QStringLiteral("timeZone"), QStringLiteral("Time zone"),
-             QString::fromUtf8(builtIn.schedule.zone().id()),
-             QStringLiteral("IANA zone the schedule is read in, e.g. Europe/Berlin")),
-        text(QStringLiteral("overlap"), QStringLiteral("Overlap"), toText(policies.overlap),
-             QStringLiteral("While a run is going: skip, queue or parallel"),
-             {toText(OverlapPolicy::Skip), toText(OverlapPolicy::Queue),
-              toText(OverlapPolicy::Parallel)}),
-        integer(QStringLiteral("timeoutSeconds"), QStringLiteral("Timeout (s)"),
-                std::chrono::duration_cast<std::chrono::seconds>(policies.timeout).count(), 0,
-                604800, QStringLiteral("A run longer than this is cancelled; 0 for none")),
-        integer(QStringLiteral("retryAttempts"), QStringLiteral("Attempts"),
-                policies.retry.attempts, 1, 20,
-                QStringLiteral("Attempts in all, the first included; 1 = no retry")),
-        integer(QStringLiteral("retryDelaySeconds"), QStringLiteral("Retry delay (s)"),
-                std::chrono::duration_cast<std::chrono::seconds>(policies.retry.baseDelay).count(),
-                1, 86400, QStringLiteral("Wait before the first retry; doubles each time")),
-        text(QStringLiteral("missedRuns"), QStringLiteral("Missed runs"),
-             toText(policies.missed.action),
-             QStringLiteral("Occurrences missed while no instance ran: catch-up or skip"),
-             {toText(MissedRunPolicy::Action::CatchUp), toText(MissedRunPolicy::Action::Skip)}),
-        integer(QStringLiteral("catchUpWindowHours"), QStringLiteral("Catch-up window (h)"),
-                windowHours, 0, 8784,
-                QStringLiteral("How old a missed occurrence may be and still run; 0 = until "
-                               "the next one")),
-        text(QStringLiteral("catchUpOnResume"), QStringLiteral("Catch up on resume"),
-             policies.missed.catchUpOnResume ? QStringLiteral("yes") : QStringLiteral("no"),
-             QStringLiteral("yes: resuming runs the latest occurrence missed while paused"),
-             {QStringLiteral("yes"), QStringLiteral("no")}),
-    };
+    return QList<SettingSpec>{
+               text(QStringLiteral("schedule"), QStringLiteral("Schedule"), builtIn.schedule.text(),
+                    QStringLiteral("Cron (5 or 6 fields), @daily, @monthly, @every 90m, ...")),
+               text(QStringLiteral("timeZone"), QStringLiteral("Time zone"),
+                    QString::fromUtf8(builtIn.schedule.zone().id()),
+                    QStringLiteral("IANA zone the schedule is read in, e.g. Europe/Berlin")),
+               text(QStringLiteral("overlap"), QStringLiteral("Overlap"), toText(policies.overlap),
+                    QStringLiteral("While a run is going: skip, queue or parallel"),
+                    {toText(OverlapPolicy::Skip), toText(OverlapPolicy::Queue),
+                     toText(OverlapPolicy::Parallel)}),
+               integer(QStringLiteral("timeoutSeconds"), QStringLiteral("Timeout (s)"),
+                       std::chrono::duration_cast<std::chrono::seconds>(policies.timeout).count(),
+                       0, 604800,
+                       QStringLiteral("A run longer than this is cancelled; 0 for none")),
+               integer(QStringLiteral("retryAttempts"), QStringLiteral("Attempts"),
+                       policies.retry.attempts, 1, 20,
+                       QStringLiteral("Attempts in all, the first included; 1 = no retry")),
+               integer(QStringLiteral("retryDelaySeconds"), QStringLiteral("Retry delay (s)"),
+                       std::chrono::duration_cast<std::chrono::seconds>(policies.retry.baseDelay)
+                           .count(),
+                       1, 86400, QStringLiteral("Wait before the first retry; doubles each time")),
+               text(QStringLiteral("missedRuns"), QStringLiteral("Missed runs"),
+                    toText(policies.missed.action),
+                    QStringLiteral("Occurrences missed while no instance ran: catch-up or skip"),
+                    {toText(MissedRunPolicy::Action::CatchUp),
+                     toText(MissedRunPolicy::Action::Skip)}),
+               integer(QStringLiteral("catchUpWindowHours"), QStringLiteral("Catch-up window (h)"),
+                       windowHours, 0, 8784,
+                       QStringLiteral("How old a missed occurrence may be and still run; 0 = until "
+                                      "the next one")),
+               text(QStringLiteral("catchUpOnResume"), QStringLiteral("Catch up on resume"),
+                    policies.missed.catchUpOnResume ? QStringLiteral("yes") : QStringLiteral("no"),
+                    QStringLiteral("yes: resuming runs the latest occurrence missed while paused"),
+                    {QStringLiteral("yes"), QStringLiteral("no")}),
+           } +
+           AlertRules::settingSpecs();
 }
 
 std::optional<std::chrono::milliseconds> JobOverrides::catchUpWindow(const QJsonObject &settings)
@@ -228,11 +233,12 @@ QString JobOverrides::describeChange(const QJsonObject &before, const QJsonObjec
 
 QStringList JobOverrides::keys()
 {
-    return {QStringLiteral("schedule"),       QStringLiteral("timeZone"),
-            QStringLiteral("overlap"),        QStringLiteral("timeoutSeconds"),
-            QStringLiteral("retryAttempts"),  QStringLiteral("retryDelaySeconds"),
-            QStringLiteral("missedRuns"),     QStringLiteral("catchUpWindowHours"),
-            QStringLiteral("catchUpOnResume")};
+    return QStringList{QStringLiteral("schedule"),       QStringLiteral("timeZone"),
+                       QStringLiteral("overlap"),        QStringLiteral("timeoutSeconds"),
+                       QStringLiteral("retryAttempts"),  QStringLiteral("retryDelaySeconds"),
+                       QStringLiteral("missedRuns"),     QStringLiteral("catchUpWindowHours"),
+                       QStringLiteral("catchUpOnResume")} +
+           AlertRules::keys();
 }
 
 Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJsonObject &settings,
@@ -248,6 +254,8 @@ Expected<JobDefinition, QString> JobOverrides::apply(JobDefinition job, const QJ
         return Unexpected(*error);
     if (auto error = applyPolicies(job, settings))
         return Unexpected(*error);
+    if (const auto rules = AlertRules::from(settings); !rules) // the scheduler ignores them
+        return Unexpected(rules.error());
     return job;
 }
 
@@ -256,8 +264,11 @@ QString JobOverrides::describe(const QJsonObject &settings)
     if (settings.isEmpty())
         return QStringLiteral("(defaults)");
     QStringList parts;
-    for (auto it = settings.begin(); it != settings.end(); ++it)
-        parts.append(it.key() + u'=' + it.value().toVariant().toString());
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        const QVariant value = it.value().toVariant();
+        parts.append(it.key() + u'=' +
+                     (it.value().isArray() ? value.toStringList().join(u',') : value.toString()));
+    }
     return parts.join(QStringLiteral(", "));
 }
 

@@ -24,6 +24,8 @@ namespace jc {
 //   catchUpWindowHours  0 (until the next occurrence) .. 8784
 //   catchUpOnResume     true | false (or "yes" | "no"): on resume, run the latest occurrence
 //                       missed while paused
+//   alert…              when the job's problems are alerts and where they go (AlertRules);
+//                       validated here, read by `jobctl serve`'s AlertMonitor, not the scheduler
 // Every value is validated; a refusal names the setting and says what is allowed.
 class JobOverrides
 {

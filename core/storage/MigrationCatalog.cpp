@@ -492,14 +492,33 @@ Migration outcomePageIndexes()
                 });
 }
 
+// 17. Alerts on record (AlertStore): each event once, whichever instance records it first
+// sends it; the payload is the JSON that was posted.
+Migration alertTable()
+{
+    return make(17, QStringLiteral("jc_alerts: alerts, each sent once across instances"),
+                {
+                    sql(uR"(CREATE TABLE IF NOT EXISTS jc_alerts (
+    id {autoid},
+    event_key varchar(255) NOT NULL,
+    job_name varchar(200) NOT NULL,
+    kind varchar(16) NOT NULL,
+    run_id bigint,
+    instance_id varchar(80),
+    created_at_ms bigint NOT NULL,
+    payload text NOT NULL,
+    CONSTRAINT uq_jc_alerts_event UNIQUE (event_key)))"),
+                });
+}
+
 } // namespace
 
 QList<Migration> MigrationCatalog::all()
 {
-    return {appTables(),         topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
-            changeNotices(),     topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
-            runHolders(),        perJobReadIndexes(), runSessionLocks(), jobChangeKinds(),
-            outcomePageIndexes()};
+    return {appTables(),          topUpPeriodKey(),    schedulerTables(), purchaseStatusIndex(),
+            changeNotices(),      topUpPeriodIndex(),  legacyTopUps(),    runSkipReason(),
+            runHolders(),         perJobReadIndexes(), runSessionLocks(), jobChangeKinds(),
+            outcomePageIndexes(), alertTable()};
 }
 
 int MigrationCatalog::latestVersion()

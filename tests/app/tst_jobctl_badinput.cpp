@@ -585,6 +585,34 @@ private slots:
         }
     }
 
+    // A job's alert rules (issue 18) are set like its own settings, shown with them, and a bad
+    // value is refused with what is allowed, before anything is stored.
+    void alertRulesAreSettings()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString db = u"sqlite:"_s + folder.filePath(u"jobs.db"_s);
+        JOBCTL(migrated, 0, u"--db"_s, db, u"migrate"_s);
+        JOBCTL(set, 0, u"--db"_s, db, u"set"_s, retention, u"--setting"_s,
+               u"alertAfterFailures=3"_s, u"--setting"_s,
+               u"alertWebhooks=https://hooks.example.org/a,http://127.0.0.1:9/b"_s);
+        JOBCTL(shown, 0, u"--db"_s, db, u"set"_s, retention);
+        QVERIFY2(shown.out.contains(u"alertAfterFailures = 3  [database]"_s),
+                 qPrintable(shown.out));
+        QVERIFY2(shown.out.contains(u"alertOnFailure = yes  [default]"_s), qPrintable(shown.out));
+        QVERIFY2(shown.out.contains(
+                     u"alertWebhooks = https://hooks.example.org/a,http://127.0.0.1:9/b"_s),
+                 qPrintable(shown.out));
+        const QString before = snapshot(jc::DatabaseUrl::parse(db).value());
+        for (const QString &bad : {u"alertWebhooks=hooks.example.org"_s, u"alertOnMissed=maybe"_s,
+                                   u"alertAfterFailures=0"_s}) {
+            JOBCTL(refused, 2, u"--db"_s, db, u"set"_s, retention, u"--setting"_s, bad);
+            QVERIFY2(refused.err.contains(bad.section(u'=', 0, 0) + u": "_s),
+                     qPrintable(refused.err));
+        }
+        QCOMPARE(snapshot(jc::DatabaseUrl::parse(db).value()), before);
+    }
+
     // A job that does not exist, named with hostile text: every command taking a JOB refuses
     // it cleanly, and nothing changes.
     void hostileJobNamesAreRefused_data() { jc::test::addDatabaseRowsWithMySql(); }

@@ -42,8 +42,9 @@ QList<int> catalogVersions()
 
 const QStringList AppTables = {u"blocks"_s, u"credit_adjustments"_s, u"credit_purchases"_s,
                                u"team_block_states"_s, u"users"_s};
-const QStringList SchedulerTables = {u"jc_instances"_s,    u"jc_job_changes"_s, u"jc_job_pauses"_s,
-                                     u"jc_job_settings"_s, u"jc_run_logs"_s,    u"jc_runs"_s};
+const QStringList SchedulerTables = {u"jc_alerts"_s,     u"jc_instances"_s,    u"jc_job_changes"_s,
+                                     u"jc_job_pauses"_s, u"jc_job_settings"_s, u"jc_run_logs"_s,
+                                     u"jc_runs"_s};
 
 // Runs one statement; returns its error (isValid() when it failed).
 QSqlError exec(QSqlDatabase db, const QString &sql, const QVariantList &values = {})

@@ -96,7 +96,8 @@ private slots:
         for (const QString &table :
              MigrationCatalog::appTableNames().mid(0, 5) +
                  QStringList{u"jc_runs"_s, u"jc_run_logs"_s, u"jc_job_pauses"_s,
-                             u"jc_job_settings"_s, u"jc_job_changes"_s, u"jc_instances"_s})
+                             u"jc_job_settings"_s, u"jc_job_changes"_s, u"jc_instances"_s,
+                             u"jc_alerts"_s})
             QVERIFY2(tables.contains(table), qPrintable(table));
         const auto again = Migrator().migrate(db);
         QVERIFY2(again, qPrintable(again ? QString() : again.error()));

@@ -1,0 +1,82 @@
+#include "alerts/AlertDecision.h"
+
+namespace jc {
+
+namespace {
+
+std::optional<AlertKind> failureKind(RunOutcome outcome)
+{
+    switch (outcome) {
+    case RunOutcome::Failed:
+        return AlertKind::Failed;
+    case RunOutcome::TimedOut:
+        return AlertKind::TimedOut;
+    case RunOutcome::Interrupted:
+        return AlertKind::Interrupted;
+    case RunOutcome::Abandoned:
+        return AlertKind::Abandoned;
+    default:
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+bool AlertDecision::isFailure(RunOutcome outcome)
+{
+    return failureKind(outcome).has_value();
+}
+
+bool AlertDecision::countsInStreak(RunOutcome outcome, bool dryRun)
+{
+    return !dryRun && (outcome == RunOutcome::Succeeded || isFailure(outcome));
+}
+
+std::optional<Alert> AlertDecision::onRunEnded(const RunRecord &record, const AlertRules &rules,
+                                               int failuresBefore, const QString &instance)
+{
+    if (!rules.onFailure || !countsInStreak(record.outcome, record.info.dryRun))
+        return std::nullopt;
+    Alert alert{record.info.job, AlertKind::Failed,  toText(record.outcome),
+                QString(),       record.storedRunId, record.info.occurrence,
+                instance,        record.finishedAt,  1};
+    if (const auto kind = failureKind(record.outcome)) {
+        alert.count = failuresBefore + 1;
+        if (alert.count < rules.afterFailures)
+            return std::nullopt;
+        alert.kind = *kind;
+        alert.message = record.error.section(u'\n', 0, 0).trimmed();
+        return alert;
+    }
+    if (failuresBefore < rules.afterFailures)
+        return std::nullopt;
+    alert.kind = AlertKind::Recovered;
+    alert.count = failuresBefore;
+    return alert;
+}
+
+std::optional<Alert> AlertDecision::onMissed(const QString &job, const QDateTime &occurrence,
+                                             SkipReason reason, int count, const AlertRules &rules,
+                                             const QString &instance, const QDateTime &at)
+{
+    if (!rules.onMissed || count < 1)
+        return std::nullopt;
+    if (reason != SkipReason::Coalesced && reason != SkipReason::Overlap &&
+        reason != SkipReason::DatabaseUnavailable)
+        return std::nullopt;
+    const QString why = reason == SkipReason::Coalesced ? QStringLiteral("no instance was running")
+                        : reason == SkipReason::Overlap
+                            ? QStringLiteral("a run was still going (overlap: skip)")
+                            : QStringLiteral("the database could not be reached");
+    return Alert{job,
+                 AlertKind::Missed,
+                 QStringLiteral("missed"),
+                 QStringLiteral("not run: ") + why,
+                 0,
+                 occurrence,
+                 instance,
+                 at,
+                 count};
+}
+
+} // namespace jc

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "alerts/Alert.h"
+#include "engine/RunOutcome.h"
+#include "engine/RunRecord.h"
+#include "engine/SkipReason.h"
+#include "jobs/AlertRules.h"
+
+#include <optional>
+
+namespace jc {
+
+// Which events of a job are alerts under its rules (AlertRules): the one home of that rule,
+// with no database or network, so that every case is a plain test.
+//  - A run that failed, timed out, was interrupted or abandoned, when the rules alert on
+//    failure and it is at least the rules' `afterFailures`-th such run in a row.
+//  - A success right after such a streak (one that reached `afterFailures`): recovered.
+//  - Occurrences that came due and did not run because of downtime (coalesced), an overlap
+//    or an unreachable database, when the rules alert on missed ones. Occurrences skipped
+//    because the job was paused, the scheduler was stopping or another instance claimed
+//    them are nobody's problem and never alert.
+// Dry runs and cancelled runs never alert, and neither counts in or breaks a streak.
+class AlertDecision
+{
+public:
+    // The outcomes that are failures for alerts and streaks.
+    static bool isFailure(RunOutcome outcome);
+    // Whether a run with this outcome counts in a streak: a failure or a success.
+    static bool countsInStreak(RunOutcome outcome, bool dryRun);
+
+    // `failuresBefore`: the job's failures in a row just before this run (AlertStore).
+    static std::optional<Alert> onRunEnded(const RunRecord &record, const AlertRules &rules,
+                                           int failuresBefore, const QString &instance);
+    static std::optional<Alert> onMissed(const QString &job, const QDateTime &occurrence,
+                                         SkipReason reason, int count, const AlertRules &rules,
+                                         const QString &instance, const QDateTime &at);
+};
+
+} // namespace jc

@@ -1,0 +1,89 @@
+#include "alerts/AlertStore.h"
+
+#include "alerts/AlertDecision.h"
+#include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
+
+#include <QJsonDocument>
+
+namespace jc {
+
+AlertStore::AlertStore(std::shared_ptr<ConnectionFactory> connections)
+    : m_connections(std::move(connections))
+{}
+
+Expected<int, QString> AlertStore::failuresBefore(const QString &job, qint64 runId, int limit) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    // ix_jc_runs_job_newest, from the run down. Skipped, missed and cancelled runs lie
+    // between the counted ones; reading four times the limit bounds the walk all the same.
+    SqlStatement select(db.value(),
+                        QStringLiteral("SELECT status, dry_run FROM jc_runs WHERE job_name = :job "
+                                       "AND id < :run ORDER BY id DESC LIMIT :rows"));
+    if (const auto failed =
+            select.exec({{QStringLiteral(":job"), job},
+                         {QStringLiteral(":run"), runId > 0 ? runId : qint64(1) << 62},
+                         {QStringLiteral(":rows"), limit * 4}}))
+        return Unexpected(QStringLiteral("Could not read the runs of %1 before run %2: %3")
+                              .arg(job)
+                              .arg(runId)
+                              .arg(failed->text()));
+    int failures = 0;
+    while (failures < limit && select.next()) {
+        const auto outcome = runOutcomeFromString(select.value(0).toString());
+        if (!outcome || !AlertDecision::countsInStreak(*outcome, select.value(1).toBool()))
+            continue;
+        if (!AlertDecision::isFailure(*outcome))
+            break;
+        ++failures;
+    }
+    return failures;
+}
+
+Expected<bool, QString> AlertStore::claim(const Alert &alert) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement insert(db.value(),
+                        QStringLiteral("INSERT INTO jc_alerts (event_key, job_name, kind, run_id, "
+                                       "instance_id, created_at_ms, payload) VALUES (:key, :job, "
+                                       ":kind, :run, :instance, :at, :payload)"));
+    const auto failed = insert.exec(
+        {{QStringLiteral(":key"), alert.eventKey()},
+         {QStringLiteral(":job"), alert.job},
+         {QStringLiteral(":kind"), toText(alert.kind)},
+         {QStringLiteral(":run"),
+          alert.runId > 0 ? QVariant(alert.runId) : SqlStatement::null<qint64>()},
+         {QStringLiteral(":instance"), SqlStatement::nullIfEmpty(alert.instance)},
+         {QStringLiteral(":at"), alert.at.toMSecsSinceEpoch()},
+         {QStringLiteral(":payload"),
+          QString::fromUtf8(QJsonDocument(alert.toJson()).toJson(QJsonDocument::Compact))}});
+    if (!failed)
+        return true;
+    if (SqlErrors::isUniqueViolation(failed->error, m_connections->dialect()))
+        return false;
+    return Unexpected(
+        QStringLiteral("Could not record the alert %1: %2").arg(alert.eventKey(), failed->text()));
+}
+
+Expected<QList<Alert>, QString> AlertStore::latest(int limit) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement select(db.value(), QStringLiteral("SELECT payload FROM jc_alerts ORDER BY id "
+                                                   "DESC LIMIT :rows"));
+    if (const auto failed = select.exec({{QStringLiteral(":rows"), limit}}))
+        return Unexpected(QStringLiteral("Could not read the alerts: ") + failed->text());
+    QList<Alert> alerts;
+    while (select.next()) {
+        alerts.append(
+            Alert::fromJson(QJsonDocument::fromJson(select.value(0).toString().toUtf8()).object()));
+    }
+    return alerts;
+}
+
+} // namespace jc

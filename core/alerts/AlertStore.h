@@ -1,0 +1,42 @@
+#pragma once
+
+#include "alerts/Alert.h"
+#include "common/Expected.h"
+#include "storage/ConnectionFactory.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+
+namespace jc {
+
+// The alerts on record (jc_alerts) and what deciding one needs from the runs. An alert is
+// claimed as an occurrence is: the first instance to record its event (Alert::eventKey(),
+// unique in the table) sends it, every other one learns that it is on record and stays
+// quiet; so three `serve` instances that see the same missed occurrence post it once.
+//
+// Thread: any, each call on the calling thread's connection (ConnectionFactory); calls block
+// on the database, so the scheduler's thread never makes them (AlertMonitor's pool does).
+class AlertStore
+{
+public:
+    explicit AlertStore(std::shared_ptr<ConnectionFactory> connections);
+
+    // The job's failures in a row just before run `runId` (AlertDecision::isFailure), newest
+    // first back to its last success, counting only runs AlertDecision::countsInStreak and at
+    // most `limit`.
+    Expected<int, QString> failuresBefore(const QString &job, qint64 runId, int limit) const;
+
+    // Records `alert` unless its event is on record already: true when this call recorded
+    // it (the caller sends it), false when it was on record (sent by whoever recorded it).
+    Expected<bool, QString> claim(const Alert &alert) const;
+
+    // The alerts on record, newest first (the console, tests).
+    Expected<QList<Alert>, QString> latest(int limit) const;
+
+private:
+    std::shared_ptr<ConnectionFactory> m_connections;
+};
+
+} // namespace jc

@@ -1,0 +1,150 @@
+#include "jobs/AlertRules.h"
+
+#include <QJsonArray>
+
+namespace jc {
+
+namespace {
+
+const QString onFailureKey = QStringLiteral("alertOnFailure");
+const QString afterFailuresKey = QStringLiteral("alertAfterFailures");
+const QString onMissedKey = QStringLiteral("alertOnMissed");
+const QString webhooksKey = QStringLiteral("alertWebhooks");
+
+Expected<bool, QString> yesNo(const QJsonObject &settings, const QString &key, bool byDefault)
+{
+    if (!settings.contains(key))
+        return byDefault;
+    const QJsonValue value = settings.value(key);
+    if (value.isBool())
+        return value.toBool();
+    const QString word = value.toString().trimmed().toLower();
+    if (word == u"yes" || word == u"true")
+        return true;
+    if (word == u"no" || word == u"false")
+        return false;
+    return Unexpected(
+        QStringLiteral("%1: \"%2\" is not one of yes, no").arg(key, value.toVariant().toString()));
+}
+
+// Stored as a JSON array (SettingValues' List) or, typed by hand, as one comma-separated text.
+QStringList listOf(const QJsonValue &value)
+{
+    QStringList items;
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            items.append(item.toString().trimmed());
+    } else {
+        items = value.toString().split(u',');
+    }
+    QStringList kept;
+    for (const QString &item : std::as_const(items))
+        if (!item.trimmed().isEmpty())
+            kept.append(item.trimmed());
+    return kept;
+}
+
+} // namespace
+
+QStringList AlertRules::keys()
+{
+    return {onFailureKey, afterFailuresKey, onMissedKey, webhooksKey};
+}
+
+Expected<QUrl, QString> AlertRules::webhookUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+        url.host().isEmpty())
+        return Unexpected(QStringLiteral("\"%1\" is not an http:// or https:// URL with a host "
+                                         "(e.g. https://hooks.example.org/jobs)")
+                              .arg(text));
+    return url;
+}
+
+Expected<AlertRules, QString> AlertRules::from(const QJsonObject &settings)
+{
+    AlertRules rules;
+    const auto onFailure = yesNo(settings, onFailureKey, rules.onFailure);
+    if (!onFailure)
+        return Unexpected(onFailure.error());
+    rules.onFailure = onFailure.value();
+    const auto onMissed = yesNo(settings, onMissedKey, rules.onMissed);
+    if (!onMissed)
+        return Unexpected(onMissed.error());
+    rules.onMissed = onMissed.value();
+    if (settings.contains(afterFailuresKey)) {
+        const QJsonValue value = settings.value(afterFailuresKey);
+        const double number = value.isString() ? value.toString().toDouble() : value.toDouble();
+        if (number != double(int(number)) || number < 1 || number > 100)
+            return Unexpected(QStringLiteral("%1: %2 is not a whole number from 1 to 100")
+                                  .arg(afterFailuresKey, value.toVariant().toString()));
+        rules.afterFailures = int(number);
+    }
+    for (const QString &text : listOf(settings.value(webhooksKey))) {
+        const auto url = webhookUrl(text);
+        if (!url)
+            return Unexpected(webhooksKey + QStringLiteral(": ") + url.error());
+        rules.webhooks.append(url.value());
+    }
+    return rules;
+}
+
+QList<SettingSpec> AlertRules::settingSpecs()
+{
+    using Kind = SettingSpec::Kind;
+    const auto checked = [](const QString &key) {
+        return [key](const QVariant &value) -> std::optional<QString> {
+            QJsonObject one;
+            one.insert(key, QJsonValue::fromVariant(value));
+            const auto rules = from(one);
+            if (rules)
+                return std::nullopt;
+            const QString prefix = key + QStringLiteral(": ");
+            return rules.error().startsWith(prefix) ? rules.error().mid(prefix.size())
+                                                    : rules.error();
+        };
+    };
+    const QStringList yesNo{QStringLiteral("yes"), QStringLiteral("no")};
+    return {
+        SettingSpec{onFailureKey,
+                    QStringLiteral("Alert on failure"),
+                    {},
+                    Kind::Text,
+                    QStringLiteral("yes"),
+                    0,
+                    0,
+                    QStringLiteral("A run failed, timed out, was interrupted or abandoned"),
+                    checked(onFailureKey),
+                    false,
+                    {},
+                    yesNo},
+        SettingSpec::integer(afterFailuresKey, QStringLiteral("Alert after failures"), 1, 1, 100,
+                             QStringLiteral("Alert from the Nth failed run in a row; 1 = every "
+                                            "one")),
+        SettingSpec{onMissedKey,
+                    QStringLiteral("Alert on missed"),
+                    {},
+                    Kind::Text,
+                    QStringLiteral("yes"),
+                    0,
+                    0,
+                    QStringLiteral("Occurrences came due and did not run"),
+                    checked(onMissedKey),
+                    false,
+                    {},
+                    yesNo},
+        SettingSpec{webhooksKey,
+                    QStringLiteral("Alert webhooks"),
+                    {},
+                    Kind::List,
+                    QString(),
+                    0,
+                    0,
+                    QStringLiteral("http(s) URLs jobctl serve posts this job's alerts to, "
+                                   "comma-separated"),
+                    checked(webhooksKey)},
+    };
+}
+
+} // namespace jc
