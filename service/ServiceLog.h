@@ -2,6 +2,8 @@
 
 #include <QLoggingCategory>
 
-// The category service/ logs through: "jc.metrics" (the endpoint's address, refused
-// connections; each request at debug level).
+// The categories service/ logs through: "jc.metrics" (the endpoint's address, refused
+// connections; each request at debug level) and "jc.alerts" (each alert sent, retried or
+// given up on, with the webhook's answer).
 Q_DECLARE_LOGGING_CATEGORY(lcMetrics)
+Q_DECLARE_LOGGING_CATEGORY(lcAlerts)

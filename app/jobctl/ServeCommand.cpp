@@ -8,11 +8,14 @@
 
 #include "common/LogCategories.h"
 #include "engine/SystemClock.h"
+#include "jobs/AlertRules.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
+#include "service/AlertMonitor.h"
 #include "service/MetricsServer.h"
 #include "service/SchedulerMetrics.h"
 #include "service/ServiceLog.h"
+#include "service/WebhookSender.h"
 #include "storage/AppDatabase.h"
 #include "storage/DatabaseClock.h"
 #include "storage/RunHistory.h"
@@ -63,6 +66,13 @@ struct ServeOptions
                        "default). A bare :PORT or PORT listens on 127.0.0.1 only; port 0 takes "
                        "any free port (the URL is logged)."),
         QStringLiteral("HOST:PORT")};
+    QCommandLineOption alertWebhook{
+        QStringLiteral("alert-webhook"),
+        QStringLiteral("POST every job's alerts (a run failed, timed out or was interrupted; "
+                       "occurrences missed; recovered) as JSON to this http(s) URL, beside the "
+                       "job's own alertWebhooks setting. Repeatable. Each alert is sent once "
+                       "across the instances on the database; give them all the same URLs."),
+        QStringLiteral("URL")};
 };
 
 // What the command line asks for, checked before the database is opened.
@@ -70,6 +80,7 @@ struct ServeSettings
 {
     JobRuntime::Options runtime;
     int deadlineSeconds = 30;
+    QList<QUrl> alertWebhooks;
 };
 
 void describe(QCommandLineParser &parser, const ServeOptions &options)
@@ -78,7 +89,7 @@ void describe(QCommandLineParser &parser, const ServeOptions &options)
         "Runs the scheduler without a screen until SIGINT or SIGTERM. Every occurrence is "
         "claimed in the database first, so several instances on one database run each once."));
     parser.addOptions({options.schedule, options.tz, options.instance, options.deadline,
-                       options.lease, options.metrics});
+                       options.lease, options.metrics, options.alertWebhook});
 }
 
 // The option's value as whole seconds from `min` to 3600; nullopt after saying why not (a
@@ -136,6 +147,13 @@ Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
     }
     runtime.scheduleOverrides = parser.values(options.schedule);
     runtime.scheduler.instanceId = parser.value(options.instance);
+    for (const QString &text : parser.values(options.alertWebhook)) {
+        const auto url = AlertRules::webhookUrl(text);
+        if (!url)
+            return Unexpected(
+                env.fail(command, QStringLiteral("--alert-webhook: ") + url.error(), 2));
+        settings.alertWebhooks.append(url.value());
+    }
     return settings;
 }
 
@@ -230,10 +248,13 @@ SchedulerMetrics::OnRecord recordedRuns(const std::shared_ptr<ConnectionFactory>
 
 // Runs the scheduler until a stop signal, answering `metrics` (when given) meanwhile; the
 // exit status.
-int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &settings,
+int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &settings,
           MetricsServer *metrics, SchedulerMetrics::OnRecord onRecord)
 {
     int status = 0;
+    Scheduler &scheduler = runtime.scheduler();
+    WebhookSender sender;
+    AlertMonitor alerts(scheduler, runtime.database(), sender, settings.alertWebhooks);
     SchedulerMetrics counters(scheduler,
                               {scheduler.instanceId(), QStringLiteral(JOBCONSOLE_VERSION)});
     counters.setOnRecord(std::move(onRecord));
@@ -253,6 +274,7 @@ int serve(Scheduler &scheduler, ServiceNotifier &notifier, const ServeSettings &
     QTimer statusRefresh;
     followStatus(notifier, scheduler, zone, statusRefresh);
     QCoreApplication::exec();
+    alerts.finish(seconds(5)); // the last runs' alerts, a moment to go out
     return status;
 }
 
@@ -298,5 +320,6 @@ int ServeCommand::run(const CommandEnvironment &env)
     SchedulerMetrics::OnRecord onRecord;
     if (metrics.value())
         onRecord = recordedRuns(database.value());
-    return serve(scheduler, notifier, settings.value(), metrics.value().get(), std::move(onRecord));
+    return serve(*runtime.value(), notifier, settings.value(), metrics.value().get(),
+                 std::move(onRecord));
 }

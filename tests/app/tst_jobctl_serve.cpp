@@ -9,6 +9,7 @@
 #include "NotifyReceiver.h"
 #include "OpenMetricsParser.h"
 #include "TestDatabases.h"
+#include "WebhookListener.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -353,6 +354,75 @@ private slots:
         qInfo("%lld claimed occurrences, %d succeeded, %lld rows, %lld instances ran, %lld gaps",
               qint64(claimed.size()), succeeded, qint64(all.size()),
               qint64(instancesThatRan.size()), qint64(gaps.size()));
+    }
+
+    // --alert-webhook (issue 18): three instances on one database, a job that fails every
+    // second; the webhook receives one POST per failed run, whichever instance ran it, and
+    // each alert is on record once.
+    void threeInstancesPostEachAlertOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void threeInstancesPostEachAlertOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        jc::test::WebhookListener hook({200});
+        const QString cleanup = u"Orphaned Uploads Cleanup"_s;
+        const QStringList arguments{u"--schedule"_s, cleanup + u"=* * * * * *"_s,
+                                    u"--alert-webhook"_s, hook.url().toString()};
+        std::vector<std::unique_ptr<Serve>> serves;
+        for (int i = 0; i < 3; ++i)
+            serves.push_back(std::make_unique<Serve>(
+                serveArguments(db, arguments),
+                serveEnvironment({u"UPLOADS_DIR="_s + folder.filePath(u"missing"_s)})));
+        for (const auto &serve : serves)
+            QVERIFY2(serve->waitForErr(u"Serving"_s, 20000), qPrintable(serve->err()));
+        QVERIFY2(waitUntil([&] { return hook.requests().size() >= 4; }, 20000),
+                 qPrintable(serves.front()->err()));
+        for (const auto &serve : serves)
+            serve->signal(SIGTERM);
+        for (const auto &serve : serves) {
+            QVERIFY2(serve->waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+            QVERIFY2(serve->exitCode() == 0, qPrintable(serve->err()));
+        }
+
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY(connection);
+        QSqlQuery failed(*connection);
+        QVERIFY(failed.exec(u"SELECT id FROM jc_runs WHERE status = 'failed' AND job_name = "
+                            u"'Orphaned Uploads Cleanup'"_s));
+        QSet<qint64> failedRuns;
+        while (failed.next())
+            failedRuns.insert(failed.value(0).toLongLong());
+        QSet<qint64> postedRuns;
+        QSet<QString> events;
+        QSet<QString> senders;
+        for (const auto &request : hook.requests()) {
+            const QJsonObject alert = request.json();
+            const QString event = alert.value(u"kind"_s).toString() + u':' +
+                                  alert.value(u"run_id"_s).toVariant().toString() + u':' +
+                                  alert.value(u"occurrence"_s).toString();
+            QVERIFY2(!events.contains(event), qPrintable(u"posted twice: "_s + event));
+            events.insert(event);
+            senders.insert(alert.value(u"instance"_s).toString());
+            if (alert.value(u"kind"_s).toString() != u"failed"_s)
+                continue;
+            QCOMPARE(alert.value(u"job"_s).toString(), cleanup);
+            QVERIFY2(alert.value(u"text"_s).toString().startsWith(cleanup + u" failed"_s),
+                     qPrintable(alert.value(u"text"_s).toString()));
+            postedRuns.insert(alert.value(u"run_id"_s).toInteger());
+        }
+        QCOMPARE(postedRuns, failedRuns);
+        QSqlQuery recorded(*connection);
+        QVERIFY(recorded.exec(u"SELECT COUNT(*) FROM jc_alerts"_s) && recorded.next());
+        QCOMPARE(recorded.value(0).toLongLong(), qint64(hook.requests().size()));
+        qInfo("%lld failed runs, %lld POSTs, from %lld instances", qint64(failedRuns.size()),
+              qint64(hook.requests().size()), qint64(senders.size()));
     }
 
     // --metrics: the URL is logged, /metrics answers OpenMetrics text with every family, and a
@@ -785,6 +855,11 @@ private slots:
             << u"{sqlite}"_s << QStringList{} << 2
             << u"WATCHDOG_USEC: \"30s\" is not a positive number of microseconds"_s
             << QStringList{u"NOTIFY_SOCKET=/run/nowhere/notify"_s, u"WATCHDOG_USEC=30s"_s};
+        QTest::newRow("alert webhook: not a URL")
+            << u"{sqlite}"_s << QStringList{u"--alert-webhook"_s, u"hooks.example.org/x"_s} << 2
+            << u"--alert-webhook: \"hooks.example.org/x\" is not an http:// or https:// URL "
+               u"with a host"_s
+            << QStringList{};
         // --metrics: parsed and bound before the database is opened.
         QTest::newRow("metrics: not an address")
             << u"{sqlite}"_s << QStringList{u"--metrics"_s, u"nonsense"_s} << 2
