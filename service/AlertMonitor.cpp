@@ -9,45 +9,69 @@
 
 #include <QEventLoop>
 #include <QJsonDocument>
-#include <QTimer>
 
 namespace jc {
 
 namespace {
 
-// The job's stored rules; the defaults (with a warning) when they cannot be read.
-AlertRules rulesOf(const std::shared_ptr<ConnectionFactory> &database, const QString &job)
+// Each job's stored rules; the defaults (with a warning) where they cannot be read.
+QHash<QString, AlertRules> rulesOf(const std::shared_ptr<ConnectionFactory> &database,
+                                   const QStringList &jobs)
 {
+    QHash<QString, AlertRules> rules;
     const auto stored = JobSettingsStore(database).all();
-    if (!stored) {
-        qCWarning(lcAlerts).noquote()
-            << "Judging" << job << "by the default alert rules:" << stored.error();
-        return {};
+    if (!stored)
+        qCWarning(lcAlerts).noquote() << "Judging by the default alert rules:" << stored.error();
+    for (const QString &job : jobs) {
+        const auto parsed = AlertRules::from(stored ? stored->value(job) : QJsonObject());
+        if (!parsed)
+            qCWarning(lcAlerts).noquote()
+                << "Judging" << job << "by the default alert rules:" << parsed.error();
+        rules.insert(job, parsed ? parsed.value() : AlertRules{});
     }
-    const auto rules = AlertRules::from(stored->value(job));
-    if (!rules) {
-        qCWarning(lcAlerts).noquote()
-            << "Judging" << job << "by the default alert rules:" << rules.error();
-        return {};
-    }
-    return rules.value();
+    return rules;
+}
+
+// The alert a run's end is, if any: its streak read from the database.
+std::optional<Alert> runAlert(const AlertStore &store, const AlertRules &rules,
+                              const RunRecord &record, const QString &instance)
+{
+    if (!AlertDecision::countsInStreak(record.outcome, record.info.dryRun))
+        return std::nullopt;
+    const auto before =
+        store.failuresBefore(record.info.job, record.storedRunId, rules.afterFailures);
+    if (!before)
+        qCWarning(lcAlerts).noquote() << before.error() << "- counting this run alone";
+    return AlertDecision::onRunEnded(record, rules, before ? before.value() : 0, instance);
+}
+
+// Whether this instance sends `alert`: it recorded it first, or could not record it at all.
+bool claimed(const AlertStore &store, const Alert &alert)
+{
+    const auto claim = store.claim(alert);
+    if (!claim)
+        qCWarning(lcAlerts).noquote() << claim.error() << "- sending it all the same";
+    return !claim || claim.value();
 }
 
 } // namespace
 
 AlertMonitor::AlertMonitor(Scheduler &scheduler, std::shared_ptr<ConnectionFactory> database,
-                           WebhookSender &sender, QList<QUrl> webhooks, QObject *parent)
+                           WebhookSender &sender, Options options, QObject *parent)
     : QObject(parent)
     , m_scheduler(scheduler)
     , m_database(std::move(database))
     , m_sender(sender)
-    , m_webhooks(std::move(webhooks))
+    , m_options(std::move(options))
     // One thread: alerts of one job are judged in the order their events came.
     , m_pool(this, 1, std::chrono::seconds(5), QStringLiteral("alerts"))
 {
     qRegisterMetaType<Alert>();
     connect(&scheduler, &Scheduler::runFinished, this, &AlertMonitor::onRunFinished);
     connect(&scheduler, &Scheduler::occurrenceSkipped, this, &AlertMonitor::onSkipped);
+    connect(&m_sweep, &QTimer::timeout, this, &AlertMonitor::sweepInterrupted);
+    m_sweep.start(m_options.sweepInterval);
+    QTimer::singleShot(0, this, &AlertMonitor::sweepInterrupted);
 }
 
 AlertMonitor::~AlertMonitor() = default;
@@ -59,6 +83,7 @@ bool AlertMonitor::idle() const
 
 bool AlertMonitor::finish(std::chrono::milliseconds deadline)
 {
+    m_sweep.stop();
     if (idle())
         return true;
     QEventLoop loop;
@@ -71,8 +96,8 @@ bool AlertMonitor::finish(std::chrono::milliseconds deadline)
     QTimer::singleShot(deadline, &loop, &QEventLoop::quit);
     loop.exec();
     if (!idle())
-        qCWarning(lcAlerts) << "Stopped with" << m_judging << "alerts not judged and"
-                            << m_sender.pending() << "not delivered";
+        qCWarning(lcAlerts) << "Stopped with" << m_judging << "alert checks going and"
+                            << m_sender.pending() << "alerts not delivered";
     return idle();
 }
 
@@ -80,17 +105,17 @@ void AlertMonitor::onRunFinished(const RunRecord &record)
 {
     if (!AlertDecision::countsInStreak(record.outcome, record.info.dryRun))
         return;
+    auto seen = std::make_shared<QSet<qint64>>();
+    if (AlertDecision::isFailure(record.outcome) && record.storedRunId > 0)
+        seen->insert(record.storedRunId); // the sweep need not judge it again
     const QString instance = m_scheduler.instanceId();
-    judge(record.info.job,
-          [record, instance](const AlertRules &rules,
-                             const AlertStore &store) -> std::optional<Alert> {
-              const auto before =
-                  store.failuresBefore(record.info.job, record.storedRunId, rules.afterFailures);
-              if (!before)
-                  qCWarning(lcAlerts).noquote() << before.error() << "- counting this run alone";
-              return AlertDecision::onRunEnded(record, rules, before ? before.value() : 0,
-                                               instance);
-          });
+    judge(
+        {record.info.job},
+        [record, instance](const QString &, const AlertRules &rules, const AlertStore &store) {
+            const auto alert = runAlert(store, rules, record, instance);
+            return alert ? QList<Alert>{*alert} : QList<Alert>{};
+        },
+        seen);
 }
 
 void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, SkipReason reason,
@@ -98,31 +123,72 @@ void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, Sk
 {
     const QString instance = m_scheduler.instanceId();
     const QDateTime at = m_scheduler.clock().now();
-    judge(job, [=](const AlertRules &rules, const AlertStore &) -> std::optional<Alert> {
-        return AlertDecision::onMissed(job, occurrence, reason, count, rules, instance, at);
-    });
+    judge({job},
+          [=](const QString &, const AlertRules &rules, const AlertStore &) {
+              const auto alert =
+                  AlertDecision::onMissed(job, occurrence, reason, count, rules, instance, at);
+              return alert ? QList<Alert>{*alert} : QList<Alert>{};
+          },
+          {});
 }
 
-void AlertMonitor::judge(const QString &job, Decide decide)
+void AlertMonitor::sweepInterrupted()
+{
+    if (m_sweeping)
+        return; // the last sweep is still reading
+    m_sweeping = true;
+    const QString instance = m_scheduler.instanceId();
+    const qint64 since = m_scheduler.clock().nowMSecs() - m_options.sweepWindow.count();
+    const QSet<qint64> known = m_seenRuns;
+    auto seen = std::make_shared<QSet<qint64>>();
+    judge(
+        m_scheduler.jobNames(),
+        [instance, since, known, seen](const QString &job, const AlertRules &rules,
+                                       const AlertStore &store) {
+            QList<Alert> alerts;
+            const auto runs = store.interruptedSince(job, since);
+            if (!runs) {
+                qCWarning(lcAlerts).noquote() << runs.error();
+                return alerts;
+            }
+            for (const RunRecord &run : runs.value()) {
+                if (known.contains(run.storedRunId) || seen->contains(run.storedRunId))
+                    continue;
+                seen->insert(run.storedRunId);
+                if (const auto alert = runAlert(store, rules, run, instance))
+                    alerts.append(*alert);
+            }
+            return alerts;
+        },
+        seen, true);
+}
+
+void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep)
 {
     ++m_judging;
-    // The work never touches `self`: only the answers do, on this thread (ReplyingPool).
-    m_pool.start([self = this, database = m_database, cliWebhooks = m_webhooks, job,
-                  decide = std::move(decide)]() -> ReplyingPool::Answer {
-        const AlertRules rules = rulesOf(database, job);
+    // The work never touches `self`: only its answer does, on this thread (ReplyingPool).
+    m_pool.start([self = this, database = m_database, cliWebhooks = m_options.webhooks, jobs,
+                  decide = std::move(decide), seen, sweep]() -> ReplyingPool::Answer {
+        const QHash<QString, AlertRules> rules = rulesOf(database, jobs);
         const AlertStore store(database);
-        const std::optional<Alert> alert = decide(rules, store);
-        const QList<QUrl> webhooks = cliWebhooks + rules.webhooks;
-        const auto done = [self] { --self->m_judging; };
-        if (!alert || webhooks.isEmpty())
-            return done;
-        if (const auto claimed = store.claim(*alert); !claimed)
-            qCWarning(lcAlerts).noquote() << claimed.error() << "- sending it all the same";
-        else if (!claimed.value())
-            return done; // on record: the instance that recorded it sends it
-        return [self, alert = *alert, webhooks] {
+        Outgoing outgoing;
+        for (const QString &job : jobs) {
+            const AlertRules &jobRules = rules[job];
+            const QList<QUrl> webhooks = cliWebhooks + jobRules.webhooks;
+            if (webhooks.isEmpty())
+                continue; // nobody to tell: leave the claim to an instance that can
+            for (const Alert &alert : decide(job, jobRules, store))
+                if (claimed(store, alert))
+                    outgoing.append({alert, webhooks});
+        }
+        return [self, outgoing, seen, sweep] {
             --self->m_judging;
-            self->send(alert, webhooks);
+            if (seen)
+                self->m_seenRuns += *seen;
+            if (sweep)
+                self->m_sweeping = false;
+            for (const auto &[alert, webhooks] : outgoing)
+                self->send(alert, webhooks);
         };
     });
 }

@@ -9,12 +9,13 @@
 
 #include <QList>
 #include <QObject>
+#include <QSet>
+#include <QTimer>
 #include <QUrl>
 
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
 
 namespace jc {
 
@@ -30,18 +31,30 @@ class WebhookSender;
 // alertWebhooks. A job with no webhook at all is not claimed here, so that an instance that
 // cannot send never takes an alert from one that can.
 //
+// Runs of instances that died end in the database, not in any scheduler: whoever finds them
+// marks them interrupted (RunUpkeep). Every `sweepInterval` (and at start) the monitor reads
+// each job's runs that ended interrupted or abandoned within `sweepWindow` and judges the
+// ones it has not seen; their claims make each one alert once, whichever instance finds it
+// first, and a restart does not alert again.
+//
 // The scheduler's thread never waits: the database work runs on this object's pool thread
-// and the POSTs are asynchronous (WebhookSender). When the database cannot be read or
-// written, the alert is sent all the same under the default rules (a warning says so):
-// an alert twice is better than none.
+// and the POSTs are asynchronous (WebhookSender). When the database cannot be written, the
+// alert is sent all the same (a warning says so): an alert twice is better than none.
 //
 // Thread: lives on the scheduler's thread. The scheduler and the sender must outlive it.
 class AlertMonitor : public QObject
 {
     Q_OBJECT
 public:
+    struct Options
+    {
+        QList<QUrl> webhooks; // for every job (`--alert-webhook`)
+        std::chrono::milliseconds sweepInterval{std::chrono::seconds(15)};
+        std::chrono::milliseconds sweepWindow{std::chrono::hours(24)};
+    };
+
     AlertMonitor(Scheduler &scheduler, std::shared_ptr<ConnectionFactory> database,
-                 WebhookSender &sender, QList<QUrl> webhooks, QObject *parent = nullptr);
+                 WebhookSender &sender, Options options, QObject *parent = nullptr);
     ~AlertMonitor() override;
 
     // After the scheduler stopped: lets the alerts of its last events be judged and posted,
@@ -54,20 +67,28 @@ signals:
     void alertSent(const jc::Alert &alert);
 
 private:
-    // Decides on the pool thread whether the job's event is an alert under `rules`.
-    using Decide =
-        std::function<std::optional<Alert>(const AlertRules &rules, const AlertStore &store)>;
-    void judge(const QString &job, Decide decide);
+    // Alerts to post, each with its webhooks.
+    using Outgoing = QList<std::pair<Alert, QList<QUrl>>>;
+    // Decides on the pool thread which of a job's events are alerts under its rules.
+    using Decide = std::function<QList<Alert>(const QString &job, const AlertRules &rules,
+                                              const AlertStore &store)>;
+    // Runs judged, filled by the work and kept by its answer (m_seenRuns).
+    using SeenRuns = std::shared_ptr<QSet<qint64>>;
+    void judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep = false);
     void onRunFinished(const RunRecord &record);
     void onSkipped(const QString &job, const QDateTime &occurrence, SkipReason reason, int count);
+    void sweepInterrupted();
     void send(const Alert &alert, const QList<QUrl> &webhooks);
     bool idle() const;
 
     Scheduler &m_scheduler;
     std::shared_ptr<ConnectionFactory> m_database;
     WebhookSender &m_sender;
-    QList<QUrl> m_webhooks;
-    int m_judging = 0; // events on the pool, not yet answered
+    Options m_options;
+    QSet<qint64> m_seenRuns; // interrupted or abandoned runs judged here already
+    QTimer m_sweep;
+    bool m_sweeping = false;
+    int m_judging = 0; // work on the pool, not yet answered
     ReplyingPool m_pool;
 };
 

@@ -254,7 +254,8 @@ int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &s
     int status = 0;
     Scheduler &scheduler = runtime.scheduler();
     WebhookSender sender;
-    AlertMonitor alerts(scheduler, runtime.database(), sender, settings.alertWebhooks);
+    AlertMonitor alerts(scheduler, runtime.database(), sender,
+                        {settings.alertWebhooks, scheduler.options().heartbeatInterval});
     SchedulerMetrics counters(scheduler,
                               {scheduler.instanceId(), QStringLiteral(JOBCONSOLE_VERSION)});
     counters.setOnRecord(std::move(onRecord));

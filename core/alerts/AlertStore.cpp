@@ -47,10 +47,16 @@ Expected<bool, QString> AlertStore::claim(const Alert &alert) const
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    SqlStatement insert(db.value(),
-                        QStringLiteral("INSERT INTO jc_alerts (event_key, job_name, kind, run_id, "
-                                       "instance_id, created_at_ms, payload) VALUES (:key, :job, "
-                                       ":kind, :run, :instance, :at, :payload)"));
+    // PostgreSQL and SQLite: an event on record is no error (a failed INSERT would put one
+    // in PostgreSQL's log for each instance but the first). MySQL: a duplicate key, read
+    // below (ON DUPLICATE KEY's row count depends on the client's flags).
+    const bool mysql = m_connections->dialect() == SqlDialect::MySql;
+    SqlStatement insert(
+        db.value(),
+        QStringLiteral("INSERT INTO jc_alerts (event_key, job_name, kind, run_id, "
+                       "instance_id, created_at_ms, payload) VALUES (:key, :job, "
+                       ":kind, :run, :instance, :at, :payload)") +
+            (mysql ? QString() : QStringLiteral(" ON CONFLICT (event_key) DO NOTHING")));
     const auto failed = insert.exec(
         {{QStringLiteral(":key"), alert.eventKey()},
          {QStringLiteral(":job"), alert.job},
@@ -62,11 +68,46 @@ Expected<bool, QString> AlertStore::claim(const Alert &alert) const
          {QStringLiteral(":payload"),
           QString::fromUtf8(QJsonDocument(alert.toJson()).toJson(QJsonDocument::Compact))}});
     if (!failed)
-        return true;
+        return mysql || insert.numRowsAffected() == 1;
     if (SqlErrors::isUniqueViolation(failed->error, m_connections->dialect()))
         return false;
     return Unexpected(
         QStringLiteral("Could not record the alert %1: %2").arg(alert.eventKey(), failed->text()));
+}
+
+Expected<QList<RunRecord>, QString> AlertStore::interruptedSince(const QString &job,
+                                                                 qint64 sinceMSecs) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement select(db.value(),
+                        QStringLiteral("SELECT id, occurrence_ms, started_at_ms, finished_at_ms, "
+                                       "error, dry_run FROM jc_runs WHERE job_name = :job AND "
+                                       "status = :status AND finished_at_ms >= :since"));
+    QList<RunRecord> runs;
+    for (const RunOutcome outcome : {RunOutcome::Interrupted, RunOutcome::Abandoned}) {
+        if (const auto failed = select.exec({{QStringLiteral(":job"), job},
+                                             {QStringLiteral(":status"), toText(outcome)},
+                                             {QStringLiteral(":since"), sinceMSecs}}))
+            return Unexpected(QStringLiteral("Could not read the interrupted runs of %1: %2")
+                                  .arg(job, failed->text()));
+        while (select.next()) {
+            RunRecord run;
+            run.storedRunId = select.value(0).toLongLong();
+            run.info.job = job;
+            run.info.occurrence =
+                QDateTime::fromMSecsSinceEpoch(select.value(1).toLongLong(), Qt::UTC);
+            run.info.startedAt =
+                QDateTime::fromMSecsSinceEpoch(select.value(2).toLongLong(), Qt::UTC);
+            run.finishedAt = QDateTime::fromMSecsSinceEpoch(select.value(3).toLongLong(), Qt::UTC);
+            run.error = select.value(4).toString();
+            run.info.dryRun = select.value(5).toBool();
+            run.outcome = outcome;
+            runs.append(run);
+        }
+    }
+    return runs;
 }
 
 Expected<QList<Alert>, QString> AlertStore::latest(int limit) const

@@ -2,6 +2,7 @@
 
 #include "alerts/Alert.h"
 #include "common/Expected.h"
+#include "engine/RunRecord.h"
 #include "storage/ConnectionFactory.h"
 
 #include <QJsonObject>
@@ -31,6 +32,13 @@ public:
     // Records `alert` unless its event is on record already: true when this call recorded
     // it (the caller sends it), false when it was on record (sent by whoever recorded it).
     Expected<bool, QString> claim(const Alert &alert) const;
+
+    // `job`'s runs that ended interrupted or abandoned at or after `sinceMSecs`, as records
+    // AlertDecision judges (no log): the runs of instances that died, which whoever found
+    // them marked in the database and no scheduler saw end. One seek per outcome on
+    // ix_jc_runs_job_status_finished.
+    Expected<QList<RunRecord>, QString> interruptedSince(const QString &job,
+                                                         qint64 sinceMSecs) const;
 
     // The alerts on record, newest first (the console, tests).
     Expected<QList<Alert>, QString> latest(int limit) const;

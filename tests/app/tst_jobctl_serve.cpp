@@ -540,8 +540,13 @@ private slots:
         QVERIFY(insertRunning(*connection, u"Dead Job"_s, u"dead-host:1"_s, start - 120000));
         QVERIFY(insertRunning(*connection, u"Fading Job"_s, u"fading-host:2"_s, start - 50000));
         QVERIFY(insertRunning(*connection, u"Other Job"_s, u"other"_s, start - 5000));
+        // A run of a real job whose instance died: marked interrupted, and alerted (issue 18).
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        QVERIFY(insertRunning(*connection, stale, u"dead-host:3"_s, start - 120000));
+        jc::test::WebhookListener hook({200});
 
-        Serve serve(serveArguments(db, {u"--instance"_s, u"crashy"_s}));
+        Serve serve(serveArguments(
+            db, {u"--instance"_s, u"crashy"_s, u"--alert-webhook"_s, hook.url().toString()}));
         QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
         QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
 
@@ -565,6 +570,14 @@ private slots:
         QVERIFY2(dead->error.contains(u"lease"_s), qPrintable(dead->error));
         QCOMPARE(statusOf(u"Fading Job"_s), u"running"_s); // 50 s old: still within the lease
         QCOMPARE(statusOf(u"Other Job"_s), u"running"_s);
+        QVERIFY2(waitUntil([&] { return !hook.requests().isEmpty(); }, 10000),
+                 qPrintable(serve.err()));
+        const QJsonObject alert = hook.requests().constFirst().json();
+        QCOMPARE(alert.value(u"job"_s).toString(), stale);
+        QCOMPARE(alert.value(u"kind"_s).toString(), u"interrupted"_s);
+        QCOMPARE(alert.value(u"run_id"_s).toInteger(), rowOfJob(*connection, stale)->id);
+        QVERIFY2(alert.value(u"message"_s).toString().contains(u"lease"_s),
+                 qPrintable(alert.value(u"text"_s).toString()));
 
         // The first heartbeat (15 s after start) sweeps again: fading's lease ran out at
         // start + 10 s. Bounded: 15 s plus slack.
@@ -585,6 +598,8 @@ private slots:
         QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
         QCOMPARE(serve.exitCode(), 0);
         QCOMPARE(statusOf(u"Other Job"_s), u"running"_s);
+        // Swept again at every heartbeat: still one alert for the run.
+        QCOMPARE(hook.requests().size(), 1);
     }
 
     // An instance with a stable name that restarts marks its own left-over runs interrupted
