@@ -6,6 +6,7 @@
 #include "service/ServiceLog.h"
 #include "service/WebhookSender.h"
 #include "storage/JobSettingsStore.h"
+#include "storage/RunHistory.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -69,9 +70,10 @@ AlertMonitor::AlertMonitor(Scheduler &scheduler, std::shared_ptr<ConnectionFacto
     qRegisterMetaType<Alert>();
     connect(&scheduler, &Scheduler::runFinished, this, &AlertMonitor::onRunFinished);
     connect(&scheduler, &Scheduler::occurrenceSkipped, this, &AlertMonitor::onSkipped);
-    connect(&m_sweep, &QTimer::timeout, this, &AlertMonitor::sweepInterrupted);
+    m_watchedSince = scheduler.clock().now();
+    connect(&m_sweep, &QTimer::timeout, this, &AlertMonitor::sweep);
     m_sweep.start(m_options.sweepInterval);
-    QTimer::singleShot(0, this, &AlertMonitor::sweepInterrupted);
+    QTimer::singleShot(0, this, &AlertMonitor::sweep);
 }
 
 AlertMonitor::~AlertMonitor() = default;
@@ -132,20 +134,35 @@ void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, Sk
           {});
 }
 
-void AlertMonitor::sweepInterrupted()
+void AlertMonitor::sweep()
 {
     if (m_sweeping)
         return; // the last sweep is still reading
     m_sweeping = true;
     const QString instance = m_scheduler.instanceId();
-    const qint64 since = m_scheduler.clock().nowMSecs() - m_options.sweepWindow.count();
+    const QDateTime now = m_scheduler.clock().now();
+    const qint64 since = now.toMSecsSinceEpoch() - m_options.sweepWindow.count();
     const QSet<qint64> known = m_seenRuns;
     auto seen = std::make_shared<QSet<qint64>>();
+    // Read once per sweep, by the first job whose rules ask for it.
+    auto lastSuccesses = std::make_shared<std::optional<QHash<QString, QDateTime>>>();
     judge(
         m_scheduler.jobNames(),
-        [instance, since, known, seen](const QString &job, const AlertRules &rules,
-                                       const AlertStore &store) {
+        [instance, now, since, known, seen, lastSuccesses, watched = m_watchedSince,
+         database = m_database](const QString &job, const AlertRules &rules,
+                                const AlertStore &store) {
             QList<Alert> alerts;
+            if (rules.noSuccessHours > 0) {
+                if (!*lastSuccesses) {
+                    const auto read = RunHistory(database).lastSuccessPerJob();
+                    if (!read)
+                        qCWarning(lcAlerts).noquote() << read.error();
+                    *lastSuccesses = read ? read.value() : QHash<QString, QDateTime>();
+                }
+                if (const auto alert = AlertDecision::onNoSuccess(job, (*lastSuccesses)->value(job),
+                                                                  watched, rules, instance, now))
+                    alerts.append(*alert);
+            }
             const auto runs = store.interruptedSince(job, since);
             if (!runs) {
                 qCWarning(lcAlerts).noquote() << runs.error();

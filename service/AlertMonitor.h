@@ -35,7 +35,9 @@ class WebhookSender;
 // marks them interrupted (RunUpkeep). Every `sweepInterval` (and at start) the monitor reads
 // each job's runs that ended interrupted or abandoned within `sweepWindow` and judges the
 // ones it has not seen; their claims make each one alert once, whichever instance finds it
-// first, and a restart does not alert again.
+// first, and a restart does not alert again. The same sweep finds the jobs without a success
+// for longer than their rules allow (from their last success, or for a job that never
+// succeeded from when this monitor started).
 //
 // The scheduler's thread never waits: the database work runs on this object's pool thread
 // and the POSTs are asynchronous (WebhookSender). When the database cannot be written, the
@@ -77,7 +79,7 @@ private:
     void judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep = false);
     void onRunFinished(const RunRecord &record);
     void onSkipped(const QString &job, const QDateTime &occurrence, SkipReason reason, int count);
-    void sweepInterrupted();
+    void sweep();
     void send(const Alert &alert, const QList<QUrl> &webhooks);
     bool idle() const;
 
@@ -87,6 +89,7 @@ private:
     Options m_options;
     QSet<qint64> m_seenRuns; // interrupted or abandoned runs judged here already
     QTimer m_sweep;
+    QDateTime m_watchedSince; // when this monitor began to watch
     bool m_sweeping = false;
     int m_judging = 0; // work on the pool, not yet answered
     ReplyingPool m_pool;

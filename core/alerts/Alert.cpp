@@ -9,13 +9,14 @@ namespace jc {
 
 namespace {
 
-constexpr std::array<std::pair<AlertKind, const char *>, 6> kindNames{{
+constexpr std::array<std::pair<AlertKind, const char *>, 7> kindNames{{
     {AlertKind::Failed, "failed"},
     {AlertKind::TimedOut, "timed_out"},
     {AlertKind::Interrupted, "interrupted"},
     {AlertKind::Abandoned, "abandoned"},
     {AlertKind::Missed, "missed"},
     {AlertKind::Recovered, "recovered"},
+    {AlertKind::NoSuccess, "no_success"},
 }};
 
 QString utcText(const QDateTime &time)
@@ -49,6 +50,8 @@ QString what(const Alert &alert)
     case AlertKind::Missed:
         return alert.count == 1 ? QStringLiteral("missed an occurrence")
                                 : QStringLiteral("missed %1 occurrences").arg(alert.count);
+    case AlertKind::NoSuccess:
+        return QStringLiteral("has not succeeded for %1 h").arg(alert.count);
     case AlertKind::Recovered:
         return alert.count == 1
                    ? QStringLiteral("succeeded again after a failed run")
@@ -82,6 +85,10 @@ QString Alert::eventKey() const
         return QStringLiteral("missed:%1:%2").arg(job).arg(occurrence.toMSecsSinceEpoch());
     case AlertKind::Recovered:
         return QStringLiteral("recovered:%1").arg(runId);
+    case AlertKind::NoSuccess:
+        return QStringLiteral("no-success:%1:%2")
+            .arg(job)
+            .arg(occurrence.isValid() ? occurrence.toMSecsSinceEpoch() : 0);
     default:
         return QStringLiteral("run:%1").arg(runId);
     }
@@ -90,7 +97,8 @@ QString Alert::eventKey() const
 QString Alert::text() const
 {
     QString line = job + u' ' + what(*this);
-    const bool failure = kind != AlertKind::Missed && kind != AlertKind::Recovered;
+    const bool failure =
+        kind != AlertKind::Missed && kind != AlertKind::Recovered && kind != AlertKind::NoSuccess;
     if (failure && count > 1)
         line += QStringLiteral(" (%1 time in a row)").arg(ordinal(count));
     if (!message.isEmpty())
@@ -99,7 +107,9 @@ QString Alert::text() const
     if (runId > 0)
         where.append(QStringLiteral("run %1").arg(runId));
     if (occurrence.isValid())
-        where.append(QStringLiteral("occurrence ") + utcText(occurrence));
+        where.append((kind == AlertKind::NoSuccess ? QStringLiteral("last success ")
+                                                   : QStringLiteral("occurrence ")) +
+                     utcText(occurrence));
     if (!where.isEmpty())
         line += QStringLiteral(" — ") + where.join(QStringLiteral(", "));
     return line;

@@ -9,9 +9,9 @@
 
 namespace jc {
 
-// What an alert is about. The run outcomes that are problems, occurrences missed, and a
-// success after an alerted streak of problems.
-enum class AlertKind { Failed, TimedOut, Interrupted, Abandoned, Missed, Recovered };
+// What an alert is about. The run outcomes that are problems, occurrences missed, a success
+// after an alerted streak of problems, and a job without a success for too long.
+enum class AlertKind { Failed, TimedOut, Interrupted, Abandoned, Missed, Recovered, NoSuccess };
 
 QString toText(AlertKind kind); // "failed", "timed_out", ..., "recovered": the JSON's `kind`
 std::optional<AlertKind> alertKindFromString(const QString &text);
@@ -22,16 +22,17 @@ struct Alert
 {
     QString job;
     AlertKind kind = AlertKind::Failed;
-    QString outcome;  // the run's outcome ("failed"), "missed" or "succeeded" (recovered)
-    QString message;  // the error's first line, or what was missed, in words
-    qint64 runId = 0; // the run it is about (0: none, a missed occurrence)
-    QDateTime occurrence;
-    QString instance; // the instance that saw it
-    QDateTime at;     // when it was seen
-    int count = 1;    // failures in a row (failed…, recovered), occurrences missed (missed)
+    QString outcome;      // the run's outcome ("failed"), "missed" or "succeeded" (recovered)
+    QString message;      // the error's first line, or what was missed, in words
+    qint64 runId = 0;     // the run it is about (0: none, a missed occurrence)
+    QDateTime occurrence; // no-success: the last success (invalid: never)
+    QString instance;     // the instance that saw it
+    QDateTime at;         // when it was seen
+    int count = 1;        // failures in a row (failed…, recovered), occurrences missed (missed)
 
     // The event it reports, the same on every instance that sees it: "run:42",
-    // "recovered:43", "missed:JOB:1764806400000". Recorded once (AlertStore::claim()).
+    // "recovered:43", "missed:JOB:1764806400000", "no-success:JOB:1764806400000" (since that
+    // success; 0: never). Recorded once (AlertStore::claim()).
     QString eventKey() const;
     // One line a person reads as is (chat tools such as Slack show the JSON's `text`):
     // "Stale Credit Purchase Cleanup failed (3rd time in a row): disk full — run 42,

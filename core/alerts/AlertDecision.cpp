@@ -55,6 +55,32 @@ std::optional<Alert> AlertDecision::onRunEnded(const RunRecord &record, const Al
     return alert;
 }
 
+std::optional<Alert> AlertDecision::onNoSuccess(const QString &job, const QDateTime &lastSuccess,
+                                                const QDateTime &watchedSince,
+                                                const AlertRules &rules, const QString &instance,
+                                                const QDateTime &now)
+{
+    if (rules.noSuccessHours <= 0)
+        return std::nullopt;
+    const QDateTime since = lastSuccess.isValid() ? lastSuccess : watchedSince;
+    if (!since.isValid() || since.secsTo(now) <= qint64(rules.noSuccessHours) * 3600)
+        return std::nullopt;
+    const QString message =
+        lastSuccess.isValid()
+            ? QStringLiteral("no run succeeded for longer than %1 h").arg(rules.noSuccessHours)
+            : QStringLiteral("no run has ever succeeded (watched for longer than %1 h)")
+                  .arg(rules.noSuccessHours);
+    return Alert{job,
+                 AlertKind::NoSuccess,
+                 QStringLiteral("none"),
+                 message,
+                 0,
+                 lastSuccess,
+                 instance,
+                 now,
+                 int(since.secsTo(now) / 3600)};
+}
+
 std::optional<Alert> AlertDecision::onMissed(const QString &job, const QDateTime &occurrence,
                                              SkipReason reason, int count, const AlertRules &rules,
                                              const QString &instance, const QDateTime &at)

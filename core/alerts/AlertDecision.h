@@ -19,6 +19,9 @@ namespace jc {
 //    or an unreachable database, when the rules alert on missed ones. Occurrences skipped
 //    because the job was paused, the scheduler was stopping or another instance claimed
 //    them are nobody's problem and never alert.
+//  - No success for longer than the rules' `noSuccessHours`, counted from the last success, or
+//    for a job that never succeeded from `watchedSince` (when this instance began to watch):
+//    one alert per stretch (its key is the last success), until a success ends it.
 // Dry runs and cancelled runs never alert, and neither counts in or breaks a streak.
 class AlertDecision
 {
@@ -31,6 +34,10 @@ public:
     // `failuresBefore`: the job's failures in a row just before this run (AlertStore).
     static std::optional<Alert> onRunEnded(const RunRecord &record, const AlertRules &rules,
                                            int failuresBefore, const QString &instance);
+    // `lastSuccess`: when the job's last real run succeeded (invalid: never).
+    static std::optional<Alert> onNoSuccess(const QString &job, const QDateTime &lastSuccess,
+                                            const QDateTime &watchedSince, const AlertRules &rules,
+                                            const QString &instance, const QDateTime &now);
     static std::optional<Alert> onMissed(const QString &job, const QDateTime &occurrence,
                                          SkipReason reason, int count, const AlertRules &rules,
                                          const QString &instance, const QDateTime &at);

@@ -10,6 +10,7 @@ const QString onFailureKey = QStringLiteral("alertOnFailure");
 const QString afterFailuresKey = QStringLiteral("alertAfterFailures");
 const QString onMissedKey = QStringLiteral("alertOnMissed");
 const QString webhooksKey = QStringLiteral("alertWebhooks");
+const QString noSuccessKey = QStringLiteral("alertNoSuccessHours");
 
 Expected<bool, QString> yesNo(const QJsonObject &settings, const QString &key, bool byDefault)
 {
@@ -25,6 +26,22 @@ Expected<bool, QString> yesNo(const QJsonObject &settings, const QString &key, b
         return false;
     return Unexpected(
         QStringLiteral("%1: \"%2\" is not one of yes, no").arg(key, value.toVariant().toString()));
+}
+
+Expected<int, QString> wholeNumber(const QJsonObject &settings, const QString &key, int min,
+                                   int max, int byDefault)
+{
+    if (!settings.contains(key))
+        return byDefault;
+    const QJsonValue value = settings.value(key);
+    bool ok = value.isDouble();
+    const double number = value.isString() ? value.toString().toDouble(&ok) : value.toDouble();
+    if (!ok || number != double(int(number)) || number < min || number > max)
+        return Unexpected(QStringLiteral("%1: %2 is not a whole number from %3 to %4")
+                              .arg(key, value.toVariant().toString())
+                              .arg(min)
+                              .arg(max));
+    return int(number);
 }
 
 // Stored as a JSON array (SettingValues' List) or, typed by hand, as one comma-separated text.
@@ -48,7 +65,7 @@ QStringList listOf(const QJsonValue &value)
 
 QStringList AlertRules::keys()
 {
-    return {onFailureKey, afterFailuresKey, onMissedKey, webhooksKey};
+    return {onFailureKey, afterFailuresKey, onMissedKey, noSuccessKey, webhooksKey};
 }
 
 Expected<QUrl, QString> AlertRules::webhookUrl(const QString &text)
@@ -73,14 +90,14 @@ Expected<AlertRules, QString> AlertRules::from(const QJsonObject &settings)
     if (!onMissed)
         return Unexpected(onMissed.error());
     rules.onMissed = onMissed.value();
-    if (settings.contains(afterFailuresKey)) {
-        const QJsonValue value = settings.value(afterFailuresKey);
-        const double number = value.isString() ? value.toString().toDouble() : value.toDouble();
-        if (number != double(int(number)) || number < 1 || number > 100)
-            return Unexpected(QStringLiteral("%1: %2 is not a whole number from 1 to 100")
-                                  .arg(afterFailuresKey, value.toVariant().toString()));
-        rules.afterFailures = int(number);
-    }
+    const auto afterFailures = wholeNumber(settings, afterFailuresKey, 1, 100, rules.afterFailures);
+    if (!afterFailures)
+        return Unexpected(afterFailures.error());
+    rules.afterFailures = afterFailures.value();
+    const auto noSuccess = wholeNumber(settings, noSuccessKey, 0, 8784, rules.noSuccessHours);
+    if (!noSuccess)
+        return Unexpected(noSuccess.error());
+    rules.noSuccessHours = noSuccess.value();
     for (const QString &text : listOf(settings.value(webhooksKey))) {
         const auto url = webhookUrl(text);
         if (!url)
@@ -92,7 +109,7 @@ Expected<AlertRules, QString> AlertRules::from(const QJsonObject &settings)
 
 QList<SettingSpec> AlertRules::settingSpecs()
 {
-    using Kind = SettingSpec::Kind;
+    // Each value is checked by from() itself: the dialog and `jobctl set` refuse what it does.
     const auto checked = [](const QString &key) {
         return [key](const QVariant &value) -> std::optional<QString> {
             QJsonObject one;
@@ -105,45 +122,34 @@ QList<SettingSpec> AlertRules::settingSpecs()
                                                     : rules.error();
         };
     };
-    const QStringList yesNo{QStringLiteral("yes"), QStringLiteral("no")};
+    const auto yesNo = [&](const QString &key, const QString &label, const QString &help) {
+        SettingSpec spec{key, label, {},          SettingSpec::Kind::Text, QStringLiteral("yes"), 0,
+                         0,   help,  checked(key)};
+        spec.choices = {QStringLiteral("yes"), QStringLiteral("no")};
+        return spec;
+    };
+    SettingSpec webhooks{webhooksKey,
+                         QStringLiteral("Alert webhooks"),
+                         {},
+                         SettingSpec::Kind::List,
+                         QString(),
+                         0,
+                         0,
+                         QStringLiteral("http(s) URLs jobctl serve posts this job's alerts to, "
+                                        "comma-separated"),
+                         checked(webhooksKey)};
     return {
-        SettingSpec{onFailureKey,
-                    QStringLiteral("Alert on failure"),
-                    {},
-                    Kind::Text,
-                    QStringLiteral("yes"),
-                    0,
-                    0,
-                    QStringLiteral("A run failed, timed out, was interrupted or abandoned"),
-                    checked(onFailureKey),
-                    false,
-                    {},
-                    yesNo},
+        yesNo(onFailureKey, QStringLiteral("Alert on failure"),
+              QStringLiteral("A run failed, timed out, was interrupted or abandoned")),
         SettingSpec::integer(afterFailuresKey, QStringLiteral("Alert after failures"), 1, 1, 100,
                              QStringLiteral("Alert from the Nth failed run in a row; 1 = every "
                                             "one")),
-        SettingSpec{onMissedKey,
-                    QStringLiteral("Alert on missed"),
-                    {},
-                    Kind::Text,
-                    QStringLiteral("yes"),
-                    0,
-                    0,
-                    QStringLiteral("Occurrences came due and did not run"),
-                    checked(onMissedKey),
-                    false,
-                    {},
-                    yesNo},
-        SettingSpec{webhooksKey,
-                    QStringLiteral("Alert webhooks"),
-                    {},
-                    Kind::List,
-                    QString(),
-                    0,
-                    0,
-                    QStringLiteral("http(s) URLs jobctl serve posts this job's alerts to, "
-                                   "comma-separated"),
-                    checked(webhooksKey)},
+        yesNo(onMissedKey, QStringLiteral("Alert on missed"),
+              QStringLiteral("Occurrences came due and did not run")),
+        SettingSpec::integer(noSuccessKey, QStringLiteral("Alert without success (h)"), 0, 0, 8784,
+                             QStringLiteral("Alert when no run succeeded for this many hours; "
+                                            "0 = off")),
+        webhooks,
     };
 }
 

@@ -17,6 +17,7 @@ namespace jc {
 //   alertAfterFailures  1 .. 100 (1): only from the Nth such run in a row (a flaky job that
 //                       heals itself on its next run says nothing until it does not)
 //   alertOnMissed       yes | no (yes): occurrences came due and did not run
+//   alertNoSuccessHours 0 (off) .. 8784: no successful run for longer than this many hours
 //   alertWebhooks       comma-separated http(s) URLs, beside `serve --alert-webhook`
 // A success after a streak that was alerted is sent as a recovery. Dry runs never alert.
 struct AlertRules
@@ -24,6 +25,7 @@ struct AlertRules
     bool onFailure = true;
     int afterFailures = 1;
     bool onMissed = true;
+    int noSuccessHours = 0; // 0: off
     QList<QUrl> webhooks;
 
     static QStringList keys();

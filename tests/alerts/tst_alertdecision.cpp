@@ -189,6 +189,30 @@ private slots:
                                          rules({{u"alertOnMissed"_s, u"no"_s}}), {}, at));
     }
 
+    void aJobWithoutSuccessForTooLong()
+    {
+        const AlertRules day = rules({{u"alertNoSuccessHours"_s, 24}});
+        const QDateTime watched = T0.addDays(-10);
+        const QDateTime now = T0.addSecs(25 * 3600);
+        const auto alert = AlertDecision::onNoSuccess(u"J"_s, T0, watched, day, u"a:1"_s, now);
+        QVERIFY(alert);
+        QCOMPARE(alert->kind, AlertKind::NoSuccess);
+        QCOMPARE(alert->count, 25);
+        QCOMPARE(alert->eventKey(), u"no-success:J:%1"_s.arg(T0.toMSecsSinceEpoch()));
+        QCOMPARE(alert->text(), u"J has not succeeded for 25 h: no run succeeded for longer than "
+                                u"24 h — last success 2026-12-04T00:00:00Z"_s);
+        // Within the limit; off; never succeeded, watched long enough or not.
+        QVERIFY(!AlertDecision::onNoSuccess(u"J"_s, T0, watched, day, {}, T0.addSecs(24 * 3600)));
+        QVERIFY(!AlertDecision::onNoSuccess(u"J"_s, T0, watched, {}, {}, now));
+        const auto never = AlertDecision::onNoSuccess(u"J"_s, {}, watched, day, {}, now);
+        QVERIFY(never);
+        QCOMPARE(never->eventKey(), u"no-success:J:0"_s);
+        QVERIFY(!AlertDecision::onNoSuccess(u"J"_s, {}, now.addSecs(-3600), day, {}, now));
+        QVERIFY(!AlertRules::from({{u"alertNoSuccessHours"_s, -1}}));
+        QVERIFY(!AlertRules::from({{u"alertNoSuccessHours"_s, u"soon"_s}}));
+        QCOMPARE(rules({{u"alertNoSuccessHours"_s, u"48"_s}}).noSuccessHours, 48);
+    }
+
     // What a webhook receives, and what is read back from the table.
     void jsonCarriesEveryField()
     {

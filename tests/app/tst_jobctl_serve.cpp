@@ -357,8 +357,8 @@ private slots:
     }
 
     // --alert-webhook (issue 18): three instances on one database, a job that fails every
-    // second; the webhook receives one POST per failed run, whichever instance ran it, and
-    // each alert is on record once.
+    // second; the webhook receives one POST per failed run, whichever instance ran it, one for
+    // a stretch without success that all three find, and each alert is on record once.
     void threeInstancesPostEachAlertOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void threeInstancesPostEachAlertOnce()
     {
@@ -372,6 +372,26 @@ private slots:
         QVERIFY(folder.isValid());
         jc::test::WebhookListener hook({200});
         const QString cleanup = u"Orphaned Uploads Cleanup"_s;
+        // A job whose last success (a manual run: no catch-up follows) is 2 h old, with a rule
+        // of 1 h: every instance finds the stretch at its first sweep, one posts it.
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        const Result set =
+            jobctl({u"--db"_s, db, u"set"_s, stale, u"--setting"_s, u"alertNoSuccessHours=1"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(set.err));
+        {
+            ConnectionFactory seeding(database.url());
+            const auto connection = seeding.connectionForCurrentThread();
+            QVERIFY(connection);
+            QSqlQuery insert(*connection);
+            insert.prepare(u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
+                           u"occurrence_key, status, started_at_ms, finished_at_ms, attempts) "
+                           u"VALUES (?, 'manual', ?, 'manual:1', 'succeeded', ?, ?, 1)"_s);
+            const qint64 twoHoursAgo = nowMSecs() - 2 * 3600 * 1000;
+            for (const QVariant &value : {QVariant(stale), QVariant(twoHoursAgo),
+                                          QVariant(twoHoursAgo), QVariant(twoHoursAgo + 1000)})
+                insert.addBindValue(value);
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        }
         const QStringList arguments{u"--schedule"_s, cleanup + u"=* * * * * *"_s,
                                     u"--alert-webhook"_s, hook.url().toString()};
         std::vector<std::unique_ptr<Serve>> serves;
@@ -402,6 +422,7 @@ private slots:
         QSet<qint64> postedRuns;
         QSet<QString> events;
         QSet<QString> senders;
+        int noSuccess = 0;
         for (const auto &request : hook.requests()) {
             const QJsonObject alert = request.json();
             const QString event = alert.value(u"kind"_s).toString() + u':' +
@@ -410,6 +431,12 @@ private slots:
             QVERIFY2(!events.contains(event), qPrintable(u"posted twice: "_s + event));
             events.insert(event);
             senders.insert(alert.value(u"instance"_s).toString());
+            if (alert.value(u"kind"_s).toString() == u"no_success"_s) {
+                ++noSuccess;
+                QCOMPARE(alert.value(u"job"_s).toString(), stale);
+                QVERIFY2(alert.value(u"text"_s).toString().contains(u"last success"_s),
+                         qPrintable(alert.value(u"text"_s).toString()));
+            }
             if (alert.value(u"kind"_s).toString() != u"failed"_s)
                 continue;
             QCOMPARE(alert.value(u"job"_s).toString(), cleanup);
@@ -418,6 +445,7 @@ private slots:
             postedRuns.insert(alert.value(u"run_id"_s).toInteger());
         }
         QCOMPARE(postedRuns, failedRuns);
+        QCOMPARE(noSuccess, 1);
         QSqlQuery recorded(*connection);
         QVERIFY(recorded.exec(u"SELECT COUNT(*) FROM jc_alerts"_s) && recorded.next());
         QCOMPARE(recorded.value(0).toLongLong(), qint64(hook.requests().size()));
