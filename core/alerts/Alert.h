@@ -33,14 +33,14 @@ struct Alert
     // The event it reports, the same on every instance that sees it: "run:42",
     // "recovered:43", "missed:JOB:1764806400000", "no-success:JOB:1764806400000" (since that
     // success; 0: never). Recorded once (AlertStore::claim()).
-    QString eventKey() const;
+    [[nodiscard]] QString eventKey() const;
     // One line a person reads as is (chat tools such as Slack show the JSON's `text`):
     // "Stale Credit Purchase Cleanup failed (3rd time in a row): disk full — run 42,
     // occurrence 2026-12-04T00:00:00Z".
-    QString text() const;
+    [[nodiscard]] QString text() const;
     // {job, kind, outcome, message, run_id, occurrence, instance, at, count, text}; run_id
     // and occurrence are null when unknown, times are ISO 8601 in UTC.
-    QJsonObject toJson() const;
+    [[nodiscard]] QJsonObject toJson() const;
     // What toJson() wrote (an unknown kind reads as Failed).
     static Alert fromJson(const QJsonObject &json);
 };

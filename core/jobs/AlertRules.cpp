@@ -49,7 +49,7 @@ QStringList listOf(const QJsonValue &value)
 {
     QStringList items;
     if (value.isArray()) {
-        for (const QJsonValue &item : value.toArray())
+        for (const auto &item : value.toArray())
             items.append(item.toString().trimmed());
     } else {
         items = value.toString().split(u',');
