@@ -14,6 +14,7 @@
 #include "dialogs/SettingsDialog.h"
 #include "engine/ManualClock.h"
 #include "engine/SystemClock.h"
+#include "jobs/AlertRules.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobOverrides.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
@@ -649,6 +650,45 @@ private slots:
         zone->selectAll();
         QTest::keyClicks(zone, u"europe/berl"_s);
         QCOMPARE(zone->completer()->currentCompletion(), u"Europe/Berlin"_s);
+    }
+
+    // A job's alert rules (issue 18) are fields of its section like its policies: a choice
+    // picked with the keyboard, a number and webhook URLs typed, a bad URL refused by name.
+    void settingsEditsAlertRules()
+    {
+        ConsoleSettings settings(m_home.filePath(u"alerts.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const JobDefinition job = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC")).constFirst();
+        SettingsDialog dialog(settings, vault, {{job.name, JobOverrides::settingSpecs(job), {}}},
+                              nullptr);
+        dialog.showJob(job.name);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QString prefix = u"setting:"_s + job.name + u':';
+
+        auto *onFailure = child<QComboBox>(&dialog, prefix + u"alertOnFailure"_s);
+        QCOMPARE(onFailure->currentText(), u"yes"_s);
+        onFailure->setFocus();
+        QTest::keyClick(onFailure, Qt::Key_Down);
+        QCOMPARE(onFailure->currentText(), u"no"_s);
+        typeInto(child<QSpinBox>(&dialog, prefix + u"alertNoSuccessHours"_s), u"48"_s);
+
+        auto *webhooks = child<QLineEdit>(&dialog, prefix + u"alertWebhooks"_s);
+        webhooks->setFocus();
+        QTest::keyClicks(webhooks, u"hooks.example.org/x"_s);
+        QVERIFY(!dialog.isOkEnabled());
+        auto *problem = child<QLabel>(&dialog, u"problem:"_s + job.name + u":alertWebhooks"_s);
+        QVERIFY2(problem->text().contains(u"http:// or https://"_s), qPrintable(problem->text()));
+        retype(webhooks, u"https://hooks.example.org/x, http://10.0.0.2:8080/y"_s);
+        QVERIFY2(dialog.isOkEnabled(), qPrintable(problem->text()));
+
+        const QJsonObject changed = dialog.changedJobSettings().value(job.name);
+        QCOMPARE(changed.value(u"alertOnFailure"_s).toString(), u"no"_s);
+        QCOMPARE(changed.value(u"alertNoSuccessHours"_s).toInt(), 48);
+        const auto rules = jc::AlertRules::from(changed);
+        QVERIFY2(rules, qPrintable(rules ? QString() : rules.error()));
+        QCOMPARE(rules->webhooks.size(), 2);
+        QVERIFY(!rules->onFailure);
     }
 
     // The top-up's sign-up allowances are only reported: a trailing comma in the custom
