@@ -46,6 +46,28 @@ std::optional<Alert> runAlert(const AlertStore &store, const AlertRules &rules,
     return AlertDecision::onRunEnded(record, rules, before ? before.value() : 0, instance);
 }
 
+// `job`'s runs going on, on any instance, that are slow under `rules`.
+QList<Alert> slowRuns(const AlertStore &store, const QString &job, const AlertRules &rules,
+                      const QString &instance, const QDateTime &now)
+{
+    QList<Alert> alerts;
+    const auto running = store.running(job);
+    if (!running || running->isEmpty()) {
+        if (!running)
+            qCWarning(lcAlerts).noquote() << running.error();
+        return alerts;
+    }
+    const auto usual = store.recentDurations(job, 30);
+    if (!usual) {
+        qCWarning(lcAlerts).noquote() << usual.error();
+        return alerts;
+    }
+    for (const RunRecord &run : running.value())
+        if (const auto alert = AlertDecision::onSlowRun(run, usual.value(), rules, instance, now))
+            alerts.append(*alert);
+    return alerts;
+}
+
 // Whether this instance sends `alert`: it recorded it first, or could not record it at all.
 bool claimed(const AlertStore &store, const Alert &alert)
 {
@@ -152,6 +174,8 @@ void AlertMonitor::sweep()
          database = m_database](const QString &job, const AlertRules &rules,
                                 const AlertStore &store) {
             QList<Alert> alerts;
+            if (rules.slowFactor > 0)
+                alerts += slowRuns(store, job, rules, instance, now);
             if (rules.noSuccessHours > 0) {
                 if (!*lastSuccesses) {
                     const auto read = RunHistory(database).lastSuccessPerJob();

@@ -37,7 +37,8 @@ class WebhookSender;
 // ones it has not seen; their claims make each one alert once, whichever instance finds it
 // first, and a restart does not alert again. The same sweep finds the jobs without a success
 // for longer than their rules allow (from their last success, or for a job that never
-// succeeded from when this monitor started).
+// succeeded from when this monitor started), and the runs going on, on any instance, for far
+// longer than their job's usual (alertSlowFactor).
 //
 // The scheduler's thread never waits: the database work runs on this object's pool thread
 // and the POSTs are asynchronous (WebhookSender). When the database cannot be written, the

@@ -9,7 +9,7 @@ namespace jc {
 
 namespace {
 
-constexpr std::array<std::pair<AlertKind, const char *>, 7> kindNames{{
+constexpr std::array<std::pair<AlertKind, const char *>, 8> kindNames{{
     {AlertKind::Failed, "failed"},
     {AlertKind::TimedOut, "timed_out"},
     {AlertKind::Interrupted, "interrupted"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<AlertKind, const char *>, 7> kindNames{{
     {AlertKind::Missed, "missed"},
     {AlertKind::Recovered, "recovered"},
     {AlertKind::NoSuccess, "no_success"},
+    {AlertKind::Slow, "slow"},
 }};
 
 QString utcText(const QDateTime &time)
@@ -52,6 +53,8 @@ QString what(const Alert &alert)
                                 : QStringLiteral("missed %1 occurrences").arg(alert.count);
     case AlertKind::NoSuccess:
         return QStringLiteral("has not succeeded for %1 h").arg(alert.count);
+    case AlertKind::Slow:
+        return QStringLiteral("has been running for %1 min").arg(alert.count);
     case AlertKind::Recovered:
         return alert.count == 1
                    ? QStringLiteral("succeeded again after a failed run")
@@ -85,6 +88,8 @@ QString Alert::eventKey() const
         return QStringLiteral("missed:%1:%2").arg(job).arg(occurrence.toMSecsSinceEpoch());
     case AlertKind::Recovered:
         return QStringLiteral("recovered:%1").arg(runId);
+    case AlertKind::Slow:
+        return QStringLiteral("slow:%1").arg(runId);
     case AlertKind::NoSuccess:
         return QStringLiteral("no-success:%1:%2")
             .arg(job)
@@ -97,8 +102,8 @@ QString Alert::eventKey() const
 QString Alert::text() const
 {
     QString line = job + u' ' + what(*this);
-    const bool failure =
-        kind != AlertKind::Missed && kind != AlertKind::Recovered && kind != AlertKind::NoSuccess;
+    const bool failure = kind == AlertKind::Failed || kind == AlertKind::TimedOut ||
+                         kind == AlertKind::Interrupted || kind == AlertKind::Abandoned;
     if (failure && count > 1)
         line += QStringLiteral(" (%1 time in a row)").arg(ordinal(count));
     if (!message.isEmpty())

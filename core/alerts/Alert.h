@@ -10,8 +10,18 @@
 namespace jc {
 
 // What an alert is about. The run outcomes that are problems, occurrences missed, a success
-// after an alerted streak of problems, and a job without a success for too long.
-enum class AlertKind { Failed, TimedOut, Interrupted, Abandoned, Missed, Recovered, NoSuccess };
+// after an alerted streak of problems, a job without a success for too long, and a run
+// going on far longer than usual.
+enum class AlertKind {
+    Failed,
+    TimedOut,
+    Interrupted,
+    Abandoned,
+    Missed,
+    Recovered,
+    NoSuccess,
+    Slow
+};
 
 QString toText(AlertKind kind); // "failed", "timed_out", ..., "recovered": the JSON's `kind`
 std::optional<AlertKind> alertKindFromString(const QString &text);
@@ -28,11 +38,13 @@ struct Alert
     QDateTime occurrence; // no-success: the last success (invalid: never)
     QString instance;     // the instance that saw it
     QDateTime at;         // when it was seen
-    int count = 1;        // failures in a row (failed…, recovered), occurrences missed (missed)
+    // failures in a row (failed…, recovered), occurrences missed (missed), hours without a
+    // success (no_success), minutes running (slow)
+    int count = 1;
 
     // The event it reports, the same on every instance that sees it: "run:42",
     // "recovered:43", "missed:JOB:1764806400000", "no-success:JOB:1764806400000" (since that
-    // success; 0: never). Recorded once (AlertStore::claim()).
+    // success; 0: never), "slow:44". Recorded once (AlertStore::claim()).
     [[nodiscard]] QString eventKey() const;
     // One line a person reads as is (chat tools such as Slack show the JSON's `text`):
     // "Stale Credit Purchase Cleanup failed (3rd time in a row): disk full — run 42,

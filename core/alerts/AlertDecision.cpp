@@ -1,5 +1,7 @@
 #include "alerts/AlertDecision.h"
 
+#include <algorithm>
+
 namespace jc {
 
 namespace {
@@ -79,6 +81,45 @@ std::optional<Alert> AlertDecision::onNoSuccess(const QString &job, const QDateT
                  instance,
                  now,
                  int(since.secsTo(now) / 3600)};
+}
+
+qint64 AlertDecision::p95(QList<qint64> msecs)
+{
+    if (msecs.isEmpty())
+        return 0;
+    std::sort(msecs.begin(), msecs.end());
+    // Nearest rank: the smallest value with at least 95 % of them at or below it.
+    const auto rank = qsizetype((95 * msecs.size() + 99) / 100);
+    return msecs.at(std::max<qsizetype>(rank, 1) - 1);
+}
+
+std::optional<Alert> AlertDecision::onSlowRun(const RunRecord &running,
+                                              const QList<qint64> &usualMSecs,
+                                              const AlertRules &rules, const QString &instance,
+                                              const QDateTime &now)
+{
+    constexpr qsizetype fewestUsual = 5;
+    if (rules.slowFactor <= 0 || running.info.dryRun || usualMSecs.size() < fewestUsual)
+        return std::nullopt;
+    const qint64 usual = std::max<qint64>(p95(usualMSecs), 1000); // a second at least
+    const qint64 elapsed = running.info.startedAt.msecsTo(now);
+    if (elapsed <= usual * rules.slowFactor)
+        return std::nullopt;
+    const QString message =
+        QStringLiteral("more than %1× its usual %2 s (95th percentile of its last %3 successful "
+                       "runs)")
+            .arg(rules.slowFactor)
+            .arg(double(usual) / 1000.0, 0, 'f', 1)
+            .arg(usualMSecs.size());
+    return Alert{running.info.job,
+                 AlertKind::Slow,
+                 toText(RunOutcome::Running),
+                 message,
+                 running.storedRunId,
+                 running.info.occurrence,
+                 instance,
+                 now,
+                 int(elapsed / 60000)};
 }
 
 std::optional<Alert> AlertDecision::onMissed(const QString &job, const QDateTime &occurrence,

@@ -22,6 +22,9 @@ namespace jc {
 //  - No success for longer than the rules' `noSuccessHours`, counted from the last success, or
 //    for a job that never succeeded from `watchedSince` (when this instance began to watch):
 //    one alert per stretch (its key is the last success), until a success ends it.
+//  - A run going on for longer than the rules' `slowFactor` times the 95th percentile of the
+//    job's recent successful runs (nearest rank; at least five of them, or it says nothing):
+//    once per run.
 // Dry runs and cancelled runs never alert, and neither counts in or breaks a streak.
 class AlertDecision
 {
@@ -38,6 +41,13 @@ public:
     static std::optional<Alert> onNoSuccess(const QString &job, const QDateTime &lastSuccess,
                                             const QDateTime &watchedSince, const AlertRules &rules,
                                             const QString &instance, const QDateTime &now);
+    // `running`: a run going on (its stored id in storedRunId); `usualMSecs`: the durations
+    // of the job's recent successful runs.
+    static std::optional<Alert> onSlowRun(const RunRecord &running, const QList<qint64> &usualMSecs,
+                                          const AlertRules &rules, const QString &instance,
+                                          const QDateTime &now);
+    // The 95th percentile of `msecs` by nearest rank; 0 for none.
+    static qint64 p95(QList<qint64> msecs);
     static std::optional<Alert> onMissed(const QString &job, const QDateTime &occurrence,
                                          SkipReason reason, int count, const AlertRules &rules,
                                          const QString &instance, const QDateTime &at);

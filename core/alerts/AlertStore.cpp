@@ -110,6 +110,57 @@ Expected<QList<RunRecord>, QString> AlertStore::interruptedSince(const QString &
     return runs;
 }
 
+Expected<QList<RunRecord>, QString> AlertStore::running(const QString &job) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement select(db.value(),
+                        QStringLiteral("SELECT id, occurrence_ms, started_at_ms, dry_run FROM "
+                                       "jc_runs WHERE job_name = :job AND status = :running"));
+    if (const auto failed =
+            select.exec({{QStringLiteral(":job"), job},
+                         {QStringLiteral(":running"), toText(RunOutcome::Running)}}))
+        return Unexpected(
+            QStringLiteral("Could not read the runs of %1 going on: %2").arg(job, failed->text()));
+    QList<RunRecord> runs;
+    while (select.next()) {
+        RunRecord run;
+        run.storedRunId = select.value(0).toLongLong();
+        run.info.job = job;
+        run.info.occurrence = QDateTime::fromMSecsSinceEpoch(select.value(1).toLongLong(), Qt::UTC);
+        run.info.startedAt = QDateTime::fromMSecsSinceEpoch(select.value(2).toLongLong(), Qt::UTC);
+        run.info.dryRun = select.value(3).toBool();
+        runs.append(run);
+    }
+    return runs;
+}
+
+Expected<QList<qint64>, QString> AlertStore::recentDurations(const QString &job, int limit) const
+{
+    auto db = m_connections->connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement select(
+        db.value(),
+        QStringLiteral("SELECT finished_at_ms - started_at_ms, dry_run FROM jc_runs WHERE "
+                       "job_name = :job AND status = :succeeded AND finished_at_ms IS NOT NULL "
+                       "AND started_at_ms IS NOT NULL ORDER BY finished_at_ms DESC LIMIT :rows"));
+    // Dry runs are read and passed over (few: each is a person's request).
+    if (const auto failed =
+            select.exec({{QStringLiteral(":job"), job},
+                         {QStringLiteral(":succeeded"), toText(RunOutcome::Succeeded)},
+                         {QStringLiteral(":rows"), limit * 2}}))
+        return Unexpected(QStringLiteral("Could not read how long the runs of %1 took: %2")
+                              .arg(job, failed->text()));
+    QList<qint64> durations;
+    while (durations.size() < limit && select.next()) {
+        if (!select.value(1).toBool())
+            durations.append(select.value(0).toLongLong());
+    }
+    return durations;
+}
+
 Expected<QList<Alert>, QString> AlertStore::latest(int limit) const
 {
     auto db = m_connections->connectionForCurrentThread();

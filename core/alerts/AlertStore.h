@@ -40,6 +40,11 @@ public:
     Expected<QList<RunRecord>, QString> interruptedSince(const QString &job,
                                                          qint64 sinceMSecs) const;
 
+    // `job`'s runs going on, on any instance (no log; storedRunId, occurrence, start, dry run).
+    Expected<QList<RunRecord>, QString> running(const QString &job) const;
+    // How long `job`'s latest `limit` real successful runs took, newest first.
+    Expected<QList<qint64>, QString> recentDurations(const QString &job, int limit) const;
+
     // The alerts on record, newest first (the console, tests).
     Expected<QList<Alert>, QString> latest(int limit) const;
 

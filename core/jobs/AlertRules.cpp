@@ -11,6 +11,7 @@ const QString afterFailuresKey = QStringLiteral("alertAfterFailures");
 const QString onMissedKey = QStringLiteral("alertOnMissed");
 const QString webhooksKey = QStringLiteral("alertWebhooks");
 const QString noSuccessKey = QStringLiteral("alertNoSuccessHours");
+const QString slowKey = QStringLiteral("alertSlowFactor");
 
 Expected<bool, QString> yesNo(const QJsonObject &settings, const QString &key, bool byDefault)
 {
@@ -65,7 +66,7 @@ QStringList listOf(const QJsonValue &value)
 
 QStringList AlertRules::keys()
 {
-    return {onFailureKey, afterFailuresKey, onMissedKey, noSuccessKey, webhooksKey};
+    return {onFailureKey, afterFailuresKey, onMissedKey, noSuccessKey, slowKey, webhooksKey};
 }
 
 Expected<QUrl, QString> AlertRules::webhookUrl(const QString &text)
@@ -98,6 +99,10 @@ Expected<AlertRules, QString> AlertRules::from(const QJsonObject &settings)
     if (!noSuccess)
         return Unexpected(noSuccess.error());
     rules.noSuccessHours = noSuccess.value();
+    const auto slow = wholeNumber(settings, slowKey, 0, 100, rules.slowFactor);
+    if (!slow)
+        return Unexpected(slow.error());
+    rules.slowFactor = slow.value();
     for (const QString &text : listOf(settings.value(webhooksKey))) {
         const auto url = webhookUrl(text);
         if (!url)
@@ -149,6 +154,9 @@ QList<SettingSpec> AlertRules::settingSpecs()
         SettingSpec::integer(noSuccessKey, QStringLiteral("Alert without success (h)"), 0, 0, 8784,
                              QStringLiteral("Alert when no run succeeded for this many hours; "
                                             "0 = off")),
+        SettingSpec::integer(slowKey, QStringLiteral("Alert when slower than (×)"), 0, 0, 100,
+                             QStringLiteral("Alert when a run goes on longer than this many times "
+                                            "its usual (p95 of the last 30); 0 = off")),
         webhooks,
     };
 }

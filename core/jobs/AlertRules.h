@@ -18,6 +18,8 @@ namespace jc {
 //                       heals itself on its next run says nothing until it does not)
 //   alertOnMissed       yes | no (yes): occurrences came due and did not run
 //   alertNoSuccessHours 0 (off) .. 8784: no successful run for longer than this many hours
+//   alertSlowFactor     0 (off) .. 100: a run going for longer than this many times the 95th
+//                       percentile of the job's last 30 successful runs (at least 5 of them)
 //   alertWebhooks       comma-separated http(s) URLs, beside `serve --alert-webhook`
 // A success after a streak that was alerted is sent as a recovery. Dry runs never alert.
 struct AlertRules
@@ -26,6 +28,7 @@ struct AlertRules
     int afterFailures = 1;
     bool onMissed = true;
     int noSuccessHours = 0; // 0: off
+    int slowFactor = 0;     // 0: off
     QList<QUrl> webhooks;
 
     static QStringList keys();

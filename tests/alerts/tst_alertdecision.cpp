@@ -213,6 +213,38 @@ private slots:
         QCOMPARE(rules({{u"alertNoSuccessHours"_s, u"48"_s}}).noSuccessHours, 48);
     }
 
+    void aRunFarSlowerThanUsual()
+    {
+        QCOMPARE(AlertDecision::p95({}), 0);
+        QCOMPARE(AlertDecision::p95({7}), 7);
+        QList<qint64> hundred;
+        for (qint64 i = 100; i >= 1; --i)
+            hundred.append(i);
+        QCOMPARE(AlertDecision::p95(hundred), 95);
+        QCOMPARE(AlertDecision::p95({10, 20, 30, 40, 1000}), 1000); // 5 values: the largest
+
+        const AlertRules triple = rules({{u"alertSlowFactor"_s, 3}});
+        RunRecord running = ended(RunOutcome::Running);
+        const QList<qint64> usual{60000, 50000, 70000, 65000, 55000, 62000}; // p95: 70 s
+        const QDateTime start = running.info.startedAt;
+        QVERIFY(!AlertDecision::onSlowRun(running, usual, triple, {}, start.addSecs(210)));
+        const auto slow =
+            AlertDecision::onSlowRun(running, usual, triple, u"a:1"_s, start.addSecs(211));
+        QVERIFY(slow);
+        QCOMPARE(slow->kind, AlertKind::Slow);
+        QCOMPARE(slow->eventKey(), u"slow:42"_s);
+        QCOMPARE(slow->count, 3); // minutes
+        QCOMPARE(slow->text(), u"Stale Credit Purchase Cleanup has been running for 3 min: more "
+                               u"than 3× its usual 70.0 s (95th percentile of its last 6 "
+                               u"successful runs) — run 42, occurrence 2026-12-04T00:00:00Z"_s);
+        // Off; too few runs to know what is usual; a dry run.
+        QVERIFY(!AlertDecision::onSlowRun(running, usual, {}, {}, start.addDays(1)));
+        QVERIFY(!AlertDecision::onSlowRun(running, usual.mid(0, 4), triple, {}, start.addDays(1)));
+        running.info.dryRun = true;
+        QVERIFY(!AlertDecision::onSlowRun(running, usual, triple, {}, start.addDays(1)));
+        QVERIFY(!AlertRules::from({{u"alertSlowFactor"_s, 101}}));
+    }
+
     // What a webhook receives, and what is read back from the table.
     void jsonCarriesEveryField()
     {

@@ -130,6 +130,41 @@ private slots:
         QCOMPARE(store.failuresBefore(u"Other"_s, next, 10).value(), 0);
         QCOMPARE(store.failuresBefore(job, 1, 10).value(), 0);
     }
+
+    // What the slow-run rule reads: the runs going on, and how long the last successes took.
+    void runningRunsAndUsualDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void runningRunsAndUsualDurations()
+    {
+        QFETCH(SqlDialect, dialect);
+        jc::test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        auto db = factory->connectionForCurrentThread();
+        QVERIFY(db);
+        QVERIFY(jc::Migrator().migrate(db.value()));
+        const QString job = u"History Retention"_s;
+        for (int n = 1; n <= 4; ++n) {
+            const qint64 id = addRun(db.value(), job, u"succeeded"_s, n, n == 3);
+            QSqlQuery times(db.value());
+            QVERIFY(times.exec(u"UPDATE jc_runs SET started_at_ms = %1, finished_at_ms = %2 "
+                               u"WHERE id = %3"_s.arg(n * 100000)
+                                   .arg(n * 100000 + n * 1000)
+                                   .arg(id)));
+        }
+        const qint64 going = addRun(db.value(), job, u"running"_s, 5);
+        addRun(db.value(), u"Other"_s, u"running"_s, 6);
+
+        const AlertStore store(factory);
+        const auto durations = store.recentDurations(job, 30);
+        QVERIFY2(durations, qPrintable(durations ? QString() : durations.error()));
+        QCOMPARE(durations.value(), (QList<qint64>{4000, 2000, 1000})); // newest first, no dry run
+        QCOMPARE(store.recentDurations(job, 2).value(), (QList<qint64>{4000, 2000}));
+        const auto running = store.running(job);
+        QVERIFY2(running, qPrintable(running ? QString() : running.error()));
+        QCOMPARE(running->size(), 1);
+        QCOMPARE(running->constFirst().storedRunId, going);
+        QCOMPARE(running->constFirst().info.job, job);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_AlertStore)
