@@ -56,6 +56,16 @@ qint64 addRun(QSqlDatabase db, const QString &job, const QString &status, int n,
     return id.value(0).toLongLong();
 }
 
+// A connection factory on `database`, migrated; null after a failed QVERIFY-worthy step.
+std::shared_ptr<ConnectionFactory> migrated(const jc::test::TestDatabase &database)
+{
+    auto factory = std::make_shared<ConnectionFactory>(database.url());
+    auto db = factory->connectionForCurrentThread();
+    if (!db || !jc::Migrator().migrate(db.value()))
+        return nullptr;
+    return factory;
+}
+
 } // namespace
 
 // Alerts on record: each event claimed once however many instances see it, and the streak
@@ -72,11 +82,9 @@ private slots:
         jc::test::TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         // Two instances: two factories, two connections.
-        auto first = std::make_shared<ConnectionFactory>(database.url());
+        const auto first = migrated(database);
+        QVERIFY(first);
         auto second = std::make_shared<ConnectionFactory>(database.url());
-        auto db = first->connectionForCurrentThread();
-        QVERIFY(db);
-        QVERIFY(jc::Migrator().migrate(db.value()));
 
         const auto claimed = AlertStore(first).claim(failure(7, u"a:1"_s));
         QVERIFY2(claimed, qPrintable(claimed ? QString() : claimed.error()));
@@ -104,10 +112,9 @@ private slots:
         QFETCH(SqlDialect, dialect);
         jc::test::TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        const auto factory = migrated(database);
+        QVERIFY(factory);
         auto db = factory->connectionForCurrentThread();
-        QVERIFY(db);
-        QVERIFY(jc::Migrator().migrate(db.value()));
         const QString job = u"Orphaned Uploads Cleanup"_s;
         int n = 0;
         addRun(db.value(), job, u"failed"_s, ++n);
@@ -138,10 +145,9 @@ private slots:
         QFETCH(SqlDialect, dialect);
         jc::test::TestDatabase database(dialect);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        const auto factory = migrated(database);
+        QVERIFY(factory);
         auto db = factory->connectionForCurrentThread();
-        QVERIFY(db);
-        QVERIFY(jc::Migrator().migrate(db.value()));
         const QString job = u"History Retention"_s;
         for (int n = 1; n <= 4; ++n) {
             const qint64 id = addRun(db.value(), job, u"succeeded"_s, n, n == 3);
