@@ -93,12 +93,16 @@ AlertMonitor::AlertMonitor(Scheduler &scheduler, std::shared_ptr<ConnectionFacto
     connect(&scheduler, &Scheduler::runFinished, this, &AlertMonitor::onRunFinished);
     connect(&scheduler, &Scheduler::occurrenceSkipped, this, &AlertMonitor::onSkipped);
     m_watchedSince = scheduler.clock().now();
-    connect(&m_sweep, &QTimer::timeout, this, &AlertMonitor::sweep);
-    m_sweep.start(m_options.sweepInterval);
-    QTimer::singleShot(0, this, &AlertMonitor::sweep);
+    connect(&m_sweep, &QTimer::timeout, this, [this] { sweep(When::Later); });
 }
 
 AlertMonitor::~AlertMonitor() = default;
+
+void AlertMonitor::start()
+{
+    sweep(When::Now);
+    m_sweep.start(m_options.sweepInterval);
+}
 
 bool AlertMonitor::idle() const
 {
@@ -156,7 +160,7 @@ void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, Sk
           {});
 }
 
-void AlertMonitor::sweep()
+void AlertMonitor::sweep(When when)
 {
     if (m_sweeping)
         return; // the last sweep is still reading
@@ -201,15 +205,17 @@ void AlertMonitor::sweep()
             }
             return alerts;
         },
-        seen, true);
+        seen, true, when);
 }
 
-void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep)
+void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep,
+                         When when)
 {
     ++m_judging;
     // The work never touches `self`: only its answer does, on this thread (ReplyingPool).
-    m_pool.start([self = this, database = m_database, cliWebhooks = m_options.webhooks, jobs,
-                  decide = std::move(decide), seen, sweep]() -> ReplyingPool::Answer {
+    ReplyingPool::Work work = [self = this, database = m_database, cliWebhooks = m_options.webhooks,
+                               jobs, decide = std::move(decide), seen,
+                               sweep]() -> ReplyingPool::Answer {
         const QHash<QString, AlertRules> rules = rulesOf(database, jobs);
         const AlertStore store(database);
         Outgoing outgoing;
@@ -231,7 +237,11 @@ void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, 
             for (const auto &[alert, webhooks] : outgoing)
                 self->send(alert, webhooks);
         };
-    });
+    };
+    if (when == When::Now)
+        work()(); // on this thread and its connection, before anything else happens
+    else
+        m_pool.start(std::move(work));
 }
 
 void AlertMonitor::send(const Alert &alert, const QList<QUrl> &webhooks)

@@ -32,7 +32,7 @@ class WebhookSender;
 // cannot send never takes an alert from one that can.
 //
 // Runs of instances that died end in the database, not in any scheduler: whoever finds them
-// marks them interrupted (RunUpkeep). Every `sweepInterval` (and at start) the monitor reads
+// marks them interrupted (RunUpkeep). At start() and every `sweepInterval` the monitor reads
 // each job's runs that ended interrupted or abandoned within `sweepWindow` and judges the
 // ones it has not seen; their claims make each one alert once, whichever instance finds it
 // first, and a restart does not alert again. The same sweep finds the jobs without a success
@@ -60,6 +60,12 @@ public:
                  WebhookSender &sender, Options options, QObject *parent = nullptr);
     ~AlertMonitor() override;
 
+    // Sweeps once on this thread, before the scheduler starts: the runs a restarted instance
+    // found interrupted (JobRuntime marks them before its scheduler starts, and a catch-up may
+    // reopen their row as soon as it does) are judged while they still read interrupted. Then
+    // sweeps every `sweepInterval` on the pool.
+    void start();
+
     // After the scheduler stopped: lets the alerts of its last events be judged and posted,
     // running the event loop until none is left or `deadline` passed. Returns whether none
     // is left (the log names what was not sent otherwise).
@@ -77,10 +83,13 @@ private:
                                               const AlertStore &store)>;
     // Runs judged, filled by the work and kept by its answer (m_seenRuns).
     using SeenRuns = std::shared_ptr<QSet<qint64>>;
-    void judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep = false);
+    // Later: on the pool, answered on this thread. Now: here, before returning.
+    enum class When { Later, Now };
+    void judge(const QStringList &jobs, Decide decide, SeenRuns seen, bool sweep = false,
+               When when = When::Later);
     void onRunFinished(const RunRecord &record);
     void onSkipped(const QString &job, const QDateTime &occurrence, SkipReason reason, int count);
-    void sweep();
+    void sweep(When when);
     void send(const Alert &alert, const QList<QUrl> &webhooks);
     bool idle() const;
 

@@ -267,6 +267,7 @@ int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &s
     });
     SignalWatcher watcher;
     stopOnSignal(watcher, scheduler, notifier, settings.deadlineSeconds, status);
+    alerts.start();
     scheduler.start();
     // Ready: the database is open and migrated, the scheduler runs. The watchdog pings from
     // here on, on this thread.
