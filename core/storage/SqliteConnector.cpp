@@ -4,12 +4,17 @@
 #include "storage/SqliteResultCode.h"
 #include "storage/StorageLog.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUrl>
+
+#include <algorithm>
+#include <chrono>
 
 namespace jc {
 
@@ -49,6 +54,32 @@ std::optional<QString> createEmptyFile(const QString &path)
 int primaryCode(const QSqlError &error)
 {
     return error.nativeErrorCode().toInt() & 0xff;
+}
+
+// Switching a file to WAL takes its exclusive lock, and SQLite answers "database is locked"
+// at once, without waiting in its busy handler, while any other connection holds a read
+// lock: three `jobctl serve` opening a new database together failed so, one process in 40
+// under load. So the switch is tried again here, for as long as the busy timeout allows;
+// another connection may switch the file meanwhile, which is as good. `mode`: the mode the
+// pragma answers (the one in force).
+std::optional<QString> switchToWal(QSqlDatabase &db, const DatabaseUrl &url,
+                                   std::chrono::milliseconds patience, QString &mode)
+{
+    const QDeadlineTimer deadline(patience);
+    std::chrono::milliseconds pause(2);
+    for (;;) {
+        QSqlQuery query(db);
+        if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+            mode = query.next() ? query.value(0).toString() : QString();
+            return std::nullopt;
+        }
+        if (primaryCode(query.lastError()) != SqliteResultCode::Busy || deadline.hasExpired())
+            return SqliteConnector::openFailed(url, query.lastError());
+        query.finish();
+        QThread::msleep(static_cast<unsigned long>(
+            std::min<qint64>(pause.count(), std::max<qint64>(deadline.remainingTime(), 0))));
+        pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
 }
 
 std::optional<QString> runPragma(QSqlDatabase &db, const DatabaseUrl &url, const QString &sql)
@@ -142,7 +173,7 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     if (options.readOnly)
         return std::nullopt;
     if (mode != QLatin1String("wal")) {
-        if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode=WAL")))
+        if (auto error = switchToWal(db, url, options.sqliteBusyTimeout, mode))
             return error;
     }
     if (mode != QLatin1String("wal")) {
@@ -165,6 +196,11 @@ QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &err
         return QStringLiteral("The SQLite database %1 is read-only (%2): make the file and its "
                               "folder writable for this user, or %3.")
             .arg(path, SqlErrors::text(error), chooseAnother());
+    case SqliteResultCode::Busy:
+        return QStringLiteral("The SQLite database %1 stayed locked by another connection for "
+                              "longer than the busy timeout (%2): try again, or find the program "
+                              "that holds it (fuser %1).")
+            .arg(path, SqlErrors::text(error));
     case SqliteResultCode::CantOpen:
         return QStringLiteral("Cannot open the SQLite database %1 (%2): check that the file and "
                               "its folder exist and are readable and writable, or %3.")

@@ -5,6 +5,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QSemaphore>
@@ -117,6 +118,7 @@ private slots:
 
     void sqlitePragmasAreSet();
     void sqliteFileThatIsNotADatabase();
+    void sqliteSwitchToWalWaitsForReaders();
     void sqliteUnwritableFolder();
     void sqliteMissingFolder();
     void sqliteDefaultLocationCreatesItsFolder();
@@ -306,6 +308,50 @@ void tst_ConnectionFactory::sqlitePragmasAreSet()
     QCOMPARE(pragma(*db, u"synchronous"_s), u"1"_s); // NORMAL
     QCOMPARE(pragma(*db, u"busy_timeout"_s), u"1234"_s);
     QVERIFY(QFile::exists(database.url().filePath()));
+}
+
+// Switching a file to WAL needs its exclusive lock, which SQLite refuses at once, without its
+// busy handler, while another connection reads: three `serve` opening a new database together
+// failed so now and then ("database is locked"). The switch waits for the busy timeout.
+void tst_ConnectionFactory::sqliteSwitchToWalWaitsForReaders()
+{
+    TestDatabase database(SqlDialect::Sqlite);
+    QVERIFY2(database.isReady(), qPrintable(database.error()));
+    {
+        // Another program's connection, in the default rollback journal, in a read.
+        QSqlDatabase reader = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"reader"_s);
+        reader.setDatabaseName(database.url().filePath());
+        QVERIFY(reader.open());
+        QSqlQuery setUp(reader);
+        QVERIFY(setUp.exec(u"CREATE TABLE t (x integer)"_s));
+        QVERIFY(reader.transaction());
+        QSqlQuery read(reader);
+        QVERIFY(read.exec(u"SELECT count(*) FROM t"_s) && read.next());
+
+        // Held all along: refused once the busy timeout is over, saying what to do.
+        ConnectionOptions impatient;
+        impatient.sqliteBusyTimeout = std::chrono::milliseconds(100);
+        QElapsedTimer waited;
+        waited.start();
+        const QString refused = connectError(database.url(), impatient);
+        QVERIFY2(refused.contains(u"stayed locked by another connection"_s), qPrintable(refused));
+        QVERIFY2(waited.elapsed() >= 100, qPrintable(QString::number(waited.elapsed())));
+
+        // Let go while another thread opens: it waits for the read, and switches.
+        ConnectionFactory factory(database.url());
+        Seen seen;
+        std::unique_ptr<QThread> thread(QThread::create([&] { seen = use(factory); }));
+        thread->start();
+        QTest::qWait(300); // the open is under way (a late start only makes this pass early)
+        read.finish();
+        QVERIFY(reader.commit());
+        QVERIFY(thread->wait(10000));
+        QVERIFY2(seen.worked, qPrintable(seen.error));
+        const auto again = factory.connectionForCurrentThread(); // the file's mode, read anew
+        QVERIFY2(again, qPrintable(again ? QString() : again.error()));
+        QCOMPARE(pragma(*again, u"journal_mode"_s), u"wal"_s);
+    }
+    QSqlDatabase::removeDatabase(u"reader"_s);
 }
 
 void tst_ConnectionFactory::sqliteFileThatIsNotADatabase()
