@@ -1,12 +1,11 @@
 #include "service/AlertMonitor.h"
 
 #include "alerts/AlertDecision.h"
+#include "alerts/AlertJudge.h"
 #include "engine/Clock.h"
 #include "engine/Scheduler.h"
 #include "service/ServiceLog.h"
 #include "service/WebhookSender.h"
-#include "storage/JobSettingsStore.h"
-#include "storage/RunHistory.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -14,59 +13,6 @@
 namespace jc {
 
 namespace {
-
-// Each job's stored rules; the defaults (with a warning) where they cannot be read.
-QHash<QString, AlertRules> rulesOf(const std::shared_ptr<ConnectionFactory> &database,
-                                   const QStringList &jobs)
-{
-    QHash<QString, AlertRules> rules;
-    const auto stored = JobSettingsStore(database).all();
-    if (!stored)
-        qCWarning(lcAlerts).noquote() << "Judging by the default alert rules:" << stored.error();
-    for (const QString &job : jobs) {
-        const auto parsed = AlertRules::from(stored ? stored->value(job) : QJsonObject());
-        if (!parsed)
-            qCWarning(lcAlerts).noquote()
-                << "Judging" << job << "by the default alert rules:" << parsed.error();
-        rules.insert(job, parsed ? parsed.value() : AlertRules{});
-    }
-    return rules;
-}
-
-// The alert a run's end is, if any: its streak read from the database.
-std::optional<Alert> runAlert(const AlertStore &store, const AlertRules &rules,
-                              const RunRecord &record, const QString &instance)
-{
-    if (!AlertDecision::countsInStreak(record.outcome, record.info.dryRun))
-        return std::nullopt;
-    const auto before =
-        store.failuresBefore(record.info.job, record.storedRunId, rules.afterFailures);
-    if (!before)
-        qCWarning(lcAlerts).noquote() << before.error() << "- counting this run alone";
-    return AlertDecision::onRunEnded(record, rules, before ? before.value() : 0, instance);
-}
-
-// `job`'s runs going on, on any instance, that are slow under `rules`.
-QList<Alert> slowRuns(const AlertStore &store, const QString &job, const AlertRules &rules,
-                      const QString &instance, const QDateTime &now)
-{
-    QList<Alert> alerts;
-    const auto running = store.running(job);
-    if (!running || running->isEmpty()) {
-        if (!running)
-            qCWarning(lcAlerts).noquote() << running.error();
-        return alerts;
-    }
-    const auto usual = store.recentDurations(job, 30);
-    if (!usual) {
-        qCWarning(lcAlerts).noquote() << usual.error();
-        return alerts;
-    }
-    for (const RunRecord &run : running.value())
-        if (const auto alert = AlertDecision::onSlowRun(run, usual.value(), rules, instance, now))
-            alerts.append(*alert);
-    return alerts;
-}
 
 // Whether this instance sends `alert`: it recorded it first, or could not record it at all.
 bool claimed(const AlertStore &store, const Alert &alert)
@@ -139,8 +85,8 @@ void AlertMonitor::onRunFinished(const RunRecord &record)
     const QString instance = m_scheduler.instanceId();
     judge(
         {record.info.job},
-        [record, instance](const QString &, const AlertRules &rules, const AlertStore &store) {
-            const auto alert = runAlert(store, rules, record, instance);
+        [record, instance](const QString &, const AlertRules &rules, const AlertJudge &judge) {
+            const auto alert = judge.runEnded(record, rules, instance);
             return alert ? QList<Alert>{*alert} : QList<Alert>{};
         },
         seen);
@@ -152,7 +98,7 @@ void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, Sk
     const QString instance = m_scheduler.instanceId();
     const QDateTime at = m_scheduler.clock().now();
     judge({job},
-          [=](const QString &, const AlertRules &rules, const AlertStore &) {
+          [=](const QString &, const AlertRules &rules, const AlertJudge &) {
               const auto alert =
                   AlertDecision::onMissed(job, occurrence, reason, count, rules, instance, at);
               return alert ? QList<Alert>{*alert} : QList<Alert>{};
@@ -174,24 +120,17 @@ void AlertMonitor::sweep(When when)
     auto lastSuccesses = std::make_shared<std::optional<QHash<QString, QDateTime>>>();
     judge(
         m_scheduler.jobNames(),
-        [instance, now, since, known, seen, lastSuccesses, watched = m_watchedSince,
-         database = m_database](const QString &job, const AlertRules &rules,
-                                const AlertStore &store) {
-            QList<Alert> alerts;
-            if (rules.slowFactor > 0)
-                alerts += slowRuns(store, job, rules, instance, now);
+        [instance, now, since, known, seen, lastSuccesses, watched = m_watchedSince](
+            const QString &job, const AlertRules &rules, const AlertJudge &judge) {
+            QList<Alert> alerts = judge.slowRuns(job, rules, instance, now);
             if (rules.noSuccessHours > 0) {
-                if (!*lastSuccesses) {
-                    const auto read = RunHistory(database).lastSuccessPerJob();
-                    if (!read)
-                        qCWarning(lcAlerts).noquote() << read.error();
-                    *lastSuccesses = read ? read.value() : QHash<QString, QDateTime>();
-                }
+                if (!*lastSuccesses)
+                    *lastSuccesses = judge.lastSuccesses();
                 if (const auto alert = AlertDecision::onNoSuccess(job, (*lastSuccesses)->value(job),
                                                                   watched, rules, instance, now))
                     alerts.append(*alert);
             }
-            const auto runs = store.interruptedSince(job, since);
+            const auto runs = judge.store().interruptedSince(job, since);
             if (!runs) {
                 qCWarning(lcAlerts).noquote() << runs.error();
                 return alerts;
@@ -200,7 +139,7 @@ void AlertMonitor::sweep(When when)
                 if (known.contains(run.storedRunId) || seen->contains(run.storedRunId))
                     continue;
                 seen->insert(run.storedRunId);
-                if (const auto alert = runAlert(store, rules, run, instance))
+                if (const auto alert = judge.runEnded(run, rules, instance))
                     alerts.append(*alert);
             }
             return alerts;
@@ -216,16 +155,16 @@ void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, 
     ReplyingPool::Work work = [self = this, database = m_database, cliWebhooks = m_options.webhooks,
                                jobs, decide = std::move(decide), seen,
                                sweep]() -> ReplyingPool::Answer {
-        const QHash<QString, AlertRules> rules = rulesOf(database, jobs);
-        const AlertStore store(database);
+        const AlertJudge judge(database);
+        const QHash<QString, AlertRules> rules = judge.rules(jobs);
         Outgoing outgoing;
         for (const QString &job : jobs) {
             const AlertRules &jobRules = rules[job];
             const QList<QUrl> webhooks = cliWebhooks + jobRules.webhooks;
             if (webhooks.isEmpty())
                 continue; // nobody to tell: leave the claim to an instance that can
-            for (const Alert &alert : decide(job, jobRules, store))
-                if (claimed(store, alert))
+            for (const Alert &alert : decide(job, jobRules, judge))
+                if (claimed(judge.store(), alert))
                     outgoing.append({alert, webhooks});
         }
         return [self, outgoing, seen, sweep] {

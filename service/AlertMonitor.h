@@ -19,6 +19,7 @@
 
 namespace jc {
 
+class AlertJudge;
 class ConnectionFactory;
 class Scheduler;
 class WebhookSender;
@@ -80,7 +81,7 @@ private:
     using Outgoing = QList<std::pair<Alert, QList<QUrl>>>;
     // Decides on the pool thread which of a job's events are alerts under its rules.
     using Decide = std::function<QList<Alert>(const QString &job, const AlertRules &rules,
-                                              const AlertStore &store)>;
+                                              const AlertJudge &judge)>;
     // Runs judged, filled by the work and kept by its answer (m_seenRuns).
     using SeenRuns = std::shared_ptr<QSet<qint64>>;
     // Later: on the pool, answered on this thread. Now: here, before returning.

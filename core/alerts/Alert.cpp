@@ -99,15 +99,21 @@ QString Alert::eventKey() const
     }
 }
 
-QString Alert::text() const
+QString Alert::event() const
 {
-    QString line = job + u' ' + what(*this);
+    QString line = what(*this);
     const bool failure = kind == AlertKind::Failed || kind == AlertKind::TimedOut ||
                          kind == AlertKind::Interrupted || kind == AlertKind::Abandoned;
     if (failure && count > 1)
         line += QStringLiteral(" (%1 time in a row)").arg(ordinal(count));
     if (!message.isEmpty())
         line += QStringLiteral(": ") + message;
+    return line;
+}
+
+QString Alert::text() const
+{
+    QString line = job + u' ' + event();
     QStringList where;
     if (runId > 0)
         where.append(QStringLiteral("run %1").arg(runId));

@@ -50,6 +50,9 @@ struct Alert
     // "Stale Credit Purchase Cleanup failed (3rd time in a row): disk full — run 42,
     // occurrence 2026-12-04T00:00:00Z".
     [[nodiscard]] QString text() const;
+    // What happened, without the job's name and the run: "failed (3rd time in a row): disk
+    // full" (the console's tray, which names the job its own way).
+    [[nodiscard]] QString event() const;
     // {job, kind, outcome, message, run_id, occurrence, instance, at, count, text}; run_id
     // and occurrence are null when unknown, times are ISO 8601 in UTC.
     [[nodiscard]] QJsonObject toJson() const;

@@ -26,9 +26,11 @@
 #include "main/JobActions.h"
 #include "main/JobOperations.h"
 #include "main/MainWindow.h"
+#include "main/TrayNotifier.h"
 #include "models/ItemRoles.h"
 #include "models/JobTableModel.h"
 #include "models/RunHistoryModel.h"
+#include "storage/JobSettingsStore.h"
 #include "storage/Migrator.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
@@ -54,6 +56,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSemaphore>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -1058,6 +1061,74 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(glance->text().startsWith(cleanupJob + u" failed at "_s), 10000);
         QVERIFY2(window.windowTitle().startsWith(u"⚠ 1 job needs attention"_s),
                  qPrintable(window.windowTitle()));
+    }
+
+    // The tray follows each job's alert rules, as `serve`'s webhooks do (issue 18): under
+    // alertAfterFailures=2 another instance's first failure says nothing, its second does, and
+    // the success after them is a recovery; a job under alertNoSuccessHours=1 that has not
+    // succeeded since the console opened is told at the first refresh past the hour.
+    void trayFollowsAlertRules_data() { test::addDatabaseRowsWithMySql(); }
+    void trayFollowsAlertRules()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect, 1h);
+        QVERIFY2(c.isReady(), qPrintable(c.error));
+        JobSettingsStore settings(c.factory);
+        QVERIFY(settings.set(cleanupJob, {{u"alertAfterFailures"_s, 2}}, u"test"_s,
+                             c.clock.nowMSecs()));
+        QVERIFY(settings.set(reportJob, {{u"alertNoSuccessHours"_s, 1}}, u"test"_s,
+                             c.clock.nowMSecs()));
+        QVERIFY(QTest::qWaitForWindowExposed(c.window.get()));
+        MainWindow &window = *c.window;
+        auto *tray = window.findChild<TrayNotifier *>(u"trayNotifier"_s);
+        QVERIFY(tray);
+        QSignalSpy notified(tray, &TrayNotifier::notified);
+        QTRY_VERIFY_WITH_TIMEOUT(test::jobModel(window)->job(cleanupJob), 10000);
+
+        // Another instance's runs of the cleanup, one per refresh, each shown in the table.
+        int minutesAgo = 50;
+        const auto elsewhere = [&](const QString &status, const QString &error) {
+            const qint64 at = c.clock.nowMSecs() - minutesAgo-- * 60'000;
+            const QString inserted = c.exec(
+                u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
+                u"status, started_at_ms, finished_at_ms, attempts, instance_id, error) VALUES "
+                u"('%1', 'manual', %2, 'manual:elsewhere:%2', '%3', %2, %4, 1, 'elsewhere', %5)"_s
+                    .arg(cleanupJob)
+                    .arg(at)
+                    .arg(status)
+                    .arg(at + 3000)
+                    .arg(error.isEmpty() ? u"NULL"_s : u"'%1'"_s.arg(error)));
+            if (!inserted.isEmpty())
+                return inserted;
+            window.activateWindow();
+            QTest::keyClick(&window, Qt::Key_F5);
+            const qint64 id = c.runsOf(cleanupJob).first().id;
+            return QTest::qWaitFor([&] { return c.shownRunId(cleanupJob) == id; }, 10000)
+                       ? QString()
+                       : u"run %1 not shown"_s.arg(id);
+        };
+        QCOMPARE(elsewhere(u"failed"_s, u"disk full"_s), QString());
+        QCOMPARE(elsewhere(u"failed"_s, u"disk still full"_s), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
+        QCOMPARE(notified.at(0).at(1).toString(),
+                 u"\"%1\" failed (2 in a row): disk still full"_s.arg(cleanupJob));
+        QCOMPARE(elsewhere(u"succeeded"_s, {}), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
+        QCOMPARE(notified.at(1).at(0).toString(), u"Job recovered"_s);
+        QCOMPARE(notified.at(1).at(1).toString(),
+                 u"\"%1\" succeeded again after 2 failed runs"_s.arg(cleanupJob));
+
+        // The report never succeeded: nothing within the hour, then one notification.
+        c.clock.advance(61min);
+        QTest::keyClick(&window, Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 3, 10000);
+        QCOMPARE(notified.at(2).at(0).toString(), u"No success"_s);
+        QCOMPARE(notified.at(2).at(1).toString(),
+                 u"\"%1\" has not succeeded for 1 h: no run has ever succeeded (watched for "
+                 u"longer than 1 h)"_s.arg(reportJob));
+        QTest::keyClick(&window, Qt::Key_F5); // the same stretch: told once
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(!QTest::qWaitFor([&] { return notified.size() > 3; }, 500));
     }
 
     // Everything without a mouse: pick a job by typing its name, pause it with Ctrl+P and a

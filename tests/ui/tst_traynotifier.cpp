@@ -1,12 +1,16 @@
-// The tray's notifications: only problems, each naming the job, the outcome, the error's
-// first line and, when the run counted anything, what it did in words. Offscreen there is no
-// tray: the message is still composed (lastMessage), so it is what a desktop would show.
+// The tray's notifications: a run's problem names the job, the outcome, the error's first line
+// and, when the run counted anything, what it did in words; the other alerts say what
+// happened. Offscreen there is no tray: the message is still composed (lastMessage), so it is
+// what a desktop would show.
 #include "main/TrayNotifier.h"
 
 #include <QIcon>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QTest>
 
+using jc::Alert;
+using jc::AlertKind;
 using jc::RunOutcome;
 using jc::StoredRun;
 using jc::TrayNotifier;
@@ -57,6 +61,48 @@ private slots:
                                         {}, R"({"runsDeleted":3})")));
         QCOMPARE(tray.lastMessage(), QStringLiteral("\"History Retention\" interrupted: lease "
                                                     "expired"));
+    }
+
+    // What the alert rules add (ConsoleAlerts decides when): how many failures came in a row,
+    // and the alerts that are not a run's problem, each with its own title.
+    void alertsSayWhatHappened()
+    {
+        TrayNotifier tray(QIcon(), nullptr);
+        QSignalSpy notified(&tray, &TrayNotifier::notified);
+        QVERIFY(tray.notifyEnded(ended(QStringLiteral("History Retention"), RunOutcome::Failed,
+                                       QStringLiteral("disk full"), "{}"),
+                                 3));
+        QCOMPARE(tray.lastMessage(),
+                 QStringLiteral("\"History Retention\" failed (3 in a row): disk full"));
+
+        const QDateTime at =
+            QDateTime::fromString(QStringLiteral("2026-12-05T09:00:00Z"), Qt::ISODate);
+        tray.notifyAlert(Alert{QStringLiteral("History Retention"),
+                               AlertKind::Recovered,
+                               QStringLiteral("succeeded"),
+                               {},
+                               8,
+                               at,
+                               {},
+                               at,
+                               3});
+        QCOMPARE(tray.lastMessage(),
+                 QStringLiteral("\"History Retention\" succeeded again after 3 failed runs"));
+        tray.notifyAlert(Alert{QStringLiteral("Orphaned Uploads Cleanup"),
+                               AlertKind::Missed,
+                               QStringLiteral("missed"),
+                               QStringLiteral("not run: no instance was running"),
+                               0,
+                               at,
+                               {},
+                               at,
+                               2});
+        QCOMPARE(tray.lastMessage(), QStringLiteral("\"Orphaned Uploads Cleanup\" missed 2 "
+                                                    "occurrences: not run: no instance was "
+                                                    "running"));
+        QCOMPARE(notified.size(), 3);
+        QCOMPARE(notified.at(1).at(0).toString(), QStringLiteral("Job recovered"));
+        QCOMPARE(notified.at(2).at(0).toString(), QStringLiteral("Job missed"));
     }
 };
 

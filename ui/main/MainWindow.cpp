@@ -4,6 +4,7 @@
 #include "data/TimeDisplay.h"
 #include "engine/Clock.h"
 #include "jobs/JobRuntime.h"
+#include "main/ConsoleAlerts.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/FocusRing.h"
 #include "main/HelpDialog.h"
@@ -95,6 +96,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     fitOnScreen();
     m_feed->setInterval(m_setup.refreshInterval);
     m_feed->start();
+    m_alerts->start();
     listenForChanges();
     updateActions();
     updateGlance();
@@ -163,7 +165,7 @@ void MainWindow::buildCentralWidget()
 }
 
 // This console's scheduler (none when it only watches): the table follows its runs, the tray
-// tells of missed occurrences, the status bar of refused runs.
+// tells of missed occurrences (as the jobs' alert rules say), the status bar of refused runs.
 void MainWindow::followScheduler()
 {
     Scheduler *scheduler = schedulerOf(m_setup);
@@ -171,9 +173,8 @@ void MainWindow::followScheduler()
         return;
     m_feed->connectScheduler(scheduler);
     connect(scheduler, &Scheduler::occurrenceSkipped, this,
-            [this](const QString &job, const QDateTime &, SkipReason reason, int count) {
-                if (reason == SkipReason::Coalesced)
-                    m_tray->notifyMissed(job, count);
+            [this](const QString &job, const QDateTime &occurrence, SkipReason reason, int count) {
+                m_alerts->occurrenceSkipped(job, occurrence, reason, count);
             });
     connect(scheduler, &Scheduler::runRefused, this,
             [this](const RunInfo &run, SkipReason, const QString &message) {
@@ -190,7 +191,7 @@ void MainWindow::followJobTable()
                                   .arg(run.job, RunFormat::outcomeText(run.outcome),
                                        TimeDisplay::shortDateTime(run.finishedAt))
                                   .arg(run.id));
-        m_tray->notifyEnded(run);
+        m_alerts->runEnded(run);
         m_history->refresh();
         m_errors->refresh();
     });
@@ -358,8 +359,15 @@ void MainWindow::buildTray(QAction *quitAction)
     trayMenu->addAction(tr("Show Job Console"), this, showWindow);
     trayMenu->addAction(quitAction);
     m_tray = new TrayNotifier(windowIcon(), trayMenu, this);
+    m_tray->setObjectName(QStringLiteral("trayNotifier"));
     connect(m_tray, &TrayNotifier::showWindowRequested, this, showWindow);
     connect(m_tray, &TrayNotifier::runActivated, m_dialogs, &JobActionDialogs::showRun);
+    QStringList jobs;
+    for (const JobDefinition &job : m_setup.jobs)
+        jobs.append(job.name);
+    const Scheduler *scheduler = schedulerOf(m_setup);
+    m_alerts = new ConsoleAlerts(*m_reader, *m_tray, *m_setup.clock, jobs,
+                                 scheduler ? scheduler->instanceId() : QString(), this);
 }
 
 void MainWindow::restoreLayout()
@@ -501,6 +509,7 @@ void MainWindow::updateGlance()
 void MainWindow::refreshNow()
 {
     m_feed->refreshNow();
+    m_alerts->sweep();
     m_history->refresh();
     m_errors->refresh();
     m_changes->refresh();

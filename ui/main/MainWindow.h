@@ -12,6 +12,7 @@ class QTimer;
 
 namespace jc {
 
+class ConsoleAlerts;
 class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
@@ -97,6 +98,7 @@ private:
     JobActions *m_actions;
     ConsoleStatusBar *m_status;
     TrayNotifier *m_tray = nullptr;
+    ConsoleAlerts *m_alerts = nullptr;
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     HistoryPane *m_history = nullptr;

@@ -34,11 +34,13 @@ TrayNotifier::TrayNotifier(const QIcon &icon, QMenu *menu, QObject *parent)
     m_tray->show();
 }
 
-bool TrayNotifier::notifyEnded(const StoredRun &run)
+bool TrayNotifier::notifyEnded(const StoredRun &run, int inARow)
 {
     if (!isProblem(run.outcome))
         return false;
     QString message = tr("\"%1\" %2").arg(run.job, RunFormat::outcomeText(run.outcome));
+    if (inARow > 1)
+        message += tr(" (%1 in a row)").arg(inARow);
     if (!run.error.isEmpty())
         message += QStringLiteral(": ") + RunFormat::firstLine(run.error);
     // What it did before it ended, when it counted anything: a top-up that failed a batch
@@ -49,9 +51,26 @@ bool TrayNotifier::notifyEnded(const StoredRun &run)
     return true;
 }
 
-void TrayNotifier::notifyMissed(const QString &job, int count)
+void TrayNotifier::notifyAlert(const Alert &alert)
 {
-    show(tr("Job missed"), tr("\"%1\" missed %n occurrence(s)", nullptr, count).arg(job), 0);
+    const QString message = QStringLiteral("\"%1\" %2").arg(alert.job, alert.event());
+    switch (alert.kind) {
+    case AlertKind::Recovered:
+        show(tr("Job recovered"), message, alert.runId, false);
+        break;
+    case AlertKind::Missed:
+        show(tr("Job missed"), message, 0);
+        break;
+    case AlertKind::NoSuccess:
+        show(tr("No success"), message, 0);
+        break;
+    case AlertKind::Slow:
+        show(tr("Job slow"), message, alert.runId);
+        break;
+    default:
+        show(tr("Job %1").arg(alert.outcome), message, alert.runId);
+        break;
+    }
 }
 
 void TrayNotifier::setGlance(const QString &text, bool needsAttention)
@@ -76,6 +95,7 @@ void TrayNotifier::show(const QString &title, const QString &message, qint64 run
     if (m_tray)
         m_tray->showMessage(title, message,
                             warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+    emit notified(title, message);
 }
 
 } // namespace jc
