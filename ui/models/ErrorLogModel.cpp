@@ -25,37 +25,16 @@ void ErrorLogModel::setFilter(const QString &job, const QString &text, const QDa
               .errorContains = text.trimmed()});
 }
 
-int ErrorLogModel::columnCount(const QModelIndex &parent) const
+QStringList ErrorLogModel::titles() const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return {tr("Started"), tr("Job"), tr("Outcome"), tr("Trigger"), tr("Error")};
 }
 
-QVariant ErrorLogModel::data(const QModelIndex &index, int role) const
+QVariant ErrorLogModel::toolTip(const StoredRun &run, int column) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const StoredRun &run = runAt(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-        return display(run, index.column());
-    case Qt::ToolTipRole:
-        if (index.column() == Start)
-            return TimeDisplay::dateTime(run.startedAt);
-        return index.column() == Error || index.column() == Outcome ? QVariant(run.error)
-                                                                    : QVariant();
-    case Qt::DecorationRole:
-        return index.column() == Outcome ? QVariant(RunFormat::outcomeIcon(run.outcome))
-                                         : QVariant();
-    case Qt::ForegroundRole:
-        return index.column() == Outcome ? QVariant(RunFormat::outcomeColor(run.outcome))
-                                         : QVariant();
-    case RunIdRole:
-        return run.id;
-    case OutcomeRole:
-        return static_cast<int>(run.outcome);
-    default:
-        return {};
-    }
+    if (column == Start)
+        return TimeDisplay::dateTime(run.startedAt);
+    return column == Error || column == Outcome ? QVariant(run.error) : QVariant();
 }
 
 QVariant ErrorLogModel::display(const StoredRun &run, int column) const
@@ -71,26 +50,6 @@ QVariant ErrorLogModel::display(const StoredRun &run, int column) const
         return RunFormat::triggerText(run);
     case Error:
         return RunFormat::firstLine(run.error);
-    default:
-        return {};
-    }
-}
-
-QVariant ErrorLogModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Start:
-        return tr("Started");
-    case Job:
-        return tr("Job");
-    case Outcome:
-        return tr("Outcome");
-    case Trigger:
-        return tr("Trigger");
-    case Error:
-        return tr("Error");
     default:
         return {};
     }

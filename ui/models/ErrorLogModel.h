@@ -27,13 +27,11 @@ public:
     void setFilter(const QString &job, const QString &text, const QDateTime &since,
                    const QDateTime &until);
 
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
-private:
-    QVariant display(const StoredRun &run, int column) const;
+protected:
+    QStringList titles() const override;
+    int outcomeColumn() const override { return Outcome; }
+    QVariant display(const StoredRun &run, int column) const override;
+    QVariant toolTip(const StoredRun &run, int column) const override;
 };
 
 } // namespace jc

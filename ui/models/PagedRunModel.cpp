@@ -1,6 +1,7 @@
 #include "models/PagedRunModel.h"
 
 #include "data/DatabaseReader.h"
+#include "models/RunFormat.h"
 
 #include <iterator>
 #include <limits>
@@ -64,6 +65,55 @@ qint64 PagedRunModel::runIdAt(int row) const
 int PagedRunModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_runs.size());
+}
+
+int PagedRunModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(columnTitles().size());
+}
+
+QVariant PagedRunModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const StoredRun &run = runAt(index.row());
+    const bool outcome = index.column() == outcomeColumn();
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(run, index.column());
+    case Qt::ToolTipRole:
+        return toolTip(run, index.column());
+    case Qt::DecorationRole:
+        return outcome ? QVariant(RunFormat::outcomeIcon(run.outcome)) : QVariant();
+    case Qt::ForegroundRole:
+        return outcome ? QVariant(RunFormat::outcomeColor(run.outcome)) : QVariant();
+    case RunIdRole:
+        return run.id;
+    case OutcomeRole:
+        return static_cast<int>(run.outcome);
+    default:
+        return otherData(run, index.column(), role);
+    }
+}
+
+QVariant PagedRunModel::otherData(const StoredRun &, int, int) const
+{
+    return {};
+}
+
+QVariant PagedRunModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    return columnTitles().value(section);
+}
+
+// Asked for at every layout and paint: read once (the console does not change language).
+const QStringList &PagedRunModel::columnTitles() const
+{
+    if (m_titles.isEmpty())
+        m_titles = titles();
+    return m_titles;
 }
 
 bool PagedRunModel::canFetchMore(const QModelIndex &parent) const

@@ -26,7 +26,9 @@ class DatabaseReader;
 // page or another refresh is on its way is not dropped: it runs once that read has answered,
 // since the read may have been made before the change that asked for the refresh.
 //
-// Subclasses give the columns (columnCount, data, headerData) and read rows with runAt().
+// Subclasses give the columns: their titles, each cell's text and tooltip, which column shows
+// the outcome (its icon and colour here) and any other role of theirs; every row answers
+// RunIdRole and OutcomeRole.
 // Thread: GUI thread.
 class PagedRunModel : public QAbstractTableModel
 {
@@ -61,6 +63,10 @@ public:
     bool isComplete() const { return m_complete; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const final;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const final;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const final;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
@@ -73,6 +79,15 @@ signals:
     // A read failed; `error` says what and why. Also reported to the reader.
     void loadFailed(const QString &error);
 
+protected:
+    // The columns' titles, in the order of the subclass's columns.
+    virtual QStringList titles() const = 0;
+    virtual int outcomeColumn() const = 0;
+    virtual QVariant display(const StoredRun &run, int column) const = 0;
+    virtual QVariant toolTip(const StoredRun &run, int column) const = 0;
+    // A role of the subclass's own (none by default).
+    virtual QVariant otherData(const StoredRun &run, int column, int role) const;
+
 private:
     using Page = Expected<QList<StoredRun>, QString>;
 
@@ -82,6 +97,7 @@ private:
     void read(const RunQuery &query, std::function<void(Page)> deliver);
     bool accept(const Page &page);
     void readAnswered();
+    const QStringList &columnTitles() const;
 
     QPointer<DatabaseReader> m_reader;
     RunQuery m_query;
@@ -98,6 +114,7 @@ private:
     bool m_fetchFailed = false;
     bool m_complete = false;
     QString m_lastError;
+    mutable QStringList m_titles; // titles(), once asked for
 };
 
 } // namespace jc

@@ -87,44 +87,21 @@ void RunHistoryModel::requery()
     setQuery({.job = m_job, .outcomes = m_outcomes, .since = m_since, .until = m_until});
 }
 
-int RunHistoryModel::columnCount(const QModelIndex &parent) const
+QStringList RunHistoryModel::titles() const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return {tr("Trigger"), tr("Occurrence"), tr("Started"), tr("Duration"),
+            tr("Outcome"), tr("Who"),        tr("Summary")};
 }
 
-QVariant RunHistoryModel::data(const QModelIndex &index, int role) const
+QVariant RunHistoryModel::otherData(const StoredRun &run, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const StoredRun &run = runAt(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-        return display(run, index.column());
-    case Qt::ToolTipRole:
-        return toolTip(run, index.column());
-    case Qt::DecorationRole:
-        return index.column() == Outcome ? QVariant(RunFormat::outcomeIcon(run.outcome))
-                                         : QVariant();
-    case Qt::ForegroundRole:
-        return index.column() == Outcome ? QVariant(RunFormat::outcomeColor(run.outcome))
-                                         : QVariant();
-    case ItemRole::Progress:
-        if (index.column() == Outcome && run.outcome == RunOutcome::Running) {
-            const RunProgress progress = progressOf(run);
-            return QVariantList{progress.done, progress.total};
-        }
-        return {};
-    case Qt::TextAlignmentRole:
-        return index.column() == Duration
-                   ? QVariant(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter))
-                   : QVariant();
-    case RunIdRole:
-        return run.id;
-    case OutcomeRole:
-        return static_cast<int>(run.outcome);
-    default:
-        return {};
+    if (role == ItemRole::Progress && column == Outcome && run.outcome == RunOutcome::Running) {
+        const RunProgress progress = progressOf(run);
+        return QVariantList{progress.done, progress.total};
     }
+    if (role == Qt::TextAlignmentRole && column == Duration)
+        return QVariant(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    return {};
 }
 
 QVariant RunHistoryModel::display(const StoredRun &run, int column) const
@@ -189,30 +166,6 @@ QVariant RunHistoryModel::toolTip(const StoredRun &run, int column) const
                    : QVariant(RunFormat::summaryText(run) + QStringLiteral("\n\n") +
                               QString::fromUtf8(
                                   QJsonDocument(run.summary).toJson(QJsonDocument::Indented)));
-    default:
-        return {};
-    }
-}
-
-QVariant RunHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Trigger:
-        return tr("Trigger");
-    case Occurrence:
-        return tr("Occurrence");
-    case Start:
-        return tr("Started");
-    case Duration:
-        return tr("Duration");
-    case Outcome:
-        return tr("Outcome");
-    case Who:
-        return tr("Who");
-    case Summary:
-        return tr("Summary");
     default:
         return {};
     }

@@ -40,15 +40,16 @@ public:
     // The newest progress of the running run `runId` (a stored id); kept until it has ended.
     void setLiveProgress(qint64 runId, const RunProgress &progress);
 
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
+protected:
+    QStringList titles() const override;
+    int outcomeColumn() const override { return Outcome; }
+    QVariant display(const StoredRun &run, int column) const override;
+    QVariant toolTip(const StoredRun &run, int column) const override;
+    // The outcome cell's progress while running (ItemRole::Progress); the duration's alignment.
+    QVariant otherData(const StoredRun &run, int column, int role) const override;
 
 private:
     void requery();
-    QVariant display(const StoredRun &run, int column) const;
-    QVariant toolTip(const StoredRun &run, int column) const;
     RunProgress progressOf(const StoredRun &run) const;
     void runningRowsChanged(int first, int last);
 
