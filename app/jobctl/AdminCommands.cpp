@@ -157,14 +157,9 @@ int AdminCommands::pause(const CommandEnvironment &env)
     parser.addPositionalArgument(
         QStringLiteral("JOB"),
         QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
-    if (const auto status = parse(parser, env, command))
-        return *status;
-    const auto jobName = jobArgument(env, command, parser.positionalArguments());
-    if (!jobName)
-        return jobName.error();
-    const auto database = openDatabase(env);
-    if (!database)
-        return env.fail(command, database.error());
+    const auto target = parseJobOnDatabase(parser, env, command);
+    if (!target)
+        return target.error();
     std::optional<QDateTime> until;
     if (parser.isSet(untilOption)) {
         until = parseDateOrInstant(parser.value(untilOption));
@@ -175,10 +170,10 @@ int AdminCommands::pause(const CommandEnvironment &env)
                                 .arg(parser.value(untilOption)),
                             2);
     }
-    const QString &job = jobName.value();
-    const auto paused = PauseStore(database.value())
+    const QString &job = target->job;
+    const auto paused = PauseStore(target->database)
                             .pause(job, osUser(), parser.value(reasonOption), until,
-                                   databaseNow(*database.value()).toMSecsSinceEpoch());
+                                   databaseNow(*target->database).toMSecsSinceEpoch());
     if (!paused)
         return env.fail(command, paused.error());
     env.out << "Paused \"" << job << "\"";
@@ -196,18 +191,13 @@ int AdminCommands::resume(const CommandEnvironment &env)
     parser.addPositionalArgument(
         QStringLiteral("JOB"),
         QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
-    if (const auto status = parse(parser, env, command))
-        return *status;
-    const auto jobName = jobArgument(env, command, parser.positionalArguments());
-    if (!jobName)
-        return jobName.error();
-    const auto database = openDatabase(env);
-    if (!database)
-        return env.fail(command, database.error());
-    const QString &job = jobName.value();
+    const auto target = parseJobOnDatabase(parser, env, command);
+    if (!target)
+        return target.error();
+    const QString &job = target->job;
     const auto resumed =
-        PauseStore(database.value())
-            .resume(job, osUser(), databaseNow(*database.value()).toMSecsSinceEpoch());
+        PauseStore(target->database)
+            .resume(job, osUser(), databaseNow(*target->database).toMSecsSinceEpoch());
     if (!resumed)
         return env.fail(command, resumed.error());
     env.out << (resumed.value() ? "Resumed \"" : "Was not paused: \"") << job << "\".\n";

@@ -65,6 +65,21 @@ jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QStr
     return jc::Unexpected(env.fail(command, noJobMessage(positional), 2));
 }
 
+jc::Expected<JobOnDatabase, int> parseJobOnDatabase(QCommandLineParser &parser,
+                                                    const CommandEnvironment &env,
+                                                    const QString &command)
+{
+    if (const auto status = parse(parser, env, command))
+        return jc::Unexpected(*status);
+    const auto job = jobArgument(env, command, parser.positionalArguments());
+    if (!job)
+        return jc::Unexpected(job.error());
+    auto database = openDatabase(env);
+    if (!database)
+        return jc::Unexpected(env.fail(command, database.error()));
+    return JobOnDatabase{job.value(), std::move(database).value()};
+}
+
 QDateTime databaseNow(jc::ConnectionFactory &database)
 {
     const jc::SystemClock systemClock;

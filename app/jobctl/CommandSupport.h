@@ -42,6 +42,19 @@ QString noJobMessage(const QStringList &positional);
 jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QString &command,
                                        const QStringList &positional);
 
+// What a command on one job works on: the job JOB names, and the database (read-write).
+struct JobOnDatabase
+{
+    QString job;
+    std::shared_ptr<jc::ConnectionFactory> database;
+};
+
+// parse(), then the job JOB names (jobArgument()), then openDatabase(): the exit status where
+// one of them ended the command (0 after --help), the job and the database otherwise.
+jc::Expected<JobOnDatabase, int> parseJobOnDatabase(QCommandLineParser &parser,
+                                                    const CommandEnvironment &env,
+                                                    const QString &command);
+
 // Now, in the database server's clock on PostgreSQL (DatabaseClock): liveness is judged
 // against heartbeats that every instance writes in that clock, whatever this host's clock says.
 QDateTime databaseNow(jc::ConnectionFactory &database);

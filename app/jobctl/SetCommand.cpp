@@ -236,16 +236,11 @@ int SetCommand::run(const CommandEnvironment &env)
     QCommandLineParser parser;
     const SetOptions options;
     describe(parser, options);
-    if (const auto status = CommandSupport::parse(parser, env, command))
-        return *status;
-    const auto job = CommandSupport::jobArgument(env, command, parser.positionalArguments());
-    if (!job)
-        return job.error();
-    const CatalogEntry &entry = *JobCatalog::find(job.value());
-    const auto database = CommandSupport::openDatabase(env);
-    if (!database)
-        return env.fail(command, database.error());
-    JobSettingsStore store(database.value());
+    const auto target = CommandSupport::parseJobOnDatabase(parser, env, command);
+    if (!target)
+        return target.error();
+    const CatalogEntry &entry = *JobCatalog::find(target->job);
+    JobSettingsStore store(target->database);
     const auto stored = store.all();
     if (!stored)
         return env.fail(command, stored.error());
