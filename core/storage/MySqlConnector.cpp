@@ -9,8 +9,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-#include <algorithm>
-
 namespace jc {
 
 using ConnectorText::containsAny;
@@ -54,23 +52,13 @@ QString MySqlConnector::optionFilePassword(const QString &path)
 void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
                                const ConnectionOptions &options)
 {
-    db.setHostName(url.host().isEmpty() ? QStringLiteral("localhost") : url.host());
-    db.setPort(url.port());
-    db.setDatabaseName(url.databaseName());
-    if (!url.userName().isEmpty())
-        db.setUserName(url.userName());
-    if (url.hasPassword())
-        db.setPassword(url.password());
-    else if (qEnvironmentVariableIsEmpty("MYSQL_PWD")) // else the client library takes that
+    ConnectorText::setLogin(db, url, QStringLiteral("localhost"));
+    if (!url.hasPassword() && qEnvironmentVariableIsEmpty("MYSQL_PWD")) // else the library's
         db.setPassword(optionFilePassword(QDir::home().filePath(QStringLiteral(".my.cnf"))));
-    QString connectOptions = url.connectOptions();
     // The PostgreSQL setting is the connect timeout of every server database.
-    if (!hasOption(url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"), Qt::CaseInsensitive)) {
-        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
-                          QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=%1")
-                              .arg(std::max<qint64>(1, options.postgresConnectTimeout.count()));
-    }
-    db.setConnectOptions(connectOptions);
+    db.setConnectOptions(ConnectorText::optionsWithTimeout(
+        url, QLatin1String("MYSQL_OPT_CONNECT_TIMEOUT"), options.postgresConnectTimeout.count(),
+        Qt::CaseInsensitive));
 }
 
 std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url,

@@ -6,8 +6,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-#include <algorithm>
-
 namespace jc {
 
 using ConnectorText::containsAny;
@@ -26,20 +24,9 @@ QString postgresServerName(const DatabaseUrl &url)
 void PostgresConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
                                   const ConnectionOptions &options)
 {
-    if (!url.host().isEmpty())
-        db.setHostName(url.host());
-    db.setPort(url.port());
-    db.setDatabaseName(url.databaseName());
-    if (!url.userName().isEmpty())
-        db.setUserName(url.userName());
-    if (url.hasPassword())
-        db.setPassword(url.password());
-    QString connectOptions = url.connectOptions();
-    if (!hasOption(url, QLatin1String("connect_timeout"))) {
-        connectOptions += (connectOptions.isEmpty() ? QString() : QStringLiteral(";")) +
-                          QStringLiteral("connect_timeout=%1")
-                              .arg(std::max<qint64>(1, options.postgresConnectTimeout.count()));
-    }
+    ConnectorText::setLogin(db, url);
+    QString connectOptions = ConnectorText::optionsWithTimeout(
+        url, QLatin1String("connect_timeout"), options.postgresConnectTimeout.count());
     if (!hasOption(url, QLatin1String("application_name")))
         connectOptions += QStringLiteral(";application_name=jobconsole");
     // A reader's session refuses every write, so that nothing it runs can change the
