@@ -1,5 +1,6 @@
 #include "seed/BulkDataGenerator.h"
 
+#include "seed/AppTableRows.h"
 #include "seed/RowBatcher.h"
 #include "seed/SeedIds.h"
 #include "seed/SeedTransaction.h"
@@ -92,11 +93,7 @@ std::optional<QString> loadExistingUsers(Context &c)
 
 std::optional<QString> writeUsers(Context &c)
 {
-    RowBatcher batcher(c.db, QStringLiteral("users"),
-                       {QStringLiteral("id"), QStringLiteral("email"), QStringLiteral("name"),
-                        QStringLiteral("created_at"), QStringLiteral("updated_at"),
-                        QStringLiteral("free_credits"), QStringLiteral("paid_credits"),
-                        QStringLiteral("monthly_credit_limit")});
+    RowBatcher batcher = AppTableRows::users(c.db);
     const quint64 tag = tagOf(c.options.seed, Salt::Users);
     const QString emailTag = QString::number(tagOf(c.options.seed, Salt::Emails) & 0xffffffffU, 16);
     for (qint64 i = 0; i < c.options.users; ++i) {
@@ -139,13 +136,7 @@ QDateTime purchaseCreatedAt(Context &c, qint64 i)
 
 std::optional<QString> writePurchases(Context &c)
 {
-    RowBatcher batcher(c.db, QStringLiteral("credit_purchases"),
-                       {QStringLiteral("id"), QStringLiteral("created_at"),
-                        QStringLiteral("updated_at"), QStringLiteral("user_id"),
-                        QStringLiteral("credits"), QStringLiteral("amount_paid"),
-                        QStringLiteral("stripe_session_id"), QStringLiteral("stripe_payment_id"),
-                        QStringLiteral("stripe_customer_id"), QStringLiteral("receipt_url"),
-                        QStringLiteral("status")});
+    RowBatcher batcher = AppTableRows::creditPurchases(c.db);
     static const QStringList statuses{QStringLiteral("completed"), QStringLiteral("pending"),
                                       QStringLiteral("failed"), QStringLiteral("cancelled")};
     const QVariant null(QMetaType::fromType<QString>());
@@ -204,11 +195,7 @@ QString blockData(Context &c, qint64 j)
 
 std::optional<QString> writeBlocks(Context &c)
 {
-    RowBatcher batcher(c.db, QStringLiteral("blocks"),
-                       {QStringLiteral("id"), QStringLiteral("owner_id"), QStringLiteral("type"),
-                        QStringLiteral("context"), QStringLiteral("data"),
-                        QStringLiteral("ordering"), QStringLiteral("points"),
-                        QStringLiteral("validation_required")});
+    RowBatcher batcher = AppTableRows::blocks(c.db);
     const quint64 tag = tagOf(c.options.seed, Salt::Blocks);
     for (qint64 j = 0; j < c.options.blocks; ++j) {
         const qint64 kind = j % 10;

@@ -1,5 +1,6 @@
 #include "seed/DemoDataSet.h"
 
+#include "seed/AppTableRows.h"
 #include "seed/DemoRunHistory.h"
 #include "seed/RowBatcher.h"
 #include "seed/SeedIds.h"
@@ -149,11 +150,7 @@ int freeCreditsFor(int index, int limit, Context &c)
 
 std::optional<QString> writeUsers(Context &c)
 {
-    RowBatcher users(c.db, QStringLiteral("users"),
-                     {QStringLiteral("id"), QStringLiteral("email"), QStringLiteral("name"),
-                      QStringLiteral("created_at"), QStringLiteral("updated_at"),
-                      QStringLiteral("free_credits"), QStringLiteral("paid_credits"),
-                      QStringLiteral("monthly_credit_limit")});
+    RowBatcher users = AppTableRows::users(c.db);
     for (int i = 0; i < userCount; ++i) {
         const int limit = limitFor(i);
         const QString first = c.pick(firstNames);
@@ -243,13 +240,7 @@ QString token(Context &c, const QString &prefix)
 
 std::optional<QString> writePurchases(Context &c, RowBatcher &adjustments)
 {
-    RowBatcher purchases(c.db, QStringLiteral("credit_purchases"),
-                         {QStringLiteral("id"), QStringLiteral("created_at"),
-                          QStringLiteral("updated_at"), QStringLiteral("user_id"),
-                          QStringLiteral("credits"), QStringLiteral("amount_paid"),
-                          QStringLiteral("stripe_session_id"), QStringLiteral("stripe_payment_id"),
-                          QStringLiteral("stripe_customer_id"), QStringLiteral("receipt_url"),
-                          QStringLiteral("status")});
+    RowBatcher purchases = AppTableRows::creditPurchases(c.db);
     static const QList<std::pair<int, int>> packs{{50, 499}, {120, 999}, {300, 1999}};
     for (int i = 0; i < purchaseCount; ++i) {
         const QString status = statusFor(i);
@@ -435,11 +426,7 @@ QList<Block> plannedBlocks(Context &c)
 
 std::optional<QString> writeBlocks(Context &c, QStringList *photoBlocks)
 {
-    RowBatcher batcher(c.db, QStringLiteral("blocks"),
-                       {QStringLiteral("id"), QStringLiteral("owner_id"), QStringLiteral("type"),
-                        QStringLiteral("context"), QStringLiteral("data"),
-                        QStringLiteral("ordering"), QStringLiteral("points"),
-                        QStringLiteral("validation_required")});
+    RowBatcher batcher = AppTableRows::blocks(c.db);
     QStringList games;
     for (int i = 0; i < 12; ++i)
         games.append(QStringLiteral("game:") + SeedIds::uuid(c.random));
