@@ -2,9 +2,9 @@
 
 namespace jc {
 
-RowBatcher AppTableRows::users(QSqlDatabase db)
+RowBatcher AppTableRows::users(const QSqlDatabase &db)
 {
-    return {std::move(db),
+    return {db,
             QStringLiteral("users"),
             {QStringLiteral("id"), QStringLiteral("email"), QStringLiteral("name"),
              QStringLiteral("created_at"), QStringLiteral("updated_at"),
@@ -12,9 +12,9 @@ RowBatcher AppTableRows::users(QSqlDatabase db)
              QStringLiteral("monthly_credit_limit")}};
 }
 
-RowBatcher AppTableRows::creditPurchases(QSqlDatabase db)
+RowBatcher AppTableRows::creditPurchases(const QSqlDatabase &db)
 {
-    return {std::move(db),
+    return {db,
             QStringLiteral("credit_purchases"),
             {QStringLiteral("id"), QStringLiteral("created_at"), QStringLiteral("updated_at"),
              QStringLiteral("user_id"), QStringLiteral("credits"), QStringLiteral("amount_paid"),
@@ -23,9 +23,9 @@ RowBatcher AppTableRows::creditPurchases(QSqlDatabase db)
              QStringLiteral("status")}};
 }
 
-RowBatcher AppTableRows::blocks(QSqlDatabase db)
+RowBatcher AppTableRows::blocks(const QSqlDatabase &db)
 {
-    return {std::move(db),
+    return {db,
             QStringLiteral("blocks"),
             {QStringLiteral("id"), QStringLiteral("owner_id"), QStringLiteral("type"),
              QStringLiteral("context"), QStringLiteral("data"), QStringLiteral("ordering"),

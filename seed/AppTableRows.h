@@ -14,12 +14,12 @@ class AppTableRows
 public:
     // id, email, name, created_at, updated_at, free_credits, paid_credits,
     // monthly_credit_limit
-    [[nodiscard]] static RowBatcher users(QSqlDatabase db);
+    [[nodiscard]] static RowBatcher users(const QSqlDatabase &db);
     // id, created_at, updated_at, user_id, credits, amount_paid, stripe_session_id,
     // stripe_payment_id, stripe_customer_id, receipt_url, status
-    [[nodiscard]] static RowBatcher creditPurchases(QSqlDatabase db);
+    [[nodiscard]] static RowBatcher creditPurchases(const QSqlDatabase &db);
     // id, owner_id, type, context, data, ordering, points, validation_required
-    [[nodiscard]] static RowBatcher blocks(QSqlDatabase db);
+    [[nodiscard]] static RowBatcher blocks(const QSqlDatabase &db);
 };
 
 } // namespace jc

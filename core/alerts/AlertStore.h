@@ -31,7 +31,7 @@ public:
 
     // Records `alert` unless its event is on record already: true when this call recorded
     // it (the caller sends it), false when it was on record (sent by whoever recorded it).
-    Expected<bool, QString> claim(const Alert &alert) const;
+    [[nodiscard]] Expected<bool, QString> claim(const Alert &alert) const;
 
     // `job`'s runs that ended interrupted or abandoned at or after `sinceMSecs`, as records
     // AlertDecision judges (no log): the runs of instances that died, which whoever found
@@ -46,7 +46,7 @@ public:
     Expected<QList<qint64>, QString> recentDurations(const QString &job, int limit) const;
 
     // The alerts on record, newest first (the console, tests).
-    Expected<QList<Alert>, QString> latest(int limit) const;
+    [[nodiscard]] Expected<QList<Alert>, QString> latest(int limit) const;
 
 private:
     std::shared_ptr<ConnectionFactory> m_connections;

@@ -12,7 +12,6 @@
 namespace jc {
 
 using ConnectorText::containsAny;
-using ConnectorText::hasOption;
 using ConnectorText::userName;
 
 namespace {
