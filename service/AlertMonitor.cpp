@@ -95,6 +95,8 @@ void AlertMonitor::onRunFinished(const RunRecord &record)
 void AlertMonitor::onSkipped(const QString &job, const QDateTime &occurrence, SkipReason reason,
                              int count)
 {
+    if (!AlertDecision::isMissed(reason))
+        return; // nobody's problem (another instance's claim, a pause): no read for it
     const QString instance = m_scheduler.instanceId();
     const QDateTime at = m_scheduler.clock().now();
     judge({job},

@@ -29,6 +29,12 @@ bool AlertDecision::isFailure(RunOutcome outcome)
     return failureKind(outcome).has_value();
 }
 
+bool AlertDecision::isMissed(SkipReason reason)
+{
+    return reason == SkipReason::Coalesced || reason == SkipReason::Overlap ||
+           reason == SkipReason::DatabaseUnavailable;
+}
+
 bool AlertDecision::countsInStreak(RunOutcome outcome, bool dryRun)
 {
     return !dryRun && (outcome == RunOutcome::Succeeded || isFailure(outcome));
@@ -126,10 +132,7 @@ std::optional<Alert> AlertDecision::onMissed(const QString &job, const QDateTime
                                              SkipReason reason, int count, const AlertRules &rules,
                                              const QString &instance, const QDateTime &at)
 {
-    if (!rules.onMissed || count < 1)
-        return std::nullopt;
-    if (reason != SkipReason::Coalesced && reason != SkipReason::Overlap &&
-        reason != SkipReason::DatabaseUnavailable)
+    if (!rules.onMissed || count < 1 || !isMissed(reason))
         return std::nullopt;
     const QString why = reason == SkipReason::Coalesced ? QStringLiteral("no instance was running")
                         : reason == SkipReason::Overlap

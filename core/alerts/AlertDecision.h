@@ -31,6 +31,9 @@ class AlertDecision
 public:
     // The outcomes that are failures for alerts and streaks.
     static bool isFailure(RunOutcome outcome);
+    // Whether occurrences skipped for `reason` were missed (may alert): downtime, an overlap,
+    // an unreachable database; not a pause, a stop or another instance's claim.
+    static bool isMissed(SkipReason reason);
     // Whether a run with this outcome counts in a streak: a failure or a success.
     static bool countsInStreak(RunOutcome outcome, bool dryRun);
 

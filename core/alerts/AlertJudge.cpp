@@ -31,6 +31,7 @@ QHash<QString, AlertRules> AlertJudge::rules(const QStringList &jobs) const
 std::optional<Alert> AlertJudge::runEnded(const RunRecord &record, const AlertRules &rules,
                                           const QString &instance) const
 {
+    // What AlertDecision would refuse anyway, without reading the streak.
     if (!rules.onFailure || !AlertDecision::countsInStreak(record.outcome, record.info.dryRun))
         return std::nullopt;
     const auto before =

@@ -60,16 +60,16 @@ int primaryCode(const QSqlError &error)
 // at once, without waiting in its busy handler, while any other connection holds a read
 // lock: three `jobctl serve` opening a new database together failed so, one process in 40
 // under load. So the switch is tried again here, for as long as the busy timeout allows;
-// another connection may switch the file meanwhile, which is as good. `mode`: the mode the
-// pragma answers (the one in force).
-std::optional<QString> switchToWal(QSqlDatabase &db, const DatabaseUrl &url,
+// another connection may switch the file meanwhile, which is as good. `pragma` reads or sets
+// the journal mode; `mode`: the mode it answers (the one in force).
+std::optional<QString> journalMode(QSqlDatabase &db, const DatabaseUrl &url, const QString &pragma,
                                    std::chrono::milliseconds patience, QString &mode)
 {
     const QDeadlineTimer deadline(patience);
     std::chrono::milliseconds pause(2);
     for (;;) {
         QSqlQuery query(db);
-        if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL"))) {
+        if (query.exec(pragma)) {
             mode = query.next() ? query.value(0).toString() : QString();
             return std::nullopt;
         }
@@ -161,19 +161,13 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     // read is opened to be read (the mode is stored in the file, so it stays WAL).
     // The pragma answers with the mode in force, whether it was set or only read.
     QString mode;
-    const auto journalMode = [&](const QString &pragma) -> std::optional<QString> {
-        QSqlQuery query(db);
-        if (!query.exec(pragma))
-            return SqliteConnector::openFailed(url, query.lastError());
-        mode = query.next() ? query.value(0).toString() : QString();
-        return std::nullopt;
-    };
-    if (auto error = journalMode(QStringLiteral("PRAGMA journal_mode")))
+    if (auto error = journalMode(db, url, QStringLiteral("PRAGMA journal_mode"), {}, mode))
         return error;
     if (options.readOnly)
         return std::nullopt;
     if (mode != QLatin1String("wal")) {
-        if (auto error = switchToWal(db, url, options.sqliteBusyTimeout, mode))
+        if (auto error = journalMode(db, url, QStringLiteral("PRAGMA journal_mode=WAL"),
+                                     options.sqliteBusyTimeout, mode))
             return error;
     }
     if (mode != QLatin1String("wal")) {

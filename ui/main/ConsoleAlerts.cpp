@@ -53,6 +53,8 @@ void ConsoleAlerts::runEnded(const StoredRun &run)
 void ConsoleAlerts::occurrenceSkipped(const QString &job, const QDateTime &occurrence,
                                       SkipReason reason, int count)
 {
+    if (!AlertDecision::isMissed(reason))
+        return; // nobody's problem (another instance's claim, a pause): no read for it
     const QDateTime at = m_clock.now();
     m_reader.read<QList<Alert>>(
         this,
