@@ -68,6 +68,14 @@ std::shared_ptr<ConnectionFactory> migrated(const jc::test::TestDatabase &databa
 
 } // namespace
 
+// The data row's database, migrated: `database` and its connection factory `factory`.
+#define MIGRATED_DATABASE()                                                                        \
+    QFETCH(SqlDialect, dialect);                                                                   \
+    jc::test::TestDatabase database(dialect);                                                      \
+    QVERIFY2(database.isReady(), qPrintable(database.error()));                                    \
+    const auto factory = migrated(database);                                                       \
+    QVERIFY(factory)
+
 // Alerts on record: each event claimed once however many instances see it, and the streak
 // of failures an alert is judged by.
 class tst_AlertStore : public QObject
@@ -78,12 +86,9 @@ private slots:
     void eachEventIsClaimedOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void eachEventIsClaimedOnce()
     {
-        QFETCH(SqlDialect, dialect);
-        jc::test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        MIGRATED_DATABASE();
         // Two instances: two factories, two connections.
-        const auto first = migrated(database);
-        QVERIFY(first);
+        const auto &first = factory;
         auto second = std::make_shared<ConnectionFactory>(database.url());
 
         const auto claimed = AlertStore(first).claim(failure(7, u"a:1"_s));
@@ -109,11 +114,7 @@ private slots:
     void failuresInARowBeforeARun_data() { jc::test::addDatabaseRowsWithMySql(); }
     void failuresInARowBeforeARun()
     {
-        QFETCH(SqlDialect, dialect);
-        jc::test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        const auto factory = migrated(database);
-        QVERIFY(factory);
+        MIGRATED_DATABASE();
         auto db = factory->connectionForCurrentThread();
         const QString job = u"Orphaned Uploads Cleanup"_s;
         int n = 0;
@@ -142,11 +143,7 @@ private slots:
     void runningRunsAndUsualDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
     void runningRunsAndUsualDurations()
     {
-        QFETCH(SqlDialect, dialect);
-        jc::test::TestDatabase database(dialect);
-        QVERIFY2(database.isReady(), qPrintable(database.error()));
-        const auto factory = migrated(database);
-        QVERIFY(factory);
+        MIGRATED_DATABASE();
         auto db = factory->connectionForCurrentThread();
         const QString job = u"History Retention"_s;
         for (int n = 1; n <= 4; ++n) {
