@@ -154,9 +154,7 @@ int AdminCommands::pause(const CommandEnvironment &env)
         QStringLiteral("Resume by itself at DATE (2026-12-01 or an ISO instant)."),
         QStringLiteral("DATE"));
     parser.addOptions({reasonOption, untilOption});
-    parser.addPositionalArgument(
-        QStringLiteral("JOB"),
-        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+    addJobArgument(parser);
     const auto target = parseJobOnDatabase(parser, env, command);
     if (!target)
         return target.error();
@@ -188,9 +186,7 @@ int AdminCommands::resume(const CommandEnvironment &env)
     const QString command = QStringLiteral("resume");
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Ends JOB's pause on every instance."));
-    parser.addPositionalArgument(
-        QStringLiteral("JOB"),
-        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+    addJobArgument(parser);
     const auto target = parseJobOnDatabase(parser, env, command);
     if (!target)
         return target.error();

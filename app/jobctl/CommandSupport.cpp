@@ -57,6 +57,13 @@ QString noJobMessage(const QStringList &positional)
     return QStringLiteral("no job named \"%1\" (jobs: %2)").arg(positional.first(), known);
 }
 
+void addJobArgument(QCommandLineParser &parser)
+{
+    parser.addPositionalArgument(
+        QStringLiteral("JOB"),
+        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+}
+
 jc::Expected<QString, int> jobArgument(const CommandEnvironment &env, const QString &command,
                                        const QStringList &positional)
 {

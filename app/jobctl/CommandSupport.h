@@ -22,6 +22,28 @@ namespace CommandSupport {
 std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &env,
                          const QString &command);
 
+// A command's parser and its options (a struct of QCommandLineOption), described to the parser
+// on construction by the command's own `describe(QCommandLineParser &, const Options &)`
+// (found next to Options). One declaration instead of each command's four-line prelude:
+//     CommandLine<RunOptions> line;
+//     if (const auto status = line.parse(env, command))
+//         return *status;
+template <typename Options> struct CommandLine
+{
+    CommandLine() { describe(parser, options); }
+    CommandLine(const CommandLine &) = delete;
+    CommandLine &operator=(const CommandLine &) = delete;
+
+    // CommandSupport::parse() with this parser.
+    std::optional<int> parse(const CommandEnvironment &env, const QString &command)
+    {
+        return CommandSupport::parse(parser, env, command);
+    }
+
+    QCommandLineParser parser;
+    const Options options;
+};
+
 // Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default. Commands that
 // only read pass Access::Read, so that they work on a database this user may only read; only
 // commands that create on purpose (seed) pass IfMissing::Create.
@@ -29,6 +51,9 @@ jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
 openDatabase(const CommandEnvironment &env,
              jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite,
              jc::AppDatabase::IfMissing ifMissing = jc::AppDatabase::IfMissing::Refuse);
+
+// Declares the JOB positional argument that findJob() and jobArgument() read.
+void addJobArgument(QCommandLineParser &parser);
 
 // The job that JOB (`positional`, one argument) means: its name in any case or its slug from
 // the logs (JobCatalog::lookup); null for none.

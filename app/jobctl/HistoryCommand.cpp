@@ -183,11 +183,10 @@ void printSettingsChanges(const CommandEnvironment &env,
 
 int HistoryCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const HistoryOptions options;
-    describe(parser, options);
-    if (const auto status = parse(parser, env, command))
+    CommandLine<HistoryOptions> line;
+    if (const auto status = line.parse(env, command))
         return *status;
+    auto &[parser, options] = line;
     const auto query = queryOf(env, parser, options);
     if (!query)
         return query.error();

@@ -149,11 +149,10 @@ int print(const CommandEnvironment &env, const Preview &preview)
 
 int NextCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const NextOptions options;
-    describe(parser, options);
-    if (const auto status = CommandSupport::parse(parser, env, command))
+    CommandSupport::CommandLine<NextOptions> line;
+    if (const auto status = line.parse(env, command))
         return *status;
+    auto &[parser, options] = line;
     const auto preview = previewOf(parser, options);
     if (!preview)
         return env.fail(command, preview.error(), 2);

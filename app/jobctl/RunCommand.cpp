@@ -68,9 +68,7 @@ void describe(QCommandLineParser &parser, const RunOptions &options)
                        "--occurrence: as a backfill of that past occurrence)."));
     parser.addOptions({options.dryRun, options.wait, options.reason, options.set,
                        options.occurrence, options.verbose});
-    parser.addPositionalArgument(
-        QStringLiteral("JOB"),
-        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+    CommandSupport::addJobArgument(parser);
 }
 
 // The results go to stdout; the log's informational lines would bury them on a terminal.
@@ -239,11 +237,10 @@ int runOnce(const CommandEnvironment &env, Scheduler &scheduler, const Invocatio
 
 int RunCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const RunOptions options;
-    describe(parser, options);
-    if (const auto status = CommandSupport::parse(parser, env, command))
+    CommandSupport::CommandLine<RunOptions> line;
+    if (const auto status = line.parse(env, command))
         return *status;
+    auto &[parser, options] = line;
     quietUnlessVerbose(parser, options);
     const auto invocation = invocationOf(env, parser, options);
     if (!invocation)

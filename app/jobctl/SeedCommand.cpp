@@ -252,11 +252,10 @@ int seedBulk(const CommandEnvironment &env, const QCommandLineParser &parser,
 
 int SeedCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const SeedOptions options;
-    describe(parser, options);
-    if (const auto status = CommandSupport::parse(parser, env, command))
+    CommandSupport::CommandLine<SeedOptions> line;
+    if (const auto status = line.parse(env, command))
         return *status;
+    auto &[parser, options] = line;
     if (!parser.positionalArguments().isEmpty())
         return env.fail(command,
                         QStringLiteral("unexpected argument \"%1\"")

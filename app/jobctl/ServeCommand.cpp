@@ -284,11 +284,10 @@ int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &s
 
 int ServeCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const ServeOptions options;
-    describe(parser, options);
-    if (const auto status = CommandSupport::parse(parser, env, command))
+    CommandSupport::CommandLine<ServeOptions> line;
+    if (const auto status = line.parse(env, command))
         return *status;
+    auto &[parser, options] = line;
     auto settings = settingsOf(env, parser, options);
     if (!settings)
         return settings.error();

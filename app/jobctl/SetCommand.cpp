@@ -139,9 +139,7 @@ void describe(QCommandLineParser &parser, const SetOptions &options)
     for (const Flag &flag : flags())
         parser.addOption(QCommandLineOption(flag.option, flag.help, flag.valueName));
     parser.addOptions({options.setting, options.reset, options.yes});
-    parser.addPositionalArgument(
-        QStringLiteral("JOB"),
-        QStringLiteral("The job's name, or its name in the logs (monthly-credit-top-up)."));
+    CommandSupport::addJobArgument(parser);
 }
 
 // The job's settings as the options leave them (`stored` with the flags and --setting values
@@ -233,9 +231,8 @@ int save(const CommandEnvironment &env, const QCommandLineParser &parser, const 
 
 int SetCommand::run(const CommandEnvironment &env)
 {
-    QCommandLineParser parser;
-    const SetOptions options;
-    describe(parser, options);
+    CommandSupport::CommandLine<SetOptions> line;
+    auto &[parser, options] = line;
     const auto target = CommandSupport::parseJobOnDatabase(parser, env, command);
     if (!target)
         return target.error();

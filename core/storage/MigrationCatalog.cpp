@@ -104,6 +104,18 @@ MigrationStep sql(const char16_t *text)
     return MigrationStep::always(QString::fromUtf16(text));
 }
 
+// ALTER TABLE table ADD COLUMN column type, skipped where the column exists already (an
+// older build's schema, or the app's own migration added it).
+MigrationStep addColumn(const char *table, const char *column, const char *type)
+{
+    const QString tableName = QString::fromLatin1(table);
+    const QString columnName = QString::fromLatin1(column);
+    return MigrationStep::addColumnIfMissing(
+        tableName, columnName,
+        QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
+            .arg(tableName, columnName, QString::fromLatin1(type)));
+}
+
 // 1. The app's tables as the app has them (DOMAIN.md). Timestamps: PostgreSQL timestamptz;
 // SQLite TEXT in UTC "YYYY-MM-DD HH:MM:SS", the format of its CURRENT_TIMESTAMP.
 Migration appTables()
@@ -168,10 +180,7 @@ Migration topUpPeriodKey()
 {
     return make(2, QStringLiteral("credit_adjustments.period: one top-up per user and month"),
                 {
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("credit_adjustments"), QStringLiteral("period"),
-                        QStringLiteral("ALTER TABLE credit_adjustments ADD COLUMN period "
-                                       "varchar(7)")),
+                    addColumn("credit_adjustments", "period", "varchar(7)"),
                     sql(uR"(CREATE UNIQUE INDEX IF NOT EXISTS ux_credit_adjustments_user_period
     ON credit_adjustments (user_id, period))"),
                 });
@@ -415,9 +424,7 @@ Migration runSkipReason()
 {
     return make(8, QStringLiteral("jc_runs.skip_reason: why an occurrence did not run"),
                 {
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("jc_runs"), QStringLiteral("skip_reason"),
-                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN skip_reason varchar(32)")),
+                    addColumn("jc_runs", "skip_reason", "varchar(32)"),
                 });
 }
 
@@ -429,12 +436,8 @@ Migration runHolders()
 {
     return make(9, QStringLiteral("jc_runs.holder and lease_ms: who runs a run, under which lease"),
                 {
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("jc_runs"), QStringLiteral("holder"),
-                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN holder varchar(200)")),
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("jc_runs"), QStringLiteral("lease_ms"),
-                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN lease_ms bigint")),
+                    addColumn("jc_runs", "holder", "varchar(200)"),
+                    addColumn("jc_runs", "lease_ms", "bigint"),
                 });
 }
 
@@ -460,9 +463,7 @@ Migration runSessionLocks()
 {
     return make(14, QStringLiteral("jc_runs.session_lock: the database session that holds a run"),
                 {
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("jc_runs"), QStringLiteral("session_lock"),
-                        QStringLiteral("ALTER TABLE jc_runs ADD COLUMN session_lock bigint")),
+                    addColumn("jc_runs", "session_lock", "bigint"),
                 });
 }
 
@@ -473,9 +474,7 @@ Migration jobChangeKinds()
 {
     return make(15, QStringLiteral("jc_job_changes.kind: pauses and resumes on record"),
                 {
-                    MigrationStep::addColumnIfMissing(
-                        QStringLiteral("jc_job_changes"), QStringLiteral("kind"),
-                        QStringLiteral("ALTER TABLE jc_job_changes ADD COLUMN kind varchar(16)")),
+                    addColumn("jc_job_changes", "kind", "varchar(16)"),
                 });
 }
 
