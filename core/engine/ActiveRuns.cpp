@@ -1,6 +1,7 @@
 #include "engine/ActiveRuns.h"
 
 #include "common/LogCategories.h"
+#include "engine/JournalBatcher.h"
 #include "engine/RunState.h"
 #include "engine/SchedulerJob.h"
 
@@ -44,7 +45,13 @@ void ActiveRuns::add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> stat
 
 void ActiveRuns::launch(RunExecutor::Context context)
 {
-    m_pool->start([context = std::move(context)] { RunExecutor::execute(context); });
+    if (!context.journal) {
+        m_pool->start([context = std::move(context)] { RunExecutor::execute(context); });
+        return;
+    }
+    if (!m_batcher || m_batcher->journal() != context.journal)
+        m_batcher = std::make_shared<JournalBatcher>(context.journal, *m_pool);
+    m_batcher->claim(std::move(context));
 }
 
 bool ActiveRuns::abandonLater(RunId id, qint64 now)

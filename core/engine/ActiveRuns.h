@@ -17,6 +17,7 @@ class QThreadPool;
 
 namespace jc {
 
+class JournalBatcher;
 class RunState;
 struct SchedulerJob;
 
@@ -46,7 +47,8 @@ public:
 
     // Adds run `id` of `job`, with its timeout (the job's policy, if any) from `now`.
     void add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> state, qint64 now);
-    // Runs the body of an added run on the pool.
+    // Runs the body of an added run on the pool; with a journal, once its claim succeeded, and
+    // records how it ended (JournalBatcher: many runs per transaction).
     void launch(RunExecutor::Context context);
     // Gives the run `abandonGrace` from `now` to end, unless it already has a deadline.
     // Returns whether it set one.
@@ -72,6 +74,8 @@ private:
     EventTimeline &m_timeline;
     std::chrono::milliseconds m_abandonGrace;
     std::map<RunId, Run> m_runs;
+    // Before the pool: the pool is destroyed first, waiting for the tasks that use both.
+    std::shared_ptr<JournalBatcher> m_batcher;
     std::unique_ptr<QThreadPool> m_pool;
     std::vector<std::shared_ptr<RunState>> m_abandoned;
 };

@@ -10,15 +10,15 @@ namespace jc {
 
 void RunExecutor::execute(const Context &context)
 {
-    if (context.journal && !claim(context)) {
-        context.state->publish();
-        return;
-    }
     logExecuting(context);
     context.state->complete(runBody(context));
-    if (context.journal)
-        record(context);
     context.state->publish();
+}
+
+void RunExecutor::runClaimed(const Context &context)
+{
+    logExecuting(context);
+    context.state->complete(runBody(context));
 }
 
 void RunExecutor::logExecuting(const Context &context)
@@ -35,15 +35,17 @@ void RunExecutor::logExecuting(const Context &context)
                                           {QStringLiteral("attempt"), info.attempt}});
 }
 
-// The claim makes the occurrence run once across every instance sharing the journal.
-bool RunExecutor::claim(const Context &context)
+RunJournal::ClaimRequest RunExecutor::claimRequest(const Context &context)
 {
-    RunState &state = *context.state;
-    RunJournal::ClaimRequest request{state.info(),       RunJournal::occurrenceKey(state.info()),
-                                     context.overlap,    state.nowMSecs(),
-                                     context.leaseMSecs, context.instanceId,
-                                     context.holder,     context.sessionLock};
-    const RunJournal::Claim claim = context.journal->claim(request);
+    const RunState &state = *context.state;
+    return {state.info(),       RunJournal::occurrenceKey(state.info()),
+            context.overlap,    state.nowMSecs(),
+            context.leaseMSecs, context.instanceId,
+            context.holder,     context.sessionLock};
+}
+
+bool RunExecutor::applyClaim(RunState &state, const RunJournal::Claim &claim)
+{
     using Status = RunJournal::Claim::Status;
     using Kind = RunState::Refusal::Kind;
     switch (claim.status) {
@@ -77,20 +79,25 @@ JobResult RunExecutor::runBody(const Context &context)
     }
 }
 
-void RunExecutor::record(const Context &context)
+RunJournal::Finish RunExecutor::finishOf(RunState &state)
 {
+    RunJournal::Finish finish;
+    finish.unwrittenLog = state.takeUnwrittenLog(&finish.firstLogSeq);
+    finish.storedRunId = state.storedRunId();
+    finish.record = state.record();
+    return finish;
+}
+
+void RunExecutor::applyFinish(const Context &context, const Expected<void, QString> &written)
+{
+    if (written)
+        return;
     RunState &state = *context.state;
-    int firstSeq = 0;
-    const QList<LogLine> unwritten = state.takeUnwrittenLog(&firstSeq);
-    const auto written =
-        context.journal->finish(state.storedRunId(), state.record(), unwritten, firstSeq);
-    if (!written) {
-        state.setJournalError(written.error());
-        qCWarning(context.log->category()).noquote()
-            << LogFields::format(QStringLiteral("Could not record how the run ended"),
-                                 {{QStringLiteral("runId"), state.storedRunId()},
-                                  {QStringLiteral("error"), written.error()}});
-    }
+    state.setJournalError(written.error());
+    qCWarning(context.log->category()).noquote()
+        << LogFields::format(QStringLiteral("Could not record how the run ended"),
+                             {{QStringLiteral("runId"), state.storedRunId()},
+                              {QStringLiteral("error"), written.error()}});
 }
 
 } // namespace jc

@@ -18,4 +18,22 @@ QString RunJournal::occurrenceKey(const RunInfo &run)
     return run.occurrence.toUTC().toString(Qt::ISODateWithMs);
 }
 
+QList<RunJournal::Claim> RunJournal::claimAll(const QList<ClaimRequest> &requests)
+{
+    QList<Claim> claims;
+    claims.reserve(requests.size());
+    for (const ClaimRequest &request : requests)
+        claims.append(claim(request));
+    return claims;
+}
+
+QList<Expected<void, QString>> RunJournal::finishAll(const QList<Finish> &finishes)
+{
+    QList<Expected<void, QString>> results;
+    results.reserve(finishes.size());
+    for (const Finish &end : finishes)
+        results.append(finish(end.storedRunId, end.record, end.unwrittenLog, end.firstLogSeq));
+    return results;
+}
+
 } // namespace jc

@@ -77,6 +77,15 @@ public:
         QList<Lost> lost;
     };
 
+    // One run's end, for finishAll(): finish()'s arguments.
+    struct Finish
+    {
+        qint64 storedRunId = 0;
+        RunRecord record;
+        QList<LogLine> unwrittenLog;
+        int firstLogSeq = 0;
+    };
+
     struct Skipped
     {
         QString job;
@@ -104,6 +113,11 @@ public:
     // within the lease), atomically with the insert across instances.
     virtual Claim claim(const ClaimRequest &request) = 0;
 
+    // claim() for each request, in order, with the same answers; the answer to requests[i] is
+    // the result's [i]. A journal may decide several in one transaction (many runs due at one
+    // instant), each exactly as claim() would. This default claims them one by one.
+    virtual QList<Claim> claimAll(const QList<ClaimRequest> &requests);
+
     // Refreshes heartbeat and progress of runs held by `instanceId` and appends their new
     // log lines. Says which of `runs` an admin asked to cancel, and which this instance no
     // longer holds.
@@ -114,6 +128,10 @@ public:
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).
     virtual Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                            const QList<LogLine> &unwrittenLog, int firstLogSeq) = 0;
+
+    // finish() for each run, in order, with the same answers (result [i] for finishes[i]). A
+    // journal may write several in one transaction. This default finishes them one by one.
+    virtual QList<Expected<void, QString>> finishAll(const QList<Finish> &finishes);
 
     // Records scheduled occurrences that came due and did not run (paused, overlap,
     // coalesced while the instance was down or asleep) as one `missed` row saying why and

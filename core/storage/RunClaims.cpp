@@ -90,6 +90,58 @@ RunClaims::Claim RunClaims::claim(ConnectionFactory &connections, const ClaimReq
     return claim;
 }
 
+QList<RunClaims::Claim> RunClaims::claimAll(ConnectionFactory &connections,
+                                            const QList<ClaimRequest> &requests)
+{
+    QList<Claim> claims;
+    claims.reserve(requests.size());
+    const bool together = connections.dialect() != SqlDialect::MySql && requests.size() > 1;
+    for (qsizetype first = 0; first < requests.size(); first += maxClaimsPerTransaction) {
+        const QList<ClaimRequest> batch = requests.mid(first, maxClaimsPerTransaction);
+        if (const auto decided = together ? claimTogether(connections, batch) : std::nullopt) {
+            claims.append(*decided);
+            continue;
+        }
+        for (const ClaimRequest &request : batch)
+            claims.append(claim(connections, request));
+    }
+    return claims;
+}
+
+std::optional<QList<RunClaims::Claim>> RunClaims::claimTogether(ConnectionFactory &connections,
+                                                                const QList<ClaimRequest> &requests)
+{
+    auto db = connections.connectionForCurrentThread();
+    if (!db)
+        return std::nullopt;
+    const SqlDialect dialect = connections.dialect();
+    WriteTransaction transaction(*db, connections);
+    if (transaction.begin(dialect))
+        return std::nullopt;
+    if (dialect == SqlDialect::Postgres) {
+        QStringList jobs;
+        for (const ClaimRequest &request : requests)
+            jobs.append(request.run.job);
+        jobs.sort();
+        jobs.removeDuplicates();
+        for (const QString &job : std::as_const(jobs))
+            if (lockJob(db.value(), job))
+                return std::nullopt;
+    }
+    QList<Claim> claims;
+    claims.reserve(requests.size());
+    for (const ClaimRequest &request : requests) {
+        Claim claim = decide(db.value(), dialect, request);
+        if (claim.status == Claim::Status::Failed)
+            return std::nullopt;
+        claims.append(std::move(claim));
+    }
+    if (transaction.commit())
+        return std::nullopt;
+    qCDebug(lcStorage) << requests.size() << "claims in one transaction";
+    return claims;
+}
+
 RunClaims::Claim RunClaims::decide(QSqlDatabase &db, SqlDialect dialect,
                                    const ClaimRequest &request)
 {

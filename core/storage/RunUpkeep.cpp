@@ -161,6 +161,51 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
     return {};
 }
 
+QList<Expected<void, QString>> RunUpkeep::finishAll(const QList<RunJournal::Finish> &finishes)
+{
+    QList<Expected<void, QString>> results;
+    results.reserve(finishes.size());
+    for (qsizetype first = 0; first < finishes.size(); first += maxFinishesPerTransaction) {
+        const QList<RunJournal::Finish> batch = finishes.mid(first, maxFinishesPerTransaction);
+        if (const auto written = batch.size() > 1 ? finishTogether(batch) : std::nullopt) {
+            results.append(*written);
+            continue;
+        }
+        for (const RunJournal::Finish &end : batch)
+            results.append(finish(end.storedRunId, end.record, end.unwrittenLog, end.firstLogSeq));
+    }
+    return results;
+}
+
+std::optional<QList<Expected<void, QString>>>
+RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
+{
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return std::nullopt;
+    WriteTransaction transaction(*db, m_connections);
+    if (transaction.begin(m_connections.dialect()))
+        return std::nullopt;
+    QList<Expected<void, QString>> results;
+    results.reserve(finishes.size());
+    RunLogBatch log;
+    for (const RunJournal::Finish &end : finishes) {
+        const qint64 finishedAt = end.record.finishedAt.isValid()
+                                      ? end.record.finishedAt.toMSecsSinceEpoch()
+                                      : SystemClock::wallMSecs();
+        const auto refused = recordEnd(db.value(), end.storedRunId, end.record, finishedAt);
+        if (!refused)
+            return std::nullopt;
+        log.add(end.storedRunId, end.unwrittenLog, end.firstLogSeq);
+        results.emplace_back();
+        if (*refused)
+            results.back() = Unexpected(**refused);
+    }
+    if (log.write(db.value(), m_connections.dialect()) || transaction.commit())
+        return std::nullopt;
+    return results;
+}
+
 Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId,
                                                                const RunRecord &record,
                                                                qint64 finishedAtMSecs)

@@ -25,6 +25,12 @@ public:
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
+    // RunJournal::finishAll: up to maxFinishesPerTransaction runs' ends in one transaction,
+    // each written as finish() would (a refused outcome is that run's answer, the others
+    // still commit). When the transaction fails, its runs are finished again one by one.
+    QList<Expected<void, QString>> finishAll(const QList<RunJournal::Finish> &finishes);
+    static constexpr qsizetype maxFinishesPerTransaction = 250;
+
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId);
     Expected<void, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
@@ -36,6 +42,8 @@ private:
                                                 qint64 nowMSecs, const QString &instanceId,
                                                 RunLogBatch *log,
                                                 QList<RunJournal::HeartbeatReply::Lost> *lost);
+    std::optional<QList<Expected<void, QString>>>
+    finishTogether(const QList<RunJournal::Finish> &finishes);
     static Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
                                                             const QList<RunJournal::LiveRun> &runs);
     // Writes the run's outcome on its running row. The value is a refusal when the row no

@@ -23,6 +23,16 @@ RunJournal::Claim SqlRunJournal::claim(const ClaimRequest &request)
     return RunClaims::claim(*m_connections, request);
 }
 
+QList<RunJournal::Claim> SqlRunJournal::claimAll(const QList<ClaimRequest> &requests)
+{
+    return RunClaims::claimAll(*m_connections, requests);
+}
+
+QList<Expected<void, QString>> SqlRunJournal::finishAll(const QList<Finish> &finishes)
+{
+    return RunUpkeep(*m_connections).finishAll(finishes);
+}
+
 Expected<RunJournal::HeartbeatReply, QString>
 SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QString &instanceId)
 {

@@ -40,6 +40,8 @@ public:
     explicit SqlRunJournal(std::shared_ptr<ConnectionFactory> connections);
 
     Claim claim(const ClaimRequest &request) override;
+    // Many claims per transaction on SQLite and PostgreSQL (RunClaims::claimAll).
+    QList<Claim> claimAll(const QList<ClaimRequest> &requests) override;
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                 const QString &instanceId) override;
     // Also refuses when the row is no longer running this attempt (another instance marked it
@@ -48,6 +50,8 @@ public:
     // heartbeat is kept: it tells how far a failed or cancelled run got.
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq) override;
+    // Many runs' ends per transaction (RunUpkeep::finishAll).
+    QList<Expected<void, QString>> finishAll(const QList<Finish> &finishes) override;
     // Paused, Overlap, Stopping, ClaimedElsewhere: status skipped; Coalesced: missed. An empty
     // key becomes "skipped:<occurrence>:<uuid>", which never blocks a real run. A row already
     // holding the key (another instance recorded it, or ran it) is not an error.

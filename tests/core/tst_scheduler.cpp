@@ -12,12 +12,14 @@
 
 #include <QMutex>
 #include <QSemaphore>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <atomic>
 #include <limits>
 #include <memory>
+#include <numeric>
 
 using namespace jc;
 using namespace std::chrono_literals;
@@ -137,6 +139,88 @@ private:
     QList<Skipped> m_skipped;
     QMutex m_mutex;
     bool m_reachable = true;
+    qint64 m_lastId = 0;
+};
+
+// A journal in memory that counts its rounds: the claims and ends it was given at once. Its
+// first claimAll() waits at a gate until the test opens it, so that the claims that come
+// meanwhile queue up. Thread-safe.
+class BatchCountingJournal final : public RunJournal
+{
+public:
+    Claim claim(const ClaimRequest &) override
+    {
+        QMutexLocker lock(&m_mutex);
+        ++m_singleClaims;
+        return {Claim::Status::Claimed, ++m_lastId, {}};
+    }
+    QList<Claim> claimAll(const QList<ClaimRequest> &requests) override
+    {
+        if (m_firstRound.exchange(false))
+            m_gate.acquire();
+        QMutexLocker lock(&m_mutex);
+        m_claimRounds.append(requests.size());
+        QList<Claim> claims;
+        for (qsizetype i = 0; i < requests.size(); ++i)
+            claims.append({Claim::Status::Claimed, ++m_lastId, {}});
+        return claims;
+    }
+    Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
+                                                const QString &) override
+    {
+        return HeartbeatReply{};
+    }
+    Expected<void, QString> finish(qint64 storedRunId, const RunRecord &, const QList<LogLine> &,
+                                   int) override
+    {
+        QMutexLocker lock(&m_mutex);
+        m_finished.insert(storedRunId);
+        return {};
+    }
+    QList<Expected<void, QString>> finishAll(const QList<Finish> &finishes) override
+    {
+        QMutexLocker lock(&m_mutex);
+        m_finishRounds.append(finishes.size());
+        QList<Expected<void, QString>> written;
+        for (const Finish &end : finishes) {
+            m_finished.insert(end.storedRunId);
+            written.emplace_back();
+        }
+        return written;
+    }
+    Expected<void, QString> recordSkipped(const Skipped &) override { return {}; }
+    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
+
+    void openGate() { m_gate.release(); }
+    QList<qsizetype> claimRounds()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_claimRounds;
+    }
+    int singleClaims()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_singleClaims;
+    }
+    QList<qsizetype> finishRounds()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_finishRounds;
+    }
+    bool isFinished(qint64 storedRunId)
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_finished.contains(storedRunId);
+    }
+
+private:
+    QMutex m_mutex;
+    QSemaphore m_gate;
+    std::atomic<bool> m_firstRound{true};
+    QList<qsizetype> m_claimRounds;
+    QList<qsizetype> m_finishRounds;
+    QSet<qint64> m_finished;
+    int m_singleClaims = 0;
     qint64 m_lastId = 0;
 };
 
@@ -898,6 +982,47 @@ private slots:
         QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
         QCOMPARE(journal->skippedNow().size(), 2);
         journaled.stop(5s);
+    }
+
+    // A burst: 100 jobs due at one instant are claimed in rounds (RunJournal::claimAll), not one
+    // transaction each: while the first round is held at the journal's gate, the other 99
+    // claims queue, and the next round takes them all. Each run is told finished only once
+    // its end is written.
+    void burstIsClaimedAndRecordedInRounds()
+    {
+        Scheduler::Options options;
+        options.jitterSeed = 42;
+        options.instanceId = QStringLiteral("test:1");
+        Scheduler journaled(*clock, options);
+        auto journal = std::make_shared<BatchCountingJournal>();
+        journaled.setJournal(journal);
+        constexpr int Jobs = 100;
+        for (int i = 0; i < Jobs; ++i)
+            QVERIFY(journaled.addJob(job(QStringLiteral("Burst %1").arg(i), "* * * * *", succeed)));
+        QSignalSpy started(&journaled, &Scheduler::runStarted);
+        QSignalSpy finished(&journaled, &Scheduler::runFinished);
+        int endedBeforeWritten = 0;
+        connect(&journaled, &Scheduler::runFinished, this, [&](const RunRecord &record) {
+            endedBeforeWritten += journal->isFinished(record.storedRunId) ? 0 : 1;
+        });
+        journaled.start();
+
+        clock->setNow(utc("2026-01-15T10:01:00Z"));
+        QTRY_COMPARE(started.count(), Jobs); // every run handed over, its claim queued
+        journal->openGate();
+        QTRY_COMPARE(finished.count(), Jobs);
+        journaled.stop(5s);
+
+        QCOMPARE(journal->singleClaims(), 0);
+        const QList<qsizetype> rounds = journal->claimRounds();
+        QVERIFY2(rounds.size() <= 2,
+                 qPrintable(QStringLiteral("%1 claim rounds").arg(rounds.size())));
+        QCOMPARE(std::accumulate(rounds.cbegin(), rounds.cend(), qsizetype(0)), Jobs);
+        const QList<qsizetype> ends = journal->finishRounds();
+        QCOMPARE(std::accumulate(ends.cbegin(), ends.cend(), qsizetype(0)), Jobs);
+        QCOMPARE(endedBeforeWritten, 0);
+        for (const QList<QVariant> &signal : std::as_const(finished))
+            QCOMPARE(signal.at(0).value<RunRecord>().outcome, RunOutcome::Succeeded);
     }
 
     // The database came back, and the instance stops before anything else is written: the

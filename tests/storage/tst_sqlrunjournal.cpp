@@ -135,6 +135,14 @@ private slots:
     void secondClaimOfAnOccurrenceIsRefused();
     void racingInstancesClaimEachOccurrenceOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void racingInstancesClaimEachOccurrenceOnce();
+    void claimAllAnswersEachAsClaimWould_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void claimAllAnswersEachAsClaimWould();
+    void racingBatchesClaimEachOccurrenceOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void racingBatchesClaimEachOccurrenceOnce();
+    void claimAllRefusedClaimFailsAlone_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void claimAllRefusedClaimFailsAlone();
+    void finishAllAnswersEachAsFinishWould_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void finishAllAnswersEachAsFinishWould();
     void overlapSkipWithALiveRunIsBusy_data() { jc::test::addDatabaseRowsWithMySql(); }
     void overlapSkipWithALiveRunIsBusy();
     void staleRunDoesNotBlock_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -266,6 +274,164 @@ void tst_SqlRunJournal::racingInstancesClaimEachOccurrenceOnce()
                      claimedPerOccurrence.size());
         }
     }
+}
+
+// claimAll decides each claim as claim() would, several in one call: a new occurrence, the
+// same occurrence again within the batch, overlap Skip beside another instance's live run (Busy,
+// recorded missed), a retry re-opening its failed row.
+void tst_SqlRunJournal::claimAllAnswersEachAsClaimWould()
+{
+    OPEN_JOURNAL();
+    const auto live = journal.claim(request({.job = u"Busy job"_s, .instance = u"b"_s}));
+    QCOMPARE(live.status, Status::Claimed);
+    const auto firstAttempt = journal.claim(request({.job = u"Retried"_s}));
+    QCOMPARE(firstAttempt.status, Status::Claimed);
+    VERIFY_OK(journal.finish(firstAttempt.storedRunId,
+                             record(u"Retried"_s, RunOutcome::Failed, T0 + 10), {}, 0));
+
+    const auto claims = journal.claimAll({
+        request({.job = u"Fresh"_s, .now = T0 + 20}),
+        request({.job = u"Fresh"_s, .now = T0 + 20, .instance = u"c"_s}),
+        request({.job = u"Busy job"_s, .occurrence = T0 + Minute, .now = T0 + 20}),
+        request({.job = u"Retried"_s, .now = T0 + 20, .trigger = RunTrigger::Retry, .attempt = 2}),
+    });
+    QCOMPARE(claims.size(), 4);
+    QCOMPARE(claims.at(0).status, Status::Claimed);
+    QCOMPARE(claims.at(1).status, Status::AlreadyClaimed);
+    QCOMPARE(claims.at(1).storedRunId, claims.at(0).storedRunId);
+    QCOMPARE(claims.at(2).status, Status::Busy);
+    QCOMPARE(stored(history, claims.at(2).storedRunId).outcome, RunOutcome::Missed);
+    QCOMPARE(claims.at(3).status, Status::Claimed);
+    QCOMPARE(claims.at(3).storedRunId, firstAttempt.storedRunId);
+    QCOMPARE(stored(history, claims.at(3).storedRunId).attempts, 2);
+    QCOMPARE(stored(history, claims.at(3).storedRunId).outcome, RunOutcome::Running);
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 4); // live, retried, fresh, missed
+}
+
+// Two instances claim the occurrences of the same 20 jobs in batches at once, each thread in
+// its own order (PostgreSQL: every batch takes its jobs' locks in the order of their names,
+// so batches wait for each other; a deadlock would fail a batch, claimed again one by one):
+// each occurrence is claimed once, and no claim fails.
+void tst_SqlRunJournal::racingBatchesClaimEachOccurrenceOnce()
+{
+    OPEN_JOURNAL();
+    auto otherFactory = std::make_shared<ConnectionFactory>(database.url());
+    SqlRunJournal otherJournal(otherFactory);
+    constexpr int Jobs = 20;
+    constexpr int Occurrences = 10;
+    for (const auto overlap : {OverlapPolicy::Parallel, OverlapPolicy::Skip}) {
+        const QString prefix = overlap == OverlapPolicy::Skip ? u"skip"_s : u"parallel"_s;
+        QMutex mutex;
+        QHash<QString, int> claimed; // job and occurrence key -> claims that won
+        QStringList failures;
+        std::vector<std::unique_ptr<QThread>> threads;
+        for (int t = 0; t < 4; ++t) {
+            SqlRunJournal *instance = t % 2 == 0 ? &journal : &otherJournal;
+            threads.emplace_back(QThread::create([&, instance, t] {
+                QList<RunJournal::ClaimRequest> requests;
+                for (int j = 0; j < Jobs; ++j)
+                    for (int o = 0; o < Occurrences; ++o)
+                        requests.append(request({.job = u"%1 %2"_s.arg(prefix).arg(j),
+                                                 .occurrence = T0 + o * Minute,
+                                                 .now = T0 + o * Minute,
+                                                 .instance = u"i%1"_s.arg(t % 2),
+                                                 .overlap = overlap}));
+                std::shuffle(requests.begin(), requests.end(), *QRandomGenerator::global());
+                const auto claims = instance->claimAll(requests);
+                QMutexLocker lock(&mutex);
+                for (qsizetype i = 0; i < claims.size(); ++i) {
+                    if (claims.at(i).status == Status::Claimed)
+                        ++claimed[requests.at(i).run.job + u' ' + requests.at(i).occurrenceKey];
+                    else if (claims.at(i).status == Status::Failed)
+                        failures.append(claims.at(i).message);
+                }
+            }));
+        }
+        for (auto &thread : threads)
+            thread->start();
+        for (auto &thread : threads)
+            QVERIFY(thread->wait(120'000));
+        QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
+        const QString like = prefix + u" %"_s;
+        QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs WHERE job_name LIKE ?"_s, {like}),
+                 Jobs * Occurrences);
+        for (const int count : std::as_const(claimed))
+            QCOMPARE(count, 1);
+        if (overlap == OverlapPolicy::Parallel) {
+            QCOMPARE(claimed.size(), Jobs * Occurrences);
+        } else { // every occurrence either ran once or was recorded missed (overlap)
+            QVERIFY(claimed.size() >= Jobs);
+            QCOMPARE(scalar(db,
+                            u"SELECT count(*) FROM jc_runs WHERE job_name LIKE ? AND status = ?"_s,
+                            {like, u"running"_s}),
+                     claimed.size());
+        }
+    }
+}
+
+// A claim the database refuses (a job name longer than its column; on SQLite, which does not
+// check lengths, a trigger) fails alone: its batch is claimed again one by one, and the others
+// in it are claimed.
+void tst_SqlRunJournal::claimAllRefusedClaimFailsAlone()
+{
+    OPEN_JOURNAL();
+    QString refused(300, u'x');
+    if (dialect == SqlDialect::Sqlite) {
+        refused = u"Refused"_s;
+        QSqlQuery trigger(db);
+        QVERIFY2(trigger.exec(u"CREATE TRIGGER refuse_claim BEFORE INSERT ON jc_runs "
+                              "WHEN NEW.job_name = 'Refused' "
+                              "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"_s),
+                 qPrintable(trigger.lastError().text()));
+    }
+    const auto claims = journal.claimAll(
+        {request({.job = u"First"_s}), request({.job = refused}), request({.job = u"Last"_s})});
+    QCOMPARE(claims.size(), 3);
+    QCOMPARE(claims.at(0).status, Status::Claimed);
+    QCOMPARE(claims.at(1).status, Status::Failed);
+    QVERIFY(!claims.at(1).message.isEmpty());
+    QCOMPARE(claims.at(2).status, Status::Claimed);
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 2);
+}
+
+// finishAll writes each end as finish() would: the outcome and log lines; a refusal (the row
+// was marked interrupted meanwhile) for that run alone; and with a run that does not exist in
+// the batch, the batch is written again one by one.
+void tst_SqlRunJournal::finishAllAnswersEachAsFinishWould()
+{
+    OPEN_JOURNAL();
+    const qint64 kept = journal.claim(request({.now = T0 + Lease})).storedRunId;
+    const qint64 swept =
+        journal.claim(request({.job = u"Swept"_s, .instance = u"b"_s})).storedRunId;
+    const auto interrupted = journal.interruptStale(T0 + Lease + 1, Lease, u"nobody"_s);
+    VERIFY_OK(interrupted);
+    QCOMPARE(interrupted.value(), 1);
+
+    const auto written =
+        journal.finishAll({{kept, record(u"Daily Cleanup"_s, RunOutcome::Succeeded, T0 + Lease + 2),
+                            lines({u"done"_s}, T0 + Lease + 2), 0},
+                           {swept, record(u"Swept"_s, RunOutcome::Succeeded, T0 + Lease + 2),
+                            lines({u"late"_s}, T0 + Lease + 2), 0}});
+    QCOMPARE(written.size(), 2);
+    QVERIFY(written.at(0));
+    QVERIFY(!written.at(1));
+    QVERIFY2(written.at(1).error().contains(u"already marked interrupted"_s),
+             qPrintable(written.at(1).error()));
+    QCOMPARE(stored(history, kept).outcome, RunOutcome::Succeeded);
+    QCOMPARE(stored(history, kept).finishedAt.toMSecsSinceEpoch(), T0 + Lease + 2);
+    QCOMPARE(stored(history, swept).outcome, RunOutcome::Interrupted);
+    QCOMPARE(history.logLines(kept, -1, 10)->size(), 1);
+    QCOMPARE(history.logLines(swept, -1, 10)->size(), 1);
+
+    const qint64 third = journal.claim(request({.job = u"Third"_s})).storedRunId;
+    const auto again =
+        journal.finishAll({{third + 100, record(u"Gone"_s, RunOutcome::Failed, T0 + 3), {}, 0},
+                           {third, record(u"Third"_s, RunOutcome::Failed, T0 + 3), {}, 0}});
+    QCOMPARE(again.size(), 2);
+    QVERIFY(!again.at(0));
+    QVERIFY2(again.at(0).error().contains(u"no such run"_s), qPrintable(again.at(0).error()));
+    QVERIFY(again.at(1));
+    QCOMPARE(stored(history, third).outcome, RunOutcome::Failed);
 }
 
 void tst_SqlRunJournal::overlapSkipWithALiveRunIsBusy()
