@@ -3,6 +3,7 @@
 #include "common/IsoTime.h"
 #include "storage/MySqlJobLock.h"
 #include "storage/SqlErrors.h"
+#include "storage/StatementReuse.h"
 #include "storage/StorageLog.h"
 #include "storage/WriteTransaction.h"
 
@@ -115,6 +116,7 @@ std::optional<QList<RunClaims::Claim>> RunClaims::claimTogether(ConnectionFactor
     if (!db)
         return std::nullopt;
     const SqlDialect dialect = connections.dialect();
+    const StatementReuse reuse; // each statement prepared once for the whole batch
     WriteTransaction transaction(*db, connections);
     if (transaction.begin(dialect))
         return std::nullopt;

@@ -3,6 +3,7 @@
 #include "engine/SystemClock.h"
 #include "storage/RunLogBatch.h"
 #include "storage/RunRows.h"
+#include "storage/StatementReuse.h"
 #include "storage/StorageLog.h"
 #include "storage/WriteTransaction.h"
 
@@ -183,6 +184,7 @@ RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
         return std::nullopt;
+    const StatementReuse reuse; // each statement prepared once for the whole batch
     WriteTransaction transaction(*db, m_connections);
     if (transaction.begin(m_connections.dialect()))
         return std::nullopt;

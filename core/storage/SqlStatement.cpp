@@ -3,6 +3,8 @@
 #include "storage/SqlErrors.h"
 #include "storage/StorageLog.h"
 
+#include <utility>
+
 namespace jc {
 
 namespace {
@@ -34,11 +36,53 @@ QString SqlStatement::Failure::withStatement() const
 }
 
 SqlStatement::SqlStatement(const QSqlDatabase &db, QString sql)
-    : m_query(db)
-    , m_sql(std::move(sql))
-    , m_names(placeholdersOf(m_sql))
+    : m_sql(std::move(sql))
+    , m_shared(StatementReuse::acquire(db, m_sql))
 {
-    m_query.setForwardOnly(true);
+    if (m_shared && m_shared->prepared) {
+        m_query = m_shared->query;
+        m_names = m_shared->names;
+        m_prepared = true;
+        m_reused = true;
+        return;
+    }
+    m_query = std::make_shared<QSqlQuery>(db);
+    m_query->setForwardOnly(true);
+    m_names = placeholdersOf(m_sql);
+}
+
+SqlStatement::~SqlStatement()
+{
+    if (m_shared) {
+        m_query->finish(); // rows not read are let go now, as destroying the query would
+        StatementReuse::release(m_shared);
+    }
+}
+
+SqlStatement::SqlStatement(SqlStatement &&other) noexcept
+    : m_query(std::move(other.m_query))
+    , m_sql(std::move(other.m_sql))
+    , m_names(std::move(other.m_names))
+    , m_prepared(other.m_prepared)
+    , m_reused(other.m_reused)
+    , m_shared(std::exchange(other.m_shared, nullptr))
+{}
+
+SqlStatement &SqlStatement::operator=(SqlStatement &&other) noexcept
+{
+    if (this == &other)
+        return *this;
+    if (m_shared) {
+        m_query->finish();
+        StatementReuse::release(m_shared);
+    }
+    m_query = std::move(other.m_query);
+    m_sql = std::move(other.m_sql);
+    m_names = std::move(other.m_names);
+    m_prepared = other.m_prepared;
+    m_reused = other.m_reused;
+    m_shared = std::exchange(other.m_shared, nullptr);
+    return *this;
 }
 
 // Qt's scan (QSqlResultPrivate::namedToPositionalBinding), so that the names checked here are
@@ -72,9 +116,14 @@ std::optional<SqlStatement::Failure> SqlStatement::prepare()
 {
     if (m_prepared)
         return std::nullopt;
-    if (!m_query.prepare(m_sql))
-        return failure(m_query.lastError());
+    if (!m_query->prepare(m_sql))
+        return failure(m_query->lastError());
     m_prepared = true;
+    if (m_shared) {
+        m_shared->query = m_query;
+        m_shared->names = m_names;
+        m_shared->prepared = true;
+    }
     return std::nullopt;
 }
 
@@ -95,9 +144,9 @@ std::optional<SqlStatement::Failure> SqlStatement::exec(const Values &values)
         }
     }
     for (auto value = values.cbegin(); value != values.cend(); ++value)
-        m_query.bindValue(value.key(), value.value());
-    if (!m_query.exec())
-        return failure(m_query.lastError());
+        m_query->bindValue(value.key(), value.value());
+    if (!m_query->exec())
+        return failure(m_query->lastError());
     return std::nullopt;
 }
 

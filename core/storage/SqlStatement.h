@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/StatementReuse.h"
+
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -8,6 +10,7 @@
 #include <QVariant>
 #include <QVariantMap>
 
+#include <memory>
 #include <optional>
 
 namespace jc {
@@ -30,7 +33,8 @@ namespace jc {
 // database, where Qt would silently bind NULL or nothing.
 //
 // Prepared by the first exec() (or prepare(), to learn of a bad statement early); later
-// exec()s reuse the prepared statement, so a hot loop keeps one server-side statement. Rows
+// exec()s reuse the prepared statement, so a hot loop keeps one server-side statement. Within
+// a StatementReuse scope, statements of one text share one prepared query (one at a time). Rows
 // are read forward only. Not copyable (one statement, one prepared query), but movable.
 //
 // Thread: the connection's own (a QSqlDatabase belongs to the thread that opened it).
@@ -54,24 +58,28 @@ public:
     };
 
     SqlStatement(const QSqlDatabase &db, QString sql);
+    ~SqlStatement();
     SqlStatement(const SqlStatement &) = delete;
     SqlStatement &operator=(const SqlStatement &) = delete;
-    SqlStatement(SqlStatement &&) = default;
-    SqlStatement &operator=(SqlStatement &&) = default;
+    SqlStatement(SqlStatement &&other) noexcept;
+    SqlStatement &operator=(SqlStatement &&other) noexcept;
 
     // Prepares the statement unless it already is.
     std::optional<Failure> prepare();
     // Binds `values` and runs the statement; its rows, if any, are then read with next().
     std::optional<Failure> exec(const Values &values = {});
 
-    bool next() { return m_query.next(); }
-    [[nodiscard]] QVariant value(int column) const { return m_query.value(column); }
-    [[nodiscard]] int numRowsAffected() const { return m_query.numRowsAffected(); }
-    [[nodiscard]] QVariant lastInsertId() const { return m_query.lastInsertId(); }
+    bool next() { return m_query->next(); }
+    [[nodiscard]] QVariant value(int column) const { return m_query->value(column); }
+    [[nodiscard]] int numRowsAffected() const { return m_query->numRowsAffected(); }
+    [[nodiscard]] QVariant lastInsertId() const { return m_query->lastInsertId(); }
     // Ends reading the rows before the last one, so that the connection can go on.
-    void finish() { m_query.finish(); }
+    void finish() { m_query->finish(); }
+    // Whether this statement took the query an earlier statement of its text prepared in the
+    // StatementReuse scope (nothing was prepared for it).
+    [[nodiscard]] bool isReused() const { return m_reused; }
     // The current row, for readers that take a query.
-    [[nodiscard]] const QSqlQuery &query() const { return m_query; }
+    [[nodiscard]] const QSqlQuery &query() const { return *m_query; }
 
     [[nodiscard]] const QString &sql() const { return m_sql; }
 
@@ -89,10 +97,12 @@ public:
 private:
     [[nodiscard]] Failure failure(const QSqlError &error) const;
 
-    QSqlQuery m_query;
+    std::shared_ptr<QSqlQuery> m_query; // shared with the StatementReuse slot, if any
     QString m_sql;
     QStringList m_names;
     bool m_prepared = false;
+    bool m_reused = false;
+    StatementReuse::Prepared *m_shared = nullptr; // the scope's slot this statement holds
 };
 
 } // namespace jc

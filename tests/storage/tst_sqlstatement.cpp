@@ -1,6 +1,7 @@
 #include "storage/SqlStatement.h"
 
 #include "storage/ConnectionFactory.h"
+#include "storage/StatementReuse.h"
 
 #include "TestDatabases.h"
 
@@ -42,6 +43,8 @@ private slots:
         jc::test::addDatabaseRowsWithMySql();
     }
     void aMissingOrUnknownNameFailsBeforeTheDatabase();
+    void aReuseScopeSharesOnePreparationPerText_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void aReuseScopeSharesOnePreparationPerText();
     void aDatabaseErrorNamesTheStatement_data() { jc::test::addDatabaseRowsWithMySql(); }
     void aDatabaseErrorNamesTheStatement();
 };
@@ -117,6 +120,47 @@ void tst_SqlStatement::aMissingOrUnknownNameFailsBeforeTheDatabase()
     QSqlQuery count(db);
     QVERIFY(count.exec(u"SELECT COUNT(*) FROM t"_s) && count.next());
     QCOMPARE(count.value(0).toInt(), 0);
+}
+
+// In a StatementReuse scope, statements of one text made one after another share one prepared
+// query, each run with its own values; two alive at once each have their own; outside a scope
+// nothing is shared.
+void tst_SqlStatement::aReuseScopeSharesOnePreparationPerText()
+{
+    OPEN_DATABASE();
+    const QString insertSql = u"INSERT INTO t (a, b) VALUES (:a, :b)"_s;
+    const QString selectSql = u"SELECT b FROM t WHERE a = :a"_s;
+    const auto valueOf = [&](SqlStatement &select, int a) {
+        return !select.exec({{u":a"_s, a}}) && select.next() ? select.value(0).toString()
+                                                             : u"(no row)"_s;
+    };
+    {
+        const jc::StatementReuse reuse;
+        for (int a = 1; a <= 3; ++a) {
+            SqlStatement insert(db, insertSql);
+            QCOMPARE(insert.isReused(), a > 1);
+            QVERIFY(!insert.exec({{u":a"_s, a}, {u":b"_s, u"row %1"_s.arg(a)}}));
+            QCOMPARE(insert.numRowsAffected(), 1);
+        }
+        {
+            SqlStatement outer(db, selectSql);
+            QVERIFY(!outer.isReused());
+            QCOMPARE(valueOf(outer, 1), u"row 1"_s);
+            SqlStatement inner(db, selectSql); // the same text while `outer` lives
+            QVERIFY(!inner.isReused());
+            QCOMPARE(valueOf(inner, 2), u"row 2"_s);
+            QCOMPARE(outer.value(0).toString(), u"row 1"_s);
+        }
+        SqlStatement third(db, selectSql);
+        QVERIFY(third.isReused());
+        QCOMPARE(valueOf(third, 3), u"row 3"_s);
+    }
+    SqlStatement outside(db, selectSql);
+    QVERIFY(!outside.isReused());
+    QCOMPARE(valueOf(outside, 2), u"row 2"_s);
+    QSqlQuery count(db);
+    QVERIFY(count.exec(u"SELECT COUNT(*) FROM t"_s) && count.next());
+    QCOMPARE(count.value(0).toInt(), 3);
 }
 
 void tst_SqlStatement::aDatabaseErrorNamesTheStatement()
