@@ -7,6 +7,7 @@
 #include "main/ConsoleAlerts.h"
 #include "main/ConsoleStatusBar.h"
 #include "main/FocusRing.h"
+#include "main/GlanceLine.h"
 #include "main/HelpDialog.h"
 #include "main/JobActionDialogs.h"
 #include "main/JobActions.h"
@@ -29,7 +30,6 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QHeaderView>
-#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -99,7 +99,7 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     m_alerts->start();
     listenForChanges();
     updateActions();
-    updateGlance();
+    m_glance->update();
 }
 
 // Tests and tools find the window's parts by these names (findChild), as it has no accessors.
@@ -149,12 +149,8 @@ void MainWindow::buildCentralWidget()
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->setSpacing(4);
-    m_glance = new QLabel(top);
-    m_glance->setObjectName(QStringLiteral("glanceLabel"));
-    m_glance->setTextFormat(Qt::PlainText);
-    m_glance->setWordWrap(true);
-    m_glance->setAccessibleName(tr("All jobs at a glance"));
-    m_glance->setContentsMargins(6, 4, 6, 0);
+    m_glance = new GlanceLine(m_model, top);
+    connect(m_glance, &GlanceLine::changed, this, &MainWindow::showGlance);
     topLayout->addWidget(m_glance);
     topLayout->addWidget(m_table, 1);
     m_splitter->addWidget(top);
@@ -202,8 +198,6 @@ void MainWindow::followJobTable()
     });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::followLiveRun);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateGlance);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateGlance);
     connect(m_feed, &JobTableFeed::instancesSeenChanged, m_status, &ConsoleStatusBar::setInstances);
     connect(m_status, &ConsoleStatusBar::reconnectRequested, this, [this] {
         m_reader->database()->closeAll(); // every thread reopens its connection
@@ -482,23 +476,10 @@ void MainWindow::showError(const QString &title, const QString &message)
     box->open();
 }
 
-// The header above the table, the window title and the tray icon say whether all is well,
-// from the table's own facts (JobsAtAGlance), each time they change.
-void MainWindow::updateGlance()
+// The window title and the tray icon say what the glance line says, each time it changes.
+void MainWindow::showGlance(const JobsAtAGlance &glance)
 {
-    const JobsAtAGlance glance = m_model->glance();
     const bool attention = glance.level == JobsAtAGlance::Level::NeedsAttention;
-    if (m_glance->text() == glance.text && m_glanceAttention == attention)
-        return;
-    m_glanceAttention = attention;
-    m_glance->setText(glance.text);
-    QPalette palette = m_glance->palette();
-    palette.setColor(QPalette::WindowText,
-                     attention ? QColor(0xc0, 0x39, 0x2b) : QColor(0x2e, 0x9d, 0x4f));
-    m_glance->setPalette(palette);
-    QFont font = m_glance->font();
-    font.setBold(attention);
-    m_glance->setFont(font);
     setWindowTitle(attention ? QStringLiteral("⚠ %1 — %2")
                                    .arg(glance.problems == 1
                                             ? tr("1 job needs attention")

@@ -4,7 +4,6 @@
 
 #include <QMainWindow>
 
-class QLabel;
 class QAction;
 class QSplitter;
 class QTabWidget;
@@ -16,6 +15,7 @@ class ConsoleAlerts;
 class ConsoleStatusBar;
 class DatabaseReader;
 class ErrorLogPane;
+class GlanceLine;
 class ChangeListener;
 class HistoryPane;
 class SettingsChangesPane;
@@ -28,6 +28,7 @@ class JobTableModel;
 class JobTableView;
 class TrayNotifier;
 struct JobOverview;
+class JobsAtAGlance;
 
 // The console's window: the jobs table on top (sortable; layout and selection kept across
 // restarts), below it the selected job's history and the error log across jobs, the job
@@ -80,7 +81,7 @@ private:
     bool confirmQuit();
     // Re-reads everything the window shows: the jobs table and every pane.
     void refreshNow();
-    void updateGlance();
+    void showGlance(const jc::JobsAtAGlance &glance);
     void showAbout();
 
     ConsoleSetup m_setup;
@@ -90,8 +91,7 @@ private:
     JobActionDialogs *m_dialogs = nullptr;
     SettingsEditor *m_settings = nullptr;
     bool m_fittedOnScreen = false; // on the first show, when the frame is known
-    QLabel *m_glance = nullptr;
-    bool m_glanceAttention = false;
+    GlanceLine *m_glance = nullptr;
     QString m_title;
     JobTableFeed *m_feed;
     JobOperations *m_operations;

@@ -200,6 +200,7 @@ const JobOverview *JobTableModel::job(const QString &name) const
 JobsAtAGlance JobTableModel::glance() const
 {
     QList<JobsAtAGlance::Job> jobs;
+    jobs.reserve(qsizetype(m_jobs.size()));
     for (const JobOverview &job : m_jobs)
         jobs.append({job.name, job.facts()});
     return JobsAtAGlance::of(jobs, m_now,
