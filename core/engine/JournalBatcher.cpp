@@ -37,29 +37,57 @@ void JournalBatcher::claimQueued()
 {
     for (Batch round = takeRound(m_claims, m_claiming); !round.empty();
          round = takeRound(m_claims, m_claiming)) {
-        QList<RunJournal::ClaimRequest> requests;
-        requests.reserve(static_cast<qsizetype>(round.size()));
-        for (const RunExecutor::Context &context : round)
-            requests.append(RunExecutor::claimRequest(context));
-        const QList<RunJournal::Claim> claims = m_journal->claimAll(requests);
-        for (std::size_t i = 0; i < round.size(); ++i) {
-            const auto index = static_cast<qsizetype>(i);
-            const RunJournal::Claim claim =
-                index < claims.size() ? claims.at(index)
-                                      : RunJournal::Claim{RunJournal::Claim::Status::Failed, 0,
-                                                          QStringLiteral("The journal "
-                                                                         "gave no answer "
-                                                                         "to this claim"),
-                                                          0};
-            if (!RunExecutor::applyClaim(*round[i].state, claim)) {
-                round[i].state->publish();
-                continue;
-            }
-            m_pool.start([self = shared_from_this(), context = std::move(round[i])] {
+        Batch claimed = claimRound(std::move(round));
+        if (claimed.empty())
+            continue;
+        RunExecutor::Context last = std::move(claimed.back());
+        claimed.pop_back();
+        for (RunExecutor::Context &context : claimed)
+            m_pool.start([self = shared_from_this(), context = std::move(context)] {
                 self->runClaimed(context);
             });
+        if (lastRound()) {
+            // Nothing more to claim: this thread runs the last body itself, as a run alone
+            // would be run by the worker that claimed it, without waking another thread.
+            runClaimed(last);
+            return;
         }
+        m_pool.start(
+            [self = shared_from_this(), context = std::move(last)] { self->runClaimed(context); });
     }
+}
+
+JournalBatcher::Batch JournalBatcher::claimRound(Batch round)
+{
+    QList<RunJournal::ClaimRequest> requests;
+    requests.reserve(static_cast<qsizetype>(round.size()));
+    for (const RunExecutor::Context &context : round)
+        requests.append(RunExecutor::claimRequest(context));
+    const QList<RunJournal::Claim> claims = m_journal->claimAll(requests);
+    Batch claimed;
+    claimed.reserve(round.size());
+    for (std::size_t i = 0; i < round.size(); ++i) {
+        const auto index = static_cast<qsizetype>(i);
+        const RunJournal::Claim claim =
+            index < claims.size()
+                ? claims.at(index)
+                : RunJournal::Claim{RunJournal::Claim::Status::Failed, 0,
+                                    QStringLiteral("The journal gave no answer to this claim"), 0};
+        if (RunExecutor::applyClaim(*round[i].state, claim))
+            claimed.push_back(std::move(round[i]));
+        else
+            round[i].state->publish();
+    }
+    return claimed;
+}
+
+bool JournalBatcher::lastRound()
+{
+    const std::lock_guard lock(m_mutex);
+    if (!m_claims.empty())
+        return false;
+    m_claiming = false;
+    return true;
 }
 
 void JournalBatcher::runClaimed(const RunExecutor::Context &context)

@@ -19,8 +19,9 @@ namespace jc {
 // Nobody waits for a batch to fill. The work runs on the scheduler's pool, like the bodies:
 //  - claims: the first claim queued starts a task that claims what is queued (up to
 //    maxPerRound at a time), starts the claimed bodies on the pool, publishes the refused
-//    runs, and goes on while claims are queued. A run alone is claimed at once; a burst
-//    batches itself, as its claims queue while one round is written.
+//    runs, and goes on while claims are queued; when none is left it runs the last body it
+//    claimed itself (a run alone costs no second thread). A run alone is claimed at once; a
+//    burst batches itself, as its claims queue while one round is written.
 //  - ends: the worker whose body returned queues the run's end and, unless another worker is
 //    writing ends already, writes every end queued (its own and those queued meanwhile)
 //    until none is left.
@@ -49,6 +50,10 @@ private:
     using Batch = std::vector<RunExecutor::Context>;
 
     void claimQueued();
+    // Claims `round` in one call; the runs claimed, in order (the refused are published).
+    Batch claimRound(Batch round);
+    // True, and claiming ends, when no claim is queued (under the lock).
+    bool lastRound();
     void runClaimed(const RunExecutor::Context &context);
     void finished(RunExecutor::Context context);
     void finishQueued();
