@@ -5,7 +5,7 @@
 //                 scheduler's timer, ~0 % CPU (watched for 60 s; --quick: 5 s).
 //   Burst         10,000 jobs due at one instant, trivial bodies, SQLite file database: all
 //                 claimed, run and recorded within 1 s of the instant, each exactly once
-//                 (--quick: 2,000 jobs).
+//                 (--quick: 2,000 jobs). Also with half and twice as many, for the growth.
 //   Lateness      one job every second for 60 s (--quick: 5 s): start lateness p50 <= 1 ms,
 //                 p99 <= 5 ms.
 // Each scenario runs once (they are minutes of wall time, not microbenchmarks) and reports its
@@ -65,6 +65,14 @@ double cpuSeconds()
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
            double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// The process's peak resident set so far (every scenario run before counts too).
+double peakResidentMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
 }
 
 // Runs the event loop for `duration` of real time.
@@ -171,9 +179,10 @@ void BM_Idle_100k(benchmark::State &state)
 }
 BENCHMARK(BM_Idle_100k)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 
-void BM_Burst_10k_Sqlite(benchmark::State &state)
+// state.range(0): the jobs, in tenths of the scenario's 10,000 (--quick: of 2,000).
+void BM_Burst_Sqlite(benchmark::State &state)
 {
-    const int count = quick ? 2000 : 10000;
+    const int count = int(state.range(0)) * (quick ? 2000 : 10000) / 10;
     QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
     for (auto _ : state) {
         QTemporaryDir dir;
@@ -230,10 +239,19 @@ void BM_Burst_10k_Sqlite(benchmark::State &state)
         state.counters["runs_succeeded"] = succeeded;
         state.counters["rows_succeeded"] = rows.value(0).toDouble();
         state.counters["jobs_with_a_row"] = rows.value(1).toDouble();
+        state.counters["jobs"] = count;
+        state.counters["process_peak_rss_MiB"] = peakResidentMiB();
     }
     QLoggingCategory::setFilterRules({});
 }
-BENCHMARK(BM_Burst_10k_Sqlite)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Burst_Sqlite)
+    ->ArgName("tenths")
+    ->Arg(5)
+    ->Arg(10)
+    ->Arg(20)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_Lateness_EverySecond(benchmark::State &state)
 {
