@@ -9,13 +9,13 @@ class QTableView;
 namespace jc {
 
 // Gives a table's columns the width of its viewport, so that nothing scrolls sideways:
-//  - each column wants its contents' width (at most `maximumChars` characters);
+//  - each column wants the width of its contents in view (at most `maximumChars` characters);
 //  - when they all fit, the spare width goes to `spareTo` (nothing is cut off then);
 //  - when they do not, the `giveWay` columns shrink first, in their order, down to their
 //    header's width (they elide); only then do the others shrink, evenly.
-// It fits when the viewport's width changes and when the contents change, until the user drags
-// a column: that one keeps its width until the next resize. Columns are logical indexes (moving
-// them changes nothing); hidden ones are left out.
+// It fits when the viewport's width changes, when the contents change and when other rows
+// scroll into view, until the user drags a column: that one keeps its width until the next
+// resize. Columns are logical indexes (moving them changes nothing); hidden ones are left out.
 //
 // Thread: GUI thread. Child of the table it fits.
 class ColumnFitter : public QObject
