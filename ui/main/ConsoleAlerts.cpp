@@ -6,6 +6,8 @@
 #include "engine/Clock.h"
 #include "main/TrayNotifier.h"
 
+#include <utility>
+
 namespace jc {
 
 namespace {
@@ -69,8 +71,12 @@ void ConsoleAlerts::occurrenceSkipped(const QString &job, const QDateTime &occur
 
 void ConsoleAlerts::sweep()
 {
-    if (m_sweeping)
-        return; // the last sweep is still reading
+    if (m_sweeping) {
+        // The sweep reading now judged an earlier "now": this request (F5 after the clock
+        // moved, the minute's timer) sweeps again when it ends, instead of being lost.
+        m_sweepAgain = true;
+        return;
+    }
     m_sweeping = true;
     m_reader.read<QList<Alert>>(
         this,
@@ -96,6 +102,8 @@ void ConsoleAlerts::sweep()
         [this](const QList<Alert> &alerts) {
             m_sweeping = false;
             show(alerts);
+            if (std::exchange(m_sweepAgain, false))
+                sweep();
         });
 }
 

@@ -61,6 +61,7 @@ private:
     QSet<QString> m_shown; // event keys
     QTimer m_sweep;
     bool m_sweeping = false;
+    bool m_sweepAgain = false; // a sweep was asked for while one was reading
 };
 
 } // namespace jc
