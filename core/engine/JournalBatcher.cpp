@@ -43,18 +43,21 @@ void JournalBatcher::claimQueued()
         RunExecutor::Context last = std::move(claimed.back());
         claimed.pop_back();
         for (RunExecutor::Context &context : claimed)
-            m_pool.start([self = shared_from_this(), context = std::move(context)] {
-                self->runClaimed(context);
-            });
+            startBody(std::move(context));
         if (lastRound()) {
             // Nothing more to claim: this thread runs the last body itself, as a run alone
             // would be run by the worker that claimed it, without waking another thread.
             runClaimed(last);
             return;
         }
-        m_pool.start(
-            [self = shared_from_this(), context = std::move(last)] { self->runClaimed(context); });
+        startBody(std::move(last));
     }
+}
+
+void JournalBatcher::startBody(RunExecutor::Context context)
+{
+    m_pool.start(
+        [self = shared_from_this(), context = std::move(context)] { self->runClaimed(context); });
 }
 
 JournalBatcher::Batch JournalBatcher::claimRound(Batch round)

@@ -54,6 +54,8 @@ private:
     Batch claimRound(Batch round);
     // True, and claiming ends, when no claim is queued (under the lock).
     bool lastRound();
+    // Runs a claimed run's body on the pool.
+    void startBody(RunExecutor::Context context);
     void runClaimed(const RunExecutor::Context &context);
     void finished(RunExecutor::Context context);
     void finishQueued();

@@ -142,9 +142,7 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
     WriteTransaction transaction(*db, m_connections);
     if (auto error = transaction.begin(m_connections.dialect()))
         return Unexpected(fail(*error));
-    const qint64 finishedAt = record.finishedAt.isValid() ? record.finishedAt.toMSecsSinceEpoch()
-                                                          : SystemClock::wallMSecs();
-    const auto refused = recordEnd(db.value(), storedRunId, record, finishedAt);
+    const auto refused = recordEnd(db.value(), storedRunId, record);
     std::optional<QString> error;
     if (!refused)
         error = refused.error();
@@ -192,10 +190,7 @@ RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
     results.reserve(finishes.size());
     RunLogBatch log;
     for (const RunJournal::Finish &end : finishes) {
-        const qint64 finishedAt = end.record.finishedAt.isValid()
-                                      ? end.record.finishedAt.toMSecsSinceEpoch()
-                                      : SystemClock::wallMSecs();
-        const auto refused = recordEnd(db.value(), end.storedRunId, end.record, finishedAt);
+        const auto refused = recordEnd(db.value(), end.storedRunId, end.record);
         if (!refused)
             return std::nullopt;
         log.add(end.storedRunId, end.unwrittenLog, end.firstLogSeq);
@@ -209,9 +204,11 @@ RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
 }
 
 Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId,
-                                                               const RunRecord &record,
-                                                               qint64 finishedAtMSecs)
+                                                               const RunRecord &record)
 {
+    const qint64 finishedAtMSecs = record.finishedAt.isValid()
+                                       ? record.finishedAt.toMSecsSinceEpoch()
+                                       : SystemClock::wallMSecs();
     SqlStatement update(db, u"UPDATE jc_runs SET status = :status, finished_at_ms = :finished, "
                             "error = :error, summary = :summary, attempts = :attempts, "
                             "progress_done = :done, progress_total = :total, progress_text = "

@@ -46,11 +46,11 @@ private:
     finishTogether(const QList<RunJournal::Finish> &finishes);
     static Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
                                                             const QList<RunJournal::LiveRun> &runs);
-    // Writes the run's outcome on its running row. The value is a refusal when the row no
-    // longer runs this attempt (it says why), else nullopt; the error is the database's.
+    // Writes the run's outcome on its running row, finished at the record's time (now when it
+    // has none). The value is a refusal when the row no longer runs this attempt (it says why),
+    // else nullopt; the error is the database's.
     static Expected<std::optional<QString>, QString> recordEnd(QSqlDatabase &db, qint64 storedRunId,
-                                                               const RunRecord &record,
-                                                               qint64 finishedAtMSecs);
+                                                               const RunRecord &record);
     static std::optional<QString> addOwnAccount(QSqlDatabase &db, qint64 runId,
                                                 const RunRecord &record, qint64 finishedAtMSecs);
     static std::optional<QString> interruptDead(QSqlDatabase &db, SqlDialect dialect,
