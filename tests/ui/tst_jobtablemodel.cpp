@@ -316,6 +316,32 @@ private slots:
         QCOMPARE(freshEnded.count(), 0);
     }
 
+    // A run the first snapshot finds running is announced (runBegan): History, which read the
+    // database before the run began, reads again. Before, the first snapshot was taken for
+    // history and the later ones show the same run, so History stayed empty until the run
+    // ended (seen under ASan in CI: tst_mainwindow runningRunIsALiveRowInHistory(sqlite), the
+    // console's first read answering after "Run now" had claimed the run).
+    void runRunningAtTheFirstSnapshotIsAnnounced()
+    {
+        JobTableModel model(now);
+        const QString job = QStringLiteral("monthly-credits");
+        model.setJobs({overview(QStringLiteral("other")), overview(job)});
+        model.setNow(now);
+        QSignalSpy began(&model, &JobTableModel::runBegan);
+        QSignalSpy ended(&model, &JobTableModel::runEnded);
+        StoredRun running;
+        running.id = 41;
+        running.job = job;
+        running.outcome = RunOutcome::Running;
+        running.startedAt = now;
+        model.applyStored({{job, running}}, {}, {});
+        QCOMPARE(began.count(), 1);
+        QCOMPARE(began.at(0).at(0).value<StoredRun>().id, 41);
+        model.applyStored({{job, running}}, {}, {}); // the same run again: no second notice
+        QCOMPARE(began.count(), 1);
+        QCOMPARE(ended.count(), 0);
+    }
+
     void pausedShowsReasonAndUntilWhen()
     {
         JobTableModel model(now);

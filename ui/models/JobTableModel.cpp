@@ -161,9 +161,12 @@ void JobTableModel::applyPause(const QString &job, const std::optional<PauseStat
     rowChanged(row);
 }
 
+// Unlike an ending, a run found running by the first snapshot is news too: a pane that read
+// the database before the run began (History, opened with the window) must read again, and the
+// table's later snapshots will not tell, as they show the same run.
 void JobTableModel::noteBegan(const std::optional<StoredRun> &before, const StoredRun &after)
 {
-    if (!m_loaded || after.outcome != RunOutcome::Running)
+    if (after.outcome != RunOutcome::Running)
         return;
     if (before && before->id == after.id && before->outcome == RunOutcome::Running)
         return;

@@ -74,7 +74,8 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 signals:
-    // A run stored as running that this model had not seen (here or in another instance).
+    // A run stored as running that this model had not seen (here or in another instance),
+    // also one already running when the first snapshot arrives.
     void runBegan(const jc::StoredRun &run);
     void runEnded(const jc::StoredRun &run);
 
