@@ -4,7 +4,8 @@
 #include "engine/LogLine.h"
 #include "seed/RowBatcher.h"
 #include "seed/SeedIds.h"
-#include "storage/SqlStatement.h"
+#include "storage/RunRows.h"
+#include "storage/SqlErrors.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -213,46 +214,39 @@ std::optional<QString> DemoRunHistory::store(Run &run)
 
 Expected<qint64, QString> DemoRunHistory::insertRow(const Run &run)
 {
-    const bool pg = m_dialect == SqlDialect::Postgres;
-    SqlStatement insert(
-        m_db,
-        QStringLiteral(
-            "INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
-            "started_at_ms, finished_at_ms, heartbeat_at_ms, error, attempts, instance_id, "
-            "requested_by, reason, dry_run, summary, progress_done, progress_total, "
-            "progress_text, cancel_requested_at_ms, cancel_requested_by, missed_count) "
-            "VALUES (:job, :trigger, :occurrence, :key, :status, :started, :finished, "
-            ":heartbeat, :error, :attempts, :instance, :requested_by, :reason, :dry_run, "
-            ":summary, :done, :total, :text, :cancel_at, :cancel_by, :missed_count)") +
-            (pg ? QStringLiteral(" RETURNING id") : QString()));
-    const auto failed = insert.exec(
-        {{QStringLiteral(":job"), run.job},
-         {QStringLiteral(":trigger"), run.trigger},
-         {QStringLiteral(":occurrence"), run.occurrenceMSecs},
-         {QStringLiteral(":key"), run.occurrenceKey},
-         {QStringLiteral(":status"), run.status},
-         {QStringLiteral(":started"), run.startedMSecs},
-         {QStringLiteral(":finished"), run.finishedMSecs},
-         {QStringLiteral(":heartbeat"),
-          run.attempts > 0 ? QVariant(run.finishedMSecs) : nullable(qint64(-1))},
-         {QStringLiteral(":error"), nullable(run.error)},
-         {QStringLiteral(":attempts"), run.attempts},
-         {QStringLiteral(":instance"), nullable(run.instanceId)},
-         {QStringLiteral(":requested_by"), nullable(run.requestedBy)},
-         {QStringLiteral(":reason"), nullable(run.reason)},
-         {QStringLiteral(":dry_run"), run.dryRun},
-         {QStringLiteral(":summary"), jsonOrNull(run.summary)},
-         {QStringLiteral(":done"), nullable(run.progressDone)},
-         {QStringLiteral(":total"), nullable(run.progressTotal)},
-         {QStringLiteral(":text"), nullable(run.progressText)},
-         {QStringLiteral(":cancel_at"), nullable(run.cancelRequestedMSecs)},
-         {QStringLiteral(":cancel_by"), nullable(run.cancelRequestedBy)},
-         {QStringLiteral(":missed_count"),
-          run.missedCount > 0 ? QVariant(run.missedCount) : SqlStatement::null<int>()}});
-    if (failed)
-        return Unexpected(
-            QStringLiteral("Could not write a run of \"%1\": %2").arg(run.job, failed->text()));
-    return pg && insert.next() ? insert.value(0).toLongLong() : insert.lastInsertId().toLongLong();
+    NewRunRow row;
+    row.job = run.job;
+    row.trigger = run.trigger;
+    row.occurrenceMSecs = run.occurrenceMSecs;
+    row.occurrenceKey = run.occurrenceKey;
+    row.status = run.status;
+    row.startedAtMSecs = run.startedMSecs;
+    row.finishedAtMSecs = run.finishedMSecs;
+    if (run.attempts > 0)
+        row.heartbeatAtMSecs = run.finishedMSecs;
+    row.attempts = run.attempts;
+    row.instanceId = run.instanceId;
+    row.requestedBy = run.requestedBy;
+    row.reason = run.reason;
+    row.error = run.error;
+    row.dryRun = run.dryRun;
+    if (run.missedCount > 0)
+        row.missedCount = run.missedCount;
+    row.summary = jsonOrNull(run.summary);
+    row.progressDone = nullable(run.progressDone);
+    row.progressTotal = nullable(run.progressTotal);
+    row.progressText = run.progressText;
+    row.cancelRequestedAtMSecs = nullable(run.cancelRequestedMSecs);
+    row.cancelRequestedBy = run.cancelRequestedBy;
+    const auto id = RunRows::insert(m_db, m_dialect, row);
+    if (!id)
+        return Unexpected(QStringLiteral("Could not write a run of \"%1\": %2")
+                              .arg(run.job, SqlErrors::text(id.error())));
+    if (!id.value())
+        return Unexpected(QStringLiteral("Could not write a run of \"%1\": its occurrence %2 "
+                                         "is written already")
+                              .arg(run.job, run.occurrenceKey));
+    return *id.value();
 }
 
 std::optional<QString> DemoRunHistory::writeTopUps()

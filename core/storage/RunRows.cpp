@@ -65,10 +65,13 @@ Expected<std::optional<qint64>, QSqlError> RunRows::insert(QSqlDatabase &db, Sql
     SqlStatement insert(
         db, u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, status, "
             "started_at_ms, finished_at_ms, heartbeat_at_ms, attempts, instance_id, requested_by, "
-            "reason, error, dry_run, missed_count, skip_reason, holder, lease_ms, session_lock) "
+            "reason, error, dry_run, missed_count, skip_reason, holder, lease_ms, session_lock, "
+            "summary, progress_done, progress_total, progress_text, cancel_requested_at_ms, "
+            "cancel_requested_by) "
             "VALUES (:job, :trigger, :occurrence, :key, :status, :started, :finished, "
             ":heartbeat, :attempts, :instance, :requested_by, :reason, :error, :dry_run, "
-            ":missed_count, :skip_reason, :holder, :lease, :session_lock)"_s +
+            ":missed_count, :skip_reason, :holder, :lease, :session_lock, :summary, :done, "
+            ":total, :progress_text, :cancel_at, :cancel_by)"_s +
                 onTaken + (pg ? u" RETURNING id"_s : QString()));
     const auto text = &SqlStatement::nullIfEmpty;
     if (const auto failed = insert.exec({{u":job"_s, row.job},
@@ -89,7 +92,13 @@ Expected<std::optional<qint64>, QSqlError> RunRows::insert(QSqlDatabase &db, Sql
                                          {u":skip_reason"_s, text(row.skipReason)},
                                          {u":holder"_s, text(row.holder)},
                                          {u":lease"_s, row.leaseMSecs},
-                                         {u":session_lock"_s, row.sessionLock}}))
+                                         {u":session_lock"_s, row.sessionLock},
+                                         {u":summary"_s, row.summary},
+                                         {u":done"_s, row.progressDone},
+                                         {u":total"_s, row.progressTotal},
+                                         {u":progress_text"_s, text(row.progressText)},
+                                         {u":cancel_at"_s, row.cancelRequestedAtMSecs},
+                                         {u":cancel_by"_s, text(row.cancelRequestedBy)}}))
         return Unexpected(failed->error);
     if (pg)
         return insert.next() ? std::optional(insert.value(0).toLongLong()) : std::nullopt;

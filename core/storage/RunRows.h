@@ -38,7 +38,9 @@ struct RunningRow
     RunLiveness::State state = RunLiveness::State::Alive;
 };
 
-// A jc_runs row to insert; NULL where a QVariant is null.
+// A jc_runs row to insert; NULL where a QVariant is null (and where a text is empty). The
+// one place that knows jc_runs' columns for an insert: claims write running, missed and
+// skipped rows; the demo history writes finished ones whole.
 struct NewRunRow
 {
     QString job;
@@ -60,6 +62,13 @@ struct NewRunRow
     QString holder;                                      // running rows: this process
     QVariant leaseMSecs = SqlStatement::null<qint64>();  // running rows: their lease
     QVariant sessionLock = SqlStatement::null<qint64>(); // running rows: the presence lock
+    // Ended rows written whole (the demo history): what a finished run leaves behind.
+    QVariant summary = SqlStatement::null<QString>(); // compact JSON
+    QVariant progressDone = SqlStatement::null<qint64>();
+    QVariant progressTotal = SqlStatement::null<qint64>();
+    QString progressText;
+    QVariant cancelRequestedAtMSecs = SqlStatement::null<qint64>();
+    QString cancelRequestedBy;
 };
 
 // The reads and writes of jc_runs rows that claiming (RunClaims) and keeping runs

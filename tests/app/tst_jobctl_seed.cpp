@@ -234,7 +234,8 @@ void tst_JobctlSeed::demo()
     QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE error LIKE '%Connection "
                             "refused%'"_s) > 0);
     QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE status = 'cancelled' AND "
-                            "cancel_requested_by IS NOT NULL"_s) > 0);
+                            "cancel_requested_by IS NOT NULL AND cancel_requested_at_ms IS NOT "
+                            "NULL AND progress_done > 0 AND progress_total > 0"_s) > 0);
     QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'manual' AND "
                             "requested_by IS NOT NULL AND reason <> ''"_s) > 0);
     QVERIFY(scalar(factory, u"SELECT COUNT(*) FROM jc_runs WHERE \"trigger\" = 'catch-up'"_s) > 0);
