@@ -157,8 +157,11 @@ double topUpFloor(ConnectionFactory &database, const QString &period)
     };
     if (dialect == SqlDialect::Sqlite)
         run(QStringLiteral("PRAGMA cache_size = -131072")); // as the job sets for its run
-    const QString id = dialect == SqlDialect::MySql ? QStringLiteral("CONCAT('floor-', id)")
-                                                    : QStringLiteral("'floor-' || id");
+    // A fresh id per row, as the job gives one: credit_adjustments.id is varchar(36) on
+    // PostgreSQL and MySQL, which a prefixed user id would overflow (SQLite does not check).
+    const QString id = dialect == SqlDialect::MySql      ? QStringLiteral("UUID()")
+                       : dialect == SqlDialect::Postgres ? QStringLiteral("gen_random_uuid()::text")
+                                                         : QStringLiteral("'floor-' || id");
     const QString reason = dialect == SqlDialect::MySql
                                ? QStringLiteral("CONCAT('Monthly free credit top-up: topped up to "
                                                 "', monthly_credit_limit)")
