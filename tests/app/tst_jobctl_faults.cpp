@@ -172,6 +172,30 @@ std::optional<Row> rowById(QSqlDatabase db, qint64 id)
     return rows.size() == 1 ? std::optional(rows.first()) : std::nullopt;
 }
 
+// Run `id` as a frozen (SIGSTOPped) process leaves it. On a server database a write the process
+// sent just before it froze (its run's end and the COMMIT) may still be in the server's hands,
+// holding the row's lock until it commits: seen once in CI on PostgreSQL, a run read `running`
+// after the freeze and `succeeded` after the kill. Taking the row's lock waits for such a write.
+// A lock still held after 2 s is a transaction the frozen process will never finish; its death
+// rolls it back, so the row stays as it reads now.
+std::optional<Row> rowAfterPendingWrites(QSqlDatabase db, SqlDialect dialect, qint64 id)
+{
+    if (dialect == SqlDialect::Sqlite)
+        return rowById(db, id); // a write is the process's own: frozen, it has none in flight
+    const bool mysql = dialect == SqlDialect::MySql;
+    const QString error = exec(db, mysql ? u"SET SESSION innodb_lock_wait_timeout = 2"_s
+                                         : u"SET lock_timeout = '2s'"_s);
+    if (!error.isEmpty())
+        qWarning("%s", qPrintable(error));
+    exec(db, u"BEGIN"_s);
+    const QString locked = exec(db, u"SELECT id FROM jc_runs WHERE id = ? FOR UPDATE"_s, {id});
+    exec(db, u"ROLLBACK"_s);
+    exec(db, mysql ? u"SET SESSION innodb_lock_wait_timeout = 50"_s : u"SET lock_timeout = 0"_s);
+    if (!locked.isEmpty())
+        qInfo("run %lld stays locked by the frozen instance: %s", id, qPrintable(locked));
+    return rowById(db, id);
+}
+
 // The summary stored with run `id` (`jobctl run` prints it in words), or an empty object.
 QJsonObject storedSummary(QSqlDatabase db, qint64 id)
 {
@@ -826,7 +850,7 @@ private slots:
             });
             QVERIFY2(holder != serves.end(), qPrintable(held->instance));
             (*holder)->signal(SIGSTOP);
-            atKill = rowById(sql, held->id);
+            atKill = rowAfterPendingWrites(sql, dialect, held->id);
             QVERIFY(atKill);
             if (atKill->status == u"running"_s) {
                 victim = holder->get();
