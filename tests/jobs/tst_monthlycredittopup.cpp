@@ -372,6 +372,33 @@ private slots:
         QVERIFY(run.logged(QStringLiteral("Batch committed")));
     }
 
+    // The run tunes its SQLite connection (cache, checkpoints, a memory map) for itself only:
+    // the worker's connection serves the next job with the settings it had.
+    void sqliteTuningEndsWithTheRun()
+    {
+        test::TestDatabase database(SqlDialect::Sqlite);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(addUsers(db, {{QStringLiteral("a"), 1, 10}, {QStringLiteral("b"), 2, 10}}));
+        const auto pragmas = [&db] {
+            QStringList values;
+            for (const char *name : {"cache_size", "wal_autocheckpoint", "mmap_size"}) {
+                QSqlQuery query(db);
+                if (query.exec(QStringLiteral("PRAGMA ") + QLatin1String(name)) && query.next())
+                    values.append(QLatin1String(name) + u'=' + query.value(0).toString());
+            }
+            return values;
+        };
+        const QStringList before = pragmas();
+        QCOMPARE(before.size(), 3);
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches(1));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(pragmas(), before);
+    }
+
     void runsOncePerUserAndPeriod_data() { test::addDatabaseRowsWithMySql(); }
     void runsOncePerUserAndPeriod()
     {
