@@ -114,7 +114,8 @@ public:
     // The last id of every whole batch of `size` users in id order: the batches' boundaries, taken
     // in one ordered read before any batch changes a row. Looking each batch's range up as the run
     // goes visits every user once more, on pages that the batches before have just changed (random
-    // UUID ids put a batch's users on as many pages as it has users).
+    // UUID ids put a batch's users on as many pages as it has users). Empty on MySQL/MariaDB,
+    // where the look-ups as the run goes are cheaper (see the definition).
     Expected<QStringList, QSqlError> boundaries(int size);
     // Grants what is owed in `range`, in one transaction; the range's users and grants.
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
@@ -130,6 +131,7 @@ private:
     CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period, Bounds bounds);
 
     std::optional<QSqlError> createChosenTable();
+    std::optional<QSqlError> createChosenMySqlTable();
     // MySQL: the collation of users.id ("" when it has none or cannot be named).
     Expected<QString, QSqlError> usersIdCollation();
     std::optional<QSqlError> tuneSqlite();

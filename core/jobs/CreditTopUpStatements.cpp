@@ -77,15 +77,21 @@ QString randomSuffixExpression(SqlDialect dialect)
 // go at every commit by truncation: emptied by DELETE, a temporary table (never vacuumed)
 // kept every batch's dead rows, and each batch's statements scanned all of them — the run
 // slowed quadratically (1M users: 85 s, of which 60 s in the four statements reading it).
+// On MySQL a MEMORY table, outside transactions (CreditTopUpSql::createChosenMySqlTable),
+// its key a B-tree: the default hash index made each batch's UPDATE ten times slower (12 ms
+// against 1.5 ms for 1,000 users: MariaDB 10.11, ids sharing their last 24 characters).
 QString CreditTopUpStatements::createChosen(SqlDialect dialect, const QString &idCollation)
 {
     const QString collate =
         idCollation.isEmpty() ? QString() : QStringLiteral(" COLLATE ") + idCollation;
+    const bool mySql = dialect == SqlDialect::MySql;
     return QStringLiteral("CREATE TEMPORARY TABLE IF NOT EXISTS jc_credit_topup_chosen ("
-                          "user_id varchar(36)%1 NOT NULL PRIMARY KEY, credits integer NOT NULL, "
-                          "credit_limit integer NOT NULL)")
-               .arg(collate) +
-           (dialect == SqlDialect::Postgres ? QStringLiteral(" ON COMMIT DELETE ROWS") : QString());
+                          "user_id varchar(36)%1 NOT NULL, credits integer NOT NULL, "
+                          "credit_limit integer NOT NULL, PRIMARY KEY%2 (user_id))%3")
+        .arg(collate, mySql ? QStringLiteral(" USING BTREE") : QString(),
+             dialect == SqlDialect::Postgres ? QStringLiteral(" ON COMMIT DELETE ROWS")
+             : mySql                         ? QStringLiteral(" ENGINE=MEMORY")
+                                             : QString());
 }
 
 // One sequential read of users each; the grants are counted on the period's index
