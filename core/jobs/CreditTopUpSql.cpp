@@ -323,9 +323,11 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
     Survey survey;
     if (auto error = exec(m_surveyUsers, {}))
         return Unexpected(*error);
+    qint64 belowTheirLimit = 0;
     if (m_surveyUsers.next()) {
         survey.users = integerAt(m_surveyUsers, 0);
         survey.skippedNegative = integerAt(m_surveyUsers, 1); // NULL (no users) reads 0
+        belowTheirLimit = integerAt(m_surveyUsers, 2);
     }
     m_surveyUsers.finish();
     const auto granted = firstInteger(m_countGranted, {{QStringLiteral(":period"), m_period}});
@@ -336,6 +338,8 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
         return Unexpected(legacy.error());
     survey.legacyGrants = legacy.value();
     survey.alreadyToppedUp = granted.value() + survey.legacyGrants;
+    if (belowTheirLimit == 0) // every balance at or above its limit (or negative)
+        return survey;
     const auto owed = firstInteger(m_findOwed, periodValues());
     if (!owed)
         return Unexpected(owed.error());

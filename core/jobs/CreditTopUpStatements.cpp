@@ -96,12 +96,15 @@ QString CreditTopUpStatements::createChosen(SqlDialect dialect, const QString &i
 
 // One sequential read of users each; the grants are counted on the period's index
 // (migration 6), and the audit log is looked up only for users below their limit: in a
-// period that is done, those who spent credits since their top-up.
+// period that is done, those who spent credits since their top-up. The third column counts
+// those users; with none, nobody can be owed and the look-up (a second read of users) is
+// skipped.
 QString CreditTopUpStatements::surveyUsersSql()
 {
     return QStringLiteral(
         "SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR monthly_credit_limit <= 0 "
-        "THEN 1 ELSE 0 END) FROM users");
+        "THEN 1 ELSE 0 END), SUM(CASE WHEN free_credits >= 0 AND free_credits < "
+        "monthly_credit_limit THEN 1 ELSE 0 END) FROM users");
 }
 
 QString CreditTopUpStatements::findOwedSql(SqlDialect dialect)
