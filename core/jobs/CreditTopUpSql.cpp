@@ -117,12 +117,24 @@ std::optional<QSqlError> CreditTopUpSql::createChosenTable()
 // batch does not need: apply() empties it before each batch and every statement of a batch
 // reads only that batch's rows. Its size is fixed when it is created, by the session's
 // max_heap_table_size (16 MiB by default: ~80,000 rows of ~200 bytes, below the largest batch
-// size, 100,000); raised for the CREATE only. A note, not an error, when it exists.
+// size, 100,000); raised for the CREATE only. A server that refuses MEMORY tables
+// (MariaDB's enforce_storage_engine, as Galera clusters set it, or MySQL's
+// disabled_storage_engines, under NO_ENGINE_SUBSTITUTION) gets the default engine's table
+// instead: slower, and the same grants. A note, not an error, when it exists.
 std::optional<QSqlError> CreditTopUpSql::createChosenMySqlTable()
 {
     const auto collation = usersIdCollation();
     if (!collation)
         return collation.error();
+    const QString create = CreditTopUpStatements::createChosen(m_dialect, collation.value());
+    if (!createInMemory(create + QStringLiteral(" ENGINE=MEMORY")))
+        return std::nullopt;
+    return execText(create);
+}
+
+// Runs `create` with max_heap_table_size raised for it; the CREATE's error, if any.
+std::optional<QSqlError> CreditTopUpSql::createInMemory(const QString &create)
+{
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("SELECT @@session.max_heap_table_size")) || !query.next())
         return query.lastError();
@@ -132,11 +144,9 @@ std::optional<QSqlError> CreditTopUpSql::createChosenMySqlTable()
     if (auto error = execText(
             QStringLiteral("SET SESSION max_heap_table_size = %1").arg(std::max(previous, enough))))
         return error;
-    const auto created =
-        execText(CreditTopUpStatements::createChosen(m_dialect, collation.value()));
-    const auto restored =
-        execText(QStringLiteral("SET SESSION max_heap_table_size = %1").arg(previous));
-    return created ? created : restored;
+    const auto created = execText(create);
+    execText(QStringLiteral("SET SESSION max_heap_table_size = %1").arg(previous));
+    return created;
 }
 
 // MySQL compares text under a collation, and refuses to compare two columns of different ones

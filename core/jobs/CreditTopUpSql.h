@@ -132,6 +132,7 @@ private:
 
     std::optional<QSqlError> createChosenTable();
     std::optional<QSqlError> createChosenMySqlTable();
+    std::optional<QSqlError> createInMemory(const QString &create);
     // MySQL: the collation of users.id ("" when it has none or cannot be named).
     Expected<QString, QSqlError> usersIdCollation();
     std::optional<QSqlError> tuneSqlite();

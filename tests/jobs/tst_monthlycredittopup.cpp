@@ -16,6 +16,7 @@
 
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
@@ -397,6 +398,38 @@ private slots:
         const JobResult result = run.run(*factory, smallBatches(1));
         QVERIFY2(result.isSuccess(), qPrintable(result.error()));
         QCOMPARE(pragmas(), before);
+    }
+
+    // The work table is a MEMORY table on MySQL/MariaDB; a server that refuses that engine
+    // (MariaDB's enforce_storage_engine, set on Galera clusters; under the default
+    // NO_ENGINE_SUBSTITUTION a CREATE ... ENGINE=MEMORY fails) still gets its top-up. The
+    // variable needs SUPER, which the test database's own user lacks: it is set globally for
+    // as long as the job's connection takes to open (a session takes it when it connects).
+    void mySqlServerRefusingMemoryTablesStillTopsUp()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        if (auto error =
+                database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = 'InnoDB'")))
+            QSKIP(qPrintable(QStringLiteral("Not MariaDB (no enforce_storage_engine): ") + *error));
+        auto reset = qScopeGuard([&database] {
+            database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = DEFAULT"));
+        });
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        reset.dismiss();
+        QVERIFY(
+            !database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = DEFAULT")));
+        // The session refuses MEMORY tables, as such a server's do.
+        QVERIFY(
+            !exec(db, QStringLiteral("CREATE TEMPORARY TABLE test_engine (a int) ENGINE=MEMORY")));
+        const QList<User> users = manyUsers(7);
+        QVERIFY(addUsers(db, users));
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches(3));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        checkAllToppedUpOnce(db, SqlDialect::MySql, users, QStringLiteral("2026-12"));
     }
 
     void runsOncePerUserAndPeriod_data() { test::addDatabaseRowsWithMySql(); }
