@@ -140,11 +140,11 @@ std::optional<QSqlError> CreditTopUpSql::createInMemory(const QString &create)
         return query.lastError();
     const qint64 previous = query.value(0).toLongLong();
     query.finish();
-    constexpr qint64 enough = 64 * 1024 * 1024;
+    constexpr qint64 enough = qint64(64) * 1024 * 1024;
     if (auto error = execText(
             QStringLiteral("SET SESSION max_heap_table_size = %1").arg(std::max(previous, enough))))
         return error;
-    const auto created = execText(create);
+    auto created = execText(create);
     execText(QStringLiteral("SET SESSION max_heap_table_size = %1").arg(previous));
     return created;
 }
