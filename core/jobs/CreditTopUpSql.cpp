@@ -145,6 +145,7 @@ std::optional<QSqlError> CreditTopUpSql::createInMemory(const QString &create)
             QStringLiteral("SET SESSION max_heap_table_size = %1").arg(std::max(previous, enough))))
         return error;
     auto created = execText(create);
+    // Best effort: a session left with the larger limit only lets its own MEMORY tables grow.
     execText(QStringLiteral("SET SESSION max_heap_table_size = %1").arg(previous));
     return created;
 }
@@ -216,6 +217,8 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
           &m_owedByLimit, &m_adoptLegacy, &m_switchOver, &m_legacySince}) {
         if (statement == &m_clearChosen && m_dialect != SqlDialect::Sqlite)
             continue; // emptied by its commit (PostgreSQL) or by TRUNCATE (MySQL, apply())
+        if (statement == &m_boundaries && m_dialect == SqlDialect::MySql)
+            continue; // not read there (boundaries())
         if (auto failed = statement->prepare())
             return failed->error;
     }

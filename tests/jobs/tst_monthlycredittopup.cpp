@@ -412,14 +412,16 @@ private slots:
         if (auto error =
                 database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = 'InnoDB'")))
             QSKIP(qPrintable(QStringLiteral("Not MariaDB (no enforce_storage_engine): ") + *error));
-        auto reset = qScopeGuard([&database] {
-            database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = DEFAULT"));
-        });
-        auto factory = migrated(database);
+        std::optional<QString> resetFailed;
+        const auto factory = [&] { // the global setting lasts until the connection is open
+            const auto reset = qScopeGuard([&] {
+                resetFailed = database.mysqlAdmin(
+                    QStringLiteral("SET GLOBAL enforce_storage_engine = DEFAULT"));
+            });
+            return migrated(database);
+        }();
+        QVERIFY2(!resetFailed, qPrintable(resetFailed.value_or(QString())));
         auto db = factory->connectionForCurrentThread().value();
-        reset.dismiss();
-        QVERIFY(
-            !database.mysqlAdmin(QStringLiteral("SET GLOBAL enforce_storage_engine = DEFAULT")));
         // The session refuses MEMORY tables, as such a server's do.
         QVERIFY(
             !exec(db, QStringLiteral("CREATE TEMPORARY TABLE test_engine (a int) ENGINE=MEMORY")));
