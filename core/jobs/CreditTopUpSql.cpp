@@ -217,7 +217,7 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
           &m_owedByLimit, &m_adoptLegacy, &m_switchOver, &m_legacySince}) {
         if (statement == &m_clearChosen && m_dialect != SqlDialect::Sqlite)
             continue; // emptied by its commit (PostgreSQL) or by TRUNCATE (MySQL, apply())
-        if (statement == &m_boundaries && m_dialect == SqlDialect::MySql)
+        if (statement == &m_boundaries && m_dialect != SqlDialect::Sqlite)
             continue; // not read there (boundaries())
         if (auto failed = statement->prepare())
             return failed->error;
@@ -374,12 +374,16 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
     return range;
 }
 
-// MySQL/MariaDB: InnoDB keeps users in id order (the primary key is the table), so the next
-// range is 1,000 neighbouring rows that the batch reads next anyway, while MariaDB sorts every
-// id for ROW_NUMBER(): 500k users, 2.3 s for the boundaries against 0.6 s for 500 look-ups.
+// Only SQLite reads them. MySQL/MariaDB: InnoDB keeps users in id order (the primary key is
+// the table), so the next range is 1,000 neighbouring rows that the batch reads next anyway,
+// while MariaDB sorts every id for ROW_NUMBER(): 500k users, 2.3 s for the boundaries against
+// 0.6 s for 500 look-ups. PostgreSQL: the index-only scan of every id goes to the heap for
+// each row on a page not marked all-visible since the last vacuum, in random order (UUID ids):
+// 1M users, 0.5 s just after a VACUUM, 5.4 s in bench_jobs' fresh database, before the first
+// batch; a batch's look-up visits the 1,000 rows its own statements read next.
 Expected<QStringList, QSqlError> CreditTopUpSql::boundaries(int size)
 {
-    if (m_dialect == SqlDialect::MySql)
+    if (m_dialect != SqlDialect::Sqlite)
         return QStringList();
     if (auto error = exec(m_boundaries, {{QStringLiteral(":size"), size}}))
         return Unexpected(*error);

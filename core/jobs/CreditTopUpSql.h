@@ -114,8 +114,9 @@ public:
     // The last id of every whole batch of `size` users in id order: the batches' boundaries, taken
     // in one ordered read before any batch changes a row. Looking each batch's range up as the run
     // goes visits every user once more, on pages that the batches before have just changed (random
-    // UUID ids put a batch's users on as many pages as it has users). Empty on MySQL/MariaDB,
-    // where the look-ups as the run goes are cheaper (see the definition).
+    // UUID ids put a batch's users on as many pages as it has users). SQLite only: empty on
+    // PostgreSQL and MySQL/MariaDB, where the look-ups as the run goes are cheaper (see the
+    // definition).
     Expected<QStringList, QSqlError> boundaries(int size);
     // Grants what is owed in `range`, in one transaction; the range's users and grants.
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
