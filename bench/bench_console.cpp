@@ -29,6 +29,7 @@
 // `--benchmark_out=FILE --benchmark_out_format=json` has them all; a verdict table follows.
 //
 //   build/release/bench/bench_console [--quick] [--benchmark_filter=History]
+#include "common/BackgroundPriority.h"
 #include "data/DatabaseReader.h"
 #include "engine/JobContext.h"
 #include "engine/SystemClock.h"
@@ -1072,6 +1073,8 @@ int main(int argc, char **argv)
     previousHandler = qInstallMessageHandler(dropOffscreenNoise);
     int count = int(arguments.size());
     TimedApplication app(count, arguments.data());
+    // The console's background threads make way for its GUI thread, as in jobconsole's main.
+    BackgroundPriority::setNiceIncrement(BackgroundPriority::desktopIncrement);
     QLoggingCategory::setFilterRules(QStringLiteral("jc.*.info=false"));
     benchmark::Initialize(&count, arguments.data(), printHelp);
     registerScenarios();

@@ -1,6 +1,7 @@
 // jobconsole: the desktop console. Opens the database (ConsoleDatabase: --demo, --db,
 // $JOBCONSOLE_DB, the console's settings, else the demo database), runs the scheduled jobs
 // here unless told to only watch, and shows the main window.
+#include "common/BackgroundPriority.h"
 #include "data/TimeDisplay.h"
 #include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
@@ -190,6 +191,9 @@ int main(int argc, char *argv[])
         qCInfo(lcConsole) << "signal" << signalNumber << "received; quitting";
         QCoreApplication::quit();
     });
+    // This thread paints and answers the admin: the runs, their journal and the window's
+    // database reads make way for it when the cores are busy.
+    BackgroundPriority::setNiceIncrement(BackgroundPriority::desktopIncrement);
 
     ConsoleSettings settings;
     TimeDisplay::setZone(settings.displayZone());

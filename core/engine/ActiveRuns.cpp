@@ -1,5 +1,6 @@
 #include "engine/ActiveRuns.h"
 
+#include "common/BackgroundPriority.h"
 #include "common/LogCategories.h"
 #include "engine/JournalBatcher.h"
 #include "engine/RunState.h"
@@ -46,7 +47,10 @@ void ActiveRuns::add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> stat
 void ActiveRuns::launch(RunExecutor::Context context)
 {
     if (!context.journal) {
-        m_pool->start([context = std::move(context)] { RunExecutor::execute(context); });
+        m_pool->start([context = std::move(context)] {
+            BackgroundPriority::applyToCurrentThread();
+            RunExecutor::execute(context);
+        });
         return;
     }
     if (!m_batcher || m_batcher->journal() != context.journal)

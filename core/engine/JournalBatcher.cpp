@@ -1,5 +1,6 @@
 #include "engine/JournalBatcher.h"
 
+#include "common/BackgroundPriority.h"
 #include "engine/RunState.h"
 
 #include <QThreadPool>
@@ -18,7 +19,10 @@ void JournalBatcher::claim(RunExecutor::Context context)
     if (m_claiming)
         return;
     m_claiming = true;
-    m_pool.start([self = shared_from_this()] { self->claimQueued(); });
+    m_pool.start([self = shared_from_this()] {
+        BackgroundPriority::applyToCurrentThread();
+        self->claimQueued();
+    });
 }
 
 JournalBatcher::Batch JournalBatcher::takeRound(std::deque<RunExecutor::Context> &queue, bool &busy)
@@ -56,8 +60,10 @@ void JournalBatcher::claimQueued()
 
 void JournalBatcher::startBody(RunExecutor::Context context)
 {
-    m_pool.start(
-        [self = shared_from_this(), context = std::move(context)] { self->runClaimed(context); });
+    m_pool.start([self = shared_from_this(), context = std::move(context)] {
+        BackgroundPriority::applyToCurrentThread();
+        self->runClaimed(context);
+    });
 }
 
 JournalBatcher::Batch JournalBatcher::claimRound(Batch round)

@@ -1,5 +1,6 @@
 #include "engine/SchedulerJournal.h"
 
+#include "common/BackgroundPriority.h"
 #include "common/LogCategories.h"
 #include "common/LogFields.h"
 #include "engine/RunState.h"
@@ -47,6 +48,7 @@ SchedulerJournal::~SchedulerJournal()
 void SchedulerJournal::submit(std::function<void()> work)
 {
     m_pool.start([this, work = std::move(work)] {
+        BackgroundPriority::applyToCurrentThread();
         recordUnrecorded();
         work();
     });

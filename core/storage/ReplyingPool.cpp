@@ -1,5 +1,6 @@
 #include "storage/ReplyingPool.h"
 
+#include "common/BackgroundPriority.h"
 #include "storage/StorageLog.h"
 
 #include <QPointer>
@@ -110,7 +111,10 @@ void ReplyingPool::start(Work work)
 {
     if (!m_pool)
         return;
-    m_pool->start([mailbox = m_mailbox, work = std::move(work)] { mailbox->post(work()); });
+    m_pool->start([mailbox = m_mailbox, work = std::move(work)] {
+        BackgroundPriority::applyToCurrentThread();
+        mailbox->post(work());
+    });
 }
 
 void ReplyingPool::keepThreads()

@@ -5,6 +5,7 @@
 #include "EnginePrinters.h"
 #include "TestDatabases.h"
 
+#include "common/BackgroundPriority.h"
 #include "engine/JobContext.h"
 #include "engine/ManualClock.h"
 #include "engine/RunJournal.h"
@@ -22,6 +23,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+
+#include <atomic>
 
 using namespace jc;
 using namespace std::chrono_literals;
@@ -548,6 +551,46 @@ private slots:
         QCOMPARE(status->schedule.text(), u"*/7 * * * *"_qs);
         QCOMPARE(runtime->scheduler().jobStatus(other)->schedule.text(), u"15 4 * * *"_qs);
         runtime->scheduler().stop(5s);
+    }
+
+    // As jobconsole asks (BackgroundPriority): a run claimed and recorded in the database runs
+    // at a lower priority than the thread that drives the scheduler (the console's GUI thread).
+    // Last here: the setting is the process's from now on.
+    void runsMakeWayForTheConsole_data() { test::addDatabaseRowsWithMySql(); }
+    void runsMakeWayForTheConsole()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        const int own = BackgroundPriority::currentThreadNiceness();
+        if (own > 19 - BackgroundPriority::desktopIncrement)
+            QSKIP("The test runs too low already to see a lowering");
+        BackgroundPriority::setNiceIncrement(BackgroundPriority::desktopIncrement);
+        ManualClock clock(utc("2026-01-15T10:00:00Z"));
+        const auto schedule = Schedule::parse(u"0 0 1 1 *"_qs, QTimeZone("UTC"));
+        QVERIFY(schedule);
+        std::atomic<int> niceness = -100;
+        const auto body = [&niceness](JobContext &) {
+            niceness = BackgroundPriority::currentThreadNiceness();
+            return JobResult::success();
+        };
+        JobRuntime::Options options;
+        options.zone = QTimeZone("UTC");
+        options.jobs = QList<JobDefinition>{{u"Polite"_qs, {}, schedule.value(), body, {}}};
+        options.scheduler.instanceId = u"instance-a"_qs;
+        auto created = JobRuntime::create(factory, clock, options);
+        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
+        auto runtime = std::move(created).value();
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        QVERIFY(runtime->scheduler().runNow(u"Polite"_qs));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        runtime->scheduler().stop(5s);
+        QCOMPARE(finished.first().first().value<RunRecord>().storedRunId, 1);
+        QCOMPARE(niceness.load(), own + BackgroundPriority::desktopIncrement);
+        QCOMPARE(BackgroundPriority::currentThreadNiceness(), own);
     }
 };
 
