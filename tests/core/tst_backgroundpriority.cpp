@@ -35,9 +35,10 @@ void seeInReplyingPool(const std::shared_ptr<Seen> &seen)
     int answers = 0;
     {
         ReplyingPool pool(&receiver, 1, 10s, QStringLiteral("test.priority"));
-        for (std::atomic<int> *slot : {&seen->first, &seen->second}) {
-            pool.start([slot, &answers]() -> ReplyingPool::Answer {
-                slot->store(BackgroundPriority::currentThreadNiceness());
+        // The work holds `seen`: a pool given up on at its deadline leaves its work running.
+        for (std::atomic<int> Seen::*slot : {&Seen::first, &Seen::second}) {
+            pool.start([seen, slot, &answers]() -> ReplyingPool::Answer {
+                ((*seen).*slot).store(BackgroundPriority::currentThreadNiceness());
                 return [&answers] { ++answers; };
             });
         }
