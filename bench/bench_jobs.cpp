@@ -80,10 +80,7 @@ void resetPeak()
 BulkDataGenerator::Options sizes(qint64 users, qint64 purchases, qint64 blocks, qint64 files)
 {
     BulkDataGenerator::Options options;
-    options.users = users;
-    options.purchases = purchases;
-    options.blocks = blocks;
-    options.files = files;
+    options.wanted = {users, purchases, blocks, files};
     return options;
 }
 

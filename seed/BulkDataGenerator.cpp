@@ -45,9 +45,9 @@ struct Context
 
     QString userRef()
     {
-        if (options.users > 0)
+        if (options.wanted.users > 0)
             return SeedIds::indexed(tagOf(options.seed, Salt::Users),
-                                    quint64(random.bounded(options.users)));
+                                    quint64(random.bounded(options.wanted.users)));
         return existingUsers.at(random.bounded(int(existingUsers.size())));
     }
 
@@ -96,7 +96,7 @@ std::optional<QString> writeUsers(Context &c)
     RowBatcher batcher = AppTableRows::users(c.db);
     const quint64 tag = tagOf(c.options.seed, Salt::Users);
     const QString emailTag = QString::number(tagOf(c.options.seed, Salt::Emails) & 0xffffffffU, 16);
-    for (qint64 i = 0; i < c.options.users; ++i) {
+    for (qint64 i = 0; i < c.options.wanted.users; ++i) {
         const quint32 roll = c.random.bounded(100U);
         const int limit = roll < 70 ? 10 : roll < 92 ? 25 : roll < 97 ? 40 : 30;
         const int free = c.random.bounded(0, limit + 6);
@@ -111,11 +111,11 @@ std::optional<QString> writeUsers(Context &c)
             return error;
         if (auto error = c.chunk(batcher, i + 1))
             return error;
-        c.tell(QStringLiteral("users"), i + 1, c.options.users);
+        c.tell(QStringLiteral("users"), i + 1, c.options.wanted.users);
     }
     if (auto error = batcher.flush())
         return error;
-    c.report.users = batcher.rowsWritten();
+    c.report.written.users = batcher.rowsWritten();
     return std::nullopt;
 }
 
@@ -127,7 +127,7 @@ std::optional<QString> writeUsers(Context &c)
 QDateTime purchaseCreatedAt(Context &c, qint64 i)
 {
     const qint64 span = 400 * daySecs - 60;
-    const qint64 n = std::max<qint64>(c.options.purchases, 1);
+    const qint64 n = std::max<qint64>(c.options.wanted.purchases, 1);
     const qint64 share = std::max<qint64>(span / n, 1);
     // i < n, so i * span stays below 2^63 up to 2^38 rows.
     const qint64 offset = i * span / n + c.random.bounded(share);
@@ -141,7 +141,7 @@ std::optional<QString> writePurchases(Context &c)
                                       QStringLiteral("failed"), QStringLiteral("cancelled")};
     const QVariant null(QMetaType::fromType<QString>());
     const quint64 tag = tagOf(c.options.seed, Salt::Purchases);
-    for (qint64 i = 0; i < c.options.purchases; ++i) {
+    for (qint64 i = 0; i < c.options.wanted.purchases; ++i) {
         const quint32 roll = c.random.bounded(100U);
         const QString &status = statuses.at(roll < 60 ? 0 : roll < 80 ? 1 : roll < 92 ? 2 : 3);
         const QString id = SeedIds::indexed(tag, quint64(i));
@@ -160,11 +160,11 @@ std::optional<QString> writePurchases(Context &c)
             return error;
         if (auto error = c.chunk(batcher, i + 1))
             return error;
-        c.tell(QStringLiteral("purchases"), i + 1, c.options.purchases);
+        c.tell(QStringLiteral("purchases"), i + 1, c.options.wanted.purchases);
     }
     if (auto error = batcher.flush())
         return error;
-    c.report.purchases = batcher.rowsWritten();
+    c.report.written.purchases = batcher.rowsWritten();
     return std::nullopt;
 }
 
@@ -176,9 +176,9 @@ QString blockData(Context &c, qint64 j)
     const QString site = c.options.siteUrl;
     const qint64 kind = j % 10;
     QJsonObject data;
-    if (kind < 6 && c.options.files > 0) {
+    if (kind < 6 && c.options.wanted.files > 0) {
         const QString path =
-            BulkDataGenerator::filePath(c.options.seed, j % c.options.files, c.options.now);
+            BulkDataGenerator::filePath(c.options.seed, j % c.options.wanted.files, c.options.now);
         const QString url =
             (j % 2 == 0 ? QString() : site) + QStringLiteral("/static/uploads/") + path;
         data.insert(QStringLiteral("content"),
@@ -197,7 +197,7 @@ std::optional<QString> writeBlocks(Context &c)
 {
     RowBatcher batcher = AppTableRows::blocks(c.db);
     const quint64 tag = tagOf(c.options.seed, Salt::Blocks);
-    for (qint64 j = 0; j < c.options.blocks; ++j) {
+    for (qint64 j = 0; j < c.options.wanted.blocks; ++j) {
         const qint64 kind = j % 10;
         const QString type = kind < 5 || kind == 6 || kind == 7 ? QStringLiteral("image")
                              : kind == 5                        ? QStringLiteral("markdown")
@@ -208,11 +208,11 @@ std::optional<QString> writeBlocks(Context &c)
             return error;
         if (auto error = c.chunk(batcher, j + 1))
             return error;
-        c.tell(QStringLiteral("blocks"), j + 1, c.options.blocks);
+        c.tell(QStringLiteral("blocks"), j + 1, c.options.wanted.blocks);
     }
     if (auto error = batcher.flush())
         return error;
-    c.report.blocks = batcher.rowsWritten();
+    c.report.written.blocks = batcher.rowsWritten();
     return std::nullopt;
 }
 
@@ -220,7 +220,7 @@ std::optional<QString> writeFiles(Context &c)
 {
     UploadTreeWriter tree(c.options.uploadsDir);
     const QByteArray body(1500, 'x');
-    for (qint64 k = 0; k < c.options.files; ++k) {
+    for (qint64 k = 0; k < c.options.wanted.files; ++k) {
         const QString path = BulkDataGenerator::filePath(c.options.seed, k, c.options.now);
         const bool young = k % 50 == 49;
         const QDateTime modified =
@@ -236,9 +236,9 @@ std::optional<QString> writeFiles(Context &c)
             if (auto error = tree.write(QStringLiteral(".cache/400/") + path, content, modified))
                 return error;
         }
-        c.tell(QStringLiteral("files"), k + 1, c.options.files);
+        c.tell(QStringLiteral("files"), k + 1, c.options.wanted.files);
     }
-    c.report.files = c.options.files;
+    c.report.written.files = c.options.wanted.files;
     c.report.bytesWritten = tree.bytesWritten();
     return std::nullopt;
 }
@@ -282,7 +282,8 @@ std::optional<QString> writeAll(Context &c)
 {
     if (auto error = tuneSqlite(c, true))
         return error;
-    if (c.options.users == 0 && (c.options.purchases > 0 || c.options.blocks > 0)) {
+    if (c.options.wanted.users == 0 &&
+        (c.options.wanted.purchases > 0 || c.options.wanted.blocks > 0)) {
         if (auto error = loadExistingUsers(c))
             return error;
     }

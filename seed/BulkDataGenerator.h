@@ -33,12 +33,18 @@ namespace jc {
 class BulkDataGenerator
 {
 public:
-    struct Options
+    // Rows of each table, and files of the uploads tree.
+    struct Counts
     {
         qint64 users = 0;
         qint64 purchases = 0;
         qint64 blocks = 0;
         qint64 files = 0;
+    };
+
+    struct Options
+    {
+        Counts wanted;
         quint64 seed = 1;
         QString uploadsDir;
         QString siteUrl = QStringLiteral("https://game.example.org");
@@ -50,11 +56,8 @@ public:
 
     struct Report
     {
-        qint64 users = 0;
-        qint64 purchases = 0;
-        qint64 blocks = 0;
-        qint64 files = 0;
-        qint64 bytesWritten = 0;
+        Counts written;
+        qint64 bytesWritten = 0; // the files'
     };
 
     static Expected<Report, QString> write(ConnectionFactory &connections, const Options &options);

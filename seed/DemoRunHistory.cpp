@@ -6,6 +6,7 @@
 #include "seed/SeedIds.h"
 #include "storage/RunRows.h"
 #include "storage/SqlErrors.h"
+#include "storage/SqlStatement.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,16 +27,6 @@ constexpr qint64 minute = 60 * second;
 constexpr qint64 hour = 60 * minute;
 constexpr int historyDays = 21;
 
-QVariant nullable(const QString &text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
-QVariant nullable(qint64 value)
-{
-    return value < 0 ? QVariant(QMetaType::fromType<qint64>()) : QVariant(value);
-}
-
 QString iso(qint64 msecs)
 {
     return IsoTime::format(QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC));
@@ -52,42 +43,19 @@ const QString connectionRefused = QStringLiteral(
 
 } // namespace
 
+// A run of the story: the jc_runs row as it will be written, with what the row keeps in
+// another form (the end as a number, the summary as JSON) and the run's log.
 struct DemoRunHistory::Run
 {
-    QString job;
-    QString trigger = QStringLiteral("scheduled");
-    QString status = QStringLiteral("succeeded");
-    qint64 occurrenceMSecs = 0;
-    QString occurrenceKey;
-    qint64 startedMSecs = 0;
+    NewRunRow row;
     qint64 finishedMSecs = 0;
-    int attempts = 1;
-    QString instanceId;
-    QString requestedBy;
-    QString reason;
-    QString error;
-    bool dryRun = false;
     QJsonObject summary;
-    qint64 progressDone = -1;
-    qint64 progressTotal = -1;
-    QString progressText;
-    qint64 cancelRequestedMSecs = -1;
-    QString cancelRequestedBy;
-    int missedCount = 0;
     QList<LogLine> log;
 
     // A log line `offset` ms after the start (clamped to the run's end).
     void line(qint64 offset, LogLevel level, const QString &message, const QVariantMap &fields = {})
     {
-        log.append({std::min(startedMSecs + offset, finishedMSecs), level, message, fields});
-    }
-    void manual(const QString &who, const QString &why, qint64 at)
-    {
-        trigger = QStringLiteral("manual");
-        occurrenceMSecs = at;
-        occurrenceKey.clear(); // insert() gives it "manual:<uuid>", as RunJournal does
-        requestedBy = who;
-        reason = why;
+        log.append({std::min(row.startedAtMSecs + offset, finishedMSecs), level, message, fields});
     }
 };
 
@@ -116,17 +84,20 @@ QList<QDateTime> DemoRunHistory::monthlyOccurrences(const QDateTime &now, const 
     return occurrences;
 }
 
-QList<QDateTime> DemoRunHistory::dailyOccurrences(QTime at, int days) const
+QList<DemoRunHistory::Day> DemoRunHistory::pastDays(QTime at) const
 {
     const QDate today = m_now.toTimeZone(m_zone).date();
-    QList<QDateTime> occurrences;
-    for (int back = days; back >= 0; --back) {
+    QList<Day> days;
+    for (int back = historyDays; back >= 0; --back) {
         const QDateTime occurrence(today.addDays(-back), at, m_zone);
         // Only occurrences whose run is long over: no row may look as if it were running.
         if (occurrence.toMSecsSinceEpoch() + 5 * minute < m_now.toMSecsSinceEpoch())
-            occurrences.append(occurrence);
+            days.append({occurrence, 0, days.size()});
     }
-    return occurrences;
+    // Counted from the latest day that is over, as the stories below are told.
+    for (Day &day : days)
+        day.daysAgo = days.size() - 1 - day.index;
+    return days;
 }
 
 QString DemoRunHistory::instanceId()
@@ -141,25 +112,44 @@ DemoRunHistory::Run DemoRunHistory::scheduled(const QString &job, const QDateTim
                                               qint64 durationMSecs)
 {
     Run run;
-    run.job = job;
-    run.occurrenceMSecs = occurrence.toMSecsSinceEpoch();
-    run.occurrenceKey = occurrence.toUTC().toString(Qt::ISODateWithMs);
-    run.startedMSecs = run.occurrenceMSecs + m_random.bounded(40, 900);
-    run.finishedMSecs = run.startedMSecs + durationMSecs;
-    run.instanceId = instanceId();
+    run.row.job = job;
+    run.row.trigger = QStringLiteral("scheduled");
+    run.row.status = QStringLiteral("succeeded");
+    run.row.occurrenceMSecs = occurrence.toMSecsSinceEpoch();
+    run.row.occurrenceKey = occurrence.toUTC().toString(Qt::ISODateWithMs);
+    run.row.startedAtMSecs = run.row.occurrenceMSecs + m_random.bounded(40, 900);
+    run.finishedMSecs = run.row.startedAtMSecs + durationMSecs;
+    run.row.instanceId = instanceId();
+    return run;
+}
+
+DemoRunHistory::Run DemoRunHistory::byHand(const QString &job, qint64 startedMSecs,
+                                           qint64 durationMSecs, const QString &who,
+                                           const QString &why)
+{
+    Run run;
+    run.row.job = job;
+    run.row.trigger = QStringLiteral("manual");
+    run.row.status = QStringLiteral("succeeded");
+    run.row.occurrenceMSecs = startedMSecs; // store() gives it "manual:<uuid>", as RunJournal does
+    run.row.startedAtMSecs = startedMSecs;
+    run.finishedMSecs = startedMSecs + durationMSecs;
+    run.row.requestedBy = who;
+    run.row.reason = why;
+    run.row.instanceId = QStringLiteral("jobctl-admin01-%1").arg(m_random.bounded(2000, 60000));
     return run;
 }
 
 std::optional<QString> DemoRunHistory::write()
 {
-    for (auto writer : {&DemoRunHistory::writeTopUps, &DemoRunHistory::writePurchaseCleanups,
-                        &DemoRunHistory::writeUploadCleanups, &DemoRunHistory::writeRetentions}) {
-        if (auto error = (this->*writer)())
-            return error;
-    }
+    writeTopUps();
+    writePurchaseCleanups();
+    writeUploadCleanups();
+    writeRetentions();
     // In the order they happened, as a live journal numbers them: "newest first" by id holds.
-    std::stable_sort(m_pending.begin(), m_pending.end(),
-                     [](const Run &a, const Run &b) { return a.startedMSecs < b.startedMSecs; });
+    std::stable_sort(m_pending.begin(), m_pending.end(), [](const Run &a, const Run &b) {
+        return a.row.startedAtMSecs < b.row.startedAtMSecs;
+    });
     for (Run &run : m_pending) {
         if (auto error = store(run))
             return error;
@@ -168,10 +158,9 @@ std::optional<QString> DemoRunHistory::write()
     return std::nullopt;
 }
 
-std::optional<QString> DemoRunHistory::insert(Run &run)
+void DemoRunHistory::add(const Run &run)
 {
     m_pending.push_back(run);
-    return std::nullopt;
 }
 
 namespace {
@@ -179,7 +168,7 @@ namespace {
 QVariant jsonOrNull(const QJsonObject &object)
 {
     return object.isEmpty()
-               ? nullable(QString())
+               ? SqlStatement::null<QString>()
                : QVariant(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
 }
 
@@ -187,8 +176,8 @@ QVariant jsonOrNull(const QJsonObject &object)
 
 std::optional<QString> DemoRunHistory::store(Run &run)
 {
-    if (run.trigger == QLatin1String("manual"))
-        run.occurrenceKey = QStringLiteral("manual:") + SeedIds::uuid(m_random);
+    if (run.row.trigger == QLatin1String("manual"))
+        run.row.occurrenceKey = QStringLiteral("manual:") + SeedIds::uuid(m_random);
     // Never later than now: the demo has no future.
     run.finishedMSecs = std::min(run.finishedMSecs, m_now.toMSecsSinceEpoch() - second);
     const auto id = insertRow(run);
@@ -207,49 +196,30 @@ std::optional<QString> DemoRunHistory::store(Run &run)
     }
     if (auto error = logs.flush())
         return error;
-    ++m_runsByJob[run.job];
-    ++m_runsByStatus[run.status];
+    ++m_runsByJob[run.row.job];
+    ++m_runsByStatus[run.row.status];
     return std::nullopt;
 }
 
 Expected<qint64, QString> DemoRunHistory::insertRow(const Run &run)
 {
-    NewRunRow row;
-    row.job = run.job;
-    row.trigger = run.trigger;
-    row.occurrenceMSecs = run.occurrenceMSecs;
-    row.occurrenceKey = run.occurrenceKey;
-    row.status = run.status;
-    row.startedAtMSecs = run.startedMSecs;
+    NewRunRow row = run.row;
     row.finishedAtMSecs = run.finishedMSecs;
-    if (run.attempts > 0)
+    if (row.attempts > 0) // a missed occurrence never ran: it has no heartbeat
         row.heartbeatAtMSecs = run.finishedMSecs;
-    row.attempts = run.attempts;
-    row.instanceId = run.instanceId;
-    row.requestedBy = run.requestedBy;
-    row.reason = run.reason;
-    row.error = run.error;
-    row.dryRun = run.dryRun;
-    if (run.missedCount > 0)
-        row.missedCount = run.missedCount;
     row.summary = jsonOrNull(run.summary);
-    row.progressDone = nullable(run.progressDone);
-    row.progressTotal = nullable(run.progressTotal);
-    row.progressText = run.progressText;
-    row.cancelRequestedAtMSecs = nullable(run.cancelRequestedMSecs);
-    row.cancelRequestedBy = run.cancelRequestedBy;
     const auto id = RunRows::insert(m_db, m_dialect, row);
     if (!id)
         return Unexpected(QStringLiteral("Could not write a run of \"%1\": %2")
-                              .arg(run.job, SqlErrors::text(id.error())));
+                              .arg(run.row.job, SqlErrors::text(id.error())));
     if (!id.value())
         return Unexpected(QStringLiteral("Could not write a run of \"%1\": its occurrence %2 "
                                          "is written already")
-                              .arg(run.job, run.occurrenceKey));
+                              .arg(run.row.job, run.row.occurrenceKey));
     return *id.value();
 }
 
-std::optional<QString> DemoRunHistory::writeTopUps()
+void DemoRunHistory::writeTopUps()
 {
     const QList<QDateTime> occurrences = monthlyOccurrences(m_now, m_zone, 4);
     for (qsizetype i = 0; i < occurrences.size(); ++i) {
@@ -290,16 +260,17 @@ std::optional<QString> DemoRunHistory::writeTopUps()
         run.line(5, LogLevel::Info, QStringLiteral("Topping up free credits"),
                  {{QStringLiteral("period"), period}, {QStringLiteral("batchSize"), 100}});
         if (cancelled) {
-            run.status = QStringLiteral("cancelled");
-            run.cancelRequestedBy = QStringLiteral("alice");
-            run.cancelRequestedMSecs = run.startedMSecs + 700;
-            run.finishedMSecs = run.startedMSecs + 1100;
-            run.error = QStringLiteral("Cancelled on request: Stopped between batches after 100 "
-                                       "of %1 users")
-                            .arg(total);
-            run.progressDone = 100;
-            run.progressTotal = total;
-            run.progressText = QStringLiteral("users");
+            run.row.status = QStringLiteral("cancelled");
+            run.row.cancelRequestedBy = QStringLiteral("alice");
+            run.row.cancelRequestedAtMSecs = run.row.startedAtMSecs + 700;
+            run.finishedMSecs = run.row.startedAtMSecs + 1100;
+            run.row.error =
+                QStringLiteral("Cancelled on request: Stopped between batches after 100 "
+                               "of %1 users")
+                    .arg(total);
+            run.row.progressDone = 100;
+            run.row.progressTotal = total;
+            run.row.progressText = QStringLiteral("users");
             run.summary = {{QStringLiteral("period"), period},
                            {QStringLiteral("usersToppedUp"), firstUsers},
                            {QStringLiteral("creditsGranted"), firstCredits},
@@ -312,70 +283,60 @@ std::optional<QString> DemoRunHistory::writeTopUps()
                      {{QStringLiteral("by"), QStringLiteral("alice")},
                       {QStringLiteral("done"), 100},
                       {QStringLiteral("total"), total}});
-            if (auto error = insert(run))
-                return error;
+            add(run);
             // The manual run that finished the month: nobody is granted twice (the period key).
-            Run rest = scheduled(topUpJob, occurrence, m_random.bounded(700, 1800));
-            rest.startedMSecs = run.finishedMSecs + 2 * hour + 13 * minute;
-            rest.finishedMSecs = rest.startedMSecs + 1500;
-            rest.manual(QStringLiteral("alice"),
-                        QStringLiteral("Finish the %1 top-up cancelled this morning during the "
-                                       "database maintenance")
-                            .arg(period),
-                        rest.startedMSecs);
-            rest.instanceId =
-                QStringLiteral("jobctl-admin01-%1").arg(m_random.bounded(2000, 60000));
+            Run rest = byHand(topUpJob, run.finishedMSecs + 2 * hour + 13 * minute, 1500,
+                              QStringLiteral("alice"),
+                              QStringLiteral("Finish the %1 top-up cancelled this morning during "
+                                             "the database maintenance")
+                                  .arg(period));
             rest.line(5, LogLevel::Info, QStringLiteral("Topping up free credits"),
                       {{QStringLiteral("period"), period}, {QStringLiteral("batchSize"), 100}});
             run = std::move(rest);
         }
-        run.progressDone = total;
-        run.progressTotal = total;
-        run.progressText = QStringLiteral("users");
+        run.row.progressDone = total;
+        run.row.progressTotal = total;
+        run.row.progressText = QStringLiteral("users");
         run.summary = {{QStringLiteral("period"), period},
                        {QStringLiteral("usersToppedUp"), users},
                        {QStringLiteral("creditsGranted"), credits},
                        {QStringLiteral("byLimit"), byLimit}};
-        run.line(run.finishedMSecs - run.startedMSecs - 3, LogLevel::Info,
+        run.line(run.finishedMSecs - run.row.startedAtMSecs - 3, LogLevel::Info,
                  QStringLiteral("Top-up done"),
                  {{QStringLiteral("usersToppedUp"), users},
                   {QStringLiteral("creditsGranted"), credits}});
-        if (auto error = insert(run))
-            return error;
+        add(run);
     }
-    return std::nullopt;
 }
 
-std::optional<QString> DemoRunHistory::writePurchaseCleanups()
+void DemoRunHistory::writePurchaseCleanups()
 {
-    const QList<QDateTime> occurrences = dailyOccurrences(QTime(0, 0), historyDays);
-    for (qsizetype i = 0; i < occurrences.size(); ++i) {
-        const qsizetype daysAgo = occurrences.size() - 1 - i;
-        Run run = scheduled(purchaseJob, occurrences.at(i), m_random.bounded(80, 1400));
-        const QString cutoff = iso(run.occurrenceMSecs - 7 * (24 * hour));
+    for (const Day &day : pastDays(QTime(0, 0))) {
+        Run run = scheduled(purchaseJob, day.occurrence, m_random.bounded(80, 1400));
+        const QString cutoff = iso(run.row.occurrenceMSecs - 7 * (24 * hour));
         const int pending = m_random.bounded(0, 7);
         const int failed = m_random.bounded(0, 3);
         const QVariantMap start{{QStringLiteral("cutoff"), cutoff},
                                 {QStringLiteral("olderThanDays"), 7},
                                 {QStringLiteral("statuses"), QStringLiteral("pending,failed")}};
-        if (daysAgo == 4) {
+        if (day.daysAgo == 4) {
             // Every attempt found the database locked (a long backup held the write lock).
-            run.trigger = QStringLiteral("retry");
-            run.attempts = 3;
-            run.startedMSecs += 3 * minute;
-            run.finishedMSecs = run.startedMSecs + 5 * second;
-            run.status = QStringLiteral("failed");
-            run.error = QStringLiteral("Could not delete stale purchases: database is locked");
+            run.row.trigger = QStringLiteral("retry");
+            run.row.attempts = 3;
+            run.row.startedAtMSecs += 3 * minute;
+            run.finishedMSecs = run.row.startedAtMSecs + 5 * second;
+            run.row.status = QStringLiteral("failed");
+            run.row.error = QStringLiteral("Could not delete stale purchases: database is locked");
             run.line(0, LogLevel::Info, QStringLiteral("Deleting stale purchases"), start);
             run.line(5 * second, LogLevel::Error, QStringLiteral("Delete failed"),
                      {{QStringLiteral("error"), QStringLiteral("database is locked")},
                       {QStringLiteral("attempt"), 3},
                       {QStringLiteral("transient"), true}});
         } else {
-            if (daysAgo == 5) { // locked on the first attempt, fine on the retry
-                run.trigger = QStringLiteral("retry");
-                run.attempts = 2;
-                run.startedMSecs += 30 * second;
+            if (day.daysAgo == 5) { // locked on the first attempt, fine on the retry
+                run.row.trigger = QStringLiteral("retry");
+                run.row.attempts = 2;
+                run.row.startedAtMSecs += 30 * second;
                 run.finishedMSecs += 30 * second;
                 run.line(0, LogLevel::Warning, QStringLiteral("Retrying after a transient error"),
                          {{QStringLiteral("attempt"), 2},
@@ -387,25 +348,19 @@ std::optional<QString> DemoRunHistory::writePurchaseCleanups()
                 {QStringLiteral("byStatus"), QJsonObject{{QStringLiteral("pending"), pending},
                                                          {QStringLiteral("failed"), failed}}},
                 {QStringLiteral("cutoff"), cutoff}};
-            run.line(run.finishedMSecs - run.startedMSecs, LogLevel::Info,
+            run.line(run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Info,
                      QStringLiteral("Deleted stale purchases"),
                      {{QStringLiteral("deleted"), pending + failed},
                       {QStringLiteral("pending"), pending},
                       {QStringLiteral("failed"), failed}});
         }
-        if (auto error = insert(run))
-            return error;
-        if (daysAgo == 3) { // an admin ran it by hand in the afternoon
-            Run manual = scheduled(purchaseJob, occurrences.at(i), 300);
-            manual.startedMSecs = run.occurrenceMSecs + 14 * hour + 20 * minute;
-            manual.finishedMSecs = manual.startedMSecs + 410;
-            manual.manual(QStringLiteral("bob"),
-                          QStringLiteral("Support ticket #4471: clear abandoned checkouts before "
-                                         "the monthly report"),
-                          manual.startedMSecs);
-            manual.instanceId =
-                QStringLiteral("jobctl-admin01-%1").arg(m_random.bounded(2000, 60000));
-            const QString manualCutoff = iso(manual.startedMSecs - 7 * (24 * hour));
+        add(run);
+        if (day.daysAgo == 3) { // an admin ran it by hand in the afternoon
+            Run manual = byHand(purchaseJob, run.row.occurrenceMSecs + 14 * hour + 20 * minute, 410,
+                                QStringLiteral("bob"),
+                                QStringLiteral("Support ticket #4471: clear abandoned checkouts "
+                                               "before the monthly report"));
+            const QString manualCutoff = iso(manual.row.startedAtMSecs - 7 * (24 * hour));
             manual.summary = {
                 {QStringLiteral("deleted"), 1},
                 {QStringLiteral("byStatus"),
@@ -415,19 +370,15 @@ std::optional<QString> DemoRunHistory::writePurchaseCleanups()
                         {{QStringLiteral("cutoff"), manualCutoff}});
             manual.line(400, LogLevel::Info, QStringLiteral("Deleted stale purchases"),
                         {{QStringLiteral("deleted"), 1}});
-            if (auto error = insert(manual))
-                return error;
+            add(manual);
         }
     }
-    return std::nullopt;
 }
 
-std::optional<QString> DemoRunHistory::writeUploadCleanups()
+void DemoRunHistory::writeUploadCleanups()
 {
-    const QList<QDateTime> occurrences = dailyOccurrences(QTime(0, 0), historyDays);
-    for (qsizetype i = 0; i < occurrences.size(); ++i) {
-        const qsizetype daysAgo = occurrences.size() - 1 - i;
-        const int scanned = 150 + int(i) * 2 + m_random.bounded(0, 10);
+    for (const Day &day : pastDays(QTime(0, 0))) {
+        const int scanned = 150 + int(day.index) * 2 + m_random.bounded(0, 10);
         const int deleted = m_random.bounded(0, 6);
         const int tooYoung = m_random.bounded(0, 5);
         QJsonObject summary{
@@ -440,109 +391,101 @@ std::optional<QString> DemoRunHistory::writeUploadCleanups()
             {QStringLiteral("skippedSymlinks"), 0},
             {QStringLiteral("errors"), 0},
             {QStringLiteral("dryRun"), false}};
-        Run run = scheduled(uploadsJob, occurrences.at(i), m_random.bounded(3000, 40000));
+        Run run = scheduled(uploadsJob, day.occurrence, m_random.bounded(3000, 40000));
         run.line(1, LogLevel::Info, QStringLiteral("Reading references"),
                  {{QStringLiteral("sources"),
                    QStringLiteral("blocks.data, team_block_states.player_data")}});
-        if (daysAgo == 7) {
+        if (day.daysAgo == 7) {
             // The instance was down over midnight: the occurrence is recorded missed, and the
             // next start ran the following one as a catch-up (below, daysAgo 6).
             Run missed = run;
-            missed.status = QStringLiteral("missed");
-            missed.attempts = 0;
+            missed.row.status = QStringLiteral("missed");
+            missed.row.attempts = 0;
             missed.log.clear();
-            missed.missedCount = 1;
-            missed.startedMSecs =
-                occurrences.at(i + 1).toMSecsSinceEpoch() + 8 * hour + 12 * minute;
-            missed.finishedMSecs = missed.startedMSecs;
-            missed.occurrenceKey = QStringLiteral("skipped:%1:%2")
-                                       .arg(occurrences.at(i).toUTC().toString(Qt::ISODateWithMs),
-                                            SeedIds::uuid(m_random));
-            missed.error = QStringLiteral("1 occurrence(s) from %1 came due while no instance was "
-                                          "running; missed-run policy: catch-up, the latest runs "
-                                          "as a catch-up")
-                               .arg(IsoTime::format(occurrences.at(i), true));
-            missed.reason = missed.error;
-            if (auto error = insert(missed))
-                return error;
+            missed.row.missedCount = 1;
+            missed.row.startedAtMSecs =
+                day.occurrence.addDays(1).toMSecsSinceEpoch() + 8 * hour + 12 * minute;
+            missed.finishedMSecs = missed.row.startedAtMSecs;
+            missed.row.occurrenceKey = QStringLiteral("skipped:%1:%2")
+                                           .arg(day.occurrence.toUTC().toString(Qt::ISODateWithMs),
+                                                SeedIds::uuid(m_random));
+            missed.row.error =
+                QStringLiteral("1 occurrence(s) from %1 came due while no instance was "
+                               "running; missed-run policy: catch-up, the latest runs "
+                               "as a catch-up")
+                    .arg(IsoTime::format(day.occurrence, true));
+            missed.row.reason = missed.row.error;
+            add(missed);
             continue;
         }
-        if (daysAgo == 6) {
-            run.trigger = QStringLiteral("catch-up");
-            run.startedMSecs += 8 * hour + 12 * minute;
+        if (day.daysAgo == 6) {
+            run.row.trigger = QStringLiteral("catch-up");
+            run.row.startedAtMSecs += 8 * hour + 12 * minute;
             run.finishedMSecs += 8 * hour + 12 * minute;
         }
-        if (daysAgo == 15) {
-            run.status = QStringLiteral("interrupted");
-            run.finishedMSecs = run.startedMSecs + 2 * minute + 40 * second;
-            run.error = leaseExpired;
-            run.progressDone = 61;
-            run.progressTotal = scanned;
-            run.progressText = QStringLiteral("files");
+        if (day.daysAgo == 15) {
+            run.row.status = QStringLiteral("interrupted");
+            run.finishedMSecs = run.row.startedAtMSecs + 2 * minute + 40 * second;
+            run.row.error = leaseExpired;
+            run.row.progressDone = 61;
+            run.row.progressTotal = scanned;
+            run.row.progressText = QStringLiteral("files");
             run.line(2 * second, LogLevel::Info, QStringLiteral("Scanning files"),
                      {{QStringLiteral("root"), QStringLiteral("/srv/game/static/uploads")}});
-        } else if (daysAgo == 1) {
-            run.status = QStringLiteral("failed");
-            run.finishedMSecs = run.startedMSecs + 10 * second;
-            run.error = QStringLiteral("Could not read the references: ") + connectionRefused;
+        } else if (day.daysAgo == 1) {
+            run.row.status = QStringLiteral("failed");
+            run.finishedMSecs = run.row.startedAtMSecs + 10 * second;
+            run.row.error = QStringLiteral("Could not read the references: ") + connectionRefused;
             run.line(10 * second, LogLevel::Error, QStringLiteral("Could not read the references"),
                      {{QStringLiteral("error"), connectionRefused}});
-        } else if (daysAgo == 4) {
-            run.status = QStringLiteral("timed_out");
-            run.finishedMSecs = run.startedMSecs + 30 * minute + 2 * second;
-            run.error = QStringLiteral("Timed out after 30 min: Stopped after scanning 18204 of "
-                                       "40112 files");
-            run.progressDone = 18204;
-            run.progressTotal = 40112;
-            run.progressText = QStringLiteral("files");
+        } else if (day.daysAgo == 4) {
+            run.row.status = QStringLiteral("timed_out");
+            run.finishedMSecs = run.row.startedAtMSecs + 30 * minute + 2 * second;
+            run.row.error =
+                QStringLiteral("Timed out after 30 min: Stopped after scanning 18204 of "
+                               "40112 files");
+            run.row.progressDone = 18204;
+            run.row.progressTotal = 40112;
+            run.row.progressText = QStringLiteral("files");
             run.summary = summary;
             run.summary.insert(QStringLiteral("filesScanned"), 18204);
             run.line(30 * minute, LogLevel::Warning, QStringLiteral("Stopping: timed out"),
                      {{QStringLiteral("scanned"), 18204}, {QStringLiteral("total"), 40112}});
         } else {
             run.summary = summary;
-            run.progressDone = scanned;
-            run.progressTotal = scanned;
-            run.progressText = QStringLiteral("files");
+            run.row.progressDone = scanned;
+            run.row.progressTotal = scanned;
+            run.row.progressText = QStringLiteral("files");
             run.line(
-                run.finishedMSecs - run.startedMSecs, LogLevel::Info,
+                run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Info,
                 QStringLiteral("Cleanup done"),
                 {{QStringLiteral("deleted"), deleted}, {QStringLiteral("keptTooYoung"), tooYoung}});
         }
-        if (auto error = insert(run))
-            return error;
-        if (daysAgo == 2) { // a dry run by hand: what would go
-            Run dry = scheduled(uploadsJob, occurrences.at(i), 4000);
-            dry.startedMSecs = run.occurrenceMSecs + 10 * hour + 5 * minute;
-            dry.finishedMSecs = dry.startedMSecs + 4200;
-            dry.manual(QStringLiteral("carol"),
-                       QStringLiteral("Check what the cleanup would delete after moving the "
-                                      "uploads to the new disk"),
-                       dry.startedMSecs);
-            dry.dryRun = true;
-            dry.instanceId = QStringLiteral("jobctl-admin01-%1").arg(m_random.bounded(2000, 60000));
+        add(run);
+        if (day.daysAgo == 2) { // a dry run by hand: what would go
+            Run dry = byHand(uploadsJob, run.row.occurrenceMSecs + 10 * hour + 5 * minute, 4200,
+                             QStringLiteral("carol"),
+                             QStringLiteral("Check what the cleanup would delete after moving "
+                                            "the uploads to the new disk"));
+            dry.row.dryRun = true;
             dry.summary = summary;
             dry.summary.insert(QStringLiteral("dryRun"), true);
             dry.line(4100, LogLevel::Info, QStringLiteral("Would delete files"),
                      {{QStringLiteral("count"), deleted}});
-            if (auto error = insert(dry))
-                return error;
+            add(dry);
         }
     }
-    return std::nullopt;
 }
 
-std::optional<QString> DemoRunHistory::writeRetentions()
+void DemoRunHistory::writeRetentions()
 {
-    const QList<QDateTime> occurrences = dailyOccurrences(QTime(3, 17), historyDays);
-    for (qsizetype i = 0; i < occurrences.size(); ++i) {
-        const qsizetype daysAgo = occurrences.size() - 1 - i;
-        Run run = scheduled(retentionJob, occurrences.at(i), m_random.bounded(60, 500));
-        if (daysAgo == 3) {
-            run.status = QStringLiteral("failed");
-            run.error = QStringLiteral("Could not delete old runs of \"Orphaned Uploads "
-                                       "Cleanup\": database or disk is full");
-            run.line(run.finishedMSecs - run.startedMSecs, LogLevel::Error,
+    for (const Day &day : pastDays(QTime(3, 17))) {
+        Run run = scheduled(retentionJob, day.occurrence, m_random.bounded(60, 500));
+        if (day.daysAgo == 3) {
+            run.row.status = QStringLiteral("failed");
+            run.row.error = QStringLiteral("Could not delete old runs of \"Orphaned Uploads "
+                                           "Cleanup\": database or disk is full");
+            run.line(run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Error,
                      QStringLiteral("Delete failed"),
                      {{QStringLiteral("job"), uploadsJob},
                       {QStringLiteral("error"), QStringLiteral("database or disk is full")}});
@@ -550,14 +493,12 @@ std::optional<QString> DemoRunHistory::writeRetentions()
             run.summary = {{QStringLiteral("jobs"), 4},
                            {QStringLiteral("runsDeleted"), 0},
                            {QStringLiteral("dryRun"), false}};
-            run.line(run.finishedMSecs - run.startedMSecs, LogLevel::Info,
+            run.line(run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Info,
                      QStringLiteral("Retention done"),
                      {{QStringLiteral("jobs"), 4}, {QStringLiteral("runsDeleted"), 0}});
         }
-        if (auto error = insert(run))
-            return error;
+        add(run);
     }
-    return std::nullopt;
 }
 
 } // namespace jc

@@ -55,17 +55,29 @@ public:
 
 private:
     struct Run;
+    // A day of the history: its occurrence at the day's time, how many days before the latest
+    // day that is over it is, and its place counted from the oldest.
+    struct Day
+    {
+        QDateTime occurrence;
+        qsizetype daysAgo = 0;
+        qsizetype index = 0;
+    };
     // Queues a run; write() stores them all in time order.
-    std::optional<QString> insert(Run &run);
+    void add(const Run &run);
     std::optional<QString> store(Run &run);
     // Inserts the run's jc_runs row; its id.
     Expected<qint64, QString> insertRow(const Run &run);
-    std::optional<QString> writePurchaseCleanups();
-    std::optional<QString> writeUploadCleanups();
-    std::optional<QString> writeTopUps();
-    std::optional<QString> writeRetentions();
-    [[nodiscard]] QList<QDateTime> dailyOccurrences(QTime at, int days) const;
+    void writePurchaseCleanups();
+    void writeUploadCleanups();
+    void writeTopUps();
+    void writeRetentions();
+    // The days of the history whose occurrence at `at` is long over, oldest first.
+    [[nodiscard]] QList<Day> pastDays(QTime at) const;
     Run scheduled(const QString &job, const QDateTime &occurrence, qint64 durationMSecs);
+    // A run an admin started with jobctl at `startedMSecs`, succeeded unless told otherwise.
+    Run byHand(const QString &job, qint64 startedMSecs, qint64 durationMSecs, const QString &who,
+               const QString &why);
     QString instanceId();
 
     QSqlDatabase m_db;

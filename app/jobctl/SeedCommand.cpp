@@ -18,13 +18,7 @@ namespace {
 
 const QString command = QStringLiteral("seed");
 
-struct Counts
-{
-    qint64 users = 0;
-    qint64 purchases = 0;
-    qint64 blocks = 0;
-    qint64 files = 0;
-};
+using Counts = BulkDataGenerator::Counts;
 
 // A count option's value; nullopt (after saying why) when it is not a whole number >= 0.
 std::optional<qint64> count(const QCommandLineParser &parser, const QString &name,
@@ -225,26 +219,27 @@ std::optional<Counts> countsOf(const CommandEnvironment &env, const QCommandLine
     return wanted;
 }
 
-int seedDemo(const CommandEnvironment &env, const QCommandLineParser &parser, quint64 seed)
+// The options both data sets take from the command line: the uploads tree, the site's
+// address and the seed.
+template <typename Options> Options writtenFor(const QCommandLineParser &parser, quint64 seed)
 {
-    DemoDataSet::Options options;
+    Options options;
     options.uploadsDir = uploadsDir(parser);
     options.siteUrl = siteUrl(parser);
     options.seed = seed;
-    return runDemo(env, options);
+    return options;
+}
+
+int seedDemo(const CommandEnvironment &env, const QCommandLineParser &parser, quint64 seed)
+{
+    return runDemo(env, writtenFor<DemoDataSet::Options>(parser, seed));
 }
 
 int seedBulk(const CommandEnvironment &env, const QCommandLineParser &parser,
              const SeedOptions &seedOptions, const Counts &wanted, quint64 seed)
 {
-    BulkDataGenerator::Options options;
-    options.users = wanted.users;
-    options.purchases = wanted.purchases;
-    options.blocks = wanted.blocks;
-    options.files = wanted.files;
-    options.uploadsDir = uploadsDir(parser);
-    options.siteUrl = siteUrl(parser);
-    options.seed = seed;
+    auto options = writtenFor<BulkDataGenerator::Options>(parser, seed);
+    options.wanted = wanted;
     return runBulk(env, options, !parser.isSet(seedOptions.quiet));
 }
 
