@@ -8,6 +8,7 @@
 
 #include <QTimeZone>
 
+#include <concepts>
 #include <functional>
 #include <memory>
 
@@ -27,6 +28,28 @@ struct CatalogEntry
     // A run by hand is shown first as the job's dry run (what it would do, in figures) and
     // started only when the admin confirms that: jobs that move money (the top-up).
     bool previewManualRuns = false;
+};
+
+// The face a job class shows the catalog (JobCatalog::entries builds its entry from it): its
+// name, the specs of its own settings, how resolved values become its Settings (refusing bad
+// ones, in words) and its definition from them.
+template <typename Job>
+concept ConfigurableJob = requires(const SettingValues &values,
+                                   std::shared_ptr<ConnectionFactory> database,
+                                   const QTimeZone &zone, typename Job::Settings settings)
+{
+    {
+        Job::name
+        } -> std::convertible_to<const char *>;
+    {
+        Job::settingSpecs()
+        } -> std::same_as<QList<SettingSpec>>;
+    {
+        Job::settingsFrom(values)
+        } -> std::same_as<Expected<typename Job::Settings, QString>>;
+    {
+        Job::definition(database, zone, settings)
+        } -> std::same_as<JobDefinition>;
 };
 
 } // namespace jc

@@ -1,5 +1,7 @@
 #include "jobs/HistoryRetentionJob.h"
 
+#include "jobs/BuiltInDefinition.h"
+
 #include "engine/JobContext.h"
 #include "jobs/JobOverrides.h"
 #include "storage/JobSettingsStore.h"
@@ -151,25 +153,17 @@ std::optional<QString> deleteBatch(QSqlDatabase &db, ConnectionFactory &factory,
 } // namespace
 
 JobDefinition HistoryRetentionJob::definition(std::shared_ptr<ConnectionFactory> database,
-                                              const QTimeZone &zone)
-{
-    return definition(std::move(database), zone, Settings());
-}
-
-JobDefinition HistoryRetentionJob::definition(std::shared_ptr<ConnectionFactory> database,
                                               const QTimeZone &zone, Settings settings)
 {
-    JobDefinition def;
-    def.name = QString::fromLatin1(name);
-    def.description = QStringLiteral("Prunes old run history: keeps each job's newest %1 runs "
-                                     "and its problems of the last %2 days")
-                          .arg(settings.keepRuns)
-                          .arg(settings.keepProblemDays);
-    def.schedule = Schedule::parse(QStringLiteral("17 3 * * *"), zone).value();
-    def.body = [database = std::move(database), settings](JobContext &context) {
-        return run(context, database, settings);
-    };
-    return def;
+    return builtInDefinition(name,
+                             QStringLiteral("Prunes old run history: keeps each job's newest %1 "
+                                            "runs and its problems of the last %2 days")
+                                 .arg(settings.keepRuns)
+                                 .arg(settings.keepProblemDays),
+                             QStringLiteral("17 3 * * *"), zone,
+                             [database = std::move(database), settings](JobContext &context) {
+                                 return run(context, database, settings);
+                             });
 }
 
 JobResult HistoryRetentionJob::run(JobContext &context,

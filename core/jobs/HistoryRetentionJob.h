@@ -48,8 +48,6 @@ public:
     static constexpr int untilNextOccurrenceDays = 32;
 
     static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
-                                    const QTimeZone &zone);
-    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
                                     const QTimeZone &zone, Settings settings);
 
     // The body, callable on any worker thread.

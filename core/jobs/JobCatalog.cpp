@@ -58,9 +58,8 @@ JobDefinition withWarnings(JobDefinition job, const QStringList &warnings)
     return job;
 }
 
-// The catalog entry of a job class with the usual shape: name, settingSpecs(),
-// settingsFrom(values) and definition(database, zone, settings).
-template <typename Job> CatalogEntry entryFor()
+// The catalog entry of a job class that shows the catalog's face.
+template <ConfigurableJob Job> CatalogEntry entryFor()
 {
     return {QString::fromLatin1(Job::name), Job::settingSpecs(),
             [](std::shared_ptr<ConnectionFactory> database, const QTimeZone &zone,

@@ -1,5 +1,7 @@
 #include "jobs/MonthlyCreditTopUpJob.h"
 
+#include "jobs/BuiltInDefinition.h"
+
 #include "engine/JobContext.h"
 #include "jobs/CreditDomainList.h"
 #include "jobs/CreditTopUpRun.h"
@@ -136,24 +138,17 @@ MonthlyCreditTopUpJob::settingsFrom(const SettingValues &values)
 }
 
 JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactory> database,
-                                                const QTimeZone &zone)
-{
-    return definition(std::move(database), zone, Settings());
-}
-
-JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactory> database,
                                                 const QTimeZone &zone, Settings settings)
 {
-    JobDefinition def;
-    def.name = QString::fromLatin1(name);
-    def.description =
+    const QString description =
         QStringLiteral("Tops every user's free credits up to their monthly limit, once per "
                        "month, %1 users per transaction")
             .arg(settings.batchSize);
-    def.schedule = Schedule::parse(QStringLiteral("first-of-month"), zone).value();
+    JobDefinition def = builtInDefinition(
+        name, description, QStringLiteral("first-of-month"), zone,
+        [database = std::move(database), settings = std::move(settings),
+         zone](JobContext &context) { return run(context, *database, settings, zone); });
     def.policies.retry = defaultRetry();
-    def.body = [database = std::move(database), settings = std::move(settings),
-                zone](JobContext &context) { return run(context, *database, settings, zone); };
     return def;
 }
 

@@ -68,8 +68,6 @@ public:
 
     // Scheduled "first-of-month" (local midnight on the 1st) in `zone`.
     static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
-                                    const QTimeZone &zone);
-    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
                                     const QTimeZone &zone, Settings settings);
 
     // The body, callable on any worker thread. A stopped run returns a failure starting with

@@ -1,5 +1,7 @@
 #include "jobs/OrphanedUploadsCleanupJob.h"
 
+#include "jobs/BuiltInDefinition.h"
+
 #include "engine/JobContext.h"
 #include "jobs/UploadReferenceSet.h"
 #include "jobs/UploadTreeSweeper.h"
@@ -133,27 +135,18 @@ OrphanedUploadsCleanupJob::settingsFrom(const SettingValues &values)
 }
 
 JobDefinition OrphanedUploadsCleanupJob::definition(std::shared_ptr<ConnectionFactory> database,
-                                                    const QTimeZone &zone)
-{
-    return definition(std::move(database), zone, Settings());
-}
-
-JobDefinition OrphanedUploadsCleanupJob::definition(std::shared_ptr<ConnectionFactory> database,
                                                     const QTimeZone &zone, Settings settings)
 {
-    JobDefinition def;
-    def.name = QString::fromLatin1(name);
-    def.description =
+    const QString description =
         QStringLiteral("Deletes upload files in %1 that no block references, older than %2 h, "
                        "then empty date folders")
             .arg(QDir::toNativeSeparators(settings.uploadsDir))
             .arg(settings.gracePeriod.count());
-    def.schedule = Schedule::parse(QStringLiteral("daily"), zone).value();
-    def.body = [database = std::move(database),
-                settings = std::move(settings)](JobContext &context) {
-        return run(context, *database, settings, context.startedAt());
-    };
-    return def;
+    return builtInDefinition(
+        name, description, QStringLiteral("daily"), zone,
+        [database = std::move(database), settings = std::move(settings)](JobContext &context) {
+            return run(context, *database, settings, context.startedAt());
+        });
 }
 
 JobResult OrphanedUploadsCleanupJob::run(JobContext &context, ConnectionFactory &database,

@@ -54,10 +54,7 @@ public:
     static QList<SettingSpec> settingSpecs();
     static Expected<Settings, QString> settingsFrom(const SettingValues &values);
 
-    // (Two overloads: a nested struct with member initialisers cannot be a default argument
-    // inside its own class.)
-    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
-                                    const QTimeZone &zone);
+    // Scheduled "daily" (local midnight) in `zone`; the body passes the run's start.
     static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
                                     const QTimeZone &zone, Settings settings);
 

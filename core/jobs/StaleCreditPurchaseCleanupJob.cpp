@@ -1,5 +1,7 @@
 #include "jobs/StaleCreditPurchaseCleanupJob.h"
 
+#include "jobs/BuiltInDefinition.h"
+
 #include "common/IsoTime.h"
 #include "engine/JobContext.h"
 #include "storage/SqlStatement.h"
@@ -394,24 +396,17 @@ StaleCreditPurchaseCleanupJob::settingsFrom(const SettingValues &values)
 }
 
 JobDefinition StaleCreditPurchaseCleanupJob::definition(std::shared_ptr<ConnectionFactory> database,
-                                                        const QTimeZone &zone)
-{
-    return definition(std::move(database), zone, Settings());
-}
-
-JobDefinition StaleCreditPurchaseCleanupJob::definition(std::shared_ptr<ConnectionFactory> database,
                                                         const QTimeZone &zone, Settings settings)
 {
-    JobDefinition def;
-    def.name = QString::fromLatin1(name);
-    def.description = QStringLiteral("Deletes pending and failed credit purchases created more "
-                                     "than %1 days ago; completed and cancelled ones are kept")
-                          .arg(settings.staleAgeDays);
-    def.schedule = Schedule::parse(QStringLiteral("daily"), zone).value();
-    def.body = [database = std::move(database), settings](JobContext &context) {
-        return run(context, *database, settings, context.startedAt());
-    };
-    return def;
+    return builtInDefinition(name,
+                             QStringLiteral("Deletes pending and failed credit purchases created "
+                                            "more than %1 days ago; completed and cancelled ones "
+                                            "are kept")
+                                 .arg(settings.staleAgeDays),
+                             QStringLiteral("daily"), zone,
+                             [database = std::move(database), settings](JobContext &context) {
+                                 return run(context, *database, settings, context.startedAt());
+                             });
 }
 
 QDateTime StaleCreditPurchaseCleanupJob::cutoffFor(const QDateTime &now, int staleAgeDays)

@@ -61,11 +61,7 @@ public:
     static QList<SettingSpec> settingSpecs();
     static Expected<Settings, QString> settingsFrom(const SettingValues &values);
 
-    // Scheduled "daily" (local midnight) in `zone`; the body passes the current UTC time.
-    // (Two overloads, not `Settings settings = {}`: GCC refuses a default argument of a nested
-    // struct with member initializers inside its enclosing class.)
-    static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
-                                    const QTimeZone &zone);
+    // Scheduled "daily" (local midnight) in `zone`; the body passes the run's start.
     static JobDefinition definition(std::shared_ptr<ConnectionFactory> database,
                                     const QTimeZone &zone, Settings settings);
 

@@ -684,7 +684,7 @@ private slots:
     void scheduledAtLocalMidnightOnTheFirst()
     {
         const QTimeZone auckland("Pacific/Auckland");
-        const JobDefinition definition = MonthlyCreditTopUpJob::definition(nullptr, auckland);
+        const JobDefinition definition = MonthlyCreditTopUpJob::definition(nullptr, auckland, {});
         QCOMPARE(definition.name, job);
         QCOMPARE(definition.schedule.nextMSecs(utc("2026-11-15T00:00:00Z").toMSecsSinceEpoch()),
                  utc("2026-11-30T11:00:00Z").toMSecsSinceEpoch());

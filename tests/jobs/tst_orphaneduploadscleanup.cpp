@@ -1020,7 +1020,7 @@ private slots:
     {
         const auto factory = std::make_shared<ConnectionFactory>(
             DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
-        const JobDefinition def = Job::definition(factory, QTimeZone("Europe/Berlin"));
+        const JobDefinition def = Job::definition(factory, QTimeZone("Europe/Berlin"), {});
         QCOMPARE(def.name, QStringLiteral("Orphaned Uploads Cleanup"));
         const QDateTime next = def.schedule.next(
             QDateTime(QDate(2026, 3, 3), QTime(12, 0), QTimeZone("Europe/Berlin")));

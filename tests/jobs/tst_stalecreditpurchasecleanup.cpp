@@ -617,7 +617,7 @@ private slots:
         auto factory = std::make_shared<ConnectionFactory>(
             DatabaseUrl::sqliteFile(QStringLiteral("/nonexistent/unused.db")));
         const QTimeZone zone("Pacific/Auckland");
-        const JobDefinition def = Job::definition(factory, zone);
+        const JobDefinition def = Job::definition(factory, zone, {});
         QCOMPARE(def.name, job);
         const QDateTime next = def.schedule.next(utc("2026-12-10T05:00:00Z"));
         QCOMPARE(next.toTimeZone(zone).time(), QTime(0, 0));
