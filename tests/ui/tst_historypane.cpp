@@ -17,7 +17,9 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
+#include <QXYSeries>
 
 using jc::HistoryPane;
 using jc::test::RunRow;
@@ -48,6 +50,8 @@ private slots:
     void filtersByOutcomeAndDate();
     void chartsRecentDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartsRecentDurations();
+    void chartStaysStillWhileARunReportsProgress_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void chartStaysStillWhileARunReportsProgress();
     void chartTimeLabelsDiffer_data();
     void chartTimeLabelsDiffer();
     void switchingJobsDropsStaleReplies_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -223,6 +227,57 @@ void tst_HistoryPane::chartsRecentDurations()
     QVERIFY(!pane.chart()->isVisible());
     QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(pane.chart()->isVisible());
+}
+
+// A running run's progress changes its row in the history (and so the model) every report,
+// but not the chart, which leaves running runs out: the chart is not redrawn for it. Each
+// redraw lays the chart out anew; with a run reporting every 50 ms it was the console's
+// longest GUI-thread turns (issue 19).
+void tst_HistoryPane::chartStaysStillWhileARunReportsProgress()
+{
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows;
+    for (int i = 0; i < 5; ++i) {
+        rows.append({.job = QStringLiteral("J"),
+                     .status = QStringLiteral("succeeded"),
+                     .startedMSecs = T0 + i * Hour,
+                     .durationMSecs = 1000 + i * 100});
+    }
+    rows.append({.job = QStringLiteral("J"),
+                 .status = QStringLiteral("running"),
+                 .startedMSecs = T0 + 6 * Hour,
+                 .durationMSecs = -1});
+    INSERT_RUNS(rows);
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
+    pane.resize(900, 600);
+    pane.show();
+    pane.setJob(QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 6);
+    QTRY_COMPARE(pane.chart()->pointCount(), 5);
+    auto *update = pane.findChild<QTimer *>(QStringLiteral("chartUpdate"));
+    QVERIFY(update);
+    QTRY_VERIFY(!update->isActive());
+    const auto series = pane.chart()->chart()->series();
+    QVERIFY(!series.isEmpty());
+    QSignalSpy redrawn(qobject_cast<QXYSeries *>(series.constFirst()), &QXYSeries::pointsReplaced);
+    QVERIFY(redrawn.isValid());
+
+    const qint64 running = pane.model()->runAt(0).id;
+    QCOMPARE(pane.model()->runAt(0).outcome, jc::RunOutcome::Running);
+    for (qint64 done = 1; done <= 5; ++done) {
+        QSignalSpy changed(pane.model(), &QAbstractItemModel::dataChanged);
+        pane.model()->setLiveProgress(running, {done, 10, QStringLiteral("users")});
+        QCOMPARE(changed.count(), 1); // the row shows the progress...
+        QVERIFY(update->isActive());
+        QTRY_VERIFY(!update->isActive()); // ...and the chart's update has come and gone
+    }
+    QCOMPARE(redrawn.count(), 0);
+    QCOMPARE(pane.chart()->pointCount(), 5);
+
+    pane.chart()->setRuns({}); // a change the chart shows is still drawn
+    QCOMPARE(redrawn.count(), 1);
+    QCOMPARE(pane.chart()->pointCount(), 0);
 }
 
 // However close or far apart the runs, the time axis' labels tell its ticks apart (issue 21:

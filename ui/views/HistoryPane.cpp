@@ -72,6 +72,7 @@ HistoryPane::HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *pa
 
     // The chart follows the newest rows; coalesce a burst of model changes into one update.
     m_chartUpdate = new QTimer(this);
+    m_chartUpdate->setObjectName(QStringLiteral("chartUpdate"));
     m_chartUpdate->setSingleShot(true);
     m_chartUpdate->setInterval(0);
     connect(m_chartUpdate, &QTimer::timeout, this, &HistoryPane::updateChart);

@@ -90,58 +90,69 @@ RunDurationChart::RunDurationChart(const Clock &clock, QWidget *parent)
 void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
 {
     QList<const StoredRun *> runs;
-    qint64 longest = 0;
+    Shown next;
     for (const StoredRun &run : newestFirst) {
         if (runs.size() >= MaxRuns)
             break;
         if (!charted(run))
             continue;
         runs.append(&run);
-        longest = std::max(longest, run.startedAt.msecsTo(run.finishedAt));
+        next.longestMSecs = std::max(next.longestMSecs, run.startedAt.msecsTo(run.finishedAt));
     }
     std::reverse(runs.begin(), runs.end()); // oldest on the left
 
-    const Unit unit = unitFor(longest);
-    QList<QPointF> durations;
-    QList<QPointF> failures;
+    const Unit unit = unitFor(next.longestMSecs);
     for (const StoredRun *run : std::as_const(runs)) {
         const QPointF point(static_cast<double>(run->startedAt.toMSecsSinceEpoch()),
                             static_cast<double>(run->startedAt.msecsTo(run->finishedAt)) /
                                 unit.msecs);
-        durations.append(point);
+        next.durations.append(point);
         if (isProblem(run->outcome))
-            failures.append(point);
+            next.failures.append(point);
     }
-    m_durations->replace(durations);
-    m_failures->replace(failures);
+    next.utc = TimeDisplay::zone() == TimeDisplay::Zone::Utc;
+    if (runs.isEmpty())
+        next.emptySpanEndMinute = m_clock.now().toMSecsSinceEpoch() / 60'000;
+    if (m_shown == next)
+        return;
+    draw(next);
+    m_shown = std::move(next);
+}
+
+void RunDurationChart::draw(const Shown &shown)
+{
+    m_durations->replace(shown.durations);
+    m_failures->replace(shown.failures);
 
     // The axis shows times in the display zone, like the tables.
-    const QTimeZone zone = TimeDisplay::zone() == TimeDisplay::Zone::Utc
-                               ? QTimeZone::utc()
-                               : QTimeZone::systemTimeZone();
-    if (runs.isEmpty()) {
+    const QTimeZone zone = shown.utc ? QTimeZone::utc() : QTimeZone::systemTimeZone();
+    const Unit unit = unitFor(shown.longestMSecs);
+    if (shown.durations.isEmpty()) {
         const QDateTime now = m_clock.now().toTimeZone(zone);
         m_timeAxis->setRange(now.addSecs(-3600), now);
         m_durationAxis->setRange(0.0, 1.0);
         chart()->setTitle(tr("No finished runs to chart"));
     } else {
-        QDateTime first = runs.constFirst()->startedAt.toTimeZone(zone);
-        QDateTime last = runs.constLast()->startedAt.toTimeZone(zone);
+        const auto at = [&zone](const QPointF &point) {
+            return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(point.x()), zone);
+        };
+        QDateTime first = at(shown.durations.constFirst());
+        QDateTime last = at(shown.durations.constLast());
         if (first == last) { // one run: give the axis some width
             first = first.addSecs(-60);
             last = last.addSecs(60);
         }
         m_timeAxis->setRange(first, last);
         m_timeAxis->setFormat(timeFormatFor(first.msecsTo(last), m_timeAxis->tickCount()));
-        m_durationAxis->setRange(0.0,
-                                 std::max(0.1, static_cast<double>(longest) / unit.msecs * 1.1));
+        m_durationAxis->setRange(
+            0.0, std::max(0.1, static_cast<double>(shown.longestMSecs) / unit.msecs * 1.1));
         m_durationAxis->applyNiceNumbers();
         chart()->setTitle(QString());
     }
     // The unit in the labels rather than an axis title: the chart is short.
     m_durationAxis->setLabelFormat(QStringLiteral("%.3g ") + unit.name);
     setToolTip(tr("Durations of the last %n finished run(s); red: failed", nullptr,
-                  static_cast<int>(runs.size())));
+                  static_cast<int>(shown.durations.size())));
 }
 
 QString RunDurationChart::timeFormatFor(qint64 spanMSecs, int ticks)

@@ -5,6 +5,7 @@
 #include <QChartView>
 
 #include <deque>
+#include <optional>
 
 class QDateTimeAxis;
 class QLineSeries;
@@ -31,7 +32,9 @@ public:
     static constexpr int MaxRuns = 50;
 
     // Runs newest first, as the history model holds them; the first MaxRuns with a duration
-    // are charted.
+    // are charted. Leaves the chart alone when that changes nothing it shows: the history
+    // model changes with every progress report of a running run (left out of the chart), and
+    // each real update re-lays the chart out (axes, label text) at several ms of GUI time.
     void setRuns(const std::deque<StoredRun> &newestFirst);
 
     // What is charted (for tests and accessibility).
@@ -48,9 +51,22 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // What the chart shows, to tell whether an update changes it.
+    struct Shown
+    {
+        QList<QPointF> durations;
+        QList<QPointF> failures;
+        qint64 longestMSecs = 0;
+        bool utc = false;
+        qint64 emptySpanEndMinute = 0; // an empty chart's span moves with the minute
+        bool operator==(const Shown &) const = default;
+    };
+
     void applyTheme();
+    void draw(const Shown &shown);
 
     const Clock &m_clock;
+    std::optional<Shown> m_shown;
     QLineSeries *m_durations = nullptr;
     QScatterSeries *m_failures = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
