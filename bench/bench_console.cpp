@@ -157,14 +157,25 @@ public:
     void endTurn(double wallMs, double cpuMs, double atMs)
     {
         if (m_enabled && cpuMs > 12) {
-            std::fprintf(stderr, "turn of %.1f ms, %.1f ms of CPU, ending at %.0f ms:\n", wallMs,
-                         cpuMs, atMs);
+            // The costliest kinds of event first, and what all events together cost: CPU the
+            // events do not account for was spent between them (timers' bookkeeping, the
+            // dispatcher, a posted-event scan).
+            QList<std::pair<qint64, QByteArray>> costs;
+            qint64 accountedNs = 0;
+            int events = 0;
             for (auto it = m_costs.cbegin(); it != m_costs.cend(); ++it) {
-                if (it.value().second >= 500'000)
-                    std::fprintf(stderr, "    %6.1f ms  %4d x  %s\n",
-                                 double(it.value().second) / 1e6, it.value().first,
-                                 it.key().constData());
+                costs.append({it.value().second, it.key()});
+                accountedNs += it.value().second;
+                events += it.value().first;
             }
+            std::sort(costs.begin(), costs.end(), std::greater<>());
+            std::fprintf(stderr,
+                         "turn of %.1f ms, %.1f ms of CPU, ending at %.0f ms: %d events, "
+                         "%.1f ms\n",
+                         wallMs, cpuMs, atMs, events, double(accountedNs) / 1e6);
+            for (const auto &[ns, what] : costs.first(std::min<qsizetype>(costs.size(), 8)))
+                std::fprintf(stderr, "    %6.1f ms  %4d x  %s\n", double(ns) / 1e6,
+                             m_costs.value(what).first, what.constData());
         }
         m_costs.clear();
     }
