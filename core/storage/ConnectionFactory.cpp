@@ -1,8 +1,7 @@
 #include "storage/ConnectionFactory.h"
 
-#include "storage/MySqlConnector.h"
+#include "storage/DatabaseConnector.h"
 #include "storage/PostgresConnector.h"
-#include "storage/SqliteConnector.h"
 #include "storage/StorageLog.h"
 
 #include <QAtomicInteger>
@@ -172,9 +171,10 @@ qint64 ConnectionFactory::idleCheckMSecs() const
 
 Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 {
+    const DatabaseConnector &connector = DatabaseConnector::forDialect(dialect());
     std::optional<QString> error = missingDriver();
-    if (!error && dialect() == SqlDialect::Sqlite)
-        error = SqliteConnector::prepareFile(m_url, m_options);
+    if (!error)
+        error = connector.prepare(m_url, m_options);
     if (error) {
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;
         return Unexpected(*error);
@@ -182,17 +182,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
     const QString name = m_registry->newName();
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driverName(), name);
-        switch (dialect()) {
-        case SqlDialect::Sqlite:
-            SqliteConnector::configure(db, m_url, m_options);
-            break;
-        case SqlDialect::Postgres:
-            PostgresConnector::configure(db, m_url, m_options);
-            break;
-        case SqlDialect::MySql:
-            MySqlConnector::configure(db, m_url, m_options);
-            break;
-        }
+        connector.configure(db, m_url, m_options);
         error = openAndSetUp(db);
     }
     if (error) {
@@ -205,24 +195,9 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 
 std::optional<QString> ConnectionFactory::openAndSetUp(QSqlDatabase &db) const
 {
-    std::optional<QString> error;
-    if (!db.open()) {
-        switch (dialect()) {
-        case SqlDialect::Sqlite:
-            error = SqliteConnector::openFailed(m_url, db.lastError());
-            break;
-        case SqlDialect::Postgres:
-            error = PostgresConnector::openFailed(m_url, db.lastError());
-            break;
-        case SqlDialect::MySql:
-            error = MySqlConnector::openFailed(m_url, db.lastError());
-            break;
-        }
-    } else if (dialect() == SqlDialect::Sqlite) {
-        error = SqliteConnector::setUp(db, m_url, m_options);
-    } else if (dialect() == SqlDialect::MySql) {
-        error = MySqlConnector::setUp(db, m_url, m_options);
-    }
+    const DatabaseConnector &connector = DatabaseConnector::forDialect(dialect());
+    std::optional<QString> error = db.open() ? connector.setUp(db, m_url, m_options)
+                                             : connector.openFailed(m_url, db.lastError());
     if (error) {
         db.close();
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;

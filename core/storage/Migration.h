@@ -47,15 +47,7 @@ struct Migration
 
     [[nodiscard]] const QList<MigrationStep> &steps(SqlDialect dialect) const
     {
-        switch (dialect) {
-        case SqlDialect::Sqlite:
-            return sqlite;
-        case SqlDialect::Postgres:
-            return postgres;
-        case SqlDialect::MySql:
-            break;
-        }
-        return mysql;
+        return *byDialect(dialect, &sqlite, &postgres, &mysql);
     }
 };
 

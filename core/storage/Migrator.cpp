@@ -264,21 +264,13 @@ std::optional<QString> existingObject(const QSqlDatabase &db, SqlDialect dialect
         return db.tables().contains(name, Qt::CaseInsensitive)
                    ? std::optional(QStringLiteral("table ") + name)
                    : std::nullopt;
-    QString lookup;
-    switch (dialect) {
-    case SqlDialect::Sqlite:
-        lookup =
-            QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name");
-        break;
-    case SqlDialect::Postgres:
-        lookup = QStringLiteral("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND "
-                                "indexname = :name");
-        break;
-    case SqlDialect::MySql:
-        lookup = QStringLiteral("SELECT 1 FROM information_schema.statistics WHERE "
-                                "table_schema = DATABASE() AND index_name = :name LIMIT 1");
-        break;
-    }
+    const QString lookup = byDialect(
+        dialect,
+        QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+        QStringLiteral("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND "
+                       "indexname = :name"),
+        QStringLiteral("SELECT 1 FROM information_schema.statistics WHERE "
+                       "table_schema = DATABASE() AND index_name = :name LIMIT 1"));
     SqlStatement query(db, lookup);
     return !query.exec({{QStringLiteral(":name"), name}}) && query.next()
                ? std::optional(QStringLiteral("index ") + name)

@@ -49,7 +49,7 @@ QString MySqlConnector::optionFilePassword(const QString &path)
 }
 
 void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
-                               const ConnectionOptions &options)
+                               const ConnectionOptions &options) const
 {
     ConnectorText::setLogin(db, url, QStringLiteral("localhost"));
     if (!url.hasPassword() && qEnvironmentVariableIsEmpty("MYSQL_PWD")) // else the library's
@@ -61,7 +61,7 @@ void MySqlConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
 }
 
 std::optional<QString> MySqlConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url,
-                                             const ConnectionOptions &options)
+                                             const ConnectionOptions &options) const
 {
     QStringList statements{
         QStringLiteral("SET NAMES utf8mb4"),
@@ -114,7 +114,7 @@ std::optional<QString> MySqlConnector::versionProblem(const QString &version)
         .arg(mariadb ? QStringLiteral("MariaDB") : QStringLiteral("MySQL"), version);
 }
 
-QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+QString MySqlConnector::openFailed(const DatabaseUrl &url, const QSqlError &error) const
 {
     const QString detail = SqlErrors::text(error);
     // A user without rights on a database is not told whether it exists (error 1044).

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "storage/ConnectionOptions.h"
-#include "storage/DatabaseUrl.h"
+#include "storage/DatabaseConnector.h"
 
 #include <QSqlDatabase>
 #include <QString>
@@ -20,7 +19,7 @@ namespace jc {
 // columns named `trigger`, `before` and `after`, words MySQL reserves. `||` concatenates
 // (PIPES_AS_CONCAT) as in standard SQL, so statements that build text read the same on every
 // dialect.
-class MySqlConnector
+class MySqlConnector final : public DatabaseConnector
 {
 public:
     // Sets host, port, database, user, password and the URL's options on a not yet opened
@@ -28,8 +27,8 @@ public:
     // without a password leaves it to MYSQL_PWD (read by the client library), else takes the
     // [client] group's password of ~/.my.cnf, as the mysql client does (Qt 6.4's driver
     // cannot make the library read option files).
-    static void configure(QSqlDatabase &db, const DatabaseUrl &url,
-                          const ConnectionOptions &options);
+    void configure(QSqlDatabase &db, const DatabaseUrl &url,
+                   const ConnectionOptions &options) const override;
 
     // The `password` of the [client] group of the option file `path`, quotes removed; empty
     // when there is none or the file cannot be read.
@@ -42,12 +41,12 @@ public:
     // After open(): the server's version is checked (versionProblem), then the session
     // settings above (with options.readOnly, a read-only session).
     // The error, in words, when one is refused.
-    static std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url,
-                                        const ConnectionOptions &options);
+    [[nodiscard]] std::optional<QString> setUp(QSqlDatabase &db, const DatabaseUrl &url,
+                                               const ConnectionOptions &options) const override;
 
     // Why db.open() failed, in words, with what to do: unreachable server, refused login,
     // unknown database; the client library's own text is appended.
-    static QString openFailed(const DatabaseUrl &url, const QSqlError &error);
+    [[nodiscard]] QString openFailed(const DatabaseUrl &url, const QSqlError &error) const override;
 };
 
 } // namespace jc

@@ -22,7 +22,7 @@ QString postgresServerName(const DatabaseUrl &url)
 } // namespace
 
 void PostgresConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
-                                  const ConnectionOptions &options)
+                                  const ConnectionOptions &options) const
 {
     ConnectorText::setLogin(db, url);
     QString connectOptions = ConnectorText::optionsWithTimeout(
@@ -42,7 +42,7 @@ bool PostgresConnector::isAlive(QSqlDatabase &db)
     return probe.exec(QStringLiteral("SELECT 1"));
 }
 
-QString PostgresConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+QString PostgresConnector::openFailed(const DatabaseUrl &url, const QSqlError &error) const
 {
     const QString detail = SqlErrors::text(error);
     if (containsAny(detail, {"password authentication failed", "no password supplied",

@@ -4,54 +4,26 @@ namespace jc {
 
 QString toString(SqlDialect dialect)
 {
-    switch (dialect) {
-    case SqlDialect::Sqlite:
-        return QStringLiteral("sqlite");
-    case SqlDialect::Postgres:
-        return QStringLiteral("postgresql");
-    case SqlDialect::MySql:
-        return QStringLiteral("mysql");
-    }
-    return {};
+    return byDialect(dialect, QStringLiteral("sqlite"), QStringLiteral("postgresql"),
+                     QStringLiteral("mysql"));
 }
 
 QString displayName(SqlDialect dialect)
 {
-    switch (dialect) {
-    case SqlDialect::Sqlite:
-        return QStringLiteral("SQLite");
-    case SqlDialect::Postgres:
-        return QStringLiteral("PostgreSQL");
-    case SqlDialect::MySql:
-        return QStringLiteral("MySQL/MariaDB");
-    }
-    return {};
+    return byDialect(dialect, QStringLiteral("SQLite"), QStringLiteral("PostgreSQL"),
+                     QStringLiteral("MySQL/MariaDB"));
 }
 
 QString defaultDriverName(SqlDialect dialect)
 {
-    switch (dialect) {
-    case SqlDialect::Sqlite:
-        return QStringLiteral("QSQLITE");
-    case SqlDialect::Postgres:
-        return QStringLiteral("QPSQL");
-    case SqlDialect::MySql:
-        return QStringLiteral("QMYSQL");
-    }
-    return {};
+    return byDialect(dialect, QStringLiteral("QSQLITE"), QStringLiteral("QPSQL"),
+                     QStringLiteral("QMYSQL"));
 }
 
 QString driverPackageName(SqlDialect dialect)
 {
-    switch (dialect) {
-    case SqlDialect::Sqlite:
-        return QStringLiteral("libqt6sql6-sqlite");
-    case SqlDialect::Postgres:
-        return QStringLiteral("libqt6sql6-psql");
-    case SqlDialect::MySql:
-        return QStringLiteral("libqt6sql6-mysql");
-    }
-    return {};
+    return byDialect(dialect, QStringLiteral("libqt6sql6-sqlite"),
+                     QStringLiteral("libqt6sql6-psql"), QStringLiteral("libqt6sql6-mysql"));
 }
 
 std::optional<SqlDialect> sqlDialectForDriver(const QString &driverName)

@@ -24,6 +24,22 @@ QString defaultDriverName(SqlDialect dialect);
 // The Debian package that ships that driver, for "install it" messages.
 QString driverPackageName(SqlDialect dialect);
 
+// What belongs to `dialect` of three values given in the enum's order: a dialect's names,
+// statements or parts chosen in one expression. A new dialect makes the switch here incomplete,
+// which the build's warnings refuse, rather than letting a choice fall to a wrong branch.
+template <typename T> T byDialect(SqlDialect dialect, T sqlite, T postgres, T mysql)
+{
+    switch (dialect) {
+    case SqlDialect::Sqlite:
+        return sqlite;
+    case SqlDialect::Postgres:
+        return postgres;
+    case SqlDialect::MySql:
+        break;
+    }
+    return mysql;
+}
+
 // The dialect of a Qt SQL driver name (QSQLITE, QPSQL, QMYSQL); nullopt for any other.
 std::optional<SqlDialect> sqlDialectForDriver(const QString &driverName);
 

@@ -56,6 +56,9 @@ int primaryCode(const QSqlError &error)
     return error.nativeErrorCode().toInt() & 0xff;
 }
 
+// openFailed()'s words, for the steps after the open too.
+QString failureText(const DatabaseUrl &url, const QSqlError &error);
+
 // Switching a file to WAL takes its exclusive lock, and SQLite answers "database is locked"
 // at once, without waiting in its busy handler, while any other connection holds a read
 // lock: three `jobctl serve` opening a new database together failed so, one process in 40
@@ -74,7 +77,7 @@ std::optional<QString> journalMode(QSqlDatabase &db, const DatabaseUrl &url, con
             return std::nullopt;
         }
         if (primaryCode(query.lastError()) != SqliteResultCode::Busy || deadline.hasExpired())
-            return SqliteConnector::openFailed(url, query.lastError());
+            return failureText(url, query.lastError());
         query.finish();
         QThread::msleep(static_cast<unsigned long>(
             std::min<qint64>(pause.count(), std::max<qint64>(deadline.remainingTime(), 0))));
@@ -87,7 +90,7 @@ std::optional<QString> runPragma(QSqlDatabase &db, const DatabaseUrl &url, const
     QSqlQuery query(db);
     if (query.exec(sql))
         return std::nullopt;
-    return SqliteConnector::openFailed(url, query.lastError());
+    return failureText(url, query.lastError());
 }
 
 QString missingFile(const DatabaseUrl &url)
@@ -108,8 +111,8 @@ QString missingFile(const DatabaseUrl &url)
 
 } // namespace
 
-std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url,
-                                                    const ConnectionOptions &options)
+std::optional<QString> SqliteConnector::prepare(const DatabaseUrl &url,
+                                                const ConnectionOptions &options) const
 {
     const QFileInfo file(url.filePath());
     const QString nativePath = QDir::toNativeSeparators(file.filePath());
@@ -130,7 +133,7 @@ std::optional<QString> SqliteConnector::prepareFile(const DatabaseUrl &url,
 }
 
 void SqliteConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
-                                const ConnectionOptions &options)
+                                const ConnectionOptions &options) const
 {
     QString connectOptions =
         QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.sqliteBusyTimeout.count());
@@ -148,7 +151,7 @@ void SqliteConnector::configure(QSqlDatabase &db, const DatabaseUrl &url,
 }
 
 std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUrl &url,
-                                              const ConnectionOptions &options)
+                                              const ConnectionOptions &options) const
 {
     // SQLite reads the file lazily: this first read is where a file that is not a database
     // is found out.
@@ -178,7 +181,14 @@ std::optional<QString> SqliteConnector::setUp(QSqlDatabase &db, const DatabaseUr
     return std::nullopt;
 }
 
-QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &error)
+QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &error) const
+{
+    return failureText(url, error);
+}
+
+namespace {
+
+QString failureText(const DatabaseUrl &url, const QSqlError &error)
 {
     const QString path = QDir::toNativeSeparators(url.filePath());
     switch (primaryCode(error)) {
@@ -204,5 +214,7 @@ QString SqliteConnector::openFailed(const DatabaseUrl &url, const QSqlError &err
             .arg(path, SqlErrors::text(error));
     }
 }
+
+} // namespace
 
 } // namespace jc
