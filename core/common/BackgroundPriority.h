@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QThreadPool>
+
+#include <utility>
+
 namespace jc {
 
 // How the threads of the library's pools — job bodies, the run journal's writes, a window's
@@ -28,9 +32,19 @@ public:
     static void setNiceIncrement(int increment);
     [[nodiscard]] static int niceIncrement();
 
+    // Starts `work` on `pool`, on a thread lowered first (applyToCurrentThread): how the
+    // library's pools start all their work, so that no pool can forget it.
+    template <typename Work> static void start(QThreadPool &pool, Work work)
+    {
+        pool.start([work = std::move(work)]() mutable {
+            applyToCurrentThread();
+            work();
+        });
+    }
+
     // Lowers the calling thread to the process's niceness plus the increment, when one is set
-    // and the thread is not that low yet; once per thread. The pools call it before each piece
-    // of work, never on the thread that started them.
+    // and the thread is not that low yet; once per thread. start() calls it before each piece
+    // of work, never on the thread that started it.
     static void applyToCurrentThread();
 
     // The calling thread's niceness (0 where it cannot be read).

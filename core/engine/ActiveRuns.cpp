@@ -47,10 +47,8 @@ void ActiveRuns::add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> stat
 void ActiveRuns::launch(RunExecutor::Context context)
 {
     if (!context.journal) {
-        m_pool->start([context = std::move(context)] {
-            BackgroundPriority::applyToCurrentThread();
-            RunExecutor::execute(context);
-        });
+        BackgroundPriority::start(
+            *m_pool, [context = std::move(context)] { RunExecutor::execute(context); });
         return;
     }
     if (!m_batcher || m_batcher->journal() != context.journal)

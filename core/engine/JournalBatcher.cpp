@@ -19,10 +19,7 @@ void JournalBatcher::claim(RunExecutor::Context context)
     if (m_claiming)
         return;
     m_claiming = true;
-    m_pool.start([self = shared_from_this()] {
-        BackgroundPriority::applyToCurrentThread();
-        self->claimQueued();
-    });
+    BackgroundPriority::start(m_pool, [self = shared_from_this()] { self->claimQueued(); });
 }
 
 JournalBatcher::Batch JournalBatcher::takeRound(std::deque<RunExecutor::Context> &queue, bool &busy)
@@ -60,8 +57,7 @@ void JournalBatcher::claimQueued()
 
 void JournalBatcher::startBody(RunExecutor::Context context)
 {
-    m_pool.start([self = shared_from_this(), context = std::move(context)] {
-        BackgroundPriority::applyToCurrentThread();
+    BackgroundPriority::start(m_pool, [self = shared_from_this(), context = std::move(context)] {
         self->runClaimed(context);
     });
 }

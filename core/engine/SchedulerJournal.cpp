@@ -47,8 +47,7 @@ SchedulerJournal::~SchedulerJournal()
 
 void SchedulerJournal::submit(std::function<void()> work)
 {
-    m_pool.start([this, work = std::move(work)] {
-        BackgroundPriority::applyToCurrentThread();
+    BackgroundPriority::start(m_pool, [this, work = std::move(work)] {
         recordUnrecorded();
         work();
     });

@@ -130,6 +130,7 @@ private:
 ConnectionFactory::ConnectionFactory(DatabaseUrl url, ConnectionOptions options)
     : m_url(std::move(url))
     , m_options(std::move(options))
+    , m_connector(DatabaseConnector::forDialect(m_url.dialect()))
     , m_registry(std::make_shared<Registry>())
 {}
 
@@ -171,10 +172,9 @@ qint64 ConnectionFactory::idleCheckMSecs() const
 
 Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 {
-    const DatabaseConnector &connector = DatabaseConnector::forDialect(dialect());
     std::optional<QString> error = missingDriver();
     if (!error)
-        error = connector.prepare(m_url, m_options);
+        error = m_connector.prepare(m_url, m_options);
     if (error) {
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;
         return Unexpected(*error);
@@ -182,7 +182,7 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
     const QString name = m_registry->newName();
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(driverName(), name);
-        connector.configure(db, m_url, m_options);
+        m_connector.configure(db, m_url, m_options);
         error = openAndSetUp(db);
     }
     if (error) {
@@ -195,9 +195,8 @@ Expected<QSqlDatabase, QString> ConnectionFactory::openNewConnection()
 
 std::optional<QString> ConnectionFactory::openAndSetUp(QSqlDatabase &db) const
 {
-    const DatabaseConnector &connector = DatabaseConnector::forDialect(dialect());
-    std::optional<QString> error = db.open() ? connector.setUp(db, m_url, m_options)
-                                             : connector.openFailed(m_url, db.lastError());
+    std::optional<QString> error = db.open() ? m_connector.setUp(db, m_url, m_options)
+                                             : m_connector.openFailed(m_url, db.lastError());
     if (error) {
         db.close();
         qCDebug(lcStorage).noquote() << "cannot connect:" << *error;

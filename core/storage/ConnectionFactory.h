@@ -13,6 +13,8 @@
 
 namespace jc {
 
+class DatabaseConnector;
+
 // Hands each thread its own connection to one database (ARCHITECTURE.md, decision 4: a
 // QSqlDatabase belongs to the thread that opened it).
 //
@@ -96,6 +98,7 @@ private:
 
     DatabaseUrl m_url;
     ConnectionOptions m_options;
+    const DatabaseConnector &m_connector; // the dialect's, chosen once
     std::shared_ptr<Registry> m_registry; // shared with the QThread::finished handlers
     std::mutex m_sqliteWriter;
 };

@@ -111,10 +111,8 @@ void ReplyingPool::start(Work work)
 {
     if (!m_pool)
         return;
-    m_pool->start([mailbox = m_mailbox, work = std::move(work)] {
-        BackgroundPriority::applyToCurrentThread();
-        mailbox->post(work());
-    });
+    BackgroundPriority::start(
+        *m_pool, [mailbox = m_mailbox, work = std::move(work)] { mailbox->post(work()); });
 }
 
 void ReplyingPool::keepThreads()

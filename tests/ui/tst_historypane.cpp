@@ -38,6 +38,14 @@ QStringList jobsIn(const jc::RunHistoryModel &model)
     return jobs;
 }
 
+// Shows the pane at the size the tests click in, on `job`'s runs.
+void showJob(HistoryPane &pane, const QString &job)
+{
+    pane.resize(900, 600);
+    pane.show();
+    pane.setJob(job);
+}
+
 } // namespace
 
 class tst_HistoryPane : public QObject
@@ -211,9 +219,7 @@ void tst_HistoryPane::chartsRecentDurations()
     INSERT_RUNS(rows);
     const jc::SystemClock clock;
     HistoryPane pane(h.reader.get(), clock);
-    pane.resize(900, 600);
-    pane.show();
-    pane.setJob(QStringLiteral("J"));
+    showJob(pane, QStringLiteral("J"));
     QTRY_COMPARE(pane.model()->rowCount(), 82);
     // The newest 50 finished runs (not the skip, not the running one); runs 30..79, of which
     // 32, 36, ..., 76 failed.
@@ -250,9 +256,7 @@ void tst_HistoryPane::chartStaysStillWhileARunReportsProgress()
     INSERT_RUNS(rows);
     const jc::SystemClock clock;
     HistoryPane pane(h.reader.get(), clock);
-    pane.resize(900, 600);
-    pane.show();
-    pane.setJob(QStringLiteral("J"));
+    showJob(pane, QStringLiteral("J"));
     QTRY_COMPARE(pane.model()->rowCount(), 6);
     QTRY_COMPARE(pane.chart()->pointCount(), 5);
     auto *update = pane.findChild<QTimer *>(QStringLiteral("chartUpdate"));
@@ -309,9 +313,7 @@ void tst_HistoryPane::chartTimeLabelsDiffer()
     INSERT_RUNS(rows);
     const jc::SystemClock clock;
     HistoryPane pane(h.reader.get(), clock);
-    pane.resize(900, 600);
-    pane.show();
-    pane.setJob(QStringLiteral("J"));
+    showJob(pane, QStringLiteral("J"));
     QTRY_COMPARE(pane.chart()->pointCount(), 10);
     const QStringList labels = pane.chart()->timeLabels();
     QCOMPARE(labels.size(), 5);
