@@ -24,10 +24,7 @@ std::optional<int> parse(QCommandLineParser &parser, const CommandEnvironment &e
 
 // A command's parser and its options (a struct of QCommandLineOption), described to the parser
 // on construction by the command's own `describe(QCommandLineParser &, const Options &)`
-// (found next to Options). One declaration instead of each command's four-line prelude:
-//     CommandLine<RunOptions> line;
-//     if (const auto status = line.parse(env, command))
-//         return *status;
+// (found next to Options).
 template <typename Options> struct CommandLine
 {
     CommandLine() { describe(parser, options); }
@@ -43,6 +40,19 @@ template <typename Options> struct CommandLine
     QCommandLineParser parser;
     const Options options;
 };
+
+// How a command starts: parses `env.arguments` with Options' CommandLine and returns parse()'s
+// status (help, or a usage error), or, when the command should go on,
+// `body(env, parser, options)`. Each command's run() is this one line, so that none
+// repeats the prelude.
+template <typename Options, typename Body>
+int parseThen(const CommandEnvironment &env, const QString &command, Body body)
+{
+    CommandLine<Options> line;
+    if (const auto status = line.parse(env, command))
+        return *status;
+    return body(env, line.parser, line.options);
+}
 
 // Opens (and migrates) the database named by --db / $JOBCONSOLE_DB / the default. Commands that
 // only read pass Access::Read, so that they work on a database this user may only read; only

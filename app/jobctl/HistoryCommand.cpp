@@ -179,14 +179,10 @@ void printSettingsChanges(const CommandEnvironment &env,
                 << JobChangeText::of(change) << "\n";
 }
 
-} // namespace
-
-int HistoryCommand::run(const CommandEnvironment &env)
+// The command, its line parsed.
+int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
+              const HistoryOptions &options)
 {
-    CommandLine<HistoryOptions> line;
-    if (const auto status = line.parse(env, command))
-        return *status;
-    auto &[parser, options] = line;
     const auto query = queryOf(env, parser, options);
     if (!query)
         return query.error();
@@ -211,4 +207,11 @@ int HistoryCommand::run(const CommandEnvironment &env)
     if (!query->job.isEmpty())
         printSettingsChanges(env, database.value(), query->job, query->since);
     return 0;
+}
+
+} // namespace
+
+int HistoryCommand::run(const CommandEnvironment &env)
+{
+    return CommandSupport::parseThen<HistoryOptions>(env, command, runParsed);
 }

@@ -145,16 +145,19 @@ int print(const CommandEnvironment &env, const Preview &preview)
     return 0;
 }
 
-} // namespace
-
-int NextCommand::run(const CommandEnvironment &env)
+// The command, its line parsed.
+int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
+              const NextOptions &options)
 {
-    CommandSupport::CommandLine<NextOptions> line;
-    if (const auto status = line.parse(env, command))
-        return *status;
-    auto &[parser, options] = line;
     const auto preview = previewOf(parser, options);
     if (!preview)
         return env.fail(command, preview.error(), 2);
     return print(env, preview.value());
+}
+
+} // namespace
+
+int NextCommand::run(const CommandEnvironment &env)
+{
+    return CommandSupport::parseThen<NextOptions>(env, command, runParsed);
 }

@@ -233,14 +233,10 @@ int runOnce(const CommandEnvironment &env, Scheduler &scheduler, const Invocatio
     return status;
 }
 
-} // namespace
-
-int RunCommand::run(const CommandEnvironment &env)
+// The command, its line parsed.
+int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
+              const RunOptions &options)
 {
-    CommandSupport::CommandLine<RunOptions> line;
-    if (const auto status = line.parse(env, command))
-        return *status;
-    auto &[parser, options] = line;
     quietUnlessVerbose(parser, options);
     const auto invocation = invocationOf(env, parser, options);
     if (!invocation)
@@ -257,4 +253,11 @@ int RunCommand::run(const CommandEnvironment &env)
     if (!runtime)
         return env.fail(command, runtime.error());
     return runOnce(env, runtime.value()->scheduler(), invocation.value());
+}
+
+} // namespace
+
+int RunCommand::run(const CommandEnvironment &env)
+{
+    return CommandSupport::parseThen<RunOptions>(env, command, runParsed);
 }

@@ -243,14 +243,10 @@ int seedBulk(const CommandEnvironment &env, const QCommandLineParser &parser,
     return runBulk(env, options, !parser.isSet(seedOptions.quiet));
 }
 
-} // namespace
-
-int SeedCommand::run(const CommandEnvironment &env)
+// The command, its line parsed.
+int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
+              const SeedOptions &options)
 {
-    CommandSupport::CommandLine<SeedOptions> line;
-    if (const auto status = line.parse(env, command))
-        return *status;
-    auto &[parser, options] = line;
     if (!parser.positionalArguments().isEmpty())
         return env.fail(command,
                         QStringLiteral("unexpected argument \"%1\"")
@@ -271,4 +267,11 @@ int SeedCommand::run(const CommandEnvironment &env)
     if (parser.isSet(options.demo))
         return seedDemo(env, parser, *seed);
     return seedBulk(env, parser, options, *wanted, *seed);
+}
+
+} // namespace
+
+int SeedCommand::run(const CommandEnvironment &env)
+{
+    return CommandSupport::parseThen<SeedOptions>(env, command, runParsed);
 }

@@ -280,14 +280,10 @@ int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &s
     return status;
 }
 
-} // namespace
-
-int ServeCommand::run(const CommandEnvironment &env)
+// The command, its line parsed.
+int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
+              const ServeOptions &options)
 {
-    CommandSupport::CommandLine<ServeOptions> line;
-    if (const auto status = line.parse(env, command))
-        return *status;
-    auto &[parser, options] = line;
     auto settings = settingsOf(env, parser, options);
     if (!settings)
         return settings.error();
@@ -323,4 +319,11 @@ int ServeCommand::run(const CommandEnvironment &env)
         onRecord = recordedRuns(database.value());
     return serve(*runtime.value(), notifier, settings.value(), metrics.value().get(),
                  std::move(onRecord));
+}
+
+} // namespace
+
+int ServeCommand::run(const CommandEnvironment &env)
+{
+    return CommandSupport::parseThen<ServeOptions>(env, command, runParsed);
 }
