@@ -17,8 +17,9 @@
 // own interval, so the figures are slightly pessimistic (p50 reads ~1 ms on an idle loop).
 // Each turn's CPU time on the GUI thread is recorded too (*_cpu_* counters): on a shared
 // machine a long turn with little CPU is the thread waiting for a core, not the console's work.
-// With JOBCONSOLE_BENCH_TURNS set, the long turns, and what each turn of more than 12 ms of CPU
-// spent it on (by receiver and event type), are listed on stderr.
+// With JOBCONSOLE_BENCH_TURNS=MS set, the long turns, what each turn of more than MS ms of CPU
+// (12 for a value that is not a number) spent it on (by receiver and event type), and each
+// scenario's costliest kinds of event are listed on stderr.
 //
 // Jobs: the scheduler gets a thread per started run (maxThreads = running; the console's
 // default of 16 would queue the rest), so that 50 really run at once.
@@ -119,8 +120,9 @@ void printHelp()
         "dropped afterwards. With JOBCONSOLE_BENCH_MYSQL_URL (mysql://user@host:port/db), the\n"
         "Year scenario also runs on MySQL/MariaDB.\n"
         "\n"
-        "JOBCONSOLE_BENCH_TURNS=1 lists on stderr every long event-loop turn (wall and GUI\n"
-        "thread CPU), and what each turn of more than 12 ms of CPU spent it on.\n"
+        "JOBCONSOLE_BENCH_TURNS=MS lists on stderr every long event-loop turn (wall and GUI\n"
+        "thread CPU), what each turn of more than MS ms of CPU (12 for a value that is not a\n"
+        "number) spent it on, and each scenario's costliest kinds of event.\n"
         "\n"
         "Widgets use the offscreen platform unless QT_QPA_PLATFORM is set. JSON:\n"
         "  --benchmark_out=FILE --benchmark_out_format=json\n"
@@ -153,10 +155,40 @@ public:
         auto &[count, ns] = m_costs[what];
         ++count;
         ns += cpuNs;
+        Total &total = m_totals[what];
+        ++total.count;
+        total.ns += cpuNs;
+        total.maxNs = std::max(total.maxNs, cpuNs);
+    }
+    // The kinds of event whose single costliest one took the most CPU over the whole
+    // scenario, with their count and total; then forgets them.
+    void printTotals(const char *scenario)
+    {
+        if (!m_enabled)
+            return;
+        QList<std::pair<qint64, QByteArray>> worst;
+        for (auto it = m_totals.cbegin(); it != m_totals.cend(); ++it)
+            worst.append({it.value().maxNs, it.key()});
+        std::sort(worst.begin(), worst.end(), std::greater<>());
+        std::fprintf(stderr, "%s: costliest events (max, count, total)\n", scenario);
+        for (const auto &[maxNs, what] : worst.first(std::min<qsizetype>(worst.size(), 8))) {
+            const Total &total = m_totals[what];
+            std::fprintf(stderr, "    %6.2f ms  %6d x  %8.1f ms  %s\n", double(maxNs) / 1e6,
+                         total.count, double(total.ns) / 1e6, what.constData());
+        }
+        m_totals.clear();
+    }
+    // CPU spent after the event `what` and before the next one began: the dispatcher, and
+    // what Qt does once an event is handled (a queued call's arguments are destroyed there).
+    void addGap(const QByteArray &what, qint64 cpuNs)
+    {
+        auto &[count, ns] = m_gaps[what];
+        ++count;
+        ns += cpuNs;
     }
     void endTurn(double wallMs, double cpuMs, double atMs)
     {
-        if (m_enabled && cpuMs > 12) {
+        if (m_enabled && cpuMs > m_thresholdMs) {
             // The costliest kinds of event first, and what all events together cost: CPU the
             // events do not account for was spent between them (timers' bookkeeping, the
             // dispatcher, a posted-event scan).
@@ -176,14 +208,40 @@ public:
             for (const auto &[ns, what] : costs.first(std::min<qsizetype>(costs.size(), 8)))
                 std::fprintf(stderr, "    %6.1f ms  %4d x  %s\n", double(ns) / 1e6,
                              m_costs.value(what).first, what.constData());
+            QList<std::pair<qint64, QByteArray>> gaps;
+            for (auto it = m_gaps.cbegin(); it != m_gaps.cend(); ++it)
+                gaps.append({it.value().second, it.key()});
+            std::sort(gaps.begin(), gaps.end(), std::greater<>());
+            for (const auto &[ns, what] : gaps.first(std::min<qsizetype>(gaps.size(), 3)))
+                std::fprintf(stderr, "    %6.1f ms  %4d x  between events, after %s\n",
+                             double(ns) / 1e6, m_gaps.value(what).first, what.constData());
         }
         m_costs.clear();
+        m_gaps.clear();
     }
-    void clear() { m_costs.clear(); }
+    void clear()
+    {
+        m_costs.clear();
+        m_gaps.clear();
+        m_totals.clear();
+    }
 
 private:
     bool m_enabled = !qEnvironmentVariableIsEmpty("JOBCONSOLE_BENCH_TURNS");
+    double m_thresholdMs = [] {
+        bool number = false;
+        const double ms = qEnvironmentVariable("JOBCONSOLE_BENCH_TURNS").toDouble(&number);
+        return number && ms > 1 ? ms : 12.0;
+    }();
     QHash<QByteArray, std::pair<int, qint64>> m_costs;
+    QHash<QByteArray, std::pair<int, qint64>> m_gaps;
+    struct Total
+    {
+        int count = 0;
+        qint64 ns = 0;
+        qint64 maxNs = 0;
+    };
+    QHash<QByteArray, Total> m_totals;
 };
 TurnLedger ledger;
 
@@ -202,15 +260,21 @@ public:
         const QByteArray name = receiver ? QByteArray(receiver->metaObject()->className()) + ' ' +
                                                receiver->objectName().toUtf8()
                                          : QByteArray("(none)");
+        if (!m_previous.isEmpty())
+            ledger.addGap(m_previous, cpu - m_previousEnd);
         ++m_depth;
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
-        ledger.add(name + " event " + QByteArray::number(int(type)), threadCpuNs() - cpu);
+        m_previous = name + " event " + QByteArray::number(int(type));
+        m_previousEnd = threadCpuNs();
+        ledger.add(m_previous, m_previousEnd - cpu);
         return handled;
     }
 
 private:
     int m_depth = 0;
+    QByteArray m_previous; // the last event handled, and when (thread CPU)
+    qint64 m_previousEnd = 0;
 };
 
 // The event-loop turns on the GUI thread, as the gaps between a 1 ms precise timer's timeouts.
@@ -223,9 +287,11 @@ public:
     {
         double wallMs = 0;
         double cpuMs = 0;
-        double atMs = 0;    // when it ended, from start()
-        long waits = 0;     // voluntary context switches (waiting: for events, a lock, I/O)
-        long preempted = 0; // involuntary ones (another thread took the core)
+        double atMs = 0;     // when it ended, from start()
+        long waits = 0;      // voluntary context switches (waiting: for events, a lock, I/O)
+        long preempted = 0;  // involuntary ones (another thread took the core)
+        long faults = 0;     // minor page faults (fresh memory touched)
+        double systemMs = 0; // of cpuMs, in the kernel
     };
 
     TurnProbe()
@@ -241,7 +307,7 @@ public:
         m_clock.start();
         m_last = 0;
         m_lastCpu = threadCpuNs();
-        m_lastSwitches = switches();
+        m_lastUsage = usage();
         ledger.clear();
         m_timer.start();
     }
@@ -293,29 +359,38 @@ private:
     {
         const qint64 now = m_clock.nsecsElapsed();
         const qint64 cpu = threadCpuNs();
-        const std::pair<long, long> switched = switches();
+        const Usage used = usage();
         m_turns.push_back({double(now - m_last) / 1e6, double(cpu - m_lastCpu) / 1e6,
-                           double(now) / 1e6, switched.first - m_lastSwitches.first,
-                           switched.second - m_lastSwitches.second});
-        m_lastSwitches = switched;
+                           double(now) / 1e6, used.waits - m_lastUsage.waits,
+                           used.preempted - m_lastUsage.preempted, used.faults - m_lastUsage.faults,
+                           double(used.systemNs - m_lastUsage.systemNs) / 1e6});
+        m_lastUsage = used;
         ledger.endTurn(m_turns.back().wallMs, m_turns.back().cpuMs, m_turns.back().atMs);
         m_last = now;
         m_lastCpu = cpu;
     }
 
-    // The calling thread's voluntary and involuntary context switches so far.
-    static std::pair<long, long> switches()
+    // The calling thread's context switches, page faults and kernel time so far.
+    struct Usage
     {
-        rusage usage{};
-        getrusage(RUSAGE_THREAD, &usage);
-        return {usage.ru_nvcsw, usage.ru_nivcsw};
+        long waits = 0;
+        long preempted = 0;
+        long faults = 0;
+        qint64 systemNs = 0;
+    };
+    static Usage usage()
+    {
+        rusage used{};
+        getrusage(RUSAGE_THREAD, &used);
+        return {used.ru_nvcsw, used.ru_nivcsw, used.ru_minflt,
+                qint64(used.ru_stime.tv_sec) * 1'000'000'000 + used.ru_stime.tv_usec * 1000};
     }
 
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_last = 0;
     qint64 m_lastCpu = 0;
-    std::pair<long, long> m_lastSwitches;
+    Usage m_lastUsage;
     std::vector<Turn> m_turns;
     std::vector<double> m_wall; // milliseconds, sorted
     std::vector<double> m_cpu;
@@ -327,11 +402,13 @@ void printLongTurns(const char *scenario, const TurnProbe &probe, double ms)
 {
     if (qEnvironmentVariableIsEmpty("JOBCONSOLE_BENCH_TURNS"))
         return;
+    ledger.printTotals(scenario);
     for (const TurnProbe::Turn &turn : probe.longerThan(ms))
         std::fprintf(stderr,
-                     "%s: turn of %.1f ms (GUI thread CPU %.1f ms; switches: %ld waits, %ld "
-                     "preempted) ending at %.0f ms\n",
-                     scenario, turn.wallMs, turn.cpuMs, turn.waits, turn.preempted, turn.atMs);
+                     "%s: turn of %.1f ms (GUI thread CPU %.1f ms, %.1f ms of it in the kernel; "
+                     "switches: %ld waits, %ld preempted; %ld page faults) ending at %.0f ms\n",
+                     scenario, turn.wallMs, turn.cpuMs, turn.systemMs, turn.waits, turn.preempted,
+                     turn.faults, turn.atMs);
 }
 
 // Resets VmHWM (the peak resident set) to the current RSS: each scenario's own peak.
