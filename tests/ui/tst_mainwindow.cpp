@@ -721,6 +721,38 @@ private slots:
         QVERIFY(!model->index(0, RunHistoryModel::Outcome).data(ItemRole::Progress).isValid());
     }
 
+    // The actions follow the selected job's own changes at once, though progress of the others
+    // no longer reaches them: whenever the table's row says the job runs (a run the scheduler
+    // started, not the console's Run now), Cancel is already on, and off again when it ended.
+    // delta-import is the model's fourth row but the table's third (sorted by name), so the
+    // selection must be looked up where the table shows the row.
+    void actionsFollowTheSelectedJob_data() { test::addDatabaseRowsWithMySql(); }
+    void actionsFollowTheSelectedJob()
+    {
+        OPEN_CONSOLE();
+        MainWindow &window = *c.window;
+        clickRow(window, importJob);
+        QVERIFY(!c.actions().cancel()->isEnabled());
+        const JobTableModel *model = test::jobModel(window);
+        QStringList behind; // a row change the actions had not followed when it was signalled
+        int runningRows = 0;
+        // Connected after the window's own handler, so it runs after it.
+        QObject::connect(model, &QAbstractItemModel::dataChanged, &window, [&] {
+            const bool running = model->job(importJob)->isRunning();
+            runningRows += running ? 1 : 0;
+            if (running != c.actions().cancel()->isEnabled())
+                behind.append(running ? u"running, Cancel off"_s : u"ended, Cancel on"_s);
+        });
+        const auto started = c.runtime->scheduler().runNow(importJob, RunRequest{});
+        QVERIFY2(started, qPrintable(errorOf(started)));
+        QTRY_VERIFY_WITH_TIMEOUT(runningRows > 0, 10000);
+        c.steps->release(4);
+        QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(importJob), u"succeeded"_s, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->job(importJob)->isRunning(), 10000);
+        QVERIFY2(behind.isEmpty(), qPrintable(behind.join(u"; "_s)));
+        QVERIFY(!c.actions().cancel()->isEnabled());
+    }
+
     // Issue 13: "Run for a past occurrence…" with Ctrl+Shift+R: the day before the newest
     // occurrence picked with Down, a reason typed, Run clicked; then from the context menu an
     // older one typed into the field (a time that is no occurrence first), as a dry run. Both

@@ -196,8 +196,7 @@ void MainWindow::followJobTable()
         if (run.job == m_history->model()->job())
             m_history->refresh();
     });
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::followLiveRun);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::followRowChanges);
     connect(m_feed, &JobTableFeed::instancesSeenChanged, m_status, &ConsoleStatusBar::setInstances);
     connect(m_status, &ConsoleStatusBar::reconnectRequested, this, [this] {
         m_reader->database()->closeAll(); // every thread reopens its connection
@@ -455,6 +454,16 @@ void MainWindow::followLiveRun()
     const JobOverview *job = m_model->job(history->job());
     if (job && job->lastRun && job->lastRun->outcome == RunOutcome::Running)
         history->setLiveProgress(job->lastRun->id, job->progress());
+}
+
+void MainWindow::followRowChanges(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+{
+    followLiveRun();
+    // The actions depend on the selected jobs and on the time (a pause ends; a new "now" changes
+    // every row): a progress report of a job that is not selected (with 50 running, a thousand a
+    // second) changes neither.
+    if (m_table->anySelected(topLeft.row(), bottomRight.row()))
+        updateActions();
 }
 
 void MainWindow::updateActions()

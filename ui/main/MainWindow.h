@@ -70,6 +70,9 @@ private:
     void restoreLayout();
     void saveLayout();
     void updateActions();
+    // A change of the jobs table's rows first..last: History's live run follows, and the
+    // actions when a selected job or the time changed.
+    void followRowChanges(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void fitOnScreen();
     // History's running row follows the jobs table: its progress and its duration so far.
     void followLiveRun();
@@ -106,7 +109,7 @@ private:
     ChangeListener *m_listener = nullptr;
     QTimer *m_changeRefresh = nullptr;
     ErrorLogPane *m_errors = nullptr;
-    QString m_shownJob; // the job the History and Settings changes panes show (empty: none)
+    QString m_shownJob;     // the job the History and Settings changes panes show (empty: none)
     bool m_quitting = false;
     bool m_toldAboutTray = false;
 };

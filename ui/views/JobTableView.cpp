@@ -70,6 +70,19 @@ QStringList JobTableView::selectedJobs() const
     return jobs;
 }
 
+bool JobTableView::anySelected(int first, int last) const
+{
+    const QItemSelectionModel *selection = selectionModel();
+    if (!selection->hasSelection())
+        return false;
+    for (int row = first; row <= last; ++row) {
+        const QModelIndex shown = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (shown.isValid() && selection->isRowSelected(shown.row()))
+            return true;
+    }
+    return false;
+}
+
 QString JobTableView::currentJob() const
 {
     const QModelIndex current = selectionModel()->currentIndex();

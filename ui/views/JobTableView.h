@@ -30,6 +30,9 @@ public:
     QStringList selectedJobs() const;
     // The current row's job when that row is selected; empty otherwise.
     QString currentJob() const;
+    // Whether any of the model's rows first..last (JobTableModel's rows, not the sorted and
+    // filtered view's) is selected.
+    bool anySelected(int first, int last) const;
     // Selects `jobs` (those still in the table), the first of them current; the first row
     // when none is. False when the table is empty.
     bool selectJobs(const QStringList &jobs);
