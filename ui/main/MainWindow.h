@@ -109,7 +109,7 @@ private:
     ChangeListener *m_listener = nullptr;
     QTimer *m_changeRefresh = nullptr;
     ErrorLogPane *m_errors = nullptr;
-    QString m_shownJob;     // the job the History and Settings changes panes show (empty: none)
+    QString m_shownJob; // the job the History and Settings changes panes show (empty: none)
     bool m_quitting = false;
     bool m_toldAboutTray = false;
 };
