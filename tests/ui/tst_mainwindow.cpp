@@ -736,8 +736,10 @@ private slots:
         const JobTableModel *model = test::jobModel(window);
         QStringList behind; // a row change the actions had not followed when it was signalled
         int runningRows = 0;
-        // Connected after the window's own handler, so it runs after it.
-        QObject::connect(model, &QAbstractItemModel::dataChanged, &window, [&] {
+        // Connected after the window's own handler, so it runs after it. Its context goes
+        // before the variables it uses: a failed test's console still ends the run on exit.
+        QObject watcher;
+        QObject::connect(model, &QAbstractItemModel::dataChanged, &watcher, [&] {
             const bool running = model->job(importJob)->isRunning();
             runningRows += running ? 1 : 0;
             if (running != c.actions().cancel()->isEnabled())
