@@ -44,6 +44,22 @@ openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access,
                                  ifMissing);
 }
 
+RunningDatabase::RunningDatabase(std::shared_ptr<jc::ConnectionFactory> opened)
+    : database(std::move(opened))
+    , clock(systemClock)
+{
+    clock.align(*database);
+}
+
+jc::Expected<std::unique_ptr<RunningDatabase>, int> openForRunning(const CommandEnvironment &env,
+                                                                   const QString &command)
+{
+    auto database = openDatabase(env);
+    if (!database)
+        return jc::Unexpected(env.fail(command, database.error()));
+    return std::make_unique<RunningDatabase>(std::move(database).value());
+}
+
 const jc::CatalogEntry *findJob(const QStringList &positional)
 {
     return positional.size() == 1 ? jc::JobCatalog::lookup(positional.first()) : nullptr;

@@ -3,9 +3,11 @@
 #include "CommandEnvironment.h"
 
 #include "common/Expected.h"
+#include "engine/SystemClock.h"
 #include "jobs/CatalogEntry.h"
 #include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/DatabaseClock.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -61,6 +63,27 @@ jc::Expected<std::shared_ptr<jc::ConnectionFactory>, QString>
 openDatabase(const CommandEnvironment &env,
              jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite,
              jc::AppDatabase::IfMissing ifMissing = jc::AppDatabase::IfMissing::Refuse);
+
+// What a command that runs jobs (run, serve) works on: the database, opened and migrated as
+// openDatabase() does, and the clock its runs go by: the server's time on PostgreSQL and
+// MySQL/MariaDB (DatabaseClock, aligned once here; the scheduler keeps it aligned), so that
+// its heartbeats and leases agree with every other instance's. Not movable: the clock refers
+// to the system clock beside it.
+struct RunningDatabase
+{
+    explicit RunningDatabase(std::shared_ptr<jc::ConnectionFactory> opened);
+    RunningDatabase(const RunningDatabase &) = delete;
+    RunningDatabase &operator=(const RunningDatabase &) = delete;
+
+    std::shared_ptr<jc::ConnectionFactory> database;
+    jc::SystemClock systemClock;
+    jc::DatabaseClock clock;
+};
+
+// openDatabase() and the aligned clock; a failure is written as `command`'s error, whose
+// status (1) is the error.
+jc::Expected<std::unique_ptr<RunningDatabase>, int> openForRunning(const CommandEnvironment &env,
+                                                                   const QString &command);
 
 // Declares the JOB positional argument that findJob() and jobArgument() read.
 void addJobArgument(QCommandLineParser &parser);

@@ -5,13 +5,10 @@
 #include "SignalWatcher.h"
 
 #include "common/IsoTime.h"
-#include "engine/SystemClock.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
 #include "jobs/RunSummaryText.h"
 #include "schedule/OccurrenceFinder.h"
-#include "storage/AppDatabase.h"
-#include "storage/DatabaseClock.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -242,14 +239,12 @@ int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
     if (!invocation)
         return invocation.error();
 
-    const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
-    if (!database)
-        return env.fail(command, database.error());
-    SystemClock systemClock;
-    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
-    clock.align(*database.value());
-    auto runtime =
-        JobRuntime::create(database.value(), clock, runtimeOptions(invocation.value(), clock));
+    const auto opened = CommandSupport::openForRunning(env, command);
+    if (!opened)
+        return opened.error();
+    DatabaseClock &clock = opened.value()->clock;
+    auto runtime = JobRuntime::create(opened.value()->database, clock,
+                                      runtimeOptions(invocation.value(), clock));
     if (!runtime)
         return env.fail(command, runtime.error());
     return runOnce(env, runtime.value()->scheduler(), invocation.value());

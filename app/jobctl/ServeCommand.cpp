@@ -7,7 +7,6 @@
 #include "SignalWatcher.h"
 
 #include "common/LogCategories.h"
-#include "engine/SystemClock.h"
 #include "jobs/AlertRules.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
@@ -16,8 +15,6 @@
 #include "service/SchedulerMetrics.h"
 #include "service/ServiceLog.h"
 #include "service/WebhookSender.h"
-#include "storage/AppDatabase.h"
-#include "storage/DatabaseClock.h"
 #include "storage/RunHistory.h"
 
 #include <QCommandLineParser>
@@ -301,22 +298,21 @@ int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
 
     ServiceNotifier notifier(service);
     notifier.setStatus(QStringLiteral("Opening the database"));
-    const auto database = AppDatabase::open(AppDatabase::resolveUrlText(env.databaseUrl));
-    if (!database)
-        return env.fail(command, database.error());
-    SystemClock systemClock;
-    DatabaseClock clock(systemClock); // the server's time, on PostgreSQL
-    clock.align(*database.value());
+    const auto opened = CommandSupport::openForRunning(env, command);
+    if (!opened)
+        return opened.error();
+    const std::shared_ptr<ConnectionFactory> &database = opened.value()->database;
+    DatabaseClock &clock = opened.value()->clock;
     settings.value().runtime.databaseClock = &clock;
-    auto runtime = JobRuntime::create(database.value(), clock, settings->runtime);
+    auto runtime = JobRuntime::create(database, clock, settings->runtime);
     if (!runtime)
         return env.fail(command, runtime.error(), 2);
     Scheduler &scheduler = runtime.value()->scheduler();
-    qCInfo(lcScheduler).noquote() << "Serving" << database.value()->url().toDisplayString()
-                                  << "as instance" << scheduler.instanceId();
+    qCInfo(lcScheduler).noquote() << "Serving" << database->url().toDisplayString() << "as instance"
+                                  << scheduler.instanceId();
     SchedulerMetrics::OnRecord onRecord;
     if (metrics.value())
-        onRecord = recordedRuns(database.value());
+        onRecord = recordedRuns(database);
     return serve(*runtime.value(), notifier, settings.value(), metrics.value().get(),
                  std::move(onRecord));
 }
