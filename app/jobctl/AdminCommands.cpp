@@ -122,7 +122,7 @@ int AdminCommands::list(const CommandEnvironment &env)
     const RunHistory history(database.value());
     const auto latest = history.latestRunPerJob();
     const auto occurrences = history.lastOccurrencePerJob();
-    const QDateTime now = databaseNow(*database.value());
+    const QDateTime now = databaseNow(database.value());
     const auto pauses = PauseStore(database.value()).activePauses(now.toMSecsSinceEpoch());
     if (!latest || !occurrences || !pauses)
         return env.fail(command, !latest ? latest.error()
@@ -171,7 +171,7 @@ int AdminCommands::pause(const CommandEnvironment &env)
     const QString &job = target->job;
     const auto paused = PauseStore(target->database)
                             .pause(job, osUser(), parser.value(reasonOption), until,
-                                   databaseNow(*target->database).toMSecsSinceEpoch());
+                                   databaseNow(target->database).toMSecsSinceEpoch());
     if (!paused)
         return env.fail(command, paused.error());
     env.out << "Paused \"" << job << "\"";
@@ -193,7 +193,7 @@ int AdminCommands::resume(const CommandEnvironment &env)
     const QString &job = target->job;
     const auto resumed =
         PauseStore(target->database)
-            .resume(job, osUser(), databaseNow(*target->database).toMSecsSinceEpoch());
+            .resume(job, osUser(), databaseNow(target->database).toMSecsSinceEpoch());
     if (!resumed)
         return env.fail(command, resumed.error());
     env.out << (resumed.value() ? "Resumed \"" : "Was not paused: \"") << job << "\".\n";
@@ -222,7 +222,7 @@ int AdminCommands::cancel(const CommandEnvironment &env)
         return env.fail(command, database.error());
     const auto requested =
         SqlRunJournal(database.value())
-            .requestCancel(id, osUser(), databaseNow(*database.value()).toMSecsSinceEpoch());
+            .requestCancel(id, osUser(), databaseNow(database.value()).toMSecsSinceEpoch());
     if (!requested)
         return env.fail(command, requested.error());
     env.out << "Cancel requested for run " << id << ".\n";

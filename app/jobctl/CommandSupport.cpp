@@ -44,20 +44,20 @@ openDatabase(const CommandEnvironment &env, jc::AppDatabase::Access access,
                                  ifMissing);
 }
 
-RunningDatabase::RunningDatabase(std::shared_ptr<jc::ConnectionFactory> opened)
+DatabaseWithClock::DatabaseWithClock(std::shared_ptr<jc::ConnectionFactory> opened)
     : database(std::move(opened))
     , clock(systemClock)
 {
     clock.align(*database);
 }
 
-jc::Expected<std::unique_ptr<RunningDatabase>, int> openForRunning(const CommandEnvironment &env,
-                                                                   const QString &command)
+jc::Expected<std::unique_ptr<DatabaseWithClock>, int> openWithClock(const CommandEnvironment &env,
+                                                                    const QString &command)
 {
     auto database = openDatabase(env);
     if (!database)
         return jc::Unexpected(env.fail(command, database.error()));
-    return std::make_unique<RunningDatabase>(std::move(database).value());
+    return std::make_unique<DatabaseWithClock>(std::move(database).value());
 }
 
 const jc::CatalogEntry *findJob(const QStringList &positional)
@@ -103,12 +103,9 @@ jc::Expected<JobOnDatabase, int> parseJobOnDatabase(QCommandLineParser &parser,
     return JobOnDatabase{job.value(), std::move(database).value()};
 }
 
-QDateTime databaseNow(jc::ConnectionFactory &database)
+QDateTime databaseNow(const std::shared_ptr<jc::ConnectionFactory> &database)
 {
-    const jc::SystemClock systemClock;
-    jc::DatabaseClock clock(systemClock);
-    clock.align(database);
-    return clock.now();
+    return DatabaseWithClock(database).clock.now();
 }
 
 QString osUser()

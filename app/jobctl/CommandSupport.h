@@ -64,26 +64,25 @@ openDatabase(const CommandEnvironment &env,
              jc::AppDatabase::Access access = jc::AppDatabase::Access::ReadWrite,
              jc::AppDatabase::IfMissing ifMissing = jc::AppDatabase::IfMissing::Refuse);
 
-// What a command that runs jobs (run, serve) works on: the database, opened and migrated as
-// openDatabase() does, and the clock its runs go by: the server's time on PostgreSQL and
-// MySQL/MariaDB (DatabaseClock, aligned once here; the scheduler keeps it aligned), so that
-// its heartbeats and leases agree with every other instance's. Not movable: the clock refers
-// to the system clock beside it.
-struct RunningDatabase
+// A database and the clock its instants are in: the server's time on PostgreSQL and
+// MySQL/MariaDB (DatabaseClock, aligned once on construction; a scheduler keeps it aligned),
+// so that what a command writes or judges (heartbeats, leases, a pause's start) agrees with
+// every other instance. Not movable: the clock refers to the system clock beside it.
+struct DatabaseWithClock
 {
-    explicit RunningDatabase(std::shared_ptr<jc::ConnectionFactory> opened);
-    RunningDatabase(const RunningDatabase &) = delete;
-    RunningDatabase &operator=(const RunningDatabase &) = delete;
+    explicit DatabaseWithClock(std::shared_ptr<jc::ConnectionFactory> opened);
+    DatabaseWithClock(const DatabaseWithClock &) = delete;
+    DatabaseWithClock &operator=(const DatabaseWithClock &) = delete;
 
     std::shared_ptr<jc::ConnectionFactory> database;
     jc::SystemClock systemClock;
     jc::DatabaseClock clock;
 };
 
-// openDatabase() and the aligned clock; a failure is written as `command`'s error, whose
-// status (1) is the error.
-jc::Expected<std::unique_ptr<RunningDatabase>, int> openForRunning(const CommandEnvironment &env,
-                                                                   const QString &command);
+// openDatabase() and its aligned clock, for the commands that run jobs (run, serve); a failure
+// is written as `command`'s error, whose status (1) is the error.
+jc::Expected<std::unique_ptr<DatabaseWithClock>, int> openWithClock(const CommandEnvironment &env,
+                                                                    const QString &command);
 
 // Declares the JOB positional argument that findJob() and jobArgument() read.
 void addJobArgument(QCommandLineParser &parser);
@@ -115,7 +114,7 @@ jc::Expected<JobOnDatabase, int> parseJobOnDatabase(QCommandLineParser &parser,
 
 // Now, in the database server's clock on PostgreSQL (DatabaseClock): liveness is judged
 // against heartbeats that every instance writes in that clock, whatever this host's clock says.
-QDateTime databaseNow(jc::ConnectionFactory &database);
+QDateTime databaseNow(const std::shared_ptr<jc::ConnectionFactory> &database);
 
 // The OS account running this command: who paused, cancelled or ran something.
 QString osUser();

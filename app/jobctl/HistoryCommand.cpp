@@ -195,7 +195,7 @@ int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
     const auto runs = RunHistory(database.value()).runs(query.value());
     if (!runs)
         return env.fail(command, runs.error());
-    const qint64 now = databaseNow(*database.value()).toMSecsSinceEpoch();
+    const qint64 now = databaseNow(database.value()).toMSecsSinceEpoch();
     if (parser.isSet(options.json)) {
         printJson(env, runs.value());
         return 0;

@@ -239,7 +239,7 @@ int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
     if (!invocation)
         return invocation.error();
 
-    const auto opened = CommandSupport::openForRunning(env, command);
+    const auto opened = CommandSupport::openWithClock(env, command);
     if (!opened)
         return opened.error();
     DatabaseClock &clock = opened.value()->clock;

@@ -298,7 +298,7 @@ int runParsed(const CommandEnvironment &env, const QCommandLineParser &parser,
 
     ServiceNotifier notifier(service);
     notifier.setStatus(QStringLiteral("Opening the database"));
-    const auto opened = CommandSupport::openForRunning(env, command);
+    const auto opened = CommandSupport::openWithClock(env, command);
     if (!opened)
         return opened.error();
     const std::shared_ptr<ConnectionFactory> &database = opened.value()->database;
