@@ -53,22 +53,39 @@ QString noLegacyGrant(SqlDialect dialect)
            legacyInPeriod(dialect) + u')';
 }
 
-// Audit ids are version 7 UUIDs: a prefix from C++ (the time in milliseconds and a sequence
-// number, see auditIdPrefix) and 62 random bits from the database, so that the insert stays
-// one statement and a batch's ids land next to each other in the primary key instead of on
-// a random page each (each page a commit touches is written again).
-QString randomSuffixExpression(SqlDialect dialect)
+// Audit ids are version 7 UUIDs, "tttttttt-tttt-7sss-8nnn-nnrrrrrrrrrr": a prefix from C++ (the
+// time in milliseconds and a sequence number, see auditIdPrefix), then the row's place in the
+// batch in users' id order (n, 20 bits: a batch has at most 100,000 users) and 40 random bits
+// from the database, so that the insert stays one statement and every id is greater than the
+// one before: the batch's rows are appended to the end of the primary key in order. With 62
+// random bits instead, each batch's ids landed at random among one another, and the index
+// split its last pages at random: the audit insert of 1M users took 12.6-14.8 s instead of
+// 10.7-11.3 s on MariaDB (1,000 users a batch), and 16.0 s instead of 8.9 s with batches of
+// 10,000. The random bits keep two processes that start a batch in the same millisecond with
+// the same sequence number apart; were they ever equal, the unique key refuses the insert and
+// the batch is retried with a new prefix.
+
+// The place of the row in the batch as five hex digits (the derived table's column h).
+QString positionHex(SqlDialect dialect)
 {
-    if (dialect == SqlDialect::Postgres) // "vxxx-xxxxxxxxxxxx" of a v4: the same variant bits
-        return QStringLiteral("substr(CAST(gen_random_uuid() AS varchar(36)), 20)");
-    // MySQL's UUID() is a version 1: its tail is the host's, the same on every row. MD5 of it
-    // (unique per call) gives 60 bits that differ row by row.
+    const QString n = QStringLiteral("ROW_NUMBER() OVER (ORDER BY c.user_id)");
+    if (dialect == SqlDialect::Postgres)
+        return QStringLiteral("lpad(to_hex(%1), 5, '0')").arg(n);
     if (dialect == SqlDialect::MySql)
-        return QStringLiteral("substr('89ab', 1 + floor(rand() * 4), 1) || "
-                              "substr(md5(uuid()), 1, 3) || '-' || substr(md5(uuid()), 1, 12)");
-    return QStringLiteral("substr('89ab', 1 + (abs(random()) % 4), 1) || "
-                          "substr(lower(hex(randomblob(2))), 2) || '-' || "
-                          "lower(hex(randomblob(6)))");
+        return QStringLiteral("lower(lpad(hex(%1), 5, '0'))").arg(n);
+    return QStringLiteral("printf('%05x', ") + n + u')'; // no arg(): "%05" would be a marker
+}
+
+// Ten random hex digits, row by row.
+QString randomHex(SqlDialect dialect)
+{
+    if (dialect == SqlDialect::Postgres) // the last ten digits of a v4: all random
+        return QStringLiteral("substr(CAST(gen_random_uuid() AS varchar(36)), 27)");
+    // rand() has about 30 random bits: two draws of 20.
+    if (dialect == SqlDialect::MySql)
+        return QStringLiteral("lower(lpad(hex(floor(rand() * 1048576)), 5, '0')) || "
+                              "lower(lpad(hex(floor(rand() * 1048576)), 5, '0'))");
+    return QStringLiteral("lower(hex(randomblob(5)))");
 }
 
 } // namespace
@@ -145,11 +162,13 @@ QString CreditTopUpStatements::insertAuditSql(SqlDialect dialect)
 {
     return QStringLiteral(
                "INSERT INTO credit_adjustments (id, created_at, user_id, credits, reason, period) "
-               "SELECT %1 || %2, %3, b.user_id, b.credits, 'Monthly free credit top-up: topped "
-               "up to ' || %4, %5 FROM jc_credit_topup_chosen b")
-        .arg(textCast(QStringLiteral(":id_prefix"), dialect, 19), randomSuffixExpression(dialect),
+               "SELECT %1 || '8' || substr(b.h, 1, 3) || '-' || substr(b.h, 4, 2) || %2, %3, "
+               "b.user_id, b.credits, 'Monthly free credit top-up: topped up to ' || %4, %5 FROM "
+               "(SELECT c.user_id, c.credits, c.credit_limit, %6 AS h FROM "
+               "jc_credit_topup_chosen c) b")
+        .arg(textCast(QStringLiteral(":id_prefix"), dialect, 19), randomHex(dialect),
              SqlTime::sqlNow(dialect), textCast(QStringLiteral("b.credit_limit"), dialect, 12),
-             textCast(QStringLiteral(":period"), dialect, 7));
+             textCast(QStringLiteral(":period"), dialect, 7), positionHex(dialect));
 }
 
 // The key range keeps PostgreSQL on the primary key (the work table has no statistics).

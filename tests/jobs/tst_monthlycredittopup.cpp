@@ -373,6 +373,38 @@ private slots:
         QVERIFY(run.logged(QStringLiteral("Batch committed")));
     }
 
+    // Audit ids grow with the users' ids, within a batch and from one batch to the next, so
+    // that every grant is appended to the end of the audit log's primary key (see
+    // CreditTopUpStatements). 60 users owed, batches of 40: one full batch, one of 20.
+    void auditIdsGrowWithTheUsers_data() { test::addDatabaseRowsWithMySql(); }
+    void auditIdsGrowWithTheUsers()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QList<User> users;
+        for (int i = 0; i < 60; ++i)
+            users.append({userId(i), i % 10, 10 + i % 3}); // every one below the limit
+        QVERIFY(addUsers(db, users));
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches(40));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("batches")).toInteger(), 2);
+
+        QMap<QString, QString> userByAuditId; // sorted by audit id
+        const auto rows = audits(db, dialect);
+        for (auto it = rows.begin(); it != rows.end(); ++it)
+            userByAuditId.insert(it.value().id, it.key());
+        QCOMPARE(userByAuditId.size(), users.size());
+        QStringList expected;
+        for (const User &user : users)
+            expected.append(user.id);
+        QCOMPARE(userByAuditId.values(), expected);
+    }
+
     // The run tunes its SQLite connection (cache, checkpoints, a memory map) for itself only:
     // the worker's connection serves the next job with the settings it had.
     void sqliteTuningEndsWithTheRun()
