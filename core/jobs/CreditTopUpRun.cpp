@@ -71,25 +71,21 @@ JobResult CreditTopUpRun::execute()
                                  .arg(batch)
                                  .arg(std::max<qint64>(m_batchesEstimated, batch))
                                  .arg(after);
-        const auto range = batchRange(boundaries.value(), after, what);
-        if (!range)
-            return range.error().cancelled ? cancelled() : failed(range.error().error);
-        if (range->users == 0)
+        const auto outcome = runBatch(boundaries.value(), after, what);
+        if (!outcome)
+            return outcome.error().cancelled ? cancelled() : failed(outcome.error().error);
+        const CreditTopUpSql::Range &range = outcome->range;
+        if (range.users == 0)
             break;
-        const auto counts = withRetries<CreditTopUpCounts>(what, [&](CreditTopUpSql &sql) {
-            return m_dryRun ? sql.preview(range.value()) : sql.apply(range.value());
-        });
-        if (!counts && counts.error().cancelled)
-            return cancelled();
         m_batchesDone = batch;
-        after = range->last;
-        if (counts) {
+        after = range.last;
+        if (!outcome->error) {
             m_consecutiveFailures = 0;
-            m_totals.add(counts.value());
-            logBatch(batch, range.value(), counts.value());
+            m_totals.add(outcome->counts);
+            logBatch(batch, range, outcome->counts);
             refreshStatisticsWhenGrown();
-        } else if (!carryOnAfter(range.value(), counts.error().error)) {
-            return failed(counts.error().error);
+        } else if (!carryOnAfter(range, *outcome->error)) {
+            return failed(*outcome->error);
         }
         const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
         // The batches committed so far stay committed whatever happens next: what a Cancel
@@ -192,6 +188,45 @@ CreditTopUpRun::batchRange(const QStringList &boundaries, const QString &after, 
         return CreditTopUpSql::Range{after, boundaries.at(m_batchesDone), m_settings.batchSize};
     return withRetries<CreditTopUpSql::Range>(
         what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, m_settings.batchSize); });
+}
+
+Expected<CreditTopUpRun::BatchOutcome, CreditTopUpRun::Stop>
+CreditTopUpRun::runBatch(const QStringList &boundaries, const QString &after, const QString &what)
+{
+    if (!m_dryRun && CreditTopUpSql::choosesItsOwnRange(m_database.dialect()))
+        return runBatchChoosingItsRange(after, what);
+    const auto range = batchRange(boundaries, after, what);
+    if (!range)
+        return Unexpected(range.error());
+    if (range->users == 0)
+        return BatchOutcome{range.value(), {}, {}};
+    const auto counts = withRetries<CreditTopUpCounts>(what, [&](CreditTopUpSql &sql) {
+        return m_dryRun ? sql.preview(range.value()) : sql.apply(range.value());
+    });
+    if (counts)
+        return BatchOutcome{range.value(), counts.value(), {}};
+    if (counts.error().cancelled)
+        return Unexpected(counts.error());
+    return BatchOutcome{range.value(), {}, counts.error().error};
+}
+
+// A batch that failed for good has no range of its own (it was chosen in the transaction that
+// rolled back): the users it would have taken are looked up then, to be skipped.
+Expected<CreditTopUpRun::BatchOutcome, CreditTopUpRun::Stop>
+CreditTopUpRun::runBatchChoosingItsRange(const QString &after, const QString &what)
+{
+    const int size = m_settings.batchSize;
+    const auto batch = withRetries<CreditTopUpSql::Batch>(
+        what, [&](CreditTopUpSql &sql) { return sql.applyNext(after, size); });
+    if (batch)
+        return BatchOutcome{batch->range, batch->counts, {}};
+    if (batch.error().cancelled)
+        return Unexpected(batch.error());
+    const auto skipped = withRetries<CreditTopUpSql::Range>(
+        what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, size); });
+    if (!skipped)
+        return Unexpected(skipped.error());
+    return BatchOutcome{skipped.value(), {}, batch.error().error};
 }
 
 // A rerun of a period that is done, or a month nobody is owed anything: the survey said so,

@@ -47,6 +47,20 @@ private:
     Expected<QStringList, Stop> readBoundaries();
     Expected<CreditTopUpSql::Range, Stop> batchRange(const QStringList &boundaries,
                                                      const QString &after, const QString &what);
+    // A batch dealt with: its users, and what it granted or why it failed for good.
+    struct BatchOutcome
+    {
+        CreditTopUpSql::Range range;
+        CreditTopUpCounts counts;
+        std::optional<QString> error;
+    };
+    // Runs the batch after `after` (with its retries). Unexpected when the run must stop: a
+    // stop, or a range that could not be looked up.
+    Expected<BatchOutcome, Stop> runBatch(const QStringList &boundaries, const QString &after,
+                                          const QString &what);
+    // MySQL/MariaDB (CreditTopUpSql::choosesItsOwnRange): the batch takes the next users itself.
+    Expected<BatchOutcome, Stop> runBatchChoosingItsRange(const QString &after,
+                                                          const QString &what);
     [[nodiscard]] std::chrono::milliseconds backoff(int attempt) const;
 
     // Records a batch that failed for good; false when the run should stop instead.

@@ -61,10 +61,11 @@ CreditTopUpSql::CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString peri
                                         "id) AS n FROM users) b WHERE n % :size = 0 ORDER BY id"))
     , m_clearChosen(m_db, QStringLiteral("DELETE FROM jc_credit_topup_chosen"))
     , m_chooseOwed(m_db, CreditTopUpStatements::chooseOwedSql(dialect))
+    , m_chooseNext(m_db, CreditTopUpStatements::chooseNextSql())
+    , m_chosenRange(m_db, CreditTopUpStatements::chosenRangeSql())
     , m_insertAudit(m_db, CreditTopUpStatements::insertAuditSql(dialect))
     , m_updateBalances(m_db, CreditTopUpStatements::updateBalancesSql(dialect))
-    , m_chosenByLimit(m_db, QStringLiteral("SELECT credit_limit, COUNT(*), SUM(credits) FROM "
-                                           "jc_credit_topup_chosen GROUP BY credit_limit"))
+    , m_chosenByLimit(m_db, CreditTopUpStatements::chosenByLimitSql())
     , m_owedByLimit(m_db, CreditTopUpStatements::owedByLimitSql(dialect))
     , m_countLegacy(m_db, CreditTopUpStatements::countLegacySql(dialect))
     , m_adoptLegacy(m_db, CreditTopUpStatements::adoptLegacySql(dialect))
@@ -213,12 +214,16 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
 {
     for (SqlStatement *statement :
          {&m_surveyUsers, &m_countGranted, &m_findOwed, &m_countLegacy, &m_nextRange, &m_boundaries,
-          &m_clearChosen, &m_chooseOwed, &m_insertAudit, &m_updateBalances, &m_chosenByLimit,
-          &m_owedByLimit, &m_adoptLegacy, &m_switchOver, &m_legacySince}) {
+          &m_clearChosen, &m_chooseOwed, &m_chooseNext, &m_chosenRange, &m_insertAudit,
+          &m_updateBalances, &m_chosenByLimit, &m_owedByLimit, &m_adoptLegacy, &m_switchOver,
+          &m_legacySince}) {
         if (statement == &m_clearChosen && m_dialect != SqlDialect::Sqlite)
             continue; // emptied by its commit (PostgreSQL) or by TRUNCATE (MySQL, apply())
         if (statement == &m_boundaries && m_dialect != SqlDialect::Sqlite)
             continue; // not read there (boundaries())
+        if ((statement == &m_chooseNext || statement == &m_chosenRange) &&
+            !choosesItsOwnRange(m_dialect))
+            continue; // MySQL's (applyNext())
         if (auto failed = statement->prepare())
             return failed->error;
     }
@@ -375,8 +380,8 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
 }
 
 // Only SQLite reads them. MySQL/MariaDB: InnoDB keeps users in id order (the primary key is
-// the table), so the next range is 1,000 neighbouring rows that the batch reads next anyway,
-// while MariaDB sorts every id for ROW_NUMBER(): 500k users, 2.3 s for the boundaries against
+// the table), so a batch takes its next 1,000 neighbouring rows itself (applyNext), while
+// MariaDB sorts every id for ROW_NUMBER(): 500k users, 2.3 s for the boundaries against
 // 0.6 s for 500 look-ups. PostgreSQL: the index-only scan of every id goes to the heap for
 // each row on a page not marked all-visible since the last vacuum, in random order (UUID ids):
 // 1M users, 0.5 s just after a VACUUM, 5.4 s in bench_jobs' fresh database, before the first
@@ -417,27 +422,58 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::preview(const Range &rang
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 {
-    // MySQL: emptied by TRUNCATE, outside the transaction (it may commit), before every attempt:
-    // the MEMORY table keeps what a rolled-back attempt chose. (Emptied by DELETE, the InnoDB
-    // temporary table it was before kept its deleted rows, and every statement on it grew
-    // slower over the run: 0.4 s in the first quarter of the 1M top-up's batches, 2.7 s in the
-    // last, for the DELETE alone.)
-    if (m_dialect == SqlDialect::MySql) {
-        if (auto error = execText(QStringLiteral("TRUNCATE TABLE jc_credit_topup_chosen")))
-            return Unexpected(*error);
-    }
-    if (auto error = execText(beginStatement()))
+    if (auto error = beginBatch())
         return Unexpected(*error);
     auto counts = applyInTransaction(range);
     if (!counts) {
         rollback();
         return counts;
     }
-    if (auto error = execText(QStringLiteral("COMMIT"))) {
-        rollback();
+    if (auto error = commitBatch())
         return Unexpected(*error);
-    }
     return counts;
+}
+
+bool CreditTopUpSql::choosesItsOwnRange(SqlDialect dialect)
+{
+    return dialect == SqlDialect::MySql;
+}
+
+Expected<CreditTopUpSql::Batch, QSqlError> CreditTopUpSql::applyNext(const QString &after, int size)
+{
+    Q_ASSERT(choosesItsOwnRange(m_dialect));
+    if (auto error = beginBatch())
+        return Unexpected(*error);
+    auto batch = applyNextInTransaction(after, size);
+    if (!batch) {
+        rollback();
+        return batch;
+    }
+    if (auto error = commitBatch())
+        return Unexpected(*error);
+    return batch;
+}
+
+// MySQL: emptied by TRUNCATE, outside the transaction (it may commit), before every attempt:
+// the MEMORY table keeps what a rolled-back attempt chose. (Emptied by DELETE, the InnoDB
+// temporary table it was before kept its deleted rows, and every statement on it grew
+// slower over the run: 0.4 s in the first quarter of the 1M top-up's batches, 2.7 s in the
+// last, for the DELETE alone.)
+std::optional<QSqlError> CreditTopUpSql::beginBatch()
+{
+    if (m_dialect == SqlDialect::MySql) {
+        if (auto error = execText(QStringLiteral("TRUNCATE TABLE jc_credit_topup_chosen")))
+            return error;
+    }
+    return execText(beginStatement());
+}
+
+std::optional<QSqlError> CreditTopUpSql::commitBatch()
+{
+    auto error = execText(QStringLiteral("COMMIT"));
+    if (error)
+        rollback();
+    return error;
 }
 
 Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const Range &range)
@@ -450,6 +486,35 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::applyInTransaction(const 
                                          {QStringLiteral(":last"), key(range.last)},
                                          {QStringLiteral(":period"), m_period}}))
         return Unexpected(*error);
+    return grantChosen(range);
+}
+
+Expected<CreditTopUpSql::Batch, QSqlError>
+CreditTopUpSql::applyNextInTransaction(const QString &after, int size)
+{
+    if (auto error = exec(m_chooseNext, {{QStringLiteral(":after"), key(after)},
+                                         {QStringLiteral(":size"), size},
+                                         {QStringLiteral(":period"), m_period}}))
+        return Unexpected(*error);
+    if (auto error = exec(m_chosenRange, {}))
+        return Unexpected(*error);
+    Batch batch{{after, {}, 0}, {}};
+    if (m_chosenRange.next()) {
+        batch.range.last = m_chosenRange.value(0).toString();
+        batch.range.users = integerAt(m_chosenRange, 1);
+    }
+    m_chosenRange.finish();
+    if (batch.range.users == 0)
+        return batch;
+    auto counts = grantChosen(batch.range);
+    if (!counts)
+        return Unexpected(counts.error());
+    batch.counts = counts.value();
+    return batch;
+}
+
+Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::grantChosen(const Range &range)
+{
     if (auto error = exec(m_insertAudit, {{QStringLiteral(":id_prefix"), auditIdPrefix()},
                                           {QStringLiteral(":period"), m_period}}))
         return Unexpected(*error);
@@ -483,6 +548,7 @@ std::optional<QSqlError> CreditTopUpSql::refreshStatistics()
 void CreditTopUpSql::rollback()
 {
     m_chosenByLimit.finish();
+    m_chosenRange.finish();
     execText(QStringLiteral("ROLLBACK")); // best effort: a lost connection has none to undo
 }
 

@@ -22,7 +22,8 @@ namespace jc {
 // survey() looks at the whole table once before the batches: a rerun of a period that is done
 // (nothing owed) ends there, after three set-based reads, instead of visiting every user again.
 //
-// A batch is a key range of users (after, last] in id order. apply() grants, in ONE
+// A batch is a key range of users (after, last] in id order, looked up before it (nextRange,
+// boundaries) or, on MySQL/MariaDB, taken by the batch itself (applyNext). apply() grants, in ONE
 // transaction, every user of the range who is owed a top-up of the period: 0 <= free_credits
 // < monthly_credit_limit and no credit_adjustments row of (user, period) yet. Before choosing,
 // it takes the write lock (SQLite: BEGIN IMMEDIATE) or chooses the owed users FOR UPDATE
@@ -120,6 +121,19 @@ public:
     Expected<QStringList, QSqlError> boundaries(int size);
     // Grants what is owed in `range`, in one transaction; the range's users and grants.
     Expected<CreditTopUpCounts, QSqlError> apply(const Range &range);
+    // A batch's range and what it granted.
+    struct Batch
+    {
+        Range range;
+        CreditTopUpCounts counts;
+    };
+    // True where a batch takes the next users itself (applyNext()) rather than a range looked up
+    // before it: MySQL/MariaDB.
+    static bool choosesItsOwnRange(SqlDialect dialect);
+    // As apply() for the next `size` users after `after`, chosen within the batch's transaction
+    // (see CreditTopUpStatements::chooseNextSql); an empty range when there are none.
+    // MySQL/MariaDB only.
+    Expected<Batch, QSqlError> applyNext(const QString &after, int size);
     // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
     // added (with a table it believes empty it scans it whole for every batch). Outside any
     // transaction; SQLite and MySQL (InnoDB samples a table again after a tenth of it
@@ -146,7 +160,13 @@ private:
                                              const SqlStatement::Values &values);
     // Reads (limit, users, credits) rows of `query` into `counts` as grants.
     static void readGrants(SqlStatement &statement, CreditTopUpCounts &counts);
+    // TRUNCATE of the work table where it must come first (MySQL), then BEGIN.
+    std::optional<QSqlError> beginBatch();
+    std::optional<QSqlError> commitBatch();
     Expected<CreditTopUpCounts, QSqlError> applyInTransaction(const Range &range);
+    Expected<Batch, QSqlError> applyNextInTransaction(const QString &after, int size);
+    // The audit rows and balances of the chosen users in `range`, and their counts.
+    Expected<CreditTopUpCounts, QSqlError> grantChosen(const Range &range);
     // The values bound for the legacy rows of the period: the period (":period") and its
     // bounds as the dialect compares them (":start", ":end"; SQLite also ":first_day",
     // ":last_day").
@@ -165,6 +185,8 @@ private:
     SqlStatement m_boundaries;
     SqlStatement m_clearChosen;
     SqlStatement m_chooseOwed;
+    SqlStatement m_chooseNext;
+    SqlStatement m_chosenRange;
     SqlStatement m_insertAudit;
     SqlStatement m_updateBalances;
     SqlStatement m_chosenByLimit;

@@ -158,6 +158,33 @@ QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
     return into + select;
 }
 
+// MySQL/MariaDB: the batch is the next :size users after :after in id order, all of them locked
+// and written to the work table, those not owed with 0 credits: the batch's range is then read
+// from the work table (chosenRangeSql) instead of being looked up in users first, which read
+// each batch's rows once more (1.75 s of a 21 s run over 1M users). Every later statement of
+// the batch takes only the rows with credits (an owed user's are above 0).
+QString CreditTopUpStatements::chooseNextSql()
+{
+    return QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
+                          "SELECT u.id, CASE WHEN u.free_credits >= 0 AND u.free_credits < "
+                          "u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
+                          "credit_adjustments c WHERE c.user_id = u.id AND c.period = :period) "
+                          "THEN u.monthly_credit_limit - u.free_credits ELSE 0 END, "
+                          "u.monthly_credit_limit FROM users u WHERE u.id > :after ORDER BY u.id "
+                          "LIMIT :size FOR UPDATE");
+}
+
+QString CreditTopUpStatements::chosenRangeSql()
+{
+    return QStringLiteral("SELECT MAX(user_id), COUNT(*) FROM jc_credit_topup_chosen");
+}
+
+QString CreditTopUpStatements::chosenByLimitSql()
+{
+    return QStringLiteral("SELECT credit_limit, COUNT(*), SUM(credits) FROM "
+                          "jc_credit_topup_chosen WHERE credits > 0 GROUP BY credit_limit");
+}
+
 QString CreditTopUpStatements::insertAuditSql(SqlDialect dialect)
 {
     return QStringLiteral(
@@ -165,7 +192,7 @@ QString CreditTopUpStatements::insertAuditSql(SqlDialect dialect)
                "SELECT %1 || '8' || substr(b.h, 1, 3) || '-' || substr(b.h, 4, 2) || %2, %3, "
                "b.user_id, b.credits, 'Monthly free credit top-up: topped up to ' || %4, %5 FROM "
                "(SELECT c.user_id, c.credits, c.credit_limit, %6 AS h FROM "
-               "jc_credit_topup_chosen c) b")
+               "jc_credit_topup_chosen c WHERE c.credits > 0) b")
         .arg(textCast(QStringLiteral(":id_prefix"), dialect, 19), randomHex(dialect),
              SqlTime::sqlNow(dialect), textCast(QStringLiteral("b.credit_limit"), dialect, 12),
              textCast(QStringLiteral(":period"), dialect, 7), positionHex(dialect));
@@ -176,7 +203,7 @@ QString CreditTopUpStatements::updateBalancesSql(SqlDialect dialect)
 {
     return QStringLiteral("UPDATE users SET free_credits = monthly_credit_limit, updated_at = %1 "
                           "WHERE id > :after AND id <= :last AND id IN (SELECT user_id FROM "
-                          "jc_credit_topup_chosen)")
+                          "jc_credit_topup_chosen WHERE credits > 0)")
         .arg(SqlTime::sqlNow(dialect));
 }
 

@@ -20,6 +20,9 @@ public:
     static QString findOwedSql(SqlDialect dialect);
     static QString countLegacySql(SqlDialect dialect);
     static QString chooseOwedSql(SqlDialect dialect);
+    static QString chooseNextSql();  // MySQL/MariaDB
+    static QString chosenRangeSql(); // MySQL/MariaDB
+    static QString chosenByLimitSql();
     static QString insertAuditSql(SqlDialect dialect);
     static QString updateBalancesSql(SqlDialect dialect);
     static QString owedByLimitSql(SqlDialect dialect);
