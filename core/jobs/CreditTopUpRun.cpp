@@ -75,8 +75,13 @@ JobResult CreditTopUpRun::execute()
         if (!outcome)
             return outcome.error().cancelled ? cancelled() : failed(outcome.error().error);
         const CreditTopUpSql::Range &range = outcome->range;
-        if (range.users == 0)
+        if (range.users == 0) {
+            if (outcome->error) { // a last batch that failed, and nobody left to skip
+                m_batchesDone = batch;
+                carryOnAfter(range, *outcome->error);
+            }
             break;
+        }
         m_batchesDone = batch;
         after = range.last;
         if (!outcome->error) {
@@ -224,9 +229,13 @@ CreditTopUpRun::runBatchChoosingItsRange(const QString &after, const QString &wh
         return Unexpected(batch.error());
     const auto skipped = withRetries<CreditTopUpSql::Range>(
         what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, size); });
-    if (!skipped)
+    if (skipped)
+        return BatchOutcome{skipped.value(), {}, batch.error().error};
+    if (skipped.error().cancelled)
         return Unexpected(skipped.error());
-    return BatchOutcome{skipped.value(), {}, batch.error().error};
+    return Unexpected(Stop{false, batch.error().error +
+                                      QStringLiteral("; looking up its users to skip them: ") +
+                                      skipped.error().error});
 }
 
 // A rerun of a period that is done, or a month nobody is owed anything: the survey said so,

@@ -7,6 +7,7 @@
 #include "storage/SqlTime.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -25,7 +26,8 @@ QString sqliteDay(const QDateTime &instant)
 // "tttttttt-tttt-7sss-": 48 bits of Unix milliseconds, version 7, 12 bits of sequence.
 QString auditIdPrefix()
 {
-    static std::atomic<quint32> sequence{0};
+    // From a random start, so that two processes granting at the same pace do not share numbers.
+    static std::atomic<quint32> sequence{QRandomGenerator::global()->generate()};
     const quint64 ms = quint64(SystemClock::wallMSecs()) & 0xFFFFFFFFFFFFull;
     const QString time = QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
     const QString seq =
@@ -127,6 +129,7 @@ std::optional<QSqlError> CreditTopUpSql::createChosenMySqlTable()
     const auto collation = usersIdCollation();
     if (!collation)
         return collation.error();
+    m_chosenInUsersOrder = !collation.value().isEmpty();
     const QString create = CreditTopUpStatements::createChosen(m_dialect, collation.value());
     if (!createInMemory(create + QStringLiteral(" ENGINE=MEMORY")))
         return std::nullopt;
@@ -442,6 +445,17 @@ bool CreditTopUpSql::choosesItsOwnRange(SqlDialect dialect)
 Expected<CreditTopUpSql::Batch, QSqlError> CreditTopUpSql::applyNext(const QString &after, int size)
 {
     Q_ASSERT(choosesItsOwnRange(m_dialect));
+    if (!m_chosenInUsersOrder) {
+        const auto range = nextRange(after, size);
+        if (!range)
+            return Unexpected(range.error());
+        if (range->users == 0)
+            return Batch{range.value(), {}};
+        const auto counts = apply(range.value());
+        if (!counts)
+            return Unexpected(counts.error());
+        return Batch{range.value(), counts.value()};
+    }
     if (auto error = beginBatch())
         return Unexpected(*error);
     auto batch = applyNextInTransaction(after, size);

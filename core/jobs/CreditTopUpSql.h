@@ -131,8 +131,9 @@ public:
     // before it: MySQL/MariaDB.
     static bool choosesItsOwnRange(SqlDialect dialect);
     // As apply() for the next `size` users after `after`, chosen within the batch's transaction
-    // (see CreditTopUpStatements::chooseNextSql); an empty range when there are none.
-    // MySQL/MariaDB only.
+    // (see CreditTopUpStatements::chooseNextSql); an empty range when there are none. Where the
+    // collation of users.id could not be named, the work table's order might not be that of
+    // users.id: then the range is looked up first (nextRange) and applied. MySQL/MariaDB only.
     Expected<Batch, QSqlError> applyNext(const QString &after, int size);
     // PostgreSQL: ANALYZE credit_adjustments, so that the planner knows the rows this run
     // added (with a table it believes empty it scans it whole for every batch). Outside any
@@ -196,6 +197,8 @@ private:
     SqlStatement m_switchOver;
     SqlStatement m_legacySince;
     QStringList m_restore; // PRAGMAs that undo tuneSqlite()
+    // MySQL: the work table's user_id has the collation of users.id (applyNext()).
+    bool m_chosenInUsersOrder = false;
 };
 
 } // namespace jc

@@ -162,7 +162,9 @@ QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
 // and written to the work table, those not owed with 0 credits: the batch's range is then read
 // from the work table (chosenRangeSql) instead of being looked up in users first, which read
 // each batch's rows once more (1.75 s of a 21 s run over 1M users). Every later statement of
-// the batch takes only the rows with credits (an owed user's are above 0).
+// the batch takes only the rows with credits (an owed user's are above 0). The app's own
+// users table lets both balances be NULL (APP-SCHEMA.md): such a user is not owed (credits 0),
+// and its limit goes in as 0, since the work table's column refuses NULL.
 QString CreditTopUpStatements::chooseNextSql()
 {
     return QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
@@ -170,8 +172,8 @@ QString CreditTopUpStatements::chooseNextSql()
                           "u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
                           "credit_adjustments c WHERE c.user_id = u.id AND c.period = :period) "
                           "THEN u.monthly_credit_limit - u.free_credits ELSE 0 END, "
-                          "u.monthly_credit_limit FROM users u WHERE u.id > :after ORDER BY u.id "
-                          "LIMIT :size FOR UPDATE");
+                          "COALESCE(u.monthly_credit_limit, 0) FROM users u WHERE u.id > :after "
+                          "ORDER BY u.id LIMIT :size FOR UPDATE");
 }
 
 QString CreditTopUpStatements::chosenRangeSql()

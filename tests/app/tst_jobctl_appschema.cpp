@@ -141,7 +141,8 @@ private slots:
         for (const QString &statement : {
                  u"INSERT INTO users (id, email, free_credits, monthly_credit_limit) VALUES "
                  "('u-owed', 'owed@example.org', 2, 10), ('u-full', 'full@example.org', 10, 10), "
-                 "('u-neg', 'neg@example.org', -3, 10)"_s,
+                 "('u-neg', 'neg@example.org', -3, 10), ('a-nolimit', 'nolimit@example.org', 2, "
+                 "NULL), ('b-nofree', 'nofree@example.org', NULL, 10)"_s,
                  u"INSERT INTO credit_purchases (id, created_at, user_id, credits, amount_paid, "
                  "stripe_session_id, status) VALUES ('p-stale', %1, 'u-owed', 10, 500, 'cs_1', "
                  "'pending'), ('p-young', %2, 'u-owed', 10, 500, 'cs_2', 'pending'), ('p-paid', "
@@ -183,6 +184,13 @@ private slots:
             10);
         QCOMPARE(test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-neg'"_s).toInt(),
                  -3);
+        // The app's columns allow NULL balances: such users are not owed, and the batch they
+        // are in (here its first rows) tops up the others.
+        QCOMPARE(
+            test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'a-nolimit'"_s).toInt(),
+            2);
+        QVERIFY(
+            test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'b-nofree'"_s).isNull());
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments WHERE user_id "
                                     "= 'u-owed' AND credits = 8 AND period = '%1'"_s.arg(period))
                      .toInt(),

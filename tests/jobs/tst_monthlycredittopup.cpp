@@ -466,6 +466,30 @@ private slots:
         checkAllToppedUpOnce(db, SqlDialect::MySql, users, QStringLiteral("2026-12"));
     }
 
+    // A users.id without a collation (binary) on MySQL: the work table cannot order its ids as
+    // users.id orders them, so each batch's range is looked up before the batch. Here the
+    // orders differ: binary puts "Z1" before "a2", a case-insensitive collation after it.
+    void mySqlBinaryUserIdsTopUp()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users MODIFY id varbinary(36) NOT NULL")));
+        const QList<User> users{{QStringLiteral("Y1"), 0, 10},
+                                {QStringLiteral("Z1"), 1, 10},
+                                {QStringLiteral("a2"), 2, 10},
+                                {QStringLiteral("b2"), 3, 10},
+                                {QStringLiteral("c3"), 4, 10}};
+        QVERIFY(addUsers(db, users));
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches(3));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("batches")).toInteger(), 2);
+        checkAllToppedUpOnce(db, SqlDialect::MySql, users, QStringLiteral("2026-12"));
+    }
+
     void runsOncePerUserAndPeriod_data() { test::addDatabaseRowsWithMySql(); }
     void runsOncePerUserAndPeriod()
     {
