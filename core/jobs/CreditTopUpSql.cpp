@@ -7,7 +7,6 @@
 #include "storage/SqlTime.h"
 
 #include <QDateTime>
-#include <QRandomGenerator>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -26,8 +25,10 @@ QString sqliteDay(const QDateTime &instant)
 // "tttttttt-tttt-7sss-": 48 bits of Unix milliseconds, version 7, 12 bits of sequence.
 QString auditIdPrefix()
 {
-    // From a random start, so that two processes granting at the same pace do not share numbers.
-    static std::atomic<quint32> sequence{QRandomGenerator::global()->generate()};
+    // From 0, so that the 12 bits wrap only after 4,096 batches: a random start would let two
+    // batches of one millisecond straddle the wrap, and the later one's ids sort first. Two
+    // processes that share a prefix are kept apart by the ids' random bits (insertAuditSql).
+    static std::atomic<quint32> sequence{0};
     const quint64 ms = quint64(SystemClock::wallMSecs()) & 0xFFFFFFFFFFFFull;
     const QString time = QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0'));
     const QString seq =
