@@ -16,13 +16,15 @@ QString textCast(const QString &expression, SqlDialect dialect, int length)
         .arg(length);
 }
 
-// Owed a top-up of the period: below their own limit, not negative, not granted yet, in the
-// key range (:after, :last].
-const QString owedWhere =
-    QStringLiteral("u.id > :after AND u.id <= :last AND u.free_credits >= 0 "
-                   "AND u.free_credits < u.monthly_credit_limit AND NOT EXISTS ("
-                   "SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND c.period = "
-                   ":period)");
+// Owed a top-up of the period: below their own limit, not negative, not granted yet. The one
+// statement of the rule (a NULL balance makes it unknown: not owed).
+const QString owed =
+    QStringLiteral("u.free_credits >= 0 AND u.free_credits < u.monthly_credit_limit AND NOT "
+                   "EXISTS (SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND "
+                   "c.period = :period)");
+
+// Owed, in the key range (:after, :last].
+const QString owedWhere = QStringLiteral("u.id > :after AND u.id <= :last AND ") + owed;
 
 // Top-up rows of the web app's own scheduler, which has no period column: NULL period, a
 // top-up's reason (DOMAIN.md). Only these and the app's other adjustments have no period,
@@ -125,10 +127,8 @@ QString CreditTopUpStatements::surveyUsersSql()
 
 QString CreditTopUpStatements::findOwedSql(SqlDialect dialect)
 {
-    return QStringLiteral("SELECT 1 FROM users u WHERE u.free_credits >= 0 AND "
-                          "u.free_credits < u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
-                          "credit_adjustments c WHERE c.user_id = u.id AND c.period = :period)") +
-           noLegacyGrant(dialect) + QStringLiteral(" LIMIT 1");
+    return QStringLiteral("SELECT 1 FROM users u WHERE ") + owed + noLegacyGrant(dialect) +
+           QStringLiteral(" LIMIT 1");
 }
 
 QString CreditTopUpStatements::countLegacySql(SqlDialect dialect)
@@ -168,10 +168,9 @@ QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
 QString CreditTopUpStatements::chooseNextSql()
 {
     return QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
-                          "SELECT u.id, CASE WHEN u.free_credits >= 0 AND u.free_credits < "
-                          "u.monthly_credit_limit AND NOT EXISTS (SELECT 1 FROM "
-                          "credit_adjustments c WHERE c.user_id = u.id AND c.period = :period) "
-                          "THEN u.monthly_credit_limit - u.free_credits ELSE 0 END, "
+                          "SELECT u.id, CASE WHEN ") +
+           owed +
+           QStringLiteral(" THEN u.monthly_credit_limit - u.free_credits ELSE 0 END, "
                           "COALESCE(u.monthly_credit_limit, 0) FROM users u WHERE u.id > :after "
                           "ORDER BY u.id LIMIT :size FOR UPDATE");
 }
