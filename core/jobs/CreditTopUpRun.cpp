@@ -4,6 +4,7 @@
 #include "jobs/CreditDomainList.h"
 #include "storage/SqlErrors.h"
 
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 
 namespace jc {
@@ -30,6 +31,11 @@ CreditTopUpRun::CreditTopUpRun(JobContext &context, ConnectionFactory &database,
                MonthlyCreditTopUpJob::monthStart(m_period, zone, 1)}
     , m_recentFrom(MonthlyCreditTopUpJob::monthStart(m_period, zone, -1))
     , m_dryRun(context.isDryRun())
+    // SQLite: a batch holds the whole database's write lock, and its ranges are read before
+    // the batches at one size (readBoundaries()).
+    , m_sizer(settings.batchSize, database.dialect() == SqlDialect::Sqlite
+                                      ? std::chrono::milliseconds(0)
+                                      : settings.batchTarget)
 {}
 
 JobResult CreditTopUpRun::execute()
@@ -39,6 +45,8 @@ JobResult CreditTopUpRun::execute()
                          {{QStringLiteral("period"), m_period},
                           {QStringLiteral("tiers"), tiers()},
                           {QStringLiteral("batchSize"), m_settings.batchSize},
+                          {QStringLiteral("batchTargetMs"),
+                           qint64(m_sizer.adapts() ? m_settings.batchTarget.count() : 0)},
                           {QStringLiteral("dryRun"), m_dryRun}});
     if (const auto stop = takeOverFromTheAppsScheduler())
         return stop->cancelled ? cancelled() : failed(stop->error);
@@ -51,7 +59,7 @@ JobResult CreditTopUpRun::execute()
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
     if (m_dryRun) // what the adoption would have found
         m_totals.legacyGrantsAdopted = survey->legacyGrants;
-    m_batchesEstimated = (m_totalUsers + m_settings.batchSize - 1) / m_settings.batchSize;
+    estimateBatches(0);
     if (m_context.isStopRequested())
         return cancelled();
     if (!survey->anyOwed)
@@ -71,6 +79,8 @@ JobResult CreditTopUpRun::execute()
                                  .arg(batch)
                                  .arg(std::max<qint64>(m_batchesEstimated, batch))
                                  .arg(after);
+        QElapsedTimer took;
+        took.start();
         const auto outcome = runBatch(boundaries.value(), after, what);
         if (!outcome)
             return outcome.error().cancelled ? cancelled() : failed(outcome.error().error);
@@ -89,20 +99,27 @@ JobResult CreditTopUpRun::execute()
             m_totals.add(outcome->counts);
             logBatch(batch, range, outcome->counts);
             refreshStatisticsWhenGrown();
+            m_sizer.committed(range.users, std::chrono::nanoseconds(took.nsecsElapsed()));
         } else if (!carryOnAfter(range, *outcome->error)) {
             return failed(*outcome->error);
         }
-        const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
-        // The batches committed so far stay committed whatever happens next: what a Cancel
-        // dialog tells the admin.
-        m_context.setProgress(
-            done, std::max(m_totalUsers, done),
-            QStringLiteral("users, %1 of %2 batches %3")
-                .arg(m_batchesDone)
-                .arg(std::max<qint64>(m_batchesEstimated, m_batchesDone))
-                .arg(m_dryRun ? QStringLiteral("checked") : QStringLiteral("committed")));
+        reportProgress();
     }
     return m_failedBatches > 0 ? failedBatches() : finished();
+}
+
+// The batches committed so far stay committed whatever happens next: what a Cancel dialog
+// tells the admin.
+void CreditTopUpRun::reportProgress()
+{
+    const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
+    estimateBatches(done);
+    m_context.setProgress(
+        done, std::max(m_totalUsers, done),
+        QStringLiteral("users, %1 of %2 batches %3")
+            .arg(m_batchesDone)
+            .arg(std::max<qint64>(m_batchesEstimated, m_batchesDone))
+            .arg(m_dryRun ? QStringLiteral("checked") : QStringLiteral("committed")));
 }
 
 // A batch that failed for good (not transient, or out of attempts) does not end the run: its
@@ -113,6 +130,7 @@ bool CreditTopUpRun::carryOnAfter(const CreditTopUpSql::Range &range, const QStr
 {
     ++m_failedBatches;
     ++m_consecutiveFailures;
+    m_sizer.failed();
     m_usersInFailedBatches += range.users;
     if (m_firstBatchError.isEmpty())
         m_firstBatchError = error;
@@ -172,12 +190,18 @@ void CreditTopUpRun::warnAppSchedulerRuns(const CreditTopUpSql::LegacyRows &rows
          {QStringLiteral("switchOver"), rows.switchOver.toUTC().toString(Qt::ISODateWithMs)}});
 }
 
+void CreditTopUpRun::estimateBatches(qint64 done)
+{
+    const qint64 left = std::max<qint64>(0, m_totalUsers - done);
+    m_batchesEstimated = m_batchesDone + (left + m_sizer.size() - 1) / m_sizer.size();
+}
+
 // At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
 // a tiny batch size over many users, every range is looked up as the run goes instead.
 Expected<QStringList, CreditTopUpRun::Stop> CreditTopUpRun::readBoundaries()
 {
     constexpr qint64 maxBoundaries = 100000;
-    if (m_batchesEstimated > maxBoundaries)
+    if (m_batchesEstimated > maxBoundaries || m_sizer.adapts())
         return QStringList();
     return withRetries<QStringList>(
         QStringLiteral("Dividing the users into batches"),
@@ -189,10 +213,11 @@ Expected<QStringList, CreditTopUpRun::Stop> CreditTopUpRun::readBoundaries()
 Expected<CreditTopUpSql::Range, CreditTopUpRun::Stop>
 CreditTopUpRun::batchRange(const QStringList &boundaries, const QString &after, const QString &what)
 {
+    const int size = m_sizer.size();
     if (m_batchesDone < boundaries.size())
-        return CreditTopUpSql::Range{after, boundaries.at(m_batchesDone), m_settings.batchSize};
+        return CreditTopUpSql::Range{after, boundaries.at(m_batchesDone), size};
     return withRetries<CreditTopUpSql::Range>(
-        what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, m_settings.batchSize); });
+        what, [&](CreditTopUpSql &sql) { return sql.nextRange(after, size); });
 }
 
 Expected<CreditTopUpRun::BatchOutcome, CreditTopUpRun::Stop>
@@ -220,7 +245,7 @@ CreditTopUpRun::runBatch(const QStringList &boundaries, const QString &after, co
 Expected<CreditTopUpRun::BatchOutcome, CreditTopUpRun::Stop>
 CreditTopUpRun::runBatchChoosingItsRange(const QString &after, const QString &what)
 {
-    const int size = m_settings.batchSize;
+    const int size = m_sizer.size();
     const auto batch = withRetries<CreditTopUpSql::Batch>(
         what, [&](CreditTopUpSql &sql) { return sql.applyNext(after, size); });
     if (batch)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/JobResult.h"
+#include "jobs/BatchSizer.h"
 #include "jobs/CreditTopUpCounts.h"
 #include "jobs/CreditTopUpSql.h"
 #include "jobs/MonthlyCreditTopUpJob.h"
@@ -74,6 +75,9 @@ private:
     [[nodiscard]] QString tiers() const;
     void refreshStatisticsWhenGrown();
     void logBatch(int batch, const CreditTopUpSql::Range &range, const CreditTopUpCounts &counts);
+    // Batches left for the users after `done`, at the sizer's size, plus those dealt with.
+    void estimateBatches(qint64 done);
+    void reportProgress();
 
     JobContext &m_context;
     ConnectionFactory &m_database;
@@ -88,6 +92,7 @@ private:
     CreditTopUpCounts m_totals;
     qint64 m_totalUsers = 0;
     qint64 m_batchesEstimated = 0;
+    BatchSizer m_sizer;    // fixed on SQLite (see the constructor)
     int m_batchesDone = 0; // batches dealt with, failed ones included
     // Batches that failed for good, and the users in them: left for the retry.
     static constexpr int maxConsecutiveFailedBatches = 3;

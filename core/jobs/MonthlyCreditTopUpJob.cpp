@@ -14,6 +14,7 @@ const QString regularKey = QStringLiteral("regularCredits");
 const QString educatorKey = QStringLiteral("educatorCredits");
 const QString domainsKey = QStringLiteral("customCreditDomains");
 const QString batchSizeKey = QStringLiteral("batchSize");
+const QString targetKey = QStringLiteral("batchTargetMs");
 const QString attemptsKey = QStringLiteral("batchRetryAttempts");
 const QString delayKey = QStringLiteral("batchRetryDelayMs");
 
@@ -102,7 +103,16 @@ QList<SettingSpec> MonthlyCreditTopUpJob::settingSpecs()
                   QStringLiteral("Monthly free credits of educators at sign-up (reported only).")),
         domains,
         SettingSpec::integer(batchSizeKey, QStringLiteral("Batch size"), defaults.batchSize, 1,
-                             100000, QStringLiteral("Users per transaction.")),
+                             100000,
+                             QStringLiteral("Users per transaction: the first batch's, and the "
+                                            "fewest a batch takes.")),
+        SettingSpec::integer(
+            targetKey, QStringLiteral("Batch time target (ms)"), int(defaults.batchTarget.count()),
+            0, 60000,
+            QStringLiteral("On PostgreSQL and MySQL/MariaDB, batches grow from the batch size "
+                           "(up to 100,000 users) while each takes less than this; 0 keeps "
+                           "every batch at the batch size. SQLite's batches always stay at the "
+                           "batch size: a batch holds the whole database's write lock.")),
         SettingSpec::integer(
             attemptsKey, QStringLiteral("Batch attempts"), defaults.batchRetryAttempts, 1, 10,
             QStringLiteral("Attempts per batch on transient database errors (busy, locked, "
@@ -124,26 +134,36 @@ MonthlyCreditTopUpJob::settingsFrom(const SettingValues &values)
     settings.regularCredits = int(values.integer(regularKey));
     settings.educatorCredits = int(values.integer(educatorKey));
     settings.batchSize = int(values.integer(batchSizeKey));
+    settings.batchTarget = std::chrono::milliseconds(values.integer(targetKey));
     settings.batchRetryAttempts = int(values.integer(attemptsKey));
     settings.batchRetryBaseDelay = std::chrono::milliseconds(values.integer(delayKey));
     if (settings.batchSize < 1 || settings.batchRetryAttempts < 1 ||
-        settings.batchRetryBaseDelay.count() < 0)
+        settings.batchRetryBaseDelay.count() < 0 || settings.batchTarget.count() < 0)
         return Unexpected(
-            QStringLiteral("%1, %2 and %3 must be given and positive (got %4, %5, %6)")
-                .arg(batchSizeKey, attemptsKey, delayKey)
+            QStringLiteral("%1, %2 and %3 must be given and positive, %4 not negative (got %5, "
+                           "%6, %7, %8)")
+                .arg(batchSizeKey, attemptsKey, delayKey, targetKey)
                 .arg(settings.batchSize)
                 .arg(settings.batchRetryAttempts)
-                .arg(settings.batchRetryBaseDelay.count()));
+                .arg(settings.batchRetryBaseDelay.count())
+                .arg(settings.batchTarget.count()));
     return settings;
 }
 
 JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactory> database,
                                                 const QTimeZone &zone, Settings settings)
 {
+    const QString batches =
+        settings.batchTarget.count() > 0
+            ? QStringLiteral("%1 users per transaction or more (while a transaction takes under "
+                             "%2 ms, except on SQLite)")
+                  .arg(settings.batchSize)
+                  .arg(settings.batchTarget.count())
+            : QStringLiteral("%1 users per transaction").arg(settings.batchSize);
     const QString description =
         QStringLiteral("Tops every user's free credits up to their monthly limit, once per "
-                       "month, %1 users per transaction")
-            .arg(settings.batchSize);
+                       "month, ") +
+        batches;
     JobDefinition def = builtInDefinition(
         name, description, QStringLiteral("first-of-month"), zone,
         [database = std::move(database), settings = std::move(settings),

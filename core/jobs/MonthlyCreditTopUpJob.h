@@ -32,9 +32,10 @@ class JobContext;
 // users still owed. The web app's own scheduler wrote its top-ups without a period: a run
 // first adopts those of its period (by instant, in the job's zone) as the grants they are,
 // and warns when such rows appear after the switch-over (README, "Switching over"). Users go
-// in batches in id order, one transaction each (balances and audit rows together); transient
-// database errors are retried per batch with exponential backoff and jitter; a stop is
-// honoured between batches and during backoff.
+// in batches in id order, one transaction each (balances and audit rows together), of
+// batchSize users, growing on PostgreSQL and MySQL/MariaDB while each takes less than
+// batchTarget (BatchSizer); transient database errors are retried per batch with exponential
+// backoff and jitter; a stop is honoured between batches and during backoff.
 //
 // No month lost: the period is the occurrence's month in the zone the job runs in after the
 // admin's overrides (JobContext::zone); a failed run is retried within its occurrence (10
@@ -49,7 +50,11 @@ public:
 
     struct Settings
     {
-        int batchSize = 1000;
+        int batchSize = 1000; // the first batch's users, and the fewest a batch takes
+        // Batches grow while each takes less (BatchSizer); zero keeps them at batchSize.
+        // PostgreSQL and MySQL/MariaDB only: on SQLite a batch holds the whole database's
+        // write lock, and its batches stay at batchSize.
+        std::chrono::milliseconds batchTarget{250};
         int batchRetryAttempts = 3;                          // attempts in all, the first included
         std::chrono::milliseconds batchRetryBaseDelay{2000}; // doubles per retry, plus jitter
         // The app's sign-up tiers; reported, not used to choose users (their own limit is).
@@ -60,9 +65,9 @@ public:
 
     // regularCredits (REGULAR_USER_FREE_CREDITS), educatorCredits (EDUCATOR_FREE_CREDITS),
     // customCreditDomains (CUSTOM_CREDIT_DOMAINS, "@school.example:40,@uni.example:30"),
-    // batchSize, batchRetryAttempts, batchRetryDelayMs. The first three are report-only: read
-    // as the app reads them (a bad number is the default, a bad domain item is skipped), with
-    // a warning in the run's log; the batch settings refuse a bad value.
+    // batchSize, batchTargetMs, batchRetryAttempts, batchRetryDelayMs. The first three are
+    // report-only: read as the app reads them (a bad number is the default, a bad domain item is
+    // skipped), with a warning in the run's log; the batch settings refuse a bad value.
     static QList<SettingSpec> settingSpecs();
     static Expected<Settings, QString> settingsFrom(const SettingValues &values);
 

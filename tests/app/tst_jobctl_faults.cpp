@@ -714,7 +714,9 @@ private slots:
                 QTest::qWait(int(grace - *uptime));
         }
 
-        Child run({u"--db"_s, db, u"run"_s, topUp, u"--wait"_s, u"--set"_s, u"batchSize=1"_s});
+        // Batches of one user, at one size: a run that lasts.
+        Child run({u"--db"_s, db, u"run"_s, topUp, u"--wait"_s, u"--set"_s, u"batchSize=1"_s,
+                   u"--set"_s, u"batchTargetMs=0"_s});
         QVERIFY2(run.pid() > 0, "jobctl run did not start");
         qint64 id = 0;
         QVERIFY2(waitUntil(
@@ -792,7 +794,8 @@ private slots:
         const Result seeded = seed(db, serveUsers);
         QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
         const Result set =
-            jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=10"_s});
+            jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=10"_s,
+                    u"--setting"_s, u"batchTargetMs=0"_s}); // runs that last about a second
         QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
         ConnectionFactory factory(database.url());
         const auto connection = factory.connectionForCurrentThread();

@@ -104,10 +104,12 @@ struct TestRun
     JobContext context;
 };
 
+// Batches of one size (no time target): the tests count them.
 MonthlyCreditTopUpJob::Settings smallBatches(int batchSize = 3)
 {
     MonthlyCreditTopUpJob::Settings settings;
     settings.batchSize = batchSize;
+    settings.batchTarget = 0ms;
     settings.batchRetryBaseDelay = 10ms;
     return settings;
 }
@@ -403,6 +405,43 @@ private slots:
         for (const User &user : users)
             expected.append(user.id);
         QCOMPARE(userByAuditId.values(), expected);
+    }
+
+    // Batches grow while each takes less than the time target (issue 19): from the batch size,
+    // at most doubling, on PostgreSQL and MySQL/MariaDB; SQLite's stay at the batch size (a
+    // batch holds the whole database's write lock). With a target of a minute every batch here
+    // is far faster than half of it, so each one doubles.
+    void batchesGrowWhileFasterThanTheTarget_data() { test::addDatabaseRowsWithMySql(); }
+    void batchesGrowWhileFasterThanTheTarget()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        const QList<User> users = manyUsers(30);
+        QVERIFY(addUsers(db, users));
+
+        MonthlyCreditTopUpJob::Settings settings = smallBatches(2);
+        settings.batchTarget = 60s;
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, settings);
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
+
+        QList<qint64> sizes;
+        for (const LogLine &line : run.state->logLines()) {
+            if (line.message == QStringLiteral("Batch committed"))
+                sizes.append(line.fields.value(QStringLiteral("users")).toLongLong());
+        }
+        const QList<qint64> expected =
+            dialect == SqlDialect::Sqlite ? QList<qint64>(15, 2) : QList<qint64>{2, 4, 8, 16};
+        QCOMPARE(sizes, expected);
+        QCOMPARE(result.summary().value(QStringLiteral("batches")).toInteger(), expected.size());
+        QCOMPARE(run.fieldsOf(QStringLiteral("Monthly credit top-up starting"))
+                     .value(QStringLiteral("batchTargetMs"))
+                     .toLongLong(),
+                 dialect == SqlDialect::Sqlite ? 0 : 60000);
     }
 
     // The run tunes its SQLite connection (cache, checkpoints, a memory map) for itself only:

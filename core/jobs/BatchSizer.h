@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+
+namespace jc {
+
+// How many users the top-up's next batch takes (issue 19). Batches start at the batchSize
+// setting and, while each takes less than the time target, grow towards it: at most twice the
+// last size at a time, never below the setting and never above maxUsers. A batch that fails
+// for good brings the size back to the setting's, so that the next one risks less. A target of
+// zero keeps every batch at the setting's size.
+//
+// Why: each batch pays the same fixed costs (a transaction, its commit, eight statements);
+// on MariaDB 1M users in batches of 1,000 took 16.7-20.6 s against 14.9 s in batches of
+// 10,000 (docs/BENCHMARKS.md). A time target keeps the row locks a batch holds (and the
+// interval between progress reports and stop checks) short however fast the database is, and
+// shrinks the batches again when it slows down.
+//
+// Plain value type; the run that owns it uses it on its own thread.
+class BatchSizer
+{
+public:
+    // The most users one batch takes: the work table and the audit ids' place in a batch are
+    // sized for it (CreditTopUpSql, CreditTopUpStatements).
+    static constexpr int maxUsers = 100000;
+
+    BatchSizer(int first, std::chrono::milliseconds target);
+
+    // Users the next batch takes.
+    [[nodiscard]] int size() const { return m_size; }
+    [[nodiscard]] bool adapts() const { return m_target.count() > 0; }
+    // A batch of `users` committed after `took`.
+    void committed(long long users, std::chrono::nanoseconds took);
+    // A batch failed for good.
+    void failed() { m_size = m_first; }
+
+private:
+    int m_first;
+    std::chrono::milliseconds m_target;
+    int m_size;
+};
+
+} // namespace jc

@@ -1,0 +1,87 @@
+// BatchSizer: how the top-up's batches grow towards their time target and come back.
+#include "jobs/BatchSizer.h"
+
+#include <QTest>
+
+using namespace jc;
+using namespace std::chrono_literals;
+
+class tst_BatchSizer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void noTargetKeepsTheSize()
+    {
+        BatchSizer sizer(1000, 0ms);
+        QVERIFY(!sizer.adapts());
+        sizer.committed(1000, 1ms);
+        QCOMPARE(sizer.size(), 1000);
+    }
+
+    // Ten times faster than the target: twice the size, not ten times, batch after batch.
+    void growsAtMostTwofold()
+    {
+        BatchSizer sizer(1000, 250ms);
+        QVERIFY(sizer.adapts());
+        sizer.committed(1000, 25ms);
+        QCOMPARE(sizer.size(), 2000);
+        sizer.committed(2000, 50ms);
+        QCOMPARE(sizer.size(), 4000);
+    }
+
+    // Near the target, the size the rate asks for.
+    void settlesAtTheTargetsRate()
+    {
+        BatchSizer sizer(1000, 250ms);
+        sizer.committed(1000, 200ms); // 5,000 users a second
+        QCOMPARE(sizer.size(), 1250);
+        sizer.committed(1250, 250ms);
+        QCOMPARE(sizer.size(), 1250);
+    }
+
+    // A slower batch shrinks the next one, by half at most and never below the setting.
+    void shrinksByHalfAtMostAndNotBelowTheSetting()
+    {
+        BatchSizer sizer(1000, 100ms);
+        for (int i = 0; i < 4; ++i)
+            sizer.committed(sizer.size(), 1ms);
+        QCOMPARE(sizer.size(), 16000);
+        sizer.committed(16000, 10s);
+        QCOMPARE(sizer.size(), 8000);
+        for (int i = 0; i < 10; ++i)
+            sizer.committed(sizer.size(), 10s);
+        QCOMPARE(sizer.size(), 1000);
+    }
+
+    void neverAboveTheMaximum()
+    {
+        BatchSizer sizer(1000, 1000ms);
+        for (int i = 0; i < 20; ++i)
+            sizer.committed(sizer.size(), 0ns); // an instant: the clock's resolution
+        QCOMPARE(sizer.size(), BatchSizer::maxUsers);
+        BatchSizer large(150000, 1000ms); // a setting above it stays the setting
+        large.committed(150000, 1ms);
+        QCOMPARE(large.size(), 150000);
+    }
+
+    void aFailedBatchStartsAgainAtTheSetting()
+    {
+        BatchSizer sizer(500, 250ms);
+        sizer.committed(500, 1ms);
+        sizer.committed(1000, 1ms);
+        QCOMPARE(sizer.size(), 2000);
+        sizer.failed();
+        QCOMPARE(sizer.size(), 500);
+    }
+
+    void emptyBatchTeachesNothing()
+    {
+        BatchSizer sizer(1000, 250ms);
+        sizer.committed(0, 1ms);
+        QCOMPARE(sizer.size(), 1000);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_BatchSizer)
+#include "tst_batchsizer.moc"
