@@ -6,8 +6,9 @@ namespace jc {
 
 // How many users the top-up's next batch takes (issue 19). Batches start at the batchSize
 // setting and, while each takes less than the time target, grow towards it: at most twice the
-// last size at a time, never below the setting and never above maxUsers. A batch that fails
-// for good brings the size back to the setting's, so that the next one risks less. A target of
+// last size at a time, never below the setting and never above maxUsers. A slower batch
+// shrinks the next one (see committed()); a batch that fails for good brings the size back to
+// the setting's, so that the next one risks less. A target of
 // zero keeps every batch at the setting's size.
 //
 // Why: each batch pays the same fixed costs (a transaction, its commit, eight statements);

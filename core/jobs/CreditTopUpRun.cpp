@@ -82,6 +82,7 @@ JobResult CreditTopUpRun::execute()
         QElapsedTimer took;
         took.start();
         const auto outcome = runBatch(boundaries.value(), after, what);
+        const std::chrono::nanoseconds elapsed(took.nsecsElapsed());
         if (!outcome)
             return outcome.error().cancelled ? cancelled() : failed(outcome.error().error);
         const CreditTopUpSql::Range &range = outcome->range;
@@ -96,10 +97,10 @@ JobResult CreditTopUpRun::execute()
         after = range.last;
         if (!outcome->error) {
             m_consecutiveFailures = 0;
+            m_sizer.committed(range.users, elapsed);
             m_totals.add(outcome->counts);
             logBatch(batch, range, outcome->counts);
             refreshStatisticsWhenGrown();
-            m_sizer.committed(range.users, std::chrono::nanoseconds(took.nsecsElapsed()));
         } else if (!carryOnAfter(range, *outcome->error)) {
             return failed(*outcome->error);
         }

@@ -120,8 +120,9 @@ std::optional<QSqlError> CreditTopUpSql::createChosenTable()
 // table, 1.6 s into a MEMORY one; the SELECT alone 1.2 s). It ignores transactions, which the
 // batch does not need: apply() empties it before each batch and every statement of a batch
 // reads only that batch's rows. Its size is fixed when it is created, by the session's
-// max_heap_table_size (16 MiB by default: ~80,000 rows of ~200 bytes, below the largest batch
-// size, 100,000); raised for the CREATE only. A server that refuses MEMORY tables
+// max_heap_table_size (16 MiB by default: ~49,000 rows of ~340 bytes with their B-tree key in
+// utf8mb4, below the largest batch, BatchSizer::maxUsers); raised to 64 MiB (~198,000 rows)
+// for the CREATE only. A server that refuses MEMORY tables
 // (MariaDB's enforce_storage_engine, as Galera clusters set it, or MySQL's
 // disabled_storage_engines, under NO_ENGINE_SUBSTITUTION) gets the default engine's table
 // instead: slower, and the same grants. A note, not an error, when it exists.
@@ -384,12 +385,12 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
 }
 
 // Only SQLite reads them. MySQL/MariaDB: InnoDB keeps users in id order (the primary key is
-// the table), so a batch takes its next 1,000 neighbouring rows itself (applyNext), while
+// the table), so a batch takes its next neighbouring rows itself (applyNext), while
 // MariaDB sorts every id for ROW_NUMBER(): 500k users, 2.3 s for the boundaries against
 // 0.6 s for 500 look-ups. PostgreSQL: the index-only scan of every id goes to the heap for
 // each row on a page not marked all-visible since the last vacuum, in random order (UUID ids):
 // 1M users, 0.5 s just after a VACUUM, 5.4 s in bench_jobs' fresh database, before the first
-// batch; a batch's look-up visits the 1,000 rows its own statements read next.
+// batch; a batch's look-up visits the rows its own statements read next.
 Expected<QStringList, QSqlError> CreditTopUpSql::boundaries(int size)
 {
     if (m_dialect != SqlDialect::Sqlite)

@@ -153,12 +153,15 @@ MonthlyCreditTopUpJob::settingsFrom(const SettingValues &values)
 JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactory> database,
                                                 const QTimeZone &zone, Settings settings)
 {
+    // Without a database (a catalog listing), the rule for every database.
+    const bool sqlite = database && database->dialect() == SqlDialect::Sqlite;
     const QString batches =
-        settings.batchTarget.count() > 0
-            ? QStringLiteral("%1 users per transaction or more (while a transaction takes under "
-                             "%2 ms, except on SQLite)")
+        settings.batchTarget.count() > 0 && !sqlite
+            ? QStringLiteral("from %1 users per transaction, more while a transaction takes "
+                             "under %2 ms%3")
                   .arg(settings.batchSize)
                   .arg(settings.batchTarget.count())
+                  .arg(database ? QString() : QStringLiteral(" (not on SQLite)"))
             : QStringLiteral("%1 users per transaction").arg(settings.batchSize);
     const QString description =
         QStringLiteral("Tops every user's free credits up to their monthly limit, once per "

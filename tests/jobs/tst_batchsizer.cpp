@@ -40,18 +40,32 @@ private slots:
         QCOMPARE(sizer.size(), 1250);
     }
 
-    // A slower batch shrinks the next one, by half at most and never below the setting.
-    void shrinksByHalfAtMostAndNotBelowTheSetting()
+    // A slower batch shrinks the next one to its rate, never below the setting.
+    void slowerBatchShrinksToItsRate()
     {
         BatchSizer sizer(1000, 100ms);
         for (int i = 0; i < 4; ++i)
             sizer.committed(sizer.size(), 1ms);
         QCOMPARE(sizer.size(), 16000);
-        sizer.committed(16000, 10s);
+        sizer.committed(16000, 200ms);
         QCOMPARE(sizer.size(), 8000);
-        for (int i = 0; i < 10; ++i)
-            sizer.committed(sizer.size(), 10s);
+        sizer.committed(8000, 10s);
         QCOMPARE(sizer.size(), 1000);
+    }
+
+    // Within twice the target, a short batch (the last, or one a rerun found mostly granted)
+    // halves the size at most; beyond it, the size goes straight to the rate (locks short again
+    // at once).
+    void shrinksByHalfAtMostWithinTwiceTheTarget()
+    {
+        BatchSizer sizer(1000, 100ms);
+        for (int i = 0; i < 5; ++i)
+            sizer.committed(sizer.size(), 1ms);
+        QCOMPARE(sizer.size(), 32000);
+        sizer.committed(2000, 150ms); // the rate asks for 1,333
+        QCOMPARE(sizer.size(), 16000);
+        sizer.committed(16000, 800ms); // 20,000 users a second: 2,000 in the target
+        QCOMPARE(sizer.size(), 2000);
     }
 
     void neverAboveTheMaximum()
