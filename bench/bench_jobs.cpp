@@ -18,7 +18,7 @@
 // JOBCONSOLE_BENCH_MYSQL_URL, on MySQL/MariaDB (`_MySql`; goal: top-up <= 20 s).
 //
 //   build/release/bench/bench_jobs [--quick] [--benchmark_filter=TopUp]
-//   (--quick: a twentieth of the sizes)
+//   (--quick: a twentieth of the sizes; the top-up's batches: see topUpSettings())
 #include "engine/JobContext.h"
 #include "engine/JobLogCategory.h"
 #include "engine/RunState.h"
@@ -229,6 +229,22 @@ double topUpFloor(ConnectionFactory &database, const QString &period)
     return done ? double(timer.nsecsElapsed()) / 1e9 : -1;
 }
 
+// The job's default settings, or the batch size and time target from the environment
+// (JOBCONSOLE_BENCH_TOPUP_BATCH_SIZE, JOBCONSOLE_BENCH_TOPUP_BATCH_TARGET_MS), to see what
+// another choice would cost.
+MonthlyCreditTopUpJob::Settings topUpSettings()
+{
+    MonthlyCreditTopUpJob::Settings settings;
+    bool ok = false;
+    const int size = qEnvironmentVariableIntValue("JOBCONSOLE_BENCH_TOPUP_BATCH_SIZE", &ok);
+    if (ok && size > 0)
+        settings.batchSize = size;
+    const int target = qEnvironmentVariableIntValue("JOBCONSOLE_BENCH_TOPUP_BATCH_TARGET_MS", &ok);
+    if (ok && target >= 0)
+        settings.batchTarget = std::chrono::milliseconds(target);
+    return settings;
+}
+
 void topUp(benchmark::State &state, SqlDialect dialect, qint64 users)
 {
     for (auto _ : state) {
@@ -239,7 +255,7 @@ void topUp(benchmark::State &state, SqlDialect dialect, qint64 users)
         const QDateTime occurrence(now.date().addDays(1 - now.date().day()), QTime(0, 0), Qt::UTC);
         double seconds = 0;
         double peak = 0;
-        const MonthlyCreditTopUpJob::Settings settings;
+        const MonthlyCreditTopUpJob::Settings settings = topUpSettings();
         const JobResult first =
             timedRun(state, QString::fromLatin1(MonthlyCreditTopUpJob::name), occurrence, seconds,
                      peak, [&](JobContext &context) {
