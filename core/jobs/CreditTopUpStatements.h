@@ -14,7 +14,7 @@ class CreditTopUpStatements
 {
 public:
     // The connection's temporary work table of the users a batch chose, with user_id in
-    // `idCollation` (MySQL) when given.
+    // `idCollation` (MySQL) when given, else binary on MySQL.
     static QString createChosen(SqlDialect dialect, const QString &idCollation = {});
     static QString surveyUsersSql();
     static QString findOwedSql(SqlDialect dialect);

@@ -529,6 +529,33 @@ private slots:
         checkAllToppedUpOnce(db, SqlDialect::MySql, users, QStringLiteral("2026-12"));
     }
 
+    // Binary ids that differ only in case are two users, to the work table as well: under the
+    // default collation (case-insensitive) it refused the second of one batch, the batch
+    // failed on every attempt and its users went without (found by a review, 2026-12-06).
+    void mySqlBinaryUserIdsDifferingInCaseTopUp()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        // Both sides binary, or the audit log's own (user_id, period) key would take them for one.
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users MODIFY id varbinary(36) NOT NULL")));
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE credit_adjustments MODIFY user_id "
+                                        "varbinary(36) NOT NULL")));
+        const QList<User> users{{QStringLiteral("a2"), 2, 10}, {QStringLiteral("b2"), 3, 10}};
+        QVERIFY(addUsers(db, users));
+        QVERIFY(exec(db, QStringLiteral("INSERT INTO users (id, email, free_credits, "
+                                        "paid_credits, monthly_credit_limit) VALUES ('A2', "
+                                        "'upper-a2@example.org', 4, 7, 10)")));
+
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches(3));
+        QVERIFY2(result.isSuccess(), qPrintable(result.error()));
+        QCOMPARE(result.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 3);
+        checkAllToppedUpOnce(db, SqlDialect::MySql, users + QList<User>{{u"A2"_s, 4, 10}},
+                             QStringLiteral("2026-12"));
+    }
+
     void runsOncePerUserAndPeriod_data() { test::addDatabaseRowsWithMySql(); }
     void runsOncePerUserAndPeriod()
     {
