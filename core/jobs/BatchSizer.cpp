@@ -23,8 +23,8 @@ void BatchSizer::committed(long long users, std::chrono::nanoseconds took)
     const double seconds = std::max(std::chrono::duration<double>(took).count(), 1e-6);
     const double target = std::chrono::duration<double>(m_target).count();
     const double wanted = double(users) * target / seconds;
-    const double floor = seconds > 2 * target ? 0.0 : m_size / 2.0;
-    const double bounded = std::clamp(wanted, floor, m_size * 2.0);
+    const double least = seconds > 2 * target ? 0.0 : m_size / 2.0;
+    const double bounded = std::clamp(wanted, least, m_size * 2.0);
     const int ceiling = std::max(m_first, maxUsers);
     m_size = int(std::clamp(bounded, double(m_first), double(ceiling)));
 }

@@ -8,14 +8,15 @@ namespace jc {
 // setting and, while each takes less than the time target, grow towards it: at most twice the
 // last size at a time, never below the setting and never above maxUsers. A slower batch
 // shrinks the next one (see committed()); a batch that fails for good brings the size back to
-// the setting's, so that the next one risks less. A target of
-// zero keeps every batch at the setting's size.
+// the setting's, so that the next one risks less. A target of zero keeps every batch at the
+// setting's size.
 //
-// Why: each batch pays the same fixed costs (a transaction, its commit, eight statements);
-// on MariaDB 1M users in batches of 1,000 took 16.7-20.6 s against 14.9 s in batches of
-// 10,000 (docs/BENCHMARKS.md). A time target keeps the row locks a batch holds (and the
-// interval between progress reports and stop checks) short however fast the database is, and
-// shrinks the batches again when it slows down.
+// Why: each batch pays the same fixed costs (a transaction, its commit, eight statements). On
+// MariaDB the top-up of 1M users took 1.65-1.70 times its floor (two set-based statements) in
+// batches of 1,000, and 1.24-1.41 times with a 250 ms target (docs/BENCHMARKS.md, fifth pass).
+// A time target keeps the row locks a batch holds (and the interval between progress reports
+// and stop checks) about as long however fast the database is, and shrinks the batches again
+// when it slows down.
 //
 // Plain value type; the run that owns it uses it on its own thread.
 class BatchSizer
