@@ -31,9 +31,7 @@ CreditTopUpRun::CreditTopUpRun(JobContext &context, ConnectionFactory &database,
                MonthlyCreditTopUpJob::monthStart(m_period, zone, 1)}
     , m_recentFrom(MonthlyCreditTopUpJob::monthStart(m_period, zone, -1))
     , m_dryRun(context.isDryRun())
-    // SQLite: a batch holds the whole database's write lock, and its ranges are read before
-    // the batches at one size (readBoundaries()).
-    , m_sizer(settings.batchSize, database.dialect() == SqlDialect::Sqlite
+    , m_sizer(settings.batchSize, CreditTopUpSql::readsRangesAhead(database.dialect())
                                       ? std::chrono::milliseconds(0)
                                       : settings.batchTarget)
 {}

@@ -92,7 +92,7 @@ private:
     CreditTopUpCounts m_totals;
     qint64 m_totalUsers = 0;
     qint64 m_batchesEstimated = 0;
-    BatchSizer m_sizer;    // fixed on SQLite (see the constructor)
+    BatchSizer m_sizer;    // fixed where CreditTopUpSql::readsRangesAhead()
     int m_batchesDone = 0; // batches dealt with, failed ones included
     // Batches that failed for good, and the users in them: left for the retry.
     static constexpr int maxConsecutiveFailedBatches = 3;

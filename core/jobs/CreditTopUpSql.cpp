@@ -224,7 +224,7 @@ std::optional<QSqlError> CreditTopUpSql::prepareAll()
           &m_legacySince}) {
         if (statement == &m_clearChosen && m_dialect != SqlDialect::Sqlite)
             continue; // emptied by its commit (PostgreSQL) or by TRUNCATE (MySQL, apply())
-        if (statement == &m_boundaries && m_dialect != SqlDialect::Sqlite)
+        if (statement == &m_boundaries && !readsRangesAhead(m_dialect))
             continue; // not read there (boundaries())
         if ((statement == &m_chooseNext || statement == &m_chosenRange) &&
             !choosesItsOwnRange(m_dialect))
@@ -393,7 +393,7 @@ Expected<CreditTopUpSql::Range, QSqlError> CreditTopUpSql::nextRange(const QStri
 // batch; a batch's look-up visits the rows its own statements read next.
 Expected<QStringList, QSqlError> CreditTopUpSql::boundaries(int size)
 {
-    if (m_dialect != SqlDialect::Sqlite)
+    if (!readsRangesAhead(m_dialect))
         return QStringList();
     if (auto error = exec(m_boundaries, {{QStringLiteral(":size"), size}}))
         return Unexpected(*error);
@@ -442,6 +442,11 @@ Expected<CreditTopUpCounts, QSqlError> CreditTopUpSql::apply(const Range &range)
 bool CreditTopUpSql::choosesItsOwnRange(SqlDialect dialect)
 {
     return dialect == SqlDialect::MySql;
+}
+
+bool CreditTopUpSql::readsRangesAhead(SqlDialect dialect)
+{
+    return dialect == SqlDialect::Sqlite;
 }
 
 Expected<CreditTopUpSql::Batch, QSqlError> CreditTopUpSql::applyNext(const QString &after, int size)

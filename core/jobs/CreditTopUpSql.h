@@ -130,6 +130,10 @@ public:
     // True where a batch takes the next users itself (applyNext()) rather than a range looked up
     // before it: MySQL/MariaDB.
     static bool choosesItsOwnRange(SqlDialect dialect);
+    // True where the batches' ranges are read before them, at one size (boundaries()): SQLite.
+    // There the batches keep that size (a batch also holds the whole database's write lock);
+    // elsewhere they may grow (BatchSizer).
+    static bool readsRangesAhead(SqlDialect dialect);
     // As apply() for the next `size` users after `after`, chosen within the batch's transaction
     // (see CreditTopUpStatements::chooseNextSql); an empty range when there are none. Where the
     // collation of users.id could not be named, the work table's order might not be that of

@@ -154,7 +154,7 @@ JobDefinition MonthlyCreditTopUpJob::definition(std::shared_ptr<ConnectionFactor
                                                 const QTimeZone &zone, Settings settings)
 {
     // Without a database (a catalog listing), the rule for every database.
-    const bool sqlite = database && database->dialect() == SqlDialect::Sqlite;
+    const bool sqlite = database && CreditTopUpSql::readsRangesAhead(database->dialect());
     const QString batches =
         settings.batchTarget.count() > 0 && !sqlite
             ? QStringLiteral("from %1 users per transaction, more while a transaction takes "

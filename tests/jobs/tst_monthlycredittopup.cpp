@@ -274,6 +274,21 @@ std::shared_ptr<ConnectionFactory> migrated(const test::TestDatabase &database,
     return factory;
 }
 
+// MySQL with a binary users.id, as a schema without a collation has it, and a binary
+// credit_adjustments.user_id too when asked; nullptr when a statement failed.
+std::shared_ptr<ConnectionFactory> mySqlWithBinaryIds(const test::TestDatabase &database,
+                                                      bool binaryAuditUsers)
+{
+    auto factory = migrated(database);
+    auto db = factory->connectionForCurrentThread().value();
+    if (!exec(db, QStringLiteral("ALTER TABLE users MODIFY id varbinary(36) NOT NULL")))
+        return nullptr;
+    if (binaryAuditUsers && !exec(db, QStringLiteral("ALTER TABLE credit_adjustments MODIFY "
+                                                     "user_id varbinary(36) NOT NULL")))
+        return nullptr;
+    return factory;
+}
+
 } // namespace
 
 class tst_MonthlyCreditTopUp : public QObject
@@ -512,9 +527,9 @@ private slots:
     {
         test::TestDatabase database(SqlDialect::MySql);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = migrated(database);
+        auto factory = mySqlWithBinaryIds(database, false);
+        QVERIFY(factory);
         auto db = factory->connectionForCurrentThread().value();
-        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users MODIFY id varbinary(36) NOT NULL")));
         const QList<User> users{{QStringLiteral("Y1"), 0, 10},
                                 {QStringLiteral("Z1"), 1, 10},
                                 {QStringLiteral("a2"), 2, 10},
@@ -536,12 +551,10 @@ private slots:
     {
         test::TestDatabase database(SqlDialect::MySql);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        auto factory = migrated(database);
-        auto db = factory->connectionForCurrentThread().value();
         // Both sides binary, or the audit log's own (user_id, period) key would take them for one.
-        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users MODIFY id varbinary(36) NOT NULL")));
-        QVERIFY(exec(db, QStringLiteral("ALTER TABLE credit_adjustments MODIFY user_id "
-                                        "varbinary(36) NOT NULL")));
+        auto factory = mySqlWithBinaryIds(database, true);
+        QVERIFY(factory);
+        auto db = factory->connectionForCurrentThread().value();
         const QList<User> users{{QStringLiteral("a2"), 2, 10}, {QStringLiteral("b2"), 3, 10}};
         QVERIFY(addUsers(db, users));
         QVERIFY(exec(db, QStringLiteral("INSERT INTO users (id, email, free_credits, "
