@@ -26,6 +26,7 @@ constexpr qint64 second = 1000;
 constexpr qint64 minute = 60 * second;
 constexpr qint64 hour = 60 * minute;
 constexpr int historyDays = 21;
+constexpr qint64 demoUsers = 300; // the top-up's progress: the demo's users
 
 QString iso(qint64 msecs)
 {
@@ -219,94 +220,123 @@ Expected<qint64, QString> DemoRunHistory::insertRow(const Run &run)
     return *id.value();
 }
 
+// One side of a period's grants as a run's summary tells it: per limit, and in total.
+struct DemoRunHistory::TopUpShare
+{
+    QJsonObject byLimit;
+    qint64 users = 0;
+    qint64 credits = 0;
+
+    void add(int limit, qint64 limitUsers, qint64 limitCredits)
+    {
+        byLimit.insert(QString::number(limit),
+                       QJsonObject{{QStringLiteral("users"), limitUsers},
+                                   {QStringLiteral("credits"), limitCredits}});
+        users += limitUsers;
+        credits += limitCredits;
+    }
+
+    [[nodiscard]] QJsonObject summary(const QString &period) const
+    {
+        return {{QStringLiteral("period"), period},
+                {QStringLiteral("usersToppedUp"), users},
+                {QStringLiteral("creditsGranted"), credits},
+                {QStringLiteral("byLimit"), byLimit}};
+    }
+};
+
+DemoRunHistory::TopUpTally DemoRunHistory::tallyFor(const QString &period)
+{
+    TopUpTally tally = m_topUps.value(period);
+    if (tally.usersByLimit.isEmpty()) {
+        tally.usersByLimit = {{10, m_random.bounded(90, 140)}, {25, m_random.bounded(30, 50)}};
+        tally.creditsByLimit = {{10, tally.usersByLimit[10] * 6},
+                                {25, tally.usersByLimit[25] * 14}};
+    }
+    return tally;
+}
+
+std::pair<DemoRunHistory::TopUpShare, DemoRunHistory::TopUpShare>
+DemoRunHistory::splitAtCancel(const TopUpTally &tally, bool cancelled)
+{
+    TopUpShare first;
+    TopUpShare rest;
+    for (auto it = tally.usersByLimit.cbegin(); it != tally.usersByLimit.cend(); ++it) {
+        const qint64 limitCredits = tally.creditsByLimit.value(it.key());
+        const qint64 part = cancelled ? it.value() / 3 : 0;
+        const qint64 partCredits = it.value() > 0 ? limitCredits * part / it.value() : 0;
+        rest.add(it.key(), it.value() - part, limitCredits - partCredits);
+        first.add(it.key(), part, partCredits);
+    }
+    return {first, rest};
+}
+
 void DemoRunHistory::writeTopUps()
 {
     const QList<QDateTime> occurrences = monthlyOccurrences(m_now, m_zone, 4);
     for (qsizetype i = 0; i < occurrences.size(); ++i) {
         const QDateTime &occurrence = occurrences.at(i);
         const QString period = occurrence.toTimeZone(m_zone).toString(QStringLiteral("yyyy-MM"));
-        TopUpTally tally = m_topUps.value(period);
-        if (tally.usersByLimit.isEmpty()) {
-            tally.usersByLimit = {{10, m_random.bounded(90, 140)}, {25, m_random.bounded(30, 50)}};
-            tally.creditsByLimit = {{10, tally.usersByLimit[10] * 6},
-                                    {25, tally.usersByLimit[25] * 14}};
-        }
+        const TopUpTally tally = tallyFor(period);
         // The second-oldest month: an admin cancelled it after the first batch and finished it
         // by hand the same morning. The summaries split the month's grants between the two.
         const bool cancelled = i == 1 && occurrences.size() > 2;
-        QJsonObject byLimit;
-        QJsonObject firstByLimit;
-        qint64 users = 0;
-        qint64 credits = 0;
-        qint64 firstUsers = 0;
-        qint64 firstCredits = 0;
-        for (auto it = tally.usersByLimit.cbegin(); it != tally.usersByLimit.cend(); ++it) {
-            const qint64 limitCredits = tally.creditsByLimit.value(it.key());
-            const qint64 part = cancelled ? it.value() / 3 : 0;
-            const qint64 partCredits = it.value() > 0 ? limitCredits * part / it.value() : 0;
-            byLimit.insert(QString::number(it.key()),
-                           QJsonObject{{QStringLiteral("users"), it.value() - part},
-                                       {QStringLiteral("credits"), limitCredits - partCredits}});
-            firstByLimit.insert(QString::number(it.key()),
-                                QJsonObject{{QStringLiteral("users"), part},
-                                            {QStringLiteral("credits"), partCredits}});
-            users += it.value() - part;
-            credits += limitCredits - partCredits;
-            firstUsers += part;
-            firstCredits += partCredits;
-        }
-        const qint64 total = 300;
+        const auto [first, rest] = splitAtCancel(tally, cancelled);
         Run run = scheduled(topUpJob, occurrence, m_random.bounded(900, 2400));
         run.line(5, LogLevel::Info, QStringLiteral("Topping up free credits"),
                  {{QStringLiteral("period"), period}, {QStringLiteral("batchSize"), 100}});
         if (cancelled) {
-            run.row.status = QStringLiteral("cancelled");
-            run.row.cancelRequestedBy = QStringLiteral("alice");
-            run.row.cancelRequestedAtMSecs = run.row.startedAtMSecs + 700;
-            run.finishedMSecs = run.row.startedAtMSecs + 1100;
-            run.row.error =
-                QStringLiteral("Cancelled on request: Stopped between batches after 100 "
-                               "of %1 users")
-                    .arg(total);
-            run.row.progressDone = 100;
-            run.row.progressTotal = total;
-            run.row.progressText = QStringLiteral("users");
-            run.summary = {{QStringLiteral("period"), period},
-                           {QStringLiteral("usersToppedUp"), firstUsers},
-                           {QStringLiteral("creditsGranted"), firstCredits},
-                           {QStringLiteral("byLimit"), firstByLimit}};
-            run.line(400, LogLevel::Info, QStringLiteral("Batch committed"),
-                     {{QStringLiteral("batch"), 1},
-                      {QStringLiteral("users"), 100},
-                      {QStringLiteral("toppedUp"), firstUsers}});
-            run.line(1050, LogLevel::Warning, QStringLiteral("Stopping: cancel requested"),
-                     {{QStringLiteral("by"), QStringLiteral("alice")},
-                      {QStringLiteral("done"), 100},
-                      {QStringLiteral("total"), total}});
+            cancelTopUp(run, period, first);
             add(run);
-            // The manual run that finished the month: nobody is granted twice (the period key).
-            Run rest = byHand(topUpJob, run.finishedMSecs + 2 * hour + 13 * minute, 1500,
-                              QStringLiteral("alice"),
-                              QStringLiteral("Finish the %1 top-up cancelled this morning during "
-                                             "the database maintenance")
-                                  .arg(period));
-            rest.line(5, LogLevel::Info, QStringLiteral("Topping up free credits"),
-                      {{QStringLiteral("period"), period}, {QStringLiteral("batchSize"), 100}});
-            run = std::move(rest);
+            run = finishCancelledTopUp(run, period);
         }
-        run.row.progressDone = total;
-        run.row.progressTotal = total;
+        run.row.progressDone = demoUsers;
+        run.row.progressTotal = demoUsers;
         run.row.progressText = QStringLiteral("users");
-        run.summary = {{QStringLiteral("period"), period},
-                       {QStringLiteral("usersToppedUp"), users},
-                       {QStringLiteral("creditsGranted"), credits},
-                       {QStringLiteral("byLimit"), byLimit}};
+        run.summary = rest.summary(period);
         run.line(run.finishedMSecs - run.row.startedAtMSecs - 3, LogLevel::Info,
                  QStringLiteral("Top-up done"),
-                 {{QStringLiteral("usersToppedUp"), users},
-                  {QStringLiteral("creditsGranted"), credits}});
+                 {{QStringLiteral("usersToppedUp"), rest.users},
+                  {QStringLiteral("creditsGranted"), rest.credits}});
         add(run);
     }
+}
+
+void DemoRunHistory::cancelTopUp(Run &run, const QString &period, const TopUpShare &first)
+{
+    run.row.status = QStringLiteral("cancelled");
+    run.row.cancelRequestedBy = QStringLiteral("alice");
+    run.row.cancelRequestedAtMSecs = run.row.startedAtMSecs + 700;
+    run.finishedMSecs = run.row.startedAtMSecs + 1100;
+    run.row.error = QStringLiteral("Cancelled on request: Stopped between batches after 100 "
+                                   "of %1 users")
+                        .arg(demoUsers);
+    run.row.progressDone = 100;
+    run.row.progressTotal = demoUsers;
+    run.row.progressText = QStringLiteral("users");
+    run.summary = first.summary(period);
+    run.line(400, LogLevel::Info, QStringLiteral("Batch committed"),
+             {{QStringLiteral("batch"), 1},
+              {QStringLiteral("users"), 100},
+              {QStringLiteral("toppedUp"), first.users}});
+    run.line(1050, LogLevel::Warning, QStringLiteral("Stopping: cancel requested"),
+             {{QStringLiteral("by"), QStringLiteral("alice")},
+              {QStringLiteral("done"), 100},
+              {QStringLiteral("total"), demoUsers}});
+}
+
+DemoRunHistory::Run DemoRunHistory::finishCancelledTopUp(const Run &cancelled,
+                                                         const QString &period)
+{
+    // The manual run that finished the month: nobody is granted twice (the period key).
+    Run rest = byHand(topUpJob, cancelled.finishedMSecs + 2 * hour + 13 * minute, 1500,
+                      QStringLiteral("alice"),
+                      QStringLiteral("Finish the %1 top-up cancelled this morning during "
+                                     "the database maintenance")
+                          .arg(period));
+    rest.line(5, LogLevel::Info, QStringLiteral("Topping up free credits"),
+              {{QStringLiteral("period"), period}, {QStringLiteral("batchSize"), 100}});
+    return rest;
 }
 
 void DemoRunHistory::writePurchaseCleanups()
@@ -375,92 +405,52 @@ void DemoRunHistory::writePurchaseCleanups()
     }
 }
 
+// What one day's upload cleanup found, drawn once and told by its run and its dry run alike.
+struct DemoRunHistory::UploadTally
+{
+    int scanned = 0;
+    int deleted = 0;
+    int tooYoung = 0;
+    QJsonObject summary;
+};
+
+DemoRunHistory::UploadTally DemoRunHistory::uploadTally(const Day &day)
+{
+    UploadTally tally;
+    tally.scanned = 150 + int(day.index) * 2 + m_random.bounded(0, 10);
+    tally.deleted = m_random.bounded(0, 6);
+    tally.tooYoung = m_random.bounded(0, 5);
+    tally.summary = {
+        {QStringLiteral("filesScanned"), tally.scanned},
+        {QStringLiteral("referenced"), tally.scanned - tally.deleted - tally.tooYoung - 4},
+        {QStringLiteral("deleted"), tally.deleted},
+        {QStringLiteral("bytesFreed"), tally.deleted * m_random.bounded(20000, 900000)},
+        {QStringLiteral("foldersRemoved"), tally.deleted > 3 ? 1 : 0},
+        {QStringLiteral("keptTooYoung"), tally.tooYoung},
+        {QStringLiteral("skippedSymlinks"), 0},
+        {QStringLiteral("errors"), 0},
+        {QStringLiteral("dryRun"), false}};
+    return tally;
+}
+
 void DemoRunHistory::writeUploadCleanups()
 {
     for (const Day &day : pastDays(QTime(0, 0))) {
-        const int scanned = 150 + int(day.index) * 2 + m_random.bounded(0, 10);
-        const int deleted = m_random.bounded(0, 6);
-        const int tooYoung = m_random.bounded(0, 5);
-        QJsonObject summary{
-            {QStringLiteral("filesScanned"), scanned},
-            {QStringLiteral("referenced"), scanned - deleted - tooYoung - 4},
-            {QStringLiteral("deleted"), deleted},
-            {QStringLiteral("bytesFreed"), deleted * m_random.bounded(20000, 900000)},
-            {QStringLiteral("foldersRemoved"), deleted > 3 ? 1 : 0},
-            {QStringLiteral("keptTooYoung"), tooYoung},
-            {QStringLiteral("skippedSymlinks"), 0},
-            {QStringLiteral("errors"), 0},
-            {QStringLiteral("dryRun"), false}};
+        const UploadTally tally = uploadTally(day);
         Run run = scheduled(uploadsJob, day.occurrence, m_random.bounded(3000, 40000));
         run.line(1, LogLevel::Info, QStringLiteral("Reading references"),
                  {{QStringLiteral("sources"),
                    QStringLiteral("blocks.data, team_block_states.player_data")}});
         if (day.daysAgo == 7) {
-            // The instance was down over midnight: the occurrence is recorded missed, and the
-            // next start ran the following one as a catch-up (below, daysAgo 6).
-            Run missed = run;
-            missed.row.status = QStringLiteral("missed");
-            missed.row.attempts = 0;
-            missed.log.clear();
-            missed.row.missedCount = 1;
-            missed.row.startedAtMSecs =
-                day.occurrence.addDays(1).toMSecsSinceEpoch() + 8 * hour + 12 * minute;
-            missed.finishedMSecs = missed.row.startedAtMSecs;
-            missed.row.occurrenceKey = QStringLiteral("skipped:%1:%2")
-                                           .arg(day.occurrence.toUTC().toString(Qt::ISODateWithMs),
-                                                SeedIds::uuid(m_random));
-            missed.row.error =
-                QStringLiteral("1 occurrence(s) from %1 came due while no instance was "
-                               "running; missed-run policy: catch-up, the latest runs "
-                               "as a catch-up")
-                    .arg(IsoTime::format(day.occurrence, true));
-            missed.row.reason = missed.row.error;
-            add(missed);
+            add(missedUploadCleanup(run, day));
             continue;
         }
-        if (day.daysAgo == 6) {
+        if (day.daysAgo == 6) { // the catch-up of the occurrence missed the day before
             run.row.trigger = QStringLiteral("catch-up");
             run.row.startedAtMSecs += 8 * hour + 12 * minute;
             run.finishedMSecs += 8 * hour + 12 * minute;
         }
-        if (day.daysAgo == 15) {
-            run.row.status = QStringLiteral("interrupted");
-            run.finishedMSecs = run.row.startedAtMSecs + 2 * minute + 40 * second;
-            run.row.error = leaseExpired;
-            run.row.progressDone = 61;
-            run.row.progressTotal = scanned;
-            run.row.progressText = QStringLiteral("files");
-            run.line(2 * second, LogLevel::Info, QStringLiteral("Scanning files"),
-                     {{QStringLiteral("root"), QStringLiteral("/srv/game/static/uploads")}});
-        } else if (day.daysAgo == 1) {
-            run.row.status = QStringLiteral("failed");
-            run.finishedMSecs = run.row.startedAtMSecs + 10 * second;
-            run.row.error = QStringLiteral("Could not read the references: ") + connectionRefused;
-            run.line(10 * second, LogLevel::Error, QStringLiteral("Could not read the references"),
-                     {{QStringLiteral("error"), connectionRefused}});
-        } else if (day.daysAgo == 4) {
-            run.row.status = QStringLiteral("timed_out");
-            run.finishedMSecs = run.row.startedAtMSecs + 30 * minute + 2 * second;
-            run.row.error =
-                QStringLiteral("Timed out after 30 min: Stopped after scanning 18204 of "
-                               "40112 files");
-            run.row.progressDone = 18204;
-            run.row.progressTotal = 40112;
-            run.row.progressText = QStringLiteral("files");
-            run.summary = summary;
-            run.summary.insert(QStringLiteral("filesScanned"), 18204);
-            run.line(30 * minute, LogLevel::Warning, QStringLiteral("Stopping: timed out"),
-                     {{QStringLiteral("scanned"), 18204}, {QStringLiteral("total"), 40112}});
-        } else {
-            run.summary = summary;
-            run.row.progressDone = scanned;
-            run.row.progressTotal = scanned;
-            run.row.progressText = QStringLiteral("files");
-            run.line(
-                run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Info,
-                QStringLiteral("Cleanup done"),
-                {{QStringLiteral("deleted"), deleted}, {QStringLiteral("keptTooYoung"), tooYoung}});
-        }
+        endUploadCleanup(run, day, tally);
         add(run);
         if (day.daysAgo == 2) { // a dry run by hand: what would go
             Run dry = byHand(uploadsJob, run.row.occurrenceMSecs + 10 * hour + 5 * minute, 4200,
@@ -468,12 +458,76 @@ void DemoRunHistory::writeUploadCleanups()
                              QStringLiteral("Check what the cleanup would delete after moving "
                                             "the uploads to the new disk"));
             dry.row.dryRun = true;
-            dry.summary = summary;
+            dry.summary = tally.summary;
             dry.summary.insert(QStringLiteral("dryRun"), true);
             dry.line(4100, LogLevel::Info, QStringLiteral("Would delete files"),
-                     {{QStringLiteral("count"), deleted}});
+                     {{QStringLiteral("count"), tally.deleted}});
             add(dry);
         }
+    }
+}
+
+DemoRunHistory::Run DemoRunHistory::missedUploadCleanup(const Run &run, const Day &day)
+{
+    // The instance was down over midnight: the occurrence is recorded missed, and the next
+    // start ran the following one as a catch-up (daysAgo 6).
+    Run missed = run;
+    missed.row.status = QStringLiteral("missed");
+    missed.row.attempts = 0;
+    missed.log.clear();
+    missed.row.missedCount = 1;
+    missed.row.startedAtMSecs =
+        day.occurrence.addDays(1).toMSecsSinceEpoch() + 8 * hour + 12 * minute;
+    missed.finishedMSecs = missed.row.startedAtMSecs;
+    missed.row.occurrenceKey =
+        QStringLiteral("skipped:%1:%2")
+            .arg(day.occurrence.toUTC().toString(Qt::ISODateWithMs), SeedIds::uuid(m_random));
+    missed.row.error = QStringLiteral("1 occurrence(s) from %1 came due while no instance was "
+                                      "running; missed-run policy: catch-up, the latest runs "
+                                      "as a catch-up")
+                           .arg(IsoTime::format(day.occurrence, true));
+    missed.row.reason = missed.row.error;
+    return missed;
+}
+
+void DemoRunHistory::endUploadCleanup(Run &run, const Day &day, const UploadTally &tally)
+{
+    if (day.daysAgo == 15) {
+        run.row.status = QStringLiteral("interrupted");
+        run.finishedMSecs = run.row.startedAtMSecs + 2 * minute + 40 * second;
+        run.row.error = leaseExpired;
+        run.row.progressDone = 61;
+        run.row.progressTotal = tally.scanned;
+        run.row.progressText = QStringLiteral("files");
+        run.line(2 * second, LogLevel::Info, QStringLiteral("Scanning files"),
+                 {{QStringLiteral("root"), QStringLiteral("/srv/game/static/uploads")}});
+    } else if (day.daysAgo == 1) {
+        run.row.status = QStringLiteral("failed");
+        run.finishedMSecs = run.row.startedAtMSecs + 10 * second;
+        run.row.error = QStringLiteral("Could not read the references: ") + connectionRefused;
+        run.line(10 * second, LogLevel::Error, QStringLiteral("Could not read the references"),
+                 {{QStringLiteral("error"), connectionRefused}});
+    } else if (day.daysAgo == 4) {
+        run.row.status = QStringLiteral("timed_out");
+        run.finishedMSecs = run.row.startedAtMSecs + 30 * minute + 2 * second;
+        run.row.error = QStringLiteral("Timed out after 30 min: Stopped after scanning 18204 of "
+                                       "40112 files");
+        run.row.progressDone = 18204;
+        run.row.progressTotal = 40112;
+        run.row.progressText = QStringLiteral("files");
+        run.summary = tally.summary;
+        run.summary.insert(QStringLiteral("filesScanned"), 18204);
+        run.line(30 * minute, LogLevel::Warning, QStringLiteral("Stopping: timed out"),
+                 {{QStringLiteral("scanned"), 18204}, {QStringLiteral("total"), 40112}});
+    } else {
+        run.summary = tally.summary;
+        run.row.progressDone = tally.scanned;
+        run.row.progressTotal = tally.scanned;
+        run.row.progressText = QStringLiteral("files");
+        run.line(run.finishedMSecs - run.row.startedAtMSecs, LogLevel::Info,
+                 QStringLiteral("Cleanup done"),
+                 {{QStringLiteral("deleted"), tally.deleted},
+                  {QStringLiteral("keptTooYoung"), tally.tooYoung}});
     }
 }
 

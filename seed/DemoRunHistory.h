@@ -11,6 +11,7 @@
 #include <QTimeZone>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace jc {
@@ -55,6 +56,8 @@ public:
 
 private:
     struct Run;
+    struct TopUpShare;
+    struct UploadTally;
     // A day of the history: its occurrence at the day's time, how many days before the latest
     // day that is over it is, and its place counted from the oldest.
     struct Day
@@ -69,8 +72,22 @@ private:
     // Inserts the run's jc_runs row; its id.
     Expected<qint64, QString> insertRow(const Run &run);
     void writePurchaseCleanups();
-    void writeUploadCleanups();
     void writeTopUps();
+    // The period's tally, invented when the data set gave none.
+    TopUpTally tallyFor(const QString &period);
+    // The grants before a cancel (a third of each limit's users) and after it; all of them
+    // after it when `cancelled` is false.
+    static std::pair<TopUpShare, TopUpShare> splitAtCancel(const TopUpTally &tally, bool cancelled);
+    // Makes `run` the top-up an admin cancelled after its first batch, which granted `first`.
+    static void cancelTopUp(Run &run, const QString &period, const TopUpShare &first);
+    // The manual run that finished the period `cancelled` stopped in.
+    Run finishCancelledTopUp(const Run &cancelled, const QString &period);
+    void writeUploadCleanups();
+    UploadTally uploadTally(const Day &day);
+    // The row that records `run`'s occurrence as missed while no instance was running.
+    Run missedUploadCleanup(const Run &run, const Day &day);
+    // The day's outcome: interrupted, failed, timed out, or done with the tally's summary.
+    static void endUploadCleanup(Run &run, const Day &day, const UploadTally &tally);
     void writeRetentions();
     // The days of the history whose occurrence at `at` is long over, oldest first.
     [[nodiscard]] QList<Day> pastDays(QTime at) const;
