@@ -411,6 +411,17 @@ void printLongTurns(const char *scenario, const TurnProbe &probe, double ms)
                      turn.faults, turn.atMs);
 }
 
+// The probe's turns as counters: `prefix` + "turns", "turn_max_ms", "turn_p99_ms", …
+void countTurns(benchmark::State &state, const TurnProbe &probe, const std::string &prefix)
+{
+    state.counters[prefix + "turns"] = double(probe.turns());
+    state.counters[prefix + "turn_max_ms"] = probe.max();
+    state.counters[prefix + "turn_p99_ms"] = probe.percentile(0.99);
+    state.counters[prefix + "turn_p50_ms"] = probe.percentile(0.50);
+    state.counters[prefix + "turn_cpu_max_ms"] = probe.cpuMax();
+    state.counters[prefix + "turn_cpu_p99_ms"] = probe.cpuPercentile(0.99);
+}
+
 // Resets VmHWM (the peak resident set) to the current RSS: each scenario's own peak.
 void resetPeak()
 {
@@ -752,13 +763,8 @@ void historyPane(benchmark::State &state, SqlDialect dialect, qint64 runs)
         state.counters["first_page_met"] = firstMet ? 1 : 0;
         state.counters["scroll_to_end_s"] = scrollSeconds;
         state.counters["scroll_pages"] = rowsShown / model->pageSize();
-        state.counters["scroll_turns"] = double(probe.turns());
-        state.counters["scroll_turn_max_ms"] = probe.max();
-        state.counters["scroll_turn_p99_ms"] = probe.percentile(0.99);
-        state.counters["scroll_turn_p50_ms"] = probe.percentile(0.50);
+        countTurns(state, probe, "scroll_");
         state.counters["scroll_turns_50ms_or_more"] = double(probe.countOver(49.999));
-        state.counters["scroll_turn_cpu_max_ms"] = probe.cpuMax();
-        state.counters["scroll_turn_cpu_p99_ms"] = probe.cpuPercentile(0.99);
         state.counters["goal_scroll_turn_ms"] = 50;
         state.counters["scroll_met"] = scrollMet ? 1 : 0;
         state.counters["switch_away_ms"] = switchAwayMs;
@@ -907,13 +913,8 @@ void runningJobs(benchmark::State &state, SqlDialect dialect, int jobCount, int 
         state.counters["progress_updates"] = double(progressUpdates.load());
         state.counters["start_all_ms"] = startAllMs;
         state.counters["watched_s"] = watchedSeconds;
-        state.counters["turns"] = double(probe.turns());
-        state.counters["turn_max_ms"] = probe.max();
-        state.counters["turn_p99_ms"] = probe.percentile(0.99);
-        state.counters["turn_p50_ms"] = probe.percentile(0.50);
+        countTurns(state, probe, "");
         state.counters["turns_over_16ms"] = double(probe.countOver(16));
-        state.counters["turn_cpu_max_ms"] = probe.cpuMax();
-        state.counters["turn_cpu_p99_ms"] = probe.cpuPercentile(0.99);
         state.counters["turns_cpu_over_16ms"] = double(probe.cpuCountOver(16));
         state.counters["goal_turn_max_ms"] = 16;
         state.counters["met"] = met ? 1 : 0;
