@@ -35,11 +35,23 @@ public:
     void committed(long long users, std::chrono::nanoseconds took);
     // A batch failed for good.
     void failed() { m_size = m_first; }
+    // How many batches `users` more users take if every batch goes at the rate of those
+    // committed so far (all of them: one slow or fast batch moves the estimate little): the
+    // sizes this sizer would choose, from the next one on. Before the first commit (no rate
+    // yet), and with no target, batches of size().
+    [[nodiscard]] long long batchesFor(long long users) const;
 
 private:
+    // The size after a batch of `size` users that took `seconds`: the rule, for committed()
+    // and for the estimate alike.
+    [[nodiscard]] int sizeAfter(int size, double users, double seconds) const;
+
     int m_first;
     std::chrono::milliseconds m_target;
     int m_size;
+    // What the committed batches took together: the estimate's rate.
+    double m_committedUsers = 0;
+    double m_committedSeconds = 0;
 };
 
 } // namespace jc

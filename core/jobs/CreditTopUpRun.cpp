@@ -57,7 +57,7 @@ JobResult CreditTopUpRun::execute()
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
     if (m_dryRun) // what the adoption would have found
         m_totals.legacyGrantsAdopted = survey->legacyGrants;
-    estimateBatches(0);
+    estimateBatches();
     if (m_context.isStopRequested())
         return cancelled();
     if (!survey->anyOwed)
@@ -97,6 +97,7 @@ JobResult CreditTopUpRun::execute()
             m_consecutiveFailures = 0;
             m_sizer.committed(range.users, elapsed);
             m_totals.add(outcome->counts);
+            estimateBatches();
             logBatch(batch, range, outcome->counts);
             refreshStatisticsWhenGrown();
         } else if (!carryOnAfter(range, *outcome->error)) {
@@ -111,8 +112,7 @@ JobResult CreditTopUpRun::execute()
 // tells the admin.
 void CreditTopUpRun::reportProgress()
 {
-    const qint64 done = m_totals.usersScanned + m_usersInFailedBatches;
-    estimateBatches(done);
+    const qint64 done = usersDone();
     m_context.setProgress(
         done, std::max(m_totalUsers, done),
         QStringLiteral("users, %1 of %2 batches %3")
@@ -131,6 +131,7 @@ bool CreditTopUpRun::carryOnAfter(const CreditTopUpSql::Range &range, const QStr
     ++m_consecutiveFailures;
     m_sizer.failed();
     m_usersInFailedBatches += range.users;
+    estimateBatches();
     if (m_firstBatchError.isEmpty())
         m_firstBatchError = error;
     m_context.log().error(QStringLiteral("Batch failed; its users are left for the retry"),
@@ -189,10 +190,15 @@ void CreditTopUpRun::warnAppSchedulerRuns(const CreditTopUpSql::LegacyRows &rows
          {QStringLiteral("switchOver"), rows.switchOver.toUTC().toString(Qt::ISODateWithMs)}});
 }
 
-void CreditTopUpRun::estimateBatches(qint64 done)
+qint64 CreditTopUpRun::usersDone() const
 {
-    const qint64 left = std::max<qint64>(0, m_totalUsers - done);
-    m_batchesEstimated = m_batchesDone + (left + m_sizer.size() - 1) / m_sizer.size();
+    return m_totals.usersScanned + m_usersInFailedBatches;
+}
+
+void CreditTopUpRun::estimateBatches()
+{
+    const qint64 left = std::max<qint64>(0, m_totalUsers - usersDone());
+    m_batchesEstimated = m_batchesDone + m_sizer.batchesFor(left);
 }
 
 // At most maxBoundaries ids in memory (36 bytes of key each, and QString's overhead): with
@@ -386,8 +392,7 @@ JobResult CreditTopUpRun::failedBatches() const
 
 JobResult CreditTopUpRun::failed(const QString &error) const
 {
-    const qint64 notReached =
-        std::max<qint64>(0, m_totalUsers - m_totals.usersScanned - m_usersInFailedBatches);
+    const qint64 notReached = std::max<qint64>(0, m_totalUsers - usersDone());
     const qint64 notToppedUp = m_usersInFailedBatches + notReached;
     const QString kept =
         m_dryRun ? QStringLiteral("Nothing was changed (dry run).")

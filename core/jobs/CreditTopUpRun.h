@@ -75,8 +75,11 @@ private:
     [[nodiscard]] QString tiers() const;
     void refreshStatisticsWhenGrown();
     void logBatch(int batch, const CreditTopUpSql::Range &range, const CreditTopUpCounts &counts);
-    // Batches left for the users after `done`, at the sizer's size, plus those dealt with.
-    void estimateBatches(qint64 done);
+    // Users in the batches dealt with: committed, or failed for good.
+    [[nodiscard]] qint64 usersDone() const;
+    // The batches dealt with plus those the sizer expects for the users left; after the survey
+    // and after each batch, before it is logged and reported.
+    void estimateBatches();
     void reportProgress();
 
     JobContext &m_context;

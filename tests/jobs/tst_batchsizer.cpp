@@ -95,6 +95,51 @@ private slots:
         sizer.committed(0, 1ms);
         QCOMPARE(sizer.size(), 1000);
     }
+
+    // The estimate is the count the sizer then reaches when every batch goes at one rate:
+    // from the first batch on, not only once the sizes have settled.
+    void estimatesTheBatchesItWillTake_data()
+    {
+        QTest::addColumn<int>("first");
+        QTest::addColumn<int>("targetMs");
+        QTest::addColumn<double>("usersPerSecond");
+        QTest::addColumn<qint64>("users");
+        QTest::newRow("1M, settles at 16,666") << 1000 << 250 << 66666.7 << qint64(1000000);
+        QTest::newRow("1M, up to the maximum") << 1000 << 1000 << 1e6 << qint64(1000000);
+        QTest::newRow("slower than the setting") << 1000 << 100 << 2000.0 << qint64(50000);
+        QTest::newRow("fewer than the first batch") << 1000 << 250 << 50000.0 << qint64(700);
+        QTest::newRow("small") << 2 << 60000 << 1000.0 << qint64(30);
+    }
+    void estimatesTheBatchesItWillTake()
+    {
+        QFETCH(int, first);
+        QFETCH(int, targetMs);
+        QFETCH(double, usersPerSecond);
+        QFETCH(qint64, users);
+        BatchSizer sizer(first, std::chrono::milliseconds(targetMs));
+        QCOMPARE(sizer.batchesFor(users), (users + first - 1) / first); // no rate yet
+        qint64 left = users;
+        qint64 batches = 0;
+        QList<qint64> estimates;
+        while (left > 0) {
+            const qint64 taken = std::min<qint64>(sizer.size(), left);
+            sizer.committed(taken,
+                            std::chrono::nanoseconds(qint64(double(taken) / usersPerSecond * 1e9)));
+            left -= taken;
+            ++batches;
+            estimates.append(batches + sizer.batchesFor(left));
+        }
+        // Every estimate made after a batch is the count the run ended with.
+        QCOMPARE(estimates, QList<qint64>(estimates.size(), batches));
+    }
+
+    void fixedSizeEstimatesByDivision()
+    {
+        BatchSizer sizer(1000, 0ms);
+        sizer.committed(1000, 1ms);
+        QCOMPARE(sizer.batchesFor(1000001), 1001);
+        QCOMPARE(sizer.batchesFor(0), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_BatchSizer)

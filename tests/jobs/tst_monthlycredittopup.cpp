@@ -445,13 +445,18 @@ private slots:
         checkAllToppedUpOnce(db, dialect, users, QStringLiteral("2026-12"));
 
         QList<qint64> sizes;
+        QList<qint64> estimates;
         for (const LogLine &line : run.state->logLines()) {
-            if (line.message == QStringLiteral("Batch committed"))
+            if (line.message == QStringLiteral("Batch committed")) {
                 sizes.append(line.fields.value(QStringLiteral("users")).toLongLong());
+                estimates.append(line.fields.value(QStringLiteral("batches")).toLongLong());
+            }
         }
         const QList<qint64> expected =
             dialect == SqlDialect::Sqlite ? QList<qint64>(15, 2) : QList<qint64>{2, 4, 8, 16};
         QCOMPARE(sizes, expected);
+        // "Batch N of M": M counts the growth to come, from the first batch on (not 8, 5, 4).
+        QCOMPARE(estimates, QList<qint64>(expected.size(), expected.size()));
         QCOMPARE(result.summary().value(QStringLiteral("batches")).toInteger(), expected.size());
         QCOMPARE(run.fieldsOf(QStringLiteral("Monthly credit top-up starting"))
                      .value(QStringLiteral("batchTargetMs"))
