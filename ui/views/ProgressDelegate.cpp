@@ -36,7 +36,11 @@ void ProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     bar.minimum = 0;
     bar.maximum = total > 0 ? 1000 : 0; // 0..0: the style's busy indicator
     bar.progress = total > 0 ? int(done * 1000 / total) : 0;
-    bar.text = index.data(Qt::DisplayRole).toString();
+    // One line, elided: a style may wrap a text wider than the bar (Fusion did, showing half
+    // of a second line) until the table's columns are fitted again to the longer text.
+    bar.text =
+        option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight,
+                                      bar.rect.width() - option.fontMetrics.averageCharWidth());
     bar.textVisible = true;
     bar.textAlignment = Qt::AlignCenter;
     QApplication::style()->drawControl(QStyle::CE_ProgressBar, &bar, painter, option.widget);
