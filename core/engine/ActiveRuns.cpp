@@ -37,7 +37,7 @@ ActiveRuns::~ActiveRuns()
 
 void ActiveRuns::add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> state, qint64 now)
 {
-    Run run{std::move(state), &job, std::nullopt, std::nullopt};
+    Run run{std::move(state), &job, std::nullopt, std::nullopt, std::nullopt};
     if (const auto timeout = job.definition.policies.timeout; timeout.count() > 0)
         run.timeout =
             m_timeline.add(now + timeout.count(), {EventTimeline::Kind::Timeout, &job, id, {}});
@@ -74,6 +74,7 @@ std::optional<ActiveRuns::Run> ActiveRuns::take(RunId id)
     Run run = std::move(node.mapped());
     m_timeline.erase(run.timeout);
     m_timeline.erase(run.abandon);
+    m_timeline.erase(run.shareProgress);
     return run;
 }
 
@@ -85,8 +86,7 @@ void ActiveRuns::keepAbandoned(std::shared_ptr<RunState> state)
 void ActiveRuns::stopAll(std::chrono::milliseconds deadline)
 {
     for (auto &[id, run] : m_runs) {
-        run.timeout.reset();
-        run.abandon.reset();
+        run.forgetEvents();
         run.state->stopSource().requestStop(StopReason::Shutdown);
     }
     m_pool->waitForDone(static_cast<int>(std::clamp<qint64>(deadline.count(), 0, INT_MAX)));

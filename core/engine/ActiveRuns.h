@@ -37,6 +37,16 @@ public:
         SchedulerJob *job = nullptr;
         std::optional<EventTimeline::Handle> timeout;
         std::optional<EventTimeline::Handle> abandon;
+        std::optional<EventTimeline::Handle> shareProgress; // its progress goes to the journal
+
+        // Lets go of its events without erasing them: the timeline was cleared (stop()). Every
+        // handle above belongs here, or take() erases a freed node.
+        void forgetEvents()
+        {
+            timeout.reset();
+            abandon.reset();
+            shareProgress.reset();
+        }
     };
 
     // Timeout and abandon events go on `timeline`, which must outlive this.

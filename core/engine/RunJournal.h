@@ -63,6 +63,13 @@ public:
         int firstLogSeq = 0;        // the seq of newLogLines.first()
     };
 
+    // What a progress pass writes for one running run.
+    struct ProgressUpdate
+    {
+        qint64 storedRunId = 0;
+        RunProgress progress;
+    };
+
     // What a heartbeat learned about the runs it refreshed.
     struct HeartbeatReply
     {
@@ -123,6 +130,12 @@ public:
     // longer holds.
     virtual Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                         const QString &instanceId) = 0;
+
+    // Writes the progress of runs held by `instanceId` between heartbeats, for the consoles
+    // watching from elsewhere. Leases, log lines and cancel requests stay the heartbeat's; a
+    // run no longer held, or ended, is left as it is.
+    virtual Expected<void, QString> recordProgress(const QList<ProgressUpdate> &runs,
+                                                   const QString &instanceId) = 0;
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).

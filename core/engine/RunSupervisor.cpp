@@ -142,16 +142,41 @@ StopReport RunSupervisor::stopAll(std::chrono::milliseconds deadline)
 
 void RunSupervisor::onNotified(RunId run)
 {
-    const ActiveRuns::Run *active = m_runs.find(run);
+    ActiveRuns::Run *active = m_runs.find(run);
     if (!active)
         return; // already recorded (abandoned, or finished during stopAll())
     const auto state = active->state;
     if (state->takeProgressChanged()) {
         const RunProgress progress = state->progress();
         emit runProgress(run, progress.done, progress.total, progress.text);
+        shareProgressLater(run, *active);
     }
     if (state->isFinished())
         finish(run);
+}
+
+// A console watching from elsewhere reads this instance's runs from the journal: a changed
+// progress goes there within progressShareInterval, not only with the next heartbeat (every
+// 15 s, when a top-up of a million users may be half done), and at most once an interval
+// however often the body reports. What the event writes is the progress at that time.
+void RunSupervisor::shareProgressLater(RunId run, ActiveRuns::Run &active)
+{
+    const auto interval = m_settings.progressShareInterval;
+    if (!m_journal || interval.count() <= 0 || active.shareProgress)
+        return;
+    active.shareProgress =
+        m_timeline.add(m_clock.nowMSecs() + interval.count(),
+                       {EventTimeline::Kind::ShareProgress, active.job, run, {}});
+    emit timelineChanged();
+}
+
+void RunSupervisor::shareProgress(RunId run)
+{
+    ActiveRuns::Run *active = m_runs.find(run);
+    if (!active || !m_journal)
+        return;
+    active->shareProgress.reset(); // its event was just taken off the timeline
+    m_journal->shareProgress(active->state);
 }
 
 // `forced`: the outcome of a run given up on (its body may still be going).

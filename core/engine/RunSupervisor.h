@@ -46,6 +46,9 @@ public:
         QString instanceId;
         QString holder;
         qint64 sessionLock = 0;
+        // How soon a changed progress goes to the journal (RunJournal::recordProgress); zero:
+        // only with the heartbeat.
+        std::chrono::milliseconds progressShareInterval{std::chrono::seconds(2)};
     };
 
     // Timeout, abandon and retry events go on `timeline`; `clock` and `timeline` must outlive
@@ -67,6 +70,8 @@ public:
     void timeOut(RunId run, qint64 now);
     // The grace period is over: the run is recorded abandoned unless it has ended meanwhile.
     void giveUpOn(RunId run);
+    // The run's ShareProgress event came: its progress goes to the journal.
+    void shareProgress(RunId run);
     // Shutdown: asks every body to stop, waits up to `deadline`, and records each run as it
     // ended or as abandoned.
     StopReport stopAll(std::chrono::milliseconds deadline);
@@ -97,6 +102,7 @@ signals:
 
 private:
     void onNotified(RunId run);
+    void shareProgressLater(RunId run, ActiveRuns::Run &active);
     void finish(RunId run, std::optional<RunOutcome> forced = std::nullopt,
                 const QString &forcedError = {});
     bool finishRefused(const ActiveRuns::Run &active);

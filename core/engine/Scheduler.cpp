@@ -40,8 +40,9 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
 
 RunSupervisor::Settings Scheduler::supervisorSettings(const Options &options)
 {
-    return {options.maxThreads, options.abandonGrace, options.jitterSeed, options.lease.count(),
-            options.instanceId, options.holder,       options.sessionLock};
+    return {options.maxThreads,    options.abandonGrace,         options.jitterSeed,
+            options.lease.count(), options.instanceId,           options.holder,
+            options.sessionLock,   options.progressShareInterval};
 }
 
 void Scheduler::forwardRunSignals()
@@ -449,6 +450,9 @@ void Scheduler::handle(const Event &event, qint64 now)
         break;
     case EventKind::Heartbeat:
         heartbeat(now);
+        break;
+    case EventKind::ShareProgress:
+        m_runs.shareProgress(event.run);
         break;
     }
 }

@@ -81,6 +81,9 @@ public:
         qint64 sessionLock = 0;
         std::chrono::milliseconds lease{std::chrono::seconds(60)};
         std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(15)};
+        // How soon a run's changed progress is written for consoles watching from elsewhere
+        // (between heartbeats); zero: only with the heartbeat.
+        std::chrono::milliseconds progressShareInterval{std::chrono::seconds(2)};
         // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).
         bool scheduleJobs = true;
     };

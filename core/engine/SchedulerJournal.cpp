@@ -157,6 +157,21 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
     });
 }
 
+void SchedulerJournal::shareProgress(std::shared_ptr<RunState> run)
+{
+    submit([journal = m_journal, run = std::move(run), instance = m_instanceId] {
+        if (run->storedRunId() == 0 || run->isFinished())
+            return;
+        const auto shared =
+            journal->recordProgress({{run->storedRunId(), run->progress()}}, instance);
+        if (!shared)
+            qCDebug(lcScheduler).noquote()
+                << LogFields::format(QStringLiteral("Could not share a run's progress; the "
+                                                    "heartbeat writes it"),
+                                     {{QStringLiteral("error"), shared.error()}});
+    });
+}
+
 void SchedulerJournal::noteLeaseRenewal(qint64 nowMSecs, bool ok)
 {
     const std::lock_guard lock(m_renewalMutex);

@@ -43,6 +43,9 @@ public:
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
+    // Writes the run's progress as it is when the work runs (RunJournal::recordProgress):
+    // nothing for a run not claimed yet or ended. A failure is left to the next heartbeat.
+    void shareProgress(std::shared_ptr<RunState> run);
     // How the last heartbeat pass that completed went; nullopt before the first one ends.
     // Any thread (the metrics read it while the journal's thread writes it).
     std::optional<LeaseRenewal> lastLeaseRenewal() const;

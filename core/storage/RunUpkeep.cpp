@@ -129,6 +129,38 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
     return cancelled;
 }
 
+Expected<void, QString> RunUpkeep::recordProgress(const QList<RunJournal::ProgressUpdate> &runs,
+                                                  const QString &instanceId)
+{
+    if (runs.isEmpty())
+        return {};
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    WriteTransaction transaction(*db, m_connections);
+    auto error = transaction.begin(m_connections.dialect());
+    SqlStatement update(db.value(), u"UPDATE jc_runs SET progress_done = :done, progress_total = "
+                                    ":total, progress_text = :text WHERE id = :run AND "
+                                    "instance_id = :instance AND status = :running"_s);
+    for (qsizetype i = 0; !error && i < runs.size(); ++i) {
+        const RunJournal::ProgressUpdate &run = runs.at(i);
+        if (const auto failed =
+                update.exec({{u":done"_s, run.progress.done},
+                             {u":total"_s, run.progress.total},
+                             {u":text"_s, SqlStatement::nullIfEmpty(run.progress.text)},
+                             {u":run"_s, run.storedRunId},
+                             {u":instance"_s, instanceId},
+                             {u":running"_s, toText(RunOutcome::Running)}}))
+            error = failed->text();
+    }
+    if (!error)
+        error = transaction.commit();
+    if (error)
+        return Unexpected(
+            u"Could not write the progress of %1 runs: %2"_s.arg(runs.size()).arg(*error));
+    return {};
+}
+
 Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &record,
                                           const QList<LogLine> &unwrittenLog, int firstLogSeq)
 {

@@ -23,6 +23,8 @@ public:
 
     Expected<RunJournal::HeartbeatReply, QString>
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
+    Expected<void, QString> recordProgress(const QList<RunJournal::ProgressUpdate> &runs,
+                                           const QString &instanceId);
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
     // RunJournal::finishAll: up to maxFinishesPerTransaction runs' ends in one transaction,

@@ -33,6 +33,12 @@ QList<Expected<void, QString>> SqlRunJournal::finishAll(const QList<Finish> &fin
     return RunUpkeep(*m_connections).finishAll(finishes);
 }
 
+Expected<void, QString> SqlRunJournal::recordProgress(const QList<ProgressUpdate> &runs,
+                                                      const QString &instanceId)
+{
+    return RunUpkeep(*m_connections).recordProgress(runs, instanceId);
+}
+
 Expected<RunJournal::HeartbeatReply, QString>
 SqlRunJournal::heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs, const QString &instanceId)
 {

@@ -99,6 +99,13 @@ public:
             return {Claim::Status::Failed, 0, QStringLiteral("database unreachable")};
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
+    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return Unexpected(QStringLiteral("database unreachable"));
+        return {};
+    }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
                                                 const QString &) override
     {
@@ -164,6 +171,10 @@ public:
         for (qsizetype i = 0; i < requests.size(); ++i)
             claims.append({Claim::Status::Claimed, ++m_lastId, {}});
         return claims;
+    }
+    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    {
+        return {};
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
                                                 const QString &) override
@@ -793,6 +804,31 @@ private slots:
         QVERIFY(!scheduler->runNow(QStringLiteral("Long")));
         clock->setNow(utc("2026-01-15T12:00:00Z"));
         QCOMPARE(finished.count(), 1); // nothing starts after stop
+    }
+
+    // A run whose progress waits to go to the journal (its ShareProgress event) when stop()
+    // begins: the event goes with the timeline, and the run lets go of it before it ends.
+    void stopWithProgressWaitingToBeShared()
+    {
+        Scheduler::Options options;
+        options.instanceId = QStringLiteral("test:1");
+        Scheduler journaled(*clock, options);
+        journaled.setJournal(std::make_shared<OutageJournal>());
+        Gate gate;
+        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+            c.setProgress(1, 10, QStringLiteral("users"));
+            return gate.pass(c);
+        })));
+        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
+        QSignalSpy finished(&journaled, &Scheduler::runFinished);
+        journaled.start();
+        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        QTRY_COMPARE(progressed.count(), 1);
+        const StopReport report = journaled.stop(5s);
+        QVERIFY(report.isClean());
+        QCOMPARE(report.finished, 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
     }
 
     void stopAbandonsABodyThatIgnoresIt()

@@ -53,6 +53,10 @@ public:
         QMutexLocker lock(&m_mutex);
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
+    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    {
+        return {};
+    }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64,
                                                 const QString &) override
     {

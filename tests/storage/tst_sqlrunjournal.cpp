@@ -1,14 +1,19 @@
 #include "storage/SqlRunJournal.h"
 
+#include "engine/ManualClock.h"
+#include "engine/Scheduler.h"
+
 #include "storage/ConnectionFactory.h"
 #include "storage/Migrator.h"
 #include "storage/RunHistory.h"
 
+#include "JobGate.h"
 #include "TestDatabases.h"
 
 #include <QJsonObject>
 #include <QMutex>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
@@ -151,6 +156,10 @@ private slots:
     void retryReopensTheRowOnce();
     void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRowsWithMySql(); }
     void heartbeatRefreshesLeasesAndLogs();
+    void progressIsWrittenForHeldRunningRunsOnly_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void progressIsWrittenForHeldRunningRunsOnly();
+    void progressReachesTheJournalBetweenHeartbeats_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void progressReachesTheJournalBetweenHeartbeats();
     void finishRecordsTheOutcome_data() { jc::test::addDatabaseRowsWithMySql(); }
     void finishRecordsTheOutcome();
     void finishDoesNotOverwriteInterrupted_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -583,6 +592,70 @@ void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
     QCOMPARE(log->at(4).loggedAt.toMSecsSinceEpoch(), T0 + 35'000);
     QCOMPARE(stored(history, one).progress.done, 7);
     VERIFY_OK(journal.heartbeat({}, T0, u"a"_s));
+}
+
+// Between heartbeats, only the progress: not the lease, and never on a row this instance does
+// not hold or that ended (the heartbeat finds those out; an end keeps how far the run got).
+void tst_SqlRunJournal::progressIsWrittenForHeldRunningRunsOnly()
+{
+    OPEN_JOURNAL();
+    const qint64 ours = journal.claim(request({})).storedRunId;
+    const qint64 foreign =
+        journal.claim(request({.job = u"Uploads"_s, .now = T0 + 2, .instance = u"b"_s}))
+            .storedRunId;
+    const qint64 ended = journal.claim(request({.job = u"Other"_s})).storedRunId;
+    QVERIFY(ours > 0 && foreign > 0 && ended > 0);
+    auto end = record(u"Other"_s, RunOutcome::Succeeded, T0 + 10);
+    end.progress = {4, 4, u"files"_s};
+    VERIFY_OK(journal.finish(ended, end, {}, 0));
+
+    VERIFY_OK(journal.recordProgress(
+        {{ours, {3, 10, u"users"_s}}, {foreign, {9, 9, u"files"_s}}, {ended, {1, 4, u"files"_s}}},
+        u"a"_s));
+    const StoredRun run = stored(history, ours);
+    QCOMPARE(run.progress, (jc::RunProgress{3, 10, u"users"_s}));
+    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0); // the lease is the heartbeat's
+    QCOMPARE(stored(history, foreign).progress, jc::RunProgress{});
+    QCOMPARE(stored(history, ended).progress, (jc::RunProgress{4, 4, u"files"_s}));
+    VERIFY_OK(journal.recordProgress({}, u"a"_s));
+}
+
+// A console on another machine reads a run from the journal: a scheduler writes what its
+// run reports within two seconds, long before the heartbeat (15 s), on the manual clock.
+void tst_SqlRunJournal::progressReachesTheJournalBetweenHeartbeats()
+{
+    OPEN_JOURNAL();
+    jc::ManualClock clock(QDateTime::fromMSecsSinceEpoch(T0, QTimeZone::utc()));
+    jc::Scheduler::Options options;
+    options.instanceId = u"a"_s;
+    jc::Scheduler scheduler(clock, options);
+    scheduler.setJournal(std::make_shared<SqlRunJournal>(factory));
+    jc::test::JobGate gate;
+    auto schedule = jc::Schedule::parse(u"0 0 1 1 *"_s, QTimeZone::utc());
+    QVERIFY(schedule);
+    QVERIFY(scheduler.addJob({u"Top-Up"_s,
+                              u"test job"_s,
+                              schedule.value(),
+                              [&gate](jc::JobContext &context) {
+                                  context.setProgress(3, 10, u"users"_s);
+                                  return gate.pass(context);
+                              },
+                              {}}));
+    QSignalSpy progressed(&scheduler, &jc::Scheduler::runProgress);
+    scheduler.start();
+    QVERIFY(scheduler.runNow(u"Top-Up"_s));
+    QVERIFY(gate.entered.tryAcquire(1, 5000));
+    QTRY_COMPARE(progressed.count(), 1);
+    const auto progressOfTheRun = [&history] {
+        const auto runs = history.runs({.job = u"Top-Up"_s, .limit = 1});
+        return runs && !runs->isEmpty() ? runs->first().progress : jc::RunProgress{};
+    };
+    QCOMPARE(progressOfTheRun(), jc::RunProgress{}); // not yet: due two seconds after it changed
+
+    clock.setNowMSecs(T0 + 2000);
+    QTRY_COMPARE(progressOfTheRun(), (jc::RunProgress{3, 10, u"users"_s}));
+    gate.open.release();
+    scheduler.stop(std::chrono::seconds(5));
 }
 
 void tst_SqlRunJournal::finishRecordsTheOutcome()
