@@ -147,9 +147,10 @@ void RunSupervisor::onNotified(RunId run)
         return; // already recorded (abandoned, or finished during stopAll())
     const auto state = active->state;
     if (state->takeProgressChanged()) {
+        // Before the signal: a slot may end the run (stop()), and `active` with it.
+        shareProgressLater(run, *active);
         const RunProgress progress = state->progress();
         emit runProgress(run, progress.done, progress.total, progress.text);
-        shareProgressLater(run, *active);
     }
     if (state->isFinished())
         finish(run);
@@ -173,10 +174,11 @@ void RunSupervisor::shareProgressLater(RunId run, ActiveRuns::Run &active)
 void RunSupervisor::shareProgress(RunId run)
 {
     ActiveRuns::Run *active = m_runs.find(run);
-    if (!active || !m_journal)
+    if (!active)
         return;
     active->shareProgress.reset(); // its event was just taken off the timeline
-    m_journal->shareProgress(active->state);
+    if (m_journal)
+        m_journal->shareProgress(active->state);
 }
 
 // `forced`: the outcome of a run given up on (its body may still be going).

@@ -159,7 +159,19 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
 
 void SchedulerJournal::shareProgress(std::shared_ptr<RunState> run)
 {
-    submit([journal = m_journal, run = std::move(run), instance = m_instanceId] {
+    if (const auto renewal = lastLeaseRenewal(); renewal && !renewal->ok)
+        return;
+    {
+        const std::lock_guard lock(m_sharesMutex);
+        if (!m_sharesQueued.insert(run.get()).second)
+            return;
+    }
+    // `this` for m_sharesQueued: m_pool, whose destructor waits for this work, goes first.
+    submit([this, journal = m_journal, run = std::move(run), instance = m_instanceId] {
+        {
+            const std::lock_guard lock(m_sharesMutex);
+            m_sharesQueued.erase(run.get());
+        }
         if (run->storedRunId() == 0 || run->isFinished())
             return;
         const auto shared =

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 namespace jc {
@@ -44,7 +45,10 @@ public:
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
     // Writes the run's progress as it is when the work runs (RunJournal::recordProgress):
-    // nothing for a run not claimed yet or ended. A failure is left to the next heartbeat.
+    // nothing for a run not claimed yet or ended. At most one write per run waits at a time
+    // (it will write the newer progress anyway), and none is queued while the last heartbeat
+    // failed: with the database slow or gone, writes queued faster than they end would hold
+    // the heartbeats back. A failure is left to the next heartbeat.
     void shareProgress(std::shared_ptr<RunState> run);
     // How the last heartbeat pass that completed went; nullopt before the first one ends.
     // Any thread (the metrics read it while the journal's thread writes it).
@@ -73,6 +77,8 @@ private:
     // destructor waits for that work.
     std::deque<RunJournal::Skipped> m_unrecorded;
     quint64 m_droppedUnrecorded = 0;
+    std::mutex m_sharesMutex;
+    std::unordered_set<const RunState *> m_sharesQueued; // guarded by m_sharesMutex
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;

@@ -99,11 +99,20 @@ public:
             return {Claim::Status::Failed, 0, QStringLiteral("database unreachable")};
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    // While holdProgress is set, each call waits at a gate: progressEntered, then progressOpen.
+    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &runs,
+                                           const QString &) override
     {
+        if (holdProgress) {
+            progressEntered.release();
+            progressOpen.acquire();
+        }
         QMutexLocker lock(&m_mutex);
+        ++m_progressCalls;
         if (!m_reachable)
             return Unexpected(QStringLiteral("database unreachable"));
+        for (const ProgressUpdate &run : runs)
+            m_progress.append(run.progress);
         return {};
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
@@ -141,9 +150,25 @@ public:
         QMutexLocker lock(&m_mutex);
         return m_skipped;
     }
+    int progressCalls()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_progressCalls;
+    }
+    QList<RunProgress> progressWritten()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_progress;
+    }
+
+    std::atomic<bool> holdProgress{false};
+    QSemaphore progressEntered;
+    QSemaphore progressOpen;
 
 private:
     QList<Skipped> m_skipped;
+    QList<RunProgress> m_progress;
+    int m_progressCalls = 0;
     QMutex m_mutex;
     bool m_reachable = true;
     qint64 m_lastId = 0;
@@ -829,6 +854,111 @@ private slots:
         QVERIFY(report.isClean());
         QCOMPARE(report.finished, 1);
         QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
+    }
+
+    // The database is slow: the first write of a run's progress waits. Of the two that come
+    // due meanwhile, one waits behind it and the other finds it waiting: two writes in all,
+    // the second with the newest progress, not one queued every 2 s for as long as it lasts.
+    void progressWritesWaitingForTheDatabaseCoalesce()
+    {
+        Scheduler::Options options;
+        options.instanceId = QStringLiteral("test:1");
+        Scheduler journaled(*clock, options);
+        auto journal = std::make_shared<OutageJournal>();
+        journal->holdProgress = true;
+        journaled.setJournal(journal);
+        QSemaphore next;
+        Gate gate;
+        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+            for (int done = 1; done <= 3; ++done) {
+                c.setProgress(done, 3, QStringLiteral("users"));
+                if (!next.tryAcquire(1, 5000))
+                    return JobResult::failure(QStringLiteral("the test stopped stepping"));
+            }
+            return gate.pass(c);
+        })));
+        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
+        journaled.start();
+        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        qint64 now = clock->nowMSecs();
+        for (int done = 1; done <= 3; ++done) {
+            QTRY_COMPARE(progressed.count(), done);
+            now += 2000;
+            clock->setNowMSecs(now); // the write of this progress comes due
+            if (done == 1)
+                QVERIFY(journal->progressEntered.tryAcquire(1, 5000)); // and waits
+            next.release();
+        }
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journal->holdProgress = false;
+        journal->progressOpen.release(3);
+        QTRY_COMPARE(journal->progressCalls(), 2); // while the run goes on: an ended one is not
+        gate.open.release();                       // written any more
+        QVERIFY(journaled.stop(5s).isClean());
+        QCOMPARE(journal->progressCalls(), 2);
+        QCOMPARE(journal->progressWritten().last(), (RunProgress{3, 3, QStringLiteral("users")}));
+    }
+
+    // While the heartbeats fail (the database is gone), no progress write is queued: each
+    // would wait for a connection that does not come, and hold the next heartbeat back.
+    void noProgressWritesWhileTheHeartbeatsFail()
+    {
+        Scheduler::Options options;
+        options.instanceId = QStringLiteral("test:1");
+        Scheduler journaled(*clock, options);
+        auto journal = std::make_shared<OutageJournal>();
+        journaled.setJournal(journal);
+        QSemaphore started;
+        QSemaphore go;
+        Gate gate;
+        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+            started.release(); // claimed: the body runs only then
+            if (!go.tryAcquire(1, 5000))
+                return JobResult::failure(QStringLiteral("the test did not go on"));
+            c.setProgress(1, 3, QStringLiteral("users"));
+            return gate.pass(c);
+        })));
+        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
+        journaled.start();
+        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        QVERIFY(started.tryAcquire(1, 5000));
+        journal->setReachable(false);
+        const qint64 heartbeat = clock->nowMSecs() + options.heartbeatInterval.count();
+        clock->setNowMSecs(heartbeat);
+        QTRY_VERIFY(journaled.leaseRenewal() && !journaled.leaseRenewal()->ok);
+
+        go.release();
+        QTRY_COMPARE(progressed.count(), 1);
+        clock->setNowMSecs(heartbeat + 2000);
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journal->setReachable(true);
+        gate.open.release();
+        journaled.stop(5s);
+        QCOMPARE(journal->progressCalls(), 0);
+    }
+
+    // A slot of runProgress that stops the scheduler ends the run inside the signal: what
+    // follows the signal must not touch the run any more.
+    void stopFromAProgressSlot()
+    {
+        Scheduler::Options options;
+        options.instanceId = QStringLiteral("test:1");
+        Scheduler journaled(*clock, options);
+        journaled.setJournal(std::make_shared<OutageJournal>());
+        Gate gate;
+        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+            c.setProgress(1, 10, QStringLiteral("users"));
+            return gate.pass(c);
+        })));
+        StopReport report;
+        connect(
+            &journaled, &Scheduler::runProgress, this, [&] { report = journaled.stop(5s); },
+            Qt::SingleShotConnection);
+        journaled.start();
+        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        QTRY_COMPARE(journaled.state(), Scheduler::State::Stopped);
+        QVERIFY(report.isClean());
+        QCOMPARE(report.finished, 1);
     }
 
     void stopAbandonsABodyThatIgnoresIt()
