@@ -174,6 +174,29 @@ private:
     qint64 m_lastId = 0;
 };
 
+// A scheduler on the test's clock, journaled to an OutageJournal as instance "test:1", with one
+// job, "Counting", whose body is the test's.
+struct JournaledScheduler
+{
+    JournaledScheduler(Clock &clock, JobDefinition::Body body)
+        : scheduler(clock, options())
+    {
+        scheduler.setJournal(journal);
+        added = scheduler.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", std::move(body)))
+                    .hasValue();
+    }
+    static Scheduler::Options options()
+    {
+        Scheduler::Options options;
+        options.instanceId = QStringLiteral("test:1");
+        return options;
+    }
+
+    std::shared_ptr<OutageJournal> journal = std::make_shared<OutageJournal>();
+    Scheduler scheduler;
+    bool added = false;
+};
+
 // A journal in memory that counts its rounds: the claims and ends it was given at once. Its
 // first claimAll() waits at a gate until the test opens it, so that the claims that come
 // meanwhile queue up. Thread-safe.
@@ -835,22 +858,19 @@ private slots:
     // begins: the event goes with the timeline, and the run lets go of it before it ends.
     void stopWithProgressWaitingToBeShared()
     {
-        Scheduler::Options options;
-        options.instanceId = QStringLiteral("test:1");
-        Scheduler journaled(*clock, options);
-        journaled.setJournal(std::make_shared<OutageJournal>());
         Gate gate;
-        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
             c.setProgress(1, 10, QStringLiteral("users"));
             return gate.pass(c);
-        })));
-        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
-        QSignalSpy finished(&journaled, &Scheduler::runFinished);
-        journaled.start();
-        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        });
+        QVERIFY(journaled.added);
+        QSignalSpy progressed(&journaled.scheduler, &Scheduler::runProgress);
+        QSignalSpy finished(&journaled.scheduler, &Scheduler::runFinished);
+        journaled.scheduler.start();
+        QVERIFY(journaled.scheduler.runNow(QStringLiteral("Counting")));
         QVERIFY(gate.entered.tryAcquire(1, 5000));
         QTRY_COMPARE(progressed.count(), 1);
-        const StopReport report = journaled.stop(5s);
+        const StopReport report = journaled.scheduler.stop(5s);
         QVERIFY(report.isClean());
         QCOMPARE(report.finished, 1);
         QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
@@ -861,102 +881,95 @@ private slots:
     // the second with the newest progress, not one queued every 2 s for as long as it lasts.
     void progressWritesWaitingForTheDatabaseCoalesce()
     {
-        Scheduler::Options options;
-        options.instanceId = QStringLiteral("test:1");
-        Scheduler journaled(*clock, options);
-        auto journal = std::make_shared<OutageJournal>();
-        journal->holdProgress = true;
-        journaled.setJournal(journal);
         QSemaphore next;
         Gate gate;
-        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
             for (int done = 1; done <= 3; ++done) {
                 c.setProgress(done, 3, QStringLiteral("users"));
                 if (!next.tryAcquire(1, 5000))
                     return JobResult::failure(QStringLiteral("the test stopped stepping"));
             }
             return gate.pass(c);
-        })));
-        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
-        journaled.start();
-        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        });
+        QVERIFY(journaled.added);
+        OutageJournal &journal = *journaled.journal;
+        journal.holdProgress = true;
+        QSignalSpy progressed(&journaled.scheduler, &Scheduler::runProgress);
+        journaled.scheduler.start();
+        QVERIFY(journaled.scheduler.runNow(QStringLiteral("Counting")));
         qint64 now = clock->nowMSecs();
         for (int done = 1; done <= 3; ++done) {
             QTRY_COMPARE(progressed.count(), done);
             now += 2000;
             clock->setNowMSecs(now); // the write of this progress comes due
             if (done == 1)
-                QVERIFY(journal->progressEntered.tryAcquire(1, 5000)); // and waits
+                QVERIFY(journal.progressEntered.tryAcquire(1, 5000)); // and waits
             next.release();
         }
         QVERIFY(gate.entered.tryAcquire(1, 5000));
-        journal->holdProgress = false;
-        journal->progressOpen.release(3);
-        QTRY_COMPARE(journal->progressCalls(), 2); // while the run goes on: an ended one is not
-        gate.open.release();                       // written any more
-        QVERIFY(journaled.stop(5s).isClean());
-        QCOMPARE(journal->progressCalls(), 2);
-        QCOMPARE(journal->progressWritten().last(), (RunProgress{3, 3, QStringLiteral("users")}));
+        journal.holdProgress = false;
+        journal.progressOpen.release(3);
+        QTRY_COMPARE(journal.progressCalls(), 2); // while the run goes on: an ended one is not
+        gate.open.release();                      // written any more
+        QVERIFY(journaled.scheduler.stop(5s).isClean());
+        QCOMPARE(journal.progressCalls(), 2);
+        QCOMPARE(journal.progressWritten().last(), (RunProgress{3, 3, QStringLiteral("users")}));
     }
 
     // While the heartbeats fail (the database is gone), no progress write is queued: each
     // would wait for a connection that does not come, and hold the next heartbeat back.
     void noProgressWritesWhileTheHeartbeatsFail()
     {
-        Scheduler::Options options;
-        options.instanceId = QStringLiteral("test:1");
-        Scheduler journaled(*clock, options);
-        auto journal = std::make_shared<OutageJournal>();
-        journaled.setJournal(journal);
         QSemaphore started;
         QSemaphore go;
         Gate gate;
-        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
             started.release(); // claimed: the body runs only then
             if (!go.tryAcquire(1, 5000))
                 return JobResult::failure(QStringLiteral("the test did not go on"));
             c.setProgress(1, 3, QStringLiteral("users"));
             return gate.pass(c);
-        })));
-        QSignalSpy progressed(&journaled, &Scheduler::runProgress);
-        journaled.start();
-        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
+        });
+        QVERIFY(journaled.added);
+        Scheduler &journaledScheduler = journaled.scheduler;
+        QSignalSpy progressed(&journaledScheduler, &Scheduler::runProgress);
+        journaledScheduler.start();
+        QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
         QVERIFY(started.tryAcquire(1, 5000));
-        journal->setReachable(false);
-        const qint64 heartbeat = clock->nowMSecs() + options.heartbeatInterval.count();
+        journaled.journal->setReachable(false);
+        const qint64 heartbeat =
+            clock->nowMSecs() + journaledScheduler.options().heartbeatInterval.count();
         clock->setNowMSecs(heartbeat);
-        QTRY_VERIFY(journaled.leaseRenewal() && !journaled.leaseRenewal()->ok);
+        QTRY_VERIFY(journaledScheduler.leaseRenewal() && !journaledScheduler.leaseRenewal()->ok);
 
         go.release();
         QTRY_COMPARE(progressed.count(), 1);
         clock->setNowMSecs(heartbeat + 2000);
         QVERIFY(gate.entered.tryAcquire(1, 5000));
-        journal->setReachable(true);
+        journaled.journal->setReachable(true);
         gate.open.release();
-        journaled.stop(5s);
-        QCOMPARE(journal->progressCalls(), 0);
+        journaledScheduler.stop(5s);
+        QCOMPARE(journaled.journal->progressCalls(), 0);
     }
 
     // A slot of runProgress that stops the scheduler ends the run inside the signal: what
     // follows the signal must not touch the run any more.
     void stopFromAProgressSlot()
     {
-        Scheduler::Options options;
-        options.instanceId = QStringLiteral("test:1");
-        Scheduler journaled(*clock, options);
-        journaled.setJournal(std::make_shared<OutageJournal>());
         Gate gate;
-        QVERIFY(journaled.addJob(job(QStringLiteral("Counting"), "0 0 1 1 *", [&](JobContext &c) {
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
             c.setProgress(1, 10, QStringLiteral("users"));
             return gate.pass(c);
-        })));
+        });
+        QVERIFY(journaled.added);
+        Scheduler &journaledScheduler = journaled.scheduler;
         StopReport report;
         connect(
-            &journaled, &Scheduler::runProgress, this, [&] { report = journaled.stop(5s); },
-            Qt::SingleShotConnection);
-        journaled.start();
-        QVERIFY(journaled.runNow(QStringLiteral("Counting")));
-        QTRY_COMPARE(journaled.state(), Scheduler::State::Stopped);
+            &journaledScheduler, &Scheduler::runProgress, this,
+            [&] { report = journaledScheduler.stop(5s); }, Qt::SingleShotConnection);
+        journaledScheduler.start();
+        QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
+        QTRY_COMPARE(journaledScheduler.state(), Scheduler::State::Stopped);
         QVERIFY(report.isClean());
         QCOMPARE(report.finished, 1);
     }
