@@ -24,12 +24,25 @@ QVariant jsonOrNull(const QJsonObject &object)
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
-// The progress columns of an ended run: how far it got.
-SqlStatement::Values progressOf(const RunRecord &record)
+// The progress columns: how far a run got, as it goes or as it ended.
+SqlStatement::Values progressOf(const RunProgress &progress)
 {
-    return {{u":done"_s, record.progress.done},
-            {u":total"_s, record.progress.total},
-            {u":text"_s, SqlStatement::nullIfEmpty(record.progress.text)}};
+    return {{u":done"_s, progress.done},
+            {u":total"_s, progress.total},
+            {u":text"_s, SqlStatement::nullIfEmpty(progress.text)}};
+}
+
+// The values of a progress write to the row of a run that this instance holds and that still
+// runs: progressOf() and the row's `WHERE id = :run AND instance_id = :instance AND status =
+// :running`.
+SqlStatement::Values heldProgress(qint64 runId, const QString &instanceId,
+                                  const RunProgress &progress)
+{
+    SqlStatement::Values values = progressOf(progress);
+    values.insert({{u":run"_s, runId},
+                   {u":instance"_s, instanceId},
+                   {u":running"_s, toText(RunOutcome::Running)}});
+    return values;
 }
 
 } // namespace
@@ -79,14 +92,9 @@ std::optional<QString> RunUpkeep::refreshLeases(QSqlDatabase &db,
                             "progress_total = :total, progress_text = :text WHERE id = :run AND "
                             "instance_id = :instance AND status = :running"_s);
     for (const RunJournal::LiveRun &run : runs) {
-        if (const auto failed =
-                update.exec({{u":now"_s, nowMSecs},
-                             {u":done"_s, run.progress.done},
-                             {u":total"_s, run.progress.total},
-                             {u":text"_s, SqlStatement::nullIfEmpty(run.progress.text)},
-                             {u":run"_s, run.storedRunId},
-                             {u":instance"_s, instanceId},
-                             {u":running"_s, toText(RunOutcome::Running)}}))
+        SqlStatement::Values values = heldProgress(run.storedRunId, instanceId, run.progress);
+        values.insert(u":now"_s, nowMSecs);
+        if (const auto failed = update.exec(values))
             return failed->text();
         if (update.numRowsAffected() != 1) {
             const auto holder = RunRows::byId(db, run.storedRunId);
@@ -145,12 +153,7 @@ Expected<void, QString> RunUpkeep::recordProgress(const QList<RunJournal::Progre
     for (qsizetype i = 0; !error && i < runs.size(); ++i) {
         const RunJournal::ProgressUpdate &run = runs.at(i);
         if (const auto failed =
-                update.exec({{u":done"_s, run.progress.done},
-                             {u":total"_s, run.progress.total},
-                             {u":text"_s, SqlStatement::nullIfEmpty(run.progress.text)},
-                             {u":run"_s, run.storedRunId},
-                             {u":instance"_s, instanceId},
-                             {u":running"_s, toText(RunOutcome::Running)}}))
+                update.exec(heldProgress(run.storedRunId, instanceId, run.progress)))
             error = failed->text();
     }
     if (!error)
@@ -245,7 +248,7 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
                             "error = :error, summary = :summary, attempts = :attempts, "
                             "progress_done = :done, progress_total = :total, progress_text = "
                             ":text WHERE id = :run AND status = :running"_s);
-    SqlStatement::Values values = progressOf(record);
+    SqlStatement::Values values = progressOf(record.progress);
     values.insert({{u":status"_s, toText(record.outcome)},
                    {u":finished"_s, finishedAtMSecs},
                    {u":error"_s, SqlStatement::nullIfEmpty(record.error)},
@@ -281,7 +284,7 @@ std::optional<QString> RunUpkeep::addOwnAccount(QSqlDatabase &db, qint64 runId,
                             "finished_at_ms = :finished, progress_done = :done, progress_total = "
                             ":total, progress_text = :text WHERE id = :run AND status = "
                             ":interrupted"_s);
-    SqlStatement::Values values = progressOf(record);
+    SqlStatement::Values values = progressOf(record.progress);
     values.insert({{u":account"_s, u". Its instance was in fact alive: %1"_s.arg(record.error)},
                    {u":finished"_s, finishedAtMSecs},
                    {u":run"_s, runId},
