@@ -205,7 +205,7 @@ int AdminCommands::cancel(const CommandEnvironment &env)
     const QString command = QStringLiteral("cancel");
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Asks the instance running RUN_ID to stop it; it stops within one heartbeat."));
+        "Asks the instance running RUN_ID to stop it; it stops within a few seconds."));
     parser.addPositionalArgument(QStringLiteral("RUN_ID"),
                                  QStringLiteral("The run's id, as `jobctl history` shows it."));
     if (const auto status = parse(parser, env, command))

@@ -37,7 +37,7 @@ ActiveRuns::~ActiveRuns()
 
 void ActiveRuns::add(RunId id, SchedulerJob &job, std::shared_ptr<RunState> state, qint64 now)
 {
-    Run run{std::move(state), &job, std::nullopt, std::nullopt, std::nullopt};
+    Run run{std::move(state), &job, std::nullopt, std::nullopt};
     if (const auto timeout = job.definition.policies.timeout; timeout.count() > 0)
         run.timeout =
             m_timeline.add(now + timeout.count(), {EventTimeline::Kind::Timeout, &job, id, {}});
@@ -74,7 +74,6 @@ std::optional<ActiveRuns::Run> ActiveRuns::take(RunId id)
     Run run = std::move(node.mapped());
     m_timeline.erase(run.timeout);
     m_timeline.erase(run.abandon);
-    m_timeline.erase(run.shareProgress);
     return run;
 }
 

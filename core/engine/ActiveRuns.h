@@ -37,7 +37,6 @@ public:
         SchedulerJob *job = nullptr;
         std::optional<EventTimeline::Handle> timeout;
         std::optional<EventTimeline::Handle> abandon;
-        std::optional<EventTimeline::Handle> shareProgress; // its progress goes to the journal
 
         // Lets go of its events without erasing them: the timeline was cleared (stop()). Every
         // handle above belongs here, or take() erases a freed node.
@@ -45,7 +44,6 @@ public:
         {
             timeout.reset();
             abandon.reset();
-            shareProgress.reset();
         }
     };
 

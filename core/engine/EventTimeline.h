@@ -19,12 +19,12 @@ struct SchedulerJob;
 class EventTimeline
 {
 public:
-    enum class Kind { Due, Retry, Timeout, Abandon, Resume, Heartbeat, ShareProgress };
+    enum class Kind { Due, Retry, Timeout, Abandon, Resume, Heartbeat, ShareLive };
     struct Event
     {
         Kind kind = Kind::Due;
-        SchedulerJob *job = nullptr; // all but Heartbeat
-        RunId run = 0;               // Timeout, Abandon, ShareProgress
+        SchedulerJob *job = nullptr; // all but Heartbeat and ShareLive
+        RunId run = 0;               // Timeout, Abandon
         PendingRun pending;          // Due (occurrence), Retry, Resume (occurrence = resume time)
     };
     using Handle = std::multimap<qint64, Event>::iterator;

@@ -54,20 +54,16 @@ public:
         int firstLogSeq = 0;
     };
 
-    // What a heartbeat refreshes for one running run.
+    // What a heartbeat refreshes, or a live pass shares, for one running run.
     struct LiveRun
     {
         qint64 storedRunId = 0;
         RunProgress progress;
         QList<LogLine> newLogLines; // lines not yet written, in order
         int firstLogSeq = 0;        // the seq of newLogLines.first()
-    };
-
-    // What a progress pass writes for one running run.
-    struct ProgressUpdate
-    {
-        qint64 storedRunId = 0;
-        RunProgress progress;
+        // Whether `progress` changed since the last live pass: shareLive() writes it only
+        // then; the heartbeat writes it anyway.
+        bool progressChanged = true;
     };
 
     // What a heartbeat learned about the runs it refreshed.
@@ -131,11 +127,14 @@ public:
     virtual Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                         const QString &instanceId) = 0;
 
-    // Writes the progress of runs held by `instanceId` between heartbeats, for the consoles
-    // watching from elsewhere. Leases, log lines and cancel requests stay the heartbeat's; a
-    // run no longer held, or ended, is left as it is.
-    virtual Expected<void, QString> recordProgress(const QList<ProgressUpdate> &runs,
-                                                   const QString &instanceId) = 0;
+    // Between heartbeats, every few seconds (Scheduler::Options::liveShareInterval): writes the
+    // changed progress and the new log lines of `runs`, for the consoles watching from
+    // elsewhere, and says which of them an admin asked to cancel (from any console), so that
+    // a cancel takes effect within seconds. Leases and the sweep of dead instances stay the
+    // heartbeat's. Only a run still held by `instanceId` and running gets its progress and is
+    // told to cancel; the lines of a run whose row exists are written, as the heartbeat does.
+    virtual Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &runs,
+                                                       const QString &instanceId) = 0;
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).

@@ -36,6 +36,7 @@ void RunState::setProgress(const RunProgress &progress)
             return;
         m_progress = progress;
     }
+    m_progressUnshared.store(true);
     // Only the first change since the scheduler last looked posts a notification, so a job
     // reporting a million times a second costs the scheduler's thread one event per turn.
     if (!m_progressChanged.exchange(true) && m_mailbox)

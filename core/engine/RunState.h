@@ -67,6 +67,9 @@ public:
     RunProgress progress() const;
     // True once per change: the scheduler emits one progress signal per notification.
     bool takeProgressChanged() { return m_progressChanged.exchange(false); }
+    // True once per change for the journal's live pass (RunJournal::shareLive), which writes
+    // a progress only when it changed since the pass before.
+    bool takeProgressUnshared() { return m_progressUnshared.exchange(false); }
 
     void appendLog(LogLine line);
     QList<LogLine> logLines() const;
@@ -120,6 +123,7 @@ private:
     std::optional<Refusal> m_refusal;
     qint64 m_finishedAt = 0;
     std::atomic<bool> m_progressChanged{false};
+    std::atomic<bool> m_progressUnshared{false};
     std::atomic<bool> m_finished{false};
 };
 

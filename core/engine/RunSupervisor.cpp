@@ -73,6 +73,7 @@ RunId RunSupervisor::start(SchedulerJob &job, const PendingRun &pending)
         state, job.definition.body, job.log, m_journal ? m_journal->journal() : nullptr,
         job.definition.policies.overlap, m_settings.leaseMSecs, m_settings.instanceId,
         m_settings.holder, m_settings.sessionLock});
+    shareLiveLater();
     emit timelineChanged();
     return id;
 }
@@ -125,6 +126,7 @@ StopReport RunSupervisor::stopAll(std::chrono::milliseconds deadline)
 {
     StopReport report;
     m_runs.stopAll(deadline);
+    m_shareLiveSet = false; // the timeline was cleared
     for (RunId id : m_runs.ids()) {
         const ActiveRuns::Run *active = m_runs.find(id);
         if (active->state->isFinished()) {
@@ -147,8 +149,6 @@ void RunSupervisor::onNotified(RunId run)
         return; // already recorded (abandoned, or finished during stopAll())
     const auto state = active->state;
     if (state->takeProgressChanged()) {
-        // Before the signal: a slot may end the run (stop()), and `active` with it.
-        shareProgressLater(run, *active);
         const RunProgress progress = state->progress();
         emit runProgress(run, progress.done, progress.total, progress.text);
     }
@@ -156,29 +156,28 @@ void RunSupervisor::onNotified(RunId run)
         finish(run);
 }
 
-// A console watching from elsewhere reads this instance's runs from the journal: a changed
-// progress goes there within progressShareInterval, not only with the next heartbeat (every
-// 15 s, when a top-up of a million users may be half done), and at most once an interval
-// however often the body reports. What the event writes is the progress at that time.
-void RunSupervisor::shareProgressLater(RunId run, ActiveRuns::Run &active)
+// A console watching from elsewhere reads this instance's runs from the journal, and an admin
+// there cancels them through it: while runs go on, a live pass every liveShareInterval writes
+// their news and reads the cancel requests, not only the heartbeat (every 15 s, when a top-up
+// of a million users may be half done, and a cancel would wait as long). One event for all the
+// runs, and none while nothing runs: an idle scheduler is not woken for it.
+void RunSupervisor::shareLiveLater()
 {
-    const auto interval = m_settings.progressShareInterval;
-    if (!m_journal || interval.count() <= 0 || active.shareProgress)
+    const auto interval = m_settings.liveShareInterval;
+    if (!m_journal || interval.count() <= 0 || m_shareLiveSet)
         return;
-    active.shareProgress =
-        m_timeline.add(m_clock.nowMSecs() + interval.count(),
-                       {EventTimeline::Kind::ShareProgress, active.job, run, {}});
-    emit timelineChanged();
+    m_timeline.add(m_clock.nowMSecs() + interval.count(),
+                   {EventTimeline::Kind::ShareLive, nullptr, 0, {}});
+    m_shareLiveSet = true;
 }
 
-void RunSupervisor::shareProgress(RunId run)
+void RunSupervisor::shareLive()
 {
-    ActiveRuns::Run *active = m_runs.find(run);
-    if (!active)
+    m_shareLiveSet = false; // its event was just taken off the timeline
+    if (!m_journal || m_runs.empty())
         return;
-    active->shareProgress.reset(); // its event was just taken off the timeline
-    if (m_journal)
-        m_journal->shareProgress(active->state);
+    m_journal->shareLive(m_runs.states());
+    shareLiveLater();
 }
 
 // `forced`: the outcome of a run given up on (its body may still be going).

@@ -46,9 +46,10 @@ public:
         QString instanceId;
         QString holder;
         qint64 sessionLock = 0;
-        // How soon a changed progress goes to the journal (RunJournal::recordProgress); zero:
-        // only with the heartbeat.
-        std::chrono::milliseconds progressShareInterval{std::chrono::seconds(2)};
+        // How often, while runs go on, their changed progress and new log lines go to the
+        // journal and cancel requests come from it (RunJournal::shareLive); zero: only with
+        // the heartbeat.
+        std::chrono::milliseconds liveShareInterval{std::chrono::seconds(2)};
     };
 
     // Timeout, abandon and retry events go on `timeline`; `clock` and `timeline` must outlive
@@ -70,8 +71,9 @@ public:
     void timeOut(RunId run, qint64 now);
     // The grace period is over: the run is recorded abandoned unless it has ended meanwhile.
     void giveUpOn(RunId run);
-    // The run's ShareProgress event came: its progress goes to the journal.
-    void shareProgress(RunId run);
+    // The ShareLive event came: the runs' news goes to the journal, and the next pass is set
+    // while runs go on.
+    void shareLive();
     // Shutdown: asks every body to stop, waits up to `deadline`, and records each run as it
     // ended or as abandoned.
     StopReport stopAll(std::chrono::milliseconds deadline);
@@ -102,7 +104,7 @@ signals:
 
 private:
     void onNotified(RunId run);
-    void shareProgressLater(RunId run, ActiveRuns::Run &active);
+    void shareLiveLater();
     void finish(RunId run, std::optional<RunOutcome> forced = std::nullopt,
                 const QString &forcedError = {});
     bool finishRefused(const ActiveRuns::Run &active);
@@ -122,6 +124,7 @@ private:
     RunId m_lastRunId = 0;
     bool m_retries = false;
     bool m_queuedRuns = true;
+    bool m_shareLiveSet = false; // a ShareLive event is on the timeline
     quint32 m_randomState;
 };
 

@@ -40,9 +40,9 @@ Scheduler::Scheduler(Clock &clock, const Options &options, QObject *parent)
 
 RunSupervisor::Settings Scheduler::supervisorSettings(const Options &options)
 {
-    return {options.maxThreads,    options.abandonGrace,         options.jitterSeed,
-            options.lease.count(), options.instanceId,           options.holder,
-            options.sessionLock,   options.progressShareInterval};
+    return {options.maxThreads,    options.abandonGrace,     options.jitterSeed,
+            options.lease.count(), options.instanceId,       options.holder,
+            options.sessionLock,   options.liveShareInterval};
 }
 
 void Scheduler::forwardRunSignals()
@@ -451,8 +451,8 @@ void Scheduler::handle(const Event &event, qint64 now)
     case EventKind::Heartbeat:
         heartbeat(now);
         break;
-    case EventKind::ShareProgress:
-        m_runs.shareProgress(event.run);
+    case EventKind::ShareLive:
+        m_runs.shareLive();
         break;
     }
 }

@@ -81,9 +81,10 @@ public:
         qint64 sessionLock = 0;
         std::chrono::milliseconds lease{std::chrono::seconds(60)};
         std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(15)};
-        // How soon a run's changed progress is written for consoles watching from elsewhere
+        // How often, while runs go on, their changed progress and new log lines are written
+        // for consoles watching from elsewhere, and cancel requests made there are read
         // (between heartbeats); zero: only with the heartbeat.
-        std::chrono::milliseconds progressShareInterval{std::chrono::seconds(2)};
+        std::chrono::milliseconds liveShareInterval{std::chrono::seconds(2)};
         // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).
         bool scheduleJobs = true;
     };

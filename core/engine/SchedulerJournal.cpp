@@ -111,22 +111,41 @@ void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord 
     });
 }
 
+// The runs of `runs` claimed and not ended, with what is new since they were last shared: the
+// log lines always, the progress when `changedOnly` says so (a live pass) or always (a
+// heartbeat).
+QList<RunJournal::LiveRun>
+SchedulerJournal::liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, bool changedOnly)
+{
+    QList<RunJournal::LiveRun> live;
+    for (const auto &run : runs) {
+        if (run->storedRunId() == 0 || run->isFinished())
+            continue;
+        RunJournal::LiveRun entry;
+        entry.storedRunId = run->storedRunId();
+        entry.progressChanged = run->takeProgressUnshared() || !changedOnly;
+        entry.progress = run->progress();
+        entry.newLogLines = run->takeUnwrittenLog(&entry.firstLogSeq);
+        live.append(entry);
+    }
+    return live;
+}
+
+std::shared_ptr<RunState>
+SchedulerJournal::runWithId(const std::vector<std::shared_ptr<RunState>> &runs, qint64 id)
+{
+    const auto found = std::find_if(runs.cbegin(), runs.cend(),
+                                    [id](const auto &run) { return run->storedRunId() == id; });
+    return found == runs.cend() ? nullptr : *found;
+}
+
 void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)
 {
     // `this` for noteLeaseRenewal: m_pool, whose destructor waits for this work, goes first.
     submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
             lease = m_leaseMSecs] {
         bool ok = true;
-        QList<RunJournal::LiveRun> live;
-        for (const auto &run : runs) {
-            if (run->storedRunId() == 0 || run->isFinished())
-                continue;
-            RunJournal::LiveRun entry;
-            entry.storedRunId = run->storedRunId();
-            entry.progress = run->progress();
-            entry.newLogLines = run->takeUnwrittenLog(&entry.firstLogSeq);
-            live.append(entry);
-        }
+        const QList<RunJournal::LiveRun> live = liveRuns(runs, false);
         if (!live.isEmpty()) {
             const auto reply = journal->heartbeat(live, nowMSecs, instance);
             ok = reply.hasValue();
@@ -134,19 +153,13 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
                      reply.error());
-            const auto runWithId = [&runs](qint64 id) {
-                const auto found = std::find_if(runs.cbegin(), runs.cend(), [id](const auto &run) {
-                    return run->storedRunId() == id;
-                });
-                return found == runs.cend() ? nullptr : *found;
-            };
             for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
-                if (const auto run = runWithId(id))
+                if (const auto run = runWithId(runs, id))
                     run->stopSource().requestStop(StopReason::Cancelled);
             }
             for (const auto &lost :
                  reply ? reply->lost : QList<RunJournal::HeartbeatReply::Lost>()) {
-                if (const auto run = runWithId(lost.storedRunId))
+                if (const auto run = runWithId(runs, lost.storedRunId))
                     run->loseLease(lost.why);
             }
         }
@@ -157,30 +170,30 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
     });
 }
 
-void SchedulerJournal::shareProgress(std::shared_ptr<RunState> run)
+void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs)
 {
     if (const auto renewal = lastLeaseRenewal(); renewal && !renewal->ok)
         return;
-    {
-        const std::lock_guard lock(m_sharesMutex);
-        if (!m_sharesQueued.insert(run.get()).second)
+    if (m_shareQueued.exchange(true))
+        return;
+    // `this` for m_shareQueued: m_pool, whose destructor waits for this work, goes first.
+    submit([this, journal = m_journal, runs = std::move(runs), instance = m_instanceId] {
+        m_shareQueued.store(false);
+        const QList<RunJournal::LiveRun> live = liveRuns(runs, true);
+        if (live.isEmpty())
             return;
-    }
-    // `this` for m_sharesQueued: m_pool, whose destructor waits for this work, goes first.
-    submit([this, journal = m_journal, run = std::move(run), instance = m_instanceId] {
-        {
-            const std::lock_guard lock(m_sharesMutex);
-            m_sharesQueued.erase(run.get());
-        }
-        if (run->storedRunId() == 0 || run->isFinished())
-            return;
-        const auto shared =
-            journal->recordProgress({{run->storedRunId(), run->progress()}}, instance);
-        if (!shared)
+        const auto cancelled = journal->shareLive(live, instance);
+        if (!cancelled) {
             qCDebug(lcScheduler).noquote()
-                << LogFields::format(QStringLiteral("Could not share a run's progress; the "
-                                                    "heartbeat writes it"),
-                                     {{QStringLiteral("error"), shared.error()}});
+                << LogFields::format(QStringLiteral("Could not share the running runs' "
+                                                    "progress; the heartbeat writes it"),
+                                     {{QStringLiteral("error"), cancelled.error()}});
+            return;
+        }
+        for (const qint64 id : *cancelled) {
+            if (const auto run = runWithId(runs, id))
+                run->stopSource().requestStop(StopReason::Cancelled);
+        }
     });
 }
 

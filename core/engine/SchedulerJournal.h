@@ -5,11 +5,11 @@
 
 #include <QThreadPool>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
 #include <vector>
 
 namespace jc {
@@ -44,12 +44,13 @@ public:
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
-    // Writes the run's progress as it is when the work runs (RunJournal::recordProgress):
-    // nothing for a run not claimed yet or ended. At most one write per run waits at a time
-    // (it will write the newer progress anyway), and none is queued while the last heartbeat
-    // failed: with the database slow or gone, writes queued faster than they end would hold
-    // the heartbeats back. A failure is left to the next heartbeat.
-    void shareProgress(std::shared_ptr<RunState> run);
+    // Between heartbeats: shares the changed progress and the new log lines of `runs` and
+    // cancels those an admin asked to cancel (RunJournal::shareLive), as they are when the work
+    // runs; runs not claimed yet or ended are left out. At most one pass waits at a time (it
+    // will share the newest anyway), and none is queued while the last heartbeat failed: with
+    // the database slow or gone, passes queued faster than they end would hold the heartbeats
+    // back. A failure is left to the next heartbeat.
+    void shareLive(std::vector<std::shared_ptr<RunState>> runs);
     // How the last heartbeat pass that completed went; nullopt before the first one ends.
     // Any thread (the metrics read it while the journal's thread writes it).
     std::optional<LeaseRenewal> lastLeaseRenewal() const;
@@ -67,6 +68,10 @@ private:
     // one fails again.
     void recordUnrecorded();
     void keepUnrecorded(RunJournal::Skipped skipped);
+    static QList<RunJournal::LiveRun> liveRuns(const std::vector<std::shared_ptr<RunState>> &runs,
+                                               bool changedOnly);
+    static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
+                                               qint64 id);
     // On the journal's thread, at the end of a heartbeat pass.
     void noteLeaseRenewal(qint64 nowMSecs, bool ok);
 
@@ -77,8 +82,7 @@ private:
     // destructor waits for that work.
     std::deque<RunJournal::Skipped> m_unrecorded;
     quint64 m_droppedUnrecorded = 0;
-    std::mutex m_sharesMutex;
-    std::unordered_set<const RunState *> m_sharesQueued; // guarded by m_sharesMutex
+    std::atomic<bool> m_shareQueued{false};
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;

@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QStringList>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace jc {
@@ -117,18 +119,24 @@ std::optional<QString> RunUpkeep::refreshLeases(QSqlDatabase &db,
     return std::nullopt;
 }
 
-Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
-                                                            const QList<RunJournal::LiveRun> &runs)
+// `:id0, :id1, …` for the ids of `runs`, and their values.
+QString RunUpkeep::idMarks(const QList<RunJournal::LiveRun> &runs, SqlStatement::Values *ids)
 {
     QStringList marks;
-    SqlStatement::Values ids;
     for (const RunJournal::LiveRun &run : runs) {
         const QString mark = u":id%1"_s.arg(marks.size());
         marks.append(mark);
-        ids.insert(mark, run.storedRunId);
+        ids->insert(mark, run.storedRunId);
     }
+    return marks.join(u", "_s);
+}
+
+Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
+                                                            const QList<RunJournal::LiveRun> &runs)
+{
+    SqlStatement::Values ids;
     SqlStatement select(db, u"SELECT id FROM jc_runs WHERE cancel_requested_at_ms IS NOT NULL "
-                            "AND id IN (%1) ORDER BY id"_s.arg(marks.join(u", "_s)));
+                            "AND id IN (%1) ORDER BY id"_s.arg(idMarks(runs, &ids)));
     if (const auto failed = select.exec(ids))
         return Unexpected(failed->text());
     QList<qint64> cancelled;
@@ -137,31 +145,86 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
     return cancelled;
 }
 
-Expected<void, QString> RunUpkeep::recordProgress(const QList<RunJournal::ProgressUpdate> &runs,
-                                                  const QString &instanceId)
+// One read of the runs' rows says everything a live pass needs; with nothing to write, it is
+// all the pass does (no write transaction, so no wait for SQLite's write lock).
+Expected<QList<qint64>, QString> RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs,
+                                                      const QString &instanceId)
 {
     if (runs.isEmpty())
-        return {};
+        return QList<qint64>();
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    WriteTransaction transaction(*db, m_connections);
-    auto error = transaction.begin(m_connections.dialect());
-    SqlStatement update(db.value(), u"UPDATE jc_runs SET progress_done = :done, progress_total = "
-                                    ":total, progress_text = :text WHERE id = :run AND "
-                                    "instance_id = :instance AND status = :running"_s);
-    for (qsizetype i = 0; !error && i < runs.size(); ++i) {
-        const RunJournal::ProgressUpdate &run = runs.at(i);
-        if (const auto failed =
-                update.exec(heldProgress(run.storedRunId, instanceId, run.progress)))
-            error = failed->text();
+    const bool writes = std::any_of(runs.cbegin(), runs.cend(), [](const auto &run) {
+        return run.progressChanged || !run.newLogLines.isEmpty();
+    });
+    const auto fail = [&](const QString &why) {
+        return Unexpected(u"Could not share the news of %1 runs: %2"_s.arg(runs.size()).arg(why));
+    };
+    if (!writes) {
+        auto rows = liveRows(db.value(), runs, instanceId);
+        if (!rows)
+            return fail(rows.error());
+        return rows->cancelRequested;
     }
+    WriteTransaction transaction(*db, m_connections);
+    if (auto error = transaction.begin(m_connections.dialect()))
+        return fail(*error);
+    auto rows = liveRows(db.value(), runs, instanceId);
+    if (!rows)
+        return fail(rows.error());
+    auto error = writeLive(db.value(), m_connections.dialect(), runs, *rows, instanceId);
     if (!error)
         error = transaction.commit();
     if (error)
-        return Unexpected(
-            u"Could not write the progress of %1 runs: %2"_s.arg(runs.size()).arg(*error));
-    return {};
+        return fail(*error);
+    return rows->cancelRequested;
+}
+
+Expected<RunUpkeep::LiveRows, QString> RunUpkeep::liveRows(QSqlDatabase &db,
+                                                           const QList<RunJournal::LiveRun> &runs,
+                                                           const QString &instanceId)
+{
+    SqlStatement::Values values;
+    SqlStatement select(db, u"SELECT id, instance_id, status, cancel_requested_at_ms FROM "
+                            "jc_runs WHERE id IN (%1) ORDER BY id"_s.arg(idMarks(runs, &values)));
+    if (const auto failed = select.exec(values))
+        return Unexpected(failed->text());
+    LiveRows rows;
+    const QString running = toText(RunOutcome::Running);
+    while (select.next()) {
+        const qint64 id = select.value(0).toLongLong();
+        rows.existing.insert(id);
+        if (select.value(1).toString() != instanceId || select.value(2).toString() != running)
+            continue;
+        rows.held.insert(id);
+        if (!select.value(3).isNull())
+            rows.cancelRequested.append(id);
+    }
+    return rows;
+}
+
+// The changed progress of the held runs (guarded as every progress write is: a row that
+// ended or was taken over since the read is left alone), and the new lines of every run whose
+// row exists.
+std::optional<QString> RunUpkeep::writeLive(QSqlDatabase &db, SqlDialect dialect,
+                                            const QList<RunJournal::LiveRun> &runs,
+                                            const LiveRows &rows, const QString &instanceId)
+{
+    SqlStatement update(db, u"UPDATE jc_runs SET progress_done = :done, progress_total = "
+                            ":total, progress_text = :text WHERE id = :run AND "
+                            "instance_id = :instance AND status = :running"_s);
+    RunLogBatch log;
+    for (const RunJournal::LiveRun &run : runs) {
+        if (run.progressChanged && rows.held.contains(run.storedRunId)) {
+            if (const auto failed =
+                    update.exec(heldProgress(run.storedRunId, instanceId, run.progress)))
+                return failed->text();
+        }
+        if (rows.existing.contains(run.storedRunId))
+            log.add(run.storedRunId, run.newLogLines, run.firstLogSeq);
+    }
+    return log.write(db, dialect);
 }
 
 Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &record,

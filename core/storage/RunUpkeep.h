@@ -3,7 +3,9 @@
 #include "common/Expected.h"
 #include "engine/RunJournal.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/SqlStatement.h"
 
+#include <QSet>
 #include <QString>
 
 namespace jc {
@@ -23,8 +25,8 @@ public:
 
     Expected<RunJournal::HeartbeatReply, QString>
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
-    Expected<void, QString> recordProgress(const QList<RunJournal::ProgressUpdate> &runs,
-                                           const QString &instanceId);
+    Expected<QList<qint64>, QString> shareLive(const QList<RunJournal::LiveRun> &runs,
+                                               const QString &instanceId);
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
     // RunJournal::finishAll: up to maxFinishesPerTransaction runs' ends in one transaction,
@@ -46,8 +48,21 @@ private:
                                                 QList<RunJournal::HeartbeatReply::Lost> *lost);
     std::optional<QList<Expected<void, QString>>>
     finishTogether(const QList<RunJournal::Finish> &finishes);
+    static QString idMarks(const QList<RunJournal::LiveRun> &runs, SqlStatement::Values *ids);
     static Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
                                                             const QList<RunJournal::LiveRun> &runs);
+    // What a live pass needs to know of `runs`' rows before it writes (see shareLive()).
+    struct LiveRows
+    {
+        QSet<qint64> existing;         // rows that exist: their log lines have somewhere to go
+        QSet<qint64> held;             // held by the instance and running
+        QList<qint64> cancelRequested; // held, and an admin asked to cancel them
+    };
+    static Expected<LiveRows, QString>
+    liveRows(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs, const QString &instanceId);
+    static std::optional<QString> writeLive(QSqlDatabase &db, SqlDialect dialect,
+                                            const QList<RunJournal::LiveRun> &runs,
+                                            const LiveRows &rows, const QString &instanceId);
     // Writes the run's outcome on its running row, finished at the record's time (now when it
     // has none). The value is a refusal when the row no longer runs this attempt (it says why),
     // else nullopt; the error is the database's.

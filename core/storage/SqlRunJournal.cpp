@@ -33,10 +33,10 @@ QList<Expected<void, QString>> SqlRunJournal::finishAll(const QList<Finish> &fin
     return RunUpkeep(*m_connections).finishAll(finishes);
 }
 
-Expected<void, QString> SqlRunJournal::recordProgress(const QList<ProgressUpdate> &runs,
-                                                      const QString &instanceId)
+Expected<QList<qint64>, QString> SqlRunJournal::shareLive(const QList<LiveRun> &runs,
+                                                          const QString &instanceId)
 {
-    return RunUpkeep(*m_connections).recordProgress(runs, instanceId);
+    return RunUpkeep(*m_connections).shareLive(runs, instanceId);
 }
 
 Expected<RunJournal::HeartbeatReply, QString>

@@ -99,21 +99,26 @@ public:
             return {Claim::Status::Failed, 0, QStringLiteral("database unreachable")};
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    // While holdProgress is set, each call waits at a gate: progressEntered, then progressOpen.
-    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &runs,
-                                           const QString &) override
+    // While holdShares is set, each call waits at a gate: shareEntered, then shareOpen.
+    // Keeps each changed progress; says the runs of askToCancel() were asked to cancel.
+    Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &runs, const QString &) override
     {
-        if (holdProgress) {
-            progressEntered.release();
-            progressOpen.acquire();
+        if (holdShares) {
+            shareEntered.release();
+            shareOpen.acquire();
         }
         QMutexLocker lock(&m_mutex);
-        ++m_progressCalls;
+        ++m_shareCalls;
         if (!m_reachable)
             return Unexpected(QStringLiteral("database unreachable"));
-        for (const ProgressUpdate &run : runs)
-            m_progress.append(run.progress);
-        return {};
+        QList<qint64> cancelled;
+        for (const LiveRun &run : runs) {
+            if (run.progressChanged)
+                m_progress.append(run.progress);
+            if (m_cancelAsked.contains(run.storedRunId))
+                cancelled.append(run.storedRunId);
+        }
+        return cancelled;
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
                                                 const QString &) override
@@ -150,10 +155,10 @@ public:
         QMutexLocker lock(&m_mutex);
         return m_skipped;
     }
-    int progressCalls()
+    int shareCalls()
     {
         QMutexLocker lock(&m_mutex);
-        return m_progressCalls;
+        return m_shareCalls;
     }
     QList<RunProgress> progressWritten()
     {
@@ -161,14 +166,21 @@ public:
         return m_progress;
     }
 
-    std::atomic<bool> holdProgress{false};
-    QSemaphore progressEntered;
-    QSemaphore progressOpen;
+    void askToCancel(qint64 storedRunId)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_cancelAsked.insert(storedRunId);
+    }
+
+    std::atomic<bool> holdShares{false};
+    QSemaphore shareEntered;
+    QSemaphore shareOpen;
 
 private:
     QList<Skipped> m_skipped;
     QList<RunProgress> m_progress;
-    int m_progressCalls = 0;
+    QSet<qint64> m_cancelAsked;
+    int m_shareCalls = 0;
     QMutex m_mutex;
     bool m_reachable = true;
     qint64 m_lastId = 0;
@@ -220,9 +232,9 @@ public:
             claims.append({Claim::Status::Claimed, ++m_lastId, {}});
         return claims;
     }
-    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &, const QString &) override
     {
-        return {};
+        return QList<qint64>();
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &, qint64,
                                                 const QString &) override
@@ -854,9 +866,9 @@ private slots:
         QCOMPARE(finished.count(), 1); // nothing starts after stop
     }
 
-    // A run whose progress waits to go to the journal (its ShareProgress event) when stop()
-    // begins: the event goes with the timeline, and the run lets go of it before it ends.
-    void stopWithProgressWaitingToBeShared()
+    // A live pass waits on the timeline (its ShareLive event) when stop() begins: the event
+    // goes with the timeline, and nothing refers to it any more.
+    void stopWithALivePassDue()
     {
         Gate gate;
         JournaledScheduler journaled(*clock, [&](JobContext &c) {
@@ -876,10 +888,10 @@ private slots:
         QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
     }
 
-    // The database is slow: the first write of a run's progress waits. Of the two that come
-    // due meanwhile, one waits behind it and the other finds it waiting: two writes in all,
-    // the second with the newest progress, not one queued every 2 s for as long as it lasts.
-    void progressWritesWaitingForTheDatabaseCoalesce()
+    // The database is slow: the first live pass waits. Of the two that come due meanwhile,
+    // one waits behind it and the other finds it waiting: two passes in all, the second with
+    // the newest progress, not one queued every 2 s for as long as it lasts.
+    void livePassesWaitingForTheDatabaseCoalesce()
     {
         QSemaphore next;
         Gate gate;
@@ -893,7 +905,7 @@ private slots:
         });
         QVERIFY(journaled.added);
         OutageJournal &journal = *journaled.journal;
-        journal.holdProgress = true;
+        journal.holdShares = true;
         QSignalSpy progressed(&journaled.scheduler, &Scheduler::runProgress);
         journaled.scheduler.start();
         QVERIFY(journaled.scheduler.runNow(QStringLiteral("Counting")));
@@ -901,24 +913,24 @@ private slots:
         for (int done = 1; done <= 3; ++done) {
             QTRY_COMPARE(progressed.count(), done);
             now += 2000;
-            clock->setNowMSecs(now); // the write of this progress comes due
+            clock->setNowMSecs(now); // a live pass comes due
             if (done == 1)
-                QVERIFY(journal.progressEntered.tryAcquire(1, 5000)); // and waits
+                QVERIFY(journal.shareEntered.tryAcquire(1, 5000)); // and waits
             next.release();
         }
         QVERIFY(gate.entered.tryAcquire(1, 5000));
-        journal.holdProgress = false;
-        journal.progressOpen.release(3);
-        QTRY_COMPARE(journal.progressCalls(), 2); // while the run goes on: an ended one is not
-        gate.open.release();                      // written any more
+        journal.holdShares = false;
+        journal.shareOpen.release(3);
+        QTRY_COMPARE(journal.shareCalls(), 2); // while the run goes on: an ended one is not
+        gate.open.release();                   // written any more
         QVERIFY(journaled.scheduler.stop(5s).isClean());
-        QCOMPARE(journal.progressCalls(), 2);
+        QCOMPARE(journal.shareCalls(), 2);
         QCOMPARE(journal.progressWritten().last(), (RunProgress{3, 3, QStringLiteral("users")}));
     }
 
-    // While the heartbeats fail (the database is gone), no progress write is queued: each
-    // would wait for a connection that does not come, and hold the next heartbeat back.
-    void noProgressWritesWhileTheHeartbeatsFail()
+    // While the heartbeats fail (the database is gone), no live pass is queued: each would
+    // wait for a connection that does not come, and hold the next heartbeat back.
+    void noLivePassWhileTheHeartbeatsFail()
     {
         QSemaphore started;
         QSemaphore go;
@@ -937,19 +949,45 @@ private slots:
         QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
         QVERIFY(started.tryAcquire(1, 5000));
         journaled.journal->setReachable(false);
+        // The pass due 2 s after the start goes first (and fails), then the heartbeat fails.
         const qint64 heartbeat =
             clock->nowMSecs() + journaledScheduler.options().heartbeatInterval.count();
         clock->setNowMSecs(heartbeat);
         QTRY_VERIFY(journaledScheduler.leaseRenewal() && !journaledScheduler.leaseRenewal()->ok);
+        const int passesBefore = journaled.journal->shareCalls();
+        QCOMPARE(passesBefore, 1);
 
         go.release();
         QTRY_COMPARE(progressed.count(), 1);
         clock->setNowMSecs(heartbeat + 2000);
+        clock->setNowMSecs(heartbeat + 4000);
         QVERIFY(gate.entered.tryAcquire(1, 5000));
         journaled.journal->setReachable(true);
         gate.open.release();
         journaledScheduler.stop(5s);
-        QCOMPARE(journaled.journal->progressCalls(), 0);
+        QCOMPARE(journaled.journal->shareCalls(), passesBefore);
+    }
+
+    // An admin cancels a run of this instance from a console elsewhere (its journal row): the
+    // next live pass, 2 s on, stops it. The heartbeat (15 s) is not waited for.
+    void aCancelAskedElsewhereStopsTheRunWithinALivePass()
+    {
+        Gate gate;
+        JournaledScheduler journaled(*clock, [&](JobContext &c) { return gate.pass(c); });
+        QVERIFY(journaled.added);
+        Scheduler &journaledScheduler = journaled.scheduler;
+        QSignalSpy finished(&journaledScheduler, &Scheduler::runFinished);
+        journaledScheduler.start();
+        QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journaled.journal->askToCancel(1); // the journal's first id
+        const qint64 pass = clock->nowMSecs() + 2000;
+        QVERIFY(pass < clock->nowMSecs() + journaledScheduler.options().heartbeatInterval.count());
+        clock->setNowMSecs(pass);
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
+        QCOMPARE(clock->nowMSecs(), pass);
+        QVERIFY(journaledScheduler.stop(5s).isClean());
     }
 
     // A slot of runProgress that stops the scheduler ends the run inside the signal: what

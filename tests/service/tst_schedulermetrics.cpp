@@ -53,9 +53,9 @@ public:
         QMutexLocker lock(&m_mutex);
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    Expected<void, QString> recordProgress(const QList<ProgressUpdate> &, const QString &) override
+    Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &, const QString &) override
     {
-        return {};
+        return QList<qint64>();
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64,
                                                 const QString &) override

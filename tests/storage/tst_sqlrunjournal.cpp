@@ -157,10 +157,13 @@ private slots:
     void retryReopensTheRowOnce();
     void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRowsWithMySql(); }
     void heartbeatRefreshesLeasesAndLogs();
-    void progressIsWrittenForHeldRunningRunsOnly_data() { jc::test::addDatabaseRowsWithMySql(); }
-    void progressIsWrittenForHeldRunningRunsOnly();
-    void progressReachesTheJournalBetweenHeartbeats_data() { jc::test::addDatabaseRowsWithMySql(); }
-    void progressReachesTheJournalBetweenHeartbeats();
+    void liveSharesProgressOfHeldRunningRunsOnly_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void liveSharesProgressOfHeldRunningRunsOnly();
+    void newsAndCancelsCrossTheJournalBetweenHeartbeats_data()
+    {
+        jc::test::addDatabaseRowsWithMySql();
+    }
+    void newsAndCancelsCrossTheJournalBetweenHeartbeats();
     void finishRecordsTheOutcome_data() { jc::test::addDatabaseRowsWithMySql(); }
     void finishRecordsTheOutcome();
     void finishDoesNotOverwriteInterrupted_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -595,35 +598,57 @@ void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
     VERIFY_OK(journal.heartbeat({}, T0, u"a"_s));
 }
 
-// Between heartbeats, only the progress: not the lease, and never on a row this instance does
-// not hold or that ended (the heartbeat finds those out; an end keeps how far the run got).
-void tst_SqlRunJournal::progressIsWrittenForHeldRunningRunsOnly()
+// Between heartbeats, the progress that changed and the new log lines: not the lease, and
+// never a progress on a row this instance does not hold or that ended (the heartbeat finds
+// those out; an end keeps how far the run got). The cancel requests it answers are this
+// instance's running runs'.
+void tst_SqlRunJournal::liveSharesProgressOfHeldRunningRunsOnly()
 {
     OPEN_JOURNAL();
     const qint64 ours = journal.claim(request({})).storedRunId;
+    const qint64 quiet = journal.claim(request({.job = u"Quiet"_s, .now = T0 + 1})).storedRunId;
     const qint64 foreign =
         journal.claim(request({.job = u"Uploads"_s, .now = T0 + 2, .instance = u"b"_s}))
             .storedRunId;
     const qint64 ended = journal.claim(request({.job = u"Other"_s})).storedRunId;
-    QVERIFY(ours > 0 && foreign > 0 && ended > 0);
+    QVERIFY(ours > 0 && quiet > 0 && foreign > 0 && ended > 0);
     auto end = record(u"Other"_s, RunOutcome::Succeeded, T0 + 10);
     end.progress = {4, 4, u"files"_s};
     VERIFY_OK(journal.finish(ended, end, {}, 0));
+    VERIFY_OK(journal.requestCancel(quiet, u"alice"_s, T0 + 20));
+    VERIFY_OK(journal.requestCancel(foreign, u"alice"_s, T0 + 20));
 
-    VERIFY_OK(journal.recordProgress(
-        {{ours, {3, 10, u"users"_s}}, {foreign, {9, 9, u"files"_s}}, {ended, {1, 4, u"files"_s}}},
-        u"a"_s));
+    RunJournal::LiveRun unchanged{quiet, {5, 5, u"users"_s}, {}, 0, false};
+    auto cancelled =
+        journal.shareLive({{ours, {3, 10, u"users"_s}, lines({u"a"_s, u"bb"_s}, T0 + 5), 0},
+                           unchanged,
+                           {foreign, {9, 9, u"files"_s}, {}, 0},
+                           {ended, {1, 4, u"files"_s}, {}, 0}},
+                          u"a"_s);
+    VERIFY_OK(cancelled);
+    QCOMPARE(*cancelled, QList<qint64>{quiet}); // b's run is b's to cancel
     const StoredRun run = stored(history, ours);
     QCOMPARE(run.progress, (jc::RunProgress{3, 10, u"users"_s}));
     QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0); // the lease is the heartbeat's
+    const auto log = history.logLines(ours, -1, 10);
+    VERIFY_OK(log);
+    QCOMPARE(log->size(), 2);
+    QCOMPARE(log->at(1).message, u"bb"_s);
+    QCOMPARE(stored(history, quiet).progress, jc::RunProgress{}); // not changed: not written
     QCOMPARE(stored(history, foreign).progress, jc::RunProgress{});
     QCOMPARE(stored(history, ended).progress, (jc::RunProgress{4, 4, u"files"_s}));
-    VERIFY_OK(journal.recordProgress({}, u"a"_s));
+
+    // Nothing to write: the pass only reads.
+    cancelled = journal.shareLive({unchanged}, u"a"_s);
+    VERIFY_OK(cancelled);
+    QCOMPARE(*cancelled, QList<qint64>{quiet});
+    VERIFY_OK(journal.shareLive({}, u"a"_s));
 }
 
-// A console on another machine reads a run from the journal: a scheduler writes what its
-// run reports within two seconds, long before the heartbeat (15 s), on the manual clock.
-void tst_SqlRunJournal::progressReachesTheJournalBetweenHeartbeats()
+// A console on another machine reads a run from the journal, and cancels it there: a
+// scheduler writes what its run reports and logs, and stops it when asked, within two
+// seconds, long before the heartbeat (15 s), on the manual clock.
+void tst_SqlRunJournal::newsAndCancelsCrossTheJournalBetweenHeartbeats()
 {
     OPEN_JOURNAL();
     jc::ManualClock clock(QDateTime::fromMSecsSinceEpoch(T0, QTimeZone::utc()));
@@ -639,28 +664,54 @@ void tst_SqlRunJournal::progressReachesTheJournalBetweenHeartbeats()
                               schedule.value(),
                               [&gate](jc::JobContext &context) {
                                   context.setProgress(3, 10, u"users"_s);
+                                  context.log().info(u"Batch 1 committed"_s);
                                   return gate.pass(context);
                               },
                               {}}));
     QSignalSpy progressed(&scheduler, &jc::Scheduler::runProgress);
+    QSignalSpy finished(&scheduler, &jc::Scheduler::runFinished);
     scheduler.start();
     QVERIFY(scheduler.runNow(u"Top-Up"_s));
     QVERIFY(gate.entered.tryAcquire(1, 5000));
     QTRY_COMPARE(progressed.count(), 1);
     // The run's row as the console reads it; nullopt: no row (or the read failed).
-    const auto progressOfTheRun = [&history]() -> std::optional<jc::RunProgress> {
+    const auto theRun = [&history]() -> std::optional<jc::StoredRun> {
         const auto runs = history.runs({.job = u"Top-Up"_s, .limit = 1});
         if (!runs || runs->isEmpty())
             return std::nullopt;
-        return runs->first().progress;
+        return runs->first();
     };
-    // The row is there, without the progress yet: its write is due two seconds after the change.
+    const auto progressOfTheRun = [&theRun]() -> std::optional<jc::RunProgress> {
+        const auto run = theRun();
+        return run ? std::optional(run->progress) : std::nullopt;
+    };
+    const auto messagesOfTheRun = [&history, &theRun]() {
+        QStringList messages;
+        const auto run = theRun();
+        const auto log =
+            run ? history.logLines(run->id, -1, 100)
+                : jc::Expected<QList<jc::StoredLogLine>, QString>(jc::Unexpected(u"no run"_s));
+        for (const auto &line : log ? *log : QList<jc::StoredLogLine>())
+            messages.append(line.message);
+        return messages;
+    };
+    // The row is there, without the news yet: the first pass is due two seconds after the start.
     QCOMPARE(progressOfTheRun(), std::optional<jc::RunProgress>(jc::RunProgress{}));
+    QVERIFY(!messagesOfTheRun().contains(u"Batch 1 committed"_s));
 
     clock.setNowMSecs(T0 + 2000);
     QTRY_COMPARE(progressOfTheRun(),
                  std::optional<jc::RunProgress>(jc::RunProgress{3, 10, u"users"_s}));
-    gate.open.release();
+    QTRY_VERIFY(messagesOfTheRun().contains(u"Batch 1 committed"_s));
+
+    // An admin elsewhere cancels it: the next pass stops it.
+    const auto run = theRun();
+    QVERIFY(run);
+    VERIFY_OK(journal.requestCancel(run->id, u"alice"_s, T0 + 3000));
+    clock.setNowMSecs(T0 + 4000);
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().first().value<jc::RunRecord>().outcome, RunOutcome::Cancelled);
+    QCOMPARE(clock.nowMSecs(), T0 + 4000); // no heartbeat came
     scheduler.stop(std::chrono::seconds(5));
 }
 

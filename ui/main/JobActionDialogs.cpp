@@ -150,7 +150,7 @@ void JobActionDialogs::cancelCurrent()
     if (!job || !job->isRunning())
         return;
     const QString where = job->isRunningElsewhere()
-                              ? tr("It runs on %1, which stops it at its next heartbeat.")
+                              ? tr("It runs on %1, which stops it within a few seconds.")
                                     .arg(job->lastRun->instanceId)
                               : tr("It runs in this console and stops at its next check.");
     QMessageBox box(QMessageBox::Question, tr("Cancel run"),

@@ -90,7 +90,7 @@ void JobOperations::cancel(const JobOverview &job)
     const qint64 runId = job.lastRun->id;
     const qint64 now = m_clock.nowMSecs();
     auto database = m_reader->database();
-    write(tr("Asked %1 to cancel run %2 of \"%3\"; it stops at its next heartbeat.")
+    write(tr("Asked %1 to cancel run %2 of \"%3\"; it stops within a few seconds.")
               .arg(job.lastRun->instanceId, QString::number(runId), job.name),
           [database, runId, now, user = m_user] {
               return SqlRunJournal(database).requestCancel(runId, user, now);

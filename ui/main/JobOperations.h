@@ -25,8 +25,8 @@ struct JobOverview;
 //    then applied to this console's scheduler at once (its runtime would pick them up
 //    within its poll interval anyway).
 //  - Cancel: a run going on here is cancelled by the scheduler; one in another instance is
-//    asked to stop through the database (SqlRunJournal::requestCancel), which it reads at its
-//    next heartbeat.
+//    asked to stop through the database (SqlRunJournal::requestCancel), which it reads within
+//    seconds (its live pass, RunJournal::shareLive).
 // Database writes run off the GUI thread (DatabaseReader); their outcome comes back as
 // succeeded() or failed() with a message for people.
 //

@@ -12,7 +12,7 @@ namespace jc {
 //
 // A running run is a row like the others, live: its outcome cell carries its progress
 // (ItemRole::Progress, "running 40%"), its summary says how far it is, and its duration counts
-// up with setNow(). The progress is the stored one (written with each heartbeat) until
+// up with setNow(). The progress is the stored one (its instance writes it within 2 s) until
 // setLiveProgress() gives a newer one (this console's own runs report every step).
 //
 // setJob() and setFilter() each start a new query (stale replies of the old one are dropped).
