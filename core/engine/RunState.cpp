@@ -108,6 +108,14 @@ QList<LogLine> RunState::takeUnwrittenLog(int *firstSeq)
     return lines;
 }
 
+void RunState::returnUnwrittenLog(int firstSeq)
+{
+    std::lock_guard lock(m_mutex);
+    const int index = firstSeq - m_firstLogSeq;
+    if (index >= 0 && index < m_logWritten)
+        m_logWritten = index;
+}
+
 void RunState::setFirstLogSeq(int seq)
 {
     std::lock_guard lock(m_mutex);

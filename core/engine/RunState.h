@@ -76,6 +76,9 @@ public:
     int droppedLogLines() const;
     // The lines not yet handed out by this call, and the index (seq) of the first of them.
     QList<LogLine> takeUnwrittenLog(int *firstSeq);
+    // The journal could not write the lines taken from `firstSeq` on: they are handed out
+    // again by the next take (a line written twice is kept once: RunLogBatch).
+    void returnUnwrittenLog(int firstSeq);
     // The seq of this run's first log line in the journal (after a re-opened row's lines).
     // Set once, when claimed, before any line is taken.
     void setFirstLogSeq(int seq);

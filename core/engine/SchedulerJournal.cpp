@@ -131,6 +131,17 @@ SchedulerJournal::liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, b
     return live;
 }
 
+// A write that failed took the lines of `live`: the next one writes them.
+void SchedulerJournal::returnLines(const std::vector<std::shared_ptr<RunState>> &runs,
+                                   const QList<RunJournal::LiveRun> &live)
+{
+    for (const RunJournal::LiveRun &entry : live) {
+        if (const auto run = runWithId(runs, entry.storedRunId);
+            run && !entry.newLogLines.isEmpty())
+            run->returnUnwrittenLog(entry.firstLogSeq);
+    }
+}
+
 std::shared_ptr<RunState>
 SchedulerJournal::runWithId(const std::vector<std::shared_ptr<RunState>> &runs, qint64 id)
 {
@@ -149,10 +160,12 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
         if (!live.isEmpty()) {
             const auto reply = journal->heartbeat(live, nowMSecs, instance);
             ok = reply.hasValue();
-            if (!reply)
+            if (!reply) {
+                returnLines(runs, live);
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
                      reply.error());
+            }
             for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
                 if (const auto run = runWithId(runs, id))
                     run->stopSource().requestStop(StopReason::Cancelled);
@@ -184,6 +197,7 @@ void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs)
             return;
         const auto cancelled = journal->shareLive(live, instance);
         if (!cancelled) {
+            returnLines(runs, live);
             qCDebug(lcScheduler).noquote()
                 << LogFields::format(QStringLiteral("Could not share the running runs' "
                                                     "progress; the heartbeat writes it"),

@@ -70,6 +70,8 @@ private:
     void keepUnrecorded(RunJournal::Skipped skipped);
     static QList<RunJournal::LiveRun> liveRuns(const std::vector<std::shared_ptr<RunState>> &runs,
                                                bool changedOnly);
+    static void returnLines(const std::vector<std::shared_ptr<RunState>> &runs,
+                            const QList<RunJournal::LiveRun> &live);
     static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
                                                qint64 id);
     // On the journal's thread, at the end of a heartbeat pass.

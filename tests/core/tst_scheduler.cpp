@@ -100,7 +100,8 @@ public:
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
     // While holdShares is set, each call waits at a gate: shareEntered, then shareOpen.
-    // Keeps each changed progress; says the runs of askToCancel() were asked to cancel.
+    // Keeps each changed progress and every line; says the runs of askToCancel() were asked
+    // to cancel.
     Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &runs, const QString &) override
     {
         if (holdShares) {
@@ -115,6 +116,8 @@ public:
         for (const LiveRun &run : runs) {
             if (run.progressChanged)
                 m_progress.append(run.progress);
+            for (qsizetype i = 0; i < run.newLogLines.size(); ++i)
+                m_lines.append({run.firstLogSeq + int(i), run.newLogLines.at(i).message});
             if (m_cancelAsked.contains(run.storedRunId))
                 cancelled.append(run.storedRunId);
         }
@@ -166,6 +169,11 @@ public:
         return m_progress;
     }
 
+    QList<std::pair<int, QString>> linesWritten() // seq and message, in the order written
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lines;
+    }
     void askToCancel(qint64 storedRunId)
     {
         QMutexLocker lock(&m_mutex);
@@ -180,6 +188,7 @@ private:
     QList<Skipped> m_skipped;
     QList<RunProgress> m_progress;
     QSet<qint64> m_cancelAsked;
+    QList<std::pair<int, QString>> m_lines;
     int m_shareCalls = 0;
     QMutex m_mutex;
     bool m_reachable = true;
@@ -966,6 +975,35 @@ private slots:
         gate.open.release();
         journaledScheduler.stop(5s);
         QCOMPARE(journaled.journal->shareCalls(), passesBefore);
+    }
+
+    // A live pass fails (the database is gone for a moment): the lines it took are written by
+    // the next one, not lost to the journal.
+    void aLineThePassCouldNotWriteGoesWithTheNext()
+    {
+        Gate gate;
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
+            c.log().info(QStringLiteral("Batch 1 committed"));
+            return gate.pass(c);
+        });
+        QVERIFY(journaled.added);
+        OutageJournal &journal = *journaled.journal;
+        journaled.scheduler.start();
+        QVERIFY(journaled.scheduler.runNow(QStringLiteral("Counting")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journal.setReachable(false);
+        clock->setNowMSecs(clock->nowMSecs() + 2000);
+        QTRY_COMPARE(journal.shareCalls(), 1);
+        journal.setReachable(true);
+        clock->setNowMSecs(clock->nowMSecs() + 2000);
+        QTRY_COMPARE(journal.shareCalls(), 2);
+        const auto written = journal.linesWritten();
+        const auto batch = std::find_if(written.cbegin(), written.cend(), [](const auto &line) {
+            return line.second == QStringLiteral("Batch 1 committed");
+        });
+        QVERIFY(batch != written.cend());
+        gate.open.release();
+        QVERIFY(journaled.scheduler.stop(5s).isClean());
     }
 
     // An admin cancels a run of this instance from a console elsewhere (its journal row): the
