@@ -250,6 +250,12 @@ private slots:
         QCOMPARE(text(model, job, Column::State), QStringLiteral("running 5 done"));
         model.applyRunProgress(7, 50, 10, {}); // clamped, never trusted
         QCOMPARE(text(model, job, Column::State), QStringLiteral("running 10/10"));
+        // Counts grouped as in the summaries and in jobctl: a top-up counts to millions.
+        model.applyRunProgress(7, 46022, 300000, {});
+        QCOMPARE(text(model, job, Column::State), QStringLiteral("running 46,022/300,000"));
+        model.applyRunProgress(7, 1234567, 0, {});
+        QCOMPARE(text(model, job, Column::State), QStringLiteral("running 1,234,567 done"));
+        model.applyRunProgress(7, 10, 10, {});
         const int before = int(changed.count());
         model.applyRunProgress(99, 1, 2, {}); // not a run of this table
         QCOMPARE(changed.count(), before);

@@ -76,6 +76,8 @@ private slots:
     void showsTheColumns();
     void summariesReadAsWords_data() { jc::test::addDatabaseRowsWithMySql(); }
     void summariesReadAsWords();
+    void aRunningRunCountsInGroups_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void aRunningRunCountsInGroups();
     void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersByOutcomeAndTime();
     void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -207,6 +209,27 @@ void tst_RunHistoryModel::summariesReadAsWords()
                                               "created before 25 Nov 19:04 UTC"));
     QCOMPARE(summaryOf(retention),
              QStringLiteral("Dry run: would delete 1,200 old runs (4 jobs checked)"));
+}
+
+// A top-up on another instance, as its live pass wrote it: the counts read as the summaries'
+// do ("722,043 users"), not as "46022 of 300000".
+void tst_RunHistoryModel::aRunningRunCountsInGroups()
+{
+    OPEN_HISTORY_DATABASE();
+    INSERT_RUNS((QList<RunRow>{{.status = QStringLiteral("running"), .durationMSecs = -1}}));
+    QSqlQuery progress(h.db);
+    QVERIFY2(progress.exec(QStringLiteral(
+                 "UPDATE jc_runs SET progress_done = 46022, progress_total = 300000, "
+                 "progress_text = 'users, 46 of 300 batches committed'")),
+             qPrintable(progress.lastError().text()));
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.data(model.index(0, RunHistoryModel::Summary)).toString(),
+             QStringLiteral("46,022 of 300,000 users, 46 of 300 batches committed"));
+    QCOMPARE(model.data(model.index(0, RunHistoryModel::Outcome)).toString(),
+             QStringLiteral("running 15%"));
 }
 
 void tst_RunHistoryModel::filtersByOutcomeAndTime()

@@ -1,6 +1,7 @@
 #include "models/JobTableModel.h"
 
 #include "data/TimeDisplay.h"
+#include "jobs/RunSummaryText.h"
 #include "models/RunFormat.h"
 #include "storage/RunLiveness.h"
 
@@ -326,9 +327,10 @@ QString JobTableModel::stateText(const JobOverview &job) const
         QString text = job.isRunningElsewhere() ? tr("running on %1").arg(job.lastRun->instanceId)
                                                 : tr("running");
         if (progress.total > 0)
-            text += tr(" %1/%2").arg(progress.done).arg(progress.total);
+            text += tr(" %1/%2").arg(RunSummaryText::count(progress.done),
+                                     RunSummaryText::count(progress.total));
         else if (progress.done > 0)
-            text += tr(" %1 done").arg(progress.done);
+            text += tr(" %1 done").arg(RunSummaryText::count(progress.done));
         return text;
     }
     case JobOverview::State::NotResponding:

@@ -165,12 +165,11 @@ QString RunFormat::progressText(const RunProgress &progress)
 {
     if (progress.total > 0)
         return tr("%1 of %2 %3")
-            .arg(progress.done)
-            .arg(progress.total)
-            .arg(progress.text)
+            .arg(RunSummaryText::count(progress.done), RunSummaryText::count(progress.total),
+                 progress.text)
             .trimmed();
     if (progress.done > 0 || !progress.text.isEmpty())
-        return tr("%1 %2").arg(progress.done).arg(progress.text).trimmed();
+        return tr("%1 %2").arg(RunSummaryText::count(progress.done), progress.text).trimmed();
     return {};
 }
 
