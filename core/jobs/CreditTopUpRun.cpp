@@ -2,6 +2,7 @@
 
 #include "engine/JobContext.h"
 #include "jobs/CreditDomainList.h"
+#include "jobs/RunSummaryText.h"
 #include "storage/SqlErrors.h"
 
 #include <QElapsedTimer>
@@ -10,6 +11,12 @@
 namespace jc {
 
 namespace {
+
+// Counts in what people read (errors, progress), grouped as in the summaries: "12,000 batches".
+QString count(qint64 number)
+{
+    return RunSummaryText::count(number);
+}
 
 bool isWorthRetrying(const QSqlError &error, SqlDialect dialect)
 {
@@ -73,10 +80,9 @@ JobResult CreditTopUpRun::execute()
         if (m_context.isStopRequested())
             return cancelled();
         const int batch = m_batchesDone + 1;
-        const QString what = QStringLiteral("Batch %1 of %2 (users after \"%3\")")
-                                 .arg(batch)
-                                 .arg(std::max<qint64>(m_batchesEstimated, batch))
-                                 .arg(after);
+        const QString what =
+            QStringLiteral("Batch %1 of %2 (users after \"%3\")")
+                .arg(count(batch), count(std::max<qint64>(m_batchesEstimated, batch)), after);
         QElapsedTimer took;
         took.start();
         const auto outcome = runBatch(boundaries.value(), after, what);
@@ -116,9 +122,8 @@ void CreditTopUpRun::reportProgress()
     m_context.setProgress(
         done, std::max(m_totalUsers, done),
         QStringLiteral("users, %1 of %2 batches %3")
-            .arg(m_batchesDone)
-            .arg(std::max<qint64>(m_batchesEstimated, m_batchesDone))
-            .arg(m_dryRun ? QStringLiteral("checked") : QStringLiteral("committed")));
+            .arg(count(m_batchesDone), count(std::max<qint64>(m_batchesEstimated, m_batchesDone)),
+                 m_dryRun ? QStringLiteral("checked") : QStringLiteral("committed")));
 }
 
 // A batch that failed for good (not transient, or out of attempts) does not end the run: its
@@ -361,11 +366,8 @@ JobResult CreditTopUpRun::cancelled() const
         QStringLiteral("Cancelled after %1 of %2 batches of period %3 (%4 users topped up, %5 "
                        "credits); run the job again to finish the period: nobody is topped up "
                        "twice")
-            .arg(m_batchesDone)
-            .arg(m_batchesEstimated)
-            .arg(m_period)
-            .arg(m_totals.usersToppedUp)
-            .arg(m_totals.creditsGranted),
+            .arg(count(m_batchesDone), count(m_batchesEstimated), m_period,
+                 count(m_totals.usersToppedUp), count(m_totals.creditsGranted)),
         summary());
 }
 
@@ -377,12 +379,8 @@ JobResult CreditTopUpRun::failedBatches() const
         QStringLiteral("%1 users not topped up: %2 of %3 batches failed (first: %4). The other "
                        "batches were committed (%5 users topped up); the retry tops up the rest "
                        "of period %6: nobody is topped up twice")
-            .arg(m_usersInFailedBatches)
-            .arg(m_failedBatches)
-            .arg(m_batchesDone)
-            .arg(m_firstBatchError)
-            .arg(m_totals.usersToppedUp)
-            .arg(m_period);
+            .arg(count(m_usersInFailedBatches), count(m_failedBatches), count(m_batchesDone),
+                 m_firstBatchError, count(m_totals.usersToppedUp), m_period);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
                           {{QStringLiteral("period"), m_period},
                            {QStringLiteral("failedBatches"), m_failedBatches},
@@ -399,10 +397,8 @@ JobResult CreditTopUpRun::failed(const QString &error) const
                  : QStringLiteral("%1 users not topped up. The %2 batches that succeeded were "
                                   "committed (%3 users topped up); the retry tops up the rest of "
                                   "period %4: nobody is topped up twice.")
-                       .arg(notToppedUp)
-                       .arg(m_batchesDone - m_failedBatches)
-                       .arg(m_totals.usersToppedUp)
-                       .arg(m_period);
+                       .arg(count(notToppedUp), count(m_batchesDone - m_failedBatches),
+                            count(m_totals.usersToppedUp), m_period);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
                           {{QStringLiteral("period"), m_period},
                            {QStringLiteral("batchesDone"), m_batchesDone},

@@ -878,6 +878,14 @@ private slots:
         QCOMPARE(result.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 0);
         QCOMPARE(run.state->record().outcome, RunOutcome::Cancelled);
         QCOMPARE(audits(db, dialect).size(), 0);
+
+        // The words people read count as the summaries do: thousands grouped.
+        QVERIFY(addUsers(db, manyUsers(1200).mid(9))); // 1,200 users in all
+        TestRun many(utc("2026-12-01T00:00:00Z"));
+        many.state->stopSource().requestStop(StopReason::Cancelled);
+        const JobResult manyResult = many.run(*factory, smallBatches(1));
+        QVERIFY2(manyResult.error().startsWith(QStringLiteral("Cancelled after 0 of 1,2")),
+                 qPrintable(manyResult.error()));
     }
 
     void failedBatchKeepsEarlierOnesAndRerunFinishes_data() { test::addDatabaseRowsWithMySql(); }
