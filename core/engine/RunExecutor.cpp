@@ -82,7 +82,7 @@ JobResult RunExecutor::runBody(const Context &context)
 RunJournal::Finish RunExecutor::finishOf(RunState &state)
 {
     RunJournal::Finish finish;
-    finish.unwrittenLog = state.takeUnwrittenLog(&finish.firstLogSeq);
+    finish.unwrittenLog = state.unconfirmedLog(&finish.firstLogSeq);
     finish.storedRunId = state.storedRunId();
     finish.record = state.record();
     return finish;

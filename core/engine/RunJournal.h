@@ -66,6 +66,14 @@ public:
         bool progressChanged = true;
     };
 
+    // What a live pass learned, and what it wrote.
+    struct LiveReply
+    {
+        QList<qint64> cancelRequested; // held here and running; an admin asked to cancel them
+        QList<qint64> shared;          // their changed progress and new lines are written
+        QString writeError;            // why nothing was written (the cancels still stand)
+    };
+
     // What a heartbeat learned about the runs it refreshed.
     struct HeartbeatReply
     {
@@ -127,14 +135,15 @@ public:
     virtual Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                         const QString &instanceId) = 0;
 
-    // Between heartbeats, every few seconds (Scheduler::Options::liveShareInterval): writes the
-    // changed progress and the new log lines of `runs`, for the consoles watching from
-    // elsewhere, and says which of them an admin asked to cancel (from any console), so that
-    // a cancel takes effect within seconds. Leases and the sweep of dead instances stay the
-    // heartbeat's. Only a run still held by `instanceId` and running gets its progress and is
-    // told to cancel; the lines of a run whose row exists are written, as the heartbeat does.
-    virtual Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &runs,
-                                                       const QString &instanceId) = 0;
+    // Between heartbeats, every few seconds (Scheduler::Options::liveShareInterval): says which
+    // of `runs` an admin asked to cancel (from any console), so that a cancel takes effect
+    // within seconds, and writes their changed progress and new log lines, for the consoles
+    // watching from elsewhere. Only runs held by `instanceId` and running count; the others
+    // are the heartbeat's to find out (a lost lease) and to write. Leases and the sweep of
+    // dead instances stay the heartbeat's. The cancel requests are read before the write, and
+    // stand when the write fails (writeError). Fails only when the read does.
+    virtual Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs,
+                                                   const QString &instanceId) = 0;
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and
     // the log lines not yet written (`unwrittenLog`, starting at seq `firstLogSeq`).

@@ -7,6 +7,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace jc {
 
 RunState::RunState(RunInfo info, std::shared_ptr<SchedulerMailbox> mailbox,
@@ -99,21 +101,17 @@ int RunState::droppedLogLines() const
     return m_droppedLogLines;
 }
 
-QList<LogLine> RunState::takeUnwrittenLog(int *firstSeq)
+QList<LogLine> RunState::unconfirmedLog(int *firstSeq) const
 {
     std::lock_guard lock(m_mutex);
-    *firstSeq = m_firstLogSeq + m_logWritten;
-    QList<LogLine> lines = m_log.mid(m_logWritten);
-    m_logWritten = int(m_log.size());
-    return lines;
+    *firstSeq = m_firstLogSeq + m_logConfirmed;
+    return m_log.mid(m_logConfirmed);
 }
 
-void RunState::returnUnwrittenLog(int firstSeq)
+void RunState::confirmLog(int endSeq)
 {
     std::lock_guard lock(m_mutex);
-    const int index = firstSeq - m_firstLogSeq;
-    if (index >= 0 && index < m_logWritten)
-        m_logWritten = index;
+    m_logConfirmed = std::clamp(endSeq - m_firstLogSeq, m_logConfirmed, int(m_log.size()));
 }
 
 void RunState::setFirstLogSeq(int seq)

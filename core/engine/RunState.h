@@ -70,15 +70,20 @@ public:
     // True once per change for the journal's live pass (RunJournal::shareLive), which writes
     // a progress only when it changed since the pass before.
     bool takeProgressUnshared() { return m_progressUnshared.exchange(false); }
+    // A write of the progress taken above failed: the next pass writes it.
+    void keepProgressUnshared() { m_progressUnshared.store(true); }
 
     void appendLog(LogLine line);
     QList<LogLine> logLines() const;
     int droppedLogLines() const;
-    // The lines not yet handed out by this call, and the index (seq) of the first of them.
-    QList<LogLine> takeUnwrittenLog(int *firstSeq);
-    // The journal could not write the lines taken from `firstSeq` on: they are handed out
-    // again by the next take (a line written twice is kept once: RunLogBatch).
-    void returnUnwrittenLog(int firstSeq);
+    // The lines the journal has not confirmed yet, and the seq of the first of them. Every
+    // writer (heartbeat, live pass, the run's end) sends these and confirms them once written
+    // (confirmLog): a write that failed leaves them to the next, and the end of a run always
+    // sends every line not confirmed, even those a pass still has in flight. A line sent
+    // twice is kept once (RunLogBatch).
+    QList<LogLine> unconfirmedLog(int *firstSeq) const;
+    // The journal holds this run's lines before seq `endSeq`.
+    void confirmLog(int endSeq);
     // The seq of this run's first log line in the journal (after a re-opened row's lines).
     // Set once, when claimed, before any line is taken.
     void setFirstLogSeq(int seq);
@@ -118,7 +123,7 @@ private:
     mutable std::mutex m_mutex;
     RunProgress m_progress;
     QList<LogLine> m_log;
-    int m_logWritten = 0;
+    int m_logConfirmed = 0; // lines before this index are in the journal
     int m_firstLogSeq = 0;
     int m_droppedLogLines = 0;
     QString m_journalError;

@@ -104,41 +104,48 @@ void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord 
         return; // never claimed: nothing in the journal to close
     submit([journal = m_journal, run = std::move(run), record = std::move(record)] {
         int firstSeq = 0;
-        const QList<LogLine> unwritten = run->takeUnwrittenLog(&firstSeq);
+        const QList<LogLine> unwritten = run->unconfirmedLog(&firstSeq);
         if (const auto done = journal->finish(run->storedRunId(), record, unwritten, firstSeq);
             !done)
             warn(QStringLiteral("Could not record an abandoned run"), done.error());
     });
 }
 
-// The runs of `runs` claimed and not ended, with what is new since they were last shared: the
-// log lines always, the progress when `changedOnly` says so (a live pass) or always (a
-// heartbeat).
-QList<RunJournal::LiveRun>
+// The runs of `runs` claimed and not ended, in the journal's id order (every write of several
+// runs' rows takes them in that order, so that two of them never wait for each other on a
+// server's row locks), with what is not in the journal yet: the lines not confirmed, and the
+// progress when `changedOnly` says it changed (a live pass) or always (a heartbeat).
+SchedulerJournal::Live
 SchedulerJournal::liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, bool changedOnly)
 {
-    QList<RunJournal::LiveRun> live;
+    Live live;
     for (const auto &run : runs) {
-        if (run->storedRunId() == 0 || run->isFinished())
-            continue;
+        if (run->storedRunId() != 0 && !run->isFinished())
+            live.states.push_back(run);
+    }
+    std::sort(live.states.begin(), live.states.end(),
+              [](const auto &a, const auto &b) { return a->storedRunId() < b->storedRunId(); });
+    for (const auto &run : live.states) {
         RunJournal::LiveRun entry;
         entry.storedRunId = run->storedRunId();
         entry.progressChanged = run->takeProgressUnshared() || !changedOnly;
         entry.progress = run->progress();
-        entry.newLogLines = run->takeUnwrittenLog(&entry.firstLogSeq);
-        live.append(entry);
+        entry.newLogLines = run->unconfirmedLog(&entry.firstLogSeq);
+        live.runs.append(entry);
     }
     return live;
 }
 
-// A write that failed took the lines of `live`: the next one writes them.
-void SchedulerJournal::returnLines(const std::vector<std::shared_ptr<RunState>> &runs,
-                                   const QList<RunJournal::LiveRun> &live)
+// After a write: the lines of the runs it wrote (all: nullopt) are confirmed; the others'
+// changed progress is left to the next pass.
+void SchedulerJournal::settle(const Live &live, const std::optional<QList<qint64>> &written)
 {
-    for (const RunJournal::LiveRun &entry : live) {
-        if (const auto run = runWithId(runs, entry.storedRunId);
-            run && !entry.newLogLines.isEmpty())
-            run->returnUnwrittenLog(entry.firstLogSeq);
+    for (std::size_t i = 0; i < live.states.size(); ++i) {
+        const RunJournal::LiveRun &entry = live.runs.at(qsizetype(i));
+        if (!written || written->contains(entry.storedRunId))
+            live.states[i]->confirmLog(entry.firstLogSeq + int(entry.newLogLines.size()));
+        else if (entry.progressChanged)
+            live.states[i]->keepProgressUnshared();
     }
 }
 
@@ -156,23 +163,22 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
     submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
             lease = m_leaseMSecs] {
         bool ok = true;
-        const QList<RunJournal::LiveRun> live = liveRuns(runs, false);
-        if (!live.isEmpty()) {
-            const auto reply = journal->heartbeat(live, nowMSecs, instance);
+        const Live live = liveRuns(runs, false);
+        if (!live.runs.isEmpty()) {
+            const auto reply = journal->heartbeat(live.runs, nowMSecs, instance);
             ok = reply.hasValue();
-            if (!reply) {
-                returnLines(runs, live);
+            settle(live, reply ? std::nullopt : std::optional(QList<qint64>()));
+            if (!reply)
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
                      reply.error());
-            }
             for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
-                if (const auto run = runWithId(runs, id))
+                if (const auto run = runWithId(live.states, id))
                     run->stopSource().requestStop(StopReason::Cancelled);
             }
             for (const auto &lost :
                  reply ? reply->lost : QList<RunJournal::HeartbeatReply::Lost>()) {
-                if (const auto run = runWithId(runs, lost.storedRunId))
+                if (const auto run = runWithId(live.states, lost.storedRunId))
                     run->loseLease(lost.why);
             }
         }
@@ -192,20 +198,19 @@ void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs)
     // `this` for m_shareQueued: m_pool, whose destructor waits for this work, goes first.
     submit([this, journal = m_journal, runs = std::move(runs), instance = m_instanceId] {
         m_shareQueued.store(false);
-        const QList<RunJournal::LiveRun> live = liveRuns(runs, true);
-        if (live.isEmpty())
+        const Live live = liveRuns(runs, true);
+        if (live.runs.isEmpty())
             return;
-        const auto cancelled = journal->shareLive(live, instance);
-        if (!cancelled) {
-            returnLines(runs, live);
+        const auto reply = journal->shareLive(live.runs, instance);
+        settle(live, reply ? reply->shared : QList<qint64>());
+        const QString error = reply ? reply->writeError : reply.error();
+        if (!error.isEmpty())
             qCDebug(lcScheduler).noquote()
-                << LogFields::format(QStringLiteral("Could not share the running runs' "
-                                                    "progress; the heartbeat writes it"),
-                                     {{QStringLiteral("error"), cancelled.error()}});
-            return;
-        }
-        for (const qint64 id : *cancelled) {
-            if (const auto run = runWithId(runs, id))
+                << LogFields::format(QStringLiteral("Could not share the running runs' news; "
+                                                    "the next pass or heartbeat writes it"),
+                                     {{QStringLiteral("error"), error}});
+        for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
+            if (const auto run = runWithId(live.states, id))
                 run->stopSource().requestStop(StopReason::Cancelled);
         }
     });

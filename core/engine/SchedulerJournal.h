@@ -68,10 +68,14 @@ private:
     // one fails again.
     void recordUnrecorded();
     void keepUnrecorded(RunJournal::Skipped skipped);
-    static QList<RunJournal::LiveRun> liveRuns(const std::vector<std::shared_ptr<RunState>> &runs,
-                                               bool changedOnly);
-    static void returnLines(const std::vector<std::shared_ptr<RunState>> &runs,
-                            const QList<RunJournal::LiveRun> &live);
+    // Live runs as a write sends them (`runs`), each beside its state (`states[i]`).
+    struct Live
+    {
+        std::vector<std::shared_ptr<RunState>> states;
+        QList<RunJournal::LiveRun> runs;
+    };
+    static Live liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, bool changedOnly);
+    static void settle(const Live &live, const std::optional<QList<qint64>> &written);
     static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
                                                qint64 id);
     // On the journal's thread, at the end of a heartbeat pass.

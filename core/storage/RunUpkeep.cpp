@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -145,84 +146,98 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
     return cancelled;
 }
 
-// One read of the runs' rows says everything a live pass needs; with nothing to write, it is
-// all the pass does (no write transaction, so no wait for SQLite's write lock).
-Expected<QList<qint64>, QString> RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs,
-                                                      const QString &instanceId)
+// The cancel requests are read first, outside any transaction: on SQLite a write waits for the
+// database's one write lock, and a cancel must not wait for it, nor be lost when the write
+// fails. The write then takes the rows still held, locked in id order on PostgreSQL and
+// MySQL (see SchedulerJournal::liveRuns); with nothing to write there is no transaction.
+Expected<RunJournal::LiveReply, QString>
+RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs, const QString &instanceId)
 {
+    RunJournal::LiveReply reply;
     if (runs.isEmpty())
-        return QList<qint64>();
+        return reply;
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    const bool writes = std::any_of(runs.cbegin(), runs.cend(), [](const auto &run) {
-        return run.progressChanged || !run.newLogLines.isEmpty();
-    });
     const auto fail = [&](const QString &why) {
-        return Unexpected(u"Could not share the news of %1 runs: %2"_s.arg(runs.size()).arg(why));
+        return u"Could not share the news of %1 runs: %2"_s.arg(runs.size()).arg(why);
     };
+    const auto held = heldRows(db.value(), m_connections.dialect(), runs, instanceId, false);
+    if (!held)
+        return Unexpected(fail(held.error()));
+    reply.cancelRequested = held->cancelRequested;
+    const bool writes = std::any_of(runs.cbegin(), runs.cend(), [&held](const auto &run) {
+        return held->ids.contains(run.storedRunId) &&
+               (run.progressChanged || !run.newLogLines.isEmpty());
+    });
     if (!writes) {
-        auto rows = liveRows(db.value(), runs, instanceId);
-        if (!rows)
-            return fail(rows.error());
-        return rows->cancelRequested;
+        reply.shared = held->ids.values();
+        return reply;
     }
     WriteTransaction transaction(*db, m_connections);
-    if (auto error = transaction.begin(m_connections.dialect()))
-        return fail(*error);
-    auto rows = liveRows(db.value(), runs, instanceId);
-    if (!rows)
-        return fail(rows.error());
-    auto error = writeLive(db.value(), m_connections.dialect(), runs, *rows, instanceId);
+    auto error = transaction.begin(m_connections.dialect());
+    std::optional<HeldRows> locked;
+    if (!error) {
+        auto rows = heldRows(db.value(), m_connections.dialect(), runs, instanceId, true);
+        if (rows)
+            locked = std::move(rows).value();
+        else
+            error = rows.error();
+    }
+    if (!error)
+        error = writeLive(db.value(), m_connections.dialect(), runs, locked->ids, instanceId);
     if (!error)
         error = transaction.commit();
     if (error)
-        return fail(*error);
-    return rows->cancelRequested;
+        reply.writeError = fail(*error);
+    else
+        reply.shared = locked->ids.values();
+    return reply;
 }
 
-Expected<RunUpkeep::LiveRows, QString> RunUpkeep::liveRows(QSqlDatabase &db,
+// The rows of `runs` held by the instance and running, and those of them an admin asked to
+// cancel. `forWrite`: inside the write's transaction, locked (PostgreSQL, MySQL) in id order.
+Expected<RunUpkeep::HeldRows, QString> RunUpkeep::heldRows(QSqlDatabase &db, SqlDialect dialect,
                                                            const QList<RunJournal::LiveRun> &runs,
-                                                           const QString &instanceId)
+                                                           const QString &instanceId, bool forWrite)
 {
-    SqlStatement::Values values;
-    SqlStatement select(db, u"SELECT id, instance_id, status, cancel_requested_at_ms FROM "
-                            "jc_runs WHERE id IN (%1) ORDER BY id"_s.arg(idMarks(runs, &values)));
+    SqlStatement::Values values{{u":instance"_s, instanceId},
+                                {u":running"_s, toText(RunOutcome::Running)}};
+    const QString lock = forWrite && dialect != SqlDialect::Sqlite ? u" FOR UPDATE"_s : QString();
+    SqlStatement select(db, u"SELECT id, cancel_requested_at_ms FROM jc_runs WHERE id IN (%1) "
+                            "AND instance_id = :instance AND status = :running ORDER BY id%2"_s.arg(
+                                idMarks(runs, &values), lock));
     if (const auto failed = select.exec(values))
         return Unexpected(failed->text());
-    LiveRows rows;
-    const QString running = toText(RunOutcome::Running);
+    HeldRows rows;
     while (select.next()) {
         const qint64 id = select.value(0).toLongLong();
-        rows.existing.insert(id);
-        if (select.value(1).toString() != instanceId || select.value(2).toString() != running)
-            continue;
-        rows.held.insert(id);
-        if (!select.value(3).isNull())
+        rows.ids.insert(id);
+        if (!select.value(1).isNull())
             rows.cancelRequested.append(id);
     }
     return rows;
 }
 
-// The changed progress of the held runs (guarded as every progress write is: a row that
-// ended or was taken over since the read is left alone), and the new lines of every run whose
-// row exists.
+// The changed progress and the new lines of the runs in `held` (the progress guarded as
+// every progress write is).
 std::optional<QString> RunUpkeep::writeLive(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
-                                            const LiveRows &rows, const QString &instanceId)
+                                            const QSet<qint64> &held, const QString &instanceId)
 {
     SqlStatement update(db, u"UPDATE jc_runs SET progress_done = :done, progress_total = "
                             ":total, progress_text = :text WHERE id = :run AND "
                             "instance_id = :instance AND status = :running"_s);
     RunLogBatch log;
     for (const RunJournal::LiveRun &run : runs) {
-        if (run.progressChanged && rows.held.contains(run.storedRunId)) {
+        if (!held.contains(run.storedRunId))
+            continue;
+        if (run.progressChanged) {
             if (const auto failed =
                     update.exec(heldProgress(run.storedRunId, instanceId, run.progress)))
                 return failed->text();
         }
-        if (rows.existing.contains(run.storedRunId))
-            log.add(run.storedRunId, run.newLogLines, run.firstLogSeq);
+        log.add(run.storedRunId, run.newLogLines, run.firstLogSeq);
     }
     return log.write(db, dialect);
 }
@@ -284,17 +299,23 @@ RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
     WriteTransaction transaction(*db, m_connections);
     if (transaction.begin(m_connections.dialect()))
         return std::nullopt;
-    QList<Expected<void, QString>> results;
-    results.reserve(finishes.size());
+    // The rows in id order, as every write of several runs takes them (a live pass, a
+    // heartbeat): on PostgreSQL and MySQL two such writes then never wait for each other.
+    QList<qsizetype> order(finishes.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&finishes](qsizetype a, qsizetype b) {
+        return finishes.at(a).storedRunId < finishes.at(b).storedRunId;
+    });
+    QList<Expected<void, QString>> results(finishes.size());
     RunLogBatch log;
-    for (const RunJournal::Finish &end : finishes) {
+    for (const qsizetype i : order) {
+        const RunJournal::Finish &end = finishes.at(i);
         const auto refused = recordEnd(db.value(), end.storedRunId, end.record);
         if (!refused)
             return std::nullopt;
         log.add(end.storedRunId, end.unwrittenLog, end.firstLogSeq);
-        results.emplace_back();
         if (*refused)
-            results.back() = Unexpected(**refused);
+            results[i] = Unexpected(**refused);
     }
     if (log.write(db.value(), m_connections.dialect()) || transaction.commit())
         return std::nullopt;

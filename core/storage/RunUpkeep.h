@@ -25,8 +25,8 @@ public:
 
     Expected<RunJournal::HeartbeatReply, QString>
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
-    Expected<QList<qint64>, QString> shareLive(const QList<RunJournal::LiveRun> &runs,
-                                               const QString &instanceId);
+    Expected<RunJournal::LiveReply, QString> shareLive(const QList<RunJournal::LiveRun> &runs,
+                                                       const QString &instanceId);
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
     // RunJournal::finishAll: up to maxFinishesPerTransaction runs' ends in one transaction,
@@ -51,18 +51,18 @@ private:
     static QString idMarks(const QList<RunJournal::LiveRun> &runs, SqlStatement::Values *ids);
     static Expected<QList<qint64>, QString> cancelRequested(QSqlDatabase &db,
                                                             const QList<RunJournal::LiveRun> &runs);
-    // What a live pass needs to know of `runs`' rows before it writes (see shareLive()).
-    struct LiveRows
+    // The rows a live pass reads (see shareLive()).
+    struct HeldRows
     {
-        QSet<qint64> existing;         // rows that exist: their log lines have somewhere to go
-        QSet<qint64> held;             // held by the instance and running
-        QList<qint64> cancelRequested; // held, and an admin asked to cancel them
+        QSet<qint64> ids;              // held by the instance and running
+        QList<qint64> cancelRequested; // of those, the ones an admin asked to cancel
     };
-    static Expected<LiveRows, QString>
-    liveRows(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs, const QString &instanceId);
+    static Expected<HeldRows, QString> heldRows(QSqlDatabase &db, SqlDialect dialect,
+                                                const QList<RunJournal::LiveRun> &runs,
+                                                const QString &instanceId, bool forWrite);
     static std::optional<QString> writeLive(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
-                                            const LiveRows &rows, const QString &instanceId);
+                                            const QSet<qint64> &held, const QString &instanceId);
     // Writes the run's outcome on its running row, finished at the record's time (now when it
     // has none). The value is a refusal when the row no longer runs this attempt (it says why),
     // else nullopt; the error is the database's.

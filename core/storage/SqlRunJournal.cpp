@@ -33,8 +33,8 @@ QList<Expected<void, QString>> SqlRunJournal::finishAll(const QList<Finish> &fin
     return RunUpkeep(*m_connections).finishAll(finishes);
 }
 
-Expected<QList<qint64>, QString> SqlRunJournal::shareLive(const QList<LiveRun> &runs,
-                                                          const QString &instanceId)
+Expected<RunJournal::LiveReply, QString> SqlRunJournal::shareLive(const QList<LiveRun> &runs,
+                                                                  const QString &instanceId)
 {
     return RunUpkeep(*m_connections).shareLive(runs, instanceId);
 }

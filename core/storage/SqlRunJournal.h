@@ -42,8 +42,8 @@ public:
     Claim claim(const ClaimRequest &request) override;
     // Many claims per transaction on SQLite and PostgreSQL (RunClaims::claimAll).
     QList<Claim> claimAll(const QList<ClaimRequest> &requests) override;
-    Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &runs,
-                                               const QString &instanceId) override;
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs,
+                                           const QString &instanceId) override;
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                 const QString &instanceId) override;
     // Also refuses when the row is no longer running this attempt (another instance marked it

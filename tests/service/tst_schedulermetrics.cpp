@@ -53,9 +53,9 @@ public:
         QMutexLocker lock(&m_mutex);
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    Expected<QList<qint64>, QString> shareLive(const QList<LiveRun> &, const QString &) override
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &, const QString &) override
     {
-        return QList<qint64>();
+        return LiveReply{};
     }
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64,
                                                 const QString &) override
