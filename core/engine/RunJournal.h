@@ -8,6 +8,7 @@
 #include "engine/SkipReason.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 namespace jc {
@@ -70,7 +71,7 @@ public:
     struct LiveReply
     {
         QList<qint64> cancelRequested; // held here and running; an admin asked to cancel them
-        QList<qint64> shared;          // their changed progress and new lines are written
+        QSet<qint64> shared;           // their changed progress and new lines are written
         QString writeError;            // why nothing was written (the cancels still stand)
     };
 

@@ -138,7 +138,7 @@ SchedulerJournal::liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, b
 
 // After a write: the lines of the runs it wrote (all: nullopt) are confirmed; the others'
 // changed progress is left to the next pass.
-void SchedulerJournal::settle(const Live &live, const std::optional<QList<qint64>> &written)
+void SchedulerJournal::settle(const Live &live, const std::optional<QSet<qint64>> &written)
 {
     for (std::size_t i = 0; i < live.states.size(); ++i) {
         const RunJournal::LiveRun &entry = live.runs.at(qsizetype(i));
@@ -167,7 +167,7 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
         if (!live.runs.isEmpty()) {
             const auto reply = journal->heartbeat(live.runs, nowMSecs, instance);
             ok = reply.hasValue();
-            settle(live, reply ? std::nullopt : std::optional(QList<qint64>()));
+            settle(live, reply ? std::nullopt : std::optional(QSet<qint64>()));
             if (!reply)
                 warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
                                     "dead if it keeps failing"),
@@ -202,7 +202,7 @@ void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs)
         if (live.runs.isEmpty())
             return;
         const auto reply = journal->shareLive(live.runs, instance);
-        settle(live, reply ? reply->shared : QList<qint64>());
+        settle(live, reply ? reply->shared : QSet<qint64>());
         const QString error = reply ? reply->writeError : reply.error();
         if (!error.isEmpty())
             qCDebug(lcScheduler).noquote()

@@ -75,7 +75,7 @@ private:
         QList<RunJournal::LiveRun> runs;
     };
     static Live liveRuns(const std::vector<std::shared_ptr<RunState>> &runs, bool changedOnly);
-    static void settle(const Live &live, const std::optional<QList<qint64>> &written);
+    static void settle(const Live &live, const std::optional<QSet<qint64>> &written);
     static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
                                                qint64 id);
     // On the journal's thread, at the end of a heartbeat pass.

@@ -171,27 +171,14 @@ RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs, const QString &inst
                (run.progressChanged || !run.newLogLines.isEmpty());
     });
     if (!writes) {
-        reply.shared = held->ids.values();
+        reply.shared = held->ids;
         return reply;
     }
-    WriteTransaction transaction(*db, m_connections);
-    auto error = transaction.begin(m_connections.dialect());
-    std::optional<HeldRows> locked;
-    if (!error) {
-        auto rows = heldRows(db.value(), m_connections.dialect(), runs, instanceId, true);
-        if (rows)
-            locked = std::move(rows).value();
-        else
-            error = rows.error();
-    }
-    if (!error)
-        error = writeLive(db.value(), m_connections.dialect(), runs, locked->ids, instanceId);
-    if (!error)
-        error = transaction.commit();
-    if (error)
-        reply.writeError = fail(*error);
+    auto written = writeLive(db.value(), runs, instanceId);
+    if (written)
+        reply.shared = std::move(written).value();
     else
-        reply.shared = locked->ids.values();
+        reply.writeError = fail(written.error());
     return reply;
 }
 
@@ -219,9 +206,27 @@ Expected<RunUpkeep::HeldRows, QString> RunUpkeep::heldRows(QSqlDatabase &db, Sql
     return rows;
 }
 
-// The changed progress and the new lines of the runs in `held` (the progress guarded as
-// every progress write is).
-std::optional<QString> RunUpkeep::writeLive(QSqlDatabase &db, SqlDialect dialect,
+// In one transaction, the changed progress and the new lines of the runs still held (the
+// progress guarded as every progress write is); their ids.
+Expected<QSet<qint64>, QString> RunUpkeep::writeLive(QSqlDatabase &db,
+                                                     const QList<RunJournal::LiveRun> &runs,
+                                                     const QString &instanceId)
+{
+    const SqlDialect dialect = m_connections.dialect();
+    WriteTransaction transaction(db, m_connections);
+    if (auto error = transaction.begin(dialect))
+        return Unexpected(*error);
+    const auto held = heldRows(db, dialect, runs, instanceId, true);
+    if (!held)
+        return Unexpected(held.error());
+    if (auto error = writeHeld(db, dialect, runs, held->ids, instanceId))
+        return Unexpected(*error);
+    if (auto error = transaction.commit())
+        return Unexpected(*error);
+    return held->ids;
+}
+
+std::optional<QString> RunUpkeep::writeHeld(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
                                             const QSet<qint64> &held, const QString &instanceId)
 {

@@ -60,7 +60,9 @@ private:
     static Expected<HeldRows, QString> heldRows(QSqlDatabase &db, SqlDialect dialect,
                                                 const QList<RunJournal::LiveRun> &runs,
                                                 const QString &instanceId, bool forWrite);
-    static std::optional<QString> writeLive(QSqlDatabase &db, SqlDialect dialect,
+    Expected<QSet<qint64>, QString>
+    writeLive(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs, const QString &instanceId);
+    static std::optional<QString> writeHeld(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
                                             const QSet<qint64> &held, const QString &instanceId);
     // Writes the run's outcome on its running row, finished at the record's time (now when it

@@ -124,7 +124,7 @@ public:
                 m_lines.append({run.firstLogSeq + int(i), run.newLogLines.at(i).message});
             if (m_cancelAsked.contains(run.storedRunId))
                 reply.cancelRequested.append(run.storedRunId);
-            reply.shared.append(run.storedRunId);
+            reply.shared.insert(run.storedRunId);
         }
         return reply;
     }

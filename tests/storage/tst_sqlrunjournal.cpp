@@ -630,8 +630,7 @@ void tst_SqlRunJournal::liveSharesProgressOfHeldRunningRunsOnly()
     VERIFY_OK(reply);
     QCOMPARE(reply->cancelRequested, QList<qint64>{quiet}); // b's run is b's to cancel
     QVERIFY(reply->writeError.isEmpty());
-    QCOMPARE(QSet<qint64>(reply->shared.cbegin(), reply->shared.cend()),
-             (QSet<qint64>{ours, quiet}));
+    QCOMPARE(reply->shared, (QSet<qint64>{ours, quiet}));
     const StoredRun run = stored(history, ours);
     QCOMPARE(run.progress, (jc::RunProgress{3, 10, u"users"_s}));
     QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0); // the lease is the heartbeat's
