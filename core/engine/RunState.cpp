@@ -207,8 +207,12 @@ RunRecord RunState::record() const
         record.error = QStringLiteral("Cancelled on request: %1").arg(record.error);
         break;
     case StopReason::Shutdown:
-        record.outcome = RunOutcome::Cancelled;
-        record.error = QStringLiteral("Cancelled by shutdown: %1").arg(record.error);
+        // Not an admin's decision: the instance went away, as a killed one does, and a
+        // scheduled occurrence stopped this way is finished at the next start (catch-up of
+        // `interrupted`). Recorded `cancelled`, a restart during the top-up would leave the
+        // rest of the month's users without their credits.
+        record.outcome = RunOutcome::Interrupted;
+        record.error = QStringLiteral("Interrupted by shutdown: %1").arg(record.error);
         break;
     case StopReason::LeaseLost: {
         std::lock_guard lock(m_mutex);

@@ -138,9 +138,10 @@ public:
     // Computes every job's next occurrence after now and arms the timer.
     void start();
 
-    // Stops new work, cancels running bodies (reason Shutdown), waits for them up to
-    // `deadline` and reports what did not finish. Blocks the calling thread while waiting:
-    // meant for shutdown. Runs still going afterwards are recorded as abandoned.
+    // Stops new work, cancels running bodies (reason Shutdown: recorded `interrupted`, so a
+    // scheduled occurrence is caught up at the next start), waits for them up to `deadline`
+    // and reports what did not finish. Blocks the calling thread while waiting: meant for
+    // shutdown. Runs still going afterwards are recorded as abandoned.
     StopReport stop(std::chrono::milliseconds deadline);
 
     // Runs a job now, outside its schedule, obeying its overlap policy: returns the new run's

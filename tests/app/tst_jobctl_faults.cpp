@@ -913,6 +913,96 @@ private slots:
               countRows(sql, u"WHERE job_name = ? AND status IN ('missed', 'skipped')"_s, {topUp}));
     }
 
+    // `systemctl stop` or `restart` during the top-up: SIGTERM reaches `serve` mid-run. The
+    // instance stops the run at its next batch, as it should, but a stop is not an admin's
+    // cancel: the run is recorded `interrupted`, and the next start catches the occurrence up,
+    // so that the month's remaining users get their credits now and not a month late. (Found
+    // by an admin's trial: the run was recorded `cancelled`, the restart said "idle" and the
+    // rest of the month waited for February.) The occurrence is a yearly instant a few seconds
+    // ahead, so that no later one comes due to hide a missing catch-up.
+    void stoppedServeFinishesTheMonthAtItsNextStart_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void stoppedServeFinishesTheMonthAtItsNextStart()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result seeded = seed(db, serveUsers);
+        QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
+        const Result set = jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=2"_s,
+                                   u"--setting"_s, u"batchTargetMs=0"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        const QString snapshot = snapshotUsers(sql);
+        QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
+        const auto owed = owedUsers(sql);
+        QVERIFY(owed && *owed > serveUsers / 2);
+
+        const QDateTime due =
+            QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch() + 10, Qt::UTC);
+        const QStringList arguments{u"--db"_s,
+                                    db,
+                                    u"serve"_s,
+                                    u"--schedule"_s,
+                                    topUp + u"="_s + due.toString(u"s m H d M"_s) + u" *"_s,
+                                    u"--tz"_s,
+                                    u"UTC"_s,
+                                    u"--lease"_s,
+                                    QString::number(leaseSeconds)};
+        Child first(arguments);
+        QVERIFY2(first.waitForErr(u"Serving"_s, 20000), qPrintable(first.err()));
+        QVERIFY2(QDateTime::currentDateTimeUtc() < due,
+                 "serve took longer to start than the 10 s before the occurrence");
+        QVERIFY2(waitUntil([&] { return grantedUsers(sql).value_or(0) > 0 || !first.isRunning(); },
+                           30000, 5),
+                 qPrintable(u"no user was topped up within 30 s: "_s + first.err()));
+        first.signal(SIGTERM);
+        QVERIFY2(first.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QVERIFY2(first.exitCode() == 0, qPrintable(first.err()));
+        const auto grantedAtStop = grantedUsers(sql);
+        QVERIFY(grantedAtStop);
+        QVERIFY2(*grantedAtStop > 0 && *grantedAtStop < *owed,
+                 qPrintable(
+                     u"the stop did not land mid-run: %1 of %2 users granted"_s.arg(*grantedAtStop)
+                         .arg(*owed)));
+        const QList<Row> stopped = readRows(sql, u"WHERE job_name = ?"_s, {topUp});
+        QCOMPARE(stopped.size(), 1);
+        QVERIFY2(stopped.first().status == u"interrupted"_s &&
+                     stopped.first().error.startsWith(u"Interrupted by shutdown: "_s),
+                 qPrintable(stopped.first().status + u": "_s + stopped.first().error));
+        QString money = moneyProblems(sql, false);
+        QVERIFY2(money.isEmpty(), qPrintable(u"after the stop: "_s + money));
+
+        // The restart finishes the month, and nobody gets a second grant.
+        Child second(arguments);
+        QVERIFY2(second.waitForErr(u"Serving"_s, 20000), qPrintable(second.err()));
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto row = rowById(sql, stopped.first().id);
+                         return (row && row->status == u"succeeded"_s) || !second.isRunning();
+                     },
+                     60000, 20),
+                 qPrintable(u"the stopped occurrence was not finished at the restart: "_s +
+                            second.err()));
+        QVERIFY2(second.err().contains(u"catching it up"_s), qPrintable(second.err()));
+        second.signal(SIGTERM);
+        QVERIFY2(second.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+        QVERIFY2(second.exitCode() == 0, qPrintable(second.err()));
+        const QList<Row> rows = readRows(sql, u"WHERE job_name = ?"_s, {topUp});
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().trigger, u"catch-up"_s);
+        QCOMPARE(storedSummary(sql, rows.first().id).value(u"usersToppedUp"_s).toInteger(-1),
+                 *owed - *grantedAtStop);
+        money = moneyProblems(sql, true);
+        QVERIFY2(money.isEmpty(), qPrintable(u"after the restart: "_s + money));
+        QCOMPARE(grantedUsers(sql), owed);
+        qInfo("stopped with %lld of %lld users granted; the restart granted the other %lld",
+              qint64(*grantedAtStop), qint64(*owed), qint64(*owed - *grantedAtStop));
+    }
+
     // The database goes away for 10 s under `jobctl serve` with a per-second job: PostgreSQL
     // stopped (a private server: the shared one serves other tests), or the SQLite file
     // write-locked by another process (the sqlite3 shell in an exclusive transaction). Runs

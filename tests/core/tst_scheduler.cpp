@@ -864,7 +864,9 @@ private slots:
         QCOMPARE(record.droppedLogLines, 500);
     }
 
-    void stopCancelsAndWaits()
+    // A stop asks the bodies to stop, as a cancel does, but the run is recorded `interrupted`:
+    // not an admin's decision, and the next start catches its occurrence up.
+    void stopInterruptsAndWaits()
     {
         Gate gate;
         QVERIFY(scheduler->addJob(
@@ -877,7 +879,9 @@ private slots:
         QVERIFY(report.isClean());
         QCOMPARE(report.finished, 1);
         QCOMPARE(finished.count(), 1);
-        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Cancelled);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Interrupted);
+        QVERIFY2(lastRecord(finished).error.startsWith(QStringLiteral("Interrupted by shutdown: ")),
+                 qPrintable(lastRecord(finished).error));
         QCOMPARE(scheduler->state(), Scheduler::State::Stopped);
         QVERIFY(!scheduler->runNow(QStringLiteral("Long")));
         clock->setNow(utc("2026-01-15T12:00:00Z"));

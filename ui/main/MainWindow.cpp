@@ -538,7 +538,9 @@ bool MainWindow::confirmQuit()
                     tr("%n run(s) are live in this console: %1.", nullptr, int(live.size()))
                         .arg(jobs.join(QStringLiteral(", "))),
                     QMessageBox::Yes | QMessageBox::No, this);
-    box.setInformativeText(tr("Quitting stops them; they are recorded as cancelled. Quit anyway?"));
+    box.setInformativeText(tr("Quitting stops them; they are recorded as interrupted, and a "
+                              "scheduled run is finished the next time jobs run here on this "
+                              "database. Quit anyway?"));
     box.setDefaultButton(QMessageBox::No);
     return box.exec() == QMessageBox::Yes;
 }
