@@ -6,12 +6,14 @@
 #include "engine/SystemClock.h"
 #include "schedule/Schedule.h"
 #include "schedule/ZoneMapper.h"
+#include "schedule/ZoneName.h"
 
 using jc::Expected;
 using jc::IsoTime;
 using jc::Schedule;
 using jc::SystemClock;
 using jc::ZoneMapper;
+using jc::ZoneName;
 
 #include <QCommandLineParser>
 #include <QTimeZone>
@@ -62,13 +64,10 @@ Expected<QTimeZone, QString> zoneOf(const QCommandLineParser &parser, const Next
 {
     if (!parser.isSet(options.tz))
         return QTimeZone::systemTimeZone();
-    const QString name = parser.value(options.tz);
-    const QTimeZone zone(name.toUtf8());
-    if (zone.isValid())
-        return zone;
-    return jc::Unexpected(QStringLiteral("time zone: unknown zone \"%1\" (use an IANA name such as "
-                                         "Europe/Berlin or UTC)")
-                              .arg(name));
+    auto zone = ZoneName::parse(parser.value(options.tz));
+    if (zone)
+        return std::move(zone).value();
+    return jc::Unexpected(QStringLiteral("time zone: ") + zone.error());
 }
 
 Expected<QDateTime, QString> fromOf(const QCommandLineParser &parser, const NextOptions &options)

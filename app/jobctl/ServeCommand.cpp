@@ -10,6 +10,7 @@
 #include "jobs/AlertRules.h"
 #include "jobs/JobCatalog.h"
 #include "jobs/JobRuntime.h"
+#include "schedule/ZoneName.h"
 #include "service/AlertMonitor.h"
 #include "service/MetricsServer.h"
 #include "service/SchedulerMetrics.h"
@@ -110,15 +111,10 @@ Expected<QTimeZone, int> zoneOf(const CommandEnvironment &env, const QCommandLin
 {
     if (!parser.isSet(options.tz))
         return QTimeZone();
-    const QTimeZone zone(parser.value(options.tz).toUtf8());
-    if (zone.isValid())
-        return zone;
-    return jc::Unexpected(
-        env.fail(command,
-                 QStringLiteral("--tz: unknown time zone \"%1\" (use an IANA name "
-                                "such as Europe/Berlin)")
-                     .arg(parser.value(options.tz)),
-                 2));
+    auto zone = ZoneName::parse(parser.value(options.tz));
+    if (zone)
+        return std::move(zone).value();
+    return jc::Unexpected(env.fail(command, QStringLiteral("--tz: ") + zone.error(), 2));
 }
 
 Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,

@@ -3,6 +3,7 @@
 #include "engine/MissedRunPolicy.h"
 #include "engine/OverlapPolicy.h"
 #include "jobs/AlertRules.h"
+#include "schedule/ZoneName.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,12 +32,10 @@ std::optional<QString> applyTiming(JobDefinition &job, const QJsonObject &settin
 {
     QTimeZone zone = job.schedule.zone();
     if (settings.contains(QStringLiteral("timeZone"))) {
-        const QString name = settings.value(QStringLiteral("timeZone")).toString();
-        zone = QTimeZone(name.toUtf8());
-        if (!zone.isValid())
-            return QStringLiteral("timeZone: unknown zone \"%1\" (use an IANA name such as "
-                                  "Europe/Berlin)")
-                .arg(name);
+        auto known = ZoneName::parse(settings.value(QStringLiteral("timeZone")).toString());
+        if (!known)
+            return QStringLiteral("timeZone: ") + known.error();
+        zone = std::move(known).value();
     }
     const QString text = settings.contains(QStringLiteral("schedule"))
                              ? settings.value(QStringLiteral("schedule")).toString()

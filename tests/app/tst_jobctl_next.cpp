@@ -48,6 +48,12 @@ private slots:
                            QStringLiteral("@every 90s")}
             << "2026-01-01T00:01:30+00:00\n2026-01-01T00:03:00+00:00\n"
                "2026-01-01T00:04:30+00:00\n";
+        // Zone files that zone.tab leaves out are zones all the same.
+        QTest::newRow("a link outside zone.tab")
+            << QStringList{QStringLiteral("--tz"), QStringLiteral("US/Eastern"),
+                           QStringLiteral("--from"), QStringLiteral("2026-07-01T00:00:00Z"),
+                           QStringLiteral("daily")}
+            << "2026-07-01T00:00:00-04:00\n";
         QTest::newRow("system zone by default")
             << QStringList{QStringLiteral("--from"), QStringLiteral("2026-06-01T10:00:00Z"),
                            QStringLiteral("0 12 * * *")}
@@ -72,7 +78,18 @@ private slots:
         QTest::newRow("unknown zone")
             << QStringList{QStringLiteral("--tz"), QStringLiteral("Mars/Olympus"),
                            QStringLiteral("daily")}
-            << "time zone: unknown zone \"Mars/Olympus\"";
+            << "time zone: unknown time zone \"Mars/Olympus\"";
+        // Qt reads a name that is no zone file as a POSIX rule: these came out "valid", as UTC
+        // (+00:00), so a typo for Pacific/Auckland ran a job on UTC.
+        for (const char *word : {"Auckland", "Berlin", "CEST", "NZDT", "Mars"})
+            QTest::addRow("one word: %s", word)
+                << QStringList{QStringLiteral("--tz"), QString::fromLatin1(word),
+                               QStringLiteral("daily")}
+                << QStringLiteral("time zone: unknown time zone \"%1\"")
+                       .arg(QString::fromLatin1(word));
+        QTest::newRow("empty zone")
+            << QStringList{QStringLiteral("--tz"), QString(), QStringLiteral("daily")}
+            << "time zone: no time zone given";
         QTest::newRow("instant without offset")
             << QStringList{QStringLiteral("--from"), QStringLiteral("2026-01-01T00:00:00"),
                            QStringLiteral("daily")}

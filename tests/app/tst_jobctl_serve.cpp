@@ -855,7 +855,8 @@ private slots:
         QVERIFY(serve.waitForExit(30000));
         QCOMPARE(serve.exitCode(), 2);
         QCOMPARE(readText(log), u"<3>jobctl serve: --tz: unknown time zone \"Mars/Base\" (use an "
-                                u"IANA name such as Europe/Berlin)\n"_s);
+                                u"IANA name such as Europe/Berlin or Pacific/Auckland, or UTC; "
+                                u"`timedatectl list-timezones` lists them)\n"_s);
     }
 
     void badInputIsRefused_data()

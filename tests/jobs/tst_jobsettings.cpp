@@ -39,7 +39,12 @@ private slots:
                               << QString();
         QTest::newRow("bad zone") << QJsonObject{{QStringLiteral("timeZone"),
                                                   QStringLiteral("Mars/Base")}}
-                                  << "timeZone: unknown zone \"Mars/Base\"";
+                                  << "timeZone: unknown time zone \"Mars/Base\"";
+        QTest::newRow("one-word zone") // a POSIX rule to Qt, UTC in effect
+            << QJsonObject{{QStringLiteral("timeZone"), QStringLiteral("Auckland")}}
+            << "timeZone: unknown time zone \"Auckland\"";
+        QTest::newRow("zone outside zone.tab")
+            << QJsonObject{{QStringLiteral("timeZone"), QStringLiteral("Etc/UTC")}} << QString();
         QTest::newRow("overlap") << QJsonObject{{QStringLiteral("overlap"),
                                                  QStringLiteral("queue")}}
                                  << QString();

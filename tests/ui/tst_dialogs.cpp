@@ -596,6 +596,10 @@ private slots:
 
         retype(zone, u"Nowhere/Atlantis"_s); // refused under its field; no preview
         QVERIFY(preview->isHidden());
+        retype(zone, u"Pacific/Auckland"_s);
+        QVERIFY(!preview->isHidden());
+        retype(zone, u"Auckland"_s); // to Qt a POSIX rule meaning UTC; to the admin a typo
+        QVERIFY(preview->isHidden());
         retype(zone, u"UTC"_s);
         retype(child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s), u"daily"_s);
         QVERIFY(preview->isHidden()); // as in force: nothing to preview

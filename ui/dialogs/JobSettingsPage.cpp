@@ -1,6 +1,7 @@
 #include "dialogs/JobSettingsPage.h"
 
 #include "schedule/ScheduleChangePreview.h"
+#include "schedule/ZoneName.h"
 
 #include "dialogs/ProblemLabel.h"
 #include "jobs/SettingValues.h"
@@ -221,9 +222,8 @@ void JobSettingsPage::updateSchedulePreview(qsizetype section)
                         zoneBefore.trimmed() != zoneAfter.trimmed();
     const auto before = read(initialText(*schedule), zoneBefore);
     const auto after = read(text(*schedule), zoneAfter);
-    const bool zonesValid =
-        (zoneBefore.trimmed().isEmpty() || QTimeZone(zoneBefore.trimmed().toUtf8()).isValid()) &&
-        (zoneAfter.trimmed().isEmpty() || QTimeZone(zoneAfter.trimmed().toUtf8()).isValid());
+    const bool zonesValid = (zoneBefore.trimmed().isEmpty() || ZoneName::isKnown(zoneBefore)) &&
+                            (zoneAfter.trimmed().isEmpty() || ZoneName::isKnown(zoneAfter));
     if (!edited || !before || !after || !zonesValid || !m_now.isValid()) {
         preview->setVisible(false);
         return;
