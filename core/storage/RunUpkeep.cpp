@@ -1,5 +1,6 @@
 #include "storage/RunUpkeep.h"
 
+#include "common/ProcessIdentity.h"
 #include "engine/SystemClock.h"
 #include "storage/RunLogBatch.h"
 #include "storage/RunRows.h"
@@ -393,20 +394,9 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     auto error = transaction.begin(m_connections.dialect());
     int count = 0;
     // Own runs first, so that they get the message that says what really happened.
-    if (!error && !ownInstanceId.isEmpty()) {
-        SqlStatement update(db.value(), u"UPDATE jc_runs SET status = :interrupted, "
-                                        "finished_at_ms = COALESCE(heartbeat_at_ms, "
-                                        "started_at_ms), error = :reason WHERE status = :running "
-                                        "AND instance_id = :instance"_s);
-        if (const auto failed = update.exec(
-                {{u":interrupted"_s, toText(RunOutcome::Interrupted)},
-                 {u":reason"_s, u"The instance was restarted while this run was going"_s},
-                 {u":running"_s, toText(RunOutcome::Running)},
-                 {u":instance"_s, ownInstanceId}}))
-            error = failed->text();
-        else
-            count += update.numRowsAffected();
-    }
+    if (!error && !ownInstanceId.isEmpty())
+        error = interruptOwn(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs,
+                             ownInstanceId, &count);
     if (!error)
         error = interruptDead(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs, &count);
     if (!error)
@@ -417,6 +407,36 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     if (count > 0)
         qCInfo(lcStorage) << "marked" << count << "runs interrupted";
     return count;
+}
+
+// The runs left `running` under this instance's name are a previous life's, at once, with no
+// lease to wait out: unless a live process on this host holds one. Then another process runs
+// under the same name (two services given one `--instance`, two containers with one host
+// name), and the run is its own: marking it interrupted would have the catch-up run the
+// occurrence a second time beside it, in the same row, where its holder would never notice.
+std::optional<QString> RunUpkeep::interruptOwn(QSqlDatabase &db, SqlDialect dialect,
+                                               qint64 nowMSecs, qint64 leaseMSecs,
+                                               const QString &ownInstanceId, int *count)
+{
+    const auto rows = RunRows::running(db, dialect, std::nullopt, {}, leaseMSecs, nowMSecs);
+    if (!rows)
+        return rows.error();
+    for (const RunningRow &row : rows.value()) {
+        if (row.holder.instanceId != ownInstanceId)
+            continue;
+        if (ProcessIdentity::liveness(row.holderText) == ProcessIdentity::Liveness::Alive) {
+            qCWarning(lcStorage).noquote()
+                << u"Run %1 is held by a live process (%2) under this instance's name \"%3\": "
+                   "left to it. Give every instance its own --instance name."_s.arg(
+                       QString::number(row.holder.id), ProcessIdentity::describe(row.holderText),
+                       ownInstanceId);
+            continue;
+        }
+        if (auto error = RunRows::markInterrupted(
+                db, row.holder.id, u"The instance was restarted while this run was going"_s, count))
+            return error;
+    }
+    return std::nullopt;
 }
 
 // Marks every running row that RunLiveness finds dead interrupted: its holder is gone, or

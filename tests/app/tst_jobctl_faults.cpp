@@ -1003,6 +1003,107 @@ private slots:
               qint64(*grantedAtStop), qint64(*owed), qint64(*owed - *grantedAtStop));
     }
 
+    // Two `serve` given one `--instance` name (two services, two containers with one host
+    // name): the second's start-up sweep of "its own left-over runs" must not take the first's
+    // live run for one. It did: it marked the run interrupted and caught its occurrence up in
+    // the same row, while the first, its heartbeat still matching the name, went on; both ran
+    // the whole top-up (found by an admin's trial). The first is frozen (SIGSTOP) from its
+    // first grant until the second has swept, so that the sweep meets the run mid-way.
+    void twoServesUnderOneNameRunAnOccurrenceOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void twoServesUnderOneNameRunAnOccurrenceOnce()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result seeded = seed(db, serveUsers);
+        QVERIFY2(seeded.exitCode == 0, qPrintable(describe(seeded)));
+        const Result set = jobctl({u"--db"_s, db, u"set"_s, topUp, u"--setting"_s, u"batchSize=2"_s,
+                                   u"--setting"_s, u"batchTargetMs=0"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase sql = *connection;
+        const QString snapshot = snapshotUsers(sql);
+        QVERIFY2(snapshot.isEmpty(), qPrintable(snapshot));
+        const auto owed = owedUsers(sql);
+        QVERIFY(owed && *owed > 0);
+
+        const QDateTime due =
+            QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch() + 10, Qt::UTC);
+        const QStringList arguments{u"--db"_s,
+                                    db,
+                                    u"serve"_s,
+                                    u"--schedule"_s,
+                                    topUp + u"="_s + due.toString(u"s m H d M"_s) + u" *"_s,
+                                    u"--tz"_s,
+                                    u"UTC"_s,
+                                    u"--instance"_s,
+                                    u"web01"_s};
+        Child first(arguments);
+        QVERIFY2(first.waitForErr(u"Serving"_s, 20000), qPrintable(first.err()));
+        QVERIFY2(QDateTime::currentDateTimeUtc() < due,
+                 "serve took longer to start than the 10 s before the occurrence");
+        QVERIFY2(waitUntil([&] { return grantedUsers(sql).value_or(0) > 0 || !first.isRunning(); },
+                           30000, 5),
+                 qPrintable(u"no user was topped up within 30 s: "_s + first.err()));
+        // On SQLite it is frozen while it waits for the write lock that this test holds: frozen
+        // inside one of its own write transactions, it would hold the database's one write lock,
+        // and the second could not start at all.
+        const bool sqlite = dialect == SqlDialect::Sqlite;
+        if (sqlite) {
+            const QString locked = exec(sql, u"BEGIN IMMEDIATE"_s);
+            QVERIFY2(locked.isEmpty(), qPrintable(locked));
+            QTest::qWait(50);
+        }
+        first.signal(SIGSTOP);
+        if (sqlite) {
+            const QString released = exec(sql, u"ROLLBACK"_s);
+            QVERIFY2(released.isEmpty(), qPrintable(released));
+        }
+        const auto frozen = rowAfterPendingWrites(
+            sql, dialect,
+            scalar(sql, u"SELECT MAX(id) FROM jc_runs WHERE job_name = ?"_s, {topUp}).value_or(0));
+        QVERIFY(frozen);
+        const bool midway = frozen->status == u"running"_s;
+
+        Child second(arguments);
+        const bool swept = second.waitForErr(u"Serving"_s, 20000);
+        first.signal(SIGCONT);
+        QVERIFY2(midway, qPrintable(u"the run was "_s + frozen->status + u" at the freeze"_s));
+        QVERIFY2(swept, qPrintable(second.err()));
+        QVERIFY2(second.err().contains(u"under this instance's name \"web01\": left to it"_s),
+                 qPrintable(second.err()));
+        QVERIFY2(waitUntil(
+                     [&] {
+                         const auto row = rowById(sql, frozen->id);
+                         return row && row->status != u"running"_s;
+                     },
+                     60000, 20),
+                 "the run did not end within 60 s");
+        for (Child *serve : {&first, &second}) {
+            serve->signal(SIGTERM);
+            QVERIFY2(serve->waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
+            QVERIFY2(serve->exitCode() == 0, qPrintable(serve->err()));
+        }
+        const auto bodies = [](const QString &log) {
+            const QStringList lines = log.split(u'\n');
+            return std::count_if(lines.cbegin(), lines.cend(), [](const QString &line) {
+                return line.contains(u"Executing job"_s) && line.contains(topUp);
+            });
+        };
+        QCOMPARE(bodies(first.err()) + bodies(second.err()), 1);
+        QVERIFY2(!second.err().contains(u"catching it up"_s), qPrintable(second.err()));
+        const QList<Row> rows = readRows(sql, u"WHERE job_name = ?"_s, {topUp});
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().status, u"succeeded"_s);
+        QCOMPARE(storedSummary(sql, rows.first().id).value(u"usersToppedUp"_s).toInteger(-1),
+                 *owed);
+        const QString money = moneyProblems(sql, true);
+        QVERIFY2(money.isEmpty(), qPrintable(money));
+    }
+
     // The database goes away for 10 s under `jobctl serve` with a per-second job: PostgreSQL
     // stopped (a private server: the shared one serves other tests), or the SQLite file
     // write-locked by another process (the sqlite3 shell in an exclusive transaction). Runs
