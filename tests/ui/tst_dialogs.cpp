@@ -2,6 +2,7 @@
 // rules it keeps hold (a past resume time is refused, the DST gap is explained, run details
 // follow a live run on both databases, a job setting out of range blocks OK, a report-only
 // one only warns).
+#include "ChildProcess.h"
 #include "TestDatabases.h"
 #include "UiInput.h"
 
@@ -39,6 +40,8 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
@@ -501,6 +504,48 @@ private slots:
         QTRY_COMPARE(log->rowCount(), 4); // the line written when it finished
         QVERIFY(!dialog.isFollowing());
         QCOMPARE(child<QLabel>(&dialog, u"durationValue"_s)->text(), u"0.0 s"_s);
+    }
+
+    // The process holding the run is killed: the details stop saying "in progress: its log
+    // follows live" and "so far", and say since when nobody answers and why (found clicking
+    // through the console: a killed `jobctl run` still read as a live run here).
+    void runDetailsOfAKilledRunSaySo_data() { test::addDatabaseRowsWithMySql(); }
+    void runDetailsOfAKilledRunSaySo()
+    {
+        QFETCH(SqlDialect, dialect);
+        RunFixture fixture(dialect);
+        QVERIFY2(fixture.database.isReady(), qPrintable(fixture.database.error()));
+        QVERIFY(fixture.ready);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 id = fixture.claim(u"Top-Up"_s, now - 30'000);
+        QVERIFY(id > 0);
+        test::ChildProcess holder(u"sleep"_s, {u"600"_s});
+        QVERIFY2(!holder.holder().isEmpty(), "this host's /proc cannot tell who holds a run");
+        QSqlQuery held(fixture.factory->connectionForCurrentThread().value());
+        QVERIFY(held.prepare(u"UPDATE jc_runs SET holder = ?, heartbeat_at_ms = ? WHERE id = ?"_s));
+        held.addBindValue(holder.holder());
+        held.addBindValue(now - 20'000);
+        held.addBindValue(id);
+        QVERIFY2(held.exec(), qPrintable(held.lastError().text()));
+
+        SystemClock clock;
+        RunDetailsDialog dialog(fixture.reader.get(), id, clock, nullptr);
+        dialog.setPollInterval(50ms);
+        auto *status = child<QLabel>(&dialog, u"statusValue"_s);
+        auto *follow = child<QLabel>(&dialog, u"followLabel"_s);
+        QTRY_COMPARE(status->text(), u"running"_s);
+        QCOMPARE(follow->text(), u"The run is in progress: its log follows live."_s);
+
+        holder.signal(SIGKILL);
+        QVERIFY(holder.waitForExit(10000));
+        QTRY_VERIFY2(status->text().startsWith(u"running, not responding since "_s),
+                     qPrintable(status->text()));
+        QVERIFY2(follow->text().contains(u"is gone"_s) &&
+                     follow->text().contains(u"records it as interrupted"_s),
+                 qPrintable(follow->text()));
+        QCOMPARE(child<QLabel>(&dialog, u"durationValue"_s)->text(),
+                 u"10.0 s until it stopped responding"_s);
+        QVERIFY(dialog.isFollowing()); // a scheduler may still record how it ended
     }
 
     void settingsRejectsAnOutOfRangeInteger()

@@ -1,11 +1,18 @@
 #include "models/RunHistoryModel.h"
 
+#include "models/ItemRoles.h"
+#include "models/RunFormat.h"
+
+#include "ChildProcess.h"
 #include "HistoryRows.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTest>
 
+#include <csignal>
 #include <functional>
 #include <utility>
 
@@ -78,6 +85,8 @@ private slots:
     void summariesReadAsWords();
     void aRunningRunCountsInGroups_data() { jc::test::addDatabaseRowsWithMySql(); }
     void aRunningRunCountsInGroups();
+    void aRunWhoseProcessWasKilledSaysSo_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void aRunWhoseProcessWasKilledSaysSo();
     void filtersByOutcomeAndTime_data() { jc::test::addDatabaseRowsWithMySql(); }
     void filtersByOutcomeAndTime();
     void refreshMergesTheNewestPage_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -230,6 +239,58 @@ void tst_RunHistoryModel::aRunningRunCountsInGroups()
              QStringLiteral("46,022 of 300,000 users, 46 of 300 batches committed"));
     QCOMPARE(model.data(model.index(0, RunHistoryModel::Outcome)).toString(),
              QStringLiteral("running 15%"));
+}
+
+// A run another process holds, and that process is killed: the row still says `running` (no
+// scheduler has swept it; on a database that no scheduler serves, none ever will), and the
+// History pane said "running 15%" with a duration counting up for ever. It reads as what it is
+// as soon as the process is gone, well within the run's lease (found clicking through the
+// console: `jobctl run` killed with SIGKILL under a watching console).
+void tst_RunHistoryModel::aRunWhoseProcessWasKilledSaysSo()
+{
+    OPEN_HISTORY_DATABASE();
+    jc::test::ChildProcess holder(QStringLiteral("sleep"), {QStringLiteral("600")});
+    QVERIFY(holder.pid() > 0);
+    const QString holderText = holder.holder();
+    QVERIFY2(!holderText.isEmpty(), "this host's /proc cannot tell who holds a run");
+    INSERT_RUNS((QList<RunRow>{{.status = QStringLiteral("running"), .durationMSecs = -1}}));
+    QSqlQuery held(h.db);
+    QVERIFY(held.prepare(QStringLiteral(
+        "UPDATE jc_runs SET holder = ?, instance_id = 'web01:4711', heartbeat_at_ms = ?, "
+        "lease_ms = 60000, progress_done = 46022, progress_total = 300000, progress_text = "
+        "'users'")));
+    held.addBindValue(holderText);
+    held.addBindValue(T0 + 30'000);
+    QVERIFY2(held.exec(), qPrintable(held.lastError().text()));
+
+    RunHistoryModel model(h.reader.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNow(at(T0 + 40'000)); // 10 s after its last heartbeat: well within its lease
+    model.setJob(QStringLiteral("A"));
+    QTRY_COMPARE(model.rowCount(), 1);
+    const auto cell = [&](int column, int role = Qt::DisplayRole) {
+        return model.data(model.index(0, column), role);
+    };
+    QCOMPARE(cell(RunHistoryModel::Outcome).toString(), QStringLiteral("running 15%"));
+    QVERIFY(cell(RunHistoryModel::Outcome, jc::ItemRole::Progress).isValid());
+    QCOMPARE(cell(RunHistoryModel::Duration).toString(), QStringLiteral("40.0 s so far"));
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    holder.signal(SIGKILL);
+    QVERIFY(holder.waitForExit(10000));
+    model.setNow(at(T0 + 41'000)); // the console's next tick
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(cell(RunHistoryModel::Outcome).toString(), QStringLiteral("not responding"));
+    QVERIFY(!cell(RunHistoryModel::Outcome, jc::ItemRole::Progress).isValid());
+    QCOMPARE(cell(RunHistoryModel::Outcome, Qt::ForegroundRole).value<QColor>(),
+             jc::RunFormat::outcomeColor(RunOutcome::Interrupted));
+    QCOMPARE(cell(RunHistoryModel::Duration).toString(), QStringLiteral("30.0 s"));
+    QCOMPARE(cell(RunHistoryModel::Summary).toString(),
+             QStringLiteral("not responding since Jan 1 00:00:30 UTC (web01:4711) · 46,022 of "
+                            "300,000 users"));
+    const QString why = cell(RunHistoryModel::Outcome, Qt::ToolTipRole).toString();
+    QVERIFY2(why.contains(QStringLiteral("is gone")) && why.contains(QStringLiteral("interrupted")),
+             qPrintable(why));
 }
 
 void tst_RunHistoryModel::filtersByOutcomeAndTime()

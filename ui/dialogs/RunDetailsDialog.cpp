@@ -95,6 +95,7 @@ RunDetailsDialog::RunDetailsDialog(DatabaseReader *reader, qint64 runId, const C
     layout->addLayout(header);
     m_followLabel = new QLabel(tr("The run is in progress: its log follows live."));
     m_followLabel->setObjectName(QStringLiteral("followLabel"));
+    m_followLabel->setWordWrap(true);
     m_followLabel->hide();
     layout->addWidget(m_followLabel);
 
@@ -267,7 +268,12 @@ void RunDetailsDialog::showRun(const StoredRun &run)
         sizes[2] = std::max(0, total - sizes[0] - sizes[1]);
         m_splitter->setSizes(sizes);
     }
+    // A run nobody answers for any more is still followed: a scheduler may record its end.
     m_following = run.outcome == RunOutcome::Running;
+    if (const auto since = RunFormat::silentSince(run, m_clock.now()))
+        m_followLabel->setText(RunFormat::silentReason(run, m_clock.now()));
+    else
+        m_followLabel->setText(tr("The run is in progress: its log follows live."));
     m_followLabel->setVisible(m_following);
     if (m_following && !m_poll->isActive())
         m_poll->start();
@@ -334,6 +340,8 @@ QString RunDetailsDialog::fieldText(Field field) const
         return run.job;
     case Field::Status: {
         QString text = toText(run.outcome);
+        if (const auto since = RunFormat::silentSince(run, m_clock.now()))
+            text += tr(", %1").arg(RunFormat::silentText(run, *since));
         if (run.dryRun)
             text += tr(" (dry run)");
         if (run.cancelRequestedAt.isValid())
@@ -358,6 +366,9 @@ QString RunDetailsDialog::fieldText(Field field) const
     case Field::Duration:
         if (run.finishedAt.isValid())
             return TimeDisplay::duration(run.startedAt.msecsTo(run.finishedAt));
+        if (const auto since = RunFormat::silentSince(run, m_clock.now()))
+            return tr("%1 until it stopped responding")
+                .arg(TimeDisplay::duration(run.startedAt.msecsTo(*since)));
         return tr("%1 so far").arg(TimeDisplay::duration(run.startedAt.msecsTo(m_clock.now())));
     case Field::Attempts:
         return QString::number(run.attempts);

@@ -27,8 +27,10 @@ class ProblemLabel;
 // Reads through the DatabaseReader, off the GUI thread. While the run is `running` it polls
 // every second (setPollInterval) for new log lines (logLines(runId, lastSeq)) and the run's
 // row; when the row says the run ended, the header updates, the last lines are fetched once
-// more and polling stops. Replies that arrive after the dialog is gone are dropped by the
-// reader; at most one query of each kind is in flight.
+// more and polling stops. A running run whose holder no longer answers (RunLiveness at the
+// clock's now) says so in its status, its duration ends at its last heartbeat, and the line
+// below the header says why instead of "follows live". Replies that arrive after the dialog
+// is gone are dropped by the reader; at most one query of each kind is in flight.
 //
 // objectNames for tests: <field>Value labels (jobValue, statusValue, triggerValue,
 // occurrenceValue, startedValue, finishedValue, durationValue, attemptsValue, instanceValue,

@@ -84,9 +84,9 @@ QVariant PagedRunModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return toolTip(run, index.column());
     case Qt::DecorationRole:
-        return outcome ? QVariant(RunFormat::outcomeIcon(run.outcome)) : QVariant();
+        return outcome ? QVariant(RunFormat::outcomeIcon(shownOutcome(run))) : QVariant();
     case Qt::ForegroundRole:
-        return outcome ? QVariant(RunFormat::outcomeColor(run.outcome)) : QVariant();
+        return outcome ? QVariant(RunFormat::outcomeColor(shownOutcome(run))) : QVariant();
     case RunIdRole:
         return run.id;
     case OutcomeRole:

@@ -87,6 +87,8 @@ protected:
     virtual QVariant toolTip(const StoredRun &run, int column) const = 0;
     // A role of the subclass's own (none by default).
     virtual QVariant otherData(const StoredRun &run, int column, int role) const;
+    // The outcome the outcome cell's icon and colour show: the row's own by default.
+    virtual RunOutcome shownOutcome(const StoredRun &run) const { return run.outcome; }
 
 private:
     using Page = Expected<QList<StoredRun>, QString>;

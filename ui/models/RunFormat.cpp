@@ -1,6 +1,8 @@
 #include "models/RunFormat.h"
 
+#include "data/TimeDisplay.h"
 #include "jobs/RunSummaryText.h"
+#include "storage/RunLiveness.h"
 
 #include <QCoreApplication>
 #include <QHash>
@@ -171,6 +173,27 @@ QString RunFormat::progressText(const RunProgress &progress)
     if (progress.done > 0 || !progress.text.isEmpty())
         return tr("%1 %2").arg(RunSummaryText::count(progress.done), progress.text).trimmed();
     return {};
+}
+
+std::optional<QDateTime> RunFormat::silentSince(const StoredRun &run, const QDateTime &now)
+{
+    if (run.outcome != RunOutcome::Running || !now.isValid())
+        return std::nullopt;
+    return RunLiveness::notRespondingSince(run, now.toMSecsSinceEpoch());
+}
+
+QString RunFormat::silentText(const StoredRun &run, const QDateTime &since)
+{
+    return tr("not responding since %1 (%2)")
+        .arg(TimeDisplay::shortDateTime(since),
+             run.instanceId.isEmpty() ? tr("an unknown instance") : run.instanceId);
+}
+
+QString RunFormat::silentReason(const StoredRun &run, const QDateTime &now)
+{
+    const RunLiveness::State state = RunLiveness::of(run, now.toMSecsSinceEpoch());
+    return tr("%1. The next scheduler that runs on this database records it as interrupted.")
+        .arg(RunLiveness::reason(state, run.holder, run.leaseMSecs > 0 ? run.leaseMSecs : 60000));
 }
 
 } // namespace jc

@@ -7,6 +7,8 @@
 #include <QIcon>
 #include <QString>
 
+#include <optional>
+
 namespace jc {
 
 // How the console shows a run's parts in tables, in one place so the history pane, the error
@@ -39,6 +41,16 @@ public:
     static QString firstLine(const QString &text);
     // "1200 of 3000 users, 2 of 5 batches committed", "40 Checking uploads"; "" for none.
     static QString progressText(const RunProgress &progress);
+
+    // A run stored as running whose holder no longer answers (RunLiveness, judged at `now`):
+    // since when, its last heartbeat (else its start); nullopt while it is alive, for a run
+    // that is not running, and without a clock (`now` invalid). Its row says `running` until a
+    // scheduler marks it interrupted, which may be never on a database no scheduler serves.
+    static std::optional<QDateTime> silentSince(const StoredRun &run, const QDateTime &now);
+    // "not responding since Dec 6 16:31:34 UTC (host:pid)".
+    static QString silentText(const StoredRun &run, const QDateTime &since);
+    // Why it counts as dead, and what happens next, for a tooltip or a dialog.
+    static QString silentReason(const StoredRun &run, const QDateTime &now);
 };
 
 } // namespace jc

@@ -40,7 +40,8 @@ void RunHistoryModel::setNow(const QDateTime &now)
     if (now == m_now)
         return;
     m_now = now;
-    runningRowsChanged(Duration, Duration);
+    // A running row's holder may have stopped answering since: its outcome to summary change.
+    runningRowsChanged(Duration, Summary);
 }
 
 void RunHistoryModel::setLiveProgress(qint64 runId, const RunProgress &progress)
@@ -78,6 +79,18 @@ RunProgress RunHistoryModel::progressOf(const StoredRun &run) const
     return m_live.value(run.id, run.progress);
 }
 
+// This console's own runs are held by this process: alive, whatever their rows' heartbeats say.
+std::optional<QDateTime> RunHistoryModel::silentSince(const StoredRun &run) const
+{
+    return RunFormat::silentSince(run, m_now);
+}
+
+RunOutcome RunHistoryModel::shownOutcome(const StoredRun &run) const
+{
+    // Red, as the `interrupted` it will be recorded as; not the blue of a live run.
+    return silentSince(run) ? RunOutcome::Interrupted : run.outcome;
+}
+
 void RunHistoryModel::requery()
 {
     if (m_job.isEmpty()) {
@@ -95,7 +108,8 @@ QStringList RunHistoryModel::titles() const
 
 QVariant RunHistoryModel::otherData(const StoredRun &run, int column, int role) const
 {
-    if (role == ItemRole::Progress && column == Outcome && run.outcome == RunOutcome::Running) {
+    if (role == ItemRole::Progress && column == Outcome && run.outcome == RunOutcome::Running &&
+        !silentSince(run)) {
         const RunProgress progress = progressOf(run);
         return QVariantList{progress.done, progress.total};
     }
@@ -114,6 +128,8 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     case Start:
         return TimeDisplay::shortDateTime(run.startedAt);
     case Duration: {
+        if (const auto since = silentSince(run)) // it ran until its last sign of life
+            return TimeDisplay::duration(run.startedAt.msecsTo(*since));
         const qint64 msecs = RunFormat::durationMSecs(
             run, m_now.isValid() ? m_now : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
         return run.outcome == RunOutcome::Running && msecs >= 0
@@ -121,6 +137,8 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
                    : TimeDisplay::duration(msecs);
     }
     case Outcome:
+        if (silentSince(run))
+            return tr("not responding");
         if (const RunProgress progress = progressOf(run);
             run.outcome == RunOutcome::Running && progress.total > 0)
             return tr("%1 %2%")
@@ -130,6 +148,11 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     case Who:
         return RunFormat::whoText(run);
     case Summary:
+        if (const auto since = silentSince(run)) {
+            const QString progress = RunFormat::progressText(progressOf(run));
+            const QString silent = RunFormat::silentText(run, *since);
+            return progress.isEmpty() ? silent : tr("%1 · %2").arg(silent, progress);
+        }
         if (run.outcome == RunOutcome::Running)
             return RunFormat::progressText(progressOf(run));
         return RunFormat::summaryText(run);
@@ -148,6 +171,8 @@ QVariant RunHistoryModel::toolTip(const StoredRun &run, int column) const
     case Duration:
         return tr("Finished %1").arg(TimeDisplay::dateTime(run.finishedAt));
     case Outcome:
+        if (silentSince(run))
+            return RunFormat::silentReason(run, m_now);
         return run.error.isEmpty() ? RunFormat::outcomeText(run.outcome) : run.error;
     case Who: {
         QString text = RunFormat::whoText(run);

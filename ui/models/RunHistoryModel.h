@@ -5,6 +5,8 @@
 
 #include <QHash>
 
+#include <optional>
+
 namespace jc {
 
 // One job's runs for the history pane, newest first, paged (see PagedRunModel). Columns:
@@ -14,6 +16,11 @@ namespace jc {
 // (ItemRole::Progress, "running 40%"), its summary says how far it is, and its duration counts
 // up with setNow(). The progress is the stored one (its instance writes it within 2 s) until
 // setLiveProgress() gives a newer one (this console's own runs report every step).
+//
+// A running run whose holder no longer answers (RunLiveness at setNow()'s time; not this
+// console's own runs, held by this process, always answer) reads as what it is: "not responding",
+// red, its duration ending at its last heartbeat, the summary saying since when, the tooltip why;
+// no progress bar.
 //
 // setJob() and setFilter() each start a new query (stale replies of the old one are dropped).
 // Thread: GUI thread.
@@ -47,10 +54,12 @@ protected:
     QVariant toolTip(const StoredRun &run, int column) const override;
     // The outcome cell's progress while running (ItemRole::Progress); the duration's alignment.
     QVariant otherData(const StoredRun &run, int column, int role) const override;
+    RunOutcome shownOutcome(const StoredRun &run) const override;
 
 private:
     void requery();
     RunProgress progressOf(const StoredRun &run) const;
+    std::optional<QDateTime> silentSince(const StoredRun &run) const;
     void runningRowsChanged(int first, int last);
 
     QString m_job;
