@@ -843,6 +843,14 @@ private slots:
         MainWindow &window = *c.window;
         clickRow(window, cleanupJob);
         QVERIFY(c.actions().pause()->isEnabled());
+        // The Settings changes tab lists the pause and the resume as they are made, without F5
+        // (it listed them only after F5 or another job's selection).
+        auto *changes = window.findChild<QAbstractItemView *>(u"settingsChangesTable"_s);
+        QVERIFY(changes);
+        auto *changesTitle = window.findChild<QLabel *>(u"settingsChangesTitle"_s);
+        QVERIFY(changesTitle);
+        QTRY_VERIFY(changesTitle->text().contains(u"nothing was ever changed"_s)); // read
+        const int changesBefore = changes->model()->rowCount();
         ModalAnswer answer([](QWidget *modal) {
             auto *dialog = qobject_cast<PauseDialog *>(modal);
             if (!dialog)
@@ -872,6 +880,7 @@ private slots:
         QVERIFY(!c.runtime->scheduler().jobStatus(reportJob)->paused);
         QTRY_VERIFY_WITH_TIMEOUT(c.actions().resume()->isEnabled(), 10000);
         QVERIFY(!c.actions().pause()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), changesBefore + 1, 10000);
 
         clickToolButton(window, c.actions().resume());
         QTRY_COMPARE_WITH_TIMEOUT(cell(window, cleanupJob, JobTableModel::State),
@@ -881,6 +890,7 @@ private slots:
         QVERIFY(!after->contains(cleanupJob));
         QTRY_VERIFY_WITH_TIMEOUT(!c.runtime->scheduler().jobStatus(cleanupJob)->paused, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(c.actions().pause()->isEnabled(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), changesBefore + 2, 10000);
         QCOMPARE(window.findChildren<QMessageBox *>(QStringLiteral("errorMessage")).size(), 0);
     }
 

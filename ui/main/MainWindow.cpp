@@ -220,11 +220,12 @@ void MainWindow::followOperations()
     });
 }
 
-// A settings change seen in the database: the table follows it at once, and this console's
-// scheduler need not wait for its own poll to apply it.
+// A settings change seen in the database: the table follows it at once, the Settings changes
+// pane lists it, and this console's scheduler need not wait for its own poll to apply it.
 void MainWindow::followStoredSettings()
 {
     m_feed->followStoredSettings(m_setup.zone);
+    connect(m_feed, &JobTableFeed::storedSettingsChanged, m_changes, &SettingsChangesPane::refresh);
     if (JobRuntime *runtime = m_setup.runtime)
         connect(m_feed, &JobTableFeed::storedSettingsChanged, this,
                 [runtime] { runtime->pollNow(); });
@@ -441,6 +442,7 @@ void MainWindow::currentJobChanged()
     if (name != m_shownJob) {
         // Setting the job shown again would re-read it: only a change goes to the panes.
         m_shownJob = name;
+        m_shownPause = pauseKey();
         m_history->setJob(name);
         m_changes->setJob(name);
     }
@@ -459,11 +461,35 @@ void MainWindow::followLiveRun()
 void MainWindow::followRowChanges(const QModelIndex &topLeft, const QModelIndex &bottomRight)
 {
     followLiveRun();
+    followShownPause();
     // The actions depend on the selected jobs and on the time (a pause ends; a new "now" changes
     // every row): a progress report of a job that is not selected (with 50 running, a thousand a
     // second) changes neither.
     if (m_table->anySelected(topLeft.row(), bottomRight.row()))
         updateActions();
+}
+
+// A pause or resume of the shown job, made here, by another console or by `jobctl`, is an
+// entry of its change log: the Settings changes pane reads it again when the table sees it,
+// not only at F5.
+void MainWindow::followShownPause()
+{
+    if (const QString key = pauseKey(); key != m_shownPause) {
+        m_shownPause = key;
+        m_changes->refresh();
+    }
+}
+
+// What identifies the shown job's pause: who, when, why, until when; empty when none.
+QString MainWindow::pauseKey() const
+{
+    const JobOverview *job = m_model->job(m_shownJob);
+    if (!job || !job->pause)
+        return {};
+    const PauseState &pause = *job->pause;
+    return QStringList{pause.pausedBy, pause.pausedAt.toString(Qt::ISODateWithMs), pause.reason,
+                       pause.resumeAt ? pause.resumeAt->toString(Qt::ISODateWithMs) : QString()}
+        .join(u'\n');
 }
 
 void MainWindow::updateActions()

@@ -78,6 +78,8 @@ private:
     void followLiveRun();
     // Shows the current job in the panes when it changed, and updates the actions.
     void currentJobChanged();
+    void followShownPause();
+    QString pauseKey() const;
     const JobOverview *currentJob() const;
 
     void showError(const QString &title, const QString &message);
@@ -109,7 +111,8 @@ private:
     ChangeListener *m_listener = nullptr;
     QTimer *m_changeRefresh = nullptr;
     ErrorLogPane *m_errors = nullptr;
-    QString m_shownJob; // the job the History and Settings changes panes show (empty: none)
+    QString m_shownJob;   // the job the History and Settings changes panes show (empty: none)
+    QString m_shownPause; // pauseKey() of the shown job, as the Settings changes pane last read it
     bool m_quitting = false;
     bool m_toldAboutTray = false;
 };
