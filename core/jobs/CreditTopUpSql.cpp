@@ -5,6 +5,7 @@
 #include "engine/SystemClock.h"
 #include "storage/MigrationCatalog.h"
 #include "storage/SqlTime.h"
+#include "storage/StorageLog.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -132,6 +133,8 @@ std::optional<QSqlError> CreditTopUpSql::createChosenMySqlTable()
     if (!collation)
         return collation.error();
     m_chosenInUsersOrder = !collation.value().isEmpty();
+    if (auto error = compareAcrossCollations(collation.value()))
+        return error;
     const QString create = CreditTopUpStatements::createChosen(m_dialect, collation.value());
     if (!createInMemory(create + QStringLiteral(" ENGINE=MEMORY")))
         return std::nullopt;
@@ -170,6 +173,36 @@ Expected<QString, QSqlError> CreditTopUpSql::usersIdCollation()
     const QString name = query.next() ? query.value(0).toString() : QString();
     static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_]+$"));
     return word.match(name).hasMatch() ? name : QString();
+}
+
+// The app's tables were created by its migrations under whatever default the server had then:
+// after an upgrade between two of them, users.id and credit_adjustments.user_id may have
+// different collations of one character set (utf8mb4_unicode_ci and utf8mb4_general_ci), or
+// different sets. MySQL refuses to compare such columns, and every batch failed. The
+// statements that look users up in credit_adjustments then convert users' side to the
+// audit column's collation (CreditTopUpStatements::auditUserId).
+std::optional<QSqlError> CreditTopUpSql::compareAcrossCollations(const QString &usersIdCollation)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM "
+                                   "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                                   "AND TABLE_NAME = 'credit_adjustments' AND COLUMN_NAME = "
+                                   "'user_id'")))
+        return query.lastError();
+    if (!query.next() || query.value(1).isNull() || query.value(1).toString() == usersIdCollation)
+        return std::nullopt;
+    const QString userId =
+        CreditTopUpStatements::auditUserId(query.value(0).toString(), query.value(1).toString());
+    qCInfo(lcStorage).noquote()
+        << QStringLiteral("users.id (%1) and credit_adjustments.user_id (%2) differ in "
+                          "collation: users' ids are compared as %3")
+               .arg(usersIdCollation.isEmpty() ? QStringLiteral("binary") : usersIdCollation,
+                    query.value(1).toString(), userId);
+    m_findOwed = SqlStatement(m_db, CreditTopUpStatements::findOwedSql(m_dialect, userId));
+    m_chooseOwed = SqlStatement(m_db, CreditTopUpStatements::chooseOwedSql(m_dialect, userId));
+    m_chooseNext = SqlStatement(m_db, CreditTopUpStatements::chooseNextSql(userId));
+    m_owedByLimit = SqlStatement(m_db, CreditTopUpStatements::owedByLimitSql(m_dialect, userId));
+    return std::nullopt;
 }
 
 // SQLite, for this connection while the run lasts (as the seeder does): a cache that holds

@@ -155,6 +155,7 @@ private:
     std::optional<QSqlError> createInMemory(const QString &create);
     // MySQL: the collation of users.id ("" when it has none or cannot be named).
     Expected<QString, QSqlError> usersIdCollation();
+    std::optional<QSqlError> compareAcrossCollations(const QString &usersIdCollation);
     std::optional<QSqlError> tuneSqlite();
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(SqlStatement &statement, const SqlStatement::Values &values);

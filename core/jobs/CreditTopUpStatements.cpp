@@ -2,6 +2,8 @@
 
 #include "storage/SqlTime.h"
 
+#include <QRegularExpression>
+
 namespace jc {
 
 namespace {
@@ -17,14 +19,21 @@ QString textCast(const QString &expression, SqlDialect dialect, int length)
 }
 
 // Owed a top-up of the period: below their own limit, not negative, not granted yet. The one
-// statement of the rule (a NULL balance makes it unknown: not owed).
-const QString owed =
-    QStringLiteral("u.free_credits >= 0 AND u.free_credits < u.monthly_credit_limit AND NOT "
-                   "EXISTS (SELECT 1 FROM credit_adjustments c WHERE c.user_id = u.id AND "
-                   "c.period = :period)");
+// statement of the rule (a NULL balance makes it unknown: not owed). `userId`: users' id as
+// credit_adjustments.user_id compares with it (see auditUserId()).
+QString owed(const QString &userId)
+{
+    return QStringLiteral("u.free_credits >= 0 AND u.free_credits < u.monthly_credit_limit AND "
+                          "NOT EXISTS (SELECT 1 FROM credit_adjustments c WHERE c.user_id = %1 "
+                          "AND c.period = :period)")
+        .arg(userId);
+}
 
 // Owed, in the key range (:after, :last].
-const QString owedWhere = QStringLiteral("u.id > :after AND u.id <= :last AND ") + owed;
+QString owedWhere(const QString &userId)
+{
+    return QStringLiteral("u.id > :after AND u.id <= :last AND ") + owed(userId);
+}
 
 // Top-up rows of the web app's own scheduler, which has no period column: NULL period, a
 // top-up's reason (DOMAIN.md). Only these and the app's other adjustments have no period,
@@ -48,10 +57,11 @@ QString legacyInPeriod(SqlDialect dialect)
 }
 
 // A user (alias u) has no legacy top-up row of the period.
-QString noLegacyGrant(SqlDialect dialect)
+QString noLegacyGrant(SqlDialect dialect, const QString &userId)
 {
     return QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM credit_adjustments l WHERE "
-                          "l.user_id = u.id AND ") +
+                          "l.user_id = %1 AND ")
+               .arg(userId) +
            legacyInPeriod(dialect) + u')';
 }
 
@@ -130,10 +140,18 @@ QString CreditTopUpStatements::surveyUsersSql()
         "monthly_credit_limit THEN 1 ELSE 0 END) FROM users");
 }
 
-QString CreditTopUpStatements::findOwedSql(SqlDialect dialect)
+QString CreditTopUpStatements::auditUserId(const QString &charset, const QString &collation)
 {
-    return QStringLiteral("SELECT 1 FROM users u WHERE ") + owed + noLegacyGrant(dialect) +
-           QStringLiteral(" LIMIT 1");
+    static const QRegularExpression word(QStringLiteral("^[A-Za-z0-9_]+$"));
+    if (!word.match(charset).hasMatch() || !word.match(collation).hasMatch())
+        return usersId;
+    return QStringLiteral("CONVERT(u.id USING %1) COLLATE %2").arg(charset, collation);
+}
+
+QString CreditTopUpStatements::findOwedSql(SqlDialect dialect, const QString &userId)
+{
+    return QStringLiteral("SELECT 1 FROM users u WHERE ") + owed(userId) +
+           noLegacyGrant(dialect, userId) + QStringLiteral(" LIMIT 1");
 }
 
 QString CreditTopUpStatements::countLegacySql(SqlDialect dialect)
@@ -148,11 +166,11 @@ QString CreditTopUpStatements::countLegacySql(SqlDialect dialect)
 // takes no locking clause there. MySQL: INSERT ... SELECT ... FOR UPDATE, a locking read,
 // which (unlike the transaction's snapshot reads) sees the newest committed rows of both
 // tables once a concurrent batch's locks are released. SQLite: the write lock is held.
-QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
+QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect, const QString &userId)
 {
     const QString select = QStringLiteral("SELECT u.id, u.monthly_credit_limit - u.free_credits, "
                                           "u.monthly_credit_limit FROM users u WHERE ") +
-                           owedWhere;
+                           owedWhere(userId);
     const QString into =
         QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) ");
     if (dialect == SqlDialect::Postgres)
@@ -170,11 +188,11 @@ QString CreditTopUpStatements::chooseOwedSql(SqlDialect dialect)
 // the batch takes only the rows with credits (an owed user's are above 0). The app's own
 // users table lets both balances be NULL (APP-SCHEMA.md): such a user is not owed (credits 0),
 // and its limit goes in as 0, since the work table's column refuses NULL.
-QString CreditTopUpStatements::chooseNextSql()
+QString CreditTopUpStatements::chooseNextSql(const QString &userId)
 {
     return QStringLiteral("INSERT INTO jc_credit_topup_chosen (user_id, credits, credit_limit) "
                           "SELECT u.id, CASE WHEN ") +
-           owed +
+           owed(userId) +
            QStringLiteral(" THEN u.monthly_credit_limit - u.free_credits ELSE 0 END, "
                           "COALESCE(u.monthly_credit_limit, 0) FROM users u WHERE u.id > :after "
                           "ORDER BY u.id LIMIT :size FOR UPDATE");
@@ -213,11 +231,12 @@ QString CreditTopUpStatements::updateBalancesSql(SqlDialect dialect)
         .arg(SqlTime::sqlNow(dialect));
 }
 
-QString CreditTopUpStatements::owedByLimitSql(SqlDialect dialect)
+QString CreditTopUpStatements::owedByLimitSql(SqlDialect dialect, const QString &userId)
 {
     return QStringLiteral("SELECT u.monthly_credit_limit, COUNT(*), SUM(u.monthly_credit_limit - "
                           "u.free_credits) FROM users u WHERE ") +
-           owedWhere + noLegacyGrant(dialect) + QStringLiteral(" GROUP BY u.monthly_credit_limit");
+           owedWhere(userId) + noLegacyGrant(dialect, userId) +
+           QStringLiteral(" GROUP BY u.monthly_credit_limit");
 }
 
 // The earliest legacy row of each user in the period, unless the user has a grant.

@@ -224,6 +224,64 @@ private slots:
         QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM jc_job_changes"_s).toInt(), 2);
     }
 
+    // The app's migrations name no collation: each table takes the database's default of the
+    // day it was created, and a server upgrade between two of them (MariaDB's utf8mb4 default
+    // moved from utf8mb4_general_ci to utf8mb4_unicode_ci and others over the years) leaves
+    // users.id and credit_adjustments.user_id in different collations. MySQL refuses to compare
+    // those ("Illegal mix of collations"): the top-up failed every batch, nobody got credits,
+    // and every retry failed the same way (found checking the jobs against DOMAIN.md on the
+    // app's DDL). It converts users' side now; the grants are the same.
+    void topUpAcrossCollationsOfTheAppsTables()
+    {
+        test::TestDatabase database(SqlDialect::MySql);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        ConnectionFactory factory(database.url());
+        const QSqlDatabase conn = factory.connectionForCurrentThread().value();
+        QSqlQuery query(conn);
+        const QStringList schema =
+            test::sqlStatements(QFINDTESTDATA("../support/fixtures/app-schema-mysql.sql"));
+        QVERIFY(!schema.isEmpty());
+        for (const QString &statement : schema) {
+            QString collation;
+            if (statement.startsWith(u"CREATE TABLE users"_s))
+                collation = u"utf8mb4_unicode_ci"_s;
+            else if (statement.startsWith(u"CREATE TABLE credit_adjustments"_s))
+                collation = u"utf8mb4_general_ci"_s; // the server's default changed since
+            if (!collation.isEmpty())
+                QVERIFY2(query.exec(u"ALTER DATABASE CHARACTER SET utf8mb4 COLLATE "_s + collation),
+                         qPrintable(query.lastError().text()));
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+        }
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(DISTINCT COLLATION_NAME) FROM "
+                                    "information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                                    "AND ((TABLE_NAME = 'users' AND COLUMN_NAME = 'id') OR "
+                                    "(TABLE_NAME = 'credit_adjustments' AND COLUMN_NAME = "
+                                    "'user_id'))"_s)
+                     .toInt(),
+                 2);
+        const QString db = test::urlText(database.url());
+        const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        QVERIFY2(query.exec(u"INSERT INTO users (id, email, free_credits, monthly_credit_limit) "
+                            "VALUES ('u-1', 'one@example.org', 2, 10), ('u-2', "
+                            "'two@example.org', 5, 10), ('u-3', 'three@example.org', 10, 10)"_s),
+                 qPrintable(query.lastError().text()));
+
+        for (int run = 1; run <= 2; ++run) { // the second grants nothing
+            const Result ran =
+                jobctl({u"--db"_s, db, u"run"_s, u"Monthly Credit Top-Up"_s, u"--wait"_s});
+            QVERIFY2(ran.exitCode == 0, qPrintable(describe(ran)));
+            QVERIFY2(ran.out.contains(run == 1 ? u"Topped up 2 users"_s : u"Topped up 0 users"_s),
+                     qPrintable(ran.out));
+        }
+        QCOMPARE(test::scalar(conn, u"SELECT SUM(free_credits) FROM users"_s).toInt(), 30);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments WHERE credits IN "
+                                    "(8, 5) AND period IS NOT NULL"_s)
+                     .toInt(),
+                 2);
+        QCOMPARE(test::scalar(conn, u"SELECT COUNT(*) FROM credit_adjustments"_s).toInt(), 2);
+    }
+
     // A URL without a password takes it where the mysql client does: MYSQL_PWD, else the
     // [client] group of ~/.my.cnf; without either the login is refused, naming the user.
     void passwordFromTheEnvironmentOrMyCnf()
