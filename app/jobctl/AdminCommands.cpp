@@ -99,7 +99,7 @@ void printJob(const CommandEnvironment &env, const JobDefinition &job,
     if (last)
         env.out << humanTime(last->startedAt) << "  "
                 << (last->dryRun ? QStringLiteral("dry run ") : QString()) << toText(last->outcome)
-                << "  " << humanDuration(last->startedAt.msecsTo(last->finishedAt)) << "\n";
+                << "  " << runDuration(*last, now.toMSecsSinceEpoch()) << "\n";
     else
         env.out << "never\n";
     env.out << "  next run: "

@@ -7,6 +7,7 @@
 #include "engine/SystemClock.h"
 #include "storage/AppDatabase.h"
 #include "storage/DatabaseClock.h"
+#include "storage/RunLiveness.h"
 
 #include <QTimeZone>
 
@@ -144,6 +145,17 @@ QString humanDuration(qint64 msecs)
     if (seconds < 3600)
         return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
     return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+QString runDuration(const jc::StoredRun &run, qint64 nowMSecs)
+{
+    if (!run.startedAt.isValid())
+        return QStringLiteral("-");
+    if (run.finishedAt.isValid() || run.outcome != jc::RunOutcome::Running)
+        return humanDuration(run.startedAt.msecsTo(run.finishedAt));
+    if (const auto since = jc::RunLiveness::notRespondingSince(run, nowMSecs))
+        return humanDuration(run.startedAt.msecsTo(*since));
+    return humanDuration(nowMSecs - run.startedAt.toMSecsSinceEpoch()) + QStringLiteral(" so far");
 }
 
 // Applies "KEY=VALUE" texts for the job's own settings to `settings`; an empty VALUE drops

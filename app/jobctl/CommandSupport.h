@@ -8,6 +8,7 @@
 #include "storage/AppDatabase.h"
 #include "storage/ConnectionFactory.h"
 #include "storage/DatabaseClock.h"
+#include "storage/RunHistory.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -127,6 +128,11 @@ QString humanTime(const QDateTime &instant);
 
 // "1.2 s", "3 min 20 s", "2 h 5 min".
 QString humanDuration(qint64 msecs);
+
+// How long a stored run took: start to end; while it runs, to `nowMSecs` ("5.2 s so far"), or
+// to its last heartbeat when its holder no longer answers (RunLiveness); "-" when it never
+// started.
+QString runDuration(const jc::StoredRun &run, qint64 nowMSecs);
 
 // Applies "KEY=VALUE" texts (given with `option`, e.g. "--setting") for the job's own
 // settings to `settings`; an empty VALUE drops the key. Each value is checked against its

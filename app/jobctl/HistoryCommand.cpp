@@ -134,7 +134,7 @@ void printRun(const CommandEnvironment &env, const StoredRun &run, qint64 now)
                    .arg(run.id, 6)
                    .arg(humanTime(run.startedAt.isValid() ? run.startedAt : run.occurrence),
                         toText(run.outcome).leftJustified(11),
-                        humanDuration(run.startedAt.msecsTo(run.finishedAt)).leftJustified(10),
+                        runDuration(run, now).leftJustified(10),
                         toText(run.trigger).leftJustified(9), run.job);
     if (!run.requestedBy.isEmpty())
         env.out << "  by " << run.requestedBy;

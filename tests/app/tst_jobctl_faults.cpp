@@ -959,6 +959,15 @@ private slots:
         QVERIFY2(waitUntil([&] { return grantedUsers(sql).value_or(0) > 0 || !first.isRunning(); },
                            30000, 5),
                  qPrintable(u"no user was topped up within 30 s: "_s + first.err()));
+        // Readers show the live run's time so far (they said "0.0 s"); frozen meanwhile, so that
+        // it is still running when they look.
+        first.signal(SIGSTOP);
+        for (const QString &command : {u"list"_s, u"history"_s}) {
+            const Result read = jobctl({u"--db"_s, db, command});
+            QVERIFY2(read.exitCode == 0 && read.out.contains(u" s so far"_s),
+                     qPrintable(describe(read)));
+        }
+        first.signal(SIGCONT);
         first.signal(SIGTERM);
         QVERIFY2(first.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
         QVERIFY2(first.exitCode() == 0, qPrintable(first.err()));
