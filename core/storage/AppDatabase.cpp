@@ -3,6 +3,7 @@
 #include "storage/Migrator.h"
 #include "storage/StorageLog.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 namespace jc {
@@ -133,6 +134,23 @@ Expected<std::shared_ptr<ConnectionFactory>, QString> openInspector(const Databa
 Expected<std::shared_ptr<ConnectionFactory>, QString> openWatcher(const DatabaseUrl &url)
 {
     auto reader = openReader(url, false);
+    if (!reader && url.dialect() == SqlDialect::Sqlite) {
+        // jobctl reads such a file as it is (a snapshot); a console that watches for hours
+        // must see the writers that come, which takes SQLite's shared-memory file.
+        const QFileInfo file(url.filePath());
+        if (file.exists() && !QFileInfo(file.absolutePath()).isWritable()) {
+            return Unexpected(
+                QStringLiteral(
+                    "Cannot watch the SQLite database %1: its folder %2 is not writable for this "
+                    "user, and SQLite reads a database that others may write (WAL) only through "
+                    "a shared-memory file it creates beside it (%3-shm). Make the folder writable "
+                    "for this user, or read the database as it is with `jobctl list` and `jobctl "
+                    "history`. (%4)")
+                    .arg(QDir::toNativeSeparators(file.absoluteFilePath()),
+                         QDir::toNativeSeparators(file.absolutePath()), file.fileName(),
+                         reader.error()));
+        }
+    }
     if (!reader)
         return reader;
     if (url.dialect() == SqlDialect::Sqlite) {

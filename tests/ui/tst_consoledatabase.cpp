@@ -202,6 +202,25 @@ private slots:
         QCOMPARE(jc::Migrator().currentVersion(*db).value(), jc::Migrator().latestVersion());
     }
 
+    // A path whose folder does not exist: said at once, without offering to create a database
+    // that could not be created (the offer came first, and a click on it then failed).
+    void missingFolderIsSaidAtOnce()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString typo = folder.filePath(u"nope/typo.db"_s);
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        DialogAnswerer answerer;
+        const auto opened = ConsoleDatabase::open(typo, false, noDemo, settings, vault);
+        QVERIFY(!opened);
+        QCOMPARE(answerer.unexpected(), 0); // no question
+        QVERIFY2(opened.error().contains(u"its folder %1 does not exist"_s.arg(
+                     QDir::toNativeSeparators(folder.filePath(u"nope"_s)))),
+                 qPrintable(opened.error()));
+        QVERIFY(!QFileInfo::exists(folder.filePath(u"nope"_s)));
+    }
+
     void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
     void foreignDatabaseIsRefused()
     {
@@ -317,6 +336,53 @@ private slots:
         const auto pauses = jc::PauseStore(opened->database).all();
         QVERIFY2(pauses, qPrintable(pauses ? QString() : pauses.error()));
         QVERIFY(pauses->isEmpty());
+    }
+
+    // A database this user may only read: nothing to choose, so no "Run jobs here?" question
+    // and nothing kept; and where running here was chosen once (the permissions changed
+    // since, or the answer was given before), the console opens watching and says why. It
+    // asked, kept "Run jobs here", then failed to open at every start, File → Settings out of
+    // reach (found clicking through the console). PostgreSQL: this test runs as root, which
+    // may write any file.
+    void aReadOnlyDatabaseIsWatchedWithoutAsking()
+    {
+        jc::test::TestDatabase database(jc::SqlDialect::Postgres);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        {
+            jc::ConnectionFactory factory(database.url());
+            const auto db = factory.connectionForCurrentThread();
+            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
+            QVERIFY(jc::Migrator().migrate(*db));
+            QSqlQuery query(*db);
+            QVERIFY2(query.exec(u"ALTER DATABASE "_s + database.url().databaseName() +
+                                u" SET default_transaction_read_only = on"_s),
+                     qPrintable(query.lastError().text()));
+        }
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString url = jc::test::urlText(database.url());
+        const QString key = ConsoleSettings::databaseKey(database.url());
+        {
+            DialogAnswerer answerer; // any question is unexpected
+            const auto opened = ConsoleDatabase::open(url, false, noDemo, settings, vault);
+            QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+            QCOMPARE(answerer.unexpected(), 0);
+            QVERIFY(!opened->runsJobs);
+            QVERIFY2(opened->readOnlyReason.contains(u"read-only"_s),
+                     qPrintable(opened->readOnlyReason));
+            QVERIFY(!settings.runJobsOn(key)); // nothing kept
+        }
+        settings.setRunJobsOn(key, true);
+        DialogAnswerer answerer;
+        const auto opened = ConsoleDatabase::open(url, false, noDemo, settings, vault);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error()));
+        QCOMPARE(answerer.unexpected(), 0);
+        QVERIFY(!opened->runsJobs);
+        QVERIFY(opened->database->options().readOnly);
+        QVERIFY2(opened->readOnlyReason.contains(u"read-only"_s),
+                 qPrintable(opened->readOnlyReason));
     }
 
     // Where jobs run is the admin's choice: a database this console did not create

@@ -176,6 +176,15 @@ ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs
             return Unexpected(*unreachable);
     }
     if (sqlite && !QFileInfo::exists(url.filePath())) {
+        // Creating it there could not work: said at once, not after the offer to create.
+        if (const QFileInfo folder(QFileInfo(url.filePath()).absolutePath()); !folder.isDir()) {
+            return Unexpected(
+                QObject::tr("There is no database at %1, and its folder %2 does not exist: "
+                            "check the path (--db, JOBCONSOLE_DB or File → Settings), or create "
+                            "the folder first.")
+                    .arg(QDir::toNativeSeparators(url.filePath()),
+                         QDir::toNativeSeparators(folder.absoluteFilePath())));
+        }
         if (!askToCreate(url)) {
             return Unexpected(
                 QObject::tr("The SQLite database %1 does not exist. Nothing was created.")
@@ -193,18 +202,39 @@ ConsoleDatabase::openUrl(const DatabaseUrl &url, ConsoleSettings &settings, Jobs
     auto runs = chosen(url, sqlite && settings.createdHere(url.filePath()), settings, jobs);
     if (!runs) {
         // Asked only about a database that opens and is an app database: connecting (and
-        // refusing another program's) first, changing nothing.
+        // refusing another program's) first, changing nothing. One this user may only read
+        // leaves nothing to choose: it is watched, and nothing is kept.
         const auto reachable = AppDatabase::open(url, AppDatabase::Access::Connect);
         if (!reachable)
             return Unexpected(reachable.error());
+        if (auto readOnly = openReadOnly(url))
+            return std::move(*readOnly);
         runs = askAndKeep(url, settings);
     }
     auto database =
         AppDatabase::open(url, *runs ? AppDatabase::Access::ReadWrite : AppDatabase::Access::Watch);
+    if (!database && *runs) {
+        // Chosen to run its jobs here once, and this user may now only read it (permissions
+        // changed, a standby): watched, saying why, rather than not opened at all, which also
+        // kept File → Settings, where the choice is changed, out of reach.
+        if (auto readOnly = openReadOnly(url))
+            return std::move(*readOnly);
+    }
     if (!database)
         return Unexpected(database.error());
     const QString why = readOnlyReason(*database.value());
     return Opened{std::move(database).value(), false, false, *runs, why};
+}
+
+std::optional<ConsoleDatabase::Opened> ConsoleDatabase::openReadOnly(const DatabaseUrl &url)
+{
+    auto watched = AppDatabase::open(url, AppDatabase::Access::Watch);
+    if (!watched)
+        return std::nullopt;
+    const QString why = readOnlyReason(*watched.value());
+    if (why.isEmpty())
+        return std::nullopt;
+    return Opened{std::move(watched).value(), false, false, false, why};
 }
 
 Expected<ConsoleDatabase::Opened, QString>

@@ -91,6 +91,9 @@ private:
     static std::optional<bool> chosen(const DatabaseUrl &url, bool local, ConsoleSettings &settings,
                                       Jobs jobs);
     static bool askAndKeep(const DatabaseUrl &url, ConsoleSettings &settings);
+    // The database watched, when this user may only read it; nullopt when it may write (or
+    // cannot even watch it: the caller's own open says why).
+    static std::optional<Opened> openReadOnly(const DatabaseUrl &url);
 };
 
 } // namespace jc
