@@ -11,7 +11,7 @@ HelpDialog::HelpDialog(QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("helpDialog"));
-    setWindowTitle(tr("Job Console — user guide"));
+    setWindowTitle(tr("User guide")); // the platform adds " — Job Console"
     auto *layout = new QVBoxLayout(this);
     auto *browser = new QTextBrowser;
     browser->setObjectName(QStringLiteral("helpBrowser"));

@@ -115,8 +115,10 @@ void MainWindow::nameParts()
 
 void MainWindow::setUpWindow()
 {
-    m_title = (m_setup.demo ? tr("Job Console — demo database") : tr("Job Console")) +
-              QStringLiteral(" — ") + m_setup.databaseText;
+    // The platform adds " — Job Console" (the application's display name) to every window's
+    // title: said here too, it read "Job Console — SQLite … — Job Console".
+    m_title =
+        m_setup.demo ? tr("Demo database — %1").arg(m_setup.databaseText) : m_setup.databaseText;
     setWindowTitle(m_title);
     setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
     setStatusBar(m_status);
