@@ -145,7 +145,8 @@ int AdminCommands::pause(const CommandEnvironment &env)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Pauses JOB on every instance sharing the database: its occurrences are recorded as "
-        "skipped until it is resumed (or until --until)."));
+        "missed until it is resumed (or until --until). A pause in force is replaced, and "
+        "the command says which."));
     const QCommandLineOption reasonOption(QStringLiteral("reason"),
                                           QStringLiteral("Why, shown to other admins."),
                                           QStringLiteral("TEXT"));
@@ -169,15 +170,34 @@ int AdminCommands::pause(const CommandEnvironment &env)
                             2);
     }
     const QString &job = target->job;
-    const auto paused = PauseStore(target->database)
-                            .pause(job, osUser(), parser.value(reasonOption), until,
-                                   databaseNow(target->database).toMSecsSinceEpoch());
+    const qint64 now = databaseNow(target->database).toMSecsSinceEpoch();
+    if (until && until->toMSecsSinceEpoch() <= now) // a usage error, as an unreadable date is
+        return env.fail(command,
+                        QStringLiteral("--until: %1 is not in the future: give a later time, or "
+                                       "none to pause until resumed")
+                            .arg(humanTime(*until)),
+                        2);
+    PauseStore pauses(target->database);
+    const auto before = pauses.activePauses(now);
+    if (!before)
+        return env.fail(command, before.error());
+    const auto paused = pauses.pause(job, osUser(), parser.value(reasonOption), until, now);
     if (!paused)
         return env.fail(command, paused.error());
     env.out << "Paused \"" << job << "\"";
     if (until)
         env.out << " until " << humanTime(*until);
     env.out << ".\n";
+    if (const auto replaced = before->constFind(job); replaced != before->cend())
+        env.out
+            << "It replaces the pause by " << replaced->pausedBy << " since "
+            << humanTime(replaced->pausedAt)
+            << (replaced->reason.isEmpty() ? QString()
+                                           : QStringLiteral(" (\"%1\")").arg(replaced->reason))
+            << (replaced->resumeAt
+                    ? QStringLiteral(", which was to end %1").arg(humanTime(*replaced->resumeAt))
+                    : QString())
+            << ".\n";
     return 0;
 }
 

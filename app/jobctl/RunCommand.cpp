@@ -204,9 +204,14 @@ std::optional<QString> notAnOccurrence(const Scheduler &scheduler, const QString
         return std::nullopt;
     const auto refusal =
         OccurrenceFinder::notAnOccurrence(scheduler.jobStatus(job)->schedule, occurrence, job);
-    if (!refusal)
-        return std::nullopt;
-    return QStringLiteral("--occurrence: ") + *refusal;
+    if (refusal)
+        return QStringLiteral("--occurrence: ") + *refusal;
+    // A usage error too (exit 2), not a refusal to start (3 means "already running").
+    if (occurrence > scheduler.clock().now())
+        return QStringLiteral("--occurrence: %1 has not come yet: only past occurrences of "
+                              "\"%2\" can be run as a backfill")
+            .arg(IsoTime::format(occurrence, scheduler.jobStatus(job)->schedule.zone()), job);
+    return std::nullopt;
 }
 
 // Starts the run and waits for its end; the exit status.

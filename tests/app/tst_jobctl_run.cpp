@@ -575,6 +575,11 @@ private slots:
                 << QStringList{u"is not an occurrence of \"History Retention\""_s,
                                u"the nearest are 2026-10-31T03:17:00+00:00 and "
                                "2026-11-01T03:17:00+00:00"_s};
+            // It exited 3 with --wait, which says "already running".
+            QTest::newRow(qPrintable(prefix + u"occurrence to come"_s))
+                << dialect
+                << QStringList{retention, u"--wait"_s, u"--occurrence"_s, u"2099-11-01T03:17:00Z"_s}
+                << QStringList{u"--occurrence: 2099-11-01T03:17:00+00:00 has not come yet"_s};
         }
     }
     void refusesBadArguments()
@@ -649,6 +654,31 @@ private slots:
         const Result set = jobctl({u"--db"_s, db, u"set"_s, u"history-retention"_s});
         QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
         QVERIFY2(set.out.startsWith(retention + u": "_s), qPrintable(describe(set)));
+    }
+
+    // A second pause replaces the first: its reason and end go, which the admin is told (it
+    // said only "Paused", and the first pause's reason and end were gone from `list`). A
+    // resume time in the past is a usage error (exit 2), as an unreadable one is (it was 1).
+    void pauseSaysWhatItReplaces()
+    {
+        TestDatabase database(SqlDialect::Sqlite);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        QCOMPARE(jobctl({u"--db"_s, db, u"migrate"_s}).exitCode, 0);
+        const Result first = jobctl({u"--db"_s, db, u"pause"_s, retention, u"--reason"_s,
+                                     u"disk migration"_s, u"--until"_s, u"2099-12-10"_s});
+        QVERIFY2(first.exitCode == 0, qPrintable(describe(first)));
+        QVERIFY2(!first.out.contains(u"replaces"_s), qPrintable(describe(first)));
+        const Result second = jobctl({u"--db"_s, db, u"pause"_s, retention});
+        QVERIFY2(second.exitCode == 0, qPrintable(describe(second)));
+        QVERIFY2(second.out.contains(u"It replaces the pause by "_s) &&
+                     second.out.contains(u"(\"disk migration\"), which was to end 2099-12-10"_s),
+                 qPrintable(describe(second)));
+        const Result past =
+            jobctl({u"--db"_s, db, u"pause"_s, retention, u"--until"_s, u"2020-01-01"_s});
+        QCOMPARE(past.exitCode, 2);
+        QVERIFY2(past.err.contains(u"--until: "_s) && past.err.contains(u"is not in the future"_s),
+                 qPrintable(describe(past)));
     }
 
     // `migrate --dry-run` says what migrating would do and changes nothing: no table, and on
