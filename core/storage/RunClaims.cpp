@@ -2,6 +2,7 @@
 
 #include "common/IsoTime.h"
 #include "storage/MySqlJobLock.h"
+#include "storage/RunLogBatch.h"
 #include "storage/SqlErrors.h"
 #include "storage/StatementReuse.h"
 #include "storage/StorageLog.h"
@@ -280,6 +281,20 @@ RunClaims::Claim RunClaims::takeOverUnfinished(QSqlDatabase &db, SqlDialect dial
                                  toText(RunOutcome::Abandoned)};
     if (!unfinished.contains((*holder)->status))
         return alreadyClaimed(db, request);
+    SqlStatement earlier(db, u"SELECT status, error, instance_id, finished_at_ms FROM jc_runs "
+                             "WHERE id = :run"_s);
+    if (const auto error = earlier.exec({{u":run"_s, (*holder)->id}}))
+        return failed(request, error->text());
+    QVariantMap was;
+    if (earlier.next()) {
+        was = {{u"earlierOutcome"_s, earlier.value(0).toString()},
+               {u"earlierError"_s, earlier.value(1).toString()},
+               {u"earlierInstance"_s, earlier.value(2).toString()}};
+        if (!earlier.value(3).isNull())
+            was.insert(u"earlierEnd"_s,
+                       QDateTime::fromMSecsSinceEpoch(earlier.value(3).toLongLong(), Qt::UTC)
+                           .toString(Qt::ISODateWithMs));
+    }
     SqlStatement update(db, u"UPDATE jc_runs SET "_s + RestartColumns +
                                 u", requested_by = :requested_by, reason = :reason, error = "
                                 "NULL, missed_count = NULL, skip_reason = NULL, "
@@ -294,7 +309,32 @@ RunClaims::Claim RunClaims::takeOverUnfinished(QSqlDatabase &db, SqlDialect dial
         return failed(request, error->text());
     if (update.numRowsAffected() != 1)
         return alreadyClaimed(db, request);
-    return reopened(db, request, (*holder)->id);
+    return withEarlierAttempt(db, dialect, request, reopened(db, request, (*holder)->id), was);
+}
+
+// The row's outcome and error are the new attempt's from now on: what the attempt before it
+// came to (an `interrupted` killed half-way, a failure) stays in the run's log, where Run
+// details and `jobctl history` show it, instead of being overwritten.
+RunClaims::Claim RunClaims::withEarlierAttempt(QSqlDatabase &db, SqlDialect dialect,
+                                               const ClaimRequest &request, Claim claim,
+                                               const QVariantMap &earlier)
+{
+    if (claim.status != Claim::Status::Claimed || earlier.isEmpty())
+        return claim;
+    const QString outcome = RunRows::readable(earlier.value(u"earlierOutcome"_s).toString());
+    const QString error = earlier.value(u"earlierError"_s).toString();
+    LogLine line{request.nowMSecs, LogLevel::Warning,
+                 error.isEmpty()
+                     ? u"This run finishes an occurrence whose earlier run ended %1"_s.arg(outcome)
+                     : u"This run finishes an occurrence whose earlier run ended %1: %2"_s.arg(
+                           outcome, error),
+                 earlier};
+    RunLogBatch log;
+    log.add(claim.storedRunId, {line}, claim.firstLogSeq);
+    if (const auto failedWrite = log.write(db, dialect))
+        return failed(request, *failedWrite);
+    ++claim.firstLogSeq;
+    return claim;
 }
 
 // A re-opened row keeps the log lines of its earlier attempts; the new attempt's lines go

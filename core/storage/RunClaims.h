@@ -53,6 +53,11 @@ private:
     static Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect,
                                     const ClaimRequest &request);
     static Claim reopened(QSqlDatabase &db, const ClaimRequest &request, qint64 runId);
+    // The first line of the new attempt's log: how the attempt before it ended (`earlier`: its
+    // status, error, instance and end), which the re-opened row's own columns no longer say.
+    static Claim withEarlierAttempt(QSqlDatabase &db, SqlDialect dialect,
+                                    const ClaimRequest &request, Claim claim,
+                                    const QVariantMap &earlier);
     static Claim alreadyClaimed(QSqlDatabase &db, const ClaimRequest &request);
     static Claim failed(const ClaimRequest &request, const QString &error);
     static NewRunRow rowFor(const ClaimRequest &request, const QString &status);

@@ -1005,6 +1005,13 @@ private slots:
         QCOMPARE(rows.first().trigger, u"catch-up"_s);
         QCOMPARE(storedSummary(sql, rows.first().id).value(u"usersToppedUp"_s).toInteger(-1),
                  *owed - *grantedAtStop);
+        // The row is the catch-up's now; how the stopped run ended stays in its log.
+        QCOMPARE(scalar(sql,
+                        u"SELECT COUNT(*) FROM jc_run_logs WHERE run_id = ? AND message LIKE "
+                        u"'This run finishes an occurrence whose earlier run ended interrupted: "
+                        u"Interrupted by shutdown: %'"_s,
+                        {rows.first().id}),
+                 std::optional<qint64>(1));
         money = moneyProblems(sql, true);
         QVERIFY2(money.isEmpty(), qPrintable(u"after the restart: "_s + money));
         QCOMPARE(grantedUsers(sql), owed);
