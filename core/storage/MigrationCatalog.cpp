@@ -140,7 +140,10 @@ Migration appTables()
     credit_purchase_id varchar(36)))"),
                     sql(uR"(CREATE INDEX IF NOT EXISTS idx_credit_adjustments_user_id
     ON credit_adjustments (user_id))"),
-                    sql(uR"(CREATE INDEX IF NOT EXISTS idx_credit_adjustments_credit_purchase_id
+                    // The app's own name (APP-SCHEMA.md): adopting its SQLite database, IF NOT
+                    // EXISTS finds its index. Under another name it added a second index on the
+                    // same column, which every audit insert of the top-up then kept up to date.
+                    sql(uR"(CREATE INDEX IF NOT EXISTS idx_credit_adjustments_purchase_id
     ON credit_adjustments (credit_purchase_id))"),
                     sql(uR"(CREATE TABLE IF NOT EXISTS credit_purchases (
     id varchar(36) NOT NULL PRIMARY KEY,

@@ -136,6 +136,16 @@ private slots:
         const QString db = test::urlText(database.url());
         const Result migrated = jobctl({u"--db"_s, db, u"migrate"_s});
         QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        // The app's index on credit_purchase_id serves; no second one beside it (SQLite had
+        // one under another name, kept up to date by every audit insert).
+        const QString purchaseIndexes =
+            dialect == SqlDialect::MySql
+                ? u"SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE "
+                  "table_schema = DATABASE() AND table_name = 'credit_adjustments' AND "
+                  "column_name = 'credit_purchase_id'"_s
+                : u"SELECT COUNT(*) FROM pragma_index_list('credit_adjustments') l WHERE (SELECT "
+                  "group_concat(name) FROM pragma_index_info(l.name)) = 'credit_purchase_id'"_s;
+        QCOMPARE(test::scalar(conn, purchaseIndexes).toInt(), 1);
 
         // The app's rows, written as the app writes them (its columns, its defaults).
         for (const QString &statement : {
