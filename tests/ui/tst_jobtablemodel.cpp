@@ -371,7 +371,7 @@ private slots:
         // The run after the pause's end will happen: it said only "paused" (an admin's
         // click-through).
         QCOMPARE(text(model, job, Column::NextRun),
-                 QStringLiteral("paused until Jan 16 08:00:00 UTC · next Jan 17 03:00:00 UTC"));
+                 QStringLiteral("Jan 17 03:00:00 UTC (after the pause)"));
         QCOMPARE(text(model, job, Column::NextRun, Qt::ToolTipRole), QStringLiteral("—"));
         QCOMPARE(model.data(model.index(0, Column::State), Qt::ForegroundRole).value<QColor>(),
                  QColor(0xc7, 0x8a, 0x10));

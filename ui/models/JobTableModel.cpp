@@ -375,12 +375,11 @@ QString JobTableModel::nextRunText(const JobOverview &job) const
     if (job.pause && job.pause->isActiveAt(m_now.toMSecsSinceEpoch())) {
         if (!job.pause->resumeAt)
             return tr("paused");
-        // The pause ends by itself: the run after it will happen, and is what to expect (an
-        // occurrence at the very instant it ends runs).
+        // The pause ends by itself (the State column says when): the run after it will
+        // happen, and is what to expect (an occurrence at the very instant it ends runs).
         const QDateTime next = job.schedule.next(job.pause->resumeAt->addMSecs(-1));
-        return tr("paused until %1 · next %2")
-            .arg(TimeDisplay::shortDateTime(*job.pause->resumeAt),
-                 next.isValid() ? TimeDisplay::shortDateTime(next) : tr("never"));
+        return next.isValid() ? tr("%1 (after the pause)").arg(TimeDisplay::shortDateTime(next))
+                              : tr("paused");
     }
     const QDateTime overdue = job.overdueSince(m_now);
     const QDateTime next = job.nextRun(m_now);
