@@ -142,8 +142,11 @@ public:
     // watching from elsewhere. Only runs held by `instanceId` and running count; the others
     // are the heartbeat's to find out (a lost lease) and to write. Leases and the sweep of
     // dead instances stay the heartbeat's. The cancel requests are read before the write, and
-    // stand when the write fails (writeError). Fails only when the read does.
-    virtual Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs,
+    // stand when the write fails (writeError). Fails only when the read does. A row written
+    // also gets `nowMSecs` as its heartbeat: the pass is a sign of life, and a run whose
+    // instance dies then ends (its duration, "not responding since") within 2 s of its last
+    // work, not up to a heartbeat interval (15 s) before it.
+    virtual Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                    const QString &instanceId) = 0;
 
     // Records how a claimed run ended: outcome, finish time, error, summary, attempts and

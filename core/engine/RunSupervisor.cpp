@@ -176,7 +176,7 @@ void RunSupervisor::shareLive()
     m_shareLiveSet = false; // its event was just taken off the timeline
     if (!m_journal || m_runs.empty())
         return;
-    m_journal->shareLive(m_runs.states());
+    m_journal->shareLive(m_runs.states(), m_clock.nowMSecs());
     shareLiveLater();
 }
 

@@ -189,19 +189,19 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
     });
 }
 
-void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs)
+void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)
 {
     if (const auto renewal = lastLeaseRenewal(); renewal && !renewal->ok)
         return;
     if (m_shareQueued.exchange(true))
         return;
     // `this` for m_shareQueued: m_pool, whose destructor waits for this work, goes first.
-    submit([this, journal = m_journal, runs = std::move(runs), instance = m_instanceId] {
+    submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId] {
         m_shareQueued.store(false);
         const Live live = liveRuns(runs, true);
         if (live.runs.isEmpty())
             return;
-        const auto reply = journal->shareLive(live.runs, instance);
+        const auto reply = journal->shareLive(live.runs, nowMSecs, instance);
         settle(live, reply ? reply->shared : QSet<qint64>());
         const QString error = reply ? reply->writeError : reply.error();
         if (!error.isEmpty())

@@ -50,7 +50,7 @@ public:
     // will share the newest anyway), and none is queued while the last heartbeat failed: with
     // the database slow or gone, passes queued faster than they end would hold the heartbeats
     // back. A failure is left to the next heartbeat.
-    void shareLive(std::vector<std::shared_ptr<RunState>> runs);
+    void shareLive(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
     // How the last heartbeat pass that completed went; nullopt before the first one ends.
     // Any thread (the metrics read it while the journal's thread writes it).
     std::optional<LeaseRenewal> lastLeaseRenewal() const;

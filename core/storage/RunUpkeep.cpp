@@ -152,7 +152,8 @@ Expected<QList<qint64>, QString> RunUpkeep::cancelRequested(QSqlDatabase &db,
 // fails. The write then takes the rows still held, locked in id order on PostgreSQL and
 // MySQL (see SchedulerJournal::liveRuns); with nothing to write there is no transaction.
 Expected<RunJournal::LiveReply, QString>
-RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs, const QString &instanceId)
+RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs,
+                     const QString &instanceId)
 {
     RunJournal::LiveReply reply;
     if (runs.isEmpty())
@@ -175,7 +176,7 @@ RunUpkeep::shareLive(const QList<RunJournal::LiveRun> &runs, const QString &inst
         reply.shared = held->ids;
         return reply;
     }
-    auto written = writeLive(db.value(), runs, instanceId);
+    auto written = writeLive(db.value(), runs, nowMSecs, instanceId);
     if (written)
         reply.shared = std::move(written).value();
     else
@@ -208,10 +209,10 @@ Expected<RunUpkeep::HeldRows, QString> RunUpkeep::heldRows(QSqlDatabase &db, Sql
 }
 
 // In one transaction, the changed progress and the new lines of the runs still held (the
-// progress guarded as every progress write is); their ids.
+// progress guarded as every progress write is), and their heartbeat; their ids.
 Expected<QSet<qint64>, QString> RunUpkeep::writeLive(QSqlDatabase &db,
                                                      const QList<RunJournal::LiveRun> &runs,
-                                                     const QString &instanceId)
+                                                     qint64 nowMSecs, const QString &instanceId)
 {
     const SqlDialect dialect = m_connections.dialect();
     WriteTransaction transaction(db, m_connections);
@@ -220,29 +221,32 @@ Expected<QSet<qint64>, QString> RunUpkeep::writeLive(QSqlDatabase &db,
     const auto held = heldRows(db, dialect, runs, instanceId, true);
     if (!held)
         return Unexpected(held.error());
-    if (auto error = writeHeld(db, dialect, runs, held->ids, instanceId))
+    if (auto error = writeHeld(db, dialect, runs, held->ids, nowMSecs, instanceId))
         return Unexpected(*error);
     if (auto error = transaction.commit())
         return Unexpected(*error);
     return held->ids;
 }
 
+// Every held run with news gets the pass's time as its heartbeat; its progress is written
+// whole, changed or not, which also has PostgreSQL tell the watching consoles of a pass that
+// brought only log lines (its trigger fires on an update of the progress columns).
 std::optional<QString> RunUpkeep::writeHeld(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
-                                            const QSet<qint64> &held, const QString &instanceId)
+                                            const QSet<qint64> &held, qint64 nowMSecs,
+                                            const QString &instanceId)
 {
-    SqlStatement update(db, u"UPDATE jc_runs SET progress_done = :done, progress_total = "
-                            ":total, progress_text = :text WHERE id = :run AND "
+    SqlStatement update(db, u"UPDATE jc_runs SET heartbeat_at_ms = :now, progress_done = :done, "
+                            "progress_total = :total, progress_text = :text WHERE id = :run AND "
                             "instance_id = :instance AND status = :running"_s);
     RunLogBatch log;
     for (const RunJournal::LiveRun &run : runs) {
-        if (!held.contains(run.storedRunId))
+        if (!held.contains(run.storedRunId) || (!run.progressChanged && run.newLogLines.isEmpty()))
             continue;
-        if (run.progressChanged) {
-            if (const auto failed =
-                    update.exec(heldProgress(run.storedRunId, instanceId, run.progress)))
-                return failed->text();
-        }
+        SqlStatement::Values values = heldProgress(run.storedRunId, instanceId, run.progress);
+        values.insert(u":now"_s, nowMSecs);
+        if (const auto failed = update.exec(values))
+            return failed->text();
         log.add(run.storedRunId, run.newLogLines, run.firstLogSeq);
     }
     return log.write(db, dialect);

@@ -26,7 +26,7 @@ public:
     Expected<RunJournal::HeartbeatReply, QString>
     heartbeat(const QList<RunJournal::LiveRun> &runs, qint64 nowMSecs, const QString &instanceId);
     Expected<RunJournal::LiveReply, QString> shareLive(const QList<RunJournal::LiveRun> &runs,
-                                                       const QString &instanceId);
+                                                       qint64 nowMSecs, const QString &instanceId);
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq);
     // RunJournal::finishAll: up to maxFinishesPerTransaction runs' ends in one transaction,
@@ -60,11 +60,13 @@ private:
     static Expected<HeldRows, QString> heldRows(QSqlDatabase &db, SqlDialect dialect,
                                                 const QList<RunJournal::LiveRun> &runs,
                                                 const QString &instanceId, bool forWrite);
-    Expected<QSet<qint64>, QString>
-    writeLive(QSqlDatabase &db, const QList<RunJournal::LiveRun> &runs, const QString &instanceId);
+    Expected<QSet<qint64>, QString> writeLive(QSqlDatabase &db,
+                                              const QList<RunJournal::LiveRun> &runs,
+                                              qint64 nowMSecs, const QString &instanceId);
     static std::optional<QString> writeHeld(QSqlDatabase &db, SqlDialect dialect,
                                             const QList<RunJournal::LiveRun> &runs,
-                                            const QSet<qint64> &held, const QString &instanceId);
+                                            const QSet<qint64> &held, qint64 nowMSecs,
+                                            const QString &instanceId);
     // Writes the run's outcome on its running row, finished at the record's time (now when it
     // has none). The value is a refusal when the row no longer runs this attempt (it says why),
     // else nullopt; the error is the database's.

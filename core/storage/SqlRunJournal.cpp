@@ -33,10 +33,10 @@ QList<Expected<void, QString>> SqlRunJournal::finishAll(const QList<Finish> &fin
     return RunUpkeep(*m_connections).finishAll(finishes);
 }
 
-Expected<RunJournal::LiveReply, QString> SqlRunJournal::shareLive(const QList<LiveRun> &runs,
-                                                                  const QString &instanceId)
+Expected<RunJournal::LiveReply, QString>
+SqlRunJournal::shareLive(const QList<LiveRun> &runs, qint64 nowMSecs, const QString &instanceId)
 {
-    return RunUpkeep(*m_connections).shareLive(runs, instanceId);
+    return RunUpkeep(*m_connections).shareLive(runs, nowMSecs, instanceId);
 }
 
 Expected<RunJournal::HeartbeatReply, QString>

@@ -42,7 +42,7 @@ public:
     Claim claim(const ClaimRequest &request) override;
     // Many claims per transaction on SQLite and PostgreSQL (RunClaims::claimAll).
     QList<Claim> claimAll(const QList<ClaimRequest> &requests) override;
-    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs,
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs, qint64 nowMSecs,
                                            const QString &instanceId) override;
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                 const QString &instanceId) override;

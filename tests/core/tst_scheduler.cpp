@@ -102,7 +102,8 @@ public:
     // While holdShares is set, each call waits at a gate: shareEntered, then shareOpen.
     // Keeps each changed progress and every line; says the runs of askToCancel() were asked
     // to cancel.
-    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs, const QString &) override
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &runs, qint64,
+                                           const QString &) override
     {
         if (holdShares) {
             shareEntered.release();
@@ -250,7 +251,7 @@ public:
             claims.append({Claim::Status::Claimed, ++m_lastId, {}});
         return claims;
     }
-    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &, const QString &) override
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &, qint64, const QString &) override
     {
         return LiveReply{};
     }

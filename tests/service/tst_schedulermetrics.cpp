@@ -53,7 +53,7 @@ public:
         QMutexLocker lock(&m_mutex);
         return {Claim::Status::Claimed, ++m_lastId, {}};
     }
-    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &, const QString &) override
+    Expected<LiveReply, QString> shareLive(const QList<LiveRun> &, qint64, const QString &) override
     {
         return LiveReply{};
     }

@@ -600,10 +600,12 @@ void tst_SqlRunJournal::heartbeatRefreshesLeasesAndLogs()
     VERIFY_OK(journal.heartbeat({}, T0, u"a"_s));
 }
 
-// Between heartbeats, the progress that changed and the new log lines: not the lease, and
-// never a progress on a row this instance does not hold or that ended (the heartbeat finds
-// those out; an end keeps how far the run got). The cancel requests it answers are this
-// instance's running runs'.
+// Between heartbeats, the progress that changed and the new log lines, and the pass's time as
+// the heartbeat of the rows it writes (a sign of life: a run whose instance dies ends within
+// a pass of its last work; it ended at the heartbeat before, up to 15 s earlier, "0.0 s" for a
+// run killed in its first 15 s), never a row this instance does not hold or that ended (the
+// heartbeat finds those out; an end keeps how far the run got). The cancel requests it
+// answers are this instance's running runs'.
 void tst_SqlRunJournal::liveSharesProgressOfHeldRunningRunsOnly()
 {
     OPEN_JOURNAL();
@@ -621,19 +623,23 @@ void tst_SqlRunJournal::liveSharesProgressOfHeldRunningRunsOnly()
     VERIFY_OK(journal.requestCancel(foreign, u"alice"_s, T0 + 20));
 
     RunJournal::LiveRun unchanged{quiet, {5, 5, u"users"_s}, {}, 0, false};
+    const QDateTime quietBeat = stored(history, quiet).heartbeatAt;
+    const QDateTime foreignBeat = stored(history, foreign).heartbeatAt;
     auto reply =
         journal.shareLive({{ours, {3, 10, u"users"_s}, lines({u"a"_s, u"bb"_s}, T0 + 5), 0},
                            unchanged,
                            {foreign, {9, 9, u"files"_s}, lines({u"x"_s}, T0 + 5), 0},
                            {ended, {1, 4, u"files"_s}, {}, 0}},
-                          u"a"_s);
+                          T0 + 30'000, u"a"_s);
     VERIFY_OK(reply);
     QCOMPARE(reply->cancelRequested, QList<qint64>{quiet}); // b's run is b's to cancel
     QVERIFY(reply->writeError.isEmpty());
     QCOMPARE(reply->shared, (QSet<qint64>{ours, quiet}));
     const StoredRun run = stored(history, ours);
     QCOMPARE(run.progress, (jc::RunProgress{3, 10, u"users"_s}));
-    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0); // the lease is the heartbeat's
+    QCOMPARE(run.heartbeatAt.toMSecsSinceEpoch(), T0 + 30'000);  // written: alive then
+    QCOMPARE(stored(history, quiet).heartbeatAt, quietBeat);     // nothing to write
+    QCOMPARE(stored(history, foreign).heartbeatAt, foreignBeat); // not ours
     const auto log = history.logLines(ours, -1, 10);
     VERIFY_OK(log);
     QCOMPARE(log->size(), 2);
@@ -646,10 +652,10 @@ void tst_SqlRunJournal::liveSharesProgressOfHeldRunningRunsOnly()
     QCOMPARE(stored(history, ended).progress, (jc::RunProgress{4, 4, u"files"_s}));
 
     // Nothing to write: the pass only reads.
-    reply = journal.shareLive({unchanged}, u"a"_s);
+    reply = journal.shareLive({unchanged}, T0 + 40'000, u"a"_s);
     VERIFY_OK(reply);
     QCOMPARE(reply->cancelRequested, QList<qint64>{quiet});
-    VERIFY_OK(journal.shareLive({}, u"a"_s));
+    VERIFY_OK(journal.shareLive({}, T0 + 40'000, u"a"_s));
 }
 
 // SQLite has one write lock: while another process holds it longer than the busy timeout (an
@@ -672,7 +678,7 @@ void tst_SqlRunJournal::aCancelIsReadWhileAnotherProcessWritesSqlite()
     jc::test::WriteLockHolder holder(database.url(), std::chrono::milliseconds(1000));
     QVERIFY2(holder.waitUntilHeld(), qPrintable(holder.lockError()));
     const auto reply = journal.shareLive(
-        {{ours, {3, 10, u"users"_s}, lines({u"Batch 7 committed"_s}, T0 + 5), 0}}, u"a"_s);
+        {{ours, {3, 10, u"users"_s}, lines({u"Batch 7 committed"_s}, T0 + 5), 0}}, T0 + 30, u"a"_s);
     VERIFY_OK(reply);
     QCOMPARE(reply->cancelRequested, QList<qint64>{ours});
     QVERIFY2(!reply->writeError.isEmpty(), "the write was expected to wait and give up");

@@ -456,8 +456,10 @@ void MainWindow::followLiveRun()
     RunHistoryModel *history = m_history->model();
     history->setNow(m_model->now());
     const JobOverview *job = m_model->job(history->job());
-    if (job && job->lastRun && job->lastRun->outcome == RunOutcome::Running)
+    if (job && job->lastRun && job->lastRun->outcome == RunOutcome::Running) {
         history->setLiveProgress(job->lastRun->id, job->progress());
+        history->setLiveHeartbeat(job->lastRun->id, job->lastRun->heartbeatAt);
+    }
 }
 
 void MainWindow::followRowChanges(const QModelIndex &topLeft, const QModelIndex &bottomRight)

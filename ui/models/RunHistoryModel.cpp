@@ -82,7 +82,29 @@ RunProgress RunHistoryModel::progressOf(const StoredRun &run) const
 // This console's own runs are held by this process: alive, whatever their rows' heartbeats say.
 std::optional<QDateTime> RunHistoryModel::silentSince(const StoredRun &run) const
 {
-    return RunFormat::silentSince(run, m_now);
+    const QDateTime newer = m_heartbeats.value(run.id);
+    if (!newer.isValid() || (run.heartbeatAt.isValid() && newer <= run.heartbeatAt))
+        return RunFormat::silentSince(run, m_now);
+    StoredRun latest = run;
+    latest.heartbeatAt = newer;
+    return RunFormat::silentSince(latest, m_now);
+}
+
+void RunHistoryModel::setLiveHeartbeat(qint64 runId, const QDateTime &heartbeatAt)
+{
+    // Ended runs' entries go, as in setLiveProgress().
+    for (auto it = m_heartbeats.begin(); it != m_heartbeats.end();) {
+        const auto row = std::find_if(runs().cbegin(), runs().cend(),
+                                      [&](const StoredRun &run) { return run.id == it.key(); });
+        if (it.key() != runId && (row == runs().cend() || row->outcome != RunOutcome::Running))
+            it = m_heartbeats.erase(it);
+        else
+            ++it;
+    }
+    if (!heartbeatAt.isValid() || m_heartbeats.value(runId) == heartbeatAt)
+        return;
+    m_heartbeats.insert(runId, heartbeatAt);
+    runningRowsChanged(Duration, Summary);
 }
 
 RunOutcome RunHistoryModel::shownOutcome(const StoredRun &run) const

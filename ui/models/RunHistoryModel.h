@@ -46,6 +46,9 @@ public:
     void setNow(const QDateTime &now);
     // The newest progress of the running run `runId` (a stored id); kept until it has ended.
     void setLiveProgress(qint64 runId, const RunProgress &progress);
+    // The newest heartbeat of the running run `runId` (a stored id), from a fresher read than
+    // this model's page (the jobs table's): whether, and since when, it stopped answering.
+    void setLiveHeartbeat(qint64 runId, const QDateTime &heartbeatAt);
 
 protected:
     QStringList titles() const override;
@@ -68,6 +71,7 @@ private:
     QDateTime m_until;
     QDateTime m_now;
     QHash<qint64, RunProgress> m_live;
+    QHash<qint64, QDateTime> m_heartbeats;
 };
 
 } // namespace jc
