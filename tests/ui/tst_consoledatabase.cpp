@@ -113,6 +113,23 @@ private:
     QString m_text;
 };
 
+// Migrates a PostgreSQL database and makes it read-only for every session after (this suite
+// runs as root, which may write any file: a read-only SQLite file would not be); what failed.
+QString migratedReadOnly(const jc::test::TestDatabase &database)
+{
+    jc::ConnectionFactory factory(database.url());
+    const auto db = factory.connectionForCurrentThread();
+    if (!db)
+        return db.error();
+    if (const auto migrated = jc::Migrator().migrate(*db); !migrated)
+        return migrated.error();
+    QSqlQuery query(*db);
+    if (!query.exec(u"ALTER DATABASE "_s + database.url().databaseName() +
+                    u" SET default_transaction_read_only = on"_s))
+        return query.lastError().text();
+    return {};
+}
+
 // Listens on a loopback port and never accepts: the kernel completes connections into the
 // backlog, so a client connects and then waits for an answer that never comes.
 class SilentServer
@@ -284,16 +301,8 @@ private slots:
         QVERIFY2(database.isReady(), qPrintable(database.error()));
         QTemporaryDir folder;
         QVERIFY(folder.isValid());
-        {
-            jc::ConnectionFactory factory(database.url());
-            const auto db = factory.connectionForCurrentThread();
-            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-            QVERIFY(jc::Migrator().migrate(*db));
-            QSqlQuery query(*db);
-            QVERIFY2(query.exec(u"ALTER DATABASE "_s + database.url().databaseName() +
-                                u" SET default_transaction_read_only = on"_s),
-                     qPrintable(query.lastError().text()));
-        }
+        const QString readOnly = migratedReadOnly(database);
+        QVERIFY2(readOnly.isEmpty(), qPrintable(readOnly));
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const auto opened =
@@ -348,16 +357,8 @@ private slots:
     {
         jc::test::TestDatabase database(jc::SqlDialect::Postgres);
         QVERIFY2(database.isReady(), qPrintable(database.error()));
-        {
-            jc::ConnectionFactory factory(database.url());
-            const auto db = factory.connectionForCurrentThread();
-            QVERIFY2(db, qPrintable(db ? QString() : db.error()));
-            QVERIFY(jc::Migrator().migrate(*db));
-            QSqlQuery query(*db);
-            QVERIFY2(query.exec(u"ALTER DATABASE "_s + database.url().databaseName() +
-                                u" SET default_transaction_read_only = on"_s),
-                     qPrintable(query.lastError().text()));
-        }
+        const QString readOnly = migratedReadOnly(database);
+        QVERIFY2(readOnly.isEmpty(), qPrintable(readOnly));
         QTemporaryDir folder;
         QVERIFY(folder.isValid());
         ConsoleSettings settings(folder.filePath(u"settings.ini"_s));

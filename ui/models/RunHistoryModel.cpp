@@ -10,6 +10,25 @@
 
 namespace jc {
 
+namespace {
+
+// Drops the entries of runs that are not running rows of `rows` any more (only running rows
+// read them), but `keep`'s.
+template <typename Value, typename Rows>
+void forgetEnded(QHash<qint64, Value> &live, qint64 keep, const Rows &rows)
+{
+    for (auto it = live.begin(); it != live.end();) {
+        const auto row = std::find_if(rows.cbegin(), rows.cend(),
+                                      [&](const StoredRun &run) { return run.id == it.key(); });
+        if (it.key() != keep && (row == rows.cend() || row->outcome != RunOutcome::Running))
+            it = live.erase(it);
+        else
+            ++it;
+    }
+}
+
+} // namespace
+
 RunHistoryModel::RunHistoryModel(DatabaseReader *reader, QObject *parent)
     : PagedRunModel(reader, parent)
 {}
@@ -46,15 +65,7 @@ void RunHistoryModel::setNow(const QDateTime &now)
 
 void RunHistoryModel::setLiveProgress(qint64 runId, const RunProgress &progress)
 {
-    // Ended runs' entries go: only running rows read them.
-    for (auto it = m_live.begin(); it != m_live.end();) {
-        const auto row = std::find_if(runs().cbegin(), runs().cend(),
-                                      [&](const StoredRun &run) { return run.id == it.key(); });
-        if (it.key() != runId && (row == runs().cend() || row->outcome != RunOutcome::Running))
-            it = m_live.erase(it);
-        else
-            ++it;
-    }
+    forgetEnded(m_live, runId, runs());
     if (m_live.value(runId) == progress && m_live.contains(runId))
         return;
     m_live.insert(runId, progress);
@@ -92,15 +103,7 @@ std::optional<QDateTime> RunHistoryModel::silentSince(const StoredRun &run) cons
 
 void RunHistoryModel::setLiveHeartbeat(qint64 runId, const QDateTime &heartbeatAt)
 {
-    // Ended runs' entries go, as in setLiveProgress().
-    for (auto it = m_heartbeats.begin(); it != m_heartbeats.end();) {
-        const auto row = std::find_if(runs().cbegin(), runs().cend(),
-                                      [&](const StoredRun &run) { return run.id == it.key(); });
-        if (it.key() != runId && (row == runs().cend() || row->outcome != RunOutcome::Running))
-            it = m_heartbeats.erase(it);
-        else
-            ++it;
-    }
+    forgetEnded(m_heartbeats, runId, runs());
     if (!heartbeatAt.isValid() || m_heartbeats.value(runId) == heartbeatAt)
         return;
     m_heartbeats.insert(runId, heartbeatAt);
