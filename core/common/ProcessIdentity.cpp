@@ -74,19 +74,21 @@ std::optional<qint64> startTicks(qint64 pid)
 
 QString ProcessIdentity::currentHolder()
 {
-    static const QString holder = [] {
-        const qint64 pid = QCoreApplication::applicationPid();
-        const QString boot = bootId();
-        const auto ticks = startTicks(pid);
-        if (boot.isEmpty() || !ticks)
-            return QString();
-        return QStringLiteral("%1/%2/%3/%4")
-            .arg(QSysInfo::machineHostName())
-            .arg(pid)
-            .arg(boot)
-            .arg(*ticks);
-    }();
+    static const QString holder = holderOf(QCoreApplication::applicationPid());
     return holder;
+}
+
+QString ProcessIdentity::holderOf(qint64 pid)
+{
+    const QString boot = bootId();
+    const auto ticks = startTicks(pid);
+    if (boot.isEmpty() || !ticks)
+        return {};
+    return QStringLiteral("%1/%2/%3/%4")
+        .arg(QSysInfo::machineHostName())
+        .arg(pid)
+        .arg(boot)
+        .arg(*ticks);
 }
 
 ProcessIdentity::Liveness ProcessIdentity::liveness(const QString &holderText)

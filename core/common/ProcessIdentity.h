@@ -19,6 +19,8 @@ class ProcessIdentity
 public:
     // This process as "host/pid/bootid/starttime", read once; empty where /proc is unreadable.
     static QString currentHolder();
+    // The same for another live process of this host (tests give it to a child they kill).
+    static QString holderOf(qint64 pid);
 
     enum class Liveness {
         Alive,   // the holder process is running, on this host

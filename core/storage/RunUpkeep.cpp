@@ -397,12 +397,9 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     WriteTransaction transaction(*db, m_connections);
     auto error = transaction.begin(m_connections.dialect());
     int count = 0;
-    // Own runs first, so that they get the message that says what really happened.
-    if (!error && !ownInstanceId.isEmpty())
-        error = interruptOwn(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs,
-                             ownInstanceId, &count);
     if (!error)
-        error = interruptDead(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs, &count);
+        error = interruptLeftOver(db.value(), m_connections.dialect(), nowMSecs, leaseMSecs,
+                                  ownInstanceId, &count);
     if (!error)
         error = transaction.commit();
     if (error)
@@ -413,22 +410,27 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     return count;
 }
 
-// The runs left `running` under this instance's name are a previous life's, at once, with no
-// lease to wait out: unless a live process on this host holds one. Then another process runs
-// under the same name (two services given one `--instance`, two containers with one host
-// name), and the run is its own: marking it interrupted would have the catch-up run the
-// occurrence a second time beside it, in the same row, where its holder would never notice.
-std::optional<QString> RunUpkeep::interruptOwn(QSqlDatabase &db, SqlDialect dialect,
-                                               qint64 nowMSecs, qint64 leaseMSecs,
-                                               const QString &ownInstanceId, int *count)
+// One read of the running rows, each marked interrupted when it is left over:
+//  - a run under this instance's own name is a previous life's, at once, with no lease to wait
+//    out, and says so; unless a live process on this host holds it. Then another process runs
+//    under the same name (two services given one `--instance`, two containers with one host
+//    name), and the run is its own: marking it interrupted would have the catch-up run the
+//    occurrence a second time beside it, in the same row, where its holder would never notice;
+//  - any other run that RunLiveness finds dead: its holder is gone, or its lease expired and
+//    its holder is not known to live. A holder alive on this host keeps its run however late
+//    its heartbeat (a long write transaction may hold one back on SQLite).
+std::optional<QString> RunUpkeep::interruptLeftOver(QSqlDatabase &db, SqlDialect dialect,
+                                                    qint64 nowMSecs, qint64 leaseMSecs,
+                                                    const QString &ownInstanceId, int *count)
 {
     const auto rows = RunRows::running(db, dialect, std::nullopt, {}, leaseMSecs, nowMSecs);
     if (!rows)
         return rows.error();
     for (const RunningRow &row : rows.value()) {
-        if (row.holder.instanceId != ownInstanceId)
-            continue;
-        if (ProcessIdentity::liveness(row.holderText) == ProcessIdentity::Liveness::Alive) {
+        const bool own = !ownInstanceId.isEmpty() && row.holder.instanceId == ownInstanceId;
+        const bool heldHere =
+            ProcessIdentity::liveness(row.holderText) == ProcessIdentity::Liveness::Alive;
+        if (own && heldHere) {
             qCWarning(lcStorage).noquote()
                 << u"Run %1 is held by a live process (%2) under this instance's name \"%3\": "
                    "left to it. Give every instance its own --instance name."_s.arg(
@@ -436,28 +438,11 @@ std::optional<QString> RunUpkeep::interruptOwn(QSqlDatabase &db, SqlDialect dial
                        ownInstanceId);
             continue;
         }
-        if (auto error = RunRows::markInterrupted(
-                db, row.holder.id, u"The instance was restarted while this run was going"_s, count))
-            return error;
-    }
-    return std::nullopt;
-}
-
-// Marks every running row that RunLiveness finds dead interrupted: its holder is gone, or
-// its lease expired and its holder is not known to live. A holder alive on this host keeps its
-// run however late its heartbeat (a long write transaction may hold one back on SQLite).
-std::optional<QString> RunUpkeep::interruptDead(QSqlDatabase &db, SqlDialect dialect,
-                                                qint64 nowMSecs, qint64 leaseMSecs, int *count)
-{
-    const auto rows = RunRows::running(db, dialect, std::nullopt, {}, leaseMSecs, nowMSecs);
-    if (!rows)
-        return rows.error();
-    for (const RunningRow &row : rows.value()) {
-        if (row.state == RunLiveness::State::Alive)
+        if (!own && row.state == RunLiveness::State::Alive)
             continue;
-        if (auto error = RunRows::markInterrupted(
-                db, row.holder.id, RunLiveness::reason(row.state, row.holderText, row.leaseMSecs),
-                count))
+        const QString reason = own ? u"The instance was restarted while this run was going"_s
+                                   : RunLiveness::reason(row.state, row.holderText, row.leaseMSecs);
+        if (auto error = RunRows::markInterrupted(db, row.holder.id, reason, count))
             return error;
     }
     return std::nullopt;

@@ -74,11 +74,9 @@ private:
                                                                const RunRecord &record);
     static std::optional<QString> addOwnAccount(QSqlDatabase &db, qint64 runId,
                                                 const RunRecord &record, qint64 finishedAtMSecs);
-    static std::optional<QString> interruptOwn(QSqlDatabase &db, SqlDialect dialect,
-                                               qint64 nowMSecs, qint64 leaseMSecs,
-                                               const QString &ownInstanceId, int *count);
-    static std::optional<QString> interruptDead(QSqlDatabase &db, SqlDialect dialect,
-                                                qint64 nowMSecs, qint64 leaseMSecs, int *count);
+    static std::optional<QString> interruptLeftOver(QSqlDatabase &db, SqlDialect dialect,
+                                                    qint64 nowMSecs, qint64 leaseMSecs,
+                                                    const QString &ownInstanceId, int *count);
 
     ConnectionFactory &m_connections;
 };

@@ -16,7 +16,6 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QDeadlineTimer>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -64,23 +63,9 @@ public:
     qint64 pid() const { return m_pid; }
     // How the scheduler names this process's instance in jc_runs and jc_instances.
     QString hostPid() const { return QSysInfo::machineHostName() + u':' + QString::number(m_pid); }
-    // Its holder text (ProcessIdentity), as a run it held records it: this process's with the
-    // child's pid and start time (field 22 of /proc/<pid>/stat); empty where /proc cannot tell.
-    QString holder() const
-    {
-        QStringList parts = ProcessIdentity::currentHolder().split(u'/');
-        QFile file(QStringLiteral("/proc/%1/stat").arg(m_pid));
-        if (parts.size() != 4 || m_pid <= 0 || !file.open(QIODevice::ReadOnly))
-            return {};
-        const QByteArray stat = file.readAll();
-        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-        constexpr qsizetype StartTimeIndex = 22 - 3; // fields counted from the third
-        if (fields.size() <= StartTimeIndex)
-            return {};
-        parts[1] = QString::number(m_pid);
-        parts[3] = QString::fromLatin1(fields.at(StartTimeIndex));
-        return parts.join(u'/');
-    }
+    // Its holder text (ProcessIdentity), as a run it held records it; empty where /proc
+    // cannot tell.
+    QString holder() const { return ProcessIdentity::holderOf(m_pid); }
     QString out() const { return QString::fromUtf8(m_out); }
     QString err() const { return QString::fromUtf8(m_err); }
     void write(const QByteArray &data) { m_process.write(data); }

@@ -59,6 +59,7 @@ void RunHistoryModel::setNow(const QDateTime &now)
     if (now == m_now)
         return;
     m_now = now;
+    m_silent.clear();
     // A running row's holder may have stopped answering since: its outcome to summary change.
     runningRowsChanged(Duration, Summary);
 }
@@ -91,14 +92,22 @@ RunProgress RunHistoryModel::progressOf(const StoredRun &run) const
 }
 
 // This console's own runs are held by this process: alive, whatever their rows' heartbeats say.
+// Judged once per running run and tick (setNow): a verdict reads /proc, and a repaint asks for
+// it in several cells and roles of the row.
 std::optional<QDateTime> RunHistoryModel::silentSince(const StoredRun &run) const
 {
-    const QDateTime newer = m_heartbeats.value(run.id);
-    if (!newer.isValid() || (run.heartbeatAt.isValid() && newer <= run.heartbeatAt))
-        return RunFormat::silentSince(run, m_now);
+    if (run.outcome != RunOutcome::Running)
+        return std::nullopt;
     StoredRun latest = run;
-    latest.heartbeatAt = newer;
-    return RunFormat::silentSince(latest, m_now);
+    if (const QDateTime newer = m_heartbeats.value(run.id);
+        newer.isValid() && (!run.heartbeatAt.isValid() || newer > run.heartbeatAt))
+        latest.heartbeatAt = newer;
+    if (const auto known = m_silent.constFind(run.id);
+        known != m_silent.cend() && known->heartbeatAt == latest.heartbeatAt)
+        return known->since;
+    const auto since = RunFormat::silentSince(latest, m_now);
+    m_silent.insert(run.id, {latest.heartbeatAt, since});
+    return since;
 }
 
 void RunHistoryModel::setLiveHeartbeat(qint64 runId, const QDateTime &heartbeatAt)

@@ -72,6 +72,12 @@ private:
     QDateTime m_now;
     QHash<qint64, RunProgress> m_live;
     QHash<qint64, QDateTime> m_heartbeats;
+    struct Silence // silentSince()'s verdict at m_now, for the heartbeat it judged
+    {
+        QDateTime heartbeatAt;
+        std::optional<QDateTime> since;
+    };
+    mutable QHash<qint64, Silence> m_silent;
 };
 
 } // namespace jc
