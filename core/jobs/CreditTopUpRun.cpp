@@ -344,7 +344,7 @@ Expected<CreditTopUpSql *, QSqlError> CreditTopUpRun::statements()
     if (!db) // cannot connect: the factory's message says why; worth a retry like a lost one
         return Unexpected(
             QSqlError(db.error(), {}, QSqlError::ConnectionError, QStringLiteral("08006")));
-    auto sql = CreditTopUpSql::open(db.value(), m_database.dialect(), m_period, m_bounds);
+    auto sql = CreditTopUpSql::open(m_database, db.value(), m_period, m_bounds);
     if (!sql)
         return Unexpected(sql.error());
     m_sql = std::move(sql).value();

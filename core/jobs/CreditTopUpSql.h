@@ -4,6 +4,7 @@
 #include "jobs/CreditTopUpCounts.h"
 #include "storage/SqlDialect.h"
 #include "storage/SqlStatement.h"
+#include "storage/SqliteCheckpointer.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -15,6 +16,8 @@
 #include <memory>
 
 namespace jc {
+
+class ConnectionFactory;
 
 // The SQL of the Monthly Credit Top-Up on one connection for one period ("2026-12"):
 // set-based statements per batch of users, prepared once.
@@ -94,8 +97,10 @@ public:
     };
 
     // Creates the connection's temporary work table (when absent) and prepares statements.
+    // `db` is the calling thread's connection from `database`; on SQLite the object also keeps
+    // a connection of its own on another thread while it lasts (SqliteCheckpointer).
     static Expected<std::unique_ptr<CreditTopUpSql>, QSqlError>
-    open(QSqlDatabase db, SqlDialect dialect, const QString &period, const Bounds &bounds);
+    open(ConnectionFactory &database, QSqlDatabase db, const QString &period, const Bounds &bounds);
 
     ~CreditTopUpSql();
     CreditTopUpSql(const CreditTopUpSql &) = delete;
@@ -148,6 +153,10 @@ public:
     Expected<CreditTopUpCounts, QSqlError> preview(const Range &range);
 
 private:
+    // SQLite: the log may grow to this many frames (pages) before it is copied back and
+    // started over (80 MiB at 4 KiB a page); see tuneSqlite().
+    static constexpr qint64 checkpointLogFrames = 20000;
+
     CreditTopUpSql(QSqlDatabase db, SqlDialect dialect, QString period, Bounds bounds);
 
     std::optional<QSqlError> createChosenTable();
@@ -156,7 +165,7 @@ private:
     // MySQL: the collation of users.id ("" when it has none or cannot be named).
     Expected<QString, QSqlError> usersIdCollation();
     std::optional<QSqlError> compareAcrossCollations(const QString &usersIdCollation);
-    std::optional<QSqlError> tuneSqlite();
+    std::optional<QSqlError> tuneSqlite(ConnectionFactory &database);
     std::optional<QSqlError> prepareAll();
     std::optional<QSqlError> exec(SqlStatement &statement, const SqlStatement::Values &values);
     std::optional<QSqlError> execText(const QString &sql);
@@ -182,6 +191,7 @@ private:
 
     QSqlDatabase m_db;
     SqlDialect m_dialect;
+    std::unique_ptr<SqliteCheckpointer> m_checkpointer; // SQLite, while the run lasts
     QString m_period;
     Bounds m_bounds;
     SqlStatement m_surveyUsers;
