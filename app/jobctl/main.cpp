@@ -71,6 +71,9 @@ void printUsage(QTextStream &stream)
         stream << "  " << name.leftJustified(12) << command.summary << "\n";
 }
 
+const char *const databaseForms =
+    "a SQLite path, or a postgresql:// or mysql:// URL (see jobctl --help)";
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -100,7 +103,7 @@ int main(int argc, char *argv[])
         }
         if (argument == QLatin1String("--db")) {
             if (++index == arguments.size()) {
-                err << "jobctl: --db needs a value (a SQLite path or a postgresql:// URL)\n";
+                err << "jobctl: --db needs a value: " << databaseForms << "\n";
                 return 2;
             }
             databaseUrl = arguments.at(index);
@@ -108,6 +111,13 @@ int main(int argc, char *argv[])
             databaseUrl = argument.mid(5);
         } else {
             break;
+        }
+        // An empty value (an unset variable in a script: --db "$DB") would otherwise mean the
+        // default database, and the command would act on another database than intended.
+        if (databaseUrl.trimmed().isEmpty()) {
+            err << "jobctl: --db is empty: name " << databaseForms
+                << ", or leave --db out for $JOBCONSOLE_DB or the default database\n";
+            return 2;
         }
     }
     if (index == arguments.size()) {

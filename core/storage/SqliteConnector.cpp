@@ -120,6 +120,13 @@ std::optional<QString> SqliteConnector::prepare(const DatabaseUrl &url,
         return QStringLiteral("%1 is a folder, not a SQLite database file: name a file in it.")
             .arg(nativePath);
     }
+    // A device or a pipe (/dev/null) opens as an empty database, which would be offered a
+    // `migrate` that can never work.
+    if (file.exists() && !file.isFile()) {
+        return QStringLiteral("%1 is not a regular file, so it cannot hold a SQLite database: "
+                              "name a database file.")
+            .arg(nativePath);
+    }
     // An existing file this user may only read is opened: reading it (jobctl list, history) is
     // fine, and a writer is refused by its first write (Migrator::checkWritable), which names
     // the file and says what to do.

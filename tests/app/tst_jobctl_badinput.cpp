@@ -429,6 +429,45 @@ private slots:
         QVERIFY(QFileInfo::exists(typo));
     }
 
+    // --db with no database in it: an empty value (an unset variable in a script) is refused
+    // rather than taken for the default database, which exists here and would be listed.
+    void aDbOptionWithoutADatabaseIsRefused()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"JOBCONSOLE_DB"_s);
+        environment.insert(u"XDG_DATA_HOME"_s, folder.filePath(u"data"_s));
+        const auto jobctlHere = [&](const QStringList &arguments) {
+            return runProcess(QStringLiteral(JOBCTL_PATH), arguments, 30000, environment);
+        };
+        const Result created = jobctlHere({u"migrate"_s});
+        QVERIFY2(created.exitCode == 0, qPrintable(describe({u"migrate"_s}, created)));
+        for (const QStringList &arguments :
+             {QStringList{u"--db"_s, u""_s, u"list"_s}, QStringList{u"--db="_s, u"list"_s},
+              QStringList{u"--db"_s, u"  "_s, u"pause"_s, retention}}) {
+            const Result result = jobctlHere(arguments);
+            const QString what = describe(arguments, result);
+            QVERIFY2(result.exitCode == 2, qPrintable(what));
+            QVERIFY2(result.err.contains(u"--db is empty"_s), qPrintable(what));
+            QVERIFY2(result.out.isEmpty(), qPrintable(what));
+        }
+        const Result missing = jobctlHere({u"--db"_s});
+        const QString what = describe({u"--db"_s}, missing);
+        QVERIFY2(missing.exitCode == 2, qPrintable(what));
+        for (const QString &form : {u"SQLite path"_s, u"postgresql://"_s, u"mysql://"_s})
+            QVERIFY2(missing.err.contains(form), qPrintable(what));
+    }
+
+    // A device opens as an empty SQLite database: it was offered `migrate`, which cannot work.
+    void aDeviceIsNoDatabase()
+    {
+        JOBCTL(result, 1, u"--db"_s, u"/dev/null"_s, u"list"_s);
+        QVERIFY2(result.err.contains(u"/dev/null is not a regular file"_s),
+                 qPrintable(result.err));
+        QVERIFY2(!result.err.contains(u"migrate"_s), qPrintable(result.err));
+    }
+
     // A database with tables, none of them the app's (another program's, a wrong file): every
     // command refuses it naming what is missing, and adds nothing to it.
     void foreignDatabaseIsRefused_data() { jc::test::addDatabaseRowsWithMySql(); }
