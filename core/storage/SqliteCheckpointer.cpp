@@ -67,8 +67,8 @@ void SqliteCheckpointer::afterCommit()
     m_figures.waitedMSecs += waited.elapsed();
     // Copied whole, the log starts over at the writer's next BEGIN. A reader that held the pass
     // short keeps it as it is: then wait again only once it has grown by the limit once more.
-    m_waitAbove = m_figures.copiedFrames < m_figures.logFrames ? m_figures.logFrames + m_limit
-                                                               : m_limit;
+    m_waitAbove =
+        m_figures.copiedFrames < m_figures.logFrames ? m_figures.logFrames + m_limit : m_limit;
     if (m_figures.copiedFrames >= m_figures.logFrames)
         m_figures.logFrames = 0;
 }

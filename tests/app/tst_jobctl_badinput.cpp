@@ -463,8 +463,7 @@ private slots:
     void aDeviceIsNoDatabase()
     {
         JOBCTL(result, 1, u"--db"_s, u"/dev/null"_s, u"list"_s);
-        QVERIFY2(result.err.contains(u"/dev/null is not a regular file"_s),
-                 qPrintable(result.err));
+        QVERIFY2(result.err.contains(u"/dev/null is not a regular file"_s), qPrintable(result.err));
         QVERIFY2(!result.err.contains(u"migrate"_s), qPrintable(result.err));
     }
 

@@ -165,8 +165,8 @@ void tst_SqliteCheckpointer::expectEveryRowRewritten(const QSqlDatabase &db)
 void tst_SqliteCheckpointer::aReaderThatHoldsOldPagesIsNotWaitedFor()
 {
     const QSqlDatabase db = writer();
-    QSqlDatabase reader = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
-                                                    QStringLiteral("reader"));
+    QSqlDatabase reader =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("reader"));
     reader.setDatabaseName(m_dir->filePath(QStringLiteral("db.sqlite")));
     QVERIFY(reader.open());
     auto checkpointer = SqliteCheckpointer::start(*m_factory, limit);
