@@ -30,6 +30,7 @@ QJsonObject CreditTopUpCounts::toJson() const
             {QStringLiteral("creditsGranted"), creditsGranted},
             {QStringLiteral("alreadyToppedUp"), alreadyToppedUp},
             {QStringLiteral("usersSkippedNegative"), usersSkippedNegative},
+            {QStringLiteral("usersWithoutBalanceOrLimit"), usersWithoutBalanceOrLimit},
             {QStringLiteral("legacyGrantsAdopted"), legacyGrantsAdopted},
             {QStringLiteral("legacyRowsSinceSwitchOver"), legacyRowsSinceSwitchOver},
             {QStringLiteral("byLimit"), limits}};

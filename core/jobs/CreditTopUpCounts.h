@@ -7,7 +7,7 @@ namespace jc {
 
 // What the Monthly Credit Top-Up did (or, in a dry run, would do) to some users: one batch,
 // or the whole run when the batches are added up. The run's summary is toJson(). A batch
-// counts its users and grants only; alreadyToppedUp and usersSkippedNegative are counted once
+// counts its users and grants only; alreadyToppedUp and the skipped users are counted once
 // per run, over all users, before the batches (CreditTopUpSql::survey).
 struct CreditTopUpCounts
 {
@@ -24,8 +24,10 @@ struct CreditTopUpCounts
     // Top-ups of this period recorded before the run started (by an earlier, interrupted or
     // concurrent run).
     qint64 alreadyToppedUp = 0;
-    // Negative free_credits, or a limit of zero or less: never touched, only counted.
+    // Below their limit but with negative free_credits: never touched, only counted.
     qint64 usersSkippedNegative = 0;
+    // Without free_credits or monthly_credit_limit (NULL in the app's table): never owed.
+    qint64 usersWithoutBalanceOrLimit = 0;
     // Users whose top-up of this period the web app's own scheduler wrote (without a period):
     // adopted as their grant (a dry run: would be), and counted in alreadyToppedUp.
     qint64 legacyGrantsAdopted = 0;
@@ -39,8 +41,8 @@ struct CreditTopUpCounts
     void add(const CreditTopUpCounts &other);
 
     // {"usersScanned": .., "usersToppedUp": .., "creditsGranted": .., "alreadyToppedUp": ..,
-    //  "usersSkippedNegative": .., "legacyGrantsAdopted": .., "legacyRowsSinceSwitchOver": ..,
-    //  "byLimit": {"10": {"users": n, "credits": c}, ...}}
+    //  "usersSkippedNegative": .., "usersWithoutBalanceOrLimit": .., "legacyGrantsAdopted": ..,
+    //  "legacyRowsSinceSwitchOver": .., "byLimit": {"10": {"users": n, "credits": c}, ...}}
     [[nodiscard]] QJsonObject toJson() const;
 };
 

@@ -61,6 +61,7 @@ JobResult CreditTopUpRun::execute()
         return survey.error().cancelled ? cancelled() : failed(survey.error().error);
     m_totalUsers = survey->users;
     m_totals.usersSkippedNegative = survey->skippedNegative;
+    m_totals.usersWithoutBalanceOrLimit = survey->withoutBalanceOrLimit;
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
     if (m_dryRun) // what the adoption would have found
         m_totals.legacyGrantsAdopted = survey->legacyGrants;
@@ -288,15 +289,17 @@ JobResult CreditTopUpRun::nothingOwed()
 
 JobResult CreditTopUpRun::finished() const
 {
-    m_context.log().info(m_dryRun ? QStringLiteral("Monthly credit top-up dry run finished")
-                                  : QStringLiteral("Monthly credit top-up finished"),
-                         {{QStringLiteral("period"), m_period},
-                          {QStringLiteral("batches"), m_batchesDone},
-                          {QStringLiteral("usersScanned"), m_totals.usersScanned},
-                          {QStringLiteral("usersToppedUp"), m_totals.usersToppedUp},
-                          {QStringLiteral("creditsGranted"), m_totals.creditsGranted},
-                          {QStringLiteral("alreadyToppedUp"), m_totals.alreadyToppedUp},
-                          {QStringLiteral("usersSkippedNegative"), m_totals.usersSkippedNegative}});
+    m_context.log().info(
+        m_dryRun ? QStringLiteral("Monthly credit top-up dry run finished")
+                 : QStringLiteral("Monthly credit top-up finished"),
+        {{QStringLiteral("period"), m_period},
+         {QStringLiteral("batches"), m_batchesDone},
+         {QStringLiteral("usersScanned"), m_totals.usersScanned},
+         {QStringLiteral("usersToppedUp"), m_totals.usersToppedUp},
+         {QStringLiteral("creditsGranted"), m_totals.creditsGranted},
+         {QStringLiteral("alreadyToppedUp"), m_totals.alreadyToppedUp},
+         {QStringLiteral("usersSkippedNegative"), m_totals.usersSkippedNegative},
+         {QStringLiteral("usersWithoutBalanceOrLimit"), m_totals.usersWithoutBalanceOrLimit}});
     return JobResult::success(summary());
 }
 

@@ -396,6 +396,7 @@ Expected<CreditTopUpSql::Survey, QSqlError> CreditTopUpSql::survey()
         survey.users = integerAt(m_surveyUsers, 0);
         survey.skippedNegative = integerAt(m_surveyUsers, 1); // NULL (no users) reads 0
         belowTheirLimit = integerAt(m_surveyUsers, 2);
+        survey.withoutBalanceOrLimit = integerAt(m_surveyUsers, 3);
     }
     m_surveyUsers.finish();
     const auto granted = firstInteger(m_countGranted, {{QStringLiteral(":period"), m_period}});

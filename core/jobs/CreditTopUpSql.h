@@ -83,8 +83,10 @@ public:
     struct Survey
     {
         qint64 users = 0;
-        // Negative free_credits, or a limit of zero or less: never touched, only counted.
+        // Below their limit but with negative free_credits: never touched, only counted.
         qint64 skippedNegative = 0;
+        // No free_credits or no monthly_credit_limit (NULL): never owed, only counted.
+        qint64 withoutBalanceOrLimit = 0;
         // Top-ups of the period recorded before the run (audit rows: by an earlier,
         // interrupted or concurrent run; a user deleted since still counts), legacy grants
         // included.

@@ -129,15 +129,18 @@ QString CreditTopUpStatements::createChosen(SqlDialect dialect, const QString &i
 
 // One sequential read of users each; the grants are counted on the period's index
 // (migration 6), and the audit log is looked up only for users below their limit: in a
-// period that is done, those who spent credits since their top-up. The third column counts
-// those users; with none, nobody can be owed and the look-up (a second read of users) is
-// skipped.
+// period that is done, those who spent credits since their top-up. Columns: all users; those
+// below their limit but skipped for a negative balance; those below their limit and not
+// negative (with none, nobody can be owed and the look-up, a second read of users, is
+// skipped); those without a balance or a limit (the app's columns allow NULL), never owed.
+// A user at or above a limit of zero or less is simply not below it: in no column.
 QString CreditTopUpStatements::surveyUsersSql()
 {
     return QStringLiteral(
-        "SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 OR monthly_credit_limit <= 0 "
+        "SELECT COUNT(*), SUM(CASE WHEN free_credits < 0 AND free_credits < monthly_credit_limit "
         "THEN 1 ELSE 0 END), SUM(CASE WHEN free_credits >= 0 AND free_credits < "
-        "monthly_credit_limit THEN 1 ELSE 0 END) FROM users");
+        "monthly_credit_limit THEN 1 ELSE 0 END), SUM(CASE WHEN free_credits IS NULL OR "
+        "monthly_credit_limit IS NULL THEN 1 ELSE 0 END) FROM users");
 }
 
 QString CreditTopUpStatements::auditUserId(const QString &charset, const QString &collation)

@@ -59,6 +59,10 @@ QString topUp(const QJsonObject &s, bool dryRun)
     if (has(s, "usersSkippedNegative"))
         details.append(RunSummaryText::count(number(s, "usersSkippedNegative")) +
                        QStringLiteral(" skipped: negative balance"));
+    // Only when there are any: the app's own rows have both, as a rule.
+    if (number(s, "usersWithoutBalanceOrLimit") > 0)
+        details.append(RunSummaryText::count(number(s, "usersWithoutBalanceOrLimit")) +
+                       QStringLiteral(" skipped: no balance or limit"));
     if (!details.isEmpty())
         text += QStringLiteral(" (") + details.join(QStringLiteral(", ")) + u')';
     if (number(s, "failedBatches") > 0)

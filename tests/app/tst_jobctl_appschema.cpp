@@ -188,6 +188,14 @@ private slots:
             QVERIFY2(ran.out.contains(u"succeeded"_s), qPrintable(describe(ran)));
             outputs.insert(job, ran.out);
         }
+        // Every user the top-up left alone is counted, under what it was left alone for.
+        {
+            const QString &topUp = outputs.value(u"Monthly Credit Top-Up"_s);
+            QVERIFY2(topUp.contains(u"Topped up 1 user with 8 credits"_s), qPrintable(topUp));
+            QVERIFY2(topUp.contains(u"(0 already had theirs, 1 skipped: negative balance, 2 "
+                                    "skipped: no balance or limit)"_s),
+                     qPrintable(topUp));
+        }
         const QString period = QDateTime::currentDateTimeUtc().toString(u"yyyy-MM"_s);
         QCOMPARE(
             test::scalar(conn, u"SELECT free_credits FROM users WHERE id = 'u-owed'"_s).toInt(),

@@ -373,7 +373,10 @@ private slots:
         QCOMPARE(summary.value(QStringLiteral("usersToppedUp")).toInteger(), 3);
         QCOMPARE(summary.value(QStringLiteral("creditsGranted")).toInteger(), 44);
         QCOMPARE(summary.value(QStringLiteral("alreadyToppedUp")).toInteger(), 0);
-        QCOMPARE(summary.value(QStringLiteral("usersSkippedNegative")).toInteger(), 3);
+        // Skipped for a negative balance: only f, below its limit. g and h are at or above
+        // theirs (0 and -5): not owed, not skipped.
+        QCOMPARE(summary.value(QStringLiteral("usersSkippedNegative")).toInteger(), 1);
+        QCOMPARE(summary.value(QStringLiteral("usersWithoutBalanceOrLimit")).toInteger(), 0);
         QCOMPARE(summary.value(QStringLiteral("dryRun")).toBool(), false);
         QCOMPARE(summary.value(QStringLiteral("batches")).toInteger(), 3);
         const QJsonObject byLimit = summary.value(QStringLiteral("byLimit")).toObject();
@@ -384,7 +387,7 @@ private slots:
         QCOMPARE(
             RunSummaryText::of(QString::fromLatin1(MonthlyCreditTopUpJob::name), summary, false),
             QStringLiteral("Topped up 3 users with 44 credits for 2026-12 (0 already had "
-                           "theirs, 3 skipped: negative balance)"));
+                           "theirs, 1 skipped: negative balance)"));
         QCOMPARE(run.state->progress().done, 8);
         QCOMPARE(run.state->progress().total, 8);
         QVERIFY(run.logged(QStringLiteral("Batch committed")));
