@@ -60,6 +60,7 @@ JobResult CreditTopUpRun::execute()
     if (!survey)
         return survey.error().cancelled ? cancelled() : failed(survey.error().error);
     m_totalUsers = survey->users;
+    m_surveyed = true;
     m_totals.usersSkippedNegative = survey->skippedNegative;
     m_totals.usersWithoutBalanceOrLimit = survey->withoutBalanceOrLimit;
     m_totals.alreadyToppedUp = survey->alreadyToppedUp;
@@ -395,13 +396,18 @@ JobResult CreditTopUpRun::failed(const QString &error) const
 {
     const qint64 notReached = std::max<qint64>(0, m_totalUsers - usersDone());
     const qint64 notToppedUp = m_usersInFailedBatches + notReached;
+    // Before the survey nobody knows how many are owed: "0 users not topped up" was wrong.
     const QString kept =
         m_dryRun ? QStringLiteral("Nothing was changed (dry run).")
-                 : QStringLiteral("%1 users not topped up. The %2 batches that succeeded were "
-                                  "committed (%3 users topped up); the retry tops up the rest of "
-                                  "period %4: nobody is topped up twice.")
-                       .arg(count(notToppedUp), count(m_batchesDone - m_failedBatches),
-                            count(m_totals.usersToppedUp), m_period);
+        : !m_surveyed
+            ? QStringLiteral("No user was topped up: the run stopped before it counted the "
+                             "users. The retry tops up period %1: nobody is topped up twice.")
+                  .arg(m_period)
+            : QStringLiteral("%1 users not topped up. The %2 batches that succeeded were "
+                             "committed (%3 users topped up); the retry tops up the rest of "
+                             "period %4: nobody is topped up twice.")
+                  .arg(count(notToppedUp), count(m_batchesDone - m_failedBatches),
+                       count(m_totals.usersToppedUp), m_period);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
                           {{QStringLiteral("period"), m_period},
                            {QStringLiteral("batchesDone"), m_batchesDone},

@@ -94,6 +94,7 @@ private:
     std::unique_ptr<CreditTopUpSql> m_sql; // reset after an error: the connection may be new
     CreditTopUpCounts m_totals;
     qint64 m_totalUsers = 0;
+    bool m_surveyed = false; // m_totalUsers is known
     qint64 m_batchesEstimated = 0;
     BatchSizer m_sizer;    // fixed where CreditTopUpSql::readsRangesAhead()
     int m_batchesDone = 0; // batches dealt with, failed ones included

@@ -863,6 +863,30 @@ private slots:
         QCOMPARE(real.summary().value(QStringLiteral("usersToppedUp")).toInteger(), 6);
     }
 
+    // A run that fails before it could count the users (here its users table is gone; on
+    // MariaDB it was the app's tables' collations) cannot say how many are owed: it said
+    // "0 users not topped up" while users were owed.
+    void failureBeforeTheCountSaysNoUserWasToppedUp_data() { test::addDatabaseRowsWithMySql(); }
+    void failureBeforeTheCountSaysNoUserWasToppedUp()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = migrated(database);
+        auto db = factory->connectionForCurrentThread().value();
+        QVERIFY(addUsers(db, manyUsers(5)));
+        QVERIFY(exec(db, QStringLiteral("ALTER TABLE users RENAME TO users_elsewhere")));
+        TestRun run(utc("2026-12-01T00:00:00Z"));
+        const JobResult result = run.run(*factory, smallBatches());
+        QVERIFY(!result.isSuccess());
+        QVERIFY2(result.error().contains(QStringLiteral(
+                     "No user was topped up: the run stopped before it counted the users. The "
+                     "retry tops up period 2026-12")),
+                 qPrintable(result.error()));
+        QVERIFY2(!result.error().contains(QStringLiteral("0 users not topped up")),
+                 qPrintable(result.error()));
+    }
+
     void stoppedRunChangesNothingMore_data() { test::addDatabaseRowsWithMySql(); }
     void stoppedRunChangesNothingMore()
     {
