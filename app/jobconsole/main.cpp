@@ -57,20 +57,25 @@ struct Options
     ConsoleDatabase::Jobs jobs = ConsoleDatabase::Jobs::AsChosen;
 };
 
-void nameTheApplication()
+void nameTheProgram()
 {
     // The same names as jobctl: both find the same default database and settings.
-    QApplication::setApplicationName(QStringLiteral("jobconsole"));
-    QApplication::setOrganizationName(QStringLiteral("JobConsole"));
+    QCoreApplication::setApplicationName(QStringLiteral("jobconsole"));
+    QCoreApplication::setOrganizationName(QStringLiteral("JobConsole"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
+}
+
+void nameTheApplication()
+{
+    nameTheProgram();
     QApplication::setApplicationDisplayName(QObject::tr("Job Console"));
-    QApplication::setApplicationVersion(QStringLiteral(JOBCONSOLE_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jobconsole.svg")));
     QApplication::setDesktopFileName(QStringLiteral("jobconsole"));
 }
 
 // The options, or nullopt after saying what contradicts what (--help and --version exit in
 // process()).
-std::optional<Options> parseOptions(const QApplication &app)
+std::optional<Options> parseOptions(const QCoreApplication &app)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -171,10 +176,28 @@ ConsoleSetup consoleSetup(const ConsoleDatabase::Opened &opened, const Clock &cl
     return setup;
 }
 
+// --help and --version print text only: they are answered without a QApplication, which
+// aborts where there is no display (a server, an ssh session).
+bool asksForTextOnly(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "-h" || argument == "--help" || argument == "--help-all" ||
+            argument == "-v" || argument == "--version")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    if (asksForTextOnly(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        nameTheProgram();
+        return parseOptions(text) ? 0 : 2; // process() prints and exits
+    }
     QApplication app(argc, argv);
     nameTheApplication();
     const std::optional<Options> options = parseOptions(app);

@@ -40,6 +40,28 @@ class tst_Jobconsole : public QObject
     Q_OBJECT
 
 private slots:
+    // On a server or over ssh there is no display: --help and --version still answer (the
+    // QApplication aborted before they were read).
+    void helpAndVersionNeedNoDisplay()
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const QString &variable :
+             {u"QT_QPA_PLATFORM"_s, u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"XDG_SESSION_TYPE"_s})
+            environment.remove(variable);
+        for (const QString &option : {u"--help"_s, u"--version"_s}) {
+            QProcess console;
+            console.setProcessEnvironment(environment);
+            console.start(QStringLiteral(JOBCONSOLE_PATH), {option});
+            QVERIFY2(console.waitForFinished(30000), qPrintable(option));
+            const QString out = QString::fromUtf8(console.readAllStandardOutput());
+            const QString err = QString::fromUtf8(console.readAllStandardError());
+            QVERIFY2(console.exitStatus() == QProcess::NormalExit && console.exitCode() == 0,
+                     qPrintable(option + u": "_s + err));
+            QVERIFY2(out.contains(option == u"--help"_s ? u"--watch-only"_s : u"jobconsole "_s),
+                     qPrintable(out));
+        }
+    }
+
     void sigtermQuitsAndWithdraws_data() { jc::test::addDatabaseRowsWithMySql(); }
     void sigtermQuitsAndWithdraws()
     {
