@@ -37,8 +37,9 @@ JobTableView::JobTableView(JobTableModel *model, QWidget *parent)
     header->setObjectName(QStringLiteral("jobTableHeader"));
     header->setSectionsMovable(true);
     header->setHighlightSections(false);
-    // Job, state, last and next run always show whole; the schedule (its description can be
-    // long) and the last success give way first, and take what is spare.
+    // Job, state and next run show whole; the schedule (its description can be long) and the
+    // last success give way first, and take what is spare, then the last run (its outcome and
+    // duration after the time) when the window is narrow.
     m_columns = new ColumnFitter(
         this, {JobTableModel::ScheduleColumn, JobTableModel::LastSuccess, JobTableModel::LastRun},
         JobTableModel::ScheduleColumn);

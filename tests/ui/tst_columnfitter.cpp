@@ -1,0 +1,87 @@
+// ColumnFitter on a plain table, offscreen: which columns show whole, and columns that stay put
+// while a cell's text changes length (a run's progress, refreshed twice a second).
+#include "views/ColumnFitter.h"
+
+#include <QApplication>
+#include <QHeaderView>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTest>
+
+using namespace jc;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+enum Column { Name, State, Schedule };
+
+struct Table
+{
+    Table()
+    {
+        model.setHorizontalHeaderLabels({u"Job"_s, u"State"_s, u"Schedule"_s});
+        model.appendRow({new QStandardItem(u"Monthly Credit Top-Up"_s),
+                         new QStandardItem(u"idle"_s),
+                         new QStandardItem(u"at 00:00 on day 1 of the month (UTC)"_s)});
+        view.setModel(&model);
+        fitter = new ColumnFitter(&view, {Schedule}, Schedule);
+        view.resize(1200, 300);
+        view.show();
+    }
+
+    // How many pixels the column lacks to show its cell whole, as its delegate asks (0: none).
+    int lacking(int column) const
+    {
+        QStyleOptionViewItem option;
+        option.initFrom(&view);
+        option.widget = &view;
+        const QModelIndex index = model.index(0, column);
+        const int wanted = view.itemDelegateForIndex(index)->sizeHint(option, index).width();
+        return std::max(0, wanted - view.columnWidth(column));
+    }
+
+    QStandardItemModel model;
+    QTableView view;
+    ColumnFitter *fitter = nullptr;
+};
+
+} // namespace
+
+class tst_ColumnFitter : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // A pause's reason and end are the State column's text: when the table has the room, it
+    // shows whole, though longer than what the columns that give way may take (48 characters).
+    void aLongStateShowsWholeWhenThereIsRoom()
+    {
+        Table t;
+        QVERIFY(QTest::qWaitForWindowExposed(&t.view));
+        t.model.item(0, State)->setText(
+            u"paused: maintenance window of the payment provider (until Dec 6 17:23 UTC)"_s);
+        t.fitter->fit();
+        QCOMPARE(t.lacking(State), 0);
+        QCOMPARE(t.lacking(Schedule), 0);
+    }
+
+    // A run's progress changes the State text's length at every refresh: the column does not
+    // narrow and widen with it. A new width of the table measures anew.
+    void columnsStayPutWhileATextChangesLength()
+    {
+        Table t;
+        QVERIFY(QTest::qWaitForWindowExposed(&t.view));
+        t.model.item(0, State)->setText(u"running on server-2 100,000/300,000"_s);
+        t.fitter->fit();
+        const int wide = t.view.columnWidth(State);
+        QCOMPARE(t.lacking(State), 0);
+        t.model.item(0, State)->setText(u"running 9/300,000"_s);
+        t.fitter->fit(); // as the refit that follows a change of contents does
+        QCOMPARE(t.view.columnWidth(State), wide);
+        t.view.resize(1100, 300); // measured anew
+        QTRY_VERIFY(t.view.columnWidth(State) < wide);
+    }
+};
+
+QTEST_MAIN(tst_ColumnFitter)
+#include "tst_columnfitter.moc"
