@@ -15,6 +15,8 @@
 #include <QLabel>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -58,6 +60,8 @@ private slots:
     void filtersByOutcomeAndDate();
     void chartsRecentDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartsRecentDurations();
+    void chartLeavesDryRunsOutAndNamesItsFilter_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void chartLeavesDryRunsOutAndNamesItsFilter();
     void chartStaysStillWhileARunReportsProgress_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartStaysStillWhileARunReportsProgress();
     void chartTimeLabelsDiffer_data();
@@ -233,6 +237,42 @@ void tst_HistoryPane::chartsRecentDurations()
     QVERIFY(!pane.chart()->isVisible());
     QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(pane.chart()->isVisible());
+}
+
+// Dry runs change nothing and take next to no time: charted, they pulled the line to 0. An
+// outcome filter that hides every run left the chart saying "No finished runs to chart", as
+// for a job that never ran.
+void tst_HistoryPane::chartLeavesDryRunsOutAndNamesItsFilter()
+{
+    OPEN_HISTORY_DATABASE();
+    QList<RunRow> rows;
+    for (int i = 0; i < 8; ++i)
+        rows.append({.job = QStringLiteral("J"),
+                     .status = QStringLiteral("succeeded"),
+                     .startedMSecs = T0 + i * Hour,
+                     .durationMSecs = i < 3 ? 20 : 60000});
+    INSERT_RUNS(rows);
+    QSqlQuery dry(h.db);
+    QVERIFY2(dry.exec(QStringLiteral("UPDATE jc_runs SET dry_run = (1 = 1) WHERE finished_at_ms - "
+                                     "started_at_ms = 20")),
+             qPrintable(dry.lastError().text()));
+    QCOMPARE(dry.numRowsAffected(), 3);
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
+    showJob(pane, QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 8);
+    QTRY_COMPARE(pane.chart()->pointCount(), 5);
+
+    auto *outcomes = pane.findChild<QComboBox *>(QStringLiteral("outcomeFilter"));
+    QVERIFY(outcomes);
+    QVERIFY(jc::test::chooseByKeys(outcomes, QStringLiteral("Cancelled")));
+    QTRY_COMPARE(pane.model()->rowCount(), 0);
+    QTRY_COMPARE(pane.chart()->pointCount(), 0);
+    QVERIFY2(pane.chart()->title().contains(QStringLiteral("(Cancelled)")) &&
+                 pane.chart()->title().contains(QStringLiteral("filter")),
+             qPrintable(pane.chart()->title()));
+    QVERIFY(jc::test::chooseByKeys(outcomes, QStringLiteral("All outcomes")));
+    QTRY_COMPARE(pane.chart()->pointCount(), 5);
 }
 
 // A running run's progress changes its row in the history (and so the model) every report,

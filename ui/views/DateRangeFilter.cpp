@@ -71,6 +71,14 @@ void DateRangeFilter::setPreset(Preset preset)
     m_presets->setCurrentIndex(m_presets->findData(static_cast<int>(preset)));
 }
 
+QString DateRangeFilter::text() const
+{
+    if (preset() != Preset::Custom)
+        return m_presets->currentText();
+    return tr("%1 to %2")
+        .arg(m_from->date().toString(Qt::ISODate), m_to->date().toString(Qt::ISODate));
+}
+
 void DateRangeFilter::setCustomRange(QDate from, QDate to)
 {
     {

@@ -35,6 +35,8 @@ public:
     // Moves a preset's bounds to now ("last 7 days" of a window left open all week); false
     // for "all time" and a custom range, which do not move.
     bool renew();
+    // The range as the admin chose it: "Last 7 days", or "Dec 1 – Dec 6" for a custom one.
+    [[nodiscard]] QString text() const;
 
 signals:
     void changed();

@@ -168,6 +168,16 @@ void HistoryPane::refresh()
 void HistoryPane::applyFilter()
 {
     m_model->setFilter(chosenOutcomes(), m_range->since(), m_range->until());
+    QStringList filters;
+    if (static_cast<OutcomeFilter>(m_outcomes->currentData().toInt()) != OutcomeFilter::All)
+        filters.append(m_outcomes->currentText());
+    if (m_range->preset() != DateRangeFilter::Preset::AllTime)
+        filters.append(m_range->text());
+    m_chart->setEmptyTitle(filters.isEmpty()
+                               ? tr("No finished runs to chart")
+                               : tr("No finished runs to chart among those shown (%1): change "
+                                    "the filter to see the others")
+                                     .arg(filters.join(QStringLiteral(", "))));
     m_table->scrollToTop();
     showState();
 }

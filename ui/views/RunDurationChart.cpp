@@ -35,7 +35,7 @@ bool charted(const StoredRun &run)
 {
     return run.startedAt.isValid() && run.finishedAt.isValid() &&
            run.outcome != RunOutcome::Running && run.outcome != RunOutcome::Skipped &&
-           run.outcome != RunOutcome::Missed;
+           run.outcome != RunOutcome::Missed && !run.dryRun;
 }
 
 } // namespace
@@ -111,8 +111,10 @@ void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
             next.failures.append(point);
     }
     next.utc = TimeDisplay::zone() == TimeDisplay::Zone::Utc;
-    if (runs.isEmpty())
+    if (runs.isEmpty()) {
         next.emptySpanEndMinute = m_clock.now().toMSecsSinceEpoch() / 60'000;
+        next.emptyTitle = m_emptyTitle;
+    }
     if (m_shown == next)
         return;
     draw(next);
@@ -131,7 +133,7 @@ void RunDurationChart::draw(const Shown &shown)
         const QDateTime now = m_clock.now().toTimeZone(zone);
         m_timeAxis->setRange(now.addSecs(-3600), now);
         m_durationAxis->setRange(0.0, 1.0);
-        chart()->setTitle(tr("No finished runs to chart"));
+        chart()->setTitle(shown.emptyTitle);
     } else {
         const auto at = [&zone](const QPointF &point) {
             return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(point.x()), zone);
@@ -175,6 +177,22 @@ QStringList RunDurationChart::timeLabels() const
         labels.append(
             first.addMSecs(span * tick / std::max(1, ticks - 1)).toString(m_timeAxis->format()));
     return labels;
+}
+
+void RunDurationChart::setEmptyTitle(const QString &title)
+{
+    if (title == m_emptyTitle)
+        return;
+    m_emptyTitle = title;
+    if (m_shown && m_shown->durations.isEmpty()) {
+        m_shown->emptyTitle = title;
+        chart()->setTitle(title);
+    }
+}
+
+QString RunDurationChart::title() const
+{
+    return chart()->title();
 }
 
 int RunDurationChart::pointCount() const

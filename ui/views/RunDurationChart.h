@@ -17,7 +17,8 @@ namespace jc {
 class Clock;
 // The history pane's chart: the durations of a job's recent finished runs as a line over
 // their start times, failures (RunOutcome's isProblem) marked with red dots. Runs that did not
-// run (skipped, missed) or are still running are left out. The duration axis picks seconds,
+// run (skipped, missed), are still running, or were dry runs (which change nothing and take
+// next to no time: they pulled the line down to 0) are left out. The duration axis picks seconds,
 // minutes or hours from the longest run.
 //
 // Thread: GUI thread.
@@ -36,6 +37,10 @@ public:
     // model changes with every progress report of a running run (left out of the chart), and
     // each real update re-lays the chart out (axes, label text) at several ms of GUI time.
     void setRuns(const std::deque<StoredRun> &newestFirst);
+    // What an empty chart says (default "No finished runs to chart"): the history pane names
+    // its filter there, so that an empty chart is not read as a job without runs.
+    void setEmptyTitle(const QString &title);
+    [[nodiscard]] QString title() const;
 
     // What is charted (for tests and accessibility).
     int pointCount() const;
@@ -59,6 +64,7 @@ private:
         qint64 longestMSecs = 0;
         bool utc = false;
         qint64 emptySpanEndMinute = 0; // an empty chart's span moves with the minute
+        QString emptyTitle;
         bool operator==(const Shown &) const = default;
     };
 
@@ -67,6 +73,7 @@ private:
 
     const Clock &m_clock;
     std::optional<Shown> m_shown;
+    QString m_emptyTitle = tr("No finished runs to chart");
     QLineSeries *m_durations = nullptr;
     QScatterSeries *m_failures = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
