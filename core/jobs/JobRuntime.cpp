@@ -55,11 +55,8 @@ Expected<void, QString> JobRuntime::prepare(qint64 nowMSecs)
     // clean-up racing the first claims would interrupt this instance's own new runs.
     const auto recovered = m_journal->interruptStale(nowMSecs, m_scheduler->options().lease.count(),
                                                      m_scheduler->instanceId());
-    if (!recovered)
+    if (!recovered) // its log line says how many it marked (RunUpkeep)
         return Unexpected(recovered.error());
-    if (recovered.value() > 0)
-        qCInfo(lcScheduler).noquote()
-            << "Marked" << recovered.value() << "runs of dead or restarted instances interrupted";
     const auto last = RunHistory(m_database).lastOccurrencePerJob();
     if (!last)
         return Unexpected(last.error());

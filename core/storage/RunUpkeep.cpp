@@ -405,8 +405,12 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     if (error)
         return Unexpected(
             u"Could not mark the runs of dead instances interrupted: %1"_s.arg(*error));
-    if (count > 0)
-        qCInfo(lcStorage) << "marked" << count << "runs interrupted";
+    // The one line a sweep leaves, at start-up and at every heartbeat that finds any.
+    if (count == 1)
+        qCInfo(lcStorage) << "Marked 1 run of a dead or restarted instance interrupted";
+    else if (count > 1)
+        qCInfo(lcStorage).noquote()
+            << u"Marked %1 runs of dead or restarted instances interrupted"_s.arg(count);
     return count;
 }
 

@@ -665,6 +665,11 @@ private slots:
         const auto bystander = rowOfJob(*connection, u"Bystander Job"_s);
         QVERIFY(bystander);
         QCOMPARE(bystander->status, u"running"_s);
+        // Said once, in words ("marked 1 runs interrupted" came twice, once per layer).
+        QCOMPARE(serve.err().count(u"dead or restarted"_s), 1);
+        QVERIFY2(
+            serve.err().contains(u"Marked 1 run of a dead or restarted instance interrupted"_s),
+            qPrintable(serve.err()));
 
         serve.signal(SIGTERM);
         QVERIFY2(serve.waitForExit(stopMSecs), "serve did not stop within 40 s of SIGTERM");
