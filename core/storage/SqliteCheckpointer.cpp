@@ -4,7 +4,6 @@
 #include "storage/StorageLog.h"
 
 #include <QElapsedTimer>
-#include <QMutexLocker>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -19,11 +18,12 @@ std::unique_ptr<SqliteCheckpointer> SqliteCheckpointer::start(ConnectionFactory 
         new SqliteCheckpointer(database, std::max<qint64>(1, logFramesLimit)));
     // Started once every member is in place: the thread reads them.
     checkpointer->m_thread->start();
-    QMutexLocker lock(&checkpointer->m_mutex);
-    while (checkpointer->m_opened < 0)
-        checkpointer->m_ended.wait(&checkpointer->m_mutex);
-    if (checkpointer->m_opened == 0)
-        return nullptr; // after the unlock, the destructor joins the thread, which has ended
+    std::unique_lock lock(checkpointer->m_mutex);
+    checkpointer->m_ended.wait(lock, [&] { return checkpointer->m_opened >= 0; });
+    if (checkpointer->m_opened == 0) {
+        lock.unlock(); // the destructor joins the thread, which has ended
+        return nullptr;
+    }
     return checkpointer;
 }
 
@@ -39,10 +39,10 @@ SqliteCheckpointer::SqliteCheckpointer(ConnectionFactory &database, qint64 logFr
 SqliteCheckpointer::~SqliteCheckpointer()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        const std::lock_guard lock(m_mutex);
         m_stop = true;
-        m_asked.wakeAll();
     }
+    m_asked.notify_all();
     m_thread->wait();
     const Figures figures = this->figures();
     qCDebug(lcStorage).noquote()
@@ -54,15 +54,14 @@ SqliteCheckpointer::~SqliteCheckpointer()
 
 void SqliteCheckpointer::afterCommit()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     const qint64 request = ++m_requested;
-    m_asked.wakeAll();
+    m_asked.notify_all();
     if (m_figures.logFrames < m_waitAbove || m_opened != 1)
         return;
     QElapsedTimer waited;
     waited.start();
-    while (m_served < request)
-        m_ended.wait(&m_mutex);
+    m_ended.wait(lock, [&] { return m_served >= request; });
     ++m_figures.waits;
     m_figures.waitedMSecs += waited.elapsed();
     // Copied whole, the log starts over at the writer's next BEGIN. A reader that held the pass
@@ -75,36 +74,34 @@ void SqliteCheckpointer::afterCommit()
 
 void SqliteCheckpointer::waitForPasses()
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     const qint64 request = m_requested;
-    while (m_served < request)
-        m_ended.wait(&m_mutex);
+    m_ended.wait(lock, [&] { return m_served >= request; });
 }
 
 SqliteCheckpointer::Figures SqliteCheckpointer::figures() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_figures;
 }
 
 void SqliteCheckpointer::run()
 {
     const bool opened = openConnection();
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_opened = opened ? 1 : 0;
-    m_ended.wakeAll();
+    m_ended.notify_all();
     while (opened) {
-        while (!m_stop && m_requested == m_served)
-            m_asked.wait(&m_mutex);
+        m_asked.wait(lock, [this] { return m_stop || m_requested != m_served; });
         if (m_requested == m_served) // stopped, and nothing left to copy
             break;
         const qint64 request = m_requested;
         lock.unlock();
         pass();
-        lock.relock();
+        lock.lock();
         m_served = request;
         ++m_figures.passes;
-        m_ended.wakeAll();
+        m_ended.notify_all();
     }
     // The connection is closed and removed by the factory when this thread finishes.
 }
@@ -136,7 +133,7 @@ void SqliteCheckpointer::pass()
     }
     const qint64 log = query.value(1).toLongLong();
     const qint64 copied = query.value(2).toLongLong();
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     m_figures.logFrames = log;
     m_figures.copiedFrames = copied;
     if (log < m_limit) // started over since the last wait

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <QMutex>
-#include <QString>
-#include <QWaitCondition>
+#include <QtGlobal>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 class QThread;
 
@@ -78,12 +78,14 @@ private:
     ConnectionFactory &m_database;
     const qint64 m_limit;
     std::unique_ptr<QThread> m_thread;
-    mutable QMutex m_mutex;
-    QWaitCondition m_asked; // the writer asked for a pass, or to stop
-    QWaitCondition m_ended; // a pass ended, or the connection's open was tried
-    qint64 m_requested = 0; // afterCommit() calls so far
-    qint64 m_served = 0;    // requests made before the last ended pass began
-    qint64 m_waitAbove = 0; // afterCommit() waits once the log has this many frames
+    // std:: rather than QMutex and QWaitCondition: ThreadSanitizer (CI) sees through these, not
+    // through Debian's Qt, and took a wait on a QWaitCondition for a mutex still held.
+    mutable std::mutex m_mutex;
+    std::condition_variable m_asked; // the writer asked for a pass, or to stop
+    std::condition_variable m_ended; // a pass ended, or the connection's open was tried
+    qint64 m_requested = 0;          // afterCommit() calls so far
+    qint64 m_served = 0;             // requests made before the last ended pass began
+    qint64 m_waitAbove = 0;          // afterCommit() waits once the log has this many frames
     Figures m_figures;
     int m_opened = -1; // -1 not tried yet, 0 failed, 1 open
     bool m_stop = false;
