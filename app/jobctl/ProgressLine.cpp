@@ -2,12 +2,54 @@
 
 #include <QLocale>
 
+#include <mutex>
+
 #include <unistd.h>
+
+namespace {
+
+// The terminal, shared by the progress line (GUI-less main thread) and log lines (any thread).
+std::mutex terminal;
+ProgressLine *shown = nullptr; // the line whose message handler is installed; under `terminal`
+
+} // namespace
 
 ProgressLine::ProgressLine(QTextStream &out, bool enabled)
     : m_out(out)
     , m_enabled(enabled && ::isatty(STDOUT_FILENO))
-{}
+{
+    if (!m_enabled)
+        return;
+    {
+        const std::lock_guard lock(terminal);
+        shown = this;
+    }
+    m_previousHandler = qInstallMessageHandler(&ProgressLine::beforeLogLine);
+}
+
+ProgressLine::~ProgressLine()
+{
+    if (!m_enabled)
+        return;
+    qInstallMessageHandler(m_previousHandler);
+    const std::lock_guard lock(terminal);
+    shown = nullptr;
+}
+
+void ProgressLine::beforeLogLine(QtMsgType type, const QMessageLogContext &context,
+                                 const QString &message)
+{
+    QtMessageHandler next = nullptr;
+    {
+        const std::lock_guard lock(terminal);
+        if (shown) {
+            shown->eraseHoldingTheTerminal();
+            next = shown->m_previousHandler;
+        }
+    }
+    if (next)
+        next(type, context, message);
+}
 
 void ProgressLine::show(qint64 done, qint64 total, const QString &text)
 {
@@ -26,8 +68,9 @@ void ProgressLine::show(qint64 done, qint64 total, const QString &text)
         line = QStringLiteral("%1 done").arg(locale.toString(done));
     }
     if (!text.isEmpty())
-        line += QStringLiteral("  ") + text;
+        line += u' ' + text;
     line = line.left(120);
+    const std::lock_guard lock(terminal);
     m_out << '\r' << line.leftJustified(m_width);
     m_out.flush();
     m_width = line.size();
@@ -35,7 +78,15 @@ void ProgressLine::show(qint64 done, qint64 total, const QString &text)
 
 void ProgressLine::clear()
 {
-    if (!m_enabled || m_width == 0)
+    if (!m_enabled)
+        return;
+    const std::lock_guard lock(terminal);
+    eraseHoldingTheTerminal();
+}
+
+void ProgressLine::eraseHoldingTheTerminal()
+{
+    if (m_width == 0)
         return;
     m_out << '\r' << QString(m_width, u' ') << '\r';
     m_out.flush();

@@ -17,6 +17,8 @@
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 
@@ -654,6 +656,48 @@ private slots:
         const Result set = jobctl({u"--db"_s, db, u"set"_s, u"history-retention"_s});
         QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
         QVERIFY2(set.out.startsWith(retention + u": "_s), qPrintable(describe(set)));
+    }
+
+    // On a terminal the progress line is redrawn in place; a log line written while it shows
+    // (here a batch refused by a trigger, on the run's thread) starts at the left margin, with
+    // the progress erased first: it was glued to "... batches committed". Under `script`
+    // (util-linux), which gives jobctl a terminal.
+    void logLinesDoNotGlueToTheProgressLine()
+    {
+        const QString script = QStandardPaths::findExecutable(u"script"_s);
+        QVERIFY2(!script.isEmpty(), "script (util-linux's bsdutils) is needed for a terminal");
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        const QString db = folder.filePath(u"progress.db"_s);
+        for (const QStringList &setup :
+             {QStringList{u"--db"_s, db, u"seed"_s, u"--users"_s, u"1000"_s},
+              QStringList{u"--db"_s, db, u"set"_s, u"Monthly Credit Top-Up"_s, u"--setting"_s,
+                          u"batchSize=100"_s}}) {
+            const Result done = jobctl(setup);
+            QVERIFY2(done.exitCode == 0, qPrintable(done.err));
+        }
+        {
+            jc::ConnectionFactory factory(jc::DatabaseUrl::parse(db).value());
+            QSqlQuery query(factory.connectionForCurrentThread().value());
+            QVERIFY(query.exec(u"SELECT id FROM users ORDER BY id LIMIT 1 OFFSET 450"_s));
+            QVERIFY(query.next());
+            const QString refused = query.value(0).toString();
+            QVERIFY2(query.exec(u"CREATE TRIGGER refuse_one BEFORE INSERT ON credit_adjustments "
+                                "WHEN NEW.user_id = '%1' BEGIN SELECT RAISE(ABORT, 'refused by "
+                                "the test'); END"_s.arg(refused)),
+                     qPrintable(query.lastError().text()));
+        }
+        const QString command = u"'%1' --db '%2' run 'Monthly Credit Top-Up' --wait"_s.arg(
+            QStringLiteral(JOBCTL_PATH), db);
+        const Result ran = runProcess(script, {u"-qec"_s, command, u"/dev/null"_s}, 120000);
+        const QString output = ran.out + ran.err;
+        const qsizetype failed = output.indexOf(u"Batch failed"_s);
+        QVERIFY2(failed > 0, qPrintable(output));
+        const qsizetype lineStart = output.lastIndexOf(u"jc.job"_s, failed);
+        QVERIFY2(lineStart > 0, qPrintable(output));
+        QVERIFY2(output.at(lineStart - 1) == u'\r' || output.at(lineStart - 1) == u'\n',
+                 qPrintable(output.mid(std::max<qsizetype>(0, lineStart - 120), 240)));
+        QVERIFY2(output.contains(u"of 1,000 users, "_s), qPrintable(output)); // one space
     }
 
     // A second pause replaces the first: its reason and end go, which the admin is told (it
