@@ -440,7 +440,13 @@ private slots:
         record.outcome = RunOutcome::Failed;
         record.finishedAt = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
         record.error = u"game API refused credits for user 42: HTTP 503"_s;
-        record.summary = {{u"granted"_s, 17}, {u"failed"_s, 1}};
+        record.summary = {
+            {u"granted"_s, 17},
+            {u"failed"_s, 1},
+            {u"usersScanned"_s, 300000},
+            {u"byLimit"_s,
+             QJsonObject{{u"10"_s, QJsonObject{{u"credits"_s, 186}, {u"users"_s, 36}}},
+                         {u"25"_s, QJsonObject{{u"credits"_s, 50}, {u"users"_s, 2}}}}}};
         const auto finished = fixture.journal->finish(
             id, record, logLines({u"Granting credits"_s, u"Request failed"_s}, now - 1000), 0);
         QVERIFY2(finished, qPrintable(finished ? QString() : finished.error()));
@@ -453,7 +459,14 @@ private slots:
         QCOMPARE(child<QLabel>(&dialog, u"reasonValue"_s)->text(), u"month-end check"_s);
         QCOMPARE(child<QLabel>(&dialog, u"triggerValue"_s)->text(), u"manual"_s);
         auto *summary = child<QTableWidget>(&dialog, u"summaryTable"_s);
-        QCOMPARE(summary->rowCount(), 2);
+        QCOMPARE(summary->rowCount(), 4);
+        // Counters read as words, numbers grouped (it showed {"10":{"credits":186,...}}).
+        QHash<QString, QString> values;
+        for (int row = 0; row < summary->rowCount(); ++row)
+            values.insert(summary->item(row, 0)->text(), summary->item(row, 1)->text());
+        QCOMPARE(values.value(u"byLimit"_s),
+                 u"10: credits 186, users 36; 25: credits 50, users 2"_s);
+        QCOMPARE(values.value(u"usersScanned"_s), u"300,000"_s);
         auto *log = child<QTableWidget>(&dialog, u"logTable"_s);
         QTRY_COMPARE(log->rowCount(), 2);
         QCOMPARE(log->item(1, 2)->text(), u"Request failed"_s);

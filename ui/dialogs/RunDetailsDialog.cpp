@@ -5,6 +5,7 @@
 #include "data/DatabaseReader.h"
 #include "data/TimeDisplay.h"
 #include "dialogs/ProblemLabel.h"
+#include "jobs/RunSummaryText.h"
 #include "models/RunFormat.h"
 
 #include <QApplication>
@@ -14,7 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
-#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -45,19 +46,35 @@ QTableWidgetItem *cell(const QString &text)
     return item;
 }
 
-QString jsonText(const QJsonValue &value)
+// A summary value as people read it: numbers with their thousands grouped, and counters
+// nested in objects ("byLimit", "byStatus") as words rather than JSON: {"10":{"credits":186,
+// "users":36}} reads "10: credits 186, users 36", and {"failed":2,"pending":3} "failed: 2;
+// pending: 3".
+QString jsonText(const QJsonValue &value, int depth = 0)
 {
     if (value.isString())
         return value.toString();
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', 15);
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        const auto whole = static_cast<qint64>(number);
+        return static_cast<double>(whole) == number ? RunSummaryText::count(whole)
+                                                    : QString::number(number, 'g', 15);
+    }
     if (value.isBool())
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (value.isNull() || value.isUndefined())
         return QStringLiteral("null");
-    return QString::fromUtf8(value.isArray()
-                                 ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                 : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    QStringList parts;
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            parts.append(jsonText(item, depth + 1));
+        return parts.join(QStringLiteral(", "));
+    }
+    const QJsonObject object = value.toObject();
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+        parts.append(it.key() + (depth == 0 ? QStringLiteral(": ") : QStringLiteral(" ")) +
+                     jsonText(it.value(), depth + 1));
+    return parts.join(depth == 0 ? QStringLiteral("; ") : QStringLiteral(", "));
 }
 
 QString fieldsText(const QVariantMap &fields)
