@@ -659,9 +659,9 @@ private slots:
     }
 
     // On a terminal the progress line is redrawn in place; a log line written while it shows
-    // (here a batch refused by a trigger, on the run's thread) starts at the left margin, with
-    // the progress erased first: it was glued to "... batches committed". Under `script`
-    // (util-linux), which gives jobctl a terminal.
+    // (here a batch refused by a trigger for one of its owed users, on the run's thread) starts at
+    // the left margin, with the progress erased first: it was glued to "... batches committed".
+    // Under `script` (util-linux), which gives jobctl a terminal.
     void logLinesDoNotGlueToTheProgressLine()
     {
         const QString script = QStandardPaths::findExecutable(u"script"_s);
@@ -670,7 +670,7 @@ private slots:
         QVERIFY(folder.isValid());
         const QString db = folder.filePath(u"progress.db"_s);
         for (const QStringList &setup :
-             {QStringList{u"--db"_s, db, u"seed"_s, u"--users"_s, u"1000"_s},
+             {QStringList{u"--db"_s, db, u"seed"_s, u"--users"_s, u"1000"_s, u"--seed"_s, u"7"_s},
               QStringList{u"--db"_s, db, u"set"_s, u"Monthly Credit Top-Up"_s, u"--setting"_s,
                           u"batchSize=100"_s}}) {
             const Result done = jobctl(setup);
@@ -679,7 +679,8 @@ private slots:
         {
             jc::ConnectionFactory factory(jc::DatabaseUrl::parse(db).value());
             QSqlQuery query(factory.connectionForCurrentThread().value());
-            QVERIFY(query.exec(u"SELECT id FROM users ORDER BY id LIMIT 1 OFFSET 450"_s));
+            QVERIFY(query.exec(u"SELECT id FROM users WHERE free_credits >= 0 AND free_credits < "
+                               "monthly_credit_limit ORDER BY id LIMIT 1 OFFSET 300"_s));
             QVERIFY(query.next());
             const QString refused = query.value(0).toString();
             QVERIFY2(query.exec(u"CREATE TRIGGER refuse_one BEFORE INSERT ON credit_adjustments "
