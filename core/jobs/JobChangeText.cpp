@@ -10,11 +10,11 @@ namespace jc {
 namespace {
 
 // "until …: why" of a pause, empty parts left out.
-QString pauseTerms(const PauseState &pause)
+QString pauseTerms(const PauseState &pause, const JobChangeText::TimeFormat &time)
 {
     QString text;
     if (pause.resumeAt)
-        text += QStringLiteral(" until ") + IsoTime::format(*pause.resumeAt);
+        text += QStringLiteral(" until ") + time(*pause.resumeAt);
     else
         text += QStringLiteral(" until resumed");
     if (!pause.reason.isEmpty())
@@ -24,18 +24,20 @@ QString pauseTerms(const PauseState &pause)
 
 } // namespace
 
-QString JobChangeText::of(const JobSettingsChange &change)
+QString JobChangeText::of(const JobSettingsChange &change, const TimeFormat &timeFormat)
 {
+    const TimeFormat time =
+        timeFormat ? timeFormat : [](const QDateTime &at) { return IsoTime::format(at); };
     switch (change.kind) {
     case JobChangeKind::Settings:
         return JobOverrides::describeChange(change.before, change.after,
                                             JobCatalog::defaultSettings(change.job));
     case JobChangeKind::Pause: {
         const auto pause = PauseStore::fromJson(change.after);
-        QString text = QStringLiteral("paused") + (pause ? pauseTerms(*pause) : QString());
+        QString text = QStringLiteral("paused") + (pause ? pauseTerms(*pause, time) : QString());
         if (const auto replaced = PauseStore::fromJson(change.before))
             text += QStringLiteral(" (replacing the pause by %1 since %2)")
-                        .arg(replaced->pausedBy, IsoTime::format(replaced->pausedAt));
+                        .arg(replaced->pausedBy, time(replaced->pausedAt));
         return text;
     }
     case JobChangeKind::Resume: {
@@ -43,7 +45,7 @@ QString JobChangeText::of(const JobSettingsChange &change)
         if (!ended)
             return QStringLiteral("resumed");
         QString text = QStringLiteral("resumed (paused by %1 since %2")
-                           .arg(ended->pausedBy, IsoTime::format(ended->pausedAt));
+                           .arg(ended->pausedBy, time(ended->pausedAt));
         if (!ended->reason.isEmpty())
             text += QStringLiteral(": ") + ended->reason;
         return text + u')';

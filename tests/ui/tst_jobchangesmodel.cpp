@@ -1,5 +1,6 @@
 // The Settings changes tab: the selected job's changes, newest first, read from the database
 // off the GUI thread; what changed shown key by key.
+#include "data/TimeDisplay.h"
 #include "jobs/JobOverrides.h"
 #include "models/JobChangesModel.h"
 #include "storage/PauseStore.h"
@@ -91,8 +92,12 @@ void tst_JobChangesModel::listsTheJobsChangesNewestFirst()
     pane.refresh();
     QTRY_COMPARE(model.rowCount(), 3);
     QCOMPARE(model.index(0, JobChangesModel::Who).data().toString(), u"frank"_qs);
+    // Times as the rest of the window writes them (it showed 2026-01-01T04:00:00+00:00).
+    const QString since = jc::TimeDisplay::shortDateTime(
+        QDateTime::fromMSecsSinceEpoch(T0 + 4 * Hour, QTimeZone::utc()));
+    QVERIFY2(since.contains(u"04:00"_qs) && !since.contains(u"+00:00"_qs), qPrintable(since));
     QCOMPARE(model.index(0, JobChangesModel::Change).data().toString(),
-             u"resumed (paused by erin since 2026-01-01T04:00:00+00:00: disk swap)"_qs);
+             u"resumed (paused by erin since %1: disk swap)"_qs.arg(since));
     QCOMPARE(model.index(1, JobChangesModel::Who).data().toString(), u"erin"_qs);
     QCOMPARE(model.index(1, JobChangesModel::Change).data().toString(),
              u"paused until resumed: disk swap"_qs);

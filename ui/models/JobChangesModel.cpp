@@ -82,14 +82,15 @@ QVariant JobChangesModel::data(const QModelIndex &index, int role) const
         case Who:
             return change.changedBy.isEmpty() ? tr("unknown") : change.changedBy;
         case Change:
-            return JobChangeText::of(change);
+            return JobChangeText::of(change, &TimeDisplay::shortDateTime);
         }
     }
     if (role == Qt::ToolTipRole) {
         if (index.column() == When)
             return TimeDisplay::dateTime(change.changedAt);
         if (index.column() == Change)
-            return JobChangeText::of(change).replace(QStringLiteral("; "), QStringLiteral("\n"));
+            return JobChangeText::of(change, &TimeDisplay::dateTime)
+                .replace(QStringLiteral("; "), QStringLiteral("\n"));
     }
     return {};
 }
