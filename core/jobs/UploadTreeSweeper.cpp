@@ -278,6 +278,7 @@ void UploadTreeSweeper::removeCacheCopies(const QString &relative)
             !removeFile(opened.value(), copy, entry->size))
             continue;
         ++m_counts.cacheCopiesDeleted;
+        ++m_copiesGoneFrom[parentOf(copy)];
         for (QString folder = parentOf(copy); folder.count(u'/') > 1; folder = parentOf(folder))
             m_touchedCacheFolders.insert(folder);
     }
@@ -356,12 +357,15 @@ void UploadTreeSweeper::removeEmptyFolders()
     removeEmptyCacheFolders();
 }
 
-// Below `.cache/<size>/`, the date folders of deleted copies, when now empty. Not counted
-// in a dry run, which deleted no copy.
+// Below `.cache/<size>/`, the date folders of deleted copies, when now empty. A dry run counts
+// those that would be: nothing in them but the copies it would delete and the folders it would
+// remove (it said "3 empty folders" where the real run then removed 6).
 void UploadTreeSweeper::removeEmptyCacheFolders()
 {
-    if (m_dryRun)
+    if (m_dryRun) {
+        countCacheFoldersThatWouldEmpty();
         return;
+    }
     QStringList folders(m_touchedCacheFolders.cbegin(), m_touchedCacheFolders.cend());
     sortDeepestFirst(folders);
     for (const QString &relative : std::as_const(folders)) {
@@ -370,6 +374,23 @@ void UploadTreeSweeper::removeEmptyCacheFolders()
         if (parent && !parent->removeFolder(nameOf(relative)))
             ++m_counts.foldersRemoved;
         m_open.erase(relative);
+    }
+}
+
+void UploadTreeSweeper::countCacheFoldersThatWouldEmpty()
+{
+    QStringList folders(m_touchedCacheFolders.cbegin(), m_touchedCacheFolders.cend());
+    sortDeepestFirst(folders);
+    QHash<QString, qint64> goneFrom = m_copiesGoneFrom; // and, as counted, the folders
+    for (const QString &relative : std::as_const(folders)) {
+        const Opened &opened = folder(relative);
+        const auto entries = opened ? opened->entries() : Unexpected(opened.error().error);
+        if (!entries || entries->size() > goneFrom.value(relative))
+            continue;
+        ++m_counts.foldersRemoved;
+        ++goneFrom[parentOf(relative)];
+        m_context.log().debug(QStringLiteral("Would remove an empty folder"),
+                              {{QStringLiteral("path"), relative}});
     }
 }
 

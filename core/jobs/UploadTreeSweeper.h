@@ -116,6 +116,7 @@ private:
     void removeCacheCopies(const QString &relative);
     const Opened &folder(const QString &relative);
     void removeEmptyFolders();
+    void countCacheFoldersThatWouldEmpty();
     void removeEmptyCacheFolders();
     void forget(const QString &relative); // one entry fewer in its folder
 
@@ -135,6 +136,7 @@ private:
     QString m_openFor;
     QSet<QString> m_reportedSymlinks; // found at delete time: each counted once
     QSet<QString> m_touchedCacheFolders;
+    QHash<QString, qint64> m_copiesGoneFrom; // cache folder -> copies deleted (dry run: would be)
 };
 
 } // namespace jc

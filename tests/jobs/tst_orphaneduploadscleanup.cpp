@@ -832,6 +832,12 @@ private slots:
         QVERIFY(world.addFile(QStringLiteral("2023/01/01/.keep")));
         QVERIFY(world.addFile(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
         QVERIFY(world.addBlock(imageBlock(uploadUrl(QStringLiteral("2024/05/05/used.png")))));
+        // A dry run first: it says what the run will remove, the cache's folders included
+        // (it left those out: 7 against 10).
+        const JobResult dry = world.run(true);
+        QVERIFY2(dry.isSuccess(), qPrintable(dry.error()));
+        QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
+        QCOMPARE(count(dry, "foldersRemoved"), 10);
         const JobResult result = world.run();
         QVERIFY2(result.isSuccess(), qPrintable(result.error()));
         QVERIFY(!world.exists(QStringLiteral("2025")));
@@ -871,11 +877,13 @@ private slots:
         QCOMPARE(count(result, "deleted"), 1);
         QCOMPARE(count(result, "cacheCopiesDeleted"), 1);
         QCOMPARE(count(result, "bytesFreed"), 42);
-        QCOMPARE(count(result, "foldersRemoved"), 1); // 2025/11/17; 2025/11 still holds 18
+        // 2025/11/17 (2025/11 still holds 18), and the cache's 2025/11/17, 2025/11 and 2025,
+        // which held that copy only: what the real run below removes (the dry run said 1).
+        QCOMPARE(count(result, "foldersRemoved"), 4);
         QCOMPARE(RunSummaryText::of(QString::fromLatin1(OrphanedUploadsCleanupJob::name),
                                     result.summary(), true),
                  QStringLiteral("Dry run: would delete 1 file with 1 cached copy (42 bytes) "
-                                "and 1 empty folder; 2 checked"));
+                                "and 4 empty folders; 2 checked"));
         QVERIFY(world.exists(QStringLiteral("2025/11/17/orphan.png")));
         QVERIFY(world.exists(QStringLiteral(".cache/300/2025/11/17/orphan.png")));
         bool logged = false;
@@ -884,6 +892,9 @@ private slots:
                                 line.fields.value(QStringLiteral("path")) ==
                                     QStringLiteral("2025/11/17/orphan.png"));
         QVERIFY(logged);
+        const JobResult real = world.run();
+        QVERIFY(real.isSuccess());
+        QCOMPARE(count(real, "foldersRemoved"), count(result, "foldersRemoved"));
     }
 
     // A source that cannot be read fails the run before anything is deleted.
