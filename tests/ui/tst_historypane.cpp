@@ -6,6 +6,7 @@
 #include "views/RunDurationChart.h"
 #include "views/RunTableView.h"
 
+#include "ChildProcess.h"
 #include "HistoryRows.h"
 #include "UiInput.h"
 
@@ -60,6 +61,8 @@ private slots:
     void filtersByOutcomeAndDate();
     void chartsRecentDurations_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartsRecentDurations();
+    void notRespondingShowsWholeInItsColumn_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void notRespondingShowsWholeInItsColumn();
     void chartLeavesDryRunsOutAndNamesItsFilter_data() { jc::test::addDatabaseRowsWithMySql(); }
     void chartLeavesDryRunsOutAndNamesItsFilter();
     void chartStaysStillWhileARunReportsProgress_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -237,6 +240,45 @@ void tst_HistoryPane::chartsRecentDurations()
     QVERIFY(!pane.chart()->isVisible());
     QTest::mouseClick(toggle, Qt::LeftButton);
     QVERIFY(pane.chart()->isVisible());
+}
+
+// A run whose process was killed reads "not responding" in the Outcome column: whole, with its
+// dot (the column was 16 average characters wide: "not resp…").
+void tst_HistoryPane::notRespondingShowsWholeInItsColumn()
+{
+    OPEN_HISTORY_DATABASE();
+    jc::test::ChildProcess holder(QStringLiteral("sleep"), {QStringLiteral("600")});
+    QVERIFY(holder.pid() > 0);
+    const QString holderText = holder.holder();
+    QVERIFY2(!holderText.isEmpty(), "this host's /proc cannot tell who holds a run");
+    INSERT_RUNS((QList<RunRow>{
+        {.job = QStringLiteral("J"), .status = QStringLiteral("running"), .durationMSecs = -1}}));
+    QSqlQuery held(h.db);
+    QVERIFY(held.prepare(QStringLiteral("UPDATE jc_runs SET holder = ?, instance_id = "
+                                        "'web01:4711', heartbeat_at_ms = ?, lease_ms = 60000")));
+    held.addBindValue(holderText);
+    held.addBindValue(T0 + 30'000);
+    QVERIFY2(held.exec(), qPrintable(held.lastError().text()));
+    holder.signal(SIGKILL);
+    QVERIFY(holder.waitForExit(10000));
+
+    const jc::SystemClock clock;
+    HistoryPane pane(h.reader.get(), clock);
+    showJob(pane, QStringLiteral("J"));
+    QTRY_COMPARE(pane.model()->rowCount(), 1);
+    pane.model()->setNow(QDateTime::fromMSecsSinceEpoch(T0 + 41'000, QTimeZone::utc()));
+    const QModelIndex outcome = pane.model()->index(0, jc::RunHistoryModel::Outcome);
+    QCOMPARE(outcome.data().toString(), QStringLiteral("not responding"));
+    auto *table = pane.findChild<QTableView *>(QStringLiteral("historyTable"));
+    QVERIFY(table);
+    QStyleOptionViewItem option;
+    option.initFrom(table);
+    option.widget = table;
+    const int wanted = table->itemDelegateForIndex(outcome)->sizeHint(option, outcome).width();
+    QVERIFY2(table->columnWidth(jc::RunHistoryModel::Outcome) >= wanted,
+             qPrintable(QStringLiteral("\"not responding\" needs %1 px, has %2")
+                            .arg(wanted)
+                            .arg(table->columnWidth(jc::RunHistoryModel::Outcome))));
 }
 
 // Dry runs change nothing and take next to no time: charted, they pulled the line to 0. An

@@ -3,6 +3,7 @@
 #include "views/ProgressDelegate.h"
 
 #include "data/TimeDisplay.h"
+#include "models/RunFormat.h"
 #include "models/RunHistoryModel.h"
 #include "views/DateRangeFilter.h"
 #include "views/RunDurationChart.h"
@@ -12,11 +13,44 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace jc {
+
+namespace {
+
+// The Outcome column shows its widest text whole: "not responding" (a run whose process is
+// gone), with its dot, as the table's delegate lays a cell out (16 average characters cut it
+// to "not resp…").
+int outcomeColumnWidth(const QTableView &table)
+{
+    QStringList texts{RunHistoryModel::tr("not responding")};
+    for (int outcome = 0; outcome <= static_cast<int>(RunOutcome::Missed); ++outcome)
+        texts.append(RunFormat::outcomeText(static_cast<RunOutcome>(outcome)) +
+                     QStringLiteral(" (×99)"));
+    QStandardItemModel sample(int(texts.size()), 1);
+    for (int row = 0; row < texts.size(); ++row) {
+        sample.setData(sample.index(row, 0), texts.at(row), Qt::DisplayRole);
+        sample.setData(sample.index(row, 0), RunFormat::outcomeIcon(RunOutcome::Succeeded),
+                       Qt::DecorationRole);
+    }
+    QStyleOptionViewItem option;
+    option.initFrom(&table);
+    option.widget = &table;
+    int widest = 0;
+    for (int row = 0; row < texts.size(); ++row)
+        widest =
+            std::max(widest, table.itemDelegate()->sizeHint(option, sample.index(row, 0)).width());
+    return widest + table.fontMetrics().averageCharWidth() * 2;
+}
+
+} // namespace
 
 HistoryPane::HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *parent)
     : QWidget(parent)
@@ -51,7 +85,7 @@ HistoryPane::HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *pa
     m_table->setColumnWidth(RunHistoryModel::Occurrence, timeWidth);
     m_table->setColumnWidth(RunHistoryModel::Start, timeWidth);
     m_table->setColumnWidth(RunHistoryModel::Duration, charWidth * 14);
-    m_table->setColumnWidth(RunHistoryModel::Outcome, charWidth * 16);
+    m_table->setColumnWidth(RunHistoryModel::Outcome, outcomeColumnWidth(*m_table));
     m_table->setColumnWidth(RunHistoryModel::Who, charWidth * 14);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
