@@ -10,7 +10,10 @@ namespace {
 
 // The terminal, shared by the progress line (GUI-less main thread) and log lines (any thread).
 std::mutex terminal;
-ProgressLine *shown = nullptr; // the line whose message handler is installed; under `terminal`
+ProgressLine *shown = nullptr; // the line shown now, if any; under `terminal`
+// The handler before ProgressLine's, which writes the log line. Kept beyond a line's life: a
+// message already inside beforeLogLine while the line goes still reaches it.
+QtMessageHandler previousHandler = nullptr; // under `terminal`
 
 } // namespace
 
@@ -20,20 +23,23 @@ ProgressLine::ProgressLine(QTextStream &out, bool enabled)
 {
     if (!m_enabled)
         return;
-    {
-        const std::lock_guard lock(terminal);
-        shown = this;
-    }
-    m_previousHandler = qInstallMessageHandler(&ProgressLine::beforeLogLine);
+    const QtMessageHandler previous = qInstallMessageHandler(&ProgressLine::beforeLogLine);
+    const std::lock_guard lock(terminal);
+    previousHandler = previous;
+    shown = this;
 }
 
 ProgressLine::~ProgressLine()
 {
     if (!m_enabled)
         return;
-    qInstallMessageHandler(m_previousHandler);
-    const std::lock_guard lock(terminal);
-    shown = nullptr;
+    QtMessageHandler previous = nullptr;
+    {
+        const std::lock_guard lock(terminal);
+        shown = nullptr;
+        previous = previousHandler;
+    }
+    qInstallMessageHandler(previous);
 }
 
 void ProgressLine::beforeLogLine(QtMsgType type, const QMessageLogContext &context,
@@ -42,10 +48,9 @@ void ProgressLine::beforeLogLine(QtMsgType type, const QMessageLogContext &conte
     QtMessageHandler next = nullptr;
     {
         const std::lock_guard lock(terminal);
-        if (shown) {
+        if (shown)
             shown->eraseHoldingTheTerminal();
-            next = shown->m_previousHandler;
-        }
+        next = previousHandler;
     }
     if (next)
         next(type, context, message);

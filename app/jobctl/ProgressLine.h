@@ -29,5 +29,4 @@ private:
     QTextStream &m_out;
     bool m_enabled;
     qsizetype m_width = 0; // guarded by the terminal's mutex (ProgressLine.cpp)
-    QtMessageHandler m_previousHandler = nullptr;
 };

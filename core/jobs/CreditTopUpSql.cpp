@@ -234,6 +234,15 @@ std::optional<QSqlError> CreditTopUpSql::tuneSqlite(ConnectionFactory &database)
     const QString map = read(QStringLiteral("mmap_size"));
     const QString journal = read(QStringLiteral("journal_mode"));
     query.finish();
+    // Noted before anything changes: a pragma that fails below leaves the object to be
+    // destroyed, and its destructor puts back what the ones before it changed (the connection
+    // is the thread's, used again by the next run).
+    if (!cache.isEmpty())
+        m_restore.append(QStringLiteral("PRAGMA cache_size = ") + cache);
+    if (!checkpoint.isEmpty())
+        m_restore.append(QStringLiteral("PRAGMA wal_autocheckpoint = ") + checkpoint);
+    if (!map.isEmpty())
+        m_restore.append(QStringLiteral("PRAGMA mmap_size = ") + map);
     if (auto error = execText(QStringLiteral("PRAGMA cache_size = -131072")))
         return error;
     if (journal == QLatin1String("wal"))
@@ -244,12 +253,6 @@ std::optional<QSqlError> CreditTopUpSql::tuneSqlite(ConnectionFactory &database)
     // 1 GiB of address space; a build whose SQLITE_MAX_MMAP_SIZE is lower takes its maximum.
     if (auto error = execText(QStringLiteral("PRAGMA mmap_size = 1073741824")))
         return error;
-    if (!cache.isEmpty())
-        m_restore.append(QStringLiteral("PRAGMA cache_size = ") + cache);
-    if (!checkpoint.isEmpty())
-        m_restore.append(QStringLiteral("PRAGMA wal_autocheckpoint = ") + checkpoint);
-    if (!map.isEmpty())
-        m_restore.append(QStringLiteral("PRAGMA mmap_size = ") + map);
     return std::nullopt;
 }
 

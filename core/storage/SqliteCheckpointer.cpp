@@ -57,7 +57,7 @@ void SqliteCheckpointer::afterCommit()
     std::unique_lock lock(m_mutex);
     const qint64 request = ++m_requested;
     m_asked.notify_all();
-    if (m_figures.logFrames < m_waitAbove || m_opened != 1)
+    if (m_figures.logFrames < m_waitAbove)
         return;
     QElapsedTimer waited;
     waited.start();

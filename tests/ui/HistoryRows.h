@@ -95,6 +95,24 @@ inline QString insertRuns(QSqlDatabase db, const QList<RunRow> &rows)
     return db.commit() ? QString() : db.lastError().text();
 }
 
+// Gives every running row the holder `holder` (a process's ProcessIdentity text), instance
+// "web01:4711", the heartbeat `heartbeatMSecs` and a 60 s lease, and `moreColumns` ("progress_done
+// = 1, ..."); the error, if any.
+inline QString holdRunningRows(QSqlDatabase db, const QString &holder, qint64 heartbeatMSecs,
+                               const QString &moreColumns = {})
+{
+    QSqlQuery held(db);
+    if (!held.prepare(
+            QStringLiteral("UPDATE jc_runs SET holder = ?, instance_id = 'web01:4711', "
+                           "heartbeat_at_ms = ?, lease_ms = 60000%1 WHERE status = "
+                           "'running'")
+                .arg(moreColumns.isEmpty() ? QString() : QStringLiteral(", ") + moreColumns)))
+        return held.lastError().text();
+    held.addBindValue(holder);
+    held.addBindValue(heartbeatMSecs);
+    return held.exec() ? QString() : held.lastError().text();
+}
+
 // A migrated test database, the test thread's connection to it and a reader over it.
 // Declare it before the models and panes that use the reader.
 struct HistoryDatabase

@@ -253,12 +253,8 @@ void tst_HistoryPane::notRespondingShowsWholeInItsColumn()
     QVERIFY2(!holderText.isEmpty(), "this host's /proc cannot tell who holds a run");
     INSERT_RUNS((QList<RunRow>{
         {.job = QStringLiteral("J"), .status = QStringLiteral("running"), .durationMSecs = -1}}));
-    QSqlQuery held(h.db);
-    QVERIFY(held.prepare(QStringLiteral("UPDATE jc_runs SET holder = ?, instance_id = "
-                                        "'web01:4711', heartbeat_at_ms = ?, lease_ms = 60000")));
-    held.addBindValue(holderText);
-    held.addBindValue(T0 + 30'000);
-    QVERIFY2(held.exec(), qPrintable(held.lastError().text()));
+    const QString held = jc::test::holdRunningRows(h.db, holderText, T0 + 30'000);
+    QVERIFY2(held.isEmpty(), qPrintable(held));
     holder.signal(SIGKILL);
     QVERIFY(holder.waitForExit(10000));
 

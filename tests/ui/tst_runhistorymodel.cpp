@@ -254,14 +254,10 @@ void tst_RunHistoryModel::aRunWhoseProcessWasKilledSaysSo()
     const QString holderText = holder.holder();
     QVERIFY2(!holderText.isEmpty(), "this host's /proc cannot tell who holds a run");
     INSERT_RUNS((QList<RunRow>{{.status = QStringLiteral("running"), .durationMSecs = -1}}));
-    QSqlQuery held(h.db);
-    QVERIFY(held.prepare(QStringLiteral(
-        "UPDATE jc_runs SET holder = ?, instance_id = 'web01:4711', heartbeat_at_ms = ?, "
-        "lease_ms = 60000, progress_done = 46022, progress_total = 300000, progress_text = "
-        "'users'")));
-    held.addBindValue(holderText);
-    held.addBindValue(T0 + 30'000);
-    QVERIFY2(held.exec(), qPrintable(held.lastError().text()));
+    const QString held = jc::test::holdRunningRows(
+        h.db, holderText, T0 + 30'000,
+        QStringLiteral("progress_done = 46022, progress_total = 300000, progress_text = 'users'"));
+    QVERIFY2(held.isEmpty(), qPrintable(held));
 
     RunHistoryModel model(h.reader.get());
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

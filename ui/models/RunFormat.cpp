@@ -182,6 +182,11 @@ std::optional<QDateTime> RunFormat::silentSince(const StoredRun &run, const QDat
     return RunLiveness::notRespondingSince(run, now.toMSecsSinceEpoch());
 }
 
+QString RunFormat::notRespondingText()
+{
+    return tr("not responding");
+}
+
 QString RunFormat::silentText(const StoredRun &run, const QDateTime &since)
 {
     return tr("not responding since %1 (%2)")

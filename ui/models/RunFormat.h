@@ -21,6 +21,8 @@ class RunFormat
 public:
     // "succeeded", "timed out", ... (translated).
     static QString outcomeText(RunOutcome outcome);
+    // "not responding": the Outcome cell of a running row whose holder no longer answers.
+    static QString notRespondingText();
     // outcomeText(), with "(×N)" when the row stands for N coalesced missed occurrences.
     static QString outcomeCellText(const StoredRun &run);
     // Green for success, red for the problems, amber for cancelled and skipped, blue for

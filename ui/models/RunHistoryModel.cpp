@@ -172,7 +172,7 @@ QVariant RunHistoryModel::display(const StoredRun &run, int column) const
     }
     case Outcome:
         if (silentSince(run))
-            return tr("not responding");
+            return RunFormat::notRespondingText();
         if (const RunProgress progress = progressOf(run);
             run.outcome == RunOutcome::Running && progress.total > 0)
             return tr("%1 %2%")

@@ -30,7 +30,7 @@ namespace {
 // to "not resp…").
 int outcomeColumnWidth(const QTableView &table)
 {
-    QStringList texts{RunHistoryModel::tr("not responding")};
+    QStringList texts{RunFormat::notRespondingText()};
     for (int outcome = 0; outcome <= static_cast<int>(RunOutcome::Missed); ++outcome)
         texts.append(RunFormat::outcomeText(static_cast<RunOutcome>(outcome)) +
                      QStringLiteral(" (×99)"));
@@ -207,11 +207,7 @@ void HistoryPane::applyFilter()
         filters.append(m_outcomes->currentText());
     if (m_range->preset() != DateRangeFilter::Preset::AllTime)
         filters.append(m_range->text());
-    m_chart->setEmptyTitle(filters.isEmpty()
-                               ? tr("No finished runs to chart")
-                               : tr("No finished runs to chart among those shown (%1): change "
-                                    "the filter to see the others")
-                                     .arg(filters.join(QStringLiteral(", "))));
+    m_chart->setFilters(filters.join(QStringLiteral(", ")));
     m_table->scrollToTop();
     showState();
 }

@@ -179,8 +179,17 @@ QStringList RunDurationChart::timeLabels() const
     return labels;
 }
 
-void RunDurationChart::setEmptyTitle(const QString &title)
+QString RunDurationChart::emptyTitleFor(const QString &filters)
 {
+    return filters.isEmpty() ? tr("No finished runs to chart")
+                             : tr("No finished runs to chart among those shown (%1): change the "
+                                  "filter to see the others")
+                                   .arg(filters);
+}
+
+void RunDurationChart::setFilters(const QString &filters)
+{
+    const QString title = emptyTitleFor(filters);
     if (title == m_emptyTitle)
         return;
     m_emptyTitle = title;

@@ -37,9 +37,9 @@ public:
     // model changes with every progress report of a running run (left out of the chart), and
     // each real update re-lays the chart out (axes, label text) at several ms of GUI time.
     void setRuns(const std::deque<StoredRun> &newestFirst);
-    // What an empty chart says (default "No finished runs to chart"): the history pane names
-    // its filter there, so that an empty chart is not read as a job without runs.
-    void setEmptyTitle(const QString &title);
+    // The filters that choose the runs given ("Cancelled, Last 7 days"; empty: none). An empty
+    // chart names them, so that it is not read as a job without runs.
+    void setFilters(const QString &filters);
     [[nodiscard]] QString title() const;
 
     // What is charted (for tests and accessibility).
@@ -70,10 +70,11 @@ private:
 
     void applyTheme();
     void draw(const Shown &shown);
+    static QString emptyTitleFor(const QString &filters);
 
     const Clock &m_clock;
     std::optional<Shown> m_shown;
-    QString m_emptyTitle = tr("No finished runs to chart");
+    QString m_emptyTitle = emptyTitleFor({});
     QLineSeries *m_durations = nullptr;
     QScatterSeries *m_failures = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;
