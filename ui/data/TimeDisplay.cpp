@@ -65,10 +65,16 @@ QString TimeDisplay::dateTime(const QDateTime &instant)
 
 QString TimeDisplay::shortDateTime(const QDateTime &instant)
 {
+    return formatted(instant, QStringLiteral("MMM d HH:mm:ss"), true);
+}
+
+QString TimeDisplay::formatted(const QDateTime &instant, const QString &format, bool withZone)
+{
     if (!instant.isValid())
         return QStringLiteral("—");
     const QDateTime shown = inDisplayZone(instant);
-    return shown.toString(QStringLiteral("MMM d HH:mm:ss ")) + zoneText(shown);
+    const QString text = shown.toString(format);
+    return withZone ? text + u' ' + zoneText(shown) : text;
 }
 
 QString TimeDisplay::duration(qint64 msecs)

@@ -24,6 +24,9 @@ public:
     static QString dateTime(const QDateTime &instant);
     // Shorter, for table cells: "Nov 28 07:10:00 CET"; the full form goes in the tooltip.
     static QString shortDateTime(const QDateTime &instant);
+    // The instant in the display zone in `format` (QDateTime::toString's), then its zone
+    // when `withZone`: ("MMM d HH:mm", true) gives "Nov 28 07:10 CET"; "—" when invalid.
+    static QString formatted(const QDateTime &instant, const QString &format, bool withZone);
     // "1.4 s", "3 min 12 s", "2 h 5 min"; "—" when negative.
     static QString duration(qint64 msecs);
     // "in 4 min 10 s" / "12 min ago" relative to `now`.

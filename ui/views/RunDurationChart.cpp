@@ -2,12 +2,12 @@
 #include "engine/Clock.h"
 
 #include "data/TimeDisplay.h"
+#include "views/TimeAxisTicks.h"
 
-#include <QDateTimeAxis>
+#include <QCategoryAxis>
 #include <QEvent>
 #include <QLineSeries>
 #include <QScatterSeries>
-#include <QTimeZone>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -30,6 +30,9 @@ Unit unitFor(qint64 longestMSecs)
         return {60'000.0, RunDurationChart::tr("min")};
     return {3'600'000.0, RunDurationChart::tr("h")};
 }
+
+// The least span the time axis shows: one run, or runs a moment apart, in the middle of it.
+constexpr qint64 LeastSpanMSecs = 120'000;
 
 bool charted(const StoredRun &run)
 {
@@ -65,9 +68,11 @@ RunDurationChart::RunDurationChart(const Clock &clock, QWidget *parent)
     chart->addSeries(m_durations);
     chart->addSeries(m_failures);
 
-    m_timeAxis = new QDateTimeAxis(chart);
-    m_timeAxis->setFormat(QStringLiteral("MMM d HH:mm"));
-    m_timeAxis->setTickCount(5);
+    // Labels of its own rather than a QDateTimeAxis: that one writes its labels in the
+    // machine's local time whatever the zone of its range, so in UTC display on a machine
+    // elsewhere the chart's hours differed from the tables' (and it named no zone).
+    m_timeAxis = new QCategoryAxis(chart);
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_durationAxis = new QValueAxis(chart);
     m_durationAxis->setMin(0.0);
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
@@ -126,26 +131,21 @@ void RunDurationChart::draw(const Shown &shown)
     m_durations->replace(shown.durations);
     m_failures->replace(shown.failures);
 
-    // The axis shows times in the display zone, like the tables.
-    const QTimeZone zone = shown.utc ? QTimeZone::utc() : QTimeZone::systemTimeZone();
     const Unit unit = unitFor(shown.longestMSecs);
     if (shown.durations.isEmpty()) {
-        const QDateTime now = m_clock.now().toTimeZone(zone);
-        m_timeAxis->setRange(now.addSecs(-3600), now);
+        const qint64 now = m_clock.now().toMSecsSinceEpoch();
+        setTimeRange(now - 3'600'000, now);
         m_durationAxis->setRange(0.0, 1.0);
         chart()->setTitle(shown.emptyTitle);
     } else {
-        const auto at = [&zone](const QPointF &point) {
-            return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(point.x()), zone);
-        };
-        QDateTime first = at(shown.durations.constFirst());
-        QDateTime last = at(shown.durations.constLast());
-        if (first == last) { // one run: give the axis some width
-            first = first.addSecs(-60);
-            last = last.addSecs(60);
+        qint64 first = static_cast<qint64>(shown.durations.constFirst().x());
+        qint64 last = static_cast<qint64>(shown.durations.constLast().x());
+        if (last - first < LeastSpanMSecs) {
+            const qint64 pad = (LeastSpanMSecs - (last - first)) / 2;
+            first -= pad;
+            last += pad;
         }
-        m_timeAxis->setRange(first, last);
-        m_timeAxis->setFormat(timeFormatFor(first.msecsTo(last), m_timeAxis->tickCount()));
+        setTimeRange(first, last);
         m_durationAxis->setRange(
             0.0, std::max(0.1, static_cast<double>(shown.longestMSecs) / unit.msecs * 1.1));
         m_durationAxis->applyNiceNumbers();
@@ -157,26 +157,22 @@ void RunDurationChart::draw(const Shown &shown)
                   static_cast<int>(shown.durations.size())));
 }
 
-QString RunDurationChart::timeFormatFor(qint64 spanMSecs, int ticks)
+void RunDurationChart::setTimeRange(qint64 firstMSecs, qint64 lastMSecs)
 {
-    const qint64 step = spanMSecs / std::max(1, ticks - 1);
-    if (step < 60 * 1000)
-        return QStringLiteral("HH:mm:ss");
-    if (step < 24 * 3600 * 1000)
-        return QStringLiteral("MMM d HH:mm");
-    return QStringLiteral("MMM d");
+    const QStringList previous = m_timeAxis->categoriesLabels();
+    for (const QString &label : previous)
+        m_timeAxis->remove(label);
+    m_timeAxis->setRange(static_cast<double>(firstMSecs), static_cast<double>(lastMSecs));
+    m_timeAxis->setStartValue(static_cast<double>(firstMSecs));
+    // Each label ends a category, at its tick.
+    const QList<TimeAxisTicks::Tick> ticks = TimeAxisTicks::between(firstMSecs, lastMSecs);
+    for (const TimeAxisTicks::Tick &tick : ticks)
+        m_timeAxis->append(tick.label, static_cast<double>(tick.msecs));
 }
 
 QStringList RunDurationChart::timeLabels() const
 {
-    QStringList labels;
-    const QDateTime first = m_timeAxis->min();
-    const qint64 span = first.msecsTo(m_timeAxis->max());
-    const int ticks = m_timeAxis->tickCount();
-    for (int tick = 0; tick < ticks; ++tick)
-        labels.append(
-            first.addMSecs(span * tick / std::max(1, ticks - 1)).toString(m_timeAxis->format()));
-    return labels;
+    return m_timeAxis->categoriesLabels();
 }
 
 QString RunDurationChart::emptyTitleFor(const QString &filters)

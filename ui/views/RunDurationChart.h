@@ -7,7 +7,7 @@
 #include <deque>
 #include <optional>
 
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
@@ -19,7 +19,8 @@ class Clock;
 // their start times, failures (RunOutcome's isProblem) marked with red dots. Runs that did not
 // run (skipped, missed), are still running, or were dry runs (which change nothing and take
 // next to no time: they pulled the line down to 0) are left out. The duration axis picks seconds,
-// minutes or hours from the longest run.
+// minutes or hours from the longest run; the time axis writes times as the tables do
+// (TimeAxisTicks), in the display zone.
 //
 // Thread: GUI thread.
 class RunDurationChart : public QChartView
@@ -48,10 +49,6 @@ public:
     // The time axis' labels, left to right, as shown.
     QStringList timeLabels() const;
 
-    // The label format that tells `ticks` evenly spaced instants over `spanMSecs` apart:
-    // seconds when ticks are less than a minute apart, no time of day when a day or more.
-    static QString timeFormatFor(qint64 spanMSecs, int ticks);
-
 protected:
     void changeEvent(QEvent *event) override;
 
@@ -70,6 +67,7 @@ private:
 
     void applyTheme();
     void draw(const Shown &shown);
+    void setTimeRange(qint64 firstMSecs, qint64 lastMSecs);
     static QString emptyTitleFor(const QString &filters);
 
     const Clock &m_clock;
@@ -77,7 +75,7 @@ private:
     QString m_emptyTitle = emptyTitleFor({});
     QLineSeries *m_durations = nullptr;
     QScatterSeries *m_failures = nullptr;
-    QDateTimeAxis *m_timeAxis = nullptr;
+    QCategoryAxis *m_timeAxis = nullptr;
     QValueAxis *m_durationAxis = nullptr;
 };
 
