@@ -68,9 +68,9 @@ private slots:
         QTest::newRow("three months, a monthly job")
             << u"2026-09-01T00:00:00Z"_s << u"2026-12-01T00:00:00Z"_s
             << QStringList{u"Sep 16"_s, u"Oct 1"_s, u"Oct 16"_s, u"Nov 1"_s, u"Nov 16"_s};
-        QTest::newRow("ten months") << u"2026-01-01T00:00:00Z"_s << u"2026-11-01T00:00:00Z"_s
-                                    << QStringList{u"Mar 2026"_s, u"May 2026"_s, u"Jul 2026"_s,
-                                                   u"Sep 2026"_s};
+        QTest::newRow("ten months")
+            << u"2026-01-01T00:00:00Z"_s << u"2026-11-01T00:00:00Z"_s
+            << QStringList{u"Mar 2026"_s, u"May 2026"_s, u"Jul 2026"_s, u"Sep 2026"_s};
         QTest::newRow("four years of a monthly job")
             << u"2022-11-01T00:00:00Z"_s << u"2026-12-01T00:00:00Z"_s
             << QStringList{u"2023"_s, u"2024"_s, u"2025"_s, u"2026"_s};
@@ -106,9 +106,9 @@ private slots:
     {
         setMachineZone("Europe/Berlin");
         TimeDisplay::setZone(TimeDisplay::Zone::Local);
-        QCOMPARE(labelsBetween("2026-10-24T23:30:00Z", "2026-10-25T01:30:00Z"),
-                 QStringList({u"Oct 25 02:00 CEST"_s, u"Oct 25 02:30 CEST"_s,
-                              u"Oct 25 02:00 CET"_s}));
+        QCOMPARE(
+            labelsBetween("2026-10-24T23:30:00Z", "2026-10-25T01:30:00Z"),
+            QStringList({u"Oct 25 02:00 CEST"_s, u"Oct 25 02:30 CEST"_s, u"Oct 25 02:00 CET"_s}));
     }
 
     // Round on the zone's own clock: India's half-hour offset gives 12:00 IST, not 11:30 or 12:30.

@@ -47,16 +47,36 @@ struct Step
 using Kind = Step::Kind;
 
 constexpr std::array Steps{
-    Step{Kind::Fixed, Second},      Step{Kind::Fixed, 2 * Second},  Step{Kind::Fixed, 5 * Second},
-    Step{Kind::Fixed, 10 * Second}, Step{Kind::Fixed, 15 * Second}, Step{Kind::Fixed, 30 * Second},
-    Step{Kind::Fixed, Minute},      Step{Kind::Fixed, 2 * Minute},  Step{Kind::Fixed, 5 * Minute},
-    Step{Kind::Fixed, 10 * Minute}, Step{Kind::Fixed, 15 * Minute}, Step{Kind::Fixed, 30 * Minute},
-    Step{Kind::Fixed, Hour},        Step{Kind::Fixed, 2 * Hour},    Step{Kind::Fixed, 3 * Hour},
-    Step{Kind::Fixed, 6 * Hour},    Step{Kind::Fixed, 12 * Hour},   Step{Kind::Days, 1},
-    Step{Kind::Days, 2},            Step{Kind::Days, 7},            Step{Kind::HalfMonths, 1},
-    Step{Kind::Months, 1},          Step{Kind::Months, 2},          Step{Kind::Months, 3},
-    Step{Kind::Months, 6},          Step{Kind::Years, 1},           Step{Kind::Years, 2},
-    Step{Kind::Years, 5},           Step{Kind::Years, 10},          Step{Kind::Years, 100},
+    Step{Kind::Fixed, Second},
+    Step{Kind::Fixed, 2 * Second},
+    Step{Kind::Fixed, 5 * Second},
+    Step{Kind::Fixed, 10 * Second},
+    Step{Kind::Fixed, 15 * Second},
+    Step{Kind::Fixed, 30 * Second},
+    Step{Kind::Fixed, Minute},
+    Step{Kind::Fixed, 2 * Minute},
+    Step{Kind::Fixed, 5 * Minute},
+    Step{Kind::Fixed, 10 * Minute},
+    Step{Kind::Fixed, 15 * Minute},
+    Step{Kind::Fixed, 30 * Minute},
+    Step{Kind::Fixed, Hour},
+    Step{Kind::Fixed, 2 * Hour},
+    Step{Kind::Fixed, 3 * Hour},
+    Step{Kind::Fixed, 6 * Hour},
+    Step{Kind::Fixed, 12 * Hour},
+    Step{Kind::Days, 1},
+    Step{Kind::Days, 2},
+    Step{Kind::Days, 7},
+    Step{Kind::HalfMonths, 1},
+    Step{Kind::Months, 1},
+    Step{Kind::Months, 2},
+    Step{Kind::Months, 3},
+    Step{Kind::Months, 6},
+    Step{Kind::Years, 1},
+    Step{Kind::Years, 2},
+    Step{Kind::Years, 5},
+    Step{Kind::Years, 10},
+    Step{Kind::Years, 100},
 };
 
 // The smallest step that puts at most `most` ticks over the span.
@@ -152,9 +172,9 @@ QString labelFor(const QDateTime &tick, const Step &step, bool yearsDiffer)
 {
     switch (step.kind) {
     case Kind::Fixed:
-        return TimeDisplay::formatted(tick, step.amount < Minute
-                                                ? QStringLiteral("MMM d HH:mm:ss")
-                                                : QStringLiteral("MMM d HH:mm"),
+        return TimeDisplay::formatted(tick,
+                                      step.amount < Minute ? QStringLiteral("MMM d HH:mm:ss")
+                                                           : QStringLiteral("MMM d HH:mm"),
                                       true);
     case Kind::Days:
     case Kind::HalfMonths:
@@ -180,13 +200,13 @@ QList<TimeAxisTicks::Tick> TimeAxisTicks::between(qint64 firstMSecs, qint64 last
     const qint64 margin = span / 25;
     const QTimeZone zone = displayZone();
     QList<QDateTime> instants;
-    for (QDateTime tick = firstRound(
-             QDateTime::fromMSecsSinceEpoch(firstMSecs + margin, zone), step);
+    for (QDateTime tick =
+             firstRound(QDateTime::fromMSecsSinceEpoch(firstMSecs + margin, zone), step);
          tick.isValid() && tick.toMSecsSinceEpoch() <= lastMSecs - margin;
          tick = nextRound(tick, step))
         instants.append(tick);
-    const bool yearsDiffer =
-        !instants.isEmpty() && instants.constFirst().date().year() != instants.constLast().date().year();
+    const bool yearsDiffer = !instants.isEmpty() && instants.constFirst().date().year() !=
+                                                        instants.constLast().date().year();
     QList<Tick> ticks;
     for (const QDateTime &instant : std::as_const(instants))
         ticks.append({instant.toMSecsSinceEpoch(), labelFor(instant, step, yearsDiffer)});
