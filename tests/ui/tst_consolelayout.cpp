@@ -5,6 +5,7 @@
 //  - A 1600-pixel-wide window gives its spare width to what was cut off, not to Last success.
 //  - A window saved larger than the screen it comes back on is made to fit it.
 //  - Run details gives the log most of its height.
+//  - At 900 px a status message gets room for a sentence; a longer one ends in "…".
 // Both databases: the table shows stored runs of the built-in jobs.
 #include "HistoryRows.h"
 #include "MainWindowParts.h"
@@ -23,6 +24,7 @@
 #include <QApplication>
 #include <QFile>
 #include <QHeaderView>
+#include <QLabel>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
@@ -223,6 +225,48 @@ private slots:
     }
 
     // Run details: the fields above take little room; the log most of the dialog's height.
+    // At 900 px the fields left a message a few words (beside a MariaDB URL, none): while one
+    // shows, the fields right of the database give way until it has room for
+    // MessageRoomChars; what is still longer ends in "…" with a gap before the database field
+    // (no ink in it, as drawn), and shows whole in the tooltip. QStatusBar drew it up to 2 px
+    // before the field and cut it mid-letter.
+    void longStatusMessagesGetRoomAndAnEllipsis_data() { test::addDatabaseRowsWithMySql(); }
+    void longStatusMessagesGetRoomAndAnEllipsis()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect);
+        QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+        QVERIFY(c.show());
+        c.window->resize(900, 600);
+        ConsoleStatusBar *bar = test::consoleStatusBar(*c.window);
+        const auto *database = bar->findChild<QLabel *>(u"databaseLabel"_s);
+        const auto *updates = bar->findChild<QLabel *>(u"updatesLabel"_s);
+        QTRY_VERIFY(database->x() + database->width() < 900);
+        const QString message = u"\"Monthly Credit Top-Up\" ended succeeded at Dec 1 00:00:00 "
+                                u"UTC (run 12345). MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM"_s;
+        bar->showMessage(message);
+        QCOMPARE(bar->toolTip(), message);
+        const int room = ConsoleStatusBar::MessageRoomChars * bar->fontMetrics().averageCharWidth();
+        QTRY_VERIFY2(bar->messageRect().width() >= room,
+                     qPrintable(u"%1 px for the message"_s.arg(bar->messageRect().width())));
+        QVERIFY(!updates->isVisible());
+        QVERIFY2(bar->shownMessage().endsWith(u"…"_s), qPrintable(bar->shownMessage()));
+        const QImage drawn = bar->grab().toImage();
+        // Two characters' width before the field, less its frame: one colour, the panel's.
+        const int from = database->x() - 2 * bar->fontMetrics().averageCharWidth();
+        QSet<QRgb> colours;
+        for (int x = from; x < database->x() - 3; ++x)
+            for (int y = 0; y < drawn.height(); ++y)
+                colours.insert(drawn.pixel(x, y));
+        QVERIFY2(colours.size() == 1,
+                 qPrintable(u"%1 colours in the gap at x %2..%3"_s.arg(colours.size())
+                                .arg(from)
+                                .arg(database->x() - 4)));
+        bar->clearMessage();
+        QCOMPARE(bar->toolTip(), QString());
+        QVERIFY(updates->isVisible());
+    }
+
     void runDetailsGivesTheLogItsHeight_data() { test::addDatabaseRowsWithMySql(); }
     void runDetailsGivesTheLogItsHeight()
     {

@@ -7,7 +7,11 @@
 #include <algorithm>
 
 #include <QLabel>
+#include <QLayout>
+#include <QPainter>
 #include <QPushButton>
+#include <QStyle>
+#include <QStyleOption>
 
 namespace jc {
 
@@ -48,6 +52,7 @@ ConsoleStatusBar::ConsoleStatusBar(DatabaseReader *reader, const QString &databa
     addPermanentWidget(m_updates);
     setInstances({});
     connect(m_reconnect, &QPushButton::clicked, this, &ConsoleStatusBar::reconnectRequested);
+    connect(this, &QStatusBar::messageChanged, this, &ConsoleStatusBar::makeRoomFor);
     connect(reader, &DatabaseReader::connectionChanged, this, &ConsoleStatusBar::setConnected);
     setConnected(reader->isConnected(), reader->lastError());
 }
@@ -113,6 +118,95 @@ void ConsoleStatusBar::setInstances(const QStringList &instances)
                                 ? tr("No scheduler announced itself on this database in the "
                                      "last 2 minutes: no job runs on schedule.")
                                 : instances.join(u'\n'));
+}
+
+// In a narrow window the fields leave a message a few words (at 900 px: none beside a MariaDB
+// URL): while one shows, the fields give way from the right until it has room for
+// MessageRoomChars, or for all of it; the database field, and its Reconnect button, stay.
+void ConsoleStatusBar::makeRoomFor(const QString &message)
+{
+    setToolTip(message);
+    const QList<QWidget *> givingWay{m_updates, m_instances, m_scheduler};
+    for (QWidget *field : givingWay)
+        field->setVisible(true);
+    if (message.isEmpty())
+        return;
+    const int wanted = std::min(fontMetrics().horizontalAdvance(message),
+                                MessageRoomChars * fontMetrics().averageCharWidth());
+    for (QWidget *field : givingWay) {
+        placeFields();
+        if (messageRect().width() >= wanted)
+            return;
+        field->setVisible(false);
+    }
+    placeFields();
+}
+
+// Lays the fields out now, so that messageRect() measures where they are.
+void ConsoleStatusBar::placeFields()
+{
+    if (QLayout *fields = layout()) {
+        fields->invalidate();
+        fields->activate();
+    }
+}
+
+QList<QWidget *> ConsoleStatusBar::fields() const
+{
+    return {m_database, m_reconnect, m_scheduler, m_instances, m_updates};
+}
+
+QRect ConsoleStatusBar::messageRect() const
+{
+    // The fields' frames and a gap of about two characters keep the message apart from them.
+    const int gap = 2 * fontMetrics().averageCharWidth();
+    int right = width() - gap;
+    for (const QWidget *field : fields()) {
+        if (field->isVisible())
+            right = std::min(right, field->x() - gap);
+    }
+    const int left = 6; // as QStatusBar places its message
+    return QRect(left, 0, std::max(0, right - left), height());
+}
+
+QString ConsoleStatusBar::shownMessage() const
+{
+    const QString message = currentMessage();
+    if (message.isEmpty())
+        return message;
+    return fontMetrics().elidedText(message, Qt::ElideRight, messageRect().width());
+}
+
+void ConsoleStatusBar::resizeEvent(QResizeEvent *event)
+{
+    QStatusBar::resizeEvent(event);
+    if (!currentMessage().isEmpty())
+        makeRoomFor(currentMessage()); // the room a message had depends on the width
+}
+
+// QStatusBar's own painting, but for the message: elided, and clear of the fields.
+void ConsoleStatusBar::paintEvent(QPaintEvent *event)
+{
+    if (currentMessage().isEmpty()) {
+        QStatusBar::paintEvent(event);
+        return;
+    }
+    QPainter painter(this);
+    QStyleOption panel;
+    panel.initFrom(this);
+    style()->drawPrimitive(QStyle::PE_PanelStatusBar, &panel, &painter, this);
+    for (QWidget *field : fields()) {
+        if (!field->isVisible())
+            continue;
+        QStyleOption frame;
+        frame.rect = field->geometry().adjusted(-2, -1, 2, 1);
+        frame.palette = palette();
+        frame.state = QStyle::State_None;
+        style()->drawPrimitive(QStyle::PE_FrameStatusBarItem, &frame, &painter, field);
+    }
+    painter.setPen(palette().windowText().color());
+    painter.drawText(messageRect(), Qt::AlignLeading | Qt::AlignVCenter | Qt::TextSingleLine,
+                     shownMessage());
 }
 
 } // namespace jc

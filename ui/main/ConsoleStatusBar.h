@@ -20,7 +20,11 @@ class DatabaseReader;
 //  - the scheduler: "running jobs here" or "watching only";
 //  - the instances that recorded runs in the last hour;
 //  - how changes arrive: "live" (PostgreSQL notifications) or by polling.
-// Transient messages (an action's outcome) go through QStatusBar::showMessage().
+// Transient messages (an action's outcome) go through QStatusBar::showMessage(). While one
+// shows, the scheduler, instances and updates fields give way (right to left) as far as it
+// needs room for MessageRoomChars; what is still too long ends in "…", a gap before the fields,
+// and shows whole in the tooltip (QStatusBar itself cut it mid-letter against the database
+// field, and at 900 px beside a MariaDB URL left it no room at all).
 //
 // objectNames for tests: databaseLabel, reconnectButton, schedulerLabel, instancesLabel,
 // updatesLabel.
@@ -41,11 +45,27 @@ public:
     // Live: changes are announced by the database; otherwise read every `pollInterval`.
     void setUpdates(bool live, std::chrono::milliseconds pollInterval, const QString &why);
     bool isConnectedShown() const { return m_connected; }
+    // Room a transient message gets, in average characters, when it is that long.
+    static constexpr int MessageRoomChars = 48;
+    // The transient message as drawn: elided to messageRect(); empty when there is none.
+    QString shownMessage() const;
+    // Where the transient message is drawn: from the left edge to a gap before the first
+    // permanent field.
+    QRect messageRect() const;
 
 signals:
     void reconnectRequested();
 
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void makeRoomFor(const QString &message);
+    // The permanent fields, left to right.
+    QList<QWidget *> fields() const;
+    void placeFields();
+
     QString m_databaseText;
     bool m_connected = true;
     QLabel *m_database;
