@@ -21,7 +21,8 @@ namespace jc {
 //    anew;
 //  - when they all fit, the spare width goes to `spareTo` (nothing is cut off then);
 //  - when they do not, the `giveWay` columns shrink first, in their order, down to their
-//    header's width (they elide); only then do the others shrink, evenly.
+//    header's width (they elide); only then do the others, the widest first, to one common
+//    width (short ones, such as a job's name, stay whole).
 // It fits when the viewport's width changes, when the contents change and when other rows
 // scroll into view, until the user drags a column: that one keeps its width until the next
 // resize. Columns are logical indexes (moving them changes nothing); hidden ones are left out.
@@ -40,6 +41,9 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    static void shrinkWidest(std::map<int, int> &width, const std::map<int, int> &minimum,
+                             int available);
+
     QTableView *m_table;
     const QList<int> m_giveWay;
     const int m_spareTo;
