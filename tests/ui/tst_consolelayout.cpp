@@ -225,6 +225,35 @@ private slots:
     }
 
     // Run details: the fields above take little room; the log most of the dialog's height.
+    // At 900×600 the jobs table shows every job without scrolling, and the panes below take
+    // the rest: the splitter gave the table two fifths of the height (three of four rows, a
+    // scroll bar) while History had room to spare.
+    void aSmallWindowShowsEveryJob_data() { test::addDatabaseRowsWithMySql(); }
+    void aSmallWindowShowsEveryJob()
+    {
+        QFETCH(SqlDialect, dialect);
+        Console c(dialect);
+        QVERIFY2(c.error.isEmpty(), qPrintable(c.error));
+        c.window->resize(900, 600);
+        QVERIFY(c.show());
+        QTableView *table = test::jobTable(*c.window);
+        QVERIFY(table->model()->rowCount() >= 4);
+        QTRY_COMPARE(table->verticalScrollBar()->maximum(), 0);
+        const int lastRow = table->model()->rowCount() - 1;
+        QVERIFY2(
+            table->rowViewportPosition(lastRow) + table->rowHeight(lastRow) <=
+                table->viewport()->height(),
+            qPrintable(u"the last row ends at %1 px of %2"_s
+                           .arg(table->rowViewportPosition(lastRow) + table->rowHeight(lastRow))
+                           .arg(table->viewport()->height())));
+        // Not much more than that: the rest is History's.
+        QVERIFY2(
+            table->viewport()->height() <
+                table->rowViewportPosition(lastRow) + 3 * table->rowHeight(lastRow),
+            qPrintable(u"the table is %1 px high for %2 rows"_s.arg(table->viewport()->height())
+                           .arg(lastRow + 1)));
+    }
+
     // At 900 px the fields left a message a few words (beside a MariaDB URL, none): while one
     // shows, the fields right of the database give way until it has room for
     // MessageRoomChars; what is still longer ends in "…" with a gap before the database field

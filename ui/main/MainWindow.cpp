@@ -43,6 +43,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <numeric>
+
 namespace jc {
 
 namespace {
@@ -157,9 +159,32 @@ void MainWindow::buildCentralWidget()
     topLayout->addWidget(m_table, 1);
     m_splitter->addWidget(top);
     buildPanes(m_splitter);
-    m_splitter->setStretchFactor(0, 2);
-    m_splitter->setStretchFactor(1, 3);
+    // The jobs keep the height of their rows; the panes take what the window adds or loses.
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_splitterPlaced = true; });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::fitJobsTable);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::fitJobsTable);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::fitJobsTable);
     setCentralWidget(m_splitter);
+}
+
+// Until the splitter is placed by hand, the jobs table is as tall as its rows (up to
+// JobTableView::MostRowsWanted, and half the height), whatever the window's size: at 900×600
+// it showed three jobs of four and a scroll bar while History had room to spare.
+void MainWindow::fitJobsTable()
+{
+    const int rows = m_model->rowCount();
+    if (m_splitterPlaced || rows == m_fittedRows || rows == 0)
+        return;
+    m_fittedRows = rows;
+    QWidget *top = m_splitter->widget(0);
+    m_table->updateGeometry();
+    top->layout()->invalidate();
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = std::accumulate(sizes.cbegin(), sizes.cend(), 0);
+    const int wanted = std::min(top->sizeHint().height(), total / 2);
+    m_splitter->setSizes({wanted, std::max(0, total - wanted)});
 }
 
 // This console's scheduler (none when it only watches): the table follows its runs, the tray
@@ -380,7 +405,8 @@ void MainWindow::restoreLayout()
         // The columns' order, sort and hidden ones; their widths follow the window.
         m_table->horizontalHeader()->restoreState(settings->viewState(QStringLiteral("jobTable")));
         m_table->horizontalHeader()->setStretchLastSection(false);
-        m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
+        m_splitterPlaced =
+            m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
         selected = settings->selectedJobs();
     }
     if (m_table->selectJobs(selected))

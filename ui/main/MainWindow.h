@@ -58,6 +58,7 @@ private:
     void setUpWindow();
     void buildCentralWidget();
     void buildPanes(QSplitter *splitter);
+    void fitJobsTable();
     void buildMenus();
     QAction *buildFileMenu();
     void buildHelpMenu();
@@ -105,6 +106,9 @@ private:
     TrayNotifier *m_tray = nullptr;
     ConsoleAlerts *m_alerts = nullptr;
     QSplitter *m_splitter = nullptr;
+    // The splitter was placed by hand, now or in an earlier session: fitJobsTable() leaves it.
+    bool m_splitterPlaced = false;
+    int m_fittedRows = -1;
     QTabWidget *m_tabs = nullptr;
     HistoryPane *m_history = nullptr;
     SettingsChangesPane *m_changes = nullptr;

@@ -10,6 +10,8 @@
 #include <QMenu>
 #include <QSortFilterProxyModel>
 
+#include <algorithm>
+
 namespace jc {
 
 JobTableView::JobTableView(JobTableModel *model, QWidget *parent)
@@ -47,6 +49,16 @@ JobTableView::JobTableView(JobTableModel *model, QWidget *parent)
             &JobTableView::currentJobMayHaveChanged);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &JobTableView::currentJobMayHaveChanged);
+}
+
+QSize JobTableView::sizeHint() const
+{
+    QSize hint = QTableView::sizeHint();
+    const int rows = std::clamp(m_proxy->rowCount(), 1, MostRowsWanted);
+    const int rowHeight =
+        m_proxy->rowCount() > 0 ? QTableView::rowHeight(0) : verticalHeader()->defaultSectionSize();
+    hint.setHeight(2 * frameWidth() + horizontalHeader()->sizeHint().height() + rows * rowHeight);
+    return hint;
 }
 
 void JobTableView::setContextActions(const JobActions *actions)

@@ -37,6 +37,11 @@ public:
     // when none is. False when the table is empty.
     bool selectJobs(const QStringList &jobs);
 
+    // At most this many rows count in the height the table asks for.
+    static constexpr int MostRowsWanted = 12;
+    // Tall enough for every row, up to MostRowsWanted (at least one).
+    QSize sizeHint() const override;
+
 signals:
     // The current row or the selection changed: a mouse press moves the current index first
     // and selects the row after it; a key selects first. Both lead here.
