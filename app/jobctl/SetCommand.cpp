@@ -172,14 +172,17 @@ void show(const CommandEnvironment &env, const CatalogEntry &entry, JobSettingsS
     printChanges(env, store, entry.name);
 }
 
+bool scheduleChanged(const JobDefinition &current, const JobDefinition &wanted)
+{
+    return current.schedule.text() != wanted.schedule.text() ||
+           current.schedule.zone() != wanted.schedule.zone();
+}
+
 // A schedule or zone change is shown with the runs it moves; one that moves runs within the
 // next 24 h is saved only with --yes. Returns whether it may be saved.
 bool confirmScheduleChange(const CommandEnvironment &env, const JobDefinition &current,
                            const JobDefinition &wanted, bool yes)
 {
-    if (current.schedule.text() == wanted.schedule.text() &&
-        current.schedule.zone() == wanted.schedule.zone())
-        return true;
     const auto preview =
         ScheduleChangePreview::compute(current.schedule, wanted.schedule, SystemClock::wallTime());
     env.out << preview.text(current.schedule, wanted.schedule);
@@ -213,12 +216,20 @@ int save(const CommandEnvironment &env, const QCommandLineParser &parser, const 
         return env.fail(command, valid.error(), 2);
     const auto current =
         JobCatalog::configure(entry, nullptr, QTimeZone::systemTimeZone(), environment, stored);
-    if (current && !confirmScheduleChange(env, *current, *valid, parser.isSet(options.yes)))
-        return env.fail(command,
-                        QStringLiteral("nothing was saved: this change moves runs within the "
-                                       "next 24 h (above). Run it again with --yes to save "
-                                       "it."),
-                        2);
+    if (current && scheduleChanged(*current, *valid)) {
+        // A schedule that never fires stops the job for good, with nothing to show for it:
+        // refused, --yes or not.
+        const QString never =
+            ScheduleChangePreview::neverFiresProblem(valid->schedule, SystemClock::wallTime());
+        if (!never.isEmpty())
+            return env.fail(command, QStringLiteral("nothing was saved: ") + never + u'.', 2);
+        if (!confirmScheduleChange(env, *current, *valid, parser.isSet(options.yes)))
+            return env.fail(command,
+                            QStringLiteral("nothing was saved: this change moves runs within the "
+                                           "next 24 h (above). Run it again with --yes to save "
+                                           "it."),
+                            2);
+    }
     const auto before =
         store.set(entry.name, settings, CommandSupport::osUser(), SystemClock::wallMSecs());
     if (!before)

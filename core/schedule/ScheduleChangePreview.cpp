@@ -107,4 +107,13 @@ ScheduleChangePreview ScheduleChangePreview::compute(const Schedule &before, con
     return preview;
 }
 
+QString ScheduleChangePreview::neverFiresProblem(const Schedule &after, const QDateTime &from)
+{
+    if (after.next(from).isValid())
+        return {};
+    return QStringLiteral("\"%1\" never fires (in %2): the job would never run again. To stop a "
+                          "job for a while, pause it instead")
+        .arg(after.text(), QString::fromUtf8(after.zone().id()));
+}
+
 } // namespace jc

@@ -39,6 +39,11 @@ public:
         return !dropped.isEmpty() || !added.isEmpty();
     }
 
+    // Why a new schedule is refused: it has no occurrence after `from` ("0 0 30 2 *": there is
+    // no February 30th), so the job would never run again, silently (a typo that stopped the
+    // monthly top-up for good). Empty when it fires. To stop a job, one pauses it.
+    static QString neverFiresProblem(const Schedule &after, const QDateTime &from);
+
     // For people, in lines (a terminal, or a fixed-width label): both schedules with their
     // zones, the occurrences side by side ("*" where daylight saving moves or repeats one,
     // with its note below), then what the change does within the next 24 h.

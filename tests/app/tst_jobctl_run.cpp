@@ -868,6 +868,21 @@ private slots:
         result = jobctl(db + QStringList{u"set"_s, stale});
         QVERIFY2(result.out.contains(u"schedule=*/5 * * * *"_s), qPrintable(describe(result)));
 
+        // A schedule that never fires is refused, --yes or not: the top-up would never run
+        // again (it was saved without even --yes).
+        for (const QStringList &yes : {QStringList(), QStringList{u"--yes"_s}}) {
+            result = jobctl(db +
+                            QStringList{u"set"_s, u"Monthly Credit Top-Up"_s, u"--schedule"_s,
+                                        u"0 0 30 2 *"_s} +
+                            yes);
+            QCOMPARE(result.exitCode, 2);
+            QVERIFY2(result.err.contains(u"nothing was saved: \"0 0 30 2 *\" never fires"_s),
+                     qPrintable(describe(result)));
+        }
+        result = jobctl(db + QStringList{u"set"_s, u"Monthly Credit Top-Up"_s});
+        QVERIFY2(result.out.contains(u"Monthly Credit Top-Up: (defaults)"_s),
+                 qPrintable(describe(result)));
+
         // Any ten months hold a clock change of Berlin's: its first-of-month runs are marked.
         result = jobctl(db + QStringList{u"set"_s, u"Monthly Credit Top-Up"_s, u"--tz"_s,
                                          u"Europe/Berlin"_s, u"--yes"_s});

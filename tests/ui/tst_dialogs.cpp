@@ -663,6 +663,38 @@ private slots:
         QVERIFY(preview->isHidden()); // as in force: nothing to preview
     }
 
+    // A schedule that never fires ("0 0 31 2 *": no February 31st) would stop the job for good
+    // with nothing to show for it: refused under its field, OK disabled; a schedule that fires
+    // (even once in four years) is taken. It was saved, and the top-up never ran again.
+    void settingsRefusesAScheduleThatNeverFires()
+    {
+        ConsoleSettings settings(m_home.filePath(u"never.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
+        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
+                                        [&](const JobDefinition &d) { return d.name == job; });
+        QVERIFY(topUp != builtIn.cend());
+        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
+                              nullptr);
+        dialog.setNow(QDateTime(QDate(2026, 12, 6), QTime(23, 15), Qt::UTC));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier); // the "&Jobs" tab
+        auto *schedule = child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s);
+        auto *problem = child<QLabel>(&dialog, u"problem:"_s + job + u":schedule"_s);
+        retype(schedule, u"0 0 31 2 *"_s);
+        QVERIFY(problem->isVisible());
+        QVERIFY2(problem->text().startsWith(u"Schedule of Monthly Credit Top-Up: \"0 0 31 2 *\" "
+                                            u"never fires"_s) &&
+                     problem->text().contains(u"pause it"_s),
+                 qPrintable(problem->text()));
+        QVERIFY(!dialog.isOkEnabled());
+        retype(schedule, u"0 0 29 2 *"_s); // Feb 29, 2028
+        QVERIFY(!problem->isVisible());
+        QVERIFY(dialog.isOkEnabled());
+    }
+
     // Choices are drop-downs of the allowed values, picked with the keyboard; the zone field
     // completes IANA names; the dialog opens at the job selected in the main window.
     void settingsOffersChoicesAndOpensAtTheJob()

@@ -182,8 +182,20 @@ void JobSettingsPage::showJob(const QString &job)
 void JobSettingsPage::setNow(const QDateTime &now)
 {
     m_now = now;
-    for (auto it = m_schedulePreviews.cbegin(); it != m_schedulePreviews.cend(); ++it)
+    for (auto it = m_schedulePreviews.cbegin(); it != m_schedulePreviews.cend(); ++it) {
         updateSchedulePreview(it.key());
+        refuseNeverFiring(it.key());
+    }
+    updateValidity();
+}
+
+// "Batch size (batchSize)"; the label alone where it only capitalizes the key ("Schedule").
+QString JobSettingsPage::fieldName(const Field &field)
+{
+    const SettingSpec &spec = field.spec;
+    if (spec.label.isEmpty() || spec.label.compare(spec.key, Qt::CaseInsensitive) == 0)
+        return spec.label.isEmpty() ? spec.key : spec.label;
+    return QStringLiteral("%1 (%2)").arg(spec.label, spec.key);
 }
 
 QString JobSettingsPage::initialText(const Field &field) const
@@ -202,35 +214,67 @@ const JobSettingsPage::Field *JobSettingsPage::fieldOf(qsizetype section, const 
     return nullptr;
 }
 
+JobSettingsPage::ScheduleEdit JobSettingsPage::scheduleEdit(qsizetype section) const
+{
+    ScheduleEdit edit;
+    const Field *schedule = fieldOf(section, QStringLiteral("schedule"));
+    if (!schedule)
+        return edit;
+    const Field *zone = fieldOf(section, QStringLiteral("timeZone"));
+    const QString zoneBefore = zone ? initialText(*zone).trimmed() : QString();
+    const QString zoneAfter = zone ? text(*zone).trimmed() : QString();
+    edit.edited =
+        initialText(*schedule).trimmed() != text(*schedule).trimmed() || zoneBefore != zoneAfter;
+    const auto read = [](const QString &expression,
+                         const QString &zoneId) -> std::optional<Schedule> {
+        if (!zoneId.isEmpty() && !ZoneName::isKnown(zoneId))
+            return std::nullopt;
+        const auto parsed =
+            Schedule::parse(expression.trimmed(), zoneId.isEmpty() ? QTimeZone::systemTimeZone()
+                                                                   : QTimeZone(zoneId.toUtf8()));
+        return parsed ? std::optional<Schedule>(parsed.value()) : std::nullopt;
+    };
+    edit.before = read(initialText(*schedule), zoneBefore);
+    edit.after = read(text(*schedule), zoneAfter);
+    return edit;
+}
+
 // Shown only while the schedule or its zone is edited and both sides read as schedules; a
 // refused value says why under its own field.
 void JobSettingsPage::updateSchedulePreview(qsizetype section)
 {
     QLabel *preview = m_schedulePreviews.value(section);
-    const Field *schedule = fieldOf(section, QStringLiteral("schedule"));
-    if (!preview || !schedule)
+    if (!preview)
         return;
-    const Field *zone = fieldOf(section, QStringLiteral("timeZone"));
-    const auto read = [](const QString &expression, const QString &zoneId) {
-        return Schedule::parse(expression.trimmed(), zoneId.trimmed().isEmpty()
-                                                         ? QTimeZone::systemTimeZone()
-                                                         : QTimeZone(zoneId.trimmed().toUtf8()));
-    };
-    const QString zoneBefore = zone ? initialText(*zone) : QString();
-    const QString zoneAfter = zone ? text(*zone) : QString();
-    const bool edited = initialText(*schedule).trimmed() != text(*schedule).trimmed() ||
-                        zoneBefore.trimmed() != zoneAfter.trimmed();
-    const auto before = read(initialText(*schedule), zoneBefore);
-    const auto after = read(text(*schedule), zoneAfter);
-    const bool zonesValid = (zoneBefore.trimmed().isEmpty() || ZoneName::isKnown(zoneBefore)) &&
-                            (zoneAfter.trimmed().isEmpty() || ZoneName::isKnown(zoneAfter));
-    if (!edited || !before || !after || !zonesValid || !m_now.isValid()) {
+    const ScheduleEdit edit = scheduleEdit(section);
+    if (!edit.edited || !edit.before || !edit.after || !m_now.isValid()) {
         preview->setVisible(false);
         return;
     }
-    preview->setText(ScheduleChangePreview::compute(before.value(), after.value(), m_now)
-                         .text(before.value(), after.value()));
+    preview->setText(ScheduleChangePreview::compute(*edit.before, *edit.after, m_now)
+                         .text(*edit.before, *edit.after));
     preview->setVisible(true);
+}
+
+void JobSettingsPage::refuseNeverFiring(qsizetype section)
+{
+    const Field *found = fieldOf(section, QStringLiteral("schedule"));
+    if (!found)
+        return;
+    Field &schedule = m_fields[found - m_fields.constData()];
+    const auto own = parsed(schedule);
+    if (own && !*own)
+        return; // its own problem shows
+    const ScheduleEdit edit = scheduleEdit(section);
+    const QString never = edit.edited && edit.after && m_now.isValid()
+                              ? ScheduleChangePreview::neverFiresProblem(*edit.after, m_now)
+                              : QString();
+    schedule.refused = !never.isEmpty();
+    schedule.problem->setProblem(
+        !never.isEmpty()
+            ? tr("%1 of %2: %3").arg(fieldName(schedule), m_jobs.at(section).job, never)
+        : own ? problemText(schedule, *own)
+              : QString());
 }
 
 QWidget *JobSettingsPage::buildEditor(Field &field, const QString &objectName)
@@ -328,9 +372,7 @@ QString JobSettingsPage::problemText(const Field &field,
 {
     if (result && result->problem.isEmpty())
         return {};
-    const QString name = field.spec.label.isEmpty()
-                             ? field.spec.key
-                             : QStringLiteral("%1 (%2)").arg(field.spec.label, field.spec.key);
+    const QString name = fieldName(field);
     const QString job = m_jobs.at(field.section).job;
     if (!result)
         return tr("%1 of %2: %3").arg(name, job, result.error());
@@ -346,8 +388,16 @@ void JobSettingsPage::check(Field &field)
     const auto result = parsed(field);
     field.refused = result && !*result;
     field.problem->setProblem(result ? problemText(field, *result) : QString());
-    if (field.spec.key == QLatin1String("schedule") || field.spec.key == QLatin1String("timeZone"))
+    if (field.spec.key == QLatin1String("schedule") ||
+        field.spec.key == QLatin1String("timeZone")) {
         updateSchedulePreview(field.section);
+        refuseNeverFiring(field.section);
+    }
+    updateValidity();
+}
+
+void JobSettingsPage::updateValidity()
+{
     const bool valid = isValid();
     if (valid != m_valid) {
         m_valid = valid;

@@ -3,6 +3,7 @@
 #include "common/Expected.h"
 #include "dialogs/JobSettingsSection.h"
 #include "jobs/SettingValues.h"
+#include "schedule/Schedule.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -84,11 +85,25 @@ private:
     QString problemText(const Field &field,
                         const Expected<SettingValues::Reading, QString> &result) const;
     void check(Field &field);
+    void updateValidity();
+    static QString fieldName(const Field &field);
     // The value a field's setting has now (stored, else default) and in the editor.
     QString initialText(const Field &field) const;
     const Field *fieldOf(qsizetype section, const QString &key) const;
     void addSchedulePreview(qsizetype section, QFormLayout *form);
     void updateSchedulePreview(qsizetype section);
+    // An edited schedule (or zone) with no occurrence after now is refused under the
+    // schedule's field, as `jobctl set` refuses it: the job would silently never run again.
+    void refuseNeverFiring(qsizetype section);
+    // The section's schedule before and after the edits, each parsed in its zone; and whether
+    // either was edited. Unset when a side does not read as a schedule in a known zone.
+    struct ScheduleEdit
+    {
+        bool edited = false;
+        std::optional<Schedule> before;
+        std::optional<Schedule> after;
+    };
+    ScheduleEdit scheduleEdit(qsizetype section) const;
 
     QList<JobSettingsSection> m_jobs;
     QList<Field> m_fields;
