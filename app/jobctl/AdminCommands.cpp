@@ -4,6 +4,7 @@
 
 #include "jobs/JobCatalog.h"
 #include "jobs/JobHealth.h"
+#include "jobs/ScheduleChangeLog.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
@@ -60,10 +61,13 @@ void printInstances(const CommandEnvironment &env,
 // A job's facts for JobHealth from what the database says (this process runs nothing).
 JobHealth::Facts factsOf(const JobDefinition &job, const std::optional<StoredRun> &last,
                          const QHash<QString, qint64> &occurrences,
-                         const std::optional<PauseState> &pause, const QDateTime &now)
+                         const std::optional<PauseState> &pause,
+                         const QList<ScheduleTimeline::Replaced> &earlierSchedules,
+                         const QDateTime &now)
 {
     JobHealth::Facts facts;
     facts.schedule = job.schedule;
+    facts.earlierSchedules = earlierSchedules;
     facts.lastRun = last;
     if (occurrences.contains(job.name))
         facts.lastOccurrence = QDateTime::fromMSecsSinceEpoch(occurrences.value(job.name), Qt::UTC);
@@ -127,13 +131,18 @@ int AdminCommands::list(const CommandEnvironment &env)
     if (!latest || !occurrences || !pauses)
         return env.fail(command, !latest ? latest.error()
                                          : (!occurrences ? occurrences.error() : pauses.error()));
+    const auto earlier = ScheduleChangeLog::read(database.value(), QTimeZone::systemTimeZone());
+    if (!earlier)
+        return env.fail(command, earlier.error());
     for (const JobDefinition &job :
          JobCatalog::configuredJobs(database.value(), QTimeZone::systemTimeZone())) {
         const auto last =
             latest->contains(job.name) ? std::optional(latest->value(job.name)) : std::nullopt;
         const auto pause =
             pauses->contains(job.name) ? std::optional(pauses->value(job.name)) : std::nullopt;
-        printJob(env, job, factsOf(job, last, occurrences.value(), pause, now), now);
+        printJob(env, job,
+                 factsOf(job, last, occurrences.value(), pause, earlier->value(job.name), now),
+                 now);
     }
     printInstances(env, database.value(), now);
     return 0;

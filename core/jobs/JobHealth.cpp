@@ -26,8 +26,12 @@ QDateTime JobHealth::overdueSince(const Facts &facts, const QDateTime &now)
     const QDateTime from = reference(facts);
     if (!from.isValid())
         return {};
-    QDateTime due = facts.schedule.next(from);
-    if (!due.isValid() || due.addSecs(std::chrono::seconds(overdueGrace).count()) > now)
+    const qint64 next = ScheduleTimeline(facts.earlierSchedules, facts.schedule)
+                            .nextMSecs(from.toMSecsSinceEpoch());
+    if (next < 0)
+        return {};
+    QDateTime due = QDateTime::fromMSecsSinceEpoch(next, facts.schedule.zone());
+    if (due.addSecs(std::chrono::seconds(overdueGrace).count()) > now)
         return {};
     return due;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "schedule/Schedule.h"
+#include "schedule/ScheduleTimeline.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
@@ -39,7 +40,10 @@ namespace jc {
 // (a manual run counts: the work was done) and the newest occurrence the scheduler dealt
 // with (lastOccurrence: skipped while paused or overlapping, or recorded missed, all count,
 // so that a pause just resumed or a run that outlasted its interval is not "overdue"). A job
-// with neither is never overdue: nothing says since when it should have run.
+// with neither is never overdue: nothing says since when it should have run. The due times
+// after it are those of the schedule in force at each moment (earlierSchedules, as the
+// scheduler walks them): a new schedule or zone counts from the instant it was set, so a job
+// made to run every 7 minutes at 23:12 is not "overdue since 00:07".
 //
 // Thread: any (pure functions).
 class JobHealth
@@ -56,6 +60,9 @@ public:
         // The newest occurrence the scheduler dealt with (RunHistory::lastOccurrencePerJob);
         // invalid when unknown.
         QDateTime lastOccurrence;
+        // The schedules it followed before `schedule`, each until it was replaced
+        // (ScheduleChangeLog::read); empty: `schedule` throughout.
+        QList<ScheduleTimeline::Replaced> earlierSchedules;
         // The stored pause, if any; one whose resume time has come counts as none.
         std::optional<PauseState> pause;
         // This process's scheduler runs the job now.

@@ -3,10 +3,13 @@
 #include "schedule/ScheduleTimeline.h"
 #include "storage/JobSettingsStore.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QTimeZone>
 
 #include <functional>
+#include <memory>
 
 namespace jc {
 
@@ -25,6 +28,14 @@ public:
     // `changes` in the order they were made (JobSettingsStore::changesSince).
     static QList<ScheduleTimeline::Replaced>
     earlierSchedules(const QList<JobSettingsChange> &changes, const ScheduleOf &scheduleOf);
+
+    // The earlier schedules of every catalog job, from its whole log (settings changes are
+    // rare; pauses are not read), each built as the job is in `zone` on the stored settings
+    // of then: what JobHealth walks, so that for the jobs table and `jobctl list` too a new
+    // schedule counts from the instant it was set, not from the last run. Jobs whose schedule
+    // never changed are absent.
+    static Expected<QHash<QString, QList<ScheduleTimeline::Replaced>>, QString>
+    read(const std::shared_ptr<ConnectionFactory> &database, const QTimeZone &zone);
 };
 
 } // namespace jc

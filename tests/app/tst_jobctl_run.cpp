@@ -301,6 +301,37 @@ private slots:
         QCOMPARE(stateOf(retention), u"idle"_s);
     }
 
+    // A new schedule counts from the instant it was set (README): a daily job that ran at
+    // midnight, made to run every 7 minutes now, is due within 7 minutes, not "overdue since
+    // 00:07" (the state walked the new schedule from the last run; the scheduler did not).
+    void listCountsANewScheduleFromItsChange_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void listCountsANewScheduleFromItsChange()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QStringList db{u"--db"_s, urlText(database.url())};
+        const Result migrated = jobctl(db + QStringList{u"migrate"_s});
+        QVERIFY2(migrated.exitCode == 0, qPrintable(describe(migrated)));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        const QString stale = u"Stale Credit Purchase Cleanup"_s;
+        const qint64 midnight =
+            QDateTime(QDateTime::currentDateTimeUtc().date(), QTime(0, 0), Qt::UTC)
+                .toMSecsSinceEpoch();
+        QVERIFY(!insertRuns(*connection, stale, {{u"succeeded"_s, midnight}}).isEmpty());
+        const Result set = jobctl(
+            db + QStringList{u"set"_s, stale, u"--schedule"_s, u"*/7 * * * *"_s, u"--yes"_s});
+        QVERIFY2(set.exitCode == 0, qPrintable(describe(set)));
+
+        const Result list = jobctl(db + QStringList{u"list"_s});
+        QVERIFY2(list.exitCode == 0, qPrintable(describe(list)));
+        const QRegularExpression line(QRegularExpression::escape(stale) +
+                                      u"\n  state: +([^\n]*)\n"_s);
+        QCOMPARE(line.match(list.out).captured(1), u"idle"_s);
+    }
+
     // Pauses and resumes are on record: `list` says who paused a job, since when, until when
     // and why; `history JOB` keeps the pause and the resume (who ended which pause) after the
     // pause is over. Before, `list` said only "paused" and a resume left no trace.

@@ -67,6 +67,7 @@ private slots:
     void precedence_data();
     void precedence();
     void overdueSinceTheFirstMissedDueTime();
+    void aNewScheduleCountsFromItsChange();
     void atAGlance();
 };
 
@@ -194,6 +195,37 @@ void tst_JobHealth::overdueSinceTheFirstMissedDueTime()
     facts.schedule = schedule("0 0 30 2 *");
     QVERIFY(!JobHealth::overdueSince(facts, now).isValid());
     QCOMPARE(jc::toText(State::NotResponding), QStringLiteral("not responding"));
+}
+
+// A schedule or zone changed after the last run: its due times count from the change, as the
+// scheduler walks them; the old schedule still owns the ones before (README: "a new schedule
+// applies from the moment it was set"). The state walked the new schedule from the last run:
+// "overdue since 00:07" for a daily job made every 7 minutes at 23:12.
+void tst_JobHealth::aNewScheduleCountsFromItsChange()
+{
+    JobHealth::Facts facts;
+    facts.lastRun = run(RunOutcome::Succeeded, "2026-12-06T00:00:00Z");
+    const qint64 changedAt = utc("2026-12-06T23:12:00Z").toMSecsSinceEpoch();
+    facts.schedule = schedule("*/7 * * * *");
+    facts.earlierSchedules = {{schedule("0 0 * * *"), changedAt}};
+    QCOMPARE(JobHealth::state(facts, utc("2026-12-06T23:13:00Z")), State::Idle);
+    // Its first due time is 23:14; five minutes' grace after it, it is overdue.
+    QCOMPARE(JobHealth::overdueSince(facts, utc("2026-12-06T23:19:00Z")),
+             utc("2026-12-06T23:14:00Z"));
+
+    // Only the zone changed (daily at midnight, now in Auckland: 11:00 UTC): not overdue
+    // until the new zone's midnight has passed.
+    auto auckland = jc::Schedule::parse(QStringLiteral("0 0 * * *"), QTimeZone("Pacific/Auckland"));
+    QVERIFY(auckland);
+    facts.schedule = auckland.value();
+    QCOMPARE(JobHealth::state(facts, utc("2026-12-06T23:15:00Z")), State::Idle);
+    QCOMPARE(JobHealth::overdueSince(facts, utc("2026-12-07T11:05:00Z")),
+             utc("2026-12-07T11:00:00Z"));
+
+    // A due time the old schedule missed before the change stays missed.
+    facts.lastRun = run(RunOutcome::Succeeded, "2026-12-04T00:00:00Z");
+    QCOMPARE(JobHealth::overdueSince(facts, utc("2026-12-06T23:15:00Z")),
+             utc("2026-12-05T00:00:00Z"));
 }
 
 // One line for "is everything fine?", from the same rule: problems named with since when,

@@ -2,6 +2,7 @@
 // one console's Settings (typed and clicked as a person would) moves the Schedule column, Next
 // run and Preview schedule of that console, which runs the jobs, and of a watch-only console
 // on the same database within seconds, without a restart. Both databases.
+#include "HistoryRows.h"
 #include "MainWindowParts.h"
 #include "TestDatabases.h"
 
@@ -183,6 +184,11 @@ private slots:
         auto factory = std::make_shared<ConnectionFactory>(database.url());
         QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
         ManualClock clock(utc("2026-01-15T10:02:00Z"));
+        // Its last run: today's midnight. Daily, it is due next at tomorrow's.
+        const QString inserted = test::insertRuns(
+            factory->connectionForCurrentThread().value(),
+            {{.job = stale, .startedMSecs = utc("2026-01-15T00:00:00Z").toMSecsSinceEpoch()}});
+        QVERIFY2(inserted.isEmpty(), qPrintable(inserted));
 
         JobRuntime::Options options;
         options.zone = QTimeZone::utc();
@@ -235,6 +241,8 @@ private slots:
             const QString preview = previewOf(*window);
             QVERIFY2(preview.startsWith(u"*/5 * * * *|"_s), qPrintable(preview));
             QVERIFY2(preview.contains(u"10:05:00"_s), qPrintable(preview));
+            // The new schedule counts from 10:02, when it was set: not "overdue since 00:05".
+            QCOMPARE(cell(*window, JobTableModel::State), u"idle"_s);
         }
         QVERIFY2(answer.problem.isEmpty(), qPrintable(answer.problem));
         // The runtime follows it too, and nothing ran for the change.

@@ -8,6 +8,7 @@ JobHealth::Facts JobOverview::facts() const
     facts.schedule = schedule;
     facts.lastRun = lastRun;
     facts.lastOccurrence = lastOccurrence;
+    facts.earlierSchedules = earlierSchedules;
     facts.pause = pause;
     facts.runningHere = localRun.has_value();
     facts.notResponding = notResponding;

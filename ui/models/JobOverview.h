@@ -33,6 +33,9 @@ struct JobOverview
     QDateTime lastSuccess;            // Qt::UTC; invalid: never succeeded
     std::optional<PauseState> pause;  // stored pause in force (expired ones are left out)
     QDateTime lastOccurrence;         // newest occurrence the scheduler dealt with (invalid: none)
+    // The schedules it followed before `schedule` (JobHealth::Facts): a change counts from
+    // its own instant.
+    QList<ScheduleTimeline::Replaced> earlierSchedules;
     // The liveness check's verdict on a run stored as running (JobHealth::Facts): its holder
     // is dead or its lease expired. Nothing sets it yet.
     bool notResponding = false;

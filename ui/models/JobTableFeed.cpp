@@ -5,6 +5,7 @@
 #include "engine/Clock.h"
 #include "engine/Scheduler.h"
 #include "jobs/JobCatalog.h"
+#include "jobs/ScheduleChangeLog.h"
 #include "models/JobTableModel.h"
 #include "storage/InstanceRegistry.h"
 #include "storage/JobSettingsStore.h"
@@ -34,6 +35,7 @@ struct Snapshot
     // applied before, the schedules of the catalog's jobs built from them.
     std::optional<QHash<QString, QJsonObject>> stored;
     QHash<QString, Schedule> schedules;
+    QHash<QString, QList<ScheduleTimeline::Replaced>> earlierSchedules;
 };
 
 // What the job settings add to a snapshot: read with it, and the jobs rebuilt here, off the
@@ -49,6 +51,11 @@ std::optional<QString> readSettings(Snapshot &snapshot,
     if (stored.value() != applied) {
         for (const JobDefinition &job : JobCatalog::jobsFromStored(database, zone, stored.value()))
             snapshot.schedules.insert(job.name, job.schedule);
+        // Only a settings change adds to them (each changes the stored settings).
+        auto earlier = ScheduleChangeLog::read(database, zone);
+        if (!earlier)
+            return earlier.error();
+        snapshot.earlierSchedules = std::move(earlier).value();
     }
     snapshot.stored = std::move(stored).value();
     return std::nullopt;
@@ -211,7 +218,7 @@ void JobTableFeed::request()
             }
             m_model->applyStored(m_runs->latest, m_runs->successes, snapshot.pauses,
                                  m_runs->lastOccurrences);
-            applySettings(snapshot.stored, snapshot.schedules);
+            applySettings(snapshot.stored, snapshot.schedules, snapshot.earlierSchedules);
             if (snapshot.instances != m_instances) {
                 m_instances = snapshot.instances;
                 emit instancesSeenChanged(m_instances);
@@ -222,8 +229,10 @@ void JobTableFeed::request()
 
 // `schedules` were built when `stored` differed from the settings applied when the read was
 // asked for, which are still m_stored: only the latest read's reply is applied (tickets).
-void JobTableFeed::applySettings(const std::optional<QHash<QString, QJsonObject>> &stored,
-                                 const QHash<QString, Schedule> &schedules)
+void JobTableFeed::applySettings(
+    const std::optional<QHash<QString, QJsonObject>> &stored,
+    const QHash<QString, Schedule> &schedules,
+    const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlierSchedules)
 {
     if (!stored || stored == m_stored)
         return;
@@ -231,6 +240,7 @@ void JobTableFeed::applySettings(const std::optional<QHash<QString, QJsonObject>
     m_stored = stored;
     for (auto it = schedules.cbegin(); it != schedules.cend(); ++it)
         m_model->applySchedule(it.key(), it.value());
+    m_model->applyEarlierSchedules(earlierSchedules);
     if (!first)
         emit storedSettingsChanged();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "schedule/Schedule.h"
+#include "schedule/ScheduleTimeline.h"
 #include "storage/RunHistory.h"
 
 #include <QHash>
@@ -66,7 +67,8 @@ private:
     void request();
     void invalidate();
     void applySettings(const std::optional<QHash<QString, QJsonObject>> &stored,
-                       const QHash<QString, Schedule> &schedules);
+                       const QHash<QString, Schedule> &schedules,
+                       const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlierSchedules);
 
     JobTableModel *m_model;
     DatabaseReader *m_reader;

@@ -153,6 +153,15 @@ void JobTableModel::applySchedule(const QString &job, const Schedule &schedule)
     rowChanged(row);
 }
 
+void JobTableModel::applyEarlierSchedules(
+    const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier)
+{
+    for (int row = 0; row < m_jobs.size(); ++row) {
+        m_jobs[row].earlierSchedules = earlier.value(m_jobs.at(row).name);
+        rowChanged(row);
+    }
+}
+
 void JobTableModel::applyPause(const QString &job, const std::optional<PauseState> &pause)
 {
     const int row = rowOf(job);

@@ -16,7 +16,7 @@ namespace jc {
 // derived from JobOverview. Facts arrive from two feeds and are merged per job:
 //  - applyStored(): a snapshot of the database (every instance's runs and pauses);
 //  - applyRunStarted/Progress/Finished(), applyScheduled(): this console's scheduler, live;
-//  - applySchedule(): the job's stored settings changed its schedule.
+//  - applySchedule(), applyEarlierSchedules(): the job's stored settings changed its schedule.
 // setNow() moves the clock the countdowns and running durations are computed from.
 //
 // runEnded() is emitted once per run that ends (by id), from either feed, after the first
@@ -58,6 +58,9 @@ public:
     // The job's schedule changed (its stored settings did): the Schedule column, the next run
     // when this console does not schedule it, and what Preview schedule shows follow it.
     void applySchedule(const QString &job, const Schedule &schedule);
+    // The schedules each job followed before its current one (ScheduleChangeLog::read); a
+    // job absent from `earlier` followed its current one throughout.
+    void applyEarlierSchedules(const QHash<QString, QList<ScheduleTimeline::Replaced>> &earlier);
 
     int rowOf(const QString &job) const;
     const JobOverview &jobAt(int row) const { return m_jobs.at(row); }
