@@ -191,7 +191,7 @@ void cancelOnStopSignal(SignalWatcher &watcher, Scheduler &scheduler)
 {
     QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler, [&scheduler](int) {
         for (const RunInfo &run : scheduler.activeRuns())
-            scheduler.cancel(run.id);
+            scheduler.cancel(run.id, CommandSupport::osUser());
     });
 }
 

@@ -26,6 +26,10 @@ struct RunRecord
     // another instance had already marked the run interrupted): the database then disagrees
     // with this record, and whoever shows it must say so.
     QString journalError;
+    // An admin of this process asked to cancel it (Scheduler::cancel): who and when, for its
+    // row as a request made from elsewhere is kept there. Empty/invalid otherwise.
+    QString cancelRequestedBy;
+    QDateTime cancelRequestedAt;
 
     [[nodiscard]] qint64 durationMSecs() const { return info.startedAt.msecsTo(finishedAt); }
 };

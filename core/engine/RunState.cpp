@@ -70,6 +70,25 @@ void RunState::loseLease(const QString &why)
     m_stop.requestStop(StopReason::LeaseLost);
 }
 
+bool RunState::requestCancel(const QString &by)
+{
+    const qint64 now = nowMSecs();
+    {
+        // Noted before the stop: once asked, the body may end and its record be built at once
+        // (on its worker, between complete() and publish()).
+        std::lock_guard lock(m_mutex);
+        if (m_stop.isStopRequested())
+            return false;
+        m_cancelBy = by;
+        m_cancelAtMSecs = now;
+    }
+    QVariantMap fields;
+    if (!by.isEmpty())
+        fields.insert(QStringLiteral("by"), by);
+    appendLog({now, LogLevel::Info, QStringLiteral("Cancel requested"), fields});
+    return m_stop.requestStop(StopReason::Cancelled);
+}
+
 void RunState::appendLog(LogLine line)
 {
     std::lock_guard lock(m_mutex);
@@ -167,6 +186,10 @@ RunRecord RunState::baseRecord() const
     record.progress = m_progress;
     record.droppedLogLines = m_droppedLogLines;
     record.journalError = m_journalError;
+    if (m_cancelAtMSecs != 0) {
+        record.cancelRequestedBy = m_cancelBy;
+        record.cancelRequestedAt = QDateTime::fromMSecsSinceEpoch(m_cancelAtMSecs, Qt::UTC);
+    }
     return record;
 }
 

@@ -62,6 +62,10 @@ public:
     // The journal says this run is no longer held by its instance (`why`): asks it to stop
     // (StopReason::LeaseLost) and says so in its log. The first stop request still wins.
     void loseLease(const QString &why);
+    // An admin of this process asks to stop it (StopReason::Cancelled), `by` (may be empty):
+    // says so in its log and keeps who and when for its record. False when a stop was
+    // requested already (that reason stays the one recorded).
+    bool requestCancel(const QString &by);
 
     void setProgress(const RunProgress &progress);
     RunProgress progress() const;
@@ -117,7 +121,9 @@ private:
     const std::chrono::milliseconds m_timeout;
     const int m_logLimit;
     StopSource m_stop;
-    QString m_lostLease; // under m_mutex
+    QString m_lostLease;        // under m_mutex
+    QString m_cancelBy;         // under m_mutex
+    qint64 m_cancelAtMSecs = 0; // under m_mutex; 0: no cancel asked here
     std::atomic<qint64> m_storedRunId{0};
 
     mutable std::mutex m_mutex;

@@ -78,14 +78,17 @@ RunId RunSupervisor::start(SchedulerJob &job, const PendingRun &pending)
     return id;
 }
 
-bool RunSupervisor::cancel(RunId run)
+bool RunSupervisor::cancel(RunId run, const QString &requestedBy)
 {
     const ActiveRuns::Run *active = m_runs.find(run);
     if (!active)
         return false;
-    if (active->state->stopSource().requestStop(StopReason::Cancelled))
-        active->job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"),
-                             {{QStringLiteral("runId"), active->state->shownId()}});
+    if (active->state->requestCancel(requestedBy)) {
+        QVariantMap fields{{QStringLiteral("runId"), active->state->shownId()}};
+        if (!requestedBy.isEmpty())
+            fields.insert(QStringLiteral("by"), requestedBy);
+        active->job->logLine(QtInfoMsg, QStringLiteral("Cancel requested"), fields);
+    }
     if (m_runs.abandonLater(run, m_clock.nowMSecs()))
         emit timelineChanged();
     return true;

@@ -66,7 +66,7 @@ public:
     // Starts a run of `job` for `pending`, now; returns its id (this process's).
     RunId start(SchedulerJob &job, const PendingRun &pending);
     // Asks the run to stop (Cancelled) and gives it the grace period. False: not running here.
-    bool cancel(RunId run);
+    bool cancel(RunId run, const QString &requestedBy);
     // The run's timeout event came: asks it to stop (TimedOut) and gives it the grace period.
     void timeOut(RunId run, qint64 now);
     // The grace period is over: the run is recorded abandoned unless it has ended meanwhile.

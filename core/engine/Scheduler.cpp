@@ -301,10 +301,10 @@ void Scheduler::resumeAll()
         resume(job->definition.name);
 }
 
-bool Scheduler::cancel(RunId run)
+bool Scheduler::cancel(RunId run, const QString &requestedBy)
 {
     assertOwnThread("Scheduler::cancel");
-    return m_runs.cancel(run);
+    return m_runs.cancel(run, requestedBy);
 }
 
 QStringList Scheduler::jobNames() const

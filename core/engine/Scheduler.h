@@ -165,8 +165,9 @@ public:
     void pauseAll(const QString &reason = {}, const QString &pausedBy = {});
     void resumeAll();
 
-    // Requests a running run to stop (reason Cancelled). False when it is not running here.
-    bool cancel(RunId run);
+    // Requests a running run to stop (reason Cancelled), asked by `requestedBy` (kept with the
+    // run: its log and its row's cancel_requested_by/at). False when it is not running here.
+    bool cancel(RunId run, const QString &requestedBy = {});
 
     [[nodiscard]] QStringList jobNames() const;
     [[nodiscard]] std::optional<JobStatus> jobStatus(const QString &name) const;

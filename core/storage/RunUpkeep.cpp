@@ -338,10 +338,14 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
     const qint64 finishedAtMSecs = record.finishedAt.isValid()
                                        ? record.finishedAt.toMSecsSinceEpoch()
                                        : SystemClock::wallMSecs();
+    // A cancel asked in this process is kept as one asked from elsewhere is (requestCancel);
+    // the first request stands.
     SqlStatement update(db, u"UPDATE jc_runs SET status = :status, finished_at_ms = :finished, "
                             "error = :error, summary = :summary, attempts = :attempts, "
                             "progress_done = :done, progress_total = :total, progress_text = "
-                            ":text WHERE id = :run AND status = :running"_s);
+                            ":text, cancel_requested_at_ms = COALESCE(cancel_requested_at_ms, "
+                            ":cancel_at), cancel_requested_by = COALESCE(cancel_requested_by, "
+                            ":cancel_by) WHERE id = :run AND status = :running"_s);
     SqlStatement::Values values = progressOf(record.progress);
     values.insert({{u":status"_s, toText(record.outcome)},
                    {u":finished"_s, finishedAtMSecs},
@@ -349,7 +353,11 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
                    {u":summary"_s, jsonOrNull(record.summary)},
                    {u":attempts"_s, record.info.attempt},
                    {u":run"_s, storedRunId},
-                   {u":running"_s, toText(RunOutcome::Running)}});
+                   {u":running"_s, toText(RunOutcome::Running)},
+                   {u":cancel_at"_s, record.cancelRequestedAt.isValid()
+                                         ? QVariant(record.cancelRequestedAt.toMSecsSinceEpoch())
+                                         : SqlStatement::null<qint64>()},
+                   {u":cancel_by"_s, SqlStatement::nullIfEmpty(record.cancelRequestedBy)}});
     if (const auto failed = update.exec(values))
         return Unexpected(failed->text());
     if (update.numRowsAffected() == 1)

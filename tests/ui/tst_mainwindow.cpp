@@ -932,6 +932,18 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(c.lastOutcome(syncJob), QStringLiteral("cancelled"), 10000);
         QCOMPARE(c.runsOf(syncJob).size(), 1);
         QCOMPARE(c.runtime->scheduler().activeRuns().size(), 0);
+        // Who cancelled it and when are kept with the run, as for a cancel asked from
+        // elsewhere (they were empty for a run of this console), and its log says so.
+        const StoredRun cancelled = c.runsOf(syncJob).first();
+        QCOMPARE(cancelled.cancelRequestedBy, user);
+        QVERIFY(cancelled.cancelRequestedAt.isValid() &&
+                cancelled.cancelRequestedAt >= cancelled.startedAt &&
+                cancelled.cancelRequestedAt <= cancelled.finishedAt);
+        const auto log = RunHistory(c.factory).logLines(cancelled.id, -1, 1000);
+        QVERIFY2(log, qPrintable(log ? QString() : log.error()));
+        QVERIFY(std::any_of(log->cbegin(), log->cend(), [](const StoredLogLine &line) {
+            return line.message == u"Cancel requested"_s && line.fields.value(u"by"_s) == user;
+        }));
     }
 
     // The Cancel question says how much of the run is done and stays done (issue 21: a

@@ -77,7 +77,7 @@ void JobOperations::resume(const QString &job)
 void JobOperations::cancel(const JobOverview &job)
 {
     if (job.localRun && m_scheduler) {
-        if (m_scheduler->cancel(job.localRun->id))
+        if (m_scheduler->cancel(job.localRun->id, m_user))
             emit cancelling(job.name);
         else
             emit failed(tr("\"%1\" is no longer running here.").arg(job.name));

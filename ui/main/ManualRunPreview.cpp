@@ -20,7 +20,7 @@ ManualRunPreview::ManualRunPreview(Scheduler *scheduler, DatabaseReader *reader,
 ManualRunPreview::~ManualRunPreview()
 {
     if (m_run != 0 && !m_ended)
-        m_scheduler->cancel(m_run);
+        m_scheduler->cancel(m_run, m_user);
 }
 
 void ManualRunPreview::start()
