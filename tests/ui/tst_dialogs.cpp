@@ -36,6 +36,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -46,6 +47,7 @@
 #include <QTableWidget>
 #include <QTest>
 #include <QTimeZone>
+#include <QTimer>
 
 using namespace jc;
 using namespace jc::test;
@@ -85,6 +87,22 @@ void typeInto(QSpinBox *spin, const QString &text)
 void click(QWidget *widget)
 {
     QTest::mouseClick(widget, Qt::LeftButton);
+}
+
+// Clicks the button `answer` of the next question box as soon as it is up (inside its
+// exec()); `asked` gets its text, or stays empty when none came.
+void answerNextQuestion(const QString &answer, QString *asked)
+{
+    QTimer::singleShot(0, [answer, asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        *asked = box->text();
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text().remove(u'&') == answer)
+                QTest::mouseClick(button, Qt::LeftButton);
+        }
+    });
 }
 
 QList<LogLine> logLines(const QStringList &messages, qint64 at)
@@ -693,6 +711,87 @@ private slots:
         retype(schedule, u"0 0 29 2 *"_s); // Feb 29, 2028
         QVERIFY(!problem->isVisible());
         QVERIFY(dialog.isOkEnabled());
+    }
+
+    // OK disabled by a value on another tab (or scrolled away) says why, above the buttons,
+    // and in its tooltip; fixed, the line goes. It was greyed out with the reason out of sight.
+    void settingsSaysWhyOkIsDisabled()
+    {
+        ConsoleSettings settings(m_home.filePath(u"why.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
+        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
+                                        [&](const JobDefinition &d) { return d.name == job; });
+        QVERIFY(topUp != builtIn.cend());
+        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
+                              nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *reason = child<QLabel>(&dialog, u"okBlockedReason"_s);
+        QVERIFY(!reason->isVisible());
+        QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier);
+        auto *schedule = child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s);
+        retype(schedule, u"0 25 * * *"_s);
+        QTest::keyClick(&dialog, Qt::Key_D, Qt::AltModifier); // the Database tab
+        QVERIFY(!schedule->isVisible());
+        QVERIFY(!dialog.isOkEnabled());
+        QVERIFY(reason->isVisible());
+        QVERIFY2(reason->text().startsWith(u"Not saved until fixed: Schedule of Monthly Credit "
+                                           u"Top-Up: "_s) &&
+                     reason->text().contains(u"25"_s),
+                 qPrintable(reason->text()));
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QCOMPARE(ok->toolTip(), reason->text());
+        QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier);
+        retype(schedule, u"0 23 * * *"_s);
+        QVERIFY(dialog.isOkEnabled());
+        QVERIFY(!reason->isVisible());
+    }
+
+    // Escape (or Cancel) with edits made asks first; "Keep editing" keeps them, "Discard"
+    // closes. Without edits it closes at once. It threw every edit away without a word.
+    void settingsAsksBeforeDiscardingEdits()
+    {
+        ConsoleSettings settings(m_home.filePath(u"discard.ini"_s));
+        PasswordVault vault(u"jobconsole-test"_s);
+        const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
+        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
+        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
+                                        [&](const JobDefinition &d) { return d.name == job; });
+        QVERIFY(topUp != builtIn.cend());
+        {
+            SettingsDialog untouched(settings, vault,
+                                     {{job, JobOverrides::settingSpecs(*topUp), {}}}, nullptr);
+            untouched.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&untouched));
+            QString asked;
+            answerNextQuestion(u"Keep editing"_s, &asked);
+            QTest::keyClick(&untouched, Qt::Key_Escape);
+            QVERIFY(!untouched.isVisible());
+            QCOMPARE(untouched.result(), int(QDialog::Rejected));
+            QTest::qWait(0);
+            QCOMPARE(asked, QString());
+        }
+        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
+                              nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier);
+        auto *schedule = child<QLineEdit>(&dialog, u"setting:"_s + job + u":schedule"_s);
+        retype(schedule, u"*/7 * * * *"_s);
+        QString asked;
+        answerNextQuestion(u"Keep editing"_s, &asked);
+        QTest::keyClick(schedule, Qt::Key_Escape);
+        QCOMPARE(asked, u"The settings you changed are not saved."_s);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(schedule->text(), u"*/7 * * * *"_s);
+        asked.clear();
+        answerNextQuestion(u"Discard"_s, &asked);
+        QTest::keyClick(schedule, Qt::Key_Escape);
+        QVERIFY(!asked.isEmpty());
+        QVERIFY(!dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
     }
 
     // Choices are drop-downs of the allowed values, picked with the keyboard; the zone field

@@ -269,6 +269,7 @@ void DatabaseSettingsPage::validate()
         m_valid = parsed.hasValue();
         emit validityChanged(m_valid);
     }
+    emit checked();
 }
 
 void DatabaseSettingsPage::testConnection()

@@ -46,6 +46,8 @@ public:
 
 signals:
     void validityChanged(bool valid);
+    // The fields were checked again: their problem may read otherwise, valid or not.
+    void checked();
     // A test connection ended: ok, and what it said.
     void testFinished(bool ok, const QString &message);
 

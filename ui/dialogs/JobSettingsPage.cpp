@@ -403,6 +403,7 @@ void JobSettingsPage::updateValidity()
         m_valid = valid;
         emit validityChanged(valid);
     }
+    emit checked();
 }
 
 bool JobSettingsPage::isValid() const

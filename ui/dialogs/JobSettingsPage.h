@@ -63,6 +63,8 @@ public:
 
 signals:
     void validityChanged(bool valid);
+    // A field was checked again: firstProblem() may read otherwise, valid or not.
+    void checked();
 
 private:
     struct Field

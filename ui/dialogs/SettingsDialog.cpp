@@ -2,6 +2,7 @@
 
 #include "dialogs/DatabaseSettingsPage.h"
 #include "dialogs/JobSettingsPage.h"
+#include "dialogs/ProblemLabel.h"
 #include "settings/ConsoleSettings.h"
 #include "settings/PasswordVault.h"
 #include "storage/DatabaseUrl.h"
@@ -11,6 +12,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTabWidget>
@@ -40,12 +42,15 @@ SettingsDialog::SettingsDialog(ConsoleSettings &settings, PasswordVault &vault,
     tabs->addTab(buildDisplayPage(), tr("D&isplay"));
     tabs->addTab(buildSchedulerPage(), tr("&Scheduler"));
     layout->addWidget(tabs, 1);
+    m_blocked = new ProblemLabel;
+    m_blocked->setObjectName(QStringLiteral("okBlockedReason"));
+    layout->addWidget(m_blocked);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
-    connect(m_database, &DatabaseSettingsPage::validityChanged, this, &SettingsDialog::updateOk);
-    connect(m_jobs, &JobSettingsPage::validityChanged, this, &SettingsDialog::updateOk);
+    connect(m_database, &DatabaseSettingsPage::checked, this, &SettingsDialog::updateOk);
+    connect(m_jobs, &JobSettingsPage::checked, this, &SettingsDialog::updateOk);
     updateOk();
     resize(720, 560);
 }
@@ -100,9 +105,47 @@ QWidget *SettingsDialog::buildSchedulerPage()
     return page;
 }
 
+// The first problem, whichever tab it is on: its own line may be out of sight.
 void SettingsDialog::updateOk()
 {
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_database->isValid() && m_jobs->isValid());
+    QString problem;
+    if (const auto url = m_database->url(); !url)
+        problem = tr("Database: %1").arg(url.error());
+    else
+        problem = m_jobs->firstProblem();
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(problem.isEmpty());
+    m_blocked->setProblem(problem.isEmpty() ? QString()
+                                            : tr("Not saved until fixed: %1").arg(problem));
+    ok->setToolTip(m_blocked->text());
+}
+
+bool SettingsDialog::hasChanges() const
+{
+    return databaseChanged() || !changedJobSettings().isEmpty() ||
+           m_utc->isChecked() != (m_settings.displayZone() == TimeDisplay::Zone::Utc) ||
+           m_runHere->isChecked() != m_settings.runJobsHere() ||
+           m_closeToTray->isChecked() != m_settings.closeToTray();
+}
+
+// Escape closes a completer's list first; a second one, or one without a list, came here and
+// threw every edit away without a word.
+void SettingsDialog::reject()
+{
+    if (hasChanges()) {
+        QMessageBox question(QMessageBox::Question, tr("Discard changes?"),
+                             tr("The settings you changed are not saved."), QMessageBox::NoButton,
+                             this);
+        question.setObjectName(QStringLiteral("discardQuestion"));
+        QPushButton *discard = question.addButton(tr("&Discard"), QMessageBox::DestructiveRole);
+        QPushButton *keep = question.addButton(tr("&Keep editing"), QMessageBox::RejectRole);
+        question.setDefaultButton(keep);
+        question.setEscapeButton(keep);
+        question.exec();
+        if (question.clickedButton() != discard)
+            return;
+    }
+    QDialog::reject();
 }
 
 void SettingsDialog::setNow(const QDateTime &now)

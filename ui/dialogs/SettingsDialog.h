@@ -19,11 +19,13 @@ class ConsoleSettings;
 class DatabaseSettingsPage;
 class JobSettingsPage;
 class PasswordVault;
+class ProblemLabel;
 
 // The console's settings, in tabs: Database (DatabaseSettingsPage), Jobs (JobSettingsPage),
 // Display (local time or UTC), Scheduler (run scheduled jobs in this console or watch only;
 // keep running in the tray when the window closes). OK is disabled while a page holds an
-// invalid value.
+// invalid value, and the line above the buttons says which (the field may be on another tab
+// or scrolled away). Cancel or Escape with changes made asks before discarding them.
 //
 // accept() writes the console's own settings (ConsoleSettings: URL without password, zone,
 // scheduler mode, tray) and a typed password to the PasswordVault, nothing else. The caller
@@ -31,7 +33,8 @@ class PasswordVault;
 // reopens the database when databaseChanged(), applies TimeDisplay::setZone().
 //
 // objectNames: tabs, localTimeRadio, utcRadio, runJobsHereRadio, watchOnlyRadio,
-// closeToTrayCheck, plus those of the pages.
+// closeToTrayCheck, okBlockedReason, discardQuestion (the question's box), plus those of the
+// pages.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -48,7 +51,11 @@ public:
     // Opens at the Jobs page, at `job`'s section (the job selected in the main window).
     void showJob(const QString &job);
 
+    // Whether anything differs from what the dialog opened with.
+    bool hasChanges() const;
+
     void accept() override;
+    void reject() override;
 
 private:
     QWidget *buildDisplayPage();
@@ -67,6 +74,7 @@ private:
     QRadioButton *m_watchOnly = nullptr;
     QCheckBox *m_closeToTray = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    ProblemLabel *m_blocked = nullptr;
 };
 
 } // namespace jc
