@@ -31,6 +31,26 @@ private slots:
     {
         setMachineZone("UTC");
         TimeDisplay::setZone(TimeDisplay::Zone::Local);
+        TimeDisplay::setReferenceNow({});
+    }
+
+    // A year of history: instants of another year than the console's now say it, in the
+    // display zone's reckoning (New Year's Eve in UTC is New Year's Day in Berlin).
+    void cellsSayAnotherYear()
+    {
+        TimeDisplay::setZone(TimeDisplay::Zone::Utc);
+        QCOMPARE(TimeDisplay::shortDateTime(utc("2025-06-01T00:00:00Z")),
+                 u"Jun 1 00:00:00 UTC"_s); // no reference: as before
+        TimeDisplay::setReferenceNow(utc("2026-12-07T00:10:00Z"));
+        QCOMPARE(TimeDisplay::shortDateTime(utc("2026-06-01T00:00:00Z")), u"Jun 1 00:00:00 UTC"_s);
+        QCOMPARE(TimeDisplay::shortDateTime(utc("2025-06-01T00:00:00Z")),
+                 u"Jun 1 2025 00:00:00 UTC"_s);
+        setMachineZone("Europe/Berlin");
+        TimeDisplay::setZone(TimeDisplay::Zone::Local);
+        TimeDisplay::setReferenceNow(utc("2026-01-01T00:30:00Z"));
+        QCOMPARE(TimeDisplay::shortDateTime(utc("2025-12-31T23:30:00Z")), u"Jan 1 00:30:00 CET"_s);
+        QCOMPARE(TimeDisplay::shortDateTime(utc("2025-12-31T22:30:00Z")),
+                 u"Dec 31 2025 23:30:00 CET"_s);
     }
 
     void namesTheZone_data()

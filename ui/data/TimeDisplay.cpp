@@ -7,12 +7,15 @@
 #include <QTimeZone>
 
 #include <atomic>
+#include <limits>
 
 namespace jc {
 
 namespace {
 
 std::atomic<TimeDisplay::Zone> displayZone{TimeDisplay::Zone::Local};
+// ms since the epoch; INT64_MIN: none set.
+std::atomic<qint64> referenceNow{std::numeric_limits<qint64>::min()};
 
 QDateTime inDisplayZone(const QDateTime &instant)
 {
@@ -65,7 +68,20 @@ QString TimeDisplay::dateTime(const QDateTime &instant)
 
 QString TimeDisplay::shortDateTime(const QDateTime &instant)
 {
-    return formatted(instant, QStringLiteral("MMM d HH:mm:ss"), true);
+    const qint64 reference = referenceNow.load();
+    const bool otherYear =
+        instant.isValid() && reference != std::numeric_limits<qint64>::min() &&
+        inDisplayZone(instant).date().year() !=
+            inDisplayZone(QDateTime::fromMSecsSinceEpoch(reference, Qt::UTC)).date().year();
+    return formatted(
+        instant,
+        otherYear ? QStringLiteral("MMM d yyyy HH:mm:ss") : QStringLiteral("MMM d HH:mm:ss"), true);
+}
+
+void TimeDisplay::setReferenceNow(const QDateTime &now)
+{
+    referenceNow.store(now.isValid() ? now.toMSecsSinceEpoch()
+                                     : std::numeric_limits<qint64>::min());
 }
 
 QString TimeDisplay::formatted(const QDateTime &instant, const QString &format, bool withZone)

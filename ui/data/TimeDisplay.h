@@ -22,8 +22,13 @@ public:
 
     // The instant in the display zone, with its zone (above); "—" when invalid.
     static QString dateTime(const QDateTime &instant);
-    // Shorter, for table cells: "Nov 28 07:10:00 CET"; the full form goes in the tooltip.
+    // Shorter, for table cells: "Nov 28 07:10:00 CET"; the full form goes in the tooltip. An
+    // instant of another year than the reference's has its year: "Dec 1 2025 01:00:00 CET"
+    // (a year of history showed Jun 1 twice, a year apart, alike).
     static QString shortDateTime(const QDateTime &instant);
+    // The instant whose year needs no saying (the console's now, set as it refreshes); none
+    // set: years are never said.
+    static void setReferenceNow(const QDateTime &now);
     // The instant in the display zone in `format` (QDateTime::toString's), then its zone
     // when `withZone`: ("MMM d HH:mm", true) gives "Nov 28 07:10 CET"; "—" when invalid.
     static QString formatted(const QDateTime &instant, const QString &format, bool withZone);

@@ -93,6 +93,10 @@ MainWindow::MainWindow(ConsoleSetup setup, QWidget *parent)
     followStoredSettings();
 
     FocusRing::followFocus();
+    // Times of another year than the console's now say their year (TimeDisplay).
+    TimeDisplay::setReferenceNow(m_setup.clock->now());
+    connect(m_feed, &JobTableFeed::refreshed, this,
+            [this] { TimeDisplay::setReferenceNow(m_setup.clock->now()); });
     resize(1280, 780);
     restoreLayout();
     fitOnScreen();
