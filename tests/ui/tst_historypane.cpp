@@ -199,6 +199,15 @@ void tst_HistoryPane::filtersByOutcomeAndDate()
     QTRY_VERIFY(settle());
     QCOMPARE(model->rowCount(), 1);
     QCOMPARE(model->runAt(0).startedAt.toMSecsSinceEpoch(), now - 72 * Hour);
+    // From after To is the range between them (it showed nothing).
+    jc::test::typeDate(from, QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).date().startOfDay());
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 3);
+    QVERIFY2(pane.rangeFilter()->text().startsWith(threeDaysAgo.toString(Qt::ISODate)),
+             qPrintable(pane.rangeFilter()->text()));
+    jc::test::typeDate(from, threeDaysAgo.startOfDay());
+    QTRY_VERIFY(settle());
+    QCOMPARE(model->rowCount(), 1);
 
     // The filters stay when the job changes.
     pane.setJob(QStringLiteral("K"));

@@ -75,8 +75,8 @@ QString DateRangeFilter::text() const
 {
     if (preset() != Preset::Custom)
         return m_presets->currentText();
-    return tr("%1 to %2")
-        .arg(m_from->date().toString(Qt::ISODate), m_to->date().toString(Qt::ISODate));
+    const auto [first, last] = days();
+    return tr("%1 to %2").arg(first.toString(Qt::ISODate), last.toString(Qt::ISODate));
 }
 
 void DateRangeFilter::setCustomRange(QDate from, QDate to)
@@ -102,6 +102,15 @@ bool DateRangeFilter::renew()
         return false;
     update();
     return true;
+}
+
+// The custom range's first and last day, whichever field holds which: a From day after the To
+// day is read as the range between them (it was taken as it was, and showed nothing).
+std::pair<QDate, QDate> DateRangeFilter::days() const
+{
+    const QDate from = m_from->date();
+    const QDate to = m_to->date();
+    return from <= to ? std::pair(from, to) : std::pair(to, from);
 }
 
 QDateTime DateRangeFilter::startOfDay(QDate day) const
@@ -132,10 +141,12 @@ void DateRangeFilter::update()
     case Preset::AllTime:
         m_since = QDateTime();
         break;
-    case Preset::Custom:
-        m_since = startOfDay(m_from->date());
-        m_until = startOfDay(m_to->date().addDays(1));
+    case Preset::Custom: {
+        const auto [first, last] = days();
+        m_since = startOfDay(first);
+        m_until = startOfDay(last.addDays(1));
         break;
+    }
     }
 }
 

@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QWidget>
 
+#include <utility>
+
 class QComboBox;
 class QDateEdit;
 
@@ -11,8 +13,8 @@ namespace jc {
 class Clock;
 // A time-range filter for the history pane and the error log: presets (last 24 hours, 7
 // days, 30 days, all time) and a custom range of whole days, [from 00:00, to + 1 day 00:00)
-// in the display zone (TimeDisplay). The bounds of a preset are taken when it is chosen, from
-// the console's clock.
+// in the display zone (TimeDisplay), the two days taken in order whichever field holds which. The
+// bounds of a preset are taken when it is chosen, from the console's clock.
 //
 // Thread: GUI thread.
 class DateRangeFilter : public QWidget
@@ -43,6 +45,7 @@ signals:
 
 private:
     void update();
+    std::pair<QDate, QDate> days() const;
     QDateTime startOfDay(QDate day) const;
 
     const Clock &m_clock;
