@@ -173,9 +173,11 @@ void MainWindow::buildCentralWidget()
     setCentralWidget(m_splitter);
 }
 
-// Until the splitter is placed by hand, the jobs table is as tall as its rows (up to
-// JobTableView::MostRowsWanted, and half the height), whatever the window's size: at 900×600
-// it showed three jobs of four and a scroll bar while History had room to spare.
+// Until the splitter is placed by hand (now or in an earlier session: saveLayout keeps only
+// such a placement), the jobs table is as tall as its rows (up to JobTableView::MostRowsWanted,
+// and half the height), whatever the window's size: at 900×600 it showed three jobs of four
+// and a scroll bar while History had room to spare. Fitted when the rows change; as the window
+// grows or shrinks, the panes take the difference (stretch 0 and 1).
 void MainWindow::fitJobsTable()
 {
     const int rows = m_model->rowCount();
@@ -411,6 +413,7 @@ void MainWindow::restoreLayout()
         m_table->horizontalHeader()->setStretchLastSection(false);
         m_splitterPlaced =
             m_splitter->restoreState(settings->viewState(QStringLiteral("mainSplitter")));
+        m_history->restoreSplitterState(settings->viewState(QStringLiteral("historySplitter")));
         selected = settings->selectedJobs();
     }
     if (m_table->selectJobs(selected))
@@ -457,7 +460,10 @@ void MainWindow::saveLayout()
     settings->setWindowGeometry(saveGeometry());
     settings->setWindowState(saveState());
     settings->setViewState(QStringLiteral("jobTable"), m_table->horizontalHeader()->saveState());
-    settings->setViewState(QStringLiteral("mainSplitter"), m_splitter->saveState());
+    // A fitted split is fitted again next time, to that window's size and number of jobs.
+    settings->setViewState(QStringLiteral("mainSplitter"),
+                           m_splitterPlaced ? m_splitter->saveState() : QByteArray());
+    settings->setViewState(QStringLiteral("historySplitter"), m_history->splitterState());
     settings->setSelectedJobs(m_table->selectedJobs());
     settings->sync();
 }

@@ -89,6 +89,7 @@ HistoryPane::HistoryPane(DatabaseReader *reader, const Clock &clock, QWidget *pa
     m_table->setColumnWidth(RunHistoryModel::Who, charWidth * 14);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter = splitter;
     splitter->setObjectName(QStringLiteral("historySplitter"));
     splitter->addWidget(m_chart);
     splitter->addWidget(m_table);
@@ -253,6 +254,16 @@ void HistoryPane::showState()
     m_message->setToolTip(error);
     m_message->setStyleSheet(QStringLiteral("color: #d93b3b;"));
     m_message->show();
+}
+
+QByteArray HistoryPane::splitterState() const
+{
+    return m_splitter->saveState();
+}
+
+bool HistoryPane::restoreSplitterState(const QByteArray &state)
+{
+    return m_splitter->restoreState(state);
 }
 
 } // namespace jc

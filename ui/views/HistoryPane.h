@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QTimer;
+class QSplitter;
 class QToolButton;
 
 namespace jc {
@@ -38,6 +39,9 @@ public:
     // The outcome filter's choices, in combo order.
     enum class OutcomeFilter { All, Problems, Succeeded, Cancelled, SkippedOrMissed, Running };
     void setOutcomeFilter(OutcomeFilter filter);
+    // The split between the chart and the runs, to keep across sessions (QSplitter's state).
+    QByteArray splitterState() const;
+    bool restoreSplitterState(const QByteArray &state);
 
 public slots:
     // Shows `job`'s runs (empty: none). Setting the job shown already only refreshes.
@@ -66,6 +70,7 @@ private:
     RunDurationChart *m_chart = nullptr;
     QLabel *m_message = nullptr;
     RunTableView *m_table = nullptr;
+    QSplitter *m_splitter = nullptr;
     QTimer *m_chartUpdate = nullptr;
 };
 
