@@ -203,6 +203,8 @@ void RunSupervisor::finish(RunId run, std::optional<RunOutcome> forced, const QS
         m_runs.keepAbandoned(active.state);
         if (m_journal)
             m_journal->recordAbandoned(active.state, record);
+    } else if (!record.journalError.isEmpty() && m_journal) {
+        m_journal->keepEnd(active.state, record);
     }
     SchedulerJob &job = *active.job;
     keepBooks(job, run, record);

@@ -111,6 +111,46 @@ void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord 
     });
 }
 
+void SchedulerJournal::keepEnd(const std::shared_ptr<RunState> &run, RunRecord record)
+{
+    if (run->storedRunId() == 0)
+        return; // never claimed: no row
+    RunJournal::Finish end;
+    end.storedRunId = run->storedRunId();
+    end.unwrittenLog = run->unconfirmedLog(&end.firstLogSeq);
+    end.record = std::move(record);
+    end.record.journalError.clear();
+    submit([this, end = std::move(end)]() mutable {
+        if (m_unrecordedEnds.size() >= maxUnrecorded)
+            m_unrecordedEnds.pop_front();
+        m_unrecordedEnds.push_back(std::move(end));
+    });
+}
+
+void SchedulerJournal::recordUnrecordedEnds(bool reachable)
+{
+    for (auto it = m_unrecordedEnds.begin(); it != m_unrecordedEnds.end();) {
+        const RunJournal::Finish &end = *it;
+        const auto done =
+            m_journal->finish(end.storedRunId, end.record, end.unwrittenLog, end.firstLogSeq);
+        if (done) {
+            qCInfo(lcScheduler).noquote() << LogFields::format(
+                QStringLiteral("Recorded how a run ended, which the database could not take "
+                               "then"),
+                {{QStringLiteral("runId"), end.storedRunId},
+                 {QStringLiteral("outcome"), toText(end.record.outcome)},
+                 {QStringLiteral("job"), end.record.info.job}});
+        } else if (reachable) {
+            warn(QStringLiteral("Gave up recording how run %1 ended").arg(end.storedRunId),
+                 done.error());
+        } else {
+            ++it; // still unreachable: the next heartbeat tries again
+            continue;
+        }
+        it = m_unrecordedEnds.erase(it);
+    }
+}
+
 // The runs of `runs` claimed and not ended, in the journal's id order (every write of several
 // runs' rows takes them in that order, so that two of them never wait for each other on a
 // server's row locks), with what is not in the journal yet: the lines not confirmed, and the
@@ -185,6 +225,7 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
         const auto swept = journal->interruptStale(nowMSecs, lease, {});
         if (!swept)
             warn(QStringLiteral("Could not check for runs of dead instances"), swept.error());
+        recordUnrecordedEnds(ok && swept.hasValue());
         noteLeaseRenewal(nowMSecs, ok && swept.hasValue());
     });
 }

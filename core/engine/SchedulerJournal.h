@@ -41,6 +41,13 @@ public:
     void recordSkipped(RunJournal::Skipped skipped);
     // A run the scheduler gave up on (abandoned): recorded with what it had logged.
     void recordAbandoned(std::shared_ptr<RunState> run, RunRecord record);
+    // A run whose end the journal could not record (RunRecord::journalError: the database
+    // went away as it ended): kept and written by the next heartbeat that gets through, so
+    // that its row does not say `running` for ever (on its own host its holder lives, and no
+    // lease runs out) and the occurrence's retry can take it up. Still refused while the
+    // heartbeat gets through, it is refused for good (the row was marked otherwise meanwhile,
+    // by another instance): dropped, with a warning.
+    void keepEnd(const std::shared_ptr<RunState> &run, RunRecord record);
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
@@ -68,6 +75,8 @@ private:
     // one fails again.
     void recordUnrecorded();
     void keepUnrecorded(RunJournal::Skipped skipped);
+    // On the journal's thread: writes the kept ends; `reachable`: the heartbeat got through.
+    void recordUnrecordedEnds(bool reachable);
     // Live runs as a write sends them (`runs`), each beside its state (`states[i]`).
     struct Live
     {
@@ -88,6 +97,7 @@ private:
     // destructor waits for that work.
     std::deque<RunJournal::Skipped> m_unrecorded;
     quint64 m_droppedUnrecorded = 0;
+    std::deque<RunJournal::Finish> m_unrecordedEnds;
     std::atomic<bool> m_shareQueued{false};
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex

@@ -137,15 +137,31 @@ public:
             return Unexpected(QStringLiteral("database unreachable"));
         return HeartbeatReply{};
     }
-    Expected<void, QString> finish(qint64, const RunRecord &, const QList<LogLine> &lines,
-                                   int firstSeq) override
+    Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
+                                   const QList<LogLine> &lines, int firstSeq) override
     {
         QMutexLocker lock(&m_mutex);
+        ++m_finishCalls;
         if (!m_reachable)
             return Unexpected(QStringLiteral("database unreachable"));
+        if (refuseEnds)
+            return Unexpected(
+                QStringLiteral("Run %1 was already marked interrupted").arg(storedRunId));
         for (qsizetype i = 0; i < lines.size(); ++i)
             m_lines.append({firstSeq + int(i), lines.at(i).message});
+        m_ends.append({storedRunId, record.outcome});
         return {};
+    }
+    // The ends written: stored id and outcome, in order.
+    QList<std::pair<qint64, RunOutcome>> endsWritten()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_ends;
+    }
+    int finishCalls()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_finishCalls;
     }
     Expected<void, QString> recordSkipped(const Skipped &skipped) override
     {
@@ -155,7 +171,13 @@ public:
         m_skipped.append(skipped);
         return {};
     }
-    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
+    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return Unexpected(QStringLiteral("database unreachable"));
+        return 0;
+    }
 
     void setReachable(bool reachable)
     {
@@ -191,6 +213,7 @@ public:
 
     std::atomic<bool> holdShares{false};
     std::atomic<bool> failShareWrites{false}; // a pass reads, and its write fails
+    std::atomic<bool> refuseEnds{false};      // reachable, but every end is refused
     QSemaphore shareEntered;
     QSemaphore shareOpen;
 
@@ -199,7 +222,9 @@ private:
     QList<RunProgress> m_progress;
     QSet<qint64> m_cancelAsked;
     QList<std::pair<int, QString>> m_lines;
+    QList<std::pair<qint64, RunOutcome>> m_ends;
     int m_shareCalls = 0;
+    int m_finishCalls = 0;
     QMutex m_mutex;
     bool m_reachable = true;
     qint64 m_lastId = 0;
@@ -1035,6 +1060,75 @@ private slots:
         QVERIFY2(messages.contains(QStringLiteral("first")), qPrintable(messages.join(u", ")));
         QVERIFY(messages.indexOf(QStringLiteral("first")) <
                 messages.indexOf(QStringLiteral("last")));
+    }
+
+    // The database goes away as a run ends: its end cannot be written, and its row said
+    // `running` for ever (its holder lives on its own host, so no lease expired it; its own
+    // retry found the occurrence "already taken" by it). The end is kept and written by the
+    // first heartbeat that gets through, not by one that fails.
+    void anEndTheDatabaseMissedIsWrittenWhenItIsBack()
+    {
+        Gate gate;
+        JournaledScheduler journaled(*clock, [&](JobContext &c) {
+            c.log().info(QStringLiteral("Batch 1 committed"));
+            gate.pass(c);
+            return JobResult::failure(QStringLiteral("Could not reach the database"));
+        });
+        QVERIFY(journaled.added);
+        OutageJournal &journal = *journaled.journal;
+        Scheduler &journaledScheduler = journaled.scheduler;
+        QSignalSpy finished(&journaledScheduler, &Scheduler::runFinished);
+        journaledScheduler.start();
+        QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journal.setReachable(false);
+        gate.open.release();
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY(!lastRecord(finished).journalError.isEmpty());
+        QCOMPARE(journal.endsWritten().size(), 0);
+
+        const qint64 beat = journaledScheduler.options().heartbeatInterval.count();
+        clock->setNowMSecs(clock->nowMSecs() + beat); // still away: kept
+        QTRY_VERIFY(journaledScheduler.leaseRenewal() && !journaledScheduler.leaseRenewal()->ok);
+        QCOMPARE(journal.endsWritten().size(), 0);
+        journal.setReachable(true);
+        clock->setNowMSecs(clock->nowMSecs() + beat);
+        QTRY_COMPARE(journal.endsWritten().size(), 1);
+        QCOMPARE(journal.endsWritten().constFirst(), std::pair(qint64(1), RunOutcome::Failed));
+        const auto lines = journal.linesWritten();
+        QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const auto &line) {
+            return line.second == QStringLiteral("Batch 1 committed");
+        }));
+        QVERIFY(journaledScheduler.stop(5s).isClean());
+        QCOMPARE(journal.endsWritten().size(), 1); // once
+    }
+
+    // An end refused while the database answers (another instance marked the row meanwhile)
+    // is refused for good: tried once more, then dropped, not at every heartbeat.
+    void anEndRefusedForGoodIsDropped()
+    {
+        Gate gate;
+        JournaledScheduler journaled(*clock, [&](JobContext &c) { return gate.pass(c); });
+        QVERIFY(journaled.added);
+        OutageJournal &journal = *journaled.journal;
+        Scheduler &journaledScheduler = journaled.scheduler;
+        QSignalSpy finished(&journaledScheduler, &Scheduler::runFinished);
+        journaledScheduler.start();
+        QVERIFY(journaledScheduler.runNow(QStringLiteral("Counting")));
+        QVERIFY(gate.entered.tryAcquire(1, 5000));
+        journal.refuseEnds = true;
+        gate.open.release();
+        QTRY_COMPARE(finished.count(), 1);
+        const int calls = journal.finishCalls();
+        const qint64 beat = journaledScheduler.options().heartbeatInterval.count();
+        clock->setNowMSecs(clock->nowMSecs() + beat);
+        QTRY_VERIFY(journaledScheduler.leaseRenewal() && journaledScheduler.leaseRenewal()->ok);
+        QTRY_COMPARE(journal.finishCalls(), calls + 1);
+        const qint64 second = clock->nowMSecs() + beat;
+        clock->setNowMSecs(second);
+        QTRY_VERIFY(journaledScheduler.leaseRenewal()->attemptedAtMSecs == second);
+        QCOMPARE(journal.finishCalls(), calls + 1);
+        QVERIFY(journaledScheduler.stop(5s).isClean());
     }
 
     // An admin cancels a run of this instance from a console elsewhere (its journal row): the
