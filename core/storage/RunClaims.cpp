@@ -237,8 +237,10 @@ RunClaims::Claim RunClaims::refuseBusy(QSqlDatabase &db, SqlDialect dialect,
     return {Claim::Status::Busy, **inserted, message};
 }
 
-// A retry (attempt n) re-opens the row that attempt n-1 left failed or timed out. Whoever
-// re-opens it first runs it; the WHERE makes a second re-open of the same attempt find nothing.
+// A retry (attempt n) re-opens the row that an earlier attempt left failed or timed out: n-1,
+// or one before it when the attempts between could not claim (the database was away; the
+// row still says the last attempt that ran). Whoever re-opens it first runs it; the WHERE makes
+// a second re-open of the same attempt, or one of an attempt behind the row's, find nothing.
 RunClaims::Claim RunClaims::reopenForRetry(QSqlDatabase &db, SqlDialect dialect,
                                            const ClaimRequest &request)
 {
@@ -249,12 +251,12 @@ RunClaims::Claim RunClaims::reopenForRetry(QSqlDatabase &db, SqlDialect dialect,
         return insertRunning(db, dialect, request);
     SqlStatement update(db, u"UPDATE jc_runs SET "_s + RestartColumns +
                                 u" WHERE id = :run AND status IN (:failed, :timed_out) AND "
-                                "attempts = :previous_attempt"_s);
+                                "attempts < :this_attempt"_s);
     SqlStatement::Values values = restartValues(request, RunTrigger::Retry);
     values.insert({{u":run"_s, (*holder)->id},
                    {u":failed"_s, toText(RunOutcome::Failed)},
                    {u":timed_out"_s, toText(RunOutcome::TimedOut)},
-                   {u":previous_attempt"_s, request.run.attempt - 1}});
+                   {u":this_attempt"_s, request.run.attempt}});
     if (const auto error = update.exec(values))
         return failed(request, error->text());
     if (update.numRowsAffected() != 1)

@@ -156,6 +156,11 @@ private slots:
     void staleRunDoesNotBlock();
     void retryReopensTheRowOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void retryReopensTheRowOnce();
+    void aRetryAfterAttemptsThatCouldNotClaimReopensTheRow_data()
+    {
+        jc::test::addDatabaseRowsWithMySql();
+    }
+    void aRetryAfterAttemptsThatCouldNotClaimReopensTheRow();
     void heartbeatRefreshesLeasesAndLogs_data() { jc::test::addDatabaseRowsWithMySql(); }
     void heartbeatRefreshesLeasesAndLogs();
     void liveSharesProgressOfHeldRunningRunsOnly_data() { jc::test::addDatabaseRowsWithMySql(); }
@@ -492,6 +497,32 @@ void tst_SqlRunJournal::staleRunDoesNotBlock()
     const auto claim =
         journal.claim(request({.occurrence = T0 + Minute, .now = T0 + Lease, .instance = u"b"_s}));
     QCOMPARE(claim.status, Status::Claimed);
+}
+
+// Attempts 2 and 3 came due while the database was away: their claims failed, and the row
+// still says attempt 1. Attempt 4 re-opens it (it was "already claimed" for ever, and the
+// month's retries were over).
+void tst_SqlRunJournal::aRetryAfterAttemptsThatCouldNotClaimReopensTheRow()
+{
+    OPEN_JOURNAL();
+    const auto first = journal.claim(request({}));
+    QCOMPARE(first.status, Status::Claimed);
+    VERIFY_OK(journal.finish(first.storedRunId,
+                             record(u"Daily Cleanup"_s, RunOutcome::Failed, T0 + 10), {}, 0));
+    const auto fourth = journal.claim(
+        request({.now = T0 + 8 * Minute, .trigger = RunTrigger::Retry, .attempt = 4}));
+    QCOMPARE(fourth.status, Status::Claimed);
+    QCOMPARE(fourth.storedRunId, first.storedRunId);
+    QCOMPARE(stored(history, first.storedRunId).attempts, 4);
+    // An attempt behind the row's finds nothing to re-open.
+    VERIFY_OK(journal.finish(first.storedRunId,
+                             record(u"Daily Cleanup"_s, RunOutcome::Failed, T0 + 9 * Minute, 4), {},
+                             0));
+    QCOMPARE(
+        journal
+            .claim(request({.now = T0 + 10 * Minute, .trigger = RunTrigger::Retry, .attempt = 3}))
+            .status,
+        Status::AlreadyClaimed);
 }
 
 void tst_SqlRunJournal::retryReopensTheRowOnce()
