@@ -4,8 +4,9 @@
 
 class QSocketNotifier;
 
-// Turns SIGINT and SIGTERM into a Qt signal on the main thread (the self-pipe trick: the
-// handler only writes a byte; everything else happens in the event loop). One per process.
+// Turns SIGINT, SIGTERM and SIGHUP into a Qt signal on the main thread (the self-pipe trick:
+// the handler only writes a byte; everything else happens in the event loop): each is a
+// request to stop gracefully. One per process.
 class SignalWatcher : public QObject
 {
     Q_OBJECT

@@ -139,6 +139,13 @@ Expected<ServeSettings, int> settingsOf(const CommandEnvironment &env,
         runtime.zone = zone.value();
     }
     runtime.scheduleOverrides = parser.values(options.schedule);
+    // An empty name (a script's unset variable) silently became host:pid, which loses what a
+    // stable name is for: refused, as every other bad option is.
+    if (parser.isSet(options.instance) && parser.value(options.instance).trimmed().isEmpty())
+        return Unexpected(env.fail(command,
+                                   QStringLiteral("--instance needs a name, such as the host's; "
+                                                  "leave the option out for host:pid"),
+                                   2));
     runtime.scheduler.instanceId = parser.value(options.instance);
     for (const QString &text : parser.values(options.alertWebhook)) {
         const auto url = AlertRules::webhookUrl(text);

@@ -685,6 +685,9 @@ private slots:
         QTest::newRow("postgresql, SIGTERM") << SqlDialect::Postgres << SIGTERM;
         QTest::newRow("postgresql, SIGINT") << SqlDialect::Postgres << SIGINT;
         QTest::newRow("mysql, SIGTERM") << SqlDialect::MySql << SIGTERM;
+        // A closed SSH session's: it killed serve at once, its run left `running`.
+        QTest::newRow("sqlite, SIGHUP") << SqlDialect::Sqlite << SIGHUP;
+        QTest::newRow("mysql, SIGHUP") << SqlDialect::MySql << SIGHUP;
     }
     void stopsGracefullyOnSignal()
     {
@@ -886,6 +889,9 @@ private slots:
         QTest::newRow("bad stop deadline")
             << u"{sqlite}"_s << QStringList{u"--stop-deadline"_s, u"soon"_s} << 2
             << u"--stop-deadline: \"soon\""_s << QStringList{};
+        // A script's unset variable: it became host:pid, silently.
+        QTest::newRow("empty instance name") << u"{sqlite}"_s << QStringList{u"--instance"_s, u""_s}
+                                             << 2 << u"--instance needs a name"_s << QStringList{};
         QTest::newRow("unknown option") << u"{sqlite}"_s << QStringList{u"--bogus"_s} << 2
                                         << u"Unknown option 'bogus'"_s << QStringList{};
         QTest::newRow("not a database file") << u"{garbage}"_s << QStringList{} << 1
