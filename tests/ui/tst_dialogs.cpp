@@ -89,6 +89,17 @@ void click(QWidget *widget)
     QTest::mouseClick(widget, Qt::LeftButton);
 }
 
+// The Settings dialog's section of the built-in job `name` on its defaults (UTC); empty specs
+// when there is no such job.
+JobSettingsSection builtInSection(const QString &name)
+{
+    for (const JobDefinition &job : JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"))) {
+        if (job.name == name)
+            return {name, JobOverrides::settingSpecs(job), {}};
+    }
+    return {name, {}, {}};
+}
+
 // Clicks the button `answer` of the next question box as soon as it is up (inside its
 // exec()); `asked` gets its text, or stays empty when none came.
 void answerNextQuestion(const QString &answer, QString *asked)
@@ -689,12 +700,9 @@ private slots:
         ConsoleSettings settings(m_home.filePath(u"never.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
-        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
-        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
-                                        [&](const JobDefinition &d) { return d.name == job; });
-        QVERIFY(topUp != builtIn.cend());
-        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
-                              nullptr);
+        const JobSettingsSection topUp = builtInSection(job);
+        QVERIFY(!topUp.specs.isEmpty());
+        SettingsDialog dialog(settings, vault, {topUp}, nullptr);
         dialog.setNow(QDateTime(QDate(2026, 12, 6), QTime(23, 15), Qt::UTC));
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -720,12 +728,9 @@ private slots:
         ConsoleSettings settings(m_home.filePath(u"why.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
-        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
-        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
-                                        [&](const JobDefinition &d) { return d.name == job; });
-        QVERIFY(topUp != builtIn.cend());
-        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
-                              nullptr);
+        const JobSettingsSection topUp = builtInSection(job);
+        QVERIFY(!topUp.specs.isEmpty());
+        SettingsDialog dialog(settings, vault, {topUp}, nullptr);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         auto *reason = child<QLabel>(&dialog, u"okBlockedReason"_s);
@@ -756,13 +761,10 @@ private slots:
         ConsoleSettings settings(m_home.filePath(u"discard.ini"_s));
         PasswordVault vault(u"jobconsole-test"_s);
         const QString job = QString::fromLatin1(MonthlyCreditTopUpJob::name);
-        const auto builtIn = JobCatalog::builtInJobs(nullptr, QTimeZone("UTC"));
-        const auto topUp = std::find_if(builtIn.cbegin(), builtIn.cend(),
-                                        [&](const JobDefinition &d) { return d.name == job; });
-        QVERIFY(topUp != builtIn.cend());
+        const JobSettingsSection topUp = builtInSection(job);
+        QVERIFY(!topUp.specs.isEmpty());
         {
-            SettingsDialog untouched(settings, vault,
-                                     {{job, JobOverrides::settingSpecs(*topUp), {}}}, nullptr);
+            SettingsDialog untouched(settings, vault, {topUp}, nullptr);
             untouched.show();
             QVERIFY(QTest::qWaitForWindowExposed(&untouched));
             QString asked;
@@ -773,8 +775,7 @@ private slots:
             QTest::qWait(0);
             QCOMPARE(asked, QString());
         }
-        SettingsDialog dialog(settings, vault, {{job, JobOverrides::settingSpecs(*topUp), {}}},
-                              nullptr);
+        SettingsDialog dialog(settings, vault, {topUp}, nullptr);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         QTest::keyClick(&dialog, Qt::Key_J, Qt::AltModifier);

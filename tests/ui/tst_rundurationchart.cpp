@@ -4,12 +4,13 @@
 // zone, and no zone; one run showed "23:59:00 ... 00:01:00" without its date.
 #include "views/RunDurationChart.h"
 
+#include "MachineZone.h"
+
 #include "data/TimeDisplay.h"
 #include "engine/ManualClock.h"
 
 #include <QTest>
 
-#include <ctime>
 #include <deque>
 
 using namespace jc;
@@ -17,16 +18,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QDateTime utc(const char *iso)
-{
-    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
-}
-
-void setMachineZone(const QByteArray &zone)
-{
-    qputenv("TZ", zone);
-    tzset();
-}
+using jc::test::setMachineZone;
+using jc::test::utc;
 
 StoredRun finishedRun(const QDateTime &startedAt, qint64 durationMSecs)
 {

@@ -2,12 +2,12 @@
 // times, never at the span's ends, across a change of offset, a new year and every scale.
 #include "views/TimeAxisTicks.h"
 
+#include "MachineZone.h"
+
 #include "data/TimeDisplay.h"
 
 #include <QDateTime>
 #include <QTest>
-
-#include <ctime>
 
 using jc::TimeAxisTicks;
 using jc::TimeDisplay;
@@ -15,21 +15,17 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-qint64 utc(const char *iso)
-{
-    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
-}
+using jc::test::setMachineZone;
 
-void setMachineZone(const QByteArray &zone)
+qint64 ms(const char *iso)
 {
-    qputenv("TZ", zone);
-    tzset();
+    return jc::test::utc(iso).toMSecsSinceEpoch();
 }
 
 QStringList labelsBetween(const char *first, const char *last)
 {
     QStringList labels;
-    for (const TimeAxisTicks::Tick &tick : TimeAxisTicks::between(utc(first), utc(last)))
+    for (const TimeAxisTicks::Tick &tick : TimeAxisTicks::between(ms(first), ms(last)))
         labels.append(tick.label);
     return labels;
 }
@@ -88,9 +84,9 @@ private slots:
     void ticksAreWhereTheirLabelsSay()
     {
         const auto ticks =
-            TimeAxisTicks::between(utc("2026-12-06T11:00:00Z"), utc("2026-12-06T12:00:00Z"));
+            TimeAxisTicks::between(ms("2026-12-06T11:00:00Z"), ms("2026-12-06T12:00:00Z"));
         QCOMPARE(ticks.size(), 5);
-        QCOMPARE(ticks.at(2).msecs, utc("2026-12-06T11:30:00Z"));
+        QCOMPARE(ticks.at(2).msecs, ms("2026-12-06T11:30:00Z"));
     }
 
     // UTC chosen in the settings on a machine in Auckland (+13:00 in December): UTC, named.
@@ -123,7 +119,7 @@ private slots:
 
     void anEmptySpanHasNoTicks()
     {
-        QVERIFY(TimeAxisTicks::between(utc("2026-12-01T00:00:00Z"), utc("2026-12-01T00:00:00Z"))
+        QVERIFY(TimeAxisTicks::between(ms("2026-12-01T00:00:00Z"), ms("2026-12-01T00:00:00Z"))
                     .isEmpty());
     }
 };

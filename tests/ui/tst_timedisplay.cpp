@@ -2,26 +2,16 @@
 // when the machine's clock differs from UTC.
 #include "data/TimeDisplay.h"
 
+#include "MachineZone.h"
+
 #include <QTest>
 #include <QTimeZone>
 
 using jc::TimeDisplay;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QDateTime utc(const char *iso)
-{
-    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
-}
-
-void setMachineZone(const QByteArray &zone)
-{
-    qputenv("TZ", zone);
-    tzset();
-}
-
-} // namespace
+using jc::test::setMachineZone;
+using jc::test::utc;
 
 class tst_TimeDisplay : public QObject
 {
