@@ -116,7 +116,7 @@ JobResult timedRun(benchmark::State &state, const QString &job, const QDateTime 
 {
     JobLogCategory category(job);
     auto run = std::make_shared<RunState>(
-        RunInfo{1, job, RunTrigger::Scheduled, occurrence, {}, 1, false, {}, {}, {}}, nullptr);
+        RunInfo{1, job, RunTrigger::Scheduled, occurrence, {}, 1, false, {}, {}, {}, {}}, nullptr);
     JobContext context(run, category.category());
     resetPeak();
     const double before = statusBytes("VmRSS");

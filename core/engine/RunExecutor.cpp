@@ -59,6 +59,9 @@ bool RunExecutor::applyClaim(RunState &state, const RunJournal::Claim &claim)
     case Status::Busy:
         state.refuse({Kind::BusyElsewhere, claim.message});
         return false;
+    case Status::Paused:
+        state.refuse({Kind::PausedElsewhere, claim.message});
+        return false;
     case Status::Failed:
         break;
     }

@@ -26,6 +26,10 @@ struct RunInfo
     // The zone of the job's schedule in force when the run started (after the admin's
     // overrides): the calendar a job's own periods follow. Invalid outside a scheduler.
     QTimeZone zone;
+    // The instance running it (Scheduler::Options::instanceId). Its end is written only while
+    // the row still names it: a run another instance took for dead and then took over (a
+    // catch-up) is that instance's from then on. Empty: any holder (runs outside a scheduler).
+    QString instanceId;
 };
 
 } // namespace jc

@@ -45,6 +45,9 @@ public:
             AlreadyClaimed, // a row for (job, occurrenceKey) exists: another instance has it
             Busy,           // overlap Skip and a live run of the job exists elsewhere; a
                             // 'skipped' row now holds the occurrence
+            Paused,         // the job is paused in the database (from elsewhere, and this
+                            // instance has not heard yet): a scheduled occurrence is recorded
+                            // 'missed' (reason paused); a retry or catch-up simply waits
             Failed          // the database said no; message says why. Do not run the body.
         };
         Status status = Status::Failed;
@@ -98,6 +101,18 @@ public:
         int firstLogSeq = 0;
     };
 
+    // A run of a scheduled occurrence (scheduled, catch-up or retry) that ended
+    // `interrupted`: its instance died, was stopped, or lost its lease while alive. Unless a
+    // later occurrence has come due, the live instances catch it up (Scheduler), so that the
+    // month of the top-up whose instance died is finished without waiting for a restart.
+    struct InterruptedRun
+    {
+        QString job;
+        qint64 occurrenceMSecs = 0;
+        qint64 storedRunId = 0;
+        qint64 startedAtMSecs = 0; // a catch-up taking the row over starts it anew
+    };
+
     struct Skipped
     {
         QString job;
@@ -122,7 +137,10 @@ public:
     // a catch-up, takes over the row of that key when it did not get done (missed, failed,
     // timed out, interrupted or abandoned; never one that succeeded, runs or was cancelled).
     // With overlap Skip, first checks that no other live run of the job exists (heartbeat
-    // within the lease), atomically with the insert across instances.
+    // within the lease), atomically with the insert across instances. Any run but a manual or
+    // backfill one is refused (Paused) while the job's pause in the database stands: a pause
+    // committed an instant before the occurrence holds it, whether this instance has heard of
+    // the pause yet or not.
     virtual Claim claim(const ClaimRequest &request) = 0;
 
     // claim() for each request, in order, with the same answers; the answer to requests[i] is
@@ -168,6 +186,10 @@ public:
     // (left over from before a restart). Returns how many rows changed.
     virtual Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                                   const QString &ownInstanceId) = 0;
+
+    // The interrupted runs of scheduled occurrences (see InterruptedRun) that started at or
+    // after `sinceMSecs`, in id order. Cheap: the heartbeat of every instance asks it.
+    virtual Expected<QList<InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs) = 0;
 };
 
 } // namespace jc

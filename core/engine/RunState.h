@@ -30,7 +30,7 @@ public:
     // Why a run never reached its body: the journal refused the claim.
     struct Refusal
     {
-        enum class Kind { ClaimedElsewhere, BusyElsewhere, StorageFailed };
+        enum class Kind { ClaimedElsewhere, BusyElsewhere, PausedElsewhere, StorageFailed };
         Kind kind;
         QString message;
     };

@@ -61,7 +61,8 @@ RunId RunSupervisor::start(SchedulerJob &job, const PendingRun &pending)
                  pending.request.dryRun,
                  pending.request.requestedBy,
                  pending.request.reason,
-                 job.definition.schedule.zone()};
+                 job.definition.schedule.zone(),
+                 m_settings.instanceId};
     auto state = std::make_shared<RunState>(info, m_mailbox, job.definition.policies.timeout);
     m_runs.add(id, job, state, now);
     ++job.running;
@@ -207,7 +208,10 @@ void RunSupervisor::finish(RunId run, std::optional<RunOutcome> forced, const QS
         m_journal->keepEnd(active.state, record);
     }
     SchedulerJob &job = *active.job;
-    keepBooks(job, run, record);
+    // A claim that could not reach the database: no body ran and no row holds it, and
+    // recordUnclaimed says so ("Run not started"); "Job execution failed runId=<this process's
+    // own count>" would name a run that exists nowhere.
+    keepBooks(job, run, record, !forced && active.state->refusal().has_value());
     emit runFinished(record);
     const bool retrying = scheduleRetry(job, record);
     recordUnclaimed(job, active, retrying);
@@ -215,14 +219,17 @@ void RunSupervisor::finish(RunId run, std::optional<RunOutcome> forced, const QS
     emit timelineChanged();
 }
 
-// The job's bookkeeping and log line for a run that ended.
-void RunSupervisor::keepBooks(SchedulerJob &job, RunId run, const RunRecord &record)
+// The job's bookkeeping and log line (not for a run whose claim failed) for a run that ended.
+void RunSupervisor::keepBooks(SchedulerJob &job, RunId run, const RunRecord &record,
+                              bool claimFailed)
 {
     --job.running;
     job.lastOutcome = record.outcome;
     job.lastFinishedAt = record.finishedAt.toMSecsSinceEpoch();
     if (record.outcome == RunOutcome::Succeeded)
         job.lastSuccessAt = job.lastFinishedAt;
+    if (claimFailed)
+        return;
     QVariantMap fields{
         {QStringLiteral("runId"), record.storedRunId != 0 ? record.storedRunId : run},
         {QStringLiteral("duration"), LogFields::seconds(record.durationMSecs())}};
@@ -244,9 +251,9 @@ bool RunSupervisor::finishRefused(const ActiveRuns::Run &active)
         return false;
     SchedulerJob &job = *active.job;
     --job.running;
-    const SkipReason reason = refusal->kind == RunState::Refusal::Kind::ClaimedElsewhere
-                                  ? SkipReason::ClaimedElsewhere
-                                  : SkipReason::Overlap;
+    const SkipReason reason = skipReasonOf(refusal->kind);
+    if (refusal->kind == RunState::Refusal::Kind::PausedElsewhere)
+        holdForResume(job, active.state->info());
     job.logLine(QtInfoMsg, QStringLiteral("Run not started"),
                 {{QStringLiteral("occurrence"), active.state->info().occurrence},
                  {QStringLiteral("reason"), refusal->message}});
@@ -255,6 +262,34 @@ bool RunSupervisor::finishRefused(const ActiveRuns::Run &active)
     startQueued(job);
     emit timelineChanged();
     return true;
+}
+
+SkipReason RunSupervisor::skipReasonOf(RunState::Refusal::Kind kind)
+{
+    switch (kind) {
+    case RunState::Refusal::Kind::ClaimedElsewhere:
+        return SkipReason::ClaimedElsewhere;
+    case RunState::Refusal::Kind::PausedElsewhere:
+        return SkipReason::Paused;
+    case RunState::Refusal::Kind::BusyElsewhere:
+    case RunState::Refusal::Kind::StorageFailed:
+        break;
+    }
+    return SkipReason::Overlap;
+}
+
+// The journal refused the run because the job is paused there (this instance has not heard of
+// the pause yet): what the resume will then do, as for a run refused by a pause known here. A
+// retry is held (Scheduler::handleRetry); a scheduled occurrence is the latest one missed while
+// paused, which the resume catches up when the policy says so.
+void RunSupervisor::holdForResume(SchedulerJob &job, const RunInfo &info)
+{
+    const qint64 occurrence = info.occurrence.toMSecsSinceEpoch();
+    if (info.trigger == RunTrigger::Retry)
+        job.heldRetry = PendingRun{occurrence, RunTrigger::Retry, info.attempt,
+                                   RunRequest{info.dryRun, info.requestedBy, info.reason}};
+    else if (info.trigger == RunTrigger::Scheduled || info.trigger == RunTrigger::CatchUp)
+        job.missedWhilePaused = std::max(job.missedWhilePaused.value_or(occurrence), occurrence);
 }
 
 // Whether a retry was scheduled: never at or past the job's next occurrence, which is the

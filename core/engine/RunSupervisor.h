@@ -7,6 +7,7 @@
 #include "engine/RunOutcome.h"
 #include "engine/RunProgress.h"
 #include "engine/RunRecord.h"
+#include "engine/RunState.h"
 #include "engine/SkipReason.h"
 #include "engine/StopReport.h"
 
@@ -108,8 +109,10 @@ private:
     void finish(RunId run, std::optional<RunOutcome> forced = std::nullopt,
                 const QString &forcedError = {});
     bool finishRefused(const ActiveRuns::Run &active);
+    static SkipReason skipReasonOf(RunState::Refusal::Kind kind);
+    static void holdForResume(SchedulerJob &job, const RunInfo &info);
     static Settings withInstanceId(Settings settings);
-    void keepBooks(SchedulerJob &job, RunId run, const RunRecord &record);
+    void keepBooks(SchedulerJob &job, RunId run, const RunRecord &record, bool claimFailed);
     bool scheduleRetry(SchedulerJob &job, const RunRecord &record);
     void recordUnclaimed(SchedulerJob &job, const ActiveRuns::Run &active, bool retrying);
     void startQueued(SchedulerJob &job);

@@ -73,6 +73,12 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
                               std::move(journal), m_options.instanceId, m_options.lease.count())
                         : nullptr;
     m_runs.setJournal(m_journal.get());
+    if (m_journal)
+        m_journal->setInterruptedHandler([this](QList<RunJournal::InterruptedRun> runs) {
+            QMetaObject::invokeMethod(
+                this, [this, runs = std::move(runs)] { catchUpInterrupted(runs); },
+                Qt::QueuedConnection);
+        });
 }
 
 Expected<void, QString> Scheduler::addJob(JobDefinition def)
@@ -248,12 +254,14 @@ bool Scheduler::resume(const QString &name)
     job->pausedAt.reset();
     job->resumeAt.reset();
     const auto missed = std::exchange(job->missedWhilePaused, std::nullopt);
+    const auto heldRetry = std::exchange(job->heldRetry, std::nullopt);
     job->logLine(QtInfoMsg, QStringLiteral("Job resumed"));
     if (m_state == State::Running && m_options.scheduleJobs) {
         const qint64 now = m_clock.nowMSecs();
         scheduleNextDue(*job, now);
-        if (missed)
-            catchUpAfterPause(*job, *missed, now);
+        const bool caughtUp = missed && catchUpAfterPause(*job, *missed, now);
+        if (heldRetry)
+            runHeldRetry(*job, *heldRetry, caughtUp && *missed > heldRetry->occurrence);
         arm();
     }
     emit jobPauseChanged(job->definition.name, false);
@@ -261,9 +269,9 @@ bool Scheduler::resume(const QString &name)
 }
 
 // The latest occurrence missed while paused runs once now, when the policy says so and it is
-// young enough. Its missed row (under the occurrence's key) becomes the catch-up run, so that
-// only one instance runs it.
-void Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
+// young enough (then true). Its missed row (under the occurrence's key) becomes the catch-up
+// run, so that only one instance runs it.
+bool Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
 {
     const QVariantMap fields{{QStringLiteral("occurrence"), utcDateTime(missed)}};
     switch (job.definition.policies.missed.onResume(missed, now)) {
@@ -273,14 +281,15 @@ void Scheduler::catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now)
         job.logLine(QtInfoMsg,
                     QStringLiteral("Occurrence missed while paused is outside the catch-up window"),
                     fields);
-        return;
+        return false;
     case MissedRunPolicy::Verdict::PolicySkips:
     case MissedRunPolicy::Verdict::JobPaused:
-        return;
+        return false;
     }
     job.logLine(QtInfoMsg, QStringLiteral("Catching up the occurrence missed while paused"),
                 fields);
     runIfAdmitted(job, PendingRun{missed, RunTrigger::CatchUp, 1, {}});
+    return true;
 }
 
 void Scheduler::runIfAdmitted(SchedulerJob &job, const PendingRun &pending)
@@ -521,13 +530,101 @@ void Scheduler::catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan)
         runIfAdmitted(job, PendingRun{plan.latest, RunTrigger::CatchUp, 1, {}});
 }
 
+// Another instance's run of a job's latest occurrence ended interrupted (found by a heartbeat):
+// caught up here as at start-up, unless a later occurrence came due, the job runs here (its own
+// run that lost its lease: once it ends, the next heartbeat looks again) or is paused (until its
+// resume).
+void Scheduler::catchUpInterrupted(const QList<RunJournal::InterruptedRun> &runs)
+{
+    if (m_state != State::Running || !m_options.scheduleJobs)
+        return;
+    const qint64 now = m_clock.nowMSecs();
+    for (const RunJournal::InterruptedRun &run : runs) {
+        SchedulerJob *job = m_jobs.find(run.job);
+        if (!job || job->running > 0 || job->paused ||
+            latestOccurrence(*job) != run.occurrenceMSecs)
+            continue;
+        const std::pair seen{run.storedRunId, run.startedAtMSecs};
+        if (job->interruptionSeen == seen)
+            continue;
+        job->interruptionSeen = seen;
+        catchUpInterrupted(*job, run, now);
+    }
+    arm();
+}
+
+void Scheduler::catchUpInterrupted(SchedulerJob &job, const RunJournal::InterruptedRun &run,
+                                   qint64 now)
+{
+    const QVariantMap fields{
+        {QStringLiteral("occurrence"), utcDateTime(run.occurrenceMSecs)},
+        {QStringLiteral("interruptedRun"), run.storedRunId},
+        {QStringLiteral("policy"), toText(job.definition.policies.missed.action)}};
+    const auto verdict = job.definition.policies.missed.onMissed(run.occurrenceMSecs, now, false);
+    if (verdict != MissedRunPolicy::Verdict::CatchUp) {
+        job.logLine(QtWarningMsg,
+                    QStringLiteral("The latest occurrence's run was interrupted and is not "
+                                   "caught up (%1)")
+                        .arg(toText(verdict)),
+                    fields);
+        return;
+    }
+    job.logLine(QtWarningMsg,
+                QStringLiteral("The latest occurrence's run was interrupted; catching it up"),
+                fields);
+    runIfAdmitted(job, PendingRun{run.occurrenceMSecs, RunTrigger::CatchUp, 1, {}});
+}
+
+// The last occurrence that came due here, or before this instance started (the journal's).
+std::optional<qint64> Scheduler::latestOccurrence(const SchedulerJob &job) const
+{
+    const auto known = m_planner.lastOccurrenceOf(job.definition.name);
+    if (!job.lastOccurrence || (known && *known > *job.lastOccurrence))
+        return known;
+    return job.lastOccurrence;
+}
+
+// The earliest latest occurrence of the jobs scheduled here: their runs start at or after it.
+std::optional<qint64> Scheduler::interruptedSince() const
+{
+    if (!m_options.scheduleJobs || m_state != State::Running)
+        return std::nullopt;
+    std::optional<qint64> since;
+    for (const auto &job : m_jobs) {
+        if (const auto latest = latestOccurrence(*job); latest && (!since || *latest < *since))
+            since = latest;
+    }
+    return since;
+}
+
+// A pause holds a retry that comes due, as it holds occurrences, but does not drop it: the
+// occurrence failed and is still owed (a month of the top-up), and resuming carries it out.
 void Scheduler::handleRetry(SchedulerJob &job, const PendingRun &pending)
 {
     if (job.paused) {
-        reportSkipped(job, pending.occurrence, SkipReason::Paused, 1, job.pausedDetail());
+        job.heldRetry = pending;
+        job.logLine(QtInfoMsg, QStringLiteral("Retry held until the job is resumed"),
+                    {{QStringLiteral("occurrence"), utcDateTime(pending.occurrence)},
+                     {QStringLiteral("attempt"), pending.attempt}});
         return;
     }
     runIfAdmitted(job, pending);
+}
+
+// On resume: the retry held while paused runs now, unless a later occurrence missed while
+// paused is being caught up (the better retry, as scheduleRetry has it).
+void Scheduler::runHeldRetry(SchedulerJob &job, const PendingRun &held, bool laterCaughtUp)
+{
+    const QVariantMap fields{{QStringLiteral("occurrence"), utcDateTime(held.occurrence)},
+                             {QStringLiteral("attempt"), held.attempt}};
+    if (laterCaughtUp) {
+        job.logLine(QtInfoMsg,
+                    QStringLiteral("Held retry dropped: a later occurrence is caught up instead"),
+                    fields);
+        return;
+    }
+    job.logLine(QtInfoMsg, QStringLiteral("Running the retry held while paused"), fields);
+    runIfAdmitted(job, held);
 }
 
 void Scheduler::handleResume(SchedulerJob &job, qint64 at)
@@ -580,7 +677,7 @@ std::optional<LeaseRenewal> Scheduler::leaseRenewal() const
 
 void Scheduler::heartbeat(qint64 now)
 {
-    m_journal->heartbeat(m_runs.states(), now);
+    m_journal->heartbeat(m_runs.states(), now, interruptedSince());
     m_timeline.add(now + m_options.heartbeatInterval.count(),
                    Event{EventKind::Heartbeat, nullptr, 0, {}});
 }

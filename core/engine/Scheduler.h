@@ -8,6 +8,7 @@
 #include "engine/JobStatus.h"
 #include "engine/LeaseRenewal.h"
 #include "engine/PendingRun.h"
+#include "engine/RunJournal.h"
 #include "engine/RunProgress.h"
 #include "engine/RunRecord.h"
 #include "engine/RunRequest.h"
@@ -29,7 +30,6 @@ namespace jc {
 class Clock;
 class RunState;
 struct SchedulerJob;
-class RunJournal;
 class SchedulerJournal;
 
 // The engine: keeps every job's next due instant in one ordered timeline and arms a single
@@ -130,6 +130,12 @@ public:
     // database. When no later occurrence has come due, start() catches it up once, under the
     // job's missed-run policy and window, as if it had been missed: a month of the top-up
     // whose run died is finished by the next start, not lost. Call before start().
+    //
+    // While running, a scheduler with a journal also catches up a job's latest occurrence
+    // whose run another instance left `interrupted` (it died, was stopped, or lost its lease),
+    // under the same policy and window, once its heartbeat finds it (RunJournal::
+    // interruptedSince): the instances still running finish the month without a restart. All
+    // of them try; the claim lets one take the row over. A paused job waits for its resume.
     void setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished);
 
     [[nodiscard]] State state() const { return m_state; }
@@ -153,6 +159,8 @@ public:
 
     // Pause holds a job's scheduled occurrences (each is reported skipped, reason Paused, and
     // recorded missed) until resume() or until `resumeAt` (optional). Manual runs still work.
+    // A retry that comes due while paused is held, and runs on resume (unless a later
+    // occurrence is caught up then).
     // On resume, a job whose missed-run policy has catchUpOnResume runs the latest occurrence
     // it missed while paused once, as a catch-up, when it is inside the catch-up window.
     // `pausedAt` (default now) is when the pause began: a pause read back from the database
@@ -216,8 +224,13 @@ private:
     void handleDue(SchedulerJob &job, qint64 due, qint64 now);
     void startJob(SchedulerJob &job, qint64 now);
     void catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan);
-    void catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
+    bool catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
+    void runHeldRetry(SchedulerJob &job, const PendingRun &held, bool laterCaughtUp);
     void catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfinished &plan);
+    void catchUpInterrupted(const QList<RunJournal::InterruptedRun> &runs);
+    void catchUpInterrupted(SchedulerJob &job, const RunJournal::InterruptedRun &run, qint64 now);
+    [[nodiscard]] std::optional<qint64> latestOccurrence(const SchedulerJob &job) const;
+    [[nodiscard]] std::optional<qint64> interruptedSince() const;
     void runIfAdmitted(SchedulerJob &job, const PendingRun &pending);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);

@@ -197,11 +197,12 @@ SchedulerJournal::runWithId(const std::vector<std::shared_ptr<RunState>> &runs, 
     return found == runs.cend() ? nullptr : *found;
 }
 
-void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)
+void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs,
+                                 std::optional<qint64> interruptedSince)
 {
     // `this` for noteLeaseRenewal: m_pool, whose destructor waits for this work, goes first.
     submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
-            lease = m_leaseMSecs] {
+            lease = m_leaseMSecs, interruptedSince] {
         bool ok = true;
         const Live live = liveRuns(runs, false);
         if (!live.runs.isEmpty()) {
@@ -227,7 +228,20 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
             warn(QStringLiteral("Could not check for runs of dead instances"), swept.error());
         recordUnrecordedEnds(ok && swept.hasValue());
         noteLeaseRenewal(nowMSecs, ok && swept.hasValue());
+        if (interruptedSince && swept && m_onInterrupted)
+            findInterrupted(*interruptedSince);
     });
+}
+
+// On the journal's thread, after a sweep that got through.
+void SchedulerJournal::findInterrupted(qint64 sinceMSecs)
+{
+    const auto found = m_journal->interruptedSince(sinceMSecs);
+    if (!found)
+        warn(QStringLiteral("Could not look for interrupted occurrences to catch up"),
+             found.error());
+    else if (!found->isEmpty())
+        m_onInterrupted(*found);
 }
 
 void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,8 +50,15 @@ public:
     // by another instance): dropped, with a warning.
     void keepEnd(const std::shared_ptr<RunState> &run, RunRecord record);
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
-    // asked to cancel (anywhere), and marks other instances' dead runs interrupted.
-    void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs);
+    // asked to cancel (anywhere), and marks other instances' dead runs interrupted. With
+    // `interruptedSince`, then reads the interrupted runs of scheduled occurrences started
+    // since then (RunJournal::interruptedSince) and hands them to the interrupted handler.
+    void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs,
+                   std::optional<qint64> interruptedSince = std::nullopt);
+    // Called on the journal's thread with what a heartbeat found (none: not called). Set
+    // before the first heartbeat.
+    using InterruptedHandler = std::function<void(QList<RunJournal::InterruptedRun>)>;
+    void setInterruptedHandler(InterruptedHandler handler) { m_onInterrupted = std::move(handler); }
     // Between heartbeats: shares the changed progress and the new log lines of `runs` and
     // cancels those an admin asked to cancel (RunJournal::shareLive), as they are when the work
     // runs; runs not claimed yet or ended are left out. At most one pass waits at a time (it
@@ -87,6 +95,7 @@ private:
     static void settle(const Live &live, const std::optional<QSet<qint64>> &written);
     static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
                                                qint64 id);
+    void findInterrupted(qint64 sinceMSecs);
     // On the journal's thread, at the end of a heartbeat pass.
     void noteLeaseRenewal(qint64 nowMSecs, bool ok);
 
@@ -99,6 +108,7 @@ private:
     quint64 m_droppedUnrecorded = 0;
     std::deque<RunJournal::Finish> m_unrecordedEnds;
     std::atomic<bool> m_shareQueued{false};
+    InterruptedHandler m_onInterrupted;
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;

@@ -148,6 +148,15 @@ std::optional<QList<RunClaims::Claim>> RunClaims::claimTogether(ConnectionFactor
 RunClaims::Claim RunClaims::decide(QSqlDatabase &db, SqlDialect dialect,
                                    const ClaimRequest &request)
 {
+    // A person's run is not held by a pause; everything the schedule starts is.
+    const RunTrigger trigger = request.run.trigger;
+    if (trigger != RunTrigger::Manual && trigger != RunTrigger::Backfill) {
+        const auto pause = pauseOf(db, request);
+        if (!pause)
+            return failed(request, pause.error());
+        if (*pause)
+            return refusePaused(db, dialect, request, **pause);
+    }
     // Another instance's live run matters only to a policy that would refuse beside it.
     if (admitBesideAnotherInstance(request.overlap) == OverlapAdmission::Refuse) {
         const auto live = liveRun(db, dialect, request);
@@ -235,6 +244,48 @@ RunClaims::Claim RunClaims::refuseBusy(QSqlDatabase &db, SqlDialect dialect,
     if (!*inserted)
         return alreadyClaimed(db, request);
     return {Claim::Status::Busy, **inserted, message};
+}
+
+// The job's pause as stored (PauseStore), when it stands at the claim's time: "The job is
+// paused by <who>: <reason>", as the scheduler words a pause it knows of (pausedDetail).
+Expected<std::optional<QString>, QString> RunClaims::pauseOf(QSqlDatabase &db,
+                                                             const ClaimRequest &request)
+{
+    SqlStatement select(db, u"SELECT paused_by, reason FROM jc_job_pauses WHERE job_name = :job "
+                            "AND (resume_at_ms IS NULL OR resume_at_ms > :now)"_s);
+    if (const auto error =
+            select.exec({{u":job"_s, request.run.job}, {u":now"_s, request.nowMSecs}}))
+        return Unexpected(error->text());
+    if (!select.next())
+        return std::optional<QString>();
+    QString detail = u"The job is paused by %1"_s.arg(select.value(0).toString());
+    if (const QString reason = select.value(1).toString(); !reason.isEmpty())
+        detail += u": "_s + reason;
+    return std::optional(detail);
+}
+
+// Paused in the database, and this instance had not heard yet: a scheduled occurrence is
+// recorded missed under its own key, as the instance would have recorded it (reason paused);
+// a retry or catch-up has its row already and simply does not happen now.
+RunClaims::Claim RunClaims::refusePaused(QSqlDatabase &db, SqlDialect dialect,
+                                         const ClaimRequest &request, const QString &detail)
+{
+    if (request.run.trigger != RunTrigger::Scheduled)
+        return {Claim::Status::Paused, 0, detail};
+    NewRunRow row = rowFor(request, toText(RunOutcome::Missed));
+    row.finishedAtMSecs = request.nowMSecs;
+    row.attempts = 0;
+    row.error = detail;
+    row.skipReason = toText(SkipReason::Paused);
+    if (row.reason.isEmpty())
+        row.reason = detail;
+    row.missedCount = 1;
+    const auto inserted = RunRows::insert(db, dialect, row);
+    if (!inserted)
+        return failed(request, SqlErrors::text(inserted.error()));
+    if (!*inserted)
+        return alreadyClaimed(db, request);
+    return {Claim::Status::Paused, **inserted, detail};
 }
 
 // A retry (attempt n) re-opens the row that an earlier attempt left failed or timed out: n-1,

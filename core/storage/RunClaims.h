@@ -13,7 +13,8 @@ namespace jc {
 // PostgreSQL: pg_advisory_xact_lock; MySQL: MySqlJobLock around the transaction). The unique
 // (job_name, occurrence_key) key stays the final word.
 //
-// The paths: a new running row; with overlap skip and a live run elsewhere, the occurrence
+// The paths: a new running row; with the job paused in the database, a scheduled occurrence
+// recorded missed (refusePaused); with overlap skip and a live run elsewhere, the occurrence
 // recorded missed or skipped (refuseBusy); a retry re-opening its failed row
 // (reopenForRetry); a catch-up taking over its unfinished row (takeOverUnfinished).
 //
@@ -49,6 +50,10 @@ private:
     static Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
     static Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                             const RunHolder &live);
+    static Expected<std::optional<QString>, QString> pauseOf(QSqlDatabase &db,
+                                                             const ClaimRequest &request);
+    static Claim refusePaused(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
+                              const QString &detail);
     static Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
     static Claim takeOverUnfinished(QSqlDatabase &db, SqlDialect dialect,
                                     const ClaimRequest &request);

@@ -270,8 +270,10 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
     if (!refused)
         error = refused.error();
     // The log lines are written even when the outcome was refused: they say what happened.
+    // Not on a row another instance took over: its run's lines are numbered there now.
     RunLogBatch log;
-    log.add(storedRunId, unwrittenLog, firstLogSeq);
+    if (refused && !(*refused && (*refused)->takenOver))
+        log.add(storedRunId, unwrittenLog, firstLogSeq);
     if (!error)
         error = log.write(db.value(), m_connections.dialect());
     if (!error)
@@ -279,7 +281,7 @@ Expected<void, QString> RunUpkeep::finish(qint64 storedRunId, const RunRecord &r
     if (error)
         return Unexpected(fail(*error));
     if (*refused)
-        return Unexpected(**refused);
+        return Unexpected((*refused)->why);
     return {};
 }
 
@@ -323,29 +325,34 @@ RunUpkeep::finishTogether(const QList<RunJournal::Finish> &finishes)
         const auto refused = recordEnd(db.value(), end.storedRunId, end.record);
         if (!refused)
             return std::nullopt;
-        log.add(end.storedRunId, end.unwrittenLog, end.firstLogSeq);
+        if (!*refused || !(*refused)->takenOver)
+            log.add(end.storedRunId, end.unwrittenLog, end.firstLogSeq);
         if (*refused)
-            results[i] = Unexpected(**refused);
+            results[i] = Unexpected((*refused)->why);
     }
     if (log.write(db.value(), m_connections.dialect()) || transaction.commit())
         return std::nullopt;
     return results;
 }
 
-Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId,
-                                                               const RunRecord &record)
+Expected<std::optional<RunUpkeep::EndRefusal>, QString>
+RunUpkeep::recordEnd(QSqlDatabase &db, qint64 storedRunId, const RunRecord &record)
 {
     const qint64 finishedAtMSecs = record.finishedAt.isValid()
                                        ? record.finishedAt.toMSecsSinceEpoch()
                                        : SystemClock::wallMSecs();
     // A cancel asked in this process is kept as one asked from elsewhere is (requestCancel);
-    // the first request stands.
+    // the first request stands. The row must still name this run's instance: once another
+    // instance took the run for dead, it may have taken the row over to finish the occurrence.
+    const QString heldHere =
+        record.info.instanceId.isEmpty() ? QString() : u" AND instance_id = :instance"_s;
     SqlStatement update(db, u"UPDATE jc_runs SET status = :status, finished_at_ms = :finished, "
                             "error = :error, summary = :summary, attempts = :attempts, "
                             "progress_done = :done, progress_total = :total, progress_text = "
                             ":text, cancel_requested_at_ms = COALESCE(cancel_requested_at_ms, "
                             ":cancel_at), cancel_requested_by = COALESCE(cancel_requested_by, "
-                            ":cancel_by) WHERE id = :run AND status = :running"_s);
+                            ":cancel_by) WHERE id = :run AND status = :running"_s +
+                                heldHere);
     SqlStatement::Values values = progressOf(record.progress);
     values.insert({{u":status"_s, toText(record.outcome)},
                    {u":finished"_s, finishedAtMSecs},
@@ -358,22 +365,34 @@ Expected<std::optional<QString>, QString> RunUpkeep::recordEnd(QSqlDatabase &db,
                                          ? QVariant(record.cancelRequestedAt.toMSecsSinceEpoch())
                                          : SqlStatement::null<qint64>()},
                    {u":cancel_by"_s, SqlStatement::nullIfEmpty(record.cancelRequestedBy)}});
+    if (!heldHere.isEmpty())
+        values.insert(u":instance"_s, record.info.instanceId);
     if (const auto failed = update.exec(values))
         return Unexpected(failed->text());
     if (update.numRowsAffected() == 1)
-        return std::optional<QString>();
-    const auto status = RunRows::statusOf(db, storedRunId);
-    if (!status || !*status)
-        return Unexpected(status ? u"there is no such run"_s : status.error());
-    if (**status == toText(RunOutcome::Interrupted) && record.outcome == RunOutcome::Interrupted) {
+        return std::optional<EndRefusal>();
+    const auto holder = RunRows::byId(db, storedRunId);
+    if (!holder || !*holder)
+        return Unexpected(holder ? u"there is no such run"_s : holder.error());
+    const RunHolder &now = **holder;
+    if (now.status == toText(RunOutcome::Interrupted) &&
+        record.outcome == RunOutcome::Interrupted) {
         if (auto error = addOwnAccount(db, storedRunId, record, finishedAtMSecs))
             return Unexpected(*error);
-        return std::optional<QString>();
+        return std::optional<EndRefusal>();
     }
-    return std::optional<QString>(
+    if (now.status == toText(RunOutcome::Running))
+        return std::optional(EndRefusal{
+            u"Run %1 of \"%2\" was taken over by another run %3 after this one was taken for "
+            "dead, so its outcome (%4) was not recorded"_s.arg(
+                QString::number(storedRunId), record.info.job, now.where(),
+                RunRows::readable(toText(record.outcome))),
+            true});
+    return std::optional(EndRefusal{
         u"Run %1 of \"%2\" was already marked %3, so its outcome (%4) was not recorded"_s.arg(
-            QString::number(storedRunId), record.info.job, RunRows::readable(**status),
-            RunRows::readable(toText(record.outcome))));
+            QString::number(storedRunId), record.info.job, RunRows::readable(now.status),
+            RunRows::readable(toText(record.outcome))),
+        false});
 }
 
 // A run that another instance took for dead, and that stopped when its heartbeat learned it
@@ -420,6 +439,30 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
         qCInfo(lcStorage).noquote()
             << u"Marked %1 runs of dead or restarted instances interrupted"_s.arg(count);
     return count;
+}
+
+// The status and start lead the index ix_jc_runs_status_started: only the interrupted rows
+// since `sinceMSecs` are read, however long the history.
+Expected<QList<RunJournal::InterruptedRun>, QString> RunUpkeep::interruptedSince(qint64 sinceMSecs)
+{
+    auto db = m_connections.connectionForCurrentThread();
+    if (!db)
+        return Unexpected(db.error());
+    SqlStatement select(db.value(),
+                        u"SELECT id, job_name, occurrence_ms, started_at_ms FROM jc_runs WHERE "
+                        "status = :interrupted AND started_at_ms >= :since AND \"trigger\" IN "
+                        "(:scheduled, :catch_up, :retry) ORDER BY id"_s);
+    if (const auto failed = select.exec({{u":interrupted"_s, toText(RunOutcome::Interrupted)},
+                                         {u":since"_s, sinceMSecs},
+                                         {u":scheduled"_s, toText(RunTrigger::Scheduled)},
+                                         {u":catch_up"_s, toText(RunTrigger::CatchUp)},
+                                         {u":retry"_s, toText(RunTrigger::Retry)}}))
+        return Unexpected(u"Could not read the interrupted runs: %1"_s.arg(failed->text()));
+    QList<RunJournal::InterruptedRun> runs;
+    while (select.next())
+        runs.append({select.value(1).toString(), select.value(2).toLongLong(),
+                     select.value(0).toLongLong(), select.value(3).toLongLong()});
+    return runs;
 }
 
 // One read of the running rows, each marked interrupted when it is left over:

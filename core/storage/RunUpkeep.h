@@ -37,6 +37,7 @@ public:
 
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId);
+    Expected<QList<RunJournal::InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs);
     Expected<void, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
                                           qint64 nowMSecs);
 
@@ -67,11 +68,18 @@ private:
                                             const QList<RunJournal::LiveRun> &runs,
                                             const QSet<qint64> &held, qint64 nowMSecs,
                                             const QString &instanceId);
+    // Why an end was not written: `takenOver` when another instance runs the row now.
+    struct EndRefusal
+    {
+        QString why;
+        bool takenOver = false;
+    };
     // Writes the run's outcome on its running row, finished at the record's time (now when it
-    // has none). The value is a refusal when the row no longer runs this attempt (it says why),
-    // else nullopt; the error is the database's.
-    static Expected<std::optional<QString>, QString> recordEnd(QSqlDatabase &db, qint64 storedRunId,
-                                                               const RunRecord &record);
+    // has none), while the row names the run's instance (RunInfo::instanceId). The value is a
+    // refusal when the row no longer runs this attempt (it says why), else nullopt; the error
+    // is the database's.
+    static Expected<std::optional<EndRefusal>, QString>
+    recordEnd(QSqlDatabase &db, qint64 storedRunId, const RunRecord &record);
     static std::optional<QString> addOwnAccount(QSqlDatabase &db, qint64 runId,
                                                 const RunRecord &record, qint64 finishedAtMSecs);
     static std::optional<QString> interruptLeftOver(QSqlDatabase &db, SqlDialect dialect,

@@ -96,6 +96,12 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     return RunUpkeep(*m_connections).interruptStale(nowMSecs, leaseMSecs, ownInstanceId);
 }
 
+Expected<QList<RunJournal::InterruptedRun>, QString>
+SqlRunJournal::interruptedSince(qint64 sinceMSecs)
+{
+    return RunUpkeep(*m_connections).interruptedSince(sinceMSecs);
+}
+
 Expected<void, QString> SqlRunJournal::requestCancel(qint64 storedRunId, const QString &requestedBy,
                                                      qint64 nowMSecs)
 {

@@ -47,8 +47,10 @@ public:
     Expected<HeartbeatReply, QString> heartbeat(const QList<LiveRun> &runs, qint64 nowMSecs,
                                                 const QString &instanceId) override;
     // Also refuses when the row is no longer running this attempt (another instance marked it
-    // interrupted, or a retry re-opened it): the error names the row's status. The log lines
-    // are written even then, as they say what really happened. The progress of the last
+    // interrupted, or a retry re-opened it) or names another instance (one that took it for
+    // dead took it over, a catch-up): the error names the row's status. The log lines are
+    // written even then, as they say what really happened, except on a row taken over, where
+    // the new run's lines are numbered now. The progress of the last
     // heartbeat is kept: it tells how far a failed or cancelled run got.
     Expected<void, QString> finish(qint64 storedRunId, const RunRecord &record,
                                    const QList<LogLine> &unwrittenLog, int firstLogSeq) override;
@@ -60,6 +62,8 @@ public:
     Expected<void, QString> recordSkipped(const Skipped &skipped) override;
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId) override;
+    // Indexed by status and start (ix_jc_runs_status_started).
+    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs) override;
 
     // Asks the instance running `storedRunId` to cancel it: sets cancel_requested_at_ms/by,
     // which its next heartbeat reads. Only a running run can be asked; a second request keeps

@@ -178,6 +178,13 @@ public:
             return Unexpected(QStringLiteral("database unreachable"));
         return 0;
     }
+    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_reachable)
+            return Unexpected(QStringLiteral("database unreachable"));
+        return QList<InterruptedRun>();
+    }
 
     void setReachable(bool reachable)
     {
@@ -305,6 +312,10 @@ public:
     }
     Expected<void, QString> recordSkipped(const Skipped &) override { return {}; }
     Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
+    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    {
+        return QList<InterruptedRun>();
+    }
 
     void openGate() { m_gate.release(); }
     QList<qsizetype> claimRounds()
@@ -718,6 +729,46 @@ private slots:
                  utc("2026-01-15T13:00:00Z"));
         clock->setNow(utc("2026-01-15T13:00:00Z"));
         QCOMPARE(started.count(), 1);
+    }
+
+    // The top-up failed a batch and its retry came due while an admin had paused the job: the
+    // retry is held, not dropped, and runs on resume (the occurrence is still owed). Before, it
+    // was reported skipped and never ran.
+    void aRetryDueWhilePausedRunsOnResume()
+    {
+        JobPolicies policies;
+        policies.retry.attempts = 3;
+        policies.retry.baseDelay = 10s;
+        policies.retry.jitter = 0;
+        auto calls = std::make_shared<std::atomic<int>>(0);
+        QVERIFY(scheduler->addJob(job(
+            QStringLiteral("Top-Up"), "0 0 1 * *",
+            [calls](JobContext &) {
+                return ++*calls == 1 ? JobResult::failure(QStringLiteral("database is locked"))
+                                     : JobResult::success();
+            },
+            policies)));
+        QSignalSpy started(scheduler.get(), &Scheduler::runStarted);
+        QSignalSpy finished(scheduler.get(), &Scheduler::runFinished);
+        scheduler->start();
+        clock->setNow(utc("2026-02-01T00:00:00Z"));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
+        clock->setNow(utc("2026-02-01T00:00:05Z"));
+        QVERIFY(scheduler->pause(QStringLiteral("Top-Up"), QStringLiteral("checking"),
+                                 QStringLiteral("alice")));
+        clock->setNow(utc("2026-02-01T00:00:10Z")); // the retry comes due: held
+        clock->setNow(utc("2026-02-01T00:30:00Z"));
+        QCOMPARE(started.count(), 1);
+
+        QVERIFY(scheduler->resume(QStringLiteral("Top-Up")));
+        QCOMPARE(started.count(), 2);
+        const auto retry = started.last().at(0).value<RunInfo>();
+        QCOMPARE(retry.trigger, RunTrigger::Retry);
+        QCOMPARE(retry.attempt, 2);
+        QCOMPARE(retry.occurrence, utc("2026-02-01T00:00:00Z"));
+        QTRY_COMPARE(finished.count(), 2);
+        QCOMPARE(lastRecord(finished).outcome, RunOutcome::Succeeded);
     }
 
     void pauseWithResumeTimeEndsByItself()
@@ -1332,6 +1383,7 @@ private slots:
         journaled.start();
 
         journal->setReachable(false);
+        LogCapture log;
         int runs = 0;
         for (const char *at : {"2026-01-15T10:01:00Z", "2026-01-15T10:02:00Z"}) {
             clock->setNow(utc(at));
@@ -1339,6 +1391,11 @@ private slots:
             QTRY_COMPARE(finished.count(), runs);
             QCOMPARE(lastRecord(finished).outcome, RunOutcome::Failed);
         }
+        // Said as what it is: no run exists (this process's own run count named one that did
+        // not, "Job execution failed outcome=failed runId=2").
+        QVERIFY(log.contains(QStringLiteral("Run not started")));
+        QVERIFY2(!log.contains(QStringLiteral("Job execution failed")),
+                 qPrintable(log.lines().join(u'\n')));
         QVERIFY(journaled.runNow(QStringLiteral("Every minute")));
         QTRY_COMPARE(finished.count(), 3);
         QVERIFY(journal->skippedNow().isEmpty());

@@ -50,7 +50,8 @@ struct RetentionRun
 {
     explicit RetentionRun(const QDateTime &occurrence = now)
         : state(std::make_shared<RunState>(
-              RunInfo{1, retention, RunTrigger::Scheduled, occurrence, now, 1, false, {}, {}, {}},
+              RunInfo{
+                  1, retention, RunTrigger::Scheduled, occurrence, now, 1, false, {}, {}, {}, {}},
               nullptr))
         , context(state, category.category())
     {}

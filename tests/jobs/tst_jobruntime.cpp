@@ -211,6 +211,89 @@ private slots:
                  qPrintable(messages.join(u" | "_qs)));
     }
 
+    // Instance b finds that a's run of the latest occurrence was marked interrupted (a's lease
+    // was taken for lost while a lived on) and catches the occurrence up, taking the row over.
+    // a's next heartbeat learns that the run is not its own and stops its body; a's end must
+    // not land on b's run: the row stays b's and ends as b's run does. One row, two bodies
+    // (a's stopped), and the outcome recorded is b's.
+    void aRunTakenForDeadIsCaughtUpByAnotherInstance_data() { test::addDatabaseRowsWithMySql(); }
+    void aRunTakenForDeadIsCaughtUpByAnotherInstance()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factoryA = std::make_shared<ConnectionFactory>(database.url());
+        auto factoryB = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factoryA->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-14T23:59:59Z"));
+        const auto schedule = Schedule::parse(u"0 0 * * *"_qs, QTimeZone("UTC"));
+        QVERIFY(schedule);
+        auto bodies = std::make_shared<std::atomic<int>>(0);
+        auto release = std::make_shared<std::atomic<bool>>(false);
+        const auto body = [bodies, release](JobContext &context) {
+            ++*bodies;
+            const QDeadlineTimer deadline(30000); // far beyond any wait of this test
+            while (!release->load() && context.stopToken().sleepFor(10ms) &&
+                   !deadline.hasExpired()) {
+            }
+            return release->load() ? JobResult::success() : JobResult::failure(u"stopped"_qs);
+        };
+        const auto runtime = [&](const std::shared_ptr<ConnectionFactory> &factory,
+                                 const QString &instance, std::chrono::milliseconds heartbeat) {
+            JobRuntime::Options options;
+            options.zone = QTimeZone("UTC");
+            options.jobs = QList<JobDefinition>{{u"Nightly"_qs, {}, schedule.value(), body, {}}};
+            options.scheduler.instanceId = instance;
+            options.scheduler.heartbeatInterval = heartbeat;
+            auto created = JobRuntime::create(factory, clock, options);
+            if (!created)
+                qFatal("runtime: %s", qPrintable(created.error()));
+            return std::move(created).value();
+        };
+        auto a = runtime(factoryA, u"instance-a"_qs, 1h);
+        QSignalSpy finishedA(&a->scheduler(), &Scheduler::runFinished);
+        a->scheduler().start();
+        clock.advance(1s); // midnight: a runs the occurrence
+        QTRY_COMPARE_WITH_TIMEOUT(countRows(*factoryA, u"status = 'running'"_qs), 1, 10000);
+        auto b = runtime(factoryB, u"instance-b"_qs, 1s);
+        QSignalSpy finishedB(&b->scheduler(), &Scheduler::runFinished);
+        b->scheduler().start();
+
+        // Another instance's sweep, as it writes it.
+        QSqlQuery sweep(factoryA->connectionForCurrentThread().value());
+        QVERIFY2(sweep.exec(u"UPDATE jc_runs SET status = 'interrupted', finished_at_ms = "
+                            "heartbeat_at_ms, error = 'The instance running it stopped "
+                            "heartbeating' WHERE status = 'running'"_qs),
+                 qPrintable(sweep.lastError().text()));
+        clock.advance(1s); // b's next heartbeat finds it and catches it up
+        QTRY_COMPARE_WITH_TIMEOUT(
+            countRows(*factoryA, u"status = 'running' AND instance_id = 'instance-b'"_qs), 1,
+            10000);
+        QTRY_COMPARE_WITH_TIMEOUT(bodies->load(), 2, 10000);
+        QVERIFY(finishedA.isEmpty());
+
+        clock.advance(1h); // a's next heartbeat: the run is not its own any more
+        QTRY_COMPARE_WITH_TIMEOUT(finishedA.count(), 1, 10000);
+        const auto lost = finishedA.first().first().value<RunRecord>();
+        QCOMPARE(lost.outcome, RunOutcome::Interrupted);
+        QVERIFY2(lost.journalError.contains(u"taken over by another run on instance instance-b"_qs),
+                 qPrintable(lost.journalError));
+        QCOMPARE(countRows(*factoryA, u"status = 'running' AND instance_id = 'instance-b'"_qs), 1);
+
+        release->store(true);
+        QTRY_COMPARE_WITH_TIMEOUT(finishedB.count(), 1, 10000);
+        const auto caughtUp = finishedB.first().first().value<RunRecord>();
+        QCOMPARE(caughtUp.outcome, RunOutcome::Succeeded);
+        QCOMPARE(caughtUp.info.trigger, RunTrigger::CatchUp);
+        QCOMPARE(caughtUp.info.occurrence, utc("2026-01-15T00:00:00Z"));
+        a->scheduler().stop(5s);
+        b->scheduler().stop(5s);
+        QCOMPARE(countRows(*factoryA, u"1 = 1"_qs), 1);
+        QCOMPARE(countRows(*factoryA, u"status = 'succeeded' AND instance_id = 'instance-b'"_qs),
+                 1);
+        QCOMPARE(bodies->load(), 2);
+    }
+
     // The id in a run's log lines is the one the console and `jobctl history` show and
     // `jobctl cancel` takes: the journal's, not the scheduler's own count (which starts at 1 in
     // every process, so the log of run 5 said runId=1).
@@ -301,6 +384,38 @@ private slots:
         QCOMPARE(started.count(), 0);
         clock.setNow(utc("2026-01-15T12:00:00Z"));
         QCOMPARE(started.count(), 1);
+        runtime->scheduler().stop(5s);
+    }
+
+    // An admin pauses the job from another console an instant before its occurrence, and this
+    // instance has not synced yet (it would within seconds). The claim reads the pause: the
+    // body does not run, and the occurrence is recorded missed, paused by alice. Before, the
+    // job ran while the console said "paused" (found by the service tester, round 2).
+    void aPauseStoredJustBeforeAnOccurrenceHoldsIt_data() { test::addDatabaseRowsWithMySql(); }
+    void aPauseStoredJustBeforeAnOccurrenceHoldsIt()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:59:59Z"));
+        auto runtime = makeRuntime(factory, clock, u"one"_qs, u"0 * * * *"_qs);
+        QSignalSpy refused(&runtime->scheduler(), &Scheduler::runRefused);
+        runtime->scheduler().start();
+
+        auto otherConsole = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(
+            PauseStore(otherConsole)
+                .pause(job, u"alice"_qs, u"restoring a backup"_qs, std::nullopt, clock.nowMSecs()));
+        QVERIFY(!runtime->scheduler().jobStatus(job)->paused); // not heard yet
+        clock.setNow(utc("2026-01-15T11:00:00Z"));
+        QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 10000);
+        QCOMPARE(refused.first().at(1).value<SkipReason>(), SkipReason::Paused);
+        QCOMPARE(refused.first().at(2).toString(),
+                 u"The job is paused by alice: restoring a backup"_qs);
+        QCOMPARE(countRows(*factory, u"status = 'missed' AND skip_reason = 'paused'"_qs), 1);
+        QCOMPARE(countRows(*factory, u"status <> 'missed'"_qs), 0);
         runtime->scheduler().stop(5s);
     }
 

@@ -41,7 +41,8 @@ struct TestRun
     explicit TestRun(QDateTime occurrence, RunTrigger trigger = RunTrigger::Scheduled,
                      bool dryRun = false)
         : state(std::make_shared<RunState>(
-              RunInfo{1, job, trigger, std::move(occurrence), {}, 1, dryRun, {}, {}, {}}, nullptr))
+              RunInfo{1, job, trigger, std::move(occurrence), {}, 1, dryRun, {}, {}, {}, {}},
+              nullptr))
         , context(state, category.category())
     {}
 

@@ -113,6 +113,7 @@ class tst_SettingValues : public QObject
                                                         false,
                                                         {},
                                                         {},
+                                                        {},
                                                         {}},
                                                 nullptr);
         JobContext context(state, category.category());

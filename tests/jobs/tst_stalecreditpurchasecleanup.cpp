@@ -45,7 +45,7 @@ struct TestRun
 {
     explicit TestRun(bool dryRun = false)
         : state(std::make_shared<RunState>(
-              RunInfo{1, job, RunTrigger::Scheduled, now, {}, 1, dryRun, {}, {}, {}}, nullptr))
+              RunInfo{1, job, RunTrigger::Scheduled, now, {}, 1, dryRun, {}, {}, {}, {}}, nullptr))
         , context(state, category.category())
     {}
 

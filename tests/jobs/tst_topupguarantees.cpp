@@ -359,6 +359,55 @@ private slots:
             1);
     }
 
+    // Two instances serve the top-up. The one that took December's occurrence is killed
+    // half-way (its row left `running`, its first batch committed). The survivor, running all
+    // along (so no start-up catch-up is coming), finds the run dead once its lease runs out and
+    // finishes the month in the same row: the other 6 topped up, nobody twice. Before, only a
+    // restart's catch-up did: the survivors left the month unfinished.
+    void aLiveInstanceFinishesTheMonthOfAKilledOne_data() { test::addDatabaseRowsWithMySql(); }
+    void aLiveInstanceFinishesTheMonthOfAKilledOne()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        const auto factory = migratedWithOwedUsers(database, 10);
+        QVERIFY(factory);
+        const QDateTime occurrence = utc("2026-12-01T00:00:00Z");
+        ManualClock clock(occurrence.addSecs(-30));
+        auto survivor = makeRuntime(factory, clock, u"survivor"_qs);
+        QSignalSpy finished(&survivor->scheduler(), &Scheduler::runFinished);
+        QSignalSpy refused(&survivor->scheduler(), &Scheduler::runRefused);
+        survivor->scheduler().start();
+
+        // The other instance claimed the occurrence first; the survivor's claim finds it taken.
+        QVERIFY(leaveKilledRun(*factory, occurrence, u"2026-12"_qs));
+        clock.setNow(occurrence.addMSecs(500));
+        QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 10000);
+        QCOMPARE(refused.constFirst().at(0).value<RunInfo>().job, topUp);
+        finished.clear(); // the refused run's end
+        // Its heartbeat (at +5 s) is 60 s old: the survivor's next heartbeat finds it dead.
+        clock.setNow(occurrence.addSecs(70));
+        QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Succeeded), 20000);
+        survivor->scheduler().stop(5s);
+
+        RunRecord record;
+        for (const QList<QVariant> &args : finished) {
+            if (args.at(0).value<RunRecord>().info.job == topUp)
+                record = args.at(0).value<RunRecord>();
+        }
+        QCOMPARE(record.info.trigger, RunTrigger::CatchUp);
+        QCOMPARE(record.info.occurrence, occurrence);
+        QCOMPARE(record.summary.value(u"usersToppedUp"_qs).toInteger(), 6);
+        QCOMPARE(record.summary.value(u"alreadyToppedUp"_qs).toInteger(), 4);
+        checkEveryoneToppedUpOnce(*factory, 10, u"2026-12"_qs);
+        QCOMPARE(scalar(*factory, u"SELECT status FROM jc_runs WHERE job_name = '%1'"_qs.arg(topUp))
+                     .toString(),
+                 u"succeeded"_qs);
+        QCOMPARE(
+            scalar(*factory, u"SELECT COUNT(*) FROM jc_runs WHERE job_name = '%1'"_qs.arg(topUp))
+                .toInt(),
+            1);
+    }
+
     // An occurrence whose claim could not reach the database (recorded `missed`, reason
     // database unavailable) is caught up at the next start; one missed because the job was
     // paused stays missed (a pause is an admin's decision).

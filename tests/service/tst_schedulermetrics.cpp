@@ -82,6 +82,13 @@ public:
             return Unexpected(QStringLiteral("database unreachable"));
         return 0;
     }
+    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    {
+        QMutexLocker lock(&m_mutex);
+        if (down)
+            return Unexpected(QStringLiteral("database unreachable"));
+        return QList<InterruptedRun>();
+    }
 
     std::atomic<bool> down{false};
     std::atomic<bool> lose{false};

@@ -5,6 +5,7 @@
 
 #include "storage/ConnectionFactory.h"
 #include "storage/Migrator.h"
+#include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
 
 #include "JobGate.h"
@@ -185,6 +186,15 @@ private slots:
     void requestCancel();
     void catchUpTakesOverAMissedRowOnce_data() { jc::test::addDatabaseRowsWithMySql(); }
     void catchUpTakesOverAMissedRowOnce();
+    void aRowTakenOverKeepsItsNewRun_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void aRowTakenOverKeepsItsNewRun();
+    void interruptedSinceListsTheOccurrencesToCatchUp_data()
+    {
+        jc::test::addDatabaseRowsWithMySql();
+    }
+    void interruptedSinceListsTheOccurrencesToCatchUp();
+    void aClaimHonoursThePauseInTheDatabase_data() { jc::test::addDatabaseRowsWithMySql(); }
+    void aClaimHonoursThePauseInTheDatabase();
 };
 
 void tst_SqlRunJournal::claimInsertsARunningRow()
@@ -1017,6 +1027,137 @@ void tst_SqlRunJournal::catchUpTakesOverAMissedRowOnce()
                                  .trigger = RunTrigger::CatchUp}))
                  .status,
              Status::AlreadyClaimed);
+}
+
+// Instance a lost its lease while alive; b marked its run interrupted and took the row over
+// with a catch-up. When a's body notices and ends, its end must not land on b's run: the row
+// stays b's, running, with b's log lines; b's own end is then written.
+void tst_SqlRunJournal::aRowTakenOverKeepsItsNewRun()
+{
+    OPEN_JOURNAL();
+    const qint64 id = journal.claim(request({.job = u"Top-Up"_s})).storedRunId;
+    VERIFY_OK(journal.interruptStale(T0 + Lease, Lease, {}));
+    const auto taken = journal.claim(request({.job = u"Top-Up"_s,
+                                              .now = T0 + Lease + 5,
+                                              .instance = u"b"_s,
+                                              .trigger = RunTrigger::CatchUp}));
+    QCOMPARE(taken.status, Status::Claimed);
+    QCOMPARE(taken.storedRunId, id);
+    VERIFY_OK(
+        journal.heartbeat({{id, {}, lines({u"b's first"_s}, T0 + Lease + 6), taken.firstLogSeq}},
+                          T0 + Lease + 6, u"b"_s));
+
+    auto late = record(u"Top-Up"_s, RunOutcome::Interrupted, T0 + Lease + 7);
+    late.info.instanceId = u"a"_s;
+    late.error = u"Stopped because it had lost its lease"_s;
+    const auto refused =
+        journal.finish(id, late, lines({u"a's last"_s}, T0 + Lease + 7), taken.firstLogSeq);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(u"taken over by another run on instance b"_s),
+             qPrintable(refused.error()));
+    StoredRun run = stored(history, id);
+    QCOMPARE(run.outcome, RunOutcome::Running);
+    QCOMPARE(run.instanceId, u"b"_s);
+    QVERIFY(run.error.isEmpty());
+    const auto log = history.logLines(id, -1, 10);
+    QVERIFY(log);
+    QVERIFY(std::any_of(log->cbegin(), log->cend(), [](const jc::StoredLogLine &line) {
+        return line.message == u"b's first"_s;
+    }));
+    QVERIFY(std::none_of(log->cbegin(), log->cend(), [](const jc::StoredLogLine &line) {
+        return line.message == u"a's last"_s;
+    }));
+
+    auto done = record(u"Top-Up"_s, RunOutcome::Succeeded, T0 + Lease + 9);
+    done.info.instanceId = u"b"_s;
+    done.info.trigger = RunTrigger::CatchUp;
+    VERIFY_OK(journal.finish(id, done, {}, taken.firstLogSeq + 1));
+    run = stored(history, id);
+    QCOMPARE(run.outcome, RunOutcome::Succeeded);
+    QCOMPARE(run.finishedAt.toMSecsSinceEpoch(), T0 + Lease + 9);
+}
+
+// What the live instances look at to catch up: the interrupted runs of scheduled occurrences
+// (scheduled, catch-up, retry) started since the instant asked, never a manual run, one that
+// ended otherwise, or one started before.
+void tst_SqlRunJournal::interruptedSinceListsTheOccurrencesToCatchUp()
+{
+    OPEN_JOURNAL();
+    const qint64 old = journal.claim(request({.job = u"Old"_s, .now = T0 - 1})).storedRunId;
+    const qint64 scheduled = journal.claim(request({.job = u"Top-Up"_s})).storedRunId;
+    const qint64 manual =
+        journal.claim(request({.job = u"Manual"_s, .trigger = RunTrigger::Manual})).storedRunId;
+    const qint64 retry =
+        journal
+            .claim(request(
+                {.job = u"Retried"_s, .now = T0 + 5, .trigger = RunTrigger::Retry, .attempt = 2}))
+            .storedRunId;
+    const qint64 succeeded = journal.claim(request({.job = u"Done"_s})).storedRunId;
+    VERIFY_OK(journal.finish(succeeded, record(u"Done"_s, RunOutcome::Succeeded, T0 + 10), {}, 0));
+    QVERIFY(old > 0 && scheduled > 0 && manual > 0 && retry > 0);
+
+    auto found = journal.interruptedSince(T0);
+    VERIFY_OK(found);
+    QVERIFY(found->isEmpty()); // all still running
+
+    VERIFY_OK(journal.interruptStale(T0 + Lease + 10, Lease, {}));
+    found = journal.interruptedSince(T0);
+    VERIFY_OK(found);
+    QCOMPARE(found->size(), 2);
+    QCOMPARE(found->at(0).job, u"Top-Up"_s);
+    QCOMPARE(found->at(0).storedRunId, scheduled);
+    QCOMPARE(found->at(0).occurrenceMSecs, T0);
+    QCOMPARE(found->at(0).startedAtMSecs, T0);
+    QCOMPARE(found->at(1).job, u"Retried"_s);
+    QCOMPARE(found->at(1).storedRunId, retry);
+    QCOMPARE(found->at(1).startedAtMSecs, T0 + 5);
+
+    found = journal.interruptedSince(T0 - 1);
+    VERIFY_OK(found);
+    QCOMPARE(found->size(), 3);
+    QCOMPARE(found->at(0).storedRunId, old);
+}
+
+// An admin paused the job an instant before its occurrence, from another console: the
+// instance claiming it has not heard yet. The claim reads the pause in its transaction: the
+// scheduled occurrence is recorded missed (reason paused, who and why), a retry or catch-up
+// waits, a person's run goes ahead, and a pause whose end has come no longer holds.
+void tst_SqlRunJournal::aClaimHonoursThePauseInTheDatabase()
+{
+    OPEN_JOURNAL();
+    jc::PauseStore pauses(factory);
+    VERIFY_OK(pauses.pause(u"Top-Up"_s, u"alice"_s, u"migrating"_s, std::nullopt, T0 - 1000));
+    VERIFY_OK(pauses.pause(u"Ended"_s, u"bob"_s, {}, QDateTime::fromMSecsSinceEpoch(T0, Qt::UTC),
+                           T0 - 1000));
+
+    const auto scheduled = journal.claim(request({.job = u"Top-Up"_s}));
+    QCOMPARE(scheduled.status, Status::Paused);
+    QCOMPARE(scheduled.message, u"The job is paused by alice: migrating"_s);
+    const StoredRun missed = stored(history, scheduled.storedRunId);
+    QCOMPARE(missed.outcome, RunOutcome::Missed);
+    QCOMPARE(missed.occurrenceKey, u"2026-01-01T00:00:00.000Z"_s);
+    QCOMPARE(missed.error, u"The job is paused by alice: migrating"_s);
+    QCOMPARE(scalar(db, u"SELECT COUNT(*) FROM jc_runs WHERE skip_reason = 'paused'"_s), 1);
+
+    for (const RunTrigger trigger : {RunTrigger::Retry, RunTrigger::CatchUp}) {
+        const auto held = journal.claim(request(
+            {.job = u"Top-Up"_s, .occurrence = T0 - Minute, .trigger = trigger, .attempt = 2}));
+        QCOMPARE(held.status, Status::Paused);
+        QCOMPARE(held.storedRunId, 0);
+    }
+    const auto manual = journal.claim(request({.job = u"Top-Up"_s, .trigger = RunTrigger::Manual}));
+    QCOMPARE(manual.status, Status::Claimed);
+    QCOMPARE(journal.claim(request({.job = u"Ended"_s})).status, Status::Claimed);
+    QCOMPARE(journal.claim(request({.job = u"Not paused"_s})).status, Status::Claimed);
+
+    VERIFY_OK(pauses.resume(u"Top-Up"_s, u"alice"_s, T0 + 5));
+    QCOMPARE(journal
+                 .claim(request({.job = u"Top-Up"_s,
+                                 .occurrence = T0 + Minute,
+                                 .now = T0 + Minute,
+                                 .overlap = OverlapPolicy::Parallel}))
+                 .status,
+             Status::Claimed);
 }
 
 QTEST_GUILESS_MAIN(tst_SqlRunJournal)
