@@ -23,6 +23,8 @@
 #include <QScopeGuard>
 #include <QTimer>
 
+#include <utility>
+
 using namespace jc;
 using namespace std::chrono;
 
@@ -208,12 +210,19 @@ void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZo
 }
 
 // A stop signal cancels the running jobs, waits for them up to the deadline and ends the event
-// loop; `status` says whether some had to be abandoned.
+// loop; `status` says whether some had to be abandoned. A signal that comes while stopping (an
+// impatient second Ctrl+C, systemd's SIGTERM after a SIGINT) changes nothing: handled again,
+// it found the scheduler stopped, called that clean and turned the exit status 1 into 0.
 void stopOnSignal(SignalWatcher &watcher, Scheduler &scheduler, ServiceNotifier &notifier,
                   int deadlineSeconds, int &status)
 {
     QObject::connect(&watcher, &SignalWatcher::stopRequested, &scheduler,
-                     [&, deadlineSeconds](int signalNumber) {
+                     [&, deadlineSeconds, stopping = false](int signalNumber) mutable {
+                         if (std::exchange(stopping, true)) {
+                             qCInfo(lcScheduler)
+                                 << "Received signal" << signalNumber << "while stopping - ignored";
+                             return;
+                         }
                          qCInfo(lcScheduler) << "Received signal" << signalNumber << "- stopping";
                          notifier.stopping(
                              QStringLiteral("Stopping: waiting up to %1 s for %2 running runs")

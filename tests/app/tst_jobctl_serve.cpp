@@ -716,6 +716,51 @@ private slots:
             QVERIFY2(row.status != u"running"_s, qPrintable(u"run %1 left running"_s.arg(row.id)));
     }
 
+    // `systemctl stop` after an impatient Ctrl+C, or two SIGTERMs: the top-up is stuck in a
+    // statement (the test holds its users' row locks), so the stop deadline (1 s) passes and
+    // the run is abandoned: exit 1, whatever signal comes while stopping. Before, the second
+    // signal was handled again, found the scheduler stopped, called that clean and exited 0.
+    void aSecondSignalKeepsTheExitStatus_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::newRow("postgresql") << SqlDialect::Postgres;
+        QTest::newRow("mysql") << SqlDialect::MySql;
+    }
+    void aSecondSignalKeepsTheExitStatus()
+    {
+        QFETCH(SqlDialect, dialect);
+        TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        const QString db = urlText(database.url());
+        const Result seeded = jobctl({u"--db"_s, db, u"seed"_s, u"--users"_s, u"50"_s});
+        QVERIFY2(seeded.exitCode == 0, qPrintable(seeded.err));
+        ConnectionFactory factory(database.url());
+        const auto connection = factory.connectionForCurrentThread();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error()));
+        QSqlDatabase locker = *connection;
+        QVERIFY(locker.transaction());
+        QSqlQuery lock(locker);
+        QVERIFY2(lock.exec(u"SELECT id FROM users FOR UPDATE"_s),
+                 qPrintable(lock.lastError().text()));
+        const QString topUp = u"Monthly Credit Top-Up"_s;
+        Serve serve(serveArguments(
+            db, {u"--schedule"_s, topUp + u"=* * * * * *"_s, u"--stop-deadline"_s, u"1"_s}));
+        QVERIFY2(serve.pid() > 0, "jobctl serve did not start");
+        QVERIFY2(serve.waitForErr(u"Serving"_s, 20000), qPrintable(serve.err()));
+        QVERIFY2(serve.waitForErr(u"Executing job"_s, 20000), qPrintable(serve.err()));
+        QTest::qWait(300); // into its first batch, which waits for the locks
+
+        serve.signal(SIGTERM);
+        QVERIFY2(serve.waitForErr(u"- stopping"_s, 10000), qPrintable(serve.err()));
+        serve.signal(SIGINT);
+        QVERIFY2(serve.waitForErr(u"while stopping - ignored"_s, 10000), qPrintable(serve.err()));
+        const bool exited = serve.waitForExit(stopMSecs);
+        locker.rollback(); // lets the abandoned statement end, whatever happened
+        QVERIFY2(exited || serve.waitForExit(stopMSecs), qPrintable(serve.err()));
+        QVERIFY2(serve.exitCode() == 1, qPrintable(serve.err()));
+        QVERIFY2(serve.err().contains(u"abandoned"_s), qPrintable(serve.err()));
+    }
+
     // Type=notify: READY=1 once the database is open (this instance is registered in it),
     // with a STATUS= line naming the next job; WATCHDOG=1 every half of WATCHDOG_USEC (200 ms
     // here) while it runs; STOPPING=1 on SIGTERM, after which the pings stop. The socket is a
