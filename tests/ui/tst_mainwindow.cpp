@@ -1248,6 +1248,38 @@ private slots:
         QTRY_COMPARE(tabs->currentIndex(), 2);
         QTest::keyClick(&window, Qt::Key_Y, Qt::AltModifier); // Alt+H is the Help menu's
         QTRY_COMPARE(tabs->currentIndex(), 0);
+
+        // The row's context menu: Shift+F10 or the Menu key, beside the current row; Escape
+        // closes it. Before, neither key opened it.
+        for (const auto &[key, modifiers] :
+             {std::pair{Qt::Key_F10, Qt::ShiftModifier}, std::pair{Qt::Key_Menu, Qt::NoModifier}}) {
+            window.activateWindow();
+            table->setFocus();
+            QTRY_VERIFY(table->hasFocus());
+            QStringList offered;
+            QPoint where;
+            QTimer poll;
+            poll.setInterval(10);
+            QObject::connect(&poll, &QTimer::timeout, [&] {
+                auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+                if (!menu)
+                    return;
+                poll.stop();
+                for (const QAction *action : menu->actions())
+                    offered.append(action->text());
+                where = menu->pos();
+                QTest::keyClick(menu, Qt::Key_Escape);
+            });
+            poll.start();
+            QTest::keyClick(table, key, modifiers);
+            QTRY_VERIFY2(!offered.isEmpty(), "no context menu opened");
+            QVERIFY2(offered.contains(c.actions().runNow()->text()),
+                     qPrintable(offered.join(u", "_s)));
+            const QRect row = table->visualRect(table->currentIndex());
+            QVERIFY2(row.contains(table->viewport()->mapFromGlobal(where)),
+                     "the menu did not open at the current row");
+            QTRY_VERIFY(!QApplication::activePopupWidget());
+        }
     }
 
     // A screen reader can name every control of the window.

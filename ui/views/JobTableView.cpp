@@ -7,6 +7,7 @@
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QMenu>
 #include <QSortFilterProxyModel>
 
@@ -69,6 +70,20 @@ void JobTableView::setContextActions(const JobActions *actions)
         actions->addTo(&menu);
         menu.exec(viewport()->mapToGlobal(at));
     });
+}
+
+void JobTableView::keyPressEvent(QKeyEvent *event)
+{
+    const bool menuKey = event->key() == Qt::Key_Menu ||
+                         (event->key() == Qt::Key_F10 && event->modifiers() == Qt::ShiftModifier);
+    if (!menuKey || contextMenuPolicy() != Qt::CustomContextMenu) {
+        QTableView::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+    const QModelIndex current = currentIndex();
+    emit customContextMenuRequested(current.isValid() ? visualRect(current).center()
+                                                      : viewport()->rect().center());
 }
 
 QStringList JobTableView::selectedJobs() const

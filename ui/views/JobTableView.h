@@ -42,6 +42,11 @@ public:
     // Tall enough for every row, up to MostRowsWanted (at least one).
     QSize sizeHint() const override;
 
+protected:
+    // Shift+F10 and the Menu key open the context menu at the current row: Qt maps neither
+    // on every platform, and a keyboard user had no way to reach it.
+    void keyPressEvent(QKeyEvent *event) override;
+
 signals:
     // The current row or the selection changed: a mouse press moves the current index first
     // and selects the row after it; a key selects first. Both lead here.
