@@ -191,22 +191,25 @@ Expected<std::unique_ptr<MetricsServer>, int> listenForMetrics(const CommandEnvi
 }
 
 // Keeps the service status (`systemctl status`) current: recomputed once per turn of the
-// event loop after anything that changes it, sent only when the line changed.
+// event loop after anything that changes it, and every second for the heartbeat's outcome
+// (found on the journal's thread, with no signal), sent only when the line changed.
 void followStatus(ServiceNotifier &notifier, Scheduler &scheduler, const QTimeZone &zone,
-                  QTimer &coalesce)
+                  QTimer &coalesce, QTimer &everySecond)
 {
     coalesce.setSingleShot(true);
     coalesce.setInterval(0);
     QObject::connect(&coalesce, &QTimer::timeout, &notifier, [&notifier, &scheduler, zone] {
         if (scheduler.state() == Scheduler::State::Running)
-            notifier.setStatus(
-                ServeStatus::line(scheduler.jobStatuses(), scheduler.clock().now(), zone));
+            notifier.setStatus(ServeStatus::line(scheduler.jobStatuses(), scheduler.clock().now(),
+                                                 zone, scheduler.leaseRenewal()));
     });
     const auto refresh = [&coalesce] { coalesce.start(); };
     QObject::connect(&scheduler, &Scheduler::jobScheduled, &coalesce, refresh);
     QObject::connect(&scheduler, &Scheduler::runStarted, &coalesce, refresh);
     QObject::connect(&scheduler, &Scheduler::runFinished, &coalesce, refresh);
     QObject::connect(&scheduler, &Scheduler::jobPauseChanged, &coalesce, refresh);
+    QObject::connect(&everySecond, &QTimer::timeout, &coalesce, refresh);
+    everySecond.start(1000);
 }
 
 // A stop signal cancels the running jobs, waits for them up to the deadline and ends the event
@@ -283,7 +286,8 @@ int serve(JobRuntime &runtime, ServiceNotifier &notifier, const ServeSettings &s
     const QTimeZone &zone = settings.runtime.zone;
     notifier.ready(ServeStatus::line(scheduler.jobStatuses(), scheduler.clock().now(), zone));
     QTimer statusRefresh;
-    followStatus(notifier, scheduler, zone, statusRefresh);
+    QTimer statusPoll;
+    followStatus(notifier, scheduler, zone, statusRefresh, statusPoll);
     QCoreApplication::exec();
     alerts.finish(seconds(5)); // the last runs' alerts, a moment to go out
     return status;

@@ -18,9 +18,32 @@ QString when(const QDateTime &at, const QDateTime &now, const QTimeZone &zone)
     return local.toString(format);
 }
 
+// "database unreachable since 03:12:05 (no heartbeat written); " while the last pass failed.
+QString outage(const std::optional<jc::LeaseRenewal> &lease, const QDateTime &now,
+               const QTimeZone &zone)
+{
+    if (!lease || lease->ok)
+        return {};
+    if (lease->renewedAtMSecs <= 0)
+        return QStringLiteral("database unreachable (no heartbeat written yet); ");
+    const QDateTime since = QDateTime::fromMSecsSinceEpoch(lease->renewedAtMSecs, Qt::UTC);
+    const QDateTime local = since.toTimeZone(zone);
+    const QString format = since < now.addDays(-1) ? QStringLiteral("yyyy-MM-dd HH:mm:ss")
+                                                   : QStringLiteral("HH:mm:ss");
+    return QStringLiteral("database unreachable since %1 (no heartbeat written); ")
+        .arg(local.toString(format));
+}
+
 } // namespace
 
-QString ServeStatus::line(const QList<JobStatus> &jobs, const QDateTime &now, const QTimeZone &zone)
+QString ServeStatus::line(const QList<JobStatus> &jobs, const QDateTime &now, const QTimeZone &zone,
+                          const std::optional<jc::LeaseRenewal> &lease)
+{
+    return outage(lease, now, zone) + jobsLine(jobs, now, zone);
+}
+
+QString ServeStatus::jobsLine(const QList<JobStatus> &jobs, const QDateTime &now,
+                              const QTimeZone &zone)
 {
     QStringList parts{jobs.size() == 1 ? QStringLiteral("1 job")
                                        : QStringLiteral("%1 jobs").arg(jobs.size())};

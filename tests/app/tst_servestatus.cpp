@@ -68,6 +68,48 @@ private slots:
         QFETCH(QString, zone);
         QFETCH(QString, expected);
         QCOMPARE(ServeStatus::line(jobs, now, QTimeZone(zone.toUtf8())), expected);
+        // The heartbeat got through: nothing more said.
+        QCOMPARE(ServeStatus::line(
+                     jobs, now, QTimeZone(zone.toUtf8()),
+                     jc::LeaseRenewal{now.toMSecsSinceEpoch(), true, now.toMSecsSinceEpoch()}),
+                 expected);
+    }
+
+    // The database went away (service tester, round 2, defect 9): `systemctl status` said
+    // "4 jobs, next: …" as if all were well. The line now starts with the outage, since the
+    // last heartbeat that got through, in the serve's zone.
+    void lineSaysTheDatabaseIsUnreachable_data()
+    {
+        QTest::addColumn<qint64>("renewedAt");
+        QTest::addColumn<QString>("zone");
+        QTest::addColumn<QString>("expected");
+        const qint64 at = now.addSecs(-95).toMSecsSinceEpoch(); // 08:58:25 UTC
+        QTest::newRow("since the last heartbeat written")
+            << at << u"UTC"_s
+            << u"database unreachable since 08:58:25 (no heartbeat written); 1 job, next: "
+               u"History Retention at 09:00:01"_s;
+        QTest::newRow("in the serve's zone")
+            << at << u"Europe/Berlin"_s
+            << u"database unreachable since 09:58:25 (no heartbeat written); 1 job, next: "
+               u"History Retention at 10:00:01"_s;
+        QTest::newRow("for days: with the date")
+            << now.addDays(-3).toMSecsSinceEpoch() << u"UTC"_s
+            << u"database unreachable since 2026-11-30 09:00:00 (no heartbeat written); 1 job, "
+               u"next: History Retention at 09:00:01"_s;
+        QTest::newRow("never reached")
+            << qint64(0) << u"UTC"_s
+            << u"database unreachable (no heartbeat written yet); 1 job, next: History "
+               u"Retention at 09:00:01"_s;
+    }
+    void lineSaysTheDatabaseIsUnreachable()
+    {
+        QFETCH(qint64, renewedAt);
+        QFETCH(QString, zone);
+        QFETCH(QString, expected);
+        const QList<JobStatus> jobs{job(u"History Retention"_s, u"2026-12-03T09:00:01Z"_s)};
+        QCOMPARE(ServeStatus::line(jobs, now, QTimeZone(zone.toUtf8()),
+                                   jc::LeaseRenewal{now.toMSecsSinceEpoch(), false, renewedAt}),
+                 expected);
     }
 };
 
