@@ -230,20 +230,30 @@ RunClaims::Claim RunClaims::refuseBusy(QSqlDatabase &db, SqlDialect dialect,
     // Asked for by a person (who is told at once): skipped, not a missed occurrence.
     const bool manual =
         request.run.trigger == RunTrigger::Manual || request.run.trigger == RunTrigger::Backfill;
-    NewRunRow row = rowFor(request, toText(manual ? RunOutcome::Skipped : RunOutcome::Missed));
+    return recordNotRun(db, dialect, request,
+                        {manual ? RunOutcome::Skipped : RunOutcome::Missed, SkipReason::Overlap,
+                         Claim::Status::Busy, message});
+}
+
+// The occurrence's row says it did not run, and why (`notRun.why`, also its reason unless the
+// request brought one); the claim answers `notRun.answer` unless another instance holds the key.
+RunClaims::Claim RunClaims::recordNotRun(QSqlDatabase &db, SqlDialect dialect,
+                                         const ClaimRequest &request, const NotRun &notRun)
+{
+    NewRunRow row = rowFor(request, toText(notRun.outcome));
     row.finishedAtMSecs = request.nowMSecs;
     row.attempts = 0;
-    row.error = message;
-    row.skipReason = toText(SkipReason::Overlap);
+    row.error = notRun.why;
+    row.skipReason = toText(notRun.reason);
     if (row.reason.isEmpty())
-        row.reason = message;
+        row.reason = notRun.why;
     row.missedCount = 1;
     const auto inserted = RunRows::insert(db, dialect, row);
     if (!inserted)
         return failed(request, SqlErrors::text(inserted.error()));
     if (!*inserted)
         return alreadyClaimed(db, request);
-    return {Claim::Status::Busy, **inserted, message};
+    return {notRun.answer, **inserted, notRun.why};
 }
 
 // The job's pause as stored (PauseStore), when it stands at the claim's time: "The job is
@@ -272,20 +282,8 @@ RunClaims::Claim RunClaims::refusePaused(QSqlDatabase &db, SqlDialect dialect,
 {
     if (request.run.trigger != RunTrigger::Scheduled)
         return {Claim::Status::Paused, 0, detail};
-    NewRunRow row = rowFor(request, toText(RunOutcome::Missed));
-    row.finishedAtMSecs = request.nowMSecs;
-    row.attempts = 0;
-    row.error = detail;
-    row.skipReason = toText(SkipReason::Paused);
-    if (row.reason.isEmpty())
-        row.reason = detail;
-    row.missedCount = 1;
-    const auto inserted = RunRows::insert(db, dialect, row);
-    if (!inserted)
-        return failed(request, SqlErrors::text(inserted.error()));
-    if (!*inserted)
-        return alreadyClaimed(db, request);
-    return {Claim::Status::Paused, **inserted, detail};
+    return recordNotRun(db, dialect, request,
+                        {RunOutcome::Missed, SkipReason::Paused, Claim::Status::Paused, detail});
 }
 
 // A retry (attempt n) re-opens the row that an earlier attempt left failed or timed out: n-1,

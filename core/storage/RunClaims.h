@@ -50,6 +50,16 @@ private:
     static Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
     static Claim refuseBusy(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                             const RunHolder &live);
+    // An occurrence that does not run now, as its row records it.
+    struct NotRun
+    {
+        RunOutcome outcome;   // missed or skipped
+        SkipReason reason;    // why, as a word
+        Claim::Status answer; // the claim's answer
+        QString why;          // as the history says it
+    };
+    static Claim recordNotRun(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
+                              const NotRun &notRun);
     static Expected<std::optional<QString>, QString> pauseOf(QSqlDatabase &db,
                                                              const ClaimRequest &request);
     static Claim refusePaused(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
