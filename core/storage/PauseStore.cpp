@@ -24,18 +24,6 @@ PauseState pauseAt(const SqlStatement &row, int column)
     return state;
 }
 
-// The job's pause as stored now, or nullopt.
-Expected<std::optional<PauseState>, QString> current(QSqlDatabase &db, const QString &job)
-{
-    SqlStatement select(db, QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms "
-                                           "FROM jc_job_pauses WHERE job_name = :job"));
-    if (const auto failed = select.exec({{QStringLiteral(":job"), job}}))
-        return Unexpected(failed->text());
-    if (!select.next())
-        return std::optional<PauseState>();
-    return std::optional<PauseState>(pauseAt(select, 0));
-}
-
 // Runs `work` in a write transaction on the calling thread's connection; its error or the
 // commit's, if any.
 template <typename Work>
@@ -78,7 +66,7 @@ Expected<void, QString> PauseStore::pause(const QString &job, const QString &pau
     // record of each says which pause it replaced.
     const auto done =
         inTransaction(*m_connections, [&](QSqlDatabase &db) -> std::optional<QString> {
-            const auto before = current(db, job);
+            const auto before = PauseStore::storedOn(db, job);
             if (!before)
                 return before.error();
             SqlStatement upsert(
@@ -110,7 +98,7 @@ Expected<bool, QString> PauseStore::resume(const QString &job, const QString &re
     bool had = false;
     const auto done =
         inTransaction(*m_connections, [&](QSqlDatabase &db) -> std::optional<QString> {
-            const auto before = current(db, job);
+            const auto before = PauseStore::storedOn(db, job);
             if (!before)
                 return before.error();
             if (!*before)
@@ -160,10 +148,30 @@ Expected<QHash<QString, PauseState>, QString> PauseStore::all() const
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(fail(db.error()));
-    SqlStatement select(db.value(), QStringLiteral("SELECT job_name, paused_by, paused_at_ms, "
-                                                   "reason, resume_at_ms FROM jc_job_pauses"));
+    auto pauses = allStoredOn(db.value());
+    if (!pauses)
+        return Unexpected(fail(pauses.error()));
+    return pauses;
+}
+
+Expected<std::optional<PauseState>, QString> PauseStore::storedOn(QSqlDatabase &db,
+                                                                  const QString &job)
+{
+    SqlStatement select(db, QStringLiteral("SELECT paused_by, paused_at_ms, reason, resume_at_ms "
+                                           "FROM jc_job_pauses WHERE job_name = :job"));
+    if (const auto failed = select.exec({{QStringLiteral(":job"), job}}))
+        return Unexpected(failed->text());
+    if (!select.next())
+        return std::optional<PauseState>();
+    return std::optional<PauseState>(pauseAt(select, 0));
+}
+
+Expected<QHash<QString, PauseState>, QString> PauseStore::allStoredOn(QSqlDatabase &db)
+{
+    SqlStatement select(db, QStringLiteral("SELECT job_name, paused_by, paused_at_ms, reason, "
+                                           "resume_at_ms FROM jc_job_pauses"));
     if (const auto failed = select.exec())
-        return Unexpected(fail(failed->text()));
+        return Unexpected(failed->text());
     QHash<QString, PauseState> pauses;
     while (select.next())
         pauses.insert(select.value(0).toString(), pauseAt(select, 1));

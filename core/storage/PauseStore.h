@@ -57,6 +57,12 @@ public:
     // The pauses in force at `nowMSecs`: what the scheduler honours.
     [[nodiscard]] Expected<QHash<QString, PauseState>, QString> activePauses(qint64 nowMSecs) const;
 
+    // The stored pause of `job` (nullopt: none), and every stored pause, on a connection the
+    // caller holds: the claim reads them inside its own transaction (RunClaims).
+    static Expected<std::optional<PauseState>, QString> storedOn(QSqlDatabase &db,
+                                                                 const QString &job);
+    static Expected<QHash<QString, PauseState>, QString> allStoredOn(QSqlDatabase &db);
+
     // A pause as a change log records it: pausedBy, pausedAt, reason and until (ISO 8601).
     static QJsonObject toJson(const PauseState &pause);
     static std::optional<PauseState> fromJson(const QJsonObject &object);

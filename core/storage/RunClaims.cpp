@@ -10,6 +10,8 @@
 
 #include <QStringList>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace jc {
@@ -33,6 +35,12 @@ QString describeOccurrence(const ClaimRequest &request)
     if (request.run.trigger == RunTrigger::Manual || !request.run.occurrence.isValid())
         return request.occurrenceKey;
     return IsoTime::format(request.run.occurrence.toUTC());
+}
+
+// A person's run is not held by a pause; everything the schedule starts is.
+bool heldByPause(const ClaimRequest &request)
+{
+    return request.run.trigger != RunTrigger::Manual && request.run.trigger != RunTrigger::Backfill;
 }
 
 QVariant sessionLockOf(const ClaimRequest &request)
@@ -81,7 +89,10 @@ RunClaims::Claim RunClaims::claim(ConnectionFactory &connections, const ClaimReq
         error = lockJob(db.value(), request.run.job);
     if (error)
         return failed(request, *error);
-    Claim claim = decide(db.value(), dialect, request);
+    const auto pauses = pausesFor(db.value(), {request});
+    if (!pauses)
+        return failed(request, pauses.error());
+    Claim claim = decide(db.value(), dialect, request, *pauses);
     if (claim.status == Claim::Status::Failed)
         return claim;
     if (auto commitFailed = transaction.commit())
@@ -131,10 +142,13 @@ std::optional<QList<RunClaims::Claim>> RunClaims::claimTogether(ConnectionFactor
             if (lockJob(db.value(), job))
                 return std::nullopt;
     }
+    const auto pauses = pausesFor(db.value(), requests);
+    if (!pauses)
+        return std::nullopt;
     QList<Claim> claims;
     claims.reserve(requests.size());
     for (const ClaimRequest &request : requests) {
-        Claim claim = decide(db.value(), dialect, request);
+        Claim claim = decide(db.value(), dialect, request, *pauses);
         if (claim.status == Claim::Status::Failed)
             return std::nullopt;
         claims.append(std::move(claim));
@@ -145,18 +159,31 @@ std::optional<QList<RunClaims::Claim>> RunClaims::claimTogether(ConnectionFactor
     return claims;
 }
 
-RunClaims::Claim RunClaims::decide(QSqlDatabase &db, SqlDialect dialect,
-                                   const ClaimRequest &request)
+// One request: its job's row (a primary-key read). A batch: the whole table in one read
+// instead of one per claim (it holds a row per paused job, and a burst claims thousands).
+Expected<RunClaims::Pauses, QString> RunClaims::pausesFor(QSqlDatabase &db,
+                                                          const QList<ClaimRequest> &requests)
 {
-    // A person's run is not held by a pause; everything the schedule starts is.
-    const RunTrigger trigger = request.run.trigger;
-    if (trigger != RunTrigger::Manual && trigger != RunTrigger::Backfill) {
-        const auto pause = pauseOf(db, request);
-        if (!pause)
-            return failed(request, pause.error());
-        if (*pause)
-            return refusePaused(db, dialect, request, **pause);
-    }
+    const auto held = std::count_if(requests.cbegin(), requests.cend(), heldByPause);
+    if (held == 0)
+        return Pauses();
+    if (held > 1)
+        return PauseStore::allStoredOn(db);
+    const QString &job = std::find_if(requests.cbegin(), requests.cend(), heldByPause)->run.job;
+    const auto stored = PauseStore::storedOn(db, job);
+    if (!stored)
+        return Unexpected(stored.error());
+    Pauses pauses;
+    if (*stored)
+        pauses.insert(job, **stored);
+    return pauses;
+}
+
+RunClaims::Claim RunClaims::decide(QSqlDatabase &db, SqlDialect dialect,
+                                   const ClaimRequest &request, const Pauses &pauses)
+{
+    if (const auto pause = heldByPause(request) ? pauseOf(pauses, request) : std::nullopt)
+        return refusePaused(db, dialect, request, *pause);
     // Another instance's live run matters only to a policy that would refuse beside it.
     if (admitBesideAnotherInstance(request.overlap) == OverlapAdmission::Refuse) {
         const auto live = liveRun(db, dialect, request);
@@ -258,20 +285,15 @@ RunClaims::Claim RunClaims::recordNotRun(QSqlDatabase &db, SqlDialect dialect,
 
 // The job's pause as stored (PauseStore), when it stands at the claim's time: "The job is
 // paused by <who>: <reason>", as the scheduler words a pause it knows of (pausedDetail).
-Expected<std::optional<QString>, QString> RunClaims::pauseOf(QSqlDatabase &db,
-                                                             const ClaimRequest &request)
+std::optional<QString> RunClaims::pauseOf(const Pauses &pauses, const ClaimRequest &request)
 {
-    SqlStatement select(db, u"SELECT paused_by, reason FROM jc_job_pauses WHERE job_name = :job "
-                            "AND (resume_at_ms IS NULL OR resume_at_ms > :now)"_s);
-    if (const auto error =
-            select.exec({{u":job"_s, request.run.job}, {u":now"_s, request.nowMSecs}}))
-        return Unexpected(error->text());
-    if (!select.next())
-        return std::optional<QString>();
-    QString detail = u"The job is paused by %1"_s.arg(select.value(0).toString());
-    if (const QString reason = select.value(1).toString(); !reason.isEmpty())
-        detail += u": "_s + reason;
-    return std::optional(detail);
+    const auto stored = pauses.constFind(request.run.job);
+    if (stored == pauses.cend() || !stored->isActiveAt(request.nowMSecs))
+        return std::nullopt;
+    QString detail = u"The job is paused by %1"_s.arg(stored->pausedBy);
+    if (!stored->reason.isEmpty())
+        detail += u": "_s + stored->reason;
+    return detail;
 }
 
 // Paused in the database, and this instance had not heard yet: a scheduled occurrence is

@@ -2,6 +2,7 @@
 
 #include "engine/RunJournal.h"
 #include "storage/ConnectionFactory.h"
+#include "storage/PauseStore.h"
 #include "storage/RunRows.h"
 
 #include <QSqlDatabase>
@@ -44,7 +45,12 @@ private:
     // rolled back).
     static std::optional<QList<Claim>> claimTogether(ConnectionFactory &connections,
                                                      const QList<ClaimRequest> &requests);
-    static Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
+    // The stored pauses by job, read once per transaction, for the requests a pause holds.
+    using Pauses = QHash<QString, PauseState>;
+    static Expected<Pauses, QString> pausesFor(QSqlDatabase &db,
+                                               const QList<ClaimRequest> &requests);
+    static Claim decide(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
+                        const Pauses &pauses);
     static Expected<std::optional<RunHolder>, QString> liveRun(QSqlDatabase &db, SqlDialect dialect,
                                                                const ClaimRequest &request);
     static Claim insertRunning(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);
@@ -60,8 +66,7 @@ private:
     };
     static Claim recordNotRun(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                               const NotRun &notRun);
-    static Expected<std::optional<QString>, QString> pauseOf(QSqlDatabase &db,
-                                                             const ClaimRequest &request);
+    static std::optional<QString> pauseOf(const Pauses &pauses, const ClaimRequest &request);
     static Claim refusePaused(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request,
                               const QString &detail);
     static Claim reopenForRetry(QSqlDatabase &db, SqlDialect dialect, const ClaimRequest &request);

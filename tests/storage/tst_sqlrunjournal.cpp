@@ -309,12 +309,14 @@ void tst_SqlRunJournal::racingInstancesClaimEachOccurrenceOnce()
 // claimAll decides each claim as claim() would, several in one call: a new occurrence, the
 // same occurrence again within the batch, overlap Skip beside another instance's live run (Busy,
 // recorded missed), a retry re-opening its failed row, a job paused in the database (Paused,
-// recorded missed).
+// recorded missed; a person's run of it goes ahead), a job whose pause has ended.
 void tst_SqlRunJournal::claimAllAnswersEachAsClaimWould()
 {
     OPEN_JOURNAL();
     VERIFY_OK(jc::PauseStore(factory).pause(u"Paused job"_s, u"alice"_s, u"migrating"_s,
                                             std::nullopt, T0));
+    VERIFY_OK(jc::PauseStore(factory).pause(u"Pause ended"_s, u"bob"_s, {},
+                                            QDateTime::fromMSecsSinceEpoch(T0 + 10, Qt::UTC), T0));
     const auto live = journal.claim(request({.job = u"Busy job"_s, .instance = u"b"_s}));
     QCOMPARE(live.status, Status::Claimed);
     const auto firstAttempt = journal.claim(request({.job = u"Retried"_s}));
@@ -328,8 +330,13 @@ void tst_SqlRunJournal::claimAllAnswersEachAsClaimWould()
         request({.job = u"Busy job"_s, .occurrence = T0 + Minute, .now = T0 + 20}),
         request({.job = u"Retried"_s, .now = T0 + 20, .trigger = RunTrigger::Retry, .attempt = 2}),
         request({.job = u"Paused job"_s, .now = T0 + 20}),
+        request({.job = u"Paused job"_s,
+                 .occurrence = T0 + Minute,
+                 .now = T0 + 20,
+                 .trigger = RunTrigger::Manual}),
+        request({.job = u"Pause ended"_s, .now = T0 + 20}),
     });
-    QCOMPARE(claims.size(), 5);
+    QCOMPARE(claims.size(), 7);
     QCOMPARE(claims.at(0).status, Status::Claimed);
     QCOMPARE(claims.at(1).status, Status::AlreadyClaimed);
     QCOMPARE(claims.at(1).storedRunId, claims.at(0).storedRunId);
@@ -342,8 +349,10 @@ void tst_SqlRunJournal::claimAllAnswersEachAsClaimWould()
     QCOMPARE(claims.at(4).status, Status::Paused);
     QCOMPARE(claims.at(4).message, u"The job is paused by alice: migrating"_s);
     QCOMPARE(stored(history, claims.at(4).storedRunId).outcome, RunOutcome::Missed);
-    // live, retried, fresh, missed (busy), missed (paused)
-    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 5);
+    QCOMPARE(claims.at(5).status, Status::Claimed);
+    QCOMPARE(claims.at(6).status, Status::Claimed);
+    // live, retried, fresh, missed (busy), missed (paused), manual, pause ended
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs"_s), 7);
 }
 
 // Two instances claim the occurrences of the same 20 jobs in batches at once, each thread in
