@@ -286,8 +286,8 @@ void RunSupervisor::holdForResume(SchedulerJob &job, const RunInfo &info)
 {
     const qint64 occurrence = info.occurrence.toMSecsSinceEpoch();
     if (info.trigger == RunTrigger::Retry)
-        job.heldRetry = PendingRun{occurrence, RunTrigger::Retry, info.attempt,
-                                   RunRequest{info.dryRun, info.requestedBy, info.reason}};
+        job.holdRetry(PendingRun{occurrence, RunTrigger::Retry, info.attempt,
+                                 RunRequest{info.dryRun, info.requestedBy, info.reason}});
     else if (info.trigger == RunTrigger::Scheduled || info.trigger == RunTrigger::CatchUp)
         job.missedWhilePaused = std::max(job.missedWhilePaused.value_or(occurrence), occurrence);
 }

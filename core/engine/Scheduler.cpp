@@ -602,10 +602,7 @@ std::optional<qint64> Scheduler::interruptedSince() const
 void Scheduler::handleRetry(SchedulerJob &job, const PendingRun &pending)
 {
     if (job.paused) {
-        job.heldRetry = pending;
-        job.logLine(QtInfoMsg, QStringLiteral("Retry held until the job is resumed"),
-                    {{QStringLiteral("occurrence"), utcDateTime(pending.occurrence)},
-                     {QStringLiteral("attempt"), pending.attempt}});
+        job.holdRetry(pending);
         return;
     }
     runIfAdmitted(job, pending);

@@ -41,6 +41,14 @@ QString SchedulerJob::pausedDetail() const
     return detail;
 }
 
+void SchedulerJob::holdRetry(const PendingRun &retry)
+{
+    heldRetry = retry;
+    logLine(QtInfoMsg, QStringLiteral("Retry held until the job is resumed"),
+            {{QStringLiteral("occurrence"), utcDateTime(retry.occurrence)},
+             {QStringLiteral("attempt"), retry.attempt}});
+}
+
 void SchedulerJob::logLine(QtMsgType type, const QString &message, QVariantMap fields) const
 {
     const QLoggingCategory &category = log->category();

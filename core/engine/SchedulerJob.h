@@ -30,6 +30,9 @@ struct SchedulerJob
     // One structured line ("message key=value …", the job's name among the fields) to the
     // job's own logging category; nothing is formatted when the category filters it out.
     void logLine(QtMsgType type, const QString &message, QVariantMap fields = {}) const;
+    // A retry that came due while the job is paused, here or (the claim said so) in the
+    // database: kept in heldRetry for the resume to run (Scheduler::resume), and logged.
+    void holdRetry(const PendingRun &retry);
 
     JobDefinition definition;
     std::shared_ptr<const JobLogCategory> log;
