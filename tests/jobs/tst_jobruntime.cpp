@@ -38,22 +38,32 @@ QDateTime utc(const char *iso)
     return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toUTC();
 }
 
+// A runtime of instance `instance` in UTC, with `options` for the rest (the app's jobs unless
+// it names its own).
 std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory> &database,
                                         Clock &clock, const QString &instance,
-                                        const QString &schedule,
-                                        const QStringList &otherOverrides = {})
+                                        JobRuntime::Options options)
 {
-    JobRuntime::Options options;
     options.zone = QTimeZone("UTC");
-    if (!schedule.isEmpty())
-        options.scheduleOverrides = {job + u'=' + schedule};
-    options.scheduleOverrides += otherOverrides;
     options.scheduler.instanceId = instance;
     options.scheduler.jitterSeed = 7;
     auto runtime = JobRuntime::create(database, clock, options);
     if (!runtime)
         qFatal("runtime: %s", qPrintable(runtime.error()));
     return std::move(runtime).value();
+}
+
+// The app's jobs, the retention job on `schedule` (empty: its own), others per `otherOverrides`.
+std::unique_ptr<JobRuntime> makeRuntime(const std::shared_ptr<ConnectionFactory> &database,
+                                        Clock &clock, const QString &instance,
+                                        const QString &schedule,
+                                        const QStringList &otherOverrides = {})
+{
+    JobRuntime::Options options;
+    if (!schedule.isEmpty())
+        options.scheduleOverrides = {job + u'=' + schedule};
+    options.scheduleOverrides += otherOverrides;
+    return makeRuntime(database, clock, instance, std::move(options));
 }
 
 int countRows(ConnectionFactory &factory, const QString &where)
@@ -163,13 +173,9 @@ private slots:
             return JobResult::failure(u"stopped after 3 of 10 batches"_qs);
         };
         JobRuntime::Options options;
-        options.zone = QTimeZone("UTC");
         options.jobs = QList<JobDefinition>{{u"Long"_qs, {}, schedule.value(), body, {}}};
-        options.scheduler.instanceId = u"instance-a"_qs;
         options.scheduler.heartbeatInterval = 1s;
-        auto created = JobRuntime::create(factory, clock, options);
-        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
-        auto runtime = std::move(created).value();
+        auto runtime = makeRuntime(factory, clock, u"instance-a"_qs, std::move(options));
         QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
         runtime->scheduler().start();
         QVERIFY(runtime->scheduler().runNow(u"Long"_qs));
@@ -241,14 +247,9 @@ private slots:
         const auto runtime = [&](const std::shared_ptr<ConnectionFactory> &factory,
                                  const QString &instance, std::chrono::milliseconds heartbeat) {
             JobRuntime::Options options;
-            options.zone = QTimeZone("UTC");
             options.jobs = QList<JobDefinition>{{u"Nightly"_qs, {}, schedule.value(), body, {}}};
-            options.scheduler.instanceId = instance;
             options.scheduler.heartbeatInterval = heartbeat;
-            auto created = JobRuntime::create(factory, clock, options);
-            if (!created)
-                qFatal("runtime: %s", qPrintable(created.error()));
-            return std::move(created).value();
+            return makeRuntime(factory, clock, instance, std::move(options));
         };
         auto a = runtime(factoryA, u"instance-a"_qs, 1h);
         QSignalSpy finishedA(&a->scheduler(), &Scheduler::runFinished);
@@ -318,12 +319,8 @@ private slots:
             return JobResult::success();
         };
         JobRuntime::Options options;
-        options.zone = QTimeZone("UTC");
         options.jobs = QList<JobDefinition>{{u"Logged"_qs, {}, schedule.value(), body, {}}};
-        options.scheduler.instanceId = u"instance-a"_qs;
-        auto created = JobRuntime::create(factory, clock, options);
-        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
-        auto runtime = std::move(created).value();
+        auto runtime = makeRuntime(factory, clock, u"instance-a"_qs, std::move(options));
         QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
 
         static QStringList lines;
@@ -565,7 +562,7 @@ private slots:
         if (!catchUp.isValid() && missed == 0) {
             // An instance running across the change applies it at its next poll, starts
             // nothing for it, and then waits for the same next run as one started later.
-            auto running = makeRuntime(factory, clock, u"running"_qs, {});
+            auto running = makeRuntime(factory, clock, u"running"_qs, QString());
             QSignalSpy startedHere(&running->scheduler(), &Scheduler::runStarted);
             running->scheduler().start();
             clock.setNow(changedAt);
@@ -583,7 +580,7 @@ private slots:
         }
 
         clock.setNow(startAt);
-        auto restarted = makeRuntime(factory, clock, u"restarted"_qs, {});
+        auto restarted = makeRuntime(factory, clock, u"restarted"_qs, QString());
         QSignalSpy started(&restarted->scheduler(), &Scheduler::runStarted);
         QSignalSpy skipped(&restarted->scheduler(), &Scheduler::occurrenceSkipped);
         restarted->scheduler().start();
@@ -616,7 +613,7 @@ private slots:
         auto factory = std::make_shared<ConnectionFactory>(database.url());
         QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
         ManualClock clock(utc("2026-01-15T10:30:00Z"));
-        auto runtime = makeRuntime(factory, clock, u"one"_qs, {});
+        auto runtime = makeRuntime(factory, clock, u"one"_qs, QString());
         runtime->scheduler().start();
         const QString before = runtime->scheduler().jobStatus(job)->schedule.text();
         QVERIFY(before != u"*/5 * * * *"_qs);
@@ -692,12 +689,8 @@ private slots:
             return JobResult::success();
         };
         JobRuntime::Options options;
-        options.zone = QTimeZone("UTC");
         options.jobs = QList<JobDefinition>{{u"Polite"_qs, {}, schedule.value(), body, {}}};
-        options.scheduler.instanceId = u"instance-a"_qs;
-        auto created = JobRuntime::create(factory, clock, options);
-        QVERIFY2(created, qPrintable(created ? QString() : created.error()));
-        auto runtime = std::move(created).value();
+        auto runtime = makeRuntime(factory, clock, u"instance-a"_qs, std::move(options));
         QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
         runtime->scheduler().start();
         QVERIFY(runtime->scheduler().runNow(u"Polite"_qs));

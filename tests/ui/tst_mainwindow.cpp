@@ -274,13 +274,13 @@ void clickToolButton(MainWindow &window, QAction *action)
     QTest::mouseClick(bar->widgetForAction(action), Qt::LeftButton);
 }
 
-// Right-clicks `job`'s row and clicks `action` in the context menu that opens. The click goes
-// to the window (as the window system delivers it), so that Qt makes the context menu event
-// of it. Returns what went wrong (empty: nothing). A menu without the action enabled is
-// closed, so the test fails instead of hanging in the menu's exec().
-QString chooseFromContextMenu(MainWindow &window, const QString &job, QAction *action)
+// Gives `handle` the context menu that `open` (a person's input) opens, and returns once the
+// menu is closed; the menus' exec() blocks until then, so `handle` must close it (a click on
+// an action, Escape). Returns whether a menu opened.
+bool handleMenuOpenedBy(const std::function<void()> &open,
+                        const std::function<void(QMenu *)> &handle)
 {
-    QString problem = u"no context menu opened"_s;
+    bool opened = false;
     QTimer poll;
     poll.setInterval(10);
     QObject::connect(&poll, &QTimer::timeout, [&] {
@@ -288,20 +288,35 @@ QString chooseFromContextMenu(MainWindow &window, const QString &job, QAction *a
         if (!menu)
             return;
         poll.stop();
-        if (!menu->actions().contains(action) || !action->isEnabled()) {
-            problem = u"the context menu does not offer \"%1\""_s.arg(action->text());
-            menu->close();
-            return;
-        }
-        problem.clear();
-        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(action).center());
+        opened = true;
+        handle(menu);
     });
     poll.start();
+    open();
+    return opened;
+}
+
+// Right-clicks `job`'s row and clicks `action` in the context menu that opens. The click goes
+// to the window (as the window system delivers it), so that Qt makes the context menu event
+// of it. Returns what went wrong (empty: nothing). A menu without the action enabled is
+// closed, so the test fails instead of hanging in the menu's exec().
+QString chooseFromContextMenu(MainWindow &window, const QString &job, QAction *action)
+{
+    QString problem;
     QTableView *table = test::jobTable(window);
     const QPoint at =
         table->viewport()->mapTo(&window, table->visualRect(shownIndex(window, job)).center());
-    QTest::mouseClick(window.windowHandle(), Qt::RightButton, {}, at);
-    return problem;
+    const bool opened = handleMenuOpenedBy(
+        [&] { QTest::mouseClick(window.windowHandle(), Qt::RightButton, {}, at); },
+        [&](QMenu *menu) {
+            if (!menu->actions().contains(action) || !action->isEnabled()) {
+                problem = u"the context menu does not offer \"%1\""_s.arg(action->text());
+                menu->close();
+                return;
+            }
+            QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(action).center());
+        });
+    return opened ? problem : u"no context menu opened"_s;
 }
 
 // The push button of `dialog` named `name`, clicked with the mouse.
@@ -1258,21 +1273,15 @@ private slots:
             QTRY_VERIFY(table->hasFocus());
             QStringList offered;
             QPoint where;
-            QTimer poll;
-            poll.setInterval(10);
-            QObject::connect(&poll, &QTimer::timeout, [&] {
-                auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
-                if (!menu)
-                    return;
-                poll.stop();
+            const auto readAndClose = [&](QMenu *menu) {
                 for (const QAction *action : menu->actions())
                     offered.append(action->text());
                 where = menu->pos();
                 QTest::keyClick(menu, Qt::Key_Escape);
-            });
-            poll.start();
-            QTest::keyClick(table, key, modifiers);
-            QTRY_VERIFY2(!offered.isEmpty(), "no context menu opened");
+            };
+            QVERIFY2(
+                handleMenuOpenedBy([&] { QTest::keyClick(table, key, modifiers); }, readAndClose),
+                "no context menu opened");
             QVERIFY2(offered.contains(c.actions().runNow()->text()),
                      qPrintable(offered.join(u", "_s)));
             const QRect row = table->visualRect(table->currentIndex());
