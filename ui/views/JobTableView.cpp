@@ -81,8 +81,10 @@ void JobTableView::keyPressEvent(QKeyEvent *event)
         return;
     }
     event->accept();
+    // Just under the current cell, as a right-click's menu opens under the pointer: the row
+    // stays readable, so the admin sees which job the menu acts on.
     const QModelIndex current = currentIndex();
-    emit customContextMenuRequested(current.isValid() ? visualRect(current).center()
+    emit customContextMenuRequested(current.isValid() ? visualRect(current).bottomLeft()
                                                       : viewport()->rect().center());
 }
 

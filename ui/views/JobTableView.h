@@ -43,7 +43,7 @@ public:
     QSize sizeHint() const override;
 
 protected:
-    // Shift+F10 and the Menu key open the context menu at the current row: Qt maps neither
+    // Shift+F10 and the Menu key open the context menu under the current cell: Qt maps neither
     // on every platform, and a keyboard user had no way to reach it.
     void keyPressEvent(QKeyEvent *event) override;
 
