@@ -101,16 +101,24 @@ public:
         int firstLogSeq = 0;
     };
 
-    // A run of a scheduled occurrence (scheduled, catch-up or retry) that ended
-    // `interrupted`: its instance died, was stopped, or lost its lease while alive. Unless a
-    // later occurrence has come due, the live instances catch it up (Scheduler), so that the
-    // month of the top-up whose instance died is finished without waiting for a restart.
-    struct InterruptedRun
+    // A run of a scheduled occurrence (scheduled, catch-up or retry) that its instance will
+    // not finish:
+    //  - it ended `interrupted`: its instance died, was stopped, or lost its lease while alive;
+    //  - it ended failed or timed out, and its instance is gone (no sign of life in
+    //    jc_instances for a lease): a retry it had pending died with it, as did the restart
+    //    that would have caught the occurrence up (killed during a retry's backoff, stopped for
+    //    good, its host lost).
+    // Unless a later occurrence has come due, the live instances catch it up (Scheduler), so
+    // that the month of the top-up whose instance died is finished without waiting for a
+    // restart.
+    struct UnfinishedRun
     {
         QString job;
         qint64 occurrenceMSecs = 0;
         qint64 storedRunId = 0;
         qint64 startedAtMSecs = 0; // a catch-up taking the row over starts it anew
+        RunOutcome outcome = RunOutcome::Interrupted;
+        QString instanceId; // whose run it was
     };
 
     struct Skipped
@@ -123,6 +131,15 @@ public:
         qint64 nowMSecs = 0;
         QString instanceId;
         QString detail; // e.g. "instance was not running", "paused by alice: …"
+        // Reason Paused: the pause is the database's (PauseStore), and the row is written only
+        // while it stands at `nowMSecs` (see recordSkipped).
+        bool whileStoredPauseStands = false;
+    };
+
+    // What recordSkipped did with an occurrence.
+    enum class SkipRecord {
+        Recorded,   // its row is written (or another instance's already was)
+        PauseEnded, // not written: the stored pause it was skipped for no longer stands
     };
 
     virtual ~RunJournal() = default;
@@ -178,8 +195,11 @@ public:
 
     // Records scheduled occurrences that came due and did not run (paused, overlap,
     // coalesced while the instance was down or asleep) as one `missed` row saying why and
-    // how many it stands for.
-    virtual Expected<void, QString> recordSkipped(const Skipped &skipped) = 0;
+    // how many it stands for. An occurrence skipped `whileStoredPauseStands` is not written
+    // once that pause has ended (PauseEnded): an admin resumed the job from elsewhere an instant
+    // before, and this instance had not heard yet (it polls every few seconds); the
+    // occurrence is then the scheduler's to run.
+    virtual Expected<SkipRecord, QString> recordSkipped(const Skipped &skipped) = 0;
 
     // Marks 'interrupted' every running run whose heartbeat is older than the lease (their
     // instance died), and, when `ownInstanceId` is given, every running run of that instance
@@ -187,9 +207,13 @@ public:
     virtual Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                                   const QString &ownInstanceId) = 0;
 
-    // The interrupted runs of scheduled occurrences (see InterruptedRun) that started at or
-    // after `sinceMSecs`, in id order. Cheap: the heartbeat of every instance asks it.
-    virtual Expected<QList<InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs) = 0;
+    // The unfinished runs of scheduled occurrences (see UnfinishedRun) that started at or
+    // after `sinceMSecs`, in id order, as instance `ownInstanceId` sees them at `nowMSecs`:
+    // its own failed runs are its to retry, and another instance is gone when it has not
+    // announced itself for `leaseMSecs`. Cheap: the heartbeat of every instance asks it.
+    virtual Expected<QList<UnfinishedRun>, QString>
+    unfinishedSince(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                    const QString &ownInstanceId) = 0;
 };
 
 } // namespace jc

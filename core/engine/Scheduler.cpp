@@ -74,9 +74,16 @@ void Scheduler::setJournal(std::shared_ptr<RunJournal> journal)
                         : nullptr;
     m_runs.setJournal(m_journal.get());
     if (m_journal)
-        m_journal->setInterruptedHandler([this](QList<RunJournal::InterruptedRun> runs) {
+        m_journal->setUnfinishedHandler([this](QList<RunJournal::UnfinishedRun> runs) {
             QMetaObject::invokeMethod(
-                this, [this, runs = std::move(runs)] { catchUpInterrupted(runs); },
+                this, [this, runs = std::move(runs)] { catchUpUnfinished(runs); },
+                Qt::QueuedConnection);
+        });
+    if (m_journal)
+        m_journal->setPauseEndedHandler([this](QString job, qint64 occurrence) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, job = std::move(job), occurrence] { runAfterStoredResume(job, occurrence); },
                 Qt::QueuedConnection);
         });
 }
@@ -483,7 +490,8 @@ void Scheduler::handleDue(SchedulerJob &job, qint64 due, qint64 now)
     if (job.paused) {
         job.logLine(QtInfoMsg, QStringLiteral("Occurrence missed: job is paused"),
                     {{QStringLiteral("occurrence"), utcDateTime(wake.occurrence)}});
-        reportSkipped(job, wake.occurrence, SkipReason::Paused, 1, job.pausedDetail());
+        reportSkipped(job, wake.occurrence, SkipReason::Paused, 1, job.pausedDetail(),
+                      m_options.pausesStored);
         job.missedWhilePaused = wake.occurrence;
         return;
     }
@@ -534,45 +542,71 @@ void Scheduler::catchUp(SchedulerJob &job, const CatchUpPlanner::StartUp &plan)
 // caught up here as at start-up, unless a later occurrence came due, the job runs here (its own
 // run that lost its lease: once it ends, the next heartbeat looks again) or is paused (until its
 // resume).
-void Scheduler::catchUpInterrupted(const QList<RunJournal::InterruptedRun> &runs)
+void Scheduler::catchUpUnfinished(const QList<RunJournal::UnfinishedRun> &runs)
 {
     if (m_state != State::Running || !m_options.scheduleJobs)
         return;
     const qint64 now = m_clock.nowMSecs();
-    for (const RunJournal::InterruptedRun &run : runs) {
+    for (const RunJournal::UnfinishedRun &run : runs) {
         SchedulerJob *job = m_jobs.find(run.job);
         if (!job || job->running > 0 || job->paused ||
             latestOccurrence(*job) != run.occurrenceMSecs)
             continue;
         const std::pair seen{run.storedRunId, run.startedAtMSecs};
-        if (job->interruptionSeen == seen)
+        if (job->unfinishedSeen == seen)
             continue;
-        job->interruptionSeen = seen;
-        catchUpInterrupted(*job, run, now);
+        job->unfinishedSeen = seen;
+        catchUpUnfinished(*job, run, now);
     }
     arm();
 }
 
-void Scheduler::catchUpInterrupted(SchedulerJob &job, const RunJournal::InterruptedRun &run,
-                                   qint64 now)
+void Scheduler::catchUpUnfinished(SchedulerJob &job, const RunJournal::UnfinishedRun &run,
+                                  qint64 now)
 {
     const QVariantMap fields{
         {QStringLiteral("occurrence"), utcDateTime(run.occurrenceMSecs)},
-        {QStringLiteral("interruptedRun"), run.storedRunId},
+        {QStringLiteral("unfinishedRun"), run.storedRunId},
+        {QStringLiteral("instance"), run.instanceId},
         {QStringLiteral("policy"), toText(job.definition.policies.missed.action)}};
+    // "was interrupted", or "failed and its instance is gone" (its retry went with it).
+    const QString what =
+        run.outcome == RunOutcome::Interrupted
+            ? QStringLiteral("was interrupted")
+            : QStringLiteral("ended %1 and its instance is gone").arg(toText(run.outcome));
     const auto verdict = job.definition.policies.missed.onMissed(run.occurrenceMSecs, now, false);
     if (verdict != MissedRunPolicy::Verdict::CatchUp) {
         job.logLine(QtWarningMsg,
-                    QStringLiteral("The latest occurrence's run was interrupted and is not "
-                                   "caught up (%1)")
-                        .arg(toText(verdict)),
+                    QStringLiteral("The latest occurrence's run %1 and is not caught up (%2)")
+                        .arg(what, toText(verdict)),
                     fields);
         return;
     }
     job.logLine(QtWarningMsg,
-                QStringLiteral("The latest occurrence's run was interrupted; catching it up"),
-                fields);
+                QStringLiteral("The latest occurrence's run %1; catching it up").arg(what), fields);
     runIfAdmitted(job, PendingRun{run.occurrenceMSecs, RunTrigger::CatchUp, 1, {}});
+}
+
+// An occurrence held by a pause known here, which the journal did not record missed: the
+// stored pause had ended (an admin resumed the job from elsewhere an instant before, and the
+// poll that resumes it here has not come yet). It runs now as scheduled, unless a later
+// occurrence has come due meanwhile or the job stopped being scheduled; its claim reads the
+// stored pause again.
+void Scheduler::runAfterStoredResume(const QString &name, qint64 occurrence)
+{
+    if (m_state != State::Running || !m_options.scheduleJobs)
+        return;
+    SchedulerJob *job = m_jobs.find(name);
+    if (!job || latestOccurrence(*job) != occurrence)
+        return;
+    if (job->missedWhilePaused == occurrence)
+        job->missedWhilePaused.reset();
+    job->logLine(QtInfoMsg,
+                 QStringLiteral("The job was resumed in the database before this occurrence; "
+                                "running it"),
+                 {{QStringLiteral("occurrence"), utcDateTime(occurrence)}});
+    runIfAdmitted(*job, PendingRun{occurrence, RunTrigger::Scheduled, 1, {}});
+    arm();
 }
 
 // The last occurrence that came due here, or before this instance started (the journal's).
@@ -585,7 +619,7 @@ std::optional<qint64> Scheduler::latestOccurrence(const SchedulerJob &job) const
 }
 
 // The earliest latest occurrence of the jobs scheduled here: their runs start at or after it.
-std::optional<qint64> Scheduler::interruptedSince() const
+std::optional<qint64> Scheduler::unfinishedSince() const
 {
     if (!m_options.scheduleJobs || m_state != State::Running)
         return std::nullopt;
@@ -652,7 +686,7 @@ bool Scheduler::admit(SchedulerJob &job, const PendingRun &pending)
 }
 
 void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
-                              const QString &detail)
+                              const QString &detail, bool whileStoredPauseStands)
 {
     emit occurrenceSkipped(job.definition.name, utcDateTime(occurrence), reason, count);
     if (!m_journal)
@@ -664,7 +698,7 @@ void Scheduler::reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason r
                             : utcDateTime(occurrence).toString(Qt::ISODateWithMs);
     m_journal->recordSkipped(RunJournal::Skipped{job.definition.name, occurrence, key, reason,
                                                  count, m_clock.nowMSecs(), m_options.instanceId,
-                                                 detail});
+                                                 detail, whileStoredPauseStands});
 }
 
 std::optional<LeaseRenewal> Scheduler::leaseRenewal() const
@@ -674,7 +708,7 @@ std::optional<LeaseRenewal> Scheduler::leaseRenewal() const
 
 void Scheduler::heartbeat(qint64 now)
 {
-    m_journal->heartbeat(m_runs.states(), now, interruptedSince());
+    m_journal->heartbeat(m_runs.states(), now, unfinishedSince());
     m_timeline.add(now + m_options.heartbeatInterval.count(),
                    Event{EventKind::Heartbeat, nullptr, 0, {}});
 }

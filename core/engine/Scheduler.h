@@ -87,6 +87,11 @@ public:
         std::chrono::milliseconds liveShareInterval{std::chrono::seconds(2)};
         // False: start() schedules no occurrences; only runNow() starts runs (`jobctl run`).
         bool scheduleJobs = true;
+        // With a journal: pauses are the database's (PauseStore), applied here at each poll
+        // (JobRuntime sets it). An occurrence that comes due while paused here is recorded
+        // missed only while the stored pause stands; if an admin resumed the job from elsewhere
+        // an instant before (this instance has not polled yet), it runs after all.
+        bool pausesStored = false;
     };
 
     explicit Scheduler(Clock &clock, QObject *parent = nullptr);
@@ -133,8 +138,9 @@ public:
     //
     // While running, a scheduler with a journal also catches up a job's latest occurrence
     // whose run another instance left `interrupted` (it died, was stopped, or lost its lease),
-    // under the same policy and window, once its heartbeat finds it (RunJournal::
-    // interruptedSince): the instances still running finish the month without a restart. All
+    // or left failed or timed out and is gone (its pending retry died with it), under the same
+    // policy and window, once its heartbeat finds it (RunJournal::
+    // unfinishedSince): the instances still running finish the month without a restart. All
     // of them try; the claim lets one take the row over. A paused job waits for its resume.
     void setUnfinishedOccurrences(const QHash<QString, qint64> &unfinished);
 
@@ -227,16 +233,17 @@ private:
     bool catchUpAfterPause(SchedulerJob &job, qint64 missed, qint64 now);
     void runHeldRetry(SchedulerJob &job, const PendingRun &held, bool laterCaughtUp);
     void catchUpUnfinished(SchedulerJob &job, const CatchUpPlanner::Unfinished &plan);
-    void catchUpInterrupted(const QList<RunJournal::InterruptedRun> &runs);
-    void catchUpInterrupted(SchedulerJob &job, const RunJournal::InterruptedRun &run, qint64 now);
+    void catchUpUnfinished(const QList<RunJournal::UnfinishedRun> &runs);
+    void catchUpUnfinished(SchedulerJob &job, const RunJournal::UnfinishedRun &run, qint64 now);
+    void runAfterStoredResume(const QString &name, qint64 occurrence);
     [[nodiscard]] std::optional<qint64> latestOccurrence(const SchedulerJob &job) const;
-    [[nodiscard]] std::optional<qint64> interruptedSince() const;
+    [[nodiscard]] std::optional<qint64> unfinishedSince() const;
     void runIfAdmitted(SchedulerJob &job, const PendingRun &pending);
     void handleRetry(SchedulerJob &job, const PendingRun &pending);
     void handleResume(SchedulerJob &job, qint64 at);
     bool admit(SchedulerJob &job, const PendingRun &pending);
     void reportSkipped(SchedulerJob &job, qint64 occurrence, SkipReason reason, int count,
-                       const QString &detail);
+                       const QString &detail, bool whileStoredPauseStands = false);
     void heartbeat(qint64 now);
     void setState(State state);
     static RunSupervisor::Settings supervisorSettings(const Options &options);

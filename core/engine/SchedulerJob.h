@@ -50,8 +50,8 @@ struct SchedulerJob
     std::optional<qint64> missedWhilePaused; // the latest occurrence that came due while paused
     std::optional<PendingRun> heldRetry;     // a retry that came due while paused
     // The interrupted run (journal id, start) of an occurrence this instance last considered
-    // catching up (Scheduler::catchUpInterrupted): each interruption is considered once.
-    std::optional<std::pair<qint64, qint64>> interruptionSeen;
+    // catching up (Scheduler::catchUpUnfinished): each interruption is considered once.
+    std::optional<std::pair<qint64, qint64>> unfinishedSeen;
 
     RunOutcome lastOutcome = RunOutcome::Running;
     std::optional<qint64> lastFinishedAt;

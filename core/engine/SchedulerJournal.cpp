@@ -59,10 +59,14 @@ void SchedulerJournal::recordUnrecorded()
         return;
     qint64 recorded = 0;
     while (!m_unrecorded.empty()) {
-        if (!m_journal->recordSkipped(m_unrecorded.front()))
+        const auto done = m_journal->recordSkipped(m_unrecorded.front());
+        if (!done)
             break; // still unreachable: the next piece of work tries again
+        if (*done == RunJournal::SkipRecord::PauseEnded)
+            notePauseEnded(m_unrecorded.front());
+        else
+            ++recorded;
         m_unrecorded.pop_front();
-        ++recorded;
     }
     if (recorded > 0) {
         qCInfo(lcScheduler).noquote() << LogFields::format(
@@ -88,14 +92,23 @@ void SchedulerJournal::recordSkipped(RunJournal::Skipped skipped)
             keepUnrecorded(std::move(skipped));
             return;
         }
-        if (const auto done = m_journal->recordSkipped(skipped); !done) {
+        const auto done = m_journal->recordSkipped(skipped);
+        if (!done) {
             warn(QStringLiteral("Could not record a skipped occurrence of \"%1\"; kept to be "
                                 "recorded when the database is back")
                      .arg(skipped.job),
                  done.error());
             keepUnrecorded(std::move(skipped));
+        } else if (*done == RunJournal::SkipRecord::PauseEnded) {
+            notePauseEnded(skipped);
         }
     });
+}
+
+void SchedulerJournal::notePauseEnded(const RunJournal::Skipped &skipped)
+{
+    if (m_onPauseEnded)
+        m_onPauseEnded(skipped.job, skipped.occurrenceMSecs);
 }
 
 void SchedulerJournal::recordAbandoned(std::shared_ptr<RunState> run, RunRecord record)
@@ -198,11 +211,11 @@ SchedulerJournal::runWithId(const std::vector<std::shared_ptr<RunState>> &runs, 
 }
 
 void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs,
-                                 std::optional<qint64> interruptedSince)
+                                 std::optional<qint64> unfinishedSince)
 {
     // `this` for noteLeaseRenewal: m_pool, whose destructor waits for this work, goes first.
     submit([this, journal = m_journal, runs = std::move(runs), nowMSecs, instance = m_instanceId,
-            lease = m_leaseMSecs, interruptedSince] {
+            lease = m_leaseMSecs, unfinishedSince] {
         bool ok = true;
         const Live live = liveRuns(runs, false);
         if (!live.runs.isEmpty()) {
@@ -228,20 +241,21 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
             warn(QStringLiteral("Could not check for runs of dead instances"), swept.error());
         recordUnrecordedEnds(ok && swept.hasValue());
         noteLeaseRenewal(nowMSecs, ok && swept.hasValue());
-        if (interruptedSince && swept && m_onInterrupted)
-            findInterrupted(*interruptedSince);
+        if (unfinishedSince && swept && m_onUnfinished)
+            findUnfinished(*unfinishedSince, nowMSecs, lease, instance);
     });
 }
 
 // On the journal's thread, after a sweep that got through.
-void SchedulerJournal::findInterrupted(qint64 sinceMSecs)
+void SchedulerJournal::findUnfinished(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                                      const QString &instanceId)
 {
-    const auto found = m_journal->interruptedSince(sinceMSecs);
+    const auto found = m_journal->unfinishedSince(sinceMSecs, nowMSecs, leaseMSecs, instanceId);
     if (!found)
-        warn(QStringLiteral("Could not look for interrupted occurrences to catch up"),
+        warn(QStringLiteral("Could not look for unfinished occurrences to catch up"),
              found.error());
     else if (!found->isEmpty())
-        m_onInterrupted(*found);
+        m_onUnfinished(*found);
 }
 
 void SchedulerJournal::shareLive(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs)

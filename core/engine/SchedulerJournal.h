@@ -51,14 +51,19 @@ public:
     void keepEnd(const std::shared_ptr<RunState> &run, RunRecord record);
     // Refreshes the leases of `runs`, writes their new log lines, cancels those an admin
     // asked to cancel (anywhere), and marks other instances' dead runs interrupted. With
-    // `interruptedSince`, then reads the interrupted runs of scheduled occurrences started
-    // since then (RunJournal::interruptedSince) and hands them to the interrupted handler.
+    // `unfinishedSince`, then reads the unfinished runs of scheduled occurrences started
+    // since then (RunJournal::unfinishedSince) and hands them to the unfinished handler.
     void heartbeat(std::vector<std::shared_ptr<RunState>> runs, qint64 nowMSecs,
-                   std::optional<qint64> interruptedSince = std::nullopt);
+                   std::optional<qint64> unfinishedSince = std::nullopt);
     // Called on the journal's thread with what a heartbeat found (none: not called). Set
     // before the first heartbeat.
-    using InterruptedHandler = std::function<void(QList<RunJournal::InterruptedRun>)>;
-    void setInterruptedHandler(InterruptedHandler handler) { m_onInterrupted = std::move(handler); }
+    using UnfinishedHandler = std::function<void(QList<RunJournal::UnfinishedRun>)>;
+    void setUnfinishedHandler(UnfinishedHandler handler) { m_onUnfinished = std::move(handler); }
+    // Called on the journal's thread for an occurrence skipped while its stored pause stood,
+    // which the journal did not record because that pause had ended (RunJournal::SkipRecord::
+    // PauseEnded): the job and the occurrence. Set before the first occurrence.
+    using PauseEndedHandler = std::function<void(QString, qint64)>;
+    void setPauseEndedHandler(PauseEndedHandler handler) { m_onPauseEnded = std::move(handler); }
     // Between heartbeats: shares the changed progress and the new log lines of `runs` and
     // cancels those an admin asked to cancel (RunJournal::shareLive), as they are when the work
     // runs; runs not claimed yet or ended are left out. At most one pass waits at a time (it
@@ -83,6 +88,7 @@ private:
     // one fails again.
     void recordUnrecorded();
     void keepUnrecorded(RunJournal::Skipped skipped);
+    void notePauseEnded(const RunJournal::Skipped &skipped);
     // On the journal's thread: writes the kept ends; `reachable`: the heartbeat got through.
     void recordUnrecordedEnds(bool reachable);
     // Live runs as a write sends them (`runs`), each beside its state (`states[i]`).
@@ -95,7 +101,8 @@ private:
     static void settle(const Live &live, const std::optional<QSet<qint64>> &written);
     static std::shared_ptr<RunState> runWithId(const std::vector<std::shared_ptr<RunState>> &runs,
                                                qint64 id);
-    void findInterrupted(qint64 sinceMSecs);
+    void findUnfinished(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                        const QString &instanceId);
     // On the journal's thread, at the end of a heartbeat pass.
     void noteLeaseRenewal(qint64 nowMSecs, bool ok);
 
@@ -108,7 +115,8 @@ private:
     quint64 m_droppedUnrecorded = 0;
     std::deque<RunJournal::Finish> m_unrecordedEnds;
     std::atomic<bool> m_shareQueued{false};
-    InterruptedHandler m_onInterrupted;
+    UnfinishedHandler m_onUnfinished;
+    PauseEndedHandler m_onPauseEnded;
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;

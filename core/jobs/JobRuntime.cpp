@@ -236,6 +236,7 @@ JobRuntime::create(std::shared_ptr<ConnectionFactory> database, Clock &clock, Op
         return Unexpected(applied.error());
     auto journal = std::make_shared<SqlRunJournal>(database);
     Scheduler::Options schedulerOptions = options.scheduler;
+    schedulerOptions.pausesStored = true; // applyPauses: the scheduler's pauses are the store's
     // This process holds the runs it claims: a kill is seen at once on this host (RunLiveness),
     // and on PostgreSQL from any host, by its presence lock.
     std::unique_ptr<InstancePresence> presence;

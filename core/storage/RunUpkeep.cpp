@@ -441,27 +441,41 @@ Expected<int, QString> RunUpkeep::interruptStale(qint64 nowMSecs, qint64 leaseMS
     return count;
 }
 
-// The status and start lead the index ix_jc_runs_status_started: only the interrupted rows
-// since `sinceMSecs` are read, however long the history.
-Expected<QList<RunJournal::InterruptedRun>, QString> RunUpkeep::interruptedSince(qint64 sinceMSecs)
+// The status and start lead the index ix_jc_runs_status_started: only the unfinished rows
+// since `sinceMSecs` are read, however long the history. A failed row is listed while its
+// instance is neither this one nor announced in jc_instances within the lease (InstanceRegistry:
+// each instance announces itself every few seconds, and withdraws when it stops cleanly).
+Expected<QList<RunJournal::UnfinishedRun>, QString>
+RunUpkeep::unfinishedSince(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                           const QString &ownInstanceId)
 {
     auto db = m_connections.connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
-    SqlStatement select(db.value(),
-                        u"SELECT id, job_name, occurrence_ms, started_at_ms FROM jc_runs WHERE "
-                        "status = :interrupted AND started_at_ms >= :since AND \"trigger\" IN "
-                        "(:scheduled, :catch_up, :retry) ORDER BY id"_s);
+    SqlStatement select(
+        db.value(),
+        u"SELECT id, job_name, occurrence_ms, started_at_ms, status, instance_id FROM jc_runs r "
+        "WHERE status IN (:interrupted, :failed, :timed_out) AND started_at_ms >= :since AND "
+        "\"trigger\" IN (:scheduled, :catch_up, :retry) AND (status = :interrupted OR "
+        "(instance_id <> :own AND NOT EXISTS (SELECT 1 FROM jc_instances i WHERE "
+        "i.instance_id = r.instance_id AND i.heartbeat_at_ms >= :alive_since))) ORDER BY id"_s);
     if (const auto failed = select.exec({{u":interrupted"_s, toText(RunOutcome::Interrupted)},
+                                         {u":failed"_s, toText(RunOutcome::Failed)},
+                                         {u":timed_out"_s, toText(RunOutcome::TimedOut)},
                                          {u":since"_s, sinceMSecs},
                                          {u":scheduled"_s, toText(RunTrigger::Scheduled)},
                                          {u":catch_up"_s, toText(RunTrigger::CatchUp)},
-                                         {u":retry"_s, toText(RunTrigger::Retry)}}))
-        return Unexpected(u"Could not read the interrupted runs: %1"_s.arg(failed->text()));
-    QList<RunJournal::InterruptedRun> runs;
-    while (select.next())
+                                         {u":retry"_s, toText(RunTrigger::Retry)},
+                                         {u":own"_s, ownInstanceId},
+                                         {u":alive_since"_s, nowMSecs - leaseMSecs}}))
+        return Unexpected(u"Could not read the unfinished runs: %1"_s.arg(failed->text()));
+    QList<RunJournal::UnfinishedRun> runs;
+    while (select.next()) {
+        const auto outcome = runOutcomeFromString(select.value(4).toString());
         runs.append({select.value(1).toString(), select.value(2).toLongLong(),
-                     select.value(0).toLongLong(), select.value(3).toLongLong()});
+                     select.value(0).toLongLong(), select.value(3).toLongLong(),
+                     outcome.value_or(RunOutcome::Interrupted), select.value(5).toString()});
+    }
     return runs;
 }
 

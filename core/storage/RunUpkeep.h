@@ -37,7 +37,9 @@ public:
 
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId);
-    Expected<QList<RunJournal::InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs);
+    Expected<QList<RunJournal::UnfinishedRun>, QString>
+    unfinishedSince(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                    const QString &ownInstanceId);
     Expected<void, QString> requestCancel(qint64 storedRunId, const QString &requestedBy,
                                           qint64 nowMSecs);
 

@@ -1,6 +1,7 @@
 #include "storage/SqlRunJournal.h"
 
 #include "common/IsoTime.h"
+#include "storage/PauseStore.h"
 #include "storage/RunClaims.h"
 #include "storage/RunRows.h"
 #include "storage/RunUpkeep.h"
@@ -51,11 +52,18 @@ Expected<void, QString> SqlRunJournal::finish(qint64 storedRunId, const RunRecor
     return RunUpkeep(*m_connections).finish(storedRunId, record, unwrittenLog, firstLogSeq);
 }
 
-Expected<void, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
+Expected<RunJournal::SkipRecord, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
 {
     auto db = m_connections->connectionForCurrentThread();
     if (!db)
         return Unexpected(db.error());
+    if (skipped.reason == SkipReason::Paused && skipped.whileStoredPauseStands) {
+        const auto pause = PauseStore::storedOn(db.value(), skipped.job);
+        if (!pause)
+            return Unexpected(pause.error());
+        if (!*pause || !(*pause)->isActiveAt(skipped.nowMSecs))
+            return SkipRecord::PauseEnded;
+    }
     const QDateTime occurrence = QDateTime::fromMSecsSinceEpoch(skipped.occurrenceMSecs, Qt::UTC);
     NewRunRow row;
     row.job = skipped.job;
@@ -87,7 +95,7 @@ Expected<void, QString> SqlRunJournal::recordSkipped(const Skipped &skipped)
     if (!inserted || !*inserted)
         qCDebug(lcStorage) << "occurrence" << row.occurrenceKey << "of" << skipped.job
                            << "was already recorded";
-    return {};
+    return SkipRecord::Recorded;
 }
 
 Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
@@ -96,10 +104,12 @@ Expected<int, QString> SqlRunJournal::interruptStale(qint64 nowMSecs, qint64 lea
     return RunUpkeep(*m_connections).interruptStale(nowMSecs, leaseMSecs, ownInstanceId);
 }
 
-Expected<QList<RunJournal::InterruptedRun>, QString>
-SqlRunJournal::interruptedSince(qint64 sinceMSecs)
+Expected<QList<RunJournal::UnfinishedRun>, QString>
+SqlRunJournal::unfinishedSince(qint64 sinceMSecs, qint64 nowMSecs, qint64 leaseMSecs,
+                               const QString &ownInstanceId)
 {
-    return RunUpkeep(*m_connections).interruptedSince(sinceMSecs);
+    return RunUpkeep(*m_connections)
+        .unfinishedSince(sinceMSecs, nowMSecs, leaseMSecs, ownInstanceId);
 }
 
 Expected<void, QString> SqlRunJournal::requestCancel(qint64 storedRunId, const QString &requestedBy,

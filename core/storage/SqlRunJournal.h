@@ -59,11 +59,13 @@ public:
     // Paused, Overlap, Stopping, ClaimedElsewhere: status skipped; Coalesced: missed. An empty
     // key becomes "skipped:<occurrence>:<uuid>", which never blocks a real run. A row already
     // holding the key (another instance recorded it, or ran it) is not an error.
-    Expected<void, QString> recordSkipped(const Skipped &skipped) override;
+    Expected<SkipRecord, QString> recordSkipped(const Skipped &skipped) override;
     Expected<int, QString> interruptStale(qint64 nowMSecs, qint64 leaseMSecs,
                                           const QString &ownInstanceId) override;
     // Indexed by status and start (ix_jc_runs_status_started).
-    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64 sinceMSecs) override;
+    Expected<QList<UnfinishedRun>, QString> unfinishedSince(qint64 sinceMSecs, qint64 nowMSecs,
+                                                            qint64 leaseMSecs,
+                                                            const QString &ownInstanceId) override;
 
     // Asks the instance running `storedRunId` to cancel it: sets cancel_requested_at_ms/by,
     // which its next heartbeat reads. Only a running run can be asked; a second request keeps

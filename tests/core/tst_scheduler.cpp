@@ -163,13 +163,13 @@ public:
         QMutexLocker lock(&m_mutex);
         return m_finishCalls;
     }
-    Expected<void, QString> recordSkipped(const Skipped &skipped) override
+    Expected<SkipRecord, QString> recordSkipped(const Skipped &skipped) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
             return Unexpected(QStringLiteral("database unreachable"));
         m_skipped.append(skipped);
-        return {};
+        return SkipRecord::Recorded;
     }
     Expected<int, QString> interruptStale(qint64, qint64, const QString &) override
     {
@@ -178,12 +178,13 @@ public:
             return Unexpected(QStringLiteral("database unreachable"));
         return 0;
     }
-    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    Expected<QList<UnfinishedRun>, QString> unfinishedSince(qint64, qint64, qint64,
+                                                            const QString &) override
     {
         QMutexLocker lock(&m_mutex);
         if (!m_reachable)
             return Unexpected(QStringLiteral("database unreachable"));
-        return QList<InterruptedRun>();
+        return QList<UnfinishedRun>();
     }
 
     void setReachable(bool reachable)
@@ -310,11 +311,15 @@ public:
         }
         return written;
     }
-    Expected<void, QString> recordSkipped(const Skipped &) override { return {}; }
-    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
-    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    Expected<SkipRecord, QString> recordSkipped(const Skipped &) override
     {
-        return QList<InterruptedRun>();
+        return SkipRecord::Recorded;
+    }
+    Expected<int, QString> interruptStale(qint64, qint64, const QString &) override { return 0; }
+    Expected<QList<UnfinishedRun>, QString> unfinishedSince(qint64, qint64, qint64,
+                                                            const QString &) override
+    {
+        return QList<UnfinishedRun>();
     }
 
     void openGate() { m_gate.release(); }

@@ -416,6 +416,42 @@ private slots:
         runtime->scheduler().stop(5s);
     }
 
+    // The mirror case: the job is paused here, and an admin resumes it from another console an
+    // instant before its occurrence; this instance has not synced yet. The occurrence is not
+    // recorded missed (the stored pause has ended): it runs, as scheduled. Before, it was
+    // recorded "missed: paused" and the month of the top-up was lost (service tester, round 2,
+    // defect 3, second half).
+    void aResumeStoredJustBeforeAnOccurrenceRunsIt_data() { test::addDatabaseRowsWithMySql(); }
+    void aResumeStoredJustBeforeAnOccurrenceRunsIt()
+    {
+        QFETCH(SqlDialect, dialect);
+        test::TestDatabase database(dialect);
+        QVERIFY2(database.isReady(), qPrintable(database.error()));
+        auto factory = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(Migrator().migrate(factory->connectionForCurrentThread().value()));
+        ManualClock clock(utc("2026-01-15T10:59:00Z"));
+        QVERIFY(PauseStore(factory).pause(job, u"alice"_qs, u"restoring a backup"_qs, std::nullopt,
+                                          clock.nowMSecs()));
+        auto runtime = makeRuntime(factory, clock, u"one"_qs, u"0 * * * *"_qs);
+        QSignalSpy finished(&runtime->scheduler(), &Scheduler::runFinished);
+        runtime->scheduler().start();
+        QVERIFY(runtime->scheduler().jobStatus(job)->paused);
+
+        clock.setNow(utc("2026-01-15T10:59:59Z"));
+        auto otherConsole = std::make_shared<ConnectionFactory>(database.url());
+        QVERIFY(PauseStore(otherConsole).resume(job, u"alice"_qs, clock.nowMSecs()));
+        QVERIFY(runtime->scheduler().jobStatus(job)->paused); // not heard yet
+        clock.setNow(utc("2026-01-15T11:00:00Z"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const auto record = finished.first().first().value<RunRecord>();
+        QCOMPARE(record.outcome, RunOutcome::Succeeded);
+        QCOMPARE(record.info.trigger, RunTrigger::Scheduled);
+        QCOMPARE(record.info.occurrence, utc("2026-01-15T11:00:00Z"));
+        runtime->scheduler().stop(5s);
+        QCOMPARE(countRows(*factory, u"status = 'missed'"_qs), 0);
+        QCOMPARE(countRows(*factory, u"status = 'succeeded'"_qs), 1);
+    }
+
     // catchUpOnResume: the latest occurrence missed while paused runs once on resume, as a
     // catch-up taking over its missed row; the earlier ones stay missed. Two instances: one
     // of them runs it.

@@ -214,22 +214,41 @@ void checkEveryoneToppedUpOnce(ConnectionFactory &factory, int count, const QStr
              count);
 }
 
-// A scheduled run of `occurrence` that a SIGKILL left behind: its row still `running` with its
-// last heartbeat 5 s after the occurrence, and its first batch (users u000-u003) committed.
-bool leaveKilledRun(ConnectionFactory &factory, const QDateTime &occurrence, const QString &period)
+// How the run of instance gone:4242 that leaveRunOfGoneInstance leaves behind ended.
+enum class LeftRun { Killed, FailedThenKilled };
+
+// A scheduled run of `occurrence` by an instance that a SIGKILL took, its first batch (users
+// u000-u003) committed:
+//  - Killed: killed during the run, its row still `running`, its last heartbeat 5 s after the
+//    occurrence;
+//  - FailedThenKilled: the run failed at its second batch 10 s after the occurrence, and the
+//    instance was killed during the retry's backoff: its last sign of life in jc_instances
+//    is 15 s after the occurrence.
+bool leaveRunOfGoneInstance(ConnectionFactory &factory, const QDateTime &occurrence,
+                            const QString &period, LeftRun left)
 {
     RunInfo info;
     info.job = topUp;
     info.occurrence = occurrence;
     const qint64 at = occurrence.toMSecsSinceEpoch();
-    if (!exec(factory,
-              u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, occurrence_key, "
-              "status, started_at_ms, heartbeat_at_ms, attempts, instance_id) VALUES "
-              "('%1', 'scheduled', %2, '%3', 'running', %4, %5, 1, 'gone:4242')"_qs.arg(topUp)
-                  .arg(at)
-                  .arg(RunJournal::occurrenceKey(info))
-                  .arg(at + 1000)
-                  .arg(at + 5000)))
+    const QString row =
+        left == LeftRun::Killed
+            ? u"'running', %1, %2, NULL, NULL"_qs.arg(at + 1000).arg(at + 5000)
+            : u"'failed', %1, %2, %3, 'Batch 2 of 3 failed: database is locked'"_qs.arg(at + 1000)
+                  .arg(at + 10000)
+                  .arg(at + 10000);
+    if (!exec(factory, u"INSERT INTO jc_runs (job_name, \"trigger\", occurrence_ms, "
+                       "occurrence_key, status, started_at_ms, heartbeat_at_ms, finished_at_ms, "
+                       "error, attempts, instance_id) VALUES ('%1', 'scheduled', %2, '%3', %4, 1, "
+                       "'gone:4242')"_qs.arg(topUp)
+                           .arg(at)
+                           .arg(RunJournal::occurrenceKey(info), row)))
+        return false;
+    if (left == LeftRun::FailedThenKilled &&
+        !exec(factory, u"INSERT INTO jc_instances (instance_id, host, pid, started_at_ms, "
+                       "heartbeat_at_ms, mode) VALUES ('gone:4242', 'gone', 4242, %1, %2, "
+                       "'serve')"_qs.arg(at - 3600000)
+                           .arg(at + 15000)))
         return false;
     for (int i = 0; i < 4; ++i) {
         const QString id = u"u%1"_qs.arg(i, 3, 10, QLatin1Char('0'));
@@ -243,6 +262,8 @@ bool leaveKilledRun(ConnectionFactory &factory, const QDateTime &occurrence, con
 }
 
 } // namespace
+
+Q_DECLARE_METATYPE(LeftRun)
 
 class tst_TopUpGuarantees : public QObject
 {
@@ -337,7 +358,7 @@ private slots:
         const auto factory = migratedWithOwedUsers(database, 10);
         QVERIFY(factory);
         const QDateTime occurrence = utc("2026-12-01T00:00:00Z");
-        QVERIFY(leaveKilledRun(*factory, occurrence, u"2026-12"_qs));
+        QVERIFY(leaveRunOfGoneInstance(*factory, occurrence, u"2026-12"_qs, LeftRun::Killed));
 
         ManualClock clock(utc("2026-12-01T00:10:00Z")); // the lease (60 s) long expired
         auto runtime = makeRuntime(factory, clock, u"next"_qs);
@@ -359,12 +380,25 @@ private slots:
             1);
     }
 
-    // Two instances serve the top-up. The one that took December's occurrence is killed
-    // half-way (its row left `running`, its first batch committed). The survivor, running all
-    // along (so no start-up catch-up is coming), finds the run dead once its lease runs out and
-    // finishes the month in the same row: the other 6 topped up, nobody twice. Before, only a
-    // restart's catch-up did: the survivors left the month unfinished.
-    void aLiveInstanceFinishesTheMonthOfAKilledOne_data() { test::addDatabaseRowsWithMySql(); }
+    // Two instances serve the top-up. The one that took December's occurrence is killed,
+    // half-way through its run or during the backoff before its retry (its first batch
+    // committed either way). The survivor, running all along (so no start-up catch-up is
+    // coming), finds the run dead, or the failed run's instance gone, once the lease runs out,
+    // and finishes the month in the same row: the other 6 topped up, nobody twice. Before, only
+    // a restart's catch-up did: the survivors left the month unfinished (a failed run's
+    // instance killed during the backoff: until session 24).
+    void aLiveInstanceFinishesTheMonthOfAKilledOne_data()
+    {
+        QTest::addColumn<SqlDialect>("dialect");
+        QTest::addColumn<LeftRun>("left");
+        for (const auto &[name, dialect] : {std::pair{"sqlite", SqlDialect::Sqlite},
+                                            std::pair{"postgresql", SqlDialect::Postgres},
+                                            std::pair{"mysql", SqlDialect::MySql}}) {
+            QTest::addRow("%s, killed while running", name) << dialect << LeftRun::Killed;
+            QTest::addRow("%s, killed before its retry", name)
+                << dialect << LeftRun::FailedThenKilled;
+        }
+    }
     void aLiveInstanceFinishesTheMonthOfAKilledOne()
     {
         QFETCH(SqlDialect, dialect);
@@ -379,13 +413,15 @@ private slots:
         survivor->scheduler().start();
 
         // The other instance claimed the occurrence first; the survivor's claim finds it taken.
-        QVERIFY(leaveKilledRun(*factory, occurrence, u"2026-12"_qs));
+        QFETCH(LeftRun, left);
+        QVERIFY(leaveRunOfGoneInstance(*factory, occurrence, u"2026-12"_qs, left));
         clock.setNow(occurrence.addMSecs(500));
         QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, 10000);
         QCOMPARE(refused.constFirst().at(0).value<RunInfo>().job, topUp);
         finished.clear(); // the refused run's end
-        // Its heartbeat (at +5 s) is 60 s old: the survivor's next heartbeat finds it dead.
-        clock.setNow(occurrence.addSecs(70));
+        // Its last heartbeat or sign of life (+5 s, +15 s) is more than the 60 s lease old:
+        // the survivor's next heartbeat finds it dead or gone.
+        clock.setNow(occurrence.addSecs(80));
         QTRY_VERIFY_WITH_TIMEOUT(topUpsFinished(finished, 1, RunOutcome::Succeeded), 20000);
         survivor->scheduler().stop(5s);
 

@@ -74,7 +74,10 @@ public:
     {
         return {};
     }
-    Expected<void, QString> recordSkipped(const Skipped &) override { return {}; }
+    Expected<SkipRecord, QString> recordSkipped(const Skipped &) override
+    {
+        return SkipRecord::Recorded;
+    }
     Expected<int, QString> interruptStale(qint64, qint64, const QString &) override
     {
         QMutexLocker lock(&m_mutex);
@@ -82,12 +85,13 @@ public:
             return Unexpected(QStringLiteral("database unreachable"));
         return 0;
     }
-    Expected<QList<InterruptedRun>, QString> interruptedSince(qint64) override
+    Expected<QList<UnfinishedRun>, QString> unfinishedSince(qint64, qint64, qint64,
+                                                            const QString &) override
     {
         QMutexLocker lock(&m_mutex);
         if (down)
             return Unexpected(QStringLiteral("database unreachable"));
-        return QList<InterruptedRun>();
+        return QList<UnfinishedRun>();
     }
 
     std::atomic<bool> down{false};

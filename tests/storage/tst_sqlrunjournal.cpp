@@ -4,6 +4,7 @@
 #include "engine/Scheduler.h"
 
 #include "storage/ConnectionFactory.h"
+#include "storage/InstanceRegistry.h"
 #include "storage/Migrator.h"
 #include "storage/PauseStore.h"
 #include "storage/RunHistory.h"
@@ -188,13 +189,18 @@ private slots:
     void catchUpTakesOverAMissedRowOnce();
     void aRowTakenOverKeepsItsNewRun_data() { jc::test::addDatabaseRowsWithMySql(); }
     void aRowTakenOverKeepsItsNewRun();
-    void interruptedSinceListsTheOccurrencesToCatchUp_data()
+    void unfinishedSinceListsTheOccurrencesToCatchUp_data()
     {
         jc::test::addDatabaseRowsWithMySql();
     }
-    void interruptedSinceListsTheOccurrencesToCatchUp();
+    void unfinishedSinceListsTheOccurrencesToCatchUp();
     void aClaimHonoursThePauseInTheDatabase_data() { jc::test::addDatabaseRowsWithMySql(); }
     void aClaimHonoursThePauseInTheDatabase();
+    void aPausedOccurrenceIsRecordedWhileTheStoredPauseStands_data()
+    {
+        jc::test::addDatabaseRowsWithMySql();
+    }
+    void aPausedOccurrenceIsRecordedWhileTheStoredPauseStands();
 };
 
 void tst_SqlRunJournal::claimInsertsARunningRow()
@@ -1096,8 +1102,10 @@ void tst_SqlRunJournal::aRowTakenOverKeepsItsNewRun()
 
 // What the live instances look at to catch up: the interrupted runs of scheduled occurrences
 // (scheduled, catch-up, retry) started since the instant asked, never a manual run, one that
-// ended otherwise, or one started before.
-void tst_SqlRunJournal::interruptedSinceListsTheOccurrencesToCatchUp()
+// ended otherwise, or one started before; and the failed or timed-out ones of an instance that
+// is gone (not announced within the lease), never those of the instance asking (its own to
+// retry) or of one alive.
+void tst_SqlRunJournal::unfinishedSinceListsTheOccurrencesToCatchUp()
 {
     OPEN_JOURNAL();
     const qint64 old = journal.claim(request({.job = u"Old"_s, .now = T0 - 1})).storedRunId;
@@ -1112,27 +1120,54 @@ void tst_SqlRunJournal::interruptedSinceListsTheOccurrencesToCatchUp()
     const qint64 succeeded = journal.claim(request({.job = u"Done"_s})).storedRunId;
     VERIFY_OK(journal.finish(succeeded, record(u"Done"_s, RunOutcome::Succeeded, T0 + 10), {}, 0));
     QVERIFY(old > 0 && scheduled > 0 && manual > 0 && retry > 0);
+    const auto unfinished = [&](qint64 since) {
+        return journal.unfinishedSince(since, T0 + Lease + 10, Lease, u"asking"_s);
+    };
 
-    auto found = journal.interruptedSince(T0);
+    auto found = unfinished(T0);
     VERIFY_OK(found);
     QVERIFY(found->isEmpty()); // all still running
 
     VERIFY_OK(journal.interruptStale(T0 + Lease + 10, Lease, {}));
-    found = journal.interruptedSince(T0);
+    found = unfinished(T0);
     VERIFY_OK(found);
     QCOMPARE(found->size(), 2);
     QCOMPARE(found->at(0).job, u"Top-Up"_s);
     QCOMPARE(found->at(0).storedRunId, scheduled);
     QCOMPARE(found->at(0).occurrenceMSecs, T0);
     QCOMPARE(found->at(0).startedAtMSecs, T0);
+    QCOMPARE(found->at(0).outcome, RunOutcome::Interrupted);
+    QCOMPARE(found->at(0).instanceId, u"a"_s);
     QCOMPARE(found->at(1).job, u"Retried"_s);
     QCOMPARE(found->at(1).storedRunId, retry);
     QCOMPARE(found->at(1).startedAtMSecs, T0 + 5);
 
-    found = journal.interruptedSince(T0 - 1);
+    found = unfinished(T0 - 1);
     VERIFY_OK(found);
     QCOMPARE(found->size(), 3);
     QCOMPARE(found->at(0).storedRunId, old);
+
+    // Failed runs: the asking instance's own, one of an instance alive, one of an instance
+    // quiet for longer than the lease, one of an instance that withdrew (stopped cleanly).
+    const qint64 now = T0 + Lease + 10;
+    jc::InstanceRegistry instances(factory);
+    VERIFY_OK(instances.announce({u"alive"_s, u"h"_s, 1, u"serve"_s, {}, {}}, now - Lease));
+    VERIFY_OK(instances.announce({u"quiet"_s, u"h"_s, 2, u"serve"_s, {}, {}}, now - Lease - 1));
+    QHash<QString, qint64> failedBy;
+    for (const QString &instance : {u"asking"_s, u"alive"_s, u"quiet"_s, u"withdrawn"_s}) {
+        const QString job = u"Failed on "_s + instance;
+        const qint64 id =
+            journal.claim(request({.job = job, .now = T0 + 20, .instance = instance})).storedRunId;
+        VERIFY_OK(journal.finish(id, record(job, RunOutcome::Failed, T0 + 30), {}, 0));
+        failedBy.insert(instance, id);
+    }
+    found = unfinished(T0);
+    VERIFY_OK(found);
+    QCOMPARE(found->size(), 4);
+    QCOMPARE(found->at(2).storedRunId, failedBy.value(u"quiet"_s));
+    QCOMPARE(found->at(2).outcome, RunOutcome::Failed);
+    QCOMPARE(found->at(2).instanceId, u"quiet"_s);
+    QCOMPARE(found->at(3).storedRunId, failedBy.value(u"withdrawn"_s));
 }
 
 // An admin paused the job an instant before its occurrence, from another console: the
@@ -1175,6 +1210,43 @@ void tst_SqlRunJournal::aClaimHonoursThePauseInTheDatabase()
                                  .overlap = OverlapPolicy::Parallel}))
                  .status,
              Status::Claimed);
+}
+
+// An instance records an occurrence missed for a pause it knows of; the pause is the
+// database's. While the stored pause stands, the row is written; once it has ended (resumed
+// from another console, or its resume time come), nothing is written and the journal says so,
+// so that the occurrence runs. Without the flag (a pause of this instance alone) the row is
+// written as before.
+void tst_SqlRunJournal::aPausedOccurrenceIsRecordedWhileTheStoredPauseStands()
+{
+    OPEN_JOURNAL();
+    jc::PauseStore pauses(factory);
+    VERIFY_OK(pauses.pause(u"Paused"_s, u"alice"_s, {}, std::nullopt, T0 - 1000));
+    VERIFY_OK(pauses.pause(u"Pause ended"_s, u"bob"_s, {},
+                           QDateTime::fromMSecsSinceEpoch(T0, Qt::UTC), T0 - 1000));
+    const auto skip = [&](const QString &job, bool whileStoredPauseStands) {
+        RunJournal::Skipped skipped{
+            job,    T0,     u"2026-01-01T00:00:00.000Z"_s, SkipReason::Paused, 1,
+            T0 + 5, u"a"_s, u"The job is paused"_s};
+        skipped.whileStoredPauseStands = whileStoredPauseStands;
+        return journal.recordSkipped(skipped);
+    };
+    using Record = RunJournal::SkipRecord;
+    const auto paused = skip(u"Paused"_s, true);
+    VERIFY_OK(paused);
+    QCOMPARE(*paused, Record::Recorded);
+    for (const QString &job : {u"Pause ended"_s, u"Resumed"_s}) {
+        const auto ended = skip(job, true);
+        VERIFY_OK(ended);
+        QCOMPARE(*ended, Record::PauseEnded);
+    }
+    const auto local = skip(u"Paused here only"_s, false);
+    VERIFY_OK(local);
+    QCOMPARE(*local, Record::Recorded);
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs WHERE status = 'missed'"_s), 2);
+    QCOMPARE(scalar(db, u"SELECT count(*) FROM jc_runs WHERE job_name IN ('Pause ended', "
+                        "'Resumed')"_s),
+             0);
 }
 
 QTEST_GUILESS_MAIN(tst_SqlRunJournal)
