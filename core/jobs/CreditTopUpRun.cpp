@@ -113,7 +113,10 @@ JobResult CreditTopUpRun::execute()
         }
         reportProgress();
     }
-    return m_failedBatches > 0 ? failedBatches() : finished();
+    if (m_failedBatches == 0)
+        return finished();
+    m_stillOwed = countStillOwed();
+    return failedBatches();
 }
 
 // The batches committed so far stay committed whatever happens next: what a Cancel dialog
@@ -138,6 +141,8 @@ bool CreditTopUpRun::carryOnAfter(const CreditTopUpSql::Range &range, const QStr
     ++m_consecutiveFailures;
     m_sizer.failed();
     m_usersInFailedBatches += range.users;
+    if (range.users > 0)
+        m_failedRanges.append(range);
     estimateBatches();
     if (m_firstBatchError.isEmpty())
         m_firstBatchError = error;
@@ -375,38 +380,66 @@ JobResult CreditTopUpRun::cancelled() const
         summary());
 }
 
-// Every batch ran, and some failed: the run fails, saying how many users are still owed a
-// look, so that the job's retry (or a rerun) tops up exactly those.
+// The failed batches' users include some that were not owed (at their limit, or topped up
+// already): after the last batch, the users of those ranges still owed are counted, as a dry
+// run would (CreditTopUpSql::preview). None when that fails too (the database is away).
+std::optional<qint64> CreditTopUpRun::countStillOwed()
+{
+    qint64 owed = 0;
+    for (const CreditTopUpSql::Range &range : std::as_const(m_failedRanges)) {
+        const auto counted = withRetries<CreditTopUpCounts>(
+            QStringLiteral("Counting the users still owed in the failed batches"),
+            [&range](CreditTopUpSql &sql) { return sql.preview(range); });
+        if (!counted)
+            return std::nullopt;
+        owed += counted->usersToppedUp;
+    }
+    return owed;
+}
+
+// Every batch ran, and some failed: the run fails, saying how many users are still owed (or,
+// when that could not be counted, how many the failed batches held), so that the job's retry
+// (or a rerun) tops up exactly those.
 JobResult CreditTopUpRun::failedBatches() const
 {
-    const QString error =
-        QStringLiteral("%1 users not topped up: %2 of %3 batches failed (first: %4). The other "
-                       "batches were committed (%5 users topped up); the retry tops up the rest "
-                       "of period %6: nobody is topped up twice")
-            .arg(count(m_usersInFailedBatches), count(m_failedBatches), count(m_batchesDone),
-                 m_firstBatchError, count(m_totals.usersToppedUp), m_period);
-    m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
-                          {{QStringLiteral("period"), m_period},
-                           {QStringLiteral("failedBatches"), m_failedBatches},
-                           {QStringLiteral("usersNotToppedUp"), m_usersInFailedBatches}});
+    const QString batches =
+        QStringLiteral("%1 of %2 batches failed (first: %3)")
+            .arg(count(m_failedBatches), count(m_batchesDone), m_firstBatchError);
+    const QString left = m_stillOwed
+                             ? QStringLiteral("%1 users still owed a top-up: %2, holding %3 users")
+                                   .arg(count(*m_stillOwed), batches, count(m_usersInFailedBatches))
+                             : QStringLiteral("%1: their %2 users were left for the retry")
+                                   .arg(batches, count(m_usersInFailedBatches));
+    const QString error = left + QStringLiteral(". The other batches were committed (%1 users "
+                                                "topped up); the retry tops up the rest of period "
+                                                "%2: nobody is topped up twice")
+                                     .arg(count(m_totals.usersToppedUp), m_period);
+    QVariantMap fields{{QStringLiteral("period"), m_period},
+                       {QStringLiteral("failedBatches"), m_failedBatches},
+                       {QStringLiteral("usersInFailedBatches"), m_usersInFailedBatches}};
+    if (m_stillOwed)
+        fields.insert(QStringLiteral("usersStillOwed"), *m_stillOwed);
+    m_context.log().error(QStringLiteral("Monthly credit top-up failed"), fields);
     return JobResult::failure(error, summary());
 }
 
 JobResult CreditTopUpRun::failed(const QString &error) const
 {
     const qint64 notReached = std::max<qint64>(0, m_totalUsers - usersDone());
-    const qint64 notToppedUp = m_usersInFailedBatches + notReached;
+    const qint64 leftForRetry = m_usersInFailedBatches + notReached;
     // Before the survey nobody knows how many are owed: "0 users not topped up" was wrong.
+    // After it, the users not reached are not counted owed or not: the run stopped.
     const QString kept =
         m_dryRun ? QStringLiteral("Nothing was changed (dry run).")
         : !m_surveyed
             ? QStringLiteral("No user was topped up: the run stopped before it counted the "
                              "users. The retry tops up period %1: nobody is topped up twice.")
                   .arg(m_period)
-            : QStringLiteral("%1 users not topped up. The %2 batches that succeeded were "
+            : QStringLiteral("%1 users were left for the retry (not reached, or in failed "
+                             "batches; some may not be owed). The %2 batches that succeeded were "
                              "committed (%3 users topped up); the retry tops up the rest of "
                              "period %4: nobody is topped up twice.")
-                  .arg(count(notToppedUp), count(m_batchesDone - m_failedBatches),
+                  .arg(count(leftForRetry), count(m_batchesDone - m_failedBatches),
                        count(m_totals.usersToppedUp), m_period);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"),
                           {{QStringLiteral("period"), m_period},
@@ -424,6 +457,8 @@ QJsonObject CreditTopUpRun::summary() const
     if (m_failedBatches > 0) {
         json.insert(QStringLiteral("failedBatches"), m_failedBatches);
         json.insert(QStringLiteral("usersInFailedBatches"), m_usersInFailedBatches);
+        if (m_stillOwed)
+            json.insert(QStringLiteral("usersStillOwed"), *m_stillOwed);
     }
     return json;
 }

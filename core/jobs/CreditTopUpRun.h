@@ -17,7 +17,7 @@ namespace jc {
 // One run of the Monthly Credit Top-Up for one period: surveys the users (a period with
 // nobody owed ends there), walks them in batches, retries a batch on transient errors,
 // honours stops, logs and reports. A batch that fails for good is reported and the run goes
-// on with the next ones (ending failed, "N users not topped up", for the job's retry), unless
+// on with the next ones (ending failed, "N users still owed a top-up", for the job's retry), unless
 // three batches in a row fail. MonthlyCreditTopUpJob::run makes one; nothing else needs
 // it. Lives on the worker thread that runs the body.
 class CreditTopUpRun
@@ -66,6 +66,7 @@ private:
 
     // Records a batch that failed for good; false when the run should stop instead.
     bool carryOnAfter(const CreditTopUpSql::Range &range, const QString &error);
+    [[nodiscard]] std::optional<qint64> countStillOwed();
     JobResult nothingOwed();
     [[nodiscard]] JobResult finished() const;
     [[nodiscard]] JobResult failedBatches() const;
@@ -103,6 +104,10 @@ private:
     int m_failedBatches = 0;
     int m_consecutiveFailures = 0;
     qint64 m_usersInFailedBatches = 0;
+    QList<CreditTopUpSql::Range> m_failedRanges;
+    // Of the failed batches' users, those still owed a top-up, counted after the last batch
+    // (countStillOwed); none when that count failed too.
+    std::optional<qint64> m_stillOwed;
     QString m_firstBatchError;
     qint64 m_analyzeAt = 5000; // audit rows inserted by this run; doubles after each ANALYZE
 };

@@ -953,11 +953,15 @@ private slots:
         const JobResult failed = broken.run(*factory, smallBatches());
         QVERIFY(!failed.isSuccess());
         // The failing batch is reported and the run goes on: every later user has this
-        // month's credits now; only the failing batch's users wait for the retry.
+        // month's credits now; only the failing batch's users wait for the retry. Of its 3
+        // users 2 are owed (user-0005 is at its limit): the error counts those, not all 3.
         QVERIFY2(failed.error().startsWith(
-                     QStringLiteral("3 users not topped up: 1 of 4 batches failed (first: "
+                     QStringLiteral("2 users still owed a top-up: 1 of 4 batches failed (first: "
                                     "Batch 2 of 4")),
                  qPrintable(failed.error()));
+        QVERIFY2(failed.error().contains(QStringLiteral("), holding 3 users. The other batches")),
+                 qPrintable(failed.error()));
+        QCOMPARE(failed.summary().value(QStringLiteral("usersStillOwed")).toInteger(), 2);
         QVERIFY2(failed.error().contains(QStringLiteral("test refuses this user")),
                  qPrintable(failed.error()));
         QVERIFY2(!failed.error().contains(QStringLiteral("attempts")), // not transient
@@ -1008,7 +1012,7 @@ private slots:
         const JobResult failed = broken.run(*factory, smallBatches());
         QVERIFY(!failed.isSuccess());
         QCOMPARE(failed.summary().value(QStringLiteral("failedBatches")).toInteger(), 3);
-        QVERIFY2(failed.error().contains(QStringLiteral("30 users not topped up")),
+        QVERIFY2(failed.error().contains(QStringLiteral("30 users were left for the retry")),
                  qPrintable(failed.error()));
         QCOMPARE(audits(db, dialect).size(), 0);
     }
