@@ -42,11 +42,19 @@ JobsAtAGlance JobsAtAGlance::of(const QList<Job> &jobs, const QDateTime &now,
     JobsAtAGlance glance;
     QStringList problems;
     QStringList paused;
+    QStringList cancelled;
     for (const Job &job : jobs) {
         if (const QString text = problem(job, now, timeText); !text.isEmpty())
             problems.append(text);
-        else if (JobHealth::state(job.facts, now) == JobHealth::State::Paused)
+        else if (const auto state = JobHealth::state(job.facts, now);
+                 state == JobHealth::State::Paused)
             paused.append(job.name);
+        else if (const auto &run = job.facts.lastRun;
+                 state == JobHealth::State::Idle && run && run->outcome == RunOutcome::Cancelled)
+            cancelled.append(
+                QStringLiteral("%1 at %2")
+                    .arg(job.name,
+                         timeText(run->finishedAt.isValid() ? run->finishedAt : run->startedAt)));
     }
     glance.problems = int(problems.size());
     if (!problems.isEmpty()) {
@@ -56,8 +64,14 @@ JobsAtAGlance JobsAtAGlance::of(const QList<Job> &jobs, const QDateTime &now,
     }
     glance.text = jobs.size() == 1 ? QStringLiteral("The job is healthy")
                                    : QStringLiteral("All %1 jobs healthy").arg(jobs.size());
+    QStringList notes;
     if (!paused.isEmpty())
-        glance.text += QStringLiteral(" (paused: %1)").arg(paused.join(QStringLiteral(", ")));
+        notes.append(QStringLiteral("paused: %1").arg(paused.join(QStringLiteral(", "))));
+    if (!cancelled.isEmpty())
+        notes.append(QStringLiteral("latest run cancelled, unfinished: %1")
+                         .arg(cancelled.join(QStringLiteral(", "))));
+    if (!notes.isEmpty())
+        glance.text += QStringLiteral(" (%1)").arg(notes.join(QStringLiteral("; ")));
     return glance;
 }
 

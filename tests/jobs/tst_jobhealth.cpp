@@ -243,6 +243,14 @@ void tst_JobHealth::atAGlance()
     QCOMPARE(glance.level, jc::JobsAtAGlance::Level::Healthy);
     QCOMPARE(glance.text, u"All 3 jobs healthy (paused: C)"_qs);
 
+    // A cancelled top-up left its period unfinished: healthy (an admin's decision), but named.
+    JobHealth::Facts cancelled = fine;
+    cancelled.lastRun = run(RunOutcome::Cancelled, "2026-01-15T03:00:00Z");
+    glance = jc::JobsAtAGlance::of({{u"A"_qs, cancelled}, {u"C"_qs, paused}}, now, iso);
+    QCOMPARE(glance.level, jc::JobsAtAGlance::Level::Healthy);
+    QCOMPARE(glance.text, u"All 2 jobs healthy (paused: C; latest run cancelled, unfinished: A at "
+                          "2026-01-15T03:00:03Z)"_qs);
+
     JobHealth::Facts failed = fine;
     failed.lastRun = run(RunOutcome::TimedOut, "2026-01-15T03:00:00Z");
     JobHealth::Facts overdue = fine;
