@@ -241,6 +241,8 @@ void tst_HistoryPane::chartsRecentDurations()
     // 32, 36, ..., 76 failed.
     QTRY_COMPARE(pane.chart()->pointCount(), jc::RunDurationChart::MaxRuns);
     QCOMPARE(pane.chart()->failureCount(), 12);
+    // It says so: before, only its tooltip did (UI tester, round 2, defect 11).
+    QCOMPARE(pane.chart()->title(), QStringLiteral("The newest 50 finished runs of those listed"));
 
     auto *toggle = pane.findChild<QToolButton *>(QStringLiteral("chartToggle"));
     QVERIFY(toggle);

@@ -6,6 +6,7 @@
 
 #include <QCategoryAxis>
 #include <QEvent>
+#include <QFont>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QValueAxis>
@@ -56,6 +57,9 @@ RunDurationChart::RunDurationChart(const Clock &clock, QWidget *parent)
     chart->legend()->hide();
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->setBackgroundRoundness(0);
+    QFont titleFont = chart->titleFont(); // a caption, not a heading: the pane has its title
+    titleFont.setBold(false);
+    chart->setTitleFont(titleFont);
 
     m_durations = new QLineSeries(chart);
     m_durations->setName(tr("Duration"));
@@ -97,10 +101,12 @@ void RunDurationChart::setRuns(const std::deque<StoredRun> &newestFirst)
     QList<const StoredRun *> runs;
     Shown next;
     for (const StoredRun &run : newestFirst) {
-        if (runs.size() >= MaxRuns)
-            break;
         if (!charted(run))
             continue;
+        if (runs.size() >= MaxRuns) {
+            next.capped = true;
+            break;
+        }
         runs.append(&run);
         next.longestMSecs = std::max(next.longestMSecs, run.startedAt.msecsTo(run.finishedAt));
     }
@@ -149,7 +155,11 @@ void RunDurationChart::draw(const Shown &shown)
         m_durationAxis->setRange(
             0.0, std::max(0.1, static_cast<double>(shown.longestMSecs) / unit.msecs * 1.1));
         m_durationAxis->applyNiceNumbers();
-        chart()->setTitle(QString());
+        // Said only when the list holds more runs than are charted: a chart of all of them
+        // needs no caption, and the chart is short.
+        chart()->setTitle(shown.capped ? tr("The newest %1 finished runs of those listed")
+                                             .arg(static_cast<int>(shown.durations.size()))
+                                       : QString());
     }
     // The unit in the labels rather than an axis title: the chart is short.
     m_durationAxis->setLabelFormat(QStringLiteral("%.3g ") + unit.name);

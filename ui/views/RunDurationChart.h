@@ -34,9 +34,10 @@ public:
     static constexpr int MaxRuns = 50;
 
     // Runs newest first, as the history model holds them; the first MaxRuns with a duration
-    // are charted. Leaves the chart alone when that changes nothing it shows: the history
-    // model changes with every progress report of a running run (left out of the chart), and
-    // each real update re-lays the chart out (axes, label text) at several ms of GUI time.
+    // are charted, and when there were more the chart's title says so. Leaves the chart alone when
+    // that changes nothing it shows: the history model changes with every progress report of a
+    // running run (left out of the chart), and each real update re-lays the chart out (axes, label
+    // text) at several ms of GUI time.
     void setRuns(const std::deque<StoredRun> &newestFirst);
     // The filters that choose the runs given ("Cancelled, Last 7 days"; empty: none). An empty
     // chart names them, so that it is not read as a job without runs.
@@ -62,6 +63,7 @@ private:
         bool utc = false;
         qint64 emptySpanEndMinute = 0; // an empty chart's span moves with the minute
         QString emptyTitle;
+        bool capped = false; // more finished runs were given than MaxRuns
         bool operator==(const Shown &) const = default;
     };
 
