@@ -133,10 +133,12 @@ void AlertMonitor::sweep(When when)
                     alerts.append(*alert);
             }
             const auto runs = judge.store().interruptedSince(job, since);
-            if (!runs) {
-                qCWarning(lcAlerts).noquote() << runs.error();
+            judge.repeatedFailures().note(
+                lcAlerts(),
+                QStringLiteral("Could not read the interrupted runs of \"%1\"").arg(job),
+                runs ? std::nullopt : std::optional(runs.error()), now.toMSecsSinceEpoch());
+            if (!runs)
                 return alerts;
-            }
             for (const RunRecord &run : runs.value()) {
                 if (known.contains(run.storedRunId) || seen->contains(run.storedRunId))
                     continue;
@@ -155,9 +157,9 @@ void AlertMonitor::judge(const QStringList &jobs, Decide decide, SeenRuns seen, 
     ++m_judging;
     // The work never touches `self`: only its answer does, on this thread (ReplyingPool).
     ReplyingPool::Work work = [self = this, database = m_database, cliWebhooks = m_options.webhooks,
-                               jobs, decide = std::move(decide), seen,
-                               sweep]() -> ReplyingPool::Answer {
-        const AlertJudge judge(database);
+                               jobs, decide = std::move(decide), seen, sweep,
+                               failures = m_repeatedFailures]() -> ReplyingPool::Answer {
+        const AlertJudge judge(database, failures);
         const QHash<QString, AlertRules> rules = judge.rules(jobs);
         Outgoing outgoing;
         for (const QString &job : jobs) {

@@ -2,6 +2,7 @@
 
 #include "alerts/Alert.h"
 #include "alerts/AlertStore.h"
+#include "common/RepeatedFailure.h"
 #include "engine/RunRecord.h"
 #include "engine/SkipReason.h"
 #include "jobs/AlertRules.h"
@@ -96,6 +97,8 @@ private:
 
     Scheduler &m_scheduler;
     std::shared_ptr<ConnectionFactory> m_database;
+    // The failures its checks repeat (an outage), counted across checks (AlertJudge).
+    std::shared_ptr<RepeatedFailure> m_repeatedFailures = std::make_shared<RepeatedFailure>();
     WebhookSender &m_sender;
     Options m_options;
     QSet<qint64> m_seenRuns; // interrupted or abandoned runs judged here already

@@ -7,22 +7,32 @@
 
 namespace jc {
 
-AlertJudge::AlertJudge(std::shared_ptr<ConnectionFactory> database)
+AlertJudge::AlertJudge(std::shared_ptr<ConnectionFactory> database,
+                       std::shared_ptr<RepeatedFailure> failures)
     : m_database(std::move(database))
     , m_store(m_database)
+    , m_repeatedFailures(failures ? std::move(failures) : std::make_shared<RepeatedFailure>())
 {}
 
 QHash<QString, AlertRules> AlertJudge::rules(const QStringList &jobs) const
 {
     QHash<QString, AlertRules> rules;
+    // Asked at every alert check: an outage or a bad rule is logged when it starts, every few
+    // minutes while it lasts, and when it ends (RepeatedFailure).
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const auto stored = JobSettingsStore(m_database).all();
-    if (!stored)
-        qCWarning(lcAlerts).noquote() << "Judging by the default alert rules:" << stored.error();
+    m_repeatedFailures->note(lcAlerts(),
+                             QStringLiteral("Judging by the default alert rules: could not read "
+                                            "the stored ones"),
+                             stored ? std::nullopt : std::optional(stored.error()), now);
     for (const QString &job : jobs) {
         const auto parsed = AlertRules::from(stored ? stored->value(job) : QJsonObject());
-        if (!parsed)
-            qCWarning(lcAlerts).noquote()
-                << "Judging" << job << "by the default alert rules:" << parsed.error();
+        if (stored)
+            m_repeatedFailures->note(
+                lcAlerts(),
+                QStringLiteral("Judging \"%1\" by the default alert rules: its own are invalid")
+                    .arg(job),
+                parsed ? std::nullopt : std::optional(parsed.error()), now);
         rules.insert(job, parsed ? parsed.value() : AlertRules{});
     }
     return rules;

@@ -2,6 +2,7 @@
 
 #include "alerts/Alert.h"
 #include "alerts/AlertStore.h"
+#include "common/RepeatedFailure.h"
 #include "engine/RunRecord.h"
 #include "jobs/AlertRules.h"
 #include "storage/ConnectionFactory.h"
@@ -32,7 +33,11 @@ struct StoredRun;
 class AlertJudge
 {
 public:
-    explicit AlertJudge(std::shared_ptr<ConnectionFactory> database);
+    // `failures`: where the failures its checks repeat are counted, so that an outage is
+    // logged when it starts and ends, not at every check; keep one across checks (a judge is
+    // made per check). None: a judge of its own.
+    explicit AlertJudge(std::shared_ptr<ConnectionFactory> database,
+                        std::shared_ptr<RepeatedFailure> failures = {});
 
     // Each job's stored rules; the defaults where they cannot be read.
     [[nodiscard]] QHash<QString, AlertRules> rules(const QStringList &jobs) const;
@@ -46,6 +51,7 @@ public:
     [[nodiscard]] QHash<QString, QDateTime> lastSuccesses() const;
 
     [[nodiscard]] const AlertStore &store() const { return m_store; }
+    [[nodiscard]] RepeatedFailure &repeatedFailures() const { return *m_repeatedFailures; }
 
     // A stored run as the record AlertDecision judges (no log).
     [[nodiscard]] static RunRecord recordOf(const StoredRun &run);
@@ -53,6 +59,7 @@ public:
 private:
     std::shared_ptr<ConnectionFactory> m_database;
     AlertStore m_store;
+    std::shared_ptr<RepeatedFailure> m_repeatedFailures;
 };
 
 } // namespace jc

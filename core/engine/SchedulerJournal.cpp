@@ -222,10 +222,11 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
             const auto reply = journal->heartbeat(live.runs, nowMSecs, instance);
             ok = reply.hasValue();
             settle(live, reply ? std::nullopt : std::optional(QSet<qint64>()));
-            if (!reply)
-                warn(QStringLiteral("Heartbeat failed; other instances may take these runs for "
-                                    "dead if it keeps failing"),
-                     reply.error());
+            m_repeatedFailures.note(
+                lcScheduler(),
+                QStringLiteral("Heartbeat failed; other instances may take these runs "
+                               "for dead if it keeps failing"),
+                reply ? std::nullopt : std::optional(reply.error()), nowMSecs);
             for (const qint64 id : reply ? reply->cancelRequested : QList<qint64>()) {
                 if (const auto run = runWithId(live.states, id))
                     run->stopSource().requestStop(StopReason::Cancelled);
@@ -237,8 +238,9 @@ void SchedulerJournal::heartbeat(std::vector<std::shared_ptr<RunState>> runs, qi
             }
         }
         const auto swept = journal->interruptStale(nowMSecs, lease, {});
-        if (!swept)
-            warn(QStringLiteral("Could not check for runs of dead instances"), swept.error());
+        m_repeatedFailures.note(lcScheduler(),
+                                QStringLiteral("Could not check for runs of dead instances"),
+                                swept ? std::nullopt : std::optional(swept.error()), nowMSecs);
         recordUnrecordedEnds(ok && swept.hasValue());
         noteLeaseRenewal(nowMSecs, ok && swept.hasValue());
         if (unfinishedSince && swept && m_onUnfinished)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/RepeatedFailure.h"
 #include "engine/LeaseRenewal.h"
 #include "engine/RunJournal.h"
 
@@ -117,6 +118,7 @@ private:
     std::atomic<bool> m_shareQueued{false};
     UnfinishedHandler m_onUnfinished;
     PauseEndedHandler m_onPauseEnded;
+    RepeatedFailure m_repeatedFailures; // the heartbeat's steps, on the journal's thread
     mutable std::mutex m_renewalMutex;
     std::optional<LeaseRenewal> m_renewal; // guarded by m_renewalMutex
     QThreadPool m_pool;

@@ -125,7 +125,8 @@ JobDefinition JobRuntime::definitionFor(const CatalogEntry &entry, const QJsonOb
 JobRuntime::Snapshot JobRuntime::read(const std::shared_ptr<ConnectionFactory> &database,
                                       qint64 nowMSecs)
 {
-    return Snapshot{PauseStore(database).activePauses(nowMSecs), JobSettingsStore(database).all()};
+    return Snapshot{PauseStore(database).activePauses(nowMSecs), JobSettingsStore(database).all(),
+                    std::nullopt, nowMSecs};
 }
 
 Expected<void, QString> JobRuntime::syncNow()
@@ -147,9 +148,10 @@ void JobRuntime::poll()
     m_reader.start([this, database = m_database, now = m_scheduler->clock().nowMSecs(),
                     instance = m_instance]() -> ReplyingPool::Answer {
         // The poll doubles as this instance's sign of life in jc_instances.
-        if (const auto announced = InstanceRegistry(database).announce(instance, now); !announced)
-            qCWarning(lcScheduler).noquote() << announced.error();
-        auto snapshot = std::make_shared<const Snapshot>(read(database, now));
+        const auto announced = InstanceRegistry(database).announce(instance, now);
+        auto read = JobRuntime::read(database, now);
+        read.announceError = announced ? std::nullopt : std::optional(announced.error());
+        auto snapshot = std::make_shared<const Snapshot>(std::move(read));
         // On this object's thread, and only while it is alive (`this` is used there only).
         return [this, snapshot] {
             m_pollInFlight = false;
@@ -158,18 +160,24 @@ void JobRuntime::poll()
     });
 }
 
+// Every poll (5 s) repeats these reads: an outage is logged when it starts, every few
+// minutes while it lasts and when it ends (RepeatedFailure), not at every poll.
 void JobRuntime::apply(const Snapshot &snapshot)
 {
+    m_repeatedFailures.note(lcScheduler(),
+                            QStringLiteral("Could not record this instance in jc_instances"),
+                            snapshot.announceError, snapshot.atMSecs);
     if (snapshot.pauses)
         applyPauses(snapshot.pauses.value());
-    else
-        qCWarning(lcScheduler).noquote()
-            << "Could not read the stored pauses:" << snapshot.pauses.error();
+    m_repeatedFailures.note(lcScheduler(), QStringLiteral("Could not read the stored pauses"),
+                            snapshot.pauses ? std::nullopt : std::optional(snapshot.pauses.error()),
+                            snapshot.atMSecs);
     if (snapshot.settings)
         applySettings(snapshot.settings.value());
-    else
-        qCWarning(lcScheduler).noquote()
-            << "Could not read the stored job settings:" << snapshot.settings.error();
+    m_repeatedFailures.note(lcScheduler(), QStringLiteral("Could not read the stored job settings"),
+                            snapshot.settings ? std::nullopt
+                                              : std::optional(snapshot.settings.error()),
+                            snapshot.atMSecs);
 }
 
 // Makes the scheduler's pauses match the stored ones: the database is the source of truth.

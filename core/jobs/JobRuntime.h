@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Expected.h"
+#include "common/RepeatedFailure.h"
 #include "engine/Scheduler.h"
 #include "jobs/CatalogEntry.h"
 #include "storage/ConnectionFactory.h"
@@ -82,6 +83,8 @@ private:
     {
         Expected<QHash<QString, PauseState>, QString> pauses;
         Expected<StoredSettings, QString> settings;
+        std::optional<QString> announceError; // the poll's sign of life could not be written
+        qint64 atMSecs = 0;
     };
 
     JobRuntime(std::shared_ptr<ConnectionFactory> database,
@@ -109,6 +112,7 @@ private:
     // One thread: polls never pile up. Destruction waits 10 s at most for a poll in flight.
     ReplyingPool m_reader;
     bool m_pollInFlight = false;
+    RepeatedFailure m_repeatedFailures; // the poll's reads
     InstanceInfo m_instance;
 };
 

@@ -81,8 +81,8 @@ void ConsoleAlerts::sweep()
     m_reader.read<QList<Alert>>(
         this,
         [jobs = m_jobs, instance = m_instance, now = m_clock.now(), watched = m_watchedSince,
-         database = m_reader.database()](ConnectionFactory &) {
-            const AlertJudge judge(database);
+         database = m_reader.database(), failures = m_repeatedFailures](ConnectionFactory &) {
+            const AlertJudge judge(database, failures);
             const QHash<QString, AlertRules> rules = judge.rules(jobs);
             QList<Alert> alerts;
             std::optional<QHash<QString, QDateTime>> lastSuccesses; // read once, if asked

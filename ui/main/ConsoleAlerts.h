@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alerts/Alert.h"
+#include "common/RepeatedFailure.h"
 #include "engine/SkipReason.h"
 #include "storage/RunHistory.h"
 
@@ -11,6 +12,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <memory>
 
 namespace jc {
 
@@ -61,6 +63,8 @@ private:
     QSet<QString> m_shown; // event keys
     QTimer m_sweep;
     bool m_sweeping = false;
+    // The failures the minute's sweeps repeat (an outage), counted across sweeps (AlertJudge).
+    std::shared_ptr<RepeatedFailure> m_repeatedFailures = std::make_shared<RepeatedFailure>();
     bool m_sweepAgain = false; // a sweep was asked for while one was reading
 };
 
