@@ -21,7 +21,7 @@ namespace jc {
 class RepeatedFailure
 {
 public:
-    static constexpr qint64 defaultRemindEveryMSecs = 5 * 60 * 1000;
+    static constexpr qint64 defaultRemindEveryMSecs = 300'000; // 5 minutes
 
     explicit RepeatedFailure(qint64 remindEveryMSecs = defaultRemindEveryMSecs);
 
