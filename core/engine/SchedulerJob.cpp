@@ -1,5 +1,7 @@
 #include "engine/SchedulerJob.h"
 
+#include "engine/PauseDetail.h"
+
 #include "common/LogFields.h"
 
 namespace jc {
@@ -33,12 +35,7 @@ JobStatus SchedulerJob::status() const
 
 QString SchedulerJob::pausedDetail() const
 {
-    QString detail = QStringLiteral("The job is paused");
-    if (!pausedBy.isEmpty())
-        detail += QStringLiteral(" by %1").arg(pausedBy);
-    if (!pauseReason.isEmpty())
-        detail += QStringLiteral(": %1").arg(pauseReason);
-    return detail;
+    return pauseDetail(pausedBy, pauseReason);
 }
 
 void SchedulerJob::holdRetry(const PendingRun &retry)

@@ -115,8 +115,7 @@ JobResult CreditTopUpRun::execute()
     }
     if (m_failedBatches == 0)
         return finished();
-    m_stillOwed = countStillOwed();
-    return failedBatches();
+    return failedBatches(countStillOwed());
 }
 
 // The batches committed so far stay committed whatever happens next: what a Cancel dialog
@@ -400,14 +399,14 @@ std::optional<qint64> CreditTopUpRun::countStillOwed()
 // Every batch ran, and some failed: the run fails, saying how many users are still owed (or,
 // when that could not be counted, how many the failed batches held), so that the job's retry
 // (or a rerun) tops up exactly those.
-JobResult CreditTopUpRun::failedBatches() const
+JobResult CreditTopUpRun::failedBatches(std::optional<qint64> stillOwed) const
 {
     const QString batches =
         QStringLiteral("%1 of %2 batches failed (first: %3)")
             .arg(count(m_failedBatches), count(m_batchesDone), m_firstBatchError);
-    const QString left = m_stillOwed
+    const QString left = stillOwed
                              ? QStringLiteral("%1 users still owed a top-up: %2, holding %3 users")
-                                   .arg(count(*m_stillOwed), batches, count(m_usersInFailedBatches))
+                                   .arg(count(*stillOwed), batches, count(m_usersInFailedBatches))
                              : QStringLiteral("%1: their %2 users were left for the retry")
                                    .arg(batches, count(m_usersInFailedBatches));
     const QString error = left + QStringLiteral(". The other batches were committed (%1 users "
@@ -417,10 +416,13 @@ JobResult CreditTopUpRun::failedBatches() const
     QVariantMap fields{{QStringLiteral("period"), m_period},
                        {QStringLiteral("failedBatches"), m_failedBatches},
                        {QStringLiteral("usersInFailedBatches"), m_usersInFailedBatches}};
-    if (m_stillOwed)
-        fields.insert(QStringLiteral("usersStillOwed"), *m_stillOwed);
+    if (stillOwed)
+        fields.insert(QStringLiteral("usersStillOwed"), *stillOwed);
     m_context.log().error(QStringLiteral("Monthly credit top-up failed"), fields);
-    return JobResult::failure(error, summary());
+    QJsonObject json = summary();
+    if (stillOwed)
+        json.insert(QStringLiteral("usersStillOwed"), *stillOwed);
+    return JobResult::failure(error, json);
 }
 
 JobResult CreditTopUpRun::failed(const QString &error) const
@@ -457,8 +459,6 @@ QJsonObject CreditTopUpRun::summary() const
     if (m_failedBatches > 0) {
         json.insert(QStringLiteral("failedBatches"), m_failedBatches);
         json.insert(QStringLiteral("usersInFailedBatches"), m_usersInFailedBatches);
-        if (m_stillOwed)
-            json.insert(QStringLiteral("usersStillOwed"), *m_stillOwed);
     }
     return json;
 }

@@ -66,10 +66,13 @@ private:
 
     // Records a batch that failed for good; false when the run should stop instead.
     bool carryOnAfter(const CreditTopUpSql::Range &range, const QString &error);
+    // Of the failed batches' users, those still owed a top-up, counted after the last batch;
+    // none when that count failed too.
     [[nodiscard]] std::optional<qint64> countStillOwed();
     JobResult nothingOwed();
     [[nodiscard]] JobResult finished() const;
-    [[nodiscard]] JobResult failedBatches() const;
+    // `stillOwed`: countStillOwed()'s answer.
+    [[nodiscard]] JobResult failedBatches(std::optional<qint64> stillOwed) const;
     [[nodiscard]] JobResult cancelled() const;
     [[nodiscard]] JobResult failed(const QString &error) const;
     [[nodiscard]] QJsonObject summary() const;
@@ -105,9 +108,6 @@ private:
     int m_consecutiveFailures = 0;
     qint64 m_usersInFailedBatches = 0;
     QList<CreditTopUpSql::Range> m_failedRanges;
-    // Of the failed batches' users, those still owed a top-up, counted after the last batch
-    // (countStillOwed); none when that count failed too.
-    std::optional<qint64> m_stillOwed;
     QString m_firstBatchError;
     qint64 m_analyzeAt = 5000; // audit rows inserted by this run; doubles after each ANALYZE
 };

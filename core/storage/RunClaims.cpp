@@ -1,6 +1,7 @@
 #include "storage/RunClaims.h"
 
 #include "common/IsoTime.h"
+#include "engine/PauseDetail.h"
 #include "storage/MySqlJobLock.h"
 #include "storage/RunLogBatch.h"
 #include "storage/SqlErrors.h"
@@ -283,17 +284,14 @@ RunClaims::Claim RunClaims::recordNotRun(QSqlDatabase &db, SqlDialect dialect,
     return {notRun.answer, **inserted, notRun.why};
 }
 
-// The job's pause as stored (PauseStore), when it stands at the claim's time: "The job is
-// paused by <who>: <reason>", as the scheduler words a pause it knows of (pausedDetail).
+// The job's pause as stored (PauseStore), when it stands at the claim's time, worded as the
+// scheduler words a pause it knows of (pauseDetail).
 std::optional<QString> RunClaims::pauseOf(const Pauses &pauses, const ClaimRequest &request)
 {
     const auto stored = pauses.constFind(request.run.job);
     if (stored == pauses.cend() || !stored->isActiveAt(request.nowMSecs))
         return std::nullopt;
-    QString detail = u"The job is paused by %1"_s.arg(stored->pausedBy);
-    if (!stored->reason.isEmpty())
-        detail += u": "_s + stored->reason;
-    return detail;
+    return pauseDetail(stored->pausedBy, stored->reason);
 }
 
 // Paused in the database, and this instance had not heard yet: a scheduled occurrence is
